@@ -1,0 +1,11 @@
+export { HANDLE_SYMBOL, SYSTEM_API_SYMBOL, systemApi } from './system-api.js';
+export type {
+  CallOptions,
+  CanisterAdapter,
+  CanisterDescription,
+  MethodDescription,
+  MethodMode,
+  SystemApi,
+} from './system-api.js';
+export { IcErrorCode, RejectCode, rejectCodeName } from './reject-code.js';
+export type { Reject } from './reject-code.js';

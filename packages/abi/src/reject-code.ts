@@ -1,0 +1,49 @@
+/** ICP reject codes, the only failure vocabulary callers of a canister see. */
+export const RejectCode = {
+  SysFatal: 1,
+  SysTransient: 2,
+  DestinationInvalid: 3,
+  CanisterReject: 4,
+  CanisterError: 5,
+  SysUnknown: 6,
+} as const;
+
+/** One of the six ICP reject codes. */
+export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
+
+/** IC error codes that accompany rejects (`IC0503` for a trap, …). */
+export const IcErrorCode = {
+  CanisterNotFound: 'IC0301',
+  CanisterRejectedMessage: 'IC0406',
+  CanisterTrapped: 'IC0502',
+  CanisterCalledTrap: 'IC0503',
+  CanisterContractViolation: 'IC0504',
+  CanisterDidNotReply: 'IC0506',
+  CanisterStopped: 'IC0508',
+  CanisterStopping: 'IC0509',
+  CanisterMethodNotFound: 'IC0536',
+  CanisterEmpty: 'IC0537',
+} as const;
+
+/** One of the IC error codes tincan produces. */
+export type IcErrorCode = (typeof IcErrorCode)[keyof typeof IcErrorCode];
+
+/** A reject as callers see it. */
+export interface Reject {
+  readonly code: RejectCode;
+  readonly message: string;
+  readonly errorCode?: IcErrorCode;
+}
+
+/** Name of a reject code, as agents print it. */
+export function rejectCodeName(code: number): string {
+  switch (code) {
+    case 1: return 'SYS_FATAL';
+    case 2: return 'SYS_TRANSIENT';
+    case 3: return 'DESTINATION_INVALID';
+    case 4: return 'CANISTER_REJECT';
+    case 5: return 'CANISTER_ERROR';
+    case 6: return 'SYS_UNKNOWN';
+    default: return `UNKNOWN_${code}`;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The system API: the only door between canister code (the CDK, bundled into each canister)
+ * and the runtime. It plays the role ICP's `ic0` imports play for Wasm canisters. Everything
+ * crossing it is a primitive, a `Uint8Array`, or a plain array of those, so a sandbox never
+ * holds a host object it could climb out through.
+ */
+
+/** Global symbol under which the runtime installs the {@link SystemApi} in every sandbox. */
+export const SYSTEM_API_SYMBOL = 'tincan.system';
+
+/** Kinds of entry points a canister class can expose. */
+export type MethodMode =
+  | 'update'
+  | 'query'
+  | 'compositeQuery'
+  | 'init'
+  | 'preUpgrade'
+  | 'postUpgrade'
+  | 'inspectMessage'
+  | 'heartbeat';
+
+/** One entry point as the CDK describes it to the runtime. */
+export interface MethodDescription {
+  readonly name: string;
+  readonly mode: MethodMode;
+  /** Hidden methods are callable but left out of the Candid interface. */
+  readonly hidden: boolean;
+}
+
+/** What the CDK tells the runtime about a loaded canister. */
+export interface CanisterDescription {
+  readonly methods: readonly MethodDescription[];
+  /** The service's Candid interface in `.did` text form. */
+  readonly candid: string;
+}
+
+/** Options of an outgoing call, as the CDK passes them through. */
+export interface CallOptions {
+  /** Cycles attached to the call. */
+  readonly cycles?: bigint;
+  /** Bounded-wait timeout in seconds; absent means a guaranteed-response call. */
+  readonly timeoutSeconds?: number;
+  /** Fire and forget: no response is delivered. */
+  readonly oneway?: boolean;
+}
+
+/**
+ * The adapter a CDK registers once its module has been evaluated: how the runtime drives the
+ * canister. Every method runs inside the sandbox, inside an execution the runtime opened.
+ */
+export interface CanisterAdapter {
+  /** Methods and Candid interface. Called once after load. */
+  describe(): CanisterDescription;
+  /** The object whose own fields are the persisted heap (the canister class instance). */
+  heapRoot(): object;
+  /**
+   * Starts entry point `method`. Arguments come from `msgArgData()`. The CDK replies through
+   * `msgReply`, rejects through `msgReject`, or reports a trap through `trap`, possibly in a
+   * later execution when the method awaited calls.
+   */
+  invoke(method: string): void;
+  /**
+   * Delivers the response to call `callId` (made by `callPerform`). A reply's bytes are in
+   * `msgArgData()`; `msgRejectCode()` is non-zero for a reject.
+   */
+  deliver(callId: number): void;
+  /** Forgets calls that were never sent because the execution that made them trapped. */
+  forget(callIds: readonly number[]): void;
+}
+
+/** The system API installed in every sandbox under `Symbol.for(SYSTEM_API_SYMBOL)`. */
+export interface SystemApi {
+  /** Registers the canister; called once by the CDK's generated entry. */
+  registerCanister(adapter: CanisterAdapter): void;
+  /**
+   * Registers classes whose instances may live in the heap, so that they come back with their
+   * prototype after a replica restart. Exported classes of the canister module are registered
+   * by the runtime itself.
+   */
+  registerClasses(classes: Record<string, abstract new (...args: never[]) => unknown>): void;
+
+  /** Candid-encoded argument of the current message, or the reply of the delivered call. */
+  msgArgData(): Uint8Array;
+  /** Principal bytes of the immediate caller. */
+  msgCaller(): Uint8Array;
+  /** Principal bytes of the user who sent the original ingress message. */
+  msgOrigin(): Uint8Array;
+  /** Name of the method being executed. */
+  msgMethodName(): string;
+  /** Replies to the current call context. Traps if it was already answered. */
+  msgReply(reply: Uint8Array): void;
+  /** Rejects the current call context with CANISTER_REJECT (4). */
+  msgReject(message: string): void;
+  /** In a response execution: the reject code, or 0 for a reply. */
+  msgRejectCode(): number;
+  /** In a response execution: the reject message. */
+  msgRejectMsg(): string;
+  /** Whether the current call context has been answered already. */
+  msgReplied(): boolean;
+  /** Deadline of a bounded-wait call in nanoseconds; 0 for unbounded calls and ingress. */
+  msgDeadline(): bigint;
+
+  /** Principal bytes of this canister. */
+  canisterSelf(): Uint8Array;
+  /** Replica time in nanoseconds since the epoch; constant within one execution. */
+  time(): bigint;
+  /** Aborts the current execution: its changes roll back and the caller gets CANISTER_ERROR. */
+  trap(message: string): never;
+  /** Writes a line to the canister's log. */
+  debugPrint(message: string): void;
+
+  /** Queues a call to be sent when the current execution commits. Returns its call id. */
+  callPerform(callee: Uint8Array, method: string, arg: Uint8Array, options: CallOptions): number;
+
+  /** Stable map: value stored under `key`, if any. */
+  stableMapGet(memoryId: number, key: Uint8Array): Uint8Array | undefined;
+  /** Stable map: stores `value` under `key` and returns the previous value. */
+  stableMapInsert(memoryId: number, key: Uint8Array, value: Uint8Array): Uint8Array | undefined;
+  /** Stable map: removes `key` and returns its value. */
+  stableMapRemove(memoryId: number, key: Uint8Array): Uint8Array | undefined;
+  /** Stable map: whether `key` is present. */
+  stableMapContains(memoryId: number, key: Uint8Array): boolean;
+  /** Stable map: number of entries. */
+  stableMapLen(memoryId: number): bigint;
+  /** Stable map: entries in key order (bytewise), from `startIndex`, at most `length`. */
+  stableMapRange(memoryId: number, startIndex: number, length: number): Array<[Uint8Array, Uint8Array]>;
+}
+
+/** Reads the system API from a sandbox global; throws outside a tincan sandbox. */
+export function systemApi(): SystemApi {
+  const api = (globalThis as Record<symbol, unknown>)[Symbol.for(SYSTEM_API_SYMBOL)];
+  if (api === undefined) {
+    throw new Error('tincan: no system API here; canister code only runs inside a tincan replica');
+  }
+  return api as SystemApi;
+}
+
+/**
+ * Global symbol a CDK sets to `true` on the prototype of handle objects (stable structures):
+ * they are references to stable memory, not heap data, and are left out of heap snapshots.
+ */
+export const HANDLE_SYMBOL = 'tincan.handle';

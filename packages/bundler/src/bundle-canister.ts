@@ -1,0 +1,106 @@
+/**
+ * Bundles a canister's TypeScript into one script for a sandbox. A generated entry imports the
+ * canister module and hands it to the CDK's `registerCanisterModule`. `azle` and `@tincan/cdk`
+ * resolve to the same CDK module, and `@dfinity/candid`/`@dfinity/principal` to the CDK's own
+ * copies, so there is one IDL class hierarchy per canister.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { BundlerError } from './bundler-error.js';
+
+/** Input of {@link bundleCanister}. */
+export interface BundleCanisterOptions {
+  /** The canister's entry file (TS or JS) with a default-exported class. */
+  readonly entry: string;
+  /** Entry file of the CDK (its src/index.ts). */
+  readonly cdkEntry: string;
+  /** Values inlined as `process.env.NAME` (Azle's `custom.env`). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A bundled canister. */
+export interface CanisterBundle {
+  readonly code: string;
+  /** Source map (JSON) from bundle positions to the canister's sources. */
+  readonly map: string;
+}
+
+const SHARED = /^@dfinity\/(candid|principal)$/;
+const CDK_NAMES = /^(azle|@tincan\/cdk)$/;
+/** Modules canister code may never import: sandboxes have no host access. */
+const NODE_BUILTIN = /^(node:|(fs|path|os|child_process|net|http|https|crypto|worker_threads|process|vm|dgram|tls|cluster)(\/.*)?$)/;
+
+/** Bundles a canister. */
+export async function bundleCanister(options: BundleCanisterOptions): Promise<CanisterBundle> {
+  const entry = path.resolve(options.entry);
+  if (!existsSync(entry)) throw new BundlerError('ERR_ENTRY_NOT_FOUND', `canister entry ${entry} does not exist`);
+  const cdkEntry = path.resolve(options.cdkEntry);
+  const define: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.env ?? {})) define[`process.env.${name}`] = JSON.stringify(value);
+  const plugin: esbuild.Plugin = {
+    name: 'tincan-canister',
+    setup(build) {
+      build.onResolve({ filter: CDK_NAMES }, () => ({ path: cdkEntry }));
+      build.onResolve({ filter: /^azle\// }, (args) => ({
+        errors: [{ text: `'${args.path}' is not supported by tincan; import from 'azle' (Azle's stable API)` }],
+      }));
+      build.onResolve({ filter: SHARED }, async (args) => {
+        if (args.pluginData === 'shared') return undefined;
+        const result = await build.resolve(args.path, { kind: args.kind, resolveDir: path.dirname(cdkEntry), pluginData: 'shared' });
+        return result.errors.length > 0 ? { errors: result.errors } : { path: result.path };
+      });
+      build.onResolve({ filter: NODE_BUILTIN }, (args) => ({
+        errors: [{ text: `canister code cannot import '${args.path}': canisters have no file system, network or process access` }],
+      }));
+    },
+  };
+  const contents = [
+    `import * as canisterModule from ${JSON.stringify(entry)};`,
+    `import { registerCanisterModule } from ${JSON.stringify(cdkEntry)};`,
+    'registerCanisterModule(canisterModule);',
+  ].join('\n');
+  return run(
+    {
+      stdin: { contents, resolveDir: path.dirname(entry), sourcefile: 'tincan-canister-entry.js', loader: 'js' },
+      plugins: [plugin],
+      define,
+      sourcemap: 'external',
+      outfile: 'canister.js',
+    },
+    entry,
+  );
+}
+
+/** Bundles the runtime's in-sandbox kernel from its entry file. */
+export async function bundleKernel(entry: string): Promise<string> {
+  const bundle = await run({ entryPoints: [entry], outfile: 'kernel.js' }, entry);
+  return bundle.code;
+}
+
+async function run(options: esbuild.BuildOptions, what: string): Promise<CanisterBundle> {
+  try {
+    const result = await esbuild.build({
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'neutral',
+      target: 'es2022',
+      mainFields: ['module', 'main'],
+      conditions: ['source'],
+      keepNames: true,
+      logLevel: 'silent',
+      charset: 'utf8',
+      legalComments: 'none',
+      ...options,
+    });
+    const files = result.outputFiles ?? [];
+    const code = files.find((f) => f.path.endsWith('.js'))?.text ?? '';
+    const map = files.find((f) => f.path.endsWith('.map'))?.text ?? '';
+    return { code, map };
+  } catch (err) {
+    const errors = (err as { errors?: esbuild.Message[] }).errors ?? [];
+    const detail = errors.map((e) => `${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ''}${e.text}`).join('\n');
+    throw new BundlerError('ERR_BUNDLE_FAILED', `bundling ${what} failed:\n${detail || String(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,8 @@
+/** Prints IDL service types as `.did` text; safe to run in a realm with its own @dfinity/candid. */
+export { serviceToDid } from './did-printer.js';
+/** Parses `.did` text back into IDL types. */
+export { parseDid } from './parse-did.js';
+/** Result of `parseDid`. */
+export type { ParsedDid } from './did-resolve.js';
+/** Error thrown for malformed `.did` text (code `ERR_DID_PARSE`). */
+export { CandidError, type CandidErrorCode, type SourcePosition } from './candid-error.js';

@@ -1,0 +1,125 @@
+/**
+ * Turns a canister module (its default-exported class) into the adapter the runtime drives.
+ * The bundler's generated entry calls {@link registerCanisterModule} once, after the module ran.
+ */
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { systemApi, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
+import { serviceToDid } from '@tincan/candid';
+import { deliverResponse, forgetCalls } from './call.js';
+import { methodMeta, type MethodMeta } from './method-registry.js';
+
+interface Entry extends MethodMeta {
+  readonly name: string;
+  readonly fn: (...args: unknown[]) => unknown;
+}
+
+/** Registers a canister module with the runtime. */
+export function registerCanisterModule(mod: Record<string, unknown>): void {
+  const Canister = mod.default;
+  if (typeof Canister !== 'function') {
+    throw new Error('a canister module must `export default class { ... }` with decorated methods');
+  }
+  const instance = new (Canister as new () => object)();
+  const entries = collectEntries(Canister as { prototype: object });
+  const sys = systemApi();
+  const exported: Record<string, abstract new (...args: never[]) => unknown> = { Principal: Principal as unknown as abstract new () => unknown };
+  for (const [name, value] of Object.entries(mod)) {
+    if (name !== 'default' && typeof value === 'function' && typeof (value as { prototype?: unknown }).prototype === 'object') {
+      exported[name] = value as abstract new (...args: never[]) => unknown;
+    }
+  }
+  sys.registerClasses(exported);
+  sys.registerCanister(createAdapter(instance, entries));
+}
+
+function collectEntries(Canister: { prototype: object }): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  for (let proto: object | null = Canister.prototype; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (entries.has(name)) continue;
+      const fn = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
+      const meta = methodMeta(fn);
+      if (meta !== undefined) entries.set(name, { ...meta, name, fn: fn as Entry['fn'] });
+    }
+  }
+  return entries;
+}
+
+function createAdapter(instance: object, entries: Map<string, Entry>): CanisterAdapter {
+  const sys = systemApi();
+  const trapWith = (err: unknown): void => {
+    try {
+      sys.trap(uncaughtMessage(err));
+    } catch {
+      // sys.trap throws to stop the code that called it; here nothing is left to stop.
+    }
+  };
+  const finish = (entry: Entry, value: unknown): void => {
+    if (entry.manual || (entry.mode !== 'update' && entry.mode !== 'query' && entry.mode !== 'compositeQuery')) return;
+    try {
+      if (sys.msgReplied()) return;
+      const types = entry.returnIdlType === undefined ? [] : [entry.returnIdlType];
+      sys.msgReply(new Uint8Array(IDL.encode(types, entry.returnIdlType === undefined ? [] : [value])));
+    } catch (err) {
+      trapWith(new Error(`${entry.name}: cannot encode the return value: ${messageOf(err)}`));
+    }
+  };
+  return {
+    describe: () => describe(entries),
+    heapRoot: () => instance,
+    invoke(name) {
+      const entry = entries.get(name);
+      if (entry === undefined) return trapWith(new Error(`no method '${name}'`));
+      let args: unknown[] = [];
+      if (!entry.manual) {
+        try {
+          args = IDL.decode(entry.paramIdlTypes, sys.msgArgData());
+        } catch (err) {
+          return trapWith(new Error(`${name}: invalid Candid arguments: ${messageOf(err)}`));
+        }
+      }
+      let result: unknown;
+      try {
+        result = entry.fn.apply(instance, args);
+      } catch (err) {
+        return trapWith(err);
+      }
+      if (isThenable(result)) result.then((v) => finish(entry, v), trapWith);
+      else finish(entry, result);
+    },
+    deliver: deliverResponse,
+    forget: forgetCalls,
+  };
+}
+
+function describe(entries: Map<string, Entry>): { methods: MethodDescription[]; candid: string } {
+  const fields: Record<string, IDL.FuncClass> = {};
+  let initArgs: IDL.Type[] | undefined;
+  for (const e of entries.values()) {
+    if (e.mode === 'init' || (e.mode === 'postUpgrade' && initArgs === undefined)) initArgs = e.paramIdlTypes;
+    if (e.hidden) continue;
+    const rets = e.returnIdlType === undefined ? [] : [e.returnIdlType];
+    if (e.mode === 'update') fields[e.name] = IDL.Func(e.paramIdlTypes as never, rets as never, []);
+    else if (e.mode === 'query') fields[e.name] = IDL.Func(e.paramIdlTypes as never, rets as never, ['query']);
+    else if (e.mode === 'compositeQuery') fields[e.name] = IDL.Func(e.paramIdlTypes as never, rets as never, ['composite_query']);
+  }
+  return {
+    methods: [...entries.values()].map((e) => ({ name: e.name, mode: e.mode, hidden: e.hidden })),
+    candid: serviceToDid(IDL.Service(fields), initArgs),
+  };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Trap message for an uncaught error, as Azle words it. */
+function uncaughtMessage(err: unknown): string {
+  if (err instanceof Error) return `Uncaught ${err.name}: ${err.message}`;
+  return `Uncaught ${String(err)}`;
+}

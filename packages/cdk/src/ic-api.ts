@@ -1,0 +1,65 @@
+/**
+ * The IC API as Azle exposes it: plain functions over the system API.
+ */
+import { Principal } from '@dfinity/principal';
+import { systemApi } from '@tincan/abi';
+
+/** Principal of the immediate caller (a user or a canister). */
+export function msgCaller(): Principal {
+  return Principal.fromUint8Array(systemApi().msgCaller());
+}
+
+/** Principal of the user whose ingress message started this call chain. */
+export function msgOrigin(): Principal {
+  return Principal.fromUint8Array(systemApi().msgOrigin());
+}
+
+/** This canister's principal. */
+export function canisterSelf(): Principal {
+  return Principal.fromUint8Array(systemApi().canisterSelf());
+}
+
+/** Replica time in nanoseconds since the epoch; constant within one execution. */
+export function time(): bigint {
+  return systemApi().time();
+}
+
+/** Aborts the current execution: its changes roll back and the caller gets CANISTER_ERROR. */
+export function trap(message: string): never {
+  return systemApi().trap(message);
+}
+
+/** Rejects the current call with CANISTER_REJECT (4) and `message`. */
+export function msgReject(message: string): void {
+  systemApi().msgReject(message);
+}
+
+/** Replies with already Candid-encoded bytes (for `manual` methods). */
+export function msgReply(reply: Uint8Array): void {
+  systemApi().msgReply(reply);
+}
+
+/** Candid-encoded arguments of the current message (for `manual` methods). */
+export function msgArgData(): Uint8Array {
+  return systemApi().msgArgData();
+}
+
+/** Name of the method being executed. */
+export function msgMethodName(): string {
+  return systemApi().msgMethodName();
+}
+
+/** In a callback: the reject code of the response (0 for a reply). */
+export function msgRejectCode(): number {
+  return systemApi().msgRejectCode();
+}
+
+/** In a callback: the reject message of the response. */
+export function msgRejectMsg(): string {
+  return systemApi().msgRejectMsg();
+}
+
+/** Deadline of the current bounded-wait call in nanoseconds; 0 for unbounded calls and ingress. */
+export function msgDeadline(): bigint {
+  return systemApi().msgDeadline();
+}

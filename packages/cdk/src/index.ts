@@ -1,0 +1,28 @@
+/**
+ * The tincan CDK: what canister code imports, as `@tincan/cdk` or as `azle`. Its API follows
+ * Azle's stable API, so Azle canisters run on tincan unchanged.
+ */
+export { IDL } from '@dfinity/candid';
+export { Principal } from '@dfinity/principal';
+export { heartbeat, init, inspectMessage, postUpgrade, preUpgrade, query, update } from './decorators.js';
+export type { ManualOptions, MethodDecorator, QueryOptions, UpdateOptions } from './decorators.js';
+export { call, CallError } from './call.js';
+export type { CallErrorType, CallOptions } from './call.js';
+export {
+  canisterSelf,
+  msgArgData,
+  msgCaller,
+  msgDeadline,
+  msgMethodName,
+  msgOrigin,
+  msgReject,
+  msgRejectCode,
+  msgRejectMsg,
+  msgReply,
+  time,
+  trap,
+} from './ic-api.js';
+export { StableBTreeMap } from './stable-b-tree-map.js';
+export { StableJson, jsonReplacer, jsonReviver, stableJson } from './stable-json.js';
+export type { Serializable } from './stable-json.js';
+export { registerCanisterModule } from './canister-entry.js';

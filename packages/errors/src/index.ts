@@ -1,0 +1,1 @@
+export { TincanError, ensureError } from './tincan-error.js';

@@ -1,0 +1,57 @@
+/**
+ * Drives the synchronous runtime from the Node event loop: when messages are pending it steps
+ * in slices, yielding between slices so I/O (HTTP, timers, test code) keeps flowing.
+ */
+import type { Runtime } from '@tincan/runtime';
+
+const SLICE_MS = 10;
+
+/** Runs a runtime's pending messages in the background. */
+export class Driver {
+  readonly #runtime: Runtime;
+  #scheduled = false;
+  #stopped = false;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(runtime: Runtime) {
+    this.#runtime = runtime;
+  }
+
+  /** Makes sure pending messages get run soon. */
+  wake(): void {
+    if (this.#scheduled || this.#stopped) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#slice());
+  }
+
+  /** Resolves once nothing is pending. */
+  idle(): Promise<void> {
+    if (this.#runtime.pendingCount === 0) return Promise.resolve();
+    this.wake();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Stops stepping; messages still pending are dropped with the process. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+    await Promise.resolve();
+  }
+
+  #slice(): void {
+    this.#scheduled = false;
+    if (this.#stopped) return;
+    const end = performance.now() + SLICE_MS;
+    while (this.#runtime.step()) {
+      if (performance.now() >= end) break;
+    }
+    if (this.#runtime.pendingCount > 0) this.wake();
+    else {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The in-process replica: one runtime wired to a SQLite store in a state directory (or in
+ * memory), the esbuild bundler and a clock, driven on the Node event loop. Users deploy
+ * TypeScript canisters and call them through typed actors.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { bundleCanister } from '@tincan/bundler';
+import { parseDid } from '@tincan/candid';
+import { Runtime, type Clock, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { openSqliteStore } from '@tincan/storage-sqlite';
+import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
+import { cdkEntry } from './cdk-entry.js';
+import { loadKernel } from './kernel-cache.js';
+import { ReplicaError } from './replica-error.js';
+import { Driver } from './driver.js';
+
+/** Options of {@link Replica.create}. */
+export interface ReplicaOptions {
+  /** Directory of the replica's state; omit for an in-memory replica. */
+  readonly stateDir?: string;
+  /** Clock; defaults to the wall clock. Pass a `ManualClock` for deterministic tests. */
+  readonly clock?: Clock;
+  /** Scheduling policy; defaults to FIFO. `seededPolicy(seed)` explores interleavings. */
+  readonly scheduler?: SchedulerPolicy;
+  /** Replica seed (canisters' `Math.random`); random on first creation, then persisted. */
+  readonly seed?: Uint8Array;
+  /** Wall-clock guard per execution against runaway code; 0 disables. Default 5000 ms. */
+  readonly executionTimeoutMs?: number;
+  /** Receives every canister log line. */
+  readonly onLog?: (canisterId: Principal, line: LogLine) => void;
+}
+
+/** Options of {@link Replica.deploy}. */
+export interface DeployOptions {
+  /** Init arguments, Candid-encoded with the canister's `@init` types. */
+  readonly initArgs?: unknown[];
+  /** Controllers; defaults to the anonymous principal. */
+  readonly controllers?: readonly Principal[];
+  /** Values inlined as `process.env.NAME`. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A deployed canister. */
+export interface CanisterHandle {
+  readonly id: Principal;
+  /** The canister's Candid interface (.did text). */
+  readonly candid: string;
+}
+
+const WALL_CLOCK: Clock = { nowNs: () => BigInt(Date.now()) * 1_000_000n };
+
+/** An in-process tincan replica. */
+export class Replica {
+  readonly runtime: Runtime;
+  readonly #driver: Driver;
+  readonly #close: () => void;
+  #closed = false;
+
+  /** Opens a replica; on an existing state directory, every canister comes back as committed. */
+  static async create(options: ReplicaOptions = {}): Promise<Replica> {
+    const kernel = await loadKernel();
+    if (options.stateDir !== undefined) mkdirSync(options.stateDir, { recursive: true });
+    const store = options.stateDir === undefined ? openSqliteStore({ memory: true }) : openSqliteStore({ path: path.join(options.stateDir, 'replica.sqlite') });
+    let seed = store.getMeta('seed');
+    if (seed === undefined) {
+      seed = options.seed ?? new Uint8Array(randomBytes(32));
+      store.putMeta('seed', seed);
+    }
+    const runtime = Runtime.open({
+      store,
+      kernel,
+      seed,
+      clock: options.clock ?? WALL_CLOCK,
+      ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
+      executionTimeoutMs: options.executionTimeoutMs ?? 5_000,
+      ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
+    });
+    return new Replica(runtime, () => store.close());
+  }
+
+  private constructor(runtime: Runtime, close: () => void) {
+    this.runtime = runtime;
+    this.#driver = new Driver(runtime);
+    this.#close = close;
+  }
+
+  /** Bundles the canister at `entry`, creates a canister and installs it. */
+  async deploy(entry: string, options: DeployOptions = {}): Promise<CanisterHandle> {
+    this.#open();
+    const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
+    return this.install(bundle.code, options);
+  }
+
+  /** Creates a canister and installs an already bundled module. */
+  install(bundle: string, options: DeployOptions = {}): CanisterHandle {
+    this.#open();
+    const controllers = (options.controllers ?? [Principal.anonymous()]).map((p) => p.toUint8Array());
+    const id = this.runtime.createCanister({ controllers });
+    const description = this.runtime.installCode(id, bundle, (desc) => {
+      const types = parseDid(desc.candid).initArgs ?? [];
+      return new Uint8Array(IDL.encode(types, options.initArgs ?? []));
+    });
+    return { id: Principal.fromUint8Array(id), candid: description.candid };
+  }
+
+  /** A typed actor for a canister; calls are made as `identity` (anonymous by default). */
+  actor<T = Record<string, (...args: unknown[]) => unknown>>(canister: CanisterHandle | Principal, options: { identity?: IdentityLike } = {}): ActorOf<T> {
+    const id = 'candid' in canister ? canister.id : canister;
+    const candid = this.runtime.describe(id.toUint8Array())?.candid;
+    if (candid === undefined) throw new ReplicaError('ERR_NO_CANDID', `canister ${id.toText()} has no code installed`);
+    const caller = principalOf(options.identity ?? Principal.anonymous());
+    return createActor<T>(parseDid(candid).service, {
+      update: (method, arg) => this.update(id, method, arg, caller),
+      query: (method, arg) => this.query(id, method, arg, caller),
+    });
+  }
+
+  /** Sends an update call with raw Candid bytes; resolves with its outcome. */
+  update(canisterId: Principal, method: string, arg: Uint8Array, caller: Principal = Principal.anonymous()): Promise<Outcome> {
+    this.#open();
+    return new Promise((resolve) => {
+      this.runtime.submit({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array() }, resolve);
+      this.#driver.wake();
+    });
+  }
+
+  /** Runs a query with raw Candid bytes on committed state. */
+  async query(canisterId: Principal, method: string, arg: Uint8Array, caller: Principal = Principal.anonymous()): Promise<Outcome> {
+    this.#open();
+    return this.runtime.query({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array() });
+  }
+
+  /** The canister's log lines, oldest first. */
+  logs(canisterId: Principal): readonly LogLine[] {
+    return this.runtime.logs(canisterId.toUint8Array());
+  }
+
+  /** Resolves when no message is pending. */
+  idle(): Promise<void> {
+    return this.#driver.idle();
+  }
+
+  /** Stops the replica and closes its store; committed state stays in the state directory. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#driver.stop();
+    this.#close();
+  }
+
+  #open(): void {
+    if (this.#closed) throw new ReplicaError('ERR_REPLICA_CLOSED', 'the replica is closed');
+  }
+}

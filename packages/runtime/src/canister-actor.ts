@@ -1,0 +1,124 @@
+/**
+ * The host side of one canister: its registry record, its sandbox, its open call contexts and
+ * callbacks, and the execution in progress. The system API calls of its code land here.
+ */
+import type { CanisterDescription, MethodDescription } from '@tincan/abi';
+import type { CallContext } from './call-context.js';
+import type { CanisterRecord, StateStore } from './state-store.js';
+import type { Execution } from './execution.js';
+import { mayAnswer, mayCall } from './execution.js';
+import type { HostBridge } from './kernel/host-bridge.js';
+import type { Sandbox } from './sandbox/sandbox.js';
+import { toHex } from './principal-ids.js';
+
+/** A line of a canister's log. */
+export interface LogLine {
+  readonly index: number;
+  readonly timeNs: bigint;
+  readonly message: string;
+}
+
+/** Host-side state of one canister. */
+export class CanisterActor {
+  readonly key: string;
+  record: CanisterRecord;
+  sandbox: Sandbox | undefined;
+  description: CanisterDescription | undefined;
+  methods = new Map<string, MethodDescription>();
+  readonly contexts = new Map<number, CallContext>();
+  readonly callbacks = new Map<number, CallContext>();
+  readonly log: LogLine[] = [];
+  current: Execution | undefined;
+  nextContextId = 1;
+  nextCallId = 1;
+  #logIndex = 0;
+
+  constructor(record: CanisterRecord) {
+    this.record = record;
+    this.key = toHex(record.id);
+  }
+
+  /** Records the loaded code's description. */
+  setDescription(description: CanisterDescription | undefined): void {
+    this.description = description;
+    this.methods = new Map((description?.methods ?? []).map((m) => [m.name, m]));
+  }
+
+  /** The execution in progress; system API calls outside one are a runtime bug or a leak. */
+  execution(): Execution {
+    if (this.current === undefined) throw new Error('the system API was used outside of a message execution');
+    return this.current;
+  }
+
+  /** Appends to the canister log, bounded so a chatty canister cannot exhaust memory. */
+  appendLog(message: string, timeNs: bigint, limit: number): void {
+    this.log.push({ index: this.#logIndex++, timeNs, message });
+    if (this.log.length > limit) this.log.splice(0, this.log.length - limit);
+  }
+}
+
+/** What the bridge needs from the runtime. */
+export interface BridgeDeps {
+  readonly store: StateStore;
+  readonly randomSeed: () => [number, number, number, number];
+  readonly onLog: (actor: CanisterActor, message: string) => void;
+}
+
+/** Builds the host bridge of one canister's sandbox. */
+export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<HostBridge, 'opArg'> {
+  const { store } = deps;
+  const id = actor.record.id;
+  const live = (): Execution => {
+    const exec = actor.execution();
+    if (exec.trap !== undefined) throw new Error(`execution already trapped: ${exec.trap}`);
+    return exec;
+  };
+  const answer = (verb: string): Execution => {
+    const exec = live();
+    if (!mayAnswer(exec.mode) || exec.context === undefined) throw new Error(`${verb} is not allowed in ${exec.mode}`);
+    if (exec.context.replied || exec.answer !== undefined) throw new Error(`${verb}: the call was already answered`);
+    return exec;
+  };
+  return {
+    randomSeed: deps.randomSeed,
+    msgArgData: () => live().argData,
+    msgCaller: () => live().caller,
+    msgOrigin: () => live().origin,
+    msgMethodName: () => live().method,
+    msgReply: (reply) => {
+      answer('msgReply').answer = { reply: new Uint8Array(reply) };
+    },
+    msgReject: (message) => {
+      answer('msgReject').answer = { reject: { code: 4, message, errorCode: 'IC0406' } };
+    },
+    msgRejectCode: () => live().rejectCode,
+    msgRejectMsg: () => live().rejectMessage,
+    msgReplied: () => {
+      const exec = live();
+      return exec.answer !== undefined || exec.context?.replied === true;
+    },
+    msgDeadline: () => live().context?.deadlineNs ?? 0n,
+    canisterSelf: () => id,
+    time: () => actor.execution().timeNs,
+    trap: (message) => {
+      const exec = actor.execution();
+      exec.trap ??= message;
+    },
+    debugPrint: (message) => deps.onLog(actor, message),
+    callPerform: (callee, method, arg, _cycles, timeoutSeconds, oneway) => {
+      const exec = live();
+      if (!mayCall(exec.mode)) throw new Error(`calls are not allowed in ${exec.mode === 'query' ? 'a query' : exec.mode}`);
+      const callId = actor.nextCallId++;
+      exec.calls.push({ callId, callee: new Uint8Array(callee), method, arg: new Uint8Array(arg), oneway, timeoutSeconds });
+      return callId;
+    },
+    stableMapGet: (memoryId, key) => store.stableGet(id, memoryId, key),
+    stableMapInsert: (memoryId, key, value) => store.stablePut(id, memoryId, key, value),
+    stableMapRemove: (memoryId, key) => store.stableDelete(id, memoryId, key),
+    stableMapContains: (memoryId, key) => store.stableHas(id, memoryId, key),
+    stableMapLen: (memoryId) => store.stableCount(id, memoryId),
+    stableMapRange: (memoryId, startIndex, length) => store.stableRange(id, memoryId, startIndex, length),
+    utf8Encode: (text) => Buffer.from(text, 'utf8'),
+    utf8Decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+  };
+}

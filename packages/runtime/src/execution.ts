@@ -1,0 +1,57 @@
+/**
+ * One message execution: what the host knows while canister code runs, and the effects it
+ * holds back until commit (the answer, the outgoing calls). Nothing leaves an execution before
+ * it commits.
+ */
+import type { CallContext } from './call-context.js';
+import type { Outcome } from './messages.js';
+
+/** What kind of entry point is executing; it decides what the system API allows. */
+export type ExecutionMode = 'update' | 'query' | 'response' | 'init' | 'load';
+
+/** A call made during an execution, sent only if it commits. */
+export interface OutgoingCall {
+  readonly callId: number;
+  readonly callee: Uint8Array;
+  readonly method: string;
+  readonly arg: Uint8Array;
+  readonly oneway: boolean;
+  readonly timeoutSeconds: number;
+}
+
+/** The host's view of the execution in progress. */
+export interface Execution {
+  readonly mode: ExecutionMode;
+  readonly context: CallContext | undefined;
+  readonly method: string;
+  readonly argData: Uint8Array;
+  readonly caller: Uint8Array;
+  readonly origin: Uint8Array;
+  readonly timeNs: bigint;
+  readonly rejectCode: number;
+  readonly rejectMessage: string;
+  /** Set by the first trap; an execution never un-traps. */
+  trap: string | undefined;
+  /** The answer to `context`, applied at commit. */
+  answer: Outcome | undefined;
+  readonly calls: OutgoingCall[];
+}
+
+/** Fields an execution starts with. */
+export type ExecutionInit = Omit<Execution, 'trap' | 'answer' | 'calls' | 'rejectCode' | 'rejectMessage'> &
+  Partial<Pick<Execution, 'rejectCode' | 'rejectMessage'>>;
+
+/** Opens an execution record. */
+export function openExecution(init: ExecutionInit): Execution {
+  return { rejectCode: 0, rejectMessage: '', ...init, trap: undefined, answer: undefined, calls: [] };
+}
+
+/** Whether canister code may make calls in this mode (ICP: updates and callbacks only). */
+export function mayCall(mode: ExecutionMode): boolean {
+  return mode === 'update' || mode === 'response';
+}
+
+/** Whether canister code may answer its call context in this mode. */
+export function mayAnswer(mode: ExecutionMode): boolean {
+  return mode === 'update' || mode === 'query' || mode === 'response';
+}

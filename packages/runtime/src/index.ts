@@ -1,0 +1,16 @@
+export type { CanisterRecord, CanisterStatus, StateStore } from './state-store.js';
+export { Runtime } from './runtime.js';
+export type { IngressCall, RuntimeOptions } from './runtime.js';
+export type { InitArg } from './installer.js';
+export type { Outcome } from './messages.js';
+export type { LogLine } from './canister-actor.js';
+export { ManualClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { fifoPolicy, seededPolicy } from './scheduler-policy.js';
+export type { SchedulerCandidate, SchedulerPolicy } from './scheduler-policy.js';
+export { compileKernel } from './sandbox/sandbox.js';
+export type { CompiledKernel } from './sandbox/sandbox.js';
+export { RuntimeError } from './runtime-error.js';
+export type { RuntimeErrorCode } from './runtime-error.js';
+export { canisterIdFromIndex, toHex, ANONYMOUS_PRINCIPAL } from './principal-ids.js';
+export { KERNEL_ENTRY } from './kernel-entry.js';

@@ -1,0 +1,119 @@
+/**
+ * Installs canister code: creates the sandbox, evaluates the bundle, runs `@init`, and
+ * persists the first heap snapshot together with the registry entry, all in one transaction.
+ * Also reloads installed canisters when a replica restarts, without running `@init` again.
+ */
+import { createHash } from 'node:crypto';
+import type { CanisterDescription } from '@tincan/abi';
+import { createHostBridge, type BridgeDeps, type CanisterActor } from './canister-actor.js';
+import { openExecution, type Execution, type ExecutionMode } from './execution.js';
+import { Sandbox, messageOf, type CompiledKernel } from './sandbox/sandbox.js';
+import type { StateStore } from './state-store.js';
+import { RuntimeError } from './runtime-error.js';
+import { principalText } from './principal-text.js';
+
+/** What the installer needs from the runtime. */
+export interface InstallerDeps {
+  readonly store: StateStore;
+  readonly kernel: CompiledKernel;
+  readonly timeoutMs: number;
+  readonly now: () => bigint;
+  readonly bridgeDeps: (actor: CanisterActor) => BridgeDeps;
+}
+
+const utf8 = new TextDecoder();
+
+/** Init arguments, or a function that encodes them once the code's interface is known. */
+export type InitArg = Uint8Array | ((description: CanisterDescription) => Uint8Array);
+
+/** Loads code into canister actors. */
+export class Installer {
+  readonly #deps: InstallerDeps;
+
+  constructor(deps: InstallerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Installs `bundle` into `actor` and runs its init with `arg`; atomic. */
+  install(actor: CanisterActor, bundle: string, arg: InitArg): CanisterDescription {
+    const { store } = this.#deps;
+    const module = new TextEncoder().encode(bundle);
+    store.begin();
+    try {
+      const description = this.#load(actor, bundle);
+      const init = description.methods.find((m) => m.mode === 'init');
+      if (init !== undefined) this.#runSystem(actor, 'init', init.name, typeof arg === 'function' ? arg(description) : arg);
+      const heap = this.#system(actor, 'load', () => actor.sandbox?.op('persist') as Uint8Array);
+      store.writeHeap(actor.record.id, heap);
+      actor.record = {
+        ...actor.record,
+        module,
+        moduleHash: createHash('sha256').update(module).digest(),
+        candid: description.candid,
+        version: actor.record.version + 1n,
+      };
+      store.putCanister(actor.record);
+      store.commit();
+      return description;
+    } catch (err) {
+      if (store.inTransaction) store.rollback();
+      actor.sandbox = undefined;
+      actor.setDescription(undefined);
+      if (err instanceof RuntimeError) throw err;
+      throw new RuntimeError('ERR_INSTALL_TRAPPED', `installing canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, { cause: err });
+    }
+  }
+
+  /** Reloads an installed canister and restores its committed heap. */
+  restore(actor: CanisterActor): void {
+    const source = utf8.decode(actor.record.module);
+    const heap = this.#deps.store.readHeap(actor.record.id);
+    try {
+      this.#load(actor, source);
+      if (heap !== undefined) this.#system(actor, 'load', () => actor.sandbox?.op('restore', heap));
+    } catch (err) {
+      actor.sandbox = undefined;
+      actor.setDescription(undefined);
+      throw new RuntimeError('ERR_STATE_CORRUPT', `canister ${principalText(actor.record.id)} could not be restored: ${messageOf(err)}`, { cause: err });
+    }
+  }
+
+  #load(actor: CanisterActor, bundle: string): CanisterDescription {
+    const sandbox = new Sandbox({
+      kernel: this.#deps.kernel,
+      bridge: createHostBridge(actor, this.#deps.bridgeDeps(actor)) as never,
+      timeoutMs: this.#deps.timeoutMs,
+    });
+    actor.sandbox = sandbox;
+    const filename = `canister:${principalText(actor.record.id)}/index.js`;
+    const description = this.#system(actor, 'load', () => sandbox.load(bundle, filename));
+    actor.setDescription(description);
+    return description;
+  }
+
+  /** Runs an entry point like init; throws with the trap message if it traps. */
+  #runSystem(actor: CanisterActor, mode: ExecutionMode, method: string, arg: Uint8Array): void {
+    this.#system(actor, mode, () => actor.sandbox?.op('invoke', method), { method, argData: arg });
+  }
+
+  /** Runs `fn` inside an execution of `mode`; a trap becomes an exception. */
+  #system<T>(actor: CanisterActor, mode: ExecutionMode, fn: () => T, extra: Partial<Execution> = {}): T {
+    const exec = openExecution({
+      mode, context: undefined, method: extra.method ?? '', argData: extra.argData ?? new Uint8Array(),
+      caller: actor.record.controllers[0] ?? new Uint8Array([4]), origin: actor.record.controllers[0] ?? new Uint8Array([4]),
+      timeNs: this.#deps.now(),
+    });
+    actor.current = exec;
+    try {
+      const result = fn();
+      if (exec.trap !== undefined) throw new RuntimeError('ERR_INSTALL_TRAPPED', `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : method(extra)}: ${exec.trap}`);
+      return result;
+    } finally {
+      actor.current = undefined;
+    }
+  }
+}
+
+function method(extra: Partial<Execution>): string {
+  return extra.method ?? 'init';
+}

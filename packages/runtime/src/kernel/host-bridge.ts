@@ -1,0 +1,58 @@
+/**
+ * The host functions the runtime hands to the in-sandbox kernel. The kernel captures them
+ * before any canister code runs and removes them from the global, so canister code can only
+ * reach them through the kernel's wrappers, which copy every value into the sandbox realm.
+ */
+export interface HostBridge {
+  /** Argument of the kernel operation the host is running (method name, call id, …). */
+  opArg(): string | number | Uint8Array | undefined;
+  /** Seed of the canister's `Math.random` stream (four 32-bit words), on first load. */
+  randomSeed(): [number, number, number, number];
+
+  msgArgData(): Uint8Array;
+  msgCaller(): Uint8Array;
+  msgOrigin(): Uint8Array;
+  msgMethodName(): string;
+  msgReply(reply: Uint8Array): void;
+  msgReject(message: string): void;
+  msgRejectCode(): number;
+  msgRejectMsg(): string;
+  msgReplied(): boolean;
+  msgDeadline(): bigint;
+  canisterSelf(): Uint8Array;
+  time(): bigint;
+  /** Records a trap on the current execution; the kernel then throws inside the sandbox. */
+  trap(message: string): void;
+  debugPrint(message: string): void;
+  callPerform(callee: Uint8Array, method: string, arg: Uint8Array, cycles: bigint, timeoutSeconds: number, oneway: boolean): number;
+
+  stableMapGet(memoryId: number, key: Uint8Array): Uint8Array | undefined;
+  stableMapInsert(memoryId: number, key: Uint8Array, value: Uint8Array): Uint8Array | undefined;
+  stableMapRemove(memoryId: number, key: Uint8Array): Uint8Array | undefined;
+  stableMapContains(memoryId: number, key: Uint8Array): boolean;
+  stableMapLen(memoryId: number): bigint;
+  stableMapRange(memoryId: number, startIndex: number, length: number): Array<[Uint8Array, Uint8Array]>;
+
+  utf8Encode(text: string): Uint8Array;
+  utf8Decode(bytes: Uint8Array): string;
+}
+
+/** Name of the global the host sets before running the kernel script. */
+export const HOST_BRIDGE_GLOBAL = '__tincan_host';
+/** Global symbol key of the kernel's operations, read by the host's precompiled op scripts. */
+export const KERNEL_SYMBOL = 'tincan.kernel';
+
+/** Operations the kernel exposes to the host. Each runs as one script evaluation. */
+export interface KernelOps {
+  /** After the canister bundle ran: JSON of the CanisterDescription, or throws. */
+  describe(): string;
+  invoke(): void;
+  deliver(): void;
+  forget(): void;
+  /** Encodes the heap; also makes it the restore point. Returns the snapshot. Throws on unencodable values. */
+  persist(): Uint8Array;
+  /** Rolls the heap back, in place, to the last restore point. */
+  rollback(): void;
+  /** Restores a persisted snapshot (replica restart) into the fresh instance. */
+  restore(): void;
+}

@@ -1,0 +1,51 @@
+/**
+ * The in-sandbox implementation of the system API: thin wrappers over the host bridge that copy
+ * every byte array into this realm and turn host errors into local ones, so canister code never
+ * holds a host object.
+ */
+import type { CanisterAdapter, SystemApi } from '@tincan/abi';
+import { guarded, host, local } from './install-globals.js';
+import { registerClass } from './heap-codec.js';
+
+const optLocal = (bytes: Uint8Array | undefined): Uint8Array | undefined => (bytes === undefined ? undefined : local(bytes));
+
+/** Builds the system API; `onRegister` receives the canister adapter. */
+export function createSystemApi(onRegister: (adapter: CanisterAdapter) => void): SystemApi {
+  return Object.freeze({
+    registerCanister: (adapter: CanisterAdapter) => onRegister(adapter),
+    registerClasses: (classes: Record<string, abstract new (...args: never[]) => unknown>) => {
+      for (const [name, Class] of Object.entries(classes)) {
+        if (typeof Class === 'function' && typeof Class.prototype === 'object') registerClass(name, Class.prototype as object);
+      }
+    },
+    msgArgData: () => local(guarded(() => host.msgArgData())),
+    msgCaller: () => local(guarded(() => host.msgCaller())),
+    msgOrigin: () => local(guarded(() => host.msgOrigin())),
+    msgMethodName: () => guarded(() => host.msgMethodName()),
+    msgReply: (reply: Uint8Array) => guarded(() => host.msgReply(reply)),
+    msgReject: (message: string) => guarded(() => host.msgReject(String(message))),
+    msgRejectCode: () => guarded(() => host.msgRejectCode()),
+    msgRejectMsg: () => guarded(() => host.msgRejectMsg()),
+    msgReplied: () => guarded(() => host.msgReplied()),
+    msgDeadline: () => guarded(() => host.msgDeadline()),
+    canisterSelf: () => local(guarded(() => host.canisterSelf())),
+    time: () => guarded(() => host.time()),
+    trap: (message: string): never => {
+      const text = String(message);
+      guarded(() => host.trap(text));
+      throw new Error(text);
+    },
+    debugPrint: (message: string) => guarded(() => host.debugPrint(String(message))),
+    callPerform: (callee, method, arg, options) =>
+      guarded(() =>
+        host.callPerform(callee, String(method), arg, BigInt(options.cycles ?? 0n), Number(options.timeoutSeconds ?? 0), options.oneway === true),
+      ),
+    stableMapGet: (memoryId, key) => optLocal(guarded(() => host.stableMapGet(memoryId, key))),
+    stableMapInsert: (memoryId, key, value) => optLocal(guarded(() => host.stableMapInsert(memoryId, key, value))),
+    stableMapRemove: (memoryId, key) => optLocal(guarded(() => host.stableMapRemove(memoryId, key))),
+    stableMapContains: (memoryId, key) => guarded(() => host.stableMapContains(memoryId, key)),
+    stableMapLen: (memoryId) => guarded(() => host.stableMapLen(memoryId)),
+    stableMapRange: (memoryId, startIndex, length) =>
+      guarded(() => host.stableMapRange(memoryId, startIndex, length)).map(([k, v]): [Uint8Array, Uint8Array] => [local(k), local(v)]),
+  } satisfies SystemApi);
+}

@@ -1,0 +1,39 @@
+import type { Reject } from '@tincan/abi';
+
+/** Outcome of a call: a reply's Candid bytes, or a reject. */
+export type Outcome = { readonly reply: Uint8Array } | { readonly reject: Reject };
+
+/** Where the answer to a call context goes. */
+export type ReplyTarget =
+  | { readonly kind: 'ingress'; readonly onAnswer: (outcome: Outcome) => void }
+  | { readonly kind: 'canister'; readonly canister: string; readonly callId: number }
+  | { readonly kind: 'none' };
+
+/** A request waiting in a canister's input queue. */
+export interface RequestMessage {
+  readonly kind: 'request';
+  readonly seq: number;
+  /** Hex id of the canister that executes the message. */
+  readonly target: string;
+  /** Hex of the caller; requests from one caller to one callee run in order. */
+  readonly source: string;
+  readonly caller: Uint8Array;
+  readonly origin: Uint8Array;
+  readonly method: string;
+  readonly arg: Uint8Array;
+  readonly replyTo: ReplyTarget;
+  readonly deadlineNs: bigint;
+}
+
+/** A response waiting to run as a callback on the canister that made the call. */
+export interface ResponseMessage {
+  readonly kind: 'response';
+  readonly seq: number;
+  /** Hex id of the canister that made the call and now runs its callback. */
+  readonly target: string;
+  readonly callId: number;
+  readonly outcome: Outcome;
+}
+
+/** Anything in an input queue. */
+export type Message = RequestMessage | ResponseMessage;

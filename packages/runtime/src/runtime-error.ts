@@ -1,0 +1,14 @@
+import { TincanError } from '@tincan/errors';
+
+/** Codes of {@link RuntimeError}. */
+export type RuntimeErrorCode =
+  | 'ERR_CANISTER_LOAD'
+  | 'ERR_CANISTER_NOT_FOUND'
+  | 'ERR_CANISTER_EMPTY'
+  | 'ERR_INSTALL_TRAPPED'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_STATE_CORRUPT'
+  | 'ERR_KERNEL';
+
+/** Errors of the runtime itself (not rejects, which callers receive as values). */
+export class RuntimeError extends TincanError<RuntimeErrorCode> {}

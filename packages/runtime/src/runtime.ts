@@ -1,0 +1,287 @@
+/**
+ * The runtime: a set of canister actors, their input queues and the scheduler loop. It is
+ * synchronous and single-threaded on purpose: one execution runs at a time, each to its commit
+ * point, and the host decides when to step. Storage, clock and scheduling policy are passed in.
+ */
+import { IcErrorCode, RejectCode, type CanisterDescription } from '@tincan/abi';
+import { CanisterActor, createHostBridge, type LogLine } from './canister-actor.js';
+import type { Clock } from './clock.js';
+import { openExecution } from './execution.js';
+import { Executor, reject } from './executor.js';
+import type { Message, Outcome, RequestMessage, ResponseMessage } from './messages.js';
+import { canisterIdFromIndex, toHex } from './principal-ids.js';
+import { principalText } from './principal-text.js';
+import { fifoPolicy, type SchedulerCandidate, type SchedulerPolicy } from './scheduler-policy.js';
+import { Installer, type InitArg } from './installer.js';
+import type { CompiledKernel } from './sandbox/sandbox.js';
+import type { CanisterRecord, StateStore } from './state-store.js';
+import { RuntimeError } from './runtime-error.js';
+import { seedWords } from './seed.js';
+
+/** Options of a runtime. */
+export interface RuntimeOptions {
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly kernel: CompiledKernel;
+  /** Replica seed; every canister's `Math.random` stream derives from it and its id. */
+  readonly seed: Uint8Array;
+  readonly scheduler?: SchedulerPolicy;
+  /** Wall-clock guard per execution against runaway code; 0 disables it. */
+  readonly executionTimeoutMs?: number;
+  /** Lines kept per canister log. */
+  readonly logLimit?: number;
+  /** Receives every canister log line. */
+  readonly onLog?: (canisterId: Uint8Array, line: LogLine) => void;
+}
+
+/** An ingress call, as the runtime receives it. */
+export interface IngressCall {
+  readonly canisterId: Uint8Array;
+  readonly method: string;
+  readonly arg: Uint8Array;
+  readonly caller: Uint8Array;
+}
+
+/** The canister runtime. */
+export class Runtime {
+  readonly #store: StateStore;
+  readonly #clock: Clock;
+  readonly #options: RuntimeOptions;
+  readonly #actors = new Map<string, CanisterActor>();
+  readonly #pending: Message[] = [];
+  readonly #executor: Executor;
+  readonly #installer: Installer;
+  #policy: SchedulerPolicy;
+  #seq = 0;
+  #lastTimeNs = 0n;
+
+  /** Opens a runtime on a store, loading every installed canister with its committed state. */
+  static open(options: RuntimeOptions): Runtime {
+    const runtime = new Runtime(options);
+    for (const record of options.store.listCanisters()) runtime.#restore(record);
+    return runtime;
+  }
+
+  private constructor(options: RuntimeOptions) {
+    this.#options = options;
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#policy = options.scheduler ?? fifoPolicy;
+    this.#executor = new Executor({
+      store: this.#store,
+      enqueue: (m) => this.#enqueue(m),
+      onTrap: (actor, message) => this.#log(actor, `[trap] ${message}`),
+    });
+    this.#installer = new Installer({
+      store: this.#store,
+      kernel: options.kernel,
+      timeoutMs: options.executionTimeoutMs ?? 0,
+      now: () => this.#now(),
+      bridgeDeps: (actor) => ({
+        store: this.#store,
+        randomSeed: () => seedWords(options.seed, actor.record.id),
+        onLog: (a, message) => this.#log(a, message),
+      }),
+    });
+  }
+
+  /** Replaces the scheduling policy (for example a seeded one in a property test). */
+  setScheduler(policy: SchedulerPolicy): void {
+    this.#policy = policy;
+  }
+
+  /** Creates an empty canister and returns its id. */
+  createCanister(options: { controllers: readonly Uint8Array[] }): Uint8Array {
+    const index = this.#store.listCanisters().reduce((max, r) => Math.max(max, r.index), 0) + 1;
+    const record: CanisterRecord = {
+      id: canisterIdFromIndex(index),
+      index,
+      module: new Uint8Array(),
+      moduleHash: new Uint8Array(),
+      candid: '',
+      controllers: options.controllers,
+      status: 'running',
+      version: 0n,
+      cycles: 0n,
+      settingsJson: '{}',
+    };
+    this.#store.putCanister(record);
+    this.#actors.set(toHex(record.id), new CanisterActor(record));
+    return record.id;
+  }
+
+  /** Installs code into an empty canister and runs its `@init`. Throws if loading or init fails. */
+  installCode(canisterId: Uint8Array, bundle: string, arg: InitArg): CanisterDescription {
+    const actor = this.#actor(canisterId);
+    if (actor.sandbox !== undefined) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(canisterId)} already has code installed`);
+    return this.#installer.install(actor, bundle, arg);
+  }
+
+  /** Queues an ingress update call; `onAnswer` receives its outcome once. */
+  submit(call: IngressCall, onAnswer: (outcome: Outcome) => void): void {
+    this.#enqueue({
+      kind: 'request',
+      target: toHex(call.canisterId),
+      source: `user:${toHex(call.caller)}`,
+      caller: call.caller,
+      origin: call.caller,
+      method: call.method,
+      arg: call.arg,
+      replyTo: { kind: 'ingress', onAnswer },
+      deadlineNs: 0n,
+    });
+  }
+
+  /** Runs a query call now, on committed state, and returns its outcome. */
+  query(call: IngressCall): Outcome {
+    const actor = this.#actors.get(toHex(call.canisterId));
+    const mode = actor?.methods.get(call.method)?.mode;
+    if (actor !== undefined && mode !== 'query' && mode !== 'compositeQuery') {
+      return reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${principalText(call.canisterId)} has no query method '${call.method}'`);
+    }
+    let outcome: Outcome | undefined;
+    this.#executeRequest({
+      kind: 'request', seq: -1, target: toHex(call.canisterId), source: `user:${toHex(call.caller)}`,
+      caller: call.caller, origin: call.caller, method: call.method, arg: call.arg,
+      replyTo: { kind: 'ingress', onAnswer: (o) => { outcome = o; } }, deadlineNs: 0n,
+    });
+    if (outcome === undefined) throw new RuntimeError('ERR_KERNEL', 'query produced no outcome');
+    return outcome;
+  }
+
+  /** Executes one message. Returns false when nothing was pending. */
+  step(): boolean {
+    if (this.#pending.length === 0) return false;
+    const index = this.#policy.fifo ? 0 : this.#pickIndex();
+    const [message] = this.#pending.splice(index, 1);
+    if (message === undefined) return false;
+    if (message.kind === 'request') this.#executeRequest(message);
+    else this.#executeResponse(message);
+    return true;
+  }
+
+  /** Steps until no message is pending or `maxSteps` ran; returns the steps taken. */
+  runUntilIdle(maxSteps = Number.POSITIVE_INFINITY): number {
+    let steps = 0;
+    while (steps < maxSteps && this.step()) steps++;
+    return steps;
+  }
+
+  /** Number of messages waiting. */
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  /** Description (methods, Candid) of an installed canister. */
+  describe(canisterId: Uint8Array): CanisterDescription | undefined {
+    return this.#actors.get(toHex(canisterId))?.description;
+  }
+
+  /** Registry records of every canister. */
+  canisters(): CanisterRecord[] {
+    return [...this.#actors.values()].map((a) => a.record);
+  }
+
+  /** A canister's log lines, oldest first. */
+  logs(canisterId: Uint8Array): readonly LogLine[] {
+    return this.#actor(canisterId).log;
+  }
+
+  /** Open call contexts of a canister (for tests and status). */
+  openContexts(canisterId: Uint8Array): number {
+    return this.#actor(canisterId).contexts.size;
+  }
+
+  #actor(canisterId: Uint8Array): CanisterActor {
+    const actor = this.#actors.get(toHex(canisterId));
+    if (actor === undefined) throw new RuntimeError('ERR_CANISTER_NOT_FOUND', `canister ${principalText(canisterId)} not found`);
+    return actor;
+  }
+
+  #restore(record: CanisterRecord): void {
+    const actor = new CanisterActor(record);
+    this.#actors.set(actor.key, actor);
+    if (record.module.length > 0) this.#installer.restore(actor);
+  }
+
+  #enqueue(message: Omit<RequestMessage, 'seq'> | Omit<ResponseMessage, 'seq'>): void {
+    this.#pending.push({ ...message, seq: this.#seq++ } as Message);
+  }
+
+  #now(): bigint {
+    const now = this.#clock.nowNs();
+    if (now > this.#lastTimeNs) this.#lastTimeNs = now;
+    return this.#lastTimeNs;
+  }
+
+  #log(actor: CanisterActor, message: string): void {
+    actor.appendLog(message, this.#lastTimeNs, this.#options.logLimit ?? 10_000);
+    const line = actor.log[actor.log.length - 1];
+    if (line !== undefined) this.#options.onLog?.(actor.record.id, line);
+  }
+
+  /** Runnable messages: every response, and the oldest request of each caller→callee pair. */
+  #pickIndex(): number {
+    const candidates: Array<SchedulerCandidate & { index: number }> = [];
+    const seenPairs = new Set<string>();
+    this.#pending.forEach((m, index) => {
+      if (m.kind === 'request') {
+        const pair = `${m.source}>${m.target}`;
+        if (seenPairs.has(pair)) return;
+        seenPairs.add(pair);
+      }
+      candidates.push({ seq: m.seq, canister: m.target, kind: m.kind, index });
+    });
+    return candidates[this.#policy.pick(candidates)]?.index ?? 0;
+  }
+
+  #executeRequest(message: RequestMessage): void {
+    const actor = this.#actors.get(message.target);
+    const text = (): string => principalText(actorId(message.target));
+    if (actor === undefined) {
+      this.#executor.deliver(message.replyTo, reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, `Canister ${text()} not found`));
+      return;
+    }
+    if (actor.sandbox === undefined) {
+      this.#executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text()} has no code installed`));
+      return;
+    }
+    const method = actor.methods.get(message.method);
+    if (method === undefined || (method.mode !== 'update' && method.mode !== 'query' && method.mode !== 'compositeQuery')) {
+      this.#executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${text()} has no update method '${message.method}'`));
+      return;
+    }
+    const context = {
+      id: actor.nextContextId++, replyTo: message.replyTo, caller: message.caller, origin: message.origin,
+      method: message.method, deadlineNs: message.deadlineNs, replied: false, outstanding: 0,
+    };
+    actor.contexts.set(context.id, context);
+    const exec = openExecution({
+      mode: method.mode === 'update' ? 'update' : 'query', context, method: message.method, argData: message.arg,
+      caller: message.caller, origin: message.origin, timeNs: this.#now(),
+    });
+    this.#executor.run(actor, exec, 'invoke', message.method);
+  }
+
+  #executeResponse(message: ResponseMessage): void {
+    const actor = this.#actors.get(message.target);
+    const context = actor?.callbacks.get(message.callId);
+    // The caller was deleted, or the callback was lost in a restart: nothing can run it.
+    if (actor === undefined || context === undefined) return;
+    actor.callbacks.delete(message.callId);
+    context.outstanding--;
+    const { outcome } = message;
+    const exec = openExecution({
+      mode: 'response', context, method: context.method, caller: context.caller, origin: context.origin, timeNs: this.#now(),
+      argData: 'reply' in outcome ? outcome.reply : new Uint8Array(),
+      rejectCode: 'reject' in outcome ? outcome.reject.code : 0,
+      rejectMessage: 'reject' in outcome ? outcome.reject.message : '',
+    });
+    this.#executor.run(actor, exec, 'deliver', message.callId);
+    this.#executor.settle(actor, context);
+  }
+}
+
+function actorId(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
+}

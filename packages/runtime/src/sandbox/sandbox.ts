@@ -1,0 +1,88 @@
+/**
+ * A canister's sandbox: its own JS realm (node:vm context) with no `process`, `require`, file
+ * system, network or timers. The kernel script runs first and installs the system API; then
+ * the canister bundle registers its class through it.
+ *
+ * The realm has its own microtask queue (`microtaskMode: 'afterEvaluate'`), drained at the end
+ * of every script evaluation. That is what makes an execution end deterministically: when an op
+ * script returns, every continuation it woke has run until it finished or awaits a response.
+ */
+import vm from 'node:vm';
+import type { CanisterDescription } from '@tincan/abi';
+import { HOST_BRIDGE_GLOBAL, KERNEL_SYMBOL, type HostBridge, type KernelOps } from '../kernel/host-bridge.js';
+import { RuntimeError } from '../runtime-error.js';
+
+/** The compiled kernel, shared by every sandbox of a process. */
+export interface CompiledKernel {
+  readonly script: vm.Script;
+}
+
+/** Compiles the kernel bundle source once; pass the result to every sandbox. */
+export function compileKernel(source: string): CompiledKernel {
+  return { script: new vm.Script(source, { filename: 'tincan:kernel.js' }) };
+}
+
+const opScripts = new Map<keyof KernelOps, vm.Script>();
+function opScript(op: keyof KernelOps): vm.Script {
+  let script = opScripts.get(op);
+  if (script === undefined) {
+    script = new vm.Script(`globalThis[Symbol.for(${JSON.stringify(KERNEL_SYMBOL)})].${op}()`, { filename: `tincan:op-${op}.js` });
+    opScripts.set(op, script);
+  }
+  return script;
+}
+
+/** Options of one sandbox. */
+export interface SandboxOptions {
+  readonly kernel: CompiledKernel;
+  readonly bridge: HostBridge;
+  /** Wall-clock guard against runaway code, per op; 0 disables it (and its cost). */
+  readonly timeoutMs: number;
+}
+
+/** One canister's realm, driven through kernel operations. */
+export class Sandbox {
+  readonly #context: vm.Context;
+  readonly #timeoutMs: number;
+  #opArg: string | number | Uint8Array | undefined;
+
+  constructor(options: SandboxOptions) {
+    this.#timeoutMs = options.timeoutMs;
+    const bridge: HostBridge = { ...options.bridge, opArg: () => this.#opArg };
+    this.#context = vm.createContext(
+      { [HOST_BRIDGE_GLOBAL]: bridge },
+      { name: 'canister', microtaskMode: 'afterEvaluate', codeGeneration: { strings: false, wasm: false } },
+    );
+    this.#run(options.kernel.script);
+  }
+
+  /** Evaluates the canister bundle; it must register a canister. Returns its description. */
+  load(bundle: string, filename: string): CanisterDescription {
+    try {
+      this.#run(new vm.Script(bundle, { filename }));
+    } catch (err) {
+      throw new RuntimeError('ERR_CANISTER_LOAD', `canister module failed to load: ${messageOf(err)}`, { cause: err });
+    }
+    return JSON.parse(this.op('describe') as string) as CanisterDescription;
+  }
+
+  /** Runs one kernel operation with its argument; returns its result. */
+  op(op: keyof KernelOps, arg?: string | number | Uint8Array): unknown {
+    this.#opArg = arg;
+    try {
+      return this.#run(opScript(op));
+    } finally {
+      this.#opArg = undefined;
+    }
+  }
+
+  #run(script: vm.Script): unknown {
+    return this.#timeoutMs > 0 ? script.runInContext(this.#context, { timeout: this.#timeoutMs }) : script.runInContext(this.#context);
+  }
+}
+
+/** Message of anything thrown, including errors from the sandbox realm. */
+export function messageOf(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'message' in err) return String((err as { message: unknown }).message);
+  return String(err);
+}

@@ -1,0 +1,75 @@
+/**
+ * The runtime's storage seam. The runtime never opens files: the replica passes a `StateStore`
+ * in. All writes between `begin()` and `commit()` land atomically; `rollback()` discards them.
+ * Reads inside a transaction see its own writes. One transaction is open at a time.
+ */
+
+/** Lifecycle status of a canister. */
+export type CanisterStatus = 'running' | 'stopping' | 'stopped';
+
+/** Registry entry of one canister. */
+export interface CanisterRecord {
+  /** Principal bytes of the canister id. */
+  readonly id: Uint8Array;
+  /** Creation order; also how ids were allocated. */
+  readonly index: number;
+  /** The installed JS bundle (UTF-8), or empty when no code is installed. */
+  readonly module: Uint8Array;
+  /** SHA-256 of `module`, or empty. */
+  readonly moduleHash: Uint8Array;
+  /** Candid interface (.did text) of the installed code. */
+  readonly candid: string;
+  /** Principal bytes of the controllers. */
+  readonly controllers: readonly Uint8Array[];
+  readonly status: CanisterStatus;
+  /** ICP's canister_version: bumped by every install, upgrade and settings change. */
+  readonly version: bigint;
+  readonly cycles: bigint;
+  /** Free-form JSON for settings later issues add, so the schema need not change. */
+  readonly settingsJson: string;
+}
+
+/** Persistent state of a replica: canister registry, heaps, stable maps, replica metadata. */
+export interface StateStore {
+  /** Opens a transaction. Throws if one is already open. */
+  begin(): void;
+  /** Commits the open transaction. */
+  commit(): void;
+  /** Discards the open transaction. */
+  rollback(): void;
+  /** Whether a transaction is open. */
+  readonly inTransaction: boolean;
+
+  /** All canisters, ordered by `index`. */
+  listCanisters(): CanisterRecord[];
+  /** Inserts or replaces a canister's registry entry. */
+  putCanister(record: CanisterRecord): void;
+  /** Removes a canister with its heap and stable maps. */
+  deleteCanister(id: Uint8Array): void;
+
+  /** Replica-wide metadata (id allocator, seeds, …). */
+  getMeta(key: string): Uint8Array | undefined;
+  putMeta(key: string, value: Uint8Array): void;
+
+  /** The canister's last committed heap snapshot, if any. */
+  readHeap(canisterId: Uint8Array): Uint8Array | undefined;
+  writeHeap(canisterId: Uint8Array, snapshot: Uint8Array): void;
+  /** Drops the heap snapshot (reinstall, uninstall). */
+  clearHeap(canisterId: Uint8Array): void;
+
+  stableGet(canisterId: Uint8Array, memoryId: number, key: Uint8Array): Uint8Array | undefined;
+  /** Stores `value`; returns the previous value. */
+  stablePut(canisterId: Uint8Array, memoryId: number, key: Uint8Array, value: Uint8Array): Uint8Array | undefined;
+  /** Removes `key`; returns its value. */
+  stableDelete(canisterId: Uint8Array, memoryId: number, key: Uint8Array): Uint8Array | undefined;
+  stableHas(canisterId: Uint8Array, memoryId: number, key: Uint8Array): boolean;
+  /** Entry count, O(1). */
+  stableCount(canisterId: Uint8Array, memoryId: number): bigint;
+  /** Entries in bytewise key order, skipping `startIndex`, at most `length`. */
+  stableRange(canisterId: Uint8Array, memoryId: number, startIndex: number, length: number): Array<[Uint8Array, Uint8Array]>;
+  /** Drops every stable map of a canister (reinstall). */
+  clearStable(canisterId: Uint8Array): void;
+
+  /** Closes the store; later calls throw. */
+  close(): void;
+}

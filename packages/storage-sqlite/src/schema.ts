@@ -1,0 +1,78 @@
+import type Database from 'better-sqlite3';
+import { StorageError } from './storage-error.js';
+
+/** Version of the table layout below; bump it (and add a migration) whenever the layout changes. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * STRICT tables make SQLite reject values of the wrong type instead of silently coercing them
+ * (e.g. a fractional memory id). `stable` and `stable_counts` are WITHOUT ROWID so the composite
+ * key is the b-tree itself: point lookups and key-ordered range scans need one b-tree, not two.
+ * `heaps` and `canisters` keep rowids because their rows hold large blobs, which WITHOUT ROWID
+ * tables store poorly. The store's own bookkeeping lives in `store_meta`, apart from `meta`,
+ * so no replica key can clash with `schema_version`.
+ */
+const CREATE_TABLES = `
+  CREATE TABLE store_meta (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE canisters (
+    id BLOB PRIMARY KEY NOT NULL,
+    idx INTEGER NOT NULL UNIQUE,
+    module BLOB NOT NULL,
+    module_hash BLOB NOT NULL,
+    candid TEXT NOT NULL,
+    controllers BLOB NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'stopping', 'stopped')),
+    version TEXT NOT NULL,
+    cycles TEXT NOT NULL,
+    settings_json TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE heaps (
+    canister_id BLOB PRIMARY KEY NOT NULL,
+    snapshot BLOB NOT NULL
+  ) STRICT;
+  CREATE TABLE stable (
+    canister_id BLOB NOT NULL,
+    memory_id INTEGER NOT NULL,
+    key BLOB NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (canister_id, memory_id, key)
+  ) WITHOUT ROWID, STRICT;
+  CREATE TABLE stable_counts (
+    canister_id BLOB NOT NULL,
+    memory_id INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (canister_id, memory_id)
+  ) WITHOUT ROWID, STRICT;
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY NOT NULL,
+    value BLOB NOT NULL
+  ) STRICT;
+`;
+
+/**
+ * Creates the tables in an empty database, or checks the schema version of an existing store.
+ * Runs in an IMMEDIATE transaction so two processes opening a fresh file cannot both create it.
+ * Throws StorageError `ERR_STORAGE_OPEN` for a database that holds other tables or another
+ * schema version: writing into it would corrupt someone else's data.
+ */
+export function ensureSchema(db: Database.Database): void {
+  const run = db.transaction(() => {
+    const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all();
+    if (!tables.includes('store_meta')) {
+      if (tables.length > 0) {
+        throw new StorageError('ERR_STORAGE_OPEN', `database is not a tincan store (has tables: ${tables.join(', ')})`);
+      }
+      db.exec(CREATE_TABLES);
+      db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+      return;
+    }
+    const found = db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'schema_version'").pluck().get();
+    if (found !== String(SCHEMA_VERSION)) {
+      throw new StorageError('ERR_STORAGE_OPEN', `store has schema version ${found ?? '(none)'}, this build reads ${SCHEMA_VERSION}`);
+    }
+  });
+  run.immediate();
+}

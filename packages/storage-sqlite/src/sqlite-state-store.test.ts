@@ -1,0 +1,215 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import type { CanisterRecord } from '@tincan/runtime';
+import { SQLITE_PRAGMAS, StorageError, applyPragmas, openSqliteStore, type SqliteStateStore } from './index.js';
+
+const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
+const A = bytes(0xaa, 0x01);
+const B = bytes(0xbb, 0x02);
+
+function record(id: Uint8Array, index: number, overrides: Partial<CanisterRecord> = {}): CanisterRecord {
+  return {
+    id,
+    index,
+    module: new TextEncoder().encode('export default 1;'),
+    moduleHash: bytes(...Array.from({ length: 32 }, (_, i) => i)),
+    candid: 'service : {}',
+    controllers: [bytes(1, 2, 3), bytes(), bytes(...Array.from({ length: 29 }, () => 0xff))],
+    status: 'running',
+    version: 3n,
+    cycles: 2n ** 64n + 12345n,
+    settingsJson: '{"freezing_threshold":2592000}',
+    ...overrides,
+  };
+}
+
+/** Asserts that `fn` throws a StorageError with `code`, and returns it for further checks. */
+function expectStorageError(fn: () => unknown, code: string): StorageError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(StorageError);
+    expect((err as StorageError).code).toBe(code);
+    return err as StorageError;
+  }
+  throw new Error(`expected StorageError ${code}, nothing was thrown`);
+}
+
+let dir: string;
+let file: string;
+let store: SqliteStateStore;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tincan-'));
+  file = path.join(dir, 'nested', 'state.sqlite');
+  store = openSqliteStore({ path: file });
+});
+
+afterEach(() => {
+  try {
+    store.close();
+  } catch (err) {
+    // Tests that close the store themselves leave nothing to close.
+    if (!(err instanceof StorageError && err.code === 'ERR_STORAGE_CLOSED')) throw err;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('openSqliteStore', () => {
+  it('creates parent directories and a WAL-mode database file', () => {
+    expect(fs.existsSync(file)).toBe(true);
+    const db = new Database(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('applyPragmas gives a bare connection the same settings', () => {
+    expect(SQLITE_PRAGMAS).toContain('journal_mode = WAL');
+    const db = new Database(path.join(dir, 'bare.sqlite'));
+    applyPragmas(db);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // 1 = NORMAL
+    db.close();
+  });
+
+  it('reports a non-database file as ERR_STORAGE_OPEN naming the path', () => {
+    const junk = path.join(dir, 'junk.sqlite');
+    fs.writeFileSync(junk, 'definitely not a database '.repeat(100));
+    const err = expectStorageError(() => openSqliteStore({ path: junk }), 'ERR_STORAGE_OPEN');
+    expect(err.message).toContain(junk);
+    expect(err.message).toMatch(/not a database/);
+  });
+
+  it('refuses a SQLite database that is not a tincan store', () => {
+    const other = path.join(dir, 'other.sqlite');
+    const db = new Database(other);
+    db.exec('CREATE TABLE users (name TEXT)');
+    db.close();
+    const err = expectStorageError(() => openSqliteStore({ path: other }), 'ERR_STORAGE_OPEN');
+    expect(err.message).toContain('users');
+  });
+
+  it('refuses a store with another schema version', () => {
+    store.close();
+    const db = new Database(file);
+    db.prepare("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'").run();
+    db.close();
+    expectStorageError(() => openSqliteStore({ path: file }), 'ERR_STORAGE_OPEN');
+  });
+});
+
+describe('registry and meta', () => {
+  it('round-trips records exactly, ordered by index, with bigints beyond 2^64', () => {
+    const b = record(B, 0, { status: 'stopped', module: bytes(), moduleHash: bytes(), controllers: [], version: 2n ** 64n - 1n });
+    const a = record(A, 1, { cycles: 2n ** 70n + 1n });
+    store.putCanister(a);
+    store.putCanister(b);
+    const listed = store.listCanisters();
+    expect(listed.map((r) => r.index)).toEqual([0, 1]);
+    expect(listed[0]).toEqual({ ...b, id: Buffer.from(B), module: Buffer.alloc(0), moduleHash: Buffer.alloc(0) });
+    expect(listed[1]?.cycles).toBe(2n ** 70n + 1n);
+    expect(listed[1]?.controllers.map((c) => Array.from(c))).toEqual(a.controllers.map((c) => Array.from(c)));
+    expect(listed[0]?.version).toBe(2n ** 64n - 1n);
+  });
+
+  it('putCanister replaces by id, rejects an index held by another id, deleteCanister removes everything', () => {
+    store.putCanister(record(A, 0));
+    store.putCanister(record(A, 0, { status: 'stopping', cycles: 7n }));
+    expect(store.listCanisters()).toHaveLength(1);
+    expect(store.listCanisters()[0]?.status).toBe('stopping');
+    expect(() => store.putCanister(record(B, 0))).toThrow(/UNIQUE/);
+
+    store.putCanister(record(B, 1));
+    store.writeHeap(A, bytes(1));
+    store.stablePut(A, 0, bytes(1), bytes(2));
+    store.writeHeap(B, bytes(9));
+    store.stablePut(B, 0, bytes(1), bytes(3));
+    store.deleteCanister(A);
+    expect(store.listCanisters().map((r) => Array.from(r.id))).toEqual([Array.from(B)]);
+    expect(store.readHeap(A)).toBeUndefined();
+    expect(store.stableGet(A, 0, bytes(1))).toBeUndefined();
+    expect(store.stableCount(A, 0)).toBe(0n);
+    // The other canister is untouched.
+    expect(store.readHeap(B)).toEqual(Buffer.from([9]));
+    expect(store.stableCount(B, 0)).toBe(1n);
+  });
+
+  it('stores and overwrites meta values', () => {
+    expect(store.getMeta('next_id')).toBeUndefined();
+    store.putMeta('next_id', bytes(1));
+    store.putMeta('next_id', bytes(2, 3));
+    expect(store.getMeta('next_id')).toEqual(Buffer.from([2, 3]));
+  });
+});
+
+describe('heap', () => {
+  it('writes, overwrites, reads and clears snapshots per canister', () => {
+    expect(store.readHeap(A)).toBeUndefined();
+    store.writeHeap(A, bytes(1, 2, 3));
+    store.writeHeap(A, bytes(4, 5));
+    store.writeHeap(B, bytes());
+    expect(store.readHeap(A)).toEqual(Buffer.from([4, 5]));
+    expect(store.readHeap(B)).toEqual(Buffer.alloc(0));
+    store.clearHeap(A);
+    expect(store.readHeap(A)).toBeUndefined();
+    expect(store.readHeap(B)).toBeDefined();
+  });
+
+  it('stores only the viewed bytes of a Uint8Array with an offset', () => {
+    const backing = bytes(9, 9, 1, 2, 3, 9);
+    store.writeHeap(A, backing.subarray(2, 5));
+    expect(store.readHeap(A)).toEqual(Buffer.from([1, 2, 3]));
+  });
+});
+
+describe('stable maps', () => {
+  it('put returns the previous value, get/has/delete agree, count moves only on real changes', () => {
+    expect(store.stablePut(A, 0, bytes(1), bytes(10))).toBeUndefined();
+    expect(store.stablePut(A, 0, bytes(1), bytes(11))).toEqual(Buffer.from([10]));
+    expect(store.stablePut(A, 0, bytes(2), bytes(20))).toBeUndefined();
+    expect(store.stableCount(A, 0)).toBe(2n);
+    expect(store.stableGet(A, 0, bytes(1))).toEqual(Buffer.from([11]));
+    expect(store.stableHas(A, 0, bytes(2))).toBe(true);
+    expect(store.stableHas(A, 1, bytes(2))).toBe(false); // other memory id
+    expect(store.stableHas(B, 0, bytes(2))).toBe(false); // other canister
+
+    expect(store.stableDelete(A, 0, bytes(2))).toEqual(Buffer.from([20]));
+    expect(store.stableDelete(A, 0, bytes(2))).toBeUndefined();
+    expect(store.stableHas(A, 0, bytes(2))).toBe(false);
+    expect(store.stableCount(A, 0)).toBe(1n);
+    expect(store.stableCount(A, 1)).toBe(0n);
+  });
+
+  it('ranges in bytewise key order with offset and limit', () => {
+    for (const key of [bytes(0x02), bytes(0x01, 0xff), bytes(0x01)]) store.stablePut(A, 3, key, key);
+    store.stablePut(A, 4, bytes(0x00), bytes()); // other memory, must not appear
+    const keys = (start: number, length: number): number[][] =>
+      store.stableRange(A, 3, start, length).map(([k]) => Array.from(k));
+    expect(keys(0, 10)).toEqual([[0x01], [0x01, 0xff], [0x02]]);
+    expect(keys(1, 1)).toEqual([[0x01, 0xff]]);
+    expect(keys(2, 5)).toEqual([[0x02]]);
+    expect(keys(3, 5)).toEqual([]);
+    expect(keys(0, 0)).toEqual([]);
+    const [first] = store.stableRange(A, 3, 0, 1);
+    expect(first).toEqual([Buffer.from([0x01]), Buffer.from([0x01])]);
+    expectStorageError(() => store.stableRange(A, 3, 0, -1), 'ERR_INVALID_ARGUMENT');
+    expectStorageError(() => store.stableRange(A, 3, 0.5, 1), 'ERR_INVALID_ARGUMENT');
+  });
+
+  it('clearStable drops all memories and counts of one canister only', () => {
+    store.stablePut(A, 0, bytes(1), bytes(1));
+    store.stablePut(A, 1, bytes(1), bytes(1));
+    store.stablePut(B, 0, bytes(1), bytes(1));
+    store.clearStable(A);
+    expect(store.stableCount(A, 0)).toBe(0n);
+    expect(store.stableCount(A, 1)).toBe(0n);
+    expect(store.stableRange(A, 1, 0, 10)).toEqual([]);
+    expect(store.stableCount(B, 0)).toBe(1n);
+    // Counting restarts from zero after a clear.
+    store.stablePut(A, 0, bytes(5), bytes(5));
+    expect(store.stableCount(A, 0)).toBe(1n);
+  });
+});

@@ -1,0 +1,240 @@
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import Database from 'better-sqlite3';
+import { ensureError } from '@tincan/errors';
+import type { CanisterRecord, StateStore } from '@tincan/runtime';
+import { fromRow, toRow } from './canister-codec.js';
+import { applyPragmas } from './pragmas.js';
+import { ensureSchema } from './schema.js';
+import { prepareStatements, type Statements } from './statements.js';
+import { StorageError } from './storage-error.js';
+
+/** Where {@link openSqliteStore} keeps the data: a database file, or memory only (tests). */
+export type SqliteStoreOptions = { readonly path: string } | { readonly memory: true };
+
+/**
+ * Opens (creating if absent) a SQLite state store. `path` is the database file; missing parent
+ * directories are created. Applies {@link SQLITE_PRAGMAS} and creates the schema.
+ * Throws StorageError `ERR_STORAGE_OPEN`, naming the path, if the file is not a usable store.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStateStore {
+  const location = 'path' in options ? options.path : ':memory:';
+  let db: Database.Database | undefined;
+  try {
+    // better-sqlite3 treats '' as an anonymous temporary database; that is never what a caller
+    // passing a path meant, and the data would vanish on close.
+    if ('path' in options) {
+      if (options.path === '') throw new Error('path is empty');
+      fs.mkdirSync(nodePath.dirname(options.path), { recursive: true });
+    }
+    db = new Database(location);
+    // A non-database file opens fine; the first statement (a pragma here) reports NOTADB.
+    applyPragmas(db);
+    return new SqliteStateStore(db);
+  } catch (err) {
+    db?.close();
+    const reason = ensureError(err).message;
+    throw new StorageError('ERR_STORAGE_OPEN', `cannot open SQLite store at ${JSON.stringify(location)}: ${reason}`, { cause: err });
+  }
+}
+
+/**
+ * `StateStore` on one better-sqlite3 connection. Transactions are plain BEGIN/COMMIT/ROLLBACK;
+ * outside a transaction each method commits on its own (autocommit), and methods that touch
+ * several rows wrap themselves in a transaction so the counts never drift from the entries.
+ */
+export class SqliteStateStore implements StateStore {
+  readonly #db: Database.Database;
+  readonly #s: Statements;
+  #closed = false;
+  readonly #putStable: (cid: Uint8Array, mem: number, key: Uint8Array, value: Uint8Array) => Uint8Array | undefined;
+  readonly #deleteStable: (cid: Uint8Array, mem: number, key: Uint8Array) => Uint8Array | undefined;
+  readonly #deleteCanister: (cid: Uint8Array) => void;
+  readonly #clearStable: (cid: Uint8Array) => void;
+
+  /**
+   * Takes ownership of an open connection, creates the schema if absent and prepares every
+   * statement. Most callers want {@link openSqliteStore}, which also applies the pragmas.
+   */
+  constructor(db: Database.Database) {
+    this.#db = db;
+    ensureSchema(db);
+    const s = (this.#s = prepareStatements(db));
+    this.#putStable = this.#atomic((cid, mem, key, value) => {
+      const previous = s.stableGet.get(cid, mem, key);
+      s.stableUpsert.run(cid, mem, key, value);
+      if (previous === undefined) s.countIncrement.run(cid, mem);
+      return previous;
+    });
+    this.#deleteStable = this.#atomic((cid, mem, key) => {
+      const previous = s.stableDelete.get(cid, mem, key);
+      if (previous !== undefined) s.countDecrement.run(cid, mem);
+      return previous;
+    });
+    this.#clearStable = this.#atomic((cid) => {
+      s.clearStable.run(cid);
+      s.clearCounts.run(cid);
+    });
+    this.#deleteCanister = this.#atomic((cid) => {
+      s.deleteCanister.run(cid);
+      s.clearHeap.run(cid);
+      s.clearStable.run(cid);
+      s.clearCounts.run(cid);
+    });
+  }
+
+  /** Whether a transaction is open; false once closed. Reads SQLite's own state, so it stays true after a failed COMMIT. */
+  get inTransaction(): boolean {
+    return !this.#closed && this.#db.inTransaction;
+  }
+
+  /** Opens a transaction; throws `ERR_TRANSACTION_STATE` if one is open. */
+  begin(): void {
+    this.#assertOpen();
+    if (this.#db.inTransaction) throw new StorageError('ERR_TRANSACTION_STATE', 'begin() while a transaction is open');
+    this.#s.begin.run();
+  }
+
+  /** Commits the open transaction; throws `ERR_TRANSACTION_STATE` if none is open. */
+  commit(): void {
+    this.#assertInTransaction('commit');
+    this.#s.commit.run();
+  }
+
+  /** Discards the open transaction; throws `ERR_TRANSACTION_STATE` if none is open. */
+  rollback(): void {
+    this.#assertInTransaction('rollback');
+    this.#s.rollback.run();
+  }
+
+  /** All canisters, ordered by index. */
+  listCanisters(): CanisterRecord[] {
+    this.#assertOpen();
+    return this.#s.listCanisters.all().map(fromRow);
+  }
+
+  /** Inserts or replaces a canister's registry entry; an index taken by another id is an error. */
+  putCanister(record: CanisterRecord): void {
+    this.#assertOpen();
+    this.#s.putCanister.run(toRow(record));
+  }
+
+  /** Removes a canister's registry entry, heap, stable entries and counts. */
+  deleteCanister(id: Uint8Array): void {
+    this.#assertOpen();
+    this.#deleteCanister(id);
+  }
+
+  /** Replica-wide metadata value, or undefined. */
+  getMeta(key: string): Uint8Array | undefined {
+    this.#assertOpen();
+    return this.#s.getMeta.get(key);
+  }
+
+  /** Sets a replica-wide metadata value. */
+  putMeta(key: string, value: Uint8Array): void {
+    this.#assertOpen();
+    this.#s.putMeta.run(key, value);
+  }
+
+  /** The canister's heap snapshot, or undefined. */
+  readHeap(canisterId: Uint8Array): Uint8Array | undefined {
+    this.#assertOpen();
+    return this.#s.readHeap.get(canisterId);
+  }
+
+  /** Replaces the canister's heap snapshot. */
+  writeHeap(canisterId: Uint8Array, snapshot: Uint8Array): void {
+    this.#assertOpen();
+    this.#s.writeHeap.run(canisterId, snapshot);
+  }
+
+  /** Drops the canister's heap snapshot; a no-op if there is none. */
+  clearHeap(canisterId: Uint8Array): void {
+    this.#assertOpen();
+    this.#s.clearHeap.run(canisterId);
+  }
+
+  /** The value under `key` in stable memory `memoryId`, or undefined. */
+  stableGet(canisterId: Uint8Array, memoryId: number, key: Uint8Array): Uint8Array | undefined {
+    this.#assertOpen();
+    return this.#s.stableGet.get(canisterId, memoryId, key);
+  }
+
+  /** Stores `value`; returns the previous value. Bumps the count only for a new key. */
+  stablePut(canisterId: Uint8Array, memoryId: number, key: Uint8Array, value: Uint8Array): Uint8Array | undefined {
+    this.#assertOpen();
+    return this.#putStable(canisterId, memoryId, key, value);
+  }
+
+  /** Removes `key`; returns its value. Lowers the count only if the key existed. */
+  stableDelete(canisterId: Uint8Array, memoryId: number, key: Uint8Array): Uint8Array | undefined {
+    this.#assertOpen();
+    return this.#deleteStable(canisterId, memoryId, key);
+  }
+
+  /** Whether `key` is present. */
+  stableHas(canisterId: Uint8Array, memoryId: number, key: Uint8Array): boolean {
+    this.#assertOpen();
+    return this.#s.stableHas.get(canisterId, memoryId, key) !== undefined;
+  }
+
+  /** Entry count of one stable memory, read from `stable_counts` in O(1). */
+  stableCount(canisterId: Uint8Array, memoryId: number): bigint {
+    this.#assertOpen();
+    return this.#s.countGet.get(canisterId, memoryId) ?? 0n;
+  }
+
+  /**
+   * Entries in bytewise key order, skipping `startIndex`, at most `length`. Both must be
+   * non-negative safe integers: SQLite reads a negative LIMIT as "no limit", which would turn
+   * a caller's arithmetic slip into a full scan. OFFSET walks the skipped rows, so the cost
+   * grows with `startIndex`.
+   */
+  stableRange(canisterId: Uint8Array, memoryId: number, startIndex: number, length: number): Array<[Uint8Array, Uint8Array]> {
+    this.#assertOpen();
+    checkCount('startIndex', startIndex);
+    checkCount('length', length);
+    if (length === 0) return [];
+    return this.#s.stableRange.all(canisterId, memoryId, length, startIndex);
+  }
+
+  /** Drops every stable entry and count of the canister. */
+  clearStable(canisterId: Uint8Array): void {
+    this.#assertOpen();
+    this.#clearStable(canisterId);
+  }
+
+  /** Closes the connection; SQLite rolls back a transaction left open. Later calls throw `ERR_STORAGE_CLOSED`. */
+  close(): void {
+    this.#assertOpen();
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  /**
+   * Wraps a multi-statement operation so it is atomic in autocommit mode. Inside the caller's
+   * transaction it runs directly: better-sqlite3 would otherwise add a SAVEPOINT per call, a
+   * cost on the hot path that buys nothing since the caller rolls back the whole transaction.
+   */
+  #atomic<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    const db = this.#db;
+    const wrapped = db.transaction(fn);
+    return (...args) => (db.inTransaction ? fn(...args) : wrapped(...args));
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StorageError('ERR_STORAGE_CLOSED', 'the state store is closed');
+  }
+
+  #assertInTransaction(operation: string): void {
+    this.#assertOpen();
+    if (!this.#db.inTransaction) throw new StorageError('ERR_TRANSACTION_STATE', `${operation}() without an open transaction`);
+  }
+}
+
+function checkCount(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new StorageError('ERR_INVALID_ARGUMENT', `${name} must be a non-negative integer, got ${value}`);
+  }
+}

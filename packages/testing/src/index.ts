@@ -1,0 +1,6 @@
+export { createTestReplica, TEST_EPOCH_NS } from './test-replica.js';
+export type { TestReplica, TestReplicaOptions } from './test-replica.js';
+export { identity } from './identities.js';
+export { assertAllSchedules, exploreSchedules } from './explore-schedules.js';
+export type { ExploreOptions, ExploreResult } from './explore-schedules.js';
+export { CallRejectedError, ManualClock, Replica, seededPolicy } from '@tincan/replica';
