@@ -8,6 +8,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { BundlerError } from './bundler-error.js';
+import { BundleCache } from './bundle-cache.js';
+
+const bundleCache = new BundleCache<CanisterBundle>();
+const STDIN_ENTRY = 'tincan-canister-entry.js';
 
 /** Input of {@link bundleCanister}. */
 export interface BundleCanisterOptions {
@@ -31,10 +35,19 @@ const CDK_NAMES = /^(azle|@tincan\/cdk)$/;
 /** Modules canister code may never import: sandboxes have no host access. */
 const NODE_BUILTIN = /^(node:|(fs|path|os|child_process|net|http|https|crypto|worker_threads|process|vm|dgram|tls|cluster)(\/.*)?$)/;
 
-/** Bundles a canister. */
+/** Bundles a canister; reuses the last bundle of the same options while no input file changed. */
 export async function bundleCanister(options: BundleCanisterOptions): Promise<CanisterBundle> {
   const entry = path.resolve(options.entry);
   if (!existsSync(entry)) throw new BundlerError('ERR_ENTRY_NOT_FOUND', `canister entry ${entry} does not exist`);
+  const key = JSON.stringify([entry, path.resolve(options.cdkEntry), options.env ?? {}]);
+  const cached = bundleCache.lookup(key);
+  if (cached !== undefined) return cached;
+  const { bundle, inputs } = await buildCanister(entry, options);
+  bundleCache.store(key, bundle, inputs);
+  return bundle;
+}
+
+async function buildCanister(entry: string, options: BundleCanisterOptions): Promise<{ bundle: CanisterBundle; inputs: string[] }> {
   const cdkEntry = path.resolve(options.cdkEntry);
   const define: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.env ?? {})) define[`process.env.${name}`] = JSON.stringify(value);
@@ -60,25 +73,33 @@ export async function bundleCanister(options: BundleCanisterOptions): Promise<Ca
     `import { registerCanisterModule } from ${JSON.stringify(cdkEntry)};`,
     'registerCanisterModule(canisterModule);',
   ].join('\n');
-  return run(
+  const inputs: string[] = [];
+  // CommonJS output, wrapped here in a function scope: esbuild's IIFE/ESM output replaces
+  // `require` with a stand-in function, which would tell canister code it runs under Node.
+  // The wrapper opens on the bundle's first line so source-map line numbers stay right.
+  const built = await run(
     {
-      stdin: { contents, resolveDir: path.dirname(entry), sourcefile: 'tincan-canister-entry.js', loader: 'js' },
+      stdin: { contents, resolveDir: path.dirname(entry), sourcefile: STDIN_ENTRY, loader: 'js' },
       plugins: [plugin],
       define,
       sourcemap: 'external',
       outfile: 'canister.js',
+      metafile: true,
+      format: 'cjs',
     },
     entry,
+    inputs,
   );
+  return { bundle: { code: `(() => {${built.code}\n})();\n`, map: built.map }, inputs };
 }
 
 /** Bundles the runtime's in-sandbox kernel from its entry file. */
 export async function bundleKernel(entry: string): Promise<string> {
-  const bundle = await run({ entryPoints: [entry], outfile: 'kernel.js' }, entry);
+  const bundle = await run({ entryPoints: [entry], outfile: 'kernel.js' }, entry, []);
   return bundle.code;
 }
 
-async function run(options: esbuild.BuildOptions, what: string): Promise<CanisterBundle> {
+async function run(options: esbuild.BuildOptions, what: string, inputs: string[]): Promise<CanisterBundle> {
   try {
     const result = await esbuild.build({
       bundle: true,
@@ -94,6 +115,11 @@ async function run(options: esbuild.BuildOptions, what: string): Promise<Caniste
       legalComments: 'none',
       ...options,
     });
+    const cwd = options.absWorkingDir ?? process.cwd();
+    for (const input of Object.keys(result.metafile?.inputs ?? {})) {
+      // The generated entry is virtual (stdin): it has no file to watch.
+      if (!input.startsWith('<stdin>') && !input.endsWith(STDIN_ENTRY)) inputs.push(path.resolve(cwd, input));
+    }
     const files = result.outputFiles ?? [];
     const code = files.find((f) => f.path.endsWith('.js'))?.text ?? '';
     const map = files.find((f) => f.path.endsWith('.map'))?.text ?? '';

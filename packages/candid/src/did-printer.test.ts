@@ -117,6 +117,11 @@ describe('serviceToDid', () => {
     expect(serviceToDid(service)).toContain('pair : (record { nat; text; bool; principal }) -> (record {});');
   });
 
+  it('rejects fields whose ids collide', () => {
+    const service = IDL.Service({ m: IDL.Func([IDL.Record({ c: IDL.Nat, _99_: IDL.Text })], [], []) });
+    expect(() => serviceToDid(service)).toThrow(/share the id 99/);
+  });
+
   it('rejects an unfilled Rec', () => {
     const service = IDL.Service({ m: IDL.Func([IDL.Rec()], [], []) });
     expect(() => serviceToDid(service)).toThrow(/never filled/);

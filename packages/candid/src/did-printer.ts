@@ -4,7 +4,7 @@
  * is safe here: the IDL classes answer it by comparing `typeName`, not prototypes.
  */
 import { IDL } from '@dfinity/candid';
-import { numericLabel, printName } from './labels.js';
+import { labelId, numericLabel, printName } from './labels.js';
 
 /** Inline records/variants longer than this are broken over several lines. */
 const MAX_INLINE = 80;
@@ -98,6 +98,7 @@ class DidPrinter {
   }
 
   private record(t: IDL.RecordClass): string {
+    checkDistinctIds(t._fields);
     // Ids 0..n-1 in order are a tuple; print it the short way, as the spec's sugar allows.
     const isTuple = t._fields.length > 0 && t._fields.every(([key], i) => numericLabel(key) === i);
     if (isTuple) return block('record', t._fields.map(([, ty]) => this.type(ty)), false);
@@ -106,6 +107,7 @@ class DidPrinter {
   }
 
   private variant(t: IDL.VariantClass): string {
+    checkDistinctIds(t._fields);
     const items = t._fields.map(([key, ty]) =>
       ty instanceof IDL.NullClass ? printLabel(key) : `${printLabel(key)} : ${this.type(ty)}`,
     );
@@ -145,6 +147,17 @@ class DidPrinter {
     }
     this.cyclic.set(rec, found);
     return found;
+  }
+}
+
+/** Two keys with one id (`c` and `_99_` both mean 99) would print a .did no parser accepts. */
+function checkDistinctIds(fields: Array<[string, IDL.Type]>): void {
+  const seen = new Map<number, string>();
+  for (const [key] of fields) {
+    const id = labelId(key);
+    const other = seen.get(id);
+    if (other !== undefined) throw new TypeError(`serviceToDid: fields '${other}' and '${key}' share the id ${id}`);
+    seen.set(id, key);
   }
 }
 

@@ -48,9 +48,10 @@ function collectEntries(Canister: { prototype: object }): Map<string, Entry> {
 
 function createAdapter(instance: object, entries: Map<string, Entry>): CanisterAdapter {
   const sys = systemApi();
-  const trapWith = (err: unknown): void => {
+  const trapWith = (err: unknown): void => trapMessage(uncaughtMessage(err));
+  const trapMessage = (message: string): void => {
     try {
-      sys.trap(uncaughtMessage(err));
+      sys.trap(message);
     } catch {
       // sys.trap throws to stop the code that called it; here nothing is left to stop.
     }
@@ -62,7 +63,7 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
       const types = entry.returnIdlType === undefined ? [] : [entry.returnIdlType];
       sys.msgReply(new Uint8Array(IDL.encode(types, entry.returnIdlType === undefined ? [] : [value])));
     } catch (err) {
-      trapWith(new Error(`${entry.name}: cannot encode the return value: ${messageOf(err)}`));
+      trapMessage(`${entry.name}: cannot encode the return value: ${messageOf(err)}`);
     }
   };
   return {
@@ -70,13 +71,13 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
     heapRoot: () => instance,
     invoke(name) {
       const entry = entries.get(name);
-      if (entry === undefined) return trapWith(new Error(`no method '${name}'`));
+      if (entry === undefined) return trapMessage(`no method '${name}'`);
       let args: unknown[] = [];
       if (!entry.manual) {
         try {
           args = IDL.decode(entry.paramIdlTypes, sys.msgArgData());
         } catch (err) {
-          return trapWith(new Error(`${name}: invalid Candid arguments: ${messageOf(err)}`));
+          return trapMessage(`${name}: invalid Candid arguments: ${messageOf(err)}`);
         }
       }
       let result: unknown;

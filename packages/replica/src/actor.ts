@@ -6,8 +6,11 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { CallRejectedError } from './replica-error.js';
 
-/** Methods of a canister class, as an actor exposes them: every call is async. */
-export type ActorOf<T> = {
+/**
+ * Methods of a canister class, as an actor exposes them: every call is async. Without a class
+ * type (`T` = any) the actor is untyped.
+ */
+export type ActorOf<T> = 0 extends 1 & T ? any : {
   [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] extends (...args: infer A) => infer R
     ? (...args: A) => Promise<Awaited<R>>
     : never;

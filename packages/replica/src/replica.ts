@@ -95,6 +95,13 @@ export class Replica {
     return this.install(bundle.code, options);
   }
 
+  /** Bundles the canister at `entry` and returns its Candid interface without installing it. */
+  async candidOf(entry: string, options: Pick<DeployOptions, 'env'> = {}): Promise<string> {
+    this.#open();
+    const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
+    return this.runtime.inspectBundle(bundle.code).candid;
+  }
+
   /** Creates a canister and installs an already bundled module. */
   install(bundle: string, options: DeployOptions = {}): CanisterHandle {
     this.#open();
@@ -108,7 +115,7 @@ export class Replica {
   }
 
   /** A typed actor for a canister; calls are made as `identity` (anonymous by default). */
-  actor<T = Record<string, (...args: unknown[]) => unknown>>(canister: CanisterHandle | Principal, options: { identity?: IdentityLike } = {}): ActorOf<T> {
+  actor<T = any>(canister: CanisterHandle | Principal, options: { identity?: IdentityLike } = {}): ActorOf<T> {
     const id = 'candid' in canister ? canister.id : canister;
     const candid = this.runtime.describe(id.toUint8Array())?.candid;
     if (candid === undefined) throw new ReplicaError('ERR_NO_CANDID', `canister ${id.toText()} has no code installed`);

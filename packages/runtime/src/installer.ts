@@ -64,6 +64,23 @@ export class Installer {
     }
   }
 
+  /**
+   * Loads `bundle` into a throwaway sandbox and returns its description; nothing is kept and
+   * the store transaction it ran in is rolled back.
+   */
+  inspect(actor: CanisterActor, bundle: string): CanisterDescription {
+    const { store } = this.#deps;
+    store.begin();
+    try {
+      return this.#load(actor, bundle);
+    } catch (err) {
+      if (err instanceof RuntimeError) throw err;
+      throw new RuntimeError('ERR_CANISTER_LOAD', messageOf(err), { cause: err });
+    } finally {
+      if (store.inTransaction) store.rollback();
+    }
+  }
+
   /** Reloads an installed canister and restores its committed heap. */
   restore(actor: CanisterActor): void {
     const source = utf8.decode(actor.record.module);

@@ -117,6 +117,15 @@ export class Runtime {
     return this.#installer.install(actor, bundle, arg);
   }
 
+  /** Loads a bundle without installing it and returns its methods and Candid interface. */
+  inspectBundle(bundle: string): CanisterDescription {
+    const probe = new CanisterActor({
+      id: new Uint8Array([0xff]), index: 0, module: new Uint8Array(), moduleHash: new Uint8Array(), candid: '',
+      controllers: [], status: 'running', version: 0n, cycles: 0n, settingsJson: '{}',
+    });
+    return this.#installer.inspect(probe, bundle);
+  }
+
   /** Queues an ingress update call; `onAnswer` receives its outcome once. */
   submit(call: IngressCall, onAnswer: (outcome: Outcome) => void): void {
     this.#enqueue({

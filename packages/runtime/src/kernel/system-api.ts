@@ -46,6 +46,7 @@ export function createSystemApi(onRegister: (adapter: CanisterAdapter) => void):
     stableMapContains: (memoryId, key) => guarded(() => host.stableMapContains(memoryId, key)),
     stableMapLen: (memoryId) => guarded(() => host.stableMapLen(memoryId)),
     stableMapRange: (memoryId, startIndex, length) =>
-      guarded(() => host.stableMapRange(memoryId, startIndex, length)).map(([k, v]): [Uint8Array, Uint8Array] => [local(k), local(v)]),
+      // Array.from is this realm's: the host's array must not reach canister code.
+      Array.from(guarded(() => host.stableMapRange(memoryId, startIndex, length)), ([k, v]): [Uint8Array, Uint8Array] => [local(k), local(v)]),
   } satisfies SystemApi);
 }

@@ -35,7 +35,7 @@ function opScript(op: keyof KernelOps): vm.Script {
 /** Options of one sandbox. */
 export interface SandboxOptions {
   readonly kernel: CompiledKernel;
-  readonly bridge: HostBridge;
+  readonly bridge: Omit<HostBridge, 'opArg'>;
   /** Wall-clock guard against runaway code, per op; 0 disables it (and its cost). */
   readonly timeoutMs: number;
 }

@@ -1,0 +1,55 @@
+/**
+ * Helpers of the semantics tests: submitting ingress calls to the synchronous runtime so a test
+ * can run exactly one message execution at a time, and decoding outcomes.
+ */
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import type { Outcome, Replica } from '@tincan/replica';
+
+/** An ingress call submitted straight to the runtime; `outcome` is set once it is answered. */
+export interface Submitted {
+  readonly outcome: Outcome | undefined;
+}
+
+/**
+ * Queues an update call without waking the replica's driver: nothing runs until the test
+ * calls `replica.runtime.step()`.
+ */
+export function submit(replica: Replica, canister: Principal, method: string, types: IDL.Type[] = [], args: unknown[] = [], caller: Principal = Principal.anonymous()): Submitted {
+  const holder: { outcome: Outcome | undefined } = { outcome: undefined };
+  replica.runtime.submit(
+    { canisterId: canister.toUint8Array(), method, arg: new Uint8Array(IDL.encode(types, args)), caller: caller.toUint8Array() },
+    (outcome) => {
+      if (holder.outcome !== undefined) throw new Error(`call to ${method} answered twice`);
+      holder.outcome = outcome;
+    },
+  );
+  return holder;
+}
+
+/** Runs exactly one message execution; fails the test if nothing was pending. */
+export function stepOnce(replica: Replica): void {
+  if (!replica.runtime.step()) throw new Error('step(): nothing was pending');
+}
+
+/** The single decoded value of a reply; throws with the reject if it was one. */
+export function replyValue(outcome: Outcome | undefined, type: IDL.Type): unknown {
+  if (outcome === undefined) throw new Error('the call has not been answered yet');
+  if ('reject' in outcome) throw new Error(`expected a reply, got reject ${outcome.reject.code}: ${outcome.reject.message}`);
+  return IDL.decode([type], outcome.reply)[0];
+}
+
+/** The reject of an outcome; throws if it was a reply. */
+export function rejectOf(outcome: Outcome | undefined): { code: number; message: string; errorCode?: string } {
+  if (outcome === undefined) throw new Error('the call has not been answered yet');
+  if (!('reject' in outcome)) throw new Error('expected a reject, got a reply');
+  return outcome.reject;
+}
+
+/** Candid encoding, as an actor would send it. */
+export function encode(types: IDL.Type[], args: unknown[]): Uint8Array {
+  return new Uint8Array(IDL.encode(types, args));
+}
+
+/** A canister-shaped principal that no replica in these tests creates. */
+export const MISSING_CANISTER = Principal.fromUint8Array(new Uint8Array([0, 0, 0, 0, 0, 0x0f, 0x42, 0x40, 1, 1]));
