@@ -64,7 +64,7 @@ function parseOptions(argv: readonly string[]): Options {
   return {
     quick,
     seconds: number('--seconds', quick ? 0.4 : 2),
-    rounds: Math.round(number('--rounds', quick ? 4 : 10)),
+    rounds: Math.max(1, Math.round(number('--rounds', quick ? 4 : 10))),
     warmupSeconds: quick ? 0.1 : 0.3,
     only: value('--only'),
   };

@@ -54,11 +54,15 @@ export class Runtime {
   #policy: SchedulerPolicy;
   #seq = 0;
   #lastTimeNs = 0n;
+  #lastIndex = 0;
 
   /** Opens a runtime on a store, loading every installed canister with its committed state. */
   static open(options: RuntimeOptions): Runtime {
     const runtime = new Runtime(options);
-    for (const record of options.store.listCanisters()) runtime.#restore(record);
+    for (const record of options.store.listCanisters()) {
+      runtime.#lastIndex = Math.max(runtime.#lastIndex, record.index);
+      runtime.#restore(record);
+    }
     return runtime;
   }
 
@@ -92,7 +96,7 @@ export class Runtime {
 
   /** Creates an empty canister and returns its id. */
   createCanister(options: { controllers: readonly Uint8Array[] }): Uint8Array {
-    const index = this.#store.listCanisters().reduce((max, r) => Math.max(max, r.index), 0) + 1;
+    const index = ++this.#lastIndex;
     const record: CanisterRecord = {
       id: canisterIdFromIndex(index),
       index,
