@@ -20,9 +20,9 @@ export async function roundTripBenchmarks(root: string, replicas: BenchReplicas)
   const fast = await Pair.deploy(root, replicas.noTimeout);
   const guarded = await Pair.deploy(root, replicas.defaultTimeout);
   return [
-    fast.syncCase('A awaits B round trip, runtime sync, executionTimeoutMs 0'),
-    guarded.syncCase('A awaits B round trip, runtime sync, executionTimeoutMs 5000 (default)'),
-    guarded.actorCase('A awaits B round trip, actor await, default timeout'),
+    fast.syncCase('A awaits B round trip, runtime sync, default (no guard)'),
+    guarded.syncCase('A awaits B round trip, runtime sync, opt-in guard executionTimeoutMs 5000'),
+    guarded.actorCase('A awaits B round trip, actor await, opt-in guard'),
   ];
 }
 

@@ -35,7 +35,7 @@ export function repoRoot(): string {
 export interface BenchReplicas {
   /** `executionTimeoutMs: 0`: node:vm runs each op without a timeout watchdog. */
   readonly noTimeout: Replica;
-  /** The default `executionTimeoutMs` (5000): every op runs under node:vm's watchdog. */
+  /** `executionTimeoutMs: 5000`, the opt-in guard: every canister op runs under node:vm's watchdog. */
   readonly defaultTimeout: Replica;
 }
 
@@ -47,7 +47,7 @@ export async function openReplicas(tmp: string): Promise<BenchReplicas> {
     stateDirs.set(replica, stateDir);
     return replica;
   };
-  return { noTimeout: await open('replica-timeout-0', 0), defaultTimeout: await open('replica-timeout-default') };
+  return { noTimeout: await open('replica-timeout-0', 0), defaultTimeout: await open('replica-timeout-5000', 5000) };
 }
 
 const stateDirs = new WeakMap<Replica, string>();

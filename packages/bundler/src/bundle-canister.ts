@@ -109,7 +109,6 @@ async function run(options: esbuild.BuildOptions, what: string, inputs: string[]
       target: 'es2022',
       mainFields: ['module', 'main'],
       conditions: ['source'],
-      keepNames: true,
       logLevel: 'silent',
       charset: 'utf8',
       legalComments: 'none',

@@ -6,3 +6,5 @@ export { parseDid } from './parse-did.js';
 export type { ParsedDid } from './did-resolve.js';
 /** Error thrown for malformed `.did` text (code `ERR_DID_PARSE`). */
 export { CandidError, type CandidErrorCode, type SourcePosition } from './candid-error.js';
+export { codecFor } from './candid-codec.js';
+export type { CandidCodec } from './candid-codec.js';

@@ -6,6 +6,7 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { systemApi } from '@tincan/abi';
+import { codecFor } from '@tincan/candid';
 
 /** Options of {@link call}, as Azle has them. */
 export interface CallOptions<Args extends unknown[] = unknown[]> {
@@ -58,7 +59,7 @@ export async function call<Args extends unknown[] = unknown[], Return = unknown>
   options: CallOptions<Args> = {},
 ): Promise<Return> {
   const callee = typeof canisterId === 'string' ? Principal.fromText(canisterId) : canisterId;
-  const arg = options.raw ?? new Uint8Array(IDL.encode(options.paramIdlTypes ?? [], options.args ?? []));
+  const arg = options.raw ?? codecFor(options.paramIdlTypes ?? []).encode(options.args ?? []);
   const callId = systemApi().callPerform(callee.toUint8Array(), method, arg, {
     ...(options.cycles !== undefined && { cycles: options.cycles }),
     ...(options.timeout !== undefined && { timeoutSeconds: options.timeout }),
@@ -87,7 +88,7 @@ export function deliverResponse(callId: number): void {
   try {
     const bytes = sys.msgArgData();
     if (entry.raw) entry.resolve(bytes);
-    else entry.resolve(entry.returnIdlType === undefined ? undefined : IDL.decode([entry.returnIdlType], bytes)[0]);
+    else entry.resolve(entry.returnIdlType === undefined ? undefined : codecFor([entry.returnIdlType]).decode(bytes)[0]);
   } catch (err) {
     entry.reject(err);
   }

@@ -7,11 +7,13 @@ import { Principal } from '@dfinity/principal';
 import { systemApi, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
 import { serviceToDid } from '@tincan/candid';
 import { deliverResponse, forgetCalls } from './call.js';
+import { codecFor } from '@tincan/candid';
 import { methodMeta, type MethodMeta } from './method-registry.js';
 
 interface Entry extends MethodMeta {
   readonly name: string;
   readonly fn: (...args: unknown[]) => unknown;
+  readonly returnTypes: IDL.Type[];
 }
 
 /** Registers a canister module with the runtime. */
@@ -40,7 +42,10 @@ function collectEntries(Canister: { prototype: object }): Map<string, Entry> {
       if (entries.has(name)) continue;
       const fn = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
       const meta = methodMeta(fn);
-      if (meta !== undefined) entries.set(name, { ...meta, name, fn: fn as Entry['fn'] });
+      if (meta !== undefined) {
+        const returnTypes = meta.returnIdlType === undefined ? [] : [meta.returnIdlType];
+        entries.set(name, { ...meta, name, fn: fn as Entry['fn'], returnTypes });
+      }
     }
   }
   return entries;
@@ -60,8 +65,7 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
     if (entry.manual || (entry.mode !== 'update' && entry.mode !== 'query' && entry.mode !== 'compositeQuery')) return;
     try {
       if (sys.msgReplied()) return;
-      const types = entry.returnIdlType === undefined ? [] : [entry.returnIdlType];
-      sys.msgReply(new Uint8Array(IDL.encode(types, entry.returnIdlType === undefined ? [] : [value])));
+      sys.msgReply(codecFor(entry.returnTypes).encode(entry.returnIdlType === undefined ? [] : [value]));
     } catch (err) {
       trapMessage(`${entry.name}: cannot encode the return value: ${messageOf(err)}`);
     }
@@ -75,7 +79,7 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
       let args: unknown[] = [];
       if (!entry.manual) {
         try {
-          args = IDL.decode(entry.paramIdlTypes, sys.msgArgData());
+          args = codecFor(entry.paramIdlTypes).decode(sys.msgArgData());
         } catch (err) {
           return trapMessage(`${name}: invalid Candid arguments: ${messageOf(err)}`);
         }

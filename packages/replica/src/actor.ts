@@ -2,7 +2,8 @@
  * Typed actors over a canister's Candid interface: `actor.add(5n)` encodes the arguments with
  * the method's types, sends an update or runs a query, and decodes the reply.
  */
-import { IDL } from '@dfinity/candid';
+import type { IDL } from '@dfinity/candid';
+import { codecFor } from '@tincan/candid';
 import type { Principal } from '@dfinity/principal';
 import { CallRejectedError } from './replica-error.js';
 
@@ -28,10 +29,10 @@ export function createActor<T>(service: IDL.ServiceClass, transport: ActorTransp
   for (const [name, func] of service._fields) {
     const isQuery = func.annotations.includes('query') || func.annotations.includes('composite_query');
     actor[name] = async (...args: unknown[]) => {
-      const arg = new Uint8Array(IDL.encode(func.argTypes, args));
+      const arg = codecFor(func.argTypes).encode(args);
       const outcome = isQuery ? await transport.query(name, arg) : await transport.update(name, arg);
       if ('reject' in outcome) throw new CallRejectedError(outcome.reject as never, name);
-      const values = IDL.decode(func.retTypes, outcome.reply);
+      const values = codecFor(func.retTypes).decode(outcome.reply);
       return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
     };
   }

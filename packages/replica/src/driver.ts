@@ -5,6 +5,8 @@
 import type { Runtime } from '@tincan/runtime';
 
 const SLICE_MS = 10;
+/** Executions per batch at most, so a crash loses little and answers flow steadily. */
+const MAX_BATCH = 500;
 
 /** Runs a runtime's pending messages in the background. */
 export class Driver {
@@ -43,10 +45,9 @@ export class Driver {
   #slice(): void {
     this.#scheduled = false;
     if (this.#stopped) return;
+    // One slice is one batch: its executions share a commit, then their answers go out.
     const end = performance.now() + SLICE_MS;
-    while (this.#runtime.step()) {
-      if (performance.now() >= end) break;
-    }
+    this.#runtime.runBatch((executed) => executed < MAX_BATCH && performance.now() < end);
     if (this.#runtime.pendingCount > 0) this.wake();
     else {
       const waiters = this.#idleWaiters;

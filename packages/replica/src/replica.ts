@@ -28,7 +28,11 @@ export interface ReplicaOptions {
   readonly scheduler?: SchedulerPolicy;
   /** Replica seed (canisters' `Math.random`); random on first creation, then persisted. */
   readonly seed?: Uint8Array;
-  /** Wall-clock guard per execution against runaway code; 0 disables. Default 5000 ms. */
+  /**
+   * Opt-in wall-clock guard per execution against runaway code, in ms; 0 (the default) disables
+   * it. node:vm starts a watchdog thread per guarded evaluation (~60 µs), so it is off unless
+   * asked for; deterministic instruction metering replaces it.
+   */
   readonly executionTimeoutMs?: number;
   /** Receives every canister log line. */
   readonly onLog?: (canisterId: Principal, line: LogLine) => void;
@@ -76,7 +80,7 @@ export class Replica {
       seed,
       clock: options.clock ?? WALL_CLOCK,
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
-      executionTimeoutMs: options.executionTimeoutMs ?? 5_000,
+      executionTimeoutMs: options.executionTimeoutMs ?? 0,
       ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
     });
     return new Replica(runtime, () => store.close());

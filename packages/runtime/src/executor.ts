@@ -13,6 +13,7 @@ import type { CallContext } from './call-context.js';
 import type { Execution, OutgoingCall } from './execution.js';
 import type { Message, Outcome, ReplyTarget } from './messages.js';
 import type { StateStore } from './state-store.js';
+import type { Batch } from './batch.js';
 import { messageOf } from './sandbox/sandbox.js';
 import { toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
@@ -20,6 +21,7 @@ import { principalText } from './principal-text.js';
 /** What the executor needs from the runtime around it. */
 export interface ExecutorDeps {
   readonly store: StateStore;
+  readonly batch: Batch;
   /** Queues a message for later execution. */
   readonly enqueue: (message: DistributiveOmit<Message, 'seq'>) => void;
   readonly onTrap: (actor: CanisterActor, message: string) => void;
@@ -46,7 +48,7 @@ export class Executor {
     const sandbox = actor.sandbox;
     if (sandbox === undefined) throw new Error('executor: canister has no sandbox');
     actor.current = exec;
-    this.#deps.store.begin();
+    this.#deps.batch.beginExecution();
     try {
       sandbox.op(op, arg);
     } catch (err) {
@@ -63,7 +65,7 @@ export class Executor {
     if (exec.mode === 'query') {
       this.#rollback(actor);
       if (ctx !== undefined) {
-        this.answer(actor, ctx, exec.trap !== undefined ? this.#trapReject(actor, exec.trap) : (exec.answer ?? this.#noReply(actor)));
+        this.answer(actor, ctx, exec.trap !== undefined ? this.#trapReject(actor, exec.trap) : (exec.answer ?? this.#noReply(actor)), false);
       }
       return;
     }
@@ -83,25 +85,30 @@ export class Executor {
       if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#trapReject(actor, trap));
       return;
     }
-    const { store } = this.#deps;
-    store.writeHeap(actor.record.id, heap);
-    store.commit();
+    this.#deps.store.writeHeap(actor.record.id, heap);
+    this.#deps.batch.keepExecution();
     if (exec.answer !== undefined && ctx !== undefined) this.answer(actor, ctx, exec.answer);
     for (const call of exec.calls) this.#send(actor, ctx, call);
     if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#noReply(actor));
   }
 
   /** Answers a call context (once) and closes it when no callbacks still reference it. */
-  answer(actor: CanisterActor, ctx: CallContext, outcome: Outcome): void {
+  answer(actor: CanisterActor, ctx: CallContext, outcome: Outcome, durable = true): void {
     if (ctx.replied) return;
     ctx.replied = true;
     if (ctx.outstanding === 0) actor.contexts.delete(ctx.id);
-    this.deliver(ctx.replyTo, outcome);
+    this.deliver(ctx.replyTo, outcome, durable);
   }
 
-  /** Sends an outcome where a reply target says. */
-  deliver(target: ReplyTarget, outcome: Outcome): void {
-    if (target.kind === 'ingress') target.onAnswer(outcome);
+  /**
+   * Sends an outcome where a reply target says. Ingress answers wait for the batch to commit,
+   * except a query's, which has nothing to make durable.
+   */
+  deliver(target: ReplyTarget, outcome: Outcome, durable = true): void {
+    if (target.kind === 'ingress') {
+      if (durable) this.#deps.batch.hold(() => target.onAnswer(outcome));
+      else target.onAnswer(outcome);
+    }
     else if (target.kind === 'canister') this.#deps.enqueue({ kind: 'response', target: target.canister, callId: target.callId, outcome });
   }
 
@@ -129,8 +136,7 @@ export class Executor {
   }
 
   #rollback(actor: CanisterActor): void {
-    const { store } = this.#deps;
-    if (store.inTransaction) store.rollback();
+    this.#deps.batch.dropExecution();
     actor.sandbox?.op('rollback');
   }
 

@@ -13,10 +13,14 @@ import { canisterIdFromIndex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import { fifoPolicy, type SchedulerCandidate, type SchedulerPolicy } from './scheduler-policy.js';
 import { Installer, type InitArg } from './installer.js';
+import { Batch } from './batch.js';
 import type { CompiledKernel } from './sandbox/sandbox.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
 import { RuntimeError } from './runtime-error.js';
 import { seedWords } from './seed.js';
+
+/** Executions that share one store commit at most: bounds what a crash can lose. */
+const MAX_BATCH = 1_000;
 
 /** Options of a runtime. */
 export interface RuntimeOptions {
@@ -50,6 +54,7 @@ export class Runtime {
   readonly #actors = new Map<string, CanisterActor>();
   readonly #pending: Message[] = [];
   readonly #executor: Executor;
+  readonly #batch: Batch;
   readonly #installer: Installer;
   #policy: SchedulerPolicy;
   #seq = 0;
@@ -71,8 +76,10 @@ export class Runtime {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#policy = options.scheduler ?? fifoPolicy;
+    this.#batch = new Batch(this.#store);
     this.#executor = new Executor({
       store: this.#store,
+      batch: this.#batch,
       enqueue: (m) => this.#enqueue(m),
       onTrap: (actor, message) => this.#log(actor, `[trap] ${message}`),
     });
@@ -158,12 +165,34 @@ export class Runtime {
       caller: call.caller, origin: call.caller, method: call.method, arg: call.arg,
       replyTo: { kind: 'ingress', onAnswer: (o) => { outcome = o; } }, deadlineNs: 0n,
     });
+    // A query keeps no writes, but its transaction must still end.
+    this.#batch.commit();
     if (outcome === undefined) throw new RuntimeError('ERR_KERNEL', 'query produced no outcome');
     return outcome;
   }
 
-  /** Executes one message. Returns false when nothing was pending. */
+  /** Executes one message and commits it. Returns false when nothing was pending. */
   step(): boolean {
+    const ran = this.#stepInBatch();
+    this.#batch.commit();
+    return ran;
+  }
+
+  /**
+   * Executes messages while `more()` says so and messages are pending, as one batch: one store
+   * commit for all of them, after which their ingress answers are released. Returns the count.
+   */
+  runBatch(more: (executed: number) => boolean): number {
+    let executed = 0;
+    try {
+      while (more(executed) && this.#stepInBatch()) executed++;
+    } finally {
+      this.#batch.commit();
+    }
+    return executed;
+  }
+
+  #stepInBatch(): boolean {
     if (this.#pending.length === 0) return false;
     const index = this.#policy.fifo ? 0 : this.#pickIndex();
     const [message] = this.#pending.splice(index, 1);
@@ -173,11 +202,14 @@ export class Runtime {
     return true;
   }
 
-  /** Steps until no message is pending or `maxSteps` ran; returns the steps taken. */
+  /** Runs until no message is pending or `maxSteps` ran, committing every 1,000 executions. */
   runUntilIdle(maxSteps = Number.POSITIVE_INFINITY): number {
     let steps = 0;
-    while (steps < maxSteps && this.step()) steps++;
-    return steps;
+    for (;;) {
+      const ran = this.runBatch((n) => n < MAX_BATCH && steps + n < maxSteps);
+      steps += ran;
+      if (ran === 0 || steps >= maxSteps) return steps;
+    }
   }
 
   /** Number of messages waiting. */

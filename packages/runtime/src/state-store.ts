@@ -39,6 +39,15 @@ export interface StateStore {
   rollback(): void;
   /** Whether a transaction is open. */
   readonly inTransaction: boolean;
+  /**
+   * Marks a point inside the open transaction. Savepoints let several message executions share
+   * one commit while each stays atomic: one that traps rolls back to its savepoint alone.
+   */
+  savepoint(): void;
+  /** Keeps the writes since the last savepoint (they commit with the transaction). */
+  releaseSavepoint(): void;
+  /** Discards the writes since the last savepoint and removes it. */
+  rollbackToSavepoint(): void;
 
   /** All canisters, ordered by `index`. */
   listCanisters(): CanisterRecord[];

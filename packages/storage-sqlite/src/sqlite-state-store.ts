@@ -101,6 +101,26 @@ export class SqliteStateStore implements StateStore {
     this.#s.commit.run();
   }
 
+  /** Marks a savepoint inside the open transaction. */
+  savepoint(): void {
+    this.#assertInTransaction('savepoint');
+    this.#s.savepoint.run();
+  }
+
+  /** Keeps the writes since the last savepoint. */
+  releaseSavepoint(): void {
+    this.#assertInTransaction('releaseSavepoint');
+    this.#s.release.run();
+  }
+
+  /** Discards the writes since the last savepoint and removes it. */
+  rollbackToSavepoint(): void {
+    this.#assertInTransaction('rollbackToSavepoint');
+    // ROLLBACK TO keeps the savepoint on the stack; RELEASE pops it (its writes are gone by then).
+    this.#s.rollbackTo.run();
+    this.#s.release.run();
+  }
+
   /** Discards the open transaction; throws `ERR_TRANSACTION_STATE` if none is open. */
   rollback(): void {
     this.#assertInTransaction('rollback');

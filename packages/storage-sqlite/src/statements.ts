@@ -10,6 +10,9 @@ export interface Statements {
   readonly begin: Stmt<[]>;
   readonly commit: Stmt<[]>;
   readonly rollback: Stmt<[]>;
+  readonly savepoint: Stmt<[]>;
+  readonly release: Stmt<[]>;
+  readonly rollbackTo: Stmt<[]>;
   readonly listCanisters: Stmt<[], CanisterRow>;
   readonly putCanister: Stmt<[CanisterRow]>;
   readonly deleteCanister: Stmt<[Id]>;
@@ -41,6 +44,9 @@ export function prepareStatements(db: Database.Database): Statements {
     begin: db.prepare<[]>('BEGIN'),
     commit: db.prepare<[]>('COMMIT'),
     rollback: db.prepare<[]>('ROLLBACK'),
+    savepoint: db.prepare<[]>('SAVEPOINT execution'),
+    release: db.prepare<[]>('RELEASE execution'),
+    rollbackTo: db.prepare<[]>('ROLLBACK TO execution'),
 
     listCanisters: db.prepare<[], CanisterRow>(
       `SELECT id, idx, module, module_hash, candid, controllers, status, version, cycles, settings_json

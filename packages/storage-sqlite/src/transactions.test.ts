@@ -123,3 +123,30 @@ describe('transactions', () => {
     expect(store.stableCount(A, 0)).toBe(1n);
   });
 });
+
+describe('savepoints', () => {
+  it('roll back one execution inside a transaction and keep the others', () => {
+    const store = openSqliteStore({ memory: true });
+    const id = new Uint8Array([1]);
+    store.begin();
+    store.savepoint();
+    store.writeHeap(id, new Uint8Array([1]));
+    store.stablePut(id, 0, new Uint8Array([1]), new Uint8Array([1]));
+    store.releaseSavepoint();
+    store.savepoint();
+    store.writeHeap(id, new Uint8Array([2]));
+    store.stablePut(id, 0, new Uint8Array([2]), new Uint8Array([2]));
+    store.rollbackToSavepoint();
+    expect(store.inTransaction).toBe(true);
+    store.commit();
+    expect([...(store.readHeap(id) ?? [])]).toEqual([1]);
+    expect(store.stableCount(id, 0)).toBe(1n);
+    expect(store.stableHas(id, 0, new Uint8Array([2]))).toBe(false);
+    store.close();
+  });
+  it('are refused outside a transaction', () => {
+    const store = openSqliteStore({ memory: true });
+    expect(() => store.savepoint()).toThrow(/without an open transaction/);
+    store.close();
+  });
+});

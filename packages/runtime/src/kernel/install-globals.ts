@@ -62,10 +62,24 @@ class ReplicaDate extends HostDate {
 g.Date = ReplicaDate;
 
 // --- Text codecs: the sandbox has no TextEncoder; @dfinity/candid and cbor-x need one. ---
+// Short ASCII strings (keys, JSON, method names) are the common case: they stay in the realm.
+// Anything else crosses to the host's UTF-8 codec once.
+const ASCII_LIMIT = 1024;
 class LocalTextEncoder {
   readonly encoding = 'utf-8';
   encode(text = ''): Uint8Array {
-    return local(host.utf8Encode(String(text)));
+    const s = String(text);
+    if (s.length <= ASCII_LIMIT) {
+      const out = new Uint8Array(s.length);
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        out[i] = c;
+      }
+      if (i === s.length) return out;
+    }
+    return local(host.utf8Encode(s));
   }
 }
 class LocalTextDecoder {
@@ -73,6 +87,11 @@ class LocalTextDecoder {
   decode(bytes?: ArrayBuffer | ArrayBufferView): string {
     if (bytes === undefined) return '';
     const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (view.length <= ASCII_LIMIT) {
+      let ascii = true;
+      for (let i = 0; i < view.length; i++) if ((view[i] as number) > 0x7f) { ascii = false; break; }
+      if (ascii) return String.fromCharCode.apply(null, view as unknown as number[]);
+    }
     return host.utf8Decode(view);
   }
 }

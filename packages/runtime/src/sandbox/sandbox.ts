@@ -22,6 +22,9 @@ export function compileKernel(source: string): CompiledKernel {
   return { script: new vm.Script(source, { filename: 'tincan:kernel.js' }) };
 }
 
+/** Ops that run canister code, and so run under the wall-clock guard; the rest is kernel code. */
+const CANISTER_OPS = new Set<keyof KernelOps>(['describe', 'invoke', 'deliver']);
+
 const opScripts = new Map<keyof KernelOps, vm.Script>();
 function opScript(op: keyof KernelOps): vm.Script {
   let script = opScripts.get(op);
@@ -36,7 +39,7 @@ function opScript(op: keyof KernelOps): vm.Script {
 export interface SandboxOptions {
   readonly kernel: CompiledKernel;
   readonly bridge: Omit<HostBridge, 'opArg'>;
-  /** Wall-clock guard against runaway code, per op; 0 disables it (and its cost). */
+  /** Wall-clock guard against runaway canister code, per op; 0 disables it (and its cost). */
   readonly timeoutMs: number;
 }
 
@@ -70,14 +73,14 @@ export class Sandbox {
   op(op: keyof KernelOps, arg?: string | number | Uint8Array): unknown {
     this.#opArg = arg;
     try {
-      return this.#run(opScript(op));
+      return this.#run(opScript(op), CANISTER_OPS.has(op));
     } finally {
       this.#opArg = undefined;
     }
   }
 
-  #run(script: vm.Script): unknown {
-    return this.#timeoutMs > 0 ? script.runInContext(this.#context, { timeout: this.#timeoutMs }) : script.runInContext(this.#context);
+  #run(script: vm.Script, guarded = true): unknown {
+    return guarded && this.#timeoutMs > 0 ? script.runInContext(this.#context, { timeout: this.#timeoutMs }) : script.runInContext(this.#context);
   }
 }
 

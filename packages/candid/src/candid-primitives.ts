@@ -1,0 +1,177 @@
+/**
+ * Wire format of Candid's primitive values: LEB128 for nat, SLEB128 for int, little-endian
+ * fixed-width numbers, length-prefixed UTF-8 text, and principals as a reference flag plus
+ * length-prefixed bytes.
+ */
+import type { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+
+/** A primitive Candid type this module handles. */
+export type Prim =
+  | { kind: 'nat' | 'int' | 'bool' | 'null' | 'text' | 'principal' | 'float64' }
+  | { kind: 'fixedNat' | 'fixedInt'; bits: number };
+
+/** A cursor over bytes being decoded. */
+export interface Reader {
+  readonly bytes: Uint8Array;
+  offset: number;
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/** Encodes `value` of primitive type `prim`; throws like @dfinity/candid on a wrong value. */
+export function writePrimitive(prim: Prim, value: unknown, type: IDL.Type): Uint8Array {
+  const bad = (): never => {
+    throw new Error(`Invalid ${type.display()} argument: ${typeof value === 'bigint' ? `${value}n` : String(value)}`);
+  };
+  switch (prim.kind) {
+    case 'nat': {
+      const n = toBig(value) ?? bad();
+      if (n < 0n) bad();
+      return leb(n);
+    }
+    case 'int':
+      return sleb(toBig(value) ?? bad());
+    case 'fixedNat':
+    case 'fixedInt': {
+      if (!type.covariant(value)) bad();
+      const out = new Uint8Array(prim.bits / 8);
+      const view = new DataView(out.buffer);
+      if (prim.bits === 64) {
+        if (prim.kind === 'fixedNat') view.setBigUint64(0, BigInt(value as bigint), true);
+        else view.setBigInt64(0, BigInt(value as bigint), true);
+      } else {
+        const n = Number(value);
+        if (prim.bits === 8) view.setUint8(0, n & 0xff);
+        else if (prim.bits === 16) view.setUint16(0, n & 0xffff, true);
+        else view.setUint32(0, n >>> 0, true);
+      }
+      return out;
+    }
+    case 'bool':
+      if (typeof value !== 'boolean') bad();
+      return new Uint8Array([value ? 1 : 0]);
+    case 'null':
+      if (value !== null) bad();
+      return new Uint8Array();
+    case 'text': {
+      if (typeof value !== 'string') bad();
+      const body = utf8.encode(value as string);
+      return join(leb(BigInt(body.length)), body);
+    }
+    case 'principal': {
+      if (!type.covariant(value)) bad();
+      const raw = (value as Principal).toUint8Array();
+      return join(new Uint8Array([1]), leb(BigInt(raw.length)), raw);
+    }
+    case 'float64': {
+      if (typeof value !== 'number') bad();
+      const out = new Uint8Array(8);
+      new DataView(out.buffer).setFloat64(0, value as number, true);
+      return out;
+    }
+  }
+}
+
+/** Decodes one value of primitive type `prim`; throws on truncated or malformed input. */
+export function readPrimitive(prim: Prim, r: Reader): unknown {
+  switch (prim.kind) {
+    case 'nat':
+      return readLeb(r);
+    case 'int':
+      return readSleb(r);
+    case 'fixedNat':
+    case 'fixedInt': {
+      const size = prim.bits / 8;
+      const view = new DataView(take(r, size).slice().buffer);
+      if (prim.bits === 64) return prim.kind === 'fixedNat' ? view.getBigUint64(0, true) : view.getBigInt64(0, true);
+      if (prim.bits === 8) return prim.kind === 'fixedNat' ? view.getUint8(0) : view.getInt8(0);
+      if (prim.bits === 16) return prim.kind === 'fixedNat' ? view.getUint16(0, true) : view.getInt16(0, true);
+      return prim.kind === 'fixedNat' ? view.getUint32(0, true) : view.getInt32(0, true);
+    }
+    case 'bool': {
+      const b = take(r, 1)[0];
+      if (b !== 0 && b !== 1) throw new Error('Boolean value out of range');
+      return b === 1;
+    }
+    case 'null':
+      return null;
+    case 'text':
+      return utf8Decoder.decode(take(r, Number(readLeb(r))));
+    case 'principal': {
+      if (take(r, 1)[0] !== 1) throw new Error('Cannot decode principal');
+      return Principal.fromUint8Array(take(r, Number(readLeb(r))).slice());
+    }
+    case 'float64':
+      return new DataView(take(r, 8).slice().buffer).getFloat64(0, true);
+  }
+}
+
+function toBig(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  return undefined;
+}
+
+function leb(n: bigint): Uint8Array {
+  if (n < 0x80n) return new Uint8Array([Number(n)]);
+  const out: number[] = [];
+  do {
+    let byte = Number(n & 0x7fn);
+    n >>= 7n;
+    if (n !== 0n) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0n);
+  return new Uint8Array(out);
+}
+
+function sleb(n: bigint): Uint8Array {
+  const out: number[] = [];
+  for (;;) {
+    const byte = Number(n & 0x7fn);
+    n >>= 7n;
+    const done = (n === 0n && (byte & 0x40) === 0) || (n === -1n && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return new Uint8Array(out);
+  }
+}
+
+function take(r: Reader, n: number): Uint8Array {
+  if (r.offset + n > r.bytes.length) throw new Error('Candid: unexpected end of buffer');
+  const out = r.bytes.subarray(r.offset, r.offset + n);
+  r.offset += n;
+  return out;
+}
+
+function readLeb(r: Reader): bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    const byte = take(r, 1)[0] as number;
+    result |= BigInt(byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) return result;
+    shift += 7n;
+  }
+}
+
+function readSleb(r: Reader): bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    const byte = take(r, 1)[0] as number;
+    result |= BigInt(byte & 0x7f) << shift;
+    shift += 7n;
+    if ((byte & 0x80) === 0) return (byte & 0x40) !== 0 ? result - (1n << shift) : result;
+  }
+}
+
+function join(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
