@@ -3,6 +3,7 @@ export type {
   CallOptions,
   CanisterAdapter,
   CanisterDescription,
+  Meter,
   MethodDescription,
   MethodMode,
   SystemApi,

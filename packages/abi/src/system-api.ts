@@ -68,8 +68,33 @@ export interface CanisterAdapter {
   forget(callIds: readonly number[]): void;
 }
 
+/** The execution budget of a sandbox, kept by code the bundler adds to every canister. */
+export interface Meter {
+  /** Sets the units the next execution may spend. */
+  reset(units: number): void;
+  /** Units left. */
+  remaining(): number;
+}
+
 /** The system API installed in every sandbox under `Symbol.for(SYSTEM_API_SYMBOL)`. */
 export interface SystemApi {
+  /** Registers the bundle's meter; only the first registration, made before any canister code runs, counts. */
+  registerMeter(meter: Meter): void;
+  /** Units of work the current execution has spent so far (loop iterations and calls). */
+  performanceCounter(): bigint;
+  /**
+   * Called by the meter when its slice of the budget is spent: returns the next slice, or 0
+   * when the execution must stop (budget spent, or the process heap is nearly full; the trap
+   * is then already recorded). Calling it early only spends budget sooner.
+   */
+  meterRefill(): number;
+  /**
+   * Waits for `value` (a promise or a plain value) and passes it to `onValue`. A rejection, or
+   * a throw in `onValue`, is a trap of the execution it happens in. The waiting is done by
+   * unmetered kernel code, so it works even after the budget ran out, and nothing is ever
+   * left as an unhandled rejection.
+   */
+  settle(value: unknown, onValue: (value: unknown) => void): void;
   /** Registers the canister; called once by the CDK's generated entry. */
   registerCanister(adapter: CanisterAdapter): void;
   /**

@@ -22,7 +22,9 @@ export async function roundTripBenchmarks(root: string, replicas: BenchReplicas)
   return [
     fast.syncCase('A awaits B round trip, runtime sync, default (no guard)'),
     guarded.syncCase('A awaits B round trip, runtime sync, opt-in guard executionTimeoutMs 5000'),
-    guarded.actorCase('A awaits B round trip, actor await, opt-in guard'),
+    fast.actorCase('A awaits B round trip, actor await, default', 1),
+    fast.actorCase('A awaits B round trip, actor, 64 in flight, default', 64),
+    guarded.actorCase('A awaits B round trip, actor await, opt-in guard', 1),
   ];
 }
 
@@ -72,9 +74,13 @@ class Pair {
   }
 
   /** Awaits `n` `ping()` calls through the typed actor, one at a time. */
-  actorCase(name: string): BenchCase {
+  /** Awaits `n` pings through the typed actor, `inFlight` at a time. */
+  actorCase(name: string, inFlight: number): BenchCase {
     const run = async (n: number): Promise<void> => {
-      for (let i = 0; i < n; i++) await this.#actor.ping();
+      for (let done = 0; done < n; done += inFlight) {
+        const batch = Math.min(inFlight, n - done);
+        await Promise.all(Array.from({ length: batch }, () => this.#actor.ping()));
+      }
       this.#expected += BigInt(n);
     };
     return { name, run, verify: () => this.verify() };

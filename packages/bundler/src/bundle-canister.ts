@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { BundlerError } from './bundler-error.js';
 import { BundleCache } from './bundle-cache.js';
+import { instrumentBundle } from './instrument.js';
 
 const bundleCache = new BundleCache<CanisterBundle>();
 const STDIN_ENTRY = 'tincan-canister-entry.js';
@@ -74,9 +75,8 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     'registerCanisterModule(canisterModule);',
   ].join('\n');
   const inputs: string[] = [];
-  // CommonJS output, wrapped here in a function scope: esbuild's IIFE/ESM output replaces
-  // `require` with a stand-in function, which would tell canister code it runs under Node.
-  // The wrapper opens on the bundle's first line so source-map line numbers stay right.
+  // CommonJS output, wrapped in a function scope by instrumentBundle: esbuild's IIFE/ESM output
+  // replaces `require` with a stand-in function, which would tell canister code it runs under Node.
   const built = await run(
     {
       stdin: { contents, resolveDir: path.dirname(entry), sourcefile: STDIN_ENTRY, loader: 'js' },
@@ -90,7 +90,7 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     entry,
     inputs,
   );
-  return { bundle: { code: `(() => {${built.code}\n})();\n`, map: built.map }, inputs };
+  return { bundle: { code: instrumentBundle(built.code), map: built.map }, inputs };
 }
 
 /** Bundles the runtime's in-sandbox kernel from its entry file. */

@@ -1,7 +1,7 @@
 import { TincanError } from '@tincan/errors';
 
 /** Codes raised by @tincan/candid. */
-export type CandidErrorCode = 'ERR_DID_PARSE';
+export type CandidErrorCode = 'ERR_DID_PARSE' | 'ERR_CANDID_VALUE';
 
 /** A position in `.did` source text; both numbers count from 1. */
 export interface SourcePosition {

@@ -2,6 +2,7 @@
  * Tokenizer for `.did` text. Comments and whitespace are dropped here so the parser only sees
  * identifiers, numbers, text literals and punctuation, each tagged with its line and column.
  */
+import { Scanner } from './scanner.js';
 import { didParseError, type SourcePosition } from './candid-error.js';
 
 export type TokenKind = 'id' | 'nat' | 'text' | 'punct' | 'eof';
@@ -21,13 +22,12 @@ export function tokenize(src: string): Token[] {
   return new Lexer(src).run();
 }
 
-class Lexer {
-  private i = 0;
-  private line = 1;
-  private lineStart = 0;
+class Lexer extends Scanner {
   private readonly tokens: Token[] = [];
 
-  constructor(private readonly src: string) {}
+  constructor(src: string) {
+    super(src, didParseError);
+  }
 
   run(): Token[] {
     for (;;) {
@@ -50,54 +50,8 @@ class Lexer {
     return this.tokens;
   }
 
-  private pos(): SourcePosition {
-    return { line: this.line, column: this.i - this.lineStart + 1 };
-  }
-
   private push(kind: TokenKind, value: string, pos: SourcePosition): void {
     this.tokens.push({ kind, value, pos });
-  }
-
-  private take(re: RegExp): string {
-    const start = this.i;
-    while (this.i < this.src.length && re.test(this.src[this.i] as string)) this.i++;
-    return this.src.slice(start, this.i);
-  }
-
-  /** Advances one character, keeping the line count right. */
-  private advance(): void {
-    if (this.src[this.i] === '\n') {
-      this.line++;
-      this.lineStart = this.i + 1;
-    }
-    this.i++;
-  }
-
-  private skipTrivia(): void {
-    for (;;) {
-      const c = this.src[this.i];
-      if (c === ' ' || c === '\t' || c === '\r' || c === '\n') this.advance();
-      else if (c === '/' && this.src[this.i + 1] === '/') {
-        while (this.i < this.src.length && this.src[this.i] !== '\n') this.i++;
-      } else if (c === '/' && this.src[this.i + 1] === '*') this.blockComment();
-      else return;
-    }
-  }
-
-  /** Block comments nest, so commenting out a region that holds a comment still works. */
-  private blockComment(): void {
-    const start = this.pos();
-    let depth = 0;
-    do {
-      if (this.i >= this.src.length) throw didParseError('unterminated block comment', start);
-      if (this.src.startsWith('/*', this.i)) {
-        depth++;
-        this.i += 2;
-      } else if (this.src.startsWith('*/', this.i)) {
-        depth--;
-        this.i += 2;
-      } else this.advance();
-    } while (depth > 0);
   }
 
   /** Decimal or `0x` hex, with `_` separators allowed; returned as decimal digits. */

@@ -8,3 +8,9 @@ export type { ParsedDid } from './did-resolve.js';
 export { CandidError, type CandidErrorCode, type SourcePosition } from './candid-error.js';
 export { codecFor } from './candid-codec.js';
 export type { CandidCodec } from './candid-codec.js';
+/** Parses textual Candid arguments such as `(5 : nat, "x")` into values for `IDL.encode` (errors: `ERR_CANDID_VALUE`). */
+export { parseCandidArgs } from './text-check.js';
+/** Prints Candid values as dfx does, e.g. `(record { a = 1 : nat; b = "x" })`. */
+export { printCandidValues, printCandidValue } from './text-printer.js';
+/** Converts Candid values to JSON-friendly data for `--output json`. */
+export { candidValuesToJson, candidValueToJson, type CandidJson } from './text-json.js';

@@ -69,8 +69,9 @@ export async function call<Args extends unknown[] = unknown[], Return = unknown>
   const promise = new Promise<Return>((resolve, reject) => {
     pending.set(callId, { resolve: resolve as (v: unknown) => void, reject, returnIdlType: options.returnIdlType, raw: options.raw !== undefined });
   });
-  // A call nobody awaits must not surface as an unhandled rejection of the replica process.
-  promise.catch(() => undefined);
+  // A call nobody awaits must not surface as an unhandled rejection of the replica process; the
+  // kernel's (unmetered) handler marks it handled.
+  systemApi().settle(promise.then(noop, noop), noop);
   return promise;
 }
 
@@ -98,3 +99,5 @@ export function deliverResponse(callId: number): void {
 export function forgetCalls(callIds: readonly number[]): void {
   for (const id of callIds) pending.delete(id);
 }
+
+function noop(): void {}

@@ -90,7 +90,7 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
       } catch (err) {
         return trapWith(err);
       }
-      if (isThenable(result)) result.then((v) => finish(entry, v), trapWith);
+      if (isThenable(result)) sys.settle(result, (v) => finish(entry, v));
       else finish(entry, result);
     },
     deliver: deliverResponse,

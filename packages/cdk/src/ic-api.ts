@@ -63,3 +63,8 @@ export function msgRejectMsg(): string {
 export function msgDeadline(): bigint {
   return systemApi().msgDeadline();
 }
+
+/** Units of work the current execution has spent (loop iterations and calls); Azle's signature. */
+export function performanceCounter(_counterType = 0): bigint {
+  return systemApi().performanceCounter();
+}

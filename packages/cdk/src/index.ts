@@ -19,6 +19,7 @@ export {
   msgRejectCode,
   msgRejectMsg,
   msgReply,
+  performanceCounter,
   time,
   trap,
 } from './ic-api.js';

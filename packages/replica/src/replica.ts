@@ -10,7 +10,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { Runtime, type Clock, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { Runtime, type Clock, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
@@ -36,6 +36,8 @@ export interface ReplicaOptions {
   readonly executionTimeoutMs?: number;
   /** Receives every canister log line. */
   readonly onLog?: (canisterId: Principal, line: LogLine) => void;
+  /** Execution budgets (loop iterations and calls); defaults follow ICP's ratios. */
+  readonly instructionLimits?: Partial<InstructionLimits>;
 }
 
 /** Options of {@link Replica.deploy}. */
@@ -81,6 +83,7 @@ export class Replica {
       clock: options.clock ?? WALL_CLOCK,
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
       executionTimeoutMs: options.executionTimeoutMs ?? 0,
+      ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
       ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
     });
     return new Replica(runtime, () => store.close());

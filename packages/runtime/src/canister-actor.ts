@@ -7,6 +7,7 @@ import type { CallContext } from './call-context.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
 import type { Execution } from './execution.js';
 import { mayAnswer, mayCall } from './execution.js';
+import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from './instruction-limits.js';
 import type { HostBridge } from './kernel/host-bridge.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { toHex } from './principal-ids.js';
@@ -29,6 +30,8 @@ export class CanisterActor {
   readonly callbacks = new Map<number, CallContext>();
   readonly log: LogLine[] = [];
   current: Execution | undefined;
+  /** Process heap in use when the current metered op started. */
+  heapAtStart = 0;
   nextContextId = 1;
   nextCallId = 1;
   #logIndex = 0;
@@ -61,6 +64,7 @@ export class CanisterActor {
 export interface BridgeDeps {
   readonly store: StateStore;
   readonly randomSeed: () => [number, number, number, number];
+  readonly limits: InstructionLimits;
   readonly onLog: (actor: CanisterActor, message: string) => void;
 }
 
@@ -81,6 +85,12 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
   };
   return {
     randomSeed: deps.randomSeed,
+    instructionBudget: () => {
+      // Called once as each metered op starts: the baseline for this execution's heap growth.
+      actor.heapAtStart = heapUsedBytes();
+      return budgetFor(actor.execution().mode, deps.limits);
+    },
+    heapExhausted: () => heapExhausted(actor.heapAtStart),
     msgArgData: () => live().argData,
     msgCaller: () => live().caller,
     msgOrigin: () => live().origin,

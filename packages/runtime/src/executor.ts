@@ -85,7 +85,8 @@ export class Executor {
       if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#trapReject(actor, trap));
       return;
     }
-    this.#deps.store.writeHeap(actor.record.id, heap);
+    // An empty snapshot means the heap is unchanged: the stored one still stands.
+    if (heap.length > 0) this.#deps.store.writeHeap(actor.record.id, heap);
     this.#deps.batch.keepExecution();
     if (exec.answer !== undefined && ctx !== undefined) this.answer(actor, ctx, exec.answer);
     for (const call of exec.calls) this.#send(actor, ctx, call);

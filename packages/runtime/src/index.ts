@@ -14,3 +14,5 @@ export { RuntimeError } from './runtime-error.js';
 export type { RuntimeErrorCode } from './runtime-error.js';
 export { canisterIdFromIndex, toHex, ANONYMOUS_PRINCIPAL } from './principal-ids.js';
 export { KERNEL_ENTRY } from './kernel-entry.js';
+export { DEFAULT_INSTRUCTION_LIMITS } from './instruction-limits.js';
+export type { InstructionLimits } from './instruction-limits.js';

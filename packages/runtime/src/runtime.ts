@@ -18,6 +18,7 @@ import type { CompiledKernel } from './sandbox/sandbox.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
 import { RuntimeError } from './runtime-error.js';
 import { seedWords } from './seed.js';
+import { DEFAULT_INSTRUCTION_LIMITS, type InstructionLimits } from './instruction-limits.js';
 
 /** Executions that share one store commit at most: bounds what a crash can lose. */
 const MAX_BATCH = 1_000;
@@ -30,6 +31,8 @@ export interface RuntimeOptions {
   /** Replica seed; every canister's `Math.random` stream derives from it and its id. */
   readonly seed: Uint8Array;
   readonly scheduler?: SchedulerPolicy;
+  /** Execution budgets in tincan's unit (loop iterations and calls); ICP-like defaults. */
+  readonly instructionLimits?: Partial<InstructionLimits>;
   /** Wall-clock guard per execution against runaway code; 0 disables it. */
   readonly executionTimeoutMs?: number;
   /** Lines kept per canister log. */
@@ -91,6 +94,7 @@ export class Runtime {
       bridgeDeps: (actor) => ({
         store: this.#store,
         randomSeed: () => seedWords(options.seed, actor.record.id),
+        limits: { ...DEFAULT_INSTRUCTION_LIMITS, ...options.instructionLimits },
         onLog: (a, message) => this.#log(a, message),
       }),
     });

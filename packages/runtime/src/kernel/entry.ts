@@ -6,12 +6,15 @@
 import './install-globals.js';
 import { SYSTEM_API_SYMBOL } from '@tincan/abi';
 import { KERNEL_SYMBOL } from './host-bridge.js';
-import { createKernelOps, type KernelState } from './kernel-ops.js';
+import { createKernelOps, refillMeter, resetMeter, unitsSpent, type KernelState } from './kernel-ops.js';
 import { createSystemApi } from './system-api.js';
 import { prngState } from './install-globals.js';
 
 const state: KernelState = {
   adapter: undefined,
+  meter: undefined,
+  budget: 0,
+  unissued: 0,
   point: undefined,
   prng: prngState.get(),
 };
@@ -20,9 +23,26 @@ const define = (key: string, value: unknown): void => {
 };
 define(
   SYSTEM_API_SYMBOL,
-  createSystemApi((adapter) => {
-    if (state.adapter !== undefined) throw new Error('a canister is already registered in this sandbox');
-    state.adapter = adapter;
+  createSystemApi({
+    onRegister: (adapter) => {
+      if (state.adapter !== undefined) throw new Error('a canister is already registered in this sandbox');
+      state.adapter = adapter;
+    },
+    onMeter: (meter) => {
+      // The bundle's prelude registers first; a later registration is canister code trying to
+      // swap in a meter that never runs out.
+      if (state.meter !== undefined) throw new Error('a meter is already registered in this sandbox');
+      state.meter = meter;
+      resetMeter(state);
+    },
+    performanceCounter: () => BigInt(unitsSpent(state)),
+    meterRefill: () => {
+      try {
+        return refillMeter(state);
+      } catch {
+        return 0;
+      }
+    },
   }),
 );
 define(KERNEL_SYMBOL, Object.freeze(createKernelOps(state)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HANDLE_SYMBOL, UnpersistableError, restoreInPlace, takeRestorePoint } from './heap-graph.js';
+import { HANDLE_SYMBOL, UnpersistableError, restoreInPlace, sameContents, takeRestorePoint } from './heap-graph.js';
 
 describe('restore points', () => {
   it('restores contents into the same objects, so held references see the rollback', () => {
@@ -64,5 +64,27 @@ describe('restore points', () => {
     }
     const point = takeRestorePoint({ users: [new User('a')] });
     expect(point.classes.get('User')).toBe(User.prototype);
+  });
+});
+
+describe('sameContents', () => {
+  it('sees no change when nothing changed, and any change anywhere', () => {
+    const root = { n: 1, list: [1, { deep: 'x' }], map: new Map([[1, 'a']]), bytes: new Uint8Array([1]), when: new Date(1) };
+    const base = takeRestorePoint(root);
+    expect(sameContents(base, takeRestorePoint(root))).toBe(true);
+    const mutations: Array<() => void> = [
+      () => { root.n = 2; },
+      () => { (root.list[1] as { deep: string }).deep = 'y'; },
+      () => { root.list.push(3); },
+      () => { root.map.set(2, 'b'); },
+      () => { root.bytes[0] = 9; },
+      () => { root.when.setTime(2); },
+      () => { root.list = [1, root.list[1] as { deep: string }]; },
+    ];
+    for (const mutate of mutations) {
+      const before = takeRestorePoint(root);
+      mutate();
+      expect(sameContents(before, takeRestorePoint(root))).toBe(false);
+    }
   });
 });

@@ -75,6 +75,9 @@ export function takeRestorePoint(root: object): RestorePoint {
 }
 
 function describe(value: object, path: string, stack: Array<[unknown, string]>, classes: Map<string, object>): Saved {
+  const proto: unknown = Object.getPrototypeOf(value);
+  // Plain objects are most of a heap: take them before the checks for special kinds.
+  if (proto === Object.prototype || proto === null) return describeFields(value, path, stack);
   if (Array.isArray(value)) {
     const items = value.slice();
     items.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
@@ -109,11 +112,14 @@ function describe(value: object, path: string, stack: Array<[unknown, string]>, 
       throw new UnpersistableError(`${path} is a ${name}; only data can be kept in canister state`);
     }
   }
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null && !(value instanceof RegExp)) {
+  if (!(value instanceof RegExp)) {
     const ctor = (proto as { constructor?: { name?: unknown } }).constructor;
     if (typeof ctor?.name === 'string' && ctor.name !== '') classes.set(ctor.name, proto as object);
   }
+  return describeFields(value, path, stack);
+}
+
+function describeFields(value: object, path: string, stack: Array<[unknown, string]>): Saved {
   const entries: unknown[] = [];
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
@@ -172,4 +178,50 @@ function restoreObject(obj: Record<string, unknown>, entries: unknown[], isRoot:
     delete obj[key];
   }
   for (let i = 0; i < entries.length; i += 2) obj[entries[i] as string] = entries[i + 1];
+}
+
+/**
+ * Whether two restore points record the same contents for the same objects: then the heap did
+ * not change, and the previous snapshot still stands.
+ */
+export function sameContents(a: RestorePoint, b: RestorePoint): boolean {
+  if (a.root !== b.root || a.saved.size !== b.saved.size) return false;
+  for (const [obj, saved] of b.saved) {
+    const old = a.saved.get(obj);
+    if (old === undefined || old.kind !== saved.kind || !sameSaved(old, saved)) return false;
+  }
+  return true;
+}
+
+function sameSaved(a: Saved, b: Saved): boolean {
+  switch (b.kind) {
+    case 'object':
+      return sameList((a as typeof b).entries, b.entries);
+    case 'array':
+      return sameList((a as typeof b).items, b.items);
+    case 'set':
+      return sameList((a as typeof b).values, b.values);
+    case 'map': {
+      const old = (a as typeof b).entries;
+      return old.length === b.entries.length && b.entries.every(([k, v], i) => Object.is(old[i]?.[0], k) && Object.is(old[i]?.[1], v));
+    }
+    case 'date':
+      return Object.is((a as typeof b).time, b.time);
+    case 'bytes':
+      return sameBytes((a as typeof b).copy, b.copy);
+  }
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i], b[i]) || i in a !== i in b) return false;
+  }
+  return true;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -6,6 +6,10 @@
 export interface HostBridge {
   /** Argument of the kernel operation the host is running (method name, call id, …). */
   opArg(): string | number | Uint8Array | undefined;
+  /** Units the current execution may spend before it traps. */
+  instructionBudget(): number;
+  /** Whether the process heap is so full that the running execution must stop. */
+  heapExhausted(): boolean;
   /** Seed of the canister's `Math.random` stream (four 32-bit words), on first load. */
   randomSeed(): [number, number, number, number];
 
@@ -49,7 +53,10 @@ export interface KernelOps {
   invoke(): void;
   deliver(): void;
   forget(): void;
-  /** Encodes the heap; also makes it the restore point. Returns the snapshot. Throws on unencodable values. */
+  /**
+   * Encodes the heap; also makes it the restore point. Returns the snapshot, or an empty array
+   * when the heap is exactly as last persisted. Throws on values that cannot be persisted.
+   */
   persist(): Uint8Array;
   /** Rolls the heap back, in place, to the last restore point. */
   rollback(): void;

@@ -3,15 +3,23 @@
  * microtask queue drains before control returns: when an op returns, every continuation it
  * woke has run until it finished or awaits a call response.
  */
-import type { CanisterAdapter } from '@tincan/abi';
+import type { CanisterAdapter, Meter } from '@tincan/abi';
 import { host, prngState } from './install-globals.js';
 import type { KernelOps } from './host-bridge.js';
-import { restoreInPlace, rootKeys, takeRestorePoint, type RestorePoint } from './heap-graph.js';
+import { restoreInPlace, rootKeys, sameContents, takeRestorePoint, type RestorePoint } from './heap-graph.js';
+
+/** What `persist` returns when the heap is exactly as last persisted. */
+const UNCHANGED = new Uint8Array(0);
 import { decodeHeap, encodeHeap, registerClass, unknownClasses } from './heap-codec.js';
 
 /** Mutable state the kernel keeps between operations. */
 export interface KernelState {
   adapter: CanisterAdapter | undefined;
+  meter: Meter | undefined;
+  /** The current execution's whole budget, for performanceCounter. */
+  budget: number;
+  /** Budget not yet handed to the meter. */
+  unissued: number;
   point: RestorePoint | undefined;
   prng: number[];
 }
@@ -29,11 +37,29 @@ export function createKernelOps(state: KernelState): KernelOps {
     return point;
   };
   return {
-    describe: () => JSON.stringify(adapter().describe()),
-    invoke: () => adapter().invoke(host.opArg() as string),
-    deliver: () => adapter().deliver(host.opArg() as number),
+    describe: () => {
+      // Unmetered code could loop forever and stall the whole replica: refuse it.
+      if (state.meter === undefined) throw new Error('the module registered no meter: canister code must be bundled by tincan (@tincan/bundler)');
+      resetMeter(state);
+      return JSON.stringify(adapter().describe());
+    },
+    invoke: () => {
+      resetMeter(state);
+      adapter().invoke(host.opArg() as string);
+    },
+    deliver: () => {
+      resetMeter(state);
+      adapter().deliver(host.opArg() as number);
+    },
     forget: () => adapter().forget(JSON.parse(host.opArg() as string) as number[]),
-    persist: () => encodeHeap(commitPoint(), state.prng),
+    persist: () => {
+      const previous = state.point;
+      const previousPrng = state.prng;
+      const point = commitPoint();
+      // An execution that changed nothing (it only made a call, say) keeps the last snapshot.
+      if (previous !== undefined && sameContents(previous, point) && state.prng.every((w, i) => w === previousPrng[i])) return UNCHANGED;
+      return encodeHeap(point, state.prng);
+    },
     rollback: () => {
       if (state.point === undefined) commitPoint();
       else {
@@ -56,4 +82,41 @@ export function createKernelOps(state: KernelState): KernelOps {
       }
     },
   };
+}
+
+/**
+ * Units the meter gets at a time. Between slices the kernel (unmetered) checks the process heap,
+ * so an execution that allocates without end traps before it can exhaust the replica's memory.
+ */
+const SLICE_UNITS = 1 << 22;
+
+/** Gives the meter the first slice of the current execution's budget. */
+export function resetMeter(state: KernelState): void {
+  state.budget = host.instructionBudget();
+  state.unissued = state.budget;
+  state.meter?.reset(issue(state));
+}
+
+/** The meter's next slice, or 0 (with the trap recorded) when the execution must stop. */
+export function refillMeter(state: KernelState): number {
+  if (host.heapExhausted()) {
+    host.trap('heap memory limit exceeded: the replica process is nearly out of memory');
+    return 0;
+  }
+  if (state.unissued <= 0) {
+    host.trap('instruction limit exceeded');
+    return 0;
+  }
+  return issue(state);
+}
+
+/** Units spent so far by the current execution. */
+export function unitsSpent(state: KernelState): number {
+  return Math.max(0, state.budget - state.unissued - Math.max(0, state.meter?.remaining() ?? 0));
+}
+
+function issue(state: KernelState): number {
+  const slice = Math.min(SLICE_UNITS, state.unissued);
+  state.unissued -= slice;
+  return slice;
 }

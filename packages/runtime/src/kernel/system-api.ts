@@ -3,16 +3,43 @@
  * every byte array into this realm and turn host errors into local ones, so canister code never
  * holds a host object.
  */
-import type { CanisterAdapter, SystemApi } from '@tincan/abi';
+import type { CanisterAdapter, Meter, SystemApi } from '@tincan/abi';
 import { guarded, host, local } from './install-globals.js';
 import { registerClass } from './heap-codec.js';
 
 const optLocal = (bytes: Uint8Array | undefined): Uint8Array | undefined => (bytes === undefined ? undefined : local(bytes));
 
-/** Builds the system API; `onRegister` receives the canister adapter. */
-export function createSystemApi(onRegister: (adapter: CanisterAdapter) => void): SystemApi {
+/** Where the system API reports registrations. */
+export interface SystemApiHooks {
+  readonly onRegister: (adapter: CanisterAdapter) => void;
+  readonly onMeter: (meter: Meter) => void;
+  readonly performanceCounter: () => bigint;
+  readonly meterRefill: () => number;
+}
+
+/** Builds the system API over the host bridge. */
+export function createSystemApi(hooks: SystemApiHooks): SystemApi {
   return Object.freeze({
-    registerCanister: (adapter: CanisterAdapter) => onRegister(adapter),
+    registerCanister: (adapter: CanisterAdapter) => hooks.onRegister(adapter),
+    registerMeter: (meter: Meter) => hooks.onMeter(meter),
+    performanceCounter: () => hooks.performanceCounter(),
+    meterRefill: () => hooks.meterRefill(),
+    settle: (value: unknown, onValue: (value: unknown) => void) => {
+      const fail = (err: unknown): void => {
+        try {
+          host.trap(uncaught(err));
+        } catch {
+          // The host only throws here when the execution already trapped.
+        }
+      };
+      void Promise.resolve(value).then((v) => {
+        try {
+          onValue(v);
+        } catch (err) {
+          fail(err);
+        }
+      }, fail);
+    },
     registerClasses: (classes: Record<string, abstract new (...args: never[]) => unknown>) => {
       for (const [name, Class] of Object.entries(classes)) {
         if (typeof Class === 'function' && typeof Class.prototype === 'object') registerClass(name, Class.prototype as object);
@@ -49,4 +76,13 @@ export function createSystemApi(onRegister: (adapter: CanisterAdapter) => void):
       // Array.from is this realm's: the host's array must not reach canister code.
       Array.from(guarded(() => host.stableMapRange(memoryId, startIndex, length)), ([k, v]): [Uint8Array, Uint8Array] => [local(k), local(v)]),
   } satisfies SystemApi);
+}
+
+/** Trap message of an uncaught error, as Azle words it. */
+function uncaught(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'message' in err) {
+    const name = 'name' in err ? String((err as { name: unknown }).name) : 'Error';
+    return `Uncaught ${name}: ${String((err as { message: unknown }).message)}`;
+  }
+  return `Uncaught ${String(err)}`;
 }

@@ -16,6 +16,8 @@ function bridge(overrides: Partial<HostBridge> = {}): Omit<HostBridge, 'opArg'> 
   };
   return {
     randomSeed: () => [1, 2, 3, 4],
+    instructionBudget: () => 1e6,
+    heapExhausted: () => false,
     msgArgData: () => new Uint8Array([1]), msgCaller: () => new Uint8Array([4]), msgOrigin: () => new Uint8Array([4]),
     msgMethodName: () => 'm', msgReply: none, msgReject: none, msgRejectCode: () => 0, msgRejectMsg: () => '', msgReplied: () => false,
     msgDeadline: () => 0n, canisterSelf: () => new Uint8Array([1]), time: () => 1_700_000_000_123_000_000n, trap: none, debugPrint: () => undefined,
@@ -31,6 +33,7 @@ function evalInSandbox(expr: string, overrides: Partial<HostBridge> = {}): unkno
   const sandbox = new Sandbox({ kernel, bridge: bridge(overrides) as HostBridge, timeoutMs: 0 });
   const source = `
     const sys = globalThis[Symbol.for('tincan.system')];
+    sys.registerMeter({ reset() {}, remaining: () => 0 });
     let result;
     try { result = (() => (${expr}))(); } catch (e) { result = 'threw ' + e.name; }
     sys.registerCanister({ describe: () => ({ methods: [], candid: JSON.stringify(result) }), heapRoot: () => ({}), invoke() {}, deliver() {}, forget() {} });`;

@@ -1,0 +1,19 @@
+// The README's "Test a canister" example, verbatim in substance: if this breaks, the README lies.
+import { afterEach, expect, it } from 'vitest';
+import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import type Counter from '../canisters/counter/src/index.js';
+
+let t: TestReplica;
+afterEach(() => t.dispose());
+
+it('counts per caller and survives a restart', async () => {
+  t = await createTestReplica();
+  const canister = await t.replica.deploy('canisters/counter/src/index.ts');
+  const counter = t.replica.actor<Counter>(canister, { identity: identity('alice') });
+
+  expect(await counter.add(5n)).toBe(5n);
+  expect(await counter.totalOf(identity('alice'))).toBe(5n);
+
+  const replica = await t.restart(); // same state directory
+  expect(await replica.actor<Counter>(canister).get()).toBe(5n);
+});

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+
+// Runaway code: every loop iteration and call spends one unit; an exhausted budget traps.
+let t: TestReplica | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+const rejectOf = async (p: Promise<unknown>): Promise<CallRejectedError> => {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(CallRejectedError);
+  return err as CallRejectedError;
+};
+
+describe('instruction limits', () => {
+  it.each(['loopForever', 'catchAndLoop', 'microtaskStorm'])('%s traps with "instruction limit exceeded" and rolls back', async (method) => {
+    t = await createTestReplica({ instructionLimits: { update: 2_000_000 } });
+    const canister = await t.replica.deploy('test/fixtures/runaway.ts');
+    const actor = t.replica.actor(canister);
+    expect(await actor.increment()).toBe(1n);
+    // Would hang (and time the test out) without metering, or keep +1000 without rollback.
+    const err = await rejectOf(actor[method]());
+    expect(err.rejectCode).toBe(5);
+    expect(err.rejectMessage).toContain('instruction limit exceeded');
+    expect(await actor.get()).toBe(1n);
+    expect(await actor.increment()).toBe(2n);
+  });
+
+  it('keeps other canisters serving while one runs away', async () => {
+    t = await createTestReplica({ instructionLimits: { update: 2_000_000 } });
+    const bad = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
+    const good = t.replica.actor(await t.replica.deploy('canisters/counter/src/index.ts'));
+    const [runaway, ok] = await Promise.allSettled([bad.loopForever(), good.add(3n)]);
+    expect(runaway.status).toBe('rejected');
+    expect(ok).toEqual({ status: 'fulfilled', value: 3n });
+  });
+
+  it('counts work deterministically with performanceCounter', async () => {
+    t = await createTestReplica();
+    const actor = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
+    await actor.work(10); // warm-up: the first call also builds the method's Candid codec
+    const small = await actor.work(10);
+    const large = await actor.work(10_000);
+    // Each loop iteration costs one unit, so the difference is the extra iterations.
+    expect(large - small).toBe(9_990n);
+    expect(await actor.work(10_000)).toBe(large);
+  });
+
+  it('gives queries their own, smaller budget', async () => {
+    t = await createTestReplica({ instructionLimits: { query: 1_000 } });
+    const actor = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
+    const err = await rejectOf(actor.work(5_000));
+    expect(err.rejectMessage).toContain('instruction limit exceeded');
+  });
+});
