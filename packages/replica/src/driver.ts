@@ -5,6 +5,8 @@
 import type { Runtime } from '@tincan/runtime';
 
 const SLICE_MS = 10;
+/** Slices run from microtasks before the driver yields to the event loop once. */
+const MAX_MICRO_SLICES = 64;
 /** Executions per batch at most, so a crash loses little and answers flow steadily. */
 const MAX_BATCH = 500;
 
@@ -12,6 +14,7 @@ const MAX_BATCH = 500;
 export class Driver {
   readonly #runtime: Runtime;
   #scheduled = false;
+  #microSlices = 0;
   #stopped = false;
   #idleWaiters: Array<() => void> = [];
 
@@ -19,11 +22,23 @@ export class Driver {
     this.#runtime = runtime;
   }
 
-  /** Makes sure pending messages get run soon. */
+  /**
+   * Makes sure pending messages get run soon: right after the current synchronous code (so
+   * calls submitted together share a batch and a lone caller waits for no event-loop turn),
+   * but at least every 64 slices through the event loop, so I/O and timers are never starved.
+   */
   wake(): void {
     if (this.#scheduled || this.#stopped) return;
     this.#scheduled = true;
-    setImmediate(() => this.#slice());
+    if (this.#microSlices < MAX_MICRO_SLICES) {
+      this.#microSlices++;
+      queueMicrotask(() => this.#slice());
+    } else {
+      setImmediate(() => {
+        this.#microSlices = 0;
+        this.#slice();
+      });
+    }
   }
 
   /** Resolves once nothing is pending. */

@@ -30,8 +30,8 @@ export class CanisterActor {
   readonly callbacks = new Map<number, CallContext>();
   readonly log: LogLine[] = [];
   current: Execution | undefined;
-  /** Process heap in use when the current metered op started. */
-  heapAtStart = 0;
+  /** Process heap in use at the current op's first budget refill. */
+  heapAtStart: number | undefined;
   nextContextId = 1;
   nextCallId = 1;
   #logIndex = 0;
@@ -86,11 +86,15 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
   return {
     randomSeed: deps.randomSeed,
     instructionBudget: () => {
-      // Called once as each metered op starts: the baseline for this execution's heap growth.
-      actor.heapAtStart = heapUsedBytes();
+      // Called as each metered op starts. The heap baseline is taken at the first refill, so
+      // short executions (nearly all) never pay for reading heap statistics.
+      actor.heapAtStart = undefined;
       return budgetFor(actor.execution().mode, deps.limits);
     },
-    heapExhausted: () => heapExhausted(actor.heapAtStart),
+    heapExhausted: () => {
+      actor.heapAtStart ??= heapUsedBytes();
+      return heapExhausted(actor.heapAtStart);
+    },
     msgArgData: () => live().argData,
     msgCaller: () => live().caller,
     msgOrigin: () => live().origin,
