@@ -32,3 +32,19 @@ describe('stableJson', () => {
     expect(() => stableJson.fromBytes(new TextEncoder().encode('{oops'))).toThrow(/jsonParse: Error parsing JSON: .*text: \{oops/);
   });
 });
+
+describe('stableJson fast paths', () => {
+  it('write and read exactly what the general path does', () => {
+    for (const value of ['plain', 'with "quotes" and \\ slashes', '', 0, 42, -7.5, 1e21, true, false, 5n, -(2n ** 80n)]) {
+      const general = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? { __bigint__: v.toString() } : v));
+      expect(new TextDecoder().decode(stableJson.toBytes(value))).toBe(general);
+      expect(stableJson.fromBytes(stableJson.toBytes(value))).toEqual(value);
+    }
+  });
+  it('leave tagged and structured values to the reviver', () => {
+    const text = '{"__bigint__":"5","extra":1}';
+    expect(stableJson.fromBytes(new TextEncoder().encode(text))).toEqual({ __bigint__: '5', extra: 1 });
+    expect(stableJson.fromBytes(stableJson.toBytes(-0))).toBe(-0);
+    expect(stableJson.fromBytes(stableJson.toBytes(NaN))).toBeNaN();
+  });
+});
