@@ -7,6 +7,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
+import { concatBytes, startsWithBytes } from '@tincan/bytes';
 import { readPrimitive, writePrimitive, type Prim, type Reader } from './candid-primitives.js';
 
 /** Encodes and decodes values of one type list. */
@@ -80,10 +81,10 @@ function createCodec(types: readonly IDL.Type[]): CandidCodec {
         header = full.slice(0, full.length - valueBytes);
         return full;
       }
-      return concat([header, ...parts]);
+      return concatBytes(header, ...parts);
     },
     decode(bytes) {
-      if (allPrim && header !== undefined && startsWith(bytes, header)) {
+      if (allPrim && header !== undefined && startsWithBytes(bytes, header)) {
         const reader: Reader = { bytes, offset: header.length };
         const out = prims.map((p) => readPrimitive(p as Prim, reader));
         if (reader.offset === bytes.length) return out;
@@ -114,22 +115,4 @@ function sampleValue(t: IDL.Type): unknown {
     case 'principal': return Principal.anonymous();
     case 'float64': return 0;
   }
-}
-
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
-  return true;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

@@ -5,6 +5,7 @@
  */
 import type { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
+import { concatBytes, encodeLeb128 } from '@tincan/bytes';
 
 /** A primitive Candid type this module handles. */
 export type Prim =
@@ -29,7 +30,7 @@ export function writePrimitive(prim: Prim, value: unknown, type: IDL.Type): Uint
     case 'nat': {
       const n = toBig(value) ?? bad();
       if (n < 0n) bad();
-      return leb(n);
+      return encodeLeb128(n);
     }
     case 'int':
       return sleb(toBig(value) ?? bad());
@@ -58,12 +59,12 @@ export function writePrimitive(prim: Prim, value: unknown, type: IDL.Type): Uint
     case 'text': {
       if (typeof value !== 'string') bad();
       const body = utf8.encode(value as string);
-      return join(leb(BigInt(body.length)), body);
+      return concatBytes(encodeLeb128(BigInt(body.length)), body);
     }
     case 'principal': {
       if (!type.covariant(value)) bad();
       const raw = (value as Principal).toUint8Array();
-      return join(new Uint8Array([1]), leb(BigInt(raw.length)), raw);
+      return concatBytes(new Uint8Array([1]), encodeLeb128(BigInt(raw.length)), raw);
     }
     case 'float64': {
       if (typeof value !== 'number') bad();
@@ -114,18 +115,6 @@ function toBig(value: unknown): bigint | undefined {
   return undefined;
 }
 
-function leb(n: bigint): Uint8Array {
-  if (n < 0x80n) return new Uint8Array([Number(n)]);
-  const out: number[] = [];
-  do {
-    let byte = Number(n & 0x7fn);
-    n >>= 7n;
-    if (n !== 0n) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0n);
-  return new Uint8Array(out);
-}
-
 function sleb(n: bigint): Uint8Array {
   const out: number[] = [];
   for (;;) {
@@ -164,14 +153,4 @@ function readSleb(r: Reader): bigint {
     shift += 7n;
     if ((byte & 0x80) === 0) return (byte & 0x40) !== 0 ? result - (1n << shift) : result;
   }
-}
-
-function join(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

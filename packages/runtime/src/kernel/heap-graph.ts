@@ -9,6 +9,7 @@
  */
 
 import { HANDLE_SYMBOL as ABI_HANDLE_SYMBOL } from '@tincan/abi';
+import { bytesEqual } from '@tincan/bytes';
 
 /** Marks prototypes of handles (stable structures) that are not heap data. */
 export const HANDLE_SYMBOL = Symbol.for(ABI_HANDLE_SYMBOL);
@@ -208,7 +209,7 @@ function sameSaved(a: Saved, b: Saved): boolean {
     case 'date':
       return Object.is((a as typeof b).time, b.time);
     case 'bytes':
-      return sameBytes((a as typeof b).copy, b.copy);
+      return bytesEqual((a as typeof b).copy, b.copy);
   }
 }
 
@@ -217,11 +218,5 @@ function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
   for (let i = 0; i < a.length; i++) {
     if (!Object.is(a[i], b[i]) || i in a !== i in b) return false;
   }
-  return true;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

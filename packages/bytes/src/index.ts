@@ -1,0 +1,1 @@
+export { bytesEqual, compareBytes, concatBytes, encodeLeb128, startsWithBytes } from './bytes.js';
