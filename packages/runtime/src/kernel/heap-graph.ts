@@ -79,6 +79,7 @@ function describe(value: object, path: string, stack: Array<[unknown, string]>, 
   const proto: unknown = Object.getPrototypeOf(value);
   // Plain objects are most of a heap: take them before the checks for special kinds.
   if (proto === Object.prototype || proto === null) return describeFields(value, path, stack);
+  if (dataClasses.has(proto as object)) return describeInstance(value, proto as object, path, stack, classes);
   if (Array.isArray(value)) {
     const items = value.slice();
     items.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
@@ -113,10 +114,18 @@ function describe(value: object, path: string, stack: Array<[unknown, string]>, 
       throw new UnpersistableError(`${path} is a ${name}; only data can be kept in canister state`);
     }
   }
-  if (!(value instanceof RegExp)) {
-    const ctor = (proto as { constructor?: { name?: unknown } }).constructor;
-    if (typeof ctor?.name === 'string' && ctor.name !== '') classes.set(ctor.name, proto as object);
-  }
+  if (value instanceof RegExp) return describeFields(value, path, stack);
+  // Passed every check: instances of this class are plain data from now on.
+  dataClasses.add(proto as object);
+  return describeInstance(value, proto as object, path, stack, classes);
+}
+
+/** Prototypes of user classes already found to hold plain data; their checks are skipped. */
+const dataClasses = new WeakSet<object>();
+
+function describeInstance(value: object, proto: object, path: string, stack: Array<[unknown, string]>, classes: Map<string, object>): Saved {
+  const ctor = (proto as { constructor?: { name?: unknown } }).constructor;
+  if (typeof ctor?.name === 'string' && ctor.name !== '') classes.set(ctor.name, proto);
   return describeFields(value, path, stack);
 }
 
