@@ -13,13 +13,15 @@ const MAX_BATCH = 500;
 /** Runs a runtime's pending messages in the background. */
 export class Driver {
   readonly #runtime: Runtime;
+  readonly #onError: (err: unknown) => void;
   #scheduled = false;
   #microSlices = 0;
   #stopped = false;
   #idleWaiters: Array<() => void> = [];
 
-  constructor(runtime: Runtime) {
+  constructor(runtime: Runtime, onError: (err: unknown) => void = reportError) {
     this.#runtime = runtime;
+    this.#onError = onError;
   }
 
   /**
@@ -62,7 +64,13 @@ export class Driver {
     if (this.#stopped) return;
     // One slice is one batch: its executions share a commit, then their answers go out.
     const end = performance.now() + SLICE_MS;
-    this.#runtime.runBatch((executed) => executed < MAX_BATCH && performance.now() < end);
+    try {
+      this.#runtime.runBatch((executed) => executed < MAX_BATCH && performance.now() < end);
+    } catch (err) {
+      // A runtime failure (a storage error, say) must not become an unhandled error of the
+      // process; it is reported and the next slice tries again.
+      this.#onError(err);
+    }
     if (this.#runtime.pendingCount > 0) this.wake();
     else {
       const waiters = this.#idleWaiters;
@@ -70,4 +78,8 @@ export class Driver {
       for (const w of waiters) w();
     }
   }
+}
+
+function reportError(err: unknown): void {
+  console.error('[tincan] replica driver:', err);
 }

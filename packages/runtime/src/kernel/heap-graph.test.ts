@@ -88,3 +88,26 @@ describe('sameContents', () => {
     }
   });
 });
+
+describe('restoring fields', () => {
+  it('never runs a prototype setter for a field the execution deleted', () => {
+    let setterRuns = 0;
+    class Account {
+      balance = 5;
+    }
+    Object.defineProperty(Account.prototype, 'balance', {
+      set() {
+        setterRuns++;
+      },
+      configurable: true,
+    });
+    const account = new Account();
+    Object.defineProperty(account, 'balance', { value: 5, writable: true, enumerable: true, configurable: true });
+    const root = { account };
+    const point = takeRestorePoint(root);
+    delete (account as { balance?: number }).balance;
+    restoreInPlace(point);
+    expect(setterRuns).toBe(0);
+    expect(account.balance).toBe(5);
+  });
+});

@@ -187,7 +187,13 @@ function restoreObject(obj: Record<string, unknown>, entries: unknown[], isRoot:
     if (isRoot && isHandle(obj[key])) continue;
     delete obj[key];
   }
-  for (let i = 0; i < entries.length; i += 2) obj[entries[i] as string] = entries[i + 1];
+  for (let i = 0; i < entries.length; i += 2) {
+    const key = entries[i] as string;
+    // Assigning to an own data property runs no code. A key the execution deleted could hit a
+    // setter up the prototype chain (canister code, on a spent budget), so define it instead.
+    if (Object.getOwnPropertyDescriptor(obj, key)?.writable === true) obj[key] = entries[i + 1];
+    else Object.defineProperty(obj, key, { value: entries[i + 1], writable: true, enumerable: true, configurable: true });
+  }
 }
 
 /**
