@@ -1,5 +1,5 @@
 export { Replica } from './replica.js';
-export type { CanisterHandle, DeployOptions, ReplicaOptions } from './replica.js';
+export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions } from './replica.js';
 export { createActor, principalOf } from './actor.js';
 export type { ActorOf, ActorTransport, IdentityLike } from './actor.js';
 export { CallRejectedError, ReplicaError } from './replica-error.js';

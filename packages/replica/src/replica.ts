@@ -10,7 +10,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { Runtime, type Clock, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { Runtime, type Clock, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
@@ -46,6 +46,14 @@ export interface DeployOptions {
   readonly initArgs?: unknown[];
   /** Controllers; defaults to the anonymous principal. */
   readonly controllers?: readonly Principal[];
+  /** Values inlined as `process.env.NAME`. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link Replica.upgrade} and {@link Replica.reinstall}. */
+export interface UpgradeOptions {
+  /** Arguments of `@postUpgrade` (upgrade) or `@init` (reinstall), Candid-encoded with their types. */
+  readonly args?: unknown[];
   /** Values inlined as `process.env.NAME`. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -113,17 +121,41 @@ export class Replica {
   install(bundle: string, options: DeployOptions = {}): CanisterHandle {
     this.#open();
     const controllers = (options.controllers ?? [Principal.anonymous()]).map((p) => p.toUint8Array());
-    const id = this.runtime.createCanister({ controllers });
-    const description = this.runtime.installCode(id, bundle, (desc) => {
-      const types = parseDid(desc.candid).initArgs ?? [];
-      return new Uint8Array(IDL.encode(types, options.initArgs ?? []));
-    });
-    return { id: Principal.fromUint8Array(id), candid: description.candid };
+    const id = Principal.fromUint8Array(this.runtime.createCanister({ controllers }));
+    return this.#installCode(id, bundle, 'install', options.initArgs);
+  }
+
+  /**
+   * Upgrades a canister to the code at `entry`: `@preUpgrade` on the old code, then the new
+   * code with fresh heap fields and `@postUpgrade(args)`. Stable maps carry over. If anything
+   * traps, the canister keeps its old code and state and this throws.
+   */
+  async upgrade(canister: CanisterHandle | Principal, entry: string, options: UpgradeOptions = {}): Promise<CanisterHandle> {
+    this.#open();
+    const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
+    return this.#installCode(idOf(canister), bundle.code, 'upgrade', options.args);
+  }
+
+  /** Replaces a canister's code and clears all its state, heap and stable; then runs `@init(args)`. */
+  async reinstall(canister: CanisterHandle | Principal, entry: string, options: UpgradeOptions = {}): Promise<CanisterHandle> {
+    this.#open();
+    const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
+    return this.#installCode(idOf(canister), bundle.code, 'reinstall', options.args);
+  }
+
+  #installCode(id: Principal, bundle: string, mode: InstallMode, args: unknown[] | undefined): CanisterHandle {
+    const description = this.runtime.installCode(
+      id.toUint8Array(),
+      bundle,
+      (desc) => new Uint8Array(IDL.encode(parseDid(desc.candid).initArgs ?? [], args ?? [])),
+      mode,
+    );
+    return { id, candid: description.candid };
   }
 
   /** A typed actor for a canister; calls are made as `identity` (anonymous by default). */
   actor<T = any>(canister: CanisterHandle | Principal, options: { identity?: IdentityLike } = {}): ActorOf<T> {
-    const id = 'candid' in canister ? canister.id : canister;
+    const id = idOf(canister);
     const candid = this.runtime.describe(id.toUint8Array())?.candid;
     if (candid === undefined) throw new ReplicaError('ERR_NO_CANDID', `canister ${id.toText()} has no code installed`);
     const caller = principalOf(options.identity ?? Principal.anonymous());
@@ -169,4 +201,8 @@ export class Replica {
   #open(): void {
     if (this.#closed) throw new ReplicaError('ERR_REPLICA_CLOSED', 'the replica is closed');
   }
+}
+
+function idOf(canister: CanisterHandle | Principal): Principal {
+  return 'candid' in canister ? canister.id : canister;
 }

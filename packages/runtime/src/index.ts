@@ -1,7 +1,7 @@
 export type { CanisterRecord, CanisterStatus, StateStore } from './state-store.js';
 export { Runtime } from './runtime.js';
 export type { IngressCall, RuntimeOptions } from './runtime.js';
-export type { InitArg } from './installer.js';
+export type { InitArg, InstallMode } from './installer.js';
 export type { Outcome } from './messages.js';
 export type { LogLine } from './canister-actor.js';
 export { ManualClock } from './clock.js';

@@ -23,6 +23,12 @@ export interface InstallerDeps {
 
 const utf8 = new TextDecoder();
 
+/** How `install_code` treats the canister's current code and state, as on ICP. */
+export type InstallMode = 'install' | 'reinstall' | 'upgrade';
+
+/** Candid encoding of no arguments. */
+const IDL_EMPTY = [0x44, 0x49, 0x44, 0x4c, 0, 0];
+
 /** Init arguments, or a function that encodes them once the code's interface is known. */
 export type InitArg = Uint8Array | ((description: CanisterDescription) => Uint8Array);
 
@@ -34,15 +40,30 @@ export class Installer {
     this.#deps = deps;
   }
 
-  /** Installs `bundle` into `actor` and runs its init with `arg`; atomic. */
-  install(actor: CanisterActor, bundle: string, arg: InitArg): CanisterDescription {
+  /**
+   * Installs code, atomically: either everything below happens or nothing does.
+   * - `install` (empty canister) and `reinstall` (state cleared): evaluate, run `@init`.
+   * - `upgrade`: run the old code's `@preUpgrade`, evaluate the new code (fresh heap fields),
+   *   run `@postUpgrade`; stable maps carry over, `@init` does not run.
+   * When anything traps, the old code keeps running with its state as it was.
+   */
+  install(actor: CanisterActor, bundle: string, arg: InitArg, mode: InstallMode): CanisterDescription {
     const { store } = this.#deps;
+    const old = { sandbox: actor.sandbox, description: actor.description };
     const module = new TextEncoder().encode(bundle);
     store.begin();
     try {
+      if (mode === 'upgrade') {
+        const pre = old.description?.methods.find((m) => m.mode === 'preUpgrade');
+        if (pre !== undefined) this.#runSystem(actor, 'init', pre.name, new Uint8Array(IDL_EMPTY));
+      }
+      if (mode === 'reinstall') {
+        store.clearHeap(actor.record.id);
+        store.clearStable(actor.record.id);
+      }
       const description = this.#load(actor, bundle);
-      const init = description.methods.find((m) => m.mode === 'init');
-      if (init !== undefined) this.#runSystem(actor, 'init', init.name, typeof arg === 'function' ? arg(description) : arg);
+      const entry = description.methods.find((m) => m.mode === (mode === 'upgrade' ? 'postUpgrade' : 'init'));
+      if (entry !== undefined) this.#runSystem(actor, 'init', entry.name, typeof arg === 'function' ? arg(description) : arg);
       const heap = this.#system(actor, 'load', () => actor.sandbox?.op('persist') as Uint8Array);
       store.writeHeap(actor.record.id, heap);
       actor.record = {
@@ -57,10 +78,12 @@ export class Installer {
       return description;
     } catch (err) {
       if (store.inTransaction) store.rollback();
-      actor.sandbox = undefined;
-      actor.setDescription(undefined);
+      actor.sandbox = old.sandbox;
+      actor.setDescription(old.description);
+      // `@preUpgrade` may have changed the old heap; put it back as last committed.
+      old.sandbox?.op('rollback');
       if (err instanceof RuntimeError) throw err;
-      throw new RuntimeError('ERR_INSTALL_TRAPPED', `installing canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, { cause: err });
+      throw new RuntimeError('ERR_INSTALL_TRAPPED', `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, { cause: err });
     }
   }
 

@@ -12,7 +12,7 @@ import type { Message, Outcome, RequestMessage, ResponseMessage } from './messag
 import { canisterIdFromIndex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import { fifoPolicy, type SchedulerCandidate, type SchedulerPolicy } from './scheduler-policy.js';
-import { Installer, type InitArg } from './installer.js';
+import { Installer, type InitArg, type InstallMode } from './installer.js';
 import { Batch } from './batch.js';
 import type { CompiledKernel } from './sandbox/sandbox.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
@@ -125,11 +125,19 @@ export class Runtime {
     return record.id;
   }
 
-  /** Installs code into an empty canister and runs its `@init`. Throws if loading or init fails. */
-  installCode(canisterId: Uint8Array, bundle: string, arg: InitArg): CanisterDescription {
+  /**
+   * Installs code (ICP's `install_code`): `install` into an empty canister, `reinstall` with
+   * state cleared, or `upgrade` keeping stable state. Atomic; throws if loading, `@init`,
+   * `@preUpgrade` or `@postUpgrade` fails, leaving the canister as it was.
+   */
+  installCode(canisterId: Uint8Array, bundle: string, arg: InitArg, mode: InstallMode = 'install'): CanisterDescription {
     const actor = this.#actor(canisterId);
-    if (actor.sandbox !== undefined) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(canisterId)} already has code installed`);
-    return this.#installer.install(actor, bundle, arg);
+    const text = principalText(canisterId);
+    if (mode === 'install' && actor.sandbox !== undefined) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${text} already has code installed; upgrade or reinstall it`);
+    if (mode !== 'install' && actor.sandbox === undefined) throw new RuntimeError('ERR_CANISTER_EMPTY', `canister ${text} has no code to ${mode}`);
+    // Callbacks of open calls are closures of the old code: they cannot survive new code.
+    if (actor.contexts.size > 0) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${text} has ${actor.contexts.size} open call context(s); wait for them before you ${mode}`);
+    return this.#installer.install(actor, bundle, arg, mode);
   }
 
   /** Loads a bundle without installing it and returns its methods and Candid interface. */
