@@ -1,0 +1,136 @@
+/**
+ * The endpoints' logic, independent of node:http: each takes the effective id from the URL
+ * and the request body, and returns the HTTP status and body to send.
+ */
+import { Principal } from '@dfinity/principal';
+import { encodeCbor, utf8 } from '@tincan/certification';
+import type { Replica } from '@tincan/replica';
+import { decodeEnvelope, HttpProblem, type CanisterRequest } from './envelope.js';
+import { signQueryResponse, type NodeKey, type QueryResponse } from './node-key.js';
+import type { CertifiedState, RequestStatus } from './state.js';
+
+/** What an endpoint answers: an HTTP status and a body (CBOR unless `text`). */
+export interface Answer {
+  readonly status: number;
+  readonly body: Uint8Array;
+  readonly text?: boolean;
+}
+
+/** Everything the handlers need. */
+export interface HandlerContext {
+  readonly replica: Replica;
+  readonly state: CertifiedState;
+  readonly nodeKey: NodeKey;
+  readonly nowNs: () => bigint;
+  /** How long a synchronous call waits before answering 202, in ms. */
+  readonly syncCallTimeoutMs: number;
+  /** Calls being executed, by request id (hex), so a resubmitted call does not run twice. */
+  readonly inFlight: Map<string, Promise<void>>;
+}
+
+const MANAGEMENT_CANISTER = new Uint8Array(0);
+
+/** `POST /api/v2|v3|v4/canister/<id>/call`: v2 answers 202; v3/v4 wait and certify. */
+export async function handleCall(ctx: HandlerContext, effectiveId: Principal, body: Uint8Array, sync: boolean): Promise<Answer> {
+  const request = decodeEnvelope(body, 'call', ctx.nowNs());
+  checkEffectiveId(request, effectiveId);
+  const done = submit(ctx, request);
+  if (!sync) return { status: 202, body: new Uint8Array(0) };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ctx.syncCallTimeoutMs);
+  });
+  const finished = await Promise.race([done.then(() => 'done' as const), timeout]);
+  clearTimeout(timer);
+  if (finished === 'timeout') return { status: 202, body: new Uint8Array(0) };
+  const certificate = ctx.state.certify([[utf8('request_status'), request.requestId]]);
+  return { status: 200, body: encodeCbor({ status: 'replied', certificate }) };
+}
+
+function submit(ctx: HandlerContext, request: CanisterRequest): Promise<void> {
+  const pending = ctx.inFlight;
+  const key = Buffer.from(request.requestId).toString('hex');
+  const running = pending.get(key);
+  if (running !== undefined) return running;
+  if (ctx.state.status(request.requestId) !== undefined) return Promise.resolve();
+  const record = (status: RequestStatus): void => ctx.state.setStatus(request.requestId, request.sender, request.ingressExpiry, status);
+  record({ status: 'processing' });
+  const done = execute(ctx, request)
+    .then(record)
+    .finally(() => pending.delete(key));
+  pending.set(key, done);
+  return done;
+}
+
+async function execute(ctx: HandlerContext, request: CanisterRequest): Promise<RequestStatus> {
+  if (!ctx.state.hasCanister(request.canisterId)) return canisterNotFound(request.canisterId);
+  const canister = Principal.fromUint8Array(request.canisterId);
+  const sender = Principal.fromUint8Array(request.sender);
+  try {
+    const outcome = await ctx.replica.update(canister, request.methodName, request.arg, sender);
+    if ('reply' in outcome) return { status: 'replied', reply: outcome.reply };
+    const { code, message, errorCode } = outcome.reject;
+    return { status: 'rejected', rejectCode: code, rejectMessage: message, ...(errorCode !== undefined && { errorCode }) };
+  } catch (err) {
+    return { status: 'rejected', rejectCode: 5, rejectMessage: `the replica failed to execute the call: ${(err as Error).message}` };
+  }
+}
+
+/** `POST /api/v2|v3/canister/<id>/query`: runs the query and signs the response. */
+export async function handleQuery(ctx: HandlerContext, effectiveId: Principal, body: Uint8Array): Promise<Answer> {
+  const request = decodeEnvelope(body, 'query', ctx.nowNs());
+  checkEffectiveId(request, effectiveId);
+  const response = await runQuery(ctx, request);
+  const signature = signQueryResponse(ctx.nodeKey, response, request.requestId, ctx.nowNs());
+  return { status: 200, body: encodeCbor({ ...response, signatures: [signature] }) };
+}
+
+async function runQuery(ctx: HandlerContext, request: CanisterRequest): Promise<QueryResponse> {
+  let status: RequestStatus;
+  if (!ctx.state.hasCanister(request.canisterId)) {
+    status = canisterNotFound(request.canisterId);
+  } else {
+    const canister = Principal.fromUint8Array(request.canisterId);
+    try {
+      const outcome = await ctx.replica.query(canister, request.methodName, request.arg, Principal.fromUint8Array(request.sender));
+      if ('reply' in outcome) return { status: 'replied', reply: { arg: outcome.reply } };
+      const { code, message, errorCode } = outcome.reject;
+      status = { status: 'rejected', rejectCode: code, rejectMessage: message, ...(errorCode !== undefined && { errorCode }) };
+    } catch (err) {
+      status = { status: 'rejected', rejectCode: 5, rejectMessage: `the replica failed to execute the query: ${(err as Error).message}` };
+    }
+  }
+  if (status.status !== 'rejected') throw new HttpProblem(500, 'unexpected query status');
+  return { status: 'rejected', reject_code: status.rejectCode, reject_message: status.rejectMessage, error_code: status.errorCode ?? '' };
+}
+
+/** `POST /api/v2|v3/canister/<id>/read_state` and `/api/v3/subnet/<id>/read_state`. */
+export function handleReadState(ctx: HandlerContext, body: Uint8Array): Answer {
+  const request = decodeEnvelope(body, 'read_state', ctx.nowNs());
+  const requestStatus = utf8('request_status');
+  for (const path of request.paths) {
+    const [first, id] = path;
+    if (first === undefined || id === undefined || !sameBytes(first, requestStatus)) continue;
+    const known = ctx.state.status(id);
+    if (known !== undefined && !sameBytes(known.sender, request.sender)) {
+      throw new HttpProblem(403, 'The request status of another sender cannot be read');
+    }
+  }
+  return { status: 200, body: encodeCbor({ certificate: ctx.state.certify(request.paths) }) };
+}
+
+function checkEffectiveId(request: CanisterRequest, effectiveId: Principal): void {
+  const target = request.canisterId;
+  if (sameBytes(target, MANAGEMENT_CANISTER)) return;
+  if (!sameBytes(target, effectiveId.toUint8Array())) {
+    throw new HttpProblem(400, `Specified CanisterId ${Principal.fromUint8Array(target).toText()} does not match effective canister id in URL ${effectiveId.toText()}`);
+  }
+}
+
+function canisterNotFound(id: Uint8Array): RequestStatus {
+  return { status: 'rejected', rejectCode: 3, rejectMessage: `Canister ${Principal.fromUint8Array(id).toText()} not found`, errorCode: 'IC0301' };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}

@@ -1,0 +1,161 @@
+/**
+ * `startHttpServer`: the IC's HTTPS interface on node:http over an in-process replica, enough
+ * for an unmodified `@dfinity/agent` with default verification (root key fetched from
+ * `/api/v2/status`, certificates checked against it, query responses checked against the node
+ * key certified under `/subnet`).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Principal } from '@dfinity/principal';
+import { encodeCbor, generateRootKey, nowNanos, type RootKey } from '@tincan/certification';
+import type { Replica } from '@tincan/replica';
+import { HttpProblem } from './envelope.js';
+import { handleCall, handleQuery, handleReadState, type Answer, type HandlerContext } from './handlers.js';
+import { generateNodeKey } from './node-key.js';
+import { CertifiedState } from './state.js';
+
+/** Options of {@link startHttpServer}. */
+export interface HttpServerOptions {
+  readonly replica: Replica;
+  /** Port to listen on; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /** Interface to listen on; defaults to 127.0.0.1. */
+  readonly host?: string;
+  /** The root key certificates are signed with; a random one by default. */
+  readonly rootKey?: RootKey;
+  /** Clock for certified time, expiry checks and query signatures, in ns; the wall clock by default. */
+  readonly nowNs?: () => bigint;
+  /** How long a v3/v4 call waits for its outcome before answering 202; default 10 s. */
+  readonly syncCallTimeoutMs?: number;
+  /** Largest request body accepted, in bytes; default 4 MiB (larger gets 413). */
+  readonly maxBodyBytes?: number;
+}
+
+/** A running HTTP server. */
+export interface HttpServer {
+  /** Base URL, e.g. `http://127.0.0.1:4943`; pass it as the agent's `host`. */
+  readonly url: string;
+  /** The DER-encoded root key served by `/api/v2/status`. */
+  readonly rootKey: Uint8Array;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+const IC_API_VERSION = '0.18.0';
+const IMPL_VERSION = 'tincan-0.1.0';
+const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
+const CANISTER_ROUTE = /^\/api\/(v2|v3|v4)\/canister\/([^/]+)\/(call|query|read_state)$/;
+const SUBNET_ROUTE = /^\/api\/(v2|v3)\/subnet\/([^/]+)\/read_state$/;
+
+/** Starts serving the HTTP interface of `replica`. */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const rootKey = options.rootKey ?? generateRootKey(new Uint8Array(randomBytes(32)));
+  const nodeKey = generateNodeKey();
+  const nowNs = options.nowNs ?? nowNanos;
+  const state = new CertifiedState({ replica: options.replica, rootKey, nodeKey, nowNs });
+  const ctx: HandlerContext = {
+    replica: options.replica,
+    state,
+    nodeKey,
+    nowNs,
+    syncCallTimeoutMs: options.syncCallTimeoutMs ?? 10_000,
+    inFlight: new Map(),
+  };
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const status = encodeCbor({
+    ic_api_version: IC_API_VERSION,
+    impl_version: IMPL_VERSION,
+    root_key: rootKey.derPublicKey,
+    replica_health_status: 'healthy',
+  });
+
+  const route = async (req: IncomingMessage): Promise<Answer> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/api/v2/status') {
+      if (req.method !== 'GET') throw new HttpProblem(405, 'Use GET for /api/v2/status');
+      return { status: 200, body: status };
+    }
+    const canister = CANISTER_ROUTE.exec(url.pathname);
+    const subnet = SUBNET_ROUTE.exec(url.pathname);
+    const [version, id, endpoint] = canister !== null ? canister.slice(1) : subnet !== null ? [subnet[1], subnet[2], 'read_state'] : [];
+    if (version === undefined || id === undefined || endpoint === undefined) throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
+    if (endpoint !== 'call' && version === 'v4') throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
+    if (subnet !== null && version !== 'v3') throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
+    if (req.method !== 'POST') throw new HttpProblem(405, `Use POST for ${url.pathname}`);
+    const effectiveId = parsePrincipal(id);
+    const body = await readBody(req, maxBody);
+    if (endpoint === 'call') return handleCall(ctx, effectiveId, body, version !== 'v2');
+    if (endpoint === 'query') return handleQuery(ctx, effectiveId, body);
+    return handleReadState(ctx, body);
+  };
+
+  const server = createServer((req, res) => {
+    route(req).then(
+      (answer) => send(res, answer),
+      (err: unknown) => {
+        const problem = err instanceof HttpProblem ? err : new HttpProblem(500, `Internal error: ${(err as Error)?.message ?? String(err)}`);
+        send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true });
+        if (problem.status === 413) req.resume();
+      },
+    );
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    rootKey: rootKey.derPublicKey,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err === undefined ? resolve() : reject(err)));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function parsePrincipal(text: string): Principal {
+  try {
+    return Principal.fromText(decodeURIComponent(text));
+  } catch {
+    throw new HttpProblem(400, `Invalid principal in URL: ${text}`);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(new HttpProblem(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(new HttpProblem(413, `Request body exceeds the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(answer.status, {
+    'content-type': answer.text === true ? 'text/plain; charset=utf-8' : 'application/cbor',
+    'content-length': answer.body.length,
+    ...(answer.status === 413 && { connection: 'close' }),
+  });
+  res.end(answer.body);
+}
