@@ -180,6 +180,38 @@ export class Replica {
     return this.runtime.query({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array() });
   }
 
+  /**
+   * Stops a canister: new calls to it are rejected at once, and this resolves when the calls
+   * it is still in (its open call contexts) have finished and it is stopped.
+   */
+  async stop(canister: CanisterHandle | Principal): Promise<void> {
+    this.#open();
+    const id = idOf(canister).toUint8Array();
+    while (this.runtime.stopCanister(id) !== 'stopped') {
+      if (this.runtime.pendingCount === 0) {
+        throw new ReplicaError('ERR_INVALID_ARGUMENT', `canister ${idOf(canister).toText()} stays stopping: its open calls wait on nothing that is queued`);
+      }
+      await this.#driver.idle();
+    }
+  }
+
+  /** Starts a stopped (or stopping) canister again. */
+  start(canister: CanisterHandle | Principal): void {
+    this.#open();
+    this.runtime.startCanister(idOf(canister).toUint8Array());
+  }
+
+  /** Deletes a stopped canister with all its state. */
+  delete(canister: CanisterHandle | Principal): void {
+    this.#open();
+    this.runtime.deleteCanister(idOf(canister).toUint8Array());
+  }
+
+  /** A canister's status: `running`, `stopping` or `stopped`. */
+  status(canister: CanisterHandle | Principal): 'running' | 'stopping' | 'stopped' {
+    return this.runtime.status(idOf(canister).toUint8Array());
+  }
+
   /** The canister's log lines, oldest first. */
   logs(canisterId: Principal): readonly LogLine[] {
     return this.runtime.logs(canisterId.toUint8Array());

@@ -15,9 +15,10 @@ import { fifoPolicy, type SchedulerCandidate, type SchedulerPolicy } from './sch
 import { Installer, type InitArg, type InstallMode } from './installer.js';
 import { Batch } from './batch.js';
 import type { CompiledKernel } from './sandbox/sandbox.js';
-import type { CanisterRecord, StateStore } from './state-store.js';
+import type { CanisterRecord, CanisterStatus, StateStore } from './state-store.js';
 import { RuntimeError } from './runtime-error.js';
 import { seedWords } from './seed.js';
+import * as lifecycle from './lifecycle.js';
 import { DEFAULT_INSTRUCTION_LIMITS, type InstructionLimits } from './instruction-limits.js';
 
 /** Executions that share one store commit at most: bounds what a crash can lose. */
@@ -149,6 +150,24 @@ export class Runtime {
     return this.#installer.inspect(probe, bundle);
   }
 
+  /** ICP's `stop_canister`: returns `stopped`, or `stopping` while call contexts are open. */
+  stopCanister(canisterId: Uint8Array): CanisterStatus {
+    return lifecycle.stop(this.#actor(canisterId), this.#store);
+  }
+
+  /** ICP's `start_canister`. */
+  startCanister(canisterId: Uint8Array): void {
+    lifecycle.start(this.#actor(canisterId), this.#store);
+  }
+
+  /** ICP's `delete_canister`: only a stopped canister; its state is gone for good. */
+  deleteCanister(canisterId: Uint8Array): void {
+    const actor = this.#actor(canisterId);
+    lifecycle.assertDeletable(actor);
+    this.#store.deleteCanister(actor.record.id);
+    this.#actors.delete(actor.key);
+  }
+
   /** Queues an ingress update call; `onAnswer` receives its outcome once. */
   submit(call: IngressCall, onAnswer: (outcome: Outcome) => void): void {
     this.#enqueue({
@@ -234,6 +253,11 @@ export class Runtime {
     return this.#actors.get(toHex(canisterId))?.description;
   }
 
+  /** A canister's status: running, stopping or stopped. */
+  status(canisterId: Uint8Array): CanisterStatus {
+    return this.#actor(canisterId).record.status;
+  }
+
   /** Registry records of every canister. */
   canisters(): CanisterRecord[] {
     return [...this.#actors.values()].map((a) => a.record);
@@ -299,6 +323,11 @@ export class Runtime {
       this.#executor.deliver(message.replyTo, reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, `Canister ${text()} not found`));
       return;
     }
+    const refused = lifecycle.refusal(actor);
+    if (refused !== undefined) {
+      this.#executor.deliver(message.replyTo, refused);
+      return;
+    }
     if (actor.sandbox === undefined) {
       this.#executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text()} has no code installed`));
       return;
@@ -318,6 +347,7 @@ export class Runtime {
       caller: message.caller, origin: message.origin, timeNs: this.#now(),
     });
     this.#executor.run(actor, exec, 'invoke', message.method);
+    lifecycle.settleStopping(actor, this.#store);
   }
 
   #executeResponse(message: ResponseMessage): void {
@@ -336,6 +366,7 @@ export class Runtime {
     });
     this.#executor.run(actor, exec, 'deliver', message.callId);
     this.#executor.settle(actor, context);
+    lifecycle.settleStopping(actor, this.#store);
   }
 }
 

@@ -1,0 +1,51 @@
+/**
+ * Canister status, as ICP's `stop_canister` / `start_canister` / `delete_canister` define it.
+ * A stopping canister refuses new calls but still runs the responses to calls it made; it is
+ * stopped once no call context is open. Only a stopped canister can be deleted.
+ */
+import { IcErrorCode, RejectCode } from '@tincan/abi';
+import type { CanisterActor } from './canister-actor.js';
+import { reject } from './executor.js';
+import type { Outcome } from './messages.js';
+import { principalText } from './principal-text.js';
+import { RuntimeError } from './runtime-error.js';
+import type { CanisterStatus, StateStore } from './state-store.js';
+
+/** Sets the canister's status and persists it. */
+function setStatus(actor: CanisterActor, store: StateStore, status: CanisterStatus): void {
+  if (actor.record.status === status) return;
+  actor.record = { ...actor.record, status };
+  store.putCanister(actor.record);
+}
+
+/** Starts stopping the canister; it is stopped at once when no call context is open. */
+export function stop(actor: CanisterActor, store: StateStore): CanisterStatus {
+  if (actor.record.status === 'running') setStatus(actor, store, 'stopping');
+  settleStopping(actor, store);
+  return actor.record.status;
+}
+
+/** Runs the canister again (a stopping canister keeps its open contexts and runs on). */
+export function start(actor: CanisterActor, store: StateStore): void {
+  setStatus(actor, store, 'running');
+}
+
+/** After an execution: a stopping canister with no open call context becomes stopped. */
+export function settleStopping(actor: CanisterActor, store: StateStore): void {
+  if (actor.record.status === 'stopping' && actor.contexts.size === 0) setStatus(actor, store, 'stopped');
+}
+
+/** The reject for a new call to a canister that is not running, if it is not. */
+export function refusal(actor: CanisterActor): Outcome | undefined {
+  const text = principalText(actor.record.id);
+  if (actor.record.status === 'stopping') return reject(RejectCode.CanisterError, IcErrorCode.CanisterStopping, `Canister ${text} is stopping`);
+  if (actor.record.status === 'stopped') return reject(RejectCode.CanisterError, IcErrorCode.CanisterStopped, `Canister ${text} is stopped and therefore does not have a CallContextManager`);
+  return undefined;
+}
+
+/** Checks that a canister may be deleted: only a stopped one can. */
+export function assertDeletable(actor: CanisterActor): void {
+  if (actor.record.status !== 'stopped') {
+    throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(actor.record.id)} must be stopped before it is deleted (it is ${actor.record.status})`);
+  }
+}

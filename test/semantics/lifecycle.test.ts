@@ -1,0 +1,70 @@
+import { IDL } from '@dfinity/candid';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import type { Outcome } from '@tincan/replica';
+
+// ic-semantics §7: stopping refuses new calls but runs responses; stopped once no context is open.
+let t: TestReplica | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+const ANON = new Uint8Array([4]);
+const rejectOf = async (p: Promise<unknown>): Promise<CallRejectedError> => {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(CallRejectedError);
+  return err as CallRejectedError;
+};
+
+describe('stop, start, delete', () => {
+  it('keeps a canister with an open call context stopping until the response arrives', async () => {
+    t = await createTestReplica();
+    const counter = await t.replica.deploy('canisters/counter/src/index.ts');
+    const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
+    const { runtime } = t.replica;
+    let answer: Outcome | undefined;
+    runtime.submit({ canisterId: caller.id.toUint8Array(), method: 'ping', arg: new Uint8Array(IDL.encode([IDL.Principal], [counter.id])), caller: ANON }, (o) => {
+      answer = o;
+    });
+    runtime.step(); // ping runs to its await: the call to the counter is out
+    // Would be 'stopped' if open contexts were ignored.
+    expect(runtime.stopCanister(caller.id.toUint8Array())).toBe('stopping');
+    const refused = await rejectOf(t.replica.actor(caller).version());
+    expect(refused.rejectCode).toBe(5);
+    expect(refused.errorCode).toBe('IC0509');
+    runtime.step(); // the counter's increment
+    expect(t.replica.status(caller)).toBe('stopping');
+    runtime.step(); // the response runs on the stopping canister and closes the context
+    expect(answer !== undefined && 'reply' in answer).toBe(true);
+    expect(t.replica.status(caller)).toBe('stopped');
+    expect((await rejectOf(t.replica.actor(caller).version())).errorCode).toBe('IC0508');
+    t.replica.start(caller);
+    expect(await t.replica.actor(caller).version()).toBe('v1');
+  });
+
+  it('stop() resolves once the canister is stopped, and the status survives a restart', async () => {
+    t = await createTestReplica();
+    const counter = await t.replica.deploy('canisters/counter/src/index.ts');
+    const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
+    const ping = t.replica.actor(caller).ping(counter.id);
+    t.replica.runtime.step(); // ping starts and awaits the counter (a call not yet started would be refused)
+    await t.replica.stop(caller);
+    expect(await ping).toBe(1n); // the call in flight still completed
+    expect(t.replica.status(caller)).toBe('stopped');
+    const replica = await t.restart();
+    expect(replica.status(caller)).toBe('stopped');
+  });
+
+  it('deletes only stopped canisters; a deleted id answers DESTINATION_INVALID', async () => {
+    t = await createTestReplica();
+    const counter = await t.replica.deploy('canisters/counter/src/index.ts');
+    expect(() => t?.replica.delete(counter)).toThrow(/must be stopped/);
+    await t.replica.stop(counter);
+    t.replica.delete(counter);
+    const gone = await t.replica.update(counter.id, 'increment', new Uint8Array(IDL.encode([], [])));
+    expect('reject' in gone && gone.reject.code).toBe(3);
+    const next = await t.replica.deploy('canisters/counter/src/index.ts');
+    expect(next.id.toText()).not.toBe(counter.id.toText()); // ids are never reused
+  });
+});
