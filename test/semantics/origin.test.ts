@@ -1,0 +1,19 @@
+import { afterEach, expect, it } from 'vitest';
+import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
+
+let t: TestReplica | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+it('msgOrigin is the ingress sender at every depth; msgCaller is the immediate caller', async () => {
+  t = await createTestReplica();
+  const [a, b, c] = [await t.replica.deploy('test/fixtures/origin-relay.ts'), await t.replica.deploy('test/fixtures/origin-relay.ts'), await t.replica.deploy('test/fixtures/origin-relay.ts')];
+  const seen = await t.replica.actor(a, { identity: identity('alice') }).relay([b.id, c.id]);
+  // Would fail if origin were reset per hop (it would be b) or caller were the origin (alice).
+  expect(seen.origin.toText()).toBe(identity('alice').toText());
+  expect(seen.caller.toText()).toBe(b.id.toText());
+  expect(seen.deadline).toBe(0n); // unbounded calls carry no deadline
+  expect((await t.replica.actor(c).self()).toText()).toBe(c.id.toText());
+});
