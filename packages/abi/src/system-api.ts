@@ -66,6 +66,8 @@ export interface CanisterAdapter {
   deliver(callId: number): void;
   /** Forgets calls that were never sent because the execution that made them trapped. */
   forget(callIds: readonly number[]): void;
+  /** Runs timer `timerId`, which is due, as its own execution. */
+  timer(timerId: number): void;
 }
 
 /** The execution budget of a sandbox, kept by code the bundler adds to every canister. */
@@ -133,6 +135,14 @@ export interface SystemApi {
   trap(message: string): never;
   /** Writes a line to the canister's log. */
   debugPrint(message: string): void;
+
+  /**
+   * Schedules a timer `delayNs` from now, repeating every `intervalNs` when that is not 0.
+   * Takes effect only if the current execution commits. Returns the timer's id.
+   */
+  timerSet(delayNs: bigint, intervalNs: bigint): number;
+  /** Cancels a timer (when the current execution commits). */
+  timerClear(timerId: number): void;
 
   /** Queues a call to be sent when the current execution commits. Returns its call id. */
   callPerform(callee: Uint8Array, method: string, arg: Uint8Array, options: CallOptions): number;

@@ -7,6 +7,7 @@ import { Principal } from '@dfinity/principal';
 import { systemApi, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
 import { serviceToDid } from '@tincan/candid';
 import { deliverResponse, forgetCalls } from './call.js';
+import { runTimer } from './timers.js';
 import { codecFor } from '@tincan/candid';
 import { methodMeta, type MethodMeta } from './method-registry.js';
 
@@ -95,6 +96,7 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
     },
     deliver: deliverResponse,
     forget: forgetCalls,
+    timer: runTimer,
   };
 }
 

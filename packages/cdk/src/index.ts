@@ -24,6 +24,8 @@ export {
   trap,
 } from './ic-api.js';
 export { StableBTreeMap } from './stable-b-tree-map.js';
+export { clearTimer, setTimer, setTimerInterval } from './timers.js';
+export type { TimerCallback } from './timers.js';
 export { StableJson, jsonReplacer, jsonReviver, stableJson } from './stable-json.js';
 export type { Serializable } from './stable-json.js';
 export { registerCanisterModule } from './canister-entry.js';

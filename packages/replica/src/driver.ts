@@ -14,14 +14,17 @@ const MAX_BATCH = 500;
 export class Driver {
   readonly #runtime: Runtime;
   readonly #onError: (err: unknown) => void;
+  readonly #nowNs: (() => bigint) | undefined;
+  #alarm: NodeJS.Timeout | undefined;
   #scheduled = false;
   #microSlices = 0;
   #stopped = false;
   #idleWaiters: Array<() => void> = [];
 
-  constructor(runtime: Runtime, onError: (err: unknown) => void = reportError) {
+  constructor(runtime: Runtime, options: DriverOptions = {}) {
     this.#runtime = runtime;
-    this.#onError = onError;
+    this.#onError = options.onError ?? reportError;
+    this.#nowNs = options.nowNs;
   }
 
   /**
@@ -43,9 +46,9 @@ export class Driver {
     }
   }
 
-  /** Resolves once nothing is pending. */
+  /** Resolves once nothing is pending and no timer is due. */
   idle(): Promise<void> {
-    if (this.#runtime.pendingCount === 0) return Promise.resolve();
+    if (!this.#runtime.hasWork()) return Promise.resolve();
     this.wake();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
@@ -53,10 +56,23 @@ export class Driver {
   /** Stops stepping; messages still pending are dropped with the process. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    if (this.#alarm !== undefined) clearTimeout(this.#alarm);
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const w of waiters) w();
     await Promise.resolve();
+  }
+
+  /** With a wall clock, wakes the driver when the next canister timer falls due. */
+  #setAlarm(): void {
+    if (this.#nowNs === undefined) return;
+    if (this.#alarm !== undefined) clearTimeout(this.#alarm);
+    this.#alarm = undefined;
+    const next = this.#runtime.nextTimerNs();
+    if (next === undefined) return;
+    const delayMs = Math.max(0, Number((next - this.#nowNs()) / 1_000_000n) + 1);
+    // unref: a pending canister timer alone does not keep the process alive.
+    this.#alarm = setTimeout(() => this.wake(), Math.min(delayMs, 2 ** 31 - 1)).unref();
   }
 
   #slice(): void {
@@ -71,13 +87,24 @@ export class Driver {
       // process; it is reported and the next slice tries again.
       this.#onError(err);
     }
-    if (this.#runtime.pendingCount > 0) this.wake();
+    if (this.#runtime.hasWork()) this.wake();
     else {
+      this.#setAlarm();
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const w of waiters) w();
     }
   }
+}
+
+/** Options of a {@link Driver}. */
+export interface DriverOptions {
+  readonly onError?: (err: unknown) => void;
+  /**
+   * The wall clock the replica runs on, for waking up when the next canister timer is due.
+   * Absent with a manual clock: then timers fire only when the test moves time.
+   */
+  readonly nowNs?: () => bigint;
 }
 
 function reportError(err: unknown): void {

@@ -10,7 +10,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { Runtime, type Clock, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { ManualClock, Runtime, type Clock, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
@@ -70,6 +70,7 @@ const WALL_CLOCK: Clock = { nowNs: () => BigInt(Date.now()) * 1_000_000n };
 /** An in-process tincan replica. */
 export class Replica {
   readonly runtime: Runtime;
+  readonly #clock: Clock;
   readonly #driver: Driver;
   readonly #close: () => void;
   #closed = false;
@@ -94,13 +95,46 @@ export class Replica {
       ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
       ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
     });
-    return new Replica(runtime, () => store.close());
+    const clock = options.clock ?? WALL_CLOCK;
+    return new Replica(runtime, clock, () => store.close());
   }
 
-  private constructor(runtime: Runtime, close: () => void) {
+  private constructor(runtime: Runtime, clock: Clock, close: () => void) {
     this.runtime = runtime;
-    this.#driver = new Driver(runtime);
+    this.#clock = clock;
+    // Under a manual clock timers fire only when the test moves time; otherwise the driver
+    // sets an alarm for the next one.
+    this.#driver = new Driver(runtime, clock instanceof ManualClock ? {} : { nowNs: () => clock.nowNs() });
     this.#close = close;
+  }
+
+  /** Moves a manual clock forward by `ms` and runs what falls due (timers included). */
+  async advanceTime(ms: number): Promise<void> {
+    this.#manualClock().advanceMs(ms);
+    await this.idle();
+  }
+
+  /** Sets a manual clock to `ns` (never backwards) and runs what falls due. */
+  async setTime(ns: bigint): Promise<void> {
+    this.#manualClock().setNs(ns);
+    await this.idle();
+  }
+
+  /** Runs one round: every message and timer that can run now, as one batch. Returns how many ran. */
+  tick(): number {
+    this.#open();
+    return this.runtime.runBatch(() => true);
+  }
+
+  /** Replica time in nanoseconds. */
+  timeNs(): bigint {
+    return this.#clock.nowNs();
+  }
+
+  #manualClock(): ManualClock {
+    this.#open();
+    if (!(this.#clock instanceof ManualClock)) throw new ReplicaError('ERR_INVALID_ARGUMENT', 'time can only be moved on a replica created with a ManualClock (createTestReplica uses one)');
+    return this.#clock;
   }
 
   /** Bundles the canister at `entry`, creates a canister and installs it. */

@@ -5,8 +5,8 @@
 import type { CanisterDescription, MethodDescription } from '@tincan/abi';
 import type { CallContext } from './call-context.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
-import type { Execution } from './execution.js';
-import { mayAnswer, mayCall } from './execution.js';
+import type { Execution, TimerOp } from './execution.js';
+import { mayAnswer, mayCall, maySetTimers } from './execution.js';
 import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from './instruction-limits.js';
 import type { HostBridge } from './kernel/host-bridge.js';
 import type { Sandbox } from './sandbox/sandbox.js';
@@ -29,6 +29,9 @@ export class CanisterActor {
   readonly contexts = new Map<number, CallContext>();
   readonly callbacks = new Map<number, CallContext>();
   readonly log: LogLine[] = [];
+  /** Committed timers: when each fires next, and its interval (0 for one-shot). */
+  readonly timers = new Map<number, { atNs: bigint; intervalNs: bigint }>();
+  nextTimerId = 1;
   current: Execution | undefined;
   /** Process heap in use at the current op's first budget refill. */
   heapAtStart: number | undefined;
@@ -119,6 +122,19 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       exec.trap ??= message;
     },
     debugPrint: (message) => deps.onLog(actor, message),
+    timerSet: (delayNs, intervalNs) => {
+      const exec = live();
+      if (!maySetTimers(exec.mode)) {
+        exec.trap ??= 'timers cannot be set in a query';
+        throw new Error(exec.trap);
+      }
+      const id = actor.nextTimerId++;
+      exec.timerOps.push({ op: 'set', id, atNs: exec.timeNs + (delayNs > 0n ? delayNs : 0n), intervalNs: intervalNs > 0n ? intervalNs : 0n });
+      return id;
+    },
+    timerClear: (timerId) => {
+      live().timerOps.push({ op: 'clear', id: timerId });
+    },
     callPerform: (callee, method, arg, _cycles, timeoutSeconds, oneway) => {
       const exec = live();
       if (!mayCall(exec.mode)) throw new Error(`calls are not allowed in ${exec.mode === 'query' ? 'a query' : exec.mode}`);
@@ -135,4 +151,12 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     utf8Encode: (text) => Buffer.from(text, 'utf8'),
     utf8Decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
   };
+}
+
+/** Applies a committed execution's timer changes to the canister's timers. */
+export function applyTimerOps(actor: CanisterActor, ops: readonly TimerOp[]): void {
+  for (const op of ops) {
+    if (op.op === 'set') actor.timers.set(op.id, { atNs: op.atNs, intervalNs: op.intervalNs });
+    else actor.timers.delete(op.id);
+  }
 }

@@ -7,7 +7,7 @@ import type { CallContext } from './call-context.js';
 import type { Outcome } from './messages.js';
 
 /** What kind of entry point is executing; it decides what the system API allows. */
-export type ExecutionMode = 'update' | 'query' | 'response' | 'init' | 'load';
+export type ExecutionMode = 'update' | 'query' | 'response' | 'timer' | 'init' | 'load';
 
 /** A call made during an execution, sent only if it commits. */
 export interface OutgoingCall {
@@ -18,6 +18,9 @@ export interface OutgoingCall {
   readonly oneway: boolean;
   readonly timeoutSeconds: number;
 }
+
+/** A change to the canister's timers, applied only if the execution commits. */
+export type TimerOp = { readonly op: 'set'; readonly id: number; readonly atNs: bigint; readonly intervalNs: bigint } | { readonly op: 'clear'; readonly id: number };
 
 /** The host's view of the execution in progress. */
 export interface Execution {
@@ -35,20 +38,26 @@ export interface Execution {
   /** The answer to `context`, applied at commit. */
   answer: Outcome | undefined;
   readonly calls: OutgoingCall[];
+  readonly timerOps: TimerOp[];
 }
 
 /** Fields an execution starts with. */
-export type ExecutionInit = Omit<Execution, 'trap' | 'answer' | 'calls' | 'rejectCode' | 'rejectMessage'> &
+export type ExecutionInit = Omit<Execution, 'trap' | 'answer' | 'calls' | 'timerOps' | 'rejectCode' | 'rejectMessage'> &
   Partial<Pick<Execution, 'rejectCode' | 'rejectMessage'>>;
 
 /** Opens an execution record. */
 export function openExecution(init: ExecutionInit): Execution {
-  return { rejectCode: 0, rejectMessage: '', ...init, trap: undefined, answer: undefined, calls: [] };
+  return { rejectCode: 0, rejectMessage: '', ...init, trap: undefined, answer: undefined, calls: [], timerOps: [] };
 }
 
 /** Whether canister code may make calls in this mode (ICP: updates and callbacks only). */
 export function mayCall(mode: ExecutionMode): boolean {
-  return mode === 'update' || mode === 'response';
+  return mode === 'update' || mode === 'response' || mode === 'timer';
+}
+
+/** Whether canister code may set or clear timers in this mode (not in queries). */
+export function maySetTimers(mode: ExecutionMode): boolean {
+  return mode !== 'query';
 }
 
 /** Whether canister code may answer its call context in this mode. */

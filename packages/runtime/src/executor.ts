@@ -8,7 +8,7 @@
  * - A query's changes are always discarded.
  */
 import { IcErrorCode, RejectCode, type Reject } from '@tincan/abi';
-import type { CanisterActor } from './canister-actor.js';
+import { applyTimerOps, type CanisterActor } from './canister-actor.js';
 import type { CallContext } from './call-context.js';
 import type { Execution, OutgoingCall } from './execution.js';
 import type { Message, Outcome, ReplyTarget } from './messages.js';
@@ -44,7 +44,7 @@ export class Executor {
   }
 
   /** Runs kernel op `op` as execution `exec` of `actor`, then commits or rolls back. */
-  run(actor: CanisterActor, exec: Execution, op: 'invoke' | 'deliver', arg: string | number): void {
+  run(actor: CanisterActor, exec: Execution, op: 'invoke' | 'deliver' | 'timer', arg: string | number): void {
     const sandbox = actor.sandbox;
     if (sandbox === undefined) throw new Error('executor: canister has no sandbox');
     actor.current = exec;
@@ -88,6 +88,7 @@ export class Executor {
     // An empty snapshot means the heap is unchanged: the stored one still stands.
     if (heap.length > 0) this.#deps.store.writeHeap(actor.record.id, heap);
     this.#deps.batch.keepExecution();
+    applyTimerOps(actor, exec.timerOps);
     if (exec.answer !== undefined && ctx !== undefined) this.answer(actor, ctx, exec.answer);
     for (const call of exec.calls) this.#send(actor, ctx, call);
     if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#noReply(actor));

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { CanisterDescription } from '@tincan/abi';
-import { createHostBridge, type BridgeDeps, type CanisterActor } from './canister-actor.js';
-import { openExecution, type Execution, type ExecutionMode } from './execution.js';
+import { applyTimerOps, createHostBridge, type BridgeDeps, type CanisterActor } from './canister-actor.js';
+import { openExecution, type Execution, type ExecutionMode, type TimerOp } from './execution.js';
 import { Sandbox, messageOf, type CompiledKernel } from './sandbox/sandbox.js';
 import type { StateStore } from './state-store.js';
 import { RuntimeError } from './runtime-error.js';
@@ -35,6 +35,8 @@ export type InitArg = Uint8Array | ((description: CanisterDescription) => Uint8A
 /** Loads code into canister actors. */
 export class Installer {
   readonly #deps: InstallerDeps;
+  /** Timer changes made by the init or postUpgrade of the install in progress. */
+  #committedTimerOps: TimerOp[] = [];
 
   constructor(deps: InstallerDeps) {
     this.#deps = deps;
@@ -49,6 +51,7 @@ export class Installer {
    */
   install(actor: CanisterActor, bundle: string, arg: InitArg, mode: InstallMode): CanisterDescription {
     const { store } = this.#deps;
+    this.#committedTimerOps = [];
     const old = { sandbox: actor.sandbox, description: actor.description };
     const module = new TextEncoder().encode(bundle);
     store.begin();
@@ -56,6 +59,8 @@ export class Installer {
       if (mode === 'upgrade') {
         const pre = old.description?.methods.find((m) => m.mode === 'preUpgrade');
         if (pre !== undefined) this.#runSystem(actor, 'init', pre.name, new Uint8Array(IDL_EMPTY));
+        // Timers the old code sets on its way out would call closures that are about to go.
+        this.#committedTimerOps = [];
       }
       if (mode === 'reinstall') {
         store.clearHeap(actor.record.id);
@@ -75,6 +80,10 @@ export class Installer {
       };
       store.putCanister(actor.record);
       store.commit();
+      // New code never inherits timers: their callbacks were closures of the old code (ICP
+      // also deactivates the global timer on upgrade). Timers its init set do apply.
+      actor.timers.clear();
+      applyTimerOps(actor, this.#committedTimerOps);
       return description;
     } catch (err) {
       if (store.inTransaction) store.rollback();
@@ -146,6 +155,7 @@ export class Installer {
     actor.current = exec;
     try {
       const result = fn();
+      this.#committedTimerOps.push(...exec.timerOps);
       if (exec.trap !== undefined) throw new RuntimeError('ERR_INSTALL_TRAPPED', `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : method(extra)}: ${exec.trap}`);
       return result;
     } finally {

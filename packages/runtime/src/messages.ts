@@ -35,5 +35,14 @@ export interface ResponseMessage {
   readonly outcome: Outcome;
 }
 
+/** A due timer of a canister, run as its own execution. */
+export interface TimerMessage {
+  readonly kind: 'timer';
+  readonly seq: number;
+  /** Hex id of the canister whose timer is due. */
+  readonly target: string;
+  readonly timerId: number;
+}
+
 /** Anything in an input queue. */
-export type Message = RequestMessage | ResponseMessage;
+export type Message = RequestMessage | ResponseMessage | TimerMessage;

@@ -4,11 +4,11 @@
  * point, and the host decides when to step. Storage, clock and scheduling policy are passed in.
  */
 import { IcErrorCode, RejectCode, type CanisterDescription } from '@tincan/abi';
-import { CanisterActor, createHostBridge, type LogLine } from './canister-actor.js';
+import { CanisterActor, type LogLine } from './canister-actor.js';
 import type { Clock } from './clock.js';
 import { openExecution } from './execution.js';
 import { Executor, reject } from './executor.js';
-import type { Message, Outcome, RequestMessage, ResponseMessage } from './messages.js';
+import type { Message, Outcome, RequestMessage, ResponseMessage, TimerMessage } from './messages.js';
 import { canisterIdFromIndex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import { fifoPolicy, type SchedulerCandidate, type SchedulerPolicy } from './scheduler-policy.js';
@@ -224,12 +224,14 @@ export class Runtime {
   }
 
   #stepInBatch(): boolean {
+    this.#queueDueTimers();
     if (this.#pending.length === 0) return false;
     const index = this.#policy.fifo ? 0 : this.#pickIndex();
     const [message] = this.#pending.splice(index, 1);
     if (message === undefined) return false;
     if (message.kind === 'request') this.#executeRequest(message);
-    else this.#executeResponse(message);
+    else if (message.kind === 'response') this.#executeResponse(message);
+    else this.#executeTimer(message);
     return true;
   }
 
@@ -285,7 +287,57 @@ export class Runtime {
     if (record.module.length > 0) this.#installer.restore(actor);
   }
 
-  #enqueue(message: Omit<RequestMessage, 'seq'> | Omit<ResponseMessage, 'seq'>): void {
+  /** Whether a step would run something now: a pending message or a due timer. */
+  hasWork(): boolean {
+    if (this.#pending.length > 0) return true;
+    const next = this.nextTimerNs();
+    return next !== undefined && next <= this.#clock.nowNs();
+  }
+
+  /** When the earliest timer of any running canister is due, if any: for a live driver to wake. */
+  nextTimerNs(): bigint | undefined {
+    let next: bigint | undefined;
+    for (const actor of this.#actors.values()) {
+      if (actor.record.status !== 'running') continue;
+      for (const timer of actor.timers.values()) if (next === undefined || timer.atNs < next) next = timer.atNs;
+    }
+    return next;
+  }
+
+  /** Queues a message for every timer that is due at the clock's time, in the order they fall due. */
+  #queueDueTimers(): void {
+    const now = this.#now();
+    const due: Array<{ actor: CanisterActor; id: number; atNs: bigint }> = [];
+    for (const actor of this.#actors.values()) {
+      // ICP runs no timers on a canister that is stopping or stopped.
+      if (actor.record.status !== 'running' || actor.sandbox === undefined) continue;
+      for (const [id, timer] of actor.timers) if (timer.atNs <= now) due.push({ actor, id, atNs: timer.atNs });
+    }
+    due.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : a.id - b.id));
+    for (const { actor, id } of due) {
+      const timer = actor.timers.get(id);
+      if (timer === undefined) continue;
+      if (timer.intervalNs > 0n) timer.atNs = now + timer.intervalNs;
+      else actor.timers.delete(id);
+      this.#enqueue({ kind: 'timer', target: actor.key, timerId: id });
+    }
+  }
+
+  #executeTimer(message: TimerMessage): void {
+    const actor = this.#actors.get(message.target);
+    if (actor === undefined || actor.sandbox === undefined || actor.record.status !== 'running') return;
+    // A timer execution may call; its context answers nobody, but holds its callbacks.
+    const context = {
+      id: actor.nextContextId++, replyTo: { kind: 'none' as const }, caller: actor.record.id, origin: actor.record.id,
+      method: '<timer>', deadlineNs: 0n, replied: false, outstanding: 0,
+    };
+    actor.contexts.set(context.id, context);
+    const exec = openExecution({ mode: 'timer', context, method: '<timer>', argData: new Uint8Array(), caller: actor.record.id, origin: actor.record.id, timeNs: this.#now() });
+    this.#executor.run(actor, exec, 'timer', message.timerId);
+    lifecycle.settleStopping(actor, this.#store);
+  }
+
+  #enqueue(message: Omit<RequestMessage, 'seq'> | Omit<ResponseMessage, 'seq'> | Omit<TimerMessage, 'seq'>): void {
     this.#pending.push({ ...message, seq: this.#seq++ } as Message);
   }
 

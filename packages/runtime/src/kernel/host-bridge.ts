@@ -28,6 +28,8 @@ export interface HostBridge {
   /** Records a trap on the current execution; the kernel then throws inside the sandbox. */
   trap(message: string): void;
   debugPrint(message: string): void;
+  timerSet(delayNs: bigint, intervalNs: bigint): number;
+  timerClear(timerId: number): void;
   callPerform(callee: Uint8Array, method: string, arg: Uint8Array, cycles: bigint, timeoutSeconds: number, oneway: boolean): number;
 
   stableMapGet(memoryId: number, key: Uint8Array): Uint8Array | undefined;
@@ -53,6 +55,8 @@ export interface KernelOps {
   invoke(): void;
   deliver(): void;
   forget(): void;
+  /** Runs the due timer whose id is the op argument. */
+  timer(): void;
   /**
    * Encodes the heap; also makes it the restore point. Returns the snapshot, or an empty array
    * when the heap is exactly as last persisted. Throws on values that cannot be persisted.

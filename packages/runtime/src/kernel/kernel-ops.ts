@@ -52,6 +52,10 @@ export function createKernelOps(state: KernelState): KernelOps {
       adapter().deliver(host.opArg() as number);
     },
     forget: () => adapter().forget(JSON.parse(host.opArg() as string) as number[]),
+    timer: () => {
+      resetMeter(state);
+      adapter().timer(host.opArg() as number);
+    },
     persist: () => {
       const previous = state.point;
       const previousPrng = state.prng;

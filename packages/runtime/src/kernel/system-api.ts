@@ -63,6 +63,8 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
       throw new Error(text);
     },
     debugPrint: (message: string) => guarded(() => host.debugPrint(String(message))),
+    timerSet: (delayNs: bigint, intervalNs: bigint) => guarded(() => host.timerSet(BigInt(delayNs), BigInt(intervalNs))),
+    timerClear: (timerId: number) => guarded(() => host.timerClear(Number(timerId))),
     callPerform: (callee, method, arg, options) =>
       guarded(() =>
         host.callPerform(callee, String(method), arg, BigInt(options.cycles ?? 0n), Number(options.timeoutSeconds ?? 0), options.oneway === true),

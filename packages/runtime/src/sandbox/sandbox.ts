@@ -23,7 +23,7 @@ export function compileKernel(source: string): CompiledKernel {
 }
 
 /** Ops that run canister code, and so run under the wall-clock guard; the rest is kernel code. */
-const CANISTER_OPS = new Set<keyof KernelOps>(['describe', 'invoke', 'deliver']);
+const CANISTER_OPS = new Set<keyof KernelOps>(['describe', 'invoke', 'deliver', 'timer']);
 
 const opScripts = new Map<keyof KernelOps, vm.Script>();
 function opScript(op: keyof KernelOps): vm.Script {
