@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
+import { forkBenchmark, forkReport } from './fork.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
 import { measure, openReplicas, repoRoot, type BenchCase, type Timing } from './support.js';
@@ -109,6 +110,10 @@ async function main(): Promise<void> {
     for (const row of [floorRow, ...rows]) await row.bench.verify?.();
 
     printReport(floorRow, rows, options, counter.snapshotBytes);
+    if (only === undefined || 'fork'.includes(only) || only.includes('fork')) {
+      progress('bench: fork from a checkpoint…');
+      process.stdout.write(`${forkReport(await forkBenchmark(root, tmp, options.quick ? 20 : 100)).join('\n')}\n`);
+    }
   } finally {
     for (const close of closers) await close();
   }

@@ -10,7 +10,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { ManualClock, Runtime, type Clock, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { ManualClock, Runtime, type Clock, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
@@ -22,6 +22,11 @@ import { Driver } from './driver.js';
 export interface ReplicaOptions {
   /** Directory of the replica's state; omit for an in-memory replica. */
   readonly stateDir?: string;
+  /**
+   * Start from a checkpoint written by {@link Replica.checkpoint}: a fork. The checkpoint file
+   * is copied (into a new `stateDir`) or loaded into memory; it is never modified.
+   */
+  readonly fromCheckpoint?: string;
   /** Clock; defaults to the wall clock. Pass a `ManualClock` for deterministic tests. */
   readonly clock?: Clock;
   /** Scheduling policy; defaults to FIFO. `seededPolicy(seed)` explores interleavings. */
@@ -72,14 +77,15 @@ export class Replica {
   readonly runtime: Runtime;
   readonly #clock: Clock;
   readonly #driver: Driver;
-  readonly #close: () => void;
+  readonly #store: StateStore;
   #closed = false;
 
   /** Opens a replica; on an existing state directory, every canister comes back as committed. */
   static async create(options: ReplicaOptions = {}): Promise<Replica> {
     const kernel = await loadKernel();
     if (options.stateDir !== undefined) mkdirSync(options.stateDir, { recursive: true });
-    const store = options.stateDir === undefined ? openSqliteStore({ memory: true }) : openSqliteStore({ path: path.join(options.stateDir, 'replica.sqlite') });
+    const from = options.fromCheckpoint !== undefined ? { from: options.fromCheckpoint } : {};
+    const store = options.stateDir === undefined ? openSqliteStore({ memory: true, ...from }) : openSqliteStore({ path: path.join(options.stateDir, 'replica.sqlite'), ...from });
     let seed = store.getMeta('seed');
     if (seed === undefined) {
       seed = options.seed ?? new Uint8Array(randomBytes(32));
@@ -96,16 +102,28 @@ export class Replica {
       ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
     });
     const clock = options.clock ?? WALL_CLOCK;
-    return new Replica(runtime, clock, () => store.close());
+    return new Replica(runtime, clock, store);
   }
 
-  private constructor(runtime: Runtime, clock: Clock, close: () => void) {
+  private constructor(runtime: Runtime, clock: Clock, store: StateStore) {
     this.runtime = runtime;
     this.#clock = clock;
+    this.#store = store;
     // Under a manual clock timers fire only when the test moves time; otherwise the driver
     // sets an alarm for the next one.
     this.#driver = new Driver(runtime, clock instanceof ManualClock ? {} : { nowNs: () => clock.nowNs() });
-    this.#close = close;
+  }
+
+  /**
+   * Writes the whole replica's committed state (every canister's code, heap and stable maps)
+   * to `file`. `Replica.create({ fromCheckpoint: file })` forks from it in milliseconds, since
+   * canisters load lazily on first use: prepare a state once, fork it for every test.
+   */
+  async checkpoint(file: string): Promise<void> {
+    this.#open();
+    // Executions commit per batch; between driver slices no transaction is open.
+    await this.idle();
+    this.#store.checkpoint(file);
   }
 
   /** Moves a manual clock forward by `ms` and runs what falls due (timers included). */
@@ -261,7 +279,7 @@ export class Replica {
     if (this.#closed) return;
     this.#closed = true;
     await this.#driver.stop();
-    this.#close();
+    this.#store.close();
   }
 
   #open(): void {

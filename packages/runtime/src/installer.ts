@@ -135,7 +135,8 @@ export class Installer {
     });
     actor.sandbox = sandbox;
     const filename = `canister:${principalText(actor.record.id)}/index.js`;
-    const description = this.#system(actor, 'load', () => sandbox.load(bundle, filename));
+    const cacheKey = createHash('sha256').update(bundle).digest('hex');
+    const description = this.#system(actor, 'load', () => sandbox.load(bundle, filename, cacheKey));
     actor.setDescription(description);
     return description;
   }

@@ -134,8 +134,11 @@ export class Runtime {
   installCode(canisterId: Uint8Array, bundle: string, arg: InitArg, mode: InstallMode = 'install'): CanisterDescription {
     const actor = this.#actor(canisterId);
     const text = principalText(canisterId);
-    if (mode === 'install' && actor.sandbox !== undefined) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${text} already has code installed; upgrade or reinstall it`);
-    if (mode !== 'install' && actor.sandbox === undefined) throw new RuntimeError('ERR_CANISTER_EMPTY', `canister ${text} has no code to ${mode}`);
+    const installed = actor.record.module.length > 0;
+    if (mode === 'install' && installed) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${text} already has code installed; upgrade or reinstall it`);
+    if (mode !== 'install' && !installed) throw new RuntimeError('ERR_CANISTER_EMPTY', `canister ${text} has no code to ${mode}`);
+    // An upgrade runs the old code's @preUpgrade, so the old code must be loaded.
+    if (mode === 'upgrade') this.#ensureLoaded(actor);
     // Callbacks of open calls are closures of the old code: they cannot survive new code.
     if (actor.contexts.size > 0) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${text} has ${actor.contexts.size} open call context(s); wait for them before you ${mode}`);
     return this.#installer.install(actor, bundle, arg, mode);
@@ -186,8 +189,9 @@ export class Runtime {
   /** Runs a query call now, on committed state, and returns its outcome. */
   query(call: IngressCall): Outcome {
     const actor = this.#actors.get(toHex(call.canisterId));
+    if (actor !== undefined) this.#ensureLoaded(actor);
     const mode = actor?.methods.get(call.method)?.mode;
-    if (actor !== undefined && mode !== 'query' && mode !== 'compositeQuery') {
+    if (actor?.sandbox !== undefined && mode !== 'query' && mode !== 'compositeQuery') {
       return reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${principalText(call.canisterId)} has no query method '${call.method}'`);
     }
     let outcome: Outcome | undefined;
@@ -250,9 +254,12 @@ export class Runtime {
     return this.#pending.length;
   }
 
-  /** Description (methods, Candid) of an installed canister. */
+  /** Description (methods, Candid) of an installed canister; loads its code if needed. */
   describe(canisterId: Uint8Array): CanisterDescription | undefined {
-    return this.#actors.get(toHex(canisterId))?.description;
+    const actor = this.#actors.get(toHex(canisterId));
+    if (actor === undefined) return undefined;
+    this.#ensureLoaded(actor);
+    return actor.description;
   }
 
   /** A canister's status: running, stopping or stopped. */
@@ -281,10 +288,20 @@ export class Runtime {
     return actor;
   }
 
+  /** Registers a canister from the store. Its code loads on first use: opening is O(1) per canister. */
   #restore(record: CanisterRecord): void {
-    const actor = new CanisterActor(record);
-    this.#actors.set(actor.key, actor);
-    if (record.module.length > 0) this.#installer.restore(actor);
+    this.#actors.set(toHex(record.id), new CanisterActor(record));
+  }
+
+  /** Loads an installed canister's code and committed heap if not loaded yet; returns a load error. */
+  #ensureLoaded(actor: CanisterActor): string | undefined {
+    if (actor.sandbox !== undefined || actor.record.module.length === 0) return undefined;
+    try {
+      this.#installer.restore(actor);
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
   }
 
   /** Whether a step would run something now: a pending message or a due timer. */
@@ -380,8 +397,13 @@ export class Runtime {
       this.#executor.deliver(message.replyTo, refused);
       return;
     }
-    if (actor.sandbox === undefined) {
+    if (actor.record.module.length === 0) {
       this.#executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text()} has no code installed`));
+      return;
+    }
+    const loadError = this.#ensureLoaded(actor);
+    if (loadError !== undefined) {
+      this.#executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterTrapped, loadError));
       return;
     }
     const method = actor.methods.get(message.method);

@@ -79,6 +79,9 @@ export interface StateStore {
   /** Drops every stable map of a canister (reinstall). */
   clearStable(canisterId: Uint8Array): void;
 
+  /** Writes a consistent copy of the committed state to a new file at `path`. */
+  checkpoint(path: string): void;
+
   /** Closes the store; later calls throw. */
   close(): void;
 }

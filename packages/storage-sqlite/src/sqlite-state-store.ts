@@ -10,7 +10,9 @@ import { prepareStatements, type Statements } from './statements.js';
 import { StorageError } from './storage-error.js';
 
 /** Where {@link openSqliteStore} keeps the data: a database file, or memory only (tests). */
-export type SqliteStoreOptions = { readonly path: string } | { readonly memory: true };
+export type SqliteStoreOptions =
+  | { readonly path: string; /** Start a new store file as a copy of this checkpoint. */ readonly from?: string }
+  | { readonly memory: true; /** Load this checkpoint into memory. */ readonly from?: string };
 
 /**
  * Opens (creating if absent) a SQLite state store. `path` is the database file; missing parent
@@ -26,8 +28,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStateStore {
     if ('path' in options) {
       if (options.path === '') throw new Error('path is empty');
       fs.mkdirSync(nodePath.dirname(options.path), { recursive: true });
+      // A fork: a new store starts as a copy of the checkpoint; an existing one is reopened.
+      if (options.from !== undefined && !fs.existsSync(options.path)) fs.copyFileSync(options.from, options.path);
     }
-    db = new Database(location);
+    db = 'memory' in options && options.from !== undefined ? new Database(fs.readFileSync(options.from)) : new Database(location);
     // A non-database file opens fine; the first statement (a pragma here) reports NOTADB.
     applyPragmas(db);
     return new SqliteStateStore(db);
@@ -119,6 +123,18 @@ export class SqliteStateStore implements StateStore {
     // ROLLBACK TO keeps the savepoint on the stack; RELEASE pops it (its writes are gone by then).
     this.#s.rollbackTo.run();
     this.#s.release.run();
+  }
+
+  /**
+   * Writes a consistent copy of the committed state to `path` (a new file): a checkpoint that
+   * `openSqliteStore({ path, from })` or `{ memory: true, from }` starts from.
+   */
+  checkpoint(path: string): void {
+    if (this.#closed) throw new StorageError('ERR_STORAGE_CLOSED', 'the store is closed');
+    if (this.#db.inTransaction) throw new StorageError('ERR_TRANSACTION_STATE', 'checkpoint() while a transaction is open');
+    fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+    fs.rmSync(path, { force: true });
+    this.#db.prepare('VACUUM INTO ?').run(path);
   }
 
   /** Discards the open transaction; throws `ERR_TRANSACTION_STATE` if none is open. */

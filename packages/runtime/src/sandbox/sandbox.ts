@@ -35,6 +35,16 @@ function opScript(op: keyof KernelOps): vm.Script {
   return script;
 }
 
+/** V8 code caches of canister bundles, by module hash; bounded, oldest dropped first. */
+const codeCache = new Map<string, Buffer>();
+const CODE_CACHE_ENTRIES = 256;
+
+function rememberCode(key: string, data: Buffer): void {
+  codeCache.delete(key);
+  codeCache.set(key, data);
+  if (codeCache.size > CODE_CACHE_ENTRIES) codeCache.delete(codeCache.keys().next().value as string);
+}
+
 /** Options of one sandbox. */
 export interface SandboxOptions {
   readonly kernel: CompiledKernel;
@@ -59,10 +69,17 @@ export class Sandbox {
     this.#run(options.kernel.script);
   }
 
-  /** Evaluates the canister bundle; it must register a canister. Returns its description. */
-  load(bundle: string, filename: string): CanisterDescription {
+  /**
+   * Evaluates the canister bundle; it must register a canister. Returns its description.
+   * `cacheKey` (the module hash) lets every sandbox of the same module reuse V8's compiled
+   * code: compiling a bundle costs ~3 ms, reusing the cache ~0.3 ms.
+   */
+  load(bundle: string, filename: string, cacheKey?: string): CanisterDescription {
     try {
-      this.#run(new vm.Script(bundle, { filename }));
+      const cachedData = cacheKey === undefined ? undefined : codeCache.get(cacheKey);
+      const script = new vm.Script(bundle, { filename, ...(cachedData !== undefined && { cachedData }) });
+      this.#run(script);
+      if (cacheKey !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) rememberCode(cacheKey, script.createCachedData());
     } catch (err) {
       throw new RuntimeError('ERR_CANISTER_LOAD', `canister module failed to load: ${messageOf(err)}`, { cause: err });
     }
