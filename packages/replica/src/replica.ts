@@ -10,7 +10,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { ManualClock, Runtime, type Clock, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { ManualClock, Runtime, type Clock, type SnapshotInfo, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
@@ -257,6 +257,29 @@ export class Replica {
   delete(canister: CanisterHandle | Principal): void {
     this.#open();
     this.runtime.deleteCanister(idOf(canister).toUint8Array());
+  }
+
+  /** Takes a snapshot of a stopped canister (at most 10): its code, heap and stable maps. */
+  takeSnapshot(canister: CanisterHandle | Principal): number {
+    this.#open();
+    return this.runtime.takeSnapshot(idOf(canister).toUint8Array());
+  }
+
+  /** Puts a stopped canister back exactly as it was when the snapshot was taken. */
+  loadSnapshot(canister: CanisterHandle | Principal, snapshotId: number): void {
+    this.#open();
+    this.runtime.loadSnapshot(idOf(canister).toUint8Array(), snapshotId);
+  }
+
+  /** A canister's snapshots, oldest first. */
+  listSnapshots(canister: CanisterHandle | Principal): SnapshotInfo[] {
+    return this.runtime.listSnapshots(idOf(canister).toUint8Array());
+  }
+
+  /** Deletes a snapshot. */
+  deleteSnapshot(canister: CanisterHandle | Principal, snapshotId: number): void {
+    this.#open();
+    this.runtime.deleteSnapshot(idOf(canister).toUint8Array(), snapshotId);
   }
 
   /** A canister's status: `running`, `stopping` or `stopped`. */

@@ -6,7 +6,6 @@
 import { IcErrorCode, RejectCode, type CanisterDescription } from '@tincan/abi';
 import { CanisterActor, type LogLine } from './canister-actor.js';
 import type { Clock } from './clock.js';
-import { openExecution } from './execution.js';
 import { Executor, reject } from './executor.js';
 import type { Message, Outcome, RequestMessage, ResponseMessage, TimerMessage } from './messages.js';
 import { canisterIdFromIndex, toHex } from './principal-ids.js';
@@ -14,11 +13,13 @@ import { principalText } from './principal-text.js';
 import { fifoPolicy, type SchedulerCandidate, type SchedulerPolicy } from './scheduler-policy.js';
 import { Installer, type InitArg, type InstallMode } from './installer.js';
 import { Batch } from './batch.js';
+import { Dispatcher } from './dispatch.js';
 import type { CompiledKernel } from './sandbox/sandbox.js';
-import type { CanisterRecord, CanisterStatus, StateStore } from './state-store.js';
+import type { CanisterRecord, CanisterStatus, SnapshotInfo, StateStore } from './state-store.js';
 import { RuntimeError } from './runtime-error.js';
 import { seedWords } from './seed.js';
 import * as lifecycle from './lifecycle.js';
+import * as snapshots from './canister-snapshots.js';
 import { DEFAULT_INSTRUCTION_LIMITS, type InstructionLimits } from './instruction-limits.js';
 
 /** Executions that share one store commit at most: bounds what a crash can lose. */
@@ -59,6 +60,7 @@ export class Runtime {
   readonly #pending: Message[] = [];
   readonly #executor: Executor;
   readonly #batch: Batch;
+  readonly #dispatch: Dispatcher;
   readonly #installer: Installer;
   #policy: SchedulerPolicy;
   #seq = 0;
@@ -86,6 +88,14 @@ export class Runtime {
       batch: this.#batch,
       enqueue: (m) => this.#enqueue(m),
       onTrap: (actor, message) => this.#log(actor, `[trap] ${message}`),
+    });
+    this.#dispatch = new Dispatcher({
+      actors: this.#actors,
+      executor: this.#executor,
+      store: this.#store,
+      now: () => this.#now(),
+      enqueue: (m) => this.#enqueue(m),
+      ensureLoaded: (actor) => this.#ensureLoaded(actor),
     });
     this.#installer = new Installer({
       store: this.#store,
@@ -171,6 +181,26 @@ export class Runtime {
     this.#actors.delete(actor.key);
   }
 
+  /** Takes a snapshot of a stopped canister (at most 10); returns its id. */
+  takeSnapshot(canisterId: Uint8Array): number {
+    return snapshots.takeSnapshot(this.#actor(canisterId), this.#store, this.#now());
+  }
+
+  /** Restores a stopped canister to a snapshot: code, heap and stable maps. */
+  loadSnapshot(canisterId: Uint8Array, snapshotId: number): void {
+    snapshots.loadSnapshot(this.#actor(canisterId), this.#store, snapshotId);
+  }
+
+  /** A canister's snapshots, oldest first. */
+  listSnapshots(canisterId: Uint8Array): SnapshotInfo[] {
+    return snapshots.listSnapshots(this.#actor(canisterId), this.#store);
+  }
+
+  /** Deletes a snapshot. */
+  deleteSnapshot(canisterId: Uint8Array, snapshotId: number): void {
+    snapshots.deleteSnapshot(this.#actor(canisterId), this.#store, snapshotId);
+  }
+
   /** Queues an ingress update call; `onAnswer` receives its outcome once. */
   submit(call: IngressCall, onAnswer: (outcome: Outcome) => void): void {
     this.#enqueue({
@@ -195,7 +225,7 @@ export class Runtime {
       return reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${principalText(call.canisterId)} has no query method '${call.method}'`);
     }
     let outcome: Outcome | undefined;
-    this.#executeRequest({
+    this.#dispatch.executeRequest({
       kind: 'request', seq: -1, target: toHex(call.canisterId), source: `user:${toHex(call.caller)}`,
       caller: call.caller, origin: call.caller, method: call.method, arg: call.arg,
       replyTo: { kind: 'ingress', onAnswer: (o) => { outcome = o; } }, deadlineNs: 0n,
@@ -228,14 +258,14 @@ export class Runtime {
   }
 
   #stepInBatch(): boolean {
-    this.#queueDueTimers();
+    this.#dispatch.queueDueTimers();
     if (this.#pending.length === 0) return false;
     const index = this.#policy.fifo ? 0 : this.#pickIndex();
     const [message] = this.#pending.splice(index, 1);
     if (message === undefined) return false;
-    if (message.kind === 'request') this.#executeRequest(message);
-    else if (message.kind === 'response') this.#executeResponse(message);
-    else this.#executeTimer(message);
+    if (message.kind === 'request') this.#dispatch.executeRequest(message);
+    else if (message.kind === 'response') this.#dispatch.executeResponse(message);
+    else this.#dispatch.executeTimer(message);
     return true;
   }
 
@@ -313,45 +343,7 @@ export class Runtime {
 
   /** When the earliest timer of any running canister is due, if any: for a live driver to wake. */
   nextTimerNs(): bigint | undefined {
-    let next: bigint | undefined;
-    for (const actor of this.#actors.values()) {
-      if (actor.record.status !== 'running') continue;
-      for (const timer of actor.timers.values()) if (next === undefined || timer.atNs < next) next = timer.atNs;
-    }
-    return next;
-  }
-
-  /** Queues a message for every timer that is due at the clock's time, in the order they fall due. */
-  #queueDueTimers(): void {
-    const now = this.#now();
-    const due: Array<{ actor: CanisterActor; id: number; atNs: bigint }> = [];
-    for (const actor of this.#actors.values()) {
-      // ICP runs no timers on a canister that is stopping or stopped.
-      if (actor.record.status !== 'running' || actor.sandbox === undefined) continue;
-      for (const [id, timer] of actor.timers) if (timer.atNs <= now) due.push({ actor, id, atNs: timer.atNs });
-    }
-    due.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : a.id - b.id));
-    for (const { actor, id } of due) {
-      const timer = actor.timers.get(id);
-      if (timer === undefined) continue;
-      if (timer.intervalNs > 0n) timer.atNs = now + timer.intervalNs;
-      else actor.timers.delete(id);
-      this.#enqueue({ kind: 'timer', target: actor.key, timerId: id });
-    }
-  }
-
-  #executeTimer(message: TimerMessage): void {
-    const actor = this.#actors.get(message.target);
-    if (actor === undefined || actor.sandbox === undefined || actor.record.status !== 'running') return;
-    // A timer execution may call; its context answers nobody, but holds its callbacks.
-    const context = {
-      id: actor.nextContextId++, replyTo: { kind: 'none' as const }, caller: actor.record.id, origin: actor.record.id,
-      method: '<timer>', deadlineNs: 0n, replied: false, outstanding: 0,
-    };
-    actor.contexts.set(context.id, context);
-    const exec = openExecution({ mode: 'timer', context, method: '<timer>', argData: new Uint8Array(), caller: actor.record.id, origin: actor.record.id, timeNs: this.#now() });
-    this.#executor.run(actor, exec, 'timer', message.timerId);
-    lifecycle.settleStopping(actor, this.#store);
+    return this.#dispatch.nextTimerNs();
   }
 
   #enqueue(message: Omit<RequestMessage, 'seq'> | Omit<ResponseMessage, 'seq'> | Omit<TimerMessage, 'seq'>): void {
@@ -384,66 +376,4 @@ export class Runtime {
     });
     return candidates[this.#policy.pick(candidates)]?.index ?? 0;
   }
-
-  #executeRequest(message: RequestMessage): void {
-    const actor = this.#actors.get(message.target);
-    const text = (): string => principalText(actorId(message.target));
-    if (actor === undefined) {
-      this.#executor.deliver(message.replyTo, reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, `Canister ${text()} not found`));
-      return;
-    }
-    const refused = lifecycle.refusal(actor);
-    if (refused !== undefined) {
-      this.#executor.deliver(message.replyTo, refused);
-      return;
-    }
-    if (actor.record.module.length === 0) {
-      this.#executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text()} has no code installed`));
-      return;
-    }
-    const loadError = this.#ensureLoaded(actor);
-    if (loadError !== undefined) {
-      this.#executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterTrapped, loadError));
-      return;
-    }
-    const method = actor.methods.get(message.method);
-    if (method === undefined || (method.mode !== 'update' && method.mode !== 'query' && method.mode !== 'compositeQuery')) {
-      this.#executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${text()} has no update method '${message.method}'`));
-      return;
-    }
-    const context = {
-      id: actor.nextContextId++, replyTo: message.replyTo, caller: message.caller, origin: message.origin,
-      method: message.method, deadlineNs: message.deadlineNs, replied: false, outstanding: 0,
-    };
-    actor.contexts.set(context.id, context);
-    const exec = openExecution({
-      mode: method.mode === 'update' ? 'update' : 'query', context, method: message.method, argData: message.arg,
-      caller: message.caller, origin: message.origin, timeNs: this.#now(),
-    });
-    this.#executor.run(actor, exec, 'invoke', message.method);
-    lifecycle.settleStopping(actor, this.#store);
-  }
-
-  #executeResponse(message: ResponseMessage): void {
-    const actor = this.#actors.get(message.target);
-    const context = actor?.callbacks.get(message.callId);
-    // The caller was deleted, or the callback was lost in a restart: nothing can run it.
-    if (actor === undefined || context === undefined) return;
-    actor.callbacks.delete(message.callId);
-    context.outstanding--;
-    const { outcome } = message;
-    const exec = openExecution({
-      mode: 'response', context, method: context.method, caller: context.caller, origin: context.origin, timeNs: this.#now(),
-      argData: 'reply' in outcome ? outcome.reply : new Uint8Array(),
-      rejectCode: 'reject' in outcome ? outcome.reject.code : 0,
-      rejectMessage: 'reject' in outcome ? outcome.reject.message : '',
-    });
-    this.#executor.run(actor, exec, 'deliver', message.callId);
-    this.#executor.settle(actor, context);
-    lifecycle.settleStopping(actor, this.#store);
-  }
-}
-
-function actorId(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
 }

@@ -29,6 +29,21 @@ export interface CanisterRecord {
   readonly settingsJson: string;
 }
 
+/** The code a snapshot was taken with. */
+export interface SnapshotModule {
+  readonly module: Uint8Array;
+  readonly moduleHash: Uint8Array;
+  readonly candid: string;
+}
+
+/** One snapshot, as listed. */
+export interface SnapshotInfo {
+  readonly id: number;
+  readonly takenAtNs: bigint;
+  /** Bytes of heap and stable entries it holds. */
+  readonly size: bigint;
+}
+
 /** Persistent state of a replica: canister registry, heaps, stable maps, replica metadata. */
 export interface StateStore {
   /** Opens a transaction. Throws if one is already open. */
@@ -78,6 +93,18 @@ export interface StateStore {
   stableRange(canisterId: Uint8Array, memoryId: number, startIndex: number, length: number): Array<[Uint8Array, Uint8Array]>;
   /** Drops every stable map of a canister (reinstall). */
   clearStable(canisterId: Uint8Array): void;
+
+  /** Copies the canister's module, heap and stable maps into snapshot `snapshotId`. */
+  takeSnapshot(canisterId: Uint8Array, snapshotId: number, takenAtNs: bigint): void;
+  /**
+   * Replaces the canister's heap and stable maps with snapshot `snapshotId`'s; returns the
+   * snapshot's module, or undefined when there is no such snapshot (nothing changes then).
+   */
+  loadSnapshot(canisterId: Uint8Array, snapshotId: number): SnapshotModule | undefined;
+  /** The canister's snapshots, oldest first. */
+  listSnapshots(canisterId: Uint8Array): SnapshotInfo[];
+  /** Deletes a snapshot; returns whether it existed. */
+  deleteSnapshot(canisterId: Uint8Array, snapshotId: number): boolean;
 
   /** Writes a consistent copy of the committed state to a new file at `path`. */
   checkpoint(path: string): void;

@@ -50,6 +50,24 @@ const CREATE_TABLES = `
     key TEXT PRIMARY KEY NOT NULL,
     value BLOB NOT NULL
   ) STRICT;
+  CREATE TABLE snapshots (
+    canister_id BLOB NOT NULL,
+    snapshot_id INTEGER NOT NULL,
+    taken_at_ns TEXT NOT NULL,
+    module BLOB NOT NULL,
+    module_hash BLOB NOT NULL,
+    candid TEXT NOT NULL,
+    heap BLOB,
+    PRIMARY KEY (canister_id, snapshot_id)
+  ) STRICT;
+  CREATE TABLE snapshot_stable (
+    canister_id BLOB NOT NULL,
+    snapshot_id INTEGER NOT NULL,
+    memory_id INTEGER NOT NULL,
+    key BLOB NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (canister_id, snapshot_id, memory_id, key)
+  ) WITHOUT ROWID, STRICT;
 `;
 
 /**

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureError } from '@tincan/errors';
-import type { CanisterRecord, StateStore } from '@tincan/runtime';
+import type { CanisterRecord, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
+import { SnapshotStatements } from './snapshots.js';
 import { fromRow, toRow } from './canister-codec.js';
 import { applyPragmas } from './pragmas.js';
 import { ensureSchema } from './schema.js';
@@ -55,6 +56,10 @@ export class SqliteStateStore implements StateStore {
   readonly #deleteStable: (cid: Uint8Array, mem: number, key: Uint8Array) => Uint8Array | undefined;
   readonly #deleteCanister: (cid: Uint8Array) => void;
   readonly #clearStable: (cid: Uint8Array) => void;
+  readonly #snapshots: SnapshotStatements;
+  readonly #takeSnapshot: (cid: Uint8Array, id: number, at: bigint) => void;
+  readonly #loadSnapshot: (cid: Uint8Array, id: number) => SnapshotModule | undefined;
+  readonly #deleteSnapshot: (cid: Uint8Array, id: number) => boolean;
 
   /**
    * Takes ownership of an open connection, creates the schema if absent and prepares every
@@ -79,7 +84,12 @@ export class SqliteStateStore implements StateStore {
       s.clearStable.run(cid);
       s.clearCounts.run(cid);
     });
+    const snapshots = (this.#snapshots = new SnapshotStatements(db));
+    this.#takeSnapshot = this.#atomic((cid, id, at) => snapshots.take(cid, id, at));
+    this.#loadSnapshot = this.#atomic((cid, id) => snapshots.load(cid, id));
+    this.#deleteSnapshot = this.#atomic((cid, id) => snapshots.delete(cid, id));
     this.#deleteCanister = this.#atomic((cid) => {
+      snapshots.deleteAll(cid);
       s.deleteCanister.run(cid);
       s.clearHeap.run(cid);
       s.clearStable.run(cid);
@@ -233,6 +243,30 @@ export class SqliteStateStore implements StateStore {
     checkCount('length', length);
     if (length === 0) return [];
     return this.#s.stableRange.all(canisterId, memoryId, length, startIndex);
+  }
+
+  /** Copies the canister's module, heap and stable entries into snapshot `snapshotId`. */
+  takeSnapshot(canisterId: Uint8Array, snapshotId: number, takenAtNs: bigint): void {
+    this.#assertOpen();
+    this.#takeSnapshot(canisterId, snapshotId, takenAtNs);
+  }
+
+  /** Replaces heap and stable entries with the snapshot's; returns its module, or undefined. */
+  loadSnapshot(canisterId: Uint8Array, snapshotId: number): SnapshotModule | undefined {
+    this.#assertOpen();
+    return this.#loadSnapshot(canisterId, snapshotId);
+  }
+
+  /** The canister's snapshots, oldest first. */
+  listSnapshots(canisterId: Uint8Array): SnapshotInfo[] {
+    this.#assertOpen();
+    return this.#snapshots.list(canisterId);
+  }
+
+  /** Deletes a snapshot; returns whether it existed. */
+  deleteSnapshot(canisterId: Uint8Array, snapshotId: number): boolean {
+    this.#assertOpen();
+    return this.#deleteSnapshot(canisterId, snapshotId);
   }
 
   /** Drops every stable entry and count of the canister. */

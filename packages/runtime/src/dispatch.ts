@@ -1,0 +1,143 @@
+/**
+ * Runs the messages the runtime picks: requests (with ICP's refusals and rejects), responses
+ * as callbacks, and due timers, each as one execution through the executor.
+ */
+import { IcErrorCode, RejectCode } from '@tincan/abi';
+import type { CanisterActor } from './canister-actor.js';
+import { openExecution } from './execution.js';
+import { reject, type Executor } from './executor.js';
+import * as lifecycle from './lifecycle.js';
+import type { RequestMessage, ResponseMessage, TimerMessage } from './messages.js';
+import { principalText } from './principal-text.js';
+import type { StateStore } from './state-store.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What the dispatcher needs from the runtime. */
+export interface DispatcherDeps {
+  readonly actors: Map<string, CanisterActor>;
+  readonly executor: Executor;
+  readonly store: StateStore;
+  /** Replica time for the next execution. */
+  readonly now: () => bigint;
+  readonly enqueue: (message: DistributiveOmit<RequestMessage | ResponseMessage | TimerMessage, 'seq'>) => void;
+  /** Loads a canister's code if needed; returns a load error. */
+  readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
+}
+
+/** Executes picked messages. */
+export class Dispatcher {
+  readonly #deps: DispatcherDeps;
+
+  constructor(deps: DispatcherDeps) {
+    this.#deps = deps;
+  }
+
+  /** When the earliest timer of any running canister is due, if any: for a live driver to wake. */
+  nextTimerNs(): bigint | undefined {
+    let next: bigint | undefined;
+    for (const actor of this.#deps.actors.values()) {
+      if (actor.record.status !== 'running') continue;
+      for (const timer of actor.timers.values()) if (next === undefined || timer.atNs < next) next = timer.atNs;
+    }
+    return next;
+  }
+
+  /** Queues a message for every timer that is due at the clock's time, in the order they fall due. */
+  queueDueTimers(): void {
+    const now = this.#deps.now();
+    const due: Array<{ actor: CanisterActor; id: number; atNs: bigint }> = [];
+    for (const actor of this.#deps.actors.values()) {
+      // ICP runs no timers on a canister that is stopping or stopped.
+      if (actor.record.status !== 'running' || actor.sandbox === undefined) continue;
+      for (const [id, timer] of actor.timers) if (timer.atNs <= now) due.push({ actor, id, atNs: timer.atNs });
+    }
+    due.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : a.id - b.id));
+    for (const { actor, id } of due) {
+      const timer = actor.timers.get(id);
+      if (timer === undefined) continue;
+      if (timer.intervalNs > 0n) timer.atNs = now + timer.intervalNs;
+      else actor.timers.delete(id);
+      this.#deps.enqueue({ kind: 'timer', target: actor.key, timerId: id });
+    }
+  }
+
+  /** Runs a due timer as its own execution. */
+  executeTimer(message: TimerMessage): void {
+    const actor = this.#deps.actors.get(message.target);
+    if (actor === undefined || actor.sandbox === undefined || actor.record.status !== 'running') return;
+    // A timer execution may call; its context answers nobody, but holds its callbacks.
+    const context = {
+      id: actor.nextContextId++, replyTo: { kind: 'none' as const }, caller: actor.record.id, origin: actor.record.id,
+      method: '<timer>', deadlineNs: 0n, replied: false, outstanding: 0,
+    };
+    actor.contexts.set(context.id, context);
+    const exec = openExecution({ mode: 'timer', context, method: '<timer>', argData: new Uint8Array(), caller: actor.record.id, origin: actor.record.id, timeNs: this.#deps.now() });
+    this.#deps.executor.run(actor, exec, 'timer', message.timerId);
+    lifecycle.settleStopping(actor, this.#deps.store);
+  }
+
+  /** Runs a request: refusals and rejects first, then the method as an execution. */
+  executeRequest(message: RequestMessage): void {
+    const actor = this.#deps.actors.get(message.target);
+    const text = (): string => principalText(actorId(message.target));
+    if (actor === undefined) {
+      this.#deps.executor.deliver(message.replyTo, reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, `Canister ${text()} not found`));
+      return;
+    }
+    const refused = lifecycle.refusal(actor);
+    if (refused !== undefined) {
+      this.#deps.executor.deliver(message.replyTo, refused);
+      return;
+    }
+    if (actor.record.module.length === 0) {
+      this.#deps.executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text()} has no code installed`));
+      return;
+    }
+    const loadError = this.#deps.ensureLoaded(actor);
+    if (loadError !== undefined) {
+      this.#deps.executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterTrapped, loadError));
+      return;
+    }
+    const method = actor.methods.get(message.method);
+    if (method === undefined || (method.mode !== 'update' && method.mode !== 'query' && method.mode !== 'compositeQuery')) {
+      this.#deps.executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${text()} has no update method '${message.method}'`));
+      return;
+    }
+    const context = {
+      id: actor.nextContextId++, replyTo: message.replyTo, caller: message.caller, origin: message.origin,
+      method: message.method, deadlineNs: message.deadlineNs, replied: false, outstanding: 0,
+    };
+    actor.contexts.set(context.id, context);
+    const exec = openExecution({
+      mode: method.mode === 'update' ? 'update' : 'query', context, method: message.method, argData: message.arg,
+      caller: message.caller, origin: message.origin, timeNs: this.#deps.now(),
+    });
+    this.#deps.executor.run(actor, exec, 'invoke', message.method);
+    lifecycle.settleStopping(actor, this.#deps.store);
+  }
+
+  /** Runs a response as the callback of the call that made it. */
+  executeResponse(message: ResponseMessage): void {
+    const actor = this.#deps.actors.get(message.target);
+    const context = actor?.callbacks.get(message.callId);
+    // The caller was deleted, or the callback was lost in a restart: nothing can run it.
+    if (actor === undefined || context === undefined) return;
+    actor.callbacks.delete(message.callId);
+    context.outstanding--;
+    const { outcome } = message;
+    const exec = openExecution({
+      mode: 'response', context, method: context.method, caller: context.caller, origin: context.origin, timeNs: this.#deps.now(),
+      argData: 'reply' in outcome ? outcome.reply : new Uint8Array(),
+      rejectCode: 'reject' in outcome ? outcome.reject.code : 0,
+      rejectMessage: 'reject' in outcome ? outcome.reject.message : '',
+    });
+    this.#deps.executor.run(actor, exec, 'deliver', message.callId);
+    this.#deps.executor.settle(actor, context);
+    lifecycle.settleStopping(actor, this.#deps.store);
+  }
+}
+
+function actorId(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
+}
