@@ -54,7 +54,19 @@ function collectEntries(Canister: { prototype: object }): Map<string, Entry> {
 
 function createAdapter(instance: object, entries: Map<string, Entry>): CanisterAdapter {
   const sys = systemApi();
-  const trapWith = (err: unknown): void => trapMessage(uncaughtMessage(err));
+  const trapWith = (err: unknown): void => {
+    // The stack goes to the canister log (where the replica maps it to TypeScript sources);
+    // the caller gets the short message.
+    const stack = err instanceof Error ? err.stack : undefined;
+    if (stack !== undefined) {
+      try {
+        sys.debugPrint(stack);
+      } catch {
+        // Logging must never hide the trap itself.
+      }
+    }
+    trapMessage(uncaughtMessage(err));
+  };
   const trapMessage = (message: string): void => {
     try {
       sys.trap(message);

@@ -159,7 +159,7 @@ export class Replica {
   async deploy(entry: string, options: DeployOptions = {}): Promise<CanisterHandle> {
     this.#open();
     const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
-    return this.install(bundle.code, options);
+    return this.#create(bundle.code, options, bundle.map);
   }
 
   /** Bundles the canister at `entry` and returns its Candid interface without installing it. */
@@ -171,10 +171,14 @@ export class Replica {
 
   /** Creates a canister and installs an already bundled module. */
   install(bundle: string, options: DeployOptions = {}): CanisterHandle {
+    return this.#create(bundle, options);
+  }
+
+  #create(bundle: string, options: DeployOptions, sourceMap?: string): CanisterHandle {
     this.#open();
     const controllers = (options.controllers ?? [Principal.anonymous()]).map((p) => p.toUint8Array());
     const id = Principal.fromUint8Array(this.runtime.createCanister({ controllers }));
-    return this.#installCode(id, bundle, 'install', options.initArgs);
+    return this.#installCode(id, bundle, 'install', options.initArgs, sourceMap);
   }
 
   /**
@@ -185,22 +189,23 @@ export class Replica {
   async upgrade(canister: CanisterHandle | Principal, entry: string, options: UpgradeOptions = {}): Promise<CanisterHandle> {
     this.#open();
     const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
-    return this.#installCode(idOf(canister), bundle.code, 'upgrade', options.args);
+    return this.#installCode(idOf(canister), bundle.code, 'upgrade', options.args, bundle.map);
   }
 
   /** Replaces a canister's code and clears all its state, heap and stable; then runs `@init(args)`. */
   async reinstall(canister: CanisterHandle | Principal, entry: string, options: UpgradeOptions = {}): Promise<CanisterHandle> {
     this.#open();
     const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
-    return this.#installCode(idOf(canister), bundle.code, 'reinstall', options.args);
+    return this.#installCode(idOf(canister), bundle.code, 'reinstall', options.args, bundle.map);
   }
 
-  #installCode(id: Principal, bundle: string, mode: InstallMode, args: unknown[] | undefined): CanisterHandle {
+  #installCode(id: Principal, bundle: string, mode: InstallMode, args: unknown[] | undefined, sourceMap?: string): CanisterHandle {
     const description = this.runtime.installCode(
       id.toUint8Array(),
       bundle,
       (desc) => new Uint8Array(IDL.encode(parseDid(desc.candid).initArgs ?? [], args ?? [])),
       mode,
+      sourceMap,
     );
     return { id, candid: description.candid };
   }

@@ -11,6 +11,7 @@ import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from 
 import type { HostBridge } from './kernel/host-bridge.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { toHex } from './principal-ids.js';
+import type { BundleSourceMap } from './source-maps.js';
 
 /** A line of a canister's log. */
 export interface LogLine {
@@ -33,6 +34,8 @@ export class CanisterActor {
   readonly timers = new Map<number, { atNs: bigint; intervalNs: bigint }>();
   nextTimerId = 1;
   current: Execution | undefined;
+  /** Source map of the installed bundle, when the installer was given one (not persisted). */
+  sourceMap: BundleSourceMap | undefined;
   /** Process heap in use at the current op's first budget refill. */
   heapAtStart: number | undefined;
   nextContextId = 1;
@@ -58,7 +61,7 @@ export class CanisterActor {
 
   /** Appends to the canister log, bounded so a chatty canister cannot exhaust memory. */
   appendLog(message: string, timeNs: bigint, limit: number): void {
-    this.log.push({ index: this.#logIndex++, timeNs, message });
+    this.log.push({ index: this.#logIndex++, timeNs, message: this.sourceMap?.rewrite(message) ?? message });
     if (this.log.length > limit) this.log.splice(0, this.log.length - limit);
   }
 }

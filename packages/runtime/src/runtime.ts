@@ -18,6 +18,7 @@ import type { CompiledKernel } from './sandbox/sandbox.js';
 import type { CanisterRecord, CanisterStatus, SnapshotInfo, StateStore } from './state-store.js';
 import { RuntimeError } from './runtime-error.js';
 import { seedWords } from './seed.js';
+import { BundleSourceMap } from './source-maps.js';
 import * as lifecycle from './lifecycle.js';
 import * as snapshots from './canister-snapshots.js';
 import { DEFAULT_INSTRUCTION_LIMITS, type InstructionLimits } from './instruction-limits.js';
@@ -141,7 +142,7 @@ export class Runtime {
    * state cleared, or `upgrade` keeping stable state. Atomic; throws if loading, `@init`,
    * `@preUpgrade` or `@postUpgrade` fails, leaving the canister as it was.
    */
-  installCode(canisterId: Uint8Array, bundle: string, arg: InitArg, mode: InstallMode = 'install'): CanisterDescription {
+  installCode(canisterId: Uint8Array, bundle: string, arg: InitArg, mode: InstallMode = 'install', sourceMap?: string): CanisterDescription {
     const actor = this.#actor(canisterId);
     const text = principalText(canisterId);
     const installed = actor.record.module.length > 0;
@@ -151,7 +152,9 @@ export class Runtime {
     if (mode === 'upgrade') this.#ensureLoaded(actor);
     // Callbacks of open calls are closures of the old code: they cannot survive new code.
     if (actor.contexts.size > 0) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${text} has ${actor.contexts.size} open call context(s); wait for them before you ${mode}`);
-    return this.#installer.install(actor, bundle, arg, mode);
+    const description = this.#installer.install(actor, bundle, arg, mode);
+    actor.sourceMap = sourceMap === undefined || sourceMap === '' ? undefined : new BundleSourceMap(sourceMap);
+    return description;
   }
 
   /** Loads a bundle without installing it and returns its methods and Candid interface. */
