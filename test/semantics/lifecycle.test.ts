@@ -68,3 +68,40 @@ describe('stop, start, delete', () => {
     expect(next.id.toText()).not.toBe(counter.id.toText()); // ids are never reused
   });
 });
+
+describe('uninstall', () => {
+  it('rejects open call contexts and removes code and state', async () => {
+    t = await createTestReplica();
+    const counter = await t.replica.deploy('canisters/counter/src/index.ts');
+    const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
+    let answer: Outcome | undefined;
+    t.replica.runtime.submit({ canisterId: caller.id.toUint8Array(), method: 'ping', arg: new Uint8Array(IDL.encode([IDL.Principal], [counter.id])), caller: ANON }, (o) => {
+      answer = o;
+    });
+    t.replica.runtime.step(); // ping awaits the counter
+    t.replica.uninstall(caller);
+    // Would be undefined if the open context were left hanging.
+    expect(answer !== undefined && 'reject' in answer && answer.reject.message).toMatch(/has been uninstalled/);
+    t.replica.runtime.runUntilIdle(); // the counter's late response finds no callback and is dropped
+    const after = await t.replica.update(caller.id, 'version', new Uint8Array(IDL.encode([], [])));
+    expect('reject' in after && after.reject.errorCode).toBe('IC0537');
+    expect(await t.replica.actor(counter).get()).toBe(1n); // the counter itself is unaffected
+  });
+});
+
+describe('execution log', () => {
+  it('reports every execution with its kind, units and outcome', async () => {
+    const { Replica } = await import('@tincan/replica');
+    const seen: Array<{ method: string; kind: string; outcome: string; instructions: number }> = [];
+    const replica = await Replica.create({ onExecution: (info) => void seen.push(info) });
+    try {
+      const c = await replica.deploy('test/fixtures/thrower.ts');
+      await replica.actor(c).add(1n);
+      await replica.actor(c).add(50n).catch(() => undefined);
+      expect(seen.map(({ method, kind, outcome }) => `${method} ${kind} ${outcome}`)).toEqual(['add update committed', 'add update trapped']);
+      expect(seen[0]?.instructions).toBeGreaterThan(0);
+    } finally {
+      await replica.close();
+    }
+  });
+});

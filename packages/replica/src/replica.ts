@@ -10,7 +10,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { ManualClock, Runtime, type Clock, type SnapshotInfo, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { ManualClock, Runtime, type Clock, type ExecutionInfo, type SnapshotInfo, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
@@ -41,6 +41,8 @@ export interface ReplicaOptions {
   readonly executionTimeoutMs?: number;
   /** Receives every canister log line. */
   readonly onLog?: (canisterId: Principal, line: LogLine) => void;
+  /** Receives a record of every execution: canister, method, kind, units spent, outcome. */
+  readonly onExecution?: (info: ExecutionInfo) => void;
   /** Execution budgets (loop iterations and calls); defaults follow ICP's ratios. */
   readonly instructionLimits?: Partial<InstructionLimits>;
 }
@@ -99,6 +101,7 @@ export class Replica {
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
       executionTimeoutMs: options.executionTimeoutMs ?? 0,
       ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
+      ...(options.onExecution !== undefined && { onExecution: options.onExecution }),
       ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
     });
     const clock = options.clock ?? WALL_CLOCK;
@@ -262,6 +265,12 @@ export class Replica {
   delete(canister: CanisterHandle | Principal): void {
     this.#open();
     this.runtime.deleteCanister(idOf(canister).toUint8Array());
+  }
+
+  /** Removes a canister's code and state; its open calls are rejected. */
+  uninstall(canister: CanisterHandle | Principal): void {
+    this.#open();
+    this.runtime.uninstallCode(idOf(canister).toUint8Array());
   }
 
   /** Takes a snapshot of a stopped canister (at most 10): its code, heap and stable maps. */

@@ -25,9 +25,22 @@ export interface ExecutorDeps {
   /** Queues a message for later execution. */
   readonly enqueue: (message: DistributiveOmit<Message, 'seq'>) => void;
   readonly onTrap: (actor: CanisterActor, message: string) => void;
+  /** Called after every execution, when set (it costs one more kernel op per execution). */
+  readonly onExecution?: ((info: ExecutionInfo) => void) | undefined;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What the optional execution log reports. */
+export interface ExecutionInfo {
+  readonly canisterId: Uint8Array;
+  readonly method: string;
+  readonly kind: Execution['mode'];
+  /** Units of the execution budget it spent (loop iterations and calls). */
+  readonly instructions: number;
+  readonly outcome: 'committed' | 'trapped' | 'discarded';
+  readonly trap?: string;
+}
 
 /** Builds a reject outcome. */
 export function reject(code: RejectCode, errorCode: IcErrorCode, message: string): Outcome {
@@ -57,7 +70,16 @@ export class Executor {
     } finally {
       actor.current = undefined;
     }
+    const spent = this.#deps.onExecution === undefined ? 0 : (sandbox.op('spent') as number);
     this.#finish(actor, exec);
+    this.#deps.onExecution?.({
+      canisterId: actor.record.id,
+      method: exec.method,
+      kind: exec.mode,
+      instructions: spent,
+      outcome: exec.trap !== undefined ? 'trapped' : exec.mode === 'query' ? 'discarded' : 'committed',
+      ...(exec.trap !== undefined && { trap: exec.trap }),
+    });
   }
 
   #finish(actor: CanisterActor, exec: Execution): void {

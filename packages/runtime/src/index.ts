@@ -16,3 +16,4 @@ export { canisterIdFromIndex, toHex, ANONYMOUS_PRINCIPAL } from './principal-ids
 export { KERNEL_ENTRY } from './kernel-entry.js';
 export { DEFAULT_INSTRUCTION_LIMITS } from './instruction-limits.js';
 export type { InstructionLimits } from './instruction-limits.js';
+export type { ExecutionInfo } from './executor.js';

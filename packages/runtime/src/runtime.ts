@@ -6,7 +6,7 @@
 import { IcErrorCode, RejectCode, type CanisterDescription } from '@tincan/abi';
 import { CanisterActor, type LogLine } from './canister-actor.js';
 import type { Clock } from './clock.js';
-import { Executor, reject } from './executor.js';
+import { Executor, reject, type ExecutionInfo } from './executor.js';
 import type { Message, Outcome, RequestMessage, ResponseMessage, TimerMessage } from './messages.js';
 import { canisterIdFromIndex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
@@ -42,6 +42,8 @@ export interface RuntimeOptions {
   readonly logLimit?: number;
   /** Receives every canister log line. */
   readonly onLog?: (canisterId: Uint8Array, line: LogLine) => void;
+  /** Receives a record of every execution (debug logging): canister, method, kind, units, outcome. */
+  readonly onExecution?: (info: ExecutionInfo) => void;
 }
 
 /** An ingress call, as the runtime receives it. */
@@ -89,6 +91,7 @@ export class Runtime {
       batch: this.#batch,
       enqueue: (m) => this.#enqueue(m),
       onTrap: (actor, message) => this.#log(actor, `[trap] ${message}`),
+      onExecution: options.onExecution,
     });
     this.#dispatch = new Dispatcher({
       actors: this.#actors,
@@ -182,6 +185,31 @@ export class Runtime {
     lifecycle.assertDeletable(actor);
     this.#store.deleteCanister(actor.record.id);
     this.#actors.delete(actor.key);
+  }
+
+  /**
+   * ICP's `uninstall_code`: rejects every open call context (their callbacks are closures of
+   * the code being removed), then removes the code, heap, stable maps and timers.
+   */
+  uninstallCode(canisterId: Uint8Array): void {
+    const actor = this.#actor(canisterId);
+    const text = principalText(canisterId);
+    for (const ctx of [...actor.contexts.values()]) {
+      this.#executor.answer(actor, ctx, reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text} has been uninstalled`));
+    }
+    actor.contexts.clear();
+    actor.callbacks.clear();
+    this.#store.begin();
+    this.#store.clearHeap(actor.record.id);
+    this.#store.clearStable(actor.record.id);
+    actor.record = { ...actor.record, module: new Uint8Array(), moduleHash: new Uint8Array(), candid: '', version: actor.record.version + 1n };
+    this.#store.putCanister(actor.record);
+    this.#batch.commit();
+    actor.sandbox = undefined;
+    actor.sourceMap = undefined;
+    actor.setDescription(undefined);
+    actor.timers.clear();
+    lifecycle.settleStopping(actor, this.#store);
   }
 
   /** Takes a snapshot of a stopped canister (at most 10); returns its id. */

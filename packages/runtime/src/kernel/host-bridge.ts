@@ -57,6 +57,8 @@ export interface KernelOps {
   forget(): void;
   /** Runs the due timer whose id is the op argument. */
   timer(): void;
+  /** Units the last execution spent. */
+  spent(): number;
   /**
    * Encodes the heap; also makes it the restore point. Returns the snapshot, or an empty array
    * when the heap is exactly as last persisted. Throws on values that cannot be persisted.

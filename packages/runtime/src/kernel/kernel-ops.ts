@@ -52,6 +52,7 @@ export function createKernelOps(state: KernelState): KernelOps {
       adapter().deliver(host.opArg() as number);
     },
     forget: () => adapter().forget(JSON.parse(host.opArg() as string) as number[]),
+    spent: () => unitsSpent(state),
     timer: () => {
       resetMeter(state);
       adapter().timer(host.opArg() as number);
