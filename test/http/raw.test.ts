@@ -78,11 +78,11 @@ describe('HTTP interface, raw requests', () => {
     expect(await res.text()).toMatch(/^Invalid request expiry: /);
   });
 
-  it('rejects non-anonymous senders with 400 until authentication exists', async () => {
+  it('rejects unsigned requests from a non-anonymous sender with 400', async () => {
     const sender = Principal.fromText('rrkah-fqaaa-aaaaa-aaaaq-cai').toUint8Array();
     const res = await post(`/api/v2/canister/${canisterId.toText()}/query`, queryEnvelope({ sender }));
     expect(res.status).toBe(400);
-    expect(await res.text()).toMatch(/anonymous/);
+    expect(await res.text()).toMatch(/^Missing signature: .*sender_pubkey and sender_sig/);
   });
 
   it('answers unknown endpoints with 404 and a bad canister id with 400', async () => {

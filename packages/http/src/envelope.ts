@@ -4,28 +4,10 @@
  * become {@link HttpProblem}s carrying the HTTP status and the text agents understand.
  */
 import { decodeCbor, requestId } from '@tincan/certification';
-import { TincanError } from '@tincan/errors';
+import { authenticateEnvelope, checkTargets, type TargetRestrictions } from './auth-envelope.js';
+import { HttpProblem } from './problem.js';
 
-/** Codes of {@link HttpProblem}, one per HTTP status the server answers with. */
-export type HttpProblemCode =
-  | 'ERR_BAD_REQUEST'
-  | 'ERR_FORBIDDEN'
-  | 'ERR_NOT_FOUND'
-  | 'ERR_METHOD_NOT_ALLOWED'
-  | 'ERR_PAYLOAD_TOO_LARGE'
-  | 'ERR_INTERNAL';
-
-const CODES: Record<number, HttpProblemCode> = { 400: 'ERR_BAD_REQUEST', 403: 'ERR_FORBIDDEN', 404: 'ERR_NOT_FOUND', 405: 'ERR_METHOD_NOT_ALLOWED', 413: 'ERR_PAYLOAD_TOO_LARGE' };
-
-/** A request the server refuses, with its HTTP status; the package's error class. */
-export class HttpProblem extends TincanError<HttpProblemCode> {
-  readonly status: number;
-
-  constructor(status: number, message: string) {
-    super(CODES[status] ?? 'ERR_INTERNAL', message);
-    this.status = status;
-  }
-}
+export { HttpProblem, type HttpProblemCode } from './problem.js';
 
 /** A call or query: the fields every request of these types carries. */
 export interface CanisterRequest {
@@ -45,13 +27,13 @@ export interface ReadStateRequest {
   readonly paths: Uint8Array[][];
   readonly sender: Uint8Array;
   readonly ingressExpiry: bigint;
+  /** The target lists of the sender's delegation chain; a canister must be in each. */
+  readonly targets: TargetRestrictions;
 }
 
 /** Largest ingress expiry ahead of now the IC accepts, plus the drift it tolerates. */
 const MAX_INGRESS_TTL_NS = 5n * 60n * 1_000_000_000n;
 const PERMITTED_DRIFT_NS = 60n * 1_000_000_000n;
-
-const ANONYMOUS = Uint8Array.of(4);
 
 /** Decodes an envelope and checks its content is a request of `expected` type. */
 export function decodeEnvelope(body: Uint8Array, expected: 'call' | 'query', nowNs: bigint): CanisterRequest;
@@ -72,21 +54,20 @@ export function decodeEnvelope(body: Uint8Array, expected: 'call' | 'query' | 'r
   }
   const sender = bytesField(content, 'sender');
   const ingressExpiry = natField(content, 'ingress_expiry');
-  checkAuthentication(envelope, sender);
   checkExpiry(ingressExpiry, nowNs);
   if (content.nonce !== undefined) bytesField(content, 'nonce');
-  if (expected === 'read_state') return { type: 'read_state', paths: pathsField(content), sender, ingressExpiry };
+  if (expected === 'read_state') {
+    const paths = pathsField(content);
+    const targets = authenticateEnvelope(envelope, sender, requestIdOf(content), nowNs);
+    return { type: 'read_state', paths, sender, ingressExpiry, targets };
+  }
   const methodName = content.method_name;
   if (typeof methodName !== 'string') throw new HttpProblem(400, 'Field "method_name" must be a text string');
-  return {
-    type: expected,
-    canisterId: bytesField(content, 'canister_id'),
-    methodName,
-    arg: bytesField(content, 'arg'),
-    sender,
-    ingressExpiry,
-    requestId: requestIdOf(content),
-  };
+  const canisterId = bytesField(content, 'canister_id');
+  const arg = bytesField(content, 'arg');
+  const id = requestIdOf(content);
+  checkTargets(authenticateEnvelope(envelope, sender, id, nowNs), canisterId);
+  return { type: expected, canisterId, methodName, arg, sender, ingressExpiry, requestId: id };
 }
 
 function requestIdOf(content: Record<string, unknown>): Uint8Array {
@@ -94,17 +75,6 @@ function requestIdOf(content: Record<string, unknown>): Uint8Array {
     return requestId(content);
   } catch (err) {
     throw new HttpProblem(400, `Could not compute the request id: ${(err as Error).message}`);
-  }
-}
-
-/** Only anonymous requests for now: signature checks are not implemented yet. */
-function checkAuthentication(envelope: Record<string, unknown>, sender: Uint8Array): void {
-  const anonymous = sender.length === 1 && sender[0] === ANONYMOUS[0];
-  if (!anonymous) {
-    throw new HttpProblem(400, 'Only the anonymous sender (principal 2vxsx-fae) is supported: tincan does not verify request signatures yet');
-  }
-  if (envelope.sender_pubkey !== undefined || envelope.sender_sig !== undefined || envelope.sender_delegation !== undefined) {
-    throw new HttpProblem(400, 'Anonymous requests must not carry sender_pubkey, sender_sig or sender_delegation');
   }
 }
 

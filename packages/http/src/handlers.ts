@@ -5,6 +5,7 @@
 import { Principal } from '@dfinity/principal';
 import { encodeCbor, utf8 } from '@tincan/certification';
 import type { Replica } from '@tincan/replica';
+import { checkTargets } from './auth-envelope.js';
 import { decodeEnvelope, HttpProblem, type CanisterRequest } from './envelope.js';
 import { signQueryResponse, type NodeKey, type QueryResponse } from './node-key.js';
 import type { CertifiedState, RequestStatus } from './state.js';
@@ -104,12 +105,19 @@ async function runQuery(ctx: HandlerContext, request: CanisterRequest): Promise<
   return { status: 'rejected', reject_code: status.rejectCode, reject_message: status.rejectMessage, error_code: status.errorCode ?? '' };
 }
 
-/** `POST /api/v2|v3/canister/<id>/read_state` and `/api/v3/subnet/<id>/read_state`. */
-export function handleReadState(ctx: HandlerContext, body: Uint8Array): Answer {
+/**
+ * `POST /api/v2|v3/canister/<id>/read_state` (with `canisterId`) and
+ * `/api/v3/subnet/<id>/read_state`. A delegation's targets must allow the effective canister
+ * and every canister whose `canister/<id>/…` paths are read.
+ */
+export function handleReadState(ctx: HandlerContext, body: Uint8Array, canisterId?: Principal): Answer {
   const request = decodeEnvelope(body, 'read_state', ctx.nowNs());
+  if (canisterId !== undefined) checkTargets(request.targets, canisterId.toUint8Array());
   const requestStatus = utf8('request_status');
+  const canisterLabel = utf8('canister');
   for (const path of request.paths) {
     const [first, id] = path;
+    if (first !== undefined && id !== undefined && sameBytes(first, canisterLabel)) checkTargets(request.targets, id);
     if (first === undefined || id === undefined || !sameBytes(first, requestStatus)) continue;
     const known = ctx.state.status(id);
     if (known !== undefined && !sameBytes(known.sender, request.sender)) {

@@ -88,7 +88,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const body = await readBody(req, maxBody);
     if (endpoint === 'call') return handleCall(ctx, effectiveId, body, version !== 'v2');
     if (endpoint === 'query') return handleQuery(ctx, effectiveId, body);
-    return handleReadState(ctx, body);
+    return handleReadState(ctx, body, canister !== null ? effectiveId : undefined);
   };
 
   const server = createServer((req, res) => {
