@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Actor, HttpAgent, type ActorSubclass } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
-import { startHttpServer, type HttpServer } from '@tincan/http';
+import type { TestReplica } from '@tincan/testing';
+import type { HttpServer } from '@tincan/http';
+import { startCounterOverHttp, stopCounterOverHttp } from './harness.js';
 
-// The agent checks certificate and signature times against the wall clock.
-const WALL_CLOCK = { nowNs: () => BigInt(Date.now()) * 1_000_000n };
 
 interface Counter {
   add(n: bigint): Promise<bigint>;
@@ -33,15 +32,10 @@ async function counterActor(): Promise<ActorSubclass<Counter>> {
 }
 
 beforeAll(async () => {
-  t = await createTestReplica({ clock: WALL_CLOCK });
-  canisterId = (await t.replica.deploy('canisters/counter/src/index.ts')).id;
-  server = await startHttpServer({ replica: t.replica, port: 0, host: '127.0.0.1' });
+  ({ t, server, canisterId } = await startCounterOverHttp());
 });
 
-afterAll(async () => {
-  await server?.close();
-  await t?.dispose();
-});
+afterAll(() => stopCounterOverHttp({ t, server }));
 
 describe('unmodified @dfinity/agent against the HTTP interface', () => {
   it('fetches the root key from status', async () => {

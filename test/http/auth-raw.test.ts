@@ -6,28 +6,22 @@ import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { Principal } from '@dfinity/principal';
 import { sha224 } from '@noble/hashes/sha2.js';
 import { decodeCbor, encodeCbor } from '@tincan/certification';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
-import { startHttpServer, type HttpServer } from '@tincan/http';
+import type { TestReplica } from '@tincan/testing';
+import type { HttpServer } from '@tincan/http';
+import { startCounterOverHttp, stopCounterOverHttp, postCbor } from './harness.js';
 
-const WALL_CLOCK = { nowNs: () => BigInt(Date.now()) * 1_000_000n };
 
 let t: TestReplica;
 let server: HttpServer;
 let canisterId: Principal;
 
 beforeAll(async () => {
-  t = await createTestReplica({ clock: WALL_CLOCK });
-  canisterId = (await t.replica.deploy('canisters/counter/src/index.ts')).id;
-  server = await startHttpServer({ replica: t.replica, port: 0, host: '127.0.0.1' });
+  ({ t, server, canisterId } = await startCounterOverHttp());
 });
 
-afterAll(async () => {
-  await server?.close();
-  await t?.dispose();
-});
+afterAll(() => stopCounterOverHttp({ t, server }));
 
-const post = (path: string, body: Uint8Array): Promise<Response> =>
-  fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/cbor' }, body });
+const post = (path: string, body: Uint8Array): Promise<Response> => postCbor(server, path, body);
 
 const queryPath = (): string => `/api/v3/canister/${canisterId.toText()}/query`;
 

@@ -4,11 +4,10 @@ import { IDL } from '@dfinity/candid';
 import { DelegationChain, DelegationIdentity, ECDSAKeyIdentity, Ed25519KeyIdentity } from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { Principal } from '@dfinity/principal';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
-import { startHttpServer, type HttpServer } from '@tincan/http';
+import type { TestReplica } from '@tincan/testing';
+import type { HttpServer } from '@tincan/http';
+import { startCounterOverHttp, stopCounterOverHttp } from './harness.js';
 
-// The agent checks certificate and signature times against the wall clock.
-const WALL_CLOCK = { nowNs: () => BigInt(Date.now()) * 1_000_000n };
 
 interface Counter {
   add(n: bigint): Promise<bigint>;
@@ -59,15 +58,10 @@ function describeError(err: unknown): string {
 }
 
 beforeAll(async () => {
-  t = await createTestReplica({ clock: WALL_CLOCK });
-  canisterId = (await t.replica.deploy('canisters/counter/src/index.ts')).id;
-  server = await startHttpServer({ replica: t.replica, port: 0, host: '127.0.0.1' });
+  ({ t, server, canisterId } = await startCounterOverHttp());
 });
 
-afterAll(async () => {
-  await server?.close();
-  await t?.dispose();
-});
+afterAll(() => stopCounterOverHttp({ t, server }));
 
 describe('signed requests from unmodified agents', () => {
   it('lets an Ed25519 identity update and query as its own principal', async () => {

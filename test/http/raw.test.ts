@@ -3,10 +3,10 @@ import { Actor, CanisterStatus, Cbor, Certificate, HttpAgent } from '@dfinity/ag
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { decodeCbor, encodeCbor, utf8 } from '@tincan/certification';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
-import { startHttpServer, type HttpServer } from '@tincan/http';
+import type { TestReplica } from '@tincan/testing';
+import type { HttpServer } from '@tincan/http';
+import { startCounterOverHttp, stopCounterOverHttp, postCbor } from './harness.js';
 
-const WALL_CLOCK = { nowNs: () => BigInt(Date.now()) * 1_000_000n };
 const idlFactory: IDL.InterfaceFactory = ({ IDL: I }) => I.Service({ get: I.Func([], [I.Nat], ['query']), add: I.Func([I.Nat], [I.Nat], []) });
 
 interface Counter {
@@ -19,18 +19,12 @@ let server: HttpServer;
 let canisterId: Principal;
 
 beforeAll(async () => {
-  t = await createTestReplica({ clock: WALL_CLOCK });
-  canisterId = (await t.replica.deploy('canisters/counter/src/index.ts')).id;
-  server = await startHttpServer({ replica: t.replica, port: 0, host: '127.0.0.1' });
+  ({ t, server, canisterId } = await startCounterOverHttp());
 });
 
-afterAll(async () => {
-  await server?.close();
-  await t?.dispose();
-});
+afterAll(() => stopCounterOverHttp({ t, server }));
 
-const post = (path: string, body: Uint8Array): Promise<Response> =>
-  fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/cbor' }, body });
+const post = (path: string, body: Uint8Array): Promise<Response> => postCbor(server, path, body);
 
 function queryEnvelope(overrides: Record<string, unknown> = {}): Uint8Array {
   const expiry = BigInt(Date.now() + 4 * 60_000) * 1_000_000n;
