@@ -7,11 +7,9 @@ import type { CanisterActor } from './canister-actor.js';
 import { openExecution } from './execution.js';
 import { reject, type Executor } from './executor.js';
 import * as lifecycle from './lifecycle.js';
-import type { RequestMessage, ResponseMessage, TimerMessage } from './messages.js';
+import type { NewMessage, RequestMessage, ResponseMessage, TimerMessage } from './messages.js';
 import { principalText } from './principal-text.js';
 import type { StateStore } from './state-store.js';
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** What the dispatcher needs from the runtime. */
 export interface DispatcherDeps {
@@ -20,7 +18,7 @@ export interface DispatcherDeps {
   readonly store: StateStore;
   /** Replica time for the next execution. */
   readonly now: () => bigint;
-  readonly enqueue: (message: DistributiveOmit<RequestMessage | ResponseMessage | TimerMessage, 'seq'>) => void;
+  readonly enqueue: (message: NewMessage) => void;
   /** Loads a canister's code if needed; returns a load error. */
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
 }
@@ -45,13 +43,16 @@ export class Dispatcher {
 
   /** Queues a message for every timer that is due at the clock's time, in the order they fall due. */
   queueDueTimers(): void {
-    const now = this.#deps.now();
+    // Runs before every step: without timers it reads no clock and allocates nothing.
+    let now: bigint | undefined;
     const due: Array<{ actor: CanisterActor; id: number; atNs: bigint }> = [];
     for (const actor of this.#deps.actors.values()) {
       // ICP runs no timers on a canister that is stopping or stopped.
-      if (actor.record.status !== 'running' || actor.sandbox === undefined) continue;
+      if (actor.timers.size === 0 || actor.record.status !== 'running' || actor.sandbox === undefined) continue;
+      now ??= this.#deps.now();
       for (const [id, timer] of actor.timers) if (timer.atNs <= now) due.push({ actor, id, atNs: timer.atNs });
     }
+    if (now === undefined || due.length === 0) return;
     due.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : a.id - b.id));
     for (const { actor, id } of due) {
       const timer = actor.timers.get(id);

@@ -11,7 +11,7 @@ import { IcErrorCode, RejectCode, type Reject } from '@tincan/abi';
 import { applyTimerOps, type CanisterActor } from './canister-actor.js';
 import type { CallContext } from './call-context.js';
 import type { Execution, OutgoingCall } from './execution.js';
-import type { Message, Outcome, ReplyTarget } from './messages.js';
+import type { NewMessage, Outcome, ReplyTarget } from './messages.js';
 import type { StateStore } from './state-store.js';
 import type { Batch } from './batch.js';
 import { messageOf } from './sandbox/sandbox.js';
@@ -23,13 +23,11 @@ export interface ExecutorDeps {
   readonly store: StateStore;
   readonly batch: Batch;
   /** Queues a message for later execution. */
-  readonly enqueue: (message: DistributiveOmit<Message, 'seq'>) => void;
+  readonly enqueue: (message: NewMessage) => void;
   readonly onTrap: (actor: CanisterActor, message: string) => void;
   /** Called after every execution, when set (it costs one more kernel op per execution). */
   readonly onExecution?: ((info: ExecutionInfo) => void) | undefined;
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** What the optional execution log reports. */
 export interface ExecutionInfo {

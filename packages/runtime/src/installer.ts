@@ -157,14 +157,10 @@ export class Installer {
     try {
       const result = fn();
       this.#committedTimerOps.push(...exec.timerOps);
-      if (exec.trap !== undefined) throw new RuntimeError('ERR_INSTALL_TRAPPED', `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : method(extra)}: ${exec.trap}`);
+      if (exec.trap !== undefined) throw new RuntimeError('ERR_INSTALL_TRAPPED', `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : (extra.method ?? 'init')}: ${exec.trap}`);
       return result;
     } finally {
       actor.current = undefined;
     }
   }
-}
-
-function method(extra: Partial<Execution>): string {
-  return extra.method ?? 'init';
 }

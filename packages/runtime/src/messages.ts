@@ -46,3 +46,6 @@ export interface TimerMessage {
 
 /** Anything in an input queue. */
 export type Message = RequestMessage | ResponseMessage | TimerMessage;
+
+/** A message before the runtime numbers it: what components hand to `enqueue`. */
+export type NewMessage = Omit<RequestMessage, 'seq'> | Omit<ResponseMessage, 'seq'> | Omit<TimerMessage, 'seq'>;

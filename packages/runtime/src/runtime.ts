@@ -7,7 +7,7 @@ import { IcErrorCode, RejectCode, type CanisterDescription } from '@tincan/abi';
 import { CanisterActor, type LogLine } from './canister-actor.js';
 import type { Clock } from './clock.js';
 import { Executor, reject, type ExecutionInfo } from './executor.js';
-import type { Message, Outcome, RequestMessage, ResponseMessage, TimerMessage } from './messages.js';
+import type { Message, NewMessage, Outcome } from './messages.js';
 import { canisterIdFromIndex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import { fifoPolicy, type SchedulerCandidate, type SchedulerPolicy } from './scheduler-policy.js';
@@ -377,7 +377,7 @@ export class Runtime {
     return this.#dispatch.nextTimerNs();
   }
 
-  #enqueue(message: Omit<RequestMessage, 'seq'> | Omit<ResponseMessage, 'seq'> | Omit<TimerMessage, 'seq'>): void {
+  #enqueue(message: NewMessage): void {
     this.#pending.push({ ...message, seq: this.#seq++ } as Message);
   }
 
