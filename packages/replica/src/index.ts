@@ -1,10 +1,10 @@
-export { Replica } from './replica.js';
+export { DEFAULT_CANISTER_CYCLES, Replica } from './replica.js';
 export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions } from './replica.js';
 export { createActor, principalOf } from './actor.js';
 export type { ActorOf, ActorTransport, IdentityLike } from './actor.js';
 export { CallRejectedError, ReplicaError } from './replica-error.js';
 export type { ReplicaErrorCode } from './replica-error.js';
 export { ManualClock, fifoPolicy, seededPolicy } from '@tincan/runtime';
-export type { Clock, ExecutionInfo, LogLine, Outcome, SchedulerPolicy } from '@tincan/runtime';
+export type { CanisterSettings, Clock, ExecutionInfo, LogLine, Outcome, SchedulerPolicy } from '@tincan/runtime';
 export { envFor, readProjectConfig } from './project-config.js';
 export type { ProjectCanister } from './project-config.js';

@@ -10,7 +10,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { ManualClock, Runtime, type Clock, type ExecutionInfo, type SnapshotInfo, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { ManualClock, Runtime, type CanisterSettings, type Clock, type ExecutionInfo, type SnapshotInfo, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
@@ -55,7 +55,14 @@ export interface DeployOptions {
   readonly controllers?: readonly Principal[];
   /** Values inlined as `process.env.NAME`. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Starting cycle balance; defaults to {@link DEFAULT_CANISTER_CYCLES}, as dfx's local replica gives. */
+  readonly cycles?: bigint;
+  /** Settings other than the controllers; ICP's defaults otherwise. */
+  readonly settings?: Partial<CanisterSettings>;
 }
+
+/** Cycles a canister gets when none are asked for: 100T, like a local dfx or PocketIC canister. */
+export const DEFAULT_CANISTER_CYCLES = 100_000_000_000_000n;
 
 /** Options of {@link Replica.upgrade} and {@link Replica.reinstall}. */
 export interface UpgradeOptions {
@@ -180,7 +187,7 @@ export class Replica {
   #create(bundle: string, options: DeployOptions, sourceMap?: string): CanisterHandle {
     this.#open();
     const controllers = (options.controllers ?? [Principal.anonymous()]).map((p) => p.toUint8Array());
-    const id = Principal.fromUint8Array(this.runtime.createCanister({ controllers }));
+    const id = Principal.fromUint8Array(this.runtime.createCanister({ controllers, cycles: options.cycles ?? DEFAULT_CANISTER_CYCLES, ...(options.settings !== undefined && { settings: options.settings }) }));
     return this.#installCode(id, bundle, 'install', options.initArgs, sourceMap);
   }
 
@@ -299,6 +306,30 @@ export class Replica {
   /** A canister's status: `running`, `stopping` or `stopped`. */
   status(canister: CanisterHandle | Principal): 'running' | 'stopping' | 'stopped' {
     return this.runtime.status(idOf(canister).toUint8Array());
+  }
+
+  /** A canister's cycle balance. */
+  cycleBalance(canister: CanisterHandle | Principal): bigint {
+    return this.runtime.cycleBalance(idOf(canister).toUint8Array());
+  }
+
+  /** Adds cycles to a canister's balance (`provisional_top_up_canister`). */
+  depositCycles(canister: CanisterHandle | Principal, amount: bigint): void {
+    this.#open();
+    this.runtime.depositCycles(idOf(canister).toUint8Array(), amount);
+  }
+
+  /** A canister's settings (freezing threshold, allocations, limits, log visibility). */
+  settings(canister: CanisterHandle | Principal): CanisterSettings & { readonly controllers: Principal[] } {
+    const id = idOf(canister).toUint8Array();
+    return { ...this.runtime.settings(id), controllers: this.runtime.record(id).controllers.map((c) => Principal.fromUint8Array(c)) };
+  }
+
+  /** ICP's `update_settings`: changes any subset of the settings and the controllers. */
+  updateSettings(canister: CanisterHandle | Principal, update: Partial<CanisterSettings> & { controllers?: readonly Principal[] }): void {
+    this.#open();
+    const { controllers, ...rest } = update;
+    this.runtime.updateSettings(idOf(canister).toUint8Array(), { ...rest, ...(controllers !== undefined && { controllers: controllers.map((c) => c.toUint8Array()) }) });
   }
 
   /** The canister's log lines, oldest first. */

@@ -21,6 +21,8 @@ import { seedWords } from './seed.js';
 import { BundleSourceMap } from './source-maps.js';
 import * as lifecycle from './lifecycle.js';
 import * as snapshots from './canister-snapshots.js';
+import * as settings from './canister-settings.js';
+import { DEFAULT_CANISTER_SETTINGS, parseSettings, serializeSettings, type CanisterSettings, type SettingsUpdate } from './canister-settings.js';
 import { DEFAULT_INSTRUCTION_LIMITS, type InstructionLimits } from './instruction-limits.js';
 
 /** Executions that share one store commit at most: bounds what a crash can lose. */
@@ -121,7 +123,7 @@ export class Runtime {
   }
 
   /** Creates an empty canister and returns its id. */
-  createCanister(options: { controllers: readonly Uint8Array[] }): Uint8Array {
+  createCanister(options: { controllers: readonly Uint8Array[]; cycles?: bigint; settings?: Partial<CanisterSettings> }): Uint8Array {
     const index = ++this.#lastIndex;
     const record: CanisterRecord = {
       id: canisterIdFromIndex(index),
@@ -132,8 +134,8 @@ export class Runtime {
       controllers: options.controllers,
       status: 'running',
       version: 0n,
-      cycles: 0n,
-      settingsJson: '{}',
+      cycles: options.cycles ?? 0n,
+      settingsJson: serializeSettings({ ...DEFAULT_CANISTER_SETTINGS, ...options.settings }),
     };
     this.#store.putCanister(record);
     this.#actors.set(toHex(record.id), new CanisterActor(record));
@@ -336,6 +338,31 @@ export class Runtime {
   /** A canister's log lines, oldest first. */
   logs(canisterId: Uint8Array): readonly LogLine[] {
     return this.#actor(canisterId).log;
+  }
+
+  /** A canister's registry record (controllers, cycles, version, module hash, …). */
+  record(canisterId: Uint8Array): CanisterRecord {
+    return this.#actor(canisterId).record;
+  }
+
+  /** A canister's settings. */
+  settings(canisterId: Uint8Array): CanisterSettings {
+    return parseSettings(this.#actor(canisterId).record.settingsJson);
+  }
+
+  /** ICP's `update_settings`: changes settings and controllers; bumps `canister_version`. */
+  updateSettings(canisterId: Uint8Array, update: SettingsUpdate): void {
+    settings.updateSettings(this.#actor(canisterId), this.#store, update);
+  }
+
+  /** A canister's cycle balance. */
+  cycleBalance(canisterId: Uint8Array): bigint {
+    return this.#actor(canisterId).record.cycles;
+  }
+
+  /** Adds cycles to a canister (`deposit_cycles`, `provisional_top_up_canister`). */
+  depositCycles(canisterId: Uint8Array, amount: bigint): void {
+    settings.depositCycles(this.#actor(canisterId), this.#store, amount);
   }
 
   /** Open call contexts of a canister (for tests and status). */
