@@ -15,7 +15,8 @@ import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
 import { loadKernel } from './kernel-cache.js';
-import { ReplicaError } from './replica-error.js';
+import { CallRejectedError, ReplicaError } from './replica-error.js';
+import { MANAGEMENT_METHODS } from './management/ic-idl.js';
 import { Driver } from './driver.js';
 import { ManagementCanister } from './management/management-canister.js';
 import { DEFAULT_CANISTER_CYCLES } from './management/operations.js';
@@ -81,6 +82,9 @@ export interface CanisterHandle {
   readonly candid: string;
 }
 
+/** On the wall clock, a round (and each canister's `@heartbeat`) runs about once a second, as on ICP. */
+const LIVE_ROUND_MS = 1_000;
+
 const WALL_CLOCK: Clock = { nowNs: () => BigInt(Date.now()) * 1_000_000n };
 
 /** An in-process tincan replica. */
@@ -128,7 +132,7 @@ export class Replica {
     this.#store = store;
     // Under a manual clock timers fire only when the test moves time; otherwise the driver
     // sets an alarm for the next one.
-    this.#driver = new Driver(runtime, clock instanceof ManualClock ? {} : { nowNs: () => clock.nowNs() });
+    this.#driver = new Driver(runtime, clock instanceof ManualClock ? {} : { nowNs: () => clock.nowNs(), roundMs: LIVE_ROUND_MS });
   }
 
   /**
@@ -155,10 +159,19 @@ export class Replica {
     await this.idle();
   }
 
-  /** Runs one round: every message and timer that can run now, as one batch. Returns how many ran. */
+  /**
+   * Runs one round: each running canister's `@heartbeat` once, then every message and timer that
+   * can run now, as one batch. Returns how many executions ran.
+   */
   tick(): number {
     this.#open();
+    this.runtime.queueHeartbeats();
     return this.runtime.runBatch(() => true);
+  }
+
+  /** Runs until no message is pending and no timer is due (heartbeats run only in rounds: `tick()`). */
+  runUntilIdle(): Promise<void> {
+    return this.idle();
   }
 
   /** Replica time in nanoseconds. */
@@ -345,6 +358,23 @@ export class Replica {
     this.#open();
     const { controllers, ...rest } = update;
     this.#management.operations.updateSettings(this.#origin(idOf(canister)), idOf(canister).toUint8Array(), { ...rest, ...(controllers !== undefined && { controllers: controllers.map((c) => c.toUint8Array()) }) });
+  }
+
+  /**
+   * ICP's `fetch_canister_logs`, as `caller` (by default the canister's first controller): the
+   * log records with index, time and text. Throws `CallRejectedError` when the caller may not read
+   * the log (only controllers may, unless its log visibility is public).
+   */
+  async fetchLogs(canister: CanisterHandle | Principal, options: { identity?: IdentityLike } = {}): Promise<Array<{ idx: bigint; timestampNanos: bigint; content: string }>> {
+    this.#open();
+    const id = idOf(canister);
+    const caller = options.identity !== undefined ? principalOf(options.identity) : Principal.fromUint8Array(this.runtime.record(id.toUint8Array()).controllers[0] ?? new Uint8Array([4]));
+    const arg = new Uint8Array(IDL.encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: id }]));
+    const outcome = await this.query(Principal.managementCanister(), 'fetch_canister_logs', arg, caller);
+    if ('reject' in outcome) throw new CallRejectedError(outcome.reject, 'fetch_canister_logs');
+    const [result] = IDL.decode([MANAGEMENT_METHODS.fetch_canister_logs.ret], outcome.reply) as unknown as [{ canister_log_records: Array<{ idx: bigint; timestamp_nanos: bigint; content: Uint8Array }> }];
+    const decoder = new TextDecoder();
+    return result.canister_log_records.map((r) => ({ idx: r.idx, timestampNanos: r.timestamp_nanos, content: decoder.decode(r.content) }));
   }
 
   /** The canister's log lines, oldest first. */
