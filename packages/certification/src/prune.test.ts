@@ -35,9 +35,10 @@ describe('prune on trees of any fork shape', () => {
         expect(hex(reconstruct(witness))).toBe(hex(reconstruct(tree)));
         for (const p of paths) {
           expect(lookupPath(witness, p)).toEqual(lookupPath(tree, p));
-          // The agent reads the witness as it reads the whole tree.
+          // The agent finds in the witness what it finds in the whole tree. (Its label order is
+          // not lexicographic, so its absence answers are weaker than ours, checked above.)
           const whole = agentLookupPath(p, tree as unknown as AgentHashTree);
-          if (whole.status !== 'Unknown') expect(agentLookupPath(p, witness as unknown as AgentHashTree)).toEqual(whole);
+          if (whole.status === 'Found') expect(agentLookupPath(p, witness as unknown as AgentHashTree)).toEqual(whole);
         }
       }),
     );
