@@ -100,6 +100,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (endpoint !== 'call' && version === 'v4') throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
     if (subnet !== null && version !== 'v3') throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
     if (req.method !== 'POST') throw new HttpProblem(405, `Use POST for ${url.pathname}`);
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (contentType !== 'application/cbor') {
+      throw new HttpProblem(400, `Unexpected content-type: expected application/cbor, got ${JSON.stringify(req.headers['content-type'] ?? '')}`);
+    }
     const effectiveId = parsePrincipal(id);
     const body = await readBody(req, maxBody);
     if (endpoint === 'call') return handleCall(ctx, effectiveId, body, version !== 'v2');
@@ -112,8 +116,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       (answer) => send(res, answer),
       (err: unknown) => {
         const problem = err instanceof HttpProblem ? err : new HttpProblem(500, `Internal error: ${(err as Error)?.message ?? String(err)}`);
-        send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true });
-        if (problem.status === 413) req.resume();
+        // A request refused before its body was read: drain it (so the client reads the
+        // answer rather than a reset while uploading) and close the connection after.
+        const unread = !req.complete;
+        send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true }, unread);
+        if (unread) req.resume();
       },
     );
   });
@@ -167,12 +174,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   });
 }
 
-function send(res: ServerResponse, answer: Answer): void {
+function send(res: ServerResponse, answer: Answer, close = false): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(answer.status, {
     'content-type': answer.text === true ? 'text/plain; charset=utf-8' : 'application/cbor',
     'content-length': answer.body.length,
-    ...(answer.status === 413 && { connection: 'close' }),
+    ...(close && { connection: 'close' }),
   });
   res.end(answer.body);
 }
