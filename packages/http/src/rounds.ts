@@ -2,9 +2,9 @@
  * Certification rounds: the state tree is signed once per round, not once per request. A
  * change (a new request status) schedules a round; changes that arrive before it runs share
  * it. A round runs right away when the last one is long past, and otherwise waits until
- * signing has had at most a third of the time since the last round ended (a BLS signature
- * costs milliseconds), so under load many batches share one signature while a lone caller
- * waits for none.
+ * signing has had at most half of the time since the last round started (a BLS signature
+ * costs about 10 ms with @noble/curves), so under load many batches share one signature while
+ * a lone caller waits for no more than the signing itself.
  */
 import { signStateRoot, type HashTree, type TreeHasher } from '@tincan/certification';
 
@@ -28,7 +28,7 @@ export interface RoundOptions {
 }
 
 /** Signing gets at most this share of wall time under a steady stream of changes. */
-const SIGNING_SHARE = 1 / 3;
+const SIGNING_SHARE = 1 / 2;
 /** A signed tree older than this is re-signed before it is served, so `/time` stays current. */
 const MAX_AGE_NS = 1_000_000_000n;
 
