@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { concatBytes, encodeCbor, requestId, utf8 } from '@tincan/certification';
-import { anonymousContent, envelope, natArg, postCbor, startCounterOverHttp, stopCounterOverHttp, type CounterOverHttp } from './harness.js';
+import { anonymousContent, counterValue, envelope, natArg, postCbor, startCounterOverHttp, stopCounterOverHttp, type CounterOverHttp } from './harness.js';
 
 let h: CounterOverHttp;
 beforeAll(async () => {
@@ -140,10 +140,5 @@ async function addOne(): Promise<bigint> {
   const res = await postCbor(h.server, `/api/v2/canister/${h.canisterId.toText()}/call`, envelope(content));
   expect(res.status).toBe(202);
   await h.t.replica.idle();
-  const outcome = await h.t.replica.query(h.canisterId, 'get', new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x00]));
-  if (!('reply' in outcome)) throw new Error('get was rejected');
-  const bytes = outcome.reply;
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 7; i--) value = (value << 7n) | BigInt((bytes[i] ?? 0) & 0x7f);
-  return value;
+  return counterValue(h);
 }

@@ -71,3 +71,10 @@ export function anonymousContent(type: 'call' | 'query', canisterId: Principal, 
 export function envelope(content: Record<string, unknown>): Uint8Array {
   return encodeCbor({ content });
 }
+
+/** The counter's value, by a query on the replica (not over HTTP). */
+export async function counterValue(h: CounterOverHttp): Promise<bigint> {
+  const outcome = await h.t.replica.query(h.canisterId, 'get', new Uint8Array(IDL.encode([], [])));
+  if (!('reply' in outcome)) throw new Error(`get was rejected: ${outcome.reject.message}`);
+  return IDL.decode([IDL.Nat], outcome.reply)[0] as bigint;
+}
