@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
 import { forkBenchmark, forkReport } from './fork.js';
+import { httpBenchmarks, httpReport } from './http-updates.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
 import { measure, openReplicas, repoRoot, type BenchCase, type Timing } from './support.js';
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     closers.unshift(() => floor.close(), () => replay.close());
 
     const only = options.only;
+    const selected = (name: string): boolean => only === undefined || name.includes(only) || only.includes(name);
     const cases = [replay.bench, ...counter.cases, ...roundTrips].filter((c) => only === undefined || c.name.includes(only));
     const floorRow: Row = { bench: floor.bench, own: [], floor: [] };
     const rows: Row[] = cases.map((bench) => ({ bench, own: [], floor: [] }));
@@ -109,8 +111,13 @@ async function main(): Promise<void> {
     }
     for (const row of [floorRow, ...rows]) await row.bench.verify?.();
 
-    printReport(floorRow, rows, options, counter.snapshotBytes);
-    if (only === undefined || 'fork'.includes(only) || only.includes('fork')) {
+    if (rows.length > 0) printReport(floorRow, rows, options, counter.snapshotBytes);
+    if (selected('http')) {
+      progress('bench: HTTP update calls through @dfinity/agent…');
+      const rows = await httpBenchmarks(root, tmp, { seconds: options.quick ? 2 : 6, rounds: options.quick ? 1 : 3, quick: options.quick });
+      process.stdout.write(`${httpReport(rows).join('\n')}\n`);
+    }
+    if (selected('fork')) {
       progress('bench: fork from a checkpoint…');
       process.stdout.write(`${forkReport(await forkBenchmark(root, tmp, options.quick ? 20 : 100)).join('\n')}\n`);
     }

@@ -57,6 +57,19 @@ export function signCertificate(tree: HashTree, secretKey: Uint8Array, options: 
   return encodeCbor(certificate);
 }
 
+/**
+ * Signs a state tree's root hash (from {@link reconstruct} or a tree hasher): the signature
+ * every witness pruned from that tree carries, since pruning keeps the root hash.
+ */
+export function signStateRoot(rootHash: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  return blsSign(concatBytes(STATE_ROOT_SEP, rootHash), secretKey);
+}
+
+/** Encodes a certificate as agents expect it (self-describe tag, then `{ tree, signature, delegation? }`). */
+export function encodeCertificate(certificate: Certificate): Uint8Array {
+  return encodeCbor(certificate);
+}
+
 /** The certified time (ns since the epoch) of a certificate tree, from its `/time` leaf. */
 export function certificateTime(tree: HashTree): bigint {
   const time = lookupPath(tree, ['time']);

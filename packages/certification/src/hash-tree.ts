@@ -54,13 +54,39 @@ const LEAF_SEP = domainSeparator('ic-hashtree-leaf');
  * hash, so pruning a tree never changes its root hash.
  */
 export function reconstruct(tree: HashTree): Uint8Array {
+  return hashNode(tree, reconstruct);
+}
+
+/** Computes a tree's root hash. */
+export type TreeHasher = (tree: HashTree) => Uint8Array;
+
+/**
+ * A {@link reconstruct} that remembers the hash of every node it has seen, by identity. For
+ * trees that are never mutated and share unchanged subtrees between versions (a state tree
+ * rebuilt once per round): hashing the next version costs only its new nodes.
+ */
+export function createTreeHasher(): TreeHasher {
+  const memo = new WeakMap<HashTree, Uint8Array>();
+  const hash = (tree: HashTree): Uint8Array => {
+    let known = memo.get(tree);
+    if (known === undefined) {
+      known = hashNode(tree, hash);
+      memo.set(tree, known);
+    }
+    return known;
+  };
+  return hash;
+}
+
+/** The hash of one node, given how to hash its children. */
+function hashNode(tree: HashTree, child: TreeHasher): Uint8Array {
   switch (tree[0]) {
     case 0:
       return sha256(EMPTY_SEP);
     case 1:
-      return sha256(concatBytes(FORK_SEP, reconstruct(tree[1]), reconstruct(tree[2])));
+      return sha256(concatBytes(FORK_SEP, child(tree[1]), child(tree[2])));
     case 2:
-      return sha256(concatBytes(LABELED_SEP, tree[1], reconstruct(tree[2])));
+      return sha256(concatBytes(LABELED_SEP, tree[1], child(tree[2])));
     case 3:
       return sha256(concatBytes(LEAF_SEP, tree[1]));
     case 4:

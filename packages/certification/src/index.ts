@@ -18,12 +18,15 @@ export {
   pruned,
   domainSeparator,
   reconstruct,
+  createTreeHasher,
+  type TreeHasher,
   lookupPath,
   findLabel,
   flattenForks,
   assertHashTree,
 } from './hash-tree.js';
-export { type TreeEntry, buildTree, balancedForks, prune } from './build-tree.js';
+export { type TreeEntry, buildTree, balancedForks } from './build-tree.js';
+export { prune } from './prune.js';
 export {
   type RootKey,
   BLS_DST,
@@ -43,8 +46,11 @@ export {
   timeEntry,
   nowNanos,
   signCertificate,
+  signStateRoot,
+  encodeCertificate,
   certificateTime,
   decodeCertificate,
   verifyCertificateSignature,
 } from './certificate.js';
 export { encodeCbor, decodeCbor } from './cbor.js';
+export { LabelIndex } from './label-index.js';

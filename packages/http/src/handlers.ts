@@ -35,8 +35,10 @@ const MANAGEMENT_CANISTER = new Uint8Array(0);
 export async function handleCall(ctx: HandlerContext, effectiveId: Principal, body: Uint8Array, sync: boolean): Promise<Answer> {
   const request = decodeEnvelope(body, 'call', ctx.nowNs());
   checkEffectiveId(request, effectiveId);
-  const done = submit(ctx, request);
+  const executed = submit(ctx, request);
   if (!sync) return { status: 202, body: new Uint8Array(0) };
+  // The answer carries the certificate of the first round that includes the outcome.
+  const done = executed.then(() => ctx.state.certified());
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ctx.syncCallTimeoutMs);

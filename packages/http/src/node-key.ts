@@ -3,7 +3,7 @@
  * over `"\x0Bic-response"` followed by the representation-independent hash of the response
  * (status, reply or reject fields, timestamp and request id).
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { Principal } from '@dfinity/principal';
 import { concatBytes, hashValue, utf8 } from '@tincan/certification';
 
@@ -32,8 +32,12 @@ const RESPONSE_SEPARATOR = concatBytes(Uint8Array.of(11), utf8('ic-response'));
 
 /** A fresh random node key. */
 export function generateNodeKey(): NodeKey {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const derPublicKey = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
+  return nodeKeyFrom(generateKeyPairSync('ed25519').privateKey);
+}
+
+/** The node key of an Ed25519 private key (e.g. one loaded from the key file). */
+export function nodeKeyFrom(privateKey: KeyObject): NodeKey {
+  const derPublicKey = new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
   return { derPublicKey, nodeId: Principal.selfAuthenticating(derPublicKey), privateKey };
 }
 

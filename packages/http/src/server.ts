@@ -7,11 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { Principal } from '@dfinity/principal';
-import { encodeCbor, generateRootKey, nowNanos, type RootKey } from '@tincan/certification';
+import { encodeCbor, generateRootKey, type RootKey } from '@tincan/certification';
 import type { Replica } from '@tincan/replica';
 import { HttpProblem } from './envelope.js';
 import { handleCall, handleQuery, handleReadState, type Answer, type HandlerContext } from './handlers.js';
+import { KEY_FILE_NAME, loadOrCreateKeys } from './key-file.js';
 import { generateNodeKey } from './node-key.js';
 import { CertifiedState } from './state.js';
 
@@ -22,9 +24,20 @@ export interface HttpServerOptions {
   readonly port?: number;
   /** Interface to listen on; defaults to 127.0.0.1. */
   readonly host?: string;
-  /** The root key certificates are signed with; a random one by default. */
+  /** The root key certificates are signed with; by default the one in `stateDir`, else a random one. */
   readonly rootKey?: RootKey;
-  /** Clock for certified time, expiry checks and query signatures, in ns; the wall clock by default. */
+  /**
+   * Directory to keep the root key and node key in (file `http-keys.json`, created on first
+   * start): a replica restarted on the same directory keeps its root key. Usually the
+   * replica's state directory. Without it (and without `keyFile`) the keys are random per start.
+   */
+  readonly stateDir?: string;
+  /** The key file itself, instead of `stateDir`'s. */
+  readonly keyFile?: string;
+  /**
+   * Clock for certified time, expiry checks and query signatures, in ns; replica time by
+   * default (the wall clock, unless the replica runs on a manual clock).
+   */
   readonly nowNs?: () => bigint;
   /** How long a v3/v4 call waits for its outcome before answering 202; default 10 s. */
   readonly syncCallTimeoutMs?: number;
@@ -51,9 +64,12 @@ const SUBNET_ROUTE = /^\/api\/(v2|v3)\/subnet\/([^/]+)\/read_state$/;
 
 /** Starts serving the HTTP interface of `replica`. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const rootKey = options.rootKey ?? generateRootKey(new Uint8Array(randomBytes(32)));
-  const nodeKey = generateNodeKey();
-  const nowNs = options.nowNs ?? nowNanos;
+  const keyFile = options.keyFile ?? (options.stateDir === undefined ? undefined : path.join(options.stateDir, KEY_FILE_NAME));
+  const stored = keyFile === undefined ? undefined : loadOrCreateKeys(keyFile);
+  const rootKey = options.rootKey ?? stored?.rootKey ?? generateRootKey(new Uint8Array(randomBytes(32)));
+  const nodeKey = stored?.nodeKey ?? generateNodeKey();
+  const replica = options.replica;
+  const nowNs = options.nowNs ?? (() => replica.timeNs());
   const state = new CertifiedState({ replica: options.replica, rootKey, nodeKey, nowNs });
   const ctx: HandlerContext = {
     replica: options.replica,
@@ -84,6 +100,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (endpoint !== 'call' && version === 'v4') throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
     if (subnet !== null && version !== 'v3') throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
     if (req.method !== 'POST') throw new HttpProblem(405, `Use POST for ${url.pathname}`);
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (contentType !== 'application/cbor') {
+      throw new HttpProblem(400, `Unexpected content-type: expected application/cbor, got ${JSON.stringify(req.headers['content-type'] ?? '')}`);
+    }
     const effectiveId = parsePrincipal(id);
     const body = await readBody(req, maxBody);
     if (endpoint === 'call') return handleCall(ctx, effectiveId, body, version !== 'v2');
@@ -96,8 +116,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       (answer) => send(res, answer),
       (err: unknown) => {
         const problem = err instanceof HttpProblem ? err : new HttpProblem(500, `Internal error: ${(err as Error)?.message ?? String(err)}`);
-        send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true });
-        if (problem.status === 413) req.resume();
+        // A request refused before its body was read: drain it (so the client reads the
+        // answer rather than a reset while uploading) and close the connection after.
+        const unread = !req.complete;
+        send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true }, unread);
+        if (unread) req.resume();
       },
     );
   });
@@ -116,6 +139,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     rootKey: rootKey.derPublicKey,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        state.close();
         server.close((err) => (err === undefined ? resolve() : reject(err)));
         server.closeAllConnections();
       }),
@@ -150,12 +174,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   });
 }
 
-function send(res: ServerResponse, answer: Answer): void {
+function send(res: ServerResponse, answer: Answer, close = false): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(answer.status, {
     'content-type': answer.text === true ? 'text/plain; charset=utf-8' : 'application/cbor',
     'content-length': answer.body.length,
-    ...(answer.status === 413 && { connection: 'close' }),
+    ...(close && { connection: 'close' }),
   });
   res.end(answer.body);
 }

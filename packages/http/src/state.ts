@@ -1,23 +1,34 @@
 /**
  * The certified state the HTTP interface serves: `/time`, the status of ingress messages
  * (`/request_status`), the one subnet with its node key and canister ranges, and per-canister
- * `module_hash`, `controllers` and public `candid:service` metadata. Every certificate is a
- * fresh tree pruned to the requested paths and signed with the root key (no delegation: the
- * root key is the subnet key, so the subnet id is the root key's self-authenticating principal).
+ * `module_hash`, `controllers` and public `candid:service` metadata.
+ *
+ * The tree is kept incrementally and certified in rounds (see {@link CertificationRounds}):
+ * one BLS signature per round over the root hash, and every response is the last signed tree
+ * pruned to the requested paths (pruning keeps the root hash, so the one signature stays
+ * valid). There is no delegation: the root key is the subnet key, so the subnet id is the root
+ * key's self-authenticating principal.
  */
 import { Principal } from '@dfinity/principal';
 import {
+  LabelIndex,
+  balancedForks,
   buildTree,
+  createTreeHasher,
   encodeCbor,
+  encodeCertificate,
   encodeLeb128,
+  labeled,
+  leaf,
   prune,
-  signCertificate,
-  timeEntry,
   utf8,
+  type HashTree,
+  type LabeledTree,
   type RootKey,
   type TreeEntry,
 } from '@tincan/certification';
 import type { Replica } from '@tincan/replica';
+import { CertificationRounds, type SignedTree } from './rounds.js';
 import type { NodeKey } from './node-key.js';
 
 /** The status of an ingress message, as `/request_status/<id>` certifies it. */
@@ -28,9 +39,12 @@ export type RequestStatus =
 
 interface StatusRecord {
   status: RequestStatus;
+  readonly requestId: Uint8Array;
   readonly sender: Uint8Array;
   readonly expiresNs: bigint;
 }
+
+type CanisterRecord = ReturnType<Replica['runtime']['canisters']>[number];
 
 /** Ingress statuses are kept this long past the message's expiry, as the IC keeps them. */
 const STATUS_RETENTION_NS = 5n * 60n * 1_000_000_000n;
@@ -46,19 +60,40 @@ export interface CertifiedStateOptions {
   readonly replica: Replica;
   readonly rootKey: RootKey;
   readonly nodeKey: NodeKey;
-  /** Current time in ns; the certified `/time`. */
+  /** Replica time in ns: the certified `/time` of each round and the clock of status expiry. */
   readonly nowNs: () => bigint;
 }
 
-/** Request statuses plus the replica's canisters, certified on demand. */
+/** Request statuses plus the replica's canisters, certified once per round. */
 export class CertifiedState {
   readonly subnetId: Principal;
   readonly #options: CertifiedStateOptions;
   readonly #statuses = new Map<string, StatusRecord>();
+  readonly #requestStatus = new LabelIndex();
+  readonly #hasher = createTreeHasher();
+  readonly #fixed: LabeledTree[];
+  readonly #rounds: CertificationRounds;
+  #canisterRecords: readonly CanisterRecord[] = [];
+  #canisterNode: LabeledTree | undefined;
 
   constructor(options: CertifiedStateOptions) {
     this.#options = options;
     this.subnetId = Principal.selfAuthenticating(options.rootKey.derPublicKey);
+    const subnet = this.subnetId.toUint8Array();
+    const ranges = encodeCbor([[RANGE_LOW, RANGE_HIGH]]);
+    const { rootKey, nodeKey } = options;
+    this.#fixed = [
+      labeled('canister_ranges', buildTree([[[subnet, RANGE_LOW], ranges]])),
+      labeled(
+        'subnet',
+        buildTree([
+          [[subnet, utf8('public_key')], rootKey.derPublicKey],
+          [[subnet, utf8('canister_ranges')], ranges],
+          [[subnet, utf8('node'), nodeKey.nodeId.toUint8Array(), utf8('public_key')], nodeKey.derPublicKey],
+        ]),
+      ),
+    ];
+    this.#rounds = new CertificationRounds({ secretKey: rootKey.secretKey, nowNs: options.nowNs, build: (timeNs) => this.#tree(timeNs), hash: this.#hasher });
   }
 
   /** Whether a canister with this id exists. */
@@ -71,66 +106,82 @@ export class CertifiedState {
     return this.#statuses.get(hex(requestId));
   }
 
-  /** Records (or updates) the status of a request. */
+  /** Records (or updates) the status of a request; the next round certifies it. */
   setStatus(requestId: Uint8Array, sender: Uint8Array, expiryNs: bigint, status: RequestStatus): void {
     const key = hex(requestId);
     const existing = this.#statuses.get(key);
-    if (existing !== undefined) {
-      existing.status = status;
-      return;
+    if (existing !== undefined) existing.status = status;
+    else {
+      this.#expire();
+      this.#statuses.set(key, { status, requestId, sender, expiresNs: expiryNs + STATUS_RETENTION_NS });
     }
-    this.#expire();
-    this.#statuses.set(key, { status, sender, expiresNs: expiryNs + STATUS_RETENTION_NS });
+    this.#requestStatus.set(requestId, statusTree(status));
+    this.#rounds.changed();
   }
 
-  /** A certificate (CBOR) over `/time` and `paths`, pruned from the whole state tree. */
+  /** Resolves once a signed round includes every status recorded so far. */
+  certified(): Promise<void> {
+    return this.#rounds.certified();
+  }
+
+  /**
+   * A certificate (CBOR) over `/time` and `paths`: the last signed tree pruned to them. A
+   * round runs first if none has, if the canisters changed since, or if the last one is
+   * older than a second (so certified time stays close to replica time).
+   */
   certify(paths: ReadonlyArray<ReadonlyArray<Uint8Array>>): Uint8Array {
-    const tree = buildTree(this.#entries());
-    return signCertificate(prune(tree, [[utf8('time')], ...paths]), this.#options.rootKey.secretKey);
+    const signed: SignedTree = this.#canistersChanged() ? this.#rounds.runNow() : this.#rounds.fresh();
+    return encodeCertificate({ tree: prune(signed.tree, [[utf8('time')], ...paths], this.#hasher), signature: signed.signature });
   }
 
-  #entries(): TreeEntry[] {
-    const { replica, rootKey, nodeKey, nowNs } = this.#options;
-    const entries: TreeEntry[] = [timeEntry(nowNs())];
-    const subnet = this.subnetId.toUint8Array();
-    const ranges = encodeCbor([[RANGE_LOW, RANGE_HIGH]]);
-    entries.push(
-      [[utf8('subnet'), subnet, utf8('public_key')], rootKey.derPublicKey],
-      [[utf8('subnet'), subnet, utf8('canister_ranges')], ranges],
-      [[utf8('subnet'), subnet, utf8('node'), nodeKey.nodeId.toUint8Array(), utf8('public_key')], nodeKey.derPublicKey],
-      [[utf8('canister_ranges'), subnet, RANGE_LOW], ranges],
-    );
-    for (const record of replica.runtime.canisters()) {
-      const base = [utf8('canister'), record.id];
-      entries.push([[...base, utf8('controllers')], encodeCbor(record.controllers)]);
-      if (record.moduleHash.length > 0) entries.push([[...base, utf8('module_hash')], record.moduleHash]);
-      if (record.candid !== '') entries.push([[...base, utf8('metadata'), utf8('candid:service')], utf8(record.candid)]);
+  /** Stops scheduling rounds; pending waiters are released. */
+  close(): void {
+    this.#rounds.close();
+  }
+
+  #tree(timeNs: bigint): HashTree {
+    this.#canistersChanged();
+    const statuses = this.#requestStatus.size > 0 ? labeled('request_status', this.#requestStatus.tree()) : undefined;
+    const [ranges, subnet] = this.#fixed as [LabeledTree, LabeledTree];
+    // Top-level labels in byte order: canister < canister_ranges < request_status < subnet < time.
+    const nodes = [this.#canisterNode, ranges, statuses, subnet, labeled('time', leaf(encodeLeb128(timeNs)))];
+    return balancedForks(nodes.filter((node): node is LabeledTree => node !== undefined));
+  }
+
+  /** Rebuilds the `canister` subtree when a canister record changed; returns whether one did. */
+  #canistersChanged(): boolean {
+    const records = this.#options.replica.runtime.canisters();
+    const known = this.#canisterRecords;
+    if (records.length === known.length && records.every((record, i) => record === known[i])) return false;
+    this.#canisterRecords = records;
+    const entries: TreeEntry[] = [];
+    for (const record of records) {
+      entries.push([[record.id, utf8('controllers')], encodeCbor(record.controllers)]);
+      if (record.moduleHash.length > 0) entries.push([[record.id, utf8('module_hash')], record.moduleHash]);
+      if (record.candid !== '') entries.push([[record.id, utf8('metadata'), utf8('candid:service')], utf8(record.candid)]);
     }
-    for (const [key, record] of this.#statuses) {
-      const base = [utf8('request_status'), new Uint8Array(Buffer.from(key, 'hex'))];
-      entries.push(...statusEntries(base, record.status));
-    }
-    return entries;
+    this.#canisterNode = entries.length === 0 ? undefined : labeled('canister', buildTree(entries));
+    return true;
   }
 
   #expire(): void {
     const now = this.#options.nowNs();
     for (const [key, record] of this.#statuses) {
-      if (record.expiresNs < now || this.#statuses.size >= MAX_STATUSES) this.#statuses.delete(key);
-      else break;
+      if (record.expiresNs >= now && this.#statuses.size < MAX_STATUSES) break;
+      this.#statuses.delete(key);
+      this.#requestStatus.delete(record.requestId);
     }
   }
 }
 
-function statusEntries(base: Uint8Array[], status: RequestStatus): TreeEntry[] {
-  const at = (label: string, value: Uint8Array): TreeEntry => [[...base, utf8(label)], value];
-  const entries = [at('status', utf8(status.status))];
-  if (status.status === 'replied') entries.push(at('reply', status.reply));
+function statusTree(status: RequestStatus): HashTree {
+  const entries: TreeEntry[] = [[[utf8('status')], utf8(status.status)]];
+  if (status.status === 'replied') entries.push([[utf8('reply')], status.reply]);
   if (status.status === 'rejected') {
-    entries.push(at('reject_code', encodeLeb128(status.rejectCode)), at('reject_message', utf8(status.rejectMessage)));
-    if (status.errorCode !== undefined) entries.push(at('error_code', utf8(status.errorCode)));
+    entries.push([[utf8('reject_code')], encodeLeb128(status.rejectCode)], [[utf8('reject_message')], utf8(status.rejectMessage)]);
+    if (status.errorCode !== undefined) entries.push([[utf8('error_code')], utf8(status.errorCode)]);
   }
-  return entries;
+  return buildTree(entries);
 }
 
 function hex(bytes: Uint8Array): string {

@@ -1,0 +1,110 @@
+/**
+ * The client side of the HTTP benchmarks, in a worker thread so the replica keeps the main
+ * thread (and its own core) and client work, BLS verification above all, does not queue
+ * behind it. Runs `clients` concurrent callers for `ms` and reports calls and latencies.
+ *
+ * Client kinds:
+ * - `agent`: unmodified `@dfinity/agent` HttpAgent + Actor, default verification (every
+ *   certificate BLS-verified; about 30 ms of CPU each with @noble/curves).
+ * - `agent-memo`: the same, with the Actor's documented `blsVerify` option set to the agent's
+ *   own verifier behind a cache keyed by (key, signature, message). Every certificate is still
+ *   checked (tree, time, request status, and its signature, once per distinct signed root).
+ * - `raw`: an anonymous envelope per call, CBOR-encoded, POSTed with fetch and its CBOR answer
+ *   decoded; no certificate check. Against the bare server this is the transport baseline.
+ */
+import { parentPort } from 'node:worker_threads';
+import { Actor, HttpAgent } from '@dfinity/agent';
+import { IDL } from '@dfinity/candid';
+import { bls12_381 } from '@noble/curves/bls12-381.js';
+import { decodeCbor, encodeCbor } from '@tincan/certification';
+
+/** A run the main thread asks for. */
+export interface ClientRun {
+  readonly kind: 'agent' | 'agent-memo' | 'raw';
+  readonly url: string;
+  readonly canisterId: string;
+  readonly clients: number;
+  readonly ms: number;
+}
+
+/** What a run reports. */
+export interface ClientResult {
+  readonly calls: number;
+  readonly seconds: number;
+  /** Every call's latency, in ms. */
+  readonly latenciesMs: number[];
+}
+
+const idlFactory: IDL.InterfaceFactory = ({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []) });
+const NAT_ONE = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x01, 0x7d, 0x01]);
+
+const verified = new Map<string, boolean>();
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+/** The agent's BLS check (same call as its default), remembered per distinct input. */
+function memoBlsVerify(pk: Uint8Array, sig: Uint8Array, msg: Uint8Array): boolean {
+  const key = `${hex(pk)}:${hex(sig)}:${hex(msg)}`;
+  let ok = verified.get(key);
+  if (ok === undefined) {
+    ok = bls12_381.verifyShortSignature(hex(sig), hex(msg), hex(pk));
+    if (verified.size > 10_000) verified.clear();
+    verified.set(key, ok);
+  }
+  return ok;
+}
+
+async function makeCaller(run: ClientRun): Promise<() => Promise<void>> {
+  if (run.kind === 'raw') {
+    const path = `${run.url}/api/v3/canister/${run.canisterId}/call`;
+    const canisterId = (await import('@dfinity/principal')).Principal.fromText(run.canisterId).toUint8Array();
+    let nonce = 0;
+    return async () => {
+      const content = {
+        request_type: 'call',
+        canister_id: canisterId,
+        method_name: 'add',
+        arg: NAT_ONE,
+        sender: Uint8Array.of(4),
+        ingress_expiry: BigInt(Date.now() + 120_000) * 1_000_000n,
+        nonce: new TextEncoder().encode(`${process.pid}:${Math.random()}:${nonce++}`),
+      };
+      const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/cbor' }, body: encodeCbor({ content }) });
+      const body = decodeCbor(new Uint8Array(await res.arrayBuffer())) as { status?: string };
+      if (res.status !== 200 || body.status !== 'replied') throw new Error(`bench: raw call answered ${res.status}`);
+    };
+  }
+  const agent = await HttpAgent.create({ host: run.url, shouldFetchRootKey: true });
+  const actor = Actor.createActor<{ add(n: bigint): Promise<bigint> }>(idlFactory, {
+    agent,
+    canisterId: run.canisterId,
+    ...(run.kind === 'agent-memo' && { blsVerify: memoBlsVerify }),
+  });
+  return async () => {
+    await actor.add(1n);
+  };
+}
+
+async function runClients(run: ClientRun): Promise<ClientResult> {
+  const callers = await Promise.all(Array.from({ length: run.clients }, () => makeCaller(run)));
+  await Promise.all(callers.map((call) => call())); // warm: root key, connections, first certificate
+  const latenciesMs: number[] = [];
+  const start = performance.now();
+  const end = start + run.ms;
+  await Promise.all(
+    callers.map(async (call) => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        await call();
+        latenciesMs.push(performance.now() - t);
+      }
+    }),
+  );
+  return { calls: latenciesMs.length, seconds: (performance.now() - start) / 1000, latenciesMs };
+}
+
+parentPort?.on('message', (run: ClientRun) => {
+  runClients(run).then(
+    (result) => parentPort?.postMessage({ ok: true, result }),
+    (err: unknown) => parentPort?.postMessage({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+  );
+});
