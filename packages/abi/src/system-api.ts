@@ -112,8 +112,16 @@ export interface SystemApi {
   msgCaller(): Uint8Array;
   /** Principal bytes of the user who sent the original ingress message. */
   msgOrigin(): Uint8Array;
-  /** Name of the method being executed. */
+  /**
+   * In `@inspectMessage` only (ICP's `msg_method_name`): the name of the method the inspected
+   * ingress message calls. Traps anywhere else.
+   */
   msgMethodName(): string;
+  /**
+   * In `@inspectMessage` only (ICP's `accept_message`): accepts the inspected ingress message.
+   * A message that is not accepted is refused. Traps when called twice or anywhere else.
+   */
+  acceptMessage(): void;
   /** Replies to the current call context. Traps if it was already answered. */
   msgReply(reply: Uint8Array): void;
   /** Rejects the current call context with CANISTER_REJECT (4). */

@@ -90,7 +90,8 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
       const entry = entries.get(name);
       if (entry === undefined) return trapMessage(`no method '${name}'`);
       let args: unknown[] = [];
-      if (!entry.manual) {
+      // `@inspectMessage` gets no arguments: it reads msgMethodName() and msgArgData(), as in Azle.
+      if (!entry.manual && entry.mode !== 'inspectMessage') {
         try {
           args = codecFor(entry.paramIdlTypes).decode(sys.msgArgData());
         } catch (err) {

@@ -112,7 +112,12 @@ export function preUpgrade<This, Args extends unknown[], Return>(originalMethod:
   bare({ mode: 'preUpgrade' }, [originalMethod, context]);
 }
 
-/** Marks the method that accepts or refuses ingress update calls before they run. */
+/**
+ * Marks the method that inspects ingress update calls before they run (ICP's
+ * `canister_inspect_message`). It gets no arguments: it reads `msgMethodName()`, `msgCaller()`
+ * and `msgArgData()`, and calls `acceptMessage()` to let the message through. Its writes are
+ * discarded and it cannot call.
+ */
 export function inspectMessage(options?: ManualOptions): MethodDecorator;
 export function inspectMessage<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void;
 export function inspectMessage(...args: unknown[]): MethodDecorator | undefined {

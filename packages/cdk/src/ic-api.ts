@@ -44,9 +44,17 @@ export function msgArgData(): Uint8Array {
   return systemApi().msgArgData();
 }
 
-/** Name of the method being executed. */
+/** In `@inspectMessage`: the name of the method the inspected ingress message calls (traps elsewhere). */
 export function msgMethodName(): string {
   return systemApi().msgMethodName();
+}
+
+/**
+ * In `@inspectMessage`: accepts the inspected ingress message. A message the method does not
+ * accept is refused before it runs. Traps when called twice or outside `@inspectMessage`.
+ */
+export function acceptMessage(): void {
+  systemApi().acceptMessage();
 }
 
 /** In a callback: the reject code of the response (0 for a reply). */

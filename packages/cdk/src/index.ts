@@ -9,6 +9,7 @@ export type { ManualOptions, MethodDecorator, QueryOptions, UpdateOptions } from
 export { call, CallError } from './call.js';
 export type { CallErrorType, CallOptions } from './call.js';
 export {
+  acceptMessage,
   canisterSelf,
   msgArgData,
   msgCaller,

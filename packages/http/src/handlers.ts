@@ -31,10 +31,16 @@ export interface HandlerContext {
 
 const MANAGEMENT_CANISTER = new Uint8Array(0);
 
-/** `POST /api/v2|v3|v4/canister/<id>/call`: v2 answers 202; v3/v4 wait and certify. */
+/**
+ * `POST /api/v2|v3|v4/canister/<id>/call`: v2 answers 202; v3/v4 wait and certify. A message
+ * the canister's `@inspectMessage` refuses is not executed: the answer is 200 with the reject
+ * (a non-replicated rejection), as the IC answers.
+ */
 export async function handleCall(ctx: HandlerContext, effectiveId: Principal, body: Uint8Array, sync: boolean): Promise<Answer> {
   const request = decodeEnvelope(body, 'call', ctx.nowNs());
   checkEffectiveId(request, effectiveId);
+  const refused = inspectRefusal(ctx, request, sync);
+  if (refused !== undefined) return refused;
   const executed = submit(ctx, request);
   if (!sync) return { status: 202, body: new Uint8Array(0) };
   // The answer carries the certificate of the first round that includes the outcome.
@@ -48,6 +54,19 @@ export async function handleCall(ctx: HandlerContext, effectiveId: Principal, bo
   if (finished === 'timeout') return { status: 202, body: new Uint8Array(0) };
   const certificate = ctx.state.certify([[utf8('request_status'), request.requestId]]);
   return { status: 200, body: encodeCbor({ status: 'replied', certificate }) };
+}
+
+/** Runs ingress message inspection; returns the answer to send when the message is refused. */
+function inspectRefusal(ctx: HandlerContext, request: CanisterRequest, sync: boolean): Answer | undefined {
+  // The management canister applies its own ingress rules (controllers, ingress-callable methods).
+  if (request.canisterId.length === 0) return undefined;
+  const canister = Principal.fromUint8Array(request.canisterId);
+  const result = ctx.replica.inspectMessage(canister, request.methodName, request.arg, Principal.fromUint8Array(request.sender));
+  if (result.accepted) return undefined;
+  const { code, message, errorCode } = result.reason;
+  // The spec's v2 body has no `status`; v3/v4 mark it as a non-replicated rejection.
+  const rejection = { reject_code: code, reject_message: message, error_code: errorCode ?? '' };
+  return { status: 200, body: encodeCbor(sync ? { status: 'non_replicated_rejection', ...rejection } : rejection) };
 }
 
 function submit(ctx: HandlerContext, request: CanisterRequest): Promise<void> {

@@ -5,7 +5,7 @@ export type { ActorOf, ActorTransport, IdentityLike } from './actor.js';
 export { CallRejectedError, ReplicaError } from './replica-error.js';
 export type { ReplicaErrorCode } from './replica-error.js';
 export { ManualClock, fifoPolicy, seededPolicy } from '@tincan/runtime';
-export type { CanisterSettings, Clock, ExecutionInfo, LogLine, Outcome, SchedulerPolicy } from '@tincan/runtime';
+export type { CanisterSettings, Clock, ExecutionInfo, InspectResult, LogLine, Outcome, SchedulerPolicy } from '@tincan/runtime';
 export { envFor, readProjectConfig } from './project-config.js';
 export type { ProjectCanister } from './project-config.js';
 export { ManagementCanister } from './management/management-canister.js';

@@ -10,7 +10,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { ManualClock, Runtime, type CanisterSettings, type Clock, type SnapshotInfo, type StateStore, type InstallMode, type LogLine, type Outcome } from '@tincan/runtime';
+import { ManualClock, Runtime, type CanisterSettings, type Clock, type InspectResult, type SnapshotInfo, type StateStore, type InstallMode, type LogLine, type Outcome } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
@@ -209,6 +209,16 @@ export class Replica {
       this.runtime.submit({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array() }, resolve);
       this.#driver.wake();
     });
+  }
+
+  /**
+   * ICP's ingress message inspection: runs the canister's `@inspectMessage` for an update call
+   * (without executing the call) and says whether it would be accepted. The HTTP interface does
+   * this before every ingress call; `update` and typed actors do not inspect.
+   */
+  inspectMessage(canisterId: Principal, method: string, arg: Uint8Array, caller: Principal = Principal.anonymous()): InspectResult {
+    this.#open();
+    return this.runtime.inspectMessage({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array() });
   }
 
   /** Runs a query with raw Candid bytes on committed state. */

@@ -12,6 +12,7 @@ import type { HostBridge } from './kernel/host-bridge.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { toHex } from './principal-ids.js';
 import type { BundleSourceMap } from './source-maps.js';
+import { inspectSystemCalls } from './inspect-message.js';
 
 /** A line of a canister's log. */
 export interface LogLine {
@@ -104,7 +105,7 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     msgArgData: () => live().argData,
     msgCaller: () => live().caller,
     msgOrigin: () => live().origin,
-    msgMethodName: () => live().method,
+    ...inspectSystemCalls(live),
     msgReply: (reply) => {
       answer('msgReply').answer = { reply: new Uint8Array(reply) };
     },
@@ -128,7 +129,7 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     timerSet: (delayNs, intervalNs) => {
       const exec = live();
       if (!maySetTimers(exec.mode)) {
-        exec.trap ??= 'timers cannot be set in a query';
+        exec.trap ??= `timers cannot be set in ${exec.mode === 'query' ? 'a query' : '@inspectMessage'}`;
         throw new Error(exec.trap);
       }
       const id = actor.nextTimerId++;

@@ -7,7 +7,7 @@ import type { CallContext } from './call-context.js';
 import type { Outcome } from './messages.js';
 
 /** What kind of entry point is executing; it decides what the system API allows. */
-export type ExecutionMode = 'update' | 'query' | 'response' | 'timer' | 'heartbeat' | 'init' | 'load';
+export type ExecutionMode = 'update' | 'query' | 'response' | 'timer' | 'heartbeat' | 'init' | 'load' | 'inspect';
 
 /** A call made during an execution, sent only if it commits. */
 export interface OutgoingCall {
@@ -39,6 +39,8 @@ export interface Execution {
   answer: Outcome | undefined;
   readonly calls: OutgoingCall[];
   readonly timerOps: TimerOp[];
+  /** In an `inspect` execution: whether the canister called `acceptMessage`. */
+  accepted?: boolean;
 }
 
 /** Fields an execution starts with. */
@@ -55,9 +57,14 @@ export function mayCall(mode: ExecutionMode): boolean {
   return mode === 'update' || mode === 'response' || mode === 'timer' || mode === 'heartbeat';
 }
 
-/** Whether canister code may set or clear timers in this mode (not in queries). */
+/** Whether canister code may set or clear timers in this mode (not in queries or inspection). */
 export function maySetTimers(mode: ExecutionMode): boolean {
-  return mode !== 'query';
+  return !neverCommits(mode);
+}
+
+/** Whether an execution of this mode always discards its writes: queries and message inspection. */
+export function neverCommits(mode: ExecutionMode): boolean {
+  return mode === 'query' || mode === 'inspect';
 }
 
 /** Whether canister code may answer its call context in this mode. */

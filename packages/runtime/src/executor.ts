@@ -5,12 +5,12 @@
  *   then releases its effects: the answer to its call context and its outgoing calls.
  * - A trapped execution rolls back the store transaction and the heap in place, forgets the
  *   calls it made, and answers its context with CANISTER_ERROR when nothing else can.
- * - A query's changes are always discarded.
+ * - A query's or a message inspection's changes are always discarded.
  */
 import { IcErrorCode, RejectCode, type Reject } from '@tincan/abi';
 import { applyTimerOps, type CanisterActor } from './canister-actor.js';
 import type { CallContext } from './call-context.js';
-import type { Execution, OutgoingCall } from './execution.js';
+import { neverCommits, type Execution, type OutgoingCall } from './execution.js';
 import type { NewMessage, Outcome, ReplyTarget } from './messages.js';
 import type { StateStore } from './state-store.js';
 import type { Batch } from './batch.js';
@@ -75,14 +75,14 @@ export class Executor {
       method: exec.method,
       kind: exec.mode,
       instructions: spent,
-      outcome: exec.trap !== undefined ? 'trapped' : exec.mode === 'query' ? 'discarded' : 'committed',
+      outcome: exec.trap !== undefined ? 'trapped' : neverCommits(exec.mode) ? 'discarded' : 'committed',
       ...(exec.trap !== undefined && { trap: exec.trap }),
     });
   }
 
   #finish(actor: CanisterActor, exec: Execution): void {
     const ctx = exec.context;
-    if (exec.mode === 'query') {
+    if (neverCommits(exec.mode)) {
       this.#rollback(actor);
       if (ctx !== undefined) {
         this.answer(actor, ctx, exec.trap !== undefined ? this.#trapReject(actor, exec.trap) : (exec.answer ?? this.#noReply(actor)), false);

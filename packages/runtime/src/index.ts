@@ -1,6 +1,7 @@
 export type { CanisterRecord, CanisterStatus, SnapshotInfo, SnapshotModule, StateStore } from './state-store.js';
 export { Runtime } from './runtime.js';
 export type { IngressCall, RuntimeOptions } from './runtime.js';
+export type { InspectResult } from './inspect-message.js';
 export type { InitArg, InstallMode } from './installer.js';
 export type { Outcome } from './messages.js';
 export type { LogLine } from './canister-actor.js';

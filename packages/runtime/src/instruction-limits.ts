@@ -10,6 +10,7 @@ import type { ExecutionMode } from './execution.js';
 export interface InstructionLimits {
   /** Updates, callbacks (and later timers and heartbeats). */
   readonly update: number;
+  /** Queries, and `@inspectMessage` runs. */
   readonly query: number;
   /** Module evaluation, init (and later upgrades). */
   readonly install: number;
@@ -27,6 +28,7 @@ export const DEFAULT_INSTRUCTION_LIMITS: InstructionLimits = { update: 5e8, quer
 export function budgetFor(mode: ExecutionMode, limits: InstructionLimits): number {
   switch (mode) {
     case 'query':
+    case 'inspect':
       return limits.query;
     case 'init':
     case 'load':

@@ -26,6 +26,7 @@ import { DEFAULT_CANISTER_SETTINGS, parseSettings, serializeSettings, type Canis
 import { DEFAULT_INSTRUCTION_LIMITS, type InstructionLimits } from './instruction-limits.js';
 import { executeSystemRequest, MANAGEMENT_CANISTER_KEY, type SystemCanister } from './system-canister.js';
 import { executeHeartbeat, queueHeartbeats } from './heartbeat.js';
+import { inspectMessage, type InspectResult } from './inspect-message.js';
 
 /** Executions that share one store commit at most: bounds what a crash can lose. */
 const MAX_BATCH = 1_000;
@@ -293,6 +294,15 @@ export class Runtime {
     this.#batch.commit();
     if (outcome === undefined) throw new RuntimeError('ERR_KERNEL', 'query produced no outcome');
     return outcome;
+  }
+
+  /**
+   * ICP's ingress message inspection: runs the canister's `@inspectMessage` for `call` on
+   * committed state, discards its writes, and says whether the message is accepted. The HTTP
+   * interface calls it before it submits an ingress update; `submit` itself does not inspect.
+   */
+  inspectMessage(call: IngressCall): InspectResult {
+    return inspectMessage(call, { actors: this.#actors, executor: this.#executor, batch: this.#batch, ensureLoaded: (a) => this.#ensureLoaded(a), now: () => this.#now() });
   }
 
   /** Executes one message and commits it. Returns false when nothing was pending. */

@@ -17,6 +17,7 @@ export interface HostBridge {
   msgCaller(): Uint8Array;
   msgOrigin(): Uint8Array;
   msgMethodName(): string;
+  acceptMessage(): void;
   msgReply(reply: Uint8Array): void;
   msgReject(message: string): void;
   msgRejectCode(): number;

@@ -49,6 +49,7 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     msgCaller: () => local(guarded(() => host.msgCaller())),
     msgOrigin: () => local(guarded(() => host.msgOrigin())),
     msgMethodName: () => guarded(() => host.msgMethodName()),
+    acceptMessage: () => guarded(() => host.acceptMessage()),
     msgReply: (reply: Uint8Array) => guarded(() => host.msgReply(reply)),
     msgReject: (message: string) => guarded(() => host.msgReject(String(message))),
     msgRejectCode: () => guarded(() => host.msgRejectCode()),

@@ -19,7 +19,7 @@ function bridge(overrides: Partial<HostBridge> = {}): Omit<HostBridge, 'opArg'> 
     instructionBudget: () => 1e6,
     heapExhausted: () => false,
     msgArgData: () => new Uint8Array([1]), msgCaller: () => new Uint8Array([4]), msgOrigin: () => new Uint8Array([4]),
-    msgMethodName: () => 'm', msgReply: none, msgReject: none, msgRejectCode: () => 0, msgRejectMsg: () => '', msgReplied: () => false,
+    msgMethodName: () => 'm', acceptMessage: none, msgReply: none, msgReject: none, msgRejectCode: () => 0, msgRejectMsg: () => '', msgReplied: () => false,
     msgDeadline: () => 0n, canisterSelf: () => new Uint8Array([1]), time: () => 1_700_000_000_123_000_000n, trap: none, debugPrint: () => undefined,
     callPerform: none, timerSet: none, timerClear: none, stableMapGet: none, stableMapInsert: none, stableMapRemove: none, stableMapContains: none, stableMapLen: () => 0n,
     stableMapRange: () => [[new Uint8Array([1]), new Uint8Array([2])]],
