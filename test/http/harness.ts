@@ -8,7 +8,7 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { encodeCbor } from '@tincan/certification';
 import type { Clock } from '@tincan/replica';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { createTestReplica, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
 import { startHttpServer, type HttpServer, type HttpServerOptions } from '@tincan/http';
 
 /** The wall clock, as agents expect certified time to follow it. */
@@ -27,11 +27,13 @@ export interface CounterOverHttpOptions {
   readonly clock?: Clock;
   /** Extra server options (key directory, clock, limits). */
   readonly server?: Omit<HttpServerOptions, 'replica'>;
+  /** Extra replica options (instruction limits, …). */
+  readonly replicaOptions?: Omit<TestReplicaOptions, 'clock'>;
 }
 
 /** Starts the replica, deploys the counter and starts the server. */
 export async function startCounterOverHttp(options: CounterOverHttpOptions = {}): Promise<CounterOverHttp> {
-  const t = await createTestReplica({ clock: options.clock ?? WALL_CLOCK });
+  const t = await createTestReplica({ ...options.replicaOptions, clock: options.clock ?? WALL_CLOCK });
   const canisterId = (await t.replica.deploy('canisters/counter/src/index.ts')).id;
   const server = await startHttpServer({ port: 0, host: '127.0.0.1', ...options.server, replica: t.replica });
   return { t, server, canisterId };
