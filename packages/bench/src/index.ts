@@ -14,6 +14,8 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
+ * Then the metering overhead (metering.ts) and forks (fork.ts), each with its own baseline.
+ *
  * Options: --quick (short run), --seconds <s> per case (default 2), --rounds <n> (default 4),
  * --only <text> (cases whose name contains text; the floor always runs).
  */
@@ -22,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
 import { forkBenchmark, forkReport } from './fork.js';
+import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
 import { measure, openReplicas, repoRoot, type BenchCase, type Timing } from './support.js';
@@ -109,7 +112,13 @@ async function main(): Promise<void> {
     }
     for (const row of [floorRow, ...rows]) await row.bench.verify?.();
 
-    printReport(floorRow, rows, options, counter.snapshotBytes);
+    // With --only picking no case of the table (say, only "metering"), there is no table.
+    if (rows.length > 0) printReport(floorRow, rows, options, counter.snapshotBytes);
+    if (only === undefined || 'metering'.includes(only) || only.includes('metering')) {
+      progress('bench: metering overhead, instrumented vs uninstrumented…');
+      const rows = await meteringBenchmark(root, replicas.noTimeout, options.seconds, options.rounds);
+      process.stdout.write(`${meteringReport(rows).join('\n')}\n`);
+    }
     if (only === undefined || 'fork'.includes(only) || only.includes('fork')) {
       progress('bench: fork from a checkpoint…');
       process.stdout.write(`${forkReport(await forkBenchmark(root, tmp, options.quick ? 20 : 100)).join('\n')}\n`);

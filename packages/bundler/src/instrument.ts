@@ -37,7 +37,9 @@ interface Block {
 
 type AnyNode = Node & Record<string, unknown>;
 
-const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+/** Branch arms up to this weight, with no block of their own inside, are charged with their parent. */
+const SMALL_ARM_UNITS = 30;
+
 const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'sourceFile']);
 
 /** What {@link instrumentBundle} produced. */
@@ -95,6 +97,8 @@ function prelude(name: string): string {
 class Walker {
   readonly edits: Edit[] = [];
   blocks = 0;
+  /** Loops seen so far, to tell arms with loops inside. */
+  loops = 0;
 
   /** Adds `node` and everything under it that runs with it to `block`. */
   node(node: AnyNode, block: Block, depth: number): void {
@@ -105,30 +109,16 @@ class Walker {
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
         return this.#function(node, d);
-      case 'ForStatement': {
-        this.#opt(node.init, block, d);
-        const iteration = this.#block(node.body as AnyNode, d, WEIGHTS.loopIteration);
-        this.#opt(node.test, iteration, d);
-        this.#opt(node.update, iteration, d);
-        return;
-      }
+      case 'ForStatement':
       case 'WhileStatement':
-      case 'DoWhileStatement': {
-        const iteration = this.#block(node.body as AnyNode, d, WEIGHTS.loopIteration);
-        this.node(node.test as AnyNode, iteration, d);
-        return;
-      }
+      case 'DoWhileStatement':
       case 'ForInStatement':
-      case 'ForOfStatement': {
-        this.node(node.right as AnyNode, block, d);
-        const iteration = this.#block(node.body as AnyNode, d, WEIGHTS.iteratorStep);
-        this.node(node.left as AnyNode, iteration, d);
-        return;
-      }
+      case 'ForOfStatement':
+        return this.#loop(node, block, d);
       case 'IfStatement':
         this.node(node.test as AnyNode, block, d);
-        this.#block(node.consequent as AnyNode, d, 0);
-        if (node.alternate != null) this.#block(node.alternate as AnyNode, d, 0);
+        this.#arm(node.consequent as AnyNode, block, d);
+        if (node.alternate != null) this.#arm(node.alternate as AnyNode, block, d);
         return;
       case 'SwitchStatement':
         this.node(node.discriminant as AnyNode, block, d);
@@ -213,19 +203,50 @@ class Walker {
     }
   }
 
-  /** A statement that runs as its own block (a loop body, a branch arm): guarded, braced if needed. */
-  #block(statement: AnyNode, depth: number, base: number): Block {
-    const block: Block = { cost: base };
+  /** A loop: each iteration (test, update, body) is a block. */
+  #loop(loop: AnyNode, block: Block, depth: number): void {
+    const iteration: Block = { cost: loop.type === 'ForInStatement' || loop.type === 'ForOfStatement' ? WEIGHTS.iteratorStep : WEIGHTS.loopIteration };
+    if (loop.type === 'ForStatement') this.#opt(loop.init, block, depth);
+    if (loop.type === 'ForInStatement' || loop.type === 'ForOfStatement') {
+      this.node(loop.right as AnyNode, block, depth);
+      this.node(loop.left as AnyNode, iteration, depth);
+    }
+    this.loops++;
+    this.#opt(loop.test, iteration, depth);
+    this.#opt(loop.update, iteration, depth);
+    const body = loop.body as AnyNode;
+    this.#blockBody(body, iteration, depth);
+    this.#guard(body, iteration, depth);
+  }
+
+  /** A branch arm: its own block, or, when it is tiny and straight, part of the block around it. */
+  #arm(statement: AnyNode, parent: Block, depth: number): void {
+    const arm: Block = { cost: 0 };
+    const guards = this.edits.filter((e) => e.guard !== undefined).length;
+    const loops = this.#blockBody(statement, arm, depth);
+    const nested = this.edits.filter((e) => e.guard !== undefined).length > guards || loops !== this.loops;
+    if (!nested && arm.cost <= SMALL_ARM_UNITS) parent.cost += arm.cost;
+    else this.#guard(statement, arm, depth);
+  }
+
+  /** Weighs a block's statements (or a lone statement) into `block`; returns the loop count before. */
+  #blockBody(statement: AnyNode, block: Block, depth: number): number {
+    const before = this.loops;
+    if (statement.type === 'BlockStatement') this.children(statement, block, depth);
+    else this.node(statement, block, depth);
+    return before;
+  }
+
+  /** Puts `block`'s guard at the start of `statement`, bracing a lone statement. */
+  #guard(statement: AnyNode, block: Block, depth: number): void {
     if (statement.type === 'BlockStatement') {
-      this.#guardAt(statement.start + 1, block, depth);
-      this.children(statement, block, depth);
+      this.blocks++;
+      this.edits.push({ pos: statement.start + 1, guard: block, order: depth });
     } else {
       this.blocks++;
       this.edits.push({ pos: statement.start, text: '{', order: depth }, { pos: statement.start, guard: block, order: depth + 0.5 });
       this.edits.push({ pos: statement.end, text: '}', order: -depth });
-      this.node(statement, block, depth);
     }
-    return block;
   }
 
   #guardAt(pos: number, block: Block, depth: number): void {
