@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutionInfo } from '@tincan/runtime';
 import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
@@ -135,5 +136,22 @@ describe('limits per execution kind', () => {
     const err = await rejectOf(actor.work(4_000_000_000));
     expect(err.rejectMessage).toContain('instruction limit exceeded');
     expect(await actor.get()).toBe(0n);
+  });
+});
+
+describe('the CPU benchmark canister', () => {
+  it('computes real SHA-256 digests and prime counts under the meter', async () => {
+    const t = await open();
+    const actor = t.replica.actor(await t.replica.deploy('canisters/bench-cpu/src/index.ts'));
+    const buffer = new Uint8Array(4096).map((_, i) => i & 0xff);
+    let digest = new Uint8Array(32);
+    for (let r = 0; r < 3; r++) {
+      buffer.set(digest);
+      digest = new Uint8Array(createHash('sha256').update(buffer).digest());
+    }
+    const [head, units] = (await actor.sha256(3)) as [bigint, bigint];
+    expect(head).toBe(BigInt(new DataView(digest.buffer).getUint32(0)));
+    expect(units).toBeGreaterThan(0n);
+    expect(((await actor.sieve(100)) as bigint[])[0]).toBe(25n);
   });
 });
