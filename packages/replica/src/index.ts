@@ -8,3 +8,4 @@ export { ManualClock, fifoPolicy, seededPolicy } from '@tincan/runtime';
 export type { Clock, ExecutionInfo, LogLine, Outcome, SchedulerPolicy } from '@tincan/runtime';
 export { envFor, readProjectConfig } from './project-config.js';
 export type { ProjectCanister } from './project-config.js';
+export { cdkEntry } from './cdk-entry.js';
