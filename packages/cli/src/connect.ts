@@ -14,6 +14,12 @@ export async function connect(host: string, identity: SignIdentity): Promise<Htt
   } catch {
     throw new CliError('ERR_USAGE', `--host '${host}' is not a URL; use e.g. http://127.0.0.1:4943`);
   }
+  // One plain request first: the agent retries a refused connection for seconds before failing.
+  try {
+    await fetch(new URL('/api/v2/status', url), { signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    throw new CliError('ERR_UNREACHABLE', `cannot reach a replica at ${host} (${rootMessage(err)}); start one with 'tincan start' or pass --host`);
+  }
   try {
     return await HttpAgent.create({ host: url.toString(), identity, shouldFetchRootKey: true });
   } catch (err) {

@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SignIdentity } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { CliError } from './cli-error.js';
 
 const DEFAULT = 'default';
@@ -53,9 +52,9 @@ export class IdentityStore {
   }
 
   /** Imports a PEM file (Ed25519 PKCS#8, or secp256k1 as SEC1 or PKCS#8) under `name`. */
-  import(name: string, pem: string): void {
+  async import(name: string, pem: string): Promise<void> {
     this.#checkNew(name);
-    identityFromPem(pem, `the PEM given for '${name}'`);
+    await identityFromPem(pem, `the PEM given for '${name}'`);
     this.#write(name, pem);
   }
 
@@ -66,7 +65,7 @@ export class IdentityStore {
   }
 
   /** Loads an identity (the selected one by default) for signing. */
-  load(name: string = this.current()): SignIdentity {
+  load(name: string = this.current()): Promise<SignIdentity> {
     this.#require(name);
     return identityFromPem(readFileSync(this.#pem(name), 'utf8'), this.#pem(name));
   }
@@ -104,7 +103,7 @@ export class IdentityStore {
 }
 
 /** Reads an Ed25519 or secp256k1 private key in PEM form as a signing identity. */
-export function identityFromPem(pem: string, source: string): SignIdentity {
+export async function identityFromPem(pem: string, source: string): Promise<SignIdentity> {
   let jwk: { crv?: string; d?: string };
   try {
     jwk = createPrivateKey(pem).export({ format: 'jwk' }) as typeof jwk;
@@ -113,6 +112,7 @@ export function identityFromPem(pem: string, source: string): SignIdentity {
   }
   const secret = new Uint8Array(Buffer.from(jwk.d ?? '', 'base64url'));
   if (jwk.crv === 'Ed25519') return Ed25519KeyIdentity.fromSecretKey(secret);
-  if (jwk.crv === 'secp256k1') return Secp256k1KeyIdentity.fromSecretKey(secret);
+  // Loaded only when needed: it adds its own curve library to every command's start-up.
+  if (jwk.crv === 'secp256k1') return (await import('@dfinity/identity-secp256k1')).Secp256k1KeyIdentity.fromSecretKey(secret);
   throw new CliError('ERR_IDENTITY', `${source} holds a ${jwk.crv ?? 'non-EC'} key; tincan identities are Ed25519 or secp256k1`);
 }

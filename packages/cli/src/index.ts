@@ -4,6 +4,8 @@ export { startReplica, type RunningReplica, type StartOptions } from './start.js
 export { deployProject, encodeInitArg, type DeployOptions, type DeployedCanister } from './deploy.js';
 export { callCanister, fetchCandid, type CallOptions, type OutputFormat } from './canister-call.js';
 export { CanisterIds, networkKey } from './canister-ids.js';
+export { resolveCanister, type ResolvedCanister } from './resolve-canister.js';
+export { projectCanisters } from './project.js';
 export { IdentityStore, identityFromPem, tincanHome } from './identity-store.js';
 export { managementCanister, type ManagementCanister } from './management.js';
 export { connect } from './connect.js';

@@ -2,7 +2,7 @@
 import { Option } from 'effect';
 import { Argument, Command, Flag } from 'effect/cli';
 import type { HttpAgent } from '@dfinity/agent';
-import type { ResolvedCanister } from '../project.js';
+import type { ResolvedCanister } from '../resolve-canister.js';
 import { action, agentFor, hostFlag, identityFlag } from './shared.js';
 
 const canisterArg = Argument.String('canister').pipe(Argument.withDescription('canister name (from dfx.json, once deployed) or id'));
@@ -14,7 +14,7 @@ interface Target {
 }
 
 async function target(options: { canister: string; host: string; identity: Option.Option<string> }): Promise<Target> {
-  const { resolveCanister } = await import('../project.js');
+  const { resolveCanister } = await import('../resolve-canister.js');
   const canister = resolveCanister(process.cwd(), options.host, options.canister);
   const agent = await agentFor(options.host, options.identity);
   return { agent, canister, label: canister.name ?? canister.id.toText() };

@@ -9,7 +9,7 @@ const nameArg = Argument.String('name').pipe(Argument.withDescription('identity 
 const newCommand = Command.make('new', { name: nameArg }, action(async ({ name }) => {
   const s = await store();
   s.create(name);
-  console.log(`Created identity '${name}': ${s.load(name).getPrincipal().toText()}`);
+  console.log(`Created identity '${name}': ${(await s.load(name)).getPrincipal().toText()}`);
 })).pipe(Command.withDescription('Create an Ed25519 identity (a PEM file under $TINCAN_HOME/identity/<name>/)'));
 
 const useCommand = Command.make('use', { name: nameArg }, action(async ({ name }) => {
@@ -28,13 +28,13 @@ const whoamiCommand = Command.make('whoami', {}, action(async () => {
 })).pipe(Command.withDescription('Print the name of the identity in use'));
 
 const principalCommand = Command.make('get-principal', {}, action(async () => {
-  console.log((await store()).load().getPrincipal().toText());
+  console.log((await (await store()).load()).getPrincipal().toText());
 })).pipe(Command.withDescription('Print the principal of the identity in use'));
 
 const importCommand = Command.make('import', { name: nameArg, pem: Argument.String('pem-file').pipe(Argument.withDescription('PEM file of an Ed25519 or secp256k1 private key')) }, action(async ({ name, pem }) => {
   const s = await store();
-  s.import(name, readFileSync(pem, 'utf8'));
-  console.log(`Imported identity '${name}': ${s.load(name).getPrincipal().toText()}`);
+  await s.import(name, readFileSync(pem, 'utf8'));
+  console.log(`Imported identity '${name}': ${(await s.load(name)).getPrincipal().toText()}`);
 })).pipe(Command.withDescription('Import a PEM private key (Ed25519 or secp256k1) as an identity'));
 
 /** Identity management. */

@@ -49,5 +49,5 @@ export function action<A>(work: (input: A) => Promise<void>): (input: A) => Effe
 export async function agentFor(host: string, identity: Option.Option<string>): Promise<HttpAgent> {
   const [{ IdentityStore }, { connect }] = await Promise.all([import('../identity-store.js'), import('../connect.js')]);
   const store = new IdentityStore();
-  return connect(host, store.load(Option.getOrUndefined(identity)));
+  return connect(host, await store.load(Option.getOrUndefined(identity)));
 }
