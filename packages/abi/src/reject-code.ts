@@ -14,13 +14,21 @@ export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
 /** IC error codes that accompany rejects (`IC0503` for a trap, …). */
 export const IcErrorCode = {
   CanisterNotFound: 'IC0301',
+  CanisterSnapshotNotFound: 'IC0305',
   CanisterRejectedMessage: 'IC0406',
+  UnknownManagementMessage: 'IC0407',
+  InvalidManagementPayload: 'IC0408',
   CanisterTrapped: 'IC0502',
   CanisterCalledTrap: 'IC0503',
   CanisterContractViolation: 'IC0504',
+  CanisterInvalidWasm: 'IC0505',
   CanisterDidNotReply: 'IC0506',
   CanisterStopped: 'IC0508',
   CanisterStopping: 'IC0509',
+  CanisterNotStopped: 'IC0510',
+  CanisterStoppingCancelled: 'IC0511',
+  CanisterInvalidController: 'IC0512',
+  CanisterNonEmpty: 'IC0514',
   CanisterMethodNotFound: 'IC0536',
   CanisterEmpty: 'IC0537',
 } as const;

@@ -4,7 +4,7 @@
  */
 import { Principal } from '@dfinity/principal';
 import { encodeCbor, utf8 } from '@tincan/certification';
-import type { Replica } from '@tincan/replica';
+import { managementTarget, type Replica } from '@tincan/replica';
 import { checkTargets } from './auth-envelope.js';
 import { decodeEnvelope, HttpProblem, type CanisterRequest } from './envelope.js';
 import { signQueryResponse, type NodeKey, type QueryResponse } from './node-key.js';
@@ -64,7 +64,8 @@ function submit(ctx: HandlerContext, request: CanisterRequest): Promise<void> {
 }
 
 async function execute(ctx: HandlerContext, request: CanisterRequest): Promise<RequestStatus> {
-  if (!ctx.state.hasCanister(request.canisterId)) return canisterNotFound(request.canisterId);
+  // The management canister (the empty principal) is served by the replica itself.
+  if (request.canisterId.length > 0 && !ctx.state.hasCanister(request.canisterId)) return canisterNotFound(request.canisterId);
   const canister = Principal.fromUint8Array(request.canisterId);
   const sender = Principal.fromUint8Array(request.sender);
   try {
@@ -88,7 +89,7 @@ export async function handleQuery(ctx: HandlerContext, effectiveId: Principal, b
 
 async function runQuery(ctx: HandlerContext, request: CanisterRequest): Promise<QueryResponse> {
   let status: RequestStatus;
-  if (!ctx.state.hasCanister(request.canisterId)) {
+  if (request.canisterId.length > 0 && !ctx.state.hasCanister(request.canisterId)) {
     status = canisterNotFound(request.canisterId);
   } else {
     const canister = Principal.fromUint8Array(request.canisterId);
@@ -127,9 +128,19 @@ export function handleReadState(ctx: HandlerContext, body: Uint8Array, canisterI
   return { status: 200, body: encodeCbor({ certificate: ctx.state.certify(request.paths) }) };
 }
 
+/**
+ * The IC's effective canister id rule: the id in the URL must be the called canister, or for a
+ * call to the management canister, the canister its argument names (any id for canister
+ * creation).
+ */
 function checkEffectiveId(request: CanisterRequest, effectiveId: Principal): void {
   const target = request.canisterId;
-  if (sameBytes(target, MANAGEMENT_CANISTER)) return;
+  if (sameBytes(target, MANAGEMENT_CANISTER)) {
+    const named = managementTarget(request.methodName, request.arg);
+    // Unknown methods and undecodable arguments are the management canister's to reject.
+    if (named.kind !== 'canister' || sameBytes(named.id.toUint8Array(), effectiveId.toUint8Array())) return;
+    throw new HttpProblem(400, `Effective canister id in URL ${effectiveId.toText()} does not match the canister_id ${named.id.toText()} of the management canister call ${request.methodName}`);
+  }
   if (!sameBytes(target, effectiveId.toUint8Array())) {
     throw new HttpProblem(400, `Specified CanisterId ${Principal.fromUint8Array(target).toText()} does not match effective canister id in URL ${effectiveId.toText()}`);
   }

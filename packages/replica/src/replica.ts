@@ -10,13 +10,16 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { ManualClock, Runtime, type Clock, type ExecutionInfo, type SnapshotInfo, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { ManualClock, Runtime, type CanisterSettings, type Clock, type ExecutionInfo, type SnapshotInfo, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
 import { loadKernel } from './kernel-cache.js';
 import { ReplicaError } from './replica-error.js';
 import { Driver } from './driver.js';
+import { ManagementCanister } from './management/management-canister.js';
+import { DEFAULT_CANISTER_CYCLES } from './management/operations.js';
+import type { ChangeOrigin } from './management/canister-history.js';
 
 /** Options of {@link Replica.create}. */
 export interface ReplicaOptions {
@@ -55,7 +58,13 @@ export interface DeployOptions {
   readonly controllers?: readonly Principal[];
   /** Values inlined as `process.env.NAME`. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Starting cycle balance; defaults to {@link DEFAULT_CANISTER_CYCLES}, as dfx's local replica gives. */
+  readonly cycles?: bigint;
+  /** Settings other than the controllers; ICP's defaults otherwise. */
+  readonly settings?: Partial<CanisterSettings>;
 }
+
+export { DEFAULT_CANISTER_CYCLES };
 
 /** Options of {@link Replica.upgrade} and {@link Replica.reinstall}. */
 export interface UpgradeOptions {
@@ -80,6 +89,7 @@ export class Replica {
   readonly #clock: Clock;
   readonly #driver: Driver;
   readonly #store: StateStore;
+  readonly #management: ManagementCanister;
   #closed = false;
 
   /** Opens a replica; on an existing state directory, every canister comes back as committed. */
@@ -93,8 +103,11 @@ export class Replica {
       seed = options.seed ?? new Uint8Array(randomBytes(32));
       store.putMeta('seed', seed);
     }
+    const clock = options.clock ?? WALL_CLOCK;
+    const management = new ManagementCanister({ store, seed, nowNs: () => clock.nowNs() });
     const runtime = Runtime.open({
       store,
+      systemCanister: management,
       kernel,
       seed,
       clock: options.clock ?? WALL_CLOCK,
@@ -104,12 +117,13 @@ export class Replica {
       ...(options.onExecution !== undefined && { onExecution: options.onExecution }),
       ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
     });
-    const clock = options.clock ?? WALL_CLOCK;
-    return new Replica(runtime, clock, store);
+    management.attach(runtime);
+    return new Replica(runtime, clock, store, management);
   }
 
-  private constructor(runtime: Runtime, clock: Clock, store: StateStore) {
+  private constructor(runtime: Runtime, clock: Clock, store: StateStore, management: ManagementCanister) {
     this.runtime = runtime;
+    this.#management = management;
     this.#clock = clock;
     this.#store = store;
     // Under a manual clock timers fire only when the test moves time; otherwise the driver
@@ -180,8 +194,12 @@ export class Replica {
   #create(bundle: string, options: DeployOptions, sourceMap?: string): CanisterHandle {
     this.#open();
     const controllers = (options.controllers ?? [Principal.anonymous()]).map((p) => p.toUint8Array());
-    const id = Principal.fromUint8Array(this.runtime.createCanister({ controllers }));
-    return this.#installCode(id, bundle, 'install', options.initArgs, sourceMap);
+    const created = this.#management.operations.createCanister(userOrigin(controllers), {
+      controllers,
+      cycles: options.cycles ?? DEFAULT_CANISTER_CYCLES,
+      ...(options.settings !== undefined && { settings: options.settings }),
+    });
+    return this.#installCode(Principal.fromUint8Array(created), bundle, 'install', options.initArgs, sourceMap);
   }
 
   /**
@@ -203,7 +221,8 @@ export class Replica {
   }
 
   #installCode(id: Principal, bundle: string, mode: InstallMode, args: unknown[] | undefined, sourceMap?: string): CanisterHandle {
-    const description = this.runtime.installCode(
+    const description = this.#management.operations.installCode(
+      this.#origin(id),
       id.toUint8Array(),
       bundle,
       (desc) => new Uint8Array(IDL.encode(parseDid(desc.candid).initArgs ?? [], args ?? [])),
@@ -259,18 +278,21 @@ export class Replica {
   start(canister: CanisterHandle | Principal): void {
     this.#open();
     this.runtime.startCanister(idOf(canister).toUint8Array());
+    // Pending stop_canister calls are answered now (cancelled): let their callers run.
+    this.#driver.wake();
   }
 
   /** Deletes a stopped canister with all its state. */
   delete(canister: CanisterHandle | Principal): void {
     this.#open();
-    this.runtime.deleteCanister(idOf(canister).toUint8Array());
+    this.#management.operations.deleteCanister(idOf(canister).toUint8Array());
   }
 
   /** Removes a canister's code and state; its open calls are rejected. */
   uninstall(canister: CanisterHandle | Principal): void {
     this.#open();
-    this.runtime.uninstallCode(idOf(canister).toUint8Array());
+    this.#management.operations.uninstallCode(this.#origin(idOf(canister)), idOf(canister).toUint8Array());
+    this.#driver.wake();
   }
 
   /** Takes a snapshot of a stopped canister (at most 10): its code, heap and stable maps. */
@@ -282,7 +304,7 @@ export class Replica {
   /** Puts a stopped canister back exactly as it was when the snapshot was taken. */
   loadSnapshot(canister: CanisterHandle | Principal, snapshotId: number): void {
     this.#open();
-    this.runtime.loadSnapshot(idOf(canister).toUint8Array(), snapshotId);
+    this.#management.operations.loadSnapshot(this.#origin(idOf(canister)), idOf(canister).toUint8Array(), snapshotId);
   }
 
   /** A canister's snapshots, oldest first. */
@@ -299,6 +321,30 @@ export class Replica {
   /** A canister's status: `running`, `stopping` or `stopped`. */
   status(canister: CanisterHandle | Principal): 'running' | 'stopping' | 'stopped' {
     return this.runtime.status(idOf(canister).toUint8Array());
+  }
+
+  /** A canister's cycle balance. */
+  cycleBalance(canister: CanisterHandle | Principal): bigint {
+    return this.runtime.cycleBalance(idOf(canister).toUint8Array());
+  }
+
+  /** Adds cycles to a canister's balance (`provisional_top_up_canister`). */
+  depositCycles(canister: CanisterHandle | Principal, amount: bigint): void {
+    this.#open();
+    this.runtime.depositCycles(idOf(canister).toUint8Array(), amount);
+  }
+
+  /** A canister's settings (freezing threshold, allocations, limits, log visibility). */
+  settings(canister: CanisterHandle | Principal): CanisterSettings & { readonly controllers: Principal[] } {
+    const id = idOf(canister).toUint8Array();
+    return { ...this.runtime.settings(id), controllers: this.runtime.record(id).controllers.map((c) => Principal.fromUint8Array(c)) };
+  }
+
+  /** ICP's `update_settings`: changes any subset of the settings and the controllers. */
+  updateSettings(canister: CanisterHandle | Principal, update: Partial<CanisterSettings> & { controllers?: readonly Principal[] }): void {
+    this.#open();
+    const { controllers, ...rest } = update;
+    this.#management.operations.updateSettings(this.#origin(idOf(canister)), idOf(canister).toUint8Array(), { ...rest, ...(controllers !== undefined && { controllers: controllers.map((c) => c.toUint8Array()) }) });
   }
 
   /** The canister's log lines, oldest first. */
@@ -319,9 +365,18 @@ export class Replica {
     this.#store.close();
   }
 
+  #origin(canister: Principal): ChangeOrigin {
+    return userOrigin(this.runtime.record(canister.toUint8Array()).controllers);
+  }
+
   #open(): void {
     if (this.#closed) throw new ReplicaError('ERR_REPLICA_CLOSED', 'the replica is closed');
   }
+}
+
+/** In-process operations act as the canister's first controller (anonymous if it has none). */
+function userOrigin(controllers: readonly Uint8Array[]): ChangeOrigin {
+  return { kind: 'user', userId: controllers[0] ?? new Uint8Array([4]) };
 }
 
 function idOf(canister: CanisterHandle | Principal): Principal {

@@ -7,7 +7,7 @@ import type { CallContext } from './call-context.js';
 import type { Outcome } from './messages.js';
 
 /** What kind of entry point is executing; it decides what the system API allows. */
-export type ExecutionMode = 'update' | 'query' | 'response' | 'timer' | 'init' | 'load';
+export type ExecutionMode = 'update' | 'query' | 'response' | 'timer' | 'heartbeat' | 'init' | 'load';
 
 /** A call made during an execution, sent only if it commits. */
 export interface OutgoingCall {
@@ -52,7 +52,7 @@ export function openExecution(init: ExecutionInit): Execution {
 
 /** Whether canister code may make calls in this mode (ICP: updates and callbacks only). */
 export function mayCall(mode: ExecutionMode): boolean {
-  return mode === 'update' || mode === 'response' || mode === 'timer';
+  return mode === 'update' || mode === 'response' || mode === 'timer' || mode === 'heartbeat';
 }
 
 /** Whether canister code may set or clear timers in this mode (not in queries). */

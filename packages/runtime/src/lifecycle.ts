@@ -11,11 +11,25 @@ import { principalText } from './principal-text.js';
 import { RuntimeError } from './runtime-error.js';
 import type { CanisterStatus, StateStore } from './state-store.js';
 
-/** Sets the canister's status and persists it. */
+/** Who waits for a stopping canister to be stopped (pending `stop_canister` calls). */
+const stopWaiters = new WeakMap<CanisterActor, Array<(stopped: boolean) => void>>();
+
+/** Calls `onSettled(true)` once the canister is stopped, or `onSettled(false)` if it is started first. */
+export function whenStopped(actor: CanisterActor, onSettled: (stopped: boolean) => void): void {
+  const waiters = stopWaiters.get(actor) ?? [];
+  waiters.push(onSettled);
+  stopWaiters.set(actor, waiters);
+}
+
+/** Sets the canister's status and persists it; tells stop waiters when the stop settles. */
 function setStatus(actor: CanisterActor, store: StateStore, status: CanisterStatus): void {
   if (actor.record.status === status) return;
   actor.record = { ...actor.record, status };
   store.putCanister(actor.record);
+  const waiters = status === 'stopping' ? undefined : stopWaiters.get(actor);
+  if (waiters === undefined) return;
+  stopWaiters.delete(actor);
+  for (const settle of waiters) settle(status === 'stopped');
 }
 
 /** Starts stopping the canister; it is stopped at once when no call context is open. */

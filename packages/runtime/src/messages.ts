@@ -44,8 +44,16 @@ export interface TimerMessage {
   readonly timerId: number;
 }
 
+/** A round's `@heartbeat` of a canister, run as its own execution. */
+export interface HeartbeatMessage {
+  readonly kind: 'heartbeat';
+  readonly seq: number;
+  /** Hex id of the canister whose heartbeat runs. */
+  readonly target: string;
+}
+
 /** Anything in an input queue. */
-export type Message = RequestMessage | ResponseMessage | TimerMessage;
+export type Message = RequestMessage | ResponseMessage | TimerMessage | HeartbeatMessage;
 
 /** A message before the runtime numbers it: what components hand to `enqueue`. */
-export type NewMessage = Omit<RequestMessage, 'seq'> | Omit<ResponseMessage, 'seq'> | Omit<TimerMessage, 'seq'>;
+export type NewMessage = Omit<RequestMessage, 'seq'> | Omit<ResponseMessage, 'seq'> | Omit<TimerMessage, 'seq'> | Omit<HeartbeatMessage, 'seq'>;

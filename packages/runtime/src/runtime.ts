@@ -7,7 +7,7 @@ import { IcErrorCode, RejectCode, type CanisterDescription } from '@tincan/abi';
 import { CanisterActor, type LogLine } from './canister-actor.js';
 import type { Clock } from './clock.js';
 import { Executor, reject, type ExecutionInfo } from './executor.js';
-import type { Message, NewMessage, Outcome } from './messages.js';
+import type { HeartbeatMessage, Message, NewMessage, Outcome, RequestMessage } from './messages.js';
 import { canisterIdFromIndex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import { fifoPolicy, type SchedulerCandidate, type SchedulerPolicy } from './scheduler-policy.js';
@@ -21,7 +21,11 @@ import { seedWords } from './seed.js';
 import { BundleSourceMap } from './source-maps.js';
 import * as lifecycle from './lifecycle.js';
 import * as snapshots from './canister-snapshots.js';
+import * as settings from './canister-settings.js';
+import { DEFAULT_CANISTER_SETTINGS, parseSettings, serializeSettings, type CanisterSettings, type SettingsUpdate } from './canister-settings.js';
 import { DEFAULT_INSTRUCTION_LIMITS, type InstructionLimits } from './instruction-limits.js';
+import { executeSystemRequest, MANAGEMENT_CANISTER_KEY, type SystemCanister } from './system-canister.js';
+import { executeHeartbeat, queueHeartbeats } from './heartbeat.js';
 
 /** Executions that share one store commit at most: bounds what a crash can lose. */
 const MAX_BATCH = 1_000;
@@ -44,6 +48,8 @@ export interface RuntimeOptions {
   readonly onLog?: (canisterId: Uint8Array, line: LogLine) => void;
   /** Receives a record of every execution (debug logging): canister, method, kind, units, outcome. */
   readonly onExecution?: (info: ExecutionInfo) => void;
+  /** The management canister (`aaaaa-aa`): receives every request addressed to the empty principal. */
+  readonly systemCanister?: SystemCanister;
 }
 
 /** An ingress call, as the runtime receives it. */
@@ -69,6 +75,7 @@ export class Runtime {
   #seq = 0;
   #lastTimeNs = 0n;
   #lastIndex = 0;
+  #inBatch = false;
 
   /** Opens a runtime on a store, loading every installed canister with its committed state. */
   static open(options: RuntimeOptions): Runtime {
@@ -120,11 +127,20 @@ export class Runtime {
     this.#policy = policy;
   }
 
-  /** Creates an empty canister and returns its id. */
-  createCanister(options: { controllers: readonly Uint8Array[] }): Uint8Array {
-    const index = ++this.#lastIndex;
+  /**
+   * Creates an empty canister and returns its id: the next free one, or `id` when given
+   * (`provisional_create_canister_with_cycles`'s `specified_id`; it must be unused).
+   */
+  createCanister(options: { controllers: readonly Uint8Array[]; cycles?: bigint; settings?: Partial<CanisterSettings>; id?: Uint8Array }): Uint8Array {
+    if (options.id !== undefined && this.#actors.has(toHex(options.id))) {
+      throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(options.id)} already exists`);
+    }
+    // Allocated ids skip any id that was specified earlier: an id is never reused.
+    do this.#lastIndex++;
+    while (this.#actors.has(toHex(canisterIdFromIndex(this.#lastIndex))));
+    const index = this.#lastIndex;
     const record: CanisterRecord = {
-      id: canisterIdFromIndex(index),
+      id: options.id ?? canisterIdFromIndex(index),
       index,
       module: new Uint8Array(),
       moduleHash: new Uint8Array(),
@@ -132,8 +148,8 @@ export class Runtime {
       controllers: options.controllers,
       status: 'running',
       version: 0n,
-      cycles: 0n,
-      settingsJson: '{}',
+      cycles: options.cycles ?? 0n,
+      settingsJson: serializeSettings({ ...DEFAULT_CANISTER_SETTINGS, ...options.settings }),
     };
     this.#store.putCanister(record);
     this.#actors.set(toHex(record.id), new CanisterActor(record));
@@ -169,9 +185,18 @@ export class Runtime {
     return this.#installer.inspect(probe, bundle);
   }
 
-  /** ICP's `stop_canister`: returns `stopped`, or `stopping` while call contexts are open. */
-  stopCanister(canisterId: Uint8Array): CanisterStatus {
-    return lifecycle.stop(this.#actor(canisterId), this.#store);
+  /**
+   * ICP's `stop_canister`: returns `stopped`, or `stopping` while call contexts are open.
+   * `onSettled` is told once the canister is stopped (true), or started again first (false).
+   */
+  stopCanister(canisterId: Uint8Array, onSettled?: (stopped: boolean) => void): CanisterStatus {
+    const actor = this.#actor(canisterId);
+    const status = lifecycle.stop(actor, this.#store);
+    if (onSettled !== undefined) {
+      if (status === 'stopped') onSettled(true);
+      else lifecycle.whenStopped(actor, onSettled);
+    }
+    return status;
   }
 
   /** ICP's `start_canister`. */
@@ -249,6 +274,9 @@ export class Runtime {
 
   /** Runs a query call now, on committed state, and returns its outcome. */
   query(call: IngressCall): Outcome {
+    if (call.canisterId.length === 0 && this.#options.systemCanister !== undefined) {
+      return this.#options.systemCanister.handleQuery({ caller: call.caller, origin: call.caller, method: call.method, arg: call.arg });
+    }
     const actor = this.#actors.get(toHex(call.canisterId));
     if (actor !== undefined) this.#ensureLoaded(actor);
     const mode = actor?.methods.get(call.method)?.mode;
@@ -269,9 +297,7 @@ export class Runtime {
 
   /** Executes one message and commits it. Returns false when nothing was pending. */
   step(): boolean {
-    const ran = this.#stepInBatch();
-    this.#batch.commit();
-    return ran;
+    return this.runBatch((n) => n < 1) > 0;
   }
 
   /**
@@ -280,9 +306,11 @@ export class Runtime {
    */
   runBatch(more: (executed: number) => boolean): number {
     let executed = 0;
+    this.#inBatch = true;
     try {
       while (more(executed) && this.#stepInBatch()) executed++;
     } finally {
+      this.#inBatch = false;
       this.#batch.commit();
     }
     return executed;
@@ -294,10 +322,29 @@ export class Runtime {
     const index = this.#policy.fifo ? 0 : this.#pickIndex();
     const [message] = this.#pending.splice(index, 1);
     if (message === undefined) return false;
-    if (message.kind === 'request') this.#dispatch.executeRequest(message);
-    else if (message.kind === 'response') this.#dispatch.executeResponse(message);
+    if (message.kind === 'request') {
+      if (message.target === MANAGEMENT_CANISTER_KEY) this.#executeSystem(message);
+      else this.#dispatch.executeRequest(message);
+    } else if (message.kind === 'response') this.#dispatch.executeResponse(message);
+    else if (message.kind === 'heartbeat') this.#executeHeartbeat(message);
     else this.#dispatch.executeTimer(message);
     return true;
+  }
+
+  #executeSystem(message: RequestMessage): void {
+    executeSystemRequest(message, { system: this.#options.systemCanister, batch: this.#batch, executor: this.#executor, inBatch: () => this.#inBatch });
+  }
+
+  #executeHeartbeat(message: HeartbeatMessage): void {
+    executeHeartbeat(message, { actors: this.#actors, executor: this.#executor, store: this.#store, now: () => this.#now() });
+  }
+
+  /**
+   * Starts a round's heartbeats: queues one `@heartbeat` execution for every running canister
+   * that has one (and none waiting from an earlier round). Returns how many were queued.
+   */
+  queueHeartbeats(): number {
+    return queueHeartbeats(this.#actors.values(), this.#pending, (m) => this.#enqueue(m), (actor) => this.#ensureLoaded(actor));
   }
 
   /** Runs until no message is pending or `maxSteps` ran, committing every 1,000 executions. */
@@ -336,6 +383,31 @@ export class Runtime {
   /** A canister's log lines, oldest first. */
   logs(canisterId: Uint8Array): readonly LogLine[] {
     return this.#actor(canisterId).log;
+  }
+
+  /** A canister's registry record (controllers, cycles, version, module hash, …). */
+  record(canisterId: Uint8Array): CanisterRecord {
+    return this.#actor(canisterId).record;
+  }
+
+  /** A canister's settings. */
+  settings(canisterId: Uint8Array): CanisterSettings {
+    return parseSettings(this.#actor(canisterId).record.settingsJson);
+  }
+
+  /** ICP's `update_settings`: changes settings and controllers; bumps `canister_version`. */
+  updateSettings(canisterId: Uint8Array, update: SettingsUpdate): void {
+    settings.updateSettings(this.#actor(canisterId), this.#store, update);
+  }
+
+  /** A canister's cycle balance. */
+  cycleBalance(canisterId: Uint8Array): bigint {
+    return this.#actor(canisterId).record.cycles;
+  }
+
+  /** Adds cycles to a canister (`deposit_cycles`, `provisional_top_up_canister`). */
+  depositCycles(canisterId: Uint8Array, amount: bigint): void {
+    settings.depositCycles(this.#actor(canisterId), this.#store, amount);
   }
 
   /** Open call contexts of a canister (for tests and status). */

@@ -10,7 +10,7 @@ export interface SchedulerCandidate {
   readonly seq: number;
   /** Canister that would execute it (hex of its id). */
   readonly canister: string;
-  readonly kind: 'request' | 'response' | 'timer';
+  readonly kind: 'request' | 'response' | 'timer' | 'heartbeat';
 }
 
 /** Picks the next message among candidates (never empty). */

@@ -1,0 +1,27 @@
+/**
+ * The canister a call to the management canister is about, for the HTTP interface's effective
+ * canister id check: the `canister_id` field of the argument, or none for methods that create
+ * canisters (`provisional_create_canister_with_cycles` accepts any effective id).
+ */
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { MANAGEMENT_METHODS, type ManagementMethodName } from './ic-idl.js';
+
+/** What a management call targets: a canister id, nothing in particular, or unknown (bad input). */
+export type ManagementTarget = { readonly kind: 'canister'; readonly id: Principal } | { readonly kind: 'any' } | { readonly kind: 'undecodable' };
+
+const ID_RECORD = IDL.Record({ canister_id: IDL.Principal });
+
+/** The canister id a management call names in its argument. */
+export function managementTarget(method: string, arg: Uint8Array): ManagementTarget {
+  if (!Object.hasOwn(MANAGEMENT_METHODS, method)) return { kind: 'undecodable' };
+  const spec = MANAGEMENT_METHODS[method as ManagementMethodName];
+  if (spec.arg === undefined || method === 'create_canister' || method === 'provisional_create_canister_with_cycles') return { kind: 'any' };
+  try {
+    // Candid subtyping: decoding as `record { canister_id }` skips every other field.
+    const [value] = IDL.decode([ID_RECORD], arg) as unknown as [{ canister_id: Principal }];
+    return { kind: 'canister', id: value.canister_id };
+  } catch {
+    return { kind: 'undecodable' };
+  }
+}

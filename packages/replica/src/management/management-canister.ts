@@ -1,0 +1,121 @@
+/**
+ * The management canister (`aaaaa-aa`) behind the runtime's system-canister seam: decodes each
+ * request with the `ic.did` types, checks who may call what as the IC does, runs the method and
+ * encodes the reply. Everything that goes wrong becomes a reject with the IC's codes.
+ */
+import { IDL } from '@dfinity/candid';
+import { IcErrorCode, RejectCode } from '@tincan/abi';
+import type { Outcome, Runtime, StateStore, SystemCanister, SystemQuery, SystemRequest } from '@tincan/runtime';
+import { MANAGEMENT_METHODS, type ManagementMethodName } from './ic-idl.js';
+import { ManagementReject, rejectOutcome } from './management-reject.js';
+import { Operations } from './operations.js';
+import { RawRand } from './raw-rand.js';
+import { HANDLERS, type MethodContext } from './handlers.js';
+
+/** Methods only canisters may call; ingress messages to them are refused, as on the IC. */
+const CANISTER_ONLY = new Set<string>(['create_canister', 'raw_rand', 'canister_info', 'deposit_cycles']);
+
+/** What the management canister needs from the replica. */
+export interface ManagementOptions {
+  readonly store: StateStore;
+  /** The replica seed: `raw_rand`'s stream derives from it. */
+  readonly seed: Uint8Array;
+  readonly nowNs: () => bigint;
+}
+
+/** The management canister of one replica. */
+export class ManagementCanister implements SystemCanister {
+  readonly operations: Operations;
+  readonly #rawRand: RawRand;
+  readonly #store: StateStore;
+  #runtime: Runtime | undefined;
+
+  constructor(options: ManagementOptions) {
+    this.operations = new Operations(options.store, () => this.runtime, options.nowNs);
+    this.#rawRand = new RawRand(options.store, options.seed);
+    this.#store = options.store;
+  }
+
+  /** Connects the runtime this canister manages (it is created before the runtime opens). */
+  attach(runtime: Runtime): void {
+    this.#runtime = runtime;
+  }
+
+  /** The managed runtime. */
+  get runtime(): Runtime {
+    if (this.#runtime === undefined) throw new Error('management canister used before its runtime was attached');
+    return this.#runtime;
+  }
+
+  handleCall(request: SystemRequest): void {
+    const { method } = request;
+    try {
+      const spec = methodSpec(method);
+      if ('query' in spec && spec.query) {
+        throw new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `${method} API is only accessible in non-replicated mode: call it as a query`);
+      }
+      if (!request.fromCanister && CANISTER_ONLY.has(method)) {
+        throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.CanisterRejectedMessage, `Only canisters can call ic00 method ${method}`);
+      }
+      const result = this.#run(method as ManagementMethodName, spec, request, request.cyclesAttached);
+      if (result instanceof Promise) {
+        result.then(
+          (value) => request.respond(encodeReply(spec.ret, value)),
+          (err: unknown) => request.respond(rejectOutcome(err, method)),
+        );
+      } else request.respond(encodeReply(spec.ret, result));
+    } catch (err) {
+      request.respond(rejectOutcome(err, method));
+    }
+  }
+
+  handleQuery(request: SystemQuery): Outcome {
+    const { method } = request;
+    try {
+      const spec = methodSpec(method);
+      if (!('query' in spec && spec.query)) {
+        throw new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `Management canister method ${method} cannot be called as a query`);
+      }
+      const result = this.#run(method as ManagementMethodName, spec, { ...request, fromCanister: false }, 0n);
+      if (result instanceof Promise) throw new Error(`query ${method} did not answer at once`);
+      return encodeReply(spec.ret, result);
+    } catch (err) {
+      return rejectOutcome(err, method);
+    }
+  }
+
+  #run(method: ManagementMethodName, spec: { arg: IDL.Type | undefined }, request: SystemQuery & { fromCanister: boolean }, cyclesAttached: bigint): unknown {
+    const arg = decodeArg(method, spec.arg, request.arg);
+    const ctx: MethodContext = {
+      runtime: this.runtime,
+      store: this.#store,
+      operations: this.operations,
+      rawRand: this.#rawRand,
+      caller: request.caller,
+      fromCanister: request.fromCanister,
+      cyclesAttached,
+    };
+    return HANDLERS[method](ctx, arg as never);
+  }
+}
+
+function methodSpec(method: string): (typeof MANAGEMENT_METHODS)[ManagementMethodName] {
+  if (!Object.hasOwn(MANAGEMENT_METHODS, method)) {
+    throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.UnknownManagementMessage, `Management canister has no method '${method}'`);
+  }
+  return MANAGEMENT_METHODS[method as ManagementMethodName];
+}
+
+function decodeArg(method: string, type: IDL.Type | undefined, bytes: Uint8Array): unknown {
+  try {
+    // raw_rand takes no argument: any well-formed Candid message will do.
+    const decoded = IDL.decode(type === undefined ? [] : [type], bytes);
+    return decoded[0];
+  } catch (err) {
+    throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.InvalidManagementPayload, `Error decoding candid for method ${method}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function encodeReply(type: IDL.Type | undefined, value: unknown): Outcome {
+  return { reply: new Uint8Array(IDL.encode(type === undefined ? [] : [type], type === undefined ? [] : [value])) };
+}
