@@ -9,9 +9,8 @@ import path from 'node:path';
 import type { HttpAgent } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { bundleCanister } from '@tincan/bundler';
 import { CandidError, parseCandidArgs, parseDid } from '@tincan/candid';
-import { cdkEntry, envFor, Replica, type ProjectCanister } from '@tincan/replica';
+import { buildCanisterModule, envFor, Replica, type ProjectCanister } from '@tincan/replica';
 import { rejectOf, withRejects } from './agent-errors.js';
 import { CanisterIds } from './canister-ids.js';
 import { CliError } from './cli-error.js';
@@ -70,14 +69,14 @@ interface DeployContext extends DeployOptions {
 async function deployOne(canister: ProjectCanister, ctx: DeployContext): Promise<DeployedCanister> {
   const { name } = canister;
   const started = performance.now();
-  ctx.log(`${name}: bundling ${path.relative(ctx.projectDir, canister.main) || canister.main}`);
+  ctx.log(`${name}: bundling ${shortPath(ctx.projectDir, canister.main)}`);
   const env = envFor(canister);
-  const bundle = await bundleCanister({ entry: canister.main, cdkEntry: cdkEntry(), env });
+  const module = await buildCanisterModule(canister.main, { env });
   const candid = await ctx.inspector.candidOf(canister.main, { env });
   if (canister.candid !== undefined) {
     mkdirSync(path.dirname(canister.candid), { recursive: true });
     writeFileSync(canister.candid, candid);
-    ctx.log(`${name}: wrote ${path.relative(ctx.projectDir, canister.candid)}`);
+    ctx.log(`${name}: wrote ${shortPath(ctx.projectDir, canister.candid)}`);
   }
   const arg = encodeInitArg(name, candid, ctx.argument ?? canister.initArg);
 
@@ -86,7 +85,7 @@ async function deployOne(canister: ProjectCanister, ctx: DeployContext): Promise
   let canisterId: Principal;
   if (existing === undefined) {
     const created = await withRejects(`creating canister ${name}`, () =>
-      ctx.management.provisional_create_canister_with_cycles({ amount: [], settings: [], specified_id: [] }));
+      ctx.management.provisional_create_canister_with_cycles({ amount: [], settings: [], specified_id: [], sender_canister_version: [] }));
     canisterId = created.canister_id;
     ids.set(ctx.host, name, canisterId.toText());
     ctx.log(`${name}: created canister ${canisterId.toText()}`);
@@ -96,7 +95,7 @@ async function deployOne(canister: ProjectCanister, ctx: DeployContext): Promise
   const hasCode = existing?.hasCode === true;
   const mode: InstallMode = hasCode ? { upgrade: [] } : { install: null };
   await withRejects(`installing code in ${name} (${canisterId.toText()})`, () =>
-    ctx.management.install_code({ mode, canister_id: canisterId, wasm_module: new TextEncoder().encode(bundle.code), arg }));
+    ctx.management.install_code({ mode, canister_id: canisterId, wasm_module: module.wasmModule, arg, sender_canister_version: [] }));
   const verb = hasCode ? 'upgraded' : 'installed';
   ctx.log(`${name}: ${verb} ${canisterId.toText()} (${(performance.now() - started).toFixed(0)} ms)`);
   return { name, id: canisterId, mode: hasCode ? 'upgrade' : 'install' };
@@ -126,4 +125,10 @@ export function encodeInitArg(name: string, candid: string, text: string | undef
     const signature = `(${types.map((t) => t.display()).join(', ')})`;
     throw new CliError('ERR_USAGE', `init arguments of ${name}: ${err.message}. Its init takes ${signature}: pass --argument '${signature === '()' ? '()' : '(…)'}' or set "init_arg" in dfx.json`);
   }
+}
+
+/** `file` relative to the project when inside it, else absolute. */
+function shortPath(projectDir: string, file: string): string {
+  const relative = path.relative(projectDir, file);
+  return relative.startsWith('..') ? file : relative;
 }
