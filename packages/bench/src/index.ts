@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
+import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
@@ -113,6 +114,10 @@ async function main(): Promise<void> {
     if (only === undefined || 'fork'.includes(only) || only.includes('fork')) {
       progress('bench: fork from a checkpoint…');
       process.stdout.write(`${forkReport(await forkBenchmark(root, tmp, options.quick ? 20 : 100)).join('\n')}\n`);
+    }
+    if (only === undefined || only.includes('start')) {
+      progress('bench: tincan start to the first answered call…');
+      process.stdout.write(`${startReport(await startBenchmark(root, tmp, options.quick ? 3 : 7)).join('\n')}\n`);
     }
   } finally {
     for (const close of closers) await close();

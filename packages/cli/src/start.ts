@@ -1,12 +1,12 @@
 /**
  * `tincan start`: a replica on the wall clock with its state in `<state-dir>/replica`, served
- * over the IC's HTTP interface. The BLS root key's seed is kept beside the state, so a restart
+ * over the IC's HTTP interface. The BLS root key is kept beside the state, so a restart
  * on the same state directory serves the same root key, canisters and state.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateRootKey } from '@tincan/certification';
+import { derEncodeBlsPublicKey, generateRootKey, type RootKey } from '@tincan/certification';
 import { startHttpServer, type HttpServer } from '@tincan/http';
 import { Replica } from '@tincan/replica';
 import { CliError } from './cli-error.js';
@@ -38,7 +38,7 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
   const replicaDir = path.resolve(options.stateDir, 'replica');
   if (options.clean) rmSync(replicaDir, { recursive: true, force: true });
   mkdirSync(replicaDir, { recursive: true });
-  const rootKey = generateRootKey(rootKeySeed(replicaDir));
+  const rootKey = loadRootKey(replicaDir);
   const replica = await Replica.create({
     stateDir: replicaDir,
     ...(options.onLog !== undefined && { onLog: (id, line) => options.onLog?.(`[${id.toText()}] ${line.message}`) }),
@@ -64,14 +64,25 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
   };
 }
 
-function rootKeySeed(replicaDir: string): Uint8Array {
-  const file = path.join(replicaDir, 'root-key.seed');
+/**
+ * The replica's BLS root key, kept in `root-key.json` beside its state. The key pair is stored,
+ * not just a seed: deriving the public key costs ~0.3 s of start-up.
+ */
+function loadRootKey(replicaDir: string): RootKey {
+  const file = path.join(replicaDir, 'root-key.json');
   if (existsSync(file)) {
-    const seed = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-    if (seed.length >= 32) return new Uint8Array(seed);
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { secretKey: string; publicKey: string };
+      const secretKey = new Uint8Array(Buffer.from(saved.secretKey, 'hex'));
+      const publicKey = new Uint8Array(Buffer.from(saved.publicKey, 'hex'));
+      if (secretKey.length === 32 && publicKey.length === 96) return { secretKey, publicKey, derPublicKey: derEncodeBlsPublicKey(publicKey) };
+    } catch {
+      // reported below
+    }
     throw new CliError('ERR_STATE_DIR', `${file} is damaged; delete it (agents will fetch a new root key) or start with --clean`);
   }
-  const seed = new Uint8Array(randomBytes(32));
-  writeFileSync(file, `${Buffer.from(seed).toString('hex')}\n`, { mode: 0o600 });
-  return seed;
+  const key = generateRootKey(new Uint8Array(randomBytes(32)));
+  const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  writeFileSync(file, `${JSON.stringify({ secretKey: hex(key.secretKey), publicKey: hex(key.publicKey) })}\n`, { mode: 0o600 });
+  return key;
 }

@@ -3,7 +3,8 @@
  * The `tincan` executable. Exit codes: 0 when the command did its work; 1 for a usage error
  * (printed with the command's help) or a failure (printed as one `Error: …` line).
  */
-import { Effect, Exit } from 'effect';
+import * as Effect from 'effect/Effect';
+import * as Exit from 'effect/Exit';
 import { Command } from 'effect/cli';
 import * as NodeServices from '@effect/platform-node/NodeServices';
 import { tincanCommand } from '../commands/index.js';

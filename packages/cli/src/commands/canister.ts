@@ -1,5 +1,5 @@
 /** `tincan canister call|id|status|stop|start|delete|metadata|logs`. */
-import { Option } from 'effect';
+import * as Option from 'effect/Option';
 import { Argument, Command, Flag } from 'effect/cli';
 import type { HttpAgent } from '@dfinity/agent';
 import type { ResolvedCanister } from '../resolve-canister.js';

@@ -1,5 +1,5 @@
 /** `tincan deploy` and `tincan generate`. */
-import { Option } from 'effect';
+import * as Option from 'effect/Option';
 import { Argument, Command, Flag } from 'effect/cli';
 import { action, agentFor, hostFlag, identityFlag } from './shared.js';
 

@@ -2,7 +2,8 @@
  * What every command shares: the `--host` flag, the signing identity, and one way to run a
  * command's work so that its errors print as one clear line and the exit code is non-zero.
  */
-import { Effect, Option } from 'effect';
+import * as Effect from 'effect/Effect';
+import * as Option from 'effect/Option';
 import { Flag } from 'effect/cli';
 import type { HttpAgent } from '@dfinity/agent';
 import { ensureError } from '@tincan/errors';
