@@ -111,4 +111,80 @@ describe('management canister over HTTP', () => {
     const id = await createInstalled(ic);
     await expect(ic.install_code({ mode: { install: null }, canister_id: id, wasm_module: v2.wasmModule, arg: new Uint8Array(IDL.encode([IDL.Text], ['x'])), sender_canister_version: [] })).rejects.toThrow(/IC0514|not empty/);
   });
+
+  it('refuses a non-controller with IC0512 and lets a controller hand over control', async () => {
+    const ic = await management(owner);
+    const id = await createInstalled(ic);
+    const theirs = await management(stranger);
+    await expect(theirs.stop_canister({ canister_id: id })).rejects.toThrow(/IC0512|Only the controllers of the canister/);
+    await expect(theirs.install_code({ mode: { reinstall: null }, canister_id: id, wasm_module: v1.wasmModule, arg: new Uint8Array(IDL.encode([IDL.Text], ['x'])), sender_canister_version: [] })).rejects.toThrow(/Only the controllers/);
+    await expect(theirs.canister_status({ canister_id: id })).rejects.toThrow(/Only the controllers/);
+    expect(h.t.replica.status(id)).toBe('running');
+    await ic.update_settings({ canister_id: id, settings: { ...NO_SETTINGS, controllers: [[owner.getPrincipal(), stranger.getPrincipal()]], freezing_threshold: [1234n] }, sender_canister_version: [] });
+    const status = await theirs.canister_status({ canister_id: id });
+    expect(status.settings.freezing_threshold).toBe(1234n);
+    expect(status.settings.controllers.map((p) => p.toText()).sort()).toEqual([owner.getPrincipal().toText(), stranger.getPrincipal().toText()].sort());
+  });
+
+  it('stops, starts, and deletes only a stopped canister', async () => {
+    const ic = await management(owner);
+    const id = await createInstalled(ic);
+    await expect(ic.delete_canister({ canister_id: id })).rejects.toThrow(/IC0510|must be stopped/);
+    await ic.stop_canister({ canister_id: id });
+    expect((await ic.canister_status({ canister_id: id })).status).toEqual({ stopped: null });
+    const fixture = Actor.createActor<Fixture>(fixtureIdl, { agent: await agentAs(owner), canisterId: id });
+    await expect(fixture.put('a', 'b')).rejects.toThrow(/IC0508|stopped/);
+    await ic.start_canister({ canister_id: id });
+    await fixture.put('a', 'b');
+    await ic.stop_canister({ canister_id: id });
+    await ic.delete_canister({ canister_id: id });
+    await expect(fixture.put('a', 'c')).rejects.toThrow(/not found|IC0301/);
+  });
+
+  it('tops up cycles with provisional_top_up_canister, for anyone', async () => {
+    const id = await createInstalled(await management(owner));
+    await (await management(stranger)).provisional_top_up_canister({ canister_id: id, amount: 1_000n });
+    expect(h.t.replica.cycleBalance(id)).toBe(5_000_000_001_000n);
+  });
+
+  it('refuses raw_rand from ingress; a canister deployed over HTTP gets it, and reads canister_info', async () => {
+    const ic = await management(owner);
+    await expect(ic.raw_rand()).rejects.toThrow(/Only canisters can call ic00 method raw_rand/);
+    const { canister_id } = await ic.provisional_create_canister_with_cycles({ amount: [], settings: [], specified_id: [], sender_canister_version: [] });
+    const client = await buildCanisterModule('test/fixtures/mgmt-client.ts');
+    await ic.install_code({ mode: { install: null }, canister_id, wasm_module: client.wasmModule, arg: new Uint8Array(IDL.encode([], [])), sender_canister_version: [] });
+    const clientIdl: IDL.InterfaceFactory = ({ IDL: I }) => I.Service({ rand: I.Func([], [I.Vec(I.Nat8)], []) });
+    const actor = Actor.createActor<{ rand(): Promise<Uint8Array> }>(clientIdl, { agent: await agentAs(owner), canisterId: canister_id });
+    const [a, b] = [await actor.rand(), await actor.rand()];
+    expect(a).toHaveLength(32);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+    const info = (await h.t.replica.actor(canister_id).info(canister_id, 10n)) as { recent_changes: Array<{ origin: unknown; details: Record<string, unknown> }> };
+    expect(info.recent_changes.map((c) => Object.keys(c.details)[0])).toEqual(['creation', 'code_deployment']);
+    expect(info.recent_changes[0]?.origin).toEqual({ from_user: { user_id: owner.getPrincipal() } });
+  });
+
+  it('fetch_canister_logs is a query for controllers, or for anyone once the log is public', async () => {
+    const ic = await management(owner);
+    const id = await createInstalled(ic);
+    const fixture = Actor.createActor<{ breakPreUpgrade(): Promise<null> }>(({ IDL: I }) => I.Service({ breakPreUpgrade: I.Func([], [I.Null], []) }), { agent: await agentAs(owner), canisterId: id });
+    await fixture.breakPreUpgrade();
+    // A failing upgrade leaves a trap in the log.
+    await expect(ic.install_code({ mode: { upgrade: [] }, canister_id: id, wasm_module: v2.wasmModule, arg: new Uint8Array(IDL.encode([IDL.Text], ['x'])), sender_canister_version: [] })).rejects.toThrow(/preUpgrade refuses/);
+    const { canister_log_records: records } = await ic.fetch_canister_logs({ canister_id: id });
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.map((r) => Number(r.idx))).toEqual(records.map((_, i) => Number(records[0]?.idx ?? 0) + i));
+    const theirs = await management(stranger);
+    await expect(theirs.fetch_canister_logs({ canister_id: id })).rejects.toThrow(/Only the controllers/);
+    await ic.update_settings({ canister_id: id, settings: { ...NO_SETTINGS, log_visibility: [{ public: null }] }, sender_canister_version: [] });
+    expect((await theirs.fetch_canister_logs({ canister_id: id })).canister_log_records).toHaveLength(records.length);
+  });
+
+  it('answers 400 when the effective canister id is not the canister_id argument', async () => {
+    const ic = await management(owner);
+    const id = await createInstalled(ic);
+    const other = await createInstalled(ic);
+    const wrong = Actor.createActor<Management>(managementIdlFactory, { agent: await agentAs(owner), canisterId: Principal.managementCanister(), effectiveCanisterId: other });
+    await expect(wrong.stop_canister({ canister_id: id })).rejects.toThrow(/does not match the canister_id/);
+    expect(h.t.replica.status(id)).toBe('running');
+  });
 });

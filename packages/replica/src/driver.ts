@@ -16,6 +16,7 @@ export class Driver {
   readonly #onError: (err: unknown) => void;
   readonly #nowNs: (() => bigint) | undefined;
   #alarm: NodeJS.Timeout | undefined;
+  #rounds: NodeJS.Timeout | undefined;
   #scheduled = false;
   #microSlices = 0;
   #stopped = false;
@@ -25,6 +26,13 @@ export class Driver {
     this.#runtime = runtime;
     this.#onError = options.onError ?? reportError;
     this.#nowNs = options.nowNs;
+    if (options.roundMs !== undefined) {
+      // Heartbeats run once per round; on the wall clock a round starts every `roundMs`.
+      // unref: heartbeats alone do not keep the process alive.
+      this.#rounds = setInterval(() => {
+        if (this.#runtime.queueHeartbeats() > 0) this.wake();
+      }, options.roundMs).unref();
+    }
   }
 
   /**
@@ -57,6 +65,7 @@ export class Driver {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#alarm !== undefined) clearTimeout(this.#alarm);
+    if (this.#rounds !== undefined) clearInterval(this.#rounds);
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const w of waiters) w();
@@ -105,6 +114,8 @@ export interface DriverOptions {
    * Absent with a manual clock: then timers fire only when the test moves time.
    */
   readonly nowNs?: () => bigint;
+  /** With a wall clock: how often a round starts and heartbeats run, in ms. */
+  readonly roundMs?: number;
 }
 
 function reportError(err: unknown): void {

@@ -16,3 +16,4 @@ export type { ManagementTarget } from './management/effective-id.js';
 export type { Change, ChangeDetails, ChangeOrigin } from './management/canister-history.js';
 export { buildCanisterModule } from './canister-module.js';
 export type { CanisterModule } from './canister-module.js';
+export type { CanisterLogRecord } from './management/fetch-logs.js';

@@ -10,76 +10,24 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { ManualClock, Runtime, type CanisterSettings, type Clock, type ExecutionInfo, type SnapshotInfo, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { ManualClock, Runtime, type CanisterSettings, type Clock, type SnapshotInfo, type StateStore, type InstallMode, type LogLine, type Outcome } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
 import { loadKernel } from './kernel-cache.js';
-import { ReplicaError } from './replica-error.js';
+import { CallRejectedError, ReplicaError } from './replica-error.js';
+import { decodeLogs, fetchLogsArg, type CanisterLogRecord } from './management/fetch-logs.js';
 import { Driver } from './driver.js';
+import type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions } from './replica-options.js';
 import { ManagementCanister } from './management/management-canister.js';
 import { DEFAULT_CANISTER_CYCLES } from './management/operations.js';
 import type { ChangeOrigin } from './management/canister-history.js';
 
-/** Options of {@link Replica.create}. */
-export interface ReplicaOptions {
-  /** Directory of the replica's state; omit for an in-memory replica. */
-  readonly stateDir?: string;
-  /**
-   * Start from a checkpoint written by {@link Replica.checkpoint}: a fork. The checkpoint file
-   * is copied (into a new `stateDir`) or loaded into memory; it is never modified.
-   */
-  readonly fromCheckpoint?: string;
-  /** Clock; defaults to the wall clock. Pass a `ManualClock` for deterministic tests. */
-  readonly clock?: Clock;
-  /** Scheduling policy; defaults to FIFO. `seededPolicy(seed)` explores interleavings. */
-  readonly scheduler?: SchedulerPolicy;
-  /** Replica seed (canisters' `Math.random`); random on first creation, then persisted. */
-  readonly seed?: Uint8Array;
-  /**
-   * Opt-in wall-clock guard per execution against runaway code, in ms; 0 (the default) disables
-   * it. node:vm starts a watchdog thread per guarded evaluation (~60 µs), so it is off unless
-   * asked for; deterministic instruction metering replaces it.
-   */
-  readonly executionTimeoutMs?: number;
-  /** Receives every canister log line. */
-  readonly onLog?: (canisterId: Principal, line: LogLine) => void;
-  /** Receives a record of every execution: canister, method, kind, units spent, outcome. */
-  readonly onExecution?: (info: ExecutionInfo) => void;
-  /** Execution budgets (loop iterations and calls); defaults follow ICP's ratios. */
-  readonly instructionLimits?: Partial<InstructionLimits>;
-}
-
-/** Options of {@link Replica.deploy}. */
-export interface DeployOptions {
-  /** Init arguments, Candid-encoded with the canister's `@init` types. */
-  readonly initArgs?: unknown[];
-  /** Controllers; defaults to the anonymous principal. */
-  readonly controllers?: readonly Principal[];
-  /** Values inlined as `process.env.NAME`. */
-  readonly env?: Readonly<Record<string, string>>;
-  /** Starting cycle balance; defaults to {@link DEFAULT_CANISTER_CYCLES}, as dfx's local replica gives. */
-  readonly cycles?: bigint;
-  /** Settings other than the controllers; ICP's defaults otherwise. */
-  readonly settings?: Partial<CanisterSettings>;
-}
-
+export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions };
 export { DEFAULT_CANISTER_CYCLES };
 
-/** Options of {@link Replica.upgrade} and {@link Replica.reinstall}. */
-export interface UpgradeOptions {
-  /** Arguments of `@postUpgrade` (upgrade) or `@init` (reinstall), Candid-encoded with their types. */
-  readonly args?: unknown[];
-  /** Values inlined as `process.env.NAME`. */
-  readonly env?: Readonly<Record<string, string>>;
-}
-
-/** A deployed canister. */
-export interface CanisterHandle {
-  readonly id: Principal;
-  /** The canister's Candid interface (.did text). */
-  readonly candid: string;
-}
+/** On the wall clock, a round (and each canister's `@heartbeat`) runs about once a second, as on ICP. */
+const LIVE_ROUND_MS = 1_000;
 
 const WALL_CLOCK: Clock = { nowNs: () => BigInt(Date.now()) * 1_000_000n };
 
@@ -128,7 +76,7 @@ export class Replica {
     this.#store = store;
     // Under a manual clock timers fire only when the test moves time; otherwise the driver
     // sets an alarm for the next one.
-    this.#driver = new Driver(runtime, clock instanceof ManualClock ? {} : { nowNs: () => clock.nowNs() });
+    this.#driver = new Driver(runtime, clock instanceof ManualClock ? {} : { nowNs: () => clock.nowNs(), roundMs: LIVE_ROUND_MS });
   }
 
   /**
@@ -155,10 +103,19 @@ export class Replica {
     await this.idle();
   }
 
-  /** Runs one round: every message and timer that can run now, as one batch. Returns how many ran. */
+  /**
+   * Runs one round: each running canister's `@heartbeat` once, then every message and timer that
+   * can run now, as one batch. Returns how many executions ran.
+   */
   tick(): number {
     this.#open();
+    this.runtime.queueHeartbeats();
     return this.runtime.runBatch(() => true);
+  }
+
+  /** Runs until no message is pending and no timer is due (heartbeats run only in rounds: `tick()`). */
+  runUntilIdle(): Promise<void> {
+    return this.idle();
   }
 
   /** Replica time in nanoseconds. */
@@ -174,16 +131,19 @@ export class Replica {
 
   /** Bundles the canister at `entry`, creates a canister and installs it. */
   async deploy(entry: string, options: DeployOptions = {}): Promise<CanisterHandle> {
-    this.#open();
-    const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
+    const bundle = await this.#bundle(entry, options.env);
     return this.#create(bundle.code, options, bundle.map);
   }
 
   /** Bundles the canister at `entry` and returns its Candid interface without installing it. */
   async candidOf(entry: string, options: Pick<DeployOptions, 'env'> = {}): Promise<string> {
-    this.#open();
-    const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
+    const bundle = await this.#bundle(entry, options.env);
     return this.runtime.inspectBundle(bundle.code).candid;
+  }
+
+  #bundle(entry: string, env: Readonly<Record<string, string>> | undefined): ReturnType<typeof bundleCanister> {
+    this.#open();
+    return bundleCanister({ entry, cdkEntry: cdkEntry(), ...(env !== undefined && { env }) });
   }
 
   /** Creates a canister and installs an already bundled module. */
@@ -208,15 +168,13 @@ export class Replica {
    * traps, the canister keeps its old code and state and this throws.
    */
   async upgrade(canister: CanisterHandle | Principal, entry: string, options: UpgradeOptions = {}): Promise<CanisterHandle> {
-    this.#open();
-    const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
+    const bundle = await this.#bundle(entry, options.env);
     return this.#installCode(idOf(canister), bundle.code, 'upgrade', options.args, bundle.map);
   }
 
   /** Replaces a canister's code and clears all its state, heap and stable; then runs `@init(args)`. */
   async reinstall(canister: CanisterHandle | Principal, entry: string, options: UpgradeOptions = {}): Promise<CanisterHandle> {
-    this.#open();
-    const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
+    const bundle = await this.#bundle(entry, options.env);
     return this.#installCode(idOf(canister), bundle.code, 'reinstall', options.args, bundle.map);
   }
 
@@ -345,6 +303,20 @@ export class Replica {
     this.#open();
     const { controllers, ...rest } = update;
     this.#management.operations.updateSettings(this.#origin(idOf(canister)), idOf(canister).toUint8Array(), { ...rest, ...(controllers !== undefined && { controllers: controllers.map((c) => c.toUint8Array()) }) });
+  }
+
+  /**
+   * ICP's `fetch_canister_logs`, as `caller` (by default the canister's first controller): the
+   * log records with index, time and text. Throws `CallRejectedError` when the caller may not read
+   * the log (only controllers may, unless its log visibility is public).
+   */
+  async fetchLogs(canister: CanisterHandle | Principal, options: { identity?: IdentityLike } = {}): Promise<CanisterLogRecord[]> {
+    this.#open();
+    const id = idOf(canister);
+    const caller = options.identity !== undefined ? principalOf(options.identity) : Principal.fromUint8Array(this.runtime.record(id.toUint8Array()).controllers[0] ?? new Uint8Array([4]));
+    const outcome = await this.query(Principal.managementCanister(), 'fetch_canister_logs', fetchLogsArg(id), caller);
+    if ('reject' in outcome) throw new CallRejectedError(outcome.reject, 'fetch_canister_logs');
+    return decodeLogs(outcome.reply);
   }
 
   /** The canister's log lines, oldest first. */

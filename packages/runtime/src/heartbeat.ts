@@ -19,9 +19,13 @@ function heartbeatMethod(actor: CanisterActor): string | undefined {
   return undefined;
 }
 
+/** Registry records whose code failed to load: not retried every round (a new record is). */
+const unloadable = new WeakSet<object>();
+
 /**
  * Queues a heartbeat for every running canister with code that has a heartbeat method and no
- * heartbeat still waiting. Returns how many were queued.
+ * heartbeat still waiting. Returns how many were queued. Whether a canister has a heartbeat is
+ * known only from its code, so the first round loads every canister not loaded yet.
  */
 export function queueHeartbeats(
   actors: Iterable<CanisterActor>,
@@ -29,12 +33,16 @@ export function queueHeartbeats(
   enqueue: (message: NewMessage) => void,
   ensureLoaded: (actor: CanisterActor) => string | undefined,
 ): number {
-  const waiting = new Set(pending.filter((m) => m.kind === 'heartbeat').map((m) => m.target));
+  const waiting = new Set<string>();
+  for (const m of pending) if (m.kind === 'heartbeat') waiting.add(m.target);
   let queued = 0;
   for (const actor of actors) {
-    if (actor.record.status !== 'running' || actor.record.module.length === 0 || waiting.has(actor.key)) continue;
-    // The code must be loaded to know whether it has a heartbeat.
-    if (ensureLoaded(actor) !== undefined || heartbeatMethod(actor) === undefined) continue;
+    if (actor.record.status !== 'running' || actor.record.module.length === 0 || waiting.has(actor.key) || unloadable.has(actor.record)) continue;
+    if (ensureLoaded(actor) !== undefined) {
+      unloadable.add(actor.record);
+      continue;
+    }
+    if (heartbeatMethod(actor) === undefined) continue;
     enqueue({ kind: 'heartbeat', target: actor.key });
     queued++;
   }

@@ -71,7 +71,13 @@ function key(canisterId: Uint8Array): string {
 function toJson(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return { $n: value.toString() };
   if (value instanceof Uint8Array) return { $b: Buffer.from(value).toString('hex') };
+  // A Buffer (a hash digest, say) has turned itself into JSON before the replacer sees it.
+  if (isBufferJson(value)) return { $b: Buffer.from(value.data).toString('hex') };
   return value;
+}
+
+function isBufferJson(value: unknown): value is { type: 'Buffer'; data: number[] } {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data);
 }
 
 function fromJson(_key: string, value: unknown): unknown {

@@ -9,7 +9,7 @@ import { IcErrorCode, RejectCode } from '@tincan/abi';
 import type { CanisterSettings, InstallMode, Runtime, SettingsUpdate, StateStore } from '@tincan/runtime';
 import type { Change, ChangeOrigin } from './canister-history.js';
 import type { ManagementMethodName } from './ic-idl.js';
-import { ManagementReject } from './management-reject.js';
+import { Deferred, ManagementReject } from './management-reject.js';
 import { DEFAULT_CANISTER_CYCLES, snapshotIdBytes, snapshotIdNumber, type Operations } from './operations.js';
 import type { RawRand } from './raw-rand.js';
 import { candidChange, canisterStatus, type CandidSettings } from './status.js';
@@ -167,7 +167,7 @@ export const HANDLERS: { readonly [M in ManagementMethodName]: Handler<any> } = 
   start_canister: (ctx, arg: IdArg) => ctx.runtime.startCanister(controlled(ctx, arg.canister_id)),
   stop_canister: (ctx, arg: IdArg) => {
     const id = controlled(ctx, arg.canister_id);
-    return new Promise<void>((resolve, reject) => {
+    return new Deferred<void>((resolve, reject) => {
       ctx.runtime.stopCanister(id, (isStopped) => {
         if (isStopped) resolve();
         else reject(new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterStoppingCancelled, `Canister ${arg.canister_id.toText()} was started before it stopped: the stop was cancelled`));

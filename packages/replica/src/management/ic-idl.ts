@@ -159,8 +159,8 @@ export type ManagementMethodName = keyof typeof MANAGEMENT_METHODS;
 
 /**
  * The management canister's interface for `Actor.createActor`, e.g. from a CLI. Calls need an
- * effective canister id: the `canister_id` argument, or any canister id (say the anonymous
- * one) for `provisional_create_canister_with_cycles`.
+ * effective canister id: the `canister_id` argument, or any id (`aaaaa-aa` will do) for
+ * `provisional_create_canister_with_cycles`.
  */
 export const managementIdlFactory: IDL.InterfaceFactory = () =>
   IDL.Service(

@@ -7,7 +7,7 @@ import { IDL } from '@dfinity/candid';
 import { IcErrorCode, RejectCode } from '@tincan/abi';
 import type { Outcome, Runtime, StateStore, SystemCanister, SystemQuery, SystemRequest } from '@tincan/runtime';
 import { MANAGEMENT_METHODS, type ManagementMethodName } from './ic-idl.js';
-import { ManagementReject, rejectOutcome } from './management-reject.js';
+import { Deferred, ManagementReject, rejectOutcome } from './management-reject.js';
 import { Operations } from './operations.js';
 import { RawRand } from './raw-rand.js';
 import { HANDLERS, type MethodContext } from './handlers.js';
@@ -58,8 +58,8 @@ export class ManagementCanister implements SystemCanister {
         throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.CanisterRejectedMessage, `Only canisters can call ic00 method ${method}`);
       }
       const result = this.#run(method as ManagementMethodName, spec, request, request.cyclesAttached);
-      if (result instanceof Promise) {
-        result.then(
+      if (result instanceof Deferred) {
+        result.settle(
           (value) => request.respond(encodeReply(spec.ret, value)),
           (err: unknown) => request.respond(rejectOutcome(err, method)),
         );
@@ -77,7 +77,7 @@ export class ManagementCanister implements SystemCanister {
         throw new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `Management canister method ${method} cannot be called as a query`);
       }
       const result = this.#run(method as ManagementMethodName, spec, { ...request, fromCanister: false }, 0n);
-      if (result instanceof Promise) throw new Error(`query ${method} did not answer at once`);
+      if (result instanceof Deferred) throw new Error(`query ${method} did not answer at once`);
       return encodeReply(spec.ret, result);
     } catch (err) {
       return rejectOutcome(err, method);

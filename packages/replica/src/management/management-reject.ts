@@ -17,6 +17,24 @@ export class ManagementReject extends Error {
   }
 }
 
+/**
+ * A result that comes later (`stop_canister` answers once the canister is stopped). Unlike a
+ * promise it settles synchronously, inside the runtime step that completes it, so the answer
+ * joins that step's batch.
+ */
+export class Deferred<T> {
+  readonly #start: (resolve: (value: T) => void, reject: (err: unknown) => void) => void;
+
+  constructor(start: (resolve: (value: T) => void, reject: (err: unknown) => void) => void) {
+    this.#start = start;
+  }
+
+  /** Starts waiting; exactly one of the callbacks is called, now or later. */
+  settle(resolve: (value: T) => void, reject: (err: unknown) => void): void {
+    this.#start(resolve, reject);
+  }
+}
+
 /** The outcome for anything a management method threw. */
 export function rejectOutcome(err: unknown, method: string): Outcome {
   const reject = (code: RejectCode, errorCode: IcErrorCode, message: string): Outcome => ({ reject: { code, errorCode, message } });
