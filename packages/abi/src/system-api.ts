@@ -76,14 +76,23 @@ export interface Meter {
   reset(units: number): void;
   /** Units left. */
   remaining(): number;
+  /**
+   * Spends `units` now (work the kernel did for canister code, such as a built-in's pass over a
+   * large array); throws "instruction limit exceeded" like the bundle's own checks when the
+   * budget runs out.
+   */
+  charge(units: number): void;
 }
 
 /** The system API installed in every sandbox under `Symbol.for(SYSTEM_API_SYMBOL)`. */
 export interface SystemApi {
   /** Registers the bundle's meter; only the first registration, made before any canister code runs, counts. */
   registerMeter(meter: Meter): void;
-  /** Units of work the current execution has spent so far (loop iterations and calls). */
-  performanceCounter(): bigint;
+  /**
+   * Instruction units spent so far: by the current message execution (`counterType` 0), or by
+   * every execution of the current call context up to now (1), as ICP's `performance_counter`.
+   */
+  performanceCounter(counterType?: number): bigint;
   /**
    * Called by the meter when its slice of the budget is spent: returns the next slice, or 0
    * when the execution must stop (budget spent, or the process heap is nearly full; the trap

@@ -14,6 +14,8 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
+ * Then the metering overhead (metering.ts) and forks (fork.ts), each with its own baseline.
+ *
  * Options: --quick (short run), --seconds <s> per case (default 2), --rounds <n> (default 4),
  * --only <text> (cases whose name contains text; the floor always runs).
  */
@@ -21,8 +23,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
+import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
 import { httpBenchmarks, httpReport } from './http-updates.js';
+import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
 import { measure, openReplicas, repoRoot, type BenchCase, type Timing } from './support.js';
@@ -117,9 +121,18 @@ async function main(): Promise<void> {
       const rows = await httpBenchmarks(root, tmp, { seconds: options.quick ? 2 : 6, rounds: options.quick ? 1 : 3, quick: options.quick });
       process.stdout.write(`${httpReport(rows).join('\n')}\n`);
     }
+    if (selected('metering')) {
+      progress('bench: metering overhead, instrumented vs uninstrumented…');
+      const rows = await meteringBenchmark(root, replicas.noTimeout, options.seconds, options.rounds);
+      process.stdout.write(`${meteringReport(rows).join('\n')}\n`);
+    }
     if (selected('fork')) {
       progress('bench: fork from a checkpoint…');
       process.stdout.write(`${forkReport(await forkBenchmark(root, tmp, options.quick ? 20 : 100)).join('\n')}\n`);
+    }
+    if (only === undefined || only.includes('start')) {
+      progress('bench: tincan start to the first answered call…');
+      process.stdout.write(`${startReport(await startBenchmark(root, tmp, options.quick ? 3 : 7)).join('\n')}\n`);
     }
   } finally {
     for (const close of closers) await close();

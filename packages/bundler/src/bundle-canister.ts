@@ -22,6 +22,11 @@ export interface BundleCanisterOptions {
   readonly cdkEntry: string;
   /** Values inlined as `process.env.NAME` (Azle's `custom.env`). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Adds the execution meter (default true). Only benchmarks turn it off, to measure the
+   * meter's overhead: the runtime refuses a module that registers no meter.
+   */
+  readonly instrument?: boolean;
 }
 
 /** A bundled canister. */
@@ -40,7 +45,7 @@ const NODE_BUILTIN = /^(node:|(fs|path|os|child_process|net|http|https|crypto|wo
 export async function bundleCanister(options: BundleCanisterOptions): Promise<CanisterBundle> {
   const entry = path.resolve(options.entry);
   if (!existsSync(entry)) throw new BundlerError('ERR_ENTRY_NOT_FOUND', `canister entry ${entry} does not exist`);
-  const key = JSON.stringify([entry, path.resolve(options.cdkEntry), options.env ?? {}]);
+  const key = JSON.stringify([entry, path.resolve(options.cdkEntry), options.env ?? {}, options.instrument ?? true]);
   const cached = bundleCache.lookup(key);
   if (cached !== undefined) return cached;
   const { bundle, inputs } = await buildCanister(entry, options);
@@ -90,7 +95,9 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     entry,
     inputs,
   );
-  return { bundle: { code: instrumentBundle(built.code), map: built.map }, inputs };
+  // Uninstrumented code still gets a function scope of its own (see above).
+  const code = options.instrument === false ? `(() => {${built.code}\n})();\n` : instrumentBundle(built.code);
+  return { bundle: { code, map: built.map }, inputs };
 }
 
 /** Bundles the runtime's in-sandbox kernel from its entry file. */

@@ -1,76 +1,260 @@
 /**
- * Instruments a canister bundle so runaway code stops deterministically. Every loop body and
- * every function body starts by spending one unit of an execution budget; when the budget runs
- * out the execution traps with "instruction limit exceeded". Counting units rather than wall
- * time keeps executions deterministic, and the check is a decrement and a compare.
+ * Instruments a canister bundle so executions count their work deterministically. The code is
+ * cut into straight-line blocks: the program, each function body, each loop iteration (body,
+ * test and update), each branch arm (`if`/`else`, `switch` case, `catch`). Each block starts by
+ * spending its static cost, the summed weights of the operations in it (see meter-weights.ts),
+ * from the execution's budget: one subtraction of a constant and one compare. When the budget
+ * runs out the execution traps with "instruction limit exceeded". Code that runs only
+ * sometimes within a block (the arms of `?:`, `&&`, `||`, the rest of a block after `return`) is
+ * charged as if it ran: an upper bound, the same on every run.
+ *
+ * Spreads (`...xs`) also spend per element at run time; built-ins that do large work in one
+ * call are charged by size in the sandbox's kernel, through the meter's `charge`.
  *
  * The budget is a `let` in the bundle's own function scope under a random per-bundle name.
  * Canister code cannot write to it: it would have to name it, and the sandbox has no `eval`.
  */
 import { randomBytes } from 'node:crypto';
 import { parse, type Node } from 'acorn';
-import { fullAncestor } from 'acorn-walk';
+import { WEIGHTS, weightOf } from './meter-weights.js';
 
 interface Edit {
   readonly pos: number;
-  readonly text: string;
+  /** Text, with `@` standing for the meter's name. */
+  readonly text?: string;
+  /** Or the block whose guard goes here, rendered once its cost is known. */
+  readonly guard?: Block;
+  /** The guard opens an arrow function's expression body: `(spend, expr)`. */
+  readonly expression?: boolean;
   /** Among edits at one position: openers outer-first, closers inner-first. */
   readonly order: number;
 }
 
-interface BodyNode extends Node {
-  readonly body: Node & { readonly body?: Array<Node & { directive?: string }> };
-  readonly expression?: boolean;
+/** A straight-line block being weighed. */
+interface Block {
+  cost: number;
 }
 
-const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
-const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+type AnyNode = Node & Record<string, unknown>;
+
+/** Branch arms up to this weight, with no block of their own inside, are charged with their parent. */
+const SMALL_ARM_UNITS = 30;
+
+const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'sourceFile']);
+
+/** What {@link instrumentBundle} produced. */
+export interface InstrumentedBundle {
+  readonly code: string;
+  /** Number of metered blocks (guards) in the code. */
+  readonly blocks: number;
+}
 
 /** Instruments `code` (a script) and wraps it with the meter prelude. */
 export function instrumentBundle(code: string): string {
+  return instrument(code).code;
+}
+
+/** {@link instrumentBundle}, with statistics. */
+export function instrument(code: string): InstrumentedBundle {
   const name = `__tincan_meter_${randomBytes(6).toString('hex')}`;
-  const guard = `if(--${name}<0)${name}_out();`;
-  const edits: Edit[] = [];
-  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script' });
-  fullAncestor(ast, (node, _state, ancestors) => {
-    const depth = ancestors.length;
-    if (LOOPS.has(node.type)) {
-      const body = (node as BodyNode).body;
-      if (body.type === 'BlockStatement') edits.push({ pos: body.start + 1, text: guard, order: depth });
-      else {
-        edits.push({ pos: body.start, text: `{${guard}`, order: depth });
-        edits.push({ pos: body.end, text: '}', order: -depth });
-      }
-    } else if (FUNCTIONS.has(node.type)) {
-      const body = (node as BodyNode).body;
-      if (body.type === 'BlockStatement') {
-        // After any directive prologue ("use strict"), which must stay first to keep its meaning.
-        const statements = body.body ?? [];
-        let at = body.start + 1;
-        for (const s of statements) {
-          if (s.directive === undefined) break;
-          at = s.end;
-        }
-        edits.push({ pos: at, text: guard, order: depth });
-      } else {
-        edits.push({ pos: body.start, text: `(${name}_tick(),`, order: depth });
-        edits.push({ pos: body.end, text: ')', order: -depth });
-      }
-    }
-  });
-  edits.sort((a, b) => a.pos - b.pos || a.order - b.order);
+  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AnyNode;
+  const walker = new Walker();
+  const top: Block = { cost: 0 };
+  walker.edits.push({ pos: 0, guard: top, order: -1 });
+  walker.children(ast, top, 0);
+  walker.edits.sort((a, b) => a.pos - b.pos || a.order - b.order);
+  const render = (edit: Edit): string => {
+    if (edit.guard === undefined) return (edit.text ?? '').replaceAll('@', name);
+    const spend = `(${name}-=${edit.guard.cost})<0`;
+    return edit.expression === true ? `(${spend}&&${name}_out(),` : `if(${spend})${name}_out();`;
+  };
   const parts: string[] = [];
   let last = 0;
-  for (const edit of edits) {
-    parts.push(code.slice(last, edit.pos), edit.text);
+  for (const edit of walker.edits) {
+    parts.push(code.slice(last, edit.pos), render(edit));
     last = edit.pos;
   }
   parts.push(code.slice(last));
+  return { code: `(() => {${prelude(name)}${parts.join('')}\n})();\n`, blocks: walker.blocks + 1 };
+}
+
+/**
+ * The meter: the budget variable, the refill on exhaustion (which carries the overdraft over,
+ * so units spent are exact), `charge` for run-time costs, and its registration with the kernel.
+ * One line, so the bundle's line numbers (and its source map) stay as they were.
+ */
+function prelude(name: string): string {
   const sys = 'globalThis[Symbol.for("tincan.system")]';
-  // One line, so the bundle's line numbers (and its source map) stay as they were.
-  const prelude =
-    `let ${name}=0;const ${name}_out=()=>{const more=${sys}.meterRefill();if(more>0){${name}=more;return;}throw new Error("execution limit exceeded");};` +
-    `const ${name}_tick=()=>{if(--${name}<0)${name}_out();};` +
-    `${sys}.registerMeter({reset:(n)=>{${name}=n;},remaining:()=>${name}});`;
-  return `(() => {${prelude}${parts.join('')}\n})();\n`;
+  return (
+    `let ${name}=0;const ${name}_sys=${sys};` +
+    `const ${name}_out=()=>{for(;;){const more=${name}_sys.meterRefill();if(!(more>0))throw new Error("instruction limit exceeded");${name}+=more;if(${name}>=0)return;}};` +
+    `const ${name}_charge=(units)=>{if((${name}-=units)<0)${name}_out();};` +
+    `const ${name}_spread=(v)=>{const n=v==null?0:typeof v.length==="number"?v.length:typeof v.size==="number"?v.size:0;if(n>0)${name}_charge(n*${WEIGHTS.spreadElement});return v;};` +
+    `${name}_sys.registerMeter({reset:(n)=>{${name}=n;},remaining:()=>${name},charge:(n)=>{${name}_charge(+n);}});`
+  );
+}
+
+class Walker {
+  readonly edits: Edit[] = [];
+  blocks = 0;
+  /** Loops seen so far, to tell arms with loops inside. */
+  loops = 0;
+
+  /** Adds `node` and everything under it that runs with it to `block`. */
+  node(node: AnyNode, block: Block, depth: number): void {
+    block.cost += weightOf(node);
+    const d = depth + 1;
+    switch (node.type) {
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        return this.#function(node, d);
+      case 'ForStatement':
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+      case 'ForInStatement':
+      case 'ForOfStatement':
+        return this.#loop(node, block, d);
+      case 'IfStatement':
+        this.node(node.test as AnyNode, block, d);
+        this.#arm(node.consequent as AnyNode, block, d);
+        if (node.alternate != null) this.#arm(node.alternate as AnyNode, block, d);
+        return;
+      case 'SwitchStatement':
+        this.node(node.discriminant as AnyNode, block, d);
+        for (const c of node.cases as AnyNode[]) {
+          block.cost += weightOf(c);
+          this.#opt(c.test, block, d);
+          const body = c.consequent as AnyNode[];
+          const first = body[0];
+          if (first === undefined) continue;
+          const arm: Block = { cost: 0 };
+          this.#guardAt(first.start, arm, d);
+          for (const s of body) this.node(s, arm, d + 1);
+        }
+        return;
+      case 'CatchClause': {
+        const handler: Block = { cost: WEIGHTS.catchEntry };
+        this.#guardAt((node.body as AnyNode).start + 1, handler, d);
+        this.#opt(node.param, handler, d);
+        this.children(node.body as AnyNode, handler, d);
+        return;
+      }
+      case 'MemberExpression':
+        this.node(node.object as AnyNode, block, d);
+        if (node.computed === true) this.node(node.property as AnyNode, block, d);
+        return;
+      case 'Property':
+      case 'MethodDefinition':
+      case 'PropertyDefinition':
+        if (node.computed === true) this.node(node.key as AnyNode, block, d);
+        this.#opt(node.value, block, d);
+        return;
+      case 'SpreadElement': {
+        const arg = node.argument as AnyNode;
+        this.edits.push({ pos: arg.start, text: '@_spread(', order: d }, { pos: arg.end, text: ')', order: -d });
+        this.node(arg, block, d);
+        return;
+      }
+      case 'BreakStatement':
+      case 'ContinueStatement':
+      case 'ImportSpecifier':
+        return;
+      default:
+        this.children(node, block, depth);
+    }
+  }
+
+  /** Adds every child node of `node` to `block`. */
+  children(node: AnyNode, block: Block, depth: number): void {
+    for (const key in node) {
+      if (SKIP_KEYS.has(key)) continue;
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) this.node(item, block, depth + 1);
+      } else if (isNode(value)) this.node(value, block, depth + 1);
+    }
+  }
+
+  #opt(node: unknown, block: Block, depth: number): void {
+    if (isNode(node)) this.node(node, block, depth);
+  }
+
+  /** A function: its parameters (defaults run per call) and body are one new block. */
+  #function(fn: AnyNode, depth: number): void {
+    const body = fn.body as AnyNode;
+    const block: Block = { cost: WEIGHTS.functionEntry };
+    this.blocks++;
+    if (body.type === 'BlockStatement') {
+      // After any directive prologue ("use strict"), which must stay first to keep its meaning.
+      let at = body.start + 1;
+      for (const s of body.body as Array<AnyNode & { directive?: string }>) {
+        if (s.directive === undefined) break;
+        at = s.end;
+      }
+      this.edits.push({ pos: at, guard: block, order: depth });
+      for (const p of fn.params as AnyNode[]) this.node(p, block, depth);
+      this.children(body, block, depth);
+    } else {
+      // An expression body: `(spend, expr)`.
+      this.edits.push({ pos: body.start, guard: block, expression: true, order: depth }, { pos: body.end, text: ')', order: -depth });
+      for (const p of fn.params as AnyNode[]) this.node(p, block, depth);
+      this.node(body, block, depth);
+    }
+  }
+
+  /** A loop: each iteration (test, update, body) is a block. */
+  #loop(loop: AnyNode, block: Block, depth: number): void {
+    const iteration: Block = { cost: loop.type === 'ForInStatement' || loop.type === 'ForOfStatement' ? WEIGHTS.iteratorStep : WEIGHTS.loopIteration };
+    if (loop.type === 'ForStatement') this.#opt(loop.init, block, depth);
+    if (loop.type === 'ForInStatement' || loop.type === 'ForOfStatement') {
+      this.node(loop.right as AnyNode, block, depth);
+      this.node(loop.left as AnyNode, iteration, depth);
+    }
+    this.loops++;
+    this.#opt(loop.test, iteration, depth);
+    this.#opt(loop.update, iteration, depth);
+    const body = loop.body as AnyNode;
+    this.#blockBody(body, iteration, depth);
+    this.#guard(body, iteration, depth);
+  }
+
+  /** A branch arm: its own block, or, when it is tiny and straight, part of the block around it. */
+  #arm(statement: AnyNode, parent: Block, depth: number): void {
+    const arm: Block = { cost: 0 };
+    const guards = this.edits.filter((e) => e.guard !== undefined).length;
+    const loops = this.#blockBody(statement, arm, depth);
+    const nested = this.edits.filter((e) => e.guard !== undefined).length > guards || loops !== this.loops;
+    if (!nested && arm.cost <= SMALL_ARM_UNITS) parent.cost += arm.cost;
+    else this.#guard(statement, arm, depth);
+  }
+
+  /** Weighs a block's statements (or a lone statement) into `block`; returns the loop count before. */
+  #blockBody(statement: AnyNode, block: Block, depth: number): number {
+    const before = this.loops;
+    if (statement.type === 'BlockStatement') this.children(statement, block, depth);
+    else this.node(statement, block, depth);
+    return before;
+  }
+
+  /** Puts `block`'s guard at the start of `statement`, bracing a lone statement. */
+  #guard(statement: AnyNode, block: Block, depth: number): void {
+    if (statement.type === 'BlockStatement') {
+      this.blocks++;
+      this.edits.push({ pos: statement.start + 1, guard: block, order: depth });
+    } else {
+      this.blocks++;
+      this.edits.push({ pos: statement.start, text: '{', order: depth }, { pos: statement.start, guard: block, order: depth + 0.5 });
+      this.edits.push({ pos: statement.end, text: '}', order: -depth });
+    }
+  }
+
+  #guardAt(pos: number, block: Block, depth: number): void {
+    this.blocks++;
+    this.edits.push({ pos, guard: block, order: depth });
+  }
+}
+
+function isNode(value: unknown): value is AnyNode {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }

@@ -72,7 +72,12 @@ export function msgDeadline(): bigint {
   return systemApi().msgDeadline();
 }
 
-/** Units of work the current execution has spent (loop iterations and calls); Azle's signature. */
-export function performanceCounter(_counterType = 0): bigint {
-  return systemApi().performanceCounter();
+/**
+ * Instruction units spent so far, as ICP's `ic0.performance_counter`: `0` counts the current
+ * message execution, `1` every execution of the current call context up to now (the method
+ * and its callbacks after each `await`). Deterministic: the same code on the same state and
+ * input counts the same on every run. See ARCHITECTURE.md ("Metering") for the unit.
+ */
+export function performanceCounter(counterType = 0): bigint {
+  return systemApi().performanceCounter(counterType);
 }

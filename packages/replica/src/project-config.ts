@@ -16,12 +16,15 @@ export interface ProjectCanister {
   readonly candid: string | undefined;
   /** Names of environment variables inlined as `process.env.NAME`. */
   readonly env: readonly string[];
+  /** Textual Candid init arguments (dfx.json's `init_arg`), e.g. `(1 : nat)`. */
+  readonly initArg: string | undefined;
 }
 
 interface RawCanister {
   type?: unknown;
   main?: unknown;
   candid?: unknown;
+  init_arg?: unknown;
   custom?: { env?: unknown };
 }
 
@@ -37,7 +40,7 @@ export function readProjectConfig(root: string): ProjectCanister[] {
   return Object.entries(raw.canisters ?? {}).map(([name, c]) => {
     if (typeof c.main !== 'string') throw new ReplicaError('ERR_INVALID_ARGUMENT', `${file}: canister '${name}' needs a "main" TypeScript entry`);
     const env = Array.isArray(c.custom?.env) ? c.custom.env.filter((e): e is string => typeof e === 'string') : [];
-    return { name, main: path.resolve(root, c.main), candid: typeof c.candid === 'string' ? path.resolve(root, c.candid) : undefined, env };
+    return { name, main: path.resolve(root, c.main), candid: typeof c.candid === 'string' ? path.resolve(root, c.candid) : undefined, env, initArg: typeof c.init_arg === 'string' ? c.init_arg : undefined };
   });
 }
 

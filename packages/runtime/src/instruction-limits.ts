@@ -1,7 +1,9 @@
 /**
- * Execution budgets, in tincan's unit: one unit per loop iteration and per function call in
- * canister code (the bundler adds the counting). Counting work, not time, keeps executions
- * deterministic: the same message traps at the same point on every machine.
+ * Execution budgets, in tincan's instruction unit: about one Wasm instruction of equivalent
+ * work (see ARCHITECTURE.md, "Metering"). The bundler weighs every straight-line block of
+ * canister code; the kernel charges large built-in and system API work by size. Counting work,
+ * not time, keeps executions deterministic: the same message traps at the same point on every
+ * machine.
  */
 import { getHeapStatistics } from 'node:v8';
 import type { ExecutionMode } from './execution.js';
@@ -17,12 +19,12 @@ export interface InstructionLimits {
 }
 
 /**
- * Defaults keep ICP's ratios (40B : 5B : 300B instructions). One unit stands for one loop
- * iteration or call; a tight loop spends about 1.7e8 units a second on a 2-core x86 machine, so
- * an update may run about 3 s of pure looping (much longer for real work per iteration), and
- * runaway code stops within seconds.
+ * ICP's limits: 40B instructions for an update (and a callback or timer), 5B for a query,
+ * 300B for install and upgrade. An empty loop, the cheapest runaway code, spends about 2e10
+ * units a second of V8 time, so a runaway update traps in about 2 s, a query in a quarter of
+ * a second.
  */
-export const DEFAULT_INSTRUCTION_LIMITS: InstructionLimits = { update: 5e8, query: 6.25e7, install: 3.75e9 };
+export const DEFAULT_INSTRUCTION_LIMITS: InstructionLimits = { update: 40e9, query: 5e9, install: 300e9 };
 
 /** The budget of an execution of `mode`. */
 export function budgetFor(mode: ExecutionMode, limits: InstructionLimits): number {

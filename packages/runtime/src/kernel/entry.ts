@@ -6,15 +6,18 @@
 import './install-globals.js';
 import { SYSTEM_API_SYMBOL } from '@tincan/abi';
 import { KERNEL_SYMBOL } from './host-bridge.js';
-import { createKernelOps, refillMeter, resetMeter, unitsSpent, type KernelState } from './kernel-ops.js';
+import { createKernelOps, type KernelState } from './kernel-ops.js';
 import { createSystemApi } from './system-api.js';
 import { prngState } from './install-globals.js';
+import { KernelMeter } from './kernel-meter.js';
+import { installBuiltinCharges } from './builtin-charges.js';
+import { chargedSystemApi } from './system-api-charges.js';
 
+const meter = new KernelMeter();
+installBuiltinCharges(meter);
 const state: KernelState = {
   adapter: undefined,
-  meter: undefined,
-  budget: 0,
-  unissued: 0,
+  meter,
   point: undefined,
   prng: prngState.get(),
 };
@@ -23,26 +26,24 @@ const define = (key: string, value: unknown): void => {
 };
 define(
   SYSTEM_API_SYMBOL,
-  createSystemApi({
-    onRegister: (adapter) => {
-      if (state.adapter !== undefined) throw new Error('a canister is already registered in this sandbox');
-      state.adapter = adapter;
-    },
-    onMeter: (meter) => {
-      // The bundle's prelude registers first; a later registration is canister code trying to
-      // swap in a meter that never runs out.
-      if (state.meter !== undefined) throw new Error('a meter is already registered in this sandbox');
-      state.meter = meter;
-      resetMeter(state);
-    },
-    performanceCounter: () => BigInt(unitsSpent(state)),
-    meterRefill: () => {
-      try {
-        return refillMeter(state);
-      } catch {
-        return 0;
-      }
-    },
-  }),
+  chargedSystemApi(
+    createSystemApi({
+      onRegister: (adapter) => {
+        if (state.adapter !== undefined) throw new Error('a canister is already registered in this sandbox');
+        state.adapter = adapter;
+      },
+      // The bundle's prelude registers first; the meter refuses any later registration.
+      onMeter: (bundleMeter) => meter.register(bundleMeter),
+      performanceCounter: (counterType) => meter.counter(counterType),
+      meterRefill: () => {
+        try {
+          return meter.refill();
+        } catch {
+          return 0;
+        }
+      },
+    }),
+    meter,
+  ),
 );
 define(KERNEL_SYMBOL, Object.freeze(createKernelOps(state)));

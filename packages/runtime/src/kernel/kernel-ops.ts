@@ -3,8 +3,9 @@
  * microtask queue drains before control returns: when an op returns, every continuation it
  * woke has run until it finished or awaits a call response.
  */
-import type { CanisterAdapter, Meter } from '@tincan/abi';
+import type { CanisterAdapter } from '@tincan/abi';
 import { host, prngState } from './install-globals.js';
+import type { KernelMeter } from './kernel-meter.js';
 import type { KernelOps } from './host-bridge.js';
 import { restoreInPlace, rootKeys, sameContents, takeRestorePoint, type RestorePoint } from './heap-graph.js';
 
@@ -15,11 +16,7 @@ import { decodeHeap, encodeHeap, registerClass, unknownClasses } from './heap-co
 /** Mutable state the kernel keeps between operations. */
 export interface KernelState {
   adapter: CanisterAdapter | undefined;
-  meter: Meter | undefined;
-  /** The current execution's whole budget, for performanceCounter. */
-  budget: number;
-  /** Budget not yet handed to the meter. */
-  unissued: number;
+  readonly meter: KernelMeter;
   point: RestorePoint | undefined;
   prng: number[];
 }
@@ -30,6 +27,8 @@ export function createKernelOps(state: KernelState): KernelOps {
     if (state.adapter === undefined) throw new Error('the canister module registered no canister: does it default-export a class?');
     return state.adapter;
   };
+  // Ops that run canister code start an execution of the meter; every other op ends it.
+  const { meter } = state;
   const commitPoint = (): RestorePoint => {
     const point = takeRestorePoint(adapter().heapRoot());
     state.point = point;
@@ -39,25 +38,35 @@ export function createKernelOps(state: KernelState): KernelOps {
   return {
     describe: () => {
       // Unmetered code could loop forever and stall the whole replica: refuse it.
-      if (state.meter === undefined) throw new Error('the module registered no meter: canister code must be bundled by tincan (@tincan/bundler)');
-      resetMeter(state);
+      if (!meter.registered) throw new Error('the module registered no meter: canister code must be bundled by tincan (@tincan/bundler)');
+      meter.start();
       return JSON.stringify(adapter().describe());
     },
     invoke: () => {
-      resetMeter(state);
+      meter.start();
       adapter().invoke(host.opArg() as string);
     },
     deliver: () => {
-      resetMeter(state);
-      adapter().deliver(host.opArg() as number);
+      const callId = host.opArg() as number;
+      meter.start(callId);
+      adapter().deliver(callId);
     },
-    forget: () => adapter().forget(JSON.parse(host.opArg() as string) as number[]),
-    spent: () => unitsSpent(state),
+    forget: () => {
+      meter.stop();
+      const callIds = JSON.parse(host.opArg() as string) as number[];
+      meter.callsForgotten(callIds);
+      adapter().forget(callIds);
+    },
+    spent: () => {
+      meter.stop();
+      return meter.spent();
+    },
     timer: () => {
-      resetMeter(state);
+      meter.start();
       adapter().timer(host.opArg() as number);
     },
     persist: () => {
+      meter.stop();
       const previous = state.point;
       const previousPrng = state.prng;
       const point = commitPoint();
@@ -66,6 +75,7 @@ export function createKernelOps(state: KernelState): KernelOps {
       return encodeHeap(point, state.prng);
     },
     rollback: () => {
+      meter.stop();
       if (state.point === undefined) commitPoint();
       else {
         restoreInPlace(state.point);
@@ -73,6 +83,7 @@ export function createKernelOps(state: KernelState): KernelOps {
       }
     },
     restore: () => {
+      meter.stop();
       const root = adapter().heapRoot() as Record<string, unknown>;
       // Classes reachable from the freshly constructed instance help decode nested instances.
       for (const [name, proto] of takeRestorePoint(root).classes) registerClass(name, proto);
@@ -87,41 +98,4 @@ export function createKernelOps(state: KernelState): KernelOps {
       }
     },
   };
-}
-
-/**
- * Units the meter gets at a time. Between slices the kernel (unmetered) checks the process heap,
- * so an execution that allocates without end traps before it can exhaust the replica's memory.
- */
-const SLICE_UNITS = 1 << 22;
-
-/** Gives the meter the first slice of the current execution's budget. */
-export function resetMeter(state: KernelState): void {
-  state.budget = host.instructionBudget();
-  state.unissued = state.budget;
-  state.meter?.reset(issue(state));
-}
-
-/** The meter's next slice, or 0 (with the trap recorded) when the execution must stop. */
-export function refillMeter(state: KernelState): number {
-  if (host.heapExhausted()) {
-    host.trap('heap memory limit exceeded: the replica process is nearly out of memory');
-    return 0;
-  }
-  if (state.unissued <= 0) {
-    host.trap('instruction limit exceeded');
-    return 0;
-  }
-  return issue(state);
-}
-
-/** Units spent so far by the current execution. */
-export function unitsSpent(state: KernelState): number {
-  return Math.max(0, state.budget - state.unissued - Math.max(0, state.meter?.remaining() ?? 0));
-}
-
-function issue(state: KernelState): number {
-  const slice = Math.min(SLICE_UNITS, state.unissued);
-  state.unissued -= slice;
-  return slice;
 }

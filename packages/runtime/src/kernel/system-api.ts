@@ -13,7 +13,7 @@ const optLocal = (bytes: Uint8Array | undefined): Uint8Array | undefined => (byt
 export interface SystemApiHooks {
   readonly onRegister: (adapter: CanisterAdapter) => void;
   readonly onMeter: (meter: Meter) => void;
-  readonly performanceCounter: () => bigint;
+  readonly performanceCounter: (counterType: number) => bigint;
   readonly meterRefill: () => number;
 }
 
@@ -22,7 +22,7 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
   return Object.freeze({
     registerCanister: (adapter: CanisterAdapter) => hooks.onRegister(adapter),
     registerMeter: (meter: Meter) => hooks.onMeter(meter),
-    performanceCounter: () => hooks.performanceCounter(),
+    performanceCounter: (counterType = 0) => hooks.performanceCounter(Number(counterType)),
     meterRefill: () => hooks.meterRefill(),
     settle: (value: unknown, onValue: (value: unknown) => void) => {
       const fail = (err: unknown): void => {

@@ -33,7 +33,7 @@ function evalInSandbox(expr: string, overrides: Partial<HostBridge> = {}): unkno
   const sandbox = new Sandbox({ kernel, bridge: bridge(overrides) as HostBridge, timeoutMs: 0 });
   const source = `
     const sys = globalThis[Symbol.for('tincan.system')];
-    sys.registerMeter({ reset() {}, remaining: () => 0 });
+    sys.registerMeter({ reset() {}, remaining: () => 0, charge() {} });
     let result;
     try { result = (() => (${expr}))(); } catch (e) { result = 'threw ' + e.name; }
     sys.registerCanister({ describe: () => ({ methods: [], candid: JSON.stringify(result) }), heapRoot: () => ({}), invoke() {}, deliver() {}, forget() {} });`;

@@ -1,0 +1,116 @@
+/**
+ * Metering overhead (issue 3's bar: at most 2×). The CPU-heavy canister canisters/bench-cpu
+ * (pure-TypeScript SHA-256 and a prime sieve) is bundled twice: once as every canister is,
+ * instrumented with the execution meter, and once without (`instrument: false`, a
+ * benchmark-only bundler option). The plain bundle registers a meter that never counts, so the
+ * runtime accepts it; both are installed on the same replica and run the same query through
+ * the same synchronous runtime path. Slices of the two alternate, so load on the machine hits
+ * both alike. Overhead = plain calls/s ÷ instrumented calls/s.
+ */
+import path from 'node:path';
+import { bundleCanister } from '@tincan/bundler';
+import type { Replica } from '@tincan/replica';
+import { ANONYMOUS, expectReply, measure, type BenchCase, type Timing } from './support.js';
+
+/** The bar: an instrumented execution takes at most this many times as long as a plain one. */
+export const METERING_BAR = 2;
+
+/** A meter that never runs out, for the uninstrumented baseline only. */
+const NO_METER = 'globalThis[Symbol.for("tincan.system")].registerMeter({reset(){},remaining:()=>0,charge(){}});\n';
+
+/** One workload: a method of bench-cpu and its argument. */
+interface Workload {
+  readonly label: string;
+  readonly method: string;
+  readonly arg: number;
+}
+
+const WORKLOADS: readonly Workload[] = [
+  { label: 'SHA-256, 64 × 4 KiB', method: 'sha256', arg: 64 },
+  { label: 'prime sieve below 300,000', method: 'sieve', arg: 300_000 },
+];
+
+/** Result of one workload. */
+export interface MeteringRow {
+  readonly label: string;
+  readonly instrumented: Timing[];
+  readonly plain: Timing[];
+  /** Instruction units one call spends (performanceCounter at the method's end). */
+  readonly units: bigint;
+}
+
+/** Candid `(n : nat32)`. */
+function nat32Arg(n: number): Uint8Array {
+  const arg = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x01, 0x79, 0, 0, 0, 0]);
+  new DataView(arg.buffer).setUint32(7, n, true);
+  return arg;
+}
+
+/** Decodes a reply that is one `vec nat64` of two elements. */
+function twoNat64(bytes: Uint8Array): [bigint, bigint] {
+  if (bytes.length < 16) throw new Error('bench: reply is not a vec nat64');
+  const view = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 16, 16);
+  return [view.getBigUint64(0, true), view.getBigUint64(8, true)];
+}
+
+/** Installs both bundles of bench-cpu on `replica` and times every workload on each. */
+export async function meteringBenchmark(root: string, replica: Replica, seconds: number, rounds: number): Promise<MeteringRow[]> {
+  const entry = path.join(root, 'canisters/bench-cpu/src/index.ts');
+  const metered = (await replica.deploy(entry)).id.toUint8Array();
+  const bundle = await bundleCanister({ entry, cdkEntry: path.join(root, 'packages/cdk/src/index.ts'), instrument: false });
+  const plain = replica.install(NO_METER + bundle.code).id.toUint8Array();
+  const call = (canisterId: Uint8Array, w: Workload): [bigint, bigint] =>
+    twoNat64(expectReply(replica.runtime.query({ canisterId, method: w.method, arg: nat32Arg(w.arg), caller: ANONYMOUS }), w.method));
+  const rows: MeteringRow[] = [];
+  for (const w of WORKLOADS) {
+    const [result, units] = call(metered, w);
+    const [plainResult] = call(plain, w);
+    if (result !== plainResult) throw new Error(`bench: ${w.label}: instrumented ${result} ≠ plain ${plainResult}`);
+    const caseOf = (canisterId: Uint8Array, name: string): BenchCase => ({
+      name,
+      run: (n) => {
+        for (let i = 0; i < n; i++) call(canisterId, w);
+      },
+    });
+    const a = caseOf(metered, `${w.label}, instrumented`);
+    const b = caseOf(plain, `${w.label}, uninstrumented`);
+    await measure(a, 100);
+    await measure(b, 100);
+    const row: MeteringRow = { label: w.label, instrumented: [], plain: [], units };
+    const slice = (seconds * 1000) / rounds;
+    for (let r = 0; r < rounds; r++) {
+      row.plain.push(await measure(b, slice));
+      row.instrumented.push(await measure(a, slice));
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The Markdown report of {@link meteringBenchmark}. */
+export function meteringReport(rows: readonly MeteringRow[]): string[] {
+  const perCall = (t: readonly Timing[], key: 'seconds' | 'cpuSeconds'): number => t.reduce((s, x) => s + x[key], 0) / t.reduce((n, x) => n + x.ops, 0);
+  const out = [
+    '',
+    `Metering overhead (bar ≤ ${METERING_BAR}×): the same bench-cpu query, instrumented vs uninstrumented bundle, alternating slices`,
+    '',
+    '| workload | instrumented ms/call | uninstrumented ms/call | overhead | range | CPU overhead | units/call | units/s (instrumented) | bar |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const row of rows) {
+    const [m, p] = [perCall(row.instrumented, 'seconds'), perCall(row.plain, 'seconds')];
+    const ratio = m / p;
+    const cpuRatio = perCall(row.instrumented, 'cpuSeconds') / perCall(row.plain, 'cpuSeconds');
+    const perRound = row.instrumented.map((t, i) => {
+      const q = row.plain[i] ?? t;
+      return t.seconds / t.ops / (q.seconds / q.ops);
+    });
+    const range = `${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}`;
+    const rate = Number(row.units) / m;
+    out.push(
+      `| ${row.label} | ${(m * 1e3).toFixed(2)} | ${(p * 1e3).toFixed(2)} | ${ratio.toFixed(2)}× | ${range} | ${cpuRatio.toFixed(2)}× | ` +
+        `${row.units.toLocaleString('en-US')} | ${rate.toExponential(2)} | ≤ ${METERING_BAR}× ${ratio <= METERING_BAR ? 'PASS' : 'MISS'} |`,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * `tincan start`: a replica on the wall clock with its state in `<state-dir>/replica`, served
+ * over the IC's HTTP interface. The HTTP keys (BLS root key, node key) are kept beside the state
+ * (`http-keys.json`), so a restart on the same state directory serves the same root key,
+ * canisters and state.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { startHttpServer, type HttpServer } from '@tincan/http';
+import { Replica } from '@tincan/replica';
+import { CliError } from './cli-error.js';
+
+/** Options of {@link startReplica}. */
+export interface StartOptions {
+  readonly port: number;
+  readonly host: string;
+  /** The state directory; the replica's files go in its `replica/` folder. */
+  readonly stateDir: string;
+  /** Start from empty state (and a new root key). */
+  readonly clean: boolean;
+  /** Receives each canister log line. */
+  readonly onLog?: (line: string) => void;
+}
+
+/** A running replica with its HTTP interface. */
+export interface RunningReplica {
+  readonly url: string;
+  readonly replicaDir: string;
+  readonly replica: Replica;
+  readonly server: HttpServer;
+  /** Closes the server, then the replica (committed state stays on disk). */
+  close(): Promise<void>;
+}
+
+/** Starts a replica and its HTTP server. */
+export async function startReplica(options: StartOptions): Promise<RunningReplica> {
+  const replicaDir = path.resolve(options.stateDir, 'replica');
+  if (options.clean) rmSync(replicaDir, { recursive: true, force: true });
+  mkdirSync(replicaDir, { recursive: true });
+  const replica = await Replica.create({
+    stateDir: replicaDir,
+    ...(options.onLog !== undefined && { onLog: (id, line) => options.onLog?.(`[${id.toText()}] ${line.message}`) }),
+  });
+  let server: HttpServer;
+  try {
+    server = await startHttpServer({ replica, port: options.port, host: options.host, stateDir: replicaDir });
+  } catch (err) {
+    await replica.close();
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new CliError('ERR_USAGE', `port ${options.port} on ${options.host} is in use (is another 'tincan start' running?); pass --port with a free port, or --port 0 for any`);
+    throw err;
+  }
+  return {
+    url: server.url,
+    replicaDir,
+    replica,
+    server,
+    close: async () => {
+      await server.close();
+      await replica.close();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Charges built-ins that can do large work in one call by the size of that work: a sort of a
+ * million elements costs what a million-element sort would cost in Wasm, not one call. The
+ * bundle's static weights only see the call site. Built-ins whose callbacks do the work
+ * (`map`, `forEach`, `reduce`, …) need no charge: each callback call spends its own units.
+ *
+ * Costs are per element (or character, or byte), in the same unit as the static weights:
+ * about the Wasm instructions a native loop over that many items takes. Charges under
+ * {@link MIN_CHARGE} are skipped: the call site's static weight already covers them, and
+ * the common small calls stay cheap. What is not charged is listed in ARCHITECTURE.md.
+ */
+
+/** Where the charges go. */
+export interface ChargeTarget {
+  /** Whether canister code is running (between executions, nothing is charged or even weighed). */
+  readonly charging: boolean;
+  charge(units: number): void;
+}
+
+// Captured now: canister code may replace the globals later, and the wrappers must not call it.
+const apply = Reflect.apply;
+const { ceil, log2, max } = Math;
+const toNumber = Number;
+const defineProperty = Object.defineProperty;
+
+/** Below this, a built-in's own work is left to the call site's static weight. */
+const MIN_CHARGE = 64;
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+/** Units a call costs, from its receiver and arguments (before) or its result (after). */
+type Cost = (self: unknown, args: unknown[], result?: unknown) => number;
+
+const len = (v: unknown): number => {
+  if (typeof v === 'string') return v.length;
+  if (typeof v === 'object' && v !== null) {
+    const n = (v as { length?: unknown }).length;
+    return typeof n === 'number' && n > 0 ? n : 0;
+  }
+  return 0;
+};
+const nlogn = (n: number): number => n * ceil(log2(n + 1));
+const count = (v: unknown): number => max(0, toNumber(v) || 0);
+
+/** Per-item costs. */
+const SCAN = 2;
+const COPY = 4;
+const COMPARE = 20;
+const PARSE = 8;
+
+/** Installs the charges into this realm's built-ins. Called once, before canister code runs. */
+export function installBuiltinCharges(target: ChargeTarget): void {
+  const wrap = (owner: object, key: string, before: Cost | undefined, after?: Cost): void => {
+    const original = (owner as Record<string, unknown>)[key];
+    if (typeof original !== 'function') return;
+    const fn = original as Fn;
+    // A method (not a constructor), like the built-in it stands for.
+    const wrapper = {
+      [key](this: unknown, ...args: unknown[]): unknown {
+        if (!target.charging) return apply(fn, this, args);
+        if (before !== undefined) {
+          const units = before(this, args);
+          if (units >= MIN_CHARGE) target.charge(units);
+        }
+        const result = apply(fn, this, args);
+        if (after !== undefined) {
+          const units = after(this, args, result);
+          if (units >= MIN_CHARGE) target.charge(units);
+        }
+        return result;
+      },
+    }[key] as Fn;
+    defineProperty(wrapper, 'length', { value: fn.length });
+    defineProperty(owner, key, { value: wrapper, writable: true, enumerable: false, configurable: true });
+  };
+  const receiver = (perItem: number): Cost => (self) => len(self) * perItem;
+  const result = (perItem: number): Cost => (_self, _args, out) => len(out) * perItem;
+  const sorted: Cost = (self) => nlogn(len(self)) * COMPARE;
+
+  const array = Array.prototype;
+  wrap(array, 'sort', sorted);
+  wrap(array, 'toSorted', sorted);
+  for (const key of ['indexOf', 'lastIndexOf', 'includes']) wrap(array, key, receiver(SCAN));
+  for (const key of ['reverse', 'fill', 'copyWithin', 'splice', 'unshift']) wrap(array, key, receiver(COPY));
+  for (const key of ['slice', 'concat', 'flat', 'toReversed', 'toSpliced', 'with']) wrap(array, key, undefined, result(COPY));
+  wrap(array, 'join', receiver(COPY), result(1));
+  wrap(Array, 'from', undefined, result(COPY));
+
+  const typed = Object.getPrototypeOf(Uint8Array.prototype) as object;
+  wrap(typed, 'sort', (self) => nlogn(len(self)) * COPY);
+  wrap(typed, 'toSorted', (self) => nlogn(len(self)) * COPY);
+  wrap(typed, 'set', (_self, args) => len(args[0]));
+  for (const key of ['fill', 'copyWithin', 'reverse', 'indexOf', 'lastIndexOf', 'includes', 'toReversed', 'with']) wrap(typed, key, receiver(1));
+  wrap(typed, 'slice', undefined, result(1));
+  wrap(typed, 'join', receiver(COPY), result(1));
+
+  const string = String.prototype;
+  wrap(string, 'repeat', (self, args) => len(self) * count(args[0]));
+  for (const key of ['padStart', 'padEnd']) wrap(string, key, (_self, args) => count(args[0]));
+  for (const key of ['indexOf', 'lastIndexOf', 'includes', 'toLowerCase', 'toUpperCase', 'normalize', 'trim', 'localeCompare']) wrap(string, key, receiver(1));
+  for (const key of ['replace', 'replaceAll', 'match', 'matchAll', 'search']) wrap(string, key, receiver(SCAN), result(1));
+  wrap(string, 'split', receiver(1), result(COMPARE));
+  wrap(string, 'concat', undefined, result(1));
+  for (const key of ['fromCharCode', 'fromCodePoint']) wrap(String, key, (_self, args) => args.length * SCAN);
+
+  wrap(JSON, 'stringify', undefined, result(SCAN));
+  wrap(JSON, 'parse', (_self, args) => len(args[0]) * PARSE);
+  for (const key of ['keys', 'values', 'entries']) wrap(Object, key, undefined, result(COPY));
+
+  wrap(TextEncoder.prototype, 'encode', (_self, args) => len(args[0]));
+  wrap(TextDecoder.prototype, 'decode', (_self, args) => {
+    const bytes = args[0] as { byteLength?: unknown } | undefined;
+    return typeof bytes?.byteLength === 'number' ? bytes.byteLength : 0;
+  });
+}

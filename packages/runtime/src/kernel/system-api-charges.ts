@@ -1,0 +1,57 @@
+/**
+ * Charges system API calls, as ICP charges `ic0` calls: a fixed cost per call, more for the
+ * expensive ones, plus one unit per byte (or character) that crosses the boundary either way.
+ * Wraps every function of the system API, so APIs added later are charged too.
+ */
+import type { SystemApi } from '@tincan/abi';
+import type { KernelMeter } from './kernel-meter.js';
+
+/** Fixed cost of any system API call. */
+const CALL_UNITS = 50;
+/** Extra fixed costs of the expensive calls. */
+const EXTRA_UNITS: Readonly<Record<string, number>> = {
+  callPerform: 5_000,
+  debugPrint: 100,
+  stableMapGet: 2_000,
+  stableMapInsert: 4_000,
+  stableMapRemove: 4_000,
+  stableMapContains: 2_000,
+  stableMapRange: 2_000,
+};
+/** The meter's own calls: free, so that reading the counter does not move it. */
+const FREE = new Set(['registerMeter', 'meterRefill', 'performanceCounter']);
+
+/** Bytes or characters in a value crossing the system API. */
+function sizeOf(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (const item of value) n += sizeOf(item);
+    return n;
+  }
+  return 0;
+}
+
+/** The system API with every call charged to `meter`; `callPerform` also records its context. */
+export function chargedSystemApi(api: SystemApi, meter: KernelMeter): SystemApi {
+  const charged: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(api)) {
+    if (typeof value !== 'function' || FREE.has(key)) {
+      charged[key] = value;
+      continue;
+    }
+    const fn = value as (...args: unknown[]) => unknown;
+    const fixed = CALL_UNITS + (EXTRA_UNITS[key] ?? 0);
+    charged[key] = (...args: unknown[]): unknown => {
+      let units = fixed;
+      for (const arg of args) units += sizeOf(arg);
+      meter.charge(units);
+      const result = fn(...args);
+      meter.charge(sizeOf(result));
+      if (key === 'callPerform' && typeof result === 'number') meter.callMade(result);
+      return result;
+    };
+  }
+  return Object.freeze(charged) as unknown as SystemApi;
+}

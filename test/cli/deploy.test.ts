@@ -1,0 +1,133 @@
+/**
+ * `tincan deploy`, `canister id|status|stop|start|delete` and `generate`, all through the CLI
+ * against a replica started by `tincan start`, with the management canister over HTTP.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProject, startReplica, type CliProject, type StartedReplica } from './harness.js';
+
+let project: CliProject;
+let replica: StartedReplica;
+const host = (): string[] => ['--host', replica.url];
+
+beforeAll(async () => {
+  project = createProject();
+  replica = await startReplica(project);
+});
+
+afterAll(async () => {
+  await replica?.stop();
+  project?.dispose();
+});
+
+describe('tincan deploy', () => {
+  it('bundles, writes the .did, creates and installs; ids go to .tincan/canister_ids.json', async () => {
+    const res = await project.run('deploy', 'counter', ...host());
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('counter: wrote candid/counter.did');
+    expect(res.stdout).toMatch(/counter: created canister \S+-cai/);
+    expect(res.stdout).toMatch(/counter: installed \S+-cai/);
+    const ids = JSON.parse(readFileSync(path.join(project.dir, '.tincan/canister_ids.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const id = ids[replica.url]?.['counter'];
+    expect(id).toMatch(/-cai$/);
+    expect(await project.run('canister', 'id', 'counter', ...host())).toMatchObject({ code: 0, stdout: `${id}\n` });
+    expect(readFileSync(path.join(project.dir, 'candid/counter.did'), 'utf8')).toContain('add : (nat) -> (nat);');
+  });
+
+  it('uses init_arg from dfx.json or --argument, and says what the init takes when it is missing', async () => {
+    expect((await project.run('deploy', 'hotel', ...host())).code).toBe(0);
+    const missing = await project.run('deploy', 'agency', ...host());
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`Its init takes (principal): pass --argument '(…)' or set "init_arg" in dfx.json`);
+    const hotel = (await project.run('canister', 'id', 'hotel', ...host())).stdout.trim();
+    const agency = await project.run('deploy', 'agency', '--argument', `(principal "${hotel}")`, ...host());
+    expect(agency.code).toBe(0);
+    // An inter-canister call: the agency reserves at the hotel it was initialised with.
+    const trip = await project.run('canister', 'call', 'agency', 'reserve_trip', '("Lisbon", "2030-05-01")', ...host());
+    expect(trip).toMatchObject({ code: 0 });
+    expect(trip.stdout).toMatch(/^\(variant \{ Ok = "/);
+    expect(await project.run('canister', 'call', 'hotel', 'booked', '("2030-05-01")', ...host())).toMatchObject({ stdout: '(1 : nat)\n' });
+  });
+
+  it('upgrades a canister that has code: stable maps survive, heap fields start fresh', async () => {
+    const me = (await project.run('identity', 'get-principal')).stdout.trim();
+    expect((await project.run('canister', 'call', 'counter', 'add', '(4 : nat)', ...host())).stdout).toBe('(4 : nat)\n');
+    const res = await project.run('deploy', 'counter', ...host());
+    expect(res.stdout).toMatch(/counter: upgraded \S+-cai/);
+    expect(res.stdout).not.toContain('created');
+    expect((await project.run('canister', 'call', 'counter', 'totalOf', `(principal "${me}")`, ...host())).stdout).toBe('(4 : nat)\n');
+  });
+
+  it('refuses an unknown canister name', async () => {
+    const unknown = await project.run('deploy', 'nope', ...host());
+    expect(unknown).toMatchObject({ code: 1, stderr: `Error: dfx.json has no canister 'nope' (it has: counter, hotel, agency)\n` });
+    const id = await project.run('canister', 'id', 'nope', ...host());
+    expect(id.code).toBe(1);
+  });
+});
+
+describe('tincan canister status|stop|start|delete', () => {
+  it('walks the lifecycle; only controllers may manage a canister', async () => {
+    const me = (await project.run('identity', 'get-principal')).stdout.trim();
+    const status = await project.run('canister', 'status', 'hotel', ...host());
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('Status: running');
+    expect(status.stdout).toContain(`Controllers: ${me}`);
+    expect(status.stdout).toMatch(/Module hash: 0x[0-9a-f]{64}/);
+
+    expect((await project.run('identity', 'new', 'eve')).code).toBe(0);
+    const foreign = await project.run('canister', 'stop', 'hotel', '--identity', 'eve', ...host());
+    expect(foreign.code).toBe(1);
+    expect(foreign.stderr).toMatch(/stop_canister of hotel was rejected: reject code \d/);
+
+    const running = await project.run('canister', 'delete', 'hotel', ...host());
+    expect(running.code).toBe(1);
+    expect(running.stderr).toContain('delete_canister of hotel was rejected');
+
+    expect(await project.run('canister', 'stop', 'hotel', ...host())).toMatchObject({ code: 0 });
+    expect((await project.run('canister', 'status', 'hotel', ...host())).stdout).toContain('Status: stopped');
+    const call = await project.run('canister', 'call', 'hotel', 'booked', '("x")', ...host());
+    expect(call.code).toBe(1);
+    expect(call.stderr).toContain('error code IC0508');
+    expect(await project.run('canister', 'start', 'hotel', ...host())).toMatchObject({ code: 0 });
+    expect(await project.run('canister', 'call', 'hotel', 'booked', '("x")', ...host())).toMatchObject({ code: 0, stdout: '(0 : nat)\n' });
+
+    expect((await project.run('canister', 'stop', 'hotel', ...host())).code).toBe(0);
+    expect(await project.run('canister', 'delete', 'hotel', ...host())).toMatchObject({ code: 0 });
+    expect((await project.run('canister', 'id', 'hotel', ...host())).code).toBe(1);
+  });
+});
+
+describe('tincan generate', () => {
+  it('writes bindings from the .did files deploy wrote', async () => {
+    const res = await project.run('generate', 'counter');
+    expect(res).toMatchObject({ code: 0 });
+    const dir = path.join(project.dir, 'src/declarations/counter');
+    expect(res.stdout).toBe(`wrote ${dir}\n`);
+    expect(existsSync(dir)).toBe(true);
+    const missing = await project.run('generate', 'hotel-x');
+    expect(missing.code).toBe(1);
+  });
+});
+
+describe('restart', () => {
+  it('keeps canisters and state on the same state dir; --clean starts empty and deploy creates anew', async () => {
+    const before = await project.run('canister', 'call', 'agency', 'trips', ...host());
+    const counterId = (await project.run('canister', 'id', 'counter', ...host())).stdout.trim();
+    const port = Number(new URL(replica.url).port);
+    expect(await replica.stop()).toBe(0);
+    replica = await startReplica(project, { port });
+    expect(await project.run('canister', 'call', 'agency', 'trips', ...host())).toMatchObject({ code: 0, stdout: before.stdout });
+    expect((await project.run('deploy', 'counter', ...host())).stdout).toContain('upgraded');
+
+    expect(await replica.stop()).toBe(0);
+    replica = await startReplica(project, { port, extra: ['--clean'] });
+    const gone = await project.run('canister', 'call', 'counter', 'get', ...host());
+    expect(gone.code).toBe(1);
+    const again = await project.run('deploy', 'counter', ...host());
+    expect(again.stdout).toContain('created canister');
+    expect(again.stdout).toContain(counterId); // a fresh replica hands out the same first id
+  });
+});
