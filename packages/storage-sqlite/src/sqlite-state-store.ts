@@ -165,6 +165,12 @@ export class SqliteStateStore implements StateStore {
     this.#s.putCanister.run(toRow(record));
   }
 
+  /** Sets a canister's cycle balance (decimal text, like the whole record stores it). */
+  putCycles(id: Uint8Array, cycles: bigint): void {
+    this.#assertOpen();
+    this.#s.putCycles.run(cycles.toString(), id);
+  }
+
   /** Removes a canister's registry entry, heap, stable entries and counts. */
   deleteCanister(id: Uint8Array): void {
     this.#assertOpen();

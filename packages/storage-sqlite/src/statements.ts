@@ -15,6 +15,7 @@ export interface Statements {
   readonly rollbackTo: Stmt<[]>;
   readonly listCanisters: Stmt<[], CanisterRow>;
   readonly putCanister: Stmt<[CanisterRow]>;
+  readonly putCycles: Stmt<[string, Id]>;
   readonly deleteCanister: Stmt<[Id]>;
   readonly getMeta: Stmt<[string], Uint8Array>;
   readonly putMeta: Stmt<[string, Uint8Array]>;
@@ -52,6 +53,7 @@ export function prepareStatements(db: Database.Database): Statements {
       `SELECT id, idx, module, module_hash, candid, controllers, status, version, cycles, settings_json
        FROM canisters ORDER BY idx`,
     ),
+    putCycles: db.prepare<[string, Id]>('UPDATE canisters SET cycles = ? WHERE id = ?'),
     // ON CONFLICT(id) rather than INSERT OR REPLACE: REPLACE would also silently delete a
     // *different* canister that holds the same idx; this way an idx clash is an error.
     putCanister: db.prepare<CanisterRow>(

@@ -8,6 +8,8 @@ import { host, prngState } from './install-globals.js';
 import type { KernelOps } from './host-bridge.js';
 import { restoreInPlace, rootKeys, sameContents, takeRestorePoint, type RestorePoint } from './heap-graph.js';
 
+/** Units the CDK's own bookkeeping after an execution (forgetting calls, undoing guards) may spend. */
+const BOOKKEEPING_UNITS = 1 << 20;
 /** What `persist` returns when the heap is exactly as last persisted. */
 const UNCHANGED = new Uint8Array(0);
 import { decodeHeap, encodeHeap, registerClass, unknownClasses } from './heap-codec.js';
@@ -51,7 +53,15 @@ export function createKernelOps(state: KernelState): KernelOps {
       resetMeter(state);
       adapter().deliver(host.opArg() as number);
     },
-    forget: () => adapter().forget(JSON.parse(host.opArg() as string) as number[]),
+    forget: () => {
+      // CDK code is metered, and the execution that made these calls may have spent its budget.
+      state.meter?.reset(BOOKKEEPING_UNITS);
+      adapter().forget(JSON.parse(host.opArg() as string) as number[]);
+    },
+    cleanup: () => {
+      resetMeter(state);
+      adapter().cleanup(host.opArg() as number);
+    },
     spent: () => unitsSpent(state),
     timer: () => {
       resetMeter(state);
@@ -66,6 +76,11 @@ export function createKernelOps(state: KernelState): KernelOps {
       return encodeHeap(point, state.prng);
     },
     rollback: () => {
+      if (state.adapter !== undefined) {
+        // The CDK's bookkeeping is metered code, and the execution may have spent its budget.
+        state.meter?.reset(BOOKKEEPING_UNITS);
+        state.adapter.rolledBack();
+      }
       if (state.point === undefined) commitPoint();
       else {
         restoreInPlace(state.point);
@@ -117,7 +132,14 @@ export function refillMeter(state: KernelState): number {
 
 /** Units spent so far by the current execution. */
 export function unitsSpent(state: KernelState): number {
-  return Math.max(0, state.budget - state.unissued - Math.max(0, state.meter?.remaining() ?? 0));
+  let remaining: number;
+  try {
+    remaining = state.meter?.remaining() ?? 0;
+  } catch {
+    // The meter is canister-bundle code and spends a unit itself: an exhausted one throws.
+    remaining = 0;
+  }
+  return Math.max(0, state.budget - state.unissued - Math.max(0, remaining));
 }
 
 function issue(state: KernelState): number {
