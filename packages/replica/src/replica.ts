@@ -10,7 +10,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { ManualClock, Runtime, type CanisterSettings, type Clock, type ExecutionInfo, type SnapshotInfo, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
+import { ManualClock, Runtime, type CallLimits, type CycleFees, type LoadShedding, type CanisterSettings, type Clock, type ExecutionInfo, type SnapshotInfo, type StateStore, type InstallMode, type InstructionLimits, type LogLine, type Outcome, type SchedulerPolicy } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
@@ -45,6 +45,15 @@ export interface ReplicaOptions {
   readonly onExecution?: (info: ExecutionInfo) => void;
   /** Execution budgets (loop iterations and calls); defaults follow ICP's ratios. */
   readonly instructionLimits?: Partial<InstructionLimits>;
+  /**
+   * Call limits; ICP's defaults: queue capacity 500 per sender→callee pair, 2 MiB ingress,
+   * 10 MiB call arguments (one subnet), 2 MiB replies, call depth 256, timeout cap 300 s.
+   */
+  readonly callLimits?: Partial<CallLimits>;
+  /** Cycle fees; ICP's 13-node fees by default (`ICP_13_NODE_FEES`); `ZERO_FEES` charges nothing. */
+  readonly fees?: CycleFees;
+  /** Seeded dropping of bounded-wait requests and responses, for fault injection; off by default. */
+  readonly loadShedding?: LoadShedding;
 }
 
 /** Options of {@link Replica.deploy}. */
@@ -108,6 +117,9 @@ export class Replica {
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
       executionTimeoutMs: options.executionTimeoutMs ?? 0,
       ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
+      ...(options.callLimits !== undefined && { callLimits: options.callLimits }),
+      ...(options.fees !== undefined && { fees: options.fees }),
+      ...(options.loadShedding !== undefined && { loadShedding: options.loadShedding }),
       ...(options.onExecution !== undefined && { onExecution: options.onExecution }),
       ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
     });
