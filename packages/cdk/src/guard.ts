@@ -27,7 +27,9 @@
 export interface Guard {
   /** Runs the release now, once; later calls do nothing. */
   release(): void;
-  /** Whether the release has run (in a committed execution, or in this one so far). */
+  /** Forgets the release without running it (the work it would undo is complete). */
+  dismiss(): void;
+  /** Whether the release has run or was dismissed (in a committed execution, or in this one so far). */
   readonly released: boolean;
 }
 
@@ -48,11 +50,20 @@ class GuardImpl implements Guard {
   }
 
   release(): void {
-    if (this.released) return;
+    if (this.#settle()) this.#fn();
+  }
+
+  dismiss(): void {
+    this.#settle();
+  }
+
+  /** Marks the guard released (undone if the execution does not commit); false if it was. */
+  #settle(): boolean {
+    if (this.released) return false;
     this.released = true;
     this.#invocation.guards.delete(this);
     op.released.push(this);
-    this.#fn();
+    return true;
   }
 
   /** Undoes a release made by an execution that did not commit. */
