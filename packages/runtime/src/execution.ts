@@ -45,6 +45,8 @@ export interface Execution {
   balanceDelta: bigint;
   /** Cycles accepted from the call context; taken from it only if the execution commits. */
   accepted: bigint;
+  /** The execution's fee, charged whether it commits or not (also part of `balanceDelta`). */
+  fee: bigint;
   /** Set by the first trap; an execution never un-traps. */
   trap: string | undefined;
   /** The answer to `context`, applied at commit. */
@@ -54,12 +56,12 @@ export interface Execution {
 }
 
 /** Fields an execution starts with. */
-export type ExecutionInit = Omit<Execution, 'trap' | 'answer' | 'calls' | 'timerOps' | 'rejectCode' | 'rejectMessage' | 'refunded' | 'balanceDelta' | 'accepted'> &
+export type ExecutionInit = Omit<Execution, 'trap' | 'answer' | 'calls' | 'timerOps' | 'rejectCode' | 'rejectMessage' | 'refunded' | 'balanceDelta' | 'accepted' | 'fee'> &
   Partial<Pick<Execution, 'rejectCode' | 'rejectMessage' | 'refunded'>>;
 
 /** Opens an execution record. */
 export function openExecution(init: ExecutionInit): Execution {
-  return { rejectCode: 0, rejectMessage: '', refunded: 0n, ...init, balanceDelta: 0n, accepted: 0n, trap: undefined, answer: undefined, calls: [], timerOps: [] };
+  return { rejectCode: 0, rejectMessage: '', refunded: 0n, ...init, balanceDelta: 0n, accepted: 0n, fee: 0n, trap: undefined, answer: undefined, calls: [], timerOps: [] };
 }
 
 /** Whether canister code may make calls in this mode (ICP: updates and callbacks only). */

@@ -82,7 +82,12 @@ export class Executor {
     }
     const { fees, onExecution } = this.#deps;
     const spent = onExecution !== undefined || fees.perInstruction > 0n ? sandbox.spent() : 0;
-    const charged = exec.mode === 'query' ? 0n : this.#deps.balances.charge(actor, executionFee(fees, spent));
+    // Charged with the execution's own balance change at commit, or alone if it traps.
+    const fee = exec.mode === 'query' ? 0n : executionFee(fees, spent);
+    const balance = actor.record.cycles;
+    const charged = fee < balance ? fee : balance;
+    exec.balanceDelta -= charged;
+    exec.fee = charged;
     onExecution?.({
       canisterId: actor.record.id,
       method: exec.method,
@@ -129,6 +134,8 @@ export class Executor {
     }
     if (exec.trap !== undefined || heap === undefined) {
       exec.trap ??= 'no heap snapshot';
+      // Of what the execution did to the balance, only its fee stays.
+      this.#deps.balances.change(actor, -exec.fee);
       this.#rollback(actor);
       this.#deps.onTrap(actor, exec.mode === 'cleanup' ? `in cleanup: ${exec.trap}` : exec.trap);
       return false;

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { StorageError } from './storage-error.js';
 
 /** Version of the table layout below; bump it (and add a migration) whenever the layout changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * STRICT tables make SQLite reject values of the wrong type instead of silently coercing them
@@ -10,7 +10,9 @@ export const SCHEMA_VERSION = 1;
  * key is the b-tree itself: point lookups and key-ordered range scans need one b-tree, not two.
  * `heaps` and `canisters` keep rowids because their rows hold large blobs, which WITHOUT ROWID
  * tables store poorly. The store's own bookkeeping lives in `store_meta`, apart from `meta`,
- * so no replica key can clash with `schema_version`.
+ * so no replica key can clash with `schema_version`. Cycle balances change with nearly every
+ * execution, so they live in `balances`, a small row of their own: updating `canisters.cycles`
+ * would rewrite the row with its module blob. A balance row, when present, wins.
  */
 const CREATE_TABLES = `
   CREATE TABLE store_meta (
@@ -28,6 +30,10 @@ const CREATE_TABLES = `
     version TEXT NOT NULL,
     cycles TEXT NOT NULL,
     settings_json TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE balances (
+    canister_id BLOB PRIMARY KEY NOT NULL,
+    cycles TEXT NOT NULL
   ) STRICT;
   CREATE TABLE heaps (
     canister_id BLOB PRIMARY KEY NOT NULL,
@@ -70,6 +76,11 @@ const CREATE_TABLES = `
   ) WITHOUT ROWID, STRICT;
 `;
 
+const MIGRATE_1_TO_2 = `
+  CREATE TABLE balances (canister_id BLOB PRIMARY KEY NOT NULL, cycles TEXT NOT NULL) STRICT;
+  UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
+`;
+
 /**
  * Creates the tables in an empty database, or checks the schema version of an existing store.
  * Runs in an IMMEDIATE transaction so two processes opening a fresh file cannot both create it.
@@ -87,7 +98,12 @@ export function ensureSchema(db: Database.Database): void {
       db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
       return;
     }
-    const found = db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'schema_version'").pluck().get();
+    let found = db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'schema_version'").pluck().get();
+    if (found === '1') {
+      // Version 2 adds `balances`; the registry's cycles stay valid until a balance is written.
+      db.exec(MIGRATE_1_TO_2);
+      found = String(SCHEMA_VERSION);
+    }
     if (found !== String(SCHEMA_VERSION)) {
       throw new StorageError('ERR_STORAGE_OPEN', `store has schema version ${found ?? '(none)'}, this build reads ${SCHEMA_VERSION}`);
     }

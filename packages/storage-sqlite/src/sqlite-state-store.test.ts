@@ -115,6 +115,17 @@ describe('registry and meta', () => {
     expect(listed[0]?.version).toBe(2n ** 64n - 1n);
   });
 
+  it('putCycles sets the balance alone; putCanister and deleteCanister keep it consistent', () => {
+    store.putCanister(record(A, 0, { cycles: 5n }));
+    store.putCycles(A, 2n ** 90n);
+    expect(store.listCanisters()[0]?.cycles).toBe(2n ** 90n);
+    store.putCanister({ ...record(A, 0), cycles: 9n });
+    expect(store.listCanisters()[0]?.cycles).toBe(9n);
+    store.deleteCanister(A);
+    store.putCanister(record(A, 0, { cycles: 3n }));
+    expect(store.listCanisters()[0]?.cycles).toBe(3n);
+  });
+
   it('putCanister replaces by id, rejects an index held by another id, deleteCanister removes everything', () => {
     store.putCanister(record(A, 0));
     store.putCanister(record(A, 0, { status: 'stopping', cycles: 7n }));

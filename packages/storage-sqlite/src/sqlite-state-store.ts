@@ -91,6 +91,7 @@ export class SqliteStateStore implements StateStore {
     this.#deleteCanister = this.#atomic((cid) => {
       snapshots.deleteAll(cid);
       s.deleteCanister.run(cid);
+      s.deleteBalance.run(cid);
       s.clearHeap.run(cid);
       s.clearStable.run(cid);
       s.clearCounts.run(cid);
@@ -163,9 +164,11 @@ export class SqliteStateStore implements StateStore {
   putCanister(record: CanisterRecord): void {
     this.#assertOpen();
     this.#s.putCanister.run(toRow(record));
+    // The balance row, if any, would win over the registry's: keep the two equal.
+    this.#s.putCycles.run(record.cycles.toString(), record.id);
   }
 
-  /** Sets a canister's cycle balance (decimal text, like the whole record stores it). */
+  /** Sets a canister's cycle balance (decimal text) in its own small row. */
   putCycles(id: Uint8Array, cycles: bigint): void {
     this.#assertOpen();
     this.#s.putCycles.run(cycles.toString(), id);

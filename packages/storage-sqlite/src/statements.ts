@@ -16,6 +16,7 @@ export interface Statements {
   readonly listCanisters: Stmt<[], CanisterRow>;
   readonly putCanister: Stmt<[CanisterRow]>;
   readonly putCycles: Stmt<[string, Id]>;
+  readonly deleteBalance: Stmt<[Id]>;
   readonly deleteCanister: Stmt<[Id]>;
   readonly getMeta: Stmt<[string], Uint8Array>;
   readonly putMeta: Stmt<[string, Uint8Array]>;
@@ -50,10 +51,12 @@ export function prepareStatements(db: Database.Database): Statements {
     rollbackTo: db.prepare<[]>('ROLLBACK TO execution'),
 
     listCanisters: db.prepare<[], CanisterRow>(
-      `SELECT id, idx, module, module_hash, candid, controllers, status, version, cycles, settings_json
+      `SELECT id, idx, module, module_hash, candid, controllers, status, version,
+              COALESCE((SELECT cycles FROM balances WHERE canister_id = id), cycles) AS cycles, settings_json
        FROM canisters ORDER BY idx`,
     ),
-    putCycles: db.prepare<[string, Id]>('UPDATE canisters SET cycles = ? WHERE id = ?'),
+    putCycles: db.prepare<[string, Id]>('INSERT INTO balances (cycles, canister_id) VALUES (?, ?) ON CONFLICT (canister_id) DO UPDATE SET cycles = excluded.cycles'),
+    deleteBalance: db.prepare<[Id]>('DELETE FROM balances WHERE canister_id = ?'),
     // ON CONFLICT(id) rather than INSERT OR REPLACE: REPLACE would also silently delete a
     // *different* canister that holds the same idx; this way an idx clash is an error.
     putCanister: db.prepare<CanisterRow>(
