@@ -91,7 +91,9 @@ export class Balances {
   change(actor: CanisterActor, delta: bigint): void {
     if (delta === 0n) return;
     const cycles = actor.record.cycles + delta;
-    actor.record = { ...actor.record, cycles: cycles < 0n ? 0n : cycles };
+    // In place: this runs for nearly every execution, and a copy of the record costs more than
+    // the rest of the bookkeeping. The record is the actor's own; readers see the live balance.
+    (actor.record as { cycles: bigint }).cycles = cycles < 0n ? 0n : cycles;
     this.#dirty.add(actor);
   }
 

@@ -4,15 +4,23 @@ import { StorageError } from './storage-error.js';
 /** Version of the table layout below; bump it (and add a migration) whenever the layout changes. */
 export const SCHEMA_VERSION = 2;
 
+const KEEP_CYCLES_TRIGGER = `
+  CREATE TRIGGER heaps_keep_cycles BEFORE DELETE ON heaps WHEN OLD.cycles IS NOT NULL
+  BEGIN UPDATE canisters SET cycles = OLD.cycles WHERE id = OLD.canister_id; END;`;
+
 /**
  * STRICT tables make SQLite reject values of the wrong type instead of silently coercing them
  * (e.g. a fractional memory id). `stable` and `stable_counts` are WITHOUT ROWID so the composite
  * key is the b-tree itself: point lookups and key-ordered range scans need one b-tree, not two.
  * `heaps` and `canisters` keep rowids because their rows hold large blobs, which WITHOUT ROWID
  * tables store poorly. The store's own bookkeeping lives in `store_meta`, apart from `meta`,
- * so no replica key can clash with `schema_version`. Cycle balances change with nearly every
- * execution, so they live in `balances`, a small row of their own: updating `canisters.cycles`
- * would rewrite the row with its module blob. A balance row, when present, wins.
+ * so no replica key can clash with `schema_version`.
+ *
+ * Cycle balances change with nearly every execution. Updating `canisters.cycles` would rewrite
+ * the row with its module blob, and a table of their own would add a page to every commit; so
+ * the balance of a canister that has a heap lives in its `heaps` row (`heaps.cycles`, which
+ * wins when set), on the page the batch writes anyway. A trigger moves it back into
+ * `canisters.cycles` before a heap row is deleted.
  */
 const CREATE_TABLES = `
   CREATE TABLE store_meta (
@@ -31,14 +39,12 @@ const CREATE_TABLES = `
     cycles TEXT NOT NULL,
     settings_json TEXT NOT NULL
   ) STRICT;
-  CREATE TABLE balances (
-    canister_id BLOB PRIMARY KEY NOT NULL,
-    cycles TEXT NOT NULL
-  ) STRICT;
   CREATE TABLE heaps (
     canister_id BLOB PRIMARY KEY NOT NULL,
-    snapshot BLOB NOT NULL
+    snapshot BLOB NOT NULL,
+    cycles TEXT
   ) STRICT;
+  ${KEEP_CYCLES_TRIGGER}
   CREATE TABLE stable (
     canister_id BLOB NOT NULL,
     memory_id INTEGER NOT NULL,
@@ -77,7 +83,8 @@ const CREATE_TABLES = `
 `;
 
 const MIGRATE_1_TO_2 = `
-  CREATE TABLE balances (canister_id BLOB PRIMARY KEY NOT NULL, cycles TEXT NOT NULL) STRICT;
+  ALTER TABLE heaps ADD COLUMN cycles TEXT;
+  ${KEEP_CYCLES_TRIGGER}
   UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
 `;
 
@@ -100,7 +107,7 @@ export function ensureSchema(db: Database.Database): void {
     }
     let found = db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'schema_version'").pluck().get();
     if (found === '1') {
-      // Version 2 adds `balances`; the registry's cycles stay valid until a balance is written.
+      // Version 2 adds `heaps.cycles`; the registry's cycles stay valid until a balance is written.
       db.exec(MIGRATE_1_TO_2);
       found = String(SCHEMA_VERSION);
     }

@@ -91,7 +91,6 @@ export class SqliteStateStore implements StateStore {
     this.#deleteCanister = this.#atomic((cid) => {
       snapshots.deleteAll(cid);
       s.deleteCanister.run(cid);
-      s.deleteBalance.run(cid);
       s.clearHeap.run(cid);
       s.clearStable.run(cid);
       s.clearCounts.run(cid);
@@ -164,14 +163,15 @@ export class SqliteStateStore implements StateStore {
   putCanister(record: CanisterRecord): void {
     this.#assertOpen();
     this.#s.putCanister.run(toRow(record));
-    // The balance row, if any, would win over the registry's: keep the two equal.
-    this.#s.putCycles.run(record.cycles.toString(), record.id);
+    // The heap row's balance, if any, would win over the registry's: keep the two equal.
+    this.#s.putHeapCycles.run(record.cycles.toString(), record.id);
   }
 
-  /** Sets a canister's cycle balance (decimal text) in its own small row. */
+  /** Sets a canister's cycle balance (decimal text): in its heap row, or without one in the registry. */
   putCycles(id: Uint8Array, cycles: bigint): void {
     this.#assertOpen();
-    this.#s.putCycles.run(cycles.toString(), id);
+    const text = cycles.toString();
+    if (this.#s.putHeapCycles.run(text, id).changes === 0) this.#s.putRegistryCycles.run(text, id);
   }
 
   /** Removes a canister's registry entry, heap, stable entries and counts. */

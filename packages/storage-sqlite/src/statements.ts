@@ -15,8 +15,8 @@ export interface Statements {
   readonly rollbackTo: Stmt<[]>;
   readonly listCanisters: Stmt<[], CanisterRow>;
   readonly putCanister: Stmt<[CanisterRow]>;
-  readonly putCycles: Stmt<[string, Id]>;
-  readonly deleteBalance: Stmt<[Id]>;
+  readonly putHeapCycles: Stmt<[string, Id]>;
+  readonly putRegistryCycles: Stmt<[string, Id]>;
   readonly deleteCanister: Stmt<[Id]>;
   readonly getMeta: Stmt<[string], Uint8Array>;
   readonly putMeta: Stmt<[string, Uint8Array]>;
@@ -52,11 +52,11 @@ export function prepareStatements(db: Database.Database): Statements {
 
     listCanisters: db.prepare<[], CanisterRow>(
       `SELECT id, idx, module, module_hash, candid, controllers, status, version,
-              COALESCE((SELECT cycles FROM balances WHERE canister_id = id), cycles) AS cycles, settings_json
+              COALESCE((SELECT h.cycles FROM heaps h WHERE h.canister_id = id), cycles) AS cycles, settings_json
        FROM canisters ORDER BY idx`,
     ),
-    putCycles: db.prepare<[string, Id]>('INSERT INTO balances (cycles, canister_id) VALUES (?, ?) ON CONFLICT (canister_id) DO UPDATE SET cycles = excluded.cycles'),
-    deleteBalance: db.prepare<[Id]>('DELETE FROM balances WHERE canister_id = ?'),
+    putHeapCycles: db.prepare<[string, Id]>('UPDATE heaps SET cycles = ? WHERE canister_id = ?'),
+    putRegistryCycles: db.prepare<[string, Id]>('UPDATE canisters SET cycles = ? WHERE id = ?'),
     // ON CONFLICT(id) rather than INSERT OR REPLACE: REPLACE would also silently delete a
     // *different* canister that holds the same idx; this way an idx clash is an error.
     putCanister: db.prepare<CanisterRow>(
