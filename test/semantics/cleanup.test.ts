@@ -5,7 +5,6 @@
  * hooks into it: a per-caller lock taken before the `await` is released even when the code
  * after the `await` traps.
  */
-import { IDL } from '@dfinity/candid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, ZERO_FEES, createTestReplica, identity, type TestReplica } from '@tincan/testing';
 import type { CanisterHandle, Replica } from '@tincan/replica';
@@ -97,5 +96,3 @@ describe('cleanup rules', () => {
     expect(await replica.actor<any>(g).hold('k', callee.id, 'ok', 'plain')).toBe('done');
   });
 });
-
-void IDL;
