@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_EPOCH_NS, ZERO_FEES, createTestReplica, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
 import type { CanisterHandle, Replica } from '@tincan/replica';
 import { replyValue, submit } from './helpers.js';
+import type { Relayed } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/channels.ts';
 const Options = IDL.Record({ cycles: IDL.Nat, timeout: IDL.Opt(IDL.Nat32), oneway: IDL.Bool, trapAfter: IDL.Bool });
@@ -29,14 +30,6 @@ async function setUp(options: TestReplicaOptions = {}): Promise<{ replica: Repli
   const { replica } = t;
   const [a, b, c] = [await replica.deploy(FIXTURE), await replica.deploy(FIXTURE), await replica.deploy(FIXTURE)];
   return { replica, a, b, c };
-}
-
-interface Relayed {
-  reply?: string | null;
-  code?: number;
-  type?: string;
-  message?: string;
-  refunded: string;
 }
 
 /** Options of a relay call. */

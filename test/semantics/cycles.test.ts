@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, ZERO_FEES, createTestReplica, type TestReplica } from '@tincan/testing';
 import { ICP_13_NODE_FEES, type CanisterHandle, type ExecutionInfo, type Replica } from '@tincan/replica';
 import { MISSING_CANISTER } from './helpers.js';
+import type { Relayed } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/channels.ts';
 
@@ -22,14 +23,6 @@ afterEach(async () => {
 async function pair(): Promise<{ replica: Replica; a: CanisterHandle; b: CanisterHandle }> {
   t = await createTestReplica({ fees: ZERO_FEES });
   return { replica: t.replica, a: await t.replica.deploy(FIXTURE), b: await t.replica.deploy(FIXTURE) };
-}
-
-interface Relayed {
-  reply?: string | null;
-  code?: number;
-  type?: string;
-  message?: string;
-  refunded: string;
 }
 
 async function relay(replica: Replica, from: CanisterHandle, to: Principal, method: string, cycles: bigint): Promise<Relayed> {
