@@ -94,7 +94,9 @@ describe('management canister over HTTP', () => {
 
     const before = await ic.canister_status({ canister_id: id });
     expect(before.status).toEqual({ running: null });
-    expect(before.cycles).toBe(5_000_000_000_000n);
+    // 5T given at creation, less the 13-node fees of the install and the calls so far.
+    expect(before.cycles).toBeLessThan(5_000_000_000_000n);
+    expect(before.cycles).toBeGreaterThan(4_990_000_000_000n);
     expect(before.settings.controllers.map((p) => p.toText())).toEqual([owner.getPrincipal().toText()]);
     expect(Buffer.from(before.module_hash[0] ?? []).toString('hex')).toBe(Buffer.from(v1.moduleHash).toString('hex'));
     expect(before.memory_size).toBeGreaterThan(BigInt(v1.wasmModule.length - 1));

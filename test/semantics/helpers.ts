@@ -53,3 +53,12 @@ export function encode(types: IDL.Type[], args: unknown[]): Uint8Array {
 
 /** A canister-shaped principal that no replica in these tests creates. */
 export const MISSING_CANISTER = Principal.fromUint8Array(new Uint8Array([0, 0, 0, 0, 0, 0x0f, 0x42, 0x40, 1, 1]));
+
+/** What `test/fixtures/channels.ts`'s `relay` reports about the call it made. */
+export interface Relayed {
+  reply?: string | null;
+  code?: number;
+  type?: string;
+  message?: string;
+  refunded: string;
+}

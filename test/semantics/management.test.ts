@@ -1,6 +1,7 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ZERO_FEES } from '@tincan/replica';
 import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
 import { rejectOf as outcomeReject, replyValue, stepOnce, submit } from './helpers.js';
 
@@ -168,5 +169,33 @@ describe('canisters calling aaaaa-aa', () => {
     expect(t.replica.runtime.canisters().some((r) => Principal.fromUint8Array(r.id).toText() === counter.id.toText())).toBe(false);
     const gone = await t.replica.update(counter.id, 'get', new Uint8Array(IDL.encode([], [])));
     expect('reject' in gone && gone.reject).toMatchObject({ code: 3, errorCode: 'IC0301' });
+  });
+
+  it('conserves cycles attached to management calls: deposits and creations keep them, others refund them all', async () => {
+    t = await createTestReplica({ fees: ZERO_FEES });
+    const client = await t.replica.deploy('test/fixtures/mgmt-client.ts', { cycles: 1_000_000n });
+    const target = await t.replica.deploy('canisters/counter/src/index.ts', { cycles: 0n });
+    const actor = t.replica.actor(client);
+    const idArg = (id: Principal): Uint8Array => new Uint8Array(IDL.encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: id }]));
+
+    // deposit_cycles keeps everything attached: nothing comes back, the target gets it all.
+    expect(await actor.rawWithCycles('deposit_cycles', idArg(target.id), 1_000n)).toBe(0n);
+    expect(t.replica.cycleBalance(client)).toBe(999_000n);
+    expect(t.replica.cycleBalance(target)).toBe(1_000n);
+
+    // raw_rand accepts nothing: the refund is the whole attachment and no balance moves.
+    expect(await actor.rawWithCycles('raw_rand', new Uint8Array(IDL.encode([], [])), 500n)).toBe(500n);
+    expect(t.replica.cycleBalance(client)).toBe(999_000n);
+
+    // A rejected management call (non-controller) refunds everything too.
+    await expect(actor.rawWithCycles('stop_canister', idArg(target.id), 700n)).rejects.toThrow(/IC0512|controller/);
+    expect(t.replica.cycleBalance(client)).toBe(999_000n);
+
+    // create_canister turns the attached cycles into the new canister's balance.
+    const createArg = new Uint8Array(IDL.encode([IDL.Record({ settings: IDL.Opt(IDL.Record({})), sender_canister_version: IDL.Opt(IDL.Nat64) })], [{ settings: [], sender_canister_version: [] }]));
+    expect(await actor.rawWithCycles('create_canister', createArg, 2_000n)).toBe(0n);
+    expect(t.replica.cycleBalance(client)).toBe(997_000n);
+    const created = t.replica.runtime.canisters().at(-1);
+    expect(created?.cycles).toBe(2_000n);
   });
 });

@@ -1,4 +1,4 @@
-import { CallError, IDL, Principal, StableBTreeMap, call, init, msgCaller, query, update } from 'azle';
+import { CallError, IDL, Principal, StableBTreeMap, call, guard, init, msgCaller, query, trap, update } from 'azle';
 
 /**
  * A small token ledger. Balances live in a StableBTreeMap; the minter, the supply counter and
@@ -10,7 +10,10 @@ import { CallError, IDL, Principal, StableBTreeMap, call, init, msgCaller, query
  *   - take a per-caller lock before the `await`, so the same caller cannot start a second
  *     transfer while one is in flight (it gets Err('busy'));
  *   - after the `await`, credit the recipient on success or refund the sender on failure, and
- *     release the lock in `finally`.
+ *     release the lock in `finally`;
+ *   - register the lock's release and the refund as guards: if the code after the `await`
+ *     traps (crediting a frozen account does), that callback rolls back, `finally` included,
+ *     and the call's cleanup releases the lock and refunds the sender instead.
  * Compare canisters/ledger-buggy, which reads before the `await` and writes after it.
  */
 
@@ -27,6 +30,8 @@ export default class {
   nextTx = 0n;
   /** Callers with a transfer in flight across an `await`. Heap state: it needs no upgrade. */
   locks = new Set<Account>();
+  /** Accounts that may not receive tokens: crediting one traps. */
+  frozen = new Set<Account>();
   balances = new StableBTreeMap<Account, bigint>(0);
 
   @init([IDL.Principal])
@@ -41,6 +46,14 @@ export default class {
     this.#credit(to.toText(), amount);
     this.totalSupply += amount;
     return { Ok: this.nextTx++ };
+  }
+
+  /** Freezes `account` (minter only): crediting it traps from now on. */
+  @update([IDL.Principal], Result)
+  freeze(account: Principal): Result {
+    if (msgCaller().toText() !== this.minter) return { Err: 'only the minter may freeze' };
+    this.frozen.add(account.toText());
+    return { Ok: BigInt(this.frozen.size) };
   }
 
   /** Moves `amount` from the caller to `to`, in one execution (atomic, no await). */
@@ -71,6 +84,11 @@ export default class {
     // "in flight", held by nobody, until the callback credits or refunds them.
     this.locks.add(from);
     this.#debit(from, amount);
+    // Each runs exactly once: here, or in the call's cleanup if the code after the `await`
+    // traps. A trap rolls back that whole callback, `finally` included; the cleanup then
+    // runs against the state from before the callback, and its changes commit.
+    const lock = guard(() => this.locks.delete(from));
+    const inFlight = guard(() => this.#credit(from, amount));
     try {
       await call<[Principal, Principal, bigint], bigint>(notify, 'notify', {
         paramIdlTypes: [IDL.Principal, IDL.Principal, IDL.Nat],
@@ -78,20 +96,15 @@ export default class {
         args: [caller, to, amount],
       });
       // Callback, success: a new execution. The debit is already durable; credit `to`.
-      this.#credit(to.toText(), amount);
+      this.#credit(to.toText(), amount); // traps if `to` is frozen
+      inFlight.dismiss();
       return { Ok: this.nextTx++ };
     } catch (err) {
       // Callback, failure (reject or trap of `notify`): refund the committed debit.
-      this.#credit(from, amount);
+      inFlight.release();
       return { Err: `notify failed: ${err instanceof CallError ? err.rejectMessage : String(err)}` };
     } finally {
-      // Runs in the same callback execution, after the success or the failure path, so the
-      // lock is released either way. CAVEAT: if the code after the `await` itself TRAPS, this
-      // whole callback execution rolls back — including this release (and the credit/refund).
-      // The lock would then stay taken and the amount stay in flight. ICP's answer is the
-      // call's cleanup callback, which runs after a trapping callback; tincan does not expose
-      // cleanup yet (it arrives in a later issue), so keep the code after the `await` trap-free.
-      this.locks.delete(from);
+      lock.release();
     }
   }
 
@@ -118,6 +131,7 @@ export default class {
   }
 
   #credit(account: Account, amount: bigint): void {
+    if (this.frozen.has(account)) trap(`account ${account} is frozen`);
     this.balances.insert(account, this.#balance(account) + amount);
   }
 

@@ -13,6 +13,10 @@ export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
 
 /** IC error codes that accompany rejects (`IC0503` for a trap, …). */
 export const IcErrorCode = {
+  /** The pair's queue holds as many messages as it may (500 by default). */
+  CanisterQueueFull: 'IC0201',
+  /** The callee's balance is below its freezing threshold. */
+  CanisterOutOfCycles: 'IC0207',
   CanisterNotFound: 'IC0301',
   CanisterSnapshotNotFound: 'IC0305',
   CanisterRejectedMessage: 'IC0406',
@@ -31,6 +35,12 @@ export const IcErrorCode = {
   CanisterNonEmpty: 'IC0514',
   CanisterMethodNotFound: 'IC0536',
   CanisterEmpty: 'IC0537',
+  /** tincan's call depth limit (256 by default); ICP's code for a too deep (query) call graph. */
+  CallGraphTooDeep: 'IC0525',
+  /** A bounded-wait call reached its deadline before a response arrived. */
+  DeadlineExpired: 'IC0601',
+  /** A bounded-wait request or response was dropped (load shedding). */
+  ResponseDropped: 'IC0602',
 } as const;
 
 /** One of the IC error codes tincan produces. */

@@ -66,6 +66,17 @@ export interface CanisterAdapter {
   deliver(callId: number): void;
   /** Forgets calls that were never sent because the execution that made them trapped. */
   forget(callIds: readonly number[]): void;
+  /**
+   * The execution that just ran did not commit (it trapped, or was a query): bookkeeping the
+   * CDK did during it outside the heap (guards taken or released) must be undone too.
+   */
+  rolledBack(): void;
+  /**
+   * Runs the cleanup of call `callId`: its response execution trapped and was rolled back.
+   * Runs against the state from before that callback; it may change state, but cannot call
+   * or reply.
+   */
+  cleanup(callId: number): void;
   /** Runs timer `timerId`, which is due, as its own execution. */
   timer(timerId: number): void;
 }
@@ -161,8 +172,24 @@ export interface SystemApi {
   /** Cancels a timer (when the current execution commits). */
   timerClear(timerId: number): void;
 
-  /** Queues a call to be sent when the current execution commits. Returns its call id. */
+  /**
+   * Queues a call to be sent when the current execution commits. Attached cycles and the call
+   * fee leave the balance at once (restored if the execution traps). Returns the call id, or 0
+   * when the canister cannot pay them and stay above its freezing threshold (nothing is
+   * deducted then). Traps when the argument exceeds the payload limit.
+   */
   callPerform(callee: Uint8Array, method: string, arg: Uint8Array, options: CallOptions): number;
+
+  /** Cycles the caller attached to the current call that are still available to accept. */
+  msgCyclesAvailable(): bigint;
+  /** Moves up to `maxAmount` of the available cycles into the balance; returns the amount moved. Never traps. */
+  msgCyclesAccept(maxAmount: bigint): bigint;
+  /** In a response execution: cycles the callee refunded (attached but not accepted). */
+  msgCyclesRefunded(): bigint;
+  /** This canister's cycle balance, as the current execution sees it. */
+  canisterCycleBalance(): bigint;
+  /** Burns up to `amount` cycles, never below the freezing threshold; returns the amount burned. */
+  cyclesBurn(amount: bigint): bigint;
 
   /** Stable map: value stored under `key`, if any. */
   stableMapGet(memoryId: number, key: Uint8Array): Uint8Array | undefined;

@@ -7,6 +7,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { systemApi } from '@tincan/abi';
 import { codecFor } from '@tincan/candid';
+import { beginExecution, currentInvocation, Invocation } from './guard.js';
 
 /** Options of {@link call}, as Azle has them. */
 export interface CallOptions<Args extends unknown[] = unknown[]> {
@@ -48,9 +49,13 @@ interface PendingCall {
   readonly reject: (error: unknown) => void;
   readonly returnIdlType: IDL.Type | undefined;
   readonly raw: boolean;
+  /** The method call that awaits it: its callback and cleanup run in it. */
+  readonly invocation: Invocation;
 }
 
 const pending = new Map<number, PendingCall>();
+/** The call whose response ran last, and its invocation: the cleanup that may follow needs it. */
+let lastDelivered: { callId: number; invocation: Invocation } | undefined;
 
 /** Calls `method` on `canisterId`; resolves with the decoded reply. */
 export async function call<Args extends unknown[] = unknown[], Return = unknown>(
@@ -65,9 +70,13 @@ export async function call<Args extends unknown[] = unknown[], Return = unknown>
     ...(options.timeout !== undefined && { timeoutSeconds: options.timeout }),
     ...(options.oneway === true && { oneway: true }),
   });
+  if (callId === 0) {
+    throw new CallError('InsufficientLiquidCycleBalance', 0, `cannot attach ${options.cycles ?? 0n} cycles and pay the call fee without dropping below the freezing threshold`);
+  }
   if (options.oneway === true) return undefined as Return;
+  const invocation = currentInvocation() ?? new Invocation();
   const promise = new Promise<Return>((resolve, reject) => {
-    pending.set(callId, { resolve: resolve as (v: unknown) => void, reject, returnIdlType: options.returnIdlType, raw: options.raw !== undefined });
+    pending.set(callId, { resolve: resolve as (v: unknown) => void, reject, returnIdlType: options.returnIdlType, raw: options.raw !== undefined, invocation });
   });
   // A call nobody awaits must not surface as an unhandled rejection of the replica process; the
   // kernel's (unmetered) handler marks it handled.
@@ -78,8 +87,10 @@ export async function call<Args extends unknown[] = unknown[], Return = unknown>
 /** Runtime entry: the response to `callId` is in msgArgData / msgRejectCode. */
 export function deliverResponse(callId: number): void {
   const entry = pending.get(callId);
+  beginExecution(entry?.invocation ?? new Invocation());
   if (entry === undefined) return;
   pending.delete(callId);
+  lastDelivered = { callId, invocation: entry.invocation };
   const sys = systemApi();
   const code = sys.msgRejectCode();
   if (code !== 0) {
@@ -93,6 +104,11 @@ export function deliverResponse(callId: number): void {
   } catch (err) {
     entry.reject(err);
   }
+}
+
+/** The invocation whose callback for `callId` just ran, for its cleanup. */
+export function invocationOfDelivered(callId: number): Invocation | undefined {
+  return lastDelivered?.callId === callId ? lastDelivered.invocation : undefined;
 }
 
 /** Runtime entry: these calls were never sent; their continuations will never run. */

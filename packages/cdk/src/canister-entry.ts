@@ -6,7 +6,8 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { systemApi, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
 import { serviceToDid } from '@tincan/candid';
-import { deliverResponse, forgetCalls } from './call.js';
+import { deliverResponse, forgetCalls, invocationOfDelivered } from './call.js';
+import { beginExecution, Invocation, rollBackGuards, runCleanup } from './guard.js';
 import { runTimer } from './timers.js';
 import { codecFor } from '@tincan/candid';
 import { methodMeta, type MethodMeta } from './method-registry.js';
@@ -87,6 +88,7 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
     describe: () => describe(entries),
     heapRoot: () => instance,
     invoke(name) {
+      beginExecution(new Invocation());
       const entry = entries.get(name);
       if (entry === undefined) return trapMessage(`no method '${name}'`);
       let args: unknown[] = [];
@@ -109,7 +111,20 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
     },
     deliver: deliverResponse,
     forget: forgetCalls,
-    timer: runTimer,
+    timer: (id) => {
+      beginExecution(new Invocation());
+      runTimer(id);
+    },
+    rolledBack: rollBackGuards,
+    cleanup: (callId) => {
+      const invocation = invocationOfDelivered(callId);
+      if (invocation === undefined) return;
+      try {
+        runCleanup(invocation);
+      } catch (err) {
+        trapWith(err);
+      }
+    },
   };
 }
 

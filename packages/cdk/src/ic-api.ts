@@ -81,3 +81,31 @@ export function msgDeadline(): bigint {
 export function performanceCounter(counterType = 0): bigint {
   return systemApi().performanceCounter(counterType);
 }
+
+/** Cycles the caller attached to this call that are still available to accept. */
+export function msgCyclesAvailable(): bigint {
+  return systemApi().msgCyclesAvailable();
+}
+
+/**
+ * Moves up to `maxAmount` of the available cycles into this canister's balance; returns the
+ * amount moved. Never traps. What is not accepted goes back to the caller with the answer.
+ */
+export function msgCyclesAccept(maxAmount: bigint): bigint {
+  return systemApi().msgCyclesAccept(maxAmount);
+}
+
+/** After an awaited call: the attached cycles the callee did not accept and refunded. */
+export function msgCyclesRefunded(): bigint {
+  return systemApi().msgCyclesRefunded();
+}
+
+/** This canister's cycle balance. */
+export function canisterCycleBalance(): bigint {
+  return systemApi().canisterCycleBalance();
+}
+
+/** Burns up to `amount` cycles, never below the freezing threshold; returns the amount burned. */
+export function cyclesBurn(amount: bigint): bigint {
+  return systemApi().cyclesBurn(amount);
+}

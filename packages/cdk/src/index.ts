@@ -8,11 +8,18 @@ export { heartbeat, init, inspectMessage, postUpgrade, preUpgrade, query, update
 export type { ManualOptions, MethodDecorator, QueryOptions, UpdateOptions } from './decorators.js';
 export { call, CallError } from './call.js';
 export type { CallErrorType, CallOptions } from './call.js';
+export { guard } from './guard.js';
+export type { Guard } from './guard.js';
 export {
   acceptMessage,
+  canisterCycleBalance,
   canisterSelf,
+  cyclesBurn,
   msgArgData,
   msgCaller,
+  msgCyclesAccept,
+  msgCyclesAvailable,
+  msgCyclesRefunded,
   msgDeadline,
   msgMethodName,
   msgOrigin,

@@ -39,6 +39,7 @@ const MANAGEMENT_CANISTER = new Uint8Array(0);
 export async function handleCall(ctx: HandlerContext, effectiveId: Principal, body: Uint8Array, sync: boolean): Promise<Answer> {
   const request = decodeEnvelope(body, 'call', ctx.nowNs());
   checkEffectiveId(request, effectiveId);
+  checkArgSize(ctx, request);
   const refused = inspectRefusal(ctx, request, sync);
   if (refused !== undefined) return refused;
   const executed = submit(ctx, request);
@@ -102,6 +103,7 @@ async function execute(ctx: HandlerContext, request: CanisterRequest): Promise<R
 /** `POST /api/v2|v3/canister/<id>/query`: runs the query and signs the response. */
 export async function handleQuery(ctx: HandlerContext, effectiveId: Principal, body: Uint8Array): Promise<Answer> {
   const request = decodeEnvelope(body, 'query', ctx.nowNs());
+  checkArgSize(ctx, request);
   checkEffectiveId(request, effectiveId);
   const response = await runQuery(ctx, request);
   const signature = signQueryResponse(ctx.nodeKey, response, request.requestId, ctx.nowNs());
@@ -173,4 +175,10 @@ function canisterNotFound(id: Uint8Array): RequestStatus {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** ICP refuses an ingress argument over the limit (2 MiB) at the boundary, before induction. */
+function checkArgSize(ctx: HandlerContext, request: CanisterRequest): void {
+  const max = ctx.replica.runtime.callLimits.maxIngressPayloadBytes;
+  if (request.arg.length > max) throw new HttpProblem(413, `Ingress argument of ${request.arg.length} bytes exceeds the limit of ${max} bytes`);
 }

@@ -1,6 +1,6 @@
 /** Options and handles of the in-process {@link Replica}. */
 import type { Principal } from '@dfinity/principal';
-import type { CanisterSettings, Clock, ExecutionInfo, InstructionLimits, LogLine, SchedulerPolicy } from '@tincan/runtime';
+import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, SchedulerPolicy } from '@tincan/runtime';
 import type { Replica } from './replica.js';
 
 /** Options of {@link Replica.create}. */
@@ -28,8 +28,17 @@ export interface ReplicaOptions {
   readonly onLog?: (canisterId: Principal, line: LogLine) => void;
   /** Receives a record of every execution: canister, method, kind, units spent, outcome. */
   readonly onExecution?: (info: ExecutionInfo) => void;
-  /** Execution budgets (loop iterations and calls); defaults follow ICP's ratios. */
+  /** Execution budgets in tincan's instruction unit; ICP's limits by default. */
   readonly instructionLimits?: Partial<InstructionLimits>;
+  /**
+   * Call limits; ICP's defaults: queue capacity 500 per sender→callee pair, 2 MiB ingress,
+   * 10 MiB call arguments (one subnet), 2 MiB replies, call depth 256, timeout cap 300 s.
+   */
+  readonly callLimits?: Partial<CallLimits>;
+  /** Cycle fees; ICP's 13-node fees by default (`ICP_13_NODE_FEES`); `ZERO_FEES` charges nothing. */
+  readonly fees?: CycleFees;
+  /** Seeded dropping of bounded-wait requests and responses, for fault injection; off by default. */
+  readonly loadShedding?: LoadShedding;
 }
 
 /** Options of {@link Replica.deploy}. */

@@ -62,6 +62,9 @@ export class Replica {
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
       executionTimeoutMs: options.executionTimeoutMs ?? 0,
       ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
+      ...(options.callLimits !== undefined && { callLimits: options.callLimits }),
+      ...(options.fees !== undefined && { fees: options.fees }),
+      ...(options.loadShedding !== undefined && { loadShedding: options.loadShedding }),
       ...(options.onExecution !== undefined && { onExecution: options.onExecution }),
       ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
     });

@@ -7,13 +7,24 @@
  */
 import type { StateStore } from './state-store.js';
 
+/** State kept in memory during a batch and written just before its COMMIT. */
+export interface BatchWrites {
+  /** Whether anything is waiting to be written. */
+  pending(): boolean;
+  /** Writes it into the open transaction. */
+  flush(): void;
+}
+
 /** The open batch of executions. */
 export class Batch {
   readonly #store: StateStore;
+  readonly #extra: BatchWrites | undefined;
   #held: Array<() => void> = [];
 
-  constructor(store: StateStore) {
+  /** `extra` writes what the runtime keeps in memory during a batch (cycle balances). */
+  constructor(store: StateStore, extra?: BatchWrites) {
     this.#store = store;
+    this.#extra = extra;
   }
 
   /** Opens an execution's savepoint, and the batch's transaction if needed. */
@@ -39,6 +50,10 @@ export class Batch {
 
   /** Commits the batch, then releases the held answers in order. */
   commit(): void {
+    if (this.#extra?.pending() === true) {
+      if (!this.#store.inTransaction) this.#store.begin();
+      this.#extra.flush();
+    }
     if (this.#store.inTransaction) this.#store.commit();
     const held = this.#held;
     this.#held = [];

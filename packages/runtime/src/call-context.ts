@@ -10,8 +10,27 @@ export interface CallContext {
   readonly caller: Uint8Array;
   readonly origin: Uint8Array;
   readonly method: string;
+  /** Deadline of a bounded-wait call; 0 for unbounded calls and ingress. */
   readonly deadlineNs: bigint;
+  /** Nesting depth: 0 for ingress and timers, the caller's depth + 1 for a canister's call. */
+  readonly depth: number;
   replied: boolean;
   /** Calls made under this context whose response has not run yet. */
   outstanding: number;
+  /** Attached cycles not accepted yet; what is left is refunded with the answer. */
+  cyclesAvailable: bigint;
+}
+
+/**
+ * A call in flight, on the caller's side: what its response runs against. Exactly one
+ * response is ever queued for it; a later one (a reply after the deadline) is dropped.
+ */
+export interface Callback {
+  readonly callId: number;
+  /** The call context of the caller, or undefined for a one-way call (nothing runs). */
+  readonly context: CallContext | undefined;
+  /** Deadline of a bounded-wait call; 0 for a guaranteed-response call. */
+  readonly deadlineNs: bigint;
+  /** Set once a response (the callee's or the system's) has been queued. */
+  responded: boolean;
 }

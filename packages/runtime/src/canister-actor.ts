@@ -3,10 +3,13 @@
  * callbacks, and the execution in progress. The system API calls of its code land here.
  */
 import type { CanisterDescription, MethodDescription } from '@tincan/abi';
-import type { CallContext } from './call-context.js';
+import type { CallContext, Callback } from './call-context.js';
+import { parseSettings, type CanisterSettings } from './canister-settings.js';
+import { freezingThreshold, messageFee, type CycleFees } from './cycles.js';
+import { deadlineFor, type CallLimits } from './limits.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
 import type { Execution, TimerOp } from './execution.js';
-import { mayAnswer, mayCall, maySetTimers } from './execution.js';
+import { mayAcceptCycles, mayAnswer, mayCall, maySetTimers } from './execution.js';
 import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from './instruction-limits.js';
 import type { HostBridge } from './kernel/host-bridge.js';
 import type { Sandbox } from './sandbox/sandbox.js';
@@ -29,7 +32,7 @@ export class CanisterActor {
   description: CanisterDescription | undefined;
   methods = new Map<string, MethodDescription>();
   readonly contexts = new Map<number, CallContext>();
-  readonly callbacks = new Map<number, CallContext>();
+  readonly callbacks = new Map<number, Callback>();
   readonly log: LogLine[] = [];
   /** Committed timers: when each fires next, and its interval (0 for one-shot). */
   readonly timers = new Map<number, { atNs: bigint; intervalNs: bigint }>();
@@ -41,7 +44,10 @@ export class CanisterActor {
   heapAtStart: number | undefined;
   nextContextId = 1;
   nextCallId = 1;
+  /** Size of the last heap snapshot written or read; part of the memory the canister pays for. */
+  heapBytes = 0;
   #logIndex = 0;
+  #settings: { json: string; value: CanisterSettings } | undefined;
 
   constructor(record: CanisterRecord) {
     this.record = record;
@@ -52,6 +58,18 @@ export class CanisterActor {
   setDescription(description: CanisterDescription | undefined): void {
     this.description = description;
     this.methods = new Map((description?.methods ?? []).map((m) => [m.name, m]));
+  }
+
+  /** The canister's settings, parsed once per change. */
+  settings(): CanisterSettings {
+    const json = this.record.settingsJson;
+    if (this.#settings?.json !== json) this.#settings = { json, value: parseSettings(json) };
+    return this.#settings.value;
+  }
+
+  /** Balance below which the canister is frozen. */
+  freezingThreshold(fees: CycleFees): bigint {
+    return freezingThreshold(this, this.settings(), fees);
   }
 
   /** The execution in progress; system API calls outside one are a runtime bug or a leak. */
@@ -73,12 +91,17 @@ export interface BridgeDeps {
   readonly randomSeed: () => [number, number, number, number];
   readonly limits: InstructionLimits;
   readonly onLog: (actor: CanisterActor, message: string) => void;
+  readonly callLimits: CallLimits;
+  readonly fees: CycleFees;
 }
 
 /** Builds the host bridge of one canister's sandbox. */
 export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<HostBridge, 'opArg'> {
-  const { store } = deps;
+  const { store, callLimits, fees } = deps;
   const id = actor.record.id;
+  /** Cycles the execution can spend without dropping below the freezing threshold. */
+  const liquid = (exec: Execution): bigint => actor.record.cycles + exec.balanceDelta - actor.freezingThreshold(fees);
+  const available = (exec: Execution): bigint => (mayAcceptCycles(exec.mode) && exec.context !== undefined ? exec.context.cyclesAvailable - exec.accepted : 0n);
   const live = (): Execution => {
     const exec = actor.execution();
     if (exec.trap !== undefined) throw new Error(`execution already trapped: ${exec.trap}`);
@@ -107,7 +130,12 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     msgOrigin: () => live().origin,
     ...inspectSystemCalls(live),
     msgReply: (reply) => {
-      answer('msgReply').answer = { reply: new Uint8Array(reply) };
+      const exec = answer('msgReply');
+      if (reply.length > callLimits.maxReplyBytes) {
+        exec.trap ??= `reply of ${reply.length} bytes exceeds the limit of ${callLimits.maxReplyBytes} bytes`;
+        throw new Error(exec.trap);
+      }
+      exec.answer = { reply: new Uint8Array(reply) };
     },
     msgReject: (message) => {
       answer('msgReject').answer = { reject: { code: 4, message, errorCode: 'IC0406' } };
@@ -139,12 +167,41 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     timerClear: (timerId) => {
       live().timerOps.push({ op: 'clear', id: timerId });
     },
-    callPerform: (callee, method, arg, _cycles, timeoutSeconds, oneway) => {
+    callPerform: (callee, method, arg, cycles, timeoutSeconds, oneway) => {
       const exec = live();
       if (!mayCall(exec.mode)) throw new Error(`calls are not allowed in ${exec.mode === 'query' ? 'a query' : exec.mode}`);
+      if (arg.length > callLimits.maxCallPayloadBytes) {
+        exec.trap ??= `call payload of ${arg.length} bytes exceeds the limit of ${callLimits.maxCallPayloadBytes} bytes`;
+        throw new Error(exec.trap);
+      }
+      const attached = cycles > 0n ? cycles : 0n;
+      const cost = attached + messageFee(fees.callBase, fees.callPerByte, method, arg);
+      // ICP refuses the call (call_perform fails) rather than freezing the caller.
+      if (cost > 0n && cost > liquid(exec)) return 0;
+      exec.balanceDelta -= cost;
       const callId = actor.nextCallId++;
-      exec.calls.push({ callId, callee: new Uint8Array(callee), method, arg: new Uint8Array(arg), oneway, timeoutSeconds });
+      // A negative timeout means none was given: a guaranteed-response call.
+      const deadlineNs = timeoutSeconds < 0 ? 0n : deadlineFor(exec.timeNs, timeoutSeconds, callLimits);
+      exec.calls.push({ callId, callee: new Uint8Array(callee), method, arg: new Uint8Array(arg), oneway, deadlineNs, cycles: attached });
       return callId;
+    },
+    msgCyclesAvailable: () => available(live()),
+    msgCyclesAccept: (maxAmount) => {
+      const exec = live();
+      const free = available(exec);
+      const amount = maxAmount <= 0n ? 0n : maxAmount < free ? maxAmount : free;
+      exec.accepted += amount;
+      exec.balanceDelta += amount;
+      return amount;
+    },
+    msgCyclesRefunded: () => live().refunded,
+    canisterCycleBalance: () => actor.record.cycles + live().balanceDelta,
+    cyclesBurn: (amount) => {
+      const exec = live();
+      const free = liquid(exec);
+      const burned = amount <= 0n || free <= 0n ? 0n : amount < free ? amount : free;
+      exec.balanceDelta -= burned;
+      return burned;
     },
     stableMapGet: (memoryId, key) => store.stableGet(id, memoryId, key),
     stableMapInsert: (memoryId, key, value) => store.stablePut(id, memoryId, key, value),

@@ -4,10 +4,12 @@
  */
 import { IcErrorCode, RejectCode } from '@tincan/abi';
 import type { CanisterActor } from './canister-actor.js';
+import type { CallContext } from './call-context.js';
+import { messageFee, type Balances, type CycleFees } from './cycles.js';
 import { openExecution } from './execution.js';
 import { reject, type Executor } from './executor.js';
 import * as lifecycle from './lifecycle.js';
-import type { NewMessage, RequestMessage, ResponseMessage, TimerMessage } from './messages.js';
+import type { NewMessage, Outcome, RequestMessage, ResponseMessage, TimerMessage } from './messages.js';
 import { principalText } from './principal-text.js';
 import type { StateStore } from './state-store.js';
 
@@ -21,6 +23,8 @@ export interface DispatcherDeps {
   readonly enqueue: (message: NewMessage) => void;
   /** Loads a canister's code if needed; returns a load error. */
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
+  readonly balances: Balances;
+  readonly fees: CycleFees;
 }
 
 /** Executes picked messages. */
@@ -68,9 +72,9 @@ export class Dispatcher {
     const actor = this.#deps.actors.get(message.target);
     if (actor === undefined || actor.sandbox === undefined || actor.record.status !== 'running') return;
     // A timer execution may call; its context answers nobody, but holds its callbacks.
-    const context = {
-      id: actor.nextContextId++, replyTo: { kind: 'none' as const }, caller: actor.record.id, origin: actor.record.id,
-      method: '<timer>', deadlineNs: 0n, replied: false, outstanding: 0,
+    const context: CallContext = {
+      id: actor.nextContextId++, replyTo: { kind: 'none' }, caller: actor.record.id, origin: actor.record.id,
+      method: '<timer>', deadlineNs: 0n, depth: 0, replied: false, outstanding: 0, cyclesAvailable: 0n,
     };
     actor.contexts.set(context.id, context);
     const exec = openExecution({ mode: 'timer', context, method: '<timer>', argData: new Uint8Array(), caller: actor.record.id, origin: actor.record.id, timeNs: this.#deps.now() });
@@ -80,51 +84,56 @@ export class Dispatcher {
 
   /** Runs a request: refusals and rejects first, then the method as an execution. */
   executeRequest(message: RequestMessage): void {
+    const { executor } = this.#deps;
     const actor = this.#deps.actors.get(message.target);
     const text = (): string => principalText(actorId(message.target));
-    if (actor === undefined) {
-      this.#deps.executor.deliver(message.replyTo, reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, `Canister ${text()} not found`));
-      return;
-    }
+    // A system reject returns every attached cycle to the caller.
+    const refuse = (outcome: Outcome): void => executor.deliver(message.replyTo, outcome, message.cycles);
+    if (actor === undefined) return refuse(reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, `Canister ${text()} not found`));
     const refused = lifecycle.refusal(actor);
-    if (refused !== undefined) {
-      this.#deps.executor.deliver(message.replyTo, refused);
-      return;
-    }
-    if (actor.record.module.length === 0) {
-      this.#deps.executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text()} has no code installed`));
-      return;
-    }
+    if (refused !== undefined) return refuse(refused);
+    if (actor.record.module.length === 0) return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text()} has no code installed`));
     const loadError = this.#deps.ensureLoaded(actor);
-    if (loadError !== undefined) {
-      this.#deps.executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterTrapped, loadError));
-      return;
-    }
+    if (loadError !== undefined) return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterTrapped, loadError));
     const method = actor.methods.get(message.method);
     if (method === undefined || (method.mode !== 'update' && method.mode !== 'query' && method.mode !== 'compositeQuery')) {
-      this.#deps.executor.deliver(message.replyTo, reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${text()} has no update method '${message.method}'`));
-      return;
+      return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${text()} has no update method '${message.method}'`));
     }
-    const context = {
+    const timeNs = this.#deps.now();
+    // A bounded-wait request that waited past its deadline is dropped unexecuted; its caller
+    // hears SYS_UNKNOWN from its own deadline.
+    if (message.deadlineNs > 0n && message.deadlineNs <= timeNs) return;
+    const { fees, balances } = this.#deps;
+    if (actor.record.cycles < actor.freezingThreshold(fees)) {
+      return refuse(reject(RejectCode.SysTransient, IcErrorCode.CanisterOutOfCycles, `Canister ${text()} is out of cycles: its balance ${actor.record.cycles} is below its freezing threshold ${actor.freezingThreshold(fees)}`));
+    }
+    // ICP charges the receiving canister for inducting an ingress message.
+    if (message.replyTo.kind === 'ingress' && method.mode === 'update') balances.charge(actor, messageFee(fees.ingressBase, fees.ingressPerByte, message.method, message.arg));
+    const context: CallContext = {
       id: actor.nextContextId++, replyTo: message.replyTo, caller: message.caller, origin: message.origin,
-      method: message.method, deadlineNs: message.deadlineNs, replied: false, outstanding: 0,
+      method: message.method, deadlineNs: message.deadlineNs, depth: message.depth, replied: false, outstanding: 0,
+      cyclesAvailable: message.cycles,
     };
     actor.contexts.set(context.id, context);
     const exec = openExecution({
       mode: method.mode === 'update' ? 'update' : 'query', context, method: message.method, argData: message.arg,
-      caller: message.caller, origin: message.origin, timeNs: this.#deps.now(),
+      caller: message.caller, origin: message.origin, timeNs,
     });
-    this.#deps.executor.run(actor, exec, 'invoke', message.method);
+    executor.run(actor, exec, 'invoke', message.method);
     lifecycle.settleStopping(actor, this.#deps.store);
   }
 
-  /** Runs a response as the callback of the call that made it. */
+  /** Runs a response as the callback of the call that made it, after crediting its refund. */
   executeResponse(message: ResponseMessage): void {
     const actor = this.#deps.actors.get(message.target);
-    const context = actor?.callbacks.get(message.callId);
-    // The caller was deleted, or the callback was lost in a restart: nothing can run it.
-    if (actor === undefined || context === undefined) return;
-    actor.callbacks.delete(message.callId);
+    const { callback } = message;
+    // The caller was deleted or uninstalled, or the callback was lost in a restart: nothing can run it.
+    if (actor === undefined || actor.callbacks.get(callback.callId) !== callback) return;
+    actor.callbacks.delete(callback.callId);
+    // The refund is the caller's whatever its callback does (ICP credits it before running it).
+    this.#deps.balances.change(actor, message.refund);
+    const context = callback.context;
+    if (context === undefined) return; // a one-way call: nothing runs
     context.outstanding--;
     const { outcome } = message;
     const exec = openExecution({
@@ -132,8 +141,9 @@ export class Dispatcher {
       argData: 'reply' in outcome ? outcome.reply : new Uint8Array(),
       rejectCode: 'reject' in outcome ? outcome.reject.code : 0,
       rejectMessage: 'reject' in outcome ? outcome.reject.message : '',
+      refunded: message.refund,
     });
-    this.#deps.executor.run(actor, exec, 'deliver', message.callId);
+    this.#deps.executor.run(actor, exec, 'deliver', callback.callId);
     this.#deps.executor.settle(actor, context);
     lifecycle.settleStopping(actor, this.#deps.store);
   }

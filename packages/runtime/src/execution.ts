@@ -7,7 +7,7 @@ import type { CallContext } from './call-context.js';
 import type { Outcome } from './messages.js';
 
 /** What kind of entry point is executing; it decides what the system API allows. */
-export type ExecutionMode = 'update' | 'query' | 'response' | 'timer' | 'heartbeat' | 'init' | 'load' | 'inspect';
+export type ExecutionMode = 'update' | 'query' | 'response' | 'cleanup' | 'timer' | 'heartbeat' | 'init' | 'load' | 'inspect';
 
 /** A call made during an execution, sent only if it commits. */
 export interface OutgoingCall {
@@ -16,7 +16,10 @@ export interface OutgoingCall {
   readonly method: string;
   readonly arg: Uint8Array;
   readonly oneway: boolean;
-  readonly timeoutSeconds: number;
+  /** Deadline of a bounded-wait call; 0 for a guaranteed-response call. */
+  readonly deadlineNs: bigint;
+  /** Cycles attached (already counted in the execution's balance change). */
+  readonly cycles: bigint;
 }
 
 /** A change to the canister's timers, applied only if the execution commits. */
@@ -33,6 +36,17 @@ export interface Execution {
   readonly timeNs: bigint;
   readonly rejectCode: number;
   readonly rejectMessage: string;
+  /** In a response execution: cycles the callee refunded. */
+  readonly refunded: bigint;
+  /**
+   * Change to the balance made by this execution (accepted minus attached, call fees and
+   * burned cycles); applied only if it commits.
+   */
+  balanceDelta: bigint;
+  /** Cycles accepted from the call context; taken from it only if the execution commits. */
+  accepted: bigint;
+  /** The execution's fee, charged whether it commits or not (also part of `balanceDelta`). */
+  fee: bigint;
   /** Set by the first trap; an execution never un-traps. */
   trap: string | undefined;
   /** The answer to `context`, applied at commit. */
@@ -40,21 +54,26 @@ export interface Execution {
   readonly calls: OutgoingCall[];
   readonly timerOps: TimerOp[];
   /** In an `inspect` execution: whether the canister called `acceptMessage`. */
-  accepted?: boolean;
+  messageAccepted?: boolean;
 }
 
 /** Fields an execution starts with. */
-export type ExecutionInit = Omit<Execution, 'trap' | 'answer' | 'calls' | 'timerOps' | 'rejectCode' | 'rejectMessage'> &
-  Partial<Pick<Execution, 'rejectCode' | 'rejectMessage'>>;
+export type ExecutionInit = Omit<Execution, 'trap' | 'answer' | 'calls' | 'timerOps' | 'rejectCode' | 'rejectMessage' | 'refunded' | 'balanceDelta' | 'accepted' | 'fee'> &
+  Partial<Pick<Execution, 'rejectCode' | 'rejectMessage' | 'refunded'>>;
 
 /** Opens an execution record. */
 export function openExecution(init: ExecutionInit): Execution {
-  return { rejectCode: 0, rejectMessage: '', ...init, trap: undefined, answer: undefined, calls: [], timerOps: [] };
+  return { rejectCode: 0, rejectMessage: '', refunded: 0n, ...init, balanceDelta: 0n, accepted: 0n, fee: 0n, trap: undefined, answer: undefined, calls: [], timerOps: [] };
 }
 
 /** Whether canister code may make calls in this mode (ICP: updates and callbacks only). */
 export function mayCall(mode: ExecutionMode): boolean {
   return mode === 'update' || mode === 'response' || mode === 'timer' || mode === 'heartbeat';
+}
+
+/** Whether canister code may accept cycles attached to its call in this mode. */
+export function mayAcceptCycles(mode: ExecutionMode): boolean {
+  return mode === 'update' || mode === 'response';
 }
 
 /** Whether canister code may set or clear timers in this mode (not in queries or inspection). */

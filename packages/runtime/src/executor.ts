@@ -2,30 +2,38 @@
  * Runs one message execution on a canister and applies its outcome: the commit-point logic.
  *
  * - A committed execution writes heap and stable changes in one store transaction, and only
- *   then releases its effects: the answer to its call context and its outgoing calls.
+ *   then releases its effects: its cycle changes, the answer to its call context and its
+ *   outgoing calls.
  * - A trapped execution rolls back the store transaction and the heap in place, forgets the
- *   calls it made, and answers its context with CANISTER_ERROR when nothing else can.
+ *   calls it made (their attached cycles stay with the caller), and answers its context with
+ *   CANISTER_ERROR when nothing else can. When it was a callback, the call's cleanup runs
+ *   next, against the state from before the callback, and commits on its own.
  * - A query's or a message inspection's changes are always discarded.
+ * - Every execution but a query pays its fee (base + units spent), trapped or not.
  */
-import { IcErrorCode, RejectCode, type Reject } from '@tincan/abi';
+import { IcErrorCode, RejectCode } from '@tincan/abi';
 import { applyTimerOps, type CanisterActor } from './canister-actor.js';
 import type { CallContext } from './call-context.js';
-import { neverCommits, type Execution, type OutgoingCall } from './execution.js';
-import type { NewMessage, Outcome, ReplyTarget } from './messages.js';
+import { reject, type CallRouter } from './call-router.js';
+import { executionFee, type Balances, type CycleFees } from './cycles.js';
+import { neverCommits, openExecution, type Execution } from './execution.js';
+import type { Outcome, ReplyTarget } from './messages.js';
 import type { StateStore } from './state-store.js';
 import type { Batch } from './batch.js';
 import { messageOf } from './sandbox/sandbox.js';
-import { toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
+
+export { reject } from './call-router.js';
 
 /** What the executor needs from the runtime around it. */
 export interface ExecutorDeps {
   readonly store: StateStore;
   readonly batch: Batch;
-  /** Queues a message for later execution. */
-  readonly enqueue: (message: NewMessage) => void;
+  readonly router: CallRouter;
+  readonly balances: Balances;
+  readonly fees: CycleFees;
   readonly onTrap: (actor: CanisterActor, message: string) => void;
-  /** Called after every execution, when set (it costs one more kernel op per execution). */
+  /** Called after every execution, when set. */
   readonly onExecution?: ((info: ExecutionInfo) => void) | undefined;
 }
 
@@ -36,15 +44,13 @@ export interface ExecutionInfo {
   readonly kind: Execution['mode'];
   /** Units of the execution budget it spent (loop iterations and calls). */
   readonly instructions: number;
+  /** Cycles the execution was charged (base fee + units spent). */
+  readonly cyclesCharged: bigint;
   readonly outcome: 'committed' | 'trapped' | 'discarded';
   readonly trap?: string;
 }
 
-/** Builds a reject outcome. */
-export function reject(code: RejectCode, errorCode: IcErrorCode, message: string): Outcome {
-  const value: Reject = { code, errorCode, message };
-  return { reject: value };
-}
+type Op = 'invoke' | 'deliver' | 'timer' | 'cleanup';
 
 /** Executes messages on canisters and applies their outcomes. */
 export class Executor {
@@ -55,7 +61,13 @@ export class Executor {
   }
 
   /** Runs kernel op `op` as execution `exec` of `actor`, then commits or rolls back. */
-  run(actor: CanisterActor, exec: Execution, op: 'invoke' | 'deliver' | 'timer', arg: string | number): void {
+  run(actor: CanisterActor, exec: Execution, op: Exclude<Op, 'cleanup'>, arg: string | number): void {
+    this.#execute(actor, exec, op, arg);
+    this.#finish(actor, exec, op === 'deliver' ? (arg as number) : undefined);
+  }
+
+  /** Runs canister code; charges the execution's fee whatever its outcome. */
+  #execute(actor: CanisterActor, exec: Execution, op: Op, arg: string | number): void {
     const sandbox = actor.sandbox;
     if (sandbox === undefined) throw new Error('executor: canister has no sandbox');
     actor.current = exec;
@@ -68,19 +80,26 @@ export class Executor {
     } finally {
       actor.current = undefined;
     }
-    const spent = this.#deps.onExecution === undefined ? 0 : (sandbox.op('spent') as number);
-    this.#finish(actor, exec);
-    this.#deps.onExecution?.({
+    const { fees, onExecution } = this.#deps;
+    const spent = onExecution !== undefined || fees.perInstruction > 0n ? sandbox.spent() : 0;
+    // Charged with the execution's own balance change at commit, or alone if it traps.
+    const fee = neverCommits(exec.mode) ? 0n : executionFee(fees, spent);
+    const balance = actor.record.cycles;
+    const charged = fee < balance ? fee : balance;
+    exec.balanceDelta -= charged;
+    exec.fee = charged;
+    onExecution?.({
       canisterId: actor.record.id,
       method: exec.method,
       kind: exec.mode,
       instructions: spent,
+      cyclesCharged: charged,
       outcome: exec.trap !== undefined ? 'trapped' : neverCommits(exec.mode) ? 'discarded' : 'committed',
       ...(exec.trap !== undefined && { trap: exec.trap }),
     });
   }
 
-  #finish(actor: CanisterActor, exec: Execution): void {
+  #finish(actor: CanisterActor, exec: Execution, callId: number | undefined): void {
     const ctx = exec.context;
     if (neverCommits(exec.mode)) {
       this.#rollback(actor);
@@ -89,6 +108,22 @@ export class Executor {
       }
       return;
     }
+    if (!this.#commit(actor, exec)) {
+      if (exec.calls.length > 0) actor.sandbox?.op('forget', JSON.stringify(exec.calls.map((c) => c.callId)));
+      if (callId !== undefined && ctx !== undefined) this.#cleanup(actor, ctx, callId, exec.timeNs);
+      if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#trapReject(actor, exec.trap ?? 'trapped'));
+      return;
+    }
+    if (exec.answer !== undefined && ctx !== undefined) this.answer(actor, ctx, exec.answer);
+    if (ctx !== undefined) for (const call of exec.calls) this.#deps.router.send(actor, ctx, call);
+    if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#noReply(actor));
+  }
+
+  /**
+   * Commits an execution that did not trap: heap, timers, cycles. Returns false (rolled back,
+   * trap logged) when it trapped or its heap cannot be persisted.
+   */
+  #commit(actor: CanisterActor, exec: Execution): boolean {
     let heap: Uint8Array | undefined;
     if (exec.trap === undefined) {
       try {
@@ -98,63 +133,57 @@ export class Executor {
       }
     }
     if (exec.trap !== undefined || heap === undefined) {
-      const trap = exec.trap ?? 'no heap snapshot';
+      exec.trap ??= 'no heap snapshot';
+      // Of what the execution did to the balance, only its fee stays.
+      this.#deps.balances.change(actor, -exec.fee);
       this.#rollback(actor);
-      if (exec.calls.length > 0) actor.sandbox?.op('forget', JSON.stringify(exec.calls.map((c) => c.callId)));
-      this.#deps.onTrap(actor, trap);
-      if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#trapReject(actor, trap));
-      return;
+      this.#deps.onTrap(actor, exec.mode === 'cleanup' ? `in cleanup: ${exec.trap}` : exec.trap);
+      return false;
     }
     // An empty snapshot means the heap is unchanged: the stored one still stands.
-    if (heap.length > 0) this.#deps.store.writeHeap(actor.record.id, heap);
+    if (heap.length > 0) {
+      this.#deps.store.writeHeap(actor.record.id, heap);
+      actor.heapBytes = heap.length;
+    }
     this.#deps.batch.keepExecution();
     applyTimerOps(actor, exec.timerOps);
-    if (exec.answer !== undefined && ctx !== undefined) this.answer(actor, ctx, exec.answer);
-    for (const call of exec.calls) this.#send(actor, ctx, call);
-    if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#noReply(actor));
+    this.#deps.balances.change(actor, exec.balanceDelta);
+    if (exec.context !== undefined) exec.context.cyclesAvailable -= exec.accepted;
+    return true;
   }
 
-  /** Answers a call context (once) and closes it when no callbacks still reference it. */
+  /**
+   * ICP's cleanup callback: call `callId`'s callback trapped and rolled back; the CDK now
+   * releases what the call's code guarded, against the state from before that callback. Its
+   * changes commit on their own; if it traps too, they roll back as well.
+   */
+  #cleanup(actor: CanisterActor, ctx: CallContext, callId: number, timeNs: bigint): void {
+    const exec = openExecution({
+      mode: 'cleanup', context: ctx, method: ctx.method, argData: new Uint8Array(), caller: ctx.caller, origin: ctx.origin,
+      timeNs,
+    });
+    this.#execute(actor, exec, 'cleanup', callId);
+    this.#commit(actor, exec);
+  }
+
+  /** Answers a call context (once), refunding its unaccepted cycles, and closes it when no callbacks still reference it. */
   answer(actor: CanisterActor, ctx: CallContext, outcome: Outcome, durable = true): void {
     if (ctx.replied) return;
     ctx.replied = true;
     if (ctx.outstanding === 0) actor.contexts.delete(ctx.id);
-    this.deliver(ctx.replyTo, outcome, durable);
+    const refund = ctx.cyclesAvailable;
+    ctx.cyclesAvailable = 0n;
+    this.deliver(ctx.replyTo, outcome, refund, durable);
   }
 
-  /**
-   * Sends an outcome where a reply target says. Ingress answers wait for the batch to commit,
-   * except a query's, which has nothing to make durable.
-   */
-  deliver(target: ReplyTarget, outcome: Outcome, durable = true): void {
-    if (target.kind === 'ingress') {
-      if (durable) this.#deps.batch.hold(() => target.onAnswer(outcome));
-      else target.onAnswer(outcome);
-    }
-    else if (target.kind === 'canister') this.#deps.enqueue({ kind: 'response', target: target.canister, callId: target.callId, outcome });
+  /** Sends an outcome (and a refund) where a reply target says. */
+  deliver(target: ReplyTarget, outcome: Outcome, refund = 0n, durable = true): void {
+    this.#deps.router.deliver(target, outcome, refund, durable);
   }
 
   /** Called when a callback of `ctx` has run: closes the context if it is done. */
   settle(actor: CanisterActor, ctx: CallContext): void {
     if (ctx.replied && ctx.outstanding === 0) actor.contexts.delete(ctx.id);
-  }
-
-  #send(actor: CanisterActor, ctx: CallContext | undefined, call: OutgoingCall): void {
-    if (!call.oneway && ctx !== undefined) {
-      ctx.outstanding++;
-      actor.callbacks.set(call.callId, ctx);
-    }
-    this.#deps.enqueue({
-      kind: 'request',
-      target: toHex(call.callee),
-      source: actor.key,
-      caller: actor.record.id,
-      origin: ctx?.origin ?? actor.record.id,
-      method: call.method,
-      arg: call.arg,
-      replyTo: call.oneway || ctx === undefined ? { kind: 'none' } : { kind: 'canister', canister: actor.key, callId: call.callId },
-      deadlineNs: 0n,
-    });
   }
 
   #rollback(actor: CanisterActor): void {

@@ -66,7 +66,7 @@ export function executeHeartbeat(message: HeartbeatMessage, deps: HeartbeatDeps)
   // Like a timer, a heartbeat answers nobody, but its context holds the callbacks of its calls.
   const context = {
     id: actor.nextContextId++, replyTo: { kind: 'none' as const }, caller: actor.record.id, origin: actor.record.id,
-    method, deadlineNs: 0n, replied: false, outstanding: 0,
+    method, deadlineNs: 0n, depth: 0, replied: false, outstanding: 0, cyclesAvailable: 0n,
   };
   actor.contexts.set(context.id, context);
   const exec = openExecution({ mode: 'heartbeat', context, method, argData: IDL_EMPTY, caller: actor.record.id, origin: actor.record.id, timeNs: deps.now() });

@@ -64,7 +64,7 @@ export function inspectMessage(call: InspectedCall, deps: InspectDeps): InspectR
   if (exec.trap !== undefined) {
     return { accepted: false, reason: { code: RejectCode.CanisterError, errorCode: IcErrorCode.CanisterCalledTrap, message: `Canister ${canister} trapped: ${exec.trap}` } };
   }
-  if (exec.accepted !== true) {
+  if (exec.messageAccepted !== true) {
     return { accepted: false, reason: { code: RejectCode.CanisterReject, errorCode: IcErrorCode.CanisterRejectedMessage, message: `Canister ${canister} rejected the message` } };
   }
   return ACCEPTED;
@@ -90,8 +90,8 @@ export function inspectSystemCalls(live: () => Execution): Pick<HostBridge, 'msg
     msgMethodName: () => inInspect('msgMethodName').method,
     acceptMessage: () => {
       const exec = inInspect('acceptMessage');
-      if (exec.accepted === true) trapWith(exec, 'acceptMessage: the message was already accepted');
-      exec.accepted = true;
+      if (exec.messageAccepted === true) trapWith(exec, 'acceptMessage: the message was already accepted');
+      exec.messageAccepted = true;
     },
   };
 }

@@ -71,6 +71,7 @@ export class Installer {
       if (entry !== undefined) this.#runSystem(actor, 'init', entry.name, typeof arg === 'function' ? arg(description) : arg);
       const heap = this.#system(actor, 'load', () => actor.sandbox?.op('persist') as Uint8Array);
       store.writeHeap(actor.record.id, heap);
+      actor.heapBytes = heap.length;
       actor.record = {
         ...actor.record,
         module,
@@ -120,6 +121,7 @@ export class Installer {
     try {
       this.#load(actor, source);
       if (heap !== undefined) this.#system(actor, 'load', () => actor.sandbox?.op('restore', heap));
+      actor.heapBytes = heap?.length ?? 0;
     } catch (err) {
       actor.sandbox = undefined;
       actor.setDescription(undefined);

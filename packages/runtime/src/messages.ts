@@ -1,4 +1,5 @@
 import type { Reject } from '@tincan/abi';
+import type { Callback } from './call-context.js';
 
 /** Outcome of a call: a reply's Candid bytes, or a reject. */
 export type Outcome = { readonly reply: Uint8Array } | { readonly reject: Reject };
@@ -6,7 +7,7 @@ export type Outcome = { readonly reply: Uint8Array } | { readonly reject: Reject
 /** Where the answer to a call context goes. */
 export type ReplyTarget =
   | { readonly kind: 'ingress'; readonly onAnswer: (outcome: Outcome) => void }
-  | { readonly kind: 'canister'; readonly canister: string; readonly callId: number }
+  | { readonly kind: 'canister'; readonly canister: string; readonly callback: Callback }
   | { readonly kind: 'none' };
 
 /** A request waiting in a canister's input queue. */
@@ -22,7 +23,12 @@ export interface RequestMessage {
   readonly method: string;
   readonly arg: Uint8Array;
   readonly replyTo: ReplyTarget;
+  /** Deadline of a bounded-wait call; 0 for unbounded calls and ingress. */
   readonly deadlineNs: bigint;
+  /** Cycles attached to the call (already taken from the caller). */
+  readonly cycles: bigint;
+  /** Nesting depth of the call: 0 for ingress. */
+  readonly depth: number;
 }
 
 /** A response waiting to run as a callback on the canister that made the call. */
@@ -31,8 +37,10 @@ export interface ResponseMessage {
   readonly seq: number;
   /** Hex id of the canister that made the call and now runs its callback. */
   readonly target: string;
-  readonly callId: number;
+  readonly callback: Callback;
   readonly outcome: Outcome;
+  /** Attached cycles the callee did not accept, returned to the caller. */
+  readonly refund: bigint;
 }
 
 /** A due timer of a canister, run as its own execution. */

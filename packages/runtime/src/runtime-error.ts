@@ -8,7 +8,8 @@ export type RuntimeErrorCode =
   | 'ERR_INSTALL_TRAPPED'
   | 'ERR_INVALID_ARGUMENT'
   | 'ERR_STATE_CORRUPT'
-  | 'ERR_KERNEL';
+  | 'ERR_KERNEL'
+  | 'ERR_PAYLOAD_TOO_LARGE';
 
 /** Errors of the runtime itself (not rejects, which callers receive as values). */
 export class RuntimeError extends TincanError<RuntimeErrorCode> {}

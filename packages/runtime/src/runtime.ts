@@ -27,6 +27,11 @@ import { DEFAULT_INSTRUCTION_LIMITS, type InstructionLimits } from './instructio
 import { executeSystemRequest, MANAGEMENT_CANISTER_KEY, type SystemCanister } from './system-canister.js';
 import { executeHeartbeat, queueHeartbeats } from './heartbeat.js';
 import { inspectMessage, type InspectResult } from './inspect-message.js';
+import { Balances, ICP_13_NODE_FEES, type CycleFees } from './cycles.js';
+import { CallRouter } from './call-router.js';
+import { Deadlines } from './deadlines.js';
+import { DEFAULT_CALL_LIMITS, PairQueues, type CallLimits } from './limits.js';
+import { Shedder, type LoadShedding } from './shedding.js';
 
 /** Executions that share one store commit at most: bounds what a crash can lose. */
 const MAX_BATCH = 1_000;
@@ -51,6 +56,12 @@ export interface RuntimeOptions {
   readonly onExecution?: (info: ExecutionInfo) => void;
   /** The management canister (`aaaaa-aa`): receives every request addressed to the empty principal. */
   readonly systemCanister?: SystemCanister;
+  /** Queue capacity, payload limits, call depth, timeout cap; ICP's defaults. */
+  readonly callLimits?: Partial<CallLimits>;
+  /** What executions, calls and ingress cost; ICP's 13-node fees by default, `ZERO_FEES` for none. */
+  readonly fees?: CycleFees;
+  /** Seeded dropping of bounded-wait requests and responses; off by default. */
+  readonly loadShedding?: LoadShedding;
 }
 
 /** An ingress call, as the runtime receives it. */
@@ -72,6 +83,12 @@ export class Runtime {
   readonly #batch: Batch;
   readonly #dispatch: Dispatcher;
   readonly #installer: Installer;
+  readonly #router: CallRouter;
+  readonly #queues = new PairQueues();
+  readonly #deadlines = new Deadlines();
+  readonly #balances = new Balances();
+  readonly #limits: CallLimits;
+  readonly #fees: CycleFees;
   #policy: SchedulerPolicy;
   #seq = 0;
   #lastTimeNs = 0n;
@@ -93,11 +110,24 @@ export class Runtime {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#policy = options.scheduler ?? fifoPolicy;
-    this.#batch = new Batch(this.#store);
+    this.#limits = { ...DEFAULT_CALL_LIMITS, ...options.callLimits };
+    this.#fees = options.fees ?? ICP_13_NODE_FEES;
+    // Changed balances go into the batch's transaction just before it commits.
+    this.#batch = new Batch(this.#store, { pending: () => this.#balances.pending, flush: () => this.#balances.flush(this.#store) });
+    this.#router = new CallRouter({
+      enqueue: (m) => this.#enqueue(m),
+      hold: (deliver) => this.#batch.hold(deliver),
+      queues: this.#queues,
+      limits: this.#limits,
+      shedder: new Shedder(options.loadShedding),
+      deadlines: this.#deadlines,
+    });
     this.#executor = new Executor({
       store: this.#store,
       batch: this.#batch,
-      enqueue: (m) => this.#enqueue(m),
+      router: this.#router,
+      balances: this.#balances,
+      fees: this.#fees,
       onTrap: (actor, message) => this.#log(actor, `[trap] ${message}`),
       onExecution: options.onExecution,
     });
@@ -108,6 +138,8 @@ export class Runtime {
       now: () => this.#now(),
       enqueue: (m) => this.#enqueue(m),
       ensureLoaded: (actor) => this.#ensureLoaded(actor),
+      balances: this.#balances,
+      fees: this.#fees,
     });
     this.#installer = new Installer({
       store: this.#store,
@@ -119,6 +151,8 @@ export class Runtime {
         randomSeed: () => seedWords(options.seed, actor.record.id),
         limits: { ...DEFAULT_INSTRUCTION_LIMITS, ...options.instructionLimits },
         onLog: (a, message) => this.#log(a, message),
+        callLimits: this.#limits,
+        fees: this.#fees,
       }),
     });
   }
@@ -211,6 +245,7 @@ export class Runtime {
     lifecycle.assertDeletable(actor);
     this.#store.deleteCanister(actor.record.id);
     this.#actors.delete(actor.key);
+    this.#deadlines.forget(actor.key);
   }
 
   /**
@@ -225,6 +260,7 @@ export class Runtime {
     }
     actor.contexts.clear();
     actor.callbacks.clear();
+    this.#deadlines.forget(actor.key);
     this.#store.begin();
     this.#store.clearHeap(actor.record.id);
     this.#store.clearStable(actor.record.id);
@@ -258,9 +294,14 @@ export class Runtime {
     snapshots.deleteSnapshot(this.#actor(canisterId), this.#store, snapshotId);
   }
 
-  /** Queues an ingress update call; `onAnswer` receives its outcome once. */
+  /**
+   * Queues an ingress update call; `onAnswer` receives its outcome once (at once when the
+   * canister's queue from this sender is full). Throws `ERR_PAYLOAD_TOO_LARGE` for an argument
+   * over the ingress limit (the HTTP interface answers 413).
+   */
   submit(call: IngressCall, onAnswer: (outcome: Outcome) => void): void {
-    this.#enqueue({
+    this.#checkIngressSize(call);
+    const refused = this.#router.queue({
       kind: 'request',
       target: toHex(call.canisterId),
       source: `user:${toHex(call.caller)}`,
@@ -270,11 +311,20 @@ export class Runtime {
       arg: call.arg,
       replyTo: { kind: 'ingress', onAnswer },
       deadlineNs: 0n,
+      cycles: 0n,
+      depth: 0,
     });
+    if (refused !== undefined) onAnswer(refused);
+  }
+
+  #checkIngressSize(call: IngressCall): void {
+    const max = this.#limits.maxIngressPayloadBytes;
+    if (call.arg.length > max) throw new RuntimeError('ERR_PAYLOAD_TOO_LARGE', `ingress argument of ${call.arg.length} bytes exceeds the limit of ${max} bytes`);
   }
 
   /** Runs a query call now, on committed state, and returns its outcome. */
   query(call: IngressCall): Outcome {
+    this.#checkIngressSize(call);
     if (call.canisterId.length === 0 && this.#options.systemCanister !== undefined) {
       return this.#options.systemCanister.handleQuery({ caller: call.caller, origin: call.caller, method: call.method, arg: call.arg });
     }
@@ -288,7 +338,7 @@ export class Runtime {
     this.#dispatch.executeRequest({
       kind: 'request', seq: -1, target: toHex(call.canisterId), source: `user:${toHex(call.caller)}`,
       caller: call.caller, origin: call.caller, method: call.method, arg: call.arg,
-      replyTo: { kind: 'ingress', onAnswer: (o) => { outcome = o; } }, deadlineNs: 0n,
+      replyTo: { kind: 'ingress', onAnswer: (o) => { outcome = o; } }, deadlineNs: 0n, cycles: 0n, depth: 0,
     });
     // A query keeps no writes, but its transaction must still end.
     this.#batch.commit();
@@ -328,11 +378,13 @@ export class Runtime {
 
   #stepInBatch(): boolean {
     this.#dispatch.queueDueTimers();
+    if (this.#deadlines.size > 0) this.#router.expireDue(this.#now());
     if (this.#pending.length === 0) return false;
     const index = this.#policy.fifo ? 0 : this.#pickIndex();
     const [message] = this.#pending.splice(index, 1);
     if (message === undefined) return false;
     if (message.kind === 'request') {
+      this.#queues.remove(message.source, message.target);
       if (message.target === MANAGEMENT_CANISTER_KEY) this.#executeSystem(message);
       else this.#dispatch.executeRequest(message);
     } else if (message.kind === 'response') this.#dispatch.executeResponse(message);
@@ -447,19 +499,36 @@ export class Runtime {
     }
   }
 
-  /** Whether a step would run something now: a pending message or a due timer. */
+  /** Whether a step would run something now: a pending message, a due timer or a passed deadline. */
   hasWork(): boolean {
     if (this.#pending.length > 0) return true;
     const next = this.nextTimerNs();
     return next !== undefined && next <= this.#clock.nowNs();
   }
 
-  /** When the earliest timer of any running canister is due, if any: for a live driver to wake. */
+  /**
+   * When the earliest timer of any running canister is due, or the earliest bounded-wait call
+   * expires, if any: for a live driver to wake.
+   */
   nextTimerNs(): bigint | undefined {
-    return this.#dispatch.nextTimerNs();
+    const timer = this.#dispatch.nextTimerNs();
+    const deadline = this.#deadlines.size > 0 ? this.#router.nextDeadlineNs() : undefined;
+    if (timer === undefined) return deadline;
+    return deadline !== undefined && deadline < timer ? deadline : timer;
+  }
+
+  /** The call limits in force (queue capacity, payload sizes, depth, timeout cap). */
+  get callLimits(): CallLimits {
+    return this.#limits;
+  }
+
+  /** The fees in force. */
+  get fees(): CycleFees {
+    return this.#fees;
   }
 
   #enqueue(message: NewMessage): void {
+    if (message.kind === 'request') this.#queues.add(message.source, message.target);
     this.#pending.push({ ...message, seq: this.#seq++ } as Message);
   }
 

@@ -68,6 +68,8 @@ export interface StateStore {
   listCanisters(): CanisterRecord[];
   /** Inserts or replaces a canister's registry entry. */
   putCanister(record: CanisterRecord): void;
+  /** Sets a canister's cycle balance (the rest of its registry entry stays). */
+  putCycles(id: Uint8Array, cycles: bigint): void;
   /** Removes a canister with its heap and stable maps. */
   deleteCanister(id: Uint8Array): void;
 

@@ -27,8 +27,12 @@ export interface SystemRequest {
   readonly cyclesAttached: bigint;
   /** Whether a canister made the call (false: an ingress message from a user). */
   readonly fromCanister: boolean;
-  /** Answers the request. The first call counts; later ones are ignored. May be called later. */
-  readonly respond: (outcome: Outcome) => void;
+  /**
+   * Answers the request, keeping `accepted` of the attached cycles (0 by default; only a reply
+   * can keep any) and refunding the rest with the response. The first call counts; later ones
+   * are ignored. May be called later.
+   */
+  readonly respond: (outcome: Outcome, accepted?: bigint) => void;
 }
 
 /** A query to the management canister (ingress only, e.g. `fetch_canister_logs`). */
@@ -59,17 +63,19 @@ export interface SystemRouteDeps {
 export function executeSystemRequest(message: RequestMessage, deps: SystemRouteDeps): void {
   const { system, batch, executor } = deps;
   if (system === undefined) {
-    executor.deliver(message.replyTo, reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, 'Canister aaaaa-aa not found: this runtime has no management canister'));
+    executor.deliver(message.replyTo, reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, 'Canister aaaaa-aa not found: this runtime has no management canister'), message.cycles);
     return;
   }
   // Management operations run their own store transactions (install is atomic on its own):
   // the executions before this one in the batch commit first.
   batch.commit();
   let answered = false;
-  const respond = (outcome: Outcome): void => {
+  const respond = (outcome: Outcome, accepted = 0n): void => {
     if (answered) return;
     answered = true;
-    executor.deliver(message.replyTo, outcome);
+    const kept = 'reply' in outcome && accepted > 0n ? (accepted < message.cycles ? accepted : message.cycles) : 0n;
+    // Cycles are conserved: what the management canister does not keep goes back to the caller.
+    executor.deliver(message.replyTo, outcome, message.cycles - kept);
     // A late answer (a stop that completes outside a step) has no batch commit to wait for.
     if (!deps.inBatch()) batch.commit();
   };
@@ -79,7 +85,7 @@ export function executeSystemRequest(message: RequestMessage, deps: SystemRouteD
       origin: message.origin,
       method: message.method,
       arg: message.arg,
-      cyclesAttached: 0n,
+      cyclesAttached: message.cycles,
       fromCanister: !message.source.startsWith('user:'),
       respond,
     });

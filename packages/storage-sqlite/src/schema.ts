@@ -2,7 +2,11 @@ import type Database from 'better-sqlite3';
 import { StorageError } from './storage-error.js';
 
 /** Version of the table layout below; bump it (and add a migration) whenever the layout changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+const KEEP_CYCLES_TRIGGER = `
+  CREATE TRIGGER heaps_keep_cycles BEFORE DELETE ON heaps WHEN OLD.cycles IS NOT NULL
+  BEGIN UPDATE canisters SET cycles = OLD.cycles WHERE id = OLD.canister_id; END;`;
 
 /**
  * STRICT tables make SQLite reject values of the wrong type instead of silently coercing them
@@ -11,6 +15,12 @@ export const SCHEMA_VERSION = 1;
  * `heaps` and `canisters` keep rowids because their rows hold large blobs, which WITHOUT ROWID
  * tables store poorly. The store's own bookkeeping lives in `store_meta`, apart from `meta`,
  * so no replica key can clash with `schema_version`.
+ *
+ * Cycle balances change with nearly every execution. Updating `canisters.cycles` would rewrite
+ * the row with its module blob, and a table of their own would add a page to every commit; so
+ * the balance of a canister that has a heap lives in its `heaps` row (`heaps.cycles`, which
+ * wins when set), on the page the batch writes anyway. A trigger moves it back into
+ * `canisters.cycles` before a heap row is deleted.
  */
 const CREATE_TABLES = `
   CREATE TABLE store_meta (
@@ -31,8 +41,10 @@ const CREATE_TABLES = `
   ) STRICT;
   CREATE TABLE heaps (
     canister_id BLOB PRIMARY KEY NOT NULL,
-    snapshot BLOB NOT NULL
+    snapshot BLOB NOT NULL,
+    cycles TEXT
   ) STRICT;
+  ${KEEP_CYCLES_TRIGGER}
   CREATE TABLE stable (
     canister_id BLOB NOT NULL,
     memory_id INTEGER NOT NULL,
@@ -70,6 +82,12 @@ const CREATE_TABLES = `
   ) WITHOUT ROWID, STRICT;
 `;
 
+const MIGRATE_1_TO_2 = `
+  ALTER TABLE heaps ADD COLUMN cycles TEXT;
+  ${KEEP_CYCLES_TRIGGER}
+  UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
+`;
+
 /**
  * Creates the tables in an empty database, or checks the schema version of an existing store.
  * Runs in an IMMEDIATE transaction so two processes opening a fresh file cannot both create it.
@@ -87,7 +105,12 @@ export function ensureSchema(db: Database.Database): void {
       db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
       return;
     }
-    const found = db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'schema_version'").pluck().get();
+    let found = db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'schema_version'").pluck().get();
+    if (found === '1') {
+      // Version 2 adds `heaps.cycles`; the registry's cycles stay valid until a balance is written.
+      db.exec(MIGRATE_1_TO_2);
+      found = String(SCHEMA_VERSION);
+    }
     if (found !== String(SCHEMA_VERSION)) {
       throw new StorageError('ERR_STORAGE_OPEN', `store has schema version ${found ?? '(none)'}, this build reads ${SCHEMA_VERSION}`);
     }

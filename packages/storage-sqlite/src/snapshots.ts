@@ -37,7 +37,9 @@ export class SnapshotStatements {
     this.#loadStable = db.prepare('INSERT INTO stable (canister_id, memory_id, key, value) SELECT canister_id, memory_id, key, value FROM snapshot_stable WHERE canister_id = ? AND snapshot_id = ?');
     this.#loadCounts = db.prepare('INSERT INTO stable_counts (canister_id, memory_id, count) SELECT canister_id, memory_id, count(*) FROM stable WHERE canister_id = ? GROUP BY memory_id');
     this.#loadHeap = db.prepare(
-      'INSERT OR REPLACE INTO heaps (canister_id, snapshot) SELECT ?, heap FROM snapshots WHERE canister_id = ? AND snapshot_id = ? AND heap IS NOT NULL',
+      // An upsert, not REPLACE: the heap row also holds the canister's balance.
+      `INSERT INTO heaps (canister_id, snapshot) SELECT ?, heap FROM snapshots WHERE canister_id = ? AND snapshot_id = ? AND heap IS NOT NULL
+       ON CONFLICT (canister_id) DO UPDATE SET snapshot = excluded.snapshot`,
     );
     this.#clearHeap = db.prepare('DELETE FROM heaps WHERE canister_id = ?');
     this.#list = db.prepare(

@@ -115,6 +115,38 @@ describe('registry and meta', () => {
     expect(listed[0]?.version).toBe(2n ** 64n - 1n);
   });
 
+  it('putCycles sets the balance, with or without a heap row; putCanister, clearHeap and deleteCanister keep it', () => {
+    store.putCanister(record(A, 0, { cycles: 5n }));
+    store.putCycles(A, 6n); // no heap row yet: the registry holds it
+    expect(store.listCanisters()[0]?.cycles).toBe(6n);
+    store.writeHeap(A, bytes(1));
+    store.putCycles(A, 2n ** 90n);
+    expect(store.listCanisters()[0]?.cycles).toBe(2n ** 90n);
+    store.writeHeap(A, bytes(2)); // a new snapshot keeps the balance
+    expect(store.listCanisters()[0]?.cycles).toBe(2n ** 90n);
+    store.clearHeap(A); // the balance moves back into the registry
+    expect(store.listCanisters()[0]?.cycles).toBe(2n ** 90n);
+    store.writeHeap(A, bytes(3));
+    store.putCanister({ ...record(A, 0), cycles: 9n });
+    expect(store.listCanisters()[0]?.cycles).toBe(9n);
+    store.deleteCanister(A);
+    store.putCanister(record(A, 0, { cycles: 3n }));
+    expect(store.listCanisters()[0]?.cycles).toBe(3n);
+  });
+
+  it('migrates a version 1 store, keeping its balances', () => {
+    store.putCanister(record(A, 0, { cycles: 42n }));
+    store.writeHeap(A, bytes(1));
+    store.close();
+    const db = new Database(file);
+    db.exec("DROP TRIGGER heaps_keep_cycles; ALTER TABLE heaps DROP COLUMN cycles; UPDATE store_meta SET value = '1' WHERE key = 'schema_version'");
+    db.close();
+    store = openSqliteStore({ path: file });
+    expect(store.listCanisters()[0]?.cycles).toBe(42n);
+    store.putCycles(A, 43n);
+    expect(store.listCanisters()[0]?.cycles).toBe(43n);
+  });
+
   it('putCanister replaces by id, rejects an index held by another id, deleteCanister removes everything', () => {
     store.putCanister(record(A, 0));
     store.putCanister(record(A, 0, { status: 'stopping', cycles: 7n }));

@@ -163,6 +163,15 @@ export class SqliteStateStore implements StateStore {
   putCanister(record: CanisterRecord): void {
     this.#assertOpen();
     this.#s.putCanister.run(toRow(record));
+    // The heap row's balance, if any, would win over the registry's: keep the two equal.
+    this.#s.putHeapCycles.run(record.cycles.toString(), record.id);
+  }
+
+  /** Sets a canister's cycle balance (decimal text): in its heap row, or without one in the registry. */
+  putCycles(id: Uint8Array, cycles: bigint): void {
+    this.#assertOpen();
+    const text = cycles.toString();
+    if (this.#s.putHeapCycles.run(text, id).changes === 0) this.#s.putRegistryCycles.run(text, id);
   }
 
   /** Removes a canister's registry entry, heap, stable entries and counts. */

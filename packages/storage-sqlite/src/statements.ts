@@ -15,6 +15,8 @@ export interface Statements {
   readonly rollbackTo: Stmt<[]>;
   readonly listCanisters: Stmt<[], CanisterRow>;
   readonly putCanister: Stmt<[CanisterRow]>;
+  readonly putHeapCycles: Stmt<[string, Id]>;
+  readonly putRegistryCycles: Stmt<[string, Id]>;
   readonly deleteCanister: Stmt<[Id]>;
   readonly getMeta: Stmt<[string], Uint8Array>;
   readonly putMeta: Stmt<[string, Uint8Array]>;
@@ -49,9 +51,12 @@ export function prepareStatements(db: Database.Database): Statements {
     rollbackTo: db.prepare<[]>('ROLLBACK TO execution'),
 
     listCanisters: db.prepare<[], CanisterRow>(
-      `SELECT id, idx, module, module_hash, candid, controllers, status, version, cycles, settings_json
+      `SELECT id, idx, module, module_hash, candid, controllers, status, version,
+              COALESCE((SELECT h.cycles FROM heaps h WHERE h.canister_id = id), cycles) AS cycles, settings_json
        FROM canisters ORDER BY idx`,
     ),
+    putHeapCycles: db.prepare<[string, Id]>('UPDATE heaps SET cycles = ? WHERE canister_id = ?'),
+    putRegistryCycles: db.prepare<[string, Id]>('UPDATE canisters SET cycles = ? WHERE id = ?'),
     // ON CONFLICT(id) rather than INSERT OR REPLACE: REPLACE would also silently delete a
     // *different* canister that holds the same idx; this way an idx clash is an error.
     putCanister: db.prepare<CanisterRow>(

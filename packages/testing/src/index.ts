@@ -3,4 +3,4 @@ export type { TestReplica, TestReplicaOptions } from './test-replica.js';
 export { identity } from './identities.js';
 export { assertAllSchedules, exploreSchedules } from './explore-schedules.js';
 export type { ExploreOptions, ExploreResult } from './explore-schedules.js';
-export { CallRejectedError, ManualClock, Replica, seededPolicy } from '@tincan/replica';
+export { CallRejectedError, ManualClock, Replica, ZERO_FEES, seededPolicy } from '@tincan/replica';

@@ -15,6 +15,9 @@ import { HANDLERS, type MethodContext } from './handlers.js';
 /** Methods only canisters may call; ingress messages to them are refused, as on the IC. */
 const CANISTER_ONLY = new Set<string>(['create_canister', 'raw_rand', 'canister_info', 'deposit_cycles']);
 
+/** Methods whose reply keeps the cycles attached to the call (the new canister's balance, a deposit). */
+const ACCEPTS_CYCLES: ReadonlySet<string> = new Set(['create_canister', 'deposit_cycles']);
+
 /** What the management canister needs from the replica. */
 export interface ManagementOptions {
   readonly store: StateStore;
@@ -58,12 +61,14 @@ export class ManagementCanister implements SystemCanister {
         throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.CanisterRejectedMessage, `Only canisters can call ic00 method ${method}`);
       }
       const result = this.#run(method as ManagementMethodName, spec, request, request.cyclesAttached);
+      // Methods that take the attached cycles keep them all; every other reply refunds them.
+      const accepted = ACCEPTS_CYCLES.has(method) ? request.cyclesAttached : 0n;
       if (result instanceof Deferred) {
         result.settle(
-          (value) => request.respond(encodeReply(spec.ret, value)),
+          (value) => request.respond(encodeReply(spec.ret, value), accepted),
           (err: unknown) => request.respond(rejectOutcome(err, method)),
         );
-      } else request.respond(encodeReply(spec.ret, result));
+      } else request.respond(encodeReply(spec.ret, result), accepted);
     } catch (err) {
       request.respond(rejectOutcome(err, method));
     }

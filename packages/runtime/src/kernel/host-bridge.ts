@@ -31,7 +31,13 @@ export interface HostBridge {
   debugPrint(message: string): void;
   timerSet(delayNs: bigint, intervalNs: bigint): number;
   timerClear(timerId: number): void;
+  /** `timeoutSeconds` is negative for a guaranteed-response call. Returns 0 when the canister cannot pay. */
   callPerform(callee: Uint8Array, method: string, arg: Uint8Array, cycles: bigint, timeoutSeconds: number, oneway: boolean): number;
+  msgCyclesAvailable(): bigint;
+  msgCyclesAccept(maxAmount: bigint): bigint;
+  msgCyclesRefunded(): bigint;
+  canisterCycleBalance(): bigint;
+  cyclesBurn(amount: bigint): bigint;
 
   stableMapGet(memoryId: number, key: Uint8Array): Uint8Array | undefined;
   stableMapInsert(memoryId: number, key: Uint8Array, value: Uint8Array): Uint8Array | undefined;
@@ -56,6 +62,8 @@ export interface KernelOps {
   invoke(): void;
   deliver(): void;
   forget(): void;
+  /** Runs the cleanup of the call whose id is the op argument (its callback trapped). */
+  cleanup(): void;
   /** Runs the due timer whose id is the op argument. */
   timer(): void;
   /** Units the last execution spent. */

@@ -30,6 +30,8 @@ export class KernelMeter {
   #unissued = 0;
   /** Whether canister code of an execution is running, so that its work is charged. */
   #active = false;
+  /** What the last execution spent, fixed when it stopped. */
+  #lastSpent = 0;
   /** Call context of the current execution, and of each call awaiting its response. */
   #context: ContextUnits = { units: 0 };
   readonly #callContexts = new Map<number, ContextUnits>();
@@ -70,8 +72,20 @@ export class KernelMeter {
   /** Ends the current execution (if one runs): its units count towards its call context. */
   stop(): void {
     if (!this.#active) return;
+    this.#lastSpent = this.#spentNow();
     this.#active = false;
-    this.#context.units += this.spent();
+    this.#context.units += this.#lastSpent;
+  }
+
+  /**
+   * Ends the current execution and gives the bundle's meter `units` for the CDK's bookkeeping
+   * that the kernel drives after it (forgetting unsent calls, undoing guards on rollback): that
+   * code is metered too, and the execution may have spent its whole budget.
+   */
+  allowBookkeeping(units: number): void {
+    this.stop();
+    this.#unissued = 0;
+    this.#meter?.reset(units);
   }
 
   /** The meter's next slice, or 0 (with the trap recorded) when the execution must stop. */
@@ -94,7 +108,18 @@ export class KernelMeter {
 
   /** Units spent so far by the current (or, between executions, the last) execution. */
   spent(): number {
-    return Math.max(0, this.#budget - this.#unissued - Math.max(0, this.#meter?.remaining() ?? 0));
+    return this.#active ? this.#spentNow() : this.#lastSpent;
+  }
+
+  #spentNow(): number {
+    let remaining: number;
+    try {
+      remaining = this.#meter?.remaining() ?? 0;
+    } catch {
+      // The meter is canister-bundle code: an exhausted one may throw.
+      remaining = 0;
+    }
+    return Math.max(0, this.#budget - this.#unissued - Math.max(0, remaining));
   }
 
   /** `performanceCounter(type)`: 0 for this execution, 1 for its whole call context so far. */

@@ -9,6 +9,8 @@ import type { KernelMeter } from './kernel-meter.js';
 import type { KernelOps } from './host-bridge.js';
 import { restoreInPlace, rootKeys, sameContents, takeRestorePoint, type RestorePoint } from './heap-graph.js';
 
+/** Units the CDK's own bookkeeping after an execution (forgetting calls, undoing guards) may spend. */
+const BOOKKEEPING_UNITS = 1 << 20;
 /** What `persist` returns when the heap is exactly as last persisted. */
 const UNCHANGED = new Uint8Array(0);
 import { decodeHeap, encodeHeap, registerClass, unknownClasses } from './heap-codec.js';
@@ -52,7 +54,8 @@ export function createKernelOps(state: KernelState): KernelOps {
       adapter().deliver(callId);
     },
     forget: () => {
-      meter.stop();
+      // CDK code is metered, and the execution that made these calls may have spent its budget.
+      meter.allowBookkeeping(BOOKKEEPING_UNITS);
       const callIds = JSON.parse(host.opArg() as string) as number[];
       meter.callsForgotten(callIds);
       adapter().forget(callIds);
@@ -60,6 +63,10 @@ export function createKernelOps(state: KernelState): KernelOps {
     spent: () => {
       meter.stop();
       return meter.spent();
+    },
+    cleanup: () => {
+      meter.start();
+      adapter().cleanup(host.opArg() as number);
     },
     timer: () => {
       meter.start();
@@ -75,7 +82,9 @@ export function createKernelOps(state: KernelState): KernelOps {
       return encodeHeap(point, state.prng);
     },
     rollback: () => {
-      meter.stop();
+      // The CDK's bookkeeping is metered code, and the execution may have spent its budget.
+      meter.allowBookkeeping(BOOKKEEPING_UNITS);
+      state.adapter?.rolledBack();
       if (state.point === undefined) commitPoint();
       else {
         restoreInPlace(state.point);

@@ -68,8 +68,13 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     timerClear: (timerId: number) => guarded(() => host.timerClear(Number(timerId))),
     callPerform: (callee, method, arg, options) =>
       guarded(() =>
-        host.callPerform(callee, String(method), arg, BigInt(options.cycles ?? 0n), Number(options.timeoutSeconds ?? 0), options.oneway === true),
+        host.callPerform(callee, String(method), arg, BigInt(options.cycles ?? 0n), options.timeoutSeconds === undefined ? -1 : Number(options.timeoutSeconds), options.oneway === true),
       ),
+    msgCyclesAvailable: () => guarded(() => host.msgCyclesAvailable()),
+    msgCyclesAccept: (maxAmount: bigint) => guarded(() => host.msgCyclesAccept(BigInt(maxAmount))),
+    msgCyclesRefunded: () => guarded(() => host.msgCyclesRefunded()),
+    canisterCycleBalance: () => guarded(() => host.canisterCycleBalance()),
+    cyclesBurn: (amount: bigint) => guarded(() => host.cyclesBurn(BigInt(amount))),
     stableMapGet: (memoryId, key) => optLocal(guarded(() => host.stableMapGet(memoryId, key))),
     stableMapInsert: (memoryId, key, value) => optLocal(guarded(() => host.stableMapInsert(memoryId, key, value))),
     stableMapRemove: (memoryId, key) => optLocal(guarded(() => host.stableMapRemove(memoryId, key))),

@@ -23,7 +23,7 @@ export function compileKernel(source: string): CompiledKernel {
 }
 
 /** Ops that run canister code, and so run under the wall-clock guard; the rest is kernel code. */
-const CANISTER_OPS = new Set<keyof KernelOps>(['describe', 'invoke', 'deliver', 'timer']);
+const CANISTER_OPS = new Set<keyof KernelOps>(['describe', 'invoke', 'deliver', 'timer', 'cleanup']);
 
 const opScripts = new Map<keyof KernelOps, vm.Script>();
 function opScript(op: keyof KernelOps): vm.Script {
@@ -58,6 +58,7 @@ export class Sandbox {
   readonly #context: vm.Context;
   readonly #timeoutMs: number;
   #opArg: string | number | Uint8Array | undefined;
+  #kernel: KernelOps | undefined;
 
   constructor(options: SandboxOptions) {
     this.#timeoutMs = options.timeoutMs;
@@ -94,6 +95,15 @@ export class Sandbox {
     } finally {
       this.#opArg = undefined;
     }
+  }
+
+  /**
+   * Units the last execution spent. A direct call into the kernel rather than an op script:
+   * it runs no canister code, and charging every execution for its units must stay cheap.
+   */
+  spent(): number {
+    this.#kernel ??= (this.#context as Record<symbol, KernelOps>)[Symbol.for(KERNEL_SYMBOL)];
+    return this.#kernel?.spent() ?? 0;
   }
 
   #run(script: vm.Script, guarded = true): unknown {

@@ -1,0 +1,79 @@
+/**
+ * Limits on calls, as replica settings with ICP's defaults (ic-semantics §6). They bound what
+ * one canister can do to another: queue space, payload sizes, how long a caller may wait, and
+ * how deep a chain of nested calls may go.
+ */
+
+/** Limits of the call path. */
+export interface CallLimits {
+  /** Requests queued from one sender to one callee at most; beyond it the reject is SYS_TRANSIENT (IC0201). */
+  readonly queueCapacity: number;
+  /** Largest ingress argument in bytes (2 MiB). */
+  readonly maxIngressPayloadBytes: number;
+  /**
+   * Largest inter-canister call argument in bytes. Every canister of a tincan replica is on one
+   * subnet, so the same-subnet limit (10 MiB) applies; ICP's cross-subnet limit is 2 MiB.
+   */
+  readonly maxCallPayloadBytes: number;
+  /** Largest reply in bytes (2 MiB). */
+  readonly maxReplyBytes: number;
+  /**
+   * Nested calls at most: a call made at this depth is rejected with CANISTER_ERROR (IC0525),
+   * so a recursive call chain ends. Ingress calls are depth 0.
+   */
+  readonly maxCallDepth: number;
+  /** Cap of a bounded-wait call's timeout in seconds (300); larger timeouts are silently capped. */
+  readonly maxTimeoutSeconds: number;
+}
+
+const MIB = 1024 * 1024;
+
+/** ICP's defaults. */
+export const DEFAULT_CALL_LIMITS: CallLimits = {
+  queueCapacity: 500,
+  maxIngressPayloadBytes: 2 * MIB,
+  maxCallPayloadBytes: 10 * MIB,
+  maxReplyBytes: 2 * MIB,
+  maxCallDepth: 256,
+  maxTimeoutSeconds: 300,
+};
+
+/** ICP's cross-subnet payload limit, for reference (tincan has one subnet). */
+export const CROSS_SUBNET_PAYLOAD_BYTES = 2 * MIB;
+
+/** Deadline of a bounded-wait call made at `nowNs`: the timeout in whole seconds, capped. */
+export function deadlineFor(nowNs: bigint, timeoutSeconds: number, limits: CallLimits): bigint {
+  const seconds = Number.isFinite(timeoutSeconds) ? Math.min(Math.max(0, Math.floor(timeoutSeconds)), limits.maxTimeoutSeconds) : limits.maxTimeoutSeconds;
+  return nowNs + BigInt(seconds) * 1_000_000_000n;
+}
+
+/**
+ * Counts requests queued per sender→callee pair, so a full queue is refused in O(1). The
+ * runtime adds a request when it is queued and removes it when it starts.
+ */
+export class PairQueues {
+  readonly #counts = new Map<string, number>();
+
+  /** Whether one more request from `source` to `target` fits. */
+  hasRoom(source: string, target: string, capacity: number): boolean {
+    return (this.#counts.get(pairKey(source, target)) ?? 0) < capacity;
+  }
+
+  /** A request from `source` to `target` was queued. */
+  add(source: string, target: string): void {
+    const key = pairKey(source, target);
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+  }
+
+  /** A request from `source` to `target` left the queue. */
+  remove(source: string, target: string): void {
+    const key = pairKey(source, target);
+    const n = (this.#counts.get(key) ?? 0) - 1;
+    if (n <= 0) this.#counts.delete(key);
+    else this.#counts.set(key, n);
+  }
+}
+
+function pairKey(source: string, target: string): string {
+  return `${source}>${target}`;
+}
