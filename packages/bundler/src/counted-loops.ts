@@ -21,9 +21,7 @@
  *
  * Whether the values are numbers of a usable size is checked at run time by the meter.
  */
-import type { Node } from 'acorn';
-
-type AnyNode = Node & Record<string, unknown>;
+import { childNodes, type AnyNode } from './ast.js';
 
 /** A loop whose iterations are charged at once, before it starts. */
 export interface CountedLoop {
@@ -42,7 +40,6 @@ const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFu
 /** Code that can run later, when called: functions, and class field initializers and static blocks. */
 const CLOSURES = new Set([...FUNCTIONS, 'PropertyDefinition', 'StaticBlock']);
 const LOOPS = new Set(['ForStatement', 'WhileStatement', 'DoWhileStatement', 'ForInStatement', 'ForOfStatement']);
-const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'sourceFile']);
 
 /** The counted loops of `program`, by their `ForStatement` node. */
 export function findCountedLoops(program: AnyNode): Map<AnyNode, CountedLoop> {
@@ -55,7 +52,7 @@ export function findCountedLoops(program: AnyNode): Map<AnyNode, CountedLoop> {
       if (plan !== undefined) found.set(node, plan);
     }
     ancestors.push(node);
-    for (const child of children(node)) visit(child);
+    for (const child of childNodes(node)) visit(child);
     ancestors.pop();
   };
   visit(program);
@@ -139,7 +136,7 @@ function bodyQualifies(body: AnyNode): boolean {
           return;
         }
     }
-    for (const child of children(node)) visit(child, inSwitch || node.type === 'SwitchStatement');
+    for (const child of childNodes(node)) visit(child, inSwitch || node.type === 'SwitchStatement');
   };
   visit(body, false);
   return ok;
@@ -206,13 +203,13 @@ function declaresName(s: AnyNode, name: string): boolean {
   return false;
 }
 
-/** Whether a `var` of `name` is declared in `body`, outside nested functions. */
+/** Whether a `var` of `name` is declared in `body`, outside nested functions and class bodies' code. */
 function hasVar(body: AnyNode, name: string): boolean {
   let found = false;
   const visit = (node: AnyNode): void => {
-    if (found || FUNCTIONS.has(node.type)) return;
+    if (found || CLOSURES.has(node.type)) return;
     if (node.type === 'VariableDeclaration' && node.kind === 'var' && declarationNames(node).includes(name)) found = true;
-    for (const child of children(node)) visit(child);
+    for (const child of childNodes(node)) visit(child);
   };
   for (const child of body.type === 'BlockStatement' || body.type === 'Program' ? (body.body as AnyNode[]) : [body]) visit(child);
   return found;
@@ -266,22 +263,6 @@ function source(node: AnyNode): string {
 /** Whether `test` holds for `node` or any node under it. */
 function some(node: AnyNode, test: (n: AnyNode) => boolean): boolean {
   if (test(node)) return true;
-  for (const child of children(node)) if (some(child, test)) return true;
+  for (const child of childNodes(node)) if (some(child, test)) return true;
   return false;
-}
-
-function children(node: AnyNode): AnyNode[] {
-  const out: AnyNode[] = [];
-  for (const key in node) {
-    if (SKIP_KEYS.has(key)) continue;
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) out.push(item);
-    } else if (isNode(value)) out.push(value);
-  }
-  return out;
-}
-
-function isNode(value: unknown): value is AnyNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }

@@ -21,7 +21,8 @@
  * Canister code cannot write to it: it would have to name it, and the sandbox has no `eval`.
  */
 import { randomBytes } from 'node:crypto';
-import { parse, type Node } from 'acorn';
+import { parse } from 'acorn';
+import { childNodes, isNode, type AnyNode } from './ast.js';
 import { findCountedLoops, type CountedLoop } from './counted-loops.js';
 import { WEIGHTS, weightOf } from './meter-weights.js';
 
@@ -53,12 +54,10 @@ interface Block {
   cost: number;
 }
 
-type AnyNode = Node & Record<string, unknown>;
 
 /** Branch arms up to this weight, with no block of their own inside, are charged with their parent. */
 const SMALL_ARM_UNITS = 30;
 
-const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'sourceFile']);
 
 /** What {@link instrumentBundle} produced. */
 export interface InstrumentedBundle {
@@ -266,13 +265,7 @@ class Walker {
 
   /** Adds every child node of `node` to `block`. */
   children(node: AnyNode, block: Block, depth: number): void {
-    for (const key in node) {
-      if (SKIP_KEYS.has(key)) continue;
-      const value = node[key];
-      if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item)) this.node(item, block, depth + 1);
-      } else if (isNode(value)) this.node(value, block, depth + 1);
-    }
+    for (const child of childNodes(node)) this.node(child, block, depth + 1);
   }
 
   #opt(node: unknown, block: Block, depth: number): void {
@@ -354,8 +347,4 @@ class Walker {
     this.blocks++;
     this.edits.push({ pos, guard: block, order: depth });
   }
-}
-
-function isNode(value: unknown): value is AnyNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
