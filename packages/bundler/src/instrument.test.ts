@@ -1,6 +1,6 @@
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { instrument } from './instrument.js';
+import { instrument, oneLine } from './instrument.js';
 import { WEIGHTS } from './meter-weights.js';
 
 interface Run {
@@ -238,5 +238,36 @@ describe('counted loops', () => {
     const whole = run(code).spent;
     expect(run(code, { slice: 7 }).spent).toBe(whole);
     expect(run(code, { slice: 4999 }).spent).toBe(whole);
+  });
+
+  it('keeps every line where it was, so source maps and stack traces still point right', () => {
+    const code = [
+      'let s = 0;',
+      'const n = 12, b = "12";',
+      'for (let i = 0; i < n; i++) { // a line comment',
+      '  s += i; /* a comment',
+      '  over lines */ s += 1;',
+      '}',
+      'for (let i = 0; i < b; i++) {',
+      '  s += i;',
+      '}',
+      'const where = new Error("here").stack.split("\\n")[1];',
+      'result = [s, Number(/:(\\d+):\\d+\\)?$/.exec(where)[1])];',
+    ].join('\n');
+    expect(countedIn(code)).toBe(2);
+    const lines = code.split('\n').length;
+    expect(instrument(code).code.split('\n').length).toBe(lines + 2);
+    // The Error is made on line 10 of the source (the prelude shares line 1 with the code).
+    expect(run(code).result).toEqual([(11 * 12) / 2 + 12 + (11 * 12) / 2, 10]);
+    expect(run(code).spent).toBe(run(code, { countedLoops: false }).spent);
+  });
+
+  it('refuses to fold a loop onto one line when that would change it', () => {
+    expect(oneLine('for (;;) {\n  a = 1 // x\n  b = 2\n}')).toBeUndefined(); // needs automatic semicolons
+    expect(oneLine('for (;;) {\n  a = `x\ny`;\n}')).toBeUndefined(); // a template spans lines
+    expect(oneLine('for (;;) {\n  a = 1; // x\n  b = 2;\n}')).toBe('for (;;) { a = 1; b = 2; }');
+    const code = 'let s = ""; const n = 3;\nfor (let i = 0; i < n; i++) {\n  s += `${i}\n`;\n}\nresult = s;';
+    expect(run(code).result).toBe('0\n1\n2\n');
+    expect(instrument(code).code).not.toContain('_count(');
   });
 });

@@ -21,7 +21,7 @@
  * Canister code cannot write to it: it would have to name it, and the sandbox has no `eval`.
  */
 import { randomBytes } from 'node:crypto';
-import { parse } from 'acorn';
+import { parse, tokenizer } from 'acorn';
 import { childNodes, isNode, type AnyNode } from './ast.js';
 import { findCountedLoops, type CountedLoop } from './counted-loops.js';
 import { WEIGHTS, weightOf } from './meter-weights.js';
@@ -134,6 +134,47 @@ function countPrelude(name: string): string {
   );
 }
 
+const NEWLINE = /[\n\r\u2028\u2029]/;
+
+/**
+ * `statement` on one line: each run of space and comments between two tokens that holds a line
+ * break becomes one space. Undefined when that could change its meaning: a token (a template
+ * or a string) spans lines, a `break`/`continue` is followed by a line break (automatic
+ * semicolon insertion), or the result does not parse as the statement it was.
+ */
+export function oneLine(statement: string): string | undefined {
+  const parts: string[] = [];
+  let last = 0;
+  let previous = '';
+  try {
+    for (const token of tokenizer(statement, { ecmaVersion: 'latest' })) {
+      const gap = statement.slice(last, token.start);
+      const text = statement.slice(token.start, token.end);
+      if (NEWLINE.test(text)) return undefined;
+      if (NEWLINE.test(gap)) {
+        if (previous === 'break' || previous === 'continue') return undefined;
+        parts.push(' ');
+      } else parts.push(gap);
+      parts.push(text);
+      previous = text;
+      last = token.end;
+    }
+    const line = parts.join('');
+    const before = parse(statement, PARSE_ONE) as unknown as AnyNode;
+    const after = parse(line, PARSE_ONE) as unknown as AnyNode;
+    return shape(before) === shape(after) ? line : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const PARSE_ONE = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true } as const;
+
+/** The node types of a tree in order, to tell that two texts parse alike. */
+function shape(node: AnyNode): string {
+  return `${node.type}(${childNodes(node).map(shape).join(',')})`;
+}
+
 class Renderer {
   constructor(
     readonly code: string,
@@ -178,8 +219,12 @@ class Renderer {
     const head = `${this.code.slice(loop.start, a.start)}${this.name}_a`;
     const count = `${this.name}_count(${this.name}_a,${plan.bound},${plan.step},${plan.test},${iteration.cost})`;
     const once = this.span(a.end, loop.end, rest, iteration);
-    const each = this.span(a.end, loop.end, rest);
-    return `{const ${this.name}_a=${init};if(${count})${head}${once}else ${head}${each}}`;
+    // The second copy goes on the last line of the first, so the lines of the code after it
+    // (and the bundle's source map) stay where they were.
+    const each = oneLine(`${head}${this.span(a.end, loop.end, rest)}`);
+    // A loop whose text cannot be put on one line with its meaning kept is charged per iteration.
+    if (each === undefined) return this.span(loop.start, loop.end, edits);
+    return `{const ${this.name}_a=${init};if(${count})${head}${once}else ${each}}`;
   }
 
   #render(edit: Edit): string {
