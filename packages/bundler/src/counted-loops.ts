@@ -170,7 +170,17 @@ function steady(name: string, loop: AnyNode, ancestors: readonly AnyNode[]): boo
   if (fn === undefined || !declared) return false;
   if (assigns(loop.body as AnyNode, name) || assigns(loop.update as AnyNode, name)) return false;
   // No closure created in the function may assign it: a callee, getter or valueOf could run it.
-  return !some(fn, (n) => n !== fn && CLOSURES.has(n.type) && assigns(n, name));
+  return !assignsInClosure(fn, name);
+}
+
+/** Whether code under `fn` that runs when called (a nested function, field or static block) assigns `name`. */
+function assignsInClosure(fn: AnyNode, name: string): boolean {
+  const visit = (node: AnyNode, inClosure: boolean): boolean => {
+    if (inClosure && assignsHere(node, name)) return true;
+    const inner = inClosure || (node !== fn && CLOSURES.has(node.type));
+    return childNodes(node).some((child) => visit(child, inner));
+  };
+  return visit(fn, false);
 }
 
 /** Whether `scope` (a block, `for` or `catch` around the loop) declares `name`, and how. */
@@ -218,12 +228,15 @@ function hasVar(body: AnyNode, name: string): boolean {
 /** Whether anything under `node` assigns to the name `name` (by `=`, `op=`, `++`/`--`, or a `for…in/of` head). */
 function assigns(node: AnyNode | null, name: string): boolean {
   if (node === null) return false;
-  return some(node, (n) => {
-    if (n.type === 'AssignmentExpression') return patternNames(n.left as AnyNode).includes(name);
-    if (n.type === 'UpdateExpression') return isName(n.argument as AnyNode, name);
-    if (n.type === 'ForInStatement' || n.type === 'ForOfStatement') return (n.left as AnyNode).type !== 'VariableDeclaration' && patternNames(n.left as AnyNode).includes(name);
-    return false;
-  });
+  return some(node, (n) => assignsHere(n, name));
+}
+
+/** Whether `n` itself assigns `name`. */
+function assignsHere(n: AnyNode, name: string): boolean {
+  if (n.type === 'AssignmentExpression') return patternNames(n.left as AnyNode).includes(name);
+  if (n.type === 'UpdateExpression') return isName(n.argument as AnyNode, name);
+  if (n.type === 'ForInStatement' || n.type === 'ForOfStatement') return (n.left as AnyNode).type !== 'VariableDeclaration' && patternNames(n.left as AnyNode).includes(name);
+  return false;
 }
 
 function declarationNames(decl: AnyNode): string[] {
