@@ -17,6 +17,7 @@ import type { CallContext } from './call-context.js';
 import { reject, type CallRouter } from './call-router.js';
 import { executionFee, type Balances, type CycleFees } from './cycles.js';
 import { neverCommits, openExecution, type Execution } from './execution.js';
+import { memoryLimitTrap } from './memory-limits.js';
 import type { Outcome, ReplyTarget } from './messages.js';
 import type { StateStore } from './state-store.js';
 import type { Batch } from './batch.js';
@@ -130,6 +131,12 @@ export class Executor {
         heap = actor.sandbox?.op('persist') as Uint8Array;
       } catch (err) {
         exec.trap = `canister state cannot be persisted: ${messageOf(err)}`;
+      }
+      // An empty snapshot means the heap is unchanged, though stable maps may have grown.
+      const overLimit = heap === undefined ? undefined : memoryLimitTrap(actor, heap.length > 0 ? heap.length : actor.heapBytes, this.#deps.store);
+      if (overLimit !== undefined) {
+        exec.trap = overLimit;
+        actor.sandbox?.op('unpersist');
       }
     }
     if (exec.trap !== undefined || heap === undefined) {

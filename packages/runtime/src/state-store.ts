@@ -89,6 +89,8 @@ export interface StateStore {
   /** Removes `key`; returns its value. */
   stableDelete(canisterId: Uint8Array, memoryId: number, key: Uint8Array): Uint8Array | undefined;
   stableHas(canisterId: Uint8Array, memoryId: number, key: Uint8Array): boolean;
+  /** Bytes of keys and values in all of a canister's stable maps; may scan them. */
+  stableBytes(canisterId: Uint8Array): bigint;
   /** Entry count, O(1). */
   stableCount(canisterId: Uint8Array, memoryId: number): bigint;
   /** Entries in bytewise key order, skipping `startIndex`, at most `length`. */

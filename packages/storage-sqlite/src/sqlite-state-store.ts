@@ -240,6 +240,12 @@ export class SqliteStateStore implements StateStore {
     return this.#s.countGet.get(canisterId, memoryId) ?? 0n;
   }
 
+  /** Bytes of keys and values in all of a canister's stable maps (a scan: O(entries)). */
+  stableBytes(canisterId: Uint8Array): bigint {
+    this.#assertOpen();
+    return this.#s.stableBytes.get(canisterId) ?? 0n;
+  }
+
   /**
    * Entries in bytewise key order, skipping `startIndex`, at most `length`. Both must be
    * non-negative safe integers: SQLite reads a negative LIMIT as "no limit", which would turn

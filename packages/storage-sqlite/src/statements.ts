@@ -30,6 +30,7 @@ export interface Statements {
   readonly stableRange: Stmt<[Id, Mem, number, number], [Uint8Array, Uint8Array]>;
   readonly clearStable: Stmt<[Id]>;
   readonly countGet: Stmt<[Id, Mem], bigint>;
+  readonly stableBytes: Stmt<[Id], bigint>;
   readonly countIncrement: Stmt<[Id, Mem]>;
   readonly countDecrement: Stmt<[Id, Mem]>;
   readonly clearCounts: Stmt<[Id]>;
@@ -103,6 +104,10 @@ export function prepareStatements(db: Database.Database): Statements {
     // safeIntegers: the count is returned as a bigint, matching `stableCount(): bigint`.
     countGet: db.prepare<[Id, Mem], bigint>(
       'SELECT count FROM stable_counts WHERE canister_id = ? AND memory_id = ?',
+    ).pluck().safeIntegers(),
+    // A scan of the canister's entries: only canisters with a memory allocation pay it per execution.
+    stableBytes: db.prepare<[Id], bigint>(
+      'SELECT COALESCE(SUM(length(key) + length(value)), 0) FROM stable WHERE canister_id = ?',
     ).pluck().safeIntegers(),
     countIncrement: db.prepare<[Id, Mem]>(
       `INSERT INTO stable_counts (canister_id, memory_id, count) VALUES (?, ?, 1)

@@ -33,7 +33,8 @@ export function canisterStatus(runtime: Runtime, store: StateStore, id: Uint8Arr
   const settings = runtime.settings(id);
   const heapBytes = BigInt(store.readHeap(id)?.length ?? 0);
   const moduleBytes = BigInt(record.module.length);
-  const memorySize = heapBytes + moduleBytes;
+  const stableBytes = store.stableBytes(id);
+  const memorySize = heapBytes + moduleBytes + stableBytes;
   const billed = memorySize > settings.memoryAllocationBytes ? memorySize : settings.memoryAllocationBytes;
   const idlePerDay = ((billed * GIB_SECOND_CYCLES) / (1n << 30n) + settings.computeAllocationPercent * COMPUTE_PERCENT_SECOND_CYCLES) * SECONDS_PER_DAY;
   return {
@@ -53,7 +54,7 @@ export function canisterStatus(runtime: Runtime, store: StateStore, id: Uint8Arr
     memory_size: memorySize,
     memory_metrics: {
       wasm_memory_size: heapBytes,
-      stable_memory_size: 0n,
+      stable_memory_size: stableBytes,
       global_memory_size: 0n,
       wasm_binary_size: moduleBytes,
       custom_sections_size: 0n,

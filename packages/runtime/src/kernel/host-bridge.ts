@@ -73,6 +73,11 @@ export interface KernelOps {
    * when the heap is exactly as last persisted. Throws on values that cannot be persisted.
    */
   persist(): Uint8Array;
+  /**
+   * Takes back the last `persist`: the host refused to commit it (a memory limit), so the next
+   * `rollback` restores the state from before the execution, not the one just persisted.
+   */
+  unpersist(): void;
   /** Rolls the heap back, in place, to the last restore point. */
   rollback(): void;
   /** Restores a persisted snapshot (replica restart) into the fresh instance. */

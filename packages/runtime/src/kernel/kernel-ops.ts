@@ -37,6 +37,8 @@ export function createKernelOps(state: KernelState): KernelOps {
     state.prng = prngState.get();
     return point;
   };
+  /** The restore point and random state before the last `persist`, for `unpersist`. */
+  let undo: { point: RestorePoint | undefined; prng: number[] } | undefined;
   return {
     describe: () => {
       // Unmetered code could loop forever and stall the whole replica: refuse it.
@@ -76,10 +78,17 @@ export function createKernelOps(state: KernelState): KernelOps {
       meter.stop();
       const previous = state.point;
       const previousPrng = state.prng;
+      undo = { point: previous, prng: previousPrng };
       const point = commitPoint();
       // An execution that changed nothing (it only made a call, say) keeps the last snapshot.
       if (previous !== undefined && sameContents(previous, point) && state.prng.every((w, i) => w === previousPrng[i])) return UNCHANGED;
       return encodeHeap(point, state.prng);
+    },
+    unpersist: () => {
+      if (undo === undefined) return;
+      state.point = undo.point;
+      state.prng = undo.prng;
+      undo = undefined;
     },
     rollback: () => {
       // The CDK's bookkeeping is metered code, and the execution may have spent its budget.
