@@ -52,28 +52,39 @@ export function deadlineFor(nowNs: bigint, timeoutSeconds: number, limits: CallL
  * runtime adds a request when it is queued and removes it when it starts.
  */
 export class PairQueues {
-  readonly #counts = new Map<string, number>();
+  /**
+   * Counts by sender, then by callee. Nested maps rather than one map keyed by a joined string:
+   * every request passes here three times, and a joined key is a new string each time.
+   */
+  readonly #counts = new Map<string, Map<string, number>>();
 
   /** Whether one more request from `source` to `target` fits. */
   hasRoom(source: string, target: string, capacity: number): boolean {
-    return (this.#counts.get(pairKey(source, target)) ?? 0) < capacity;
+    return (this.#counts.get(source)?.get(target) ?? 0) < capacity;
   }
 
   /** A request from `source` to `target` was queued. */
   add(source: string, target: string): void {
-    const key = pairKey(source, target);
-    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+    let bySource = this.#counts.get(source);
+    if (bySource === undefined) {
+      bySource = new Map();
+      this.#counts.set(source, bySource);
+    }
+    bySource.set(target, (bySource.get(target) ?? 0) + 1);
   }
 
   /** A request from `source` to `target` left the queue. */
   remove(source: string, target: string): void {
-    const key = pairKey(source, target);
-    const n = (this.#counts.get(key) ?? 0) - 1;
-    if (n <= 0) this.#counts.delete(key);
-    else this.#counts.set(key, n);
+    const bySource = this.#counts.get(source);
+    if (bySource === undefined) return;
+    const n = (bySource.get(target) ?? 0) - 1;
+    if (n > 0) {
+      bySource.set(target, n);
+      return;
+    }
+    bySource.delete(target);
+    // Ingress senders come and go: drop their empty maps so the table does not grow without
+    // end. Canisters are few and send again: theirs stay, so a busy pair allocates nothing.
+    if (bySource.size === 0 && source.startsWith('user:')) this.#counts.delete(source);
   }
-}
-
-function pairKey(source: string, target: string): string {
-  return `${source}>${target}`;
 }

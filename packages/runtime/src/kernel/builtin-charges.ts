@@ -19,6 +19,8 @@ export interface ChargeTarget {
 
 // Captured now: canister code may replace the globals later, and the wrappers must not call it.
 const apply = Reflect.apply;
+/** `call(fn, self, ...args)`: Function.prototype.call, uncurried, immune to canister changes. */
+const call = Function.prototype.call.bind(Function.prototype.call) as (fn: Fn, self: unknown, ...args: unknown[]) => unknown;
 const { ceil, log2, max } = Math;
 const toNumber = Number;
 const defineProperty = Object.defineProperty;
@@ -27,8 +29,8 @@ const defineProperty = Object.defineProperty;
 const MIN_CHARGE = 64;
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
-/** Units a call costs, from its receiver and arguments (before) or its result (after). */
-type Cost = (self: unknown, args: unknown[], result?: unknown) => number;
+/** Units a call costs, from its receiver, first argument, argument count and (after) result. */
+type Cost = (self: unknown, first: unknown, argc: number, result?: unknown) => number;
 
 const len = (v: unknown): number => {
   if (typeof v === 'string') return v.length;
@@ -53,17 +55,22 @@ export function installBuiltinCharges(target: ChargeTarget): void {
     const original = (owner as Record<string, unknown>)[key];
     if (typeof original !== 'function') return;
     const fn = original as Fn;
-    // A method (not a constructor), like the built-in it stands for.
+    // A method (not a constructor), like the built-in it stands for. Fixed parameters and
+    // `arguments.length` instead of a rest array: these wrappers sit on hot paths (the CDK's
+    // Candid and the kernel's heap walk), and a rest array per call is garbage per call.
     const wrapper = {
-      [key](this: unknown, ...args: unknown[]): unknown {
-        if (!target.charging) return apply(fn, this, args);
-        if (before !== undefined) {
-          const units = before(this, args);
+      [key](this: unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
+        const argc = arguments.length;
+        const charging = target.charging;
+        if (charging && before !== undefined) {
+          const units = before(this, a, argc);
           if (units >= MIN_CHARGE) target.charge(units);
         }
-        const result = apply(fn, this, args);
-        if (after !== undefined) {
-          const units = after(this, args, result);
+        // Forward exactly the arguments given: `splice(1)` and `splice(1, undefined)` differ.
+        const result =
+          argc === 0 ? call(fn, this) : argc === 1 ? call(fn, this, a) : argc === 2 ? call(fn, this, a, b) : argc === 3 ? call(fn, this, a, b, c) : apply(fn, this, arguments);
+        if (charging && after !== undefined) {
+          const units = after(this, a, argc, result);
           if (units >= MIN_CHARGE) target.charge(units);
         }
         return result;
@@ -73,7 +80,7 @@ export function installBuiltinCharges(target: ChargeTarget): void {
     defineProperty(owner, key, { value: wrapper, writable: true, enumerable: false, configurable: true });
   };
   const receiver = (perItem: number): Cost => (self) => len(self) * perItem;
-  const result = (perItem: number): Cost => (_self, _args, out) => len(out) * perItem;
+  const result = (perItem: number): Cost => (_self, _first, _argc, out) => len(out) * perItem;
   const sorted: Cost = (self) => nlogn(len(self)) * COMPARE;
 
   const array = Array.prototype;
@@ -88,27 +95,27 @@ export function installBuiltinCharges(target: ChargeTarget): void {
   const typed = Object.getPrototypeOf(Uint8Array.prototype) as object;
   wrap(typed, 'sort', (self) => nlogn(len(self)) * COPY);
   wrap(typed, 'toSorted', (self) => nlogn(len(self)) * COPY);
-  wrap(typed, 'set', (_self, args) => len(args[0]));
+  wrap(typed, 'set', (_self, first) => len(first));
   for (const key of ['fill', 'copyWithin', 'reverse', 'indexOf', 'lastIndexOf', 'includes', 'toReversed', 'with']) wrap(typed, key, receiver(1));
   wrap(typed, 'slice', undefined, result(1));
   wrap(typed, 'join', receiver(COPY), result(1));
 
   const string = String.prototype;
-  wrap(string, 'repeat', (self, args) => len(self) * count(args[0]));
-  for (const key of ['padStart', 'padEnd']) wrap(string, key, (_self, args) => count(args[0]));
+  wrap(string, 'repeat', (self, first) => len(self) * count(first));
+  for (const key of ['padStart', 'padEnd']) wrap(string, key, (_self, first) => count(first));
   for (const key of ['indexOf', 'lastIndexOf', 'includes', 'toLowerCase', 'toUpperCase', 'normalize', 'trim', 'localeCompare']) wrap(string, key, receiver(1));
   for (const key of ['replace', 'replaceAll', 'match', 'matchAll', 'search']) wrap(string, key, receiver(SCAN), result(1));
   wrap(string, 'split', receiver(1), result(COMPARE));
   wrap(string, 'concat', undefined, result(1));
-  for (const key of ['fromCharCode', 'fromCodePoint']) wrap(String, key, (_self, args) => args.length * SCAN);
+  for (const key of ['fromCharCode', 'fromCodePoint']) wrap(String, key, (_self, _first, argc) => argc * SCAN);
 
   wrap(JSON, 'stringify', undefined, result(SCAN));
-  wrap(JSON, 'parse', (_self, args) => len(args[0]) * PARSE);
+  wrap(JSON, 'parse', (_self, first) => len(first) * PARSE);
   for (const key of ['keys', 'values', 'entries']) wrap(Object, key, undefined, result(COPY));
 
-  wrap(TextEncoder.prototype, 'encode', (_self, args) => len(args[0]));
-  wrap(TextDecoder.prototype, 'decode', (_self, args) => {
-    const bytes = args[0] as { byteLength?: unknown } | undefined;
+  wrap(TextEncoder.prototype, 'encode', (_self, first) => len(first));
+  wrap(TextDecoder.prototype, 'decode', (_self, first) => {
+    const bytes = first as { byteLength?: unknown } | undefined;
     return typeof bytes?.byteLength === 'number' ? bytes.byteLength : 0;
   });
 }

@@ -6,6 +6,8 @@
 import type { SystemApi } from '@tincan/abi';
 import type { KernelMeter } from './kernel-meter.js';
 
+const apply = Reflect.apply;
+
 /** Fixed cost of any system API call. */
 const CALL_UNITS = 50;
 /** Extra fixed costs of the expensive calls. */
@@ -23,11 +25,11 @@ const FREE = new Set(['registerMeter', 'meterRefill', 'performanceCounter']);
 
 /** Bytes or characters in a value crossing the system API. */
 function sizeOf(value: unknown): number {
-  if (typeof value === 'string') return value.length;
+  if (typeof value !== 'object' || value === null) return typeof value === 'string' ? value.length : 0;
   if (value instanceof Uint8Array) return value.byteLength;
   if (Array.isArray(value)) {
     let n = 0;
-    for (const item of value) n += sizeOf(item);
+    for (let i = 0; i < value.length; i++) n += sizeOf(value[i]);
     return n;
   }
   return 0;
@@ -43,13 +45,15 @@ export function chargedSystemApi(api: SystemApi, meter: KernelMeter): SystemApi 
     }
     const fn = value as (...args: unknown[]) => unknown;
     const fixed = CALL_UNITS + (EXTRA_UNITS[key] ?? 0);
-    charged[key] = (...args: unknown[]): unknown => {
-      let units = fixed;
-      for (const arg of args) units += sizeOf(arg);
-      meter.charge(units);
-      const result = fn(...args);
+    const isCall = key === 'callPerform';
+    // Fixed parameters, not a rest array: every system call of every execution passes here.
+    charged[key] = function (a?: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
+      const argc = arguments.length;
+      meter.charge(fixed + sizeOf(a) + sizeOf(b) + sizeOf(c) + sizeOf(d));
+      // Forward exactly the arguments given, so optional parameters stay absent.
+      const result = argc === 0 ? fn() : argc === 1 ? fn(a) : argc === 2 ? fn(a, b) : argc === 3 ? fn(a, b, c) : argc === 4 ? fn(a, b, c, d) : apply(fn, undefined, arguments);
       meter.charge(sizeOf(result));
-      if (key === 'callPerform' && typeof result === 'number') meter.callMade(result);
+      if (isCall && typeof result === 'number') meter.callMade(result);
       return result;
     };
   }
