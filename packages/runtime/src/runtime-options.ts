@@ -1,0 +1,44 @@
+/**
+ * What a host passes to `Runtime.open`: the store, clock, kernel and seed it wires in, and the
+ * policies and limits it may override. Its own module so that the runtime's wiring
+ * (runtime-parts.ts) can read it without importing the `Runtime` class.
+ */
+import type { LogLine } from './canister-actor.js';
+import type { Clock } from './clock.js';
+import type { CycleFees } from './cycles.js';
+import type { ExecutionInfo } from './executor.js';
+import type { InstructionLimits } from './instruction-limits.js';
+import type { CallLimits } from './limits.js';
+import type { CompiledKernel } from './sandbox/sandbox.js';
+import type { SchedulerPolicy } from './scheduler-policy.js';
+import type { LoadShedding } from './shedding.js';
+import type { StateStore } from './state-store.js';
+import type { SystemCanister } from './system-canister.js';
+
+/** Options of a runtime. */
+export interface RuntimeOptions {
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly kernel: CompiledKernel;
+  /** Replica seed; every canister's `Math.random` stream derives from it and its id. */
+  readonly seed: Uint8Array;
+  readonly scheduler?: SchedulerPolicy;
+  /** Execution budgets in tincan's unit (loop iterations and calls); ICP-like defaults. */
+  readonly instructionLimits?: Partial<InstructionLimits>;
+  /** Wall-clock guard per execution against runaway code; 0 disables it. */
+  readonly executionTimeoutMs?: number;
+  /** Lines kept per canister log. */
+  readonly logLimit?: number;
+  /** Receives every canister log line. */
+  readonly onLog?: (canisterId: Uint8Array, line: LogLine) => void;
+  /** Receives a record of every execution (debug logging): canister, method, kind, units, outcome. */
+  readonly onExecution?: (info: ExecutionInfo) => void;
+  /** The management canister (`aaaaa-aa`): receives every request addressed to the empty principal. */
+  readonly systemCanister?: SystemCanister;
+  /** Queue capacity, payload limits, call depth, timeout cap; ICP's defaults. */
+  readonly callLimits?: Partial<CallLimits>;
+  /** What executions, calls and ingress cost; ICP's 13-node fees by default, `ZERO_FEES` for none. */
+  readonly fees?: CycleFees;
+  /** Seeded dropping of bounded-wait requests and responses; off by default. */
+  readonly loadShedding?: LoadShedding;
+}

@@ -1,0 +1,104 @@
+/**
+ * The runtime's wiring: builds the batch, call router, executor, dispatcher and installer from
+ * a host's options and connects them to each other. The result is one object that every
+ * delegate module (admin, ingress, inspection, heartbeats, the management canister route)
+ * takes as its deps: built once, so no message allocates a deps object or closure to reach
+ * them. The `Runtime` keeps the state its loop changes (pending list, policy, clock high-water
+ * mark) and passes it in through `RuntimeHooks`.
+ */
+import type { AdminDeps } from './canister-admin.js';
+import type { CanisterActor } from './canister-actor.js';
+import { Batch } from './batch.js';
+import { CallRouter } from './call-router.js';
+import { Balances, ICP_13_NODE_FEES, type CycleFees } from './cycles.js';
+import { Deadlines } from './deadlines.js';
+import { Dispatcher } from './dispatch.js';
+import { Executor } from './executor.js';
+import type { HeartbeatDeps } from './heartbeat.js';
+import type { IngressDeps } from './ingress.js';
+import type { InspectDeps } from './inspect-message.js';
+import { Installer } from './installer.js';
+import { DEFAULT_INSTRUCTION_LIMITS } from './instruction-limits.js';
+import { DEFAULT_CALL_LIMITS, PairQueues } from './limits.js';
+import type { NewMessage } from './messages.js';
+import type { RuntimeOptions } from './runtime-options.js';
+import { seedWords } from './seed.js';
+import { Shedder } from './shedding.js';
+import type { SystemRouteDeps } from './system-canister.js';
+
+/** What the parts call back into the runtime for. */
+export interface RuntimeHooks {
+  /** Appends a message to the pending list. */
+  readonly enqueue: (message: NewMessage) => void;
+  /** Replica time for the next execution (never behind an earlier one). */
+  readonly now: () => bigint;
+  /** Appends a line to a canister's log. */
+  readonly log: (actor: CanisterActor, message: string) => void;
+  /** Whether a batch is running (a management call then commits the batch so far). */
+  readonly inBatch: () => boolean;
+}
+
+/** The runtime's connected parts. */
+export type RuntimeParts = AdminDeps & IngressDeps & InspectDeps & HeartbeatDeps & SystemRouteDeps & {
+  readonly queues: PairQueues;
+  readonly balances: Balances;
+  readonly fees: CycleFees;
+};
+
+/** Builds and connects the runtime's parts around `actors`. */
+export function wireRuntime(options: RuntimeOptions, actors: Map<string, CanisterActor>, hooks: RuntimeHooks): RuntimeParts {
+  const store = options.store;
+  const limits = { ...DEFAULT_CALL_LIMITS, ...options.callLimits };
+  const fees = options.fees ?? ICP_13_NODE_FEES;
+  const queues = new PairQueues();
+  const deadlines = new Deadlines();
+  const balances = new Balances();
+  // Changed balances go into the batch's transaction just before it commits.
+  const batch = new Batch(store, { pending: () => balances.pending, flush: () => balances.flush(store) });
+  const router = new CallRouter({
+    enqueue: hooks.enqueue,
+    hold: (deliver) => batch.hold(deliver),
+    queues,
+    limits,
+    shedder: new Shedder(options.loadShedding),
+    deadlines,
+  });
+  const executor = new Executor({
+    store,
+    batch,
+    router,
+    balances,
+    fees,
+    onTrap: (actor, message) => hooks.log(actor, `[trap] ${message}`),
+    onExecution: options.onExecution,
+  });
+  const installer = new Installer({
+    store,
+    kernel: options.kernel,
+    timeoutMs: options.executionTimeoutMs ?? 0,
+    now: hooks.now,
+    bridgeDeps: (actor) => ({
+      store,
+      randomSeed: () => seedWords(options.seed, actor.record.id),
+      limits: { ...DEFAULT_INSTRUCTION_LIMITS, ...options.instructionLimits },
+      onLog: hooks.log,
+      callLimits: limits,
+      fees,
+    }),
+  });
+  /** Loads an installed canister's code and committed heap if not loaded yet; returns a load error. */
+  const ensureLoaded = (actor: CanisterActor): string | undefined => {
+    if (actor.sandbox !== undefined || actor.record.module.length === 0) return undefined;
+    try {
+      installer.restore(actor);
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  };
+  const dispatch = new Dispatcher({ actors, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees });
+  return {
+    actors, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees,
+    system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch,
+  };
+}
