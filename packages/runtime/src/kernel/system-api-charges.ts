@@ -49,10 +49,11 @@ export function chargedSystemApi(api: SystemApi, meter: KernelMeter): SystemApi 
     // Fixed parameters, not a rest array: every system call of every execution passes here.
     charged[key] = function (a?: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
       const argc = arguments.length;
-      meter.charge(fixed + sizeOf(a) + sizeOf(b) + sizeOf(c) + sizeOf(d));
       // Forward exactly the arguments given, so optional parameters stay absent.
       const result = argc === 0 ? fn() : argc === 1 ? fn(a) : argc === 2 ? fn(a, b) : argc === 3 ? fn(a, b, c) : argc === 4 ? fn(a, b, c, d) : apply(fn, undefined, arguments);
-      meter.charge(sizeOf(result));
+      // One charge after the call, for what went in and what came out. A call that throws (a
+      // trap) is not charged: its execution ends anyway.
+      meter.charge(fixed + sizeOf(a) + sizeOf(b) + sizeOf(c) + sizeOf(d) + sizeOf(result));
       if (isCall && typeof result === 'number') meter.callMade(result);
       return result;
     };
