@@ -8,18 +8,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, ZERO_FEES, createTestReplica, identity, type TestReplica } from '@tincan/testing';
 import type { CanisterHandle, Replica } from '@tincan/replica';
+import { rejectedCall as rejected } from './helpers.js';
 
 let t: TestReplica | undefined;
 afterEach(async () => {
   await t?.dispose();
   t = undefined;
 });
-
-const rejected = async (p: Promise<unknown>): Promise<CallRejectedError> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(CallRejectedError);
-  return err as CallRejectedError;
-};
 
 describe("the ledger's per-caller lock, released by a guard", () => {
   it('is released and the debit refunded when the code after the await traps', async () => {

@@ -4,7 +4,8 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import type { Outcome, Replica } from '@tincan/replica';
+import { expect } from 'vitest';
+import { CallRejectedError, type Outcome, type Replica } from '@tincan/replica';
 
 /** An ingress call submitted straight to the runtime; `outcome` is set once it is answered. */
 export interface Submitted {
@@ -61,4 +62,11 @@ export interface Relayed {
   type?: string;
   message?: string;
   refunded: string;
+}
+
+/** Awaits a typed-actor call that must be rejected, and returns its `CallRejectedError`. */
+export async function rejectedCall(p: Promise<unknown>): Promise<CallRejectedError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(CallRejectedError);
+  return err as CallRejectedError;
 }

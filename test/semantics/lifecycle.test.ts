@@ -2,6 +2,7 @@ import { IDL } from '@dfinity/candid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
 import type { Outcome } from '@tincan/replica';
+import { rejectedCall as rejectOf } from './helpers.js';
 
 // ic-semantics §7: stopping refuses new calls but runs responses; stopped once no context is open.
 let t: TestReplica | undefined;
@@ -11,12 +12,6 @@ afterEach(async () => {
 });
 
 const ANON = new Uint8Array([4]);
-const rejectOf = async (p: Promise<unknown>): Promise<CallRejectedError> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(CallRejectedError);
-  return err as CallRejectedError;
-};
-
 describe('stop, start, delete', () => {
   it('keeps a canister with an open call context stopping until the response arrives', async () => {
     t = await createTestReplica();

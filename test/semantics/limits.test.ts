@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, ZERO_FEES, createTestReplica, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
 import { DEFAULT_CALL_LIMITS, type CanisterHandle, type Replica } from '@tincan/replica';
+import { rejectedCall as rejected } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/channels.ts';
 const MIB = 1024 * 1024;
@@ -21,12 +22,6 @@ async function pair(options: TestReplicaOptions = {}): Promise<{ replica: Replic
   t = await createTestReplica({ fees: ZERO_FEES, ...options });
   return { replica: t.replica, a: await t.replica.deploy(FIXTURE), b: await t.replica.deploy(FIXTURE) };
 }
-
-const rejected = async (p: Promise<unknown>): Promise<CallRejectedError> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(CallRejectedError);
-  return err as CallRejectedError;
-};
 
 describe('defaults', () => {
   it("are ICP's", () => {

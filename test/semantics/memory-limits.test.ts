@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { rejectedCall as rejectOf } from './helpers.js';
 
 // ic-semantics §7: update_settings' memory settings are enforced: wasm_memory_limit bounds the
 // heap, memory_allocation bounds code + heap + stable maps. An execution past them traps.
@@ -8,12 +9,6 @@ afterEach(async () => {
   await t?.dispose();
   t = undefined;
 });
-
-const rejectOf = async (p: Promise<unknown>): Promise<CallRejectedError> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(CallRejectedError);
-  return err as CallRejectedError;
-};
 
 describe('memory settings', () => {
   it('traps an execution that grows the heap past wasm_memory_limit, and keeps the state from before it', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutionInfo } from '@tincan/runtime';
 import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { rejectedCall as rejectOf } from './helpers.js';
 
 // Deterministic instruction metering: static block weights, size-charged built-ins, limits
 // per execution kind, and performanceCounter.
@@ -16,12 +17,6 @@ async function open(options: Parameters<typeof createTestReplica>[0] = {}): Prom
   replicas.push(t);
   return t;
 }
-
-const rejectOf = async (p: Promise<unknown>): Promise<CallRejectedError> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(CallRejectedError);
-  return err as CallRejectedError;
-};
 
 describe('deterministic counts', () => {
   /** Runs the same calls on a fresh replica; returns every count the calls and the replica saw. */

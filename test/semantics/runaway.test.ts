@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { rejectedCall as rejectOf } from './helpers.js';
 
 // Runaway code: every block of canister code spends its static weight; an exhausted budget traps.
 let t: TestReplica | undefined;
@@ -7,12 +8,6 @@ afterEach(async () => {
   await t?.dispose();
   t = undefined;
 });
-
-const rejectOf = async (p: Promise<unknown>): Promise<CallRejectedError> => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(CallRejectedError);
-  return err as CallRejectedError;
-};
 
 describe('instruction limits', () => {
   it.each(['loopForever', 'catchAndLoop', 'microtaskStorm'])('%s traps with "instruction limit exceeded" and rolls back', async (method) => {
