@@ -86,6 +86,19 @@ export function messageFee(base: bigint, perByte: bigint, method: string, arg: U
 /** Balances changed since the last batch commit. */
 export class Balances {
   readonly #dirty = new Set<CanisterActor>();
+  /**
+   * Heap snapshots committed during the batch, the newest per canister. They are written with
+   * the balance in one statement at the batch's end: a busy canister's row is written once per
+   * batch, not once per execution. A later execution that traps rolls the realm back to this
+   * very snapshot, so the pending one is always the canister's committed heap.
+   */
+  readonly #heaps = new Map<CanisterActor, Uint8Array>();
+
+  /** Records the heap an execution committed; written at the batch's end. */
+  heapCommitted(actor: CanisterActor, heap: Uint8Array): void {
+    this.#heaps.set(actor, heap);
+    this.#dirty.add(actor);
+  }
 
   /** Adds `delta` (negative to take) to the canister's balance; never below zero. */
   change(actor: CanisterActor, delta: bigint): void {
@@ -109,10 +122,15 @@ export class Balances {
     return this.#dirty.size > 0;
   }
 
-  /** Writes the changed balances into the open transaction. */
+  /** Writes the changed balances and committed heaps into the open transaction. */
   flush(store: StateStore): void {
     if (this.#dirty.size === 0) return;
-    for (const actor of this.#dirty) store.putCycles(actor.record.id, actor.record.cycles);
+    for (const actor of this.#dirty) {
+      const heap = this.#heaps.get(actor);
+      if (heap !== undefined) store.writeHeap(actor.record.id, heap, actor.record.cycles);
+      else store.putCycles(actor.record.id, actor.record.cycles);
+    }
     this.#dirty.clear();
+    this.#heaps.clear();
   }
 }

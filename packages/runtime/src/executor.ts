@@ -149,7 +149,7 @@ export class Executor {
     }
     // An empty snapshot means the heap is unchanged: the stored one still stands.
     if (heap.length > 0) {
-      this.#deps.store.writeHeap(actor.record.id, heap);
+      this.#deps.balances.heapCommitted(actor, heap);
       actor.heapBytes = heap.length;
     }
     this.#deps.batch.keepExecution();

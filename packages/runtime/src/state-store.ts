@@ -79,7 +79,8 @@ export interface StateStore {
 
   /** The canister's last committed heap snapshot, if any. */
   readHeap(canisterId: Uint8Array): Uint8Array | undefined;
-  writeHeap(canisterId: Uint8Array, snapshot: Uint8Array): void;
+  /** Stores the heap snapshot; with `cycles`, the cycle balance in the same write. */
+  writeHeap(canisterId: Uint8Array, snapshot: Uint8Array, cycles?: bigint): void;
   /** Drops the heap snapshot (reinstall, uninstall). */
   clearHeap(canisterId: Uint8Array): void;
 

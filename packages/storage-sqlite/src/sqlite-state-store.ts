@@ -199,9 +199,10 @@ export class SqliteStateStore implements StateStore {
   }
 
   /** Replaces the canister's heap snapshot. */
-  writeHeap(canisterId: Uint8Array, snapshot: Uint8Array): void {
+  writeHeap(canisterId: Uint8Array, snapshot: Uint8Array, cycles?: bigint): void {
     this.#assertOpen();
-    this.#s.writeHeap.run(canisterId, snapshot);
+    if (cycles === undefined) this.#s.writeHeap.run(canisterId, snapshot);
+    else this.#s.writeHeapCycles.run(canisterId, snapshot, cycles.toString());
   }
 
   /** Drops the canister's heap snapshot; a no-op if there is none. */

@@ -22,6 +22,7 @@ export interface Statements {
   readonly putMeta: Stmt<[string, Uint8Array]>;
   readonly readHeap: Stmt<[Id], Uint8Array>;
   readonly writeHeap: Stmt<[Id, Uint8Array]>;
+  readonly writeHeapCycles: Stmt<[Id, Uint8Array, string]>;
   readonly clearHeap: Stmt<[Id]>;
   readonly stableGet: Stmt<[Id, Mem, Uint8Array], Uint8Array>;
   readonly stableHas: Stmt<[Id, Mem, Uint8Array], number>;
@@ -78,6 +79,9 @@ export function prepareStatements(db: Database.Database): Statements {
     readHeap: db.prepare<[Id], Uint8Array>('SELECT snapshot FROM heaps WHERE canister_id = ?').pluck(),
     writeHeap: db.prepare<[Id, Uint8Array]>(
       'INSERT INTO heaps (canister_id, snapshot) VALUES (?, ?) ON CONFLICT (canister_id) DO UPDATE SET snapshot = excluded.snapshot',
+    ),
+    writeHeapCycles: db.prepare<[Id, Uint8Array, string]>(
+      'INSERT INTO heaps (canister_id, snapshot, cycles) VALUES (?, ?, ?) ON CONFLICT (canister_id) DO UPDATE SET snapshot = excluded.snapshot, cycles = excluded.cycles',
     ),
     clearHeap: db.prepare<[Id]>('DELETE FROM heaps WHERE canister_id = ?'),
 
