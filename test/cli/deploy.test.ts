@@ -51,6 +51,18 @@ describe('tincan deploy', () => {
     expect(await project.run('canister', 'call', 'hotel', 'booked', '("2030-05-01")', ...host())).toMatchObject({ stdout: '(1 : nat)\n' });
   });
 
+  it('shows a canister log with `canister logs`, traps included, to its controller only', async () => {
+    const trapped = await project.run('canister', 'call', 'hotel', 'reserve', '("trap")', ...host());
+    expect(trapped.code).toBe(1);
+    const logs = await project.run('canister', 'logs', 'hotel', ...host());
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/\[trap\].*hotel cannot handle the date 'trap'/);
+    expect((await project.run('identity', 'new', 'outsider')).code).toBe(0);
+    const refused = await project.run('canister', 'logs', 'hotel', '--identity', 'outsider', ...host());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/IC0512|controller/);
+  });
+
   it('upgrades a canister that has code: stable maps survive, heap fields start fresh', async () => {
     const me = (await project.run('identity', 'get-principal')).stdout.trim();
     expect((await project.run('canister', 'call', 'counter', 'add', '(4 : nat)', ...host())).stdout).toBe('(4 : nat)\n');
