@@ -138,11 +138,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     url: `http://${host}:${address.port}`,
     rootKey: rootKey.derPublicKey,
     close: () =>
-      new Promise<void>((resolve, reject) => {
-        state.close();
-        server.close((err) => (err === undefined ? resolve() : reject(err)));
-        server.closeAllConnections();
-      }),
+      Promise.all([
+        state.close(),
+        new Promise<void>((resolve, reject) => {
+          server.close((err) => (err === undefined ? resolve() : reject(err)));
+          server.closeAllConnections();
+        }),
+      ]).then(() => undefined),
   };
 }
 
