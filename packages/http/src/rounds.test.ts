@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 /** Rounds over a tree whose one leaf is a counter the test bumps, signed by a real worker. */
-function setup(nowNs: () => bigint = () => BigInt(Date.now()) * 1_000_000n) {
+function setup(nowNs: () => bigint = () => BigInt(Date.now()) * 1_000_000n, fillWaitMs?: number) {
   signer = new RootSigner(key.secretKey);
   const s = signer;
   const hasher = createTreeHasher();
@@ -26,6 +26,7 @@ function setup(nowNs: () => bigint = () => BigInt(Date.now()) * 1_000_000n) {
       return labeled('value', leaf(encodeLeb128(value)));
     },
     hash: hasher,
+    ...(fillWaitMs !== undefined && { fillWaitMs }),
     sign: async (rootHash) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -58,6 +59,26 @@ describe('CertificationRounds', () => {
     expect(maxInFlight()).toBe(1);
     const signed = await rounds.latest();
     expect(blsVerify(signed.signature, stateRootHashMessage(hasher(signed.tree)), key.publicKey)).toBe(true);
+  });
+
+  it('waits for as many changes as the last round answered before starting the next one', async () => {
+    const { rounds, bump, roundValues } = setup(undefined, 60_000);
+    await Promise.all([bump(), bump(), bump()].map((seq) => rounds.certified(seq)));
+    expect(roundValues).toEqual([3]);
+    let done = false;
+    const next = Promise.all([bump(), bump()].map((seq) => rounds.certified(seq))).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Two of the three callers are back: the round waits (fillWaitMs is a minute here).
+    expect(roundValues).toEqual([3]);
+    expect(done).toBe(false);
+    await Promise.all([next, rounds.certified(bump())]);
+    expect(roundValues).toEqual([3, 6]);
+  });
+
+  it('signs a lone caller change at once, round after round', async () => {
+    const { rounds, bump, roundValues } = setup(undefined, 60_000);
+    for (let i = 0; i < 3; i++) await rounds.certified(bump());
+    expect(roundValues).toEqual([1, 2, 3]);
   });
 
   it('serves the last signed tree while it is fresh and signs a new one once it is a second old', async () => {

@@ -10,9 +10,14 @@
  *
  * Pacing: a round starts on the event-loop turn after the change that asks for it, so every
  * status a batch commit recorded shares it, and a lone caller waits for nothing but the
- * signature. Under a steady stream of changes, round starts are spaced so that signing takes
- * at most {@link RoundOptions.signingShare} of wall time: fewer, fuller rounds leave CPU to
- * execution, and clients that cache verified roots verify once per round.
+ * signature. Under load, callers answered by one round tend to come back together: the next
+ * round waits until as many changes have come in as the last round carried plus those that
+ * came in while it was signed (an estimate of the callers that are active), or
+ * {@link RoundOptions.fillWaitMs} after the last round was signed, whichever is first. Without
+ * that wait, closed-loop clients split into cohorts that alternate between rounds, and each
+ * call waits for two signatures. Fewer, fuller rounds also leave CPU to execution and to
+ * clients, which verify once per round when they cache verified roots. Changes that nobody
+ * waits for (`changed(false)`) ride along with the next round and schedule none.
  */
 import type { HashTree, TreeHasher } from '@tincan/certification';
 import { HttpProblem } from './problem.js';
@@ -35,13 +40,13 @@ export interface RoundOptions {
   readonly hash: TreeHasher;
   /** Signs a root hash (see {@link RootSigner}). */
   readonly sign: (rootHash: Uint8Array) => Promise<Uint8Array>;
-  /** Largest share of wall time spent signing under a steady stream of changes; default 1/3. */
-  readonly signingShare?: number;
+  /** Longest wait after a round for the next one to fill up, in ms; default 15. */
+  readonly fillWaitMs?: number;
 }
 
 /** A signed tree older than this is re-signed before it is served, so `/time` stays current. */
 const MAX_AGE_NS = 1_000_000_000n;
-const DEFAULT_SIGNING_SHARE = 1 / 3;
+const DEFAULT_FILL_WAIT_MS = 15;
 
 interface Waiter {
   readonly seq: number;
@@ -52,7 +57,7 @@ interface Waiter {
 /** Schedules and runs certification rounds. */
 export class CertificationRounds {
   readonly #options: RoundOptions;
-  readonly #share: number;
+  readonly #fillWaitMs: number;
   #last: SignedTree | undefined;
   /** Sequence number of the last change noted. */
   #seq = 0;
@@ -60,17 +65,23 @@ export class CertificationRounds {
   #signedSeq = -1;
   /** The round being signed: its `/time` and the last change it includes. */
   #inFlight: { readonly timeNs: bigint; readonly seq: number } | undefined;
-  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
-  /** The next round starts without waiting for its pacing slot. */
+  #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  /** The next round starts without waiting to fill up. */
   #urgent = false;
   #waiters: Waiter[] = [];
-  #lastStartMs = -Infinity;
-  #lastCostMs = 0;
+  #lastEndMs = -Infinity;
+  /** Changes someone waits for, noted since the last round started. */
+  #asked = 0;
+  /** How many such changes the last round carried. */
+  #lastAsked = 0;
+  /** How many the next round waits for: the last round's plus those that came in while it was signed. */
+  #fillTarget = 0;
   #closed: Error | undefined;
 
   constructor(options: RoundOptions) {
     this.#options = options;
-    this.#share = options.signingShare ?? DEFAULT_SIGNING_SHARE;
+    this.#fillWaitMs = options.fillWaitMs ?? DEFAULT_FILL_WAIT_MS;
   }
 
   /** Sequence number of the last change noted; a round started now includes it. */
@@ -78,10 +89,17 @@ export class CertificationRounds {
     return this.#seq;
   }
 
-  /** Notes a change and schedules a round that includes it; returns the change's sequence number. */
-  changed(): number {
+  /**
+   * Notes a change; returns its sequence number. With `schedule` (the default) a round that
+   * includes it is scheduled; without, it waits for the next round someone else asks for
+   * (or a {@link certified} of it).
+   */
+  changed(schedule = true): number {
     this.#seq++;
-    this.#schedule();
+    if (schedule) {
+      this.#asked++;
+      this.#schedule();
+    }
     return this.#seq;
   }
 
@@ -124,31 +142,32 @@ export class CertificationRounds {
   }
 
   #schedule(): void {
-    if (this.#closed !== undefined || this.#inFlight !== undefined || this.#signedSeq >= this.#seq) return;
-    const slotMs = this.#lastStartMs + this.#lastCostMs / this.#share;
-    const waitMs = this.#urgent ? 0 : slotMs - performance.now();
-    if (this.#timer !== undefined) {
-      if (!this.#urgent) return;
+    if (this.#closed !== undefined || this.#inFlight !== undefined || this.#signedSeq >= this.#seq || this.#immediate !== undefined) return;
+    const waitMs = this.#lastEndMs + this.#fillWaitMs - performance.now();
+    if (this.#urgent || this.#asked >= this.#fillTarget || waitMs <= 0) {
       this.#clearTimer();
+      this.#immediate = setImmediate(() => this.#start());
+    } else {
+      this.#timer ??= setTimeout(() => this.#start(), Math.ceil(waitMs));
     }
-    this.#timer = waitMs <= 0 ? setImmediate(() => this.#start()) : setTimeout(() => this.#start(), Math.ceil(waitMs));
   }
 
   #start(): void {
-    this.#timer = undefined;
+    this.#clearTimer();
     this.#urgent = false;
     if (this.#closed !== undefined) return;
-    const startMs = performance.now();
     const seq = this.#seq;
     const timeNs = this.#options.nowNs();
     const tree = this.#options.build(timeNs);
     const rootHash = this.#options.hash(tree);
     this.#inFlight = { timeNs, seq };
-    this.#lastStartMs = startMs;
+    this.#lastAsked = this.#asked;
+    this.#asked = 0;
     this.#options.sign(rootHash).then(
       (signature) => {
         this.#inFlight = undefined;
-        this.#lastCostMs = performance.now() - startMs;
+        this.#lastEndMs = performance.now();
+        this.#fillTarget = this.#lastAsked + this.#asked;
         this.#last = { tree, signature, timeNs };
         this.#signedSeq = seq;
         this.#release();
@@ -173,9 +192,9 @@ export class CertificationRounds {
   }
 
   #clearTimer(): void {
-    if (this.#timer === undefined) return;
-    clearTimeout(this.#timer as NodeJS.Timeout);
-    clearImmediate(this.#timer as NodeJS.Immediate);
+    clearTimeout(this.#timer);
+    clearImmediate(this.#immediate);
     this.#timer = undefined;
+    this.#immediate = undefined;
   }
 }

@@ -65,8 +65,8 @@ export interface CertifiedStateOptions {
   readonly nodeKey: NodeKey;
   /** Replica time in ns: the certified `/time` of each round and the clock of status expiry. */
   readonly nowNs: () => bigint;
-  /** Largest share of wall time spent signing rounds under load (see {@link CertificationRounds}). */
-  readonly signingShare?: number;
+  /** Longest wait after a round for the next one to fill up, in ms (see {@link CertificationRounds}). */
+  readonly fillWaitMs?: number;
 }
 
 /** Request statuses plus the replica's canisters, certified once per round. */
@@ -107,7 +107,7 @@ export class CertifiedState {
       build: (timeNs) => this.#tree(timeNs),
       hash: this.#hasher,
       sign: (rootHash) => this.#signer.sign(rootHash),
-      ...(options.signingShare !== undefined && { signingShare: options.signingShare }),
+      ...(options.fillWaitMs !== undefined && { fillWaitMs: options.fillWaitMs }),
     });
   }
 
@@ -125,7 +125,8 @@ export class CertifiedState {
   setStatus(requestId: Uint8Array, sender: Uint8Array, expiryNs: bigint, status: RequestStatus): void {
     const key = hex(requestId);
     this.#requestStatus.set(requestId, statusTree(status));
-    const seq = this.#rounds.changed();
+    // Nobody waits for `processing` to be certified: it rides along with the next round.
+    const seq = this.#rounds.changed(status.status !== 'processing');
     const existing = this.#statuses.get(key);
     if (existing !== undefined) {
       existing.status = status;
