@@ -40,13 +40,13 @@ export interface RoundOptions {
   readonly hash: TreeHasher;
   /** Signs a root hash (see {@link RootSigner}). */
   readonly sign: (rootHash: Uint8Array) => Promise<Uint8Array>;
-  /** Longest wait after a round for the next one to fill up, in ms; default 15. */
+  /** Longest wait after a round for the next one to fill up, in ms; default 25. */
   readonly fillWaitMs?: number;
 }
 
 /** A signed tree older than this is re-signed before it is served, so `/time` stays current. */
 const MAX_AGE_NS = 1_000_000_000n;
-const DEFAULT_FILL_WAIT_MS = 15;
+const DEFAULT_FILL_WAIT_MS = 25;
 
 interface Waiter {
   readonly seq: number;
