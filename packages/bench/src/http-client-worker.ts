@@ -102,8 +102,29 @@ async function runClients(run: ClientRun): Promise<ClientResult> {
   return { calls: latenciesMs.length, seconds: (performance.now() - start) / 1000, latenciesMs };
 }
 
-parentPort?.on('message', (run: ClientRun) => {
-  runClients(run).then(
+/** Asks the worker how long one BLS verification takes there (what the agent does per certificate). */
+export interface VerifyCostRun {
+  readonly kind: 'verify-cost';
+  /** A real certificate's public key, signature and signed message. */
+  readonly publicKey: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly message: Uint8Array;
+  readonly times: number;
+}
+
+/** Median ms of `verifyShortSignature` (the agent's default verifier) over `times` runs. */
+function verifyCost(run: VerifyCostRun): ClientResult {
+  const latenciesMs: number[] = [];
+  for (let i = 0; i < run.times; i++) {
+    const t = performance.now();
+    if (!bls12_381.verifyShortSignature(hex(run.signature), hex(run.message), hex(run.publicKey))) throw new Error('bench: the certificate did not verify');
+    latenciesMs.push(performance.now() - t);
+  }
+  return { calls: run.times, seconds: latenciesMs.reduce((a, b) => a + b, 0) / 1000, latenciesMs };
+}
+
+parentPort?.on('message', (run: ClientRun | VerifyCostRun) => {
+  (run.kind === 'verify-cost' ? Promise.resolve().then(() => verifyCost(run)) : runClients(run)).then(
     (result) => parentPort?.postMessage({ ok: true, result }),
     (err: unknown) => parentPort?.postMessage({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
   );

@@ -10,13 +10,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { decodeCbor, encodeCbor } from '@tincan/certification';
+import { decodeCbor, decodeCertificate, derDecodeBlsPublicKey, encodeCbor, stateRootMessage, utf8 } from '@tincan/certification';
 import { startHttpServer, type HttpServer } from '@tincan/http';
 import { Replica } from '@tincan/replica';
-import type { ClientResult, ClientRun } from './http-client-worker.js';
+import type { ClientResult, ClientRun, VerifyCostRun } from './http-client-worker.js';
 
 /** The issue's bar: 32 clients make at least this many update calls per second. */
 export const HTTP_THROUGHPUT_BAR = 1_000;
+
+/** What the HTTP benchmarks measured. */
+export interface HttpResults {
+  readonly rows: HttpRow[];
+  /** Median ms of one BLS certificate verification in the client worker, as the agent does it. */
+  readonly verifyMs: number;
+  readonly verifyRuns: number;
+}
 
 /** One row of the HTTP report. */
 export interface HttpRow {
@@ -38,7 +46,7 @@ interface Setup {
 }
 
 /** Runs the HTTP benchmarks: `seconds` per slice, `rounds` alternating slices per row. */
-export async function httpBenchmarks(root: string, tmp: string, options: { seconds: number; rounds: number; quick: boolean }): Promise<HttpRow[]> {
+export async function httpBenchmarks(root: string, tmp: string, options: { seconds: number; rounds: number; quick: boolean }): Promise<HttpResults> {
   const setup = await open(root, tmp);
   try {
     const ms = (options.seconds * 1000) / options.rounds;
@@ -59,7 +67,9 @@ export async function httpBenchmarks(root: string, tmp: string, options: { secon
         rows.push({ name, clients, ...summary(own), ...prefixed(summary(base)) });
       }
     }
-    return rows;
+    const verifyRuns = options.quick ? 5 : 15;
+    const verify = await runIn(setup.worker, { kind: 'verify-cost', ...(await certificateToVerify(setup.server)), times: verifyRuns });
+    return { rows, verifyMs: summary([verify]).p50Ms, verifyRuns };
   } finally {
     await setup.worker.terminate();
     await setup.server.close();
@@ -70,7 +80,7 @@ export async function httpBenchmarks(root: string, tmp: string, options: { secon
 }
 
 /** The report lines (Markdown table plus the bar). */
-export function httpReport(rows: readonly HttpRow[]): string[] {
+export function httpReport({ rows, verifyMs, verifyRuns }: HttpResults): string[] {
   const out = [
     '',
     'HTTP update calls (counter add(1) over 127.0.0.1; clients in one worker thread; baseline: bare node:http server decoding the same CBOR envelope, raw client):',
@@ -89,6 +99,10 @@ export function httpReport(rows: readonly HttpRow[]): string[] {
   for (const r of best) {
     out.push(`HTTP bar (≥ ${HTTP_THROUGHPUT_BAR.toLocaleString('en-US')} update calls/s with 32 clients): ${r.callsPerSecond >= HTTP_THROUGHPUT_BAR ? 'PASS' : 'MISS'}  ${r.name}`);
   }
+  out.push(
+    `One BLS certificate verification in the client worker (the agent's default check, once per update): ${verifyMs.toFixed(1)} ms median of ${verifyRuns}; ` +
+      `so one client core verifies at most ${Math.floor(1000 / verifyMs)} certificates/s.`,
+  );
   return out;
 }
 
@@ -113,7 +127,17 @@ async function open(root: string, tmp: string): Promise<Setup> {
   return { replica, server, bare, bareUrl, canisterId: id.toText(), worker };
 }
 
-function runIn(worker: Worker, run: ClientRun): Promise<ClientResult> {
+/** A real certificate of the server (a read_state of `/time`): key, signature, signed message. */
+async function certificateToVerify(server: HttpServer): Promise<Omit<VerifyCostRun, 'kind' | 'times'>> {
+  const content = { request_type: 'read_state', paths: [[utf8('time')]], sender: Uint8Array.of(4), ingress_expiry: BigInt(Date.now() + 60_000) * 1_000_000n };
+  const res = await fetch(`${server.url}/api/v3/subnet/aaaaa-aa/read_state`, { method: 'POST', headers: { 'content-type': 'application/cbor' }, body: encodeCbor({ content }) });
+  if (res.status !== 200) throw new Error(`bench: read_state answered ${res.status}`);
+  const { certificate } = decodeCbor(new Uint8Array(await res.arrayBuffer())) as { certificate: Uint8Array };
+  const { tree, signature } = decodeCertificate(certificate);
+  return { publicKey: derDecodeBlsPublicKey(server.rootKey), signature, message: stateRootMessage(tree) };
+}
+
+function runIn(worker: Worker, run: ClientRun | VerifyCostRun): Promise<ClientResult> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: { ok: boolean; result?: ClientResult; error?: string }): void => {
       worker.off('error', reject);

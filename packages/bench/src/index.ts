@@ -118,8 +118,8 @@ async function main(): Promise<void> {
     if (rows.length > 0) printReport(floorRow, rows, options, counter.snapshotBytes);
     if (selected('http')) {
       progress('bench: HTTP update calls through @dfinity/agent…');
-      const rows = await httpBenchmarks(root, tmp, { seconds: options.quick ? 2 : 6, rounds: options.quick ? 1 : 3, quick: options.quick });
-      process.stdout.write(`${httpReport(rows).join('\n')}\n`);
+      const results = await httpBenchmarks(root, tmp, { seconds: options.quick ? 2 : 6, rounds: options.quick ? 1 : 3, quick: options.quick });
+      process.stdout.write(`${httpReport(results).join('\n')}\n`);
     }
     if (selected('metering')) {
       progress('bench: metering overhead, instrumented vs uninstrumented…');

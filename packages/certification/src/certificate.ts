@@ -62,7 +62,12 @@ export function signCertificate(tree: HashTree, secretKey: Uint8Array, options: 
  * every witness pruned from that tree carries, since pruning keeps the root hash.
  */
 export function signStateRoot(rootHash: Uint8Array, secretKey: Uint8Array): Uint8Array {
-  return blsSign(concatBytes(STATE_ROOT_SEP, rootHash), secretKey);
+  return blsSign(stateRootHashMessage(rootHash), secretKey);
+}
+
+/** What a certificate's signature covers, from a root hash: `"\x0Dic-state-root" || rootHash`. */
+export function stateRootHashMessage(rootHash: Uint8Array): Uint8Array {
+  return concatBytes(STATE_ROOT_SEP, rootHash);
 }
 
 /** Encodes a certificate as agents expect it (self-describe tag, then `{ tree, signature, delegation? }`). */

@@ -47,6 +47,7 @@ export {
   nowNanos,
   signCertificate,
   signStateRoot,
+  stateRootHashMessage,
   encodeCertificate,
   certificateTime,
   decodeCertificate,

@@ -35,11 +35,24 @@ export function hashValue(value: unknown): Uint8Array {
   throw new CertificationError('ERR_UNHASHABLE_VALUE', `no representation-independent hash for ${describe(value)}`);
 }
 
+/** Hashes of map keys seen so far: envelopes repeat the same few field names. Bounded, since keys come from clients. */
+const keyHashes = new Map<string, Uint8Array>();
+const MAX_KEY_HASHES = 256;
+
+function hashOfKey(key: string): Uint8Array {
+  let hash = keyHashes.get(key);
+  if (hash === undefined) {
+    hash = sha256(utf8(key));
+    if (keyHashes.size < MAX_KEY_HASHES) keyHashes.set(key, hash);
+  }
+  return hash;
+}
+
 function hashOfMap(entries: ReadonlyArray<readonly [string, unknown]>): Uint8Array {
   const pairs: Uint8Array[] = [];
   for (const [key, value] of entries) {
     if (value === undefined) continue;
-    pairs.push(concatBytes(sha256(utf8(key)), hashValue(value)));
+    pairs.push(concatBytes(hashOfKey(key), hashValue(value)));
   }
   pairs.sort(compareBytes);
   return sha256(concatBytes(...pairs));

@@ -45,7 +45,7 @@ export async function handleCall(ctx: HandlerContext, effectiveId: Principal, bo
   const executed = submit(ctx, request);
   if (!sync) return { status: 202, body: new Uint8Array(0) };
   // The answer carries the certificate of the first round that includes the outcome.
-  const done = executed.then(() => ctx.state.certified());
+  const done = executed.then(() => ctx.state.certified(request.requestId));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ctx.syncCallTimeoutMs);
@@ -53,7 +53,7 @@ export async function handleCall(ctx: HandlerContext, effectiveId: Principal, bo
   const finished = await Promise.race([done.then(() => 'done' as const), timeout]);
   clearTimeout(timer);
   if (finished === 'timeout') return { status: 202, body: new Uint8Array(0) };
-  const certificate = ctx.state.certify([[utf8('request_status'), request.requestId]]);
+  const certificate = await ctx.state.certify([[utf8('request_status'), request.requestId]]);
   return { status: 200, body: encodeCbor({ status: 'replied', certificate }) };
 }
 
@@ -134,7 +134,7 @@ async function runQuery(ctx: HandlerContext, request: CanisterRequest): Promise<
  * `/api/v3/subnet/<id>/read_state`. A delegation's targets must allow the effective canister
  * and every canister whose `canister/<id>/…` paths are read.
  */
-export function handleReadState(ctx: HandlerContext, body: Uint8Array, canisterId?: Principal): Answer {
+export async function handleReadState(ctx: HandlerContext, body: Uint8Array, canisterId?: Principal): Promise<Answer> {
   const request = decodeEnvelope(body, 'read_state', ctx.nowNs());
   if (canisterId !== undefined) checkTargets(request.targets, canisterId.toUint8Array());
   const requestStatus = utf8('request_status');
@@ -148,7 +148,7 @@ export function handleReadState(ctx: HandlerContext, body: Uint8Array, canisterI
       throw new HttpProblem(403, 'The request status of another sender cannot be read');
     }
   }
-  return { status: 200, body: encodeCbor({ certificate: ctx.state.certify(request.paths) }) };
+  return { status: 200, body: encodeCbor({ certificate: await ctx.state.certify(request.paths) }) };
 }
 
 /**

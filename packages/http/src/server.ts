@@ -43,6 +43,11 @@ export interface HttpServerOptions {
   readonly syncCallTimeoutMs?: number;
   /** Largest request body accepted, in bytes; default 4 MiB (larger gets 413). */
   readonly maxBodyBytes?: number;
+  /**
+   * Under load, how long after a certification round the next one may wait for the last
+   * one's callers to come back, in ms; default 25 (see ARCHITECTURE.md, Certification).
+   */
+  readonly roundFillWaitMs?: number;
 }
 
 /** A running HTTP server. */
@@ -70,7 +75,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const nodeKey = stored?.nodeKey ?? generateNodeKey();
   const replica = options.replica;
   const nowNs = options.nowNs ?? (() => replica.timeNs());
-  const state = new CertifiedState({ replica: options.replica, rootKey, nodeKey, nowNs });
+  const state = new CertifiedState({
+    replica: options.replica,
+    rootKey,
+    nodeKey,
+    nowNs,
+    ...(options.roundFillWaitMs !== undefined && { fillWaitMs: options.roundFillWaitMs }),
+  });
   const ctx: HandlerContext = {
     replica: options.replica,
     state,
@@ -138,11 +149,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     url: `http://${host}:${address.port}`,
     rootKey: rootKey.derPublicKey,
     close: () =>
-      new Promise<void>((resolve, reject) => {
-        state.close();
-        server.close((err) => (err === undefined ? resolve() : reject(err)));
-        server.closeAllConnections();
-      }),
+      Promise.all([
+        state.close(),
+        new Promise<void>((resolve, reject) => {
+          server.close((err) => (err === undefined ? resolve() : reject(err)));
+          server.closeAllConnections();
+        }),
+      ]).then(() => undefined),
   };
 }
 

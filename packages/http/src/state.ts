@@ -28,7 +28,8 @@ import {
   type TreeEntry,
 } from '@tincan/certification';
 import type { Replica } from '@tincan/replica';
-import { CertificationRounds, type SignedTree } from './rounds.js';
+import { CertificationRounds } from './rounds.js';
+import { RootSigner } from './root-signer.js';
 import type { NodeKey } from './node-key.js';
 
 /** The status of an ingress message, as `/request_status/<id>` certifies it. */
@@ -39,6 +40,8 @@ export type RequestStatus =
 
 interface StatusRecord {
   status: RequestStatus;
+  /** The round change that recorded `status`: it is certified once that change is. */
+  seq: number;
   readonly requestId: Uint8Array;
   readonly sender: Uint8Array;
   readonly expiresNs: bigint;
@@ -62,6 +65,8 @@ export interface CertifiedStateOptions {
   readonly nodeKey: NodeKey;
   /** Replica time in ns: the certified `/time` of each round and the clock of status expiry. */
   readonly nowNs: () => bigint;
+  /** Longest wait after a round for the next one to fill up, in ms (see {@link CertificationRounds}). */
+  readonly fillWaitMs?: number;
 }
 
 /** Request statuses plus the replica's canisters, certified once per round. */
@@ -73,8 +78,11 @@ export class CertifiedState {
   readonly #hasher = createTreeHasher();
   readonly #fixed: LabeledTree[];
   readonly #rounds: CertificationRounds;
+  readonly #signer: RootSigner;
   #canisterRecords: readonly CanisterRecord[] = [];
   #canisterNode: LabeledTree | undefined;
+  /** The round change that includes the current canister records. */
+  #canisterSeq = 0;
 
   constructor(options: CertifiedStateOptions) {
     this.#options = options;
@@ -93,7 +101,14 @@ export class CertifiedState {
         ]),
       ),
     ];
-    this.#rounds = new CertificationRounds({ secretKey: rootKey.secretKey, nowNs: options.nowNs, build: (timeNs) => this.#tree(timeNs), hash: this.#hasher });
+    this.#signer = new RootSigner(rootKey.secretKey);
+    this.#rounds = new CertificationRounds({
+      nowNs: options.nowNs,
+      build: (timeNs) => this.#tree(timeNs),
+      hash: this.#hasher,
+      sign: (rootHash) => this.#signer.sign(rootHash),
+      ...(options.fillWaitMs !== undefined && { fillWaitMs: options.fillWaitMs }),
+    });
   }
 
   /** Whether a canister with this id exists. */
@@ -109,19 +124,23 @@ export class CertifiedState {
   /** Records (or updates) the status of a request; the next round certifies it. */
   setStatus(requestId: Uint8Array, sender: Uint8Array, expiryNs: bigint, status: RequestStatus): void {
     const key = hex(requestId);
-    const existing = this.#statuses.get(key);
-    if (existing !== undefined) existing.status = status;
-    else {
-      this.#expire();
-      this.#statuses.set(key, { status, requestId, sender, expiresNs: expiryNs + STATUS_RETENTION_NS });
-    }
     this.#requestStatus.set(requestId, statusTree(status));
-    this.#rounds.changed();
+    // Nobody waits for `processing` to be certified: it rides along with the next round.
+    const seq = this.#rounds.changed(status.status !== 'processing');
+    const existing = this.#statuses.get(key);
+    if (existing !== undefined) {
+      existing.status = status;
+      existing.seq = seq;
+    } else {
+      this.#expire();
+      this.#statuses.set(key, { status, seq, requestId, sender, expiresNs: expiryNs + STATUS_RETENTION_NS });
+    }
   }
 
-  /** Resolves once a signed round includes every status recorded so far. */
-  certified(): Promise<void> {
-    return this.#rounds.certified();
+  /** Resolves once a signed round includes the current status of `requestId` (every status, without one). */
+  certified(requestId?: Uint8Array): Promise<void> {
+    const record = requestId === undefined ? undefined : this.#statuses.get(hex(requestId));
+    return this.#rounds.certified(record?.seq);
   }
 
   /**
@@ -129,18 +148,22 @@ export class CertifiedState {
    * round runs first if none has, if the canisters changed since, or if the last one is
    * older than a second (so certified time stays close to replica time).
    */
-  certify(paths: ReadonlyArray<ReadonlyArray<Uint8Array>>): Uint8Array {
-    const signed: SignedTree = this.#canistersChanged() ? this.#rounds.runNow() : this.#rounds.fresh();
+  async certify(paths: ReadonlyArray<ReadonlyArray<Uint8Array>>): Promise<Uint8Array> {
+    if (this.#canistersChanged()) this.#canisterSeq = this.#rounds.changed();
+    await this.#rounds.certified(this.#canisterSeq);
+    const signed = await this.#rounds.latest();
     return encodeCertificate({ tree: prune(signed.tree, [[utf8('time')], ...paths], this.#hasher), signature: signed.signature });
   }
 
-  /** Stops scheduling rounds; pending waiters are released. */
-  close(): void {
+  /** Stops scheduling rounds and the signing worker; callers still waiting get a 503. */
+  async close(): Promise<void> {
     this.#rounds.close();
+    await this.#signer.close();
   }
 
   #tree(timeNs: bigint): HashTree {
-    this.#canistersChanged();
+    // The round being built includes the canister records as they are now.
+    if (this.#canistersChanged()) this.#canisterSeq = this.#rounds.lastChange;
     const statuses = this.#requestStatus.size > 0 ? labeled('request_status', this.#requestStatus.tree()) : undefined;
     const [ranges, subnet] = this.#fixed as [LabeledTree, LabeledTree];
     // Top-level labels in byte order: canister < canister_ranges < request_status < subnet < time.
