@@ -11,6 +11,7 @@ import { concatBytes, hashValue, utf8 } from '@tincan/certification';
 import { Principal } from '@dfinity/principal';
 import { KeyError, parsePublicKey, selfAuthenticatingPrincipal, verifySignature, type SenderKey } from './auth-keys.js';
 import { HttpProblem } from './problem.js';
+import { bytesEqual } from '@tincan/bytes';
 
 const REQUEST_DOMAIN = concatBytes(Uint8Array.of(0x0a), utf8('ic-request'));
 const DELEGATION_DOMAIN = concatBytes(Uint8Array.of(0x1a), utf8('ic-request-auth-delegation'));
@@ -47,7 +48,7 @@ export function authenticateEnvelope(envelope: Record<string, unknown>, sender: 
   if (!(pubkey instanceof Uint8Array)) throw new HttpProblem(400, 'Field "sender_pubkey" must be a byte string');
   if (!(signature instanceof Uint8Array)) throw new HttpProblem(400, 'Field "sender_sig" must be a byte string');
   const expected = selfAuthenticatingPrincipal(pubkey);
-  if (!sameBytes(sender, expected)) {
+  if (!bytesEqual(sender, expected)) {
     throw new HttpProblem(400, `Invalid sender: the sender ${senderText} does not match the public key in sender_pubkey (whose principal is ${principalText(expected)})`);
   }
   let key = senderKey(pubkey, 'sender_pubkey');
@@ -60,7 +61,7 @@ export function authenticateEnvelope(envelope: Record<string, unknown>, sender: 
     const seen = [pubkey];
     delegations.forEach((signed: unknown, index) => {
       const next = checkDelegation(signed, index, key, nowNs, restrictions);
-      if (seen.some((earlier) => sameBytes(earlier, next.der))) {
+      if (seen.some((earlier) => bytesEqual(earlier, next.der))) {
         throw new HttpProblem(400, `Invalid delegation: the chain contains a cycle (the public key of delegation ${index} appears earlier in the chain)`);
       }
       seen.push(next.der);
@@ -80,7 +81,7 @@ export function authenticateEnvelope(envelope: Record<string, unknown>, sender: 
  */
 export function checkTargets(restrictions: TargetRestrictions, canisterId: Uint8Array): void {
   for (const targets of restrictions) {
-    if (!targets.some((target) => sameBytes(target, canisterId))) {
+    if (!targets.some((target) => bytesEqual(target, canisterId))) {
       throw new HttpProblem(
         400,
         `Invalid delegation: the canister ${principalText(canisterId)} is not among the delegation's targets (${targets.map(principalText).join(', ')})`,
@@ -149,8 +150,4 @@ function hex(bytes: Uint8Array): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

@@ -9,6 +9,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha224, sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@tincan/certification';
+import { bytesEqual } from '@tincan/bytes';
 
 /** The signature schemes tincan verifies. */
 export type KeyScheme = 'ed25519' | 'ecdsa-secp256k1' | 'ecdsa-p256';
@@ -61,17 +62,17 @@ export function parsePublicKey(der: Uint8Array): SenderKey {
   if (der[bits.start] !== 0) throw new KeyError('the public key bit string must have no unused bits');
   const raw = der.slice(bits.start + 1, bits.end);
 
-  if (sameBytes(algorithmOid, OID_ED25519) && params === undefined) {
+  if (bytesEqual(algorithmOid, OID_ED25519) && params === undefined) {
     if (raw.length !== 32) throw new KeyError(`an Ed25519 public key must be 32 bytes, got ${raw.length}`);
     return { scheme: 'ed25519', raw };
   }
-  if (sameBytes(algorithmOid, OID_EC_PUBLIC_KEY) && params !== undefined) {
-    if (sameBytes(params, OID_SECP256K1)) return { scheme: 'ecdsa-secp256k1', raw: checkPoint(raw, 'secp256k1') };
-    if (sameBytes(params, OID_P256)) return { scheme: 'ecdsa-p256', raw: checkPoint(raw, 'P-256') };
+  if (bytesEqual(algorithmOid, OID_EC_PUBLIC_KEY) && params !== undefined) {
+    if (bytesEqual(params, OID_SECP256K1)) return { scheme: 'ecdsa-secp256k1', raw: checkPoint(raw, 'secp256k1') };
+    if (bytesEqual(params, OID_P256)) return { scheme: 'ecdsa-p256', raw: checkPoint(raw, 'P-256') };
     throw new KeyError(`unsupported ECDSA curve (OID ${oidText(params)}); supported are secp256k1 and P-256`);
   }
-  if (sameBytes(algorithmOid, OID_CANISTER_SIG)) throw new KeyError('canister signatures are not supported by tincan');
-  if (sameBytes(algorithmOid, OID_BLS)) throw new KeyError('BLS12-381 sender keys are not supported by tincan');
+  if (bytesEqual(algorithmOid, OID_CANISTER_SIG)) throw new KeyError('canister signatures are not supported by tincan');
+  if (bytesEqual(algorithmOid, OID_BLS)) throw new KeyError('BLS12-381 sender keys are not supported by tincan');
   throw new KeyError(`unsupported public key algorithm (OID ${oidText(algorithmOid)}); supported are Ed25519, ECDSA secp256k1 and ECDSA P-256`);
 }
 
@@ -140,8 +141,4 @@ function oidText(oid: Uint8Array): string {
     }
   }
   return parts.join('.');
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

@@ -9,6 +9,7 @@ import { checkTargets } from './auth-envelope.js';
 import { decodeEnvelope, HttpProblem, type CanisterRequest } from './envelope.js';
 import { signQueryResponse, type NodeKey, type QueryResponse } from './node-key.js';
 import type { CertifiedState, RequestStatus } from './state.js';
+import { bytesEqual } from '@tincan/bytes';
 
 /** What an endpoint answers: an HTTP status and a body (CBOR unless `text`). */
 export interface Answer {
@@ -141,10 +142,10 @@ export async function handleReadState(ctx: HandlerContext, body: Uint8Array, can
   const canisterLabel = utf8('canister');
   for (const path of request.paths) {
     const [first, id] = path;
-    if (first !== undefined && id !== undefined && sameBytes(first, canisterLabel)) checkTargets(request.targets, id);
-    if (first === undefined || id === undefined || !sameBytes(first, requestStatus)) continue;
+    if (first !== undefined && id !== undefined && bytesEqual(first, canisterLabel)) checkTargets(request.targets, id);
+    if (first === undefined || id === undefined || !bytesEqual(first, requestStatus)) continue;
     const known = ctx.state.status(id);
-    if (known !== undefined && !sameBytes(known.sender, request.sender)) {
+    if (known !== undefined && !bytesEqual(known.sender, request.sender)) {
       throw new HttpProblem(403, 'The request status of another sender cannot be read');
     }
   }
@@ -158,13 +159,13 @@ export async function handleReadState(ctx: HandlerContext, body: Uint8Array, can
  */
 function checkEffectiveId(request: CanisterRequest, effectiveId: Principal): void {
   const target = request.canisterId;
-  if (sameBytes(target, MANAGEMENT_CANISTER)) {
+  if (bytesEqual(target, MANAGEMENT_CANISTER)) {
     const named = managementTarget(request.methodName, request.arg);
     // Unknown methods and undecodable arguments are the management canister's to reject.
-    if (named.kind !== 'canister' || sameBytes(named.id.toUint8Array(), effectiveId.toUint8Array())) return;
+    if (named.kind !== 'canister' || bytesEqual(named.id.toUint8Array(), effectiveId.toUint8Array())) return;
     throw new HttpProblem(400, `Effective canister id in URL ${effectiveId.toText()} does not match the canister_id ${named.id.toText()} of the management canister call ${request.methodName}`);
   }
-  if (!sameBytes(target, effectiveId.toUint8Array())) {
+  if (!bytesEqual(target, effectiveId.toUint8Array())) {
     throw new HttpProblem(400, `Specified CanisterId ${Principal.fromUint8Array(target).toText()} does not match effective canister id in URL ${effectiveId.toText()}`);
   }
 }
@@ -173,9 +174,6 @@ function canisterNotFound(id: Uint8Array): RequestStatus {
   return { status: 'rejected', rejectCode: 3, rejectMessage: `Canister ${Principal.fromUint8Array(id).toText()} not found`, errorCode: 'IC0301' };
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
 
 /** ICP refuses an ingress argument over the limit (2 MiB) at the boundary, before induction. */
 function checkArgSize(ctx: HandlerContext, request: CanisterRequest): void {

@@ -31,6 +31,7 @@ import type { Replica } from '@tincan/replica';
 import { CertificationRounds } from './rounds.js';
 import { RootSigner } from './root-signer.js';
 import type { NodeKey } from './node-key.js';
+import { bytesEqual } from '@tincan/bytes';
 
 /** The status of an ingress message, as `/request_status/<id>` certifies it. */
 export type RequestStatus =
@@ -113,7 +114,7 @@ export class CertifiedState {
 
   /** Whether a canister with this id exists. */
   hasCanister(id: Uint8Array): boolean {
-    return this.#options.replica.runtime.canisters().some((record) => sameBytes(record.id, id));
+    return this.#options.replica.runtime.canisters().some((record) => bytesEqual(record.id, id));
   }
 
   /** The recorded status of a request, if any. */
@@ -209,8 +210,4 @@ function statusTree(status: RequestStatus): HashTree {
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

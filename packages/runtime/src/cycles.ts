@@ -83,7 +83,7 @@ export function messageFee(base: bigint, perByte: bigint, method: string, arg: U
   return base + perByte * BigInt(method.length + arg.length);
 }
 
-/** Balances changed since the last batch commit. */
+/** What a batch writes at its end, per canister: changed balances and the newest committed heap. */
 export class Balances {
   readonly #dirty = new Set<CanisterActor>();
   /**

@@ -13,6 +13,7 @@ import { Deferred, ManagementReject } from './management-reject.js';
 import { DEFAULT_CANISTER_CYCLES, snapshotIdBytes, snapshotIdNumber, type Operations } from './operations.js';
 import type { RawRand } from './raw-rand.js';
 import { candidChange, canisterStatus, type CandidSettings } from './status.js';
+import { bytesEqual } from '@tincan/bytes';
 
 /** What a method sees of the call and the replica. */
 export interface MethodContext {
@@ -34,15 +35,12 @@ function originOf(ctx: MethodContext): ChangeOrigin {
   return ctx.fromCanister ? { kind: 'canister', canisterId: ctx.caller } : { kind: 'user', userId: ctx.caller };
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
 
 /** The canister's id, once the caller is known to control it (or to be it, with `allowSelf`). */
 function controlled(ctx: MethodContext, canister: Principal, allowSelf = false): Uint8Array {
   const id = canister.toUint8Array();
   const { controllers } = ctx.runtime.record(id);
-  if (controllers.some((c) => sameBytes(c, ctx.caller)) || (allowSelf && sameBytes(id, ctx.caller))) return id;
+  if (controllers.some((c) => bytesEqual(c, ctx.caller)) || (allowSelf && bytesEqual(id, ctx.caller))) return id;
   const text = (b: Uint8Array): string => Principal.fromUint8Array(b).toText();
   throw new ManagementReject(
     RejectCode.CanisterError,
@@ -176,7 +174,7 @@ export const HANDLERS: { readonly [M in ManagementMethodName]: Handler<any> } = 
   },
   delete_canister: (ctx, arg: IdArg) => {
     const id = controlled(ctx, arg.canister_id);
-    if (sameBytes(id, ctx.caller)) throw invalid(`Canister ${arg.canister_id.toText()} cannot delete itself`);
+    if (bytesEqual(id, ctx.caller)) throw invalid(`Canister ${arg.canister_id.toText()} cannot delete itself`);
     stopped(ctx, arg.canister_id, id, 'is deleted');
     // As on the IC, the canister's remaining cycles are discarded with it.
     ctx.operations.deleteCanister(id);
