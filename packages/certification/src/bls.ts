@@ -54,13 +54,13 @@ export function generateRootKey(seed: Uint8Array): RootKey {
 
 /** The compressed G2 public key of a 32-byte secret key. */
 export function blsPublicKey(secretKey: Uint8Array): Uint8Array {
-  return shortSignatures.getPublicKey(checkSecretKey(secretKey)).toBytes(true);
+  return shortSignatures.getPublicKey(checkBlsSecretKey(secretKey)).toBytes(true);
 }
 
 /** Signs `message` (hashed to G1 with {@link BLS_DST}); returns the 48-byte signature. */
 export function blsSign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
   const point = shortSignatures.hash(message, BLS_DST);
-  return shortSignatures.sign(point, checkSecretKey(secretKey)).toBytes(true);
+  return shortSignatures.sign(point, checkBlsSecretKey(secretKey)).toBytes(true);
 }
 
 /** Verifies a 48-byte signature over `message` against a 96-byte public key; never throws. */
@@ -131,7 +131,12 @@ function derOid(arcs: readonly number[]): Uint8Array {
   return derTlv(0x06, Uint8Array.from(body));
 }
 
-function checkSecretKey(secretKey: Uint8Array): Uint8Array {
+/**
+ * Checks that `secretKey` is a valid BLS secret key (32 bytes, a non-zero scalar below the
+ * group order) without the cost of deriving its public key; returns it.
+ * @throws CertificationError `ERR_INVALID_KEY` otherwise.
+ */
+export function checkBlsSecretKey(secretKey: Uint8Array): Uint8Array {
   if (secretKey.length !== 32) throw new CertificationError('ERR_INVALID_KEY', `a BLS secret key has 32 bytes, got ${secretKey.length}`);
   const scalar = bytesToBigInt(secretKey);
   if (scalar === 0n || scalar >= CURVE_ORDER) throw new CertificationError('ERR_INVALID_KEY', 'BLS secret key out of range');

@@ -34,6 +34,7 @@ export {
   BLS_SIGNATURE_LENGTH,
   generateRootKey,
   blsPublicKey,
+  checkBlsSecretKey,
   blsSign,
   blsVerify,
   derEncodeBlsPublicKey,

@@ -19,6 +19,21 @@ describe('RootSigner', () => {
     }
   });
 
+  it('signs with mcl, byte for byte what @noble/curves signs, for many roots', async () => {
+    const signer = new RootSigner(key.secretKey);
+    try {
+      expect(await signer.engine).toBe('mcl');
+      // Seeded roots: hash-to-curve takes different branches (square roots, signs) per input.
+      let seed = 12345;
+      const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+      const roots = Array.from({ length: 40 }, () => Uint8Array.from({ length: 32 }, () => next() & 0xff));
+      const signatures = await Promise.all(roots.map((root) => signer.sign(root)));
+      signatures.forEach((signature, i) => expect(signature).toEqual(blsSign(stateRootHashMessage(roots[i] ?? new Uint8Array()), key.secretKey)));
+    } finally {
+      await signer.close();
+    }
+  });
+
   it('answers pipelined requests in order, each with its own root', async () => {
     const signer = new RootSigner(key.secretKey);
     try {
