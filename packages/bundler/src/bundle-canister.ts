@@ -9,7 +9,11 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { BundlerError } from './bundler-error.js';
 import { BundleCache } from './bundle-cache.js';
+import { BOUND_GLOBALS, REPLACED_GLOBALS, bindGlobals } from './bind-globals.js';
 import { instrumentBundle } from './instrument.js';
+
+/** Canister bundles run after the kernel, so they bind its replacements too. */
+const CANISTER_GLOBALS = [...BOUND_GLOBALS, ...REPLACED_GLOBALS];
 
 const bundleCache = new BundleCache<CanisterBundle>();
 const STDIN_ENTRY = 'tincan-canister-entry.js';
@@ -96,14 +100,15 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     inputs,
   );
   // Uninstrumented code still gets a function scope of its own (see above).
-  const code = options.instrument === false ? `(() => {${built.code}\n})();\n` : instrumentBundle(built.code);
+  const code = bindGlobals(options.instrument === false ? `(() => {${built.code}\n})();\n` : instrumentBundle(built.code), CANISTER_GLOBALS);
   return { bundle: { code, map: built.map }, inputs };
 }
 
 /** Bundles the runtime's in-sandbox kernel from its entry file. */
 export async function bundleKernel(entry: string): Promise<string> {
   const bundle = await run({ entryPoints: [entry], outfile: 'kernel.js' }, entry, []);
-  return bundle.code;
+  // The kernel replaces some globals as it starts, so it binds only those it does not replace.
+  return bindGlobals(bundle.code, BOUND_GLOBALS);
 }
 
 async function run(options: esbuild.BuildOptions, what: string, inputs: string[]): Promise<CanisterBundle> {

@@ -83,22 +83,20 @@ export function installBuiltinCharges(target: ChargeTarget): void {
   const result = (perItem: number): Cost => (_self, _first, _argc, out) => len(out) * perItem;
   const sorted: Cost = (self) => nlogn(len(self)) * COMPARE;
 
+  installHotCharges(target);
+
   const array = Array.prototype;
   wrap(array, 'sort', sorted);
   wrap(array, 'toSorted', sorted);
   for (const key of ['indexOf', 'lastIndexOf', 'includes']) wrap(array, key, receiver(SCAN));
   for (const key of ['reverse', 'fill', 'copyWithin', 'splice', 'unshift']) wrap(array, key, receiver(COPY));
-  for (const key of ['slice', 'concat', 'flat', 'toReversed', 'toSpliced', 'with']) wrap(array, key, undefined, result(COPY));
-  wrap(array, 'join', receiver(COPY), result(1));
+  for (const key of ['concat', 'flat', 'toReversed', 'toSpliced', 'with']) wrap(array, key, undefined, result(COPY));
   wrap(Array, 'from', undefined, result(COPY));
 
   const typed = Object.getPrototypeOf(Uint8Array.prototype) as object;
   wrap(typed, 'sort', (self) => nlogn(len(self)) * COPY);
   wrap(typed, 'toSorted', (self) => nlogn(len(self)) * COPY);
-  wrap(typed, 'set', (_self, first) => len(first));
   for (const key of ['fill', 'copyWithin', 'reverse', 'indexOf', 'lastIndexOf', 'includes', 'toReversed', 'with']) wrap(typed, key, receiver(1));
-  wrap(typed, 'slice', undefined, result(1));
-  wrap(typed, 'join', receiver(COPY), result(1));
 
   const string = String.prototype;
   wrap(string, 'repeat', (self, first) => len(self) * count(first));
@@ -111,11 +109,110 @@ export function installBuiltinCharges(target: ChargeTarget): void {
 
   wrap(JSON, 'stringify', undefined, result(SCAN));
   wrap(JSON, 'parse', (_self, first) => len(first) * PARSE);
-  for (const key of ['keys', 'values', 'entries']) wrap(Object, key, undefined, result(COPY));
+  for (const key of ['values', 'entries']) wrap(Object, key, undefined, result(COPY));
 
   wrap(TextEncoder.prototype, 'encode', (_self, first) => len(first));
   wrap(TextDecoder.prototype, 'decode', (_self, first) => {
     const bytes = first as { byteLength?: unknown } | undefined;
     return typeof bytes?.byteLength === 'number' ? bytes.byteLength : 0;
   });
+}
+
+/** Charges `units` if they reach {@link MIN_CHARGE}. */
+function chargeAtLeastMin(target: ChargeTarget, units: number): void {
+  if (units >= MIN_CHARGE) target.charge(units);
+}
+
+/**
+ * The built-ins every execution calls several times (the heap walk's `Object.keys`, Candid's
+ * typed-array `set` and `slice`, `join`) get wrappers of their own, with the same costs as
+ * the shared wrapper would charge. Closures of one function literal share V8's call-site
+ * feedback, so the shared wrapper's calls see every built-in it stands for and stay generic;
+ * each of these sees one. Their arguments are forwarded as a fixed pair: for these built-ins
+ * an absent argument and `undefined` mean the same.
+ */
+function installHotCharges(target: ChargeTarget): void {
+  const define = (owner: object, fn: Fn, length: number): void => {
+    defineProperty(fn, 'length', { value: length });
+    defineProperty(owner, fn.name, { value: fn, writable: true, enumerable: false, configurable: true });
+  };
+  const keys = Object.keys;
+  define(
+    Object,
+    {
+      keys(o: unknown): string[] {
+        const out = keys(o as object);
+        if (target.charging) chargeAtLeastMin(target, out.length * COPY);
+        return out;
+      },
+    }.keys as Fn,
+    1,
+  );
+
+  const typed = Object.getPrototypeOf(Uint8Array.prototype) as Record<string, Fn>;
+  const typedSet = typed.set as Fn;
+  const typedSlice = typed.slice as Fn;
+  const typedJoin = typed.join as Fn;
+  define(
+    typed,
+    {
+      set(this: unknown, source?: unknown, offset?: unknown): unknown {
+        if (target.charging) chargeAtLeastMin(target, len(source));
+        return call(typedSet, this, source, offset);
+      },
+    }.set as Fn,
+    1,
+  );
+  define(
+    typed,
+    {
+      slice(this: unknown, start?: unknown, end?: unknown): unknown {
+        const out = call(typedSlice, this, start, end);
+        if (target.charging) chargeAtLeastMin(target, len(out));
+        return out;
+      },
+    }.slice as Fn,
+    2,
+  );
+  define(
+    typed,
+    {
+      join(this: unknown, separator?: unknown): unknown {
+        const charging = target.charging;
+        if (charging) chargeAtLeastMin(target, len(this) * COPY);
+        const out = call(typedJoin, this, separator);
+        if (charging) chargeAtLeastMin(target, len(out));
+        return out;
+      },
+    }.join as Fn,
+    1,
+  );
+
+  const array = Array.prototype as unknown as Record<string, Fn>;
+  const arraySlice = array.slice as Fn;
+  const arrayJoin = array.join as Fn;
+  define(
+    array,
+    {
+      slice(this: unknown, start?: unknown, end?: unknown): unknown {
+        const out = call(arraySlice, this, start, end);
+        if (target.charging) chargeAtLeastMin(target, len(out) * COPY);
+        return out;
+      },
+    }.slice as Fn,
+    2,
+  );
+  define(
+    array,
+    {
+      join(this: unknown, separator?: unknown): unknown {
+        const charging = target.charging;
+        if (charging) chargeAtLeastMin(target, len(this) * COPY);
+        const out = call(arrayJoin, this, separator);
+        if (charging) chargeAtLeastMin(target, len(out));
+        return out;
+      },
+    }.join as Fn,
+    1,
+  );
 }
