@@ -331,7 +331,10 @@ export class Runtime {
 
   #enqueue(message: NewMessage): void {
     if (message.kind === 'request') this.#queues.add(message.source, message.target);
-    this.#pending.push({ ...message, seq: this.#seq++ } as Message);
+    // Every new message is a fresh object handed over to the runtime: numbering it in place
+    // saves copying it (an object spread per message is measurable on the round trip).
+    (message as { seq?: number }).seq = this.#seq++;
+    this.#pending.push(message as Message);
   }
 
   #now(): bigint {
