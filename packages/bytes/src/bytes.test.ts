@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytesEqual, compareBytes, concatBytes, encodeLeb128, startsWithBytes } from './index.js';
+import { bytesEqual, compareBytes, concatBytes, encodeLeb128, fromHex, startsWithBytes, toHex } from './index.js';
 
 describe('bytes', () => {
   it('concatenates and compares', () => {
@@ -24,5 +24,16 @@ describe('bytes', () => {
     );
     expect(() => encodeLeb128(-1)).toThrow(RangeError);
     expect(() => encodeLeb128(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('toHex / fromHex', () => {
+  it('writes lowercase hex, two digits a byte, and reads it back', () => {
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const hex = toHex(bytes);
+    expect(hex.slice(0, 8)).toBe('00010203');
+    expect(hex.slice(-4)).toBe('feff');
+    expect(fromHex(hex)).toEqual(bytes);
+    expect(toHex(new Uint8Array())).toBe('');
   });
 });

@@ -3,6 +3,20 @@
  * concatenation, comparison, and the unsigned LEB128 that Candid and the IC use for naturals.
  */
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of bytes (a lookup table: the runtime keys its maps by principals in hex). */
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += HEX[b] as string;
+  return out;
+}
+
+/** Bytes of a hex string written by {@link toHex}. */
+export function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
+}
+
 /** Concatenates byte arrays into a fresh `Uint8Array`. */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;

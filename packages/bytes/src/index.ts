@@ -1,1 +1,1 @@
-export { bytesEqual, compareBytes, concatBytes, encodeLeb128, startsWithBytes } from './bytes.js';
+export { bytesEqual, compareBytes, concatBytes, encodeLeb128, fromHex, startsWithBytes, toHex } from './bytes.js';

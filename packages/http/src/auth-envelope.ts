@@ -11,7 +11,7 @@ import { concatBytes, hashValue, utf8 } from '@tincan/certification';
 import { Principal } from '@dfinity/principal';
 import { KeyError, parsePublicKey, selfAuthenticatingPrincipal, verifySignature, type SenderKey } from './auth-keys.js';
 import { HttpProblem } from './problem.js';
-import { bytesEqual } from '@tincan/bytes';
+import { bytesEqual, toHex } from '@tincan/bytes';
 
 const REQUEST_DOMAIN = concatBytes(Uint8Array.of(0x0a), utf8('ic-request'));
 const DELEGATION_DOMAIN = concatBytes(Uint8Array.of(0x1a), utf8('ic-request-auth-delegation'));
@@ -70,7 +70,7 @@ export function authenticateEnvelope(envelope: Record<string, unknown>, sender: 
   }
   if (!verifySignature(key, signature, concatBytes(REQUEST_DOMAIN, requestId))) {
     const signer = delegations === undefined ? 'sender_pubkey' : 'the last delegated key';
-    throw new HttpProblem(400, `Invalid signature: the ${key.scheme} signature in sender_sig does not verify against ${signer} for request ${hex(requestId)}`);
+    throw new HttpProblem(400, `Invalid signature: the ${key.scheme} signature in sender_sig does not verify against ${signer} for request ${toHex(requestId)}`);
   }
   return restrictions;
 }
@@ -135,7 +135,7 @@ function principalText(bytes: Uint8Array): string {
   try {
     return Principal.fromUint8Array(bytes).toText();
   } catch {
-    return `0x${hex(bytes)}`;
+    return `0x${toHex(bytes)}`;
   }
 }
 
@@ -144,9 +144,6 @@ function isoTime(ns: bigint): string {
   return ms <= 8_640_000_000_000_000n ? new Date(Number(ms)).toISOString() : 'far future';
 }
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);

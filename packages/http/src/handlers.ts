@@ -9,7 +9,7 @@ import { checkTargets } from './auth-envelope.js';
 import { decodeEnvelope, HttpProblem, type CanisterRequest } from './envelope.js';
 import { signQueryResponse, type NodeKey, type QueryResponse } from './node-key.js';
 import type { CertifiedState, RequestStatus } from './state.js';
-import { bytesEqual } from '@tincan/bytes';
+import { bytesEqual, toHex } from '@tincan/bytes';
 
 /** What an endpoint answers: an HTTP status and a body (CBOR unless `text`). */
 export interface Answer {
@@ -73,7 +73,7 @@ function inspectRefusal(ctx: HandlerContext, request: CanisterRequest, sync: boo
 
 function submit(ctx: HandlerContext, request: CanisterRequest): Promise<void> {
   const pending = ctx.inFlight;
-  const key = Buffer.from(request.requestId).toString('hex');
+  const key = toHex(request.requestId);
   const running = pending.get(key);
   if (running !== undefined) return running;
   if (ctx.state.status(request.requestId) !== undefined) return Promise.resolve();

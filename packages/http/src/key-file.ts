@@ -10,6 +10,7 @@ import path from 'node:path';
 import { blsPublicKey, derEncodeBlsPublicKey, generateRootKey, type RootKey } from '@tincan/certification';
 import { generateNodeKey, nodeKeyFrom, type NodeKey } from './node-key.js';
 import { HttpProblem } from './problem.js';
+import { toHex } from '@tincan/bytes';
 
 /** Name of the key file inside a state directory. */
 export const KEY_FILE_NAME = 'http-keys.json';
@@ -42,9 +43,9 @@ export function loadOrCreateKeys(file: string): ServerKeys {
   const keys = { rootKey: generateRootKey(new Uint8Array(randomBytes(32))), nodeKey: generateNodeKey() };
   const content: KeyFileContent = {
     version: 1,
-    rootSecretKey: hex(keys.rootKey.secretKey),
-    rootPublicKey: hex(keys.rootKey.publicKey),
-    nodePrivateKey: hex(keys.nodeKey.privateKey.export({ type: 'pkcs8', format: 'der' })),
+    rootSecretKey: toHex(keys.rootKey.secretKey),
+    rootPublicKey: toHex(keys.rootKey.publicKey),
+    nodePrivateKey: toHex(keys.nodeKey.privateKey.export({ type: 'pkcs8', format: 'der' })),
   };
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
@@ -68,8 +69,4 @@ function readKeys(file: string): ServerKeys {
   } catch (err) {
     throw new HttpProblem(500, `Cannot read the replica's keys from ${file}: ${(err as Error).message}. Move the file away to start with new keys (agents must then fetch the new root key).`);
   }
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
 }

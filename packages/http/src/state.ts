@@ -31,7 +31,7 @@ import type { Replica } from '@tincan/replica';
 import { CertificationRounds } from './rounds.js';
 import { RootSigner } from './root-signer.js';
 import type { NodeKey } from './node-key.js';
-import { bytesEqual } from '@tincan/bytes';
+import { bytesEqual, toHex } from '@tincan/bytes';
 
 /** The status of an ingress message, as `/request_status/<id>` certifies it. */
 export type RequestStatus =
@@ -119,12 +119,12 @@ export class CertifiedState {
 
   /** The recorded status of a request, if any. */
   status(requestId: Uint8Array): { status: RequestStatus; sender: Uint8Array } | undefined {
-    return this.#statuses.get(hex(requestId));
+    return this.#statuses.get(toHex(requestId));
   }
 
   /** Records (or updates) the status of a request; the next round certifies it. */
   setStatus(requestId: Uint8Array, sender: Uint8Array, expiryNs: bigint, status: RequestStatus): void {
-    const key = hex(requestId);
+    const key = toHex(requestId);
     this.#requestStatus.set(requestId, statusTree(status));
     // Nobody waits for `processing` to be certified: it rides along with the next round.
     const seq = this.#rounds.changed(status.status !== 'processing');
@@ -140,7 +140,7 @@ export class CertifiedState {
 
   /** Resolves once a signed round includes the current status of `requestId` (every status, without one). */
   certified(requestId?: Uint8Array): Promise<void> {
-    const record = requestId === undefined ? undefined : this.#statuses.get(hex(requestId));
+    const record = requestId === undefined ? undefined : this.#statuses.get(toHex(requestId));
     return this.#rounds.certified(record?.seq);
   }
 
@@ -206,8 +206,4 @@ function statusTree(status: RequestStatus): HashTree {
     if (status.errorCode !== undefined) entries.push([[utf8('error_code')], utf8(status.errorCode)]);
   }
   return buildTree(entries);
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
 }

@@ -15,7 +15,7 @@ import type { Deadlines } from './deadlines.js';
 import type { OutgoingCall } from './execution.js';
 import type { CallLimits, PairQueues } from './limits.js';
 import type { NewMessage, Outcome, ReplyTarget, RequestMessage } from './messages.js';
-import { toHex } from './principal-ids.js';
+import { fromHex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import type { Shedder } from './shedding.js';
 import type { Reject } from '@tincan/abi';
@@ -130,8 +130,4 @@ export class CallRouter {
     target.callback.responded = true;
     this.#deps.enqueue({ kind: 'response', target: target.canister, callback: target.callback, outcome, refund });
   }
-}
-
-function fromHex(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
 }

@@ -10,6 +10,7 @@ import { openExecution } from './execution.js';
 import { reject, type Executor } from './executor.js';
 import * as lifecycle from './lifecycle.js';
 import type { NewMessage, Outcome, RequestMessage, ResponseMessage, TimerMessage } from './messages.js';
+import { fromHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import type { StateStore } from './state-store.js';
 
@@ -86,7 +87,7 @@ export class Dispatcher {
   executeRequest(message: RequestMessage): void {
     const { executor } = this.#deps;
     const actor = this.#deps.actors.get(message.target);
-    const text = (): string => principalText(actorId(message.target));
+    const text = (): string => principalText(fromHex(message.target));
     // A system reject returns every attached cycle to the caller.
     const refuse = (outcome: Outcome): void => executor.deliver(message.replyTo, outcome, message.cycles);
     if (actor === undefined) return refuse(reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, `Canister ${text()} not found`));
@@ -147,8 +148,4 @@ export class Dispatcher {
     this.#deps.executor.settle(actor, context);
     lifecycle.settleStopping(actor, this.#deps.store);
   }
-}
-
-function actorId(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
 }

@@ -24,7 +24,7 @@ export { MANAGEMENT_CANISTER_ID } from './system-canister.js';
 export type { SystemCanister, SystemQuery, SystemRequest } from './system-canister.js';
 export { ICP_13_NODE_FEES, ZERO_FEES } from './cycles.js';
 export type { CycleFees } from './cycles.js';
-export { CROSS_SUBNET_PAYLOAD_BYTES, DEFAULT_CALL_LIMITS } from './limits.js';
+export { DEFAULT_CALL_LIMITS } from './limits.js';
 export type { CallLimits } from './limits.js';
 export type { LoadShedding } from './shedding.js';
 export type { Callback, CallContext } from './call-context.js';

@@ -38,9 +38,6 @@ export const DEFAULT_CALL_LIMITS: CallLimits = {
   maxTimeoutSeconds: 300,
 };
 
-/** ICP's cross-subnet payload limit, for reference (tincan has one subnet). */
-export const CROSS_SUBNET_PAYLOAD_BYTES = 2 * MIB;
-
 /** Deadline of a bounded-wait call made at `nowNs`: the timeout in whole seconds, capped. */
 export function deadlineFor(nowNs: bigint, timeoutSeconds: number, limits: CallLimits): bigint {
   const seconds = Number.isFinite(timeoutSeconds) ? Math.min(Math.max(0, Math.floor(timeoutSeconds)), limits.maxTimeoutSeconds) : limits.maxTimeoutSeconds;

@@ -14,14 +14,8 @@ export function canisterIdFromIndex(index: number): Uint8Array {
   return bytes;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/** Lowercase hex of bytes; the runtime's map key for principals. */
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += HEX[b] as string;
-  return out;
-}
+/** Lowercase hex of bytes, and back: the runtime's map keys for principals. */
+export { fromHex, toHex } from '@tincan/bytes';
 
 /** The anonymous principal's bytes. */
 export const ANONYMOUS_PRINCIPAL = new Uint8Array([4]);

@@ -25,6 +25,7 @@ import type { RuntimeOptions } from './runtime-options.js';
 import { seedWords } from './seed.js';
 import { Shedder } from './shedding.js';
 import type { SystemRouteDeps } from './system-canister.js';
+import { ensureError } from '@tincan/errors';
 
 /** What the parts call back into the runtime for. */
 export interface RuntimeHooks {
@@ -93,7 +94,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       installer.restore(actor);
       return undefined;
     } catch (err) {
-      return err instanceof Error ? err.message : String(err);
+      return ensureError(err).message;
     }
   };
   const dispatch = new Dispatcher({ actors, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees });

@@ -9,6 +9,7 @@ import { IcErrorCode, RejectCode } from '@tincan/abi';
 import type { Batch } from './batch.js';
 import { reject, type Executor } from './executor.js';
 import type { Outcome, RequestMessage } from './messages.js';
+import { ensureError } from '@tincan/errors';
 
 /** Principal bytes of the management canister: the empty principal, `aaaaa-aa`. */
 export const MANAGEMENT_CANISTER_ID = new Uint8Array(0);
@@ -90,6 +91,6 @@ export function executeSystemRequest(message: RequestMessage, deps: SystemRouteD
       respond,
     });
   } catch (err) {
-    respond(reject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `management canister failed on ${message.method}: ${err instanceof Error ? err.message : String(err)}`));
+    respond(reject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `management canister failed on ${message.method}: ${ensureError(err).message}`));
   }
 }

@@ -11,6 +11,7 @@ import { Deferred, ManagementReject, rejectOutcome } from './management-reject.j
 import { Operations } from './operations.js';
 import { RawRand } from './raw-rand.js';
 import { HANDLERS, type MethodContext } from './handlers.js';
+import { ensureError } from '@tincan/errors';
 
 /** Methods only canisters may call; ingress messages to them are refused, as on the IC. */
 const CANISTER_ONLY = new Set<string>(['create_canister', 'raw_rand', 'canister_info', 'deposit_cycles']);
@@ -117,7 +118,7 @@ function decodeArg(method: string, type: IDL.Type | undefined, bytes: Uint8Array
     const decoded = IDL.decode(type === undefined ? [] : [type], bytes);
     return decoded[0];
   } catch (err) {
-    throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.InvalidManagementPayload, `Error decoding candid for method ${method}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.InvalidManagementPayload, `Error decoding candid for method ${method}: ${ensureError(err).message}`);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { IcErrorCode, RejectCode } from '@tincan/abi';
 import { RuntimeError, type Outcome } from '@tincan/runtime';
+import { ensureError } from '@tincan/errors';
 
 /** A reject the management canister answers with. */
 export class ManagementReject extends Error {
@@ -53,7 +54,7 @@ export function rejectOutcome(err: unknown, method: string): Outcome {
         return reject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, message);
     }
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = ensureError(err).message;
   return reject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `Management canister method ${method} failed: ${message}`);
 }
 
