@@ -1,9 +1,10 @@
-export { HANDLE_SYMBOL, SYSTEM_API_SYMBOL, systemApi } from './system-api.js';
+export { HANDLE_SYMBOL, METER_SYMBOL, SYSTEM_API_SYMBOL, systemApi } from './system-api.js';
 export type {
   CallOptions,
   CanisterAdapter,
   CanisterDescription,
   Meter,
+  MeterClaim,
   MethodDescription,
   MethodMode,
   SystemApi,

@@ -8,6 +8,20 @@
 /** Global symbol under which the runtime installs the {@link SystemApi} in every sandbox. */
 export const SYSTEM_API_SYMBOL = 'tincan.system';
 
+/**
+ * Global symbol of the sandbox's {@link MeterClaim}: there only until the canister bundle's
+ * meter prelude, the first code of the bundle, claims it.
+ */
+export const METER_SYMBOL = 'tincan.meter';
+
+/**
+ * Registers the bundle's meter with the kernel, once: the first call removes the claim from the
+ * global and every later call is refused. Returns the meter's refill: the next slice of the
+ * budget, or 0 when the execution must stop (budget spent, or the process heap nearly full; the
+ * trap is then already recorded).
+ */
+export type MeterClaim = (meter: Meter) => () => number;
+
 /** Kinds of entry points a canister class can expose. */
 export type MethodMode =
   | 'update'
@@ -97,19 +111,11 @@ export interface Meter {
 
 /** The system API installed in every sandbox under `Symbol.for(SYSTEM_API_SYMBOL)`. */
 export interface SystemApi {
-  /** Registers the bundle's meter; only the first registration, made before any canister code runs, counts. */
-  registerMeter(meter: Meter): void;
   /**
    * Instruction units spent so far: by the current message execution (`counterType` 0), or by
    * every execution of the current call context up to now (1), as ICP's `performance_counter`.
    */
   performanceCounter(counterType?: number): bigint;
-  /**
-   * Called by the meter when its slice of the budget is spent: returns the next slice, or 0
-   * when the execution must stop (budget spent, or the process heap is nearly full; the trap
-   * is then already recorded). Calling it early only spends budget sooner.
-   */
-  meterRefill(): number;
   /**
    * Waits for `value` (a promise or a plain value) and passes it to `onValue`. A rejection, or
    * a throw in `onValue`, is a trap of the execution it happens in. The waiting is done by

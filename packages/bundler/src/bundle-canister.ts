@@ -26,15 +26,14 @@ export interface BundleCanisterOptions {
   readonly cdkEntry: string;
   /** Values inlined as `process.env.NAME` (Azle's `custom.env`). */
   readonly env?: Readonly<Record<string, string>>;
-  /**
-   * Adds the execution meter (default true). Only benchmarks turn it off, to measure the
-   * meter's overhead: the runtime refuses a module that registers no meter.
-   */
-  readonly instrument?: boolean;
 }
 
 /** A bundled canister. */
 export interface CanisterBundle {
+  /**
+   * The module: esbuild's script, not yet instrumented. This is what `install_code` uploads;
+   * the replica makes it runnable with {@link prepareCanisterModule} as it loads it.
+   */
   readonly code: string;
   /** Source map (JSON) from bundle positions to the canister's sources. */
   readonly map: string;
@@ -49,7 +48,7 @@ const NODE_BUILTIN = /^(node:|(fs|path|os|child_process|net|http|https|crypto|wo
 export async function bundleCanister(options: BundleCanisterOptions): Promise<CanisterBundle> {
   const entry = path.resolve(options.entry);
   if (!existsSync(entry)) throw new BundlerError('ERR_ENTRY_NOT_FOUND', `canister entry ${entry} does not exist`);
-  const key = JSON.stringify([entry, path.resolve(options.cdkEntry), options.env ?? {}, options.instrument ?? true]);
+  const key = JSON.stringify([entry, path.resolve(options.cdkEntry), options.env ?? {}]);
   const cached = bundleCache.lookup(key);
   if (cached !== undefined) return cached;
   const { bundle, inputs } = await buildCanister(entry, options);
@@ -84,8 +83,9 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     'registerCanisterModule(canisterModule);',
   ].join('\n');
   const inputs: string[] = [];
-  // CommonJS output, wrapped in a function scope by instrumentBundle: esbuild's IIFE/ESM output
-  // replaces `require` with a stand-in function, which would tell canister code it runs under Node.
+  // CommonJS output, wrapped in a function scope by prepareCanisterModule: esbuild's IIFE/ESM
+  // output replaces `require` with a stand-in function, which would tell canister code it runs
+  // under Node.
   const built = await run(
     {
       stdin: { contents, resolveDir: path.dirname(entry), sourcefile: STDIN_ENTRY, loader: 'js' },
@@ -99,9 +99,35 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     entry,
     inputs,
   );
-  // Uninstrumented code still gets a function scope of its own (see above).
-  const code = bindGlobals(options.instrument === false ? `(() => {${built.code}\n})();\n` : instrumentBundle(built.code), CANISTER_GLOBALS);
-  return { bundle: { code, map: built.map }, inputs };
+  return { bundle: { code: built.code, map: built.map }, inputs };
+}
+
+/** Options of {@link prepareCanisterModule}. */
+export interface PrepareOptions {
+  /**
+   * Adds the execution meter (default true). Only benchmarks turn it off, to measure the
+   * meter's overhead: the runtime refuses a module that registers no meter.
+   */
+  readonly instrument?: boolean;
+}
+
+/**
+ * Makes a module (a script, as {@link bundleCanister} writes it or as an agent uploads it)
+ * runnable in a sandbox: instruments it with the execution meter, gives it a function scope of
+ * its own and binds the realm's built-ins. Whatever the module holds (a meter prelude of its
+ * own, patched budgets) runs inside this instrumentation, metered. Line numbers stay, so the
+ * bundle's source map still applies. Throws {@link BundlerError} when the module does not
+ * parse as a script.
+ */
+export function prepareCanisterModule(source: string, options: PrepareOptions = {}): string {
+  if (options.instrument === false) return bindGlobals(`(() => {${source}\n})();\n`, CANISTER_GLOBALS);
+  let instrumented: string;
+  try {
+    instrumented = instrumentBundle(source);
+  } catch (err) {
+    throw new BundlerError('ERR_INVALID_MODULE', `the module is not a JavaScript script: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return bindGlobals(instrumented, CANISTER_GLOBALS);
 }
 
 /** Bundles the runtime's in-sandbox kernel from its entry file. */

@@ -99,14 +99,17 @@ export function instrument(code: string, options: InstrumentOptions = {}): Instr
  * One line, so the bundle's line numbers (and its source map) stay as they were.
  */
 function prelude(name: string): string {
-  const sys = 'globalThis[Symbol.for("tincan.system")]';
+  // The kernel's one-shot meter claim (METER_SYMBOL of @tincan/abi): this prelude is the first
+  // code of the bundle, so it claims the meter before any canister code could, and the claim
+  // leaves the global as it is used.
+  const claim = 'globalThis[Symbol.for("tincan.meter")]';
   return (
-    `let ${name}=0;const ${name}_sys=${sys};` +
-    `const ${name}_out=()=>{for(;;){const more=${name}_sys.meterRefill();if(!(more>0))throw new Error("instruction limit exceeded");${name}+=more;if(${name}>=0)return;}};` +
+    `let ${name}=0;let ${name}_refill;` +
+    `const ${name}_out=()=>{for(;;){const more=${name}_refill();if(!(more>0))throw new Error("instruction limit exceeded");${name}+=more;if(${name}>=0)return;}};` +
     `const ${name}_charge=(units)=>{if((${name}-=units)<0)${name}_out();};` +
     countPrelude(name) +
     `const ${name}_spread=(v)=>{const n=v==null?0:typeof v.length==="number"?v.length:typeof v.size==="number"?v.size:0;if(n>0)${name}_charge(n*${WEIGHTS.spreadElement});return v;};` +
-    `${name}_sys.registerMeter({reset:(n)=>{${name}=n;},remaining:()=>${name},charge:(n)=>{${name}_charge(+n);}});`
+    `${name}_refill=${claim}({reset:(n)=>{${name}=n;},remaining:()=>${name},charge:(n)=>{${name}_charge(+n);}});`
   );
 }
 

@@ -1,6 +1,6 @@
 /** Options and handles of the in-process {@link Replica}. */
 import type { Principal } from '@dfinity/principal';
-import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, SchedulerPolicy } from '@tincan/runtime';
+import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, PrepareModule, SchedulerPolicy } from '@tincan/runtime';
 import type { Replica } from './replica.js';
 
 /** Options of {@link Replica.create}. */
@@ -39,6 +39,12 @@ export interface ReplicaOptions {
   readonly fees?: CycleFees;
   /** Seeded dropping of bounded-wait requests and responses, for fault injection; off by default. */
   readonly loadShedding?: LoadShedding;
+  /**
+   * How installed modules become runnable scripts; @tincan/bundler's `prepareCanisterModule`
+   * (instrumented with the execution meter) by default. Only benchmarks pass another, to
+   * measure the meter's own cost.
+   */
+  readonly prepareModule?: PrepareModule;
 }
 
 /** Options of {@link Replica.deploy}. */

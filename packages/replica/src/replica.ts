@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { bundleCanister } from '@tincan/bundler';
+import { bundleCanister, prepareCanisterModule } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
 import { ManualClock, Runtime, type CanisterSettings, type Clock, type InspectResult, type SnapshotInfo, type StateStore, type InstallMode, type LogLine, type Outcome } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
@@ -57,6 +57,7 @@ export class Replica {
       store,
       systemCanister: management,
       kernel,
+      prepareModule: options.prepareModule ?? prepareCanisterModule,
       seed,
       clock: options.clock ?? WALL_CLOCK,
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),

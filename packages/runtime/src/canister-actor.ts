@@ -96,7 +96,7 @@ export interface BridgeDeps {
 }
 
 /** Builds the host bridge of one canister's sandbox. */
-export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<HostBridge, 'opArg'> {
+export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<HostBridge, 'opArg' | 'kernelReady'> {
   const { store, callLimits, fees } = deps;
   const id = actor.record.id;
   /** Cycles the execution can spend without dropping below the freezing threshold. */

@@ -2,7 +2,7 @@ export type { CanisterRecord, CanisterStatus, SnapshotInfo, SnapshotModule, Stat
 export { Runtime } from './runtime.js';
 export type { IngressCall, RuntimeOptions } from './runtime.js';
 export type { InspectResult } from './inspect-message.js';
-export type { InitArg, InstallMode } from './installer.js';
+export type { InitArg, InstallMode, PrepareModule } from './installer.js';
 export type { Outcome } from './messages.js';
 export type { LogLine } from './canister-actor.js';
 export { ManualClock } from './clock.js';

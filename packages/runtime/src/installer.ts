@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import type { CanisterDescription } from '@tincan/abi';
 import { applyTimerOps, createHostBridge, type BridgeDeps, type CanisterActor } from './canister-actor.js';
 import { openExecution, type Execution, type ExecutionMode, type TimerOp } from './execution.js';
-import { Sandbox, messageOf, type CompiledKernel } from './sandbox/sandbox.js';
+import { Sandbox, type CompiledKernel } from './sandbox/sandbox.js';
+import { hostCause, messageOf } from './sandbox/describe-thrown.js';
 import type { StateStore } from './state-store.js';
 import { RuntimeError } from './runtime-error.js';
 import { principalText } from './principal-text.js';
@@ -19,7 +20,19 @@ export interface InstallerDeps {
   readonly timeoutMs: number;
   readonly now: () => bigint;
   readonly bridgeDeps: (actor: CanisterActor) => BridgeDeps;
+  /** Turns a module as installed (its source) into the script a sandbox evaluates: instruments it. */
+  readonly prepareModule: PrepareModule;
 }
+
+/**
+ * Makes a module's source loadable: the replica instruments it with the execution meter (see
+ * @tincan/bundler's `prepareCanisterModule`). The module bytes a canister is installed with are
+ * never run as they are: whoever uploaded them cannot have patched the meter.
+ */
+export type PrepareModule = (source: string) => string;
+
+/** Prepared modules kept, by module hash: instrumenting a bundle takes tens of milliseconds. */
+const PREPARED_ENTRIES = 64;
 
 const utf8 = new TextDecoder();
 
@@ -37,6 +50,8 @@ export class Installer {
   readonly #deps: InstallerDeps;
   /** Timer changes made by the init or postUpgrade of the install in progress. */
   #committedTimerOps: TimerOp[] = [];
+  /** Prepared scripts by module hash (hex), oldest first. */
+  readonly #prepared = new Map<string, string>();
 
   constructor(deps: InstallerDeps) {
     this.#deps = deps;
@@ -93,7 +108,7 @@ export class Installer {
       // `@preUpgrade` may have changed the old heap; put it back as last committed.
       old.sandbox?.op('rollback');
       if (err instanceof RuntimeError) throw err;
-      throw new RuntimeError('ERR_INSTALL_TRAPPED', `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, { cause: err });
+      throw new RuntimeError('ERR_INSTALL_TRAPPED', `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, hostCause(err));
     }
   }
 
@@ -108,7 +123,7 @@ export class Installer {
       return this.#load(actor, bundle);
     } catch (err) {
       if (err instanceof RuntimeError) throw err;
-      throw new RuntimeError('ERR_CANISTER_LOAD', messageOf(err), { cause: err });
+      throw new RuntimeError('ERR_CANISTER_LOAD', messageOf(err), hostCause(err));
     } finally {
       if (store.inTransaction) store.rollback();
     }
@@ -125,7 +140,7 @@ export class Installer {
     } catch (err) {
       actor.sandbox = undefined;
       actor.setDescription(undefined);
-      throw new RuntimeError('ERR_STATE_CORRUPT', `canister ${principalText(actor.record.id)} could not be restored: ${messageOf(err)}`, { cause: err });
+      throw new RuntimeError('ERR_STATE_CORRUPT', `canister ${principalText(actor.record.id)} could not be restored: ${messageOf(err)}`, hostCause(err));
     }
   }
 
@@ -137,10 +152,28 @@ export class Installer {
     });
     actor.sandbox = sandbox;
     const filename = `canister:${principalText(actor.record.id)}/index.js`;
-    const cacheKey = createHash('sha256').update(bundle).digest('hex');
-    const description = this.#system(actor, 'load', () => sandbox.load(bundle, filename, cacheKey));
+    const moduleHash = createHash('sha256').update(bundle).digest('hex');
+    const script = this.#prepare(bundle, moduleHash);
+    // The same module hash always gives the same prepared script in this process (see #prepare),
+    // so it also keys V8's code cache.
+    const description = this.#system(actor, 'load', () => sandbox.load(script, filename, moduleHash));
     actor.setDescription(description);
     return description;
+  }
+
+  /** The script of a module: prepared once per module hash while it stays in the cache. */
+  #prepare(source: string, moduleHash: string): string {
+    let script = this.#prepared.get(moduleHash);
+    if (script === undefined) {
+      try {
+        script = this.#deps.prepareModule(source);
+      } catch (err) {
+        throw new RuntimeError('ERR_CANISTER_LOAD', `canister module failed to load: ${messageOf(err)}`, hostCause(err));
+      }
+    } else this.#prepared.delete(moduleHash);
+    this.#prepared.set(moduleHash, script);
+    if (this.#prepared.size > PREPARED_ENTRIES) this.#prepared.delete(this.#prepared.keys().next().value as string);
+    return script;
   }
 
   /** Runs an entry point like init; throws with the trap message if it traps. */

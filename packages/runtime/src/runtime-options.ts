@@ -10,6 +10,7 @@ import type { ExecutionInfo } from './executor.js';
 import type { InstructionLimits } from './instruction-limits.js';
 import type { CallLimits } from './limits.js';
 import type { CompiledKernel } from './sandbox/sandbox.js';
+import type { PrepareModule } from './installer.js';
 import type { SchedulerPolicy } from './scheduler-policy.js';
 import type { LoadShedding } from './shedding.js';
 import type { StateStore } from './state-store.js';
@@ -20,6 +21,12 @@ export interface RuntimeOptions {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly kernel: CompiledKernel;
+  /**
+   * Turns an installed module's source into the script its sandbox runs: instruments it with
+   * the execution meter (the replica passes @tincan/bundler's `prepareCanisterModule`). Every
+   * module is prepared by the runtime's host, never trusted as uploaded.
+   */
+  readonly prepareModule: PrepareModule;
   /** Replica seed; every canister's `Math.random` stream derives from it and its id. */
   readonly seed: Uint8Array;
   readonly scheduler?: SchedulerPolicy;

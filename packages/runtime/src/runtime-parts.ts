@@ -76,6 +76,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   const installer = new Installer({
     store,
     kernel: options.kernel,
+    prepareModule: options.prepareModule,
     timeoutMs: options.executionTimeoutMs ?? 0,
     now: hooks.now,
     bridgeDeps: (actor) => ({

@@ -10,6 +10,11 @@ export interface HostBridge {
   instructionBudget(): number;
   /** Whether the process heap is so full that the running execution must stop. */
   heapExhausted(): boolean;
+  /**
+   * The kernel hands its operations to the host, once, as it finishes starting: the host keeps
+   * the only reference (no global holds them), so canister code can never run an op.
+   */
+  kernelReady(ops: KernelOps): void;
   /** Seed of the canister's `Math.random` stream (four 32-bit words), on first load. */
   randomSeed(): [number, number, number, number];
 
@@ -50,10 +55,8 @@ export interface HostBridge {
   utf8Decode(bytes: Uint8Array): string;
 }
 
-/** Name of the global the host sets before running the kernel script. */
+/** Name of the global the host sets before running the kernel script (the kernel deletes it). */
 export const HOST_BRIDGE_GLOBAL = '__tincan_host';
-/** Global symbol key of the kernel's operations, read by the host's precompiled op scripts. */
-export const KERNEL_SYMBOL = 'tincan.kernel';
 
 /** Operations the kernel exposes to the host. Each runs as one script evaluation. */
 export interface KernelOps {

@@ -21,6 +21,8 @@ export interface KernelState {
   readonly meter: KernelMeter;
   point: RestorePoint | undefined;
   prng: number[];
+  /** Removes the meter claim from the global, claimed or not: once the bundle ran, nothing may claim it. */
+  readonly withdrawMeterClaim: () => void;
 }
 
 /** Builds the kernel operations over the registered canister adapter. */
@@ -41,6 +43,7 @@ export function createKernelOps(state: KernelState): KernelOps {
   let undo: { point: RestorePoint | undefined; prng: number[] } | undefined;
   return {
     describe: () => {
+      state.withdrawMeterClaim();
       // Unmetered code could loop forever and stall the whole replica: refuse it.
       if (!meter.registered) throw new Error('the module registered no meter: canister code must be bundled by tincan (@tincan/bundler)');
       meter.start();

@@ -3,27 +3,24 @@
  * every byte array into this realm and turn host errors into local ones, so canister code never
  * holds a host object.
  */
-import type { CanisterAdapter, Meter, SystemApi } from '@tincan/abi';
+import type { CanisterAdapter, SystemApi } from '@tincan/abi';
 import { guarded, host, local } from './install-globals.js';
 import { registerClass } from './heap-codec.js';
+import { describeValue } from './describe-value.js';
 
 const optLocal = (bytes: Uint8Array | undefined): Uint8Array | undefined => (bytes === undefined ? undefined : local(bytes));
 
 /** Where the system API reports registrations. */
 export interface SystemApiHooks {
   readonly onRegister: (adapter: CanisterAdapter) => void;
-  readonly onMeter: (meter: Meter) => void;
   readonly performanceCounter: (counterType: number) => bigint;
-  readonly meterRefill: () => number;
 }
 
 /** Builds the system API over the host bridge. */
 export function createSystemApi(hooks: SystemApiHooks): SystemApi {
   return Object.freeze({
     registerCanister: (adapter: CanisterAdapter) => hooks.onRegister(adapter),
-    registerMeter: (meter: Meter) => hooks.onMeter(meter),
     performanceCounter: (counterType = 0) => hooks.performanceCounter(Number(counterType)),
-    meterRefill: () => hooks.meterRefill(),
     settle: (value: unknown, onValue: (value: unknown) => void) => {
       const fail = (err: unknown): void => {
         try {
@@ -86,11 +83,10 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
   } satisfies SystemApi);
 }
 
-/** Trap message of an uncaught error, as Azle words it. */
+/**
+ * Trap message of an uncaught error, as Azle words it. Read without running the value's code
+ * (getters, `toString`): a trap is reported even when formatting the value would throw or loop.
+ */
 function uncaught(err: unknown): string {
-  if (typeof err === 'object' && err !== null && 'message' in err) {
-    const name = 'name' in err ? String((err as { name: unknown }).name) : 'Error';
-    return `Uncaught ${name}: ${String((err as { message: unknown }).message)}`;
-  }
-  return `Uncaught ${String(err)}`;
+  return `Uncaught ${describeValue(err)}`;
 }

@@ -6,11 +6,11 @@ import { Sandbox, compileKernel, type CompiledKernel } from './sandbox.js';
 
 let kernel: CompiledKernel;
 beforeAll(async () => {
-  kernel = compileKernel(await bundleKernel(KERNEL_ENTRY));
+  kernel = compileKernel(await bundleKernel(KERNEL_ENTRY), 'sandboxtestsecret0123456789');
 });
 
 /** A host bridge whose every function would hand out host-realm values. */
-function bridge(overrides: Partial<HostBridge> = {}): Omit<HostBridge, 'opArg'> {
+function bridge(overrides: Partial<HostBridge> = {}): Omit<HostBridge, 'opArg' | 'kernelReady'> {
   const none = (): never => {
     throw new Error('not in this test');
   };
@@ -34,7 +34,7 @@ function evalInSandbox(expr: string, overrides: Partial<HostBridge> = {}): unkno
   const sandbox = new Sandbox({ kernel, bridge: bridge(overrides) as HostBridge, timeoutMs: 0 });
   const source = `
     const sys = globalThis[Symbol.for('tincan.system')];
-    sys.registerMeter({ reset() {}, remaining: () => 0, charge() {} });
+    globalThis[Symbol.for('tincan.meter')]({ reset() {}, remaining: () => 0, charge() {} });
     let result;
     try { result = (() => (${expr}))(); } catch (e) { result = 'threw ' + e.name; }
     sys.registerCanister({ describe: () => ({ methods: [], candid: JSON.stringify(result) }), heapRoot: () => ({}), invoke() {}, deliver() {}, forget() {} });`;
