@@ -11,3 +11,4 @@ export type {
 } from './system-api.js';
 export { IcErrorCode, RejectCode, rejectCodeName } from './reject-code.js';
 export type { Reject } from './reject-code.js';
+export { describeValue, stackOf } from './describe-value.js';

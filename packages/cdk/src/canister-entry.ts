@@ -4,7 +4,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { systemApi, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
+import { describeValue, stackOf, systemApi, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
 import { serviceToDid } from '@tincan/candid';
 import { deliverResponse, forgetCalls, invocationOfDelivered } from './call.js';
 import { beginExecution, Invocation, rollBackGuards, runCleanup } from './guard.js';
@@ -58,7 +58,7 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
   const trapWith = (err: unknown): void => {
     // The stack goes to the canister log (where the replica maps it to TypeScript sources);
     // the caller gets the short message.
-    const stack = err instanceof Error ? err.stack : undefined;
+    const stack = stackOf(err);
     if (stack !== undefined) {
       try {
         sys.debugPrint(stack);
@@ -153,12 +153,19 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
+/** The message of a thrown value; read without running its getters or conversions. */
 function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (typeof err === 'object' && err !== null) {
+    const own = Object.getOwnPropertyDescriptor(err, 'message');
+    if (own !== undefined && typeof own.value === 'string') return own.value;
+  }
+  return describeValue(err);
 }
 
-/** Trap message for an uncaught error, as Azle words it. */
+/**
+ * Trap message for an uncaught error, as Azle words it. Read without running the value's
+ * getters or conversions, so a hostile `message` or `toString` cannot hide the trap.
+ */
 function uncaughtMessage(err: unknown): string {
-  if (err instanceof Error) return `Uncaught ${err.name}: ${err.message}`;
-  return `Uncaught ${String(err)}`;
+  return `Uncaught ${describeValue(err)}`;
 }

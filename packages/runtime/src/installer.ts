@@ -154,9 +154,11 @@ export class Installer {
     const filename = `canister:${principalText(actor.record.id)}/index.js`;
     const moduleHash = createHash('sha256').update(bundle).digest('hex');
     const script = this.#prepare(bundle, moduleHash);
-    // The same module hash always gives the same prepared script in this process (see #prepare),
-    // so it also keys V8's code cache.
-    const description = this.#system(actor, 'load', () => sandbox.load(script, filename, moduleHash));
+    // V8's code cache is keyed by the script itself: preparing a module again (another replica,
+    // or after the cache dropped it) names its meter differently, and V8 checks a cache entry
+    // only against the source's length.
+    const cacheKey = createHash('sha256').update(script).digest('hex');
+    const description = this.#system(actor, 'load', () => sandbox.load(script, filename, cacheKey));
     actor.setDescription(description);
     return description;
   }

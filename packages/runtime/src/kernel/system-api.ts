@@ -3,10 +3,9 @@
  * every byte array into this realm and turn host errors into local ones, so canister code never
  * holds a host object.
  */
-import type { CanisterAdapter, SystemApi } from '@tincan/abi';
+import { describeValue, type CanisterAdapter, type SystemApi } from '@tincan/abi';
 import { guarded, host, local } from './install-globals.js';
 import { registerClass } from './heap-codec.js';
-import { describeValue } from './describe-value.js';
 
 const optLocal = (bytes: Uint8Array | undefined): Uint8Array | undefined => (bytes === undefined ? undefined : local(bytes));
 

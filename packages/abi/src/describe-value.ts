@@ -51,3 +51,30 @@ export function describeValue(value: unknown): string {
     return 'a value that could not be described';
   }
 }
+
+/** Whether `key`, where it is first found along the prototype chain, is a data property (or absent). */
+function plainAlongChain(value: object, key: string): boolean {
+  let current: object | null = value;
+  for (let depth = 0; current !== null && depth < MAX_DEPTH; depth++) {
+    const descriptor = getOwn(current, key);
+    if (descriptor !== undefined) return 'value' in descriptor;
+    current = protoOf(current) as object | null;
+  }
+  return true;
+}
+
+/**
+ * An error's stack trace, or undefined when reading it would run the error's own code: a stack
+ * is formatted when first read, from the error's `name` and `message`, so both must be plain
+ * data, and so must `stack` itself.
+ */
+export function stackOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  try {
+    if (!plainAlongChain(err, 'name') || !plainAlongChain(err, 'message')) return undefined;
+    const descriptor = getOwn(err, 'stack');
+    return descriptor !== undefined && 'value' in descriptor && typeof descriptor.value === 'string' ? clip(descriptor.value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
