@@ -24,6 +24,12 @@ export interface ReplicaOptions {
    * asked for; deterministic instruction metering replaces it.
    */
   readonly executionTimeoutMs?: number;
+  /**
+   * Heap limit per canister in bytes; 512 MiB by default (a canister's `wasm_memory_limit` may
+   * lower it). Built-ins that would allocate past it, and heaps holding more in byte arrays,
+   * trap with "heap memory limit exceeded".
+   */
+  readonly heapLimitBytes?: number;
   /** Receives every canister log line. */
   readonly onLog?: (canisterId: Principal, line: LogLine) => void;
   /** Receives a record of every execution: canister, method, kind, units spent, outcome. */

@@ -62,6 +62,7 @@ export class Replica {
       clock: options.clock ?? WALL_CLOCK,
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
       executionTimeoutMs: options.executionTimeoutMs ?? 0,
+      ...(options.heapLimitBytes !== undefined && { heapLimitBytes: options.heapLimitBytes }),
       ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
       ...(options.callLimits !== undefined && { callLimits: options.callLimits }),
       ...(options.fees !== undefined && { fees: options.fees }),

@@ -93,6 +93,8 @@ export interface BridgeDeps {
   readonly onLog: (actor: CanisterActor, message: string) => void;
   readonly callLimits: CallLimits;
   readonly fees: CycleFees;
+  /** Heap limit per canister, in bytes (a canister's `wasm_memory_limit` may lower it). */
+  readonly heapLimitBytes: number;
 }
 
 /** Builds the host bridge of one canister's sandbox. */
@@ -120,6 +122,10 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       // short executions (nearly all) never pay for reading heap statistics.
       actor.heapAtStart = undefined;
       return budgetFor(actor.execution().mode, deps.limits);
+    },
+    heapLimitBytes: () => {
+      const own = actor.settings().wasmMemoryLimitBytes;
+      return own > 0n && own < BigInt(deps.heapLimitBytes) ? Number(own) : deps.heapLimitBytes;
     },
     heapExhausted: () => {
       actor.heapAtStart ??= heapUsedBytes();

@@ -32,6 +32,12 @@ export interface RuntimeOptions {
   readonly scheduler?: SchedulerPolicy;
   /** Execution budgets in tincan's unit (loop iterations and calls); ICP-like defaults. */
   readonly instructionLimits?: Partial<InstructionLimits>;
+  /**
+   * Heap limit per canister in bytes (512 MiB by default; a canister's `wasm_memory_limit` may
+   * lower it). An execution whose built-ins would allocate past it, or whose heap holds more
+   * in byte arrays, traps with "heap memory limit exceeded".
+   */
+  readonly heapLimitBytes?: number;
   /** Wall-clock guard per execution against runaway code; 0 disables it. */
   readonly executionTimeoutMs?: number;
   /** Lines kept per canister log. */

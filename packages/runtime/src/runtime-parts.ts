@@ -18,6 +18,7 @@ import type { HeartbeatDeps } from './heartbeat.js';
 import type { IngressDeps } from './ingress.js';
 import type { InspectDeps } from './inspect-message.js';
 import { Installer } from './installer.js';
+import { DEFAULT_HEAP_LIMIT_BYTES } from './instruction-limits.js';
 import { DEFAULT_INSTRUCTION_LIMITS } from './instruction-limits.js';
 import { DEFAULT_CALL_LIMITS, PairQueues } from './limits.js';
 import type { NewMessage } from './messages.js';
@@ -86,6 +87,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       onLog: hooks.log,
       callLimits: limits,
       fees,
+      heapLimitBytes: options.heapLimitBytes ?? DEFAULT_HEAP_LIMIT_BYTES,
     }),
   });
   /** Loads an installed canister's code and committed heap if not loaded yet; returns a load error. */

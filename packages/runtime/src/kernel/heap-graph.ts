@@ -33,6 +33,21 @@ export interface RestorePoint {
 /** Thrown when the heap holds a value that cannot be persisted. */
 export class UnpersistableError extends Error {}
 
+/** Thrown when the heap's byte arrays alone exceed the canister's heap limit. */
+export class HeapLimitError extends Error {}
+
+/** Bytes of byte arrays the walk in progress may still copy (see {@link takeRestorePoint}). */
+let bytesAllowed = Infinity;
+let heapLimit = Infinity;
+
+/** Counts `bytes` of byte arrays against the walk's limit before they are copied. */
+function takeBytes(bytes: number): void {
+  bytesAllowed -= bytes;
+  if (bytesAllowed < 0) {
+    throw new HeapLimitError(`heap memory limit exceeded: the canister's heap holds more than its limit of ${heapLimit} bytes in byte arrays alone`);
+  }
+}
+
 const DENIED: ReadonlyArray<[string, unknown]> = [
   ['Promise', Promise.prototype],
   ['WeakMap', WeakMap.prototype],
@@ -53,8 +68,14 @@ export function rootKeys(root: object): string[] {
   return Object.keys(root).filter((k) => !isHandle((root as Record<string, unknown>)[k]));
 }
 
-/** Walks the heap from `root`, validating every value, and records a restore point. */
-export function takeRestorePoint(root: object): RestorePoint {
+/**
+ * Walks the heap from `root`, validating every value, and records a restore point. Byte arrays
+ * beyond `maxBytes` in all stop the walk before they are copied (copying a gigabyte takes
+ * seconds, and the heap could never be committed anyway).
+ */
+export function takeRestorePoint(root: object, maxBytes = Infinity): RestorePoint {
+  bytesAllowed = maxBytes;
+  heapLimit = maxBytes;
   const saved = new Map<object, Saved>();
   const classes = new Map<string, object>();
   const stack: Array<[unknown, string]> = [];
@@ -88,7 +109,8 @@ function describe(value: object, path: string, stack: Array<[unknown, string]>, 
   if (value instanceof Map) {
     const entries = [...value.entries()];
     for (const [k, v] of entries) {
-      stack.push([k, `${path} key`], [v, `${path}.get(${String(k)})`]);
+      // Only primitive keys are named: `String` of an object key would run its `toString`.
+      stack.push([k, `${path} key`], [v, `${path}.get(${typeof k === 'object' || typeof k === 'function' ? '…' : String(k)})`]);
     }
     return { kind: 'map', entries };
   }
@@ -100,10 +122,12 @@ function describe(value: object, path: string, stack: Array<[unknown, string]>, 
   if (value instanceof Date) return { kind: 'date', time: value.getTime() };
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const view = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    takeBytes(view.byteLength);
     return { kind: 'bytes', view, copy: view.slice() };
   }
   if (value instanceof ArrayBuffer) {
     const view = new Uint8Array(value);
+    takeBytes(view.byteLength);
     return { kind: 'bytes', view, copy: view.slice() };
   }
   if (isHandle(value)) {

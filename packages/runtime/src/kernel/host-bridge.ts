@@ -8,6 +8,11 @@ export interface HostBridge {
   opArg(): string | number | Uint8Array | undefined;
   /** Units the current execution may spend before it traps. */
   instructionBudget(): number;
+  /**
+   * The canister's heap limit in bytes: its `wasm_memory_limit`, at most the replica's heap
+   * limit per canister. Read as each execution starts.
+   */
+  heapLimitBytes(): number;
   /** Whether the process heap is so full that the running execution must stop. */
   heapExhausted(): boolean;
   /**

@@ -34,7 +34,7 @@ export function createKernelOps(state: KernelState): KernelOps {
   // Ops that run canister code start an execution of the meter; every other op ends it.
   const { meter } = state;
   const commitPoint = (): RestorePoint => {
-    const point = takeRestorePoint(adapter().heapRoot());
+    const point = takeRestorePoint(adapter().heapRoot(), meter.heapLimit);
     state.point = point;
     state.prng = prngState.get();
     return point;

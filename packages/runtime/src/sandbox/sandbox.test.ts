@@ -17,6 +17,7 @@ function bridge(overrides: Partial<HostBridge> = {}): Omit<HostBridge, 'opArg' |
   return {
     randomSeed: () => [1, 2, 3, 4],
     instructionBudget: () => 1e6,
+    heapLimitBytes: () => 2 ** 29,
     heapExhausted: () => false,
     msgArgData: () => new Uint8Array([1]), msgCaller: () => new Uint8Array([4]), msgOrigin: () => new Uint8Array([4]),
     msgMethodName: () => 'm', acceptMessage: none, msgReply: none, msgReject: none, msgRejectCode: () => 0, msgRejectMsg: () => '', msgReplied: () => false,
