@@ -17,11 +17,13 @@
  */
 import { describeThrown, isHostObject } from './describe-thrown.js';
 
-interface DomainLike {
+/** What Node calls on `process.domain`. */
+export interface DomainLike {
   emit(event: string, reason: unknown): boolean;
 }
 
-const processWithDomain = process as unknown as { domain: DomainLike | null | undefined };
+/** `process`, as far as its `domain` goes. */
+export const processWithDomain = process as unknown as { domain: DomainLike | null | undefined };
 
 /** Receives one sandbox's unhandled rejections. */
 export class RejectionSink implements DomainLike {
@@ -29,15 +31,6 @@ export class RejectionSink implements DomainLike {
 
   constructor(log: (text: string) => void) {
     this.#log = log;
-  }
-
-  /** Makes this sink the target of rejections until the returned function is called. */
-  enter(): () => void {
-    const previous = processWithDomain.domain;
-    processWithDomain.domain = this;
-    return () => {
-      processWithDomain.domain = previous;
-    };
   }
 
   /** Node's call: `error` with the reason of a rejection nothing handled. Returns whether it was handled. */

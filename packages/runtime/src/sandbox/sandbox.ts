@@ -12,7 +12,7 @@ import type { CanisterDescription } from '@tincan/abi';
 import { HOST_BRIDGE_GLOBAL, type HostBridge, type KernelOps } from '../kernel/host-bridge.js';
 import { RuntimeError } from '../runtime-error.js';
 import { hostCause, messageOf } from './describe-thrown.js';
-import { RejectionSink } from './rejection-sink.js';
+import { RejectionSink, processWithDomain } from './rejection-sink.js';
 
 export { messageOf } from './describe-thrown.js';
 
@@ -148,11 +148,13 @@ export class Sandbox {
   #run(script: vm.Script, guarded = true): unknown {
     // Promises of the realm rejected during this evaluation with no handler are the canister's:
     // they go to its log, never to the process (see rejection-sink.ts).
-    const restore = this.#rejections.enter();
+    // No closure per op: this runs several times per execution.
+    const previous = processWithDomain.domain;
+    processWithDomain.domain = this.#rejections;
     try {
       return guarded && this.#timeoutMs > 0 ? script.runInContext(this.#context, { timeout: this.#timeoutMs }) : script.runInContext(this.#context);
     } finally {
-      restore();
+      processWithDomain.domain = previous;
     }
   }
 }
