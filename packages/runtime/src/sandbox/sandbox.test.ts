@@ -64,6 +64,34 @@ describe('sandbox isolation', () => {
     expect(evalInSandbox('[Math.random(), Math.random()]')).toEqual(a);
     expect(evalInSandbox('[Math.random(), Math.random()]', { randomSeed: () => [9, 9, 9, 9] })).not.toEqual(a);
   });
+  it('leaves canister code the system API only: the meter claim is gone, no kernel op is reachable', () => {
+    expect(evalInSandbox("typeof globalThis[Symbol.for('tincan.meter')]")).toBe('undefined');
+    expect(evalInSandbox('Object.getOwnPropertySymbols(globalThis).map(String)')).toEqual(['Symbol(tincan.system)']);
+    expect(evalInSandbox("Object.getOwnPropertyNames(globalThis).filter((n) => n.startsWith('__tincan'))")).toEqual([]);
+    expect(evalInSandbox("[typeof sys.registerMeter, typeof sys.meterRefill, typeof globalThis[Symbol.for('tincan.kernel')]].join()")).toBe('undefined,undefined,undefined');
+  });
+  it('makes nondeterministic built-ins inert', () => {
+    expect(evalInSandbox("(() => { const t = {}; return new WeakRef(t).deref() === t; })()")).toBe(true);
+    expect(evalInSandbox("(() => { const r = new FinalizationRegistry(() => { throw new Error('ran'); }); r.register({}, 1); return r.unregister({}); })()")).toBe(false);
+    expect(evalInSandbox('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1)')).toBe('threw TypeError');
+    expect(evalInSandbox("(Error.prepareStackTrace = () => 'mine', typeof Error.prepareStackTrace)")).toBe('undefined');
+  });
+  it('logs a rejection nothing handled to the canister, not the process', async () => {
+    const lines: string[] = [];
+    const escaped: unknown[] = [];
+    const record = (reason: unknown): void => void escaped.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      evalInSandbox("(Promise.reject(new RangeError('nobody awaits')), (async () => { throw 7; })(), 0)", { debugPrint: (m) => void lines.push(m) });
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+    expect(escaped).toEqual([]);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^Uncaught \(in promise\) RangeError: nobody awaits/);
+    expect(lines[1]).toMatch(/^Uncaught \(in promise\) 7/);
+  });
   it('routes console to the canister log', () => {
     const lines: string[] = [];
     evalInSandbox("(console.log('hello', 5n, { a: 1 }), 0)", { debugPrint: (m) => void lines.push(m) });
