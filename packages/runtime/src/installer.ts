@@ -31,8 +31,14 @@ export interface InstallerDeps {
  */
 export type PrepareModule = (source: string) => string;
 
-/** Prepared modules kept, by module hash: instrumenting a bundle takes tens of milliseconds. */
+/** Prepared modules kept per process, by module hash: instrumenting a bundle takes 100 ms or more. */
 const PREPARED_ENTRIES = 64;
+
+/**
+ * Prepared scripts by preparation and module hash (hex), oldest first: shared by every replica
+ * of the process that prepares modules the same way (a test suite opens many).
+ */
+const preparedCache = new WeakMap<PrepareModule, Map<string, string>>();
 
 const utf8 = new TextDecoder();
 
@@ -50,8 +56,6 @@ export class Installer {
   readonly #deps: InstallerDeps;
   /** Timer changes made by the init or postUpgrade of the install in progress. */
   #committedTimerOps: TimerOp[] = [];
-  /** Prepared scripts by module hash (hex), oldest first. */
-  readonly #prepared = new Map<string, string>();
 
   constructor(deps: InstallerDeps) {
     this.#deps = deps;
@@ -165,16 +169,22 @@ export class Installer {
 
   /** The script of a module: prepared once per module hash while it stays in the cache. */
   #prepare(source: string, moduleHash: string): string {
-    let script = this.#prepared.get(moduleHash);
+    const prepare = this.#deps.prepareModule;
+    let prepared = preparedCache.get(prepare);
+    if (prepared === undefined) {
+      prepared = new Map();
+      preparedCache.set(prepare, prepared);
+    }
+    let script = prepared.get(moduleHash);
     if (script === undefined) {
       try {
-        script = this.#deps.prepareModule(source);
+        script = prepare(source);
       } catch (err) {
         throw new RuntimeError('ERR_CANISTER_LOAD', `canister module failed to load: ${messageOf(err)}`, hostCause(err));
       }
-    } else this.#prepared.delete(moduleHash);
-    this.#prepared.set(moduleHash, script);
-    if (this.#prepared.size > PREPARED_ENTRIES) this.#prepared.delete(this.#prepared.keys().next().value as string);
+    } else prepared.delete(moduleHash);
+    prepared.set(moduleHash, script);
+    if (prepared.size > PREPARED_ENTRIES) prepared.delete(prepared.keys().next().value as string);
     return script;
   }
 
