@@ -76,7 +76,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   const installer = new Installer({
     store,
     kernel: options.kernel,
-    timeoutMs: options.executionTimeoutMs ?? 0,
+    wallClock: options.wallClock,
     now: hooks.now,
     bridgeDeps: (actor) => ({
       store,

@@ -22,9 +22,6 @@ export function compileKernel(source: string): CompiledKernel {
   return { script: new vm.Script(source, { filename: 'tincan:kernel.js' }) };
 }
 
-/** Ops that run canister code, and so run under the wall-clock guard; the rest is kernel code. */
-const CANISTER_OPS = new Set<keyof KernelOps>(['describe', 'invoke', 'deliver', 'timer', 'cleanup']);
-
 /**
  * The kernel's ops, as a script-scope constant of the realm: op scripts find it through the
  * realm's lexical scope, where a global property read would pass the vm context's interceptors
@@ -53,30 +50,51 @@ function rememberCode(key: string, data: Buffer): void {
   if (codeCache.size > CODE_CACHE_ENTRIES) codeCache.delete(codeCache.keys().next().value as string);
 }
 
+/**
+ * Runs a script in a vm context under a wall-clock limit (the host's backstop: `@tincan/watchdog`
+ * implements it). Past the limit the evaluation, microtask drain included, is stopped and the
+ * call throws; nothing of the termination reaches the caller's frames.
+ */
+export interface ExecutionGuard {
+  runInContext(script: vm.Script, context: vm.Context, limitMs: number): unknown;
+}
+
+/**
+ * The wall-clock backstop of a runtime: a guard and its limits. It is outside the deterministic
+ * semantics: it only stops code the meter let run far longer than any real execution.
+ */
+export interface WallClockLimits {
+  readonly guard: ExecutionGuard;
+  /** Updates, callbacks, timers, cleanup, install and upgrade hooks, module evaluation. */
+  readonly updateMs: number;
+  /** Queries and inspect_message. */
+  readonly queryMs: number;
+}
+
 /** Options of one sandbox. */
 export interface SandboxOptions {
   readonly kernel: CompiledKernel;
   readonly bridge: Omit<HostBridge, 'opArg'>;
-  /** Wall-clock guard against runaway canister code, per op; 0 disables it (and its cost). */
-  readonly timeoutMs: number;
+  /** The wall-clock backstop; every op runs under it. Undefined runs ops unguarded. */
+  readonly wallClock?: WallClockLimits | undefined;
 }
 
 /** One canister's realm, driven through kernel operations. */
 export class Sandbox {
   readonly #context: vm.Context;
-  readonly #timeoutMs: number;
+  readonly #wallClock: WallClockLimits | undefined;
   #opArg: string | number | Uint8Array | undefined;
   #kernel: KernelOps | undefined;
 
   constructor(options: SandboxOptions) {
-    this.#timeoutMs = options.timeoutMs;
+    this.#wallClock = options.wallClock;
     const bridge: HostBridge = { ...options.bridge, opArg: () => this.#opArg };
     this.#context = vm.createContext(
       { [HOST_BRIDGE_GLOBAL]: bridge },
       { name: 'canister', microtaskMode: 'afterEvaluate', codeGeneration: { strings: false, wasm: false } },
     );
     this.#run(options.kernel.script);
-    this.#run(bindKernel, false);
+    this.#run(bindKernel);
   }
 
   /**
@@ -96,11 +114,15 @@ export class Sandbox {
     return JSON.parse(this.op('describe') as string) as CanisterDescription;
   }
 
-  /** Runs one kernel operation with its argument; returns its result. */
-  op(op: keyof KernelOps, arg?: string | number | Uint8Array): unknown {
+  /**
+   * Runs one kernel operation with its argument; returns its result. Every op runs under the
+   * wall-clock backstop (`limitMs`, the update limit by default): heap walks, rollbacks and
+   * restores can reach canister getters and proxies too.
+   */
+  op(op: keyof KernelOps, arg?: string | number | Uint8Array, limitMs?: number): unknown {
     this.#opArg = arg;
     try {
-      return this.#run(opScript(op), CANISTER_OPS.has(op));
+      return this.#run(opScript(op), limitMs);
     } finally {
       this.#opArg = undefined;
     }
@@ -115,8 +137,17 @@ export class Sandbox {
     return this.#kernel?.spent() ?? 0;
   }
 
-  #run(script: vm.Script, guarded = true): unknown {
-    return guarded && this.#timeoutMs > 0 ? script.runInContext(this.#context, { timeout: this.#timeoutMs }) : script.runInContext(this.#context);
+  /** The wall-clock limit of the ops of an execution: the short one when it never commits (queries, inspection). */
+  limitFor(neverCommits: boolean): number | undefined {
+    const wallClock = this.#wallClock;
+    if (wallClock === undefined) return undefined;
+    return neverCommits ? wallClock.queryMs : wallClock.updateMs;
+  }
+
+  #run(script: vm.Script, limitMs?: number): unknown {
+    const wallClock = this.#wallClock;
+    if (wallClock === undefined) return script.runInContext(this.#context);
+    return wallClock.guard.runInContext(script, this.#context, limitMs ?? wallClock.updateMs);
   }
 }
 
