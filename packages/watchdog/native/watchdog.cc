@@ -6,15 +6,23 @@
 // watchdog (a thread started for every guarded evaluation, ~100 us) unwinds the host's frames
 // too. Only C++ can catch it at the boundary and cancel it (Isolate::CancelTerminateExecution).
 //
-// Protocol (all on one std::atomic, so the hot path is two atomic stores and a CAS):
+// What counts: the guarded thread's CPU time (so a machine busy with other processes does not
+// stop code the meter would have let finish), or twice the limit of wall time (for code that
+// blocks without spending CPU, such as Atomics.wait). The watchdog thread notes both clocks
+// when it first sees a call armed, so the hot path reads no clock; the limit's precision is
+// the poll interval.
+//
+// Protocol (all on one std::atomic, so the hot path is three atomic stores and a CAS):
 //   state == 0       idle: no guarded call runs
-//   state == e > 0   armed: guarded call number e runs; `deadline` is its end in ms
+//   state == e > 0   armed: guarded call number e runs; `limit_ms` is its limit
 //   state == FIRING  the watchdog claimed call e (CAS e -> FIRING) and is terminating it
 //   state == FIRED   TerminateExecution has been requested
 // The caller disarms with CAS e -> 0. If that fails, the watchdog claimed the call: the caller
 // waits for FIRED and cancels the termination before returning, so a termination never
 // outlives the guarded call and never reaches host code after it.
 #include <node.h>
+#include <pthread.h>
+#include <time.h>
 #include <v8.h>
 
 #include <atomic>
@@ -31,33 +39,60 @@ constexpr int64_t kIdle = 0;
 constexpr int64_t kFiring = -1;
 constexpr int64_t kFired = -2;
 
+constexpr int64_t kWallFactor = 2;
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// CPU time of a thread in ms, or -1 when the platform cannot tell (then only wall time counts).
+int64_t CpuMs(bool has_clock, clockid_t clock) {
+  if (!has_clock) return -1;
+  timespec ts{};
+  if (clock_gettime(clock, &ts) != 0) return -1;
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
 struct Watchdog {
   v8::Isolate* isolate;
   std::atomic<int64_t> state{kIdle};
-  std::atomic<int64_t> deadline{0};
+  std::atomic<int64_t> limit_ms{0};
   std::atomic<uint32_t> fired_count{0};
   int64_t epoch = 0;
   int64_t poll_ms;
   std::mutex mutex;
   std::condition_variable wake;
   bool stopping = false;
+  bool has_cpu_clock = false;
+  clockid_t cpu_clock{};
   std::thread thread;
 
   Watchdog(v8::Isolate* isolate, int64_t poll_ms) : isolate(isolate), poll_ms(poll_ms) {
+    has_cpu_clock = pthread_getcpuclockid(pthread_self(), &cpu_clock) == 0;
     thread = std::thread([this] { Run(); });
   }
 
   void Run() {
     std::unique_lock<std::mutex> lock(mutex);
+    int64_t seen = 0;
+    int64_t cpu0 = 0;
+    int64_t wall0 = 0;
     while (!stopping) {
       wake.wait_for(lock, std::chrono::milliseconds(poll_ms));
       if (stopping) break;
       int64_t armed = state.load(std::memory_order_acquire);
-      if (armed <= 0 || NowMs() < deadline.load(std::memory_order_acquire)) continue;
+      if (armed <= 0) continue;
+      int64_t limit = limit_ms.load(std::memory_order_acquire);
+      int64_t cpu = CpuMs(has_cpu_clock, cpu_clock);
+      int64_t wall = NowMs();
+      if (armed != seen) {
+        seen = armed;
+        cpu0 = cpu;
+        wall0 = wall;
+        continue;
+      }
+      bool over = (cpu >= 0 && cpu0 >= 0 ? cpu - cpu0 >= limit : wall - wall0 >= limit) || wall - wall0 >= kWallFactor * limit;
+      if (!over) continue;
       if (state.compare_exchange_strong(armed, kFiring, std::memory_order_acq_rel)) {
         isolate->TerminateExecution();
         fired_count.fetch_add(1, std::memory_order_relaxed);
@@ -120,7 +155,7 @@ void RunGuarded(const v8::FunctionCallbackInfo<v8::Value>& args) {
   }
   double limit = args[0].As<v8::Number>()->Value();
   int64_t epoch = ++dog->epoch;
-  dog->deadline.store(NowMs() + static_cast<int64_t>(limit), std::memory_order_release);
+  dog->limit_ms.store(static_cast<int64_t>(limit), std::memory_order_release);
   dog->state.store(epoch, std::memory_order_release);
   bool timed_out = false;
   v8::Local<v8::Value> value;
