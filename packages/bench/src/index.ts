@@ -14,7 +14,8 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
- * Then the metering overhead (metering.ts) and forks (fork.ts), each with its own baseline.
+ * Then the wall-clock backstop's cost (backstop.ts), the metering overhead (metering.ts) and
+ * forks (fork.ts), each with its own baseline.
  *
  * Options: --quick (short run), --seconds <s> per case (default 2), --rounds <n> (default 4),
  * --only <text> (cases whose name contains text; the floor always runs).
@@ -22,6 +23,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { backstopBenchmark, backstopReport } from './backstop.js';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
 import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
@@ -116,6 +118,14 @@ async function main(): Promise<void> {
     for (const row of [floorRow, ...rows]) await row.bench.verify?.();
 
     if (rows.length > 0) printReport(floorRow, rows, options, counter.snapshotBytes);
+    if (selected('backstop')) {
+      const off = counter.cases.find((c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop off'));
+      const on = counter.cases.find((c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop on'));
+      if (off === undefined || on === undefined) throw new Error('bench: the counter add cases with the backstop off and on are missing');
+      progress('bench: wall-clock backstop on vs off…');
+      const rounds = options.quick ? 10 : 40;
+      process.stdout.write(`${backstopReport(await backstopBenchmark(off, on, rounds, options.quick ? 100 : 200)).join('\n')}\n`);
+    }
     if (selected('http')) {
       progress('bench: HTTP update calls through @dfinity/agent…');
       const results = await httpBenchmarks(root, tmp, { seconds: options.quick ? 2 : 6, rounds: options.quick ? 1 : 3, quick: options.quick });
