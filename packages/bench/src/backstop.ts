@@ -2,7 +2,9 @@
  * The wall-clock backstop's cost on persisted counter updates (`add(1)`, runtime sync): the same
  * case on a replica with the backstop off and on, in alternating slices of one process (the
  * order flips every round, so drifting load hits both alike). Compared by CPU time per update,
- * which other processes do not stretch, and by wall time. Bar: on ≤ 1.05 × off.
+ * which other processes do not stretch, and by wall time. Bar: on ≤ 1.05 × off, judged on the
+ * median of the per-round CPU ratios (one slice stretched by a neighbour's burst moves a total,
+ * not a median). `npm run bench -- --only "backstop cost"` runs this section alone.
  */
 import { measure, type BenchCase, type Timing } from './support.js';
 
@@ -52,7 +54,7 @@ export function backstopReport(result: BackstopResult): string[] {
         `${Math.min(...rounds).toFixed(3)}–${Math.max(...rounds).toFixed(3)} |`,
     );
   }
-  const verdict = total(result.on, cpuPerOp) / total(result.off, cpuPerOp);
+  const verdict = median(perRound(cpuPerOp));
   return [
     '',
     `Wall-clock backstop cost, counter add(1), runtime sync (${result.off.length} alternating rounds):`,
@@ -61,6 +63,6 @@ export function backstopReport(result: BackstopResult): string[] {
     '|---|---:|---:|---:|---:|---:|',
     ...rows,
     '',
-    `Backstop bar (on ≤ ${BACKSTOP_BAR} × off, CPU time): ${verdict <= BACKSTOP_BAR ? 'PASS' : 'MISS'} (${verdict.toFixed(3)})`,
+    `Backstop bar (on ≤ ${BACKSTOP_BAR} × off, median CPU ratio): ${verdict <= BACKSTOP_BAR ? 'PASS' : 'MISS'} (${verdict.toFixed(3)})`,
   ];
 }

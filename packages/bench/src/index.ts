@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     for (const row of [floorRow, ...rows]) await row.bench.verify?.();
 
     if (rows.length > 0) printReport(floorRow, rows, options, counter.snapshotBytes);
-    if (selected('backstop')) {
+    if (selected('backstop cost')) {
       const off = counter.cases.find((c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop off'));
       const on = counter.cases.find((c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop on'));
       if (off === undefined || on === undefined) throw new Error('bench: the counter add cases with the backstop off and on are missing');
