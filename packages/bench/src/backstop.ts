@@ -6,6 +6,8 @@
  * median of the per-round CPU ratios (one slice stretched by a neighbour's burst moves a total,
  * not a median). `npm run bench -- --only "backstop cost"` runs this section alone.
  */
+import vm from 'node:vm';
+import { processGuard } from '@tincan/watchdog';
 import { measure, type BenchCase, type Timing } from './support.js';
 
 /** The bar of the issue: the backstop costs at most 5%. */
@@ -15,11 +17,13 @@ export const BACKSTOP_BAR = 1.05;
 export interface BackstopResult {
   readonly off: Timing[];
   readonly on: Timing[];
+  /** CPU ns of one trivial op, plain and guarded: medians of alternating rounds. */
+  readonly opNs: { readonly plain: number; readonly guarded: number; readonly kind: string };
 }
 
 /** Runs `rounds` pairs of `sliceMs` slices, alternating which side goes first. */
 export async function backstopBenchmark(off: BenchCase, on: BenchCase, rounds: number, sliceMs: number): Promise<BackstopResult> {
-  const result: BackstopResult = { off: [], on: [] };
+  const result: BackstopResult = { off: [], on: [], opNs: guardedOpCost() };
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
     for (const side of order) result[side].push(await measure(side === 'off' ? off : on, sliceMs));
@@ -27,6 +31,29 @@ export async function backstopBenchmark(off: BenchCase, on: BenchCase, rounds: n
   await off.verify?.();
   await on.verify?.();
   return result;
+}
+
+/** CPU ns of `1+1` in a vm context, unguarded and through the process's guard, 20 alternating rounds. */
+function guardedOpCost(): BackstopResult['opNs'] {
+  const guard = processGuard();
+  const context = vm.createContext({}, { microtaskMode: 'afterEvaluate' });
+  const script = new vm.Script('1 + 1');
+  const n = 50_000;
+  const plain: number[] = [];
+  const guarded: number[] = [];
+  const cpuUs = (): number => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  };
+  for (let round = 0; round < 20; round++) {
+    for (const side of round % 2 === 0 ? [plain, guarded] : [guarded, plain]) {
+      const start = cpuUs();
+      if (side === plain) for (let i = 0; i < n; i++) script.runInContext(context);
+      else for (let i = 0; i < n; i++) guard.runInContext(script, context, 5_000);
+      side.push(((cpuUs() - start) * 1000) / n);
+    }
+  }
+  return { plain: median(plain), guarded: median(guarded), kind: guard.kind };
 }
 
 const cpuPerOp = (t: Timing): number => (t.cpuSeconds * 1e6) / t.ops;
@@ -64,5 +91,7 @@ export function backstopReport(result: BackstopResult): string[] {
     ...rows,
     '',
     `Backstop bar (on ≤ ${BACKSTOP_BAR} × off, median CPU ratio): ${verdict <= BACKSTOP_BAR ? 'PASS' : 'MISS'} (${verdict.toFixed(3)})`,
+    `One trivial op (\`1 + 1\` in a vm context, CPU, median of 20 alternating rounds of 50,000): ${result.opNs.plain.toFixed(0)} ns plain, ` +
+      `${result.opNs.guarded.toFixed(0)} ns guarded (${result.opNs.kind}): ${(result.opNs.guarded - result.opNs.plain).toFixed(0)} ns per guarded op.`,
   ];
 }
