@@ -13,6 +13,7 @@
  * same behaviour, at node:vm's cost.
  */
 import { createRequire } from 'node:module';
+import { types } from 'node:util';
 import type vm from 'node:vm';
 
 /** Runs scripts in vm contexts with a wall-clock limit. */
@@ -90,7 +91,11 @@ function createGuard(): ExecutionGuard {
   };
 }
 
-/** True for the host-realm error a timeout throws (canister values never carry these codes here: they are caught in the realm). */
+/**
+ * True for the error a timeout throws. node:vm creates its error in the context's realm, so
+ * this reads only an own data property of a non-proxy: no canister getter or trap runs here.
+ */
 function isTimeout(err: unknown, code: string): boolean {
-  return err instanceof Error && (err as { code?: unknown }).code === code;
+  if (typeof err !== 'object' || err === null || types.isProxy(err)) return false;
+  return Object.getOwnPropertyDescriptor(err, 'code')?.value === code;
 }
