@@ -25,6 +25,7 @@ describe('the backstop stops what the meter misses', () => {
     ['awaitNullForever', 'for (;;) await null: the microtask drain'],
     ['atomicsWaitForever', 'Atomics.wait without a timeout'],
     ['atomicsWaitLong', 'Atomics.wait with an hour-long timeout'],
+    ['blockWithLoopQueued', 'Atomics.wait with a looping microtask queued behind it'],
     ['largeArrayInField', 'new Array(3e7).fill(7) kept in a heap field (the heap walk runs long)'],
     ['gibibyteField', 'a 1 GiB Uint8Array in a heap field'],
   ])('%s (%s) traps with "execution timed out" and the replica keeps serving', async (method) => {

@@ -39,6 +39,7 @@ const hostileIdl: IDL.InterfaceFactory = ({ IDL: I }) =>
     gibibyteField: I.Func([], [I.Nat], []),
     atomicsWaitForever: I.Func([], [I.Text], []),
     atomicsWaitLong: I.Func([], [I.Text], []),
+    blockWithLoopQueued: I.Func([], [I.Text], []),
     throwWithThrowingMessage: I.Func([], [I.Nat], []),
     throwWithLoopingMessage: I.Func([], [I.Nat], []),
     loopingQuery: I.Func([], [I.Nat], ['query']),
