@@ -14,7 +14,8 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
- * Then the metering overhead (metering.ts) and forks (fork.ts), each with its own baseline.
+ * Then the wall-clock backstop's cost (backstop.ts), the metering overhead (metering.ts) and
+ * forks (fork.ts), each with its own baseline.
  *
  * Options: --quick (short run), --seconds <s> per case (default 2), --rounds <n> (default 4),
  * --only <text> (cases whose name contains text; the floor always runs).
@@ -22,6 +23,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { backstopBenchmark, backstopReport } from './backstop.js';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
 import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   try {
     progress('bench: setting up replicas and canisters…');
     const replicas = await openReplicas(tmp);
-    closers.unshift(() => replicas.noTimeout.close(), () => replicas.defaultTimeout.close());
+    closers.unshift(() => replicas.backstopOff.close(), () => replicas.backstopOn.close());
     const counter = await counterBenchmarks(root, replicas);
     const roundTrips = await roundTripBenchmarks(root, replicas);
     const floor = openSqliteFloor(tmp, counter.snapshotBytes);
@@ -116,6 +118,14 @@ async function main(): Promise<void> {
     for (const row of [floorRow, ...rows]) await row.bench.verify?.();
 
     if (rows.length > 0) printReport(floorRow, rows, options, counter.snapshotBytes);
+    if (selected('backstop cost')) {
+      const off = counter.cases.find((c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop off'));
+      const on = counter.cases.find((c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop on'));
+      if (off === undefined || on === undefined) throw new Error('bench: the counter add cases with the backstop off and on are missing');
+      progress('bench: wall-clock backstop on vs off…');
+      const rounds = options.quick ? 10 : 40;
+      process.stdout.write(`${backstopReport(await backstopBenchmark(off, on, rounds, options.quick ? 100 : 200)).join('\n')}\n`);
+    }
     if (selected('http')) {
       progress('bench: HTTP update calls through @dfinity/agent…');
       const results = await httpBenchmarks(root, tmp, { seconds: options.quick ? 2 : 6, rounds: options.quick ? 1 : 3, quick: options.quick });
@@ -123,7 +133,7 @@ async function main(): Promise<void> {
     }
     if (selected('metering')) {
       progress('bench: metering overhead, instrumented vs uninstrumented…');
-      const rows = await meteringBenchmark(root, replicas.noTimeout, options.seconds, options.rounds);
+      const rows = await meteringBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
       process.stdout.write(`${meteringReport(rows).join('\n')}\n`);
     }
     if (selected('fork')) {
@@ -172,14 +182,18 @@ function printReport(floorRow: Row, rows: readonly Row[], options: Options, snap
     for (const r of barred) out.push(`  ${rate(r.own) / rate(r.floor) >= COUNTER_BAR ? 'PASS' : 'MISS'}  ${r.bench.name}`);
   }
   for (const [kind, zero, guarded, perOp] of [
-    ['counter add', 'counter add(1) (+ stable-map read and write), runtime sync, default', 'counter add(1), runtime sync, opt-in guard executionTimeoutMs 5000', 1],
-    ['round trip', 'A awaits B round trip, runtime sync, default (no guard)', 'A awaits B round trip, runtime sync, opt-in guard executionTimeoutMs 5000', EXECUTIONS_PER_ROUND_TRIP],
+    ['counter add', 'counter add(1) (+ stable-map read and write), runtime sync, backstop off', 'counter add(1), runtime sync, backstop on (default)', 1],
+    ['round trip', 'A awaits B round trip, runtime sync, backstop off', 'A awaits B round trip, runtime sync, backstop on (default)', EXECUTIONS_PER_ROUND_TRIP],
   ] as const) {
     const [a, b] = [find(zero), find(guarded)];
     if (a === undefined || b === undefined) continue;
     const extra = 1e6 / rate(b.own) - 1e6 / rate(a.own);
     const extraCpu = 1e6 / cpuRate(b.own) - 1e6 / cpuRate(a.own);
-    out.push(`Watchdog cost (opt-in guard minus timeout 0), ${kind}: ${(extra / perOp).toFixed(1)} µs wall, ${(extraCpu / perOp).toFixed(1)} µs CPU per execution.`);
+    const ratio = rate(a.own) / rate(b.own);
+    out.push(
+      `Backstop cost (on minus off, same run), ${kind}: ${(extra / perOp).toFixed(1)} µs wall, ${(extraCpu / perOp).toFixed(1)} µs CPU per execution; ` +
+        `off/on throughput ${ratio.toFixed(3)} (bar ≤ 1.05 ${ratio <= 1.05 ? 'PASS' : 'MISS'}).`,
+    );
   }
   for (const row of rows.filter((r) => r.bench.name.includes('round trip'))) {
     const executions = rate(row.own) * EXECUTIONS_PER_ROUND_TRIP;

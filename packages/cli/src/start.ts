@@ -18,6 +18,10 @@ export interface StartOptions {
   readonly stateDir: string;
   /** Start from empty state (and a new root key). */
   readonly clean: boolean;
+  /** The wall-clock backstop for updates, in ms; 0 turns the backstop off. 5,000 by default. */
+  readonly timeLimitMs?: number;
+  /** The wall-clock backstop for queries and inspect_message, in ms; 1,000 by default. */
+  readonly queryTimeLimitMs?: number;
   /** Receives each canister log line. */
   readonly onLog?: (line: string) => void;
 }
@@ -39,6 +43,10 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
   mkdirSync(replicaDir, { recursive: true });
   const replica = await Replica.create({
     stateDir: replicaDir,
+    wallClockLimits:
+      options.timeLimitMs === 0
+        ? false
+        : { ...(options.timeLimitMs !== undefined && { updateMs: options.timeLimitMs }), ...(options.queryTimeLimitMs !== undefined && { queryMs: options.queryTimeLimitMs }) },
     ...(options.onLog !== undefined && { onLog: (id, line) => options.onLog?.(`[${id.toText()}] ${line.message}`) }),
   });
   let server: HttpServer;

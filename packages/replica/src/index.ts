@@ -1,5 +1,5 @@
-export { DEFAULT_CANISTER_CYCLES, Replica } from './replica.js';
-export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions } from './replica.js';
+export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS, Replica } from './replica.js';
+export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs } from './replica.js';
 export { createActor, principalOf } from './actor.js';
 export type { ActorOf, ActorTransport, IdentityLike } from './actor.js';
 export { CallRejectedError, ReplicaError } from './replica-error.js';

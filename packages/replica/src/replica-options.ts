@@ -3,6 +3,15 @@ import type { Principal } from '@dfinity/principal';
 import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, PrepareModule, SchedulerPolicy } from '@tincan/runtime';
 import type { Replica } from './replica.js';
 
+/** Wall-clock limits of the backstop, in milliseconds. */
+export interface WallClockLimitsMs {
+  readonly updateMs: number;
+  readonly queryMs: number;
+}
+
+/** The backstop's default limits: far above what the instruction limits let real code run. */
+export const DEFAULT_WALL_CLOCK_LIMITS: WallClockLimitsMs = { updateMs: 5_000, queryMs: 1_000 };
+
 /** Options of {@link Replica.create}. */
 export interface ReplicaOptions {
   /** Directory of the replica's state; omit for an in-memory replica. */
@@ -19,11 +28,12 @@ export interface ReplicaOptions {
   /** Replica seed (canisters' `Math.random`); random on first creation, then persisted. */
   readonly seed?: Uint8Array;
   /**
-   * Opt-in wall-clock guard per execution against runaway code, in ms; 0 (the default) disables
-   * it. node:vm starts a watchdog thread per guarded evaluation (~60 µs), so it is off unless
-   * asked for; deterministic instruction metering replaces it.
+   * The wall-clock backstop, on by default: an execution still running after `updateMs`
+   * (updates, callbacks, timers, install; 5,000) or `queryMs` (queries, inspect_message; 1,000)
+   * traps with `execution timed out after N ms`. It catches what the instruction meter cannot
+   * see (engine-internal loops, allocation, `Atomics.wait`); `false` turns it off.
    */
-  readonly executionTimeoutMs?: number;
+  readonly wallClockLimits?: Partial<WallClockLimitsMs> | false;
   /**
    * Heap limit per canister in bytes; 512 MiB by default (a canister's `wasm_memory_limit` may
    * lower it). Built-ins that would allocate past it, and heaps holding more in byte arrays,

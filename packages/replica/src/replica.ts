@@ -18,13 +18,14 @@ import { loadKernel } from './kernel-cache.js';
 import { CallRejectedError, ReplicaError } from './replica-error.js';
 import { decodeLogs, fetchLogsArg, type CanisterLogRecord } from './management/fetch-logs.js';
 import { Driver } from './driver.js';
-import type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions } from './replica-options.js';
+import { processGuard } from '@tincan/watchdog';
+import { DEFAULT_WALL_CLOCK_LIMITS, type CanisterHandle, type DeployOptions, type ReplicaOptions, type UpgradeOptions, type WallClockLimitsMs } from './replica-options.js';
 import { ManagementCanister } from './management/management-canister.js';
 import { DEFAULT_CANISTER_CYCLES } from './management/operations.js';
 import type { ChangeOrigin } from './management/canister-history.js';
 
-export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions };
-export { DEFAULT_CANISTER_CYCLES };
+export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs };
+export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS };
 
 /** On the wall clock, a round (and each canister's `@heartbeat`) runs about once a second, as on ICP. */
 const LIVE_ROUND_MS = 1_000;
@@ -61,7 +62,7 @@ export class Replica {
       seed,
       clock: options.clock ?? WALL_CLOCK,
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
-      executionTimeoutMs: options.executionTimeoutMs ?? 0,
+      ...wallClockOption(options.wallClockLimits),
       ...(options.heapLimitBytes !== undefined && { heapLimitBytes: options.heapLimitBytes }),
       ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
       ...(options.callLimits !== undefined && { callLimits: options.callLimits }),
@@ -362,6 +363,16 @@ export class Replica {
 }
 
 /** In-process operations act as the canister's first controller (anonymous if it has none). */
+/** The runtime's wall-clock backstop: the process's watchdog with the replica's limits, unless turned off. */
+function wallClockOption(limits: ReplicaOptions['wallClockLimits']): { wallClock?: { guard: ReturnType<typeof processGuard>; updateMs: number; queryMs: number } } {
+  if (limits === false) return {};
+  const { updateMs, queryMs } = { ...DEFAULT_WALL_CLOCK_LIMITS, ...limits };
+  for (const [name, ms] of [['updateMs', updateMs], ['queryMs', queryMs]] as const) {
+    if (!Number.isInteger(ms) || ms <= 0) throw new ReplicaError('ERR_INVALID_ARGUMENT', `wallClockLimits.${name} must be a positive integer of milliseconds, got ${ms}`);
+  }
+  return { wallClock: { guard: processGuard(), updateMs, queryMs } };
+}
+
 function userOrigin(controllers: readonly Uint8Array[]): ChangeOrigin {
   return { kind: 'user', userId: controllers[0] ?? new Uint8Array([4]) };
 }

@@ -74,9 +74,10 @@ export class Executor {
     actor.current = exec;
     this.#deps.batch.beginExecution();
     try {
-      sandbox.op(op, arg);
+      sandbox.op(op, arg, sandbox.limitFor(neverCommits(exec.mode)));
     } catch (err) {
-      // Only errors that escaped the kernel land here: a timeout, or a kernel failure.
+      // Only errors that escaped the kernel land here: the wall-clock backstop, or a kernel
+      // failure. Both are host-realm errors, so reading their message runs no canister code.
       exec.trap ??= messageOf(err);
     } finally {
       actor.current = undefined;
@@ -110,7 +111,7 @@ export class Executor {
       return;
     }
     if (!this.#commit(actor, exec)) {
-      if (exec.calls.length > 0) actor.sandbox?.op('forget', JSON.stringify(exec.calls.map((c) => c.callId)));
+      if (exec.calls.length > 0) this.#op(actor, 'forget', JSON.stringify(exec.calls.map((c) => c.callId)));
       if (callId !== undefined && ctx !== undefined) this.#cleanup(actor, ctx, callId, exec.timeNs);
       if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#trapReject(actor, exec.trap ?? 'trapped'));
       return;
@@ -128,7 +129,7 @@ export class Executor {
     let heap: Uint8Array | undefined;
     if (exec.trap === undefined) {
       try {
-        heap = actor.sandbox?.op('persist') as Uint8Array;
+        heap = actor.sandbox?.op('persist') as Uint8Array | undefined;
       } catch (err) {
         exec.trap = `canister state cannot be persisted: ${messageOf(err)}`;
       }
@@ -136,7 +137,7 @@ export class Executor {
       const overLimit = heap === undefined ? undefined : memoryLimitTrap(actor, heap.length > 0 ? heap.length : actor.heapBytes, this.#deps.store);
       if (overLimit !== undefined) {
         exec.trap = overLimit;
-        actor.sandbox?.op('unpersist');
+        this.#op(actor, 'unpersist');
       }
     }
     if (exec.trap !== undefined || heap === undefined) {
@@ -195,7 +196,22 @@ export class Executor {
 
   #rollback(actor: CanisterActor): void {
     this.#deps.batch.dropExecution();
-    actor.sandbox?.op('rollback');
+    this.#op(actor, 'rollback');
+  }
+
+  /**
+   * Runs a bookkeeping op after an execution. If even that fails (the wall-clock backstop
+   * stopped a rollback that ran into leftover hostile code), the realm can no longer be trusted:
+   * it is dropped, and the canister reloads from its committed state on next use.
+   */
+  #op(actor: CanisterActor, op: 'forget' | 'unpersist' | 'rollback', arg?: string): void {
+    try {
+      actor.sandbox?.op(op, arg);
+    } catch (err) {
+      actor.sandbox = undefined;
+      actor.setDescription(undefined);
+      this.#deps.onTrap(actor, `canister reloaded from its committed state: ${op} failed: ${messageOf(err)}`);
+    }
   }
 
   #trapReject(actor: CanisterActor, message: string): Outcome {

@@ -11,7 +11,7 @@ export { fifoPolicy, seededPolicy } from './scheduler-policy.js';
 export type { SchedulerCandidate, SchedulerPolicy } from './scheduler-policy.js';
 export { compileKernel } from './sandbox/sandbox.js';
 export { describeThrown, isHostObject } from './sandbox/describe-thrown.js';
-export type { CompiledKernel } from './sandbox/sandbox.js';
+export type { CompiledKernel, ExecutionGuard, WallClockLimits } from './sandbox/sandbox.js';
 export { RuntimeError } from './runtime-error.js';
 export type { RuntimeErrorCode } from './runtime-error.js';
 export { canisterIdFromIndex, toHex, ANONYMOUS_PRINCIPAL } from './principal-ids.js';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { CanisterDescription } from '@tincan/abi';
 import { applyTimerOps, createHostBridge, type BridgeDeps, type CanisterActor } from './canister-actor.js';
 import { openExecution, type Execution, type ExecutionMode, type TimerOp } from './execution.js';
-import { Sandbox, type CompiledKernel } from './sandbox/sandbox.js';
+import { Sandbox, type CompiledKernel, type WallClockLimits } from './sandbox/sandbox.js';
 import { hostCause, messageOf } from './sandbox/describe-thrown.js';
 import type { StateStore } from './state-store.js';
 import { RuntimeError } from './runtime-error.js';
@@ -17,7 +17,8 @@ import { principalText } from './principal-text.js';
 export interface InstallerDeps {
   readonly store: StateStore;
   readonly kernel: CompiledKernel;
-  readonly timeoutMs: number;
+  /** The wall-clock backstop every sandbox runs under; undefined for none. */
+  readonly wallClock: WallClockLimits | undefined;
   readonly now: () => bigint;
   readonly bridgeDeps: (actor: CanisterActor) => BridgeDeps;
   /** Turns a module as installed (its source) into the script a sandbox evaluates: instruments it. */
@@ -152,7 +153,7 @@ export class Installer {
     const sandbox = new Sandbox({
       kernel: this.#deps.kernel,
       bridge: createHostBridge(actor, this.#deps.bridgeDeps(actor)) as never,
-      timeoutMs: this.#deps.timeoutMs,
+      wallClock: this.#deps.wallClock,
     });
     actor.sandbox = sandbox;
     const filename = `canister:${principalText(actor.record.id)}/index.js`;

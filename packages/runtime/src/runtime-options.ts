@@ -9,7 +9,7 @@ import type { CycleFees } from './cycles.js';
 import type { ExecutionInfo } from './executor.js';
 import type { InstructionLimits } from './instruction-limits.js';
 import type { CallLimits } from './limits.js';
-import type { CompiledKernel } from './sandbox/sandbox.js';
+import type { CompiledKernel, WallClockLimits } from './sandbox/sandbox.js';
 import type { PrepareModule } from './installer.js';
 import type { SchedulerPolicy } from './scheduler-policy.js';
 import type { LoadShedding } from './shedding.js';
@@ -38,8 +38,12 @@ export interface RuntimeOptions {
    * in byte arrays, traps with "heap memory limit exceeded".
    */
   readonly heapLimitBytes?: number;
-  /** Wall-clock guard per execution against runaway code; 0 disables it. */
-  readonly executionTimeoutMs?: number;
+  /**
+   * The wall-clock backstop: a guard (the host's watchdog) and its limits. Every sandbox op
+   * runs under it; an overrun traps that execution. Undefined: no backstop. It stands outside
+   * the deterministic semantics, which the instruction limits define.
+   */
+  readonly wallClock?: WallClockLimits;
   /** Lines kept per canister log. */
   readonly logLimit?: number;
   /** Receives every canister log line. */

@@ -78,7 +78,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
     store,
     kernel: options.kernel,
     prepareModule: options.prepareModule,
-    timeoutMs: options.executionTimeoutMs ?? 0,
+    wallClock: options.wallClock,
     now: hooks.now,
     bridgeDeps: (actor) => ({
       store,

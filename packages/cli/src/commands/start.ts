@@ -10,11 +10,22 @@ export const startCommand = Command.make(
     host: Flag.String('host').pipe(Flag.withDescription('interface to listen on'), Flag.withDefault('127.0.0.1')),
     stateDir: Flag.String('state-dir').pipe(Flag.withDescription('directory of the replica state (kept across restarts)'), Flag.withDefault('.tincan')),
     clean: Flag.Boolean('clean').pipe(Flag.withDescription('start from empty state: deletes the canisters of <state-dir>'), Flag.withDefault(false)),
+    timeLimitMs: Flag.Int('time-limit-ms').pipe(
+      Flag.withDescription('wall-clock backstop for updates, callbacks, timers and install, in ms (0 turns the backstop off)'),
+      Flag.withDefault(5000),
+    ),
+    queryTimeLimitMs: Flag.Int('query-time-limit-ms').pipe(Flag.withDescription('wall-clock backstop for queries and inspect_message, in ms'), Flag.withDefault(1000)),
   },
   action(async (options) => {
     if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
       const { CliError } = await import('../cli-error.js');
       throw new CliError('ERR_USAGE', `--port ${options.port} is not a port; use 0 to 65535`);
+    }
+    for (const [flag, ms, min] of [['--time-limit-ms', options.timeLimitMs, 0], ['--query-time-limit-ms', options.queryTimeLimitMs, 1]] as const) {
+      if (!Number.isInteger(ms) || ms < min) {
+        const { CliError } = await import('../cli-error.js');
+        throw new CliError('ERR_USAGE', `${flag} ${ms} is not a time limit; pass a whole number of milliseconds${min === 0 ? ' (0 turns the backstop off)' : ' of at least 1'}`);
+      }
     }
     const { startReplica } = await import('../start.js');
     const running = await startReplica({ ...options, onLog: (line) => console.log(line) });

@@ -57,8 +57,6 @@ function opScript(kernel: CompiledKernel, op: keyof KernelOps): vm.Script {
   return script;
 }
 
-/** Ops that run canister code, and so run under the wall-clock guard; the rest is kernel code. */
-const CANISTER_OPS = new Set<keyof KernelOps>(['describe', 'invoke', 'deliver', 'timer', 'cleanup']);
 
 /** V8 code caches of canister bundles, by module hash; bounded, oldest dropped first. */
 const codeCache = new Map<string, Buffer>();
@@ -70,25 +68,46 @@ function rememberCode(key: string, data: Buffer): void {
   if (codeCache.size > CODE_CACHE_ENTRIES) codeCache.delete(codeCache.keys().next().value as string);
 }
 
+/**
+ * Runs a script in a vm context under a wall-clock limit (the host's backstop: `@tincan/watchdog`
+ * implements it). Past the limit the evaluation, microtask drain included, is stopped and the
+ * call throws; nothing of the termination reaches the caller's frames.
+ */
+export interface ExecutionGuard {
+  runInContext(script: vm.Script, context: vm.Context, limitMs: number): unknown;
+}
+
+/**
+ * The wall-clock backstop of a runtime: a guard and its limits. It is outside the deterministic
+ * semantics: it only stops code the meter let run far longer than any real execution.
+ */
+export interface WallClockLimits {
+  readonly guard: ExecutionGuard;
+  /** Updates, callbacks, timers, cleanup, install and upgrade hooks, module evaluation. */
+  readonly updateMs: number;
+  /** Queries and inspect_message. */
+  readonly queryMs: number;
+}
+
 /** Options of one sandbox. */
 export interface SandboxOptions {
   readonly kernel: CompiledKernel;
   readonly bridge: Omit<HostBridge, 'opArg' | 'kernelReady'>;
-  /** Wall-clock guard against runaway canister code, per op; 0 disables it (and its cost). */
-  readonly timeoutMs: number;
+  /** The wall-clock backstop; every op runs under it. Undefined runs ops unguarded. */
+  readonly wallClock?: WallClockLimits | undefined;
 }
 
 /** One canister's realm, driven through kernel operations. */
 export class Sandbox {
   readonly #context: vm.Context;
   readonly #kernelScripts: CompiledKernel;
-  readonly #timeoutMs: number;
+  readonly #wallClock: WallClockLimits | undefined;
   readonly #rejections: RejectionSink;
   #opArg: string | number | Uint8Array | undefined;
   #kernel: KernelOps | undefined;
 
   constructor(options: SandboxOptions) {
-    this.#timeoutMs = options.timeoutMs;
+    this.#wallClock = options.wallClock;
     this.#kernelScripts = options.kernel;
     const log = options.bridge.debugPrint;
     this.#rejections = new RejectionSink((text) => log(text));
@@ -107,7 +126,7 @@ export class Sandbox {
     this.#run(options.kernel.script);
     if (this.#kernel === undefined) throw new RuntimeError('ERR_CANISTER_LOAD', 'the sandbox kernel did not start');
     (this.#context as Record<string, unknown>)[HANDOFF_GLOBAL] = this.#kernel;
-    this.#run(options.kernel.bind, false);
+    this.#run(options.kernel.bind);
   }
 
   /**
@@ -127,11 +146,15 @@ export class Sandbox {
     return JSON.parse(this.op('describe') as string) as CanisterDescription;
   }
 
-  /** Runs one kernel operation with its argument; returns its result. */
-  op(op: keyof KernelOps, arg?: string | number | Uint8Array): unknown {
+  /**
+   * Runs one kernel operation with its argument; returns its result. Every op runs under the
+   * wall-clock backstop (`limitMs`, the update limit by default): heap walks, rollbacks and
+   * restores can reach canister getters and proxies too.
+   */
+  op(op: keyof KernelOps, arg?: string | number | Uint8Array, limitMs?: number): unknown {
     this.#opArg = arg;
     try {
-      return this.#run(opScript(this.#kernelScripts, op), CANISTER_OPS.has(op));
+      return this.#run(opScript(this.#kernelScripts, op), limitMs);
     } finally {
       this.#opArg = undefined;
     }
@@ -145,14 +168,23 @@ export class Sandbox {
     return this.#kernel?.spent() ?? 0;
   }
 
-  #run(script: vm.Script, guarded = true): unknown {
+  /** The wall-clock limit of the ops of an execution: the short one when it never commits (queries, inspection). */
+  limitFor(neverCommits: boolean): number | undefined {
+    const wallClock = this.#wallClock;
+    if (wallClock === undefined) return undefined;
+    return neverCommits ? wallClock.queryMs : wallClock.updateMs;
+  }
+
+  #run(script: vm.Script, limitMs?: number): unknown {
     // Promises of the realm rejected during this evaluation with no handler are the canister's:
     // they go to its log, never to the process (see rejection-sink.ts).
     // No closure per op: this runs several times per execution.
     const previous = processWithDomain.domain;
     processWithDomain.domain = this.#rejections;
     try {
-      return guarded && this.#timeoutMs > 0 ? script.runInContext(this.#context, { timeout: this.#timeoutMs }) : script.runInContext(this.#context);
+      const wallClock = this.#wallClock;
+      if (wallClock === undefined) return script.runInContext(this.#context);
+      return wallClock.guard.runInContext(script, this.#context, limitMs ?? wallClock.updateMs);
     } finally {
       processWithDomain.domain = previous;
     }
