@@ -4,35 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { checkCandid, decodeCandid } from './candid-decode.js';
 import { codecFor } from './candid-codec.js';
 import { CandidError } from './candid-error.js';
+import { candidMessage, hostileCandid, leb128, sleb128, type HostileTarget } from './hostile-candid.js';
 
-// Builders of raw messages, so tests can write what no encoder would.
-const leb = (n: number | bigint): number[] => {
-  let v = BigInt(n);
-  const out: number[] = [];
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) b |= 0x80;
-    out.push(b);
-  } while (v > 0n);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  let v = n;
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
-    out.push(done ? b : b | 0x80);
-    if (done) return out;
-  }
-};
+const leb = leb128;
+const sleb = sleb128;
+const msg = candidMessage;
 const DIDL = [0x44, 0x49, 0x44, 0x4c];
-/** A message from type table entries (already encoded), argument types and value bytes. */
-const msg = (entries: number[][], args: number[], values: number[]): Uint8Array =>
-  new Uint8Array([...DIDL, ...leb(entries.length), ...entries.flat(), ...leb(args.length), ...args.flatMap(sleb), ...values]);
-
 const OPT = 0x6e;
 const VEC = 0x6d;
 const RECORD = 0x6c;
@@ -179,6 +156,20 @@ describe('hostile Candid is rejected by the checks, before any decoder builds it
     expectRejected([IDL.Nat], msg([], [TEXT], [1, 0x61]), /argument 0: text on the wire does not fit the expected type nat/);
     expectRejected([IDL.Nat8], msg([], [-16], []), /reserved on the wire does not fit/);
     expectRejected([IDL.Record({ a: IDL.Nat })], msg([[RECORD, 0]], [0], []), /does not fit/);
+  });
+});
+
+describe('the shared list of hostile arguments', () => {
+  const List = IDL.Rec();
+  List.fill(IDL.Opt(IDL.Record({ head: IDL.Nat, tail: List })));
+  const types: Record<HostileTarget, IDL.Type> = { nat: IDL.Nat, text: IDL.Text, blob: IDL.Vec(IDL.Nat8), 'vec null': IDL.Vec(IDL.Null), list: List };
+  for (const h of hostileCandid()) {
+    it(`refuses ${h.name}`, () => expectRejected([types[h.target]], h.bytes, h.error));
+  }
+  it('builds a list the decoder accepts when it is shallow', () => {
+    const bytes = new Uint8Array(IDL.encode([List], [[{ head: 5n, tail: [{ head: 5n, tail: [] }] }]]));
+    const own = candidMessage([[0x6e, 1], [0x6c, 2, ...leb128(1_158_359_328), ...sleb128(-3), ...leb128(1_291_237_008), 0]], [0], [1, 5, 1, 5, 0]);
+    expect([...own]).toEqual([...bytes]);
   });
 });
 
