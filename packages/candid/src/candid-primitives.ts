@@ -152,27 +152,39 @@ function take(r: Reader, n: number): Uint8Array {
   return out;
 }
 
-// Numbers are at most MAX_NUMBER_BYTES long: building a bigint byte by byte is quadratic.
-function readLeb(r: Reader): bigint {
-  let result = 0n;
-  let shift = 0n;
-  for (const end = r.offset + MAX_NUMBER_BYTES; ; ) {
-    if (r.offset >= end) throw decodeError(`a nat or int value is longer than ${MAX_NUMBER_BYTES} bytes`);
-    const byte = take(r, 1)[0] as number;
-    result |= BigInt(byte & 0x7f) << shift;
-    if ((byte & 0x80) === 0) return result;
-    shift += 7n;
+/** Index of the last byte of the LEB128 number at the cursor; refuses one over MAX_NUMBER_BYTES. */
+function numberEnd(r: Reader): number {
+  const { bytes, offset } = r;
+  const limit = Math.min(bytes.length, offset + MAX_NUMBER_BYTES);
+  for (let i = offset; i < limit; i++) if ((bytes[i] as number) < 0x80) return i;
+  if (limit === bytes.length) throw decodeError('unexpected end of input in a number');
+  throw decodeError(`a nat or int value is longer than ${MAX_NUMBER_BYTES} bytes`);
+}
+
+/** The magnitude of LEB128 bytes [start, last]: in a JS number up to 49 bits, else as a bigint. */
+function magnitude(bytes: Uint8Array, start: number, last: number): bigint {
+  if (last - start < 7) {
+    let n = 0;
+    for (let i = last; i >= start; i--) n = n * 128 + ((bytes[i] as number) & 0x7f);
+    return BigInt(n);
   }
+  let result = 0n;
+  for (let i = last; i >= start; i--) result = (result << 7n) | BigInt((bytes[i] as number) & 0x7f);
+  return result;
+}
+
+// Numbers are found whole before any arithmetic, so an over-long one costs a scan, not bigints.
+function readLeb(r: Reader): bigint {
+  const last = numberEnd(r);
+  const value = magnitude(r.bytes, r.offset, last);
+  r.offset = last + 1;
+  return value;
 }
 
 function readSleb(r: Reader): bigint {
-  let result = 0n;
-  let shift = 0n;
-  for (const end = r.offset + MAX_NUMBER_BYTES; ; ) {
-    if (r.offset >= end) throw decodeError(`a nat or int value is longer than ${MAX_NUMBER_BYTES} bytes`);
-    const byte = take(r, 1)[0] as number;
-    result |= BigInt(byte & 0x7f) << shift;
-    shift += 7n;
-    if ((byte & 0x80) === 0) return (byte & 0x40) !== 0 ? result - (1n << shift) : result;
-  }
+  const last = numberEnd(r);
+  const value = magnitude(r.bytes, r.offset, last);
+  const bits = BigInt(7 * (last - r.offset + 1));
+  r.offset = last + 1;
+  return ((r.bytes[last] as number) & 0x40) !== 0 ? value - (1n << bits) : value;
 }
