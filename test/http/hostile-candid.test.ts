@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Actor, HttpAgent, pollForResponse } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
-import type { Principal } from '@dfinity/principal';
+import { Principal } from '@dfinity/principal';
 import { hostileCandid, type HostileTarget } from '@tincan/candid';
 import { decodeCbor } from '@tincan/certification';
 import { anonymousContent, envelope, postCbor, startCounterOverHttp, stopCounterOverHttp, type CounterOverHttp } from './harness.js';
@@ -42,9 +42,9 @@ const counter = (): { add(n: bigint): Promise<bigint> } =>
   Actor.createActor(({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []) }), { agent, canisterId: h.canisterId });
 
 /** The update's reject, as the agent reports it. */
-async function updateReject(canisterId: Principal, methodName: string, arg: Uint8Array): Promise<{ rejectCode: unknown; rejectMessage: unknown }> {
-  const { requestId } = await agent.call(canisterId, { methodName, arg, callSync: false });
-  const err = await pollForResponse(agent, canisterId, requestId).then(
+async function updateReject(canisterId: Principal, methodName: string, arg: Uint8Array, effectiveCanisterId = canisterId): Promise<{ rejectCode: unknown; rejectMessage: unknown }> {
+  const { requestId } = await agent.call(canisterId, { methodName, arg, effectiveCanisterId, callSync: false });
+  const err = await pollForResponse(agent, effectiveCanisterId, requestId).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -74,6 +74,16 @@ describe('hostile Candid arguments over HTTP', () => {
       expect(await counter().add(1n)).toBe(before + 1n);
     }, 60_000);
   }
+
+  it('gets each hostile argument to the management canister refused as an invalid payload', async () => {
+    const management = Principal.fromText('aaaaa-aa');
+    for (const hostile of hostileCandid()) {
+      const reject = await updateReject(management, 'canister_status', hostile.bytes, h.canisterId);
+      expect(reject.rejectCode).toBe(4);
+      expect(String(reject.rejectMessage)).toMatch(/^Error decoding candid for method canister_status: /);
+    }
+    expect(await counter().add(0n)).toBeGreaterThanOrEqual(0n);
+  }, 120_000);
 
   it('still accepts well-formed arguments of the same types', async () => {
     const List = IDL.Rec();
