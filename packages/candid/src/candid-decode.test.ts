@@ -99,6 +99,8 @@ describe('hostile Candid is rejected by the checks, before any decoder builds it
     expectRejected([IDL.Vec(IDL.Nat8)], msg([[VEC, ...sleb(-6)]], [0], [1, 0xff, 0xff]), /does not fit/);
     // Candid would make this `null`; @dfinity/candid would read the bytes as a blob. Refused.
     expectRejected([IDL.Opt(IDL.Vec(IDL.Nat8))], new Uint8Array([...vecNull, 1, 2, 3]), /does not fit/);
+    // Also inside a wire opt: @dfinity/candid's own subtype check takes `vec null` for a blob.
+    expectRejected([IDL.Opt(IDL.Vec(IDL.Nat8))], msg([[OPT, 1], [VEC, ...sleb(NULL)]], [0], [1, 3]), /does not fit/);
     expectRejected([IDL.Record({ b: IDL.Vec(IDL.Nat8) })], msg([[RECORD, 1, ...leb(98), 1], [VEC, ...sleb(NULL)]], [0], [2]), /does not fit/);
   });
 
@@ -177,6 +179,9 @@ describe('Candid that must be accepted still is', () => {
   it('opt and reserved subtyping edge cases decode as Candid says', () => {
     // Anything decodes as `opt t`: text where `opt nat` is expected becomes none.
     expect(codecFor([IDL.Opt(IDL.Nat)]).decode(msg([], [TEXT], [1, 0x61]))).toEqual([[]]);
+    // So does `opt text` where `opt nat` is expected; `opt nat` decodes as itself.
+    expect(codecFor([IDL.Opt(IDL.Nat)]).decode(msg([[OPT, ...sleb(TEXT)]], [0], [1, 1, 0x61]))).toEqual([[]]);
+    expect(codecFor([IDL.Opt(IDL.Nat)]).decode(msg([[OPT, ...sleb(NAT)]], [0], [1, 7]))).toEqual([[7n]]);
     // A missing opt field is none; reserved takes any value; extra arguments are skipped.
     const rec = IDL.Record({ a: IDL.Opt(IDL.Nat), b: IDL.Reserved });
     expect(codecFor([rec]).decode(msg([[RECORD, 1, ...leb(idOf('b')), ...sleb(TEXT)]], [0], [1, 0x61]))).toEqual([{ a: [], b: null }]);

@@ -78,11 +78,12 @@ class Fit {
     if (e instanceof IDL.ReservedClass || e instanceof IDL.UnknownClass) return true;
     const entry = w >= 0 ? this.#table[w] : undefined;
     if (e instanceof IDL.OptClass) {
-      if (w === Op.Null || w === Op.Reserved || entry?.op === Op.Opt) return true;
-      // Any other value decodes as `opt t`: as the value when it fits t, else as none. @dfinity
-      // would decode some misfits as values, so those are refused instead.
-      const inner = e._type;
-      return this.fits(w, inner, false) || !this.fits(w, inner, true);
+      if (w === Op.Null || w === Op.Reserved) return true;
+      // Any value decodes as `opt t` (an `opt u` by its content): as the value when it fits t,
+      // else as none. @dfinity/candid would decode some misfits as values (its subtype check
+      // also takes `vec null` for `vec nat8`), so those are refused instead.
+      const u = entry?.op === Op.Opt ? (entry.refs[0] as number) : w;
+      return this.fits(u, e._type, false) || !this.fits(u, e._type, true);
     }
     if (entry === undefined) return primitiveFits(w, e);
     if (e instanceof IDL.VecClass) {
