@@ -14,8 +14,8 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
- * Then the wall-clock backstop's cost (backstop.ts), the metering overhead (metering.ts) and
- * forks (fork.ts), each with its own baseline.
+ * Then the wall-clock backstop's cost (backstop.ts), the metering overhead (metering.ts),
+ * Candid decoding (candid-decode.ts) and forks (fork.ts), each with its own baseline.
  *
  * Options: --quick (short run), --seconds <s> per case (default 2), --rounds <n> (default 4),
  * --only <text> (cases whose name contains text; the floor always runs).
@@ -24,6 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { backstopBenchmark, backstopReport } from './backstop.js';
+import { candidBenchmark, candidReport } from './candid-decode.js';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
 import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
@@ -135,6 +136,11 @@ async function main(): Promise<void> {
       progress('bench: metering overhead, instrumented vs uninstrumented…');
       const rows = await meteringBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
       process.stdout.write(`${meteringReport(rows).join('\n')}\n`);
+    }
+    if (selected('candid')) {
+      progress('bench: Candid decoding, checked vs unchecked, and hostile arguments…');
+      const result = await candidBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
+      process.stdout.write(`${candidReport(result).join('\n')}\n`);
     }
     if (selected('fork')) {
       progress('bench: fork from a checkpoint…');

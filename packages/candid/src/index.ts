@@ -14,3 +14,9 @@ export { parseCandidArgs } from './text-check.js';
 export { printCandidValues, printCandidValue } from './text-printer.js';
 /** Converts Candid values to JSON-friendly data for `--output json`. */
 export { candidValuesToJson, candidValueToJson, type CandidJson } from './text-json.js';
+/** Checks and decodes untrusted binary Candid (limits, types, a decoding quota; errors: `ERR_CANDID_DECODE`). */
+export { checkCandid, decodeCandid } from './candid-decode.js';
+/** The limits applied to untrusted binary Candid. */
+export { DEFAULT_CANDID_LIMITS, type CandidLimits } from './candid-limits.js';
+/** Raw Candid builders and the hostile arguments decoders must refuse, for tests and benchmarks. */
+export { candidMessage, hostileCandid, leb128, sleb128, type HostileCandid, type HostileTarget } from './hostile-candid.js';

@@ -8,6 +8,7 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { candidValuesToJson, parseCandidArgs, parseDid, printCandidValues } from '@tincan/candid';
 import { withRejects } from './agent-errors.js';
+import { checkedAgent } from './checked-agent.js';
 import { CliError } from './cli-error.js';
 
 /** How a reply is printed. */
@@ -49,7 +50,8 @@ export async function callCanister(options: CallOptions): Promise<string> {
   const args = parseCandidArgs(options.argument, func.argTypes);
   const isQuery = options.query ?? (func.annotations.includes('query') || func.annotations.includes('composite_query'));
   const single = IDL.Service({ [method]: IDL.Func(func.argTypes, func.retTypes, isQuery ? ['query'] : []) });
-  const actor = Actor.createActor<Record<string, (...a: unknown[]) => Promise<unknown>>>(() => single, { agent, canisterId });
+  const checked = checkedAgent(agent, func.retTypes, `${label}.${method}`);
+  const actor = Actor.createActor<Record<string, (...a: unknown[]) => Promise<unknown>>>(() => single, { agent: checked, canisterId });
   const callMethod = actor[method];
   if (callMethod === undefined) throw new CliError('ERR_UNKNOWN_METHOD', `canister ${label} has no method '${method}'`);
   const reply = await withRejects(`the call to ${label}.${method}`, () => callMethod(...args));
