@@ -13,7 +13,7 @@ import { encodeCbor, generateRootKey, type RootKey } from '@tincan/certification
 import type { Replica } from '@tincan/replica';
 import { drainAndClose, readBody } from './body.js';
 import { HttpProblem } from './envelope.js';
-import { handleCall, handleQuery, handleReadState, type Answer, type HandlerContext } from './handlers.js';
+import { handleCall, handleQuery, handleReadState, statusOf, type Answer, type HandlerContext } from './handlers.js';
 import { KEY_FILE_NAME, loadOrCreateKeys } from './key-file.js';
 import { generateNodeKey } from './node-key.js';
 import { CertifiedState } from './state.js';
@@ -83,6 +83,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     nowNs,
     ...(options.roundFillWaitMs !== undefined && { fillWaitMs: options.roundFillWaitMs }),
   });
+  // Answers kept in the store (from before a restart, say) are served by read_state as before.
+  for (const record of replica.runtime.ingressRecords()) state.setStatus(record.requestId, record.sender, record.expiryNs, statusOf(record.outcome));
   const ctx: HandlerContext = {
     replica: options.replica,
     state,
