@@ -137,8 +137,10 @@ export class Runtime {
   installCode(canisterId: Uint8Array, bundle: string, arg: InitArg, mode: InstallMode = 'install', sourceMap?: string): CanisterDescription {
     const actor = this.#actor(canisterId);
     const description = admin.installCode(this.#parts, actor, bundle, arg, mode, sourceMap);
-    // New code drops the timers; the next commit saves that.
+    // New code drops the old timers and its @init may set new ones: saved right after the
+    // install's own transaction (outside a batch, nothing else is waiting to commit).
     this.#parts.openCalls.touch(actor);
+    if (!this.#inBatch) this.#batch.commit();
     return description;
   }
 
@@ -189,6 +191,7 @@ export class Runtime {
     const actor = this.#actor(canisterId);
     snapshots.loadSnapshot(actor, this.#parts.store, snapshotId);
     this.#parts.openCalls.touch(actor);
+    if (!this.#inBatch) this.#batch.commit();
   }
 
   /** A canister's snapshots, oldest first. */
