@@ -2,10 +2,11 @@
  * Request bodies: reading one up to a limit, and refusing one that is over it without making
  * the client fail. A body over the limit is refused from its `Content-Length`, before a byte
  * of it is read, or (chunked) as soon as it crosses the limit. The refusal is sent at once;
- * the rest of the body is then read and discarded (a "lingering close", as nginx does) so the
+ * the rest of the body is then read and discarded (as nginx's lingering close does), so the
  * client, still uploading, reads the answer instead of a reset (EPIPE/ECONNRESET) when the
- * connection goes away under it. Draining is bounded in bytes and time; past either bound the
- * connection is dropped.
+ * connection goes away under it. Once the body has ended, the connection stays usable for
+ * the client's next request (closing it then would race a keep-alive client reusing it).
+ * Draining is bounded in bytes and time; past either bound the connection is dropped.
  */
 import type { IncomingMessage } from 'node:http';
 import { HttpProblem } from './problem.js';
@@ -44,10 +45,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
 
 /**
  * After a refusal was sent for a request whose body was not read to its end: reads and
- * discards the rest, then closes the connection (a FIN after the answer, never a reset while
- * the client writes). Drops the connection past {@link DRAIN_LIMIT_BYTES} or {@link DRAIN_LIMIT_MS}.
+ * discards the rest (never a reset while the client writes); the connection then serves the
+ * next request, or the client closes it. Drops the connection past {@link DRAIN_LIMIT_BYTES}
+ * or {@link DRAIN_LIMIT_MS}.
  */
-export function drainAndClose(req: IncomingMessage): void {
+export function drainRefused(req: IncomingMessage): void {
   const socket = req.socket;
   let drained = 0;
   const drop = (): void => {
@@ -60,11 +62,7 @@ export function drainAndClose(req: IncomingMessage): void {
     drained += chunk.length;
     if (drained > DRAIN_LIMIT_BYTES) drop();
   });
-  req.once('end', () => {
-    clearTimeout(timer);
-    // The answer is written (or queued) already; end() sends it before the FIN.
-    socket.end();
-  });
+  req.once('end', () => clearTimeout(timer));
   req.once('error', drop);
   req.resume();
 }

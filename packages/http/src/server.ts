@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Principal } from '@dfinity/principal';
 import { encodeCbor, generateRootKey, type RootKey } from '@tincan/certification';
 import type { Replica } from '@tincan/replica';
-import { drainAndClose, readBody } from './body.js';
+import { drainRefused, readBody } from './body.js';
 import { HttpProblem } from './envelope.js';
 import { handleCall, handleQuery, handleReadState, statusOf, type Answer, type HandlerContext } from './handlers.js';
 import { KEY_FILE_NAME, loadOrCreateKeys } from './key-file.js';
@@ -131,13 +131,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       (err: unknown) => {
         const problem = err instanceof HttpProblem ? err : new HttpProblem(500, `Internal error: ${(err as Error)?.message ?? String(err)}`);
         // A request refused before its body was read: the answer goes out now, then the rest
-        // of the body is drained and the connection closed (see body.ts).
+        // of the body is drained (see body.ts).
         const unread = !req.complete;
         // Node closes a `Connection: close` request's socket as soon as the answer is out,
-        // while the client still writes; the drain closes it once the body is read instead.
+        // while the client still writes; kept open, the client closes it once it has read.
         if (unread) res.shouldKeepAlive = true;
         send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true });
-        if (unread) drainAndClose(req);
+        if (unread) drainRefused(req);
       },
     );
   });
