@@ -16,7 +16,7 @@ import { HttpProblem } from './envelope.js';
 import { handleCall, handleQuery, handleReadState, statusOf, type Answer, type HandlerContext } from './handlers.js';
 import { KEY_FILE_NAME, loadOrCreateKeys } from './key-file.js';
 import { generateNodeKey } from './node-key.js';
-import { CertifiedState } from './state.js';
+import { CertifiedState, MAX_STATUSES } from './state.js';
 
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -83,8 +83,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     nowNs,
     ...(options.roundFillWaitMs !== undefined && { fillWaitMs: options.roundFillWaitMs }),
   });
-  // Answers kept in the store (from before a restart, say) are served by read_state as before.
-  for (const record of replica.runtime.ingressRecords()) state.setStatus(record.requestId, record.sender, record.expiryNs, statusOf(record.outcome));
+  // Answers kept in the store (from before a restart, say) are served by read_state as before:
+  // the newest ones, as many as the certified tree holds.
+  for (const record of replica.runtime.ingressRecords().slice(-MAX_STATUSES)) state.setStatus(record.requestId, record.sender, record.expiryNs, statusOf(record.outcome));
   const ctx: HandlerContext = {
     replica: options.replica,
     state,
