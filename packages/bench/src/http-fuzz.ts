@@ -36,9 +36,13 @@ export interface FuzzResult {
   readonly hangs: number;
   readonly slowestMs: number;
   readonly exits: number;
-  /** RSS of the server process in MiB: after warm-up (first tenth), at the end. */
-  readonly rssStartMiB: number;
-  readonly rssEndMiB: number;
+  /** RSS of the server process in MiB after each tenth of the run. */
+  readonly rssMiB: readonly number[];
+  /** Answer times in ms: median and 99.9th percentile. */
+  readonly p50Ms: number;
+  readonly p999Ms: number;
+  /** Requests over the hang bound, by endpoint kind (call, query, read_state). */
+  readonly hangsByKind: ReadonlyMap<string, number>;
   /** Counter value before and after the run, and whether the closing valid call was answered. */
   readonly counterBefore: bigint;
   readonly counterAfter: bigint;
@@ -298,29 +302,42 @@ export async function fuzzBenchmark(root: string, tmp: string, requests: number,
     const next = generator(canisterId, subnet, new Rng(seed));
     const counterBefore = await counter(url, agent, canisterId);
     const statuses = new Map<number, number>();
-    let [sent, hangs, serverErrors, slowestMs] = [0, 0, 0, 0];
-    let rssStartMiB = NaN;
+    let [sent, done, hangs, serverErrors, slowestMs] = [0, 0, 0, 0, 0];
+    const rss: number[] = [];
+    const times: number[] = [];
+    const hangsByKind = new Map<string, number>();
     const started = performance.now();
     const worker = async (): Promise<void> => {
       while (sent < requests && exits === 0) {
         sent++;
-        if (sent === Math.ceil(requests / 10)) rssStartMiB = rssMiB(child.pid ?? 0);
-        const { status, ms } = await post(url, agent, next());
+        const r = next();
+        const { status, ms } = await post(url, agent, r);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        times.push(ms);
         if (status >= 500) serverErrors++;
-        if (ms > FUZZ_HANG_MS) hangs++;
+        if (ms > FUZZ_HANG_MS) {
+          hangs++;
+          const kind = r.path.slice(r.path.lastIndexOf('/') + 1);
+          hangsByKind.set(kind, (hangsByKind.get(kind) ?? 0) + 1);
+        }
         if (ms > slowestMs) slowestMs = ms;
+        done++;
+        if (done % Math.ceil(requests / 10) === 0) rss.push(rssMiB(child.pid ?? 0));
       }
     };
     await Promise.all(Array.from({ length: CLIENTS }, worker));
     const seconds = (performance.now() - started) / 1000;
-    const rssEndMiB = rssMiB(child.pid ?? 0);
+    times.sort((a, b) => a - b);
+    const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(times.length * q))] ?? NaN;
     // A valid signed call after the storm is answered and executes.
     const key = makeKey(new Rng(seed + 1));
     const content = { request_type: 'call', canister_id: canisterId.toUint8Array(), method_name: 'add', arg: natArg(1n), sender: key.sender, ingress_expiry: BigInt(Date.now() + 60_000) * 1_000_000n, nonce: utf8('final') };
     const final = await post(url, agent, { path: `/api/v3/canister/${canisterId.toText()}/call`, body: encodeCbor(sign(key, content)), contentType: 'application/cbor' });
     const counterAfter = await counter(url, agent, canisterId);
-    return { requests: sent, seconds, statuses, serverErrors, hangs, slowestMs, exits, rssStartMiB, rssEndMiB, counterBefore, counterAfter, finalCallOk: final.status === 200 };
+    return {
+      requests: sent, seconds, statuses, serverErrors, hangs, slowestMs, exits, rssMiB: rss, p50Ms: at(0.5), p999Ms: at(0.999), hangsByKind,
+      counterBefore, counterAfter, finalCallOk: final.status === 200,
+    };
   } finally {
     agent.destroy();
     stopping = true;
@@ -332,15 +349,18 @@ export async function fuzzBenchmark(root: string, tmp: string, requests: number,
 /** Report lines for a fuzz result. */
 export function fuzzReport(r: FuzzResult): string[] {
   const statuses = [...r.statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s === 0 ? 'no answer' : s}: ${n}`).join(', ');
-  const growth = r.rssEndMiB - r.rssStartMiB;
-  // Flat: the end within 64 MiB (or 25%) of the level after warm-up.
-  const flat = growth <= Math.max(64, r.rssStartMiB * 0.25);
+  // Flat: no growth over the second half of the run beyond 32 MiB or 10% (the first half fills
+  // the bounded caches: 10,000 request statuses and their certified tree).
+  const [half, end] = [r.rssMiB[4] ?? NaN, r.rssMiB[r.rssMiB.length - 1] ?? NaN];
+  const flat = end - half <= Math.max(32, half * 0.1);
+  const hangKinds = [...r.hangsByKind].map(([kind, n]) => `${kind} ${n}`).join(', ');
   const pass = r.exits === 0 && r.serverErrors === 0 && r.hangs === 0 && flat && r.finalCallOk && r.counterAfter > r.counterBefore && !r.statuses.has(0);
   return [
     `HTTP fuzz against \`tincan start\`: ${r.requests.toLocaleString('en-US')} seeded mutated requests in ${r.seconds.toFixed(1)} s ` +
       `(${Math.round(r.requests / r.seconds).toLocaleString('en-US')}/s, ${CLIENTS} clients, load average ${os.loadavg()[0]?.toFixed(2)}): ` +
-      `${r.exits} process exits, ${r.serverErrors} 5xx, ${r.hangs} over ${FUZZ_HANG_MS} ms (slowest ${r.slowestMs.toFixed(0)} ms), ` +
-      `RSS ${r.rssStartMiB.toFixed(0)} MiB after the first tenth → ${r.rssEndMiB.toFixed(0)} MiB at the end (${flat ? 'flat' : 'GROWING'}); ` +
+      `${r.exits} process exits, ${r.serverErrors} 5xx, ${r.hangs} over ${FUZZ_HANG_MS} ms${hangKinds === '' ? '' : ` (${hangKinds})`}; ` +
+      `answer time median ${r.p50Ms.toFixed(0)} ms, 99.9th percentile ${r.p999Ms.toFixed(0)} ms, slowest ${r.slowestMs.toFixed(0)} ms; ` +
+      `server RSS by tenths ${r.rssMiB.map((m) => m.toFixed(0)).join(' → ')} MiB (${flat ? 'flat over the second half' : 'GROWING'}); ` +
       `counter ${r.counterBefore} → ${r.counterAfter}, closing valid call ${r.finalCallOk ? 'answered' : 'NOT answered'} — ${pass ? 'PASS' : 'MISS'}`,
     `  answers: ${statuses}`,
   ];
