@@ -17,8 +17,11 @@
  * Then the wall-clock backstop's cost (backstop.ts), the metering overhead (metering.ts),
  * Candid decoding (candid-decode.ts) and forks (fork.ts), each with its own baseline.
  *
+ * Then the HTTP fuzz (http-fuzz.ts): 100k seeded mutated requests against `tincan start`.
+ *
  * Options: --quick (short run), --seconds <s> per case (default 2), --rounds <n> (default 4),
- * --only <text> (cases whose name contains text; the floor always runs).
+ * --only <text> (cases whose name contains text; the floor always runs), --fuzz-requests <n>
+ * (default 100,000; 5,000 with --quick).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +31,7 @@ import { candidBenchmark, candidReport } from './candid-decode.js';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
 import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
+import { fuzzBenchmark, fuzzReport } from './http-fuzz.js';
 import { httpBenchmarks, httpReport } from './http-updates.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
@@ -40,6 +44,7 @@ interface Options {
   readonly rounds: number;
   readonly warmupSeconds: number;
   readonly only: string | undefined;
+  readonly fuzzRequests: number;
 }
 
 /** Accumulated timings of one case and of the floor slices paired with it. */
@@ -68,7 +73,7 @@ function parseOptions(argv: readonly string[]): Options {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`bench: ${flag} must be a positive number, got ${v}`);
     return n;
   };
-  const known = new Set(['--quick', '--seconds', '--rounds', '--only']);
+  const known = new Set(['--quick', '--seconds', '--rounds', '--only', '--fuzz-requests']);
   for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`bench: unknown option ${arg}`);
   return {
     quick,
@@ -76,6 +81,7 @@ function parseOptions(argv: readonly string[]): Options {
     rounds: Math.max(1, Math.round(number('--rounds', quick ? 4 : 10))),
     warmupSeconds: quick ? 0.1 : 0.3,
     only: value('--only'),
+    fuzzRequests: Math.round(number('--fuzz-requests', quick ? 5_000 : 100_000)),
   };
 }
 
@@ -145,6 +151,10 @@ async function main(): Promise<void> {
     if (selected('fork')) {
       progress('bench: fork from a checkpoint…');
       process.stdout.write(`${forkReport(await forkBenchmark(root, tmp, options.quick ? 20 : 100)).join('\n')}\n`);
+    }
+    if (only === undefined || only.includes('fuzz')) {
+      progress(`bench: HTTP fuzz, ${options.fuzzRequests} requests against tincan start…`);
+      process.stdout.write(`${fuzzReport(await fuzzBenchmark(root, tmp, options.fuzzRequests)).join('\n')}\n`);
     }
     if (only === undefined || only.includes('start')) {
       progress('bench: tincan start to the first answered call…');

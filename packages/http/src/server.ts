@@ -11,11 +11,12 @@ import path from 'node:path';
 import { Principal } from '@dfinity/principal';
 import { encodeCbor, generateRootKey, type RootKey } from '@tincan/certification';
 import type { Replica } from '@tincan/replica';
+import { drainRefused, readBody } from './body.js';
 import { HttpProblem } from './envelope.js';
-import { handleCall, handleQuery, handleReadState, type Answer, type HandlerContext } from './handlers.js';
+import { handleCall, handleQuery, handleReadState, statusOf, type Answer, type HandlerContext } from './handlers.js';
 import { KEY_FILE_NAME, loadOrCreateKeys } from './key-file.js';
 import { generateNodeKey } from './node-key.js';
-import { CertifiedState } from './state.js';
+import { CertifiedState, MAX_STATUSES } from './state.js';
 
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -82,6 +83,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     nowNs,
     ...(options.roundFillWaitMs !== undefined && { fillWaitMs: options.roundFillWaitMs }),
   });
+  // Answers kept in the store (from before a restart, say) are served by read_state as before:
+  // the newest ones, as many as the certified tree holds.
+  for (const record of replica.runtime.ingressRecords().slice(-MAX_STATUSES)) state.setStatus(record.requestId, record.sender, record.expiryNs, statusOf(record.outcome));
   const ctx: HandlerContext = {
     replica: options.replica,
     state,
@@ -127,11 +131,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       (answer) => send(res, answer),
       (err: unknown) => {
         const problem = err instanceof HttpProblem ? err : new HttpProblem(500, `Internal error: ${(err as Error)?.message ?? String(err)}`);
-        // A request refused before its body was read: drain it (so the client reads the
-        // answer rather than a reset while uploading) and close the connection after.
+        // A request refused before its body was read: the answer goes out now, then the rest
+        // of the body is drained (see body.ts).
         const unread = !req.complete;
-        send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true }, unread);
-        if (unread) req.resume();
+        // Node closes a `Connection: close` request's socket as soon as the answer is out,
+        // while the client still writes; kept open, the client closes it once it has read.
+        if (unread) res.shouldKeepAlive = true;
+        send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true });
+        if (unread) drainRefused(req);
       },
     );
   });
@@ -167,32 +174,11 @@ function parsePrincipal(text: string): Principal {
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new HttpProblem(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new HttpProblem(413, `Request body exceeds the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, answer: Answer, close = false): void {
+function send(res: ServerResponse, answer: Answer): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(answer.status, {
     'content-type': answer.text === true ? 'text/plain; charset=utf-8' : 'application/cbor',
     'content-length': answer.body.length,
-    ...(close && { connection: 'close' }),
   });
   res.end(answer.body);
 }

@@ -52,8 +52,8 @@ type CanisterRecord = ReturnType<Replica['runtime']['canisters']>[number];
 
 /** Ingress statuses are kept this long past the message's expiry, as the IC keeps them. */
 const STATUS_RETENTION_NS = 5n * 60n * 1_000_000_000n;
-/** Bound on remembered statuses, oldest dropped first. */
-const MAX_STATUSES = 10_000;
+/** Bound on remembered statuses, oldest dropped first (older ones are looked up in the store). */
+export const MAX_STATUSES = 10_000;
 
 /** Lowest and highest canister id a local subnet hosts: every opaque id (class 0x01). */
 const RANGE_LOW = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 1);

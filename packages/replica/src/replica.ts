@@ -208,11 +208,15 @@ export class Replica {
     });
   }
 
-  /** Sends an update call with raw Candid bytes; resolves with its outcome. */
-  update(canisterId: Principal, method: string, arg: Uint8Array, caller: Principal = Principal.anonymous()): Promise<Outcome> {
+  /**
+   * Sends an update call with raw Candid bytes; resolves with its outcome. With `ingress` (a
+   * request id and expiry, as the HTTP interface passes), the call and its answer are kept in
+   * the store until the expiry: see `Runtime.ingressRecord`.
+   */
+  update(canisterId: Principal, method: string, arg: Uint8Array, caller: Principal = Principal.anonymous(), ingress?: { requestId: Uint8Array; expiryNs: bigint }): Promise<Outcome> {
     this.#open();
     return new Promise((resolve) => {
-      this.runtime.submit({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array() }, resolve);
+      this.runtime.submit({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array(), ...ingress }, resolve);
       this.#driver.wake();
     });
   }

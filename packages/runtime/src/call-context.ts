@@ -33,4 +33,11 @@ export interface Callback {
   readonly deadlineNs: bigint;
   /** Set once a response (the callee's or the system's) has been queued. */
   responded: boolean;
+  /** Hex id of the callee, and the method called (what a restart reports about a lost call). */
+  readonly callee: string;
+  readonly method: string;
+  /** Cycles attached to the call. */
+  readonly cycles: bigint;
+  /** The refund the queued response carries, once `responded`. */
+  refund?: bigint;
 }

@@ -13,6 +13,7 @@ import type { Deadlines } from './deadlines.js';
 import { reject, type Executor } from './executor.js';
 import type { InitArg, InstallMode, Installer } from './installer.js';
 import * as lifecycle from './lifecycle.js';
+import type { OpenCalls } from './open-calls.js';
 import { canisterIdFromIndex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import { RuntimeError } from './runtime-error.js';
@@ -27,6 +28,8 @@ export interface AdminDeps {
   readonly batch: Batch;
   readonly installer: Installer;
   readonly deadlines: Deadlines;
+  /** Saves what canisters have open at each commit. */
+  readonly openCalls: OpenCalls;
   /** Loads a canister's code if needed; returns a load error. */
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
 }
@@ -118,10 +121,12 @@ export function uninstallCode(deps: AdminDeps, actor: CanisterActor): void {
   deps.store.clearStable(actor.record.id);
   actor.record = { ...actor.record, module: new Uint8Array(), moduleHash: new Uint8Array(), candid: '', version: actor.record.version + 1n };
   deps.store.putCanister(actor.record);
+  actor.timers.clear();
+  // Nothing is open any more: the saved open calls go in the same commit.
+  deps.openCalls.touch(actor);
   deps.batch.commit();
   actor.sandbox = undefined;
   actor.sourceMap = undefined;
   actor.setDescription(undefined);
-  actor.timers.clear();
   lifecycle.settleStopping(actor, deps.store);
 }

@@ -26,6 +26,8 @@ export interface DispatcherDeps {
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
   readonly balances: Balances;
   readonly fees: CycleFees;
+  /** The open calls of `actor` may have changed (they are saved at the batch's end). */
+  readonly touched: (actor: CanisterActor) => void;
 }
 
 /** Executes picked messages. */
@@ -64,6 +66,7 @@ export class Dispatcher {
       if (timer === undefined) continue;
       if (timer.intervalNs > 0n) timer.atNs = now + timer.intervalNs;
       else actor.timers.delete(id);
+      this.#deps.touched(actor);
       this.#deps.enqueue({ kind: 'timer', target: actor.key, timerId: id });
     }
   }
@@ -131,6 +134,7 @@ export class Dispatcher {
     // The caller was deleted or uninstalled, or the callback was lost in a restart: nothing can run it.
     if (actor === undefined || actor.callbacks.get(callback.callId) !== callback) return;
     actor.callbacks.delete(callback.callId);
+    this.#deps.touched(actor);
     // The refund is the caller's whatever its callback does (ICP credits it before running it).
     this.#deps.balances.change(actor, message.refund);
     const context = callback.context;

@@ -34,6 +34,8 @@ export interface ExecutorDeps {
   readonly balances: Balances;
   readonly fees: CycleFees;
   readonly onTrap: (actor: CanisterActor, message: string) => void;
+  /** The open calls of `actor` may have changed (they are saved at the batch's end). */
+  readonly touched: (actor: CanisterActor) => void;
   /** Called after every execution, when set. */
   readonly onExecution?: ((info: ExecutionInfo) => void) | undefined;
 }
@@ -63,6 +65,7 @@ export class Executor {
 
   /** Runs kernel op `op` as execution `exec` of `actor`, then commits or rolls back. */
   run(actor: CanisterActor, exec: Execution, op: Exclude<Op, 'cleanup'>, arg: string | number): void {
+    this.#deps.touched(actor);
     this.#execute(actor, exec, op, arg);
     this.#finish(actor, exec, op === 'deliver' ? (arg as number) : undefined);
   }
@@ -178,6 +181,7 @@ export class Executor {
   answer(actor: CanisterActor, ctx: CallContext, outcome: Outcome, durable = true): void {
     if (ctx.replied) return;
     ctx.replied = true;
+    this.#deps.touched(actor);
     if (ctx.outstanding === 0) actor.contexts.delete(ctx.id);
     const refund = ctx.cyclesAvailable;
     ctx.cyclesAvailable = 0n;

@@ -1,4 +1,4 @@
-export type { CanisterRecord, CanisterStatus, SnapshotInfo, SnapshotModule, StateStore } from './state-store.js';
+export type { CanisterRecord, CanisterStatus, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from './state-store.js';
 export { Runtime } from './runtime.js';
 export type { IngressCall, RuntimeOptions } from './runtime.js';
 export type { InspectResult } from './inspect-message.js';
@@ -29,4 +29,6 @@ export { DEFAULT_CALL_LIMITS } from './limits.js';
 export type { CallLimits } from './limits.js';
 export type { LoadShedding } from './shedding.js';
 export type { Callback, CallContext } from './call-context.js';
-export type { ReplyTarget, RequestMessage } from './messages.js';
+export type { IngressId, ReplyTarget, RequestMessage } from './messages.js';
+export { describeTimer } from './restart-recovery.js';
+export type { DroppedTimer, RecoveryReport } from './restart-recovery.js';

@@ -17,8 +17,10 @@ import { Executor } from './executor.js';
 import type { HeartbeatDeps } from './heartbeat.js';
 import type { IngressDeps } from './ingress.js';
 import type { InspectDeps } from './inspect-message.js';
+import { IngressLedger } from './ingress-ledger.js';
 import { Installer } from './installer.js';
 import { DEFAULT_HEAP_LIMIT_BYTES } from './instruction-limits.js';
+import { OpenCalls } from './open-calls.js';
 import { DEFAULT_INSTRUCTION_LIMITS } from './instruction-limits.js';
 import { DEFAULT_CALL_LIMITS, PairQueues } from './limits.js';
 import type { NewMessage } from './messages.js';
@@ -45,6 +47,7 @@ export type RuntimeParts = AdminDeps & IngressDeps & InspectDeps & HeartbeatDeps
   readonly queues: PairQueues;
   readonly balances: Balances;
   readonly fees: CycleFees;
+  readonly openCalls: OpenCalls;
 };
 
 /** Builds and connects the runtime's parts around `actors`. */
@@ -55,8 +58,19 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   const queues = new PairQueues();
   const deadlines = new Deadlines();
   const balances = new Balances();
-  // Changed balances go into the batch's transaction just before it commits.
-  const batch = new Batch(store, { pending: () => balances.pending, flush: () => balances.flush(store) });
+  const ingressLedger = new IngressLedger(hooks.now);
+  const openCalls = new OpenCalls(actors);
+  const touched = (actor: CanisterActor): void => openCalls.touch(actor);
+  // Changed balances, ingress answers and open calls go into the batch's transaction just
+  // before it commits: the same COMMIT as the executions that made them.
+  const batch = new Batch(store, {
+    pending: () => balances.pending || ingressLedger.pending || openCalls.pending,
+    flush: () => {
+      balances.flush(store);
+      ingressLedger.flush(store);
+      openCalls.flush(store);
+    },
+  });
   const router = new CallRouter({
     enqueue: hooks.enqueue,
     hold: (deliver) => batch.hold(deliver),
@@ -64,8 +78,13 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
     limits,
     shedder: new Shedder(options.loadShedding),
     deadlines,
+    ingressAnswered: (target, outcome) => {
+      if (target.id !== undefined) ingressLedger.answered(target.id, outcome);
+    },
+    touched: (key) => openCalls.touchKey(key),
   });
   const executor = new Executor({
+    touched,
     store,
     batch,
     router,
@@ -100,9 +119,9 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       return ensureError(err).message;
     }
   };
-  const dispatch = new Dispatcher({ actors, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees });
+  const dispatch = new Dispatcher({ actors, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees, touched });
   return {
     actors, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees,
-    system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch,
+    system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch, ingressLedger, openCalls,
   };
 }

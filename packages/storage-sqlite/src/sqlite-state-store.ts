@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureError } from '@tincan/errors';
-import type { CanisterRecord, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
+import type { CanisterRecord, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
+import { IngressStatements } from './ingress.js';
 import { SnapshotStatements } from './snapshots.js';
 import { fromRow, toRow } from './canister-codec.js';
 import { applyPragmas } from './pragmas.js';
@@ -57,6 +58,7 @@ export class SqliteStateStore implements StateStore {
   readonly #deleteCanister: (cid: Uint8Array) => void;
   readonly #clearStable: (cid: Uint8Array) => void;
   readonly #snapshots: SnapshotStatements;
+  readonly #ingress: IngressStatements;
   readonly #takeSnapshot: (cid: Uint8Array, id: number, at: bigint) => void;
   readonly #loadSnapshot: (cid: Uint8Array, id: number) => SnapshotModule | undefined;
   readonly #deleteSnapshot: (cid: Uint8Array, id: number) => boolean;
@@ -84,6 +86,7 @@ export class SqliteStateStore implements StateStore {
       s.clearStable.run(cid);
       s.clearCounts.run(cid);
     });
+    const ingress = (this.#ingress = new IngressStatements(db));
     const snapshots = (this.#snapshots = new SnapshotStatements(db));
     this.#takeSnapshot = this.#atomic((cid, id, at) => snapshots.take(cid, id, at));
     this.#loadSnapshot = this.#atomic((cid, id) => snapshots.load(cid, id));
@@ -94,6 +97,7 @@ export class SqliteStateStore implements StateStore {
       s.clearHeap.run(cid);
       s.clearStable.run(cid);
       s.clearCounts.run(cid);
+      ingress.putOpen(cid, undefined);
     });
   }
 
@@ -283,6 +287,42 @@ export class SqliteStateStore implements StateStore {
   deleteSnapshot(canisterId: Uint8Array, snapshotId: number): boolean {
     this.#assertOpen();
     return this.#deleteSnapshot(canisterId, snapshotId);
+  }
+
+  /** Inserts or replaces the record of an ingress call. */
+  putIngress(record: IngressRecord): void {
+    this.#assertOpen();
+    this.#ingress.put(record);
+  }
+
+  /** The record of an ingress call, if kept. */
+  getIngress(requestId: Uint8Array): IngressRecord | undefined {
+    this.#assertOpen();
+    return this.#ingress.get(requestId);
+  }
+
+  /** Every kept ingress record, oldest expiry first. */
+  listIngress(): IngressRecord[] {
+    this.#assertOpen();
+    return this.#ingress.list();
+  }
+
+  /** Drops the ingress records that expired before `beforeNs`. */
+  pruneIngress(beforeNs: bigint): void {
+    this.#assertOpen();
+    this.#ingress.prune(beforeNs);
+  }
+
+  /** Sets (or, with undefined, removes) a canister's open-calls state. */
+  putOpenCalls(canisterId: Uint8Array, state: string | undefined): void {
+    this.#assertOpen();
+    this.#ingress.putOpen(canisterId, state);
+  }
+
+  /** Every canister's open-calls state. */
+  listOpenCalls(): Array<{ canisterId: Uint8Array; state: string }> {
+    this.#assertOpen();
+    return this.#ingress.listOpen();
   }
 
   /** Drops every stable entry and count of the canister. */

@@ -29,6 +29,8 @@ export const startCommand = Command.make(
     }
     const { startReplica } = await import('../start.js');
     const running = await startReplica({ ...options, onLog: (line) => console.log(line) });
+    // Timers and waiting calls cannot survive a restart: say what was dropped or answered.
+    for (const line of running.recovery) console.log(line);
     console.log(`tincan replica running at ${running.url}`);
     console.log(`state: ${running.replicaDir}`);
     console.log(`deploy with: tincan deploy${running.url === 'http://127.0.0.1:4943' ? '' : ` --host ${running.url}`}  (Ctrl-C stops the replica)`);
