@@ -82,6 +82,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     nowNs,
     ...(options.roundFillWaitMs !== undefined && { fillWaitMs: options.roundFillWaitMs }),
   });
+  // Non-replicated queries read their data certificate from the last signed tree.
+  replica.runtime.setDataCertificateSource((id) => state.dataCertificate(id));
   const ctx: HandlerContext = {
     replica: options.replica,
     state,
@@ -148,14 +150,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   return {
     url: `http://${host}:${address.port}`,
     rootKey: rootKey.derPublicKey,
-    close: () =>
-      Promise.all([
+    close: () => {
+      replica.runtime.setDataCertificateSource(undefined);
+      return Promise.all([
         state.close(),
         new Promise<void>((resolve, reject) => {
           server.close((err) => (err === undefined ? resolve() : reject(err)));
           server.closeAllConnections();
         }),
-      ]).then(() => undefined),
+      ]).then(() => undefined);
+    },
   };
 }
 

@@ -5,6 +5,7 @@
  * Status changes, snapshots and settings have modules of their own (lifecycle.ts,
  * canister-snapshots.ts, canister-settings.ts).
  */
+import type { CertifiedDataRegistry } from './certified-data.js';
 import { IcErrorCode, RejectCode, type CanisterDescription } from '@tincan/abi';
 import type { Batch } from './batch.js';
 import { CanisterActor } from './canister-actor.js';
@@ -29,6 +30,7 @@ export interface AdminDeps {
   readonly deadlines: Deadlines;
   /** Loads a canister's code if needed; returns a load error. */
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
+  readonly certifiedData: CertifiedDataRegistry;
 }
 
 /** How a canister is created: its controllers, and optionally cycles, settings and a specified id. */
@@ -118,6 +120,7 @@ export function uninstallCode(deps: AdminDeps, actor: CanisterActor): void {
   deps.store.clearStable(actor.record.id);
   actor.record = { ...actor.record, module: new Uint8Array(), moduleHash: new Uint8Array(), candid: '', version: actor.record.version + 1n };
   deps.store.putCanister(actor.record);
+  deps.certifiedData.set(actor, new Uint8Array(0));
   deps.batch.commit();
   actor.sandbox = undefined;
   actor.sourceMap = undefined;

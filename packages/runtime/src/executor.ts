@@ -22,6 +22,7 @@ import type { Outcome, ReplyTarget } from './messages.js';
 import type { StateStore } from './state-store.js';
 import type { Batch } from './batch.js';
 import { messageOf } from './sandbox/sandbox.js';
+import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from './principal-text.js';
 
 export { reject } from './call-router.js';
@@ -34,6 +35,7 @@ export interface ExecutorDeps {
   readonly balances: Balances;
   readonly fees: CycleFees;
   readonly onTrap: (actor: CanisterActor, message: string) => void;
+  readonly certifiedData: CertifiedDataRegistry;
   /** Called after every execution, when set. */
   readonly onExecution?: ((info: ExecutionInfo) => void) | undefined;
 }
@@ -154,6 +156,7 @@ export class Executor {
     }
     this.#deps.batch.keepExecution();
     applyTimerOps(actor, exec.timerOps);
+    if (exec.certifiedData !== undefined) this.#deps.certifiedData.set(actor, exec.certifiedData);
     this.#deps.balances.change(actor, exec.balanceDelta);
     if (exec.context !== undefined) exec.context.cyclesAvailable -= exec.accepted;
     return true;
