@@ -16,6 +16,8 @@ import { handleCall, handleQuery, handleReadState, type Answer, type HandlerCont
 import { KEY_FILE_NAME, loadOrCreateKeys } from './key-file.js';
 import { generateNodeKey } from './node-key.js';
 import { CertifiedState } from './state.js';
+import { readBody } from './read-body.js';
+import { serveGatewayRequest, type GatewayContext, type GatewayLimits } from './gateway/index.js';
 
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -43,6 +45,12 @@ export interface HttpServerOptions {
   readonly syncCallTimeoutMs?: number;
   /** Largest request body accepted, in bytes; default 4 MiB (larger gets 413). */
   readonly maxBodyBytes?: number;
+  /**
+   * The HTTP gateway (requests whose host is `<canister-id>.localhost` or
+   * `<canister-id>.raw.localhost`, or with `?canisterId=`): on by default; `false` turns it
+   * off, an object sets its limits.
+   */
+  readonly gateway?: boolean | GatewayLimits;
   /**
    * Under load, how long after a certification round the next one may wait for the last
    * one's callers to come back, in ms; default 25 (see ARCHITECTURE.md, Certification).
@@ -93,6 +101,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     inFlight: new Map(),
   };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const gateway: GatewayContext | undefined =
+    options.gateway === false
+      ? undefined
+      : { replica, state, nowNs, rootKey: rootKey.derPublicKey, limits: options.gateway === true ? {} : (options.gateway ?? {}), interfaces: new Map() };
   const status = encodeCbor({
     ic_api_version: IC_API_VERSION,
     impl_version: IMPL_VERSION,
@@ -125,6 +137,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   };
 
   const server = createServer((req, res) => {
+    if (gateway !== undefined && serveGatewayRequest(gateway, req, res)) return;
     route(req).then(
       (answer) => send(res, answer),
       (err: unknown) => {
@@ -171,25 +184,6 @@ function parsePrincipal(text: string): Principal {
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new HttpProblem(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new HttpProblem(413, `Request body exceeds the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, answer: Answer, close = false): void {
   if (res.headersSent || res.destroyed) return;
