@@ -91,7 +91,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     ...(options.roundFillWaitMs !== undefined && { fillWaitMs: options.roundFillWaitMs }),
   });
   // Non-replicated queries read their data certificate from the last signed tree.
-  replica.runtime.setDataCertificateSource((id) => state.dataCertificate(id));
+  const dataCertificates = (id: Uint8Array): Uint8Array | undefined => state.dataCertificate(id);
+  replica.runtime.setDataCertificateSource(dataCertificates);
   const ctx: HandlerContext = {
     replica: options.replica,
     state,
@@ -164,7 +165,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     url: `http://${host}:${address.port}`,
     rootKey: rootKey.derPublicKey,
     close: () => {
-      replica.runtime.setDataCertificateSource(undefined);
+      if (replica.runtime.dataCertificateSource === dataCertificates) replica.runtime.setDataCertificateSource(undefined);
       return Promise.all([
         state.close(),
         new Promise<void>((resolve, reject) => {

@@ -199,6 +199,11 @@ export class Runtime {
     this.#parts.certifiedData.source = source;
   }
 
+  /** The source {@link setDataCertificateSource} set last. */
+  get dataCertificateSource(): DataCertificateSource | undefined {
+    return this.#parts.certifiedData.source;
+  }
+
   /**
    * ICP's ingress message inspection: runs the canister's `@inspectMessage` for `call` on
    * committed state, discards its writes, and says whether the message is accepted. The HTTP
