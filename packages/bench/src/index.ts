@@ -14,7 +14,8 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
- * Then the metering overhead (metering.ts) and forks (fork.ts), each with its own baseline.
+ * Then the HTTP gateway (gateway.ts), the metering overhead (metering.ts) and forks (fork.ts),
+ * each with its own baseline.
  *
  * Options: --quick (short run), --seconds <s> per case (default 2), --rounds <n> (default 4),
  * --only <text> (cases whose name contains text; the floor always runs).
@@ -25,6 +26,7 @@ import path from 'node:path';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
 import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
+import { gatewayBenchmark, gatewayReport } from './gateway.js';
 import { httpBenchmarks, httpReport } from './http-updates.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
@@ -120,6 +122,11 @@ async function main(): Promise<void> {
       progress('bench: HTTP update calls through @dfinity/agent…');
       const results = await httpBenchmarks(root, tmp, { seconds: options.quick ? 2 : 6, rounds: options.quick ? 1 : 3, quick: options.quick });
       process.stdout.write(`${httpReport(results).join('\n')}\n`);
+    }
+    if (selected('gateway')) {
+      progress('bench: HTTP gateway vs a direct agent query of http_request…');
+      const rows = await gatewayBenchmark(root, tmp, options.quick ? 3 : 6, options.quick ? 3 : 6);
+      process.stdout.write(`${gatewayReport(rows).join('\n')}\n`);
     }
     if (selected('metering')) {
       progress('bench: metering overhead, instrumented vs uninstrumented…');
