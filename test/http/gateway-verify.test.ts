@@ -19,6 +19,8 @@ describe('HTTP gateway response verification', () => {
     const v1 = await hostRequest(g, certifiedHost(g, id), '/v1');
     expect(v1.status).toBe(200);
     expect(v1.text).toBe('certified v1');
+    // Request certification: the certified query parameter passes, others do not matter.
+    expect((await hostRequest(g, certifiedHost(g, id), '/greet?lang=en&utm=x')).text).toBe('hello');
     // Query parameters are not part of a response-only certification.
     expect((await fetch(`${g.server.url}/v2?canisterId=${id.toText()}&x=1`)).status).toBe(200);
   });
@@ -26,7 +28,7 @@ describe('HTTP gateway response verification', () => {
   it('refuses tampered bodies, statuses and v1 assets, and uncertified responses, with a 503', async () => {
     g = await startGateway(['test/fixtures/http-certified.ts']);
     const id = g.ids[0] as Principal;
-    for (const path of ['/tampered-body', '/tampered-status', '/tampered-v1', '/uncertified']) {
+    for (const path of ['/greet?lang=de', '/greet', '/tampered-body', '/tampered-status', '/tampered-v1', '/uncertified']) {
       const res = await hostRequest(g, certifiedHost(g, id), path);
       expect(res.status, path).toBe(503);
       expect(res.text, path).toMatch(/^Response verification failed: /);

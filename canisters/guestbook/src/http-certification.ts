@@ -22,6 +22,41 @@ export function responseOnlyExpression(certifiedHeaders: readonly string[]): str
   return `default_certification(ValidationArgs{certification:Certification{no_request_certification:Empty{},response_certification:ResponseCertification{certified_response_headers:ResponseHeaderList{headers:[${list}]}}}})`;
 }
 
+/** v2 expression: the method, these query parameters and request headers, and the body are certified too. */
+export function requestExpression(queryParameters: readonly string[], requestHeaders: readonly string[], certifiedHeaders: readonly string[]): string {
+  const list = (values: readonly string[]): string => values.map((v) => JSON.stringify(v)).join(',');
+  return (
+    `default_certification(ValidationArgs{certification:Certification{request_certification:RequestCertification{certified_request_headers:[${list(requestHeaders.map((h) => h.toLowerCase()))}],` +
+    `certified_query_parameters:[${list(queryParameters)}]},response_certification:ResponseCertification{certified_response_headers:ResponseHeaderList{headers:[${list(certifiedHeaders.map((h) => h.toLowerCase()))}]}}}})`
+  );
+}
+
+/** A request as far as v2 request certification sees it. */
+export interface CertifiableRequest {
+  readonly method: string;
+  /** The URL's query string without `?`, or undefined when the URL has none. */
+  readonly query: string | undefined;
+  readonly headers: Array<[string, string]>;
+  readonly body: Uint8Array;
+}
+
+/**
+ * ICP's request hash: the certified request headers, `:ic-cert-method`, and `:ic-cert-query`
+ * (the query's `name=value` fragments whose name is certified, joined by `&`, when the URL has
+ * a query), hashed as a map; then with the body's hash.
+ */
+export function requestHash(request: CertifiableRequest, queryParameters: readonly string[], requestHeaders: readonly string[]): Uint8Array {
+  const names = new Set(requestHeaders.map((h) => h.toLowerCase()));
+  const entries: Array<[string, string | number]> = request.headers.filter(([name]) => names.has(name.toLowerCase())).map(([name, value]) => [name.toLowerCase(), value]);
+  entries.push([':ic-cert-method', request.method]);
+  if (request.query !== undefined) {
+    const params = new Set(queryParameters.map((q) => q.toLowerCase()));
+    const kept = request.query.split('&').filter((fragment) => params.has((fragment.split('=')[0] ?? '').toLowerCase()));
+    entries.push([':ic-cert-query', kept.join('&')]);
+  }
+  return sha256(concat([mapHash(entries), sha256(request.body)]));
+}
+
 /** The v2 expression path of an exact URL path: `http_expr`, its segments, `<$>`. */
 export function exprPath(path: string): string[] {
   return ['http_expr', ...path.slice(1).split('/'), '<$>'];
@@ -31,11 +66,17 @@ export function exprPath(path: string): string[] {
 export const FALLBACK_EXPR_PATH: readonly string[] = ['http_expr', '<*>'];
 
 /**
- * A response certified with {@link responseOnlyExpression}: the `IC-CertificateExpression`
- * header is added, and its entry for the certification tree is returned with it.
+ * A response certified with {@link responseOnlyExpression} (or, with `request`, with
+ * {@link requestExpression} for that request): the `IC-CertificateExpression` header is added,
+ * and its entry for the certification tree is returned with it.
  */
-export function certifyV2(path: readonly string[], response: CertifiableResponse, certifiedHeaders: readonly string[]): { response: CertifiableResponse; entry: [Uint8Array[], Uint8Array] } {
-  const expression = responseOnlyExpression(certifiedHeaders);
+export function certifyV2(
+  path: readonly string[],
+  response: CertifiableResponse,
+  certifiedHeaders: readonly string[],
+  request?: { readonly request: CertifiableRequest; readonly queryParameters: readonly string[]; readonly requestHeaders: readonly string[] },
+): { response: CertifiableResponse; entry: [Uint8Array[], Uint8Array] } {
+  const expression = request === undefined ? responseOnlyExpression(certifiedHeaders) : requestExpression(request.queryParameters, request.requestHeaders, certifiedHeaders);
   const headers: Array<[string, string]> = [...response.headers, ['IC-CertificateExpression', expression]];
   const certified = new Set([...certifiedHeaders.map((h) => h.toLowerCase()), 'ic-certificateexpression']);
   const hashed: Array<[string, string | number]> = headers.filter(([name]) => certified.has(name.toLowerCase())).map(([name, value]) => [name.toLowerCase(), value]);
@@ -44,7 +85,10 @@ export function certifyV2(path: readonly string[], response: CertifiableResponse
   const segments = path.map(text);
   return {
     response: { ...response, headers },
-    entry: [[...segments, sha256(text(expression)), new Uint8Array(0), responseHash], new Uint8Array(0)],
+    entry: [
+      [...segments, sha256(text(expression)), request === undefined ? new Uint8Array(0) : requestHash(request.request, request.queryParameters, request.requestHeaders), responseHash],
+      new Uint8Array(0),
+    ],
   };
 }
 
