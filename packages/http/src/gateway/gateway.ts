@@ -95,7 +95,7 @@ export async function serveGateway(ctx: GatewayContext, target: GatewayTarget, r
   if (typeof body === 'string') return page(502, body);
   // Update answers went through consensus; only query answers need a certificate.
   if (!target.raw && !upgraded) {
-    const failure = verifyResponse(
+    const failure = await verifyResponse(
       { ...fields, certificateVersion: CERTIFICATE_VERSION },
       { statusCode: response.statusCode, headers: response.headers, body },
       { canisterId: id, nowNs: ctx.nowNs(), rootKey: ctx.rootKey },

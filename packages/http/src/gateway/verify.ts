@@ -6,8 +6,11 @@
  * v1 (`http_assets` → SHA-256 of the body) or v2 (expression path, `IC-CertificateExpression`,
  * request and response hashes).
  */
-import { ResponseVerificationError, verifyRequestResponsePair } from '@dfinity/response-verification';
 import type { Principal } from '@dfinity/principal';
+
+type Verifier = Pick<typeof import('@dfinity/response-verification'), 'ResponseVerificationError' | 'verifyRequestResponsePair'>;
+/** The verifier compiles its Wasm when loaded: loaded on the first verification, not at start-up. */
+let verifier: Promise<Verifier> | undefined;
 
 /** Certificates older or newer than this (against the gateway's clock) are refused, as on ICP. */
 export const MAX_CERT_TIME_OFFSET_NS = 5n * 60n * 1_000_000_000n;
@@ -37,8 +40,10 @@ export interface VerifyOptions {
   readonly rootKey: Uint8Array;
 }
 
-/** Returns undefined when the response verifies, or why it does not. */
-export function verifyResponse(request: VerifiedRequest, response: VerifiedResponse, options: VerifyOptions): string | undefined {
+/** Resolves to undefined when the response verifies, or to why it does not. */
+export async function verifyResponse(request: VerifiedRequest, response: VerifiedResponse, options: VerifyOptions): Promise<string | undefined> {
+  verifier ??= import('@dfinity/response-verification');
+  const { ResponseVerificationError, verifyRequestResponsePair } = await verifier;
   try {
     verifyRequestResponsePair(
       { method: request.method, url: request.url, headers: request.headers, body: request.body, certificate_version: [request.certificateVersion] },
