@@ -197,6 +197,18 @@ export interface SystemApi {
   /** Burns up to `amount` cycles, never below the freezing threshold; returns the amount burned. */
   cyclesBurn(amount: bigint): bigint;
 
+  /**
+   * ICP's `certified_data_set`: sets the canister's certified data (at most 32 bytes), which
+   * the replica certifies under `/canister/<id>/certified_data` once the execution commits.
+   * Traps in queries and message inspection.
+   */
+  certifiedDataSet(data: Uint8Array): void;
+  /**
+   * ICP's `data_certificate_copy`: in a non-replicated query, a certificate (CBOR) whose tree
+   * holds `/time` and this canister's `certified_data`; undefined elsewhere.
+   */
+  dataCertificate(): Uint8Array | undefined;
+
   /** Stable map: value stored under `key`, if any. */
   stableMapGet(memoryId: number, key: Uint8Array): Uint8Array | undefined;
   /** Stable map: stores `value` under `key` and returns the previous value. */

@@ -14,8 +14,9 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
- * Then the wall-clock backstop's cost (backstop.ts), the metering overhead (metering.ts),
- * Candid decoding (candid-decode.ts) and forks (fork.ts), each with its own baseline.
+ * Then the wall-clock backstop's cost (backstop.ts), the HTTP gateway (gateway.ts), the
+ * metering overhead (metering.ts), Candid decoding (candid-decode.ts) and forks (fork.ts),
+ * each with its own baseline.
  *
  * Then the HTTP fuzz (http-fuzz.ts): 100k seeded mutated requests against `tincan start`.
  *
@@ -32,6 +33,7 @@ import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
 import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
 import { fuzzBenchmark, fuzzReport } from './http-fuzz.js';
+import { gatewayBenchmark, gatewayReport } from './gateway.js';
 import { httpBenchmarks, httpReport } from './http-updates.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
@@ -137,6 +139,11 @@ async function main(): Promise<void> {
       progress('bench: HTTP update calls through @dfinity/agent…');
       const results = await httpBenchmarks(root, tmp, { seconds: options.quick ? 2 : 6, rounds: options.quick ? 1 : 3, quick: options.quick });
       process.stdout.write(`${httpReport(results).join('\n')}\n`);
+    }
+    if (selected('gateway')) {
+      progress('bench: HTTP gateway vs a direct agent query of http_request…');
+      const rows = await gatewayBenchmark(root, tmp, options.quick ? 3 : 6, options.quick ? 3 : 6);
+      process.stdout.write(`${gatewayReport(rows).join('\n')}\n`);
     }
     if (selected('metering')) {
       progress('bench: metering overhead, instrumented vs uninstrumented…');

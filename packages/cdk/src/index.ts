@@ -37,3 +37,4 @@ export type { TimerCallback } from './timers.js';
 export { StableJson, jsonReplacer, jsonReviver, stableJson } from './stable-json.js';
 export type { Serializable } from './stable-json.js';
 export { registerCanisterModule } from './canister-entry.js';
+export { certifiedDataSet, dataCertificate } from './certified-data.js';

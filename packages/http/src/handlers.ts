@@ -123,6 +123,8 @@ async function runQuery(ctx: HandlerContext, request: CanisterRequest): Promise<
   } else {
     const canister = Principal.fromUint8Array(request.canisterId);
     try {
+      // The query may read a data certificate: the signed tree must hold its certified data.
+      await ctx.state.current();
       const outcome = await ctx.replica.query(canister, request.methodName, request.arg, Principal.fromUint8Array(request.sender));
       if ('reply' in outcome) return { status: 'replied', reply: { arg: outcome.reply } };
       const { code, message, errorCode } = outcome.reject;

@@ -17,6 +17,7 @@ import { handleCall, handleQuery, handleReadState, statusOf, type Answer, type H
 import { KEY_FILE_NAME, loadOrCreateKeys } from './key-file.js';
 import { generateNodeKey } from './node-key.js';
 import { CertifiedState, MAX_STATUSES } from './state.js';
+import { serveGatewayRequest, type GatewayContext, type GatewayLimits } from './gateway/index.js';
 
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -44,6 +45,12 @@ export interface HttpServerOptions {
   readonly syncCallTimeoutMs?: number;
   /** Largest request body accepted, in bytes; default 4 MiB (larger gets 413). */
   readonly maxBodyBytes?: number;
+  /**
+   * The HTTP gateway (requests whose host is `<canister-id>.localhost` or
+   * `<canister-id>.raw.localhost`, or with `?canisterId=`): on by default; `false` turns it
+   * off, an object sets its limits.
+   */
+  readonly gateway?: boolean | GatewayLimits;
   /**
    * Under load, how long after a certification round the next one may wait for the last
    * one's callers to come back, in ms; default 25 (see ARCHITECTURE.md, Certification).
@@ -86,6 +93,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   // Answers kept in the store (from before a restart, say) are served by read_state as before:
   // the newest ones, as many as the certified tree holds.
   for (const record of replica.runtime.ingressRecords().slice(-MAX_STATUSES)) state.setStatus(record.requestId, record.sender, record.expiryNs, statusOf(record.outcome));
+  // Non-replicated queries read their data certificate from the last signed tree.
+  const dataCertificates = (id: Uint8Array): Uint8Array | undefined => state.dataCertificate(id);
+  replica.runtime.setDataCertificateSource(dataCertificates);
   const ctx: HandlerContext = {
     replica: options.replica,
     state,
@@ -95,6 +105,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     inFlight: new Map(),
   };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const gateway: GatewayContext | undefined =
+    options.gateway === false
+      ? undefined
+      : { replica, state, nowNs, rootKey: rootKey.derPublicKey, limits: options.gateway === true ? {} : (options.gateway ?? {}), interfaces: new Map() };
   const status = encodeCbor({
     ic_api_version: IC_API_VERSION,
     impl_version: IMPL_VERSION,
@@ -127,6 +141,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   };
 
   const server = createServer((req, res) => {
+    if (gateway !== undefined && serveGatewayRequest(gateway, req, res)) return;
     route(req).then(
       (answer) => send(res, answer),
       (err: unknown) => {
@@ -155,14 +170,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   return {
     url: `http://${host}:${address.port}`,
     rootKey: rootKey.derPublicKey,
-    close: () =>
-      Promise.all([
+    close: () => {
+      if (replica.runtime.dataCertificateSource === dataCertificates) replica.runtime.setDataCertificateSource(undefined);
+      return Promise.all([
         state.close(),
         new Promise<void>((resolve, reject) => {
           server.close((err) => (err === undefined ? resolve() : reject(err)));
           server.closeAllConnections();
         }),
-      ]).then(() => undefined),
+      ]).then(() => undefined);
+    },
   };
 }
 
@@ -174,7 +191,8 @@ function parsePrincipal(text: string): Principal {
   }
 }
 
-function send(res: ServerResponse, answer: Answer): void {
+
+function send(res: ServerResponse, answer: Answer, close = false): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(answer.status, {
     'content-type': answer.text === true ? 'text/plain; charset=utf-8' : 'application/cbor',

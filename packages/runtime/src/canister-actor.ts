@@ -16,6 +16,7 @@ import type { Sandbox } from './sandbox/sandbox.js';
 import { toHex } from './principal-ids.js';
 import type { BundleSourceMap } from './source-maps.js';
 import { inspectSystemCalls } from './inspect-message.js';
+import { certifiedDataCalls, type CertifiedDataRegistry } from './certified-data.js';
 
 /** A line of a canister's log. */
 export interface LogLine {
@@ -46,6 +47,8 @@ export class CanisterActor {
   nextCallId = 1;
   /** Size of the last heap snapshot written or read; part of the memory the canister pays for. */
   heapBytes = 0;
+  /** Committed certified data, once read from the store (see `CertifiedDataRegistry`). */
+  certifiedData: Uint8Array | undefined;
   #logIndex = 0;
   #settings: { json: string; value: CanisterSettings } | undefined;
 
@@ -95,6 +98,7 @@ export interface BridgeDeps {
   readonly fees: CycleFees;
   /** Heap limit per canister, in bytes (a canister's `wasm_memory_limit` may lower it). */
   readonly heapLimitBytes: number;
+  readonly certifiedData: CertifiedDataRegistry;
 }
 
 /** Builds the host bridge of one canister's sandbox. */
@@ -135,6 +139,7 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     msgCaller: () => live().caller,
     msgOrigin: () => live().origin,
     ...inspectSystemCalls(live),
+    ...certifiedDataCalls(actor, live, deps.certifiedData),
     msgReply: (reply) => {
       const exec = answer('msgReply');
       if (reply.length > callLimits.maxReplyBytes) {

@@ -5,6 +5,7 @@
  * Status changes, snapshots and settings have modules of their own (lifecycle.ts,
  * canister-snapshots.ts, canister-settings.ts).
  */
+import type { CertifiedDataRegistry } from './certified-data.js';
 import { IcErrorCode, RejectCode, type CanisterDescription } from '@tincan/abi';
 import type { Batch } from './batch.js';
 import { CanisterActor } from './canister-actor.js';
@@ -32,6 +33,7 @@ export interface AdminDeps {
   readonly openCalls: OpenCalls;
   /** Loads a canister's code if needed; returns a load error. */
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
+  readonly certifiedData: CertifiedDataRegistry;
 }
 
 /** How a canister is created: its controllers, and optionally cycles, settings and a specified id. */
@@ -124,6 +126,7 @@ export function uninstallCode(deps: AdminDeps, actor: CanisterActor): void {
   actor.timers.clear();
   // Nothing is open any more: the saved open calls go in the same commit.
   deps.openCalls.touch(actor);
+  deps.certifiedData.set(actor, new Uint8Array(0));
   deps.batch.commit();
   actor.sandbox = undefined;
   actor.sourceMap = undefined;

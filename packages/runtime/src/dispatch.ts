@@ -122,6 +122,7 @@ export class Dispatcher {
     const exec = openExecution({
       mode: method.mode === 'update' ? 'update' : 'query', context, method: message.method, argData: message.arg,
       caller: message.caller, origin: message.origin, timeNs,
+      ...(message.nonReplicated === true && { nonReplicated: true }),
     });
     executor.run(actor, exec, 'invoke', message.method);
     lifecycle.settleStopping(actor, this.#deps.store);

@@ -55,6 +55,10 @@ export interface Execution {
   readonly timerOps: TimerOp[];
   /** In an `inspect` execution: whether the canister called `acceptMessage`. */
   messageAccepted?: boolean;
+  /** Certified data set by this execution, applied only if it commits. */
+  certifiedData?: Uint8Array;
+  /** A query run outside consensus (an ingress query): it may read a data certificate. */
+  nonReplicated?: boolean;
 }
 
 /** Fields an execution starts with. */

@@ -22,6 +22,7 @@ import type { Outcome, ReplyTarget } from './messages.js';
 import type { StateStore } from './state-store.js';
 import type { Batch } from './batch.js';
 import { messageOf } from './sandbox/sandbox.js';
+import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from './principal-text.js';
 
 export { reject } from './call-router.js';
@@ -36,6 +37,7 @@ export interface ExecutorDeps {
   readonly onTrap: (actor: CanisterActor, message: string) => void;
   /** The open calls of `actor` may have changed (they are saved at the batch's end). */
   readonly touched: (actor: CanisterActor) => void;
+  readonly certifiedData: CertifiedDataRegistry;
   /** Called after every execution, when set. */
   readonly onExecution?: ((info: ExecutionInfo) => void) | undefined;
 }
@@ -158,6 +160,7 @@ export class Executor {
     }
     this.#deps.batch.keepExecution();
     applyTimerOps(actor, exec.timerOps);
+    if (exec.certifiedData !== undefined) this.#deps.certifiedData.set(actor, exec.certifiedData);
     this.#deps.balances.change(actor, exec.balanceDelta);
     if (exec.context !== undefined) exec.context.cyclesAvailable -= exec.accepted;
     return true;

@@ -1,5 +1,6 @@
 export type { CanisterRecord, CanisterStatus, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from './state-store.js';
 export { Runtime } from './runtime.js';
+export { MAX_CERTIFIED_DATA_BYTES, type DataCertificateSource } from './certified-data.js';
 export type { IngressCall, RuntimeOptions } from './runtime.js';
 export type { InspectResult } from './inspect-message.js';
 export type { InitArg, InstallMode, PrepareModule } from './installer.js';

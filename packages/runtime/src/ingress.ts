@@ -88,7 +88,7 @@ export function runQuery(deps: IngressDeps, call: IngressCall): Outcome {
   deps.dispatch.executeRequest({
     kind: 'request', seq: -1, target: toHex(call.canisterId), source: `user:${toHex(call.caller)}`,
     caller: call.caller, origin: call.caller, method: call.method, arg: call.arg,
-    replyTo: { kind: 'ingress', onAnswer: (o) => { outcome = o; } }, deadlineNs: 0n, cycles: 0n, depth: 0,
+    replyTo: { kind: 'ingress', onAnswer: (o) => { outcome = o; } }, deadlineNs: 0n, cycles: 0n, depth: 0, nonReplicated: true,
   });
   // A query keeps no writes, but its transaction must still end.
   deps.batch.commit();

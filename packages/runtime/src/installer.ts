@@ -11,6 +11,7 @@ import { Sandbox, type CompiledKernel, type WallClockLimits } from './sandbox/sa
 import { hostCause, messageOf } from './sandbox/describe-thrown.js';
 import type { StateStore } from './state-store.js';
 import { RuntimeError } from './runtime-error.js';
+import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from './principal-text.js';
 
 /** What the installer needs from the runtime. */
@@ -23,6 +24,7 @@ export interface InstallerDeps {
   readonly bridgeDeps: (actor: CanisterActor) => BridgeDeps;
   /** Turns a module as installed (its source) into the script a sandbox evaluates: instruments it. */
   readonly prepareModule: PrepareModule;
+  readonly certifiedData: CertifiedDataRegistry;
 }
 
 /**
@@ -57,6 +59,8 @@ export class Installer {
   readonly #deps: InstallerDeps;
   /** Timer changes made by the init or postUpgrade of the install in progress. */
   #committedTimerOps: TimerOp[] = [];
+  /** Certified data set by the preUpgrade, init or postUpgrade of the install in progress. */
+  #certifiedData: Uint8Array | undefined;
 
   constructor(deps: InstallerDeps) {
     this.#deps = deps;
@@ -72,6 +76,7 @@ export class Installer {
   install(actor: CanisterActor, bundle: string, arg: InitArg, mode: InstallMode): CanisterDescription {
     const { store } = this.#deps;
     this.#committedTimerOps = [];
+    this.#certifiedData = undefined;
     const old = { sandbox: actor.sandbox, description: actor.description };
     const module = new TextEncoder().encode(bundle);
     store.begin();
@@ -100,6 +105,10 @@ export class Installer {
         version: actor.record.version + 1n,
       };
       store.putCanister(actor.record);
+      // ICP: install and reinstall start from what init set (or nothing); an upgrade keeps
+      // the old value unless preUpgrade or postUpgrade set one.
+      const certified = this.#certifiedData ?? (mode === 'upgrade' ? undefined : new Uint8Array(0));
+      if (certified !== undefined) this.#deps.certifiedData.set(actor, certified);
       store.commit();
       // New code never inherits timers: their callbacks were closures of the old code (ICP
       // also deactivates the global timer on upgrade). Timers its init set do apply.
@@ -205,6 +214,7 @@ export class Installer {
     try {
       const result = fn();
       this.#committedTimerOps.push(...exec.timerOps);
+      if (exec.certifiedData !== undefined) this.#certifiedData = exec.certifiedData;
       if (exec.trap !== undefined) throw new RuntimeError('ERR_INSTALL_TRAPPED', `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : (extra.method ?? 'init')}: ${exec.trap}`);
       return result;
     } finally {

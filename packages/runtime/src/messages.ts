@@ -38,6 +38,8 @@ export interface RequestMessage {
   readonly cycles: bigint;
   /** Nesting depth of the call: 0 for ingress. */
   readonly depth: number;
+  /** An ingress query, run outside consensus: its execution may read a data certificate. */
+  readonly nonReplicated?: boolean;
 }
 
 /** A response waiting to run as a callback on the canister that made the call. */

@@ -11,6 +11,7 @@ import type { CanisterActor } from './canister-actor.js';
 import { Batch } from './batch.js';
 import { CallRouter } from './call-router.js';
 import { Balances, ICP_13_NODE_FEES, type CycleFees } from './cycles.js';
+import { CertifiedDataRegistry } from './certified-data.js';
 import { Deadlines } from './deadlines.js';
 import { Dispatcher } from './dispatch.js';
 import { Executor } from './executor.js';
@@ -48,6 +49,7 @@ export type RuntimeParts = AdminDeps & IngressDeps & InspectDeps & HeartbeatDeps
   readonly balances: Balances;
   readonly fees: CycleFees;
   readonly openCalls: OpenCalls;
+  readonly certifiedData: CertifiedDataRegistry;
 };
 
 /** Builds and connects the runtime's parts around `actors`. */
@@ -71,6 +73,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       openCalls.flush(store);
     },
   });
+  const certifiedData = new CertifiedDataRegistry(store);
   const router = new CallRouter({
     enqueue: hooks.enqueue,
     hold: (deliver) => batch.hold(deliver),
@@ -92,6 +95,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
     fees,
     onTrap: (actor, message) => hooks.log(actor, `[trap] ${message}`),
     onExecution: options.onExecution,
+    certifiedData,
   });
   const installer = new Installer({
     store,
@@ -107,7 +111,9 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       callLimits: limits,
       fees,
       heapLimitBytes: options.heapLimitBytes ?? DEFAULT_HEAP_LIMIT_BYTES,
+      certifiedData,
     }),
+    certifiedData,
   });
   /** Loads an installed canister's code and committed heap if not loaded yet; returns a load error. */
   const ensureLoaded = (actor: CanisterActor): string | undefined => {
@@ -121,7 +127,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   };
   const dispatch = new Dispatcher({ actors, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees, touched });
   return {
-    actors, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees,
+    actors, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees, certifiedData,
     system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch, ingressLedger, openCalls,
   };
 }

@@ -35,6 +35,7 @@ import { fifoPolicy, type SchedulerPolicy } from './scheduler-policy.js';
 import { NOTHING_RECOVERED, recoverOpenCalls, type RecoveryReport } from './restart-recovery.js';
 import type { CanisterRecord, CanisterStatus, IngressRecord, SnapshotInfo } from './state-store.js';
 import { executeSystemRequest, MANAGEMENT_CANISTER_KEY } from './system-canister.js';
+import type { DataCertificateSource } from './certified-data.js';
 
 export type { IngressCall } from './ingress.js';
 export type { RuntimeOptions } from './runtime-options.js';
@@ -216,6 +217,30 @@ export class Runtime {
   /** Runs a query call now, on committed state, and returns its outcome. */
   query(call: IngressCall): Outcome {
     return runQuery(this.#parts, call);
+  }
+
+  /** A canister's committed certified data (ICP's `certified_data`; empty when never set). */
+  certifiedData(canisterId: Uint8Array): Uint8Array {
+    return this.#parts.certifiedData.get(this.#actor(canisterId));
+  }
+
+  /** Counts certified-data changes: a certifier re-signs its tree when this moved. */
+  get certifiedDataVersion(): number {
+    return this.#parts.certifiedData.version;
+  }
+
+  /**
+   * Where non-replicated queries get their data certificate (`dataCertificate()` in the
+   * CDK): the HTTP interface, which certifies the state tree, sets it; without it queries
+   * see none.
+   */
+  setDataCertificateSource(source: DataCertificateSource | undefined): void {
+    this.#parts.certifiedData.source = source;
+  }
+
+  /** The source {@link setDataCertificateSource} set last. */
+  get dataCertificateSource(): DataCertificateSource | undefined {
+    return this.#parts.certifiedData.source;
   }
 
   /**

@@ -44,9 +44,14 @@ try {
   await deploy('ledger', `(principal "${me}")`);
   await deploy('ledger_buggy', `(principal "${me}")`);
   await deploy('ledger_notify');
+  const guestbook = await deploy('guestbook');
+  const port = new URL(url).port;
   const hostFlag = url === 'http://127.0.0.1:4943' ? '' : ` --host ${url}`;
   console.log(`
-Ready: the replica at ${url} serves counter, hotel, agency, ledger, ledger_buggy and ledger_notify.
+Ready: the replica at ${url} serves counter, hotel, agency, ledger, ledger_buggy, ledger_notify and guestbook.
+
+Open the guestbook (a web page and JSON API served by a canister) in a browser:
+  http://${guestbook}.localhost:${port}/
 
 Call it from another terminal:
   npx tincan canister call counter add '(5 : nat)'${hostFlag}

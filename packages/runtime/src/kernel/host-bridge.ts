@@ -48,6 +48,10 @@ export interface HostBridge {
   msgCyclesRefunded(): bigint;
   canisterCycleBalance(): bigint;
   cyclesBurn(amount: bigint): bigint;
+  /** Sets the certified data when the execution commits; traps in queries or when over 32 bytes. */
+  certifiedDataSet(data: Uint8Array): void;
+  /** In a non-replicated query: a certificate of this canister's certified data. */
+  dataCertificate(): Uint8Array | undefined;
 
   stableMapGet(memoryId: number, key: Uint8Array): Uint8Array | undefined;
   stableMapInsert(memoryId: number, key: Uint8Array, value: Uint8Array): Uint8Array | undefined;

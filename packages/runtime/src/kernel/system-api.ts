@@ -71,6 +71,8 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     msgCyclesRefunded: () => guarded(() => host.msgCyclesRefunded()),
     canisterCycleBalance: () => guarded(() => host.canisterCycleBalance()),
     cyclesBurn: (amount: bigint) => guarded(() => host.cyclesBurn(BigInt(amount))),
+    certifiedDataSet: (data: Uint8Array) => guarded(() => host.certifiedDataSet(data)),
+    dataCertificate: () => optLocal(guarded(() => host.dataCertificate())),
     stableMapGet: (memoryId, key) => optLocal(guarded(() => host.stableMapGet(memoryId, key))),
     stableMapInsert: (memoryId, key, value) => optLocal(guarded(() => host.stableMapInsert(memoryId, key, value))),
     stableMapRemove: (memoryId, key) => optLocal(guarded(() => host.stableMapRemove(memoryId, key))),

@@ -23,6 +23,7 @@ function bridge(overrides: Partial<HostBridge> = {}): Omit<HostBridge, 'opArg' |
     msgMethodName: () => 'm', acceptMessage: none, msgReply: none, msgReject: none, msgRejectCode: () => 0, msgRejectMsg: () => '', msgReplied: () => false,
     msgDeadline: () => 0n, canisterSelf: () => new Uint8Array([1]), time: () => 1_700_000_000_123_000_000n, trap: none, debugPrint: () => undefined,
     callPerform: none, msgCyclesAvailable: () => 0n, msgCyclesAccept: () => 0n, msgCyclesRefunded: () => 0n, canisterCycleBalance: () => 0n, cyclesBurn: () => 0n,
+    certifiedDataSet: none, dataCertificate: () => new Uint8Array([9]),
     timerSet: none, timerClear: none, stableMapGet: none, stableMapInsert: none, stableMapRemove: none, stableMapContains: none, stableMapLen: () => 0n,
     stableMapRange: () => [[new Uint8Array([1]), new Uint8Array([2])]],
     utf8Encode: (t) => Buffer.from(t), utf8Decode: (b) => Buffer.from(b).toString(),
@@ -52,6 +53,7 @@ describe('sandbox isolation', () => {
   });
   it('returns only values of its own realm', () => {
     expect(evalInSandbox('sys.msgArgData() instanceof Uint8Array')).toBe(true);
+    expect(evalInSandbox('sys.dataCertificate() instanceof Uint8Array')).toBe(true);
     expect(evalInSandbox('sys.stableMapRange(0, 0, 1) instanceof Array && sys.stableMapRange(0, 0, 1)[0][0] instanceof Uint8Array')).toBe(true);
   });
   it('turns host errors into local ones', () => {
