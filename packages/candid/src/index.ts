@@ -1,5 +1,5 @@
 /** Prints IDL service types as `.did` text; safe to run in a realm with its own @dfinity/candid. */
-export { serviceToDid } from './did-printer.js';
+export { serviceToDid, typeToDid } from './did-printer.js';
 /** Parses `.did` text back into IDL types. */
 export { parseDid } from './parse-did.js';
 /** Result of `parseDid`. */
@@ -14,3 +14,5 @@ export { parseCandidArgs } from './text-check.js';
 export { printCandidValues, printCandidValue } from './text-printer.js';
 /** Converts Candid values to JSON-friendly data for `--output json`. */
 export { candidValuesToJson, candidValueToJson, type CandidJson } from './text-json.js';
+/** Candid text ↔ bytes with no interface given, as Azle's `candidEncode`/`candidDecode`. */
+export { decodeCandidBytes, encodeCandidText } from './candid-untyped.js';

@@ -9,7 +9,8 @@ import { freezingThreshold, messageFee, type CycleFees } from './cycles.js';
 import { deadlineFor, type CallLimits } from './limits.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
 import type { Execution, TimerOp } from './execution.js';
-import { mayAcceptCycles, mayAnswer, mayCall, maySetTimers } from './execution.js';
+import { mayAcceptCycles, mayAnswer, mayCall, maySetTimers, neverCommits } from './execution.js';
+import { bytesEqual } from '@tincan/bytes';
 import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from './instruction-limits.js';
 import type { HostBridge } from './kernel/host-bridge.js';
 import type { Sandbox } from './sandbox/sandbox.js';
@@ -148,6 +149,9 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     },
     msgDeadline: () => live().context?.deadlineNs ?? 0n,
     canisterSelf: () => id,
+    canisterVersion: () => actor.record.version,
+    isController: (principal) => actor.record.controllers.some((c) => bytesEqual(c, principal)),
+    inReplicatedExecution: () => !neverCommits(actor.execution().mode),
     time: () => actor.execution().timeNs,
     trap: (message) => {
       const exec = actor.execution();
@@ -196,6 +200,11 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     },
     msgCyclesRefunded: () => live().refunded,
     canisterCycleBalance: () => actor.record.cycles + live().balanceDelta,
+    canisterLiquidCycleBalance: () => {
+      const free = liquid(live());
+      return free > 0n ? free : 0n;
+    },
+    costCall: (method, argBytes) => fees.callBase + fees.callPerByte * BigInt(method.length + argBytes),
     cyclesBurn: (amount) => {
       const exec = live();
       const free = liquid(exec);

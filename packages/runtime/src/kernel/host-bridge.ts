@@ -25,6 +25,9 @@ export interface HostBridge {
   msgReplied(): boolean;
   msgDeadline(): bigint;
   canisterSelf(): Uint8Array;
+  canisterVersion(): bigint;
+  isController(principal: Uint8Array): boolean;
+  inReplicatedExecution(): boolean;
   time(): bigint;
   /** Records a trap on the current execution; the kernel then throws inside the sandbox. */
   trap(message: string): void;
@@ -37,6 +40,8 @@ export interface HostBridge {
   msgCyclesAccept(maxAmount: bigint): bigint;
   msgCyclesRefunded(): bigint;
   canisterCycleBalance(): bigint;
+  canisterLiquidCycleBalance(): bigint;
+  costCall(method: string, argBytes: number): bigint;
   cyclesBurn(amount: bigint): bigint;
 
   stableMapGet(memoryId: number, key: Uint8Array): Uint8Array | undefined;

@@ -4,7 +4,7 @@
  * holds a host object.
  */
 import type { CanisterAdapter, Meter, SystemApi } from '@tincan/abi';
-import { guarded, host, local } from './install-globals.js';
+import { guarded, host, local, prngState } from './install-globals.js';
 import { registerClass } from './heap-codec.js';
 
 const optLocal = (bytes: Uint8Array | undefined): Uint8Array | undefined => (bytes === undefined ? undefined : local(bytes));
@@ -57,6 +57,10 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     msgReplied: () => guarded(() => host.msgReplied()),
     msgDeadline: () => guarded(() => host.msgDeadline()),
     canisterSelf: () => local(guarded(() => host.canisterSelf())),
+    canisterVersion: () => guarded(() => host.canisterVersion()),
+    isController: (principal: Uint8Array) => guarded(() => host.isController(principal)),
+    inReplicatedExecution: () => guarded(() => host.inReplicatedExecution()),
+    randSeed: (seed: Uint8Array) => prngState.set(seedWords(seed)),
     time: () => guarded(() => host.time()),
     trap: (message: string): never => {
       const text = String(message);
@@ -74,6 +78,8 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     msgCyclesAccept: (maxAmount: bigint) => guarded(() => host.msgCyclesAccept(BigInt(maxAmount))),
     msgCyclesRefunded: () => guarded(() => host.msgCyclesRefunded()),
     canisterCycleBalance: () => guarded(() => host.canisterCycleBalance()),
+    canisterLiquidCycleBalance: () => guarded(() => host.canisterLiquidCycleBalance()),
+    costCall: (method: string, argBytes: number) => guarded(() => host.costCall(String(method), Number(argBytes))),
     cyclesBurn: (amount: bigint) => guarded(() => host.cyclesBurn(BigInt(amount))),
     stableMapGet: (memoryId, key) => optLocal(guarded(() => host.stableMapGet(memoryId, key))),
     stableMapInsert: (memoryId, key, value) => optLocal(guarded(() => host.stableMapInsert(memoryId, key, value))),
@@ -84,6 +90,20 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
       // Array.from is this realm's: the host's array must not reach canister code.
       Array.from(guarded(() => host.stableMapRange(memoryId, startIndex, length)), ([k, v]): [Uint8Array, Uint8Array] => [local(k), local(v)]),
   } satisfies SystemApi);
+}
+
+/**
+ * Four PRNG state words from a seed of any length: bytes are folded in with a multiplicative
+ * hash, and a state of all zeros (which sfc32 never leaves) gets a constant instead.
+ */
+function seedWords(seed: Uint8Array): number[] {
+  const words = [0x9e3779b9, 0x243f6a88, 0xb7e15162, 0];
+  for (let i = 0; i < seed.length; i++) {
+    const w = i & 3;
+    words[w] = Math.imul((words[w] as number) ^ (seed[i] as number), 0x01000193) >>> 0;
+  }
+  words[3] = (words[3] as number) | 1;
+  return words;
 }
 
 /** Trap message of an uncaught error, as Azle words it. */
