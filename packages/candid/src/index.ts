@@ -16,3 +16,6 @@ export { printCandidValues, printCandidValue } from './text-printer.js';
 export { candidValuesToJson, candidValueToJson, type CandidJson } from './text-json.js';
 /** Candid text ↔ bytes with no interface given, as Azle's `candidEncode`/`candidDecode`. */
 export { decodeCandidBytes, encodeCandidText } from './candid-untyped.js';
+/** `.did` text → its syntax tree (type names unresolved), for code generators. */
+export { parseDidAst } from './did-parser.js';
+export type { DidFileAst, FieldAst, FuncAst, MethodAst, TypeAst, TypeDefAst } from './did-ast.js';

@@ -1,4 +1,4 @@
-import { IDL, init, msgCaller, msgReject, msgReply, query, trap, update } from 'azle';
+import { IDL, init, msgArgData, msgCaller, msgReject, msgReply, query, trap, update } from 'azle';
 
 /**
  * The hotel of the travel-agency scenario (NEAR's cross-contract example, mapped to ICP).
@@ -33,7 +33,8 @@ export default class {
 
   /** Books a room on `date`; answers the reservation id, or rejects when no room is left. */
   @update([IDL.Text], IDL.Text, { manual: true })
-  reserve(date: string): void {
+  reserve(): void {
+    const [date] = IDL.decode([IDL.Text], msgArgData()) as unknown as [string];
     if (date === 'trap') trap(`hotel cannot handle the date '${date}'`);
     const booked = this.bookedByDate.get(date) ?? 0n;
     if (booked >= this.roomsPerDate) {
