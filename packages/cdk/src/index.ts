@@ -5,6 +5,8 @@
  * `acceptMessage`, `msgDeadline`, `msgOrigin`, the `CallError` class) live in
  * `@tincan/cdk/extensions`.
  */
+import './refused-globals.js';
+
 export * from '@dfinity/candid';
 export * from '@dfinity/principal';
 export { heartbeat, init, inspectMessage, onLowWasmMemory, postUpgrade, preUpgrade, query, update } from './decorators.js';
