@@ -13,7 +13,7 @@ import * as esbuild from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serviceToDid } from '@tincan/candid';
 import { didFiles, generateFor, OUT_ROOT } from '../../packages/cdk/src/idl-gen/generate-canister-idls.js';
-import { AZLE_DIR, REPO_ROOT } from './azle-surface.js';
+import { AZLE_DIR, REPO_ROOT, sameType } from './azle-surface.js';
 
 interface IdlModule {
   idlFactory: IDL.InterfaceFactory;
@@ -44,40 +44,6 @@ async function load(entry: string, name: string): Promise<IdlModule> {
 
 function did(mod: IdlModule): string {
   return serviceToDid(mod.idlFactory({ IDL }) as IDL.ServiceClass, mod.init({ IDL }));
-}
-
-function unrec(t: IDL.Type): IDL.Type {
-  while (t instanceof IDL.RecClass) t = t.getType() as IDL.Type;
-  return t;
-}
-
-/**
- * Whether two IDL types describe the same Candid type, however recursion is tied (which name
- * of a cycle carries the IDL.Rec differs between generators): a bisimulation, assuming pairs
- * under comparison equal.
- */
-function sameType(a: IDL.Type, b: IDL.Type, assumed = new Set<string>(), ids = new Map<IDL.Type, number>()): boolean {
-  const id = (t: IDL.Type): number => ids.get(t) ?? (ids.set(t, ids.size), ids.size - 1);
-  const key = `${id(a)}:${id(b)}`;
-  if (assumed.has(key)) return true;
-  assumed.add(key);
-  const x = unrec(a);
-  const y = unrec(b);
-  const same = (p: IDL.Type, q: IDL.Type): boolean => sameType(p, q, assumed, ids);
-  const sameList = (p: IDL.Type[], q: IDL.Type[]): boolean => p.length === q.length && p.every((t, i) => same(t, q[i] as IDL.Type));
-  const sameFields = (p: Array<[string, IDL.Type]>, q: Array<[string, IDL.Type]>): boolean => {
-    const byKey = new Map(q);
-    return p.length === q.length && p.every(([k, t]) => byKey.has(k) && same(t, byKey.get(k) as IDL.Type));
-  };
-  if (x instanceof IDL.VecClass && y instanceof IDL.VecClass) return same(x._type, y._type);
-  if (x instanceof IDL.OptClass && y instanceof IDL.OptClass) return same(x._type as IDL.Type, y._type as IDL.Type);
-  if (x instanceof IDL.RecordClass && y instanceof IDL.RecordClass) return sameFields(x._fields, y._fields);
-  if (x instanceof IDL.VariantClass && y instanceof IDL.VariantClass) return sameFields(x._fields, y._fields);
-  if (x instanceof IDL.FuncClass && y instanceof IDL.FuncClass) {
-    return sameList(x.argTypes, y.argTypes) && sameList(x.retTypes, y.retTypes) && x.annotations.join() === y.annotations.join();
-  }
-  if (x instanceof IDL.ServiceClass && y instanceof IDL.ServiceClass) return sameFields(x._fields, y._fields);
-  return x.name === y.name && x.constructor === y.constructor;
 }
 
 const files = didFiles();

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IDL } from '@dfinity/candid';
 import ts from 'typescript';
 
 /** The repository's root directory. */
@@ -84,4 +85,38 @@ export function moduleSurface(program: ts.Program, file: string): ModuleSurface 
 /** Whether an export of kind `have` serves every use of an export of kind `want`. */
 export function kindCovers(have: ExportKind, want: ExportKind): boolean {
   return have === want || have === 'value+type';
+}
+
+function unrec(t: IDL.Type): IDL.Type {
+  while (t instanceof IDL.RecClass) t = t.getType() as IDL.Type;
+  return t;
+}
+
+/**
+ * Whether two IDL types describe the same Candid type, however recursion is tied (which name
+ * of a cycle carries the IDL.Rec differs between generators): a bisimulation, assuming pairs
+ * under comparison equal.
+ */
+export function sameType(a: IDL.Type, b: IDL.Type, assumed = new Set<string>(), ids = new Map<IDL.Type, number>()): boolean {
+  const id = (t: IDL.Type): number => ids.get(t) ?? (ids.set(t, ids.size), ids.size - 1);
+  const key = `${id(a)}:${id(b)}`;
+  if (assumed.has(key)) return true;
+  assumed.add(key);
+  const x = unrec(a);
+  const y = unrec(b);
+  const same = (p: IDL.Type, q: IDL.Type): boolean => sameType(p, q, assumed, ids);
+  const sameList = (p: IDL.Type[], q: IDL.Type[]): boolean => p.length === q.length && p.every((t, i) => same(t, q[i] as IDL.Type));
+  const sameFields = (p: Array<[string, IDL.Type]>, q: Array<[string, IDL.Type]>): boolean => {
+    const byKey = new Map(q);
+    return p.length === q.length && p.every(([k, t]) => byKey.has(k) && same(t, byKey.get(k) as IDL.Type));
+  };
+  if (x instanceof IDL.VecClass && y instanceof IDL.VecClass) return same(x._type, y._type);
+  if (x instanceof IDL.OptClass && y instanceof IDL.OptClass) return same(x._type as IDL.Type, y._type as IDL.Type);
+  if (x instanceof IDL.RecordClass && y instanceof IDL.RecordClass) return sameFields(x._fields, y._fields);
+  if (x instanceof IDL.VariantClass && y instanceof IDL.VariantClass) return sameFields(x._fields, y._fields);
+  if (x instanceof IDL.FuncClass && y instanceof IDL.FuncClass) {
+    return sameList(x.argTypes, y.argTypes) && sameList(x.retTypes, y.retTypes) && x.annotations.join() === y.annotations.join();
+  }
+  if (x instanceof IDL.ServiceClass && y instanceof IDL.ServiceClass) return sameFields(x._fields, y._fields);
+  return x.name === y.name && x.constructor === y.constructor;
 }
