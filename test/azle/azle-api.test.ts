@@ -50,9 +50,10 @@ describe('Azle APIs', () => {
     expect(await t.replica.actor<any>(c).controllers(Principal.anonymous())).toEqual([true, false]);
   });
 
-  it('inReplicatedExecution is true in an update and false in a query', async () => {
+  it('inReplicatedExecution is true in an update and in a query a canister calls, false in an ingress query', async () => {
     expect(await t.replica.actor<any>(c).replicatedUpdate()).toBe(true);
     expect(await t.replica.actor<any>(c).replicatedQuery()).toBe(false);
+    expect(await t.replica.actor<any>(c).replicatedViaCall()).toBe(true);
   });
 
   it('randSeed reseeds Math.random: equal seeds give equal streams', async () => {

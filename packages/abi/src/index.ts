@@ -10,3 +10,4 @@ export type {
 } from './system-api.js';
 export { IcErrorCode, RejectCode, rejectCodeName } from './reject-code.js';
 export type { Reject } from './reject-code.js';
+export { methodNotFoundText, rejectMessageForCaller, trapText, uncaughtText } from './ic-texts.js';

@@ -4,7 +4,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { systemApi, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
+import { systemApi, uncaughtText, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
 import { serviceToDid } from '@tincan/candid';
 import { deliverResponse, forgetCalls, invocationOfDelivered } from './call.js';
 import { beginExecution, Invocation, rollBackGuards, runCleanup } from './guard.js';
@@ -90,7 +90,7 @@ function createAdapter(heapRoot: object, entries: Map<string, Entry>): CanisterA
         // Logging must never hide the trap itself.
       }
     }
-    trapMessage(uncaughtMessage(err));
+    trapMessage(uncaughtText(err));
   };
   const trapMessage = (message: string): void => {
     try {
@@ -200,8 +200,3 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Trap message for an uncaught error, as Azle words it. */
-function uncaughtMessage(err: unknown): string {
-  if (err instanceof Error) return `Uncaught ${err.name}: ${err.message}`;
-  return `Uncaught ${String(err)}`;
-}

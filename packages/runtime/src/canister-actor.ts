@@ -151,7 +151,10 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     canisterSelf: () => id,
     canisterVersion: () => actor.record.version,
     isController: (principal) => actor.record.controllers.some((c) => bytesEqual(c, principal)),
-    inReplicatedExecution: () => !neverCommits(actor.execution().mode),
+    inReplicatedExecution: () => {
+      const exec = actor.execution();
+      return exec.replicated ?? !neverCommits(exec.mode);
+    },
     time: () => actor.execution().timeNs,
     trap: (message) => {
       const exec = actor.execution();

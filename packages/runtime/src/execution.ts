@@ -55,6 +55,11 @@ export interface Execution {
   readonly timerOps: TimerOp[];
   /** In an `inspect` execution: whether the canister called `acceptMessage`. */
   messageAccepted?: boolean;
+  /**
+   * False for executions on one replica only (an ingress query, message inspection); unset
+   * means replicated unless the mode never commits.
+   */
+  readonly replicated?: boolean;
 }
 
 /** Fields an execution starts with. */

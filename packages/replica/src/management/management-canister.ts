@@ -4,7 +4,7 @@
  * encodes the reply. Everything that goes wrong becomes a reject with the IC's codes.
  */
 import { IDL } from '@dfinity/candid';
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { IcErrorCode, RejectCode, methodNotFoundText } from '@tincan/abi';
 import type { Outcome, Runtime, StateStore, SystemCanister, SystemQuery, SystemRequest } from '@tincan/runtime';
 import { MANAGEMENT_METHODS, type ManagementMethodName } from './ic-idl.js';
 import { Deferred, ManagementReject, rejectOutcome } from './management-reject.js';
@@ -107,7 +107,8 @@ export class ManagementCanister implements SystemCanister {
 
 function methodSpec(method: string): (typeof MANAGEMENT_METHODS)[ManagementMethodName] {
   if (!Object.hasOwn(MANAGEMENT_METHODS, method)) {
-    throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.UnknownManagementMessage, `Management canister has no method '${method}'`);
+    const text = methodNotFoundText('aaaaa-aa', 'update', method);
+    throw new ManagementReject(RejectCode.CanisterError, text.errorCode, text.message);
   }
   return MANAGEMENT_METHODS[method as ManagementMethodName];
 }

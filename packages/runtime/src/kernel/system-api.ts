@@ -3,7 +3,7 @@
  * every byte array into this realm and turn host errors into local ones, so canister code never
  * holds a host object.
  */
-import type { CanisterAdapter, Meter, SystemApi } from '@tincan/abi';
+import { uncaughtText, type CanisterAdapter, type Meter, type SystemApi } from '@tincan/abi';
 import { guarded, host, local, prngState } from './install-globals.js';
 import { registerClass } from './heap-codec.js';
 
@@ -108,9 +108,5 @@ function seedWords(seed: Uint8Array): number[] {
 
 /** Trap message of an uncaught error, as Azle words it. */
 function uncaught(err: unknown): string {
-  if (typeof err === 'object' && err !== null && 'message' in err) {
-    const name = 'name' in err ? String((err as { name: unknown }).name) : 'Error';
-    return `Uncaught ${name}: ${String((err as { message: unknown }).message)}`;
-  }
-  return `Uncaught ${String(err)}`;
+  return uncaughtText(err);
 }
