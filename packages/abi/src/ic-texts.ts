@@ -23,12 +23,14 @@ export function methodNotFoundText(canister: string, kind: 'update' | 'query', m
 }
 
 /**
- * The reject message a calling canister reads (`msgRejectMsg`): a reject the system made
- * carries its IC error code in front (`IC0536: Error from Canister …`), as ICP delivers it
- * between canisters; a canister's own `msgReject` text (CANISTER_REJECT) arrives as written.
+ * The reject message a calling canister reads (`msgRejectMsg`): a CANISTER_ERROR (the callee
+ * trapped, had no such method, did not reply, …) carries its IC error code in front
+ * (`IC0503: Error from Canister …`), as ICP delivers it between canisters. A canister's own
+ * `msgReject` text (CANISTER_REJECT) and the system's transient, routing and deadline rejects
+ * arrive as written.
  */
 export function rejectMessageForCaller(code: number, message: string, errorCode: string | undefined): string {
-  if (code === 4 || errorCode === undefined || message.startsWith(`${errorCode}: `)) return message;
+  if (code !== 5 || errorCode === undefined || message.startsWith(`${errorCode}: `)) return message;
   return `${errorCode}: ${message}`;
 }
 

@@ -94,6 +94,8 @@ export interface BridgeDeps {
   readonly onLog: (actor: CanisterActor, message: string) => void;
   readonly callLimits: CallLimits;
   readonly fees: CycleFees;
+  /** How many more requests fit in the queue from this canister to `callee` (hex id). */
+  readonly queueRoom: (callee: string) => number;
 }
 
 /** Builds the host bridge of one canister's sandbox. */
@@ -185,6 +187,15 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       const cost = attached + messageFee(fees.callBase, fees.callPerByte, method, arg);
       // ICP refuses the call (call_perform fails) rather than freezing the caller.
       if (cost > 0n && cost > liquid(exec)) return 0;
+      // A full queue to the callee (counting this execution's own calls to it) also makes
+      // call_perform fail, at once, instead of a reject later. The management canister's
+      // queue is not bounded here.
+      if (callee.length > 0) {
+        const target = toHex(callee);
+        let mine = 0;
+        for (const c of exec.calls) if (toHex(c.callee) === target) mine++;
+        if (deps.queueRoom(target) - mine <= 0) return -1;
+      }
       exec.balanceDelta -= cost;
       const callId = actor.nextCallId++;
       // A negative timeout means none was given: a guaranteed-response call.

@@ -85,6 +85,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       onLog: hooks.log,
       callLimits: limits,
       fees,
+      queueRoom: (callee) => limits.queueCapacity - queues.count(actor.key, callee),
     }),
   });
   /** Loads an installed canister's code and committed heap if not loaded yet; returns a load error. */

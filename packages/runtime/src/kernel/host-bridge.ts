@@ -34,7 +34,10 @@ export interface HostBridge {
   debugPrint(message: string): void;
   timerSet(delayNs: bigint, intervalNs: bigint): number;
   timerClear(timerId: number): void;
-  /** `timeoutSeconds` is negative for a guaranteed-response call. Returns 0 when the canister cannot pay. */
+  /**
+   * `timeoutSeconds` is negative for a guaranteed-response call. Returns the call id; 0 when
+   * the canister cannot pay, -1 when the queue to the callee is full (call_perform fails).
+   */
   callPerform(callee: Uint8Array, method: string, arg: Uint8Array, cycles: bigint, timeoutSeconds: number, oneway: boolean): number;
   msgCyclesAvailable(): bigint;
   msgCyclesAccept(maxAmount: bigint): bigint;
