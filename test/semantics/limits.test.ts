@@ -53,6 +53,12 @@ describe('queue capacity', () => {
     expect(JSON.parse(fromC as string)).toEqual({ ok: 3 });
   });
 
+  it('fails a one-way call to a full queue at once with CallPerformFailed', async () => {
+    // Catches: one-way calls dropped silently when the queue is full.
+    const { replica, a, b } = await pair({ callLimits: { queueCapacity: 2 } });
+    expect(await replica.actor<any>(a).floodOneway(b.id, 3)).toBe('sent,sent,CallPerformFailed');
+  });
+
   it('answers ingress beyond the capacity with SYS_TRANSIENT (IC0201)', async () => {
     const { replica, b } = await pair({ callLimits: { queueCapacity: 2 } });
     const calls = [0, 1, 2].map(() => replica.actor<any>(b).deadline().then(() => 'ok', (e: CallRejectedError) => `${e.rejectCode} ${e.errorCode}`));
