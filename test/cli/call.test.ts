@@ -57,7 +57,7 @@ describe('tincan canister call', () => {
     const before = await project.run('canister', 'call', counter, 'get', '--host', replica.url);
     const asQuery = await project.run('canister', 'call', counter, 'increment', '--query', '--host', replica.url);
     expect(asQuery.code).toBe(1);
-    expect(asQuery.stderr).toContain(`error code IC0536: Canister ${counter} has no query method 'increment'`);
+    expect(asQuery.stderr).toContain(`error code IC0536: Error from Canister ${counter}: Canister has no query method 'increment'..`);
     const asUpdate = await project.run('canister', 'call', counter, 'get', '--update', '--host', replica.url);
     expect(asUpdate).toMatchObject({ code: 0, stdout: before.stdout });
   });

@@ -56,7 +56,7 @@ async function checkTravel(scheduler: SchedulerPolicy, requests: readonly Reques
     // Invalid requests fail; the 'trap' date fails because the hotel trapped.
     requests.forEach((r, i) => {
       if (r.city === '') expect(results[i]).toEqual({ Err: 'city must not be empty' });
-      else if (r.date === 'trap') expect(results[i]).toMatchObject({ Err: expect.stringMatching(/^hotel failed: .*trapped/) });
+      else if (r.date === 'trap') expect(results[i]).toMatchObject({ Err: expect.stringMatching(/^hotel failed: IC0503: Error from Canister .* Canister called `ic0.trap` with message: 'hotel cannot handle the date 'trap''/) });
     });
 
     const agencyActor = replica.actor<any>(agency);

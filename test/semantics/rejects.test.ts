@@ -61,6 +61,16 @@ describe('reject codes seen by an ingress caller', () => {
     expect(BigInt(await counterOf())).toBe(before + 1n);
   });
 
+  it('a non-manual method that calls msgReject and returns traps (reply after reject), and rolls back', async () => {
+    // Catches: the value returned after msgReject silently dropped, leaving the reject and the
+    // state change in place, where ICP (and Azle, which replies on return) traps.
+    const before = await counterOf();
+    const err = await rejected(t.replica.actor<any>(r).refuseThenReturn());
+    expect(err.rejectCode).toBe(5);
+    expect(err.rejectMessage).toContain('ic0.msg_reply: the call is already replied');
+    expect(await counterOf()).toBe(before);
+  });
+
   it('unknown canister → 3 DESTINATION_INVALID', async () => {
     // Catches: a missing canister reported as a canister error or thrown on the host.
     const out = await t.replica.update(MISSING_CANISTER, 'anything', encode([], []));

@@ -1,4 +1,6 @@
-import { CallError, IDL, Principal, StableBTreeMap, call, guard, init, msgCaller, query, trap, update } from 'azle';
+// tincan extension: guard (@tincan/cdk/extensions), to release the lock and refund the sender in the cleanup after a trapped callback; Azle's CleanupCallback cannot rerun the method's finally on tincan.
+import { IDL, Principal, StableBTreeMap, call, init, msgCaller, query, trap, update } from 'azle';
+import { CallError, guard } from '@tincan/cdk/extensions';
 
 /**
  * A small token ledger. Balances live in a StableBTreeMap; the minter, the supply counter and

@@ -12,3 +12,4 @@ export type {
 export { IcErrorCode, RejectCode, rejectCodeName } from './reject-code.js';
 export type { Reject } from './reject-code.js';
 export { describeValue, stackOf } from './describe-value.js';
+export { methodNotFoundText, rejectMessageForCaller, trapText, uncaughtText } from './ic-texts.js';

@@ -31,7 +31,8 @@ export type MethodMode =
   | 'preUpgrade'
   | 'postUpgrade'
   | 'inspectMessage'
-  | 'heartbeat';
+  | 'heartbeat'
+  | 'onLowWasmMemory';
 
 /** One entry point as the CDK describes it to the runtime. */
 export interface MethodDescription {
@@ -163,6 +164,14 @@ export interface SystemApi {
 
   /** Principal bytes of this canister. */
   canisterSelf(): Uint8Array;
+  /** ICP's `canister_version`: bumped by every install, upgrade and settings change. */
+  canisterVersion(): bigint;
+  /** Whether `principal` (bytes) is one of this canister's controllers. */
+  isController(principal: Uint8Array): boolean;
+  /** False in a query or message inspection run on one replica, true in replicated execution. */
+  inReplicatedExecution(): boolean;
+  /** Reseeds this canister's `Math.random` stream from `seed` (saved and rolled back with the heap). */
+  randSeed(seed: Uint8Array): void;
   /** Replica time in nanoseconds since the epoch; constant within one execution. */
   time(): bigint;
   /** Aborts the current execution: its changes roll back and the caller gets CANISTER_ERROR. */
@@ -192,6 +201,10 @@ export interface SystemApi {
   msgCyclesAccept(maxAmount: bigint): bigint;
   /** In a response execution: cycles the callee refunded (attached but not accepted). */
   msgCyclesRefunded(): bigint;
+  /** Cycles this canister can spend without dropping below its freezing threshold (`ic0.canister_liquid_cycle_balance128`). */
+  canisterLiquidCycleBalance(): bigint;
+  /** What a call of `method` with an argument of `argBytes` bytes costs, besides the cycles attached (`ic0.cost_call`). */
+  costCall(method: string, argBytes: number): bigint;
   /** This canister's cycle balance, as the current execution sees it. */
   canisterCycleBalance(): bigint;
   /** Burns up to `amount` cycles, never below the freezing threshold; returns the amount burned. */

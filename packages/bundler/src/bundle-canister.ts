@@ -41,6 +41,17 @@ export interface CanisterBundle {
 
 const SHARED = /^@dfinity\/(candid|principal)$/;
 const CDK_NAMES = /^(azle|@tincan\/cdk)$/;
+/** `azle/…` and `@tincan/cdk/…` subpaths: Azle's `azle/canisters/*` modules and tincan's extensions. */
+const CDK_SUBPATH = /^(azle|@tincan\/cdk)\//;
+
+/** The CDK source file a subpath import names, or undefined when the CDK has no such module. */
+function cdkSubpathFile(cdkEntry: string, specifier: string): string | undefined {
+  const sub = specifier.startsWith('@tincan/cdk/') ? specifier.slice('@tincan/cdk/'.length) : specifier.slice('azle/'.length);
+  const allowed = sub === 'extensions' || /^canisters\/[a-z0-9_]+\/[a-z0-9_]+$/.test(sub);
+  if (!allowed) return undefined;
+  const file = path.join(path.dirname(cdkEntry), `${sub}.ts`);
+  return existsSync(file) ? file : undefined;
+}
 /** Modules canister code may never import: sandboxes have no host access. */
 const NODE_BUILTIN = /^(node:|(fs|path|os|child_process|net|http|https|crypto|worker_threads|process|vm|dgram|tls|cluster)(\/.*)?$)/;
 
@@ -64,9 +75,11 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     name: 'tincan-canister',
     setup(build) {
       build.onResolve({ filter: CDK_NAMES }, () => ({ path: cdkEntry }));
-      build.onResolve({ filter: /^azle\// }, (args) => ({
-        errors: [{ text: `'${args.path}' is not supported by tincan; import from 'azle' (Azle's stable API)` }],
-      }));
+      build.onResolve({ filter: CDK_SUBPATH }, (args) => {
+        const file = cdkSubpathFile(cdkEntry, args.path);
+        if (file !== undefined) return { path: file };
+        return { errors: [{ text: `'${args.path}' is not supported by tincan; import from 'azle' (Azle's stable API), 'azle/canisters/<name>/idl' or '@tincan/cdk/extensions'` }] };
+      });
       build.onResolve({ filter: SHARED }, async (args) => {
         if (args.pluginData === 'shared') return undefined;
         const result = await build.resolve(args.path, { kind: args.kind, resolveDir: path.dirname(cdkEntry), pluginData: 'shared' });

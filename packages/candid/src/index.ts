@@ -1,5 +1,5 @@
 /** Prints IDL service types as `.did` text; safe to run in a realm with its own @dfinity/candid. */
-export { serviceToDid } from './did-printer.js';
+export { serviceToDid, typeToDid } from './did-printer.js';
 /** Parses `.did` text back into IDL types. */
 export { parseDid } from './parse-did.js';
 /** Result of `parseDid`. */
@@ -20,3 +20,8 @@ export { checkCandid, decodeCandid } from './candid-decode.js';
 export { DEFAULT_CANDID_LIMITS, type CandidLimits } from './candid-limits.js';
 /** Raw Candid builders and the hostile arguments decoders must refuse, for tests and benchmarks. */
 export { candidMessage, hostileCandid, leb128, sleb128, type HostileCandid, type HostileTarget } from './hostile-candid.js';
+/** Candid text ↔ bytes with no interface given, as Azle's `candidEncode`/`candidDecode`. */
+export { decodeCandidBytes, encodeCandidText } from './candid-untyped.js';
+/** `.did` text → its syntax tree (type names unresolved), for code generators. */
+export { parseDidAst } from './did-parser.js';
+export type { DidFileAst, FieldAst, FuncAst, MethodAst, TypeAst, TypeDefAst } from './did-ast.js';

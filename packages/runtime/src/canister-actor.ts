@@ -9,7 +9,8 @@ import { freezingThreshold, messageFee, type CycleFees } from './cycles.js';
 import { deadlineFor, type CallLimits } from './limits.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
 import type { Execution, TimerOp } from './execution.js';
-import { mayAcceptCycles, mayAnswer, mayCall, maySetTimers } from './execution.js';
+import { mayAcceptCycles, mayAnswer, mayCall, maySetTimers, neverCommits } from './execution.js';
+import { bytesEqual } from '@tincan/bytes';
 import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from './instruction-limits.js';
 import type { HostBridge } from './kernel/host-bridge.js';
 import type { Sandbox } from './sandbox/sandbox.js';
@@ -99,6 +100,8 @@ export interface BridgeDeps {
   /** Heap limit per canister, in bytes (a canister's `wasm_memory_limit` may lower it). */
   readonly heapLimitBytes: number;
   readonly certifiedData: CertifiedDataRegistry;
+  /** How many more requests fit in the queue from this canister to `callee` (hex id). */
+  readonly queueRoom: (callee: string) => number;
 }
 
 /** Builds the host bridge of one canister's sandbox. */
@@ -159,6 +162,12 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     },
     msgDeadline: () => live().context?.deadlineNs ?? 0n,
     canisterSelf: () => id,
+    canisterVersion: () => actor.record.version,
+    isController: (principal) => actor.record.controllers.some((c) => bytesEqual(c, principal)),
+    inReplicatedExecution: () => {
+      const exec = actor.execution();
+      return exec.replicated ?? !neverCommits(exec.mode);
+    },
     time: () => actor.execution().timeNs,
     trap: (message) => {
       const exec = actor.execution();
@@ -189,6 +198,15 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       const cost = attached + messageFee(fees.callBase, fees.callPerByte, method, arg);
       // ICP refuses the call (call_perform fails) rather than freezing the caller.
       if (cost > 0n && cost > liquid(exec)) return 0;
+      // A full queue to the callee (counting this execution's own calls to it) also makes
+      // call_perform fail, at once, instead of a reject later. The management canister's
+      // queue is not bounded here.
+      if (callee.length > 0) {
+        const target = toHex(callee);
+        let mine = 0;
+        for (const c of exec.calls) if (toHex(c.callee) === target) mine++;
+        if (deps.queueRoom(target) - mine <= 0) return -1;
+      }
       exec.balanceDelta -= cost;
       const callId = actor.nextCallId++;
       // A negative timeout means none was given: a guaranteed-response call.
@@ -207,6 +225,11 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     },
     msgCyclesRefunded: () => live().refunded,
     canisterCycleBalance: () => actor.record.cycles + live().balanceDelta,
+    canisterLiquidCycleBalance: () => {
+      const free = liquid(live());
+      return free > 0n ? free : 0n;
+    },
+    costCall: (method, argBytes) => fees.callBase + fees.callPerByte * BigInt(method.length + argBytes),
     cyclesBurn: (amount) => {
       const exec = live();
       const free = liquid(exec);

@@ -2,7 +2,7 @@
  * Runs the messages the runtime picks: requests (with ICP's refusals and rejects), responses
  * as callbacks, and due timers, each as one execution through the executor.
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { IcErrorCode, RejectCode, methodNotFoundText, rejectMessageForCaller } from '@tincan/abi';
 import type { CanisterActor } from './canister-actor.js';
 import type { CallContext } from './call-context.js';
 import { messageFee, type Balances, type CycleFees } from './cycles.js';
@@ -101,7 +101,8 @@ export class Dispatcher {
     if (loadError !== undefined) return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterTrapped, loadError));
     const method = actor.methods.get(message.method);
     if (method === undefined || (method.mode !== 'update' && method.mode !== 'query' && method.mode !== 'compositeQuery')) {
-      return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${text()} has no update method '${message.method}'`));
+      const missing = methodNotFoundText(text(), 'update', message.method);
+      return refuse(reject(RejectCode.CanisterError, missing.errorCode, missing.message));
     }
     const timeNs = this.#deps.now();
     // A bounded-wait request that waited past its deadline is dropped unexecuted; its caller
@@ -123,6 +124,8 @@ export class Dispatcher {
       mode: method.mode === 'update' ? 'update' : 'query', context, method: message.method, argData: message.arg,
       caller: message.caller, origin: message.origin, timeNs,
       ...(message.nonReplicated === true && { nonReplicated: true }),
+      // Ingress queries (seq -1) run on one replica; everything queued runs replicated.
+      replicated: message.seq !== -1,
     });
     executor.run(actor, exec, 'invoke', message.method);
     lifecycle.settleStopping(actor, this.#deps.store);
@@ -146,7 +149,7 @@ export class Dispatcher {
       mode: 'response', context, method: context.method, caller: context.caller, origin: context.origin, timeNs: this.#deps.now(),
       argData: 'reply' in outcome ? outcome.reply : new Uint8Array(),
       rejectCode: 'reject' in outcome ? outcome.reject.code : 0,
-      rejectMessage: 'reject' in outcome ? outcome.reject.message : '',
+      rejectMessage: 'reject' in outcome ? rejectMessageForCaller(outcome.reject.code, outcome.reject.message, outcome.reject.errorCode) : '',
       refunded: message.refund,
     });
     this.#deps.executor.run(actor, exec, 'deliver', callback.callId);

@@ -59,6 +59,11 @@ export interface Execution {
   certifiedData?: Uint8Array;
   /** A query run outside consensus (an ingress query): it may read a data certificate. */
   nonReplicated?: boolean;
+  /**
+   * False for executions on one replica only (an ingress query, message inspection); unset
+   * means replicated unless the mode never commits.
+   */
+  readonly replicated?: boolean;
 }
 
 /** Fields an execution starts with. */

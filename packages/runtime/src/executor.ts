@@ -11,7 +11,7 @@
  * - A query's or a message inspection's changes are always discarded.
  * - Every execution but a query pays its fee (base + units spent), trapped or not.
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { IcErrorCode, RejectCode, trapText } from '@tincan/abi';
 import { applyTimerOps, type CanisterActor } from './canister-actor.js';
 import type { CallContext } from './call-context.js';
 import { reject, type CallRouter } from './call-router.js';
@@ -222,7 +222,8 @@ export class Executor {
   }
 
   #trapReject(actor: CanisterActor, message: string): Outcome {
-    return reject(RejectCode.CanisterError, IcErrorCode.CanisterCalledTrap, `Canister ${principalText(actor.record.id)} trapped: ${message}`);
+    const text = trapText(principalText(actor.record.id), message);
+    return reject(RejectCode.CanisterError, text.errorCode, text.message);
   }
 
   #noReply(actor: CanisterActor): Outcome {

@@ -3,7 +3,7 @@
  * per-pair queue limit holds for users too), queries run at once on committed state, and the
  * ingress payload limit both share. The `Runtime`'s `submit` and `query` delegate here.
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { IcErrorCode, RejectCode, methodNotFoundText } from '@tincan/abi';
 import type { Batch } from './batch.js';
 import type { CallRouter } from './call-router.js';
 import type { CanisterActor } from './canister-actor.js';
@@ -82,7 +82,8 @@ export function runQuery(deps: IngressDeps, call: IngressCall): Outcome {
   if (actor !== undefined) deps.ensureLoaded(actor);
   const mode = actor?.methods.get(call.method)?.mode;
   if (actor?.sandbox !== undefined && mode !== 'query' && mode !== 'compositeQuery') {
-    return reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${principalText(call.canisterId)} has no query method '${call.method}'`);
+    const missing = methodNotFoundText(principalText(call.canisterId), 'query', call.method);
+    return reject(RejectCode.CanisterError, missing.errorCode, missing.message);
   }
   let outcome: Outcome | undefined;
   deps.dispatch.executeRequest({

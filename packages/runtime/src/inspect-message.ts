@@ -9,7 +9,7 @@
  * canister. Queries, calls between canisters, calls to the management canister (which filters
  * its own ingress) and the in-process `submit` are not inspected, as on ICP.
  */
-import { IcErrorCode, RejectCode, type Reject } from '@tincan/abi';
+import { IcErrorCode, RejectCode, trapText, type Reject } from '@tincan/abi';
 import type { CanisterActor } from './canister-actor.js';
 import { openExecution, type Execution } from './execution.js';
 import type { Executor } from './executor.js';
@@ -62,7 +62,8 @@ export function inspectMessage(call: InspectedCall, deps: InspectDeps): InspectR
   deps.batch.commit();
   const canister = principalText(actor.record.id);
   if (exec.trap !== undefined) {
-    return { accepted: false, reason: { code: RejectCode.CanisterError, errorCode: IcErrorCode.CanisterCalledTrap, message: `Canister ${canister} trapped: ${exec.trap}` } };
+    const text = trapText(canister, exec.trap);
+    return { accepted: false, reason: { code: RejectCode.CanisterError, errorCode: text.errorCode, message: text.message } };
   }
   if (exec.messageAccepted !== true) {
     return { accepted: false, reason: { code: RejectCode.CanisterReject, errorCode: IcErrorCode.CanisterRejectedMessage, message: `Canister ${canister} rejected the message` } };

@@ -60,6 +60,11 @@ export class PairQueues {
     return (this.#counts.get(source)?.get(target) ?? 0) < capacity;
   }
 
+  /** Requests from `source` to `target` in the queue. */
+  count(source: string, target: string): number {
+    return this.#counts.get(source)?.get(target) ?? 0;
+  }
+
   /** A request from `source` to `target` was queued. */
   add(source: string, target: string): void {
     let bySource = this.#counts.get(source);

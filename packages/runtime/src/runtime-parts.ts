@@ -112,6 +112,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       fees,
       heapLimitBytes: options.heapLimitBytes ?? DEFAULT_HEAP_LIMIT_BYTES,
       certifiedData,
+      queueRoom: (callee) => limits.queueCapacity - queues.count(actor.key, callee),
     }),
     certifiedData,
   });

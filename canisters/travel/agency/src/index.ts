@@ -1,4 +1,4 @@
-import { CallError, IDL, Principal, call, init, msgCaller, query, update } from 'azle';
+import { IDL, Principal, call, init, msgCaller, query, update } from 'azle';
 
 /**
  * The travel agency of NEAR's cross-contract example, mapped to ICP.
@@ -73,7 +73,7 @@ export default class {
       // 3a. The hotel rejected (no room left) or trapped. This is a new execution. ICP did
       //     NOT undo step 1 — it committed — so the agency undoes its own pending state.
       this.pendingTrips.delete(id);
-      return { Err: `hotel failed: ${err instanceof CallError ? err.rejectMessage : String(err)}` };
+      return { Err: `hotel failed: ${rejectMessageOf(err)}` };
     }
 
     // 3b. The hotel booked a room: move the trip from pending to confirmed, in one execution.
@@ -94,4 +94,9 @@ export default class {
   pending(): bigint {
     return BigInt(this.pendingTrips.size);
   }
+}
+
+/** The reject message of a failed call (Azle's call errors carry one), or the error's text. */
+function rejectMessageOf(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'rejectMessage' in err ? String(err.rejectMessage) : String(err);
 }

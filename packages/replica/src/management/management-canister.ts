@@ -5,7 +5,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { decodeCandid } from '@tincan/candid';
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { IcErrorCode, RejectCode, methodNotFoundText } from '@tincan/abi';
 import type { Outcome, Runtime, StateStore, SystemCanister, SystemQuery, SystemRequest } from '@tincan/runtime';
 import { MANAGEMENT_METHODS, type ManagementMethodName } from './ic-idl.js';
 import { Deferred, ManagementReject, rejectOutcome } from './management-reject.js';
@@ -108,7 +108,8 @@ export class ManagementCanister implements SystemCanister {
 
 function methodSpec(method: string): (typeof MANAGEMENT_METHODS)[ManagementMethodName] {
   if (!Object.hasOwn(MANAGEMENT_METHODS, method)) {
-    throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.UnknownManagementMessage, `Management canister has no method '${method}'`);
+    const text = methodNotFoundText('aaaaa-aa', 'update', method);
+    throw new ManagementReject(RejectCode.CanisterError, text.errorCode, text.message);
   }
   return MANAGEMENT_METHODS[method as ManagementMethodName];
 }

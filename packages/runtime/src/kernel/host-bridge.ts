@@ -35,18 +35,26 @@ export interface HostBridge {
   msgReplied(): boolean;
   msgDeadline(): bigint;
   canisterSelf(): Uint8Array;
+  canisterVersion(): bigint;
+  isController(principal: Uint8Array): boolean;
+  inReplicatedExecution(): boolean;
   time(): bigint;
   /** Records a trap on the current execution; the kernel then throws inside the sandbox. */
   trap(message: string): void;
   debugPrint(message: string): void;
   timerSet(delayNs: bigint, intervalNs: bigint): number;
   timerClear(timerId: number): void;
-  /** `timeoutSeconds` is negative for a guaranteed-response call. Returns 0 when the canister cannot pay. */
+  /**
+   * `timeoutSeconds` is negative for a guaranteed-response call. Returns the call id; 0 when
+   * the canister cannot pay, -1 when the queue to the callee is full (call_perform fails).
+   */
   callPerform(callee: Uint8Array, method: string, arg: Uint8Array, cycles: bigint, timeoutSeconds: number, oneway: boolean): number;
   msgCyclesAvailable(): bigint;
   msgCyclesAccept(maxAmount: bigint): bigint;
   msgCyclesRefunded(): bigint;
   canisterCycleBalance(): bigint;
+  canisterLiquidCycleBalance(): bigint;
+  costCall(method: string, argBytes: number): bigint;
   cyclesBurn(amount: bigint): bigint;
   /** Sets the certified data when the execution commits; traps in queries or when over 32 bytes. */
   certifiedDataSet(data: Uint8Array): void;
