@@ -4,7 +4,7 @@
  * `~/.config/tincan`. The `default` identity (Ed25519) is created on first use.
  */
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SignIdentity } from '@dfinity/agent';
@@ -68,6 +68,30 @@ export class IdentityStore {
   load(name: string = this.current()): Promise<SignIdentity> {
     this.#require(name);
     return identityFromPem(readFileSync(this.#pem(name), 'utf8'), this.#pem(name));
+  }
+
+  /** The PEM text of an identity, for `identity export`. */
+  exportPem(name: string): string {
+    this.#require(name);
+    return readFileSync(this.#pem(name), 'utf8');
+  }
+
+  /** Renames an identity; the selection follows it. */
+  rename(from: string, to: string): void {
+    this.#require(from);
+    if (from === DEFAULT) throw new CliError('ERR_IDENTITY', `the default identity cannot be renamed; create another with 'tincan identity new ${to}'`);
+    this.#checkNew(to);
+    const selected = this.current() === from;
+    renameSync(path.dirname(this.#pem(from)), path.dirname(this.#pem(to)));
+    if (selected) this.use(to);
+  }
+
+  /** Deletes an identity: not `default`, and not the one in use. */
+  remove(name: string): void {
+    this.#require(name);
+    if (name === DEFAULT) throw new CliError('ERR_IDENTITY', 'the default identity cannot be removed');
+    if (this.current() === name) throw new CliError('ERR_IDENTITY', `identity '${name}' is in use; select another first with 'tincan identity use default'`);
+    rmSync(path.dirname(this.#pem(name)), { recursive: true, force: true });
   }
 
   #ensureDefault(): void {
