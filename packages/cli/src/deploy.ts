@@ -44,7 +44,8 @@ export interface DeployOptions {
 export interface DeployedCanister {
   readonly name: string;
   readonly id: Principal;
-  readonly mode: 'install' | 'reinstall' | 'upgrade';
+  /** What was done; `unchanged` when the canister already ran this module. */
+  readonly mode: 'install' | 'reinstall' | 'upgrade' | 'unchanged';
 }
 
 /** The canisters a deploy of `name` (or all) touches, in order; usage errors before any work. */
@@ -128,7 +129,14 @@ export async function installCanister(canister: ProjectCanister, id: Principal, 
   const arg = encodeInitArg(name, candid, options.argument ?? canister.initArg);
   const management = managementCanister(options.agent);
   const status = await withRejects(`reading the status of ${name} (${id.toText()})`, () => management.canister_status({ canister_id: id }));
-  const hasCode = status.module_hash.length > 0;
+  const installed = status.module_hash[0];
+  const hasCode = installed !== undefined;
+  if ((options.mode ?? 'auto') === 'auto' && installed !== undefined && toHex(installed) === toHex(module.moduleHash) && options.argument === undefined) {
+    // As dfx: the same module is not reinstalled (an upgrade would reset heap fields for nothing).
+    new DeployedInterfaces(options.projectDir).record(options.host, name, toHex(module.moduleHash), canister.candid, candid);
+    options.log(`${name}: module unchanged, not reinstalled (${id.toText()})`);
+    return { name, id, mode: 'unchanged' };
+  }
   const mode = resolveMode(options.mode ?? 'auto', hasCode, name);
   options.log(`${name}: ${mode === 'upgrade' ? 'upgrading' : mode === 'reinstall' ? 'reinstalling' : 'installing'} ${id.toText()}`);
   const installMode: InstallMode = mode === 'upgrade' ? { upgrade: [] } : mode === 'reinstall' ? { reinstall: null } : { install: null };

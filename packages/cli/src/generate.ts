@@ -25,13 +25,14 @@ export async function generateBindings(projectDir: string, outDir: string | unde
     }
     const dir = outDir === undefined ? canister.declarationsDir : path.resolve(projectDir, outDir, canister.name);
     const scratch = path.join(projectDir, '.tincan', 'bindgen', canister.name);
-    await generate({ didFile: canister.candid, outDir: scratch, output: { force: true, declarations: { typescript: true } } });
+    await generate({ didFile: canister.candid, outDir: scratch, output: { force: true, declarations: { typescript: false, flat: true } } });
     mkdirSync(dir, { recursive: true });
     const base = canister.name;
     writeFileSync(path.join(dir, `${base}.did`), readFileSync(canister.candid));
-    const declarations = path.join(scratch, 'declarations');
-    const js = readFileSync(path.join(declarations, `${path.basename(canister.candid)}.js`), 'utf8');
-    const dts = readFileSync(path.join(declarations, `${path.basename(canister.candid)}.d.ts`), 'utf8');
+    const service = path.basename(canister.candid, '.did');
+    const js = readFileSync(path.join(scratch, `${service}.did.js`), 'utf8');
+    // dfx's declarations import the @dfinity packages, as index.js does.
+    const dts = readFileSync(path.join(scratch, `${service}.did.d.ts`), 'utf8').replace(/'@icp-sdk\/core\/(agent|candid|principal)'/g, `'@dfinity/$1'`);
     writeFileSync(path.join(dir, `${base}.did.js`), js);
     writeFileSync(path.join(dir, `${base}.did.d.ts`), dts);
     const envName = canisterEnvName('CANISTER_ID', canister.name);

@@ -56,10 +56,13 @@ export const generateCommand: CommandSpec = {
   name: 'generate',
   description: `Write dfx generate's JS/TS bindings (index.js with createActor, <name>.did.js, <name>.did.d.ts) from the .did files deploy writes`,
   args: [{ name: 'name', description: 'canister of dfx.json (all by default)', optional: true }],
-  flags: [{ name: 'out-dir', type: 'string', value: 'dir', description: `where bindings go, one folder per canister (default: dfx.json's declarations.output, else src/declarations/<name>)` }],
+  flags: [
+    { name: 'out-dir', type: 'string', value: 'dir', description: `where bindings go, one folder per canister (default: dfx.json's declarations.output, else src/declarations/<name>)` },
+    ...replicaFlags.filter((f) => f.name !== 'identity'),
+  ],
   run: async (input) => {
     const { generateBindings } = await import('../generate.js');
-    const written = await generateBindings(process.cwd(), input.string('out-dir'), input.arg('name'));
+    const written = await generateBindings(process.cwd(), input.string('out-dir'), input.arg('name'), networkOf(input).url);
     for (const dir of written) process.stdout.write(`wrote ${dir}\n`);
   },
 };
