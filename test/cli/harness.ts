@@ -1,5 +1,5 @@
 /**
- * Shared setup of the CLI tests: the built `tincan` (packages/cli/dist) run as a subprocess,
+ * Shared setup of the CLI tests: the built `tincan` bin (packages/cli/bin, running the bundle in dist/bundle) as a subprocess,
  * a temp project whose dfx.json points at the example canisters, a temp state directory and a
  * temp TINCAN_HOME, and a replica started with `tincan start --port 0`.
  */
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'packages/cli/dist/bin/tincan.js');
+const BIN = path.join(ROOT, 'packages/cli/bin/tincan.js');
 
 /** What a finished CLI run printed, and its exit code. */
 export interface CliResult {
