@@ -4,11 +4,14 @@
  * the CLI's call path on its own; deploy.test.ts covers deploying through the CLI.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpAgent } from '@dfinity/agent';
 import { Replica } from '@tincan/replica';
 import { CanisterIds } from '@tincan/cli';
 import { createProject, ROOT, startReplica, type CliProject, type StartedReplica } from './harness.js';
+
+// Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 let project: CliProject;
 let replica: StartedReplica;

@@ -4,8 +4,11 @@
  */
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createProject, ROOT, runNode, startReplica, type CliProject, type StartedReplica } from './harness.js';
+
+// Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 let project: CliProject;
 let replica: StartedReplica;

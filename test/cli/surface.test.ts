@@ -7,9 +7,12 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Replica } from '@tincan/replica';
 import { createProject, ROOT, startReplica, type CliProject, type StartedReplica } from './harness.js';
+
+// Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 const BIN = path.join(ROOT, 'packages/cli/bin/tincan.js');
 let project: CliProject;
