@@ -40,7 +40,7 @@ it('starts the replica with the examples deployed and prints a call line and an 
     });
     void exited.then((code) => reject(new Error(`main job exited with ${code}:\n${output}`)));
   });
-  expect(output).toMatch(/Ready: the replica at http:\/\/127\.0\.0\.1:\d+ serves counter, hotel, agency, ledger, ledger_buggy and ledger_notify/);
+  expect(output).toMatch(/Ready: the replica at http:\/\/127\.0\.0\.1:\d+ serves counter, hotel, agency, ledger, ledger_notify and ledger_buggy/);
 
   const callLine = /npx tincan (canister call counter add .*)$/m.exec(output)?.[1];
   expect(callLine).toBeDefined();
