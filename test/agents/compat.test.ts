@@ -71,7 +71,7 @@ beforeAll(async () => {
   replica = await startReplica(project);
   ids.counter = await deploy('counter');
   ids.hotel = await deploy('hotel'); // init_arg (1 : nat): one room per date
-  ids.agency = await deploy('agency', '--argument', `(principal "${ids.hotel}")`);
+  ids.agency = await deploy('agency', '--argument', `(opt principal "${ids.hotel}")`);
   const generated = await project.run('generate');
   expect(generated).toMatchObject({ code: 0, stderr: '' });
   for (const name of NAMES) {

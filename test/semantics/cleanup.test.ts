@@ -23,7 +23,7 @@ describe("the ledger's per-caller lock, released by a guard", () => {
     t = await createTestReplica();
     const { replica } = t;
     const [minter, alice, bob] = [identity('minter'), identity('alice'), identity('bob')];
-    const ledger = await replica.deploy('canisters/ledger/src/index.ts', { initArgs: [minter] });
+    const ledger = await replica.deploy('canisters/ledger/src/index.ts', { initArgs: [[minter]] });
     const notify = await replica.deploy('canisters/ledger-notify/src/index.ts', { initArgs: [[]] });
     await replica.actor<any>(ledger, { identity: minter }).mint(alice, 100n);
     await replica.actor<any>(ledger, { identity: minter }).freeze(bob);

@@ -22,9 +22,10 @@ export default class {
   nextTx = 0n;
   balances = new StableBTreeMap<string, bigint>(0);
 
-  @init([IDL.Principal])
-  init(minter: Principal): void {
-    this.minter = minter.toText();
+  /** The minter: the principal given, else whoever installs the ledger. */
+  @init([IDL.Opt(IDL.Principal)])
+  init(minter: [] | [Principal]): void {
+    this.minter = (minter[0] ?? msgCaller()).toText();
   }
 
   @update([IDL.Principal, IDL.Nat], Result)

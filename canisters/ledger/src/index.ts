@@ -36,9 +36,10 @@ export default class {
   frozen = new Set<Account>();
   balances = new StableBTreeMap<Account, bigint>(0);
 
-  @init([IDL.Principal])
-  init(minter: Principal): void {
-    this.minter = minter.toText();
+  /** The minter: the principal given, else whoever installs the ledger. */
+  @init([IDL.Opt(IDL.Principal)])
+  init(minter: [] | [Principal]): void {
+    this.minter = (minter[0] ?? msgCaller()).toText();
   }
 
   /** Creates `amount` new tokens for `to`. Only the minter may mint. */

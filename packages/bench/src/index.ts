@@ -30,6 +30,7 @@ import path from 'node:path';
 import { backstopBenchmark, backstopReport } from './backstop.js';
 import { candidBenchmark, candidReport } from './candid-decode.js';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
+import { callBenchmark, callReport } from './cli-call.js';
 import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
 import { fuzzBenchmark, fuzzReport } from './http-fuzz.js';
@@ -166,6 +167,10 @@ async function main(): Promise<void> {
     if (only === undefined || only.includes('start')) {
       progress('bench: tincan start to the first answered call…');
       process.stdout.write(`${startReport(await startBenchmark(root, tmp, options.quick ? 3 : 7)).join('\n')}\n`);
+    }
+    if (only === undefined || only.includes('call')) {
+      progress('bench: CPU of one tincan canister call…');
+      process.stdout.write(`${callReport(await callBenchmark(root, tmp, options.quick ? 5 : 11)).join('\n')}\n`);
     }
   } finally {
     for (const close of closers) await close();

@@ -20,7 +20,7 @@
  * The budget is a `let` in the bundle's own function scope under a random per-bundle name.
  * Canister code cannot write to it: it would have to name it, and the sandbox has no `eval`.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { parse, tokenizer } from 'acorn';
 import { childNodes, isNode, type AnyNode } from './ast.js';
 import { findCountedLoops, type CountedLoop } from './counted-loops.js';
@@ -81,7 +81,9 @@ export function instrumentBundle(code: string): string {
 
 /** {@link instrumentBundle}, with statistics. */
 export function instrument(code: string, options: InstrumentOptions = {}): InstrumentedBundle {
-  const name = `__tincan_meter_${randomBytes(6).toString('hex')}`;
+  // Named from the code's hash, not at random: the same source bundles to the same module (and
+  // module hash) every time, as a Wasm build does, and the name still cannot clash with the code.
+  const name = `__tincan_meter_${createHash('sha256').update(code).digest('hex').slice(0, 12)}`;
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AnyNode;
   const counted = options.countedLoops === false ? new Map<AnyNode, CountedLoop>() : findCountedLoops(ast);
   const walker = new Walker(counted);

@@ -45,9 +45,10 @@ export default class {
   /** Trips the hotel confirmed. */
   confirmed = new Map<bigint, Trip>();
 
-  @init([IDL.Principal])
-  init(hotel: Principal): void {
-    this.hotel = hotel;
+  /** The hotel: the principal given, else the `hotel` canister of dfx.json's dependencies. */
+  @init([IDL.Opt(IDL.Principal)])
+  init(hotel: [] | [Principal]): void {
+    this.hotel = hotel[0] ?? Principal.fromText(hotelFromEnv());
   }
 
   /** Books a trip: a hotel room in `city` on `date`. Answers the hotel's reservation id. */
@@ -99,4 +100,13 @@ export default class {
 /** The reject message of a failed call (Azle's call errors carry one), or the error's text. */
 function rejectMessageOf(err: unknown): string {
   return typeof err === 'object' && err !== null && 'rejectMessage' in err ? String(err.rejectMessage) : String(err);
+}
+
+/** `CANISTER_ID_HOTEL`, inlined at bundling when dfx.json lists `hotel` as a dependency. */
+function hotelFromEnv(): string {
+  try {
+    return process.env.CANISTER_ID_HOTEL ?? '';
+  } catch {
+    throw new Error(`agency needs its hotel: deploy with "dependencies": ["hotel"] in dfx.json, or pass '(opt principal "<hotel id>")'`);
+  }
 }
