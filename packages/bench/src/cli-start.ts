@@ -1,5 +1,5 @@
 /**
- * Issue 4's start-up bar: from spawning `tincan start` to the first answered call, under 1 s.
+Start-up bar: from spawning `tincan start` to the first answered call, under 1 s.
  * The replica starts on a state directory that already holds the counter (as a developer's
  * second `tincan start` does); the call is an update through an unmodified `@dfinity/agent`
  * created once the URL is printed, so it includes fetching the root key and a certified reply.
