@@ -1,14 +1,13 @@
-/** Options and handles of the in-process {@link Replica}. */
+/** Options and handles of the in-process `Replica`. */
 import type { Principal } from '@dfinity/principal';
 import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, SchedulerPolicy } from '@tincan/runtime';
-import type { Replica } from './replica.js';
 
-/** Options of {@link Replica.create}. */
+/** Options of `Replica.create`. */
 export interface ReplicaOptions {
   /** Directory of the replica's state; omit for an in-memory replica. */
   readonly stateDir?: string;
   /**
-   * Start from a checkpoint written by {@link Replica.checkpoint}: a fork. The checkpoint file
+   * Start from a checkpoint written by `Replica.checkpoint`: a fork. The checkpoint file
    * is copied (into a new `stateDir`) or loaded into memory; it is never modified.
    */
   readonly fromCheckpoint?: string;
@@ -41,7 +40,7 @@ export interface ReplicaOptions {
   readonly loadShedding?: LoadShedding;
 }
 
-/** Options of {@link Replica.deploy}. */
+/** Options of `Replica.deploy`. */
 export interface DeployOptions {
   /** Init arguments, Candid-encoded with the canister's `@init` types. */
   readonly initArgs?: unknown[];
@@ -56,7 +55,7 @@ export interface DeployOptions {
 }
 
 
-/** Options of {@link Replica.upgrade} and {@link Replica.reinstall}. */
+/** Options of `Replica.upgrade` and `Replica.reinstall`. */
 export interface UpgradeOptions {
   /** Arguments of `@postUpgrade` (upgrade) or `@init` (reinstall), Candid-encoded with their types. */
   readonly args?: unknown[];

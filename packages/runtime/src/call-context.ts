@@ -1,4 +1,13 @@
-import type { ReplyTarget } from './messages.js';
+import type { Reject } from '@tincan/abi';
+
+/** Outcome of a call: a reply's Candid bytes, or a reject. */
+export type Outcome = { readonly reply: Uint8Array } | { readonly reject: Reject };
+
+/** Where the answer to a call context goes. */
+export type ReplyTarget =
+  | { readonly kind: 'ingress'; readonly onAnswer: (outcome: Outcome) => void }
+  | { readonly kind: 'canister'; readonly canister: string; readonly callback: Callback }
+  | { readonly kind: 'none' };
 
 /**
  * An open call context: one incoming call that must be answered exactly once. It stays open
