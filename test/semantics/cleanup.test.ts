@@ -6,7 +6,7 @@
  * after the `await` traps.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, ZERO_FEES, createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import { ZERO_FEES, createTestReplica, identity, type TestReplica } from '@tincan/testing';
 import type { CanisterHandle, Replica } from '@tincan/replica';
 import { rejectedCall as rejected } from './helpers.js';
 

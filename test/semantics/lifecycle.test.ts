@@ -1,6 +1,6 @@
 import { IDL } from '@dfinity/candid';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { createTestReplica, type TestReplica } from '@tincan/testing';
 import type { Outcome } from '@tincan/replica';
 import { rejectedCall as rejectOf } from './helpers.js';
 

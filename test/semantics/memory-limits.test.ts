@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { createTestReplica, type TestReplica } from '@tincan/testing';
 import { rejectedCall as rejectOf } from './helpers.js';
 
 // ICP semantics: update_settings' memory settings are enforced: wasm_memory_limit bounds the
