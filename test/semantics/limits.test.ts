@@ -1,5 +1,5 @@
 /**
- * ic-semantics §6: limits of the call path, as replica settings with ICP's defaults: 500
+ * ICP semantics: limits of the call path, as replica settings with ICP's defaults: 500
  * queued requests per sender→callee pair (beyond: SYS_TRANSIENT, IC0201), 2 MiB ingress
  * arguments, 10 MiB call arguments (one subnet), 2 MiB replies, and a call depth of 256 so a
  * recursive call chain ends.

@@ -5,7 +5,7 @@ import { ZERO_FEES } from '@tincan/replica';
 import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
 import { rejectOf as outcomeReject, replyValue, stepOnce, submit } from './helpers.js';
 
-// ic-semantics §8: canisters call the management canister like any canister, through `call`.
+// ICP semantics: canisters call the management canister like any canister, through `call`.
 let t: TestReplica | undefined;
 afterEach(async () => {
   await t?.dispose();

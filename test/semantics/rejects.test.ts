@@ -1,5 +1,5 @@
 /**
- * ic-semantics §3: the reject codes callers see — from ingress and, through `await call`, from
+ * ICP semantics: the reject codes callers see — from ingress and, through `await call`, from
  * inside another canister — and Candid argument errors.
  */
 import { IDL } from '@dfinity/candid';

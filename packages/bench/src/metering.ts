@@ -1,5 +1,5 @@
 /**
- * Metering overhead (issue 3's bar: at most 2×). The CPU-heavy canister canisters/bench-cpu
+ * Metering overhead (bar: at most 2×). The CPU-heavy canister canisters/bench-cpu
  * (pure-TypeScript SHA-256 and a prime sieve) is bundled twice: once as every canister is,
  * instrumented with the execution meter, and once without (`instrument: false` of
  * `prepareCanisterModule`, for benchmarks only). The plain bundle registers a meter that never counts, so the

@@ -34,7 +34,8 @@ export async function rawCall(agent: HttpAgent, canisterId: Principal, method: s
   if (isV3ResponseBody(response.body)) {
     const rootKey = agent.rootKey;
     if (rootKey === null) throw new Error('the agent has no root key');
-    const certificate = await Certificate.create({ certificate: response.body.certificate, rootKey, canisterId, agent, blsVerify: blsVerifyFor(agent) });
+    const verify = blsVerifyFor(agent);
+    const certificate = await Certificate.create({ certificate: response.body.certificate, rootKey, canisterId, agent, ...(verify !== undefined && { blsVerify: verify }) });
     const path = [new TextEncoder().encode('request_status'), requestId];
     const status = text(lookupResultToBuffer(certificate.lookup_path([...path, 'status'])));
     if (status === 'replied') return lookupResultToBuffer(certificate.lookup_path([...path, 'reply'])) ?? new Uint8Array();
@@ -48,6 +49,7 @@ export async function rawCall(agent: HttpAgent, canisterId: Principal, method: s
     const { reject_code, reject_message, error_code } = response.body;
     throw RejectError.fromCode(new UncertifiedRejectUpdateErrorCode(requestId, reject_code, reject_message, error_code));
   }
-  const polled = await pollForResponse(agent, canisterId, requestId, { blsVerify: blsVerifyFor(agent) });
+  const pollVerify = blsVerifyFor(agent);
+  const polled = await pollForResponse(agent, canisterId, requestId, { ...(pollVerify !== undefined && { blsVerify: pollVerify }) });
   return polled.reply;
 }

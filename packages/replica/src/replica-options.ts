@@ -1,7 +1,6 @@
-/** Options and handles of the in-process {@link Replica}. */
+/** Options and handles of the in-process `Replica`. */
 import type { Principal } from '@dfinity/principal';
 import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, PrepareModule, SchedulerPolicy } from '@tincan/runtime';
-import type { Replica } from './replica.js';
 
 /** Wall-clock limits of the backstop, in milliseconds. */
 export interface WallClockLimitsMs {
@@ -12,12 +11,12 @@ export interface WallClockLimitsMs {
 /** The backstop's default limits: far above what the instruction limits let real code run. */
 export const DEFAULT_WALL_CLOCK_LIMITS: WallClockLimitsMs = { updateMs: 5_000, queryMs: 1_000 };
 
-/** Options of {@link Replica.create}. */
+/** Options of `Replica.create`. */
 export interface ReplicaOptions {
   /** Directory of the replica's state; omit for an in-memory replica. */
   readonly stateDir?: string;
   /**
-   * Start from a checkpoint written by {@link Replica.checkpoint}: a fork. The checkpoint file
+   * Start from a checkpoint written by `Replica.checkpoint`: a fork. The checkpoint file
    * is copied (into a new `stateDir`) or loaded into memory; it is never modified.
    */
   readonly fromCheckpoint?: string;
@@ -63,7 +62,7 @@ export interface ReplicaOptions {
   readonly prepareModule?: PrepareModule;
 }
 
-/** Options of {@link Replica.deploy}. */
+/** Options of `Replica.deploy`. */
 export interface DeployOptions {
   /** Init arguments, Candid-encoded with the canister's `@init` types. */
   readonly initArgs?: unknown[];
@@ -78,7 +77,7 @@ export interface DeployOptions {
 }
 
 
-/** Options of {@link Replica.upgrade} and {@link Replica.reinstall}. */
+/** Options of `Replica.upgrade` and `Replica.reinstall`. */
 export interface UpgradeOptions {
   /** Arguments of `@postUpgrade` (upgrade) or `@init` (reinstall), Candid-encoded with their types. */
   readonly args?: unknown[];

@@ -5,6 +5,7 @@
 import type { CanisterDescription, MethodDescription } from '@tincan/abi';
 import type { CallContext, Callback } from './call-context.js';
 import { parseSettings, type CanisterSettings } from './canister-settings.js';
+import type { CanisterState } from './canister-state.js';
 import { freezingThreshold, messageFee, type CycleFees } from './cycles.js';
 import { deadlineFor, type CallLimits } from './limits.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
@@ -16,7 +17,7 @@ import type { HostBridge } from './kernel/host-bridge.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { toHex } from './principal-ids.js';
 import type { BundleSourceMap } from './source-maps.js';
-import { inspectSystemCalls } from './inspect-message.js';
+import { inspectSystemCalls } from './inspect-system-calls.js';
 import { certifiedDataCalls, type CertifiedDataRegistry } from './certified-data.js';
 
 /** A line of a canister's log. */
@@ -27,7 +28,7 @@ export interface LogLine {
 }
 
 /** Host-side state of one canister. */
-export class CanisterActor {
+export class CanisterActor implements CanisterState {
   readonly key: string;
   record: CanisterRecord;
   sandbox: Sandbox | undefined;

@@ -3,7 +3,7 @@
  * per-pair queue limit holds for users too), queries run at once on committed state, and the
  * ingress payload limit both share. The `Runtime`'s `submit` and `query` delegate here.
  */
-import { IcErrorCode, RejectCode, methodNotFoundText } from '@tincan/abi';
+import { RejectCode, methodNotFoundText } from '@tincan/abi';
 import type { Batch } from './batch.js';
 import type { CallRouter } from './call-router.js';
 import type { CanisterActor } from './canister-actor.js';

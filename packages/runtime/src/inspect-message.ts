@@ -11,10 +11,9 @@
  */
 import { IcErrorCode, RejectCode, trapText, type Reject } from '@tincan/abi';
 import type { CanisterActor } from './canister-actor.js';
-import { openExecution, type Execution } from './execution.js';
+import { openExecution } from './execution.js';
 import type { Executor } from './executor.js';
 import type { Batch } from './batch.js';
-import type { HostBridge } from './kernel/host-bridge.js';
 import { toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 
@@ -75,30 +74,4 @@ export function inspectMessage(call: InspectedCall, deps: InspectDeps): InspectR
 function inspectEntry(actor: CanisterActor): string | undefined {
   for (const [name, method] of actor.methods) if (method.mode === 'inspectMessage') return name;
   return undefined;
-}
-
-/**
- * The system calls that exist only in an inspect execution: `msgMethodName` and
- * `acceptMessage`. Using either elsewhere, or accepting twice, traps, as on ICP.
- */
-export function inspectSystemCalls(live: () => Execution): Pick<HostBridge, 'msgMethodName' | 'acceptMessage'> {
-  const inInspect = (name: string): Execution => {
-    const exec = live();
-    if (exec.mode !== 'inspect') trapWith(exec, `${name} is only available in @inspectMessage`);
-    return exec;
-  };
-  return {
-    msgMethodName: () => inInspect('msgMethodName').method,
-    acceptMessage: () => {
-      const exec = inInspect('acceptMessage');
-      if (exec.messageAccepted === true) trapWith(exec, 'acceptMessage: the message was already accepted');
-      exec.messageAccepted = true;
-    },
-  };
-}
-
-/** Records a trap on the execution and stops the canister code that caused it. */
-function trapWith(exec: Execution, message: string): never {
-  exec.trap ??= message;
-  throw new Error(message);
 }

@@ -1,5 +1,5 @@
 /**
- * Limits on calls, as replica settings with ICP's defaults (ic-semantics §6). They bound what
+ * Limits on calls, as replica settings with ICP's defaults . They bound what
  * one canister can do to another: queue space, payload sizes, how long a caller may wait, and
  * how deep a chain of nested calls may go.
  */

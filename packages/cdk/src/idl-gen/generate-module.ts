@@ -190,5 +190,7 @@ export function generateIdlModule(ast: DidFileAst, source: string): string {
   lines.push(`export const idlFactory: idlFactory = () => ${idlService(methods)};`);
   lines.push('/** The init arguments\' IDL types. */');
   lines.push(`export const init: init = () => [${initArgs.map(idl).join(', ')}];`);
-  return `${lines.join('\n')}\n`;
+  // A module whose types name no principal imports none (noUnusedLocals).
+  const usesPrincipal = lines.some((line, i) => i > 2 && /\bPrincipal\b/.test(line));
+  return `${lines.filter((_, i) => i !== 2 || usesPrincipal).join('\n')}\n`;
 }

@@ -3,7 +3,7 @@
  * every byte array into this realm and turn host errors into local ones, so canister code never
  * holds a host object.
  */
-import { uncaughtText, type CanisterAdapter, type Meter, type SystemApi } from '@tincan/abi';
+import { uncaughtText, type CanisterAdapter, type SystemApi } from '@tincan/abi';
 import { guarded, host, local, prngState } from './install-globals.js';
 import { registerClass } from './heap-codec.js';
 

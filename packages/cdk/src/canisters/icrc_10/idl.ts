@@ -1,6 +1,5 @@
 // Generated from icrc_10/ICRC-10.did by packages/cdk/src/idl-gen/generate-canister-idls.ts; do not edit.
 import { IDL } from '@dfinity/candid';
-import type { Principal } from '@dfinity/principal';
 
 /** A service method as agents type it. */
 type ActorMethod<Args extends unknown[] = unknown[], Ret = unknown> = (...args: Args) => Promise<Ret>;
