@@ -47,8 +47,9 @@ export function exampleCanisters(): ExampleCanister[] {
  */
 export function typeErrorsAgainstAzle(mains: readonly string[]): Map<string, string[]> {
   const program = ts.createProgram([...mains], {
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2023.d.ts'],
+    // Azle's example projects set target ES2024 and no `lib`, so TypeScript's default libraries
+    // (DOM included: TextEncoder, TextDecoder, crypto) apply, as Azle provides those globals.
+    target: ts.ScriptTarget.ES2024,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     strict: true,
@@ -56,7 +57,9 @@ export function typeErrorsAgainstAzle(mains: readonly string[]): Map<string, str
     skipLibCheck: true,
     allowImportingTsExtensions: true,
     experimentalDecorators: false,
-    types: [],
+    // `process.env`: Azle bakes the variables dfx.json's `custom.env` names into the build, and
+    // projects type it with @types/node (installed for their tests).
+    types: ['node'],
   });
   const diagnostics = ts.getPreEmitDiagnostics(program);
   return new Map(

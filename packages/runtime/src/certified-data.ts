@@ -7,7 +7,6 @@
  * keeps the value, counts changes so the certifier knows when to re-sign, and hands
  * non-replicated queries the certificate the certifier provides (`ic0.data_certificate_copy`).
  */
-import type { CanisterActor } from './canister-actor.js';
 import type { Execution, ExecutionMode } from './execution.js';
 import type { StateStore } from './state-store.js';
 
@@ -18,6 +17,16 @@ export const MAX_CERTIFIED_DATA_BYTES = 32;
 export type DataCertificateSource = (canisterId: Uint8Array) => Uint8Array | undefined;
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * The part of a canister actor certified data needs: its store key, its id and the cached value.
+ * A structural type, so this file does not import the actor (which imports it).
+ */
+export interface CertifiedDataHolder {
+  readonly key: string;
+  readonly record: { readonly id: Uint8Array };
+  certifiedData: Uint8Array | undefined;
+}
 
 /** Whether `ic0.certified_data_set` is allowed in this mode (ICP: not in queries nor inspection). */
 export function mayCertify(mode: ExecutionMode): boolean {
@@ -36,7 +45,7 @@ export class CertifiedDataRegistry {
   }
 
   /** The canister's committed certified data (empty when never set). */
-  get(actor: CanisterActor): Uint8Array {
+  get(actor: CertifiedDataHolder): Uint8Array {
     if (actor.certifiedData === undefined) {
       const stored = this.#store.getMeta(metaKey(actor));
       actor.certifiedData = stored === undefined ? EMPTY : new Uint8Array(stored);
@@ -45,25 +54,25 @@ export class CertifiedDataRegistry {
   }
 
   /** Sets the canister's certified data inside the open store transaction. */
-  set(actor: CanisterActor, data: Uint8Array): void {
+  set(actor: CertifiedDataHolder, data: Uint8Array): void {
     this.#store.putMeta(metaKey(actor), data);
     actor.certifiedData = data;
     this.version++;
   }
 
   /** The certificate a non-replicated query of `actor` gets, from the certifier, if there is one. */
-  certificate(actor: CanisterActor): Uint8Array | undefined {
+  certificate(actor: CertifiedDataHolder): Uint8Array | undefined {
     return this.source?.(actor.record.id);
   }
 }
 
-function metaKey(actor: CanisterActor): string {
+function metaKey(actor: CertifiedDataHolder): string {
   return `certified_data/${actor.key}`;
 }
 
 /** The certified-data system calls of one canister's host bridge. */
 export function certifiedDataCalls(
-  actor: CanisterActor,
+  actor: CertifiedDataHolder,
   live: () => Execution,
   registry: CertifiedDataRegistry,
 ): { certifiedDataSet: (data: Uint8Array) => void; dataCertificate: () => Uint8Array | undefined } {
