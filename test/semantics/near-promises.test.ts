@@ -59,6 +59,14 @@ describe('NEAR promises', () => {
     expect(failed).toMatchObject({ rejectCode: 5, rejectMessage: expect.stringContaining('accepted, then trapped') });
   });
 
+  it('rolls a trapping callback back with its undo, and fails the method with the callback\'s reject', async () => {
+    const n = t.replica.actor<any>(near);
+    const failed = await n.with_trapping_callback(callee.id, 'deadline').catch((e: unknown) => e);
+    expect(failed).toMatchObject({ rejectCode: 5, rejectMessage: expect.stringMatching(/IC0503: .*callback trapped after 1 result\(s\)/) });
+    expect(await n.undo_count()).toBe(0n);
+    expect(t.replica.runtime.openContexts(near.id.toUint8Array())).toBe(0);
+  });
+
   it('refuses the private callback to any other caller, and promiseResult outside a callback', async () => {
     const asUser = t.replica.actor<any>(near, { identity: identity('mallory') });
     const refused = await asUser.report([{ Successful: new Uint8Array([1]) }], 'forged').catch((e: unknown) => e);
