@@ -26,15 +26,24 @@ interface TravelState {
   readonly openContexts: number;
 }
 
-/** Deploys a hotel with `rooms` and the agency at `agencyMain`, runs `requests` one after another, and reads the end state. */
-async function runSequential(agencyMain: string, rooms: bigint, requests: readonly Request[]): Promise<TravelState> {
+/**
+ * Deploys a hotel with `rooms` and the agency at `agencyMain`, runs `requests` (one after another,
+ * or all submitted at once under the default first-come scheduler), and reads the end state.
+ */
+async function runScenario(agencyMain: string, rooms: bigint, requests: readonly Request[], mode: 'sequential' | 'concurrent'): Promise<TravelState> {
   const t = await createTestReplica();
   try {
     const { replica } = t;
     const hotel = await replica.deploy(HOTEL, { initArgs: [rooms] });
     const agency = await replica.deploy(agencyMain, { initArgs: [[hotel.id]] });
     const answers: TripResult[] = [];
-    for (const r of requests) answers.push((await replica.actor<any>(agency, { identity: identity(r.user) }).reserve_trip(r.city, r.date)) as TripResult);
+    if (mode === 'sequential') {
+      for (const r of requests) answers.push((await replica.actor<any>(agency, { identity: identity(r.user) }).reserve_trip(r.city, r.date)) as TripResult);
+    } else {
+      const calls = requests.map((r) => submit(replica, agency.id, 'reserve_trip', [IDL.Text, IDL.Text], [r.city, r.date], identity(r.user)));
+      await replica.idle();
+      answers.push(...calls.map((c, i) => onlyReply<TripResult>(c, TripResult, `reserve_trip #${i}`)));
+    }
     return await stateOf(replica, agency.id, hotel.id, answers);
   } finally {
     await t.dispose();
@@ -52,11 +61,11 @@ async function stateOf(replica: Replica, agency: Principal, hotel: Principal, an
 }
 
 describe('travel agency with NEAR promises', () => {
-  it('reaches the same final states as the ICP-style agency, request by request', async () => {
+  it.each(['sequential', 'concurrent'] as const)('reaches the same final states as the ICP-style agency (%s requests)', async (mode) => {
     await fc.assert(
       fc.asyncProperty(fc.bigInt({ min: 1n, max: 3n }), fc.array(requestArb, { minLength: 1, maxLength: 8 }), async (rooms, requests) => {
-        const icp = await runSequential(AGENCY, rooms, requests);
-        const near = await runSequential(AGENCY_NEAR, rooms, requests);
+        const icp = await runScenario(AGENCY, rooms, requests, mode);
+        const near = await runScenario(AGENCY_NEAR, rooms, requests, mode);
         expect(near).toEqual(icp);
         expect(near.pending).toBe(0n);
         expect(near.openContexts).toBe(0);
