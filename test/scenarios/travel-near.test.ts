@@ -165,4 +165,25 @@ describe('travel agency with NEAR promises', () => {
       await t.dispose();
     }
   });
+
+  it('drops the chain at a replica restart, as any await: the pending trip stays and the callback never runs', async () => {
+    const t = await createTestReplica();
+    try {
+      const { replica } = t;
+      const hotel = await replica.deploy(HOTEL, { initArgs: [1n] });
+      const agency = await replica.deploy(AGENCY_NEAR, { initArgs: [[hotel.id]] });
+      const first = submit(replica, agency.id, 'reserve_trip', [IDL.Text, IDL.Text], ['Kyoto', '2026-07-01'], identity('alice'));
+      expect(replica.runtime.step()).toBe(true);
+      expect(first.answers).toEqual([]);
+
+      const restarted = await t.restart();
+      await restarted.idle();
+      expect(await restarted.actor<any>(agency).pending()).toBe(1n);
+      expect(await restarted.actor<any>(agency).trips()).toEqual([]);
+      expect(restarted.runtime.openContexts(agency.id.toUint8Array())).toBe(0);
+      expect(restarted.runtime.openContexts(hotel.id.toUint8Array())).toBe(0);
+    } finally {
+      await t.dispose();
+    }
+  });
 });
