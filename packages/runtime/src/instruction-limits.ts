@@ -30,6 +30,8 @@ export const DEFAULT_INSTRUCTION_LIMITS: InstructionLimits = { update: 40e9, que
 export function budgetFor(mode: ExecutionMode, limits: InstructionLimits): number {
   switch (mode) {
     case 'query':
+    case 'compositeQuery':
+    case 'compositeCallback':
     case 'inspect':
       return limits.query;
     case 'init':
