@@ -16,9 +16,9 @@ beforeAll(async () => {
 
 afterAll(() => stopCounterOverHttp(h?.http));
 
-const timedOut = (ms: number): RegExp => new RegExp(`trapped: .*execution timed out after ${ms} ms`);
+const timedOut = (ms: number): RegExp => new RegExp(`Canister called \`ic0.trap\` with message: 'execution timed out after ${ms} ms`);
 /** Where the meter may win the race against the backstop: either way a trap. */
-const timedOutOrMetered = (ms: number): RegExp => new RegExp(`trapped: .*(execution timed out after ${ms} ms|instruction limit exceeded)`);
+const timedOutOrMetered = (ms: number): RegExp => new RegExp(`execution timed out after ${ms} ms|Canister exceeded the limit of \\d+ instructions for single message execution`);
 
 describe('the backstop stops what the meter misses', () => {
   it.each([
@@ -43,6 +43,6 @@ describe('the backstop stops what the meter misses', () => {
 
 describe('thrown values whose message getter misbehaves', () => {
   it.each(['throwWithThrowingMessage', 'throwWithLoopingMessage'])('%s traps without running the getter on the host', async (method) => {
-    await expectContained(h, method, /trapped: /);
+    await expectContained(h, method, /Canister called `ic0.trap` with message: /);
   });
 });

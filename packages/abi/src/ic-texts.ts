@@ -44,11 +44,16 @@ export function contractViolationText(canister: string, violation: string): IcTe
   };
 }
 
+/** The trap of an execution that spent its instruction limit, as ICP's hypervisor words it. */
+export function instructionLimitTrap(limit: number): string {
+  return `Canister exceeded the limit of ${limit} instructions for single message execution.`;
+}
+
 /** IC0522: an execution spent its instruction limit (`limit` in instructions). */
 export function instructionLimitText(canister: string, limit: number): IcText {
   return {
     errorCode: IcErrorCode.CanisterInstructionLimitExceeded,
-    message: `Error from Canister ${canister}: Canister exceeded the limit of ${limit} instructions for single message execution..\nTry optimizing this method to consume fewer instructions or split the work across multiple messages. See documentation: ${DOCS}#instruction-limit-exceeded`,
+    message: `Error from Canister ${canister}: ${instructionLimitTrap(limit)}.\nTry optimizing this method to consume fewer instructions or split the work across multiple messages. See documentation: ${DOCS}#instruction-limit-exceeded`,
   };
 }
 

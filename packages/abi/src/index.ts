@@ -14,6 +14,6 @@ export type { Reject } from './reject-code.js';
 export { describeValue, stackOf } from './describe-value.js';
 export {
   COMPOSITE_QUERY_REPLICATED, QUERY_CALL_GRAPH_INSTRUCTIONS, QUERY_CALL_GRAPH_LOOP, QUERY_CALL_GRAPH_TOO_DEEP,
-  contractViolationText, instructionLimitText, methodNotFoundText, noRouteText, rejectMessageForCaller, trapText, uncaughtText,
+  contractViolationText, instructionLimitText, instructionLimitTrap, methodNotFoundText, noRouteText, rejectMessageForCaller, trapText, uncaughtText,
   type IcText,
 } from './ic-texts.js';

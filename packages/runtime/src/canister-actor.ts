@@ -11,7 +11,7 @@ import { deadlineFor, type CallLimits } from './limits.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
 import type { Execution, TimerOp } from './execution.js';
 import { icModeName, isComposite, mayAcceptCycles, mayAnswer, mayCall, maySetTimers, neverCommits } from './execution.js';
-import { contractViolationText } from '@tincan/abi';
+import { contractViolationText, instructionLimitText, instructionLimitTrap } from '@tincan/abi';
 import { principalText } from './principal-text.js';
 import { bytesEqual } from '@tincan/bytes';
 import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from './instruction-limits.js';
@@ -184,6 +184,13 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     trap: (message) => {
       const exec = actor.execution();
       exec.trap ??= message;
+    },
+    instructionLimitExceeded: () => {
+      const exec = actor.execution();
+      if (exec.trap !== undefined) return;
+      const limit = exec.instructionLimit ?? budgetFor(exec.mode, deps.limits);
+      exec.failure = instructionLimitText(principalText(id), limit);
+      exec.trap = instructionLimitTrap(limit);
     },
     debugPrint: (message) => deps.onLog(actor, message),
     timerSet: (delayNs, intervalNs) => {

@@ -8,7 +8,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { ExecutionMode } from './execution.js';
 
-/** Units an execution may spend before it traps with "instruction limit exceeded". */
+/** Units an execution may spend before it traps (IC0522, "Canister exceeded the limit of N instructions …"). */
 export interface InstructionLimits {
   /** Updates, callbacks (and later timers and heartbeats). */
   readonly update: number;
