@@ -54,6 +54,16 @@ describe('composite queries', () => {
     expect(await actor(c).get()).toBe(300n);
   });
 
+  it('hands a callee\'s trap and reject to the callback, as between canisters', async () => {
+    const [a, b] = await deploy(2) as [Principal, Principal];
+    expect(await actor(a).relay(b, 'refuse')).toEqual({ Err: '4: no' });
+    expect(await actor(a).relay(b, 'boom')).toEqual({
+      Err: `5: IC0503: Error from Canister ${b.toText()}: Canister called \`ic0.trap\` with message: 'boom'.\nConsider gracefully handling failures from this canister or altering the canister to handle exceptions. See documentation: https://docs.internetcomputer.org/references/execution-errors#trapped-explicitly`,
+    });
+    // The callee sees the composite query's canister as its caller.
+    expect(await actor(a).relay(b, 'callerLength')).toEqual({ Ok: BigInt(a.toText().length) });
+  });
+
   it('calls only queries: an update method is not found (IC0536)', async () => {
     const [a, b] = await deploy(2) as [Principal, Principal];
     const result = await actor(a).relay(b, 'updateCallsComposite');
