@@ -211,16 +211,16 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       // ICP traps a query that calls (a contract violation), whatever the canister catches.
       if (exec.mode === 'query') violate(exec, '"ic0_call_new" cannot be executed in ' + icModeName(exec) + ' mode');
       if (!mayCall(exec.mode)) throw new Error(`calls are not allowed in ${exec.mode}`);
+      if (arg.length > callLimits.maxCallPayloadBytes) {
+        exec.trap ??= `call payload of ${arg.length} bytes exceeds the limit of ${callLimits.maxCallPayloadBytes} bytes`;
+        throw new Error(exec.trap);
+      }
       if (isComposite(exec.mode)) {
         // A composite query's calls run in its call graph: no cycles, no fees, no queues.
         if (cycles > 0n) violate(exec, '"ic0_call_cycles_add128" cannot be executed in ' + icModeName(exec) + ' mode');
         const callId = actor.nextCallId++;
         exec.calls.push({ callId, callee: new Uint8Array(callee), method, arg: new Uint8Array(arg), oneway, deadlineNs: 0n, cycles: 0n });
         return callId;
-      }
-      if (arg.length > callLimits.maxCallPayloadBytes) {
-        exec.trap ??= `call payload of ${arg.length} bytes exceeds the limit of ${callLimits.maxCallPayloadBytes} bytes`;
-        throw new Error(exec.trap);
       }
       const attached = cycles > 0n ? cycles : 0n;
       const cost = attached + messageFee(fees.callBase, fees.callPerByte, method, arg);
