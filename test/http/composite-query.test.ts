@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Actor, HttpAgent, type ActorSubclass } from '@dfinity/agent';
+import * as icpAgent from '@icp-sdk/core/agent';
+import { IDL as IcpIDL } from '@icp-sdk/core/candid';
 import type { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { createTestReplica, type TestReplica } from '@tincan/testing';
@@ -61,6 +63,14 @@ describe('composite queries over HTTP with @dfinity/agent', () => {
     expect(await actor.sum([b, c])).toBe(522n);
     expect(await actor.get()).toBe(1n);
     expect(await actor.sum([b, c])).toBe(522n);
+  });
+
+  it('answers the same composite query through @icp-sdk/core', async () => {
+    const [a, b, c] = ids as [Principal, Principal, Principal];
+    const agent = await icpAgent.HttpAgent.create({ host: server.url, shouldFetchRootKey: true });
+    const factory = ({ IDL: I }: { IDL: typeof IcpIDL }): IcpIDL.ServiceClass => I.Service({ sum: I.Func([I.Vec(I.Principal)], [I.Nat], ['composite_query']) });
+    const actor = icpAgent.Actor.createActor<{ sum(targets: string[]): Promise<bigint> }>(factory as never, { agent, canisterId: a.toText() });
+    expect(await actor.sum([b, c] as never)).toBe(522n);
   });
 
   it('refuses a composite query sent as an update call with IC0527', async () => {
