@@ -8,6 +8,7 @@
  * even when no signature is checked; here its `utils/bls.js` loads the library on first use.
  */
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +30,9 @@ export async function blsVerify(pk, sig, msg) {
     }));
   },
 };
+
+// Chunk names are content hashes: clear the old ones so no stale chunk is shipped.
+rmSync(new URL('../dist/bundle', import.meta.url), { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
