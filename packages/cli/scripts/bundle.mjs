@@ -8,7 +8,7 @@
  * even when no signature is checked; here its `utils/bls.js` loads the library on first use.
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,7 +34,7 @@ export async function blsVerify(pk, sig, msg) {
 // Chunk names are content hashes: clear the old ones so no stale chunk is shipped.
 rmSync(new URL('../dist/bundle', import.meta.url), { recursive: true, force: true });
 
-await build({
+const result = await build({
   absWorkingDir: root,
   entryPoints: { tincan: 'dist/bin/tincan.js' },
   outdir: 'dist/bundle',
@@ -48,4 +48,6 @@ await build({
   banner: { js: `import { createRequire as __tincanRequire } from 'node:module'; const require = __tincanRequire(import.meta.url);` },
   plugins: [lazyBls],
   logLevel: 'warning',
+  metafile: process.env.TINCAN_BUNDLE_META !== undefined,
 });
+if (process.env.TINCAN_BUNDLE_META !== undefined) writeFileSync(process.env.TINCAN_BUNDLE_META, JSON.stringify(result.metafile));
