@@ -3,7 +3,8 @@
  * `npm i -D ./tincan-<version>.tgz` (run through `npm run pack`, which builds first).
  *
  * Layout of the tarball:
- *   packages/<name>/   each workspace package as built (dist/, src/, package.json), no tests
+ *   packages/<name>/   each workspace package as built (dist/, src/, package.json), no tests;
+ *                      the watchdog's native addon as built here, without its binding.gyp
  *   azle/              a package named `azle` that re-exports the CDK (and its canisters/*)
  *   package.json       `tincan`: its bin, `tincan/testing`, and `file:` dependencies on the above
  *
@@ -64,6 +65,11 @@ try {
     for (const dir of ['dist', 'src', 'bin']) {
       if (existsSync(path.join(from, dir))) cpSync(path.join(from, dir), path.join(to, dir), { recursive: true, filter: keep });
     }
+    // The watchdog's addon as built here: it loads under the same platform and Node ABI, and
+    // elsewhere the watchdog falls back to node:vm timeouts (its binding.gyp is not shipped,
+    // so npm never tries to compile it at install).
+    const addon = path.join(from, 'build/Release/tincan_watchdog.node');
+    if (existsSync(addon)) cpSync(addon, path.join(to, 'build/Release/tincan_watchdog.node'));
     const manifest = readJson(path.join(from, 'package.json'));
     const deps = {};
     for (const dep of Object.keys(manifest.dependencies ?? {})) {
@@ -74,8 +80,7 @@ try {
         thirdParty[dep] ??= deps[dep];
       }
     }
-    // No scripts (nothing runs at install; a binding.gyp is not shipped either, so npm does not
-    // compile the watchdog: it falls back to node:vm timeouts), no bin (tincan's own is the bin).
+    // No scripts (nothing runs at install), no bin (tincan's own is the bin).
     const { scripts: _scripts, devDependencies: _dev, bin: _bin, private: _private, ...rest } = manifest;
     writeJson(path.join(to, 'package.json'), { ...rest, version, dependencies: deps });
     dependencies[manifest.name] = `file:./packages/${name}`;
