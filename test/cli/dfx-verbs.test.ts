@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createProject, startReplica, type CliProject, type StartedReplica } from './harness.js';
+import { createProject, ROOT, runNode, startReplica, type CliProject, type StartedReplica } from './harness.js';
 
 // Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -116,6 +116,19 @@ it('uninstalls the code: calls fail, the canister stays', async () => {
   const call = await project.run('canister', 'call', 'counter', 'get', ...host());
   expect(call.code).toBe(1);
   expect(call.stderr).toMatch(/^Error: /m);
+});
+
+it('verifies every certificate and query signature with TINCAN_VERIFY_CERTIFICATES=1', async () => {
+  // The bundled CLI loads BLS and Ed25519 only for this; the calls must still succeed.
+  const bin = path.join(ROOT, 'packages/cli/bin/tincan.js');
+  const env = { TINCAN_HOME: project.home, TINCAN_VERIFY_CERTIFICATES: '1' };
+  await ok('canister', 'install', 'counter', '--mode', 'install'); // its code was uninstalled above
+  const update = await runNode([bin, 'canister', 'call', 'counter', 'add', '(2 : nat)', ...host()], project.dir, env);
+  expect(update.stderr).toBe('');
+  expect(update.stdout).toBe('(2 : nat)\n');
+  const query = await runNode([bin, 'canister', 'call', 'counter', 'get', '--query', ...host()], project.dir, env);
+  expect(query.stderr).toBe('');
+  expect(query.stdout).toBe('(2 : nat)\n');
 });
 
 it('exports, renames and removes an identity', async () => {

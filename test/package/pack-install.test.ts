@@ -114,8 +114,10 @@ it(
     const tsc = await run(process.execPath, [path.join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project, env);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
-    const azle = await run(process.execPath, ['--input-type=module', '-e', "const m = await import('azle'); const idl = await import('azle/canisters/management/idl'); console.log(typeof m.update, typeof m.StableBTreeMap, typeof idl.bitcoin_network)"], project, env);
-    expect(azle.stdout.trim()).toBe('function function object');
+    const imports = "const m = await import('azle'); const idl = await import('azle/canisters/management/idl'); const ext = await import('tincan/extensions'); console.log(typeof m.update, typeof m.StableBTreeMap, typeof idl.bitcoin_network, typeof ext.guard)";
+    const azle = await run(process.execPath, ['--input-type=module', '-e', imports], project, env);
+    expect(azle.stderr).toBe('');
+    expect(azle.stdout.trim()).toBe('function function object function');
 
     // The installed bin: start a replica, deploy the project's dfx.json, call the canister.
     const bin = path.join(project, 'node_modules/.bin/tincan');

@@ -32,6 +32,7 @@ export async function connect(host: string, identity: SignIdentity, env: Record<
   const unreachable = (err: unknown): CliError =>
     new CliError('ERR_UNREACHABLE', `cannot reach a replica at ${host} (${rootMessage(err)}); start one with 'tincan start' or pass --host`);
   if (MAINNET.test(url.hostname)) {
+    await loadEd25519();
     const agent = await HttpAgent.create({ host: url.toString(), identity, fetch: agentFetch });
     verifiedAgents.add(agent);
     return agent;
@@ -47,9 +48,19 @@ export async function connect(host: string, identity: SignIdentity, env: Record<
     throw unreachable(err);
   }
   const verify = env['TINCAN_VERIFY_CERTIFICATES'] === '1';
+  if (verify) await loadEd25519();
   const agent = await HttpAgent.create({ host: url.toString(), identity, rootKey, verifyQuerySignatures: verify, fetch: agentFetch });
   if (verify) verifiedAgents.add(agent);
   return agent;
+}
+
+/**
+ * The bundled CLI loads the agent's Ed25519 (for query node signatures) only when an agent
+ * verifies them (scripts/bundle.mjs); unbundled, the agent imported it already.
+ */
+async function loadEd25519(): Promise<void> {
+  const load = (globalThis as Record<symbol, unknown>)[Symbol.for('tincan.loadEd25519')];
+  if (typeof load === 'function') await (load as () => Promise<void>)();
 }
 
 /**
