@@ -81,8 +81,7 @@ it(
     const env = userEnv(home);
 
     const packed = await run(process.execPath, [path.join(ROOT, 'scripts/pack.mjs'), '--out-dir', work], ROOT, env);
-    expect(packed.stderr).toBe('');
-    expect(packed.code).toBe(0);
+    expect(packed.code, packed.stderr).toBe(0);
     const tarball = packed.stdout.trim();
     expect(path.basename(tarball)).toMatch(/^tincan-\d+\.\d+\.\d+\.tgz$/);
 
