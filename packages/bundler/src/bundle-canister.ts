@@ -11,6 +11,7 @@ import { BundlerError } from './bundler-error.js';
 import { BundleCache } from './bundle-cache.js';
 import { BOUND_GLOBALS, REPLACED_GLOBALS, bindGlobals } from './bind-globals.js';
 import { instrumentBundle } from './instrument.js';
+import { addWriteBarrier } from './write-barrier.js';
 
 /** Canister bundles run after the kernel, so they bind its replacements too. */
 const CANISTER_GLOBALS = [...BOUND_GLOBALS, ...REPLACED_GLOBALS];
@@ -100,7 +101,9 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     inputs,
   );
   // Uninstrumented code still gets a function scope of its own (see above).
-  const code = bindGlobals(options.instrument === false ? `(() => {${built.code}\n})();\n` : instrumentBundle(built.code), CANISTER_GLOBALS);
+  const metered = options.instrument === false ? `(() => {${built.code}\n})();\n` : instrumentBundle(built.code);
+  // The barrier goes in after the meter, so it is not weighed as canister work.
+  const code = bindGlobals(addWriteBarrier(metered).code, CANISTER_GLOBALS);
   return { bundle: { code, map: built.map }, inputs };
 }
 

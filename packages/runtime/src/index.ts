@@ -1,4 +1,4 @@
-export type { CanisterRecord, CanisterStatus, SnapshotInfo, SnapshotModule, StateStore } from './state-store.js';
+export type { CanisterRecord, CanisterStatus, HeapRowRead, HeapRowWrite, SnapshotInfo, SnapshotModule, StateStore } from './state-store.js';
 export { Runtime } from './runtime.js';
 export type { IngressCall, RuntimeOptions } from './runtime.js';
 export type { InspectResult } from './inspect-message.js';

@@ -9,6 +9,7 @@ import { applyTimerOps, createHostBridge, type BridgeDeps, type CanisterActor } 
 import { openExecution, type Execution, type ExecutionMode, type TimerOp } from './execution.js';
 import { Sandbox, messageOf, type CompiledKernel } from './sandbox/sandbox.js';
 import type { StateStore } from './state-store.js';
+import { packHeap, writeHeapDelta, type HeapDelta } from './heap-delta.js';
 import { RuntimeError } from './runtime-error.js';
 import { principalText } from './principal-text.js';
 
@@ -62,16 +63,15 @@ export class Installer {
         // Timers the old code sets on its way out would call closures that are about to go.
         this.#committedTimerOps = [];
       }
-      if (mode === 'reinstall') {
-        store.clearHeap(actor.record.id);
-        store.clearStable(actor.record.id);
-      }
+      if (mode === 'reinstall') store.clearStable(actor.record.id);
       const description = this.#load(actor, bundle);
       const entry = description.methods.find((m) => m.mode === (mode === 'upgrade' ? 'postUpgrade' : 'init'));
       if (entry !== undefined) this.#runSystem(actor, 'init', entry.name, typeof arg === 'function' ? arg(description) : arg);
-      const heap = this.#system(actor, 'load', () => actor.sandbox?.op('persist') as Uint8Array);
-      store.writeHeap(actor.record.id, heap);
-      actor.heapBytes = heap.length;
+      const heap = this.#system(actor, 'load', () => actor.sandbox?.op('persist') as HeapDelta | null);
+      // New code starts from a fresh instance: the old heap's rows all go.
+      store.clearHeap(actor.record.id);
+      if (heap !== null) writeHeapDelta(store, actor.record.id, heap);
+      actor.heapBytes = heap?.bytes ?? 0;
       actor.record = {
         ...actor.record,
         module,
@@ -117,11 +117,15 @@ export class Installer {
   /** Reloads an installed canister and restores its committed heap. */
   restore(actor: CanisterActor): void {
     const source = utf8.decode(actor.record.module);
-    const heap = this.#deps.store.readHeap(actor.record.id);
+    const { store } = this.#deps;
+    const meta = store.readHeap(actor.record.id);
     try {
       this.#load(actor, source);
-      if (heap !== undefined) this.#system(actor, 'load', () => actor.sandbox?.op('restore', heap));
-      actor.heapBytes = heap?.length ?? 0;
+      actor.heapBytes = 0;
+      if (meta !== undefined) {
+        const packed = packHeap(meta, store.readHeapRows(actor.record.id));
+        actor.heapBytes = this.#system(actor, 'load', () => actor.sandbox?.op('restore', packed) as number);
+      }
     } catch (err) {
       actor.sandbox = undefined;
       actor.setDescription(undefined);

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import { StorageError } from './storage-error.js';
+import { HEAP_ROW_TABLES } from './heap-rows.js';
 
 /** Version of the table layout below; bump it (and add a migration) whenever the layout changes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const KEEP_CYCLES_TRIGGER = `
   CREATE TRIGGER heaps_keep_cycles BEFORE DELETE ON heaps WHEN OLD.cycles IS NOT NULL
@@ -80,12 +81,19 @@ const CREATE_TABLES = `
     value BLOB NOT NULL,
     PRIMARY KEY (canister_id, snapshot_id, memory_id, key)
   ) WITHOUT ROWID, STRICT;
+  ${HEAP_ROW_TABLES}
 `;
 
 const MIGRATE_1_TO_2 = `
   ALTER TABLE heaps ADD COLUMN cycles TEXT;
   ${KEEP_CYCLES_TRIGGER}
   UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
+`;
+
+/** Version 3 keeps the heap as object rows; a version-2 heap (one snapshot) still loads. */
+const MIGRATE_2_TO_3 = `
+  ${HEAP_ROW_TABLES}
+  UPDATE store_meta SET value = '3' WHERE key = 'schema_version';
 `;
 
 /**
@@ -109,6 +117,10 @@ export function ensureSchema(db: Database.Database): void {
     if (found === '1') {
       // Version 2 adds `heaps.cycles`; the registry's cycles stay valid until a balance is written.
       db.exec(MIGRATE_1_TO_2);
+      found = '2';
+    }
+    if (found === '2') {
+      db.exec(MIGRATE_2_TO_3);
       found = String(SCHEMA_VERSION);
     }
     if (found !== String(SCHEMA_VERSION)) {

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SnapshotInfo, SnapshotModule } from '@tincan/runtime';
+import type { HeapRowStatements } from './heap-rows.js';
 
 /** Snapshot statements on one connection. */
 export class SnapshotStatements {
@@ -22,7 +23,10 @@ export class SnapshotStatements {
   readonly #deleteAll: Database.Statement<[Uint8Array]>;
   readonly #deleteAllStable: Database.Statement<[Uint8Array]>;
 
-  constructor(db: Database.Database) {
+  readonly #heapRows: HeapRowStatements;
+
+  constructor(db: Database.Database, heapRows: HeapRowStatements) {
+    this.#heapRows = heapRows;
     this.#take = db.prepare(
       `INSERT INTO snapshots (canister_id, snapshot_id, taken_at_ns, module, module_hash, candid, heap)
        SELECT c.id, ?, ?, c.module, c.module_hash, c.candid, (SELECT h.snapshot FROM heaps h WHERE h.canister_id = c.id)
@@ -44,7 +48,8 @@ export class SnapshotStatements {
     this.#clearHeap = db.prepare('DELETE FROM heaps WHERE canister_id = ?');
     this.#list = db.prepare(
       `SELECT s.snapshot_id AS id, s.taken_at_ns AS takenAtNs,
-              coalesce(length(s.heap), 0) + coalesce((SELECT sum(length(key) + length(value)) FROM snapshot_stable t WHERE t.canister_id = s.canister_id AND t.snapshot_id = s.snapshot_id), 0) AS size
+              coalesce(length(s.heap), 0)
+                + coalesce((SELECT sum(length(data)) FROM snapshot_heap_rows r WHERE r.canister_id = s.canister_id AND r.snapshot_id = s.snapshot_id), 0) + coalesce((SELECT sum(length(key) + length(value)) FROM snapshot_stable t WHERE t.canister_id = s.canister_id AND t.snapshot_id = s.snapshot_id), 0) AS size
        FROM snapshots s WHERE s.canister_id = ? ORDER BY s.snapshot_id`,
     );
     this.#delete = db.prepare('DELETE FROM snapshots WHERE canister_id = ? AND snapshot_id = ?');
@@ -56,6 +61,7 @@ export class SnapshotStatements {
   take(canisterId: Uint8Array, snapshotId: number, takenAtNs: bigint): void {
     this.#take.run(snapshotId, String(takenAtNs), canisterId);
     this.#takeStable.run(snapshotId, canisterId);
+    this.#heapRows.take(canisterId, snapshotId);
   }
 
   load(canisterId: Uint8Array, snapshotId: number): SnapshotModule | undefined {
@@ -67,6 +73,7 @@ export class SnapshotStatements {
     this.#loadCounts.run(canisterId);
     this.#clearHeap.run(canisterId);
     this.#loadHeap.run(canisterId, canisterId, snapshotId);
+    this.#heapRows.load(canisterId, snapshotId);
     return { module: row.module, moduleHash: row.moduleHash, candid: row.candid };
   }
 
@@ -80,11 +87,13 @@ export class SnapshotStatements {
 
   delete(canisterId: Uint8Array, snapshotId: number): boolean {
     this.#deleteStable.run(canisterId, snapshotId);
+    this.#heapRows.deleteSnapshot(canisterId, snapshotId);
     return this.#delete.run(canisterId, snapshotId).changes > 0;
   }
 
   deleteAll(canisterId: Uint8Array): void {
     this.#deleteAllStable.run(canisterId);
+    this.#heapRows.deleteSnapshots(canisterId);
     this.#deleteAll.run(canisterId);
   }
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureError } from '@tincan/errors';
-import type { CanisterRecord, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
+import type { CanisterRecord, HeapRowRead, HeapRowWrite, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
+import { HeapRowStatements } from './heap-rows.js';
 import { SnapshotStatements } from './snapshots.js';
 import { fromRow, toRow } from './canister-codec.js';
 import { applyPragmas } from './pragmas.js';
@@ -57,6 +58,9 @@ export class SqliteStateStore implements StateStore {
   readonly #deleteCanister: (cid: Uint8Array) => void;
   readonly #clearStable: (cid: Uint8Array) => void;
   readonly #snapshots: SnapshotStatements;
+  readonly #heapRows: HeapRowStatements;
+  readonly #writeHeapRows: (cid: Uint8Array, rows: Iterable<HeapRowWrite>) => void;
+  readonly #clearHeap: (cid: Uint8Array) => void;
   readonly #takeSnapshot: (cid: Uint8Array, id: number, at: bigint) => void;
   readonly #loadSnapshot: (cid: Uint8Array, id: number) => SnapshotModule | undefined;
   readonly #deleteSnapshot: (cid: Uint8Array, id: number) => boolean;
@@ -84,7 +88,13 @@ export class SqliteStateStore implements StateStore {
       s.clearStable.run(cid);
       s.clearCounts.run(cid);
     });
-    const snapshots = (this.#snapshots = new SnapshotStatements(db));
+    const heapRows = (this.#heapRows = new HeapRowStatements(db));
+    this.#writeHeapRows = this.#atomic((cid, rows) => heapRows.write(cid, rows));
+    this.#clearHeap = this.#atomic((cid) => {
+      s.clearHeap.run(cid);
+      heapRows.clear(cid);
+    });
+    const snapshots = (this.#snapshots = new SnapshotStatements(db, heapRows));
     this.#takeSnapshot = this.#atomic((cid, id, at) => snapshots.take(cid, id, at));
     this.#loadSnapshot = this.#atomic((cid, id) => snapshots.load(cid, id));
     this.#deleteSnapshot = this.#atomic((cid, id) => snapshots.delete(cid, id));
@@ -92,6 +102,7 @@ export class SqliteStateStore implements StateStore {
       snapshots.deleteAll(cid);
       s.deleteCanister.run(cid);
       s.clearHeap.run(cid);
+      heapRows.clear(cid);
       s.clearStable.run(cid);
       s.clearCounts.run(cid);
     });
@@ -205,10 +216,28 @@ export class SqliteStateStore implements StateStore {
     else this.#s.writeHeapCycles.run(canisterId, snapshot, cycles.toString());
   }
 
-  /** Drops the canister's heap snapshot; a no-op if there is none. */
+  /** The canister's heap object rows. */
+  readHeapRows(canisterId: Uint8Array): HeapRowRead[] {
+    this.#assertOpen();
+    return this.#heapRows.read(canisterId);
+  }
+
+  /** Upserts heap object rows; a row without data deletes its object's rows. */
+  writeHeapRows(canisterId: Uint8Array, rows: Iterable<HeapRowWrite>): void {
+    this.#assertOpen();
+    this.#writeHeapRows(canisterId, rows);
+  }
+
+  /** Bytes of the heap's meta row and object rows. */
+  heapBytes(canisterId: Uint8Array): bigint {
+    this.#assertOpen();
+    return BigInt(this.#s.readHeap.get(canisterId)?.length ?? 0) + this.#heapRows.bytes(canisterId);
+  }
+
+  /** Drops the canister's heap (meta row and object rows); a no-op if there is none. */
   clearHeap(canisterId: Uint8Array): void {
     this.#assertOpen();
-    this.#s.clearHeap.run(canisterId);
+    this.#clearHeap(canisterId);
   }
 
   /** The value under `key` in stable memory `memoryId`, or undefined. */

@@ -12,13 +12,18 @@ import { prngState } from './install-globals.js';
 import { KernelMeter } from './kernel-meter.js';
 import { installBuiltinCharges } from './builtin-charges.js';
 import { chargedSystemApi } from './system-api-charges.js';
+import { createHeapTracker } from './heap-tracker.js';
+import { installWriteBarrier } from './write-barrier.js';
+import { knownClass } from './heap-codec.js';
 
 const meter = new KernelMeter();
 installBuiltinCharges(meter);
+const heap = createHeapTracker(knownClass);
+installWriteBarrier(heap);
 const state: KernelState = {
   adapter: undefined,
   meter,
-  point: undefined,
+  heap,
   prng: prngState.get(),
 };
 const define = (key: string, value: unknown): void => {

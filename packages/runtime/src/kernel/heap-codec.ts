@@ -37,6 +37,11 @@ export function registerClass(name: string, proto: object): void {
   });
 }
 
+/** The prototype of a class known by `name`, if any. */
+export function knownClass(name: string): object | undefined {
+  return registry.get(name);
+}
+
 /** Encodes the heap fields of a restore point together with the PRNG state. */
 export function encodeHeap(point: RestorePoint, prng: readonly number[]): Uint8Array {
   for (const [name, proto] of point.classes) registerClass(name, proto);
