@@ -14,7 +14,8 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
- * Then the metering overhead (metering.ts) and forks (fork.ts), each with its own baseline.
+ * Then the metering overhead (metering.ts), heap size (heap-size.ts) and forks (fork.ts), each
+ * with its own baseline.
  *
  * Options: --quick (short run), --seconds <s> per case (default 2), --rounds <n> (default 4),
  * --only <text> (cases whose name contains text; the floor always runs).
@@ -26,6 +27,7 @@ import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
 import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
 import { httpBenchmarks, httpReport } from './http-updates.js';
+import { heapSizeBenchmark, heapSizeReport } from './heap-size.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
@@ -125,6 +127,11 @@ async function main(): Promise<void> {
       progress('bench: metering overhead, instrumented vs uninstrumented…');
       const rows = await meteringBenchmark(root, replicas.noTimeout, options.seconds, options.rounds);
       process.stdout.write(`${meteringReport(rows).join('\n')}\n`);
+    }
+    if (selected('heap')) {
+      progress('bench: commit and rollback cost by heap size…');
+      const rows = await heapSizeBenchmark(root, replicas.noTimeout, options.seconds, options.rounds);
+      process.stdout.write(`${heapSizeReport(rows).join('\n')}\n`);
     }
     if (selected('fork')) {
       progress('bench: fork from a checkpoint…');

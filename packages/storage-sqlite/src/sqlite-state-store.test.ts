@@ -139,7 +139,7 @@ describe('registry and meta', () => {
     store.writeHeap(A, bytes(1));
     store.close();
     const db = new Database(file);
-    db.exec("DROP TRIGGER heaps_keep_cycles; ALTER TABLE heaps DROP COLUMN cycles; UPDATE store_meta SET value = '1' WHERE key = 'schema_version'");
+    db.exec("DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; DROP TRIGGER heaps_keep_cycles; ALTER TABLE heaps DROP COLUMN cycles; UPDATE store_meta SET value = '1' WHERE key = 'schema_version'");
     db.close();
     store = openSqliteStore({ path: file });
     expect(store.listCanisters()[0]?.cycles).toBe(42n);
