@@ -32,7 +32,7 @@ export class PendingHeap {
     for (let i = 0; i < rows.length; i += 3) {
       const id = rows[i] as number;
       const part = rows[i + 1] as number;
-      // Parts stay below 2^21 (a 32 GiB typed array), ids below 2^32.
+      // Parts stay below 2^21 (a 4 GiB typed array at 2 KiB a page), ids below 2^32.
       this.#rows.set(id * 2 ** 21 + part + 1, { id, part, data: (rows[i + 2] as Uint8Array | null) ?? undefined });
     }
   }

@@ -2,7 +2,10 @@
  * The heap's object rows: one row per heap object (part 0) and one per page of a large typed
  * array (parts 1, 2, …), so a commit writes only the objects an execution changed. The heap's
  * meta row (format, `Math.random` state, next object id) stays in `heaps.snapshot`, with the
- * balance. Snapshots copy the rows into `snapshot_heap_rows`.
+ * balance, together with the canister instance's own row. Snapshots copy the rows into
+ * `snapshot_heap_rows`. `heap_rows` keeps its rowid: in a rowid table a row of up to about 4 KB
+ * sits in its leaf page, so rewriting one 2 KiB page of a typed array dirties one database page
+ * (a WITHOUT ROWID row over about 1 KB spills into overflow pages).
  */
 import type Database from 'better-sqlite3';
 import type { HeapRowRead, HeapRowWrite } from '@tincan/runtime';
@@ -15,7 +18,7 @@ export const HEAP_ROW_TABLES = `
     part INTEGER NOT NULL,
     data BLOB NOT NULL,
     PRIMARY KEY (canister_id, object_id, part)
-  ) WITHOUT ROWID, STRICT;
+  ) STRICT;
   CREATE TABLE snapshot_heap_rows (
     canister_id BLOB NOT NULL,
     snapshot_id INTEGER NOT NULL,

@@ -13,8 +13,8 @@
 import { Encoder, Tag } from 'cbor-x';
 import { Kind } from './heap-objects.js';
 
-/** Bytes per page of a large typed array. */
-export const PAGE_BYTES = 16 * 1024;
+/** Bytes per page of a large typed array: a page and its key fit one SQLite page (4 KiB). */
+export const PAGE_BYTES = 2048;
 /** Version of the heap meta row; 1 was the whole heap in one cbor snapshot. */
 export const HEAP_FORMAT = 2;
 
@@ -60,23 +60,28 @@ export function decodeRow(bytes: Uint8Array): DecodedRow {
   return { kind, cls: cls ?? undefined, payload };
 }
 
-/** The heap's meta row: format, `Math.random` state, next free object id, heap bytes. */
+/**
+ * The heap's meta row: format, `Math.random` state, next free object id, heap bytes, and the
+ * canister instance's own row. The instance is the object most executions change, and the meta
+ * row is written anyway (with the balance), so a counter's commit is one row write.
+ */
 export interface HeapMeta {
   readonly prng: readonly number[];
   readonly nextId: number;
   readonly bytes: number;
+  readonly root: Uint8Array | undefined;
 }
 
 /** Encodes the meta row (kept in the store's heap row). */
 export function encodeMeta(meta: HeapMeta): Uint8Array {
-  return encoder.encode([HEAP_FORMAT, [...meta.prng], meta.nextId, meta.bytes]) as Uint8Array;
+  return encoder.encode([HEAP_FORMAT, [...meta.prng], meta.nextId, meta.bytes, meta.root ?? null]) as Uint8Array;
 }
 
 /** Decodes a meta row; undefined for a snapshot of the earlier single-row format. */
 export function decodeMeta(bytes: Uint8Array): HeapMeta | undefined {
   const decoded = encoder.decode(bytes) as unknown[];
   if (!Array.isArray(decoded) || decoded[0] !== HEAP_FORMAT) return undefined;
-  return { prng: decoded[1] as number[], nextId: decoded[2] as number, bytes: decoded[3] as number };
+  return { prng: decoded[1] as number[], nextId: decoded[2] as number, bytes: decoded[3] as number, root: (decoded[4] as Uint8Array | null) ?? undefined };
 }
 
 /**

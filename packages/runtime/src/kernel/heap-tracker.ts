@@ -28,7 +28,7 @@ import {
   saveContents,
   type Saved,
 } from './heap-objects.js';
-import { PAGE_BYTES, decodeRow, encodeMeta, encodeRow, hole, isHole, ref, refId } from './heap-rows.js';
+import { PAGE_BYTES, decodeRow, encodeMeta, encodeRow, hole, isHole, ref, refId, type HeapMeta } from './heap-rows.js';
 
 interface Rec {
   readonly id: number;
@@ -76,12 +76,6 @@ const TYPED_ARRAYS: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView>
 
 const slice = (view: Uint8Array, from: number, to: number): Uint8Array => call(taSlice, view, from, to) as Uint8Array;
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Creates the tracker of one sandbox's heap. */
 export function createHeapTracker(classOf: (name: string) => object | undefined) {
   let tracked = new WeakMap<object, Rec>();
@@ -93,14 +87,17 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
   let undo: Rec[] = [];
   let nextId = 1;
   let totalBytes = 0;
-  /** Writes and new objects since the last unreachable-object walk. */
+  /** Writes and new objects since the last unreachable-object walk, and the objects it found live. */
   let churn = 0;
+  let live = 0;
   /** What the last commit did, so the host can take it back (a memory limit refused it). */
   let pending:
-    | { undo: Rec[]; epoch: number; added: Rec[]; sizes: Array<[Rec, number]>; nextId: number; bytes: number; removed: Rec[]; carried: unknown[] }
+    | { undo: Rec[]; epoch: number; added: Rec[]; sizes: Array<[Rec, number]>; nextId: number; bytes: number; removed: Rec[]; carried: unknown[]; root: Uint8Array | undefined }
     | undefined;
   /** Rows a restore from the earlier format produced, written with the next commit. */
   let carry: unknown[] = [];
+  /** The canister instance's row, kept in the meta row. */
+  let rootRow: Uint8Array | undefined;
 
   const track = (id: number, obj: object, kind: Kind, cls: string | undefined): Rec => {
     let view: Uint8Array | undefined;
@@ -234,6 +231,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     const sizes: Array<[Rec, number]> = [];
     const startNext = nextId;
     const startBytes = totalBytes;
+    const startRoot = rootRow;
     const resize = (rec: Rec, size: number): void => {
       sizes.push([rec, rec.size]);
       totalBytes += size - rec.size;
@@ -272,7 +270,8 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
         } else payload = list;
       }
       const row = encodeRow(rec.kind, rec.cls, payload);
-      rows.push(rec.id, 0, row);
+      if (rec.id === 0) rootRow = row;
+      else rows.push(rec.id, 0, row);
       resize(rec, row.length);
     };
     const encodeBytes = (rec: Rec, pages: Iterable<number> | undefined): void => {
@@ -295,12 +294,9 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       if (trackedGet(root) === undefined) added.push(track(0, root, Kind.Object, undefined));
       for (const rec of undo) {
         if (rec.view !== undefined) {
-          const changed: number[] = [];
-          for (const [p, before] of rec.pages as Map<number, Uint8Array>) {
-            const now = (rec.view as Uint8Array).subarray(p * PAGE_BYTES, (p + 1) * PAGE_BYTES);
-            if (!sameBytes(before, now)) changed.push(p);
-          }
-          if (changed.length > 0) encodeBytes(rec, changed);
+          // A written page is written back even when it holds the same bytes again: comparing
+          // costs about what writing a page costs.
+          encodeBytes(rec, (rec.pages as Map<number, Uint8Array>).keys());
         } else if (!sameSaved(rec.saved as Saved, saveContents(rec.obj, rec.kind, rec.id === 0))) encodeObject(rec);
       }
       for (let i = 0; i < added.length; i++) {
@@ -313,17 +309,18 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       for (let i = sizes.length - 1; i >= 0; i--) (sizes[i] as [Rec, number])[0].size = (sizes[i] as [Rec, number])[1];
       nextId = startNext;
       totalBytes = startBytes;
+      rootRow = startRoot;
       rows.length = carried;
       throw err;
     }
     churn += undo.length + added.length;
-    const removed = churn > max(1024, recs.size) ? collect(root, rows) : [];
-    pending = { undo, epoch, added, sizes, nextId: startNext, bytes: startBytes, removed, carried: rows.slice(0, carried) };
+    const removed = churn > max(1024, live) ? collect(root, rows) : [];
+    pending = { undo, epoch, added, sizes, nextId: startNext, bytes: startBytes, removed, carried: rows.slice(0, carried), root: startRoot };
     epoch++;
     undo = [];
-    if (rows.length === 0 && !prngChanged) return undefined;
+    if (rows.length === 0 && !prngChanged && rootRow === startRoot) return undefined;
     carry = [];
-    return { meta: encodeMeta({ prng, nextId, bytes: totalBytes }), bytes: totalBytes, rows };
+    return { meta: encodeMeta({ prng, nextId, bytes: totalBytes, root: rootRow }), bytes: totalBytes, rows };
   };
 
   /** Forgets objects no longer reachable from the root; adds the deletes of their rows. */
@@ -353,6 +350,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       totalBytes -= rec.size;
       rows.push(rec.id, -1, null);
     }
+    live = recs.size;
     return removed;
   };
 
@@ -371,6 +369,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     undo = pending.undo;
     epoch = pending.epoch;
     carry = pending.carried;
+    rootRow = pending.root;
     pending = undefined;
   };
 
@@ -404,7 +403,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
    * Loads stored rows into `root` (the freshly constructed instance) and the objects they
    * reference. Returns the names of classes it could not find (their instances load as plain objects).
    */
-  const load = (root: object, meta: { nextId: number; bytes: number }, rows: ReadonlyArray<readonly [number, number, Uint8Array]>): Set<string> => {
+  const load = (root: object, meta: HeapMeta, stored: ReadonlyArray<readonly [number, number, Uint8Array]>): Set<string> => {
     tracked = new WeakMap();
     trackedGet = WeakMap.prototype.get.bind(tracked) as (o: unknown) => Rec | undefined;
     recs = new Map();
@@ -415,6 +414,8 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     const decoded: Array<[Rec, unknown]> = [];
     const pages: Array<[number, number, Uint8Array]> = [];
     const sizes = new Map<number, number>();
+    rootRow = meta.root;
+    const rows = meta.root === undefined ? stored : [[0, 0, meta.root] as const, ...stored];
     for (const [id, part, data] of rows) {
       sizes.set(id, (sizes.get(id) ?? 0) + data.length);
       if (part > 0) {
@@ -475,6 +476,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     nextId = meta.nextId;
     totalBytes = meta.bytes;
     churn = 0;
+    live = recs.size;
     return unknown;
   };
 
