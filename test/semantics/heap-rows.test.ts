@@ -6,9 +6,10 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { Encoder } from 'cbor-x';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
-import type { CanisterHandle } from '@tincan/replica';
+import type { ActorOf, CanisterHandle } from '@tincan/replica';
 
 interface HeapRows {
   scribble(fail: boolean): number;
@@ -32,7 +33,7 @@ afterEach(async () => {
   await t.dispose();
 });
 
-const actor = (): HeapRows => t.replica.actor<HeapRows>(h) as unknown as HeapRows;
+const actor = (): ActorOf<HeapRows> => t.replica.actor<HeapRows>(h);
 
 /** The same byte writes as the fixture's `scribble`, on plain arrays, for the expected checksum. */
 function expectedChecksum(scribbled: boolean): number {
@@ -121,5 +122,25 @@ describe('object-granular heap', () => {
     // …so after a restart the next update draws that same number, and the stream moves on.
     expect(await actor().randomUpdate()).toBe(next);
     expect(await actor().randomUpdate()).not.toBe(next);
+  });
+});
+
+describe('stores from before object rows', () => {
+  it('loads a heap kept as one snapshot, and moves it to object rows on the next commit', async () => {
+    const c = await t.replica.deploy('test/fixtures/batch-counter.ts');
+    const cid = c.id.toUint8Array();
+    const counter = (): ActorOf<{ increment(): bigint; get(): bigint }> => t.replica.actor<{ increment(): bigint; get(): bigint }>(c);
+    await t.replica.close();
+    // The earlier format: cbor of [1, Math.random state, the instance's fields].
+    const legacy = new Encoder({ structuredClone: true, useRecords: false, tagUint8Array: true, int64AsType: 'bigint' } as ConstructorParameters<typeof Encoder>[0]);
+    const db = new Database(path.join(t.stateDir, 'replica.sqlite'));
+    db.prepare('UPDATE heaps SET snapshot = ? WHERE canister_id = ?').run(legacy.encode([1, [5, 6, 7, 8], { count: 41n }]), cid);
+    db.prepare('DELETE FROM heap_rows WHERE canister_id = ?').run(cid);
+    db.close();
+    await t.restart();
+    expect(await counter().get()).toBe(41n);
+    expect(await counter().increment()).toBe(42n);
+    await t.restart();
+    expect(await counter().get()).toBe(42n);
   });
 });

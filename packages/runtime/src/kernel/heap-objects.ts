@@ -237,3 +237,23 @@ export function forEachValue(obj: object, kind: Kind, isRoot: boolean, visit: (v
       return;
   }
 }
+
+/** Classes of the instances reachable from `root`, by name (to load stored instances of them). */
+export function classesOf(root: object): Map<string, object> {
+  const classes = new Map<string, object>();
+  const seen = new Set<object>([root]);
+  const stack: object[] = [root];
+  while (stack.length > 0) {
+    const obj = stack.pop() as object;
+    const c = classify(obj);
+    if ('refused' in c) continue;
+    if (c.cls !== undefined && c.kind === Kind.Object && c.proto !== null) classes.set(c.cls, c.proto);
+    forEachValue(obj, c.kind, obj === root, (v) => {
+      if (typeof v === 'object' && v !== null && !seen.has(v)) {
+        seen.add(v);
+        stack.push(v);
+      }
+    });
+  }
+  return classes;
+}

@@ -7,7 +7,8 @@ import type { CanisterAdapter } from '@tincan/abi';
 import { host, prngState } from './install-globals.js';
 import type { KernelMeter } from './kernel-meter.js';
 import type { KernelOps } from './host-bridge.js';
-import { rootKeys, takeRestorePoint } from './heap-graph.js';
+import { rootKeys } from './heap-graph.js';
+import { classesOf } from './heap-objects.js';
 import { decodeHeap, registerClass, unknownClasses } from './heap-codec.js';
 import type { HeapTracker } from './heap-tracker.js';
 import { decodeMeta, unpackHeap } from './heap-rows.js';
@@ -102,7 +103,7 @@ export function createKernelOps(state: KernelState): KernelOps {
       meter.stop();
       const root = adapter().heapRoot() as Record<string, unknown>;
       // Classes reachable from the freshly constructed instance help decode nested instances.
-      for (const [name, proto] of takeRestorePoint(root).classes) registerClass(name, proto);
+      for (const [name, proto] of classesOf(root)) registerClass(name, proto);
       const { meta: metaBytes, rows } = unpackHeap(new Uint8Array(host.opArg() as Uint8Array));
       const meta = decodeMeta(metaBytes);
       let bytes: number;
