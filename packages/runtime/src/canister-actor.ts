@@ -16,6 +16,7 @@ import type { Sandbox } from './sandbox/sandbox.js';
 import { toHex } from './principal-ids.js';
 import type { BundleSourceMap } from './source-maps.js';
 import { inspectSystemCalls } from './inspect-message.js';
+import { TimerTable } from './timer-table.js';
 
 /** A line of a canister's log. */
 export interface LogLine {
@@ -35,7 +36,7 @@ export class CanisterActor {
   readonly callbacks = new Map<number, Callback>();
   readonly log: LogLine[] = [];
   /** Committed timers: when each fires next, and its interval (0 for one-shot). */
-  readonly timers = new Map<number, { atNs: bigint; intervalNs: bigint }>();
+  readonly timers: TimerTable<CanisterActor>;
   nextTimerId = 1;
   current: Execution | undefined;
   /** Source map of the installed bundle, when the installer was given one (not persisted). */
@@ -49,9 +50,11 @@ export class CanisterActor {
   #logIndex = 0;
   #settings: { json: string; value: CanisterSettings } | undefined;
 
-  constructor(record: CanisterRecord) {
+  /** `timed` is the runtime's set of canisters with timers, which this canister's timers keep. */
+  constructor(record: CanisterRecord, timed?: Set<CanisterActor>) {
     this.record = record;
     this.key = toHex(record.id);
+    this.timers = new TimerTable<CanisterActor>(this, timed);
   }
 
   /** Records the loaded code's description. */

@@ -17,6 +17,8 @@ import type { StateStore } from './state-store.js';
 /** What the dispatcher needs from the runtime. */
 export interface DispatcherDeps {
   readonly actors: Map<string, CanisterActor>;
+  /** The canisters that have timers. */
+  readonly timed: Set<CanisterActor>;
   readonly executor: Executor;
   readonly store: StateStore;
   /** Replica time for the next execution. */
@@ -39,7 +41,7 @@ export class Dispatcher {
   /** When the earliest timer of any running canister is due, if any: for a live driver to wake. */
   nextTimerNs(): bigint | undefined {
     let next: bigint | undefined;
-    for (const actor of this.#deps.actors.values()) {
+    for (const actor of this.#deps.timed) {
       if (actor.record.status !== 'running') continue;
       for (const timer of actor.timers.values()) if (next === undefined || timer.atNs < next) next = timer.atNs;
     }
@@ -51,14 +53,16 @@ export class Dispatcher {
     // Runs before every step: without timers it reads no clock and allocates nothing.
     let now: bigint | undefined;
     const due: Array<{ actor: CanisterActor; id: number; atNs: bigint }> = [];
-    for (const actor of this.#deps.actors.values()) {
+    // Only canisters with timers, not every canister of the replica.
+    for (const actor of this.#deps.timed) {
       // ICP runs no timers on a canister that is stopping or stopped.
       if (actor.timers.size === 0 || actor.record.status !== 'running' || actor.sandbox === undefined) continue;
       now ??= this.#deps.now();
       for (const [id, timer] of actor.timers) if (timer.atNs <= now) due.push({ actor, id, atNs: timer.atNs });
     }
     if (now === undefined || due.length === 0) return;
-    due.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : a.id - b.id));
+    // Ties go by timer id, then by canister creation order (the order a walk over every canister gave).
+    due.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : a.id - b.id || a.actor.record.index - b.actor.record.index));
     for (const { actor, id } of due) {
       const timer = actor.timers.get(id);
       if (timer === undefined) continue;

@@ -26,6 +26,7 @@ import { seedWords } from './seed.js';
 import { Shedder } from './shedding.js';
 import type { SystemRouteDeps } from './system-canister.js';
 import { ensureError } from '@tincan/errors';
+import { ModuleTraits } from './module-traits.js';
 
 /** What the parts call back into the runtime for. */
 export interface RuntimeHooks {
@@ -87,19 +88,22 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       fees,
     }),
   });
+  const traits = new ModuleTraits(store);
   /** Loads an installed canister's code and committed heap if not loaded yet; returns a load error. */
   const ensureLoaded = (actor: CanisterActor): string | undefined => {
     if (actor.sandbox !== undefined || actor.record.module.length === 0) return undefined;
     try {
       installer.restore(actor);
+      if (actor.description !== undefined) traits.record(actor.record.moduleHash, actor.description);
       return undefined;
     } catch (err) {
       return ensureError(err).message;
     }
   };
-  const dispatch = new Dispatcher({ actors, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees });
+  const timed = new Set<CanisterActor>();
+  const dispatch = new Dispatcher({ actors, timed, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees });
   return {
-    actors, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees,
+    actors, timed, traits, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees,
     system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch,
   };
 }

@@ -63,7 +63,7 @@ export class Runtime {
     for (const record of options.store.listCanisters()) {
       runtime.#lastIndex = Math.max(runtime.#lastIndex, record.index);
       // Code loads on first use: opening is O(1) per canister.
-      runtime.#actors.set(toHex(record.id), new CanisterActor(record));
+      runtime.#actors.set(toHex(record.id), new CanisterActor(record, runtime.#parts.timed));
     }
     return runtime;
   }
@@ -231,7 +231,10 @@ export class Runtime {
    * that has one (and none waiting from an earlier round). Returns how many were queued.
    */
   queueHeartbeats(): number {
-    return queueHeartbeats(this.#actors.values(), this.#pending, (m) => this.#enqueue(m), (actor) => this.#parts.ensureLoaded(actor));
+    const { traits } = this.#parts;
+    // A canister not loaded yet is loaded only when its module has a heartbeat, or is not known.
+    const skip = (actor: CanisterActor): boolean => actor.sandbox === undefined && traits.hasHeartbeat(actor.record.moduleHash) === false;
+    return queueHeartbeats(this.#actors.values(), this.#pending, (m) => this.#enqueue(m), (actor) => this.#parts.ensureLoaded(actor), skip);
   }
 
   /** Runs until no message is pending or `maxSteps` ran, committing every 1,000 executions. */
