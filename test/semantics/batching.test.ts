@@ -18,8 +18,7 @@ describe('group commit', () => {
     t = await createTestReplica();
     const { id } = await t.replica.deploy('test/fixtures/batch-counter.ts');
     const reader = new Database(path.join(t.stateDir, 'replica.sqlite'), { readonly: true });
-    // The canister instance's own row (object 0) holds the count.
-    const heapRow = reader.prepare<[Uint8Array], Buffer>('SELECT data FROM heap_rows WHERE canister_id = ? AND object_id = 0 AND part = 0').pluck();
+    const heapRow = reader.prepare<[Uint8Array], Buffer>('SELECT snapshot FROM heaps WHERE canister_id = ?').pluck();
     const seen: Buffer[] = [];
     const before = heapRow.get(id.toUint8Array());
     for (let i = 0; i < 5; i++) {
