@@ -71,11 +71,11 @@ beforeAll(async () => {
   replica = await startReplica(project);
   ids.counter = await deploy('counter');
   ids.hotel = await deploy('hotel'); // init_arg (1 : nat): one room per date
-  ids.agency = await deploy('agency', '--argument', `(principal "${ids.hotel}")`);
+  ids.agency = await deploy('agency', '--argument', `(opt principal "${ids.hotel}")`);
   const generated = await project.run('generate');
   expect(generated).toMatchObject({ code: 0, stderr: '' });
   for (const name of NAMES) {
-    const file = path.join(project.dir, 'src/declarations', name, 'declarations', `${name}.did.ts`);
+    const file = path.join(project.dir, 'src/declarations', name, `${name}.did.js`);
     factories[name] = ((await import(pathToFileURL(file).href)) as { idlFactory: unknown }).idlFactory;
   }
 });

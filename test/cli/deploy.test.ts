@@ -2,10 +2,13 @@
  * `tincan deploy`, `canister id|status|stop|start|delete` and `generate`, all through the CLI
  * against a replica started by `tincan start`, with the management canister over HTTP.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, startReplica, type CliProject, type StartedReplica } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createProject, ROOT, runNode, startReplica, type CliProject, type StartedReplica } from './harness.js';
+
+// Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 let project: CliProject;
 let replica: StartedReplica;
@@ -36,15 +39,20 @@ describe('tincan deploy', () => {
     expect(readFileSync(path.join(project.dir, 'candid/counter.did'), 'utf8')).toContain('add : (nat) -> (nat);');
   });
 
-  it('uses init_arg from dfx.json or --argument, and says what the init takes when it is missing', async () => {
+  it('uses init_arg from dfx.json or --argument, and says what the init takes when it is wrong', async () => {
+    const wrong = await project.run('deploy', 'hotel', '--argument', '("one")', ...host());
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`Its init takes (nat): pass --argument '(…)' or set "init_arg" in dfx.json`);
     expect((await project.run('deploy', 'hotel', ...host())).code).toBe(0);
-    const missing = await project.run('deploy', 'agency', ...host());
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`Its init takes (principal): pass --argument '(…)' or set "init_arg" in dfx.json`);
-    const hotel = (await project.run('canister', 'id', 'hotel', ...host())).stdout.trim();
-    const agency = await project.run('deploy', 'agency', '--argument', `(principal "${hotel}")`, ...host());
+  });
+
+  it('deploys dependencies first and gives the dependent canister their ids as CANISTER_ID_<NAME>', async () => {
+    // agency depends on hotel (dfx.json "dependencies"); its init reads process.env.CANISTER_ID_HOTEL.
+    const agency = await project.run('deploy', 'agency', ...host());
+    expect(agency.stderr).toBe('');
     expect(agency.code).toBe(0);
-    // An inter-canister call: the agency reserves at the hotel it was initialised with.
+    expect(agency.stdout.indexOf('hotel: module unchanged, not reinstalled')).toBeLessThan(agency.stdout.indexOf('agency: installing'));
+    // An inter-canister call: the agency reserves at the hotel whose id it was bundled with.
     const trip = await project.run('canister', 'call', 'agency', 'reserve_trip', '("Lisbon", "2030-05-01")', ...host());
     expect(trip).toMatchObject({ code: 0 });
     expect(trip.stdout).toMatch(/^\(variant \{ Ok = "/);
@@ -66,7 +74,7 @@ describe('tincan deploy', () => {
   it('upgrades a canister that has code: stable maps survive, heap fields start fresh', async () => {
     const me = (await project.run('identity', 'get-principal')).stdout.trim();
     expect((await project.run('canister', 'call', 'counter', 'add', '(4 : nat)', ...host())).stdout).toBe('(4 : nat)\n');
-    const res = await project.run('deploy', 'counter', ...host());
+    const res = await project.run('deploy', 'counter', '--mode', 'upgrade', ...host());
     expect(res.stdout).toMatch(/counter: upgraded \S+-cai/);
     expect(res.stdout).not.toContain('created');
     expect((await project.run('canister', 'call', 'counter', 'totalOf', `(principal "${me}")`, ...host())).stdout).toBe('(4 : nat)\n');
@@ -85,7 +93,7 @@ describe('tincan canister status|stop|start|delete', () => {
     const me = (await project.run('identity', 'get-principal')).stdout.trim();
     const status = await project.run('canister', 'status', 'hotel', ...host());
     expect(status.code).toBe(0);
-    expect(status.stdout).toContain('Status: running');
+    expect(status.stdout).toContain('Status: Running');
     expect(status.stdout).toContain(`Controllers: ${me}`);
     expect(status.stdout).toMatch(/Module hash: 0x[0-9a-f]{64}/);
 
@@ -99,7 +107,7 @@ describe('tincan canister status|stop|start|delete', () => {
     expect(running.stderr).toContain('delete_canister of hotel was rejected');
 
     expect(await project.run('canister', 'stop', 'hotel', ...host())).toMatchObject({ code: 0 });
-    expect((await project.run('canister', 'status', 'hotel', ...host())).stdout).toContain('Status: stopped');
+    expect((await project.run('canister', 'status', 'hotel', ...host())).stdout).toContain('Status: Stopped');
     const call = await project.run('canister', 'call', 'hotel', 'booked', '("x")', ...host());
     expect(call.code).toBe(1);
     expect(call.stderr).toContain('error code IC0508');
@@ -113,12 +121,23 @@ describe('tincan canister status|stop|start|delete', () => {
 });
 
 describe('tincan generate', () => {
-  it('writes bindings from the .did files deploy wrote', async () => {
-    const res = await project.run('generate', 'counter');
+  it(`writes dfx generate's files, which a plain node ESM script imports and calls with`, async () => {
+    const res = await project.run('generate', 'counter', ...host());
     expect(res).toMatchObject({ code: 0 });
     const dir = path.join(project.dir, 'src/declarations/counter');
     expect(res.stdout).toBe(`wrote ${dir}\n`);
-    expect(existsSync(dir)).toBe(true);
+    for (const file of ['index.js', 'index.d.ts', 'counter.did', 'counter.did.js', 'counter.did.d.ts']) expect(existsSync(path.join(dir, file))).toBe(true);
+    expect(readFileSync(path.join(dir, 'counter.did.js'), 'utf8')).toContain('export const idlFactory');
+    // The generated index.js imports @dfinity/agent, as dfx's does: the project resolves it from its node_modules.
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(project.dir, 'node_modules'));
+    writeFileSync(path.join(project.dir, 'call.mjs'), [
+      `import { canisterId, createActor } from './src/declarations/counter/index.js';`,
+      `const counter = createActor(canisterId, { agentOptions: { host: process.argv[2] } });`,
+      `console.log(String(await counter.add(2n)), String(await counter.get()));`,
+    ].join('\n'));
+    const before = BigInt((await project.run('canister', 'call', 'counter', 'get', '--output', 'json', ...host())).stdout.trim().replace(/"/g, ''));
+    const script = await runNode(['call.mjs', replica.url], project.dir);
+    expect(script).toMatchObject({ code: 0, stdout: `${before + 2n} ${before + 2n}\n` });
     const missing = await project.run('generate', 'hotel-x');
     expect(missing.code).toBe(1);
   });
@@ -132,7 +151,7 @@ describe('restart', () => {
     expect(await replica.stop()).toBe(0);
     replica = await startReplica(project, { port });
     expect(await project.run('canister', 'call', 'agency', 'trips', ...host())).toMatchObject({ code: 0, stdout: before.stdout });
-    expect((await project.run('deploy', 'counter', ...host())).stdout).toContain('upgraded');
+    expect((await project.run('deploy', 'counter', '--mode', 'upgrade', ...host())).stdout).toContain('upgraded');
 
     expect(await replica.stop()).toBe(0);
     replica = await startReplica(project, { port, extra: ['--clean'] });

@@ -1,5 +1,5 @@
 /**
- * Shared setup of the CLI tests: the built `tincan` (packages/cli/dist) run as a subprocess,
+ * Shared setup of the CLI tests: the built `tincan` bin (packages/cli/bin, running the bundle in dist/bundle) as a subprocess,
  * a temp project whose dfx.json points at the example canisters, a temp state directory and a
  * temp TINCAN_HOME, and a replica started with `tincan start --port 0`.
  */
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'packages/cli/dist/bin/tincan.js');
+const BIN = path.join(ROOT, 'packages/cli/bin/tincan.js');
 
 /** What a finished CLI run printed, and its exit code. */
 export interface CliResult {
@@ -33,10 +33,10 @@ export interface CliProject {
 const CANISTERS = {
   counter: { type: 'azle', main: path.join(ROOT, 'canisters/counter/src/index.ts'), candid: 'candid/counter.did' },
   hotel: { type: 'azle', main: path.join(ROOT, 'canisters/travel/hotel/src/index.ts'), candid: 'candid/hotel.did', init_arg: '(1 : nat)' },
-  agency: { type: 'azle', main: path.join(ROOT, 'canisters/travel/agency/src/index.ts'), candid: 'candid/agency.did' },
+  agency: { type: 'azle', main: path.join(ROOT, 'canisters/travel/agency/src/index.ts'), candid: 'candid/agency.did', dependencies: ['hotel'] },
 };
 
-/** Creates a temp project (counter, hotel with init_arg, agency). */
+/** Creates a temp project (counter, hotel with init_arg, agency depending on hotel). */
 export function createProject(): CliProject {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tincan-cli-'));
   const home = path.join(dir, 'home');
@@ -53,8 +53,13 @@ export function createProject(): CliProject {
 
 /** Runs the CLI to completion. */
 export function runCli(args: readonly string[], cwd: string, home: string): Promise<CliResult> {
+  return runNode([BIN, ...args], cwd, { TINCAN_HOME: home });
+}
+
+/** Runs `node …args` to completion. */
+export function runNode(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, TINCAN_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

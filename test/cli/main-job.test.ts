@@ -40,7 +40,13 @@ it('starts the replica with the examples deployed and prints a call line and an 
     });
     void exited.then((code) => reject(new Error(`main job exited with ${code}:\n${output}`)));
   });
-  expect(output).toMatch(/Ready: the replica at http:\/\/127\.0\.0\.1:\d+ serves counter, hotel, agency, ledger, ledger_buggy and ledger_notify/);
+  expect(output).toMatch(/Ready: the replica at http:\/\/127\.0\.0\.1:\d+ serves counter, hotel, agency, ledger, ledger_notify, ledger_buggy and guestbook/);
+
+  // The guestbook line's URL, through the gateway (`?canisterId=` since Node cannot resolve *.localhost).
+  const [, guestbook, port] = /http:\/\/([a-z0-9-]+)\.localhost:(\d+)\//.exec(output) ?? [];
+  const page = await fetch(`http://127.0.0.1:${port}/?canisterId=${guestbook}`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<h1>Guestbook</h1>');
 
   const callLine = /npx tincan (canister call counter add .*)$/m.exec(output)?.[1];
   expect(callLine).toBeDefined();

@@ -38,7 +38,7 @@ describe('ledger under concurrent transfers', () => {
       const { replica } = t;
       const minter = identity('minter');
       const [alice, bob] = [identity('alice'), identity('bob')];
-      const ledger = await replica.deploy(LEDGER, { initArgs: [minter] });
+      const ledger = await replica.deploy(LEDGER, { initArgs: [[minter]] });
       const accept = await replica.deploy('canisters/ledger-notify/src/index.ts', { initArgs: [[]] });
       const reject = await replica.deploy('canisters/ledger-notify/src/index.ts', { initArgs: [[{ Reject: null }]] });
       await replica.actor<any>(ledger, { identity: minter }).mint(alice, 100n);

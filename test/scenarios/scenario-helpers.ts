@@ -78,7 +78,7 @@ export async function runLedgerScenario(ledgerEntry: string, scheduler: Schedule
   try {
     const { replica } = t;
     const minter = identity('minter');
-    const ledger = await replica.deploy(ledgerEntry, { initArgs: [minter] });
+    const ledger = await replica.deploy(ledgerEntry, { initArgs: [[minter]] });
     // Only the notify canisters some op uses are deployed (deploying one costs ~0.1 s).
     const notifiers = new Map<HookVia, Principal>();
     for (const [via, mode] of [['accept', { Accept: null }], ['reject', { Reject: null }], ['trap', { Trap: null }]] as const) {

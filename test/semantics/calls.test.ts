@@ -1,5 +1,5 @@
 /**
- * ic-semantics §1.3 and call plumbing: joins over several calls, per-pair request ordering
+ * ICP semantics and call plumbing: joins over several calls, per-pair request ordering
  * (also under seeded schedules), and who the callee sees as its caller.
  */
 import { IDL } from '@dfinity/candid';

@@ -1,5 +1,5 @@
 /**
- * ic-semantics §1.7 and §4: the two call channels. A guaranteed-response call (the default)
+ * ICP semantics: the two call channels. A guaranteed-response call (the default)
  * gets exactly one reply or reject and never SYS_UNKNOWN; a bounded-wait call
  * (`timeout: seconds`) carries a deadline the callee can read, and at that deadline (replica
  * time) its caller gets SYS_UNKNOWN, refunds nothing, and a late reply is dropped. Load

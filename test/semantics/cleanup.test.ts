@@ -1,12 +1,12 @@
 /**
- * ic-semantics §2: cleanup. When the code after an `await` traps, its changes roll back and the
+ * ICP semantics: cleanup. When the code after an `await` traps, its changes roll back and the
  * call's cleanup runs against the state from before that callback; cleanup's changes persist,
  * and cleanup can neither call nor reply. The CDK's `guard(release)` is how canister code
  * hooks into it: a per-caller lock taken before the `await` is released even when the code
  * after the `await` traps.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, ZERO_FEES, createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import { ZERO_FEES, createTestReplica, identity, type TestReplica } from '@tincan/testing';
 import type { CanisterHandle, Replica } from '@tincan/replica';
 import { rejectedCall as rejected } from './helpers.js';
 
@@ -23,7 +23,7 @@ describe("the ledger's per-caller lock, released by a guard", () => {
     t = await createTestReplica();
     const { replica } = t;
     const [minter, alice, bob] = [identity('minter'), identity('alice'), identity('bob')];
-    const ledger = await replica.deploy('canisters/ledger/src/index.ts', { initArgs: [minter] });
+    const ledger = await replica.deploy('canisters/ledger/src/index.ts', { initArgs: [[minter]] });
     const notify = await replica.deploy('canisters/ledger-notify/src/index.ts', { initArgs: [[]] });
     await replica.actor<any>(ledger, { identity: minter }).mint(alice, 100n);
     await replica.actor<any>(ledger, { identity: minter }).freeze(bob);

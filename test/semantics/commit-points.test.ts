@@ -1,5 +1,5 @@
 /**
- * ic-semantics §1.2 and §1.5: every `await` of a call is a commit point, calls leave only with a
+ * ICP semantics: every `await` of a call is a commit point, calls leave only with a
  * committed execution, and a trap rolls back only the execution it happened in.
  */
 import { IDL } from '@dfinity/candid';

@@ -1,5 +1,5 @@
 /**
- * ic-semantics §5: cycles. Attached cycles leave the caller at once (and come back if its
+ * ICP semantics: cycles. Attached cycles leave the caller at once (and come back if its
  * execution traps); the callee accepts part of them; the rest is refunded with the answer.
  * Fees follow ICP's 13-node table unless zeroed; a canister below its freezing threshold is
  * frozen and new calls to it get SYS_TRANSIENT.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestReplica, type TestReplica } from '@tincan/testing';
 
-// ic-semantics §7 / issue 5 §5: `@heartbeat` runs once per round, as an execution of its own.
+// ICP semantics: `@heartbeat` runs once per round, as an execution of its own.
 let t: TestReplica | undefined;
 afterEach(async () => {
   await t?.dispose();

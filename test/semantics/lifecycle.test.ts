@@ -1,10 +1,10 @@
 import { IDL } from '@dfinity/candid';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { createTestReplica, type TestReplica } from '@tincan/testing';
 import type { Outcome } from '@tincan/replica';
 import { rejectedCall as rejectOf } from './helpers.js';
 
-// ic-semantics §7: stopping refuses new calls but runs responses; stopped once no context is open.
+// ICP semantics: stopping refuses new calls but runs responses; stopped once no context is open.
 let t: TestReplica | undefined;
 afterEach(async () => {
   await t?.dispose();

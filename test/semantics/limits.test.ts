@@ -1,5 +1,5 @@
 /**
- * ic-semantics §6: limits of the call path, as replica settings with ICP's defaults: 500
+ * ICP semantics: limits of the call path, as replica settings with ICP's defaults: 500
  * queued requests per sender→callee pair (beyond: SYS_TRANSIENT, IC0201), 2 MiB ingress
  * arguments, 10 MiB call arguments (one subnet), 2 MiB replies, and a call depth of 256 so a
  * recursive call chain ends.
@@ -37,10 +37,11 @@ describe('defaults', () => {
 });
 
 describe('queue capacity', () => {
-  it('queues 500 requests from one caller to one callee and rejects the 501st with SYS_TRANSIENT', async () => {
-    // Catches: unbounded queues, or a full queue reported with another code.
+  it('queues 500 requests from one caller to one callee; the 501st fails at once with CallPerformFailed', async () => {
+    // Catches: unbounded queues, or a full queue reported later as a reject instead of
+    // call_perform failing (Azle's CallPerformFailed) in the calling execution.
     const { replica, a, b } = await pair();
-    expect(JSON.parse((await replica.actor<any>(a).flood(b.id, 501)) as string)).toEqual({ ok: 500, 'reject 2': 1 });
+    expect(JSON.parse((await replica.actor<any>(a).flood(b.id, 501)) as string)).toEqual({ ok: 500, 'perform failed': 1 });
   });
 
   it('is a replica setting, and counts per pair: another caller still gets in', async () => {
@@ -48,8 +49,14 @@ describe('queue capacity', () => {
     const { replica, a, b } = await pair({ callLimits: { queueCapacity: 3 } });
     const c = await replica.deploy(FIXTURE);
     const [fromA, fromC] = await Promise.all([replica.actor<any>(a).flood(b.id, 5), replica.actor<any>(c).flood(b.id, 3)]);
-    expect(JSON.parse(fromA as string)).toEqual({ ok: 3, 'reject 2': 2 });
+    expect(JSON.parse(fromA as string)).toEqual({ ok: 3, 'perform failed': 2 });
     expect(JSON.parse(fromC as string)).toEqual({ ok: 3 });
+  });
+
+  it('fails a one-way call to a full queue at once with CallPerformFailed', async () => {
+    // Catches: one-way calls dropped silently when the queue is full.
+    const { replica, a, b } = await pair({ callLimits: { queueCapacity: 2 } });
+    expect(await replica.actor<any>(a).floodOneway(b.id, 3)).toBe('sent,sent,CallPerformFailed');
   });
 
   it('answers ingress beyond the capacity with SYS_TRANSIENT (IC0201)', async () => {

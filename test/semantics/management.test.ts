@@ -5,7 +5,7 @@ import { ZERO_FEES } from '@tincan/replica';
 import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
 import { rejectOf as outcomeReject, replyValue, stepOnce, submit } from './helpers.js';
 
-// ic-semantics §8: canisters call the management canister like any canister, through `call`.
+// ICP semantics: canisters call the management canister like any canister, through `call`.
 let t: TestReplica | undefined;
 afterEach(async () => {
   await t?.dispose();
@@ -103,16 +103,17 @@ describe('canisters calling aaaaa-aa', () => {
     expect(ids).toEqual(indexes.slice(1)); // created in submission order, right after the client
   });
 
-  it('refuses non-controllers with IC0512, unknown methods with IC0407 and bad Candid with IC0408', async () => {
+  it('refuses non-controllers with IC0512, unknown methods with IC0536 and bad Candid with IC0408', async () => {
     t = await createTestReplica();
     const client = t.replica.actor(await t.replica.deploy('test/fixtures/mgmt-client.ts'));
     const other = await t.replica.deploy('canisters/counter/src/index.ts'); // controlled by anonymous, not the client
     const idArg = new Uint8Array(IDL.encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: other.id }]));
-    expect(await client.raw('stop_canister', idArg)).toMatch(/^5: Only the controllers of the canister .* can control it/);
+    expect(await client.raw('stop_canister', idArg)).toMatch(/^5: IC0512: Only the controllers of the canister .* can control it/);
     expect(t.replica.status(other)).toBe('running');
-    expect(await client.raw('no_such_method', idArg)).toMatch(/^4: Management canister has no method 'no_such_method'/);
+    // As any canister's missing method: reject 5, IC0536, the system's prefix between canisters.
+    expect(await client.raw('no_such_method', idArg)).toBe("5: IC0536: Error from Canister aaaaa-aa: Canister has no update method 'no_such_method'..\nCheck that the method being called is exported by the target canister. See documentation: https://docs.internetcomputer.org/references/execution-errors#method-not-found");
     expect(await client.raw('stop_canister', new Uint8Array([1, 2, 3]))).toMatch(/^4: Error decoding candid for method stop_canister/);
-    expect(await client.raw('fetch_canister_logs', idArg)).toMatch(/^5: fetch_canister_logs API is only accessible in non-replicated mode/);
+    expect(await client.raw('fetch_canister_logs', idArg)).toMatch(/^5: IC0504: fetch_canister_logs API is only accessible in non-replicated mode/);
     // The anonymous controller may, in-process, through the same management canister.
     const outcome = await t.replica.update(Principal.managementCanister(), 'stop_canister', idArg);
     expect('reply' in outcome).toBe(true);

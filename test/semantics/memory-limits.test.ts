@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { createTestReplica, type TestReplica } from '@tincan/testing';
 import { rejectedCall as rejectOf } from './helpers.js';
 
-// ic-semantics §7: update_settings' memory settings are enforced: wasm_memory_limit bounds the
+// ICP semantics: update_settings' memory settings are enforced: wasm_memory_limit bounds the
 // heap, memory_allocation bounds code + heap + stable maps. An execution past them traps.
 let t: TestReplica | undefined;
 afterEach(async () => {

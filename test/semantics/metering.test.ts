@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutionInfo } from '@tincan/runtime';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { createTestReplica, type TestReplica } from '@tincan/testing';
 import { rejectedCall as rejectOf } from './helpers.js';
 
 // Deterministic instruction metering: static block weights, size-charged built-ins, limits

@@ -1,6 +1,6 @@
 /**
- * ic-semantics §1.1 (one message at a time, awaits of non-calls do not end an execution) and
- * §7 (queries run on committed state, their changes are discarded, they cannot call).
+ * ICP semantics: one message at a time, awaits of non-calls do not end an execution, and
+ * queries run on committed state, their changes are discarded, they cannot call.
  */
 import { IDL } from '@dfinity/candid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * ic-semantics §3: the reject codes callers see — from ingress and, through `await call`, from
+ * ICP semantics: the reject codes callers see — from ingress and, through `await call`, from
  * inside another canister — and Candid argument errors.
  */
 import { IDL } from '@dfinity/candid';
@@ -59,6 +59,16 @@ describe('reject codes seen by an ingress caller', () => {
     expect(err.rejectCode).toBe(4);
     expect(err.rejectMessage).toBe('no');
     expect(BigInt(await counterOf())).toBe(before + 1n);
+  });
+
+  it('a non-manual method that calls msgReject and returns traps (reply after reject), and rolls back', async () => {
+    // Catches: the value returned after msgReject silently dropped, leaving the reject and the
+    // state change in place, where ICP (and Azle, which replies on return) traps.
+    const before = await counterOf();
+    const err = await rejected(t.replica.actor<any>(r).refuseThenReturn());
+    expect(err.rejectCode).toBe(5);
+    expect(err.rejectMessage).toContain('ic0.msg_reply: the call is already replied');
+    expect(await counterOf()).toBe(before);
   });
 
   it('unknown canister → 3 DESTINATION_INVALID', async () => {

@@ -1,5 +1,5 @@
 /**
- * ic-semantics §1.1/§1.5: a trapped execution leaves no trace, and the heap is rolled back in
+ * ICP semantics: a trapped execution leaves no trace, and the heap is rolled back in
  * place (references held by suspended continuations see the rolled-back contents). Also: heap
  * values that cannot be persisted make the execution trap instead of corrupting state.
  */

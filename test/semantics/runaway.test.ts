@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { createTestReplica, type TestReplica } from '@tincan/testing';
 import { rejectedCall as rejectOf } from './helpers.js';
 
 // Runaway code: every block of canister code spends its static weight; an exhausted budget traps.

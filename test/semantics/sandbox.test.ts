@@ -27,16 +27,20 @@ async function replicaWithSeed(fill: number): Promise<[TestReplica, CanisterHand
   return [r, c1, c2];
 }
 
+const refused = (name: string): string =>
+  `Azle: experimental mode must be enabled to use global ${name}. You can enable experimental mode in your dfx.json file like this:`;
+
 describe('isolation', () => {
-  it('has no process, require or fetch (typeof in canister source)', async () => {
+  it('has no process, require or fetch (typeof in canister source); fetch throws Azle\'s refusal', async () => {
     // Catches: host globals leaking into the canister realm, or the bundler making `require` look defined.
-    expect(await t.replica.actor<any>(c).hostGlobals()).toEqual(['undefined', 'undefined', 'undefined']);
+    expect(await t.replica.actor<any>(c).hostGlobals()).toEqual(['undefined', 'undefined', `throws: ${refused('fetch')}`]);
   });
 
   it('the realm global has no host objects, and require cannot load a module', async () => {
     // Catches: process/require/fetch/timers/Buffer reachable through globalThis.
     const probe = (await t.replica.actor<any>(c).realGlobals()) as string[];
-    expect(probe.slice(0, 5)).toEqual(['undefined', 'undefined', 'undefined', 'undefined', 'undefined']);
+    // fetch, setTimeout and Buffer throw Azle's stable-mode error, as they do on Azle.
+    expect(probe.slice(0, 5)).toEqual(['undefined', 'undefined', `throws: ${refused('fetch')}`, `throws: ${refused('setTimeout')}`, `throws: ${refused('Buffer')}`]);
     expect(probe[5]).toMatch(/^failed: /);
   });
 

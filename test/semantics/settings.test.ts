@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CANISTER_CYCLES } from '@tincan/replica';
 import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
 
-// ic-semantics §7: settings and cycle balances are part of a canister's persistent record.
+// ICP semantics: settings and cycle balances are part of a canister's persistent record.
 let t: TestReplica | undefined;
 afterEach(async () => {
   await t?.dispose();

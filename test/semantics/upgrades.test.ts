@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestReplica, type TestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 
-// ic-semantics §7: upgrade = preUpgrade (old code) + postUpgrade (new code), atomic; stable
+// ICP semantics: upgrade = preUpgrade (old code) + postUpgrade (new code), atomic; stable
 // state survives, heap fields reset, init does not run. Reinstall clears everything.
 let t: TestReplica | undefined;
 afterEach(async () => {

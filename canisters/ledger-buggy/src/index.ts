@@ -1,4 +1,4 @@
-import { CallError, IDL, Principal, StableBTreeMap, call, init, msgCaller, query, update } from 'azle';
+import { IDL, Principal, StableBTreeMap, call, init, msgCaller, query, update } from 'azle';
 
 /**
  * DELIBERATELY BUGGY. The same ledger as canisters/ledger, but `transfer_via_hook` reads the
@@ -22,9 +22,10 @@ export default class {
   nextTx = 0n;
   balances = new StableBTreeMap<string, bigint>(0);
 
-  @init([IDL.Principal])
-  init(minter: Principal): void {
-    this.minter = minter.toText();
+  /** The minter: the principal given, else whoever installs the ledger. */
+  @init([IDL.Opt(IDL.Principal)])
+  init(minter: [] | [Principal]): void {
+    this.minter = (minter[0] ?? msgCaller()).toText();
   }
 
   @update([IDL.Principal, IDL.Nat], Result)
@@ -58,7 +59,7 @@ export default class {
         args: [caller, to, amount],
       }); // ...commit point: other transfers run here...
     } catch (err) {
-      return { Err: `notify failed: ${err instanceof CallError ? err.rejectMessage : String(err)}` };
+      return { Err: `notify failed: ${rejectMessageOf(err)}` };
     }
     this.balances.insert(from, balance - amount); // BUG: ...write from the stale read.
     this.balances.insert(to.toText(), (this.balances.get(to.toText()) ?? 0n) + amount);
@@ -80,4 +81,9 @@ export default class {
   locked(): Principal[] {
     return [];
   }
+}
+
+/** The reject message of a failed call (Azle's call errors carry one), or the error's text. */
+function rejectMessageOf(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'rejectMessage' in err ? String(err.rejectMessage) : String(err);
 }

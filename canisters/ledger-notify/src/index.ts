@@ -1,4 +1,4 @@
-import { IDL, init, msgReject, query, trap, update } from 'azle';
+import { IDL, init, msgArgData, msgReject, msgReply, query, trap, update } from 'azle';
 
 /**
  * The receiving end of the ledger's `transfer_via_hook`: counts the notifications it accepts.
@@ -27,16 +27,19 @@ export default class {
   }
 
   /** A ledger tells us that `from` sends `amount` to `to`. */
-  @update([IDL.Principal, IDL.Principal, IDL.Nat], IDL.Nat)
-  notify(_from: unknown, _to: unknown, amount: bigint): bigint {
+  // Manual: in Reject mode it answers with msgReject, and a non-manual method would then reply
+  // again on return, which traps on ICP.
+  @update([IDL.Principal, IDL.Principal, IDL.Nat], IDL.Nat, { manual: true })
+  notify(): void {
     if (this.mode === 'Trap') trap('notify: told to trap');
     if (this.mode === 'Reject') {
       msgReject('notify: told to reject');
-      return 0n;
+      return;
     }
+    const [, , amount] = IDL.decode([IDL.Principal, IDL.Principal, IDL.Nat], msgArgData()) as unknown as [unknown, unknown, bigint];
     this.accepted += 1n;
     this.acceptedAmount += amount;
-    return this.accepted;
+    msgReply(new Uint8Array(IDL.encode([IDL.Nat], [this.accepted])));
   }
 
   /** Notifications accepted so far. */

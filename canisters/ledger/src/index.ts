@@ -1,4 +1,6 @@
-import { CallError, IDL, Principal, StableBTreeMap, call, guard, init, msgCaller, query, trap, update } from 'azle';
+// tincan extension: guard (@tincan/cdk/extensions), to release the lock and refund the sender in the cleanup after a trapped callback; Azle's CleanupCallback cannot rerun the method's finally on tincan.
+import { IDL, Principal, StableBTreeMap, call, init, msgCaller, query, trap, update } from 'azle';
+import { CallError, guard } from '@tincan/cdk/extensions';
 
 /**
  * A small token ledger. Balances live in a StableBTreeMap; the minter, the supply counter and
@@ -34,9 +36,10 @@ export default class {
   frozen = new Set<Account>();
   balances = new StableBTreeMap<Account, bigint>(0);
 
-  @init([IDL.Principal])
-  init(minter: Principal): void {
-    this.minter = minter.toText();
+  /** The minter: the principal given, else whoever installs the ledger. */
+  @init([IDL.Opt(IDL.Principal)])
+  init(minter: [] | [Principal]): void {
+    this.minter = (minter[0] ?? msgCaller()).toText();
   }
 
   /** Creates `amount` new tokens for `to`. Only the minter may mint. */

@@ -8,6 +8,20 @@
 /** Global symbol under which the runtime installs the {@link SystemApi} in every sandbox. */
 export const SYSTEM_API_SYMBOL = 'tincan.system';
 
+/**
+ * Global symbol of the sandbox's {@link MeterClaim}: there only until the canister bundle's
+ * meter prelude, the first code of the bundle, claims it.
+ */
+export const METER_SYMBOL = 'tincan.meter';
+
+/**
+ * Registers the bundle's meter with the kernel, once: the first call removes the claim from the
+ * global and every later call is refused. Returns the meter's refill: the next slice of the
+ * budget, or 0 when the execution must stop (budget spent, or the process heap nearly full; the
+ * trap is then already recorded).
+ */
+export type MeterClaim = (meter: Meter) => () => number;
+
 /** Kinds of entry points a canister class can expose. */
 export type MethodMode =
   | 'update'
@@ -17,7 +31,8 @@ export type MethodMode =
   | 'preUpgrade'
   | 'postUpgrade'
   | 'inspectMessage'
-  | 'heartbeat';
+  | 'heartbeat'
+  | 'onLowWasmMemory';
 
 /** One entry point as the CDK describes it to the runtime. */
 export interface MethodDescription {
@@ -97,19 +112,11 @@ export interface Meter {
 
 /** The system API installed in every sandbox under `Symbol.for(SYSTEM_API_SYMBOL)`. */
 export interface SystemApi {
-  /** Registers the bundle's meter; only the first registration, made before any canister code runs, counts. */
-  registerMeter(meter: Meter): void;
   /**
    * Instruction units spent so far: by the current message execution (`counterType` 0), or by
    * every execution of the current call context up to now (1), as ICP's `performance_counter`.
    */
   performanceCounter(counterType?: number): bigint;
-  /**
-   * Called by the meter when its slice of the budget is spent: returns the next slice, or 0
-   * when the execution must stop (budget spent, or the process heap is nearly full; the trap
-   * is then already recorded). Calling it early only spends budget sooner.
-   */
-  meterRefill(): number;
   /**
    * Waits for `value` (a promise or a plain value) and passes it to `onValue`. A rejection, or
    * a throw in `onValue`, is a trap of the execution it happens in. The waiting is done by
@@ -157,6 +164,14 @@ export interface SystemApi {
 
   /** Principal bytes of this canister. */
   canisterSelf(): Uint8Array;
+  /** ICP's `canister_version`: bumped by every install, upgrade and settings change. */
+  canisterVersion(): bigint;
+  /** Whether `principal` (bytes) is one of this canister's controllers. */
+  isController(principal: Uint8Array): boolean;
+  /** False in a query or message inspection run on one replica, true in replicated execution. */
+  inReplicatedExecution(): boolean;
+  /** Reseeds this canister's `Math.random` stream from `seed` (saved and rolled back with the heap). */
+  randSeed(seed: Uint8Array): void;
   /** Replica time in nanoseconds since the epoch; constant within one execution. */
   time(): bigint;
   /** Aborts the current execution: its changes roll back and the caller gets CANISTER_ERROR. */
@@ -186,10 +201,26 @@ export interface SystemApi {
   msgCyclesAccept(maxAmount: bigint): bigint;
   /** In a response execution: cycles the callee refunded (attached but not accepted). */
   msgCyclesRefunded(): bigint;
+  /** Cycles this canister can spend without dropping below its freezing threshold (`ic0.canister_liquid_cycle_balance128`). */
+  canisterLiquidCycleBalance(): bigint;
+  /** What a call of `method` with an argument of `argBytes` bytes costs, besides the cycles attached (`ic0.cost_call`). */
+  costCall(method: string, argBytes: number): bigint;
   /** This canister's cycle balance, as the current execution sees it. */
   canisterCycleBalance(): bigint;
   /** Burns up to `amount` cycles, never below the freezing threshold; returns the amount burned. */
   cyclesBurn(amount: bigint): bigint;
+
+  /**
+   * ICP's `certified_data_set`: sets the canister's certified data (at most 32 bytes), which
+   * the replica certifies under `/canister/<id>/certified_data` once the execution commits.
+   * Traps in queries and message inspection.
+   */
+  certifiedDataSet(data: Uint8Array): void;
+  /**
+   * ICP's `data_certificate_copy`: in a non-replicated query, a certificate (CBOR) whose tree
+   * holds `/time` and this canister's `certified_data`; undefined elsewhere.
+   */
+  dataCertificate(): Uint8Array | undefined;
 
   /** Stable map: value stored under `key`, if any. */
   stableMapGet(memoryId: number, key: Uint8Array): Uint8Array | undefined;

@@ -1,11 +1,12 @@
 /**
- * Issue 4's start-up bar: from spawning `tincan start` to the first answered call, under 1 s.
+Start-up bar: from spawning `tincan start` to the first answered call, under 1 s.
  * The replica starts on a state directory that already holds the counter (as a developer's
  * second `tincan start` does); the call is an update through an unmodified `@dfinity/agent`
  * created once the URL is printed, so it includes fetching the root key and a certified reply.
  * Baseline in the same run: spawning `node -e 0` until it exits (bare process start-up).
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Actor, HttpAgent } from '@dfinity/agent';
@@ -32,7 +33,8 @@ export async function startBenchmark(root: string, tmp: string, runs: number): P
   const seed = await Replica.create({ stateDir: path.join(stateDir, 'replica') });
   const canisterId = (await seed.deploy(path.join(root, 'canisters/counter/src/index.ts'))).id;
   await seed.close();
-  const bin = path.join(root, 'packages/cli/dist/bin/tincan.js');
+  // The built bin of the declared @tincan/cli dependency, found the way Node resolves it.
+  const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('@tincan/cli')), 'bin/tincan.js');
   const [toCall, toUrl, bare] = [[], [], []] as [number[], number[], number[]];
   for (let i = 0; i < runs; i++) {
     let t = performance.now();

@@ -4,8 +4,8 @@
  * stable-map total. Measured three ways:
  *
  * - **runtime sync**: `runtime.submit(...)` then `runtime.runUntilIdle()`, with hand-encoded
- *   Candid and no event-loop hop: the runtime itself. Once with `executionTimeoutMs: 0` and
- *   once with the default 5000 ms, which puts every node:vm evaluation under a watchdog.
+ *   Candid and no event-loop hop: the runtime itself. Once with the wall-clock backstop off and
+ *   once on (the default: every sandbox op runs under the process's one watchdog thread).
  * - **actor await**: `await replica.actor(counter).add(1n)`, one call at a time: what a client
  *   in the same process sees (Candid encode/decode, a promise, one driver slice per call).
  * - **actor, 64 in flight**: the same actor path with 64 calls outstanding, so driver slices
@@ -32,17 +32,17 @@ export interface CounterBenchmarks {
 /** Deploys one counter per replica and builds the counter cases. */
 export async function counterBenchmarks(root: string, replicas: BenchReplicas): Promise<CounterBenchmarks> {
   const entry = path.join(root, 'canisters/counter/src/index.ts');
-  const fast = await Counter.deploy(replicas.noTimeout, entry);
-  const guarded = await Counter.deploy(replicas.defaultTimeout, entry);
+  const fast = await Counter.deploy(replicas.backstopOff, entry);
+  const guarded = await Counter.deploy(replicas.backstopOn, entry);
   // Warm the canister once so the snapshot has its steady-state shape (a total for the caller).
   fast.syncRun('add', 1);
   guarded.syncRun('add', 1);
   const cases: BenchCase[] = [
-    fast.syncCase("counter increment() (the floor's read, write, commit), runtime sync, default", 'increment'),
-    fast.actorCase('counter increment(), actor await, default', 1, 'increment'),
-    fast.actorCase('counter increment(), actor, 64 in flight, default', 64, 'increment'),
-    fast.syncCase('counter add(1) (+ stable-map read and write), runtime sync, default', 'add'),
-    guarded.syncCase('counter add(1), runtime sync, opt-in guard executionTimeoutMs 5000', 'add'),
+    fast.syncCase("counter increment() (the floor's read, write, commit), runtime sync, backstop off", 'increment'),
+    fast.actorCase('counter increment(), actor await, backstop off', 1, 'increment'),
+    fast.actorCase('counter increment(), actor, 64 in flight, backstop off', 64, 'increment'),
+    fast.syncCase('counter add(1) (+ stable-map read and write), runtime sync, backstop off', 'add'),
+    guarded.syncCase('counter add(1), runtime sync, backstop on (default)', 'add'),
   ];
   return { cases, snapshotBytes: fast.snapshotBytes() };
 }

@@ -1,5 +1,5 @@
 /**
- * Checkpoints and forks (issue 5's bar): deploying N canisters fresh versus forking a replica
+ * Checkpoints and forks (bar: forking at least 10× faster): deploying N canisters fresh versus forking a replica
  * that already holds them from a checkpoint, both timed in this run, plus a fork followed by
  * one query on every canister (which loads each lazily). Bar: the fork is ≥ 10× faster.
  */

@@ -14,18 +14,27 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
- * Then the metering overhead (metering.ts), heap size (heap-size.ts) and forks (fork.ts), each
- * with its own baseline.
+ * Then the wall-clock backstop's cost (backstop.ts), the HTTP gateway (gateway.ts), the
+ * metering overhead (metering.ts), Candid decoding (candid-decode.ts), heap size
+ * (heap-size.ts) and forks (fork.ts), each with its own baseline.
+ *
+ * Then the HTTP fuzz (http-fuzz.ts): 100k seeded mutated requests against `tincan start`.
  *
  * Options: --quick (short run), --seconds <s> per case (default 2), --rounds <n> (default 4),
- * --only <text> (cases whose name contains text; the floor always runs).
+ * --only <text> (cases whose name contains text; the floor always runs), --fuzz-requests <n>
+ * (default 100,000; 5,000 with --quick).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { backstopBenchmark, backstopReport } from './backstop.js';
+import { candidBenchmark, candidReport } from './candid-decode.js';
 import { COUNTER_BAR, counterBenchmarks } from './counter-updates.js';
+import { callBenchmark, callReport } from './cli-call.js';
 import { startBenchmark, startReport } from './cli-start.js';
 import { forkBenchmark, forkReport } from './fork.js';
+import { fuzzBenchmark, fuzzReport } from './http-fuzz.js';
+import { gatewayBenchmark, gatewayReport } from './gateway.js';
 import { httpBenchmarks, httpReport } from './http-updates.js';
 import { heapSizeBenchmark, heapSizeReport } from './heap-size.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
@@ -39,6 +48,7 @@ interface Options {
   readonly rounds: number;
   readonly warmupSeconds: number;
   readonly only: string | undefined;
+  readonly fuzzRequests: number;
 }
 
 /** Accumulated timings of one case and of the floor slices paired with it. */
@@ -67,7 +77,7 @@ function parseOptions(argv: readonly string[]): Options {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`bench: ${flag} must be a positive number, got ${v}`);
     return n;
   };
-  const known = new Set(['--quick', '--seconds', '--rounds', '--only']);
+  const known = new Set(['--quick', '--seconds', '--rounds', '--only', '--fuzz-requests']);
   for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`bench: unknown option ${arg}`);
   return {
     quick,
@@ -75,6 +85,7 @@ function parseOptions(argv: readonly string[]): Options {
     rounds: Math.max(1, Math.round(number('--rounds', quick ? 4 : 10))),
     warmupSeconds: quick ? 0.1 : 0.3,
     only: value('--only'),
+    fuzzRequests: Math.round(number('--fuzz-requests', quick ? 5_000 : 100_000)),
   };
 }
 
@@ -90,7 +101,7 @@ async function main(): Promise<void> {
   try {
     progress('bench: setting up replicas and canisters…');
     const replicas = await openReplicas(tmp);
-    closers.unshift(() => replicas.noTimeout.close(), () => replicas.defaultTimeout.close());
+    closers.unshift(() => replicas.backstopOff.close(), () => replicas.backstopOn.close());
     const counter = await counterBenchmarks(root, replicas);
     const roundTrips = await roundTripBenchmarks(root, replicas);
     const floor = openSqliteFloor(tmp, counter.snapshotBytes);
@@ -118,28 +129,54 @@ async function main(): Promise<void> {
     for (const row of [floorRow, ...rows]) await row.bench.verify?.();
 
     if (rows.length > 0) printReport(floorRow, rows, options, counter.snapshotBytes);
+    if (selected('backstop cost')) {
+      const off = counter.cases.find((c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop off'));
+      const on = counter.cases.find((c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop on'));
+      if (off === undefined || on === undefined) throw new Error('bench: the counter add cases with the backstop off and on are missing');
+      progress('bench: wall-clock backstop on vs off…');
+      const rounds = options.quick ? 10 : 40;
+      process.stdout.write(`${backstopReport(await backstopBenchmark(off, on, rounds, options.quick ? 100 : 200)).join('\n')}\n`);
+    }
     if (selected('http')) {
       progress('bench: HTTP update calls through @dfinity/agent…');
       const results = await httpBenchmarks(root, tmp, { seconds: options.quick ? 2 : 6, rounds: options.quick ? 1 : 3, quick: options.quick });
       process.stdout.write(`${httpReport(results).join('\n')}\n`);
     }
+    if (selected('gateway')) {
+      progress('bench: HTTP gateway vs a direct agent query of http_request…');
+      const rows = await gatewayBenchmark(root, tmp, options.quick ? 3 : 6, options.quick ? 3 : 6);
+      process.stdout.write(`${gatewayReport(rows).join('\n')}\n`);
+    }
     if (selected('metering')) {
       progress('bench: metering overhead, instrumented vs uninstrumented…');
-      const rows = await meteringBenchmark(root, replicas.noTimeout, options.seconds, options.rounds);
+      const rows = await meteringBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
       process.stdout.write(`${meteringReport(rows).join('\n')}\n`);
+    }
+    if (selected('candid')) {
+      progress('bench: Candid decoding, checked vs unchecked, and hostile arguments…');
+      const result = await candidBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
+      process.stdout.write(`${candidReport(result).join('\n')}\n`);
     }
     if (selected('heap')) {
       progress('bench: commit and rollback cost by heap size…');
-      const rows = await heapSizeBenchmark(root, replicas.noTimeout, options.seconds, options.rounds);
+      const rows = await heapSizeBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
       process.stdout.write(`${heapSizeReport(rows).join('\n')}\n`);
     }
     if (selected('fork')) {
       progress('bench: fork from a checkpoint…');
       process.stdout.write(`${forkReport(await forkBenchmark(root, tmp, options.quick ? 20 : 100)).join('\n')}\n`);
     }
+    if (only === undefined || only.includes('fuzz')) {
+      progress(`bench: HTTP fuzz, ${options.fuzzRequests} requests against tincan start…`);
+      process.stdout.write(`${fuzzReport(await fuzzBenchmark(root, tmp, options.fuzzRequests)).join('\n')}\n`);
+    }
     if (only === undefined || only.includes('start')) {
       progress('bench: tincan start to the first answered call…');
       process.stdout.write(`${startReport(await startBenchmark(root, tmp, options.quick ? 3 : 7)).join('\n')}\n`);
+    }
+    if (only === undefined || only.includes('call')) {
+      progress('bench: CPU of one tincan canister call…');
+      process.stdout.write(`${callReport(await callBenchmark(root, tmp, options.quick ? 5 : 11)).join('\n')}\n`);
     }
   } finally {
     for (const close of closers) await close();
@@ -179,14 +216,18 @@ function printReport(floorRow: Row, rows: readonly Row[], options: Options, snap
     for (const r of barred) out.push(`  ${rate(r.own) / rate(r.floor) >= COUNTER_BAR ? 'PASS' : 'MISS'}  ${r.bench.name}`);
   }
   for (const [kind, zero, guarded, perOp] of [
-    ['counter add', 'counter add(1) (+ stable-map read and write), runtime sync, default', 'counter add(1), runtime sync, opt-in guard executionTimeoutMs 5000', 1],
-    ['round trip', 'A awaits B round trip, runtime sync, default (no guard)', 'A awaits B round trip, runtime sync, opt-in guard executionTimeoutMs 5000', EXECUTIONS_PER_ROUND_TRIP],
+    ['counter add', 'counter add(1) (+ stable-map read and write), runtime sync, backstop off', 'counter add(1), runtime sync, backstop on (default)', 1],
+    ['round trip', 'A awaits B round trip, runtime sync, backstop off', 'A awaits B round trip, runtime sync, backstop on (default)', EXECUTIONS_PER_ROUND_TRIP],
   ] as const) {
     const [a, b] = [find(zero), find(guarded)];
     if (a === undefined || b === undefined) continue;
     const extra = 1e6 / rate(b.own) - 1e6 / rate(a.own);
     const extraCpu = 1e6 / cpuRate(b.own) - 1e6 / cpuRate(a.own);
-    out.push(`Watchdog cost (opt-in guard minus timeout 0), ${kind}: ${(extra / perOp).toFixed(1)} µs wall, ${(extraCpu / perOp).toFixed(1)} µs CPU per execution.`);
+    const ratio = rate(a.own) / rate(b.own);
+    out.push(
+      `Backstop cost (on minus off, same run), ${kind}: ${(extra / perOp).toFixed(1)} µs wall, ${(extraCpu / perOp).toFixed(1)} µs CPU per execution; ` +
+        `off/on throughput ${ratio.toFixed(3)} (bar ≤ 1.05 ${ratio <= 1.05 ? 'PASS' : 'MISS'}).`,
+    );
   }
   for (const row of rows.filter((r) => r.bench.name.includes('round trip'))) {
     const executions = rate(row.own) * EXECUTIONS_PER_ROUND_TRIP;

@@ -1,22 +1,23 @@
 /**
- * Metering overhead (issue 3's bar: at most 2×). The CPU-heavy canister canisters/bench-cpu
+ * Metering overhead (bar: at most 2×). The CPU-heavy canister canisters/bench-cpu
  * (pure-TypeScript SHA-256 and a prime sieve) is bundled twice: once as every canister is,
- * instrumented with the execution meter, and once without (`instrument: false`, a
- * benchmark-only bundler option). The plain bundle registers a meter that never counts, so the
- * runtime accepts it; both are installed on the same replica and run the same query through
- * the same synchronous runtime path. Slices of the two alternate, so load on the machine hits
+ * instrumented with the execution meter, and once without (`instrument: false` of
+ * `prepareCanisterModule`, for benchmarks only). The plain bundle registers a meter that never counts, so the
+ * runtime accepts it; it is installed on a second replica that does not instrument what it
+ * installs (`prepareModule`), and both run the same query through the same synchronous
+ * runtime path. Slices of the two alternate, so load on the machine hits
  * both alike. Overhead = plain calls/s ÷ instrumented calls/s.
  */
 import path from 'node:path';
-import { bundleCanister } from '@tincan/bundler';
-import type { Replica } from '@tincan/replica';
+import { bundleCanister, prepareCanisterModule } from '@tincan/bundler';
+import { Replica } from '@tincan/replica';
 import { ANONYMOUS, expectReply, measure, type BenchCase, type Timing } from './support.js';
 
 /** The bar: an instrumented execution takes at most this many times as long as a plain one. */
 export const METERING_BAR = 2;
 
 /** A meter that never runs out, for the uninstrumented baseline only. */
-const NO_METER = 'globalThis[Symbol.for("tincan.system")].registerMeter({reset(){},remaining:()=>0,charge(){}});\n';
+const NO_METER = 'globalThis[Symbol.for("tincan.meter")]({reset(){},remaining:()=>0,charge(){}});\n';
 
 /** One workload: a method of bench-cpu and its argument. */
 interface Workload {
@@ -57,10 +58,19 @@ function twoNat64(bytes: Uint8Array): [bigint, bigint] {
 export async function meteringBenchmark(root: string, replica: Replica, seconds: number, rounds: number): Promise<MeteringRow[]> {
   const entry = path.join(root, 'canisters/bench-cpu/src/index.ts');
   const metered = (await replica.deploy(entry)).id.toUint8Array();
-  const bundle = await bundleCanister({ entry, cdkEntry: path.join(root, 'packages/cdk/src/index.ts'), instrument: false });
-  const plain = replica.install(NO_METER + bundle.code).id.toUint8Array();
+  // Every replica instruments what it installs; the baseline needs one that does not.
+  const plainReplica = await Replica.create({ prepareModule: (source) => prepareCanisterModule(NO_METER + source, { instrument: false }) });
+  try {
+    return await compare(replica, metered, plainReplica, await bundleCanister({ entry, cdkEntry: path.join(root, 'packages/cdk/src/index.ts') }), seconds, rounds);
+  } finally {
+    await plainReplica.close();
+  }
+}
+
+async function compare(replica: Replica, metered: Uint8Array, plainReplica: Replica, bundle: { code: string }, seconds: number, rounds: number): Promise<MeteringRow[]> {
+  const plain = plainReplica.install(bundle.code).id.toUint8Array();
   const call = (canisterId: Uint8Array, w: Workload): [bigint, bigint] =>
-    twoNat64(expectReply(replica.runtime.query({ canisterId, method: w.method, arg: nat32Arg(w.arg), caller: ANONYMOUS }), w.method));
+    twoNat64(expectReply((canisterId === plain ? plainReplica : replica).runtime.query({ canisterId, method: w.method, arg: nat32Arg(w.arg), caller: ANONYMOUS }), w.method));
   const rows: MeteringRow[] = [];
   for (const w of WORKLOADS) {
     const [result, units] = call(metered, w);

@@ -17,14 +17,14 @@ export const EXECUTIONS_PER_ROUND_TRIP = 3;
 
 /** Deploys B and A on each replica and builds the round-trip cases. */
 export async function roundTripBenchmarks(root: string, replicas: BenchReplicas): Promise<BenchCase[]> {
-  const fast = await Pair.deploy(root, replicas.noTimeout);
-  const guarded = await Pair.deploy(root, replicas.defaultTimeout);
+  const fast = await Pair.deploy(root, replicas.backstopOff);
+  const guarded = await Pair.deploy(root, replicas.backstopOn);
   return [
-    fast.syncCase('A awaits B round trip, runtime sync, default (no guard)'),
-    guarded.syncCase('A awaits B round trip, runtime sync, opt-in guard executionTimeoutMs 5000'),
-    fast.actorCase('A awaits B round trip, actor await, default', 1),
-    fast.actorCase('A awaits B round trip, actor, 64 in flight, default', 64),
-    guarded.actorCase('A awaits B round trip, actor await, opt-in guard', 1),
+    fast.syncCase('A awaits B round trip, runtime sync, backstop off'),
+    guarded.syncCase('A awaits B round trip, runtime sync, backstop on (default)'),
+    fast.actorCase('A awaits B round trip, actor await, backstop off', 1),
+    fast.actorCase('A awaits B round trip, actor, 64 in flight, backstop off', 64),
+    guarded.actorCase('A awaits B round trip, actor await, backstop on (default)', 1),
   ];
 }
 

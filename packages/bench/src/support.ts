@@ -31,23 +31,23 @@ export function repoRoot(): string {
   }
 }
 
-/** The replicas the runtime benchmarks run on: one without and one with the execution watchdog. */
+/** The replicas the runtime benchmarks run on: one without and one with the wall-clock backstop. */
 export interface BenchReplicas {
-  /** `executionTimeoutMs: 0`: node:vm runs each op without a timeout watchdog. */
-  readonly noTimeout: Replica;
-  /** `executionTimeoutMs: 5000`, the opt-in guard: every canister op runs under node:vm's watchdog. */
-  readonly defaultTimeout: Replica;
+  /** `wallClockLimits: false`: ops run without the watchdog. */
+  readonly backstopOff: Replica;
+  /** The default: every op runs under the process's watchdog (5,000 ms for updates). */
+  readonly backstopOn: Replica;
 }
 
 /** Opens the two benchmark replicas, each on a real SQLite file in its own directory under `tmp`. */
 export async function openReplicas(tmp: string): Promise<BenchReplicas> {
-  const open = async (dir: string, executionTimeoutMs?: number): Promise<Replica> => {
+  const open = async (dir: string, wallClockLimits?: false): Promise<Replica> => {
     const stateDir = path.join(tmp, dir);
-    const replica = await Replica.create({ stateDir, ...(executionTimeoutMs !== undefined && { executionTimeoutMs }) });
+    const replica = await Replica.create({ stateDir, ...(wallClockLimits !== undefined && { wallClockLimits }) });
     stateDirs.set(replica, stateDir);
     return replica;
   };
-  return { noTimeout: await open('replica-timeout-0', 0), defaultTimeout: await open('replica-timeout-5000', 5000) };
+  return { backstopOff: await open('replica-backstop-off', false), backstopOn: await open('replica-backstop-on') };
 }
 
 const stateDirs = new WeakMap<Replica, string>();

@@ -10,7 +10,7 @@
  *
  * Only ECMAScript built-ins are bound (every sandbox has them), so a name that does not exist
  * still fails as it would. A bundle evaluated before a global is replaced (the kernel replaces
- * `Date`, the text codecs, `console` and `queueMicrotask`) must leave those names out, or it
+ * `Date`, the text codecs, `console`, `queueMicrotask`, `WeakRef` and `FinalizationRegistry`) must leave those names out, or it
  * would keep the originals; canister bundles are evaluated after, and bind the replacements.
  */
 
@@ -34,7 +34,6 @@ export const BOUND_GLOBALS: readonly string[] = [
   'Set',
   'WeakMap',
   'WeakSet',
-  'WeakRef',
   'RegExp',
   'Error',
   'TypeError',
@@ -63,7 +62,7 @@ export const BOUND_GLOBALS: readonly string[] = [
 ];
 
 /** Globals that the sandbox's kernel replaces; canister bundles, evaluated later, bind these too. */
-export const REPLACED_GLOBALS: readonly string[] = ['Date', 'TextEncoder', 'TextDecoder', 'console', 'queueMicrotask'];
+export const REPLACED_GLOBALS: readonly string[] = ['Date', 'TextEncoder', 'TextDecoder', 'console', 'queueMicrotask', 'WeakRef', 'FinalizationRegistry'];
 
 /**
  * Wraps `code` (a script) in an arrow function whose parameters are `names`, called with the

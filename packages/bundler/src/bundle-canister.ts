@@ -27,15 +27,14 @@ export interface BundleCanisterOptions {
   readonly cdkEntry: string;
   /** Values inlined as `process.env.NAME` (Azle's `custom.env`). */
   readonly env?: Readonly<Record<string, string>>;
-  /**
-   * Adds the execution meter (default true). Only benchmarks turn it off, to measure the
-   * meter's overhead: the runtime refuses a module that registers no meter.
-   */
-  readonly instrument?: boolean;
 }
 
 /** A bundled canister. */
 export interface CanisterBundle {
+  /**
+   * The module: esbuild's script, not yet instrumented. This is what `install_code` uploads;
+   * the replica makes it runnable with {@link prepareCanisterModule} as it loads it.
+   */
   readonly code: string;
   /** Source map (JSON) from bundle positions to the canister's sources. */
   readonly map: string;
@@ -43,6 +42,17 @@ export interface CanisterBundle {
 
 const SHARED = /^@dfinity\/(candid|principal)$/;
 const CDK_NAMES = /^(azle|@tincan\/cdk)$/;
+/** `azle/…` and `@tincan/cdk/…` subpaths: Azle's `azle/canisters/*` modules and tincan's extensions. */
+const CDK_SUBPATH = /^(azle|@tincan\/cdk)\//;
+
+/** The CDK source file a subpath import names, or undefined when the CDK has no such module. */
+function cdkSubpathFile(cdkEntry: string, specifier: string): string | undefined {
+  const sub = specifier.startsWith('@tincan/cdk/') ? specifier.slice('@tincan/cdk/'.length) : specifier.slice('azle/'.length);
+  const allowed = sub === 'extensions' || /^canisters\/[a-z0-9_]+\/[a-z0-9_]+$/.test(sub);
+  if (!allowed) return undefined;
+  const file = path.join(path.dirname(cdkEntry), `${sub}.ts`);
+  return existsSync(file) ? file : undefined;
+}
 /** Modules canister code may never import: sandboxes have no host access. */
 const NODE_BUILTIN = /^(node:|(fs|path|os|child_process|net|http|https|crypto|worker_threads|process|vm|dgram|tls|cluster)(\/.*)?$)/;
 
@@ -50,7 +60,7 @@ const NODE_BUILTIN = /^(node:|(fs|path|os|child_process|net|http|https|crypto|wo
 export async function bundleCanister(options: BundleCanisterOptions): Promise<CanisterBundle> {
   const entry = path.resolve(options.entry);
   if (!existsSync(entry)) throw new BundlerError('ERR_ENTRY_NOT_FOUND', `canister entry ${entry} does not exist`);
-  const key = JSON.stringify([entry, path.resolve(options.cdkEntry), options.env ?? {}, options.instrument ?? true]);
+  const key = JSON.stringify([entry, path.resolve(options.cdkEntry), options.env ?? {}]);
   const cached = bundleCache.lookup(key);
   if (cached !== undefined) return cached;
   const { bundle, inputs } = await buildCanister(entry, options);
@@ -66,9 +76,11 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     name: 'tincan-canister',
     setup(build) {
       build.onResolve({ filter: CDK_NAMES }, () => ({ path: cdkEntry }));
-      build.onResolve({ filter: /^azle\// }, (args) => ({
-        errors: [{ text: `'${args.path}' is not supported by tincan; import from 'azle' (Azle's stable API)` }],
-      }));
+      build.onResolve({ filter: CDK_SUBPATH }, (args) => {
+        const file = cdkSubpathFile(cdkEntry, args.path);
+        if (file !== undefined) return { path: file };
+        return { errors: [{ text: `'${args.path}' is not supported by tincan; import from 'azle' (Azle's stable API), 'azle/canisters/<name>/idl' or '@tincan/cdk/extensions'` }] };
+      });
       build.onResolve({ filter: SHARED }, async (args) => {
         if (args.pluginData === 'shared') return undefined;
         const result = await build.resolve(args.path, { kind: args.kind, resolveDir: path.dirname(cdkEntry), pluginData: 'shared' });
@@ -85,8 +97,9 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     'registerCanisterModule(canisterModule);',
   ].join('\n');
   const inputs: string[] = [];
-  // CommonJS output, wrapped in a function scope by instrumentBundle: esbuild's IIFE/ESM output
-  // replaces `require` with a stand-in function, which would tell canister code it runs under Node.
+  // CommonJS output, wrapped in a function scope by prepareCanisterModule: esbuild's IIFE/ESM
+  // output replaces `require` with a stand-in function, which would tell canister code it runs
+  // under Node.
   const built = await run(
     {
       stdin: { contents, resolveDir: path.dirname(entry), sourcefile: STDIN_ENTRY, loader: 'js' },
@@ -100,11 +113,37 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
     entry,
     inputs,
   );
-  // Uninstrumented code still gets a function scope of its own (see above).
-  const metered = options.instrument === false ? `(() => {${built.code}\n})();\n` : instrumentBundle(built.code);
-  // The barrier goes in after the meter, so it is not weighed as canister work.
-  const code = bindGlobals(addWriteBarrier(metered).code, CANISTER_GLOBALS);
-  return { bundle: { code, map: built.map }, inputs };
+  return { bundle: { code: built.code, map: built.map }, inputs };
+}
+
+/** Options of {@link prepareCanisterModule}. */
+export interface PrepareOptions {
+  /**
+   * Adds the execution meter (default true). Only benchmarks turn it off, to measure the
+   * meter's overhead: the runtime refuses a module that registers no meter.
+   */
+  readonly instrument?: boolean;
+}
+
+/**
+ * Makes a module (a script, as {@link bundleCanister} writes it or as an agent uploads it)
+ * runnable in a sandbox: instruments it with the execution meter, gives it a function scope of
+ * its own, puts the heap write barrier on its member writes and binds the realm's built-ins.
+ * Whatever the module holds (a meter prelude or barrier of its own, patched budgets) runs
+ * inside this instrumentation, metered and tracked. Line numbers stay, so the bundle's source
+ * map still applies. Throws {@link BundlerError} when the module does not parse as a script.
+ */
+export function prepareCanisterModule(source: string, options: PrepareOptions = {}): string {
+  let prepared: string;
+  try {
+    const metered = options.instrument === false ? `(() => {${source}\n})();\n` : instrumentBundle(source);
+    // The barrier goes in after the meter, so it is not weighed as canister work. It is never
+    // optional: without it the heap store would miss writes.
+    prepared = addWriteBarrier(metered).code;
+  } catch (err) {
+    throw new BundlerError('ERR_INVALID_MODULE', `the module is not a JavaScript script: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return bindGlobals(prepared, CANISTER_GLOBALS);
 }
 
 /** Bundles the runtime's in-sandbox kernel from its entry file. */

@@ -24,16 +24,13 @@ function run(code: string, options: { slice?: number; budget?: number; countedLo
     return n;
   };
   const total = unissued;
-  const sys = {
-    registerMeter: (m: typeof meter) => {
-      meter = m;
-      meter?.reset(issue());
-    },
-    meterRefill: () => issue(),
-    charge: (n: number) => meter?.charge(n),
+  const claim = (m: typeof meter): (() => number) => {
+    meter = m;
+    meter?.reset(issue());
+    return issue;
   };
   const context = vm.createContext({}, { codeGeneration: { strings: false, wasm: false } });
-  vm.runInContext('(sys) => { globalThis[Symbol.for("tincan.system")] = sys; }', context)(sys);
+  vm.runInContext('(claim, charge) => { globalThis[Symbol.for("tincan.meter")] = claim; globalThis.kernelCharge = charge; }', context)(claim, (n: number) => meter?.charge(n));
   let error: string | undefined;
   try {
     vm.runInContext(instrument(code, { countedLoops: options.countedLoops ?? true }).code, context);
@@ -122,9 +119,9 @@ describe('limits', () => {
   });
 
   it('lets the kernel charge run-time costs through the meter', () => {
-    const r = run('result = 1; globalThis[Symbol.for("tincan.system")].charge(1e6); result = 2;', { budget: 1e7 });
+    const r = run('result = 1; kernelCharge(1e6); result = 2;', { budget: 1e7 });
     expect(r.result).toBe(2);
-    const over = run('result = 1; globalThis[Symbol.for("tincan.system")].charge(2e7); result = 2;', { budget: 1e7 });
+    const over = run('result = 1; kernelCharge(2e7); result = 2;', { budget: 1e7 });
     expect([over.result, over.error]).toEqual([1, 'instruction limit exceeded']);
   });
 });

@@ -20,7 +20,7 @@
  * The budget is a `let` in the bundle's own function scope under a random per-bundle name.
  * Canister code cannot write to it: it would have to name it, and the sandbox has no `eval`.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { parse, tokenizer } from 'acorn';
 import { childNodes, isNode, type AnyNode } from './ast.js';
 import { findCountedLoops, type CountedLoop } from './counted-loops.js';
@@ -81,7 +81,9 @@ export function instrumentBundle(code: string): string {
 
 /** {@link instrumentBundle}, with statistics. */
 export function instrument(code: string, options: InstrumentOptions = {}): InstrumentedBundle {
-  const name = `__tincan_meter_${randomBytes(6).toString('hex')}`;
+  // Named from the code's hash, not at random: the same source bundles to the same module (and
+  // module hash) every time, as a Wasm build does, and the name still cannot clash with the code.
+  const name = `__tincan_meter_${createHash('sha256').update(code).digest('hex').slice(0, 12)}`;
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AnyNode;
   const counted = options.countedLoops === false ? new Map<AnyNode, CountedLoop>() : findCountedLoops(ast);
   const walker = new Walker(counted);
@@ -99,14 +101,17 @@ export function instrument(code: string, options: InstrumentOptions = {}): Instr
  * One line, so the bundle's line numbers (and its source map) stay as they were.
  */
 function prelude(name: string): string {
-  const sys = 'globalThis[Symbol.for("tincan.system")]';
+  // The kernel's one-shot meter claim (METER_SYMBOL of @tincan/abi): this prelude is the first
+  // code of the bundle, so it claims the meter before any canister code could, and the claim
+  // leaves the global as it is used.
+  const claim = 'globalThis[Symbol.for("tincan.meter")]';
   return (
-    `let ${name}=0;const ${name}_sys=${sys};` +
-    `const ${name}_out=()=>{for(;;){const more=${name}_sys.meterRefill();if(!(more>0))throw new Error("instruction limit exceeded");${name}+=more;if(${name}>=0)return;}};` +
+    `let ${name}=0;let ${name}_refill;` +
+    `const ${name}_out=()=>{for(;;){const more=${name}_refill();if(!(more>0))throw new Error("instruction limit exceeded");${name}+=more;if(${name}>=0)return;}};` +
     `const ${name}_charge=(units)=>{if((${name}-=units)<0)${name}_out();};` +
     countPrelude(name) +
     `const ${name}_spread=(v)=>{const n=v==null?0:typeof v.length==="number"?v.length:typeof v.size==="number"?v.size:0;if(n>0)${name}_charge(n*${WEIGHTS.spreadElement});return v;};` +
-    `${name}_sys.registerMeter({reset:(n)=>{${name}=n;},remaining:()=>${name},charge:(n)=>{${name}_charge(+n);}});`
+    `${name}_refill=${claim}({reset:(n)=>{${name}=n;},remaining:()=>${name},charge:(n)=>{${name}_charge(+n);}});`
   );
 }
 

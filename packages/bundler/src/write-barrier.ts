@@ -19,7 +19,7 @@
  * members are not heap data and stay as they are. The edits add no line, so line numbers (and
  * the source map) hold.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { parse } from 'acorn';
 import { childNodes, type AnyNode } from './ast.js';
 
@@ -35,7 +35,9 @@ interface Edit {
 
 /** Adds the write barrier to `code` (a script); returns the rewritten script. */
 export function addWriteBarrier(code: string): { code: string; barriers: number } {
-  const name = `__tincan_wb_${randomBytes(6).toString('hex')}`;
+  // Named by the code's hash, like the meter: one module always prepares to the same script (so
+  // V8's code cache and the prepared-module cache apply), and code cannot name it in advance.
+  const name = `__tincan_wb_${createHash('sha256').update(code).digest('hex').slice(0, 12)}`;
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AnyNode;
   const edits: Edit[] = [];
   const barrier = new BarrierWalker(code, name, edits);
@@ -52,7 +54,11 @@ export function addWriteBarrier(code: string): { code: string; barriers: number 
   return { code: `{${prelude(name)}${parts.join('')}\n}\n`, barriers: barrier.count };
 }
 
-/** The barrier's entry points, on the bundle's first line. */
+/**
+ * The barrier's entry points, on the bundle's first line. `register` withdraws the global, so
+ * the code after the prelude (the uploaded module) never reaches the barrier but through the
+ * rewritten writes.
+ */
 function prelude(name: string): string {
   return (
     `let ${name}_k;const ${name}_b=globalThis[Symbol.for(${JSON.stringify(WRITE_BARRIER_SYMBOL)})];` +

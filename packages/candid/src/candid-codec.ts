@@ -2,19 +2,30 @@
  * Candid encoding for one fixed list of types, as a method's arguments or result. The type
  * table never changes for a method, so it is computed once; primitive values (numbers, text,
  * bool, principal, null) are encoded and decoded here directly. Anything else, and any message
- * whose type table differs from ours, goes through @dfinity/candid. This keeps per-message
- * Candid cost near the cost of the value bytes.
+ * whose type table differs from ours, is checked (`wire-*.ts`: limits, types, a decoding quota)
+ * and then decoded by @dfinity/candid. This keeps per-message Candid cost near the cost of the
+ * value bytes, and the cost of a hostile message proportional to its size.
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { concatBytes, startsWithBytes } from '@tincan/bytes';
+import { decodeChecked } from './candid-decode.js';
+import { DEFAULT_CANDID_LIMITS } from './candid-limits.js';
 import { readPrimitive, writePrimitive, type Prim, type Reader } from './candid-primitives.js';
+import { checkFit } from './wire-fit.js';
+import { parseHeader } from './wire-table.js';
+import { checkValues } from './wire-values.js';
 
 /** Encodes and decodes values of one type list. */
 export interface CandidCodec {
   encode(values: readonly unknown[]): Uint8Array;
+  /** Decodes untrusted bytes; throws a `CandidError` (`ERR_CANDID_DECODE`) for anything invalid. */
   decode(bytes: Uint8Array): unknown[];
 }
+
+/** Headers whose types were found to fit, per codec; small headers only (they are the key). */
+const MAX_FIT_CACHE = 64;
+const MAX_CACHED_HEADER_BYTES = 512;
 
 // Keyed by the identities of the type objects: callers of `call` often build `[IDL.Nat]` inline.
 const typeIds = new WeakMap<IDL.Type, number>();
@@ -62,6 +73,7 @@ function createCodec(types: readonly IDL.Type[]): CandidCodec {
   const prims = list.map(primOf);
   const allPrim = prims.every((p) => p !== undefined);
   let header: Uint8Array | undefined = allPrim ? headerOf(list) : undefined;
+  const fitting = new Set<string>();
   const encodeValues = (values: readonly unknown[]): Uint8Array[] =>
     list.map((t, i) => {
       const v = values[i];
@@ -89,9 +101,25 @@ function createCodec(types: readonly IDL.Type[]): CandidCodec {
         const out = prims.map((p) => readPrimitive(p as Prim, reader));
         if (reader.offset === bytes.length) return out;
       }
-      return IDL.decode(list, bytes);
+      const wire = parseHeader(bytes, DEFAULT_CANDID_LIMITS);
+      const key = wire.valueOffset <= MAX_CACHED_HEADER_BYTES ? latin1(bytes, wire.valueOffset) : undefined;
+      if (key === undefined || !fitting.has(key)) {
+        checkFit(wire, list);
+        if (key !== undefined) {
+          if (fitting.size >= MAX_FIT_CACHE) fitting.clear();
+          fitting.add(key);
+        }
+      }
+      checkValues(bytes, wire, DEFAULT_CANDID_LIMITS);
+      return decodeChecked(list, bytes);
     },
   };
+}
+
+function latin1(bytes: Uint8Array, end: number): string {
+  let s = '';
+  for (let i = 0; i < end; i++) s += String.fromCharCode(bytes[i] as number);
+  return s;
 }
 
 function headerOf(types: IDL.Type[]): Uint8Array | undefined {

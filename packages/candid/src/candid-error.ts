@@ -1,7 +1,10 @@
 import { TincanError } from '@tincan/errors';
 
-/** Codes raised by @tincan/candid. */
-export type CandidErrorCode = 'ERR_DID_PARSE' | 'ERR_CANDID_VALUE';
+/**
+ * Codes raised by @tincan/candid: `.did` text, textual values, and binary Candid that is
+ * malformed, over a limit, or not of the expected type (`ERR_CANDID_DECODE`).
+ */
+export type CandidErrorCode = 'ERR_DID_PARSE' | 'ERR_CANDID_VALUE' | 'ERR_CANDID_DECODE';
 
 /** A position in `.did` source text; both numbers count from 1. */
 export interface SourcePosition {
@@ -26,4 +29,9 @@ export class CandidError extends TincanError<CandidErrorCode> {
 /** Shorthand for the parse error at `position`. */
 export function didParseError(message: string, position: SourcePosition): CandidError {
   return new CandidError('ERR_DID_PARSE', message, { position });
+}
+
+/** Shorthand for the error of binary Candid that cannot be decoded. */
+export function decodeError(message: string): CandidError {
+  return new CandidError('ERR_CANDID_DECODE', message);
 }

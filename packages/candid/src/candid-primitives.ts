@@ -6,6 +6,9 @@
 import type { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { concatBytes, encodeLeb128 } from '@tincan/bytes';
+import { decodeError } from './candid-error.js';
+import { DEFAULT_CANDID_LIMITS } from './candid-limits.js';
+import { isUtf8 } from './wire-read.js';
 
 /** A primitive Candid type this module handles. */
 export type Prim =
@@ -75,7 +78,10 @@ export function writePrimitive(prim: Prim, value: unknown, type: IDL.Type): Uint
   }
 }
 
-/** Decodes one value of primitive type `prim`; throws on truncated or malformed input. */
+/**
+ * Decodes one value of primitive type `prim`; throws a `CandidError` on truncated or malformed
+ * input (a bool other than 0 or 1, text that is not UTF-8, an over-long number or principal).
+ */
 export function readPrimitive(prim: Prim, r: Reader): unknown {
   switch (prim.kind) {
     case 'nat':
@@ -93,16 +99,21 @@ export function readPrimitive(prim: Prim, r: Reader): unknown {
     }
     case 'bool': {
       const b = take(r, 1)[0];
-      if (b !== 0 && b !== 1) throw new Error('Boolean value out of range');
+      if (b !== 0 && b !== 1) throw decodeError(`bool value ${String(b)} is neither 0 nor 1`);
       return b === 1;
     }
     case 'null':
       return null;
-    case 'text':
-      return utf8Decoder.decode(take(r, Number(readLeb(r))));
+    case 'text': {
+      const body = take(r, lengthOf(readLeb(r)));
+      if (!isUtf8(body, 0, body.length)) throw decodeError('text is not valid UTF-8');
+      return utf8Decoder.decode(body);
+    }
     case 'principal': {
-      if (take(r, 1)[0] !== 1) throw new Error('Cannot decode principal');
-      return Principal.fromUint8Array(take(r, Number(readLeb(r))).slice());
+      if (take(r, 1)[0] !== 1) throw decodeError('principal flag is not 1 (opaque references are not supported)');
+      const len = lengthOf(readLeb(r));
+      if (len > MAX_PRINCIPAL_BYTES) throw decodeError(`principal length ${len} is over the limit of ${MAX_PRINCIPAL_BYTES}`);
+      return Principal.fromUint8Array(take(r, len).slice());
     }
     case 'float64':
       return new DataView(take(r, 8).slice().buffer).getFloat64(0, true);
@@ -126,31 +137,54 @@ function sleb(n: bigint): Uint8Array {
   }
 }
 
+const MAX_PRINCIPAL_BYTES = 29;
+const MAX_NUMBER_BYTES = DEFAULT_CANDID_LIMITS.maxNumberBytes;
+
+function lengthOf(n: bigint): number {
+  if (n > 0xffffffffn) throw decodeError(`length ${n} is past the end of the input`);
+  return Number(n);
+}
+
 function take(r: Reader, n: number): Uint8Array {
-  if (r.offset + n > r.bytes.length) throw new Error('Candid: unexpected end of buffer');
+  if (r.offset + n > r.bytes.length) throw decodeError(`length ${n} is past the end of the input`);
   const out = r.bytes.subarray(r.offset, r.offset + n);
   r.offset += n;
   return out;
 }
 
-function readLeb(r: Reader): bigint {
-  let result = 0n;
-  let shift = 0n;
-  for (;;) {
-    const byte = take(r, 1)[0] as number;
-    result |= BigInt(byte & 0x7f) << shift;
-    if ((byte & 0x80) === 0) return result;
-    shift += 7n;
+/** Index of the last byte of the LEB128 number at the cursor; refuses one over MAX_NUMBER_BYTES. */
+function numberEnd(r: Reader): number {
+  const { bytes, offset } = r;
+  const limit = Math.min(bytes.length, offset + MAX_NUMBER_BYTES);
+  for (let i = offset; i < limit; i++) if ((bytes[i] as number) < 0x80) return i;
+  if (limit === bytes.length) throw decodeError('unexpected end of input in a number');
+  throw decodeError(`a nat or int value is longer than ${MAX_NUMBER_BYTES} bytes`);
+}
+
+/** The magnitude of LEB128 bytes [start, last]: in a JS number up to 49 bits, else as a bigint. */
+function magnitude(bytes: Uint8Array, start: number, last: number): bigint {
+  if (last - start < 7) {
+    let n = 0;
+    for (let i = last; i >= start; i--) n = n * 128 + ((bytes[i] as number) & 0x7f);
+    return BigInt(n);
   }
+  let result = 0n;
+  for (let i = last; i >= start; i--) result = (result << 7n) | BigInt((bytes[i] as number) & 0x7f);
+  return result;
+}
+
+// Numbers are found whole before any arithmetic, so an over-long one costs a scan, not bigints.
+function readLeb(r: Reader): bigint {
+  const last = numberEnd(r);
+  const value = magnitude(r.bytes, r.offset, last);
+  r.offset = last + 1;
+  return value;
 }
 
 function readSleb(r: Reader): bigint {
-  let result = 0n;
-  let shift = 0n;
-  for (;;) {
-    const byte = take(r, 1)[0] as number;
-    result |= BigInt(byte & 0x7f) << shift;
-    shift += 7n;
-    if ((byte & 0x80) === 0) return (byte & 0x40) !== 0 ? result - (1n << shift) : result;
-  }
+  const last = numberEnd(r);
+  const value = magnitude(r.bytes, r.offset, last);
+  const bits = BigInt(7 * (last - r.offset + 1));
+  r.offset = last + 1;
+  return ((r.bytes[last] as number) & 0x40) !== 0 ? value - (1n << bits) : value;
 }

@@ -24,6 +24,16 @@ export function serviceToDid(service: IDL.ServiceClass, initArgs?: IDL.Type[]): 
   return `${head}service : ${args}${body}\n`;
 }
 
+/**
+ * Prints one IDL type as `.did` text: the type's own text and the named definitions of the
+ * recursive types it reaches (`rec_0` → its body), as Azle's `idlToString` visitor returns them.
+ */
+export function typeToDid(type: IDL.Type): [string, Record<string, string>] {
+  const printer = new DidPrinter();
+  const text = printer.type(type);
+  return [text, printer.namedBodies()];
+}
+
 function sortedMethods(service: IDL.ServiceClass): Array<[string, IDL.FuncClass]> {
   // Code-unit order, not localeCompare: the result must not depend on the host's locale.
   return [...service._fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -67,6 +77,16 @@ class DidPrinter {
     for (let i = 0; i < this.pending.length; i++) {
       const rec = this.pending[i] as IDL.RecClass;
       out.push(`type ${this.names.get(rec) ?? ''} = ${this.type(recBody(rec))};`);
+    }
+    return out;
+  }
+
+  /** Each named recursive type's body, by name, including ones found while printing them. */
+  namedBodies(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < this.pending.length; i++) {
+      const rec = this.pending[i] as IDL.RecClass;
+      out[this.names.get(rec) ?? ''] = this.type(recBody(rec));
     }
     return out;
   }

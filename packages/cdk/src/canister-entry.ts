@@ -4,40 +4,64 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { systemApi, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
+import { describeValue, stackOf, systemApi, uncaughtText, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
 import { serviceToDid } from '@tincan/candid';
 import { deliverResponse, forgetCalls, invocationOfDelivered } from './call.js';
 import { beginExecution, Invocation, rollBackGuards, runCleanup } from './guard.js';
 import { runTimer } from './timers.js';
 import { codecFor } from '@tincan/candid';
 import { methodMeta, type MethodMeta } from './method-registry.js';
+import { beginInspection, messageAcceptedByCall } from './ic-api.js';
+
+/** ICP's contract violation for a second answer to one call. */
+const TEXT_ALREADY_REPLIED = 'ic0.msg_reply: the call is already replied';
 
 interface Entry extends MethodMeta {
   readonly name: string;
   readonly fn: (...args: unknown[]) => unknown;
   readonly returnTypes: IDL.Type[];
+  /** The instance of the class that defines the method. */
+  readonly instance: object;
 }
 
 /** Registers a canister module with the runtime. */
 export function registerCanisterModule(mod: Record<string, unknown>): void {
-  const Canister = mod.default;
-  if (typeof Canister !== 'function') {
-    throw new Error('a canister module must `export default class { ... }` with decorated methods');
+  // Azle: `export default class { … }`, or `export default [A, B]` whose methods make one interface.
+  const classes = Array.isArray(mod.default) ? (mod.default as unknown[]) : [mod.default];
+  if (classes.length === 0 || classes.some((c) => typeof c !== 'function')) {
+    throw new Error('a canister module must `export default class { ... }` (or an array of such classes) with decorated methods');
   }
-  const instance = new (Canister as new () => object)();
-  const entries = collectEntries(Canister as { prototype: object });
-  const sys = systemApi();
   const exported: Record<string, abstract new (...args: never[]) => unknown> = { Principal: Principal as unknown as abstract new () => unknown };
   for (const [name, value] of Object.entries(mod)) {
     if (name !== 'default' && typeof value === 'function' && typeof (value as { prototype?: unknown }).prototype === 'object') {
       exported[name] = value as abstract new (...args: never[]) => unknown;
     }
   }
+  const instances: object[] = [];
+  const entries = new Map<string, Entry>();
+  for (const Canister of classes as Array<new () => object>) {
+    const instance = new Canister();
+    instances.push(instance);
+    for (const [name, entry] of collectEntries(Canister, instance)) {
+      if (entries.has(name)) throw new Error(`two canister classes define the method '${name}'`);
+      entries.set(name, entry);
+    }
+  }
+  entries.set(CHUNK_METHOD, { name: CHUNK_METHOD, mode: 'update', paramIdlTypes: [], returnIdlType: undefined, manual: true, hidden: true, returnTypes: [], instance: instances[0] as object, fn: replyEmpty });
+  const sys = systemApi();
   sys.registerClasses(exported);
-  sys.registerCanister(createAdapter(instance, entries));
+  // One class keeps its instance as the heap root (its fields are the heap); several share an array.
+  sys.registerCanister(createAdapter(instances.length === 1 ? (instances[0] as object) : instances, entries));
 }
 
-function collectEntries(Canister: { prototype: object }): Map<string, Entry> {
+/** The self-call Azle's `chunk()` makes to start a new execution. */
+const CHUNK_METHOD = '_azle_chunk';
+
+function replyEmpty(): void {
+  systemApi().msgReply(new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0, 0]));
+}
+
+function collectEntries(Canister: { prototype: object }, instance: object): Map<string, Entry> {
   const entries = new Map<string, Entry>();
   for (let proto: object | null = Canister.prototype; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
     for (const name of Object.getOwnPropertyNames(proto)) {
@@ -46,19 +70,19 @@ function collectEntries(Canister: { prototype: object }): Map<string, Entry> {
       const meta = methodMeta(fn);
       if (meta !== undefined) {
         const returnTypes = meta.returnIdlType === undefined ? [] : [meta.returnIdlType];
-        entries.set(name, { ...meta, name, fn: fn as Entry['fn'], returnTypes });
+        entries.set(name, { ...meta, name, fn: fn as Entry['fn'], returnTypes, instance });
       }
     }
   }
   return entries;
 }
 
-function createAdapter(instance: object, entries: Map<string, Entry>): CanisterAdapter {
+function createAdapter(heapRoot: object, entries: Map<string, Entry>): CanisterAdapter {
   const sys = systemApi();
   const trapWith = (err: unknown): void => {
     // The stack goes to the canister log (where the replica maps it to TypeScript sources);
     // the caller gets the short message.
-    const stack = err instanceof Error ? err.stack : undefined;
+    const stack = stackOf(err);
     if (stack !== undefined) {
       try {
         sys.debugPrint(stack);
@@ -66,7 +90,7 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
         // Logging must never hide the trap itself.
       }
     }
-    trapMessage(uncaughtMessage(err));
+    trapMessage(uncaughtText(err));
   };
   const trapMessage = (message: string): void => {
     try {
@@ -76,9 +100,16 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
     }
   };
   const finish = (entry: Entry, value: unknown): void => {
+    if (entry.mode === 'inspectMessage') {
+      // Azle accepts the message when the method returns true.
+      if (value === true && !messageAcceptedByCall()) sys.acceptMessage();
+      return;
+    }
     if (entry.manual || (entry.mode !== 'update' && entry.mode !== 'query' && entry.mode !== 'compositeQuery')) return;
+    // As on ICP (and in Azle, which replies when the method returns): a method that answered
+    // with msgReject (or msgReply) and returns cannot reply again, and the execution traps.
+    if (sys.msgReplied()) return trapMessage(TEXT_ALREADY_REPLIED);
     try {
-      if (sys.msgReplied()) return;
       sys.msgReply(codecFor(entry.returnTypes).encode(entry.returnIdlType === undefined ? [] : [value]));
     } catch (err) {
       trapMessage(`${entry.name}: cannot encode the return value: ${messageOf(err)}`);
@@ -86,14 +117,26 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
   };
   return {
     describe: () => describe(entries),
-    heapRoot: () => instance,
+    heapRoot: () => heapRoot,
     invoke(name) {
       beginExecution(new Invocation());
       const entry = entries.get(name);
       if (entry === undefined) return trapMessage(`no method '${name}'`);
       let args: unknown[] = [];
-      // `@inspectMessage` gets no arguments: it reads msgMethodName() and msgArgData(), as in Azle.
-      if (!entry.manual && entry.mode !== 'inspectMessage') {
+      if (entry.mode === 'inspectMessage') {
+        beginInspection();
+        // Azle passes the inspected method's name and its decoded arguments (none when manual).
+        if (!entry.manual) {
+          const target = sys.msgMethodName();
+          const types = entries.get(target)?.paramIdlTypes;
+          if (types === undefined) return trapMessage(`@inspectMessage could not find the IDL types for method ${target}`);
+          try {
+            args = [target, ...codecFor(types).decode(sys.msgArgData())];
+          } catch (err) {
+            return trapMessage(`${target}: invalid Candid arguments: ${messageOf(err)}`);
+          }
+        }
+      } else if (!entry.manual) {
         try {
           args = codecFor(entry.paramIdlTypes).decode(sys.msgArgData());
         } catch (err) {
@@ -102,7 +145,7 @@ function createAdapter(instance: object, entries: Map<string, Entry>): CanisterA
       }
       let result: unknown;
       try {
-        result = entry.fn.apply(instance, args);
+        result = entry.fn.apply(entry.instance, args);
       } catch (err) {
         return trapWith(err);
       }
@@ -153,12 +196,12 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
+/** The message of a thrown value; read without running its getters or conversions. */
 function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (typeof err === 'object' && err !== null) {
+    const own = Object.getOwnPropertyDescriptor(err, 'message');
+    if (own !== undefined && typeof own.value === 'string') return own.value;
+  }
+  return describeValue(err);
 }
 
-/** Trap message for an uncaught error, as Azle words it. */
-function uncaughtMessage(err: unknown): string {
-  if (err instanceof Error) return `Uncaught ${err.name}: ${err.message}`;
-  return `Uncaught ${String(err)}`;
-}

@@ -130,3 +130,11 @@ export function inspectMessage(...args: unknown[]): MethodDecorator | undefined 
 export function heartbeat<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void {
   bare({ mode: 'heartbeat' }, [originalMethod, context]);
 }
+
+/**
+ * Marks the method ICP runs when the canister's free Wasm memory drops below its
+ * `wasm_memory_threshold`. tincan records it; it never fires, as tincan has no such threshold.
+ */
+export function onLowWasmMemory<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void {
+  bare({ mode: 'onLowWasmMemory' }, [originalMethod, context]);
+}

@@ -3,6 +3,7 @@
  */
 import { Principal } from '@dfinity/principal';
 import { systemApi } from '@tincan/abi';
+import { decodeCandidBytes, encodeCandidText } from '@tincan/candid';
 
 /** Principal of the immediate caller (a user or a canister). */
 export function msgCaller(): Principal {
@@ -55,6 +56,19 @@ export function msgMethodName(): string {
  */
 export function acceptMessage(): void {
   systemApi().acceptMessage();
+  acceptedByCall = true;
+}
+
+let acceptedByCall = false;
+
+/** CDK entry: an `@inspectMessage` run starts. */
+export function beginInspection(): void {
+  acceptedByCall = false;
+}
+
+/** Whether the running `@inspectMessage` already accepted with {@link acceptMessage}. */
+export function messageAcceptedByCall(): boolean {
+  return acceptedByCall;
 }
 
 /** In a callback: the reject code of the response (0 for a reply). */
@@ -78,7 +92,7 @@ export function msgDeadline(): bigint {
  * and its callbacks after each `await`). Deterministic: the same code on the same state and
  * input counts the same on every run. See ARCHITECTURE.md ("Metering") for the unit.
  */
-export function performanceCounter(counterType = 0): bigint {
+export function performanceCounter(counterType: number = 0): bigint {
   return systemApi().performanceCounter(counterType);
 }
 
@@ -108,4 +122,37 @@ export function canisterCycleBalance(): bigint {
 /** Burns up to `amount` cycles, never below the freezing threshold; returns the amount burned. */
 export function cyclesBurn(amount: bigint): bigint {
   return systemApi().cyclesBurn(amount);
+}
+
+/** ICP's canister version: bumped by every install, upgrade and settings change. */
+export function canisterVersion(): bigint {
+  return systemApi().canisterVersion();
+}
+
+/** Whether `principal` is one of this canister's controllers. */
+export function isController(principal: Principal): boolean {
+  return systemApi().isController(principal.toUint8Array());
+}
+
+/**
+ * Whether the code runs in replicated execution: true in updates, callbacks, timers,
+ * heartbeats and lifecycle hooks; false in queries and `@inspectMessage`.
+ */
+export function inReplicatedExecution(): boolean {
+  return systemApi().inReplicatedExecution();
+}
+
+/** Reseeds this canister's `Math.random` from `seed`; the stream is saved and rolled back with the heap. */
+export function randSeed(seed: Uint8Array): void {
+  systemApi().randSeed(seed);
+}
+
+/** Encodes textual Candid arguments, such as `(5 : nat, "x")`, with the types their text implies. */
+export function candidEncode(candidString: string): Uint8Array {
+  return encodeCandidText(candidString);
+}
+
+/** Decodes Candid bytes with their own type table into textual Candid. */
+export function candidDecode(candidBytes: Uint8Array): string {
+  return decodeCandidBytes(candidBytes);
 }

@@ -10,7 +10,8 @@ export type CliErrorCode =
   | 'ERR_UNKNOWN_CANISTER'
   | 'ERR_UNKNOWN_METHOD'
   | 'ERR_REJECTED'
-  | 'ERR_STATE_DIR';
+  | 'ERR_STATE_DIR'
+  | 'ERR_BAD_REPLY';
 
 /**
  * An error the CLI reports to the user: its message says what went wrong and what to do, and

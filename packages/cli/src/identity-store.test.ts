@@ -43,6 +43,26 @@ describe('IdentityStore', () => {
   });
 });
 
+describe('IdentityStore export, rename, remove', () => {
+  it('exports the PEM, renames with the selection following, and removes all but default and the one in use', async () => {
+    const s = store();
+    s.create('bob');
+    const principal = (await s.load('bob')).getPrincipal().toText();
+    expect(s.exportPem('bob')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    s.use('bob');
+    s.rename('bob', 'robert');
+    expect(s.current()).toBe('robert');
+    expect((await s.load('robert')).getPrincipal().toText()).toBe(principal);
+    expect(() => s.load('bob')).toThrow(/no identity named 'bob'/);
+    expect(() => s.remove('robert')).toThrow(/is in use/);
+    expect(() => s.remove('default')).toThrow(/cannot be removed/);
+    expect(() => s.rename('default', 'x')).toThrow(/cannot be renamed/);
+    s.use('default');
+    s.remove('robert');
+    expect(s.list()).toEqual(['default']);
+  });
+});
+
 describe('tincanHome', () => {
   it('is $TINCAN_HOME, else ~/.config/tincan', () => {
     expect(tincanHome({ TINCAN_HOME: '/tmp/h' })).toBe('/tmp/h');

@@ -3,13 +3,13 @@
  * selected name in `<home>/identity.json`. `<home>` is `$TINCAN_HOME`, else
  * `~/.config/tincan`. The `default` identity (Ed25519) is created on first use.
  */
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SignIdentity } from '@dfinity/agent';
-import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { CliError } from './cli-error.js';
+import { NodeEd25519Identity } from './node-ed25519-identity.js';
 
 const DEFAULT = 'default';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -70,6 +70,30 @@ export class IdentityStore {
     return identityFromPem(readFileSync(this.#pem(name), 'utf8'), this.#pem(name));
   }
 
+  /** The PEM text of an identity, for `identity export`. */
+  exportPem(name: string): string {
+    this.#require(name);
+    return readFileSync(this.#pem(name), 'utf8');
+  }
+
+  /** Renames an identity; the selection follows it. */
+  rename(from: string, to: string): void {
+    this.#require(from);
+    if (from === DEFAULT) throw new CliError('ERR_IDENTITY', `the default identity cannot be renamed; create another with 'tincan identity new ${to}'`);
+    this.#checkNew(to);
+    const selected = this.current() === from;
+    renameSync(path.dirname(this.#pem(from)), path.dirname(this.#pem(to)));
+    if (selected) this.use(to);
+  }
+
+  /** Deletes an identity: not `default`, and not the one in use. */
+  remove(name: string): void {
+    this.#require(name);
+    if (name === DEFAULT) throw new CliError('ERR_IDENTITY', 'the default identity cannot be removed');
+    if (this.current() === name) throw new CliError('ERR_IDENTITY', `identity '${name}' is in use; select another first with 'tincan identity use default'`);
+    rmSync(path.dirname(this.#pem(name)), { recursive: true, force: true });
+  }
+
   #ensureDefault(): void {
     if (existsSync(this.#pem(DEFAULT))) return;
     const { privateKey } = generateKeyPairSync('ed25519');
@@ -105,13 +129,15 @@ export class IdentityStore {
 /** Reads an Ed25519 or secp256k1 private key in PEM form as a signing identity. */
 export async function identityFromPem(pem: string, source: string): Promise<SignIdentity> {
   let jwk: { crv?: string; d?: string };
+  let key: KeyObject;
   try {
-    jwk = createPrivateKey(pem).export({ format: 'jwk' }) as typeof jwk;
+    key = createPrivateKey(pem);
+    jwk = key.export({ format: 'jwk' }) as typeof jwk;
   } catch (err) {
     throw new CliError('ERR_IDENTITY', `${source} is not a PEM private key (${(err as Error).message})`);
   }
   const secret = new Uint8Array(Buffer.from(jwk.d ?? '', 'base64url'));
-  if (jwk.crv === 'Ed25519') return Ed25519KeyIdentity.fromSecretKey(secret);
+  if (jwk.crv === 'Ed25519') return new NodeEd25519Identity(key);
   // Loaded only when needed: it adds its own curve library to every command's start-up.
   if (jwk.crv === 'secp256k1') return (await import('@dfinity/identity-secp256k1')).Secp256k1KeyIdentity.fromSecretKey(secret);
   throw new CliError('ERR_IDENTITY', `${source} holds a ${jwk.crv ?? 'non-EC'} key; tincan identities are Ed25519 or secp256k1`);

@@ -5,7 +5,9 @@ export { deployProject, encodeInitArg, type DeployOptions, type DeployedCanister
 export { callCanister, fetchCandid, type CallOptions, type OutputFormat } from './canister-call.js';
 export { CanisterIds, networkKey } from './canister-ids.js';
 export { resolveCanister, type ResolvedCanister } from './resolve-canister.js';
-export { projectCanisters } from './project.js';
+export { deployOrder, projectCanisters, type ProjectCanister } from './project.js';
+export { parseCommandLine, renderHelp, type CommandSpec } from './command-line.js';
+export { resolveNetwork, DEFAULT_HOST, type Network } from './network.js';
 export { IdentityStore, identityFromPem, tincanHome } from './identity-store.js';
 export { managementCanister, type ManagementCanister } from './management.js';
 export { connect } from './connect.js';

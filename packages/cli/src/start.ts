@@ -7,7 +7,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startHttpServer, type HttpServer } from '@tincan/http';
-import { Replica } from '@tincan/replica';
+import { Principal } from '@dfinity/principal';
+import { Replica, describeTimer, type RecoveryReport } from '@tincan/replica';
 import { CliError } from './cli-error.js';
 
 /** Options of {@link startReplica}. */
@@ -18,6 +19,10 @@ export interface StartOptions {
   readonly stateDir: string;
   /** Start from empty state (and a new root key). */
   readonly clean: boolean;
+  /** The wall-clock backstop for updates, in ms; 0 turns the backstop off. 5,000 by default. */
+  readonly timeLimitMs?: number;
+  /** The wall-clock backstop for queries and inspect_message, in ms; 1,000 by default. */
+  readonly queryTimeLimitMs?: number;
   /** Receives each canister log line. */
   readonly onLog?: (line: string) => void;
 }
@@ -28,6 +33,11 @@ export interface RunningReplica {
   readonly replicaDir: string;
   readonly replica: Replica;
   readonly server: HttpServer;
+  /**
+   * What opening the state answered and dropped (open calls, timers), as lines to print; empty
+   * when nothing was open. Each canister's log has the details too.
+   */
+  readonly recovery: readonly string[];
   /** Closes the server, then the replica (committed state stays on disk). */
   close(): Promise<void>;
 }
@@ -39,6 +49,10 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
   mkdirSync(replicaDir, { recursive: true });
   const replica = await Replica.create({
     stateDir: replicaDir,
+    wallClockLimits:
+      options.timeLimitMs === 0
+        ? false
+        : { ...(options.timeLimitMs !== undefined && { updateMs: options.timeLimitMs }), ...(options.queryTimeLimitMs !== undefined && { queryMs: options.queryTimeLimitMs }) },
     ...(options.onLog !== undefined && { onLog: (id, line) => options.onLog?.(`[${id.toText()}] ${line.message}`) }),
   });
   let server: HttpServer;
@@ -55,9 +69,22 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
     replicaDir,
     replica,
     server,
+    recovery: describeRecovery(replica.runtime.recovery),
     close: async () => {
       await server.close();
       await replica.close();
     },
   };
+}
+
+/** Lines saying what a restart answered and dropped; none when nothing was open. */
+export function describeRecovery(report: RecoveryReport): string[] {
+  const lines: string[] = [];
+  if (report.rejectedContexts > 0 || report.lostCalls > 0 || report.unexecutedIngress > 0) {
+    lines.push(
+      `restart: ${report.rejectedContexts} call(s) that were waiting were answered with reject 5 (IC0506), ${report.lostCalls} call(s) in flight were settled (${report.refundedCycles} cycles refunded to their callers), ${report.unexecutedIngress} received call(s) that never ran were answered with reject 2`,
+    );
+  }
+  for (const timer of report.droppedTimers) lines.push(`restart: dropped ${describeTimer(timer)} of canister ${Principal.fromUint8Array(timer.canisterId).toText()}`);
+  return lines;
 }

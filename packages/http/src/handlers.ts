@@ -4,7 +4,7 @@
  */
 import { Principal } from '@dfinity/principal';
 import { encodeCbor, utf8 } from '@tincan/certification';
-import { managementTarget, type Replica } from '@tincan/replica';
+import { managementTarget, type Outcome, type Replica } from '@tincan/replica';
 import { checkTargets } from './auth-envelope.js';
 import { decodeEnvelope, HttpProblem, type CanisterRequest } from './envelope.js';
 import { signQueryResponse, type NodeKey, type QueryResponse } from './node-key.js';
@@ -77,6 +77,13 @@ function submit(ctx: HandlerContext, request: CanisterRequest): Promise<void> {
   const running = pending.get(key);
   if (running !== undefined) return running;
   if (ctx.state.status(request.requestId) !== undefined) return Promise.resolve();
+  // Answered before (perhaps before a restart, or long enough ago to be evicted from memory):
+  // the stored answer stands, and the call is not executed again.
+  const kept = ctx.replica.runtime.ingressRecord(request.requestId);
+  if (kept !== undefined) {
+    ctx.state.setStatus(request.requestId, kept.sender, kept.expiryNs, statusOf(kept.outcome));
+    return Promise.resolve();
+  }
   const record = (status: RequestStatus): void => ctx.state.setStatus(request.requestId, request.sender, request.ingressExpiry, status);
   record({ status: 'processing' });
   const done = execute(ctx, request)
@@ -92,10 +99,8 @@ async function execute(ctx: HandlerContext, request: CanisterRequest): Promise<R
   const canister = Principal.fromUint8Array(request.canisterId);
   const sender = Principal.fromUint8Array(request.sender);
   try {
-    const outcome = await ctx.replica.update(canister, request.methodName, request.arg, sender);
-    if ('reply' in outcome) return { status: 'replied', reply: outcome.reply };
-    const { code, message, errorCode } = outcome.reject;
-    return { status: 'rejected', rejectCode: code, rejectMessage: message, ...(errorCode !== undefined && { errorCode }) };
+    const outcome = await ctx.replica.update(canister, request.methodName, request.arg, sender, { requestId: request.requestId, expiryNs: request.ingressExpiry });
+    return statusOf(outcome);
   } catch (err) {
     return { status: 'rejected', rejectCode: 5, rejectMessage: `the replica failed to execute the call: ${(err as Error).message}` };
   }
@@ -118,6 +123,8 @@ async function runQuery(ctx: HandlerContext, request: CanisterRequest): Promise<
   } else {
     const canister = Principal.fromUint8Array(request.canisterId);
     try {
+      // The query may read a data certificate: the signed tree must hold its certified data.
+      await ctx.state.current();
       const outcome = await ctx.replica.query(canister, request.methodName, request.arg, Principal.fromUint8Array(request.sender));
       if ('reply' in outcome) return { status: 'replied', reply: { arg: outcome.reply } };
       const { code, message, errorCode } = outcome.reject;
@@ -168,6 +175,14 @@ function checkEffectiveId(request: CanisterRequest, effectiveId: Principal): voi
   if (!bytesEqual(target, effectiveId.toUint8Array())) {
     throw new HttpProblem(400, `Specified CanisterId ${Principal.fromUint8Array(target).toText()} does not match effective canister id in URL ${effectiveId.toText()}`);
   }
+}
+
+/** The request status of an answer (`processing` while there is none). */
+export function statusOf(outcome: Outcome | undefined): RequestStatus {
+  if (outcome === undefined) return { status: 'processing' };
+  if ('reply' in outcome) return { status: 'replied', reply: outcome.reply };
+  const { code, message, errorCode } = outcome.reject;
+  return { status: 'rejected', rejectCode: code, rejectMessage: message, ...(errorCode !== undefined && { errorCode }) };
 }
 
 function canisterNotFound(id: Uint8Array): RequestStatus {

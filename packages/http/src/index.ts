@@ -7,3 +7,15 @@ export { generateNodeKey, nodeKeyFrom, signQueryResponse, type NodeKey, type Nod
 export type { Answer, HandlerContext } from './handlers.js';
 export { authenticateEnvelope, checkTargets, MAX_DELEGATION_CHAIN, type TargetRestrictions } from './auth-envelope.js';
 export { parsePublicKey, selfAuthenticatingPrincipal, verifySignature, KeyError, type KeyScheme, type SenderKey } from './auth-keys.js';
+export {
+  serveGateway,
+  resolveGatewayTarget,
+  verifyResponse,
+  CERTIFICATE_VERSION,
+  MAX_CERT_TIME_OFFSET_NS,
+  type GatewayAnswer,
+  type GatewayContext,
+  type GatewayLimits,
+  type GatewayRequest,
+  type GatewayTarget,
+} from './gateway/index.js';

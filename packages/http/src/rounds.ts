@@ -84,6 +84,11 @@ export class CertificationRounds {
     this.#fillWaitMs = options.fillWaitMs ?? DEFAULT_FILL_WAIT_MS;
   }
 
+  /** The last signed tree, if a round has been signed. */
+  get lastSigned(): SignedTree | undefined {
+    return this.#last;
+  }
+
   /** Sequence number of the last change noted; a round started now includes it. */
   get lastChange(): number {
     return this.#seq;

@@ -11,11 +11,13 @@ import path from 'node:path';
 import { Principal } from '@dfinity/principal';
 import { encodeCbor, generateRootKey, type RootKey } from '@tincan/certification';
 import type { Replica } from '@tincan/replica';
+import { drainRefused, readBody } from './body.js';
 import { HttpProblem } from './envelope.js';
-import { handleCall, handleQuery, handleReadState, type Answer, type HandlerContext } from './handlers.js';
+import { handleCall, handleQuery, handleReadState, statusOf, type Answer, type HandlerContext } from './handlers.js';
 import { KEY_FILE_NAME, loadOrCreateKeys } from './key-file.js';
 import { generateNodeKey } from './node-key.js';
-import { CertifiedState } from './state.js';
+import { CertifiedState, MAX_STATUSES } from './state.js';
+import { serveGatewayRequest, type GatewayContext, type GatewayLimits } from './gateway/index.js';
 
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -43,6 +45,12 @@ export interface HttpServerOptions {
   readonly syncCallTimeoutMs?: number;
   /** Largest request body accepted, in bytes; default 4 MiB (larger gets 413). */
   readonly maxBodyBytes?: number;
+  /**
+   * The HTTP gateway (requests whose host is `<canister-id>.localhost` or
+   * `<canister-id>.raw.localhost`, or with `?canisterId=`): on by default; `false` turns it
+   * off, an object sets its limits.
+   */
+  readonly gateway?: boolean | GatewayLimits;
   /**
    * Under load, how long after a certification round the next one may wait for the last
    * one's callers to come back, in ms; default 25 (see ARCHITECTURE.md, Certification).
@@ -82,6 +90,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     nowNs,
     ...(options.roundFillWaitMs !== undefined && { fillWaitMs: options.roundFillWaitMs }),
   });
+  // Answers kept in the store (from before a restart, say) are served by read_state as before:
+  // the newest ones, as many as the certified tree holds.
+  for (const record of replica.runtime.ingressRecords().slice(-MAX_STATUSES)) state.setStatus(record.requestId, record.sender, record.expiryNs, statusOf(record.outcome));
+  // Non-replicated queries read their data certificate from the last signed tree.
+  const dataCertificates = (id: Uint8Array): Uint8Array | undefined => state.dataCertificate(id);
+  replica.runtime.setDataCertificateSource(dataCertificates);
   const ctx: HandlerContext = {
     replica: options.replica,
     state,
@@ -91,6 +105,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     inFlight: new Map(),
   };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const gateway: GatewayContext | undefined =
+    options.gateway === false
+      ? undefined
+      : { replica, state, nowNs, rootKey: rootKey.derPublicKey, limits: options.gateway === true ? {} : (options.gateway ?? {}), interfaces: new Map() };
   const status = encodeCbor({
     ic_api_version: IC_API_VERSION,
     impl_version: IMPL_VERSION,
@@ -123,15 +141,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   };
 
   const server = createServer((req, res) => {
+    if (gateway !== undefined && serveGatewayRequest(gateway, req, res)) return;
     route(req).then(
       (answer) => send(res, answer),
       (err: unknown) => {
         const problem = err instanceof HttpProblem ? err : new HttpProblem(500, `Internal error: ${(err as Error)?.message ?? String(err)}`);
-        // A request refused before its body was read: drain it (so the client reads the
-        // answer rather than a reset while uploading) and close the connection after.
+        // A request refused before its body was read: the answer goes out now, then the rest
+        // of the body is drained (see body.ts).
         const unread = !req.complete;
-        send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true }, unread);
-        if (unread) req.resume();
+        // Node closes a `Connection: close` request's socket as soon as the answer is out,
+        // while the client still writes; kept open, the client closes it once it has read.
+        if (unread) res.shouldKeepAlive = true;
+        send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true });
+        if (unread) drainRefused(req);
       },
     );
   });
@@ -148,14 +170,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   return {
     url: `http://${host}:${address.port}`,
     rootKey: rootKey.derPublicKey,
-    close: () =>
-      Promise.all([
+    close: () => {
+      if (replica.runtime.dataCertificateSource === dataCertificates) replica.runtime.setDataCertificateSource(undefined);
+      return Promise.all([
         state.close(),
         new Promise<void>((resolve, reject) => {
           server.close((err) => (err === undefined ? resolve() : reject(err)));
           server.closeAllConnections();
         }),
-      ]).then(() => undefined),
+      ]).then(() => undefined);
+    },
   };
 }
 
@@ -167,32 +191,12 @@ function parsePrincipal(text: string): Principal {
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new HttpProblem(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new HttpProblem(413, `Request body exceeds the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, answer: Answer, close = false): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(answer.status, {
     'content-type': answer.text === true ? 'text/plain; charset=utf-8' : 'application/cbor',
     'content-length': answer.body.length,
-    ...(close && { connection: 'close' }),
   });
   res.end(answer.body);
 }

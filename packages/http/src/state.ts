@@ -28,7 +28,7 @@ import {
   type TreeEntry,
 } from '@tincan/certification';
 import type { Replica } from '@tincan/replica';
-import { CertificationRounds } from './rounds.js';
+import { CertificationRounds, type SignedTree } from './rounds.js';
 import { RootSigner } from './root-signer.js';
 import type { NodeKey } from './node-key.js';
 import { bytesEqual, toHex } from '@tincan/bytes';
@@ -52,8 +52,8 @@ type CanisterRecord = ReturnType<Replica['runtime']['canisters']>[number];
 
 /** Ingress statuses are kept this long past the message's expiry, as the IC keeps them. */
 const STATUS_RETENTION_NS = 5n * 60n * 1_000_000_000n;
-/** Bound on remembered statuses, oldest dropped first. */
-const MAX_STATUSES = 10_000;
+/** Bound on remembered statuses, oldest dropped first (older ones are looked up in the store). */
+export const MAX_STATUSES = 10_000;
 
 /** Lowest and highest canister id a local subnet hosts: every opaque id (class 0x01). */
 const RANGE_LOW = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 1);
@@ -81,6 +81,10 @@ export class CertifiedState {
   readonly #rounds: CertificationRounds;
   readonly #signer: RootSigner;
   #canisterRecords: readonly CanisterRecord[] = [];
+  /** The runtime's certified-data version the `canister` subtree was built with. */
+  #certifiedDataVersion = -1;
+  /** Data certificates pruned from one signed tree, by canister (hex); see {@link dataCertificate}. */
+  #dataCertificates: { tree: HashTree; byCanister: Map<string, Uint8Array> } | undefined;
   #canisterNode: LabeledTree | undefined;
   /** The round change that includes the current canister records. */
   #canisterSeq = 0;
@@ -150,10 +154,38 @@ export class CertifiedState {
    * older than a second (so certified time stays close to replica time).
    */
   async certify(paths: ReadonlyArray<ReadonlyArray<Uint8Array>>): Promise<Uint8Array> {
+    const signed = await this.current();
+    return encodeCertificate({ tree: prune(signed.tree, [[utf8('time')], ...paths], this.#hasher), signature: signed.signature });
+  }
+
+  /**
+   * The last signed tree, once it includes the canisters as they are now (their certified
+   * data too) and is at most a second old. Queries wait for it, so that the data certificate
+   * they may read ({@link dataCertificate}) certifies the state they run on.
+   */
+  async current(): Promise<SignedTree> {
     if (this.#canistersChanged()) this.#canisterSeq = this.#rounds.changed();
     await this.#rounds.certified(this.#canisterSeq);
-    const signed = await this.#rounds.latest();
-    return encodeCertificate({ tree: prune(signed.tree, [[utf8('time')], ...paths], this.#hasher), signature: signed.signature });
+    return this.#rounds.latest();
+  }
+
+  /**
+   * ICP's data certificate of a non-replicated query: the last signed tree pruned to `/time`
+   * and `/canister/<id>/certified_data`. Synchronous (a query cannot wait); callers await
+   * {@link current} before they run the query.
+   */
+  dataCertificate(canisterId: Uint8Array): Uint8Array | undefined {
+    const signed = this.#rounds.lastSigned;
+    if (signed === undefined) return undefined;
+    if (this.#dataCertificates?.tree !== signed.tree) this.#dataCertificates = { tree: signed.tree, byCanister: new Map() };
+    const key = toHex(canisterId);
+    let certificate = this.#dataCertificates.byCanister.get(key);
+    if (certificate === undefined) {
+      const paths = [[utf8('time')], [utf8('canister'), canisterId, utf8('certified_data')]];
+      certificate = encodeCertificate({ tree: prune(signed.tree, paths, this.#hasher), signature: signed.signature });
+      this.#dataCertificates.byCanister.set(key, certificate);
+    }
+    return certificate;
   }
 
   /** Stops scheduling rounds and the signing worker; callers still waiting get a 503. */
@@ -174,12 +206,16 @@ export class CertifiedState {
 
   /** Rebuilds the `canister` subtree when a canister record changed; returns whether one did. */
   #canistersChanged(): boolean {
-    const records = this.#options.replica.runtime.canisters();
+    const runtime = this.#options.replica.runtime;
+    const records = runtime.canisters();
     const known = this.#canisterRecords;
-    if (records.length === known.length && records.every((record, i) => record === known[i])) return false;
+    const version = runtime.certifiedDataVersion;
+    if (version === this.#certifiedDataVersion && records.length === known.length && records.every((record, i) => record === known[i])) return false;
     this.#canisterRecords = records;
+    this.#certifiedDataVersion = version;
     const entries: TreeEntry[] = [];
     for (const record of records) {
+      entries.push([[record.id, utf8('certified_data')], runtime.certifiedData(record.id)]);
       entries.push([[record.id, utf8('controllers')], encodeCbor(record.controllers)]);
       if (record.moduleHash.length > 0) entries.push([[record.id, utf8('module_hash')], record.moduleHash]);
       if (record.candid !== '') entries.push([[record.id, utf8('metadata'), utf8('candid:service')], utf8(record.candid)]);

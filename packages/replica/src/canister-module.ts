@@ -1,6 +1,8 @@
 /**
  * A canister's module as the management canister's `install_code` takes it: the UTF-8 bytes of
- * its esbuild bundle (tincan's stand-in for a Wasm module), and the module hash the IC reports.
+ * its esbuild bundle (tincan's stand-in for a Wasm module), not instrumented: the replica
+ * instruments every module itself as it loads it, so an uploaded module cannot bring a meter
+ * of its own. Also the module hash the IC reports: SHA-256 of exactly these bytes.
  */
 import { createHash } from 'node:crypto';
 import { bundleCanister } from '@tincan/bundler';
@@ -8,7 +10,7 @@ import { cdkEntry } from './cdk-entry.js';
 
 /** A bundled canister, ready for `install_code`. */
 export interface CanisterModule {
-  /** `wasm_module`: the bundle's UTF-8 bytes. */
+  /** `wasm_module`: the bundle's UTF-8 bytes (uninstrumented). */
   readonly wasmModule: Uint8Array;
   /** SHA-256 of `wasmModule`: the `module_hash` that `canister_status` reports after install. */
   readonly moduleHash: Uint8Array;

@@ -2,7 +2,7 @@
  * Drives the synchronous runtime from the Node event loop: when messages are pending it steps
  * in slices, yielding between slices so I/O (HTTP, timers, test code) keeps flowing.
  */
-import type { Runtime } from '@tincan/runtime';
+import { describeThrown, isHostObject, type Runtime } from '@tincan/runtime';
 
 const SLICE_MS = 10;
 /** Slices run from microtasks before the driver yields to the event loop once. */
@@ -119,5 +119,6 @@ export interface DriverOptions {
 }
 
 function reportError(err: unknown): void {
-  console.error('[tincan] replica driver:', err);
+  // A canister's value is described, not printed: printing would run its getters.
+  console.error('[tincan] replica driver:', isHostObject(err) ? err : describeThrown(err));
 }

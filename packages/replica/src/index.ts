@@ -1,11 +1,11 @@
-export { DEFAULT_CANISTER_CYCLES, Replica } from './replica.js';
-export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions } from './replica.js';
+export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS, Replica } from './replica.js';
+export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs } from './replica.js';
 export { createActor, principalOf } from './actor.js';
 export type { ActorOf, ActorTransport, IdentityLike } from './actor.js';
 export { CallRejectedError, ReplicaError } from './replica-error.js';
 export type { ReplicaErrorCode } from './replica-error.js';
-export { DEFAULT_CALL_LIMITS, ICP_13_NODE_FEES, ManualClock, ZERO_FEES, fifoPolicy, seededPolicy } from '@tincan/runtime';
-export type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InspectResult, LoadShedding, LogLine, Outcome, SchedulerPolicy } from '@tincan/runtime';
+export { DEFAULT_CALL_LIMITS, ICP_13_NODE_FEES, ManualClock, ZERO_FEES, describeTimer, fifoPolicy, seededPolicy } from '@tincan/runtime';
+export type { CallLimits, CanisterSettings, Clock, CycleFees, DroppedTimer, ExecutionInfo, IngressRecord, InspectResult, LoadShedding, LogLine, Outcome, RecoveryReport, SchedulerPolicy } from '@tincan/runtime';
 export { envFor, readProjectConfig } from './project-config.js';
 export type { ProjectCanister } from './project-config.js';
 export { ManagementCanister } from './management/management-canister.js';

@@ -1,14 +1,22 @@
-/** Options and handles of the in-process {@link Replica}. */
+/** Options and handles of the in-process `Replica`. */
 import type { Principal } from '@dfinity/principal';
-import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, SchedulerPolicy } from '@tincan/runtime';
-import type { Replica } from './replica.js';
+import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, PrepareModule, SchedulerPolicy } from '@tincan/runtime';
 
-/** Options of {@link Replica.create}. */
+/** Wall-clock limits of the backstop, in milliseconds. */
+export interface WallClockLimitsMs {
+  readonly updateMs: number;
+  readonly queryMs: number;
+}
+
+/** The backstop's default limits: far above what the instruction limits let real code run. */
+export const DEFAULT_WALL_CLOCK_LIMITS: WallClockLimitsMs = { updateMs: 5_000, queryMs: 1_000 };
+
+/** Options of `Replica.create`. */
 export interface ReplicaOptions {
   /** Directory of the replica's state; omit for an in-memory replica. */
   readonly stateDir?: string;
   /**
-   * Start from a checkpoint written by {@link Replica.checkpoint}: a fork. The checkpoint file
+   * Start from a checkpoint written by `Replica.checkpoint`: a fork. The checkpoint file
    * is copied (into a new `stateDir`) or loaded into memory; it is never modified.
    */
   readonly fromCheckpoint?: string;
@@ -19,11 +27,18 @@ export interface ReplicaOptions {
   /** Replica seed (canisters' `Math.random`); random on first creation, then persisted. */
   readonly seed?: Uint8Array;
   /**
-   * Opt-in wall-clock guard per execution against runaway code, in ms; 0 (the default) disables
-   * it. node:vm starts a watchdog thread per guarded evaluation (~60 µs), so it is off unless
-   * asked for; deterministic instruction metering replaces it.
+   * The wall-clock backstop, on by default: an execution still running after `updateMs`
+   * (updates, callbacks, timers, install; 5,000) or `queryMs` (queries, inspect_message; 1,000)
+   * traps with `execution timed out after N ms`. It catches what the instruction meter cannot
+   * see (engine-internal loops, allocation, `Atomics.wait`); `false` turns it off.
    */
-  readonly executionTimeoutMs?: number;
+  readonly wallClockLimits?: Partial<WallClockLimitsMs> | false;
+  /**
+   * Heap limit per canister in bytes; 512 MiB by default (a canister's `wasm_memory_limit` may
+   * lower it). Built-ins that would allocate past it, and heaps holding more in byte arrays,
+   * trap with "heap memory limit exceeded".
+   */
+  readonly heapLimitBytes?: number;
   /** Receives every canister log line. */
   readonly onLog?: (canisterId: Principal, line: LogLine) => void;
   /** Receives a record of every execution: canister, method, kind, units spent, outcome. */
@@ -39,9 +54,15 @@ export interface ReplicaOptions {
   readonly fees?: CycleFees;
   /** Seeded dropping of bounded-wait requests and responses, for fault injection; off by default. */
   readonly loadShedding?: LoadShedding;
+  /**
+   * How installed modules become runnable scripts; @tincan/bundler's `prepareCanisterModule`
+   * (instrumented with the execution meter) by default. Only benchmarks pass another, to
+   * measure the meter's own cost.
+   */
+  readonly prepareModule?: PrepareModule;
 }
 
-/** Options of {@link Replica.deploy}. */
+/** Options of `Replica.deploy`. */
 export interface DeployOptions {
   /** Init arguments, Candid-encoded with the canister's `@init` types. */
   readonly initArgs?: unknown[];
@@ -56,7 +77,7 @@ export interface DeployOptions {
 }
 
 
-/** Options of {@link Replica.upgrade} and {@link Replica.reinstall}. */
+/** Options of `Replica.upgrade` and `Replica.reinstall`. */
 export interface UpgradeOptions {
   /** Arguments of `@postUpgrade` (upgrade) or `@init` (reinstall), Candid-encoded with their types. */
   readonly args?: unknown[];

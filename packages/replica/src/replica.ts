@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { bundleCanister } from '@tincan/bundler';
+import { bundleCanister, prepareCanisterModule } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
 import { ManualClock, Runtime, type CanisterSettings, type Clock, type InspectResult, type SnapshotInfo, type StateStore, type InstallMode, type LogLine, type Outcome } from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
@@ -18,13 +18,14 @@ import { loadKernel } from './kernel-cache.js';
 import { CallRejectedError, ReplicaError } from './replica-error.js';
 import { decodeLogs, fetchLogsArg, type CanisterLogRecord } from './management/fetch-logs.js';
 import { Driver } from './driver.js';
-import type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions } from './replica-options.js';
+import { processGuard } from '@tincan/watchdog';
+import { DEFAULT_WALL_CLOCK_LIMITS, type CanisterHandle, type DeployOptions, type ReplicaOptions, type UpgradeOptions, type WallClockLimitsMs } from './replica-options.js';
 import { ManagementCanister } from './management/management-canister.js';
 import { DEFAULT_CANISTER_CYCLES } from './management/operations.js';
 import type { ChangeOrigin } from './management/canister-history.js';
 
-export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions };
-export { DEFAULT_CANISTER_CYCLES };
+export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs };
+export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS };
 
 /** On the wall clock, a round (and each canister's `@heartbeat`) runs about once a second, as on ICP. */
 const LIVE_ROUND_MS = 1_000;
@@ -57,10 +58,12 @@ export class Replica {
       store,
       systemCanister: management,
       kernel,
+      prepareModule: options.prepareModule ?? prepareCanisterModule,
       seed,
       clock: options.clock ?? WALL_CLOCK,
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
-      executionTimeoutMs: options.executionTimeoutMs ?? 0,
+      ...wallClockOption(options.wallClockLimits),
+      ...(options.heapLimitBytes !== undefined && { heapLimitBytes: options.heapLimitBytes }),
       ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
       ...(options.callLimits !== undefined && { callLimits: options.callLimits }),
       ...(options.fees !== undefined && { fees: options.fees }),
@@ -205,11 +208,15 @@ export class Replica {
     });
   }
 
-  /** Sends an update call with raw Candid bytes; resolves with its outcome. */
-  update(canisterId: Principal, method: string, arg: Uint8Array, caller: Principal = Principal.anonymous()): Promise<Outcome> {
+  /**
+   * Sends an update call with raw Candid bytes; resolves with its outcome. With `ingress` (a
+   * request id and expiry, as the HTTP interface passes), the call and its answer are kept in
+   * the store until the expiry: see `Runtime.ingressRecord`.
+   */
+  update(canisterId: Principal, method: string, arg: Uint8Array, caller: Principal = Principal.anonymous(), ingress?: { requestId: Uint8Array; expiryNs: bigint }): Promise<Outcome> {
     this.#open();
     return new Promise((resolve) => {
-      this.runtime.submit({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array() }, resolve);
+      this.runtime.submit({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array(), ...ingress }, resolve);
       this.#driver.wake();
     });
   }
@@ -360,6 +367,16 @@ export class Replica {
 }
 
 /** In-process operations act as the canister's first controller (anonymous if it has none). */
+/** The runtime's wall-clock backstop: the process's watchdog with the replica's limits, unless turned off. */
+function wallClockOption(limits: ReplicaOptions['wallClockLimits']): { wallClock?: { guard: ReturnType<typeof processGuard>; updateMs: number; queryMs: number } } {
+  if (limits === false) return {};
+  const { updateMs, queryMs } = { ...DEFAULT_WALL_CLOCK_LIMITS, ...limits };
+  for (const [name, ms] of [['updateMs', updateMs], ['queryMs', queryMs]] as const) {
+    if (!Number.isInteger(ms) || ms <= 0) throw new ReplicaError('ERR_INVALID_ARGUMENT', `wallClockLimits.${name} must be a positive integer of milliseconds, got ${ms}`);
+  }
+  return { wallClock: { guard: processGuard(), updateMs, queryMs } };
+}
+
 function userOrigin(controllers: readonly Uint8Array[]): ChangeOrigin {
   return { kind: 'user', userId: controllers[0] ?? new Uint8Array([4]) };
 }

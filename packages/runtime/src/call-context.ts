@@ -1,4 +1,22 @@
-import type { ReplyTarget } from './messages.js';
+import type { Reject } from '@tincan/abi';
+
+/** Outcome of a call: a reply's Candid bytes, or a reject. */
+export type Outcome = { readonly reply: Uint8Array } | { readonly reject: Reject };
+
+/** The identity of an ingress call sent under a request id (over HTTP): what replay protection keeps. */
+export interface IngressId {
+  readonly requestId: Uint8Array;
+  /** Principal bytes of the sender. */
+  readonly sender: Uint8Array;
+  /** The request's `ingress_expiry`, in ns. */
+  readonly expiryNs: bigint;
+}
+
+/** Where the answer to a call context goes. */
+export type ReplyTarget =
+  | { readonly kind: 'ingress'; readonly onAnswer: (outcome: Outcome) => void; readonly id?: IngressId | undefined }
+  | { readonly kind: 'canister'; readonly canister: string; readonly callback: Callback }
+  | { readonly kind: 'none' };
 
 /**
  * An open call context: one incoming call that must be answered exactly once. It stays open
@@ -33,4 +51,11 @@ export interface Callback {
   readonly deadlineNs: bigint;
   /** Set once a response (the callee's or the system's) has been queued. */
   responded: boolean;
+  /** Hex id of the callee, and the method called (what a restart reports about a lost call). */
+  readonly callee: string;
+  readonly method: string;
+  /** Cycles attached to the call. */
+  readonly cycles: bigint;
+  /** The refund the queued response carries, once `responded`. */
+  refund?: bigint;
 }

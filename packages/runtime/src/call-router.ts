@@ -29,6 +29,10 @@ export interface CallRouterDeps {
   readonly limits: CallLimits;
   readonly shedder: Shedder;
   readonly deadlines: Deadlines;
+  /** Told of every durable ingress answer (replay protection keeps it). */
+  readonly ingressAnswered: (target: Extract<ReplyTarget, { kind: 'ingress' }>, outcome: Outcome) => void;
+  /** Told when the open calls of the canister with this hex id change outside its executions. */
+  readonly touched: (canister: string) => void;
 }
 
 /** Builds a reject outcome. */
@@ -47,7 +51,10 @@ export class CallRouter {
 
   /** Sends a call made by a committed execution of `actor` under `ctx`. */
   send(actor: CanisterActor, ctx: CallContext, call: OutgoingCall): void {
-    const callback: Callback = { callId: call.callId, context: call.oneway ? undefined : ctx, deadlineNs: call.deadlineNs, responded: false };
+    const callback: Callback = {
+      callId: call.callId, context: call.oneway ? undefined : ctx, deadlineNs: call.deadlineNs, responded: false,
+      callee: toHex(call.callee), method: call.method, cycles: call.cycles,
+    };
     if (!call.oneway) ctx.outstanding++;
     actor.callbacks.set(call.callId, callback);
     if (call.deadlineNs > 0n) this.#deps.deadlines.add(actor.key, callback);
@@ -102,8 +109,11 @@ export class CallRouter {
    */
   deliver(target: ReplyTarget, outcome: Outcome, refund: bigint, durable = true): void {
     if (target.kind === 'ingress') {
-      if (durable) this.#deps.hold(() => target.onAnswer(outcome));
-      else target.onAnswer(outcome);
+      if (durable) {
+        // Kept in the same COMMIT as the execution that answered, before the answer is released.
+        if (target.id !== undefined) this.#deps.ingressAnswered(target, outcome);
+        this.#deps.hold(() => target.onAnswer(outcome));
+      } else target.onAnswer(outcome);
       return;
     }
     if (target.kind !== 'canister' || target.callback.responded) return;
@@ -128,6 +138,8 @@ export class CallRouter {
   #respond(target: ReplyTarget, outcome: Outcome, refund: bigint): void {
     if (target.kind !== 'canister' || target.callback.responded) return;
     target.callback.responded = true;
+    target.callback.refund = refund;
+    this.#deps.touched(target.canister);
     this.#deps.enqueue({ kind: 'response', target: target.canister, callback: target.callback, outcome, refund });
   }
 }

@@ -5,17 +5,20 @@
 import type { CanisterDescription, MethodDescription } from '@tincan/abi';
 import type { CallContext, Callback } from './call-context.js';
 import { parseSettings, type CanisterSettings } from './canister-settings.js';
+import type { CanisterState } from './canister-state.js';
 import { freezingThreshold, messageFee, type CycleFees } from './cycles.js';
 import { deadlineFor, type CallLimits } from './limits.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
 import type { Execution, TimerOp } from './execution.js';
-import { mayAcceptCycles, mayAnswer, mayCall, maySetTimers } from './execution.js';
+import { mayAcceptCycles, mayAnswer, mayCall, maySetTimers, neverCommits } from './execution.js';
+import { bytesEqual } from '@tincan/bytes';
 import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from './instruction-limits.js';
 import type { HostBridge } from './kernel/host-bridge.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { toHex } from './principal-ids.js';
 import type { BundleSourceMap } from './source-maps.js';
-import { inspectSystemCalls } from './inspect-message.js';
+import { inspectSystemCalls } from './inspect-system-calls.js';
+import { certifiedDataCalls, type CertifiedDataRegistry } from './certified-data.js';
 import { TimerTable } from './timer-table.js';
 
 /** A line of a canister's log. */
@@ -26,7 +29,7 @@ export interface LogLine {
 }
 
 /** Host-side state of one canister. */
-export class CanisterActor {
+export class CanisterActor implements CanisterState {
   readonly key: string;
   record: CanisterRecord;
   sandbox: Sandbox | undefined;
@@ -47,6 +50,8 @@ export class CanisterActor {
   nextCallId = 1;
   /** Size of the last heap snapshot written or read; part of the memory the canister pays for. */
   heapBytes = 0;
+  /** Committed certified data, once read from the store (see `CertifiedDataRegistry`). */
+  certifiedData: Uint8Array | undefined;
   #logIndex = 0;
   #settings: { json: string; value: CanisterSettings } | undefined;
 
@@ -96,10 +101,15 @@ export interface BridgeDeps {
   readonly onLog: (actor: CanisterActor, message: string) => void;
   readonly callLimits: CallLimits;
   readonly fees: CycleFees;
+  /** Heap limit per canister, in bytes (a canister's `wasm_memory_limit` may lower it). */
+  readonly heapLimitBytes: number;
+  readonly certifiedData: CertifiedDataRegistry;
+  /** How many more requests fit in the queue from this canister to `callee` (hex id). */
+  readonly queueRoom: (callee: string) => number;
 }
 
 /** Builds the host bridge of one canister's sandbox. */
-export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<HostBridge, 'opArg'> {
+export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<HostBridge, 'opArg' | 'kernelReady'> {
   const { store, callLimits, fees } = deps;
   const id = actor.record.id;
   /** Cycles the execution can spend without dropping below the freezing threshold. */
@@ -124,6 +134,10 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       actor.heapAtStart = undefined;
       return budgetFor(actor.execution().mode, deps.limits);
     },
+    heapLimitBytes: () => {
+      const own = actor.settings().wasmMemoryLimitBytes;
+      return own > 0n && own < BigInt(deps.heapLimitBytes) ? Number(own) : deps.heapLimitBytes;
+    },
     heapExhausted: () => {
       actor.heapAtStart ??= heapUsedBytes();
       return heapExhausted(actor.heapAtStart);
@@ -132,6 +146,7 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     msgCaller: () => live().caller,
     msgOrigin: () => live().origin,
     ...inspectSystemCalls(live),
+    ...certifiedDataCalls(actor, live, deps.certifiedData),
     msgReply: (reply) => {
       const exec = answer('msgReply');
       if (reply.length > callLimits.maxReplyBytes) {
@@ -151,6 +166,12 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     },
     msgDeadline: () => live().context?.deadlineNs ?? 0n,
     canisterSelf: () => id,
+    canisterVersion: () => actor.record.version,
+    isController: (principal) => actor.record.controllers.some((c) => bytesEqual(c, principal)),
+    inReplicatedExecution: () => {
+      const exec = actor.execution();
+      return exec.replicated ?? !neverCommits(exec.mode);
+    },
     time: () => actor.execution().timeNs,
     trap: (message) => {
       const exec = actor.execution();
@@ -181,6 +202,15 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       const cost = attached + messageFee(fees.callBase, fees.callPerByte, method, arg);
       // ICP refuses the call (call_perform fails) rather than freezing the caller.
       if (cost > 0n && cost > liquid(exec)) return 0;
+      // A full queue to the callee (counting this execution's own calls to it) also makes
+      // call_perform fail, at once, instead of a reject later. The management canister's
+      // queue is not bounded here.
+      if (callee.length > 0) {
+        const target = toHex(callee);
+        let mine = 0;
+        for (const c of exec.calls) if (toHex(c.callee) === target) mine++;
+        if (deps.queueRoom(target) - mine <= 0) return -1;
+      }
       exec.balanceDelta -= cost;
       const callId = actor.nextCallId++;
       // A negative timeout means none was given: a guaranteed-response call.
@@ -199,6 +229,11 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     },
     msgCyclesRefunded: () => live().refunded,
     canisterCycleBalance: () => actor.record.cycles + live().balanceDelta,
+    canisterLiquidCycleBalance: () => {
+      const free = liquid(live());
+      return free > 0n ? free : 0n;
+    },
+    costCall: (method, argBytes) => fees.callBase + fees.callPerByte * BigInt(method.length + argBytes),
     cyclesBurn: (amount) => {
       const exec = live();
       const free = liquid(exec);

@@ -5,6 +5,7 @@
  * Status changes, snapshots and settings have modules of their own (lifecycle.ts,
  * canister-snapshots.ts, canister-settings.ts).
  */
+import type { CertifiedDataRegistry } from './certified-data.js';
 import { IcErrorCode, RejectCode, type CanisterDescription } from '@tincan/abi';
 import type { Batch } from './batch.js';
 import { CanisterActor } from './canister-actor.js';
@@ -13,6 +14,7 @@ import type { Deadlines } from './deadlines.js';
 import { reject, type Executor } from './executor.js';
 import type { InitArg, InstallMode, Installer } from './installer.js';
 import * as lifecycle from './lifecycle.js';
+import type { OpenCalls } from './open-calls.js';
 import { canisterIdFromIndex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import { RuntimeError } from './runtime-error.js';
@@ -32,8 +34,11 @@ export interface AdminDeps {
   readonly batch: Batch;
   readonly installer: Installer;
   readonly deadlines: Deadlines;
+  /** Saves what canisters have open at each commit. */
+  readonly openCalls: OpenCalls;
   /** Loads a canister's code if needed; returns a load error. */
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
+  readonly certifiedData: CertifiedDataRegistry;
 }
 
 /** How a canister is created: its controllers, and optionally cycles, settings and a specified id. */
@@ -125,10 +130,13 @@ export function uninstallCode(deps: AdminDeps, actor: CanisterActor): void {
   deps.store.clearStable(actor.record.id);
   actor.record = { ...actor.record, module: new Uint8Array(), moduleHash: new Uint8Array(), candid: '', version: actor.record.version + 1n };
   deps.store.putCanister(actor.record);
+  actor.timers.clear();
+  // Nothing is open any more: the saved open calls go in the same commit.
+  deps.openCalls.touch(actor);
+  deps.certifiedData.set(actor, new Uint8Array(0));
   deps.batch.commit();
   actor.sandbox = undefined;
   actor.sourceMap = undefined;
   actor.setDescription(undefined);
-  actor.timers.clear();
   lifecycle.settleStopping(actor, deps.store);
 }

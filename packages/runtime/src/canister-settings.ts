@@ -3,10 +3,9 @@
  * live in the canister's registry record (`settingsJson`, `cycles`), so they commit and roll
  * back with everything else the store holds.
  */
-import type { CanisterActor } from './canister-actor.js';
 import { principalText } from './principal-text.js';
 import { RuntimeError } from './runtime-error.js';
-import type { StateStore } from './state-store.js';
+import type { CanisterRecord, StateStore } from './state-store.js';
 
 /** Settings of a canister (ICP's `canister_settings`, with defaults filled in). */
 export interface CanisterSettings {
@@ -54,7 +53,7 @@ export function serializeSettings(settings: CanisterSettings): string {
 export type SettingsUpdate = Partial<CanisterSettings> & { readonly controllers?: readonly Uint8Array[] };
 
 /** Applies `update` to the canister's record and persists it; bumps `canister_version`. */
-export function updateSettings(actor: CanisterActor, store: StateStore, update: SettingsUpdate): void {
+export function updateSettings(actor: { record: CanisterRecord }, store: StateStore, update: SettingsUpdate): void {
   const { controllers, ...rest } = update;
   if (controllers !== undefined && controllers.length > 10) {
     throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(actor.record.id)} can have at most 10 controllers, got ${controllers.length}`);
@@ -70,7 +69,7 @@ export function updateSettings(actor: CanisterActor, store: StateStore, update: 
 }
 
 /** Adds cycles to the canister's balance (`deposit_cycles`, `provisional_top_up_canister`). */
-export function depositCycles(actor: CanisterActor, store: StateStore, amount: bigint): void {
+export function depositCycles(actor: { record: CanisterRecord }, store: StateStore, amount: bigint): void {
   if (amount < 0n) throw new RuntimeError('ERR_INVALID_ARGUMENT', `cannot deposit a negative amount of cycles (${amount})`);
   actor.record = { ...actor.record, cycles: actor.record.cycles + amount };
   store.putCanister(actor.record);

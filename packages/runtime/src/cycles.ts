@@ -7,8 +7,8 @@
  * charged whatever the outcome. Changed balances are written once per batch, just before the
  * batch's COMMIT, so a crash loses them together with the executions that made them.
  */
-import type { CanisterActor } from './canister-actor.js';
 import type { CanisterSettings } from './canister-settings.js';
+import type { CanisterState } from './canister-state.js';
 import type { StateStore } from './state-store.js';
 import { PendingHeap, type HeapDelta } from './heap-delta.js';
 
@@ -67,7 +67,7 @@ const GIB = 1n << 30n;
  * `freezingThresholdSeconds`. Idle burn is memory (the larger of its memory allocation and its
  * code plus heap snapshot) times the storage fee, plus compute allocation times its fee.
  */
-export function freezingThreshold(actor: CanisterActor, settings: CanisterSettings, fees: CycleFees): bigint {
+export function freezingThreshold(actor: CanisterState, settings: CanisterSettings, fees: CycleFees): bigint {
   const used = BigInt(actor.record.module.length + actor.heapBytes);
   const memory = settings.memoryAllocationBytes > used ? settings.memoryAllocationBytes : used;
   const perSecond = (memory * fees.storagePerGiBSecond) / GIB + settings.computeAllocationPercent * fees.computePercentPerSecond;
@@ -86,17 +86,17 @@ export function messageFee(base: bigint, perByte: bigint, method: string, arg: U
 
 /** What a batch writes at its end, per canister: changed balances and the newest committed heap. */
 export class Balances {
-  readonly #dirty = new Set<CanisterActor>();
+  readonly #dirty = new Set<CanisterState>();
   /**
    * Heap rows committed during the batch, merged per canister (the newest version of each row).
    * They are written with the balance at the batch's end: a busy canister's rows are written
    * once per batch, not once per execution. A later execution that traps rolls the realm back
    * to what these rows hold, so the pending rows are always the canister's committed heap.
    */
-  readonly #heaps = new Map<CanisterActor, PendingHeap>();
+  readonly #heaps = new Map<CanisterState, PendingHeap>();
 
   /** Records the heap rows an execution committed; written at the batch's end. */
-  heapCommitted(actor: CanisterActor, heap: HeapDelta): void {
+  heapCommitted(actor: CanisterState, heap: HeapDelta): void {
     const pending = this.#heaps.get(actor);
     if (pending === undefined) this.#heaps.set(actor, new PendingHeap(heap));
     else pending.add(heap);
@@ -104,7 +104,7 @@ export class Balances {
   }
 
   /** Adds `delta` (negative to take) to the canister's balance; never below zero. */
-  change(actor: CanisterActor, delta: bigint): void {
+  change(actor: CanisterState, delta: bigint): void {
     if (delta === 0n) return;
     const cycles = actor.record.cycles + delta;
     // In place: this runs for nearly every execution, and a copy of the record costs more than
@@ -114,7 +114,7 @@ export class Balances {
   }
 
   /** Takes up to `fee` from the balance; returns what was taken. */
-  charge(actor: CanisterActor, fee: bigint): bigint {
+  charge(actor: CanisterState, fee: bigint): bigint {
     const taken = fee < actor.record.cycles ? fee : actor.record.cycles;
     this.change(actor, -taken);
     return taken;

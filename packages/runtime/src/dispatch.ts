@@ -2,7 +2,7 @@
  * Runs the messages the runtime picks: requests (with ICP's refusals and rejects), responses
  * as callbacks, and due timers, each as one execution through the executor.
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { IcErrorCode, RejectCode, methodNotFoundText, rejectMessageForCaller } from '@tincan/abi';
 import type { CanisterActor } from './canister-actor.js';
 import type { CallContext } from './call-context.js';
 import { messageFee, type Balances, type CycleFees } from './cycles.js';
@@ -28,6 +28,8 @@ export interface DispatcherDeps {
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
   readonly balances: Balances;
   readonly fees: CycleFees;
+  /** The open calls of `actor` may have changed (they are saved at the batch's end). */
+  readonly touched: (actor: CanisterActor) => void;
 }
 
 /** Executes picked messages. */
@@ -68,6 +70,7 @@ export class Dispatcher {
       if (timer === undefined) continue;
       if (timer.intervalNs > 0n) timer.atNs = now + timer.intervalNs;
       else actor.timers.delete(id);
+      this.#deps.touched(actor);
       this.#deps.enqueue({ kind: 'timer', target: actor.key, timerId: id });
     }
   }
@@ -102,7 +105,8 @@ export class Dispatcher {
     if (loadError !== undefined) return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterTrapped, loadError));
     const method = actor.methods.get(message.method);
     if (method === undefined || (method.mode !== 'update' && method.mode !== 'query' && method.mode !== 'compositeQuery')) {
-      return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${text()} has no update method '${message.method}'`));
+      const missing = methodNotFoundText(text(), 'update', message.method);
+      return refuse(reject(RejectCode.CanisterError, missing.errorCode, missing.message));
     }
     const timeNs = this.#deps.now();
     // A bounded-wait request that waited past its deadline is dropped unexecuted; its caller
@@ -123,6 +127,9 @@ export class Dispatcher {
     const exec = openExecution({
       mode: method.mode === 'update' ? 'update' : 'query', context, method: message.method, argData: message.arg,
       caller: message.caller, origin: message.origin, timeNs,
+      ...(message.nonReplicated === true && { nonReplicated: true }),
+      // Ingress queries (seq -1) run on one replica; everything queued runs replicated.
+      replicated: message.seq !== -1,
     });
     executor.run(actor, exec, 'invoke', message.method);
     lifecycle.settleStopping(actor, this.#deps.store);
@@ -135,6 +142,7 @@ export class Dispatcher {
     // The caller was deleted or uninstalled, or the callback was lost in a restart: nothing can run it.
     if (actor === undefined || actor.callbacks.get(callback.callId) !== callback) return;
     actor.callbacks.delete(callback.callId);
+    this.#deps.touched(actor);
     // The refund is the caller's whatever its callback does (ICP credits it before running it).
     this.#deps.balances.change(actor, message.refund);
     const context = callback.context;
@@ -145,7 +153,7 @@ export class Dispatcher {
       mode: 'response', context, method: context.method, caller: context.caller, origin: context.origin, timeNs: this.#deps.now(),
       argData: 'reply' in outcome ? outcome.reply : new Uint8Array(),
       rejectCode: 'reject' in outcome ? outcome.reject.code : 0,
-      rejectMessage: 'reject' in outcome ? outcome.reject.message : '',
+      rejectMessage: 'reject' in outcome ? rejectMessageForCaller(outcome.reject.code, outcome.reject.message, outcome.reject.errorCode) : '',
       refunded: message.refund,
     });
     this.#deps.executor.run(actor, exec, 'deliver', callback.callId);

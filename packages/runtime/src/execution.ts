@@ -55,6 +55,15 @@ export interface Execution {
   readonly timerOps: TimerOp[];
   /** In an `inspect` execution: whether the canister called `acceptMessage`. */
   messageAccepted?: boolean;
+  /** Certified data set by this execution, applied only if it commits. */
+  certifiedData?: Uint8Array;
+  /** A query run outside consensus (an ingress query): it may read a data certificate. */
+  nonReplicated?: boolean;
+  /**
+   * False for executions on one replica only (an ingress query, message inspection); unset
+   * means replicated unless the mode never commits.
+   */
+  readonly replicated?: boolean;
 }
 
 /** Fields an execution starts with. */

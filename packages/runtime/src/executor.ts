@@ -11,7 +11,7 @@
  * - A query's or a message inspection's changes are always discarded.
  * - Every execution but a query pays its fee (base + units spent), trapped or not.
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { IcErrorCode, RejectCode, trapText } from '@tincan/abi';
 import { applyTimerOps, type CanisterActor } from './canister-actor.js';
 import type { CallContext } from './call-context.js';
 import { reject, type CallRouter } from './call-router.js';
@@ -23,6 +23,7 @@ import type { StateStore } from './state-store.js';
 import type { Batch } from './batch.js';
 import type { HeapDelta } from './heap-delta.js';
 import { messageOf } from './sandbox/sandbox.js';
+import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from './principal-text.js';
 
 export { reject } from './call-router.js';
@@ -35,6 +36,9 @@ export interface ExecutorDeps {
   readonly balances: Balances;
   readonly fees: CycleFees;
   readonly onTrap: (actor: CanisterActor, message: string) => void;
+  /** The open calls of `actor` may have changed (they are saved at the batch's end). */
+  readonly touched: (actor: CanisterActor) => void;
+  readonly certifiedData: CertifiedDataRegistry;
   /** Called after every execution, when set. */
   readonly onExecution?: ((info: ExecutionInfo) => void) | undefined;
 }
@@ -64,6 +68,7 @@ export class Executor {
 
   /** Runs kernel op `op` as execution `exec` of `actor`, then commits or rolls back. */
   run(actor: CanisterActor, exec: Execution, op: Exclude<Op, 'cleanup'>, arg: string | number): void {
+    this.#deps.touched(actor);
     this.#execute(actor, exec, op, arg);
     this.#finish(actor, exec, op === 'deliver' ? (arg as number) : undefined);
   }
@@ -75,9 +80,10 @@ export class Executor {
     actor.current = exec;
     this.#deps.batch.beginExecution();
     try {
-      sandbox.op(op, arg);
+      sandbox.op(op, arg, sandbox.limitFor(neverCommits(exec.mode)));
     } catch (err) {
-      // Only errors that escaped the kernel land here: a timeout, or a kernel failure.
+      // Only errors that escaped the kernel land here: the wall-clock backstop, or a kernel
+      // failure. Both are host-realm errors, so reading their message runs no canister code.
       exec.trap ??= messageOf(err);
     } finally {
       actor.current = undefined;
@@ -111,7 +117,7 @@ export class Executor {
       return;
     }
     if (!this.#commit(actor, exec)) {
-      if (exec.calls.length > 0) actor.sandbox?.op('forget', JSON.stringify(exec.calls.map((c) => c.callId)));
+      if (exec.calls.length > 0) this.#op(actor, 'forget', JSON.stringify(exec.calls.map((c) => c.callId)));
       if (callId !== undefined && ctx !== undefined) this.#cleanup(actor, ctx, callId, exec.timeNs);
       if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#trapReject(actor, exec.trap ?? 'trapped'));
       return;
@@ -137,7 +143,7 @@ export class Executor {
       const overLimit = heap === undefined ? undefined : memoryLimitTrap(actor, heap !== null ? heap.bytes : actor.heapBytes, this.#deps.store);
       if (overLimit !== undefined) {
         exec.trap = overLimit;
-        actor.sandbox?.op('unpersist');
+        this.#op(actor, 'unpersist');
       }
     }
     if (exec.trap !== undefined || heap === undefined) {
@@ -155,6 +161,7 @@ export class Executor {
     }
     this.#deps.batch.keepExecution();
     applyTimerOps(actor, exec.timerOps);
+    if (exec.certifiedData !== undefined) this.#deps.certifiedData.set(actor, exec.certifiedData);
     this.#deps.balances.change(actor, exec.balanceDelta);
     if (exec.context !== undefined) exec.context.cyclesAvailable -= exec.accepted;
     return true;
@@ -178,6 +185,7 @@ export class Executor {
   answer(actor: CanisterActor, ctx: CallContext, outcome: Outcome, durable = true): void {
     if (ctx.replied) return;
     ctx.replied = true;
+    this.#deps.touched(actor);
     if (ctx.outstanding === 0) actor.contexts.delete(ctx.id);
     const refund = ctx.cyclesAvailable;
     ctx.cyclesAvailable = 0n;
@@ -196,11 +204,27 @@ export class Executor {
 
   #rollback(actor: CanisterActor): void {
     this.#deps.batch.dropExecution();
-    actor.sandbox?.op('rollback');
+    this.#op(actor, 'rollback');
+  }
+
+  /**
+   * Runs a bookkeeping op after an execution. If even that fails (the wall-clock backstop
+   * stopped a rollback that ran into leftover hostile code), the realm can no longer be trusted:
+   * it is dropped, and the canister reloads from its committed state on next use.
+   */
+  #op(actor: CanisterActor, op: 'forget' | 'unpersist' | 'rollback', arg?: string): void {
+    try {
+      actor.sandbox?.op(op, arg);
+    } catch (err) {
+      actor.sandbox = undefined;
+      actor.setDescription(undefined);
+      this.#deps.onTrap(actor, `canister reloaded from its committed state: ${op} failed: ${messageOf(err)}`);
+    }
   }
 
   #trapReject(actor: CanisterActor, message: string): Outcome {
-    return reject(RejectCode.CanisterError, IcErrorCode.CanisterCalledTrap, `Canister ${principalText(actor.record.id)} trapped: ${message}`);
+    const text = trapText(principalText(actor.record.id), message);
+    return reject(RejectCode.CanisterError, text.errorCode, text.message);
   }
 
   #noReply(actor: CanisterActor): Outcome {

@@ -3,11 +3,12 @@
  * per-pair queue limit holds for users too), queries run at once on committed state, and the
  * ingress payload limit both share. The `Runtime`'s `submit` and `query` delegate here.
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { RejectCode, methodNotFoundText } from '@tincan/abi';
 import type { Batch } from './batch.js';
 import type { CallRouter } from './call-router.js';
 import type { CanisterActor } from './canister-actor.js';
 import type { Dispatcher } from './dispatch.js';
+import type { IngressLedger } from './ingress-ledger.js';
 import { reject } from './executor.js';
 import type { CallLimits } from './limits.js';
 import type { Outcome } from './messages.js';
@@ -22,6 +23,12 @@ export interface IngressCall {
   readonly method: string;
   readonly arg: Uint8Array;
   readonly caller: Uint8Array;
+  /**
+   * The request id and expiry of a call sent over HTTP. With them, the call and its answer are
+   * recorded in the store until the expiry (replay protection that survives a restart).
+   */
+  readonly requestId?: Uint8Array;
+  readonly expiryNs?: bigint;
 }
 
 /** What ingress needs from the runtime. */
@@ -35,6 +42,7 @@ export interface IngressDeps {
   readonly system: SystemCanister | undefined;
   /** Loads a canister's code if needed; returns a load error. */
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
+  readonly ingressLedger: IngressLedger;
 }
 
 /** Throws `ERR_PAYLOAD_TOO_LARGE` for an argument over the ingress limit. */
@@ -46,6 +54,7 @@ function checkIngressSize(limits: CallLimits, call: IngressCall): void {
 /** Queues an ingress update call; `onAnswer` gets the outcome, at once if the router refuses it. */
 export function submitIngress(deps: IngressDeps, call: IngressCall, onAnswer: (outcome: Outcome) => void): void {
   checkIngressSize(deps.limits, call);
+  const id = call.requestId === undefined ? undefined : { requestId: call.requestId, sender: call.caller, expiryNs: call.expiryNs ?? 0n };
   const refused = deps.router.queue({
     kind: 'request',
     target: toHex(call.canisterId),
@@ -54,12 +63,13 @@ export function submitIngress(deps: IngressDeps, call: IngressCall, onAnswer: (o
     origin: call.caller,
     method: call.method,
     arg: call.arg,
-    replyTo: { kind: 'ingress', onAnswer },
+    replyTo: { kind: 'ingress', onAnswer, id },
     deadlineNs: 0n,
     cycles: 0n,
     depth: 0,
   });
   if (refused !== undefined) onAnswer(refused);
+  else if (id !== undefined) deps.ingressLedger.received(id);
 }
 
 /** Runs a query call now, on committed state, and returns its outcome. */
@@ -72,13 +82,14 @@ export function runQuery(deps: IngressDeps, call: IngressCall): Outcome {
   if (actor !== undefined) deps.ensureLoaded(actor);
   const mode = actor?.methods.get(call.method)?.mode;
   if (actor?.sandbox !== undefined && mode !== 'query' && mode !== 'compositeQuery') {
-    return reject(RejectCode.CanisterError, IcErrorCode.CanisterMethodNotFound, `Canister ${principalText(call.canisterId)} has no query method '${call.method}'`);
+    const missing = methodNotFoundText(principalText(call.canisterId), 'query', call.method);
+    return reject(RejectCode.CanisterError, missing.errorCode, missing.message);
   }
   let outcome: Outcome | undefined;
   deps.dispatch.executeRequest({
     kind: 'request', seq: -1, target: toHex(call.canisterId), source: `user:${toHex(call.caller)}`,
     caller: call.caller, origin: call.caller, method: call.method, arg: call.arg,
-    replyTo: { kind: 'ingress', onAnswer: (o) => { outcome = o; } }, deadlineNs: 0n, cycles: 0n, depth: 0,
+    replyTo: { kind: 'ingress', onAnswer: (o) => { outcome = o; } }, deadlineNs: 0n, cycles: 0n, depth: 0, nonReplicated: true,
   });
   // A query keeps no writes, but its transaction must still end.
   deps.batch.commit();

@@ -9,12 +9,11 @@
  * canister. Queries, calls between canisters, calls to the management canister (which filters
  * its own ingress) and the in-process `submit` are not inspected, as on ICP.
  */
-import { IcErrorCode, RejectCode, type Reject } from '@tincan/abi';
+import { IcErrorCode, RejectCode, trapText, type Reject } from '@tincan/abi';
 import type { CanisterActor } from './canister-actor.js';
-import { openExecution, type Execution } from './execution.js';
+import { openExecution } from './execution.js';
 import type { Executor } from './executor.js';
 import type { Batch } from './batch.js';
-import type { HostBridge } from './kernel/host-bridge.js';
 import { toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 
@@ -62,7 +61,8 @@ export function inspectMessage(call: InspectedCall, deps: InspectDeps): InspectR
   deps.batch.commit();
   const canister = principalText(actor.record.id);
   if (exec.trap !== undefined) {
-    return { accepted: false, reason: { code: RejectCode.CanisterError, errorCode: IcErrorCode.CanisterCalledTrap, message: `Canister ${canister} trapped: ${exec.trap}` } };
+    const text = trapText(canister, exec.trap);
+    return { accepted: false, reason: { code: RejectCode.CanisterError, errorCode: text.errorCode, message: text.message } };
   }
   if (exec.messageAccepted !== true) {
     return { accepted: false, reason: { code: RejectCode.CanisterReject, errorCode: IcErrorCode.CanisterRejectedMessage, message: `Canister ${canister} rejected the message` } };
@@ -74,30 +74,4 @@ export function inspectMessage(call: InspectedCall, deps: InspectDeps): InspectR
 function inspectEntry(actor: CanisterActor): string | undefined {
   for (const [name, method] of actor.methods) if (method.mode === 'inspectMessage') return name;
   return undefined;
-}
-
-/**
- * The system calls that exist only in an inspect execution: `msgMethodName` and
- * `acceptMessage`. Using either elsewhere, or accepting twice, traps, as on ICP.
- */
-export function inspectSystemCalls(live: () => Execution): Pick<HostBridge, 'msgMethodName' | 'acceptMessage'> {
-  const inInspect = (name: string): Execution => {
-    const exec = live();
-    if (exec.mode !== 'inspect') trapWith(exec, `${name} is only available in @inspectMessage`);
-    return exec;
-  };
-  return {
-    msgMethodName: () => inInspect('msgMethodName').method,
-    acceptMessage: () => {
-      const exec = inInspect('acceptMessage');
-      if (exec.messageAccepted === true) trapWith(exec, 'acceptMessage: the message was already accepted');
-      exec.messageAccepted = true;
-    },
-  };
-}
-
-/** Records a trap on the execution and stops the canister code that caused it. */
-function trapWith(exec: Execution, message: string): never {
-  exec.trap ??= message;
-  throw new Error(message);
 }

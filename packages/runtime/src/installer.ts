@@ -7,20 +7,42 @@ import { createHash } from 'node:crypto';
 import type { CanisterDescription } from '@tincan/abi';
 import { applyTimerOps, createHostBridge, type BridgeDeps, type CanisterActor } from './canister-actor.js';
 import { openExecution, type Execution, type ExecutionMode, type TimerOp } from './execution.js';
-import { Sandbox, messageOf, type CompiledKernel } from './sandbox/sandbox.js';
+import { Sandbox, type CompiledKernel, type WallClockLimits } from './sandbox/sandbox.js';
+import { hostCause, messageOf } from './sandbox/describe-thrown.js';
 import type { StateStore } from './state-store.js';
 import { packHeap, writeHeapDelta, type HeapDelta } from './heap-delta.js';
 import { RuntimeError } from './runtime-error.js';
+import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from './principal-text.js';
 
 /** What the installer needs from the runtime. */
 export interface InstallerDeps {
   readonly store: StateStore;
   readonly kernel: CompiledKernel;
-  readonly timeoutMs: number;
+  /** The wall-clock backstop every sandbox runs under; undefined for none. */
+  readonly wallClock: WallClockLimits | undefined;
   readonly now: () => bigint;
   readonly bridgeDeps: (actor: CanisterActor) => BridgeDeps;
+  /** Turns a module as installed (its source) into the script a sandbox evaluates: instruments it. */
+  readonly prepareModule: PrepareModule;
+  readonly certifiedData: CertifiedDataRegistry;
 }
+
+/**
+ * Makes a module's source loadable: the replica instruments it with the execution meter (see
+ * @tincan/bundler's `prepareCanisterModule`). The module bytes a canister is installed with are
+ * never run as they are: whoever uploaded them cannot have patched the meter.
+ */
+export type PrepareModule = (source: string) => string;
+
+/** Prepared modules kept per process, by module hash: instrumenting a bundle takes 100 ms or more. */
+const PREPARED_ENTRIES = 64;
+
+/**
+ * Prepared scripts by preparation and module hash (hex), oldest first: shared by every replica
+ * of the process that prepares modules the same way (a test suite opens many).
+ */
+const preparedCache = new WeakMap<PrepareModule, Map<string, string>>();
 
 const utf8 = new TextDecoder();
 
@@ -38,6 +60,8 @@ export class Installer {
   readonly #deps: InstallerDeps;
   /** Timer changes made by the init or postUpgrade of the install in progress. */
   #committedTimerOps: TimerOp[] = [];
+  /** Certified data set by the preUpgrade, init or postUpgrade of the install in progress. */
+  #certifiedData: Uint8Array | undefined;
 
   constructor(deps: InstallerDeps) {
     this.#deps = deps;
@@ -53,6 +77,7 @@ export class Installer {
   install(actor: CanisterActor, bundle: string, arg: InitArg, mode: InstallMode): CanisterDescription {
     const { store } = this.#deps;
     this.#committedTimerOps = [];
+    this.#certifiedData = undefined;
     const old = { sandbox: actor.sandbox, description: actor.description };
     const module = new TextEncoder().encode(bundle);
     store.begin();
@@ -80,6 +105,10 @@ export class Installer {
         version: actor.record.version + 1n,
       };
       store.putCanister(actor.record);
+      // ICP: install and reinstall start from what init set (or nothing); an upgrade keeps
+      // the old value unless preUpgrade or postUpgrade set one.
+      const certified = this.#certifiedData ?? (mode === 'upgrade' ? undefined : new Uint8Array(0));
+      if (certified !== undefined) this.#deps.certifiedData.set(actor, certified);
       store.commit();
       // New code never inherits timers: their callbacks were closures of the old code (ICP
       // also deactivates the global timer on upgrade). Timers its init set do apply.
@@ -93,7 +122,7 @@ export class Installer {
       // `@preUpgrade` may have changed the old heap; put it back as last committed.
       old.sandbox?.op('rollback');
       if (err instanceof RuntimeError) throw err;
-      throw new RuntimeError('ERR_INSTALL_TRAPPED', `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, { cause: err });
+      throw new RuntimeError('ERR_INSTALL_TRAPPED', `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, hostCause(err));
     }
   }
 
@@ -108,7 +137,7 @@ export class Installer {
       return this.#load(actor, bundle);
     } catch (err) {
       if (err instanceof RuntimeError) throw err;
-      throw new RuntimeError('ERR_CANISTER_LOAD', messageOf(err), { cause: err });
+      throw new RuntimeError('ERR_CANISTER_LOAD', messageOf(err), hostCause(err));
     } finally {
       if (store.inTransaction) store.rollback();
     }
@@ -129,7 +158,7 @@ export class Installer {
     } catch (err) {
       actor.sandbox = undefined;
       actor.setDescription(undefined);
-      throw new RuntimeError('ERR_STATE_CORRUPT', `canister ${principalText(actor.record.id)} could not be restored: ${messageOf(err)}`, { cause: err });
+      throw new RuntimeError('ERR_STATE_CORRUPT', `canister ${principalText(actor.record.id)} could not be restored: ${messageOf(err)}`, hostCause(err));
     }
   }
 
@@ -137,14 +166,40 @@ export class Installer {
     const sandbox = new Sandbox({
       kernel: this.#deps.kernel,
       bridge: createHostBridge(actor, this.#deps.bridgeDeps(actor)) as never,
-      timeoutMs: this.#deps.timeoutMs,
+      wallClock: this.#deps.wallClock,
     });
     actor.sandbox = sandbox;
     const filename = `canister:${principalText(actor.record.id)}/index.js`;
-    const cacheKey = createHash('sha256').update(bundle).digest('hex');
-    const description = this.#system(actor, 'load', () => sandbox.load(bundle, filename, cacheKey));
+    const moduleHash = createHash('sha256').update(bundle).digest('hex');
+    const script = this.#prepare(bundle, moduleHash);
+    // V8's code cache is keyed by the script itself: preparing a module again (another replica,
+    // or after the cache dropped it) names its meter differently, and V8 checks a cache entry
+    // only against the source's length.
+    const cacheKey = createHash('sha256').update(script).digest('hex');
+    const description = this.#system(actor, 'load', () => sandbox.load(script, filename, cacheKey));
     actor.setDescription(description);
     return description;
+  }
+
+  /** The script of a module: prepared once per module hash while it stays in the cache. */
+  #prepare(source: string, moduleHash: string): string {
+    const prepare = this.#deps.prepareModule;
+    let prepared = preparedCache.get(prepare);
+    if (prepared === undefined) {
+      prepared = new Map();
+      preparedCache.set(prepare, prepared);
+    }
+    let script = prepared.get(moduleHash);
+    if (script === undefined) {
+      try {
+        script = prepare(source);
+      } catch (err) {
+        throw new RuntimeError('ERR_CANISTER_LOAD', `canister module failed to load: ${messageOf(err)}`, hostCause(err));
+      }
+    } else prepared.delete(moduleHash);
+    prepared.set(moduleHash, script);
+    if (prepared.size > PREPARED_ENTRIES) prepared.delete(prepared.keys().next().value as string);
+    return script;
   }
 
   /** Runs an entry point like init; throws with the trap message if it traps. */
@@ -163,6 +218,7 @@ export class Installer {
     try {
       const result = fn();
       this.#committedTimerOps.push(...exec.timerOps);
+      if (exec.certifiedData !== undefined) this.#certifiedData = exec.certifiedData;
       if (exec.trap !== undefined) throw new RuntimeError('ERR_INSTALL_TRAPPED', `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : (extra.method ?? 'init')}: ${exec.trap}`);
       return result;
     } finally {

@@ -40,6 +40,12 @@ export function budgetFor(mode: ExecutionMode, limits: InstructionLimits): numbe
   }
 }
 
+/**
+ * Default heap limit per canister. The replica's canisters share one process and its V8 heap
+ * (about 4 GiB), so a canister gets less than ICP's 3 GiB `wasm_memory_limit` default.
+ */
+export const DEFAULT_HEAP_LIMIT_BYTES = 512 * 1024 * 1024;
+
 /** Share of V8's heap limit above which a running execution is stopped. */
 const HEAP_PRESSURE = 0.7;
 /** Heap growth within one execution above which it is stopped. */
@@ -47,7 +53,8 @@ const EXECUTION_HEAP_GROWTH_BYTES = 1 << 30;
 
 /** The process heap in use now, in bytes. */
 export function heapUsedBytes(): number {
-  return getHeapStatistics().used_heap_size;
+  const { used_heap_size: used, external_memory: external } = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
+  return used + (external ?? 0);
 }
 
 /**
@@ -56,6 +63,8 @@ export function heapUsedBytes(): number {
  * canister that allocates without end traps instead of taking the replica down with it.
  */
 export function heapExhausted(startBytes: number): boolean {
-  const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
-  return used > limit * HEAP_PRESSURE || used - startBytes > EXECUTION_HEAP_GROWTH_BYTES;
+  // Byte arrays live outside V8's heap (external memory) but in the same process.
+  const { used_heap_size: heap, external_memory: external, heap_size_limit: limit } = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
+  const used = heap + (external ?? 0);
+  return heap > limit * HEAP_PRESSURE || used - startBytes > EXECUTION_HEAP_GROWTH_BYTES;
 }

@@ -1,5 +1,5 @@
 /**
- * Limits on calls, as replica settings with ICP's defaults (ic-semantics §6). They bound what
+ * Limits on calls, as replica settings with ICP's defaults . They bound what
  * one canister can do to another: queue space, payload sizes, how long a caller may wait, and
  * how deep a chain of nested calls may go.
  */
@@ -58,6 +58,11 @@ export class PairQueues {
   /** Whether one more request from `source` to `target` fits. */
   hasRoom(source: string, target: string, capacity: number): boolean {
     return (this.#counts.get(source)?.get(target) ?? 0) < capacity;
+  }
+
+  /** Requests from `source` to `target` in the queue. */
+  count(source: string, target: string): number {
+    return this.#counts.get(source)?.get(target) ?? 0;
   }
 
   /** A request from `source` to `target` was queued. */

@@ -4,11 +4,11 @@
  * maps). An execution whose commit would exceed either traps and rolls back, as a Wasm
  * execution that grows memory past them does on ICP.
  */
-import type { CanisterActor } from './canister-actor.js';
+import type { CanisterState } from './canister-state.js';
 import type { StateStore } from './state-store.js';
 
 /** The trap message if committing a heap of `heapBytes` breaks the canister's memory settings. */
-export function memoryLimitTrap(actor: CanisterActor, heapBytes: number, store: StateStore): string | undefined {
+export function memoryLimitTrap(actor: CanisterState, heapBytes: number, store: StateStore): string | undefined {
   const settings = actor.settings();
   if (settings.wasmMemoryLimitBytes > 0n && BigInt(heapBytes) > settings.wasmMemoryLimitBytes) {
     return `Canister exceeded its wasm_memory_limit of ${settings.wasmMemoryLimitBytes} bytes: its heap would be ${heapBytes} bytes`;

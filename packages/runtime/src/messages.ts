@@ -1,14 +1,6 @@
-import type { Reject } from '@tincan/abi';
-import type { Callback } from './call-context.js';
+import type { Callback, Outcome, ReplyTarget } from './call-context.js';
 
-/** Outcome of a call: a reply's Candid bytes, or a reject. */
-export type Outcome = { readonly reply: Uint8Array } | { readonly reject: Reject };
-
-/** Where the answer to a call context goes. */
-export type ReplyTarget =
-  | { readonly kind: 'ingress'; readonly onAnswer: (outcome: Outcome) => void }
-  | { readonly kind: 'canister'; readonly canister: string; readonly callback: Callback }
-  | { readonly kind: 'none' };
+export type { IngressId, Outcome, ReplyTarget } from './call-context.js';
 
 /** A request waiting in a canister's input queue. */
 export interface RequestMessage {
@@ -29,6 +21,8 @@ export interface RequestMessage {
   readonly cycles: bigint;
   /** Nesting depth of the call: 0 for ingress. */
   readonly depth: number;
+  /** An ingress query, run outside consensus: its execution may read a data certificate. */
+  readonly nonReplicated?: boolean;
 }
 
 /** A response waiting to run as a callback on the canister that made the call. */

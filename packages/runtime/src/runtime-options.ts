@@ -9,7 +9,8 @@ import type { CycleFees } from './cycles.js';
 import type { ExecutionInfo } from './executor.js';
 import type { InstructionLimits } from './instruction-limits.js';
 import type { CallLimits } from './limits.js';
-import type { CompiledKernel } from './sandbox/sandbox.js';
+import type { CompiledKernel, WallClockLimits } from './sandbox/sandbox.js';
+import type { PrepareModule } from './installer.js';
 import type { SchedulerPolicy } from './scheduler-policy.js';
 import type { LoadShedding } from './shedding.js';
 import type { StateStore } from './state-store.js';
@@ -20,13 +21,29 @@ export interface RuntimeOptions {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly kernel: CompiledKernel;
+  /**
+   * Turns an installed module's source into the script its sandbox runs: instruments it with
+   * the execution meter (the replica passes @tincan/bundler's `prepareCanisterModule`). Every
+   * module is prepared by the runtime's host, never trusted as uploaded.
+   */
+  readonly prepareModule: PrepareModule;
   /** Replica seed; every canister's `Math.random` stream derives from it and its id. */
   readonly seed: Uint8Array;
   readonly scheduler?: SchedulerPolicy;
   /** Execution budgets in tincan's unit (loop iterations and calls); ICP-like defaults. */
   readonly instructionLimits?: Partial<InstructionLimits>;
-  /** Wall-clock guard per execution against runaway code; 0 disables it. */
-  readonly executionTimeoutMs?: number;
+  /**
+   * Heap limit per canister in bytes (512 MiB by default; a canister's `wasm_memory_limit` may
+   * lower it). An execution whose built-ins would allocate past it, or whose heap holds more
+   * in byte arrays, traps with "heap memory limit exceeded".
+   */
+  readonly heapLimitBytes?: number;
+  /**
+   * The wall-clock backstop: a guard (the host's watchdog) and its limits. Every sandbox op
+   * runs under it; an overrun traps that execution. Undefined: no backstop. It stands outside
+   * the deterministic semantics, which the instruction limits define.
+   */
+  readonly wallClock?: WallClockLimits;
   /** Lines kept per canister log. */
   readonly logLimit?: number;
   /** Receives every canister log line. */

@@ -11,13 +11,17 @@ import type { CanisterActor } from './canister-actor.js';
 import { Batch } from './batch.js';
 import { CallRouter } from './call-router.js';
 import { Balances, ICP_13_NODE_FEES, type CycleFees } from './cycles.js';
+import { CertifiedDataRegistry } from './certified-data.js';
 import { Deadlines } from './deadlines.js';
 import { Dispatcher } from './dispatch.js';
 import { Executor } from './executor.js';
 import type { HeartbeatDeps } from './heartbeat.js';
 import type { IngressDeps } from './ingress.js';
 import type { InspectDeps } from './inspect-message.js';
+import { IngressLedger } from './ingress-ledger.js';
 import { Installer } from './installer.js';
+import { DEFAULT_HEAP_LIMIT_BYTES } from './instruction-limits.js';
+import { OpenCalls } from './open-calls.js';
 import { DEFAULT_INSTRUCTION_LIMITS } from './instruction-limits.js';
 import { DEFAULT_CALL_LIMITS, PairQueues } from './limits.js';
 import type { NewMessage } from './messages.js';
@@ -45,6 +49,8 @@ export type RuntimeParts = AdminDeps & IngressDeps & InspectDeps & HeartbeatDeps
   readonly queues: PairQueues;
   readonly balances: Balances;
   readonly fees: CycleFees;
+  readonly openCalls: OpenCalls;
+  readonly certifiedData: CertifiedDataRegistry;
 };
 
 /** Builds and connects the runtime's parts around `actors`. */
@@ -55,8 +61,20 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   const queues = new PairQueues();
   const deadlines = new Deadlines();
   const balances = new Balances();
-  // Changed balances go into the batch's transaction just before it commits.
-  const batch = new Batch(store, { pending: () => balances.pending, flush: () => balances.flush(store) });
+  const ingressLedger = new IngressLedger(hooks.now);
+  const openCalls = new OpenCalls(actors);
+  const touched = (actor: CanisterActor): void => openCalls.touch(actor);
+  // Changed balances, ingress answers and open calls go into the batch's transaction just
+  // before it commits: the same COMMIT as the executions that made them.
+  const batch = new Batch(store, {
+    pending: () => balances.pending || ingressLedger.pending || openCalls.pending,
+    flush: () => {
+      balances.flush(store);
+      ingressLedger.flush(store);
+      openCalls.flush(store);
+    },
+  });
+  const certifiedData = new CertifiedDataRegistry(store);
   const router = new CallRouter({
     enqueue: hooks.enqueue,
     hold: (deliver) => batch.hold(deliver),
@@ -64,8 +82,13 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
     limits,
     shedder: new Shedder(options.loadShedding),
     deadlines,
+    ingressAnswered: (target, outcome) => {
+      if (target.id !== undefined) ingressLedger.answered(target.id, outcome);
+    },
+    touched: (key) => openCalls.touchKey(key),
   });
   const executor = new Executor({
+    touched,
     store,
     batch,
     router,
@@ -73,11 +96,13 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
     fees,
     onTrap: (actor, message) => hooks.log(actor, `[trap] ${message}`),
     onExecution: options.onExecution,
+    certifiedData,
   });
   const installer = new Installer({
     store,
     kernel: options.kernel,
-    timeoutMs: options.executionTimeoutMs ?? 0,
+    prepareModule: options.prepareModule,
+    wallClock: options.wallClock,
     now: hooks.now,
     bridgeDeps: (actor) => ({
       store,
@@ -86,7 +111,11 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       onLog: hooks.log,
       callLimits: limits,
       fees,
+      heapLimitBytes: options.heapLimitBytes ?? DEFAULT_HEAP_LIMIT_BYTES,
+      certifiedData,
+      queueRoom: (callee) => limits.queueCapacity - queues.count(actor.key, callee),
     }),
+    certifiedData,
   });
   const traits = new ModuleTraits(store);
   /** Loads an installed canister's code and committed heap if not loaded yet; returns a load error. */
@@ -101,9 +130,9 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
     }
   };
   const timed = new Set<CanisterActor>();
-  const dispatch = new Dispatcher({ actors, timed, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees });
+  const dispatch = new Dispatcher({ actors, timed, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees, touched });
   return {
-    actors, timed, traits, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees,
-    system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch,
+    actors, timed, traits, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees, certifiedData,
+    system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch, ingressLedger, openCalls,
   };
 }

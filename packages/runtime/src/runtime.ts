@@ -32,8 +32,10 @@ import { RuntimeError } from './runtime-error.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { wireRuntime, type RuntimeParts } from './runtime-parts.js';
 import { fifoPolicy, type SchedulerPolicy } from './scheduler-policy.js';
-import type { CanisterRecord, CanisterStatus, SnapshotInfo } from './state-store.js';
+import { NOTHING_RECOVERED, recoverOpenCalls, type RecoveryReport } from './restart-recovery.js';
+import type { CanisterRecord, CanisterStatus, IngressRecord, SnapshotInfo } from './state-store.js';
 import { executeSystemRequest, MANAGEMENT_CANISTER_KEY } from './system-canister.js';
+import type { DataCertificateSource } from './certified-data.js';
 
 export type { IngressCall } from './ingress.js';
 export type { RuntimeOptions } from './runtime-options.js';
@@ -56,8 +58,13 @@ export class Runtime {
   #lastTimeNs = 0n;
   #lastIndex = 0;
   #inBatch = false;
+  #recovery: RecoveryReport = NOTHING_RECOVERED;
 
-  /** Opens a runtime on a store, loading every installed canister with its committed state. */
+  /**
+   * Opens a runtime on a store, loading every installed canister with its committed state.
+   * What was open at the last commit (call contexts, outstanding calls, timers) cannot be
+   * resumed: it is answered and reported now (see {@link Runtime.recovery}).
+   */
   static open(options: RuntimeOptions): Runtime {
     const runtime = new Runtime(options);
     for (const record of options.store.listCanisters()) {
@@ -65,7 +72,31 @@ export class Runtime {
       // Code loads on first use: opening is O(1) per canister.
       runtime.#actors.set(toHex(record.id), new CanisterActor(record, runtime.#parts.timed));
     }
+    runtime.#recovery = recoverOpenCalls({
+      store: options.store,
+      actors: runtime.#actors,
+      nowNs: runtime.#now(),
+      log: (actor, message) => runtime.#log(actor, message),
+    });
     return runtime;
+  }
+
+  /** What opening the store answered and dropped: open call contexts, outstanding calls, timers. */
+  get recovery(): RecoveryReport {
+    return this.#recovery;
+  }
+
+  /**
+   * The kept record of the ingress call with this request id (sent with `requestId`): its
+   * answer, or none yet. Kept until the request expires, across restarts.
+   */
+  ingressRecord(requestId: Uint8Array): IngressRecord | undefined {
+    return this.#parts.store.getIngress(requestId);
+  }
+
+  /** Every kept ingress record, oldest expiry first. */
+  ingressRecords(): IngressRecord[] {
+    return this.#parts.store.listIngress();
   }
 
   private constructor(options: RuntimeOptions) {
@@ -105,7 +136,13 @@ export class Runtime {
    * `@preUpgrade` or `@postUpgrade` fails, leaving the canister as it was.
    */
   installCode(canisterId: Uint8Array, bundle: string, arg: InitArg, mode: InstallMode = 'install', sourceMap?: string): CanisterDescription {
-    return admin.installCode(this.#parts, this.#actor(canisterId), bundle, arg, mode, sourceMap);
+    const actor = this.#actor(canisterId);
+    const description = admin.installCode(this.#parts, actor, bundle, arg, mode, sourceMap);
+    // New code drops the old timers and its @init may set new ones: saved right after the
+    // install's own transaction (outside a batch, nothing else is waiting to commit).
+    this.#parts.openCalls.touch(actor);
+    if (!this.#inBatch) this.#batch.commit();
+    return description;
   }
 
   /** Loads a bundle without installing it and returns its methods and Candid interface. */
@@ -152,7 +189,10 @@ export class Runtime {
 
   /** Restores a stopped canister to a snapshot: code, heap and stable maps. */
   loadSnapshot(canisterId: Uint8Array, snapshotId: number): void {
-    snapshots.loadSnapshot(this.#actor(canisterId), this.#parts.store, snapshotId);
+    const actor = this.#actor(canisterId);
+    snapshots.loadSnapshot(actor, this.#parts.store, snapshotId);
+    this.#parts.openCalls.touch(actor);
+    if (!this.#inBatch) this.#batch.commit();
   }
 
   /** A canister's snapshots, oldest first. */
@@ -177,6 +217,30 @@ export class Runtime {
   /** Runs a query call now, on committed state, and returns its outcome. */
   query(call: IngressCall): Outcome {
     return runQuery(this.#parts, call);
+  }
+
+  /** A canister's committed certified data (ICP's `certified_data`; empty when never set). */
+  certifiedData(canisterId: Uint8Array): Uint8Array {
+    return this.#parts.certifiedData.get(this.#actor(canisterId));
+  }
+
+  /** Counts certified-data changes: a certifier re-signs its tree when this moved. */
+  get certifiedDataVersion(): number {
+    return this.#parts.certifiedData.version;
+  }
+
+  /**
+   * Where non-replicated queries get their data certificate (`dataCertificate()` in the
+   * CDK): the HTTP interface, which certifies the state tree, sets it; without it queries
+   * see none.
+   */
+  setDataCertificateSource(source: DataCertificateSource | undefined): void {
+    this.#parts.certifiedData.source = source;
+  }
+
+  /** The source {@link setDataCertificateSource} set last. */
+  get dataCertificateSource(): DataCertificateSource | undefined {
+    return this.#parts.certifiedData.source;
   }
 
   /**

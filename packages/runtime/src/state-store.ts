@@ -4,6 +4,23 @@
  * Reads inside a transaction see its own writes. One transaction is open at a time.
  */
 
+import type { Outcome } from './messages.js';
+
+/**
+ * An ingress update call the replica accepted under a request id: kept until its expiry has
+ * passed, so the same signed request sent again (even after a restart) is answered from here
+ * and never executed twice.
+ */
+export interface IngressRecord {
+  readonly requestId: Uint8Array;
+  /** Principal bytes of the sender (only the sender may read the status). */
+  readonly sender: Uint8Array;
+  /** The request's `ingress_expiry`, in ns. */
+  readonly expiryNs: bigint;
+  /** The answer; undefined while the call is received but not answered. */
+  readonly outcome: Outcome | undefined;
+}
+
 /** Lifecycle status of a canister. */
 export type CanisterStatus = 'running' | 'stopping' | 'stopped';
 
@@ -130,6 +147,23 @@ export interface StateStore {
   listSnapshots(canisterId: Uint8Array): SnapshotInfo[];
   /** Deletes a snapshot; returns whether it existed. */
   deleteSnapshot(canisterId: Uint8Array, snapshotId: number): boolean;
+
+  /** Inserts or replaces the record of an ingress call. */
+  putIngress(record: IngressRecord): void;
+  /** The record of the ingress call with this request id, if kept. */
+  getIngress(requestId: Uint8Array): IngressRecord | undefined;
+  /** Every kept ingress record, oldest expiry first. */
+  listIngress(): IngressRecord[];
+  /** Drops the records whose expiry is before `beforeNs`. */
+  pruneIngress(beforeNs: bigint): void;
+
+  /**
+   * Sets what a canister had open at the last commit (call contexts, outstanding calls,
+   * timers), as the runtime encodes it; undefined removes it. Read back once, at the next open.
+   */
+  putOpenCalls(canisterId: Uint8Array, state: string | undefined): void;
+  /** Every canister's open-calls state. */
+  listOpenCalls(): Array<{ readonly canisterId: Uint8Array; readonly state: string }>;
 
   /** Writes a consistent copy of the committed state to a new file at `path`. */
   checkpoint(path: string): void;

@@ -3,7 +3,7 @@ import { StorageError } from './storage-error.js';
 import { HEAP_ROW_TABLES } from './heap-rows.js';
 
 /** Version of the table layout below; bump it (and add a migration) whenever the layout changes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const KEEP_CYCLES_TRIGGER = `
   CREATE TRIGGER heaps_keep_cycles BEFORE DELETE ON heaps WHEN OLD.cycles IS NOT NULL
@@ -23,7 +23,31 @@ const KEEP_CYCLES_TRIGGER = `
  * wins when set), on the page the batch writes anyway. A trigger moves it back into
  * `canisters.cycles` before a heap row is deleted.
  */
+/**
+ * `ingress` keeps the answer to every ingress call received under a request id until the
+ * request expires (replay protection across restarts); `open_calls` keeps, per canister, what
+ * it had open at the last commit (call contexts, outstanding calls, timers), so a restart can
+ * answer what it cannot resume.
+ */
+const INGRESS_TABLES = `
+  CREATE TABLE ingress (
+    request_id BLOB PRIMARY KEY NOT NULL,
+    sender BLOB NOT NULL,
+    expiry_ns INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('received', 'replied', 'rejected')),
+    reply BLOB,
+    reject_code INTEGER,
+    reject_message TEXT,
+    error_code TEXT
+  ) STRICT;
+  CREATE INDEX ingress_expiry ON ingress (expiry_ns);
+  CREATE TABLE open_calls (
+    canister_id BLOB PRIMARY KEY NOT NULL,
+    state TEXT NOT NULL
+  ) STRICT;`;
+
 const CREATE_TABLES = `
+  ${INGRESS_TABLES}
   CREATE TABLE store_meta (
     key TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
@@ -84,16 +108,21 @@ const CREATE_TABLES = `
   ${HEAP_ROW_TABLES}
 `;
 
+const MIGRATE_2_TO_3 = `
+  ${INGRESS_TABLES}
+  UPDATE store_meta SET value = '3' WHERE key = 'schema_version';
+`;
+
 const MIGRATE_1_TO_2 = `
   ALTER TABLE heaps ADD COLUMN cycles TEXT;
   ${KEEP_CYCLES_TRIGGER}
   UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
 `;
 
-/** Version 3 keeps the heap as object rows; a version-2 heap (one snapshot) still loads. */
-const MIGRATE_2_TO_3 = `
+/** Version 4 keeps the heap as object rows; a version-3 heap (one snapshot) still loads. */
+const MIGRATE_3_TO_4 = `
   ${HEAP_ROW_TABLES}
-  UPDATE store_meta SET value = '3' WHERE key = 'schema_version';
+  UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
 `;
 
 /**
@@ -120,8 +149,14 @@ export function ensureSchema(db: Database.Database): void {
       found = '2';
     }
     if (found === '2') {
+      // Version 3 adds the ingress records and the open calls, both empty.
       db.exec(MIGRATE_2_TO_3);
-      found = String(SCHEMA_VERSION);
+      found = '3';
+    }
+    if (found === '3') {
+      // Version 4 adds the heap's object rows; the heaps stored so far load as one snapshot.
+      db.exec(MIGRATE_3_TO_4);
+      found = '4';
     }
     if (found !== String(SCHEMA_VERSION)) {
       throw new StorageError('ERR_STORAGE_OPEN', `store has schema version ${found ?? '(none)'}, this build reads ${SCHEMA_VERSION}`);

@@ -139,12 +139,72 @@ describe('registry and meta', () => {
     store.writeHeap(A, bytes(1));
     store.close();
     const db = new Database(file);
-    db.exec("DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; DROP TRIGGER heaps_keep_cycles; ALTER TABLE heaps DROP COLUMN cycles; UPDATE store_meta SET value = '1' WHERE key = 'schema_version'");
+    db.exec("DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; DROP TABLE ingress; DROP TABLE open_calls; DROP TRIGGER heaps_keep_cycles; ALTER TABLE heaps DROP COLUMN cycles; UPDATE store_meta SET value = '1' WHERE key = 'schema_version'");
     db.close();
     store = openSqliteStore({ path: file });
     expect(store.listCanisters()[0]?.cycles).toBe(42n);
     store.putCycles(A, 43n);
     expect(store.listCanisters()[0]?.cycles).toBe(43n);
+  });
+
+  it('migrates a version 2 store: ingress records and open calls start empty', () => {
+    store.putCanister(record(A, 0));
+    store.close();
+    const db = new Database(file);
+    db.exec("DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; DROP TABLE ingress; DROP TABLE open_calls; UPDATE store_meta SET value = '2' WHERE key = 'schema_version'");
+    db.close();
+    store = openSqliteStore({ path: file });
+    expect(store.listIngress()).toEqual([]);
+    expect(store.listOpenCalls()).toEqual([]);
+    store.putOpenCalls(A, '{}');
+    expect(store.listOpenCalls()).toEqual([{ canisterId: A, state: '{}' }]);
+  });
+
+  it('migrates a version 3 store: its single-snapshot heaps stay, heap rows start empty', () => {
+    // Catches: a migration that loses the heap stored before object rows, or a version 3 store refused.
+    store.putCanister(record(A, 0, { cycles: 7n }));
+    store.writeHeap(A, bytes(3, 1, 4));
+    store.putOpenCalls(A, '{}');
+    store.close();
+    const db = new Database(file);
+    db.exec("DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; UPDATE store_meta SET value = '3' WHERE key = 'schema_version'");
+    db.close();
+    store = openSqliteStore({ path: file });
+    expect([...(store.readHeap(A) ?? [])]).toEqual([3, 1, 4]);
+    expect(store.readHeapRows(A)).toEqual([]);
+    expect(store.listOpenCalls()).toEqual([{ canisterId: A, state: '{}' }]);
+    store.writeHeapRows(A, [{ id: 1, part: 0, data: bytes(8) }]);
+    expect(store.readHeapRows(A).map((r) => [r.id, r.part, [...r.data]])).toEqual([[1, 0, [8]]]);
+    expect(store.listCanisters()[0]?.cycles).toBe(7n);
+  });
+
+  it('keeps ingress records with their answers across reopening, and prunes them by expiry', () => {
+    const expiry = 1_767_225_600_000_000_000n;
+    store.putIngress({ requestId: bytes(1), sender: bytes(4), expiryNs: expiry, outcome: undefined });
+    store.putIngress({ requestId: bytes(2), sender: bytes(5), expiryNs: expiry + 10n, outcome: { reply: bytes(9, 9) } });
+    store.putIngress({ requestId: bytes(3), sender: bytes(6), expiryNs: expiry + 20n, outcome: { reject: { code: 5, message: 'no', errorCode: 'IC0506' } } });
+    store.putIngress({ requestId: bytes(1), sender: bytes(4), expiryNs: expiry, outcome: { reject: { code: 2, message: 'later' } } });
+    store.close();
+    store = openSqliteStore({ path: file });
+    expect(store.getIngress(bytes(2))).toEqual({ requestId: bytes(2), sender: bytes(5), expiryNs: expiry + 10n, outcome: { reply: bytes(9, 9) } });
+    expect(store.getIngress(bytes(3))?.outcome).toEqual({ reject: { code: 5, message: 'no', errorCode: 'IC0506' } });
+    expect(store.getIngress(bytes(1))?.outcome).toEqual({ reject: { code: 2, message: 'later' } });
+    expect(store.getIngress(bytes(7))).toBeUndefined();
+    expect(store.listIngress().map((r) => r.requestId)).toEqual([bytes(1), bytes(2), bytes(3)]);
+    store.pruneIngress(expiry + 11n);
+    expect(store.listIngress().map((r) => r.requestId)).toEqual([bytes(3)]);
+  });
+
+  it('keeps open calls per canister until removed or the canister is deleted', () => {
+    store.putCanister(record(A, 0));
+    store.putOpenCalls(A, '{"a":1}');
+    store.putOpenCalls(B, '{"b":1}');
+    store.putOpenCalls(B, '{"b":2}');
+    expect(store.listOpenCalls()).toHaveLength(2);
+    store.putOpenCalls(B, undefined);
+    expect(store.listOpenCalls()).toEqual([{ canisterId: A, state: '{"a":1}' }]);
+    store.deleteCanister(A);
+    expect(store.listOpenCalls()).toEqual([]);
   });
 
   it('putCanister replaces by id, rejects an index held by another id, deleteCanister removes everything', () => {

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureError } from '@tincan/errors';
-import type { CanisterRecord, HeapRowRead, HeapRowWrite, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
+import type { CanisterRecord, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
 import { HeapRowStatements } from './heap-rows.js';
+import { IngressStatements } from './ingress.js';
 import { SnapshotStatements } from './snapshots.js';
 import { fromRow, toRow } from './canister-codec.js';
 import { applyPragmas } from './pragmas.js';
@@ -61,6 +62,7 @@ export class SqliteStateStore implements StateStore {
   readonly #heapRows: HeapRowStatements;
   readonly #writeHeapRows: (cid: Uint8Array, rows: Iterable<HeapRowWrite>) => void;
   readonly #clearHeap: (cid: Uint8Array) => void;
+  readonly #ingress: IngressStatements;
   readonly #takeSnapshot: (cid: Uint8Array, id: number, at: bigint) => void;
   readonly #loadSnapshot: (cid: Uint8Array, id: number) => SnapshotModule | undefined;
   readonly #deleteSnapshot: (cid: Uint8Array, id: number) => boolean;
@@ -94,6 +96,7 @@ export class SqliteStateStore implements StateStore {
       s.clearHeap.run(cid);
       heapRows.clear(cid);
     });
+    const ingress = (this.#ingress = new IngressStatements(db));
     const snapshots = (this.#snapshots = new SnapshotStatements(db, heapRows));
     this.#takeSnapshot = this.#atomic((cid, id, at) => snapshots.take(cid, id, at));
     this.#loadSnapshot = this.#atomic((cid, id) => snapshots.load(cid, id));
@@ -105,6 +108,7 @@ export class SqliteStateStore implements StateStore {
       heapRows.clear(cid);
       s.clearStable.run(cid);
       s.clearCounts.run(cid);
+      ingress.putOpen(cid, undefined);
     });
   }
 
@@ -312,6 +316,42 @@ export class SqliteStateStore implements StateStore {
   deleteSnapshot(canisterId: Uint8Array, snapshotId: number): boolean {
     this.#assertOpen();
     return this.#deleteSnapshot(canisterId, snapshotId);
+  }
+
+  /** Inserts or replaces the record of an ingress call. */
+  putIngress(record: IngressRecord): void {
+    this.#assertOpen();
+    this.#ingress.put(record);
+  }
+
+  /** The record of an ingress call, if kept. */
+  getIngress(requestId: Uint8Array): IngressRecord | undefined {
+    this.#assertOpen();
+    return this.#ingress.get(requestId);
+  }
+
+  /** Every kept ingress record, oldest expiry first. */
+  listIngress(): IngressRecord[] {
+    this.#assertOpen();
+    return this.#ingress.list();
+  }
+
+  /** Drops the ingress records that expired before `beforeNs`. */
+  pruneIngress(beforeNs: bigint): void {
+    this.#assertOpen();
+    this.#ingress.prune(beforeNs);
+  }
+
+  /** Sets (or, with undefined, removes) a canister's open-calls state. */
+  putOpenCalls(canisterId: Uint8Array, state: string | undefined): void {
+    this.#assertOpen();
+    this.#ingress.putOpen(canisterId, state);
+  }
+
+  /** Every canister's open-calls state. */
+  listOpenCalls(): Array<{ canisterId: Uint8Array; state: string }> {
+    this.#assertOpen();
+    return this.#ingress.listOpen();
   }
 
   /** Drops every stable entry and count of the canister. */

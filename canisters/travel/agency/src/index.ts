@@ -1,4 +1,4 @@
-import { CallError, IDL, Principal, call, init, msgCaller, query, update } from 'azle';
+import { IDL, Principal, call, init, msgCaller, query, update } from 'azle';
 
 /**
  * The travel agency of NEAR's cross-contract example, mapped to ICP.
@@ -45,9 +45,10 @@ export default class {
   /** Trips the hotel confirmed. */
   confirmed = new Map<bigint, Trip>();
 
-  @init([IDL.Principal])
-  init(hotel: Principal): void {
-    this.hotel = hotel;
+  /** The hotel: the principal given, else the `hotel` canister of dfx.json's dependencies. */
+  @init([IDL.Opt(IDL.Principal)])
+  init(hotel: [] | [Principal]): void {
+    this.hotel = hotel[0] ?? Principal.fromText(hotelFromEnv());
   }
 
   /** Books a trip: a hotel room in `city` on `date`. Answers the hotel's reservation id. */
@@ -73,7 +74,7 @@ export default class {
       // 3a. The hotel rejected (no room left) or trapped. This is a new execution. ICP did
       //     NOT undo step 1 — it committed — so the agency undoes its own pending state.
       this.pendingTrips.delete(id);
-      return { Err: `hotel failed: ${err instanceof CallError ? err.rejectMessage : String(err)}` };
+      return { Err: `hotel failed: ${rejectMessageOf(err)}` };
     }
 
     // 3b. The hotel booked a room: move the trip from pending to confirmed, in one execution.
@@ -93,5 +94,19 @@ export default class {
   @query([], IDL.Nat)
   pending(): bigint {
     return BigInt(this.pendingTrips.size);
+  }
+}
+
+/** The reject message of a failed call (Azle's call errors carry one), or the error's text. */
+function rejectMessageOf(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'rejectMessage' in err ? String(err.rejectMessage) : String(err);
+}
+
+/** `CANISTER_ID_HOTEL`, inlined at bundling when dfx.json lists `hotel` as a dependency. */
+function hotelFromEnv(): string {
+  try {
+    return process.env.CANISTER_ID_HOTEL ?? '';
+  } catch {
+    throw new Error(`agency needs its hotel: deploy with "dependencies": ["hotel"] in dfx.json, or pass '(opt principal "<hotel id>")'`);
   }
 }

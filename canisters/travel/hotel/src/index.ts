@@ -1,4 +1,4 @@
-import { IDL, init, msgCaller, msgReject, query, trap, update } from 'azle';
+import { IDL, init, msgArgData, msgCaller, msgReject, msgReply, query, trap, update } from 'azle';
 
 /**
  * The hotel of the travel-agency scenario (NEAR's cross-contract example, mapped to ICP).
@@ -32,20 +32,21 @@ export default class {
   }
 
   /** Books a room on `date`; answers the reservation id, or rejects when no room is left. */
-  @update([IDL.Text], IDL.Text)
-  reserve(date: string): string {
+  @update([IDL.Text], IDL.Text, { manual: true })
+  reserve(): void {
+    const [date] = IDL.decode([IDL.Text], msgArgData()) as unknown as [string];
     if (date === 'trap') trap(`hotel cannot handle the date '${date}'`);
     const booked = this.bookedByDate.get(date) ?? 0n;
     if (booked >= this.roomsPerDate) {
-      // An explicit reject (CANISTER_REJECT). msgReject does not stop the method, so return;
-      // the return value is ignored once the call is answered.
+      // An explicit reject (CANISTER_REJECT). A method that rejects answers its call itself, so
+      // it is `manual` (a non-manual method would reply again on return, which traps on ICP).
       msgReject(`no rooms left on ${date}`);
-      return '';
+      return;
     }
     const id = `${date}/${this.nextId++}`;
     this.bookedByDate.set(date, booked + 1n);
     this.reservations.set(id, { date, owner: msgCaller().toText() });
-    return id;
+    msgReply(new Uint8Array(IDL.encode([IDL.Text], [id])));
   }
 
   /** Cancels a reservation made by the caller; false when there is no such reservation. */

@@ -10,6 +10,7 @@ import { deployProject } from '../deploy.js';
 import { connect } from '../connect.js';
 import { IdentityStore } from '../identity-store.js';
 import { report } from '../commands/shared.js';
+import { exitAfterFlush } from '../flush.js';
 
 const bin = fileURLToPath(new URL('./tincan.js', import.meta.url));
 const replica = spawn(process.execPath, [bin, 'start', ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -17,7 +18,7 @@ const stop = (): void => void replica.kill('SIGTERM');
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 let failed = false;
-replica.on('exit', (code) => process.exit(failed ? 1 : (code ?? 1)));
+replica.on('exit', (code) => void exitAfterFlush(failed ? 1 : (code ?? 1)));
 
 const url = await new Promise<string>((resolve) => {
   let seen = '';
@@ -31,22 +32,19 @@ const url = await new Promise<string>((resolve) => {
 
 try {
   const identity = await new IdentityStore().load();
-  const me = identity.getPrincipal().toText();
   const agent = await connect(url, identity);
-  const deploy = async (name: string, argument?: string): Promise<string> => {
-    const [deployed] = await deployProject({ projectDir: process.cwd(), host: url, agent, name, argument, log: (line) => console.log(`  ${line}`) });
-    return deployed?.id.toText() ?? '';
-  };
-  console.log('\nDeploying the example canisters of dfx.json:');
-  const counter = await deploy('counter');
-  const hotel = await deploy('hotel');
-  await deploy('agency', `(principal "${hotel}")`);
-  await deploy('ledger', `(principal "${me}")`);
-  await deploy('ledger_buggy', `(principal "${me}")`);
-  await deploy('ledger_notify');
+  console.log('\nDeploying the canisters of dfx.json (dependencies first):');
+  const deployed = await deployProject({ projectDir: process.cwd(), host: url, agent, log: (line) => console.log(`  ${line}`) });
+  const counter = deployed.find((c) => c.name === 'counter')?.id.toText() ?? '';
+  const guestbook = deployed.find((c) => c.name === 'guestbook')?.id.toText() ?? '';
+  const port = new URL(url).port;
+  const names = deployed.map((c) => c.name);
   const hostFlag = url === 'http://127.0.0.1:4943' ? '' : ` --host ${url}`;
   console.log(`
-Ready: the replica at ${url} serves counter, hotel, agency, ledger, ledger_buggy and ledger_notify.
+Ready: the replica at ${url} serves ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' and ' : ''}${names.at(-1) ?? ''}.
+
+Open the guestbook (a web page and JSON API served by a canister) in a browser:
+  http://${guestbook}.localhost:${port}/
 
 Call it from another terminal:
   npx tincan canister call counter add '(5 : nat)'${hostFlag}

@@ -1,16 +1,24 @@
 #!/usr/bin/env node
 /**
- * The `tincan` executable. Exit codes: 0 when the command did its work; 1 for a usage error
- * (printed with the command's help) or a failure (printed as one `Error: …` line).
+ * The `tincan` executable. Exit codes: 0 when the command did its work; 1 for a usage error or
+ * a failure, printed as one `Error: …` line. Output is flushed before the process exits.
  */
-import * as Effect from 'effect/Effect';
-import * as Exit from 'effect/Exit';
-import { Command } from 'effect/cli';
-import * as NodeServices from '@effect/platform-node/NodeServices';
+import { parseCommandLine } from '../command-line.js';
 import { tincanCommand } from '../commands/index.js';
+import { report } from '../commands/shared.js';
+import { exitAfterFlush } from '../flush.js';
 
-const exit = await Effect.runPromiseExit(
-  Command.run(tincanCommand, { version: '0.1.0' }).pipe(Effect.provide(NodeServices.layer)),
-);
-// Agents keep idle keep-alive sockets; a finished command exits now rather than when they close.
-process.exit(Exit.isSuccess(exit) ? (process.exitCode ?? 0) : 1);
+const VERSION = '0.1.0';
+
+let code = 0;
+try {
+  const parsed = parseCommandLine(tincanCommand, process.argv.slice(2));
+  if (parsed.kind === 'help') process.stdout.write(parsed.text);
+  else if (parsed.kind === 'version') process.stdout.write(`tincan ${VERSION}\n`);
+  else await parsed.spec.run(parsed.input);
+} catch (err) {
+  report(err);
+  code = 1;
+}
+// Agents keep idle keep-alive sockets; a finished command exits once its output is written.
+await exitAfterFlush(code);

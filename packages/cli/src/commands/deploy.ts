@@ -1,44 +1,68 @@
 /** `tincan deploy` and `tincan generate`. */
-import * as Option from 'effect/Option';
-import { Argument, Command, Flag } from 'effect/cli';
-import { action, agentFor, hostFlag, identityFlag } from './shared.js';
+import type { CommandInput, CommandSpec } from '../command-line.js';
+import type { DeployMode, DeployOptions } from '../deploy.js';
+import { agentFor, networkOf, replicaFlags } from './shared.js';
+
+/** The flags of commands that install code. */
+export const installFlags: CommandSpec['flags'] = [
+  { name: 'argument', type: 'string', value: 'candid', description: `init arguments in Candid text, e.g. '(1 : nat)'; overrides dfx.json's init_arg` },
+  { name: 'argument-file', type: 'string', value: 'file', description: 'read the init arguments from a file' },
+  { name: 'mode', type: 'string', choices: ['auto', 'install', 'reinstall', 'upgrade'], default: 'auto', description: 'install into an empty canister, upgrade one with code (auto), or force one' },
+];
+
+/** The deploy options a command's flags give. */
+export async function deployOptions(input: CommandInput, name: string | undefined): Promise<DeployOptions> {
+  const [{ readFileSync }, { CliError }] = await Promise.all([import('node:fs'), import('../cli-error.js')]);
+  const file = input.string('argument-file');
+  if (file !== undefined && input.string('argument') !== undefined) throw new CliError('ERR_USAGE', 'pass --argument or --argument-file, not both');
+  let argument = input.string('argument');
+  if (file !== undefined) {
+    try {
+      argument = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new CliError('ERR_USAGE', `--argument-file ${file}: ${(err as Error).message}`);
+    }
+  }
+  const network = networkOf(input);
+  return {
+    projectDir: process.cwd(),
+    host: network.url,
+    agent: await agentFor(network, input.string('identity')),
+    name,
+    argument,
+    mode: input.string('mode') as DeployMode | undefined,
+    log: (line) => process.stdout.write(`${line}\n`),
+  };
+}
 
 /** Bundles, creates and installs (or upgrades) the project's canisters. */
-export const deployCommand = Command.make(
-  'deploy',
-  {
-    name: Argument.String('name').pipe(Argument.withDescription('canister of dfx.json to deploy (all by default)'), Argument.optional),
-    argument: Flag.String('argument').pipe(Flag.withDescription(`init arguments in Candid text, e.g. '(1 : nat)'; overrides dfx.json's init_arg`), Flag.optional),
-    host: hostFlag,
-    identity: identityFlag,
+export const deployCommand: CommandSpec = {
+  name: 'deploy',
+  description: `Create, bundle and install (or upgrade) the canisters of ./dfx.json, dependencies first; writes their .did files`,
+  args: [{ name: 'name', description: 'canister of dfx.json to deploy, after its dependencies (all by default)', optional: true }],
+  flags: [...(installFlags ?? []), ...replicaFlags],
+  run: async (input) => {
+    const { deployProject, selectCanisters } = await import('../deploy.js');
+    const name = input.arg('name');
+    selectCanisters(process.cwd(), name, input.string('argument')); // dfx.json errors before connecting
+    const options = await deployOptions(input, name);
+    const deployed = await deployProject(options);
+    process.stdout.write(`\nDeployed to ${options.host}:\n${deployed.map((c) => `  ${c.name.padEnd(16)} ${c.id.toText()}\n`).join('')}`);
   },
-  action(async (options) => {
-    const [{ deployProject }, { projectCanisters }] = await Promise.all([import('../deploy.js'), import('../project.js')]);
-    projectCanisters(process.cwd()); // a missing or broken dfx.json is reported before connecting
-    const agent = await agentFor(options.host, options.identity);
-    const deployed = await deployProject({
-      projectDir: process.cwd(),
-      host: options.host,
-      agent,
-      name: Option.getOrUndefined(options.name),
-      argument: Option.getOrUndefined(options.argument),
-      log: (line) => console.log(line),
-    });
-    console.log(`\nDeployed to ${options.host}:`);
-    for (const c of deployed) console.log(`  ${c.name.padEnd(16)} ${c.id.toText()}`);
-  }),
-).pipe(Command.withDescription(`Bundle the canisters of ./dfx.json, write their .did files, and install or upgrade them on the replica`));
+};
 
 /** Generates JS/TS bindings from the project's .did files. */
-export const generateCommand = Command.make(
-  'generate',
-  {
-    name: Argument.String('name').pipe(Argument.withDescription('canister of dfx.json (all with a "candid" path by default)'), Argument.optional),
-    outDir: Flag.String('out-dir').pipe(Flag.withDescription('where bindings go, one folder per canister'), Flag.withDefault('src/declarations')),
-  },
-  action(async (options) => {
+export const generateCommand: CommandSpec = {
+  name: 'generate',
+  description: `Write dfx generate's JS/TS bindings (index.js with createActor, <name>.did.js, <name>.did.d.ts) from the .did files deploy writes`,
+  args: [{ name: 'name', description: 'canister of dfx.json (all by default)', optional: true }],
+  flags: [
+    { name: 'out-dir', type: 'string', value: 'dir', description: `where bindings go, one folder per canister (default: dfx.json's declarations.output, else src/declarations/<name>)` },
+    ...replicaFlags.filter((f) => f.name !== 'identity'),
+  ],
+  run: async (input) => {
     const { generateBindings } = await import('../generate.js');
-    const written = await generateBindings(process.cwd(), options.outDir, Option.getOrUndefined(options.name));
-    for (const dir of written) console.log(`wrote ${dir}`);
-  }),
-).pipe(Command.withDescription('Generate JS/TS bindings (@icp-sdk/bindgen) from the .did files that deploy writes'));
+    const written = await generateBindings(process.cwd(), input.string('out-dir'), input.arg('name'), networkOf(input).url);
+    for (const dir of written) process.stdout.write(`wrote ${dir}\n`);
+  },
+};

@@ -48,8 +48,8 @@ try {
   console.log('Deploy');
   const counter = await deploy('counter');
   const hotel = await deploy('hotel', [1n]);
-  const agency = await deploy('agency', [hotel.id]);
-  const ledger = await deploy('ledger', [alice]);
+  const agency = await deploy('agency', [[hotel.id]]);
+  const ledger = await deploy('ledger', [[alice]]);
   const notify = await deploy('ledger_notify', [[]]);
 
   console.log('\nCounter: heap state in a field, per-caller totals in a StableBTreeMap');

@@ -5,6 +5,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
+import { decodeCandid } from '@tincan/candid';
 import { MANAGEMENT_METHODS, type ManagementMethodName } from './ic-idl.js';
 
 /** What a management call targets: a canister id, nothing in particular, or unknown (bad input). */
@@ -19,7 +20,8 @@ export function managementTarget(method: string, arg: Uint8Array): ManagementTar
   if (spec.arg === undefined || method === 'create_canister' || method === 'provisional_create_canister_with_cycles') return { kind: 'any' };
   try {
     // Candid subtyping: decoding as `record { canister_id }` skips every other field.
-    const [value] = IDL.decode([ID_RECORD], arg) as unknown as [{ canister_id: Principal }];
+    // The HTTP layer asks this of every management call: checked first, as any untrusted Candid.
+    const [value] = decodeCandid([ID_RECORD], arg) as unknown as [{ canister_id: Principal }];
     return { kind: 'canister', id: value.canister_id };
   } catch {
     return { kind: 'undecodable' };

@@ -4,7 +4,8 @@
  * encodes the reply. Everything that goes wrong becomes a reject with the IC's codes.
  */
 import { IDL } from '@dfinity/candid';
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { decodeCandid } from '@tincan/candid';
+import { IcErrorCode, RejectCode, methodNotFoundText } from '@tincan/abi';
 import type { Outcome, Runtime, StateStore, SystemCanister, SystemQuery, SystemRequest } from '@tincan/runtime';
 import { MANAGEMENT_METHODS, type ManagementMethodName } from './ic-idl.js';
 import { Deferred, ManagementReject, rejectOutcome } from './management-reject.js';
@@ -107,7 +108,8 @@ export class ManagementCanister implements SystemCanister {
 
 function methodSpec(method: string): (typeof MANAGEMENT_METHODS)[ManagementMethodName] {
   if (!Object.hasOwn(MANAGEMENT_METHODS, method)) {
-    throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.UnknownManagementMessage, `Management canister has no method '${method}'`);
+    const text = methodNotFoundText('aaaaa-aa', 'update', method);
+    throw new ManagementReject(RejectCode.CanisterError, text.errorCode, text.message);
   }
   return MANAGEMENT_METHODS[method as ManagementMethodName];
 }
@@ -115,7 +117,8 @@ function methodSpec(method: string): (typeof MANAGEMENT_METHODS)[ManagementMetho
 function decodeArg(method: string, type: IDL.Type | undefined, bytes: Uint8Array): unknown {
   try {
     // raw_rand takes no argument: any well-formed Candid message will do.
-    const decoded = IDL.decode(type === undefined ? [] : [type], bytes);
+    // Checked first (limits, types, a quota): the argument comes from any caller.
+    const decoded = decodeCandid(type === undefined ? [] : [type], bytes);
     return decoded[0];
   } catch (err) {
     throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.InvalidManagementPayload, `Error decoding candid for method ${method}: ${ensureError(err).message}`);

@@ -15,6 +15,8 @@ export interface ChargeTarget {
   /** Whether canister code is running (between executions, nothing is charged or even weighed). */
   readonly charging: boolean;
   charge(units: number): void;
+  /** Counts bytes a built-in is about to allocate; throws (a trap) past the canister's heap limit. */
+  allocate(bytes: number): void;
 }
 
 // Captured now: canister code may replace the globals later, and the wrappers must not call it.
@@ -42,6 +44,12 @@ const len = (v: unknown): number => {
 };
 const nlogn = (n: number): number => n * ceil(log2(n + 1));
 const count = (v: unknown): number => max(0, toNumber(v) || 0);
+
+/** Allocations below this are left to the heap checks between budget slices. */
+const MIN_ALLOCATION_BYTES = 1 << 20;
+/** Bytes per array element, per string character (strings may be two-byte). */
+const ELEMENT_BYTES = 8;
+const CHAR_BYTES = 2;
 
 /** Per-item costs. */
 const SCAN = 2;
@@ -80,6 +88,16 @@ export function installBuiltinCharges(target: ChargeTarget): void {
     defineProperty(owner, key, { value: wrapper, writable: true, enumerable: false, configurable: true });
   };
   const receiver = (perItem: number): Cost => (self) => len(self) * perItem;
+  /** `cost`, after counting the bytes the call will allocate: it traps before, not after, the allocation. */
+  const allocating = (bytes: (self: unknown, first: unknown) => number, cost: Cost): Cost => (self, first, argc) => {
+    const n = bytes(self, first);
+    if (n >= MIN_ALLOCATION_BYTES) target.allocate(n);
+    return cost(self, first, argc);
+  };
+  const byteLength = (self: unknown): number => {
+    const n = typeof self === 'object' && self !== null ? (self as { byteLength?: unknown }).byteLength : 0;
+    return typeof n === 'number' ? n : 0;
+  };
   const result = (perItem: number): Cost => (_self, _first, _argc, out) => len(out) * perItem;
   const sorted: Cost = (self) => nlogn(len(self)) * COMPARE;
 
@@ -89,18 +107,22 @@ export function installBuiltinCharges(target: ChargeTarget): void {
   wrap(array, 'sort', sorted);
   wrap(array, 'toSorted', sorted);
   for (const key of ['indexOf', 'lastIndexOf', 'includes']) wrap(array, key, receiver(SCAN));
-  for (const key of ['reverse', 'fill', 'copyWithin', 'splice', 'unshift']) wrap(array, key, receiver(COPY));
+  for (const key of ['reverse', 'copyWithin', 'splice', 'unshift']) wrap(array, key, receiver(COPY));
+  // `new Array(n)` is sparse and costs nothing; filling it allocates every element.
+  wrap(array, 'fill', allocating((self) => len(self) * ELEMENT_BYTES, receiver(COPY)));
   for (const key of ['concat', 'flat', 'toReversed', 'toSpliced', 'with']) wrap(array, key, undefined, result(COPY));
-  wrap(Array, 'from', undefined, result(COPY));
+  wrap(Array, 'from', allocating((_self, first) => len(first) * ELEMENT_BYTES, () => 0), result(COPY));
 
   const typed = Object.getPrototypeOf(Uint8Array.prototype) as object;
   wrap(typed, 'sort', (self) => nlogn(len(self)) * COPY);
   wrap(typed, 'toSorted', (self) => nlogn(len(self)) * COPY);
-  for (const key of ['fill', 'copyWithin', 'reverse', 'indexOf', 'lastIndexOf', 'includes', 'toReversed', 'with']) wrap(typed, key, receiver(1));
+  for (const key of ['copyWithin', 'reverse', 'indexOf', 'lastIndexOf', 'includes', 'toReversed', 'with']) wrap(typed, key, receiver(1));
+  // A new typed array's memory is reserved, not touched: filling it makes it real.
+  wrap(typed, 'fill', allocating(byteLength, receiver(1)));
 
   const string = String.prototype;
-  wrap(string, 'repeat', (self, first) => len(self) * count(first));
-  for (const key of ['padStart', 'padEnd']) wrap(string, key, (_self, first) => count(first));
+  wrap(string, 'repeat', allocating((self, first) => len(self) * count(first) * CHAR_BYTES, (self, first) => len(self) * count(first)));
+  for (const key of ['padStart', 'padEnd']) wrap(string, key, allocating((_self, first) => count(first) * CHAR_BYTES, (_self, first) => count(first)));
   for (const key of ['indexOf', 'lastIndexOf', 'includes', 'toLowerCase', 'toUpperCase', 'normalize', 'trim', 'localeCompare']) wrap(string, key, receiver(1));
   for (const key of ['replace', 'replaceAll', 'match', 'matchAll', 'search']) wrap(string, key, receiver(SCAN), result(1));
   wrap(string, 'split', receiver(1), result(COMPARE));
@@ -207,7 +229,13 @@ function installHotCharges(target: ChargeTarget): void {
     {
       join(this: unknown, separator?: unknown): unknown {
         const charging = target.charging;
-        if (charging) chargeAtLeastMin(target, len(this) * COPY);
+        if (charging) {
+          const n = len(this);
+          chargeAtLeastMin(target, n * COPY);
+          // At least one separator between elements: a lower bound of the result's size.
+          const bytes = n * (typeof separator === 'string' ? separator.length : 1) * CHAR_BYTES;
+          if (bytes >= MIN_ALLOCATION_BYTES) target.allocate(bytes);
+        }
         const out = call(arrayJoin, this, separator);
         if (charging) chargeAtLeastMin(target, len(out));
         return out;

@@ -2,13 +2,18 @@
  * Entry of the kernel bundle, evaluated in every sandbox before the canister's own bundle.
  * `install-globals` must stay the first import: it captures the host bridge and fixes the
  * globals before cbor-x or canister code can read them.
+ *
+ * The kernel leaves canister code the system API (everything in it is charged and safe to call)
+ * and, until the preludes the replica put in front of the module claim them, the one-shot meter
+ * claim and write barrier. Its
+ * operations go to the host through the bridge, which the host keeps to itself; no global
+ * reaches them.
  */
 import './install-globals.js';
-import { SYSTEM_API_SYMBOL } from '@tincan/abi';
-import { KERNEL_SYMBOL } from './host-bridge.js';
+import { METER_SYMBOL, SYSTEM_API_SYMBOL, type Meter, type MeterClaim } from '@tincan/abi';
 import { createKernelOps, type KernelState } from './kernel-ops.js';
 import { createSystemApi } from './system-api.js';
-import { prngState } from './install-globals.js';
+import { host, prngState } from './install-globals.js';
 import { KernelMeter } from './kernel-meter.js';
 import { installBuiltinCharges } from './builtin-charges.js';
 import { chargedSystemApi } from './system-api-charges.js';
@@ -20,35 +25,47 @@ const meter = new KernelMeter();
 installBuiltinCharges(meter);
 const heap = createHeapTracker(knownClass);
 installWriteBarrier(heap);
+const meterKey = Symbol.for(METER_SYMBOL);
+const g = globalThis as unknown as Record<symbol, unknown>;
 const state: KernelState = {
   adapter: undefined,
   meter,
   heap,
   prng: prngState.get(),
+  withdrawMeterClaim: () => {
+    delete g[meterKey];
+  },
 };
-const define = (key: string, value: unknown): void => {
-  Object.defineProperty(globalThis, Symbol.for(key), { value, enumerable: false, writable: false, configurable: false });
-};
-define(
-  SYSTEM_API_SYMBOL,
-  chargedSystemApi(
+Object.defineProperty(globalThis, Symbol.for(SYSTEM_API_SYMBOL), {
+  value: chargedSystemApi(
     createSystemApi({
       onRegister: (adapter) => {
         if (state.adapter !== undefined) throw new Error('a canister is already registered in this sandbox');
         state.adapter = adapter;
       },
-      // The bundle's prelude registers first; the meter refuses any later registration.
-      onMeter: (bundleMeter) => meter.register(bundleMeter),
       performanceCounter: (counterType) => meter.counter(counterType),
-      meterRefill: () => {
-        try {
-          return meter.refill();
-        } catch {
-          return 0;
-        }
-      },
     }),
     meter,
   ),
-);
-define(KERNEL_SYMBOL, Object.freeze(createKernelOps(state)));
+  enumerable: false,
+  writable: false,
+  configurable: false,
+});
+
+const refill = (): number => {
+  try {
+    return meter.refill();
+  } catch {
+    return 0;
+  }
+};
+// The bundle's prelude claims the meter before any canister code runs, and the claim leaves the
+// global with its first use: canister code never sees it, so it can neither register a meter
+// that never runs out nor ask for more budget.
+const claim: MeterClaim = (bundleMeter: Meter) => {
+  state.withdrawMeterClaim();
+  meter.register(bundleMeter);
+  return refill;
+};
+Object.defineProperty(globalThis, meterKey, { value: claim, enumerable: false, writable: false, configurable: true });
+host.kernelReady(Object.freeze(createKernelOps(state)));

@@ -10,6 +10,9 @@ export const HANDLE_SYMBOL = Symbol.for(ABI_HANDLE_SYMBOL);
 /** Thrown when the heap holds a value that cannot be persisted. */
 export class UnpersistableError extends Error {}
 
+/** Thrown when the heap's byte arrays alone exceed the canister's heap limit. */
+export class HeapLimitError extends Error {}
+
 /** Whether `value` is a stable-structure handle rather than heap data. */
 export function isHandle(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HANDLE_SYMBOL] === true;

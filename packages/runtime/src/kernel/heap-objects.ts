@@ -224,7 +224,8 @@ export function forEachValue(obj: object, kind: Kind, isRoot: boolean, visit: (v
     case Kind.Map:
       call(mapForEach, obj, (v: unknown, k: unknown) => {
         visit(k, () => ' key');
-        visit(v, () => `.get(${String(k)})`);
+        // Only primitive keys are named: `String` of an object key would run its `toString`.
+        visit(v, () => `.get(${typeof k === 'object' || typeof k === 'function' ? '…' : String(k)})`);
       });
       return;
     case Kind.Set:

@@ -14,7 +14,7 @@
  *
  * Unpersistable values (functions, promises, …) are refused at commit, naming the field path.
  */
-import { UnpersistableError } from './heap-graph.js';
+import { HeapLimitError, UnpersistableError } from './heap-graph.js';
 import {
   Kind,
   call,
@@ -223,8 +223,12 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     return '(an object no longer in the heap)';
   };
 
-  /** Turns the commit's output into a delta, or undefined when nothing changed. */
-  const persist = (root: object, prngChanged: boolean, prng: readonly number[]): HeapDeltaOut | undefined => {
+  /**
+   * Turns the commit's output into a delta, or undefined when nothing changed. Byte arrays new
+   * to the heap that would take it past `maxBytes` stop the commit before they are copied
+   * (copying a gigabyte takes seconds, and such a heap could never be committed anyway).
+   */
+  const persist = (root: object, prngChanged: boolean, prng: readonly number[], maxBytes = Infinity): HeapDeltaOut | undefined => {
     const rows: unknown[] = carry;
     const carried = carry.length;
     const added: Rec[] = [];
@@ -283,6 +287,9 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
         return;
       }
       if (pages === undefined) {
+        if (totalBytes + view.length > maxBytes) {
+          throw new HeapLimitError(`heap memory limit exceeded: the canister's heap would hold more than its limit of ${maxBytes} bytes`);
+        }
         const row = encodeRow(rec.kind, rec.cls, view.length);
         rows.push(rec.id, 0, row);
         resize(rec, row.length + view.length);

@@ -10,8 +10,18 @@ export interface HostBridge {
   opArg(): string | number | Uint8Array | undefined;
   /** Units the current execution may spend before it traps. */
   instructionBudget(): number;
+  /**
+   * The canister's heap limit in bytes: its `wasm_memory_limit`, at most the replica's heap
+   * limit per canister. Read as each execution starts.
+   */
+  heapLimitBytes(): number;
   /** Whether the process heap is so full that the running execution must stop. */
   heapExhausted(): boolean;
+  /**
+   * The kernel hands its operations to the host, once, as it finishes starting: the host keeps
+   * the only reference (no global holds them), so canister code can never run an op.
+   */
+  kernelReady(ops: KernelOps): void;
   /** Seed of the canister's `Math.random` stream (four 32-bit words), on first load. */
   randomSeed(): [number, number, number, number];
 
@@ -27,19 +37,31 @@ export interface HostBridge {
   msgReplied(): boolean;
   msgDeadline(): bigint;
   canisterSelf(): Uint8Array;
+  canisterVersion(): bigint;
+  isController(principal: Uint8Array): boolean;
+  inReplicatedExecution(): boolean;
   time(): bigint;
   /** Records a trap on the current execution; the kernel then throws inside the sandbox. */
   trap(message: string): void;
   debugPrint(message: string): void;
   timerSet(delayNs: bigint, intervalNs: bigint): number;
   timerClear(timerId: number): void;
-  /** `timeoutSeconds` is negative for a guaranteed-response call. Returns 0 when the canister cannot pay. */
+  /**
+   * `timeoutSeconds` is negative for a guaranteed-response call. Returns the call id; 0 when
+   * the canister cannot pay, -1 when the queue to the callee is full (call_perform fails).
+   */
   callPerform(callee: Uint8Array, method: string, arg: Uint8Array, cycles: bigint, timeoutSeconds: number, oneway: boolean): number;
   msgCyclesAvailable(): bigint;
   msgCyclesAccept(maxAmount: bigint): bigint;
   msgCyclesRefunded(): bigint;
   canisterCycleBalance(): bigint;
+  canisterLiquidCycleBalance(): bigint;
+  costCall(method: string, argBytes: number): bigint;
   cyclesBurn(amount: bigint): bigint;
+  /** Sets the certified data when the execution commits; traps in queries or when over 32 bytes. */
+  certifiedDataSet(data: Uint8Array): void;
+  /** In a non-replicated query: a certificate of this canister's certified data. */
+  dataCertificate(): Uint8Array | undefined;
 
   stableMapGet(memoryId: number, key: Uint8Array): Uint8Array | undefined;
   stableMapInsert(memoryId: number, key: Uint8Array, value: Uint8Array): Uint8Array | undefined;
@@ -52,10 +74,8 @@ export interface HostBridge {
   utf8Decode(bytes: Uint8Array): string;
 }
 
-/** Name of the global the host sets before running the kernel script. */
+/** Name of the global the host sets before running the kernel script (the kernel deletes it). */
 export const HOST_BRIDGE_GLOBAL = '__tincan_host';
-/** Global symbol key of the kernel's operations, read by the host's precompiled op scripts. */
-export const KERNEL_SYMBOL = 'tincan.kernel';
 
 /** Operations the kernel exposes to the host. Each runs as one script evaluation. */
 export interface KernelOps {

@@ -118,3 +118,46 @@ g.console = { log: print, info: print, warn: print, error: print, debug: print, 
 g.queueMicrotask = (fn: () => void): void => {
   void Promise.resolve().then(fn);
 };
+
+// --- Nondeterministic built-ins: inert or unavailable. ---
+// Garbage collection and other threads are not part of an execution: a finalizer would run
+// between executions, unmetered (and a throw in it would reach the host), and `deref` would
+// answer differently from run to run. A WeakRef here holds its target; a finalizer never runs.
+class InertWeakRef<T extends object> {
+  readonly #target: T;
+  constructor(target: T) {
+    if ((typeof target !== 'object' && typeof target !== 'function') || target === null) throw new TypeError('WeakRef: target must be an object');
+    this.#target = target;
+  }
+  deref(): T {
+    return this.#target;
+  }
+}
+class InertFinalizationRegistry {
+  constructor(cleanup: unknown) {
+    if (typeof cleanup !== 'function') throw new TypeError('FinalizationRegistry: cleanup must be callable');
+  }
+  register(): void {}
+  unregister(): boolean {
+    return false;
+  }
+}
+for (const [name, value] of [['WeakRef', InertWeakRef], ['FinalizationRegistry', InertFinalizationRegistry]] as const) {
+  Object.defineProperty(g, name, { value, writable: true, enumerable: false, configurable: true });
+}
+// An execution never blocks: there is no other thread to wake it, only the clock.
+for (const name of ['wait', 'waitAsync']) {
+  Object.defineProperty(Atomics, name, {
+    value: function blocked(): never {
+      throw new TypeError(`Atomics.${name} cannot be called in a canister: executions never block`);
+    },
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+}
+// Node formats a stack trace lazily, when something first reads it, with the `prepareStackTrace`
+// of the realm's global `Error`. Canister code must not get to run there (outside its execution,
+// unmetered), so both are fixed; an assignment to `Error.prepareStackTrace` is ignored.
+Object.defineProperty(Error, 'prepareStackTrace', { get: () => undefined, set: () => undefined, enumerable: false, configurable: false });
+Object.defineProperty(g, 'Error', { value: Error, writable: false, enumerable: false, configurable: false });

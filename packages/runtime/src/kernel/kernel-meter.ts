@@ -32,6 +32,10 @@ export class KernelMeter {
   #active = false;
   /** What the last execution spent, fixed when it stopped. */
   #lastSpent = 0;
+  /** The canister's heap limit, read as each execution starts. */
+  #heapLimit = Infinity;
+  /** Bytes the current execution's built-in calls said they would allocate. */
+  #allocated = 0;
   /** Call context of the current execution, and of each call awaiting its response. */
   #context: ContextUnits = { units: 0 };
   readonly #callContexts = new Map<number, ContextUnits>();
@@ -61,6 +65,8 @@ export class KernelMeter {
   start(callId?: number): void {
     this.stop();
     this.#budget = host.instructionBudget();
+    this.#heapLimit = host.heapLimitBytes();
+    this.#allocated = 0;
     this.#unissued = this.#budget;
     this.#meter?.reset(this.#issue());
     const context = callId === undefined ? undefined : this.#callContexts.get(callId);
@@ -99,6 +105,25 @@ export class KernelMeter {
       return 0;
     }
     return this.#issue();
+  }
+
+  /** The canister's heap limit in bytes. */
+  get heapLimit(): number {
+    return this.#heapLimit;
+  }
+
+  /**
+   * Counts `bytes` that a built-in is about to allocate for running canister code (a `fill` of
+   * a sparse array, a string `repeat`). Past the canister's heap limit the execution traps
+   * before the allocation happens, so it never takes the process' memory with it.
+   */
+  allocate(bytes: number): void {
+    if (!this.#active) return;
+    this.#allocated += bytes;
+    if (this.#allocated <= this.#heapLimit) return;
+    const message = `heap memory limit exceeded: Canister exceeded its heap memory limit of ${this.#heapLimit} bytes (this execution would allocate ${this.#allocated} bytes)`;
+    host.trap(message);
+    throw new RangeError(message);
   }
 
   /** Spends `units` for work done on behalf of running canister code; no-op between executions. */

@@ -12,7 +12,7 @@ import { classesOf } from './heap-objects.js';
 import { decodeHeap, registerClass, unknownClasses } from './heap-codec.js';
 import type { HeapTracker } from './heap-tracker.js';
 import { decodeMeta, unpackHeap } from './heap-rows.js';
-import { barrierState } from './write-barrier.js';
+import { barrierState, withdrawBarrier } from './write-barrier.js';
 
 /** Units the CDK's own bookkeeping after an execution (forgetting calls, undoing guards) may spend. */
 const BOOKKEEPING_UNITS = 1 << 20;
@@ -24,6 +24,8 @@ export interface KernelState {
   readonly heap: HeapTracker;
   /** `Math.random` state at the last commit. */
   prng: number[];
+  /** Removes the meter claim from the global, claimed or not: once the bundle ran, nothing may claim it. */
+  readonly withdrawMeterClaim: () => void;
 }
 
 /** Builds the kernel operations over the registered canister adapter. */
@@ -38,6 +40,8 @@ export function createKernelOps(state: KernelState): KernelOps {
   let undoPrng: number[] | undefined;
   return {
     describe: () => {
+      state.withdrawMeterClaim();
+      withdrawBarrier();
       // Unmetered code could loop forever and stall the whole replica: refuse it.
       if (!meter.registered) throw new Error('the module registered no meter: canister code must be bundled by tincan (@tincan/bundler)');
       if (!barrierState.registered) throw new Error('the module has no write barrier: canister code must be bundled by this version of tincan (@tincan/bundler)');
@@ -81,7 +85,7 @@ export function createKernelOps(state: KernelState): KernelOps {
       const prng = prngState.get();
       const previous = state.prng;
       const changed = prng.some((w, i) => w !== previous[i]);
-      const delta = heap.persist(adapter().heapRoot(), changed, prng);
+      const delta = heap.persist(adapter().heapRoot(), changed, prng, meter.heapLimit);
       undoPrng = previous;
       state.prng = prng;
       // Null: the heap is exactly as last persisted (an execution that only made a call, say).

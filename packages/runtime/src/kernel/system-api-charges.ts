@@ -21,7 +21,7 @@ const EXTRA_UNITS: Readonly<Record<string, number>> = {
   stableMapRange: 2_000,
 };
 /** The meter's own calls: free, so that reading the counter does not move it. */
-const FREE = new Set(['registerMeter', 'meterRefill', 'performanceCounter']);
+const FREE = new Set(['performanceCounter']);
 
 /** Bytes or characters in a value crossing the system API. */
 function sizeOf(value: unknown): number {

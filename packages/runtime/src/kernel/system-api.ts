@@ -3,8 +3,8 @@
  * every byte array into this realm and turn host errors into local ones, so canister code never
  * holds a host object.
  */
-import type { CanisterAdapter, Meter, SystemApi } from '@tincan/abi';
-import { guarded, host, local } from './install-globals.js';
+import { uncaughtText, type CanisterAdapter, type SystemApi } from '@tincan/abi';
+import { guarded, host, local, prngState } from './install-globals.js';
 import { registerClass } from './heap-codec.js';
 
 const optLocal = (bytes: Uint8Array | undefined): Uint8Array | undefined => (bytes === undefined ? undefined : local(bytes));
@@ -12,18 +12,14 @@ const optLocal = (bytes: Uint8Array | undefined): Uint8Array | undefined => (byt
 /** Where the system API reports registrations. */
 export interface SystemApiHooks {
   readonly onRegister: (adapter: CanisterAdapter) => void;
-  readonly onMeter: (meter: Meter) => void;
   readonly performanceCounter: (counterType: number) => bigint;
-  readonly meterRefill: () => number;
 }
 
 /** Builds the system API over the host bridge. */
 export function createSystemApi(hooks: SystemApiHooks): SystemApi {
   return Object.freeze({
     registerCanister: (adapter: CanisterAdapter) => hooks.onRegister(adapter),
-    registerMeter: (meter: Meter) => hooks.onMeter(meter),
     performanceCounter: (counterType = 0) => hooks.performanceCounter(Number(counterType)),
-    meterRefill: () => hooks.meterRefill(),
     settle: (value: unknown, onValue: (value: unknown) => void) => {
       const fail = (err: unknown): void => {
         try {
@@ -57,6 +53,10 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     msgReplied: () => guarded(() => host.msgReplied()),
     msgDeadline: () => guarded(() => host.msgDeadline()),
     canisterSelf: () => local(guarded(() => host.canisterSelf())),
+    canisterVersion: () => guarded(() => host.canisterVersion()),
+    isController: (principal: Uint8Array) => guarded(() => host.isController(principal)),
+    inReplicatedExecution: () => guarded(() => host.inReplicatedExecution()),
+    randSeed: (seed: Uint8Array) => prngState.set(seedWords(seed)),
     time: () => guarded(() => host.time()),
     trap: (message: string): never => {
       const text = String(message);
@@ -74,7 +74,11 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     msgCyclesAccept: (maxAmount: bigint) => guarded(() => host.msgCyclesAccept(BigInt(maxAmount))),
     msgCyclesRefunded: () => guarded(() => host.msgCyclesRefunded()),
     canisterCycleBalance: () => guarded(() => host.canisterCycleBalance()),
+    canisterLiquidCycleBalance: () => guarded(() => host.canisterLiquidCycleBalance()),
+    costCall: (method: string, argBytes: number) => guarded(() => host.costCall(String(method), Number(argBytes))),
     cyclesBurn: (amount: bigint) => guarded(() => host.cyclesBurn(BigInt(amount))),
+    certifiedDataSet: (data: Uint8Array) => guarded(() => host.certifiedDataSet(data)),
+    dataCertificate: () => optLocal(guarded(() => host.dataCertificate())),
     stableMapGet: (memoryId, key) => optLocal(guarded(() => host.stableMapGet(memoryId, key))),
     stableMapInsert: (memoryId, key, value) => optLocal(guarded(() => host.stableMapInsert(memoryId, key, value))),
     stableMapRemove: (memoryId, key) => optLocal(guarded(() => host.stableMapRemove(memoryId, key))),
@@ -86,11 +90,21 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
   } satisfies SystemApi);
 }
 
+/**
+ * Four PRNG state words from a seed of any length: bytes are folded in with a multiplicative
+ * hash, and a state of all zeros (which sfc32 never leaves) gets a constant instead.
+ */
+function seedWords(seed: Uint8Array): number[] {
+  const words = [0x9e3779b9, 0x243f6a88, 0xb7e15162, 0];
+  for (let i = 0; i < seed.length; i++) {
+    const w = i & 3;
+    words[w] = Math.imul((words[w] as number) ^ (seed[i] as number), 0x01000193) >>> 0;
+  }
+  words[3] = (words[3] as number) | 1;
+  return words;
+}
+
 /** Trap message of an uncaught error, as Azle words it. */
 function uncaught(err: unknown): string {
-  if (typeof err === 'object' && err !== null && 'message' in err) {
-    const name = 'name' in err ? String((err as { name: unknown }).name) : 'Error';
-    return `Uncaught ${name}: ${String((err as { message: unknown }).message)}`;
-  }
-  return `Uncaught ${String(err)}`;
+  return uncaughtText(err);
 }

@@ -29,6 +29,11 @@ function relative(value: unknown, length: number, fallback: number): number {
   return n < 0 ? max(length + n, 0) : min(n, length);
 }
 
+/** Removes the barrier's global, claimed or not: once the bundle ran, nothing may claim it. */
+export function withdrawBarrier(): void {
+  delete (globalThis as unknown as Record<symbol, unknown>)[Symbol.for(WRITE_BARRIER_SYMBOL)];
+}
+
 /** Installs the barrier: the global the bundles bind and the wrappers of mutating built-ins. */
 export function installWriteBarrier(tracker: HeapTracker): void {
   const wrap = (owner: object, key: string | symbol, mark: (self: unknown, a: unknown, b: unknown, c: unknown) => void): void => {
@@ -104,12 +109,17 @@ export function installWriteBarrier(tracker: HeapTracker): void {
   wrap(Reflect, 'defineProperty', (_s, target, key) => tracker.keyed(target, key));
   wrap(Reflect, 'deleteProperty', (_s, target, key) => tracker.keyed(target, key));
 
+  const key = Symbol.for(WRITE_BARRIER_SYMBOL);
   const barrier = Object.freeze({
     object: tracker.object,
     keyed: tracker.keyed,
+    // One claim, by the prelude the replica put in front of the module: the global goes with
+    // it, so code after the prelude reaches the barrier only through its rewritten writes.
     register: (): void => {
+      if (barrierState.registered) throw new Error('a write barrier is already registered in this sandbox');
       barrierState.registered = true;
+      withdrawBarrier();
     },
   });
-  defineProperty(globalThis, Symbol.for(WRITE_BARRIER_SYMBOL), { value: barrier, enumerable: false, writable: false, configurable: false });
+  defineProperty(globalThis, key, { value: barrier, enumerable: false, writable: false, configurable: true });
 }

@@ -1,0 +1,88 @@
+/**
+ * The CLI's client bar: CPU time of one `tincan canister call` (an update) on a deployed
+ * canister, at most 150 ms. The counter is deployed with `tincan deploy`, so the call reads its
+ * interface from the project's `.did` as a user's call does. CPU is measured inside each
+ * process (user + system, read at exit through a preloaded module); the baseline is
+ * `node -e 0` measured the same way in the same run, alternating with the calls.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The issue's bar, in milliseconds of CPU. */
+export const CALL_CPU_BAR_MS = 150;
+
+/** CPU medians of the call benchmark, in milliseconds. */
+export interface CallResult {
+  readonly runs: number;
+  readonly callCpuMs: number;
+  readonly bareNodeCpuMs: number;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+// Preloaded into each measured process: prints its CPU time to fd 3 as it exits.
+const CPU_AT_EXIT = `data:text/javascript,${encodeURIComponent(`import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(3, String((u.user + u.system) / 1000)); });`)}`;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly cpuMs: number;
+}
+
+function runMeasured(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', CPU_AT_EXIT, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'inherit', 'pipe'] });
+    let stdout = '';
+    let cpu = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (cpu += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, cpuMs: Number(cpu) }));
+  });
+}
+
+/** Starts a replica, deploys the counter with the CLI, then times `runs` calls and bare node starts. */
+export async function callBenchmark(root: string, tmp: string, runs: number): Promise<CallResult> {
+  const dir = path.join(tmp, 'cli-call');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'dfx.json'), JSON.stringify({ canisters: { counter: { type: 'azle', main: path.join(root, 'canisters/counter/src/index.ts'), candid: 'counter.did' } } }));
+  const env = { ...process.env, TINCAN_HOME: path.join(dir, 'home') };
+  const bin = path.join(root, 'packages/cli/bin/tincan.js');
+  const replica = spawn(process.execPath, [bin, 'start', '--port', '0', '--state-dir', path.join(dir, '.tincan')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => replica.on('exit', () => resolve()));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      replica.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /running at (http:\/\/\S+)/.exec(out);
+        if (match?.[1] !== undefined) resolve(match[1]);
+      });
+      void exited.then(() => reject(new Error(`tincan start exited early:\n${out}`)));
+    });
+    const deployed = await runMeasured([bin, 'deploy', '--host', url], dir, env);
+    if (deployed.code !== 0) throw new Error(`tincan deploy failed:\n${deployed.stdout}`);
+    const calls: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      bare.push((await runMeasured(['-e', '0'], dir, env)).cpuMs);
+      const call = await runMeasured([bin, 'canister', 'call', 'counter', 'add', '(1 : nat)', '--host', url], dir, env);
+      if (call.code !== 0 || call.stdout !== `(${i + 1} : nat)\n`) throw new Error(`tincan canister call answered ${JSON.stringify(call.stdout)} (exit ${call.code})`);
+      calls.push(call.cpuMs);
+    }
+    return { runs, callCpuMs: median(calls), bareNodeCpuMs: median(bare) };
+  } finally {
+    replica.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** Report lines for a call result. */
+export function callReport(r: CallResult): string[] {
+  return [
+    `CLI call (median of ${r.runs}): \`tincan canister call counter add\` ${r.callCpuMs.toFixed(0)} ms CPU ` +
+      `(bar ≤ ${CALL_CPU_BAR_MS} ms ${r.callCpuMs <= CALL_CPU_BAR_MS ? 'PASS' : 'MISS'}); bare \`node -e 0\` ${r.bareNodeCpuMs.toFixed(0)} ms CPU, ` +
+      `ratio ${(r.callCpuMs / r.bareNodeCpuMs).toFixed(1)}× (load average ${os.loadavg()[0]?.toFixed(2)}).`,
+  ];
+}

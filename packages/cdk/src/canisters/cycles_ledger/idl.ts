@@ -1,0 +1,125 @@
+// Generated from cycles_ledger/index.did by packages/cdk/src/idl-gen/generate-canister-idls.ts; do not edit.
+import { IDL } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
+
+/** A service method as agents type it. */
+type ActorMethod<Args extends unknown[] = unknown[], Ret = unknown> = (...args: Args) => Promise<Ret>;
+
+export type Account = { owner: Principal; subaccount: [] | [Uint8Array | number[]] };
+export type Allowance = { allowance: bigint; expires_at: [] | [bigint] };
+export type AllowanceArgs = { account: Account; spender: Account };
+export type ApproveArgs = { fee: [] | [bigint]; memo: [] | [Uint8Array | number[]]; from_subaccount: [] | [Uint8Array | number[]]; created_at_time: [] | [bigint]; amount: bigint; expected_allowance: [] | [bigint]; expires_at: [] | [bigint]; spender: Account };
+export type ApproveError = { GenericError: { message: string; error_code: bigint } } | { TemporarilyUnavailable: null } | { Duplicate: { duplicate_of: bigint } } | { BadFee: { expected_fee: bigint } } | { AllowanceChanged: { current_allowance: bigint } } | { CreatedInFuture: { ledger_time: bigint } } | { TooOld: null } | { Expired: { ledger_time: bigint } } | { InsufficientFunds: { balance: bigint } };
+export type BlockIndex = bigint;
+export type CanisterSettings = { freezing_threshold: [] | [bigint]; controllers: [] | [Array<Principal>]; reserved_cycles_limit: [] | [bigint]; memory_allocation: [] | [bigint]; compute_allocation: [] | [bigint] };
+export type ChangeIndexId = { SetTo: Principal } | { Unset: null };
+export type CmcCreateCanisterArgs = { subnet_selection: [] | [SubnetSelection]; settings: [] | [CanisterSettings] };
+export type CreateCanisterArgs = { from_subaccount: [] | [Uint8Array | number[]]; created_at_time: [] | [bigint]; amount: bigint; creation_args: [] | [CmcCreateCanisterArgs] };
+export type CreateCanisterError = { GenericError: { message: string; error_code: bigint } } | { TemporarilyUnavailable: null } | { Duplicate: { duplicate_of: bigint; canister_id: [] | [Principal] } } | { CreatedInFuture: { ledger_time: bigint } } | { FailedToCreate: { error: string; refund_block: [] | [BlockIndex]; fee_block: [] | [BlockIndex] } } | { TooOld: null } | { InsufficientFunds: { balance: bigint } };
+export type CreateCanisterFromArgs = { spender_subaccount: [] | [Uint8Array | number[]]; from: Account; created_at_time: [] | [bigint]; amount: bigint; creation_args: [] | [CmcCreateCanisterArgs] };
+export type CreateCanisterFromError = { FailedToCreateFrom: { create_from_block: [] | [BlockIndex]; rejection_code: RejectionCode; refund_block: [] | [BlockIndex]; approval_refund_block: [] | [BlockIndex]; rejection_reason: string } } | { GenericError: { message: string; error_code: bigint } } | { TemporarilyUnavailable: null } | { InsufficientAllowance: { allowance: bigint } } | { Duplicate: { duplicate_of: bigint; canister_id: [] | [Principal] } } | { CreatedInFuture: { ledger_time: bigint } } | { TooOld: null } | { InsufficientFunds: { balance: bigint } };
+export type CreateCanisterSuccess = { block_id: BlockIndex; canister_id: Principal };
+export type DataCertificate = { certificate: Uint8Array | number[]; hash_tree: Uint8Array | number[] };
+export type DepositArgs = { to: Account; memo: [] | [Uint8Array | number[]] };
+export type DepositResult = { balance: bigint; block_index: BlockIndex };
+export type GetArchivesArgs = { from: [] | [Principal] };
+export type GetArchivesResult = Array<{ end: bigint; canister_id: Principal; start: bigint }>;
+export type GetBlocksArgs = Array<{ start: bigint; length: bigint }>;
+export type GetBlocksResult = { log_length: bigint; blocks: Array<{ id: bigint; block: Value }>; archived_blocks: Array<{ args: GetBlocksArgs; callback: [Principal, string] }> };
+export type HttpRequest = { url: string; method: string; body: Uint8Array | number[]; headers: Array<[string, string]> };
+export type HttpResponse = { body: Uint8Array | number[]; headers: Array<[string, string]>; status_code: number };
+export type InitArgs = { index_id: [] | [Principal]; max_blocks_per_request: bigint };
+export type LedgerArgs = { Upgrade: [] | [UpgradeArgs] } | { Init: InitArgs };
+export type MetadataValue = { Int: bigint } | { Nat: bigint } | { Blob: Uint8Array | number[] } | { Text: string };
+export type RejectionCode = { NoError: null } | { CanisterError: null } | { SysTransient: null } | { DestinationInvalid: null } | { Unknown: null } | { SysFatal: null } | { CanisterReject: null };
+export type SubnetFilter = { subnet_type: [] | [string] };
+export type SubnetSelection = { Filter: SubnetFilter } | { Subnet: { subnet: Principal } };
+export type SupportedBlockType = { url: string; block_type: string };
+export type SupportedStandard = { url: string; name: string };
+export type TransferArgs = { to: Account; fee: [] | [bigint]; memo: [] | [Uint8Array | number[]]; from_subaccount: [] | [Uint8Array | number[]]; created_at_time: [] | [bigint]; amount: bigint };
+export type TransferError = { GenericError: { message: string; error_code: bigint } } | { TemporarilyUnavailable: null } | { BadBurn: { min_burn_amount: bigint } } | { Duplicate: { duplicate_of: bigint } } | { BadFee: { expected_fee: bigint } } | { CreatedInFuture: { ledger_time: bigint } } | { TooOld: null } | { InsufficientFunds: { balance: bigint } };
+export type TransferFromArgs = { to: Account; fee: [] | [bigint]; spender_subaccount: [] | [Uint8Array | number[]]; from: Account; memo: [] | [Uint8Array | number[]]; created_at_time: [] | [bigint]; amount: bigint };
+export type TransferFromError = { GenericError: { message: string; error_code: bigint } } | { TemporarilyUnavailable: null } | { InsufficientAllowance: { allowance: bigint } } | { BadBurn: { min_burn_amount: bigint } } | { Duplicate: { duplicate_of: bigint } } | { BadFee: { expected_fee: bigint } } | { CreatedInFuture: { ledger_time: bigint } } | { TooOld: null } | { InsufficientFunds: { balance: bigint } };
+export type UpgradeArgs = { change_index_id: [] | [ChangeIndexId]; max_blocks_per_request: [] | [bigint] };
+export type Value = { Int: bigint } | { Map: Array<[string, Value]> } | { Nat: bigint } | { Nat64: bigint } | { Blob: Uint8Array | number[] } | { Text: string } | { Array: Array<Value> };
+export type WithdrawArgs = { to: Principal; from_subaccount: [] | [Uint8Array | number[]]; created_at_time: [] | [bigint]; amount: bigint };
+export type WithdrawError = { FailedToWithdraw: { rejection_code: RejectionCode; fee_block: [] | [bigint]; rejection_reason: string } } | { GenericError: { message: string; error_code: bigint } } | { TemporarilyUnavailable: null } | { Duplicate: { duplicate_of: bigint } } | { BadFee: { expected_fee: bigint } } | { InvalidReceiver: { receiver: Principal } } | { CreatedInFuture: { ledger_time: bigint } } | { TooOld: null } | { InsufficientFunds: { balance: bigint } };
+export type WithdrawFromArgs = { to: Principal; spender_subaccount: [] | [Uint8Array | number[]]; from: Account; created_at_time: [] | [bigint]; amount: bigint };
+export type WithdrawFromError = { GenericError: { message: string; error_code: bigint } } | { TemporarilyUnavailable: null } | { InsufficientAllowance: { allowance: bigint } } | { Duplicate: { duplicate_of: BlockIndex } } | { InvalidReceiver: { receiver: Principal } } | { CreatedInFuture: { ledger_time: bigint } } | { TooOld: null } | { FailedToWithdrawFrom: { withdraw_from_block: [] | [bigint]; rejection_code: RejectionCode; refund_block: [] | [bigint]; approval_refund_block: [] | [bigint]; rejection_reason: string } } | { InsufficientFunds: { balance: bigint } };
+/** The service, as agents type it. */
+export interface _SERVICE {
+  create_canister: ActorMethod<[CreateCanisterArgs], { Ok: CreateCanisterSuccess } | { Err: CreateCanisterError }>;
+  create_canister_from: ActorMethod<[CreateCanisterFromArgs], { Ok: CreateCanisterSuccess } | { Err: CreateCanisterFromError }>;
+  deposit: ActorMethod<[DepositArgs], DepositResult>;
+  http_request: ActorMethod<[HttpRequest], HttpResponse>;
+  icrc1_balance_of: ActorMethod<[Account], bigint>;
+  icrc1_decimals: ActorMethod<[], number>;
+  icrc1_fee: ActorMethod<[], bigint>;
+  icrc1_metadata: ActorMethod<[], Array<[string, MetadataValue]>>;
+  icrc1_minting_account: ActorMethod<[], [] | [Account]>;
+  icrc1_name: ActorMethod<[], string>;
+  icrc1_supported_standards: ActorMethod<[], Array<SupportedStandard>>;
+  icrc1_symbol: ActorMethod<[], string>;
+  icrc1_total_supply: ActorMethod<[], bigint>;
+  icrc1_transfer: ActorMethod<[TransferArgs], { Ok: BlockIndex } | { Err: TransferError }>;
+  icrc2_allowance: ActorMethod<[AllowanceArgs], Allowance>;
+  icrc2_approve: ActorMethod<[ApproveArgs], { Ok: bigint } | { Err: ApproveError }>;
+  icrc2_transfer_from: ActorMethod<[TransferFromArgs], { Ok: bigint } | { Err: TransferFromError }>;
+  icrc3_get_archives: ActorMethod<[GetArchivesArgs], GetArchivesResult>;
+  icrc3_get_blocks: ActorMethod<[GetBlocksArgs], GetBlocksResult>;
+  icrc3_get_tip_certificate: ActorMethod<[], [] | [DataCertificate]>;
+  icrc3_supported_block_types: ActorMethod<[], Array<SupportedBlockType>>;
+  withdraw: ActorMethod<[WithdrawArgs], { Ok: BlockIndex } | { Err: WithdrawError }>;
+  withdraw_from: ActorMethod<[WithdrawFromArgs], { Ok: BlockIndex } | { Err: WithdrawFromError }>;
+}
+export type idlFactory = IDL.InterfaceFactory;
+export type init = (args: { IDL: typeof IDL }) => IDL.Type[];
+
+export const GetBlocksResult = IDL.Rec();
+export const Value = IDL.Rec();
+export const Account = IDL.Record({ owner: IDL.Principal, subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)) });
+export const Allowance = IDL.Record({ allowance: IDL.Nat, expires_at: IDL.Opt(IDL.Nat64) });
+export const AllowanceArgs = IDL.Record({ account: Account, spender: Account });
+export const ApproveArgs = IDL.Record({ fee: IDL.Opt(IDL.Nat), memo: IDL.Opt(IDL.Vec(IDL.Nat8)), from_subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)), created_at_time: IDL.Opt(IDL.Nat64), amount: IDL.Nat, expected_allowance: IDL.Opt(IDL.Nat), expires_at: IDL.Opt(IDL.Nat64), spender: Account });
+export const ApproveError = IDL.Variant({ GenericError: IDL.Record({ message: IDL.Text, error_code: IDL.Nat }), TemporarilyUnavailable: IDL.Null, Duplicate: IDL.Record({ duplicate_of: IDL.Nat }), BadFee: IDL.Record({ expected_fee: IDL.Nat }), AllowanceChanged: IDL.Record({ current_allowance: IDL.Nat }), CreatedInFuture: IDL.Record({ ledger_time: IDL.Nat64 }), TooOld: IDL.Null, Expired: IDL.Record({ ledger_time: IDL.Nat64 }), InsufficientFunds: IDL.Record({ balance: IDL.Nat }) });
+export const BlockIndex = IDL.Nat;
+export const CanisterSettings = IDL.Record({ freezing_threshold: IDL.Opt(IDL.Nat), controllers: IDL.Opt(IDL.Vec(IDL.Principal)), reserved_cycles_limit: IDL.Opt(IDL.Nat), memory_allocation: IDL.Opt(IDL.Nat), compute_allocation: IDL.Opt(IDL.Nat) });
+export const ChangeIndexId = IDL.Variant({ SetTo: IDL.Principal, Unset: IDL.Null });
+export const SubnetFilter = IDL.Record({ subnet_type: IDL.Opt(IDL.Text) });
+export const SubnetSelection = IDL.Variant({ Filter: SubnetFilter, Subnet: IDL.Record({ subnet: IDL.Principal }) });
+export const CmcCreateCanisterArgs = IDL.Record({ subnet_selection: IDL.Opt(SubnetSelection), settings: IDL.Opt(CanisterSettings) });
+export const CreateCanisterArgs = IDL.Record({ from_subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)), created_at_time: IDL.Opt(IDL.Nat64), amount: IDL.Nat, creation_args: IDL.Opt(CmcCreateCanisterArgs) });
+export const CreateCanisterError = IDL.Variant({ GenericError: IDL.Record({ message: IDL.Text, error_code: IDL.Nat }), TemporarilyUnavailable: IDL.Null, Duplicate: IDL.Record({ duplicate_of: IDL.Nat, canister_id: IDL.Opt(IDL.Principal) }), CreatedInFuture: IDL.Record({ ledger_time: IDL.Nat64 }), FailedToCreate: IDL.Record({ error: IDL.Text, refund_block: IDL.Opt(BlockIndex), fee_block: IDL.Opt(BlockIndex) }), TooOld: IDL.Null, InsufficientFunds: IDL.Record({ balance: IDL.Nat }) });
+export const CreateCanisterFromArgs = IDL.Record({ spender_subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)), from: Account, created_at_time: IDL.Opt(IDL.Nat64), amount: IDL.Nat, creation_args: IDL.Opt(CmcCreateCanisterArgs) });
+export const RejectionCode = IDL.Variant({ NoError: IDL.Null, CanisterError: IDL.Null, SysTransient: IDL.Null, DestinationInvalid: IDL.Null, Unknown: IDL.Null, SysFatal: IDL.Null, CanisterReject: IDL.Null });
+export const CreateCanisterFromError = IDL.Variant({ FailedToCreateFrom: IDL.Record({ create_from_block: IDL.Opt(BlockIndex), rejection_code: RejectionCode, refund_block: IDL.Opt(BlockIndex), approval_refund_block: IDL.Opt(BlockIndex), rejection_reason: IDL.Text }), GenericError: IDL.Record({ message: IDL.Text, error_code: IDL.Nat }), TemporarilyUnavailable: IDL.Null, InsufficientAllowance: IDL.Record({ allowance: IDL.Nat }), Duplicate: IDL.Record({ duplicate_of: IDL.Nat, canister_id: IDL.Opt(IDL.Principal) }), CreatedInFuture: IDL.Record({ ledger_time: IDL.Nat64 }), TooOld: IDL.Null, InsufficientFunds: IDL.Record({ balance: IDL.Nat }) });
+export const CreateCanisterSuccess = IDL.Record({ block_id: BlockIndex, canister_id: IDL.Principal });
+export const DataCertificate = IDL.Record({ certificate: IDL.Vec(IDL.Nat8), hash_tree: IDL.Vec(IDL.Nat8) });
+export const DepositArgs = IDL.Record({ to: Account, memo: IDL.Opt(IDL.Vec(IDL.Nat8)) });
+export const DepositResult = IDL.Record({ balance: IDL.Nat, block_index: BlockIndex });
+export const GetArchivesArgs = IDL.Record({ from: IDL.Opt(IDL.Principal) });
+export const GetArchivesResult = IDL.Vec(IDL.Record({ end: IDL.Nat, canister_id: IDL.Principal, start: IDL.Nat }));
+export const GetBlocksArgs = IDL.Vec(IDL.Record({ start: IDL.Nat, length: IDL.Nat }));
+export const HttpRequest = IDL.Record({ url: IDL.Text, method: IDL.Text, body: IDL.Vec(IDL.Nat8), headers: IDL.Vec(IDL.Tuple(IDL.Text, IDL.Text)) });
+export const HttpResponse = IDL.Record({ body: IDL.Vec(IDL.Nat8), headers: IDL.Vec(IDL.Tuple(IDL.Text, IDL.Text)), status_code: IDL.Nat16 });
+export const InitArgs = IDL.Record({ index_id: IDL.Opt(IDL.Principal), max_blocks_per_request: IDL.Nat64 });
+export const UpgradeArgs = IDL.Record({ change_index_id: IDL.Opt(ChangeIndexId), max_blocks_per_request: IDL.Opt(IDL.Nat64) });
+export const LedgerArgs = IDL.Variant({ Upgrade: IDL.Opt(UpgradeArgs), Init: InitArgs });
+export const MetadataValue = IDL.Variant({ Int: IDL.Int, Nat: IDL.Nat, Blob: IDL.Vec(IDL.Nat8), Text: IDL.Text });
+export const SupportedBlockType = IDL.Record({ url: IDL.Text, block_type: IDL.Text });
+export const SupportedStandard = IDL.Record({ url: IDL.Text, name: IDL.Text });
+export const TransferArgs = IDL.Record({ to: Account, fee: IDL.Opt(IDL.Nat), memo: IDL.Opt(IDL.Vec(IDL.Nat8)), from_subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)), created_at_time: IDL.Opt(IDL.Nat64), amount: IDL.Nat });
+export const TransferError = IDL.Variant({ GenericError: IDL.Record({ message: IDL.Text, error_code: IDL.Nat }), TemporarilyUnavailable: IDL.Null, BadBurn: IDL.Record({ min_burn_amount: IDL.Nat }), Duplicate: IDL.Record({ duplicate_of: IDL.Nat }), BadFee: IDL.Record({ expected_fee: IDL.Nat }), CreatedInFuture: IDL.Record({ ledger_time: IDL.Nat64 }), TooOld: IDL.Null, InsufficientFunds: IDL.Record({ balance: IDL.Nat }) });
+export const TransferFromArgs = IDL.Record({ to: Account, fee: IDL.Opt(IDL.Nat), spender_subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)), from: Account, memo: IDL.Opt(IDL.Vec(IDL.Nat8)), created_at_time: IDL.Opt(IDL.Nat64), amount: IDL.Nat });
+export const TransferFromError = IDL.Variant({ GenericError: IDL.Record({ message: IDL.Text, error_code: IDL.Nat }), TemporarilyUnavailable: IDL.Null, InsufficientAllowance: IDL.Record({ allowance: IDL.Nat }), BadBurn: IDL.Record({ min_burn_amount: IDL.Nat }), Duplicate: IDL.Record({ duplicate_of: IDL.Nat }), BadFee: IDL.Record({ expected_fee: IDL.Nat }), CreatedInFuture: IDL.Record({ ledger_time: IDL.Nat64 }), TooOld: IDL.Null, InsufficientFunds: IDL.Record({ balance: IDL.Nat }) });
+export const WithdrawArgs = IDL.Record({ to: IDL.Principal, from_subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)), created_at_time: IDL.Opt(IDL.Nat64), amount: IDL.Nat });
+export const WithdrawError = IDL.Variant({ FailedToWithdraw: IDL.Record({ rejection_code: RejectionCode, fee_block: IDL.Opt(IDL.Nat), rejection_reason: IDL.Text }), GenericError: IDL.Record({ message: IDL.Text, error_code: IDL.Nat }), TemporarilyUnavailable: IDL.Null, Duplicate: IDL.Record({ duplicate_of: IDL.Nat }), BadFee: IDL.Record({ expected_fee: IDL.Nat }), InvalidReceiver: IDL.Record({ receiver: IDL.Principal }), CreatedInFuture: IDL.Record({ ledger_time: IDL.Nat64 }), TooOld: IDL.Null, InsufficientFunds: IDL.Record({ balance: IDL.Nat }) });
+export const WithdrawFromArgs = IDL.Record({ to: IDL.Principal, spender_subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)), from: Account, created_at_time: IDL.Opt(IDL.Nat64), amount: IDL.Nat });
+export const WithdrawFromError = IDL.Variant({ GenericError: IDL.Record({ message: IDL.Text, error_code: IDL.Nat }), TemporarilyUnavailable: IDL.Null, InsufficientAllowance: IDL.Record({ allowance: IDL.Nat }), Duplicate: IDL.Record({ duplicate_of: BlockIndex }), InvalidReceiver: IDL.Record({ receiver: IDL.Principal }), CreatedInFuture: IDL.Record({ ledger_time: IDL.Nat64 }), TooOld: IDL.Null, FailedToWithdrawFrom: IDL.Record({ withdraw_from_block: IDL.Opt(IDL.Nat), rejection_code: RejectionCode, refund_block: IDL.Opt(IDL.Nat), approval_refund_block: IDL.Opt(IDL.Nat), rejection_reason: IDL.Text }), InsufficientFunds: IDL.Record({ balance: IDL.Nat }) });
+GetBlocksResult.fill(IDL.Record({ log_length: IDL.Nat, blocks: IDL.Vec(IDL.Record({ id: IDL.Nat, block: Value })), archived_blocks: IDL.Vec(IDL.Record({ args: GetBlocksArgs, callback: IDL.Func([GetBlocksArgs], [GetBlocksResult], ["query"]) })) }));
+Value.fill(IDL.Variant({ Int: IDL.Int, Map: IDL.Vec(IDL.Tuple(IDL.Text, Value)), Nat: IDL.Nat, Nat64: IDL.Nat64, Blob: IDL.Vec(IDL.Nat8), Text: IDL.Text, Array: IDL.Vec(Value) }));
+
+/** The service's IDL. */
+export const idlFactory: idlFactory = () => IDL.Service({ create_canister: IDL.Func([CreateCanisterArgs], [IDL.Variant({ Ok: CreateCanisterSuccess, Err: CreateCanisterError })], []), create_canister_from: IDL.Func([CreateCanisterFromArgs], [IDL.Variant({ Ok: CreateCanisterSuccess, Err: CreateCanisterFromError })], []), deposit: IDL.Func([DepositArgs], [DepositResult], []), http_request: IDL.Func([HttpRequest], [HttpResponse], ["query"]), icrc1_balance_of: IDL.Func([Account], [IDL.Nat], ["query"]), icrc1_decimals: IDL.Func([], [IDL.Nat8], ["query"]), icrc1_fee: IDL.Func([], [IDL.Nat], ["query"]), icrc1_metadata: IDL.Func([], [IDL.Vec(IDL.Tuple(IDL.Text, MetadataValue))], ["query"]), icrc1_minting_account: IDL.Func([], [IDL.Opt(Account)], ["query"]), icrc1_name: IDL.Func([], [IDL.Text], ["query"]), icrc1_supported_standards: IDL.Func([], [IDL.Vec(SupportedStandard)], ["query"]), icrc1_symbol: IDL.Func([], [IDL.Text], ["query"]), icrc1_total_supply: IDL.Func([], [IDL.Nat], ["query"]), icrc1_transfer: IDL.Func([TransferArgs], [IDL.Variant({ Ok: BlockIndex, Err: TransferError })], []), icrc2_allowance: IDL.Func([AllowanceArgs], [Allowance], ["query"]), icrc2_approve: IDL.Func([ApproveArgs], [IDL.Variant({ Ok: IDL.Nat, Err: ApproveError })], []), icrc2_transfer_from: IDL.Func([TransferFromArgs], [IDL.Variant({ Ok: IDL.Nat, Err: TransferFromError })], []), icrc3_get_archives: IDL.Func([GetArchivesArgs], [GetArchivesResult], ["query"]), icrc3_get_blocks: IDL.Func([GetBlocksArgs], [GetBlocksResult], ["query"]), icrc3_get_tip_certificate: IDL.Func([], [IDL.Opt(DataCertificate)], ["query"]), icrc3_supported_block_types: IDL.Func([], [IDL.Vec(SupportedBlockType)], ["query"]), withdraw: IDL.Func([WithdrawArgs], [IDL.Variant({ Ok: BlockIndex, Err: WithdrawError })], []), withdraw_from: IDL.Func([WithdrawFromArgs], [IDL.Variant({ Ok: BlockIndex, Err: WithdrawFromError })], []) });
+/** The init arguments' IDL types. */
+export const init: init = () => [];

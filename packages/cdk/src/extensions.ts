@@ -1,0 +1,16 @@
+/**
+ * tincan's extensions to Azle's API, imported from `@tincan/cdk/extensions`. Azle has none of
+ * these, so a canister that uses one runs on tincan but does not build with Azle.
+ *
+ * - `guard(release)`: a release that runs exactly once, also in the cleanup after a callback
+ *   trapped (Azle's cleanup path cannot run the method's own `finally` on tincan).
+ * - `acceptMessage()`: ICP's `ic0.accept_message`, for `@inspectMessage` methods that accept
+ *   explicitly instead of returning `true`.
+ * - `msgDeadline()`: ICP's `ic0.msg_deadline`, the deadline of a bounded-wait call.
+ * - `msgOrigin()`: the user whose ingress message started the call chain.
+ * - `CallError`: the class of the errors failed calls throw, for `instanceof` checks.
+ */
+export { guard } from './guard.js';
+export type { Guard } from './guard.js';
+export { acceptMessage, msgDeadline, msgOrigin } from './ic-api.js';
+export { CallErrorClass as CallError } from './call.js';

@@ -1,0 +1,62 @@
+/**
+ * The wall-clock backstop over real HTTP: canister code the instruction meter does not stop
+ * (or not in time) is stopped by the process's watchdog. Each call gets reject 5 with a clear
+ * trap message and is rolled back; the replica keeps answering `/api/v2/status`, and a
+ * bystander canister's update succeeds afterwards.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { stopCounterOverHttp } from '../http/harness.js';
+import { LIMITS, expectContained, startHostile, type HostileSetup } from './harness.js';
+
+let h: HostileSetup;
+
+beforeAll(async () => {
+  h = await startHostile();
+});
+
+afterAll(() => stopCounterOverHttp(h?.http));
+
+/** ICP's trap text with a trap message matching `inner`. */
+const trapped = (inner: string): RegExp => new RegExp(`Canister called \`ic0\\.trap\` with message: '.*(${inner})`);
+const timedOut = (ms: number): RegExp => trapped(`execution timed out after ${ms} ms`);
+/** Where the meter may win the race against the backstop: either way a trap. */
+const timedOutOrMetered = (ms: number): RegExp => trapped(`execution timed out after ${ms} ms|instruction limit exceeded`);
+
+describe('the backstop stops what the meter misses', () => {
+  it.each([
+    ['awaitNullForever', 'for (;;) await null: the microtask drain'],
+    ['largeArrayInField', 'new Array(3e7).fill(7) kept in a heap field (the heap walk runs long)'],
+  ])('%s (%s) traps with "execution timed out" and the replica keeps serving', async (method) => {
+    await expectContained(h, method, timedOut(LIMITS.updateMs));
+  });
+
+  it.each([
+    ['atomicsWaitForever', 'Atomics.wait without a timeout'],
+    ['atomicsWaitLong', 'Atomics.wait with an hour-long timeout'],
+    ['blockWithLoopQueued', 'Atomics.wait with a looping microtask queued behind it'],
+  ])('%s (%s) is refused before it blocks, and the replica keeps serving', async (method) => {
+    await expectContained(h, method, trapped('Atomics\\.wait cannot be called in a canister'));
+  });
+
+  it('a 1 GiB Uint8Array in a heap field traps at the heap limit before it is persisted', async () => {
+    await expectContained(h, 'gibibyteField', trapped('heap memory limit exceeded'));
+  });
+
+  it('a query that awaits null forever traps at the query limit', async () => {
+    await expectContained(h, 'awaitNullQuery', timedOut(LIMITS.queryMs));
+  });
+
+  it('recursion that catches RangeError at every level traps (backstop or meter, whichever is first)', async () => {
+    await expectContained(h, 'catchAndRecurse', timedOutOrMetered(LIMITS.updateMs));
+  });
+
+  it('a query that loops forever traps at the query limit (or its instruction limit)', async () => {
+    await expectContained(h, 'loopingQuery', timedOutOrMetered(LIMITS.queryMs));
+  });
+});
+
+describe('thrown values whose message getter misbehaves', () => {
+  it.each(['throwWithThrowingMessage', 'throwWithLoopingMessage'])('%s traps without running the getter on the host', async (method) => {
+    await expectContained(h, method, trapped(''));
+  });
+});
