@@ -16,7 +16,8 @@
  *
  * Then the wall-clock backstop's cost (backstop.ts), the HTTP gateway (gateway.ts), the
  * metering overhead (metering.ts), Candid decoding (candid-decode.ts), heap size
- * (heap-size.ts) and forks (fork.ts), each with its own baseline.
+ * (heap-size.ts), installing copies of one module (install-copies.ts) and forks (fork.ts),
+ * each with its own baseline.
  *
  * Then the HTTP fuzz (http-fuzz.ts): 100k seeded mutated requests against `tincan start`.
  *
@@ -37,6 +38,7 @@ import { fuzzBenchmark, fuzzReport } from './http-fuzz.js';
 import { gatewayBenchmark, gatewayReport } from './gateway.js';
 import { httpBenchmarks, httpReport } from './http-updates.js';
 import { heapSizeBenchmark, heapSizeReport } from './heap-size.js';
+import { installCopiesBenchmark, installCopiesReport } from './install-copies.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
@@ -161,6 +163,11 @@ async function main(): Promise<void> {
       progress('bench: commit and rollback cost by heap size…');
       const rows = await heapSizeBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
       process.stdout.write(`${heapSizeReport(rows).join('\n')}\n`);
+    }
+    if (selected('install')) {
+      progress('bench: installing copies of one module…');
+      const result = await installCopiesBenchmark(root, tmp, options.quick ? 200 : 1000);
+      process.stdout.write(`${installCopiesReport(result).join('\n')}\n`);
     }
     if (selected('fork')) {
       progress('bench: fork from a checkpoint…');

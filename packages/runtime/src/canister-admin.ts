@@ -18,7 +18,7 @@ import type { OpenCalls } from './open-calls.js';
 import { canisterIdFromIndex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import { RuntimeError } from './runtime-error.js';
-import { BundleSourceMap } from './source-maps.js';
+import { sharedSourceMap } from './source-maps.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
 import type { ModuleTraits } from './module-traits.js';
 
@@ -94,7 +94,7 @@ export function installCode(deps: AdminDeps, actor: CanisterActor, bundle: strin
   if (actor.contexts.size > 0) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${text} has ${actor.contexts.size} open call context(s); wait for them before you ${mode}`);
   const description = deps.installer.install(actor, bundle, arg, mode);
   deps.traits.record(actor.record.moduleHash, description);
-  actor.sourceMap = sourceMap === undefined || sourceMap === '' ? undefined : new BundleSourceMap(sourceMap);
+  actor.sourceMap = sourceMap === undefined || sourceMap === '' ? undefined : sharedSourceMap(sourceMap);
   return description;
 }
 

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import { StorageError } from './storage-error.js';
 import { HEAP_ROW_TABLES } from './heap-rows.js';
+import { MODULE_TABLES, MOVE_INLINE_MODULES } from './modules.js';
 
 /** Version of the table layout below; bump it (and add a migration) whenever the layout changes. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const KEEP_CYCLES_TRIGGER = `
   CREATE TRIGGER heaps_keep_cycles BEFORE DELETE ON heaps WHEN OLD.cycles IS NOT NULL
@@ -106,6 +107,7 @@ const CREATE_TABLES = `
     PRIMARY KEY (canister_id, snapshot_id, memory_id, key)
   ) WITHOUT ROWID, STRICT;
   ${HEAP_ROW_TABLES}
+  ${MODULE_TABLES}
 `;
 
 const MIGRATE_2_TO_3 = `
@@ -123,6 +125,13 @@ const MIGRATE_1_TO_2 = `
 const MIGRATE_3_TO_4 = `
   ${HEAP_ROW_TABLES}
   UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
+`;
+
+/** Version 5 stores each module once, by hash, instead of once per canister and snapshot. */
+const MIGRATE_4_TO_5 = `
+  ${MODULE_TABLES}
+  ${MOVE_INLINE_MODULES}
+  UPDATE store_meta SET value = '5' WHERE key = 'schema_version';
 `;
 
 /**
@@ -157,6 +166,10 @@ export function ensureSchema(db: Database.Database): void {
       // Version 4 adds the heap's object rows; the heaps stored so far load as one snapshot.
       db.exec(MIGRATE_3_TO_4);
       found = '4';
+    }
+    if (found === '4') {
+      db.exec(MIGRATE_4_TO_5);
+      found = '5';
     }
     if (found !== String(SCHEMA_VERSION)) {
       throw new StorageError('ERR_STORAGE_OPEN', `store has schema version ${found ?? '(none)'}, this build reads ${SCHEMA_VERSION}`);
