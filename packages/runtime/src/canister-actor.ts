@@ -19,7 +19,7 @@ import { toHex } from './principal-ids.js';
 import type { BundleSourceMap } from './source-maps.js';
 import { inspectSystemCalls } from './inspect-system-calls.js';
 import { certifiedDataCalls, type CertifiedDataRegistry } from './certified-data.js';
-import { TimerTable } from './timer-table.js';
+import { TimerTable, type TimerQueue } from './timer-table.js';
 
 /** A line of a canister's log. */
 export interface LogLine {
@@ -55,11 +55,11 @@ export class CanisterActor implements CanisterState {
   #logIndex = 0;
   #settings: { json: string; value: CanisterSettings } | undefined;
 
-  /** `timed` is the runtime's set of canisters with timers, which this canister's timers keep. */
-  constructor(record: CanisterRecord, timed?: Set<CanisterActor>) {
+  /** `timerQueue` is the runtime's queue of every canister's timers, which this canister's timers join. */
+  constructor(record: CanisterRecord, timerQueue?: TimerQueue<CanisterActor>) {
     this.record = record;
     this.key = toHex(record.id);
-    this.timers = new TimerTable<CanisterActor>(this, timed);
+    this.timers = new TimerTable<CanisterActor>(this, record.index, timerQueue);
   }
 
   /** Records the loaded code's description. */

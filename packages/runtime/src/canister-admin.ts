@@ -20,13 +20,14 @@ import { principalText } from './principal-text.js';
 import { RuntimeError } from './runtime-error.js';
 import { sharedSourceMap } from './source-maps.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
+import type { TimerQueue } from './timer-table.js';
 import type { ModuleTraits } from './module-traits.js';
 
 /** What canister administration needs from the runtime. */
 export interface AdminDeps {
   readonly actors: Map<string, CanisterActor>;
   /** The canisters that have timers (kept by their timer tables). */
-  readonly timed: Set<CanisterActor>;
+  readonly timerQueue: TimerQueue<CanisterActor>;
   /** What is known of installed modules without loading them. */
   readonly traits: ModuleTraits;
   readonly store: StateStore;
@@ -78,7 +79,7 @@ export function createCanister(deps: AdminDeps, index: number, options: CreateOp
     settingsJson: serializeSettings({ ...DEFAULT_CANISTER_SETTINGS, ...options.settings }),
   };
   deps.store.putCanister(record);
-  deps.actors.set(toHex(record.id), new CanisterActor(record, deps.timed));
+  deps.actors.set(toHex(record.id), new CanisterActor(record, deps.timerQueue));
   return record.id;
 }
 

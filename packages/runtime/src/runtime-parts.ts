@@ -31,6 +31,7 @@ import { Shedder } from './shedding.js';
 import type { SystemRouteDeps } from './system-canister.js';
 import { ensureError } from '@tincan/errors';
 import { ModuleTraits } from './module-traits.js';
+import { TimerQueue } from './timer-table.js';
 
 /** What the parts call back into the runtime for. */
 export interface RuntimeHooks {
@@ -129,10 +130,10 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       return ensureError(err).message;
     }
   };
-  const timed = new Set<CanisterActor>();
-  const dispatch = new Dispatcher({ actors, timed, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees, touched });
+  const timerQueue = new TimerQueue<CanisterActor>();
+  const dispatch = new Dispatcher({ actors, timerQueue, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees, touched });
   return {
-    actors, timed, traits, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees, certifiedData,
+    actors, timerQueue, traits, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees, certifiedData,
     system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch, ingressLedger, openCalls,
   };
 }

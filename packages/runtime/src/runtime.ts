@@ -70,7 +70,7 @@ export class Runtime {
     for (const record of options.store.listCanisters()) {
       runtime.#lastIndex = Math.max(runtime.#lastIndex, record.index);
       // Code loads on first use: opening is O(1) per canister.
-      runtime.#actors.set(toHex(record.id), new CanisterActor(record, runtime.#parts.timed));
+      runtime.#actors.set(toHex(record.id), new CanisterActor(record, runtime.#parts.timerQueue));
     }
     runtime.#recovery = recoverOpenCalls({
       store: options.store,
