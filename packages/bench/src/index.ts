@@ -16,8 +16,8 @@
  *
  * Then the wall-clock backstop's cost (backstop.ts), the HTTP gateway (gateway.ts), the
  * metering overhead (metering.ts), Candid decoding (candid-decode.ts), heap size
- * (heap-size.ts), installing copies of one module (install-copies.ts) and forks (fork.ts),
- * each with its own baseline.
+ * (heap-size.ts), installing copies of one module (install-copies.ts), a restart with 10,000
+ * canisters (start-many.ts) and forks (fork.ts), each with its own baseline.
  *
  * Then the HTTP fuzz (http-fuzz.ts): 100k seeded mutated requests against `tincan start`.
  *
@@ -39,6 +39,7 @@ import { gatewayBenchmark, gatewayReport } from './gateway.js';
 import { httpBenchmarks, httpReport } from './http-updates.js';
 import { heapSizeBenchmark, heapSizeReport } from './heap-size.js';
 import { installCopiesBenchmark, installCopiesReport } from './install-copies.js';
+import { startManyBenchmark, startManyReport } from './start-many.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
@@ -168,6 +169,11 @@ async function main(): Promise<void> {
       progress('bench: installing copies of one module…');
       const result = await installCopiesBenchmark(root, tmp, options.quick ? 200 : 1000);
       process.stdout.write(`${installCopiesReport(result).join('\n')}\n`);
+    }
+    if (selected('restart')) {
+      progress('bench: tincan start on a state directory of 10,000 canisters…');
+      const result = await startManyBenchmark(root, tmp, options.quick ? 1000 : 10_000, options.quick ? 1 : 3);
+      process.stdout.write(`${startManyReport(result).join('\n')}\n`);
     }
     if (selected('fork')) {
       progress('bench: fork from a checkpoint…');
