@@ -64,6 +64,7 @@ export class Replica {
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
       ...wallClockOption(options.wallClockLimits),
       ...(options.heapLimitBytes !== undefined && { heapLimitBytes: options.heapLimitBytes }),
+      ...(options.maxLoadedCanisters !== undefined && { maxLoadedCanisters: options.maxLoadedCanisters }),
       ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
       ...(options.callLimits !== undefined && { callLimits: options.callLimits }),
       ...(options.fees !== undefined && { fees: options.fees }),

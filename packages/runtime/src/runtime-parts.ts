@@ -32,6 +32,7 @@ import type { SystemRouteDeps } from './system-canister.js';
 import { ensureError } from '@tincan/errors';
 import { ModuleTraits } from './module-traits.js';
 import { TimerQueue } from './timer-table.js';
+import { Hibernation } from './hibernation.js';
 
 /** What the parts call back into the runtime for. */
 export interface RuntimeHooks {
@@ -52,6 +53,7 @@ export type RuntimeParts = AdminDeps & IngressDeps & InspectDeps & HeartbeatDeps
   readonly fees: CycleFees;
   readonly openCalls: OpenCalls;
   readonly certifiedData: CertifiedDataRegistry;
+  readonly hibernation: Hibernation;
 };
 
 /** Builds and connects the runtime's parts around `actors`. */
@@ -67,6 +69,10 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   const touched = (actor: CanisterActor): void => openCalls.touch(actor);
   // Changed balances, ingress answers and open calls go into the batch's transaction just
   // before it commits: the same COMMIT as the executions that made them.
+  const hibernation = new Hibernation({
+    maxLoaded: options.maxLoadedCanisters,
+    hasHeartbeat: (actor) => actor.description?.methods.some((m) => m.mode === 'heartbeat') ?? false,
+  });
   const batch = new Batch(store, {
     pending: () => balances.pending || ingressLedger.pending || openCalls.pending,
     flush: () => {
@@ -74,7 +80,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       ingressLedger.flush(store);
       openCalls.flush(store);
     },
-  });
+  }, () => hibernation.settle());
   const certifiedData = new CertifiedDataRegistry(store);
   const router = new CallRouter({
     enqueue: hooks.enqueue,
@@ -121,7 +127,9 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   const traits = new ModuleTraits(store);
   /** Loads an installed canister's code and committed heap if not loaded yet; returns a load error. */
   const ensureLoaded = (actor: CanisterActor): string | undefined => {
-    if (actor.sandbox !== undefined || actor.record.module.length === 0) return undefined;
+    if (actor.record.module.length === 0) return undefined;
+    hibernation.used(actor);
+    if (actor.sandbox !== undefined) return undefined;
     try {
       installer.restore(actor);
       if (actor.description !== undefined) traits.record(actor.record.moduleHash, actor.description);
@@ -134,6 +142,6 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   const dispatch = new Dispatcher({ actors, timerQueue, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees, touched });
   return {
     actors, timerQueue, traits, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees, certifiedData,
-    system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch, ingressLedger, openCalls,
+    system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch, ingressLedger, openCalls, hibernation,
   };
 }

@@ -138,6 +138,7 @@ export class Runtime {
   installCode(canisterId: Uint8Array, bundle: string, arg: InitArg, mode: InstallMode = 'install', sourceMap?: string): CanisterDescription {
     const actor = this.#actor(canisterId);
     const description = admin.installCode(this.#parts, actor, bundle, arg, mode, sourceMap);
+    this.#parts.hibernation.used(actor);
     // New code drops the old timers and its @init may set new ones: saved right after the
     // install's own transaction (outside a batch, nothing else is waiting to commit).
     this.#parts.openCalls.touch(actor);
@@ -327,6 +328,13 @@ export class Runtime {
   /** Registry records of every canister. */
   canisters(): CanisterRecord[] {
     return [...this.#actors.values()].map((a) => a.record);
+  }
+
+  /** How many canisters have a realm loaded now (hibernation unloads idle ones). */
+  loadedCanisters(): number {
+    let n = 0;
+    for (const actor of this.#actors.values()) if (actor.sandbox !== undefined) n++;
+    return n;
   }
 
   /** A canister's log lines, oldest first. */
