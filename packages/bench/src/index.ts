@@ -16,8 +16,9 @@
  *
  * Then the wall-clock backstop's cost (backstop.ts), the HTTP gateway (gateway.ts), the
  * metering overhead (metering.ts), Candid decoding (candid-decode.ts), heap size
- * (heap-size.ts), installing copies of one module (install-copies.ts), a restart with 10,000
- * canisters (start-many.ts) and forks (fork.ts), each with its own baseline.
+ * (heap-size.ts), installing copies of one module (install-copies.ts), 10,000 canisters in
+ * one replica (many-canisters.ts), a restart with 10,000 canisters (start-many.ts) and forks
+ * (fork.ts), each with its own baseline.
  *
  * Then the HTTP fuzz (http-fuzz.ts): 100k seeded mutated requests against `tincan start`.
  *
@@ -40,6 +41,7 @@ import { httpBenchmarks, httpReport } from './http-updates.js';
 import { heapSizeBenchmark, heapSizeReport } from './heap-size.js';
 import { installCopiesBenchmark, installCopiesReport } from './install-copies.js';
 import { startManyBenchmark, startManyReport } from './start-many.js';
+import { manyCanistersBenchmark, manyCanistersReport } from './many-canisters.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
@@ -169,6 +171,11 @@ async function main(): Promise<void> {
       progress('bench: installing copies of one module…');
       const result = await installCopiesBenchmark(root, tmp, options.quick ? 200 : 1000);
       process.stdout.write(`${installCopiesReport(result).join('\n')}\n`);
+    }
+    if (selected('many canisters')) {
+      progress('bench: 10,000 canisters in one replica (hibernation)…');
+      const result = await manyCanistersBenchmark(root, tmp, options.quick ? 2_000 : 10_000, options.quick ? 1_200 : 3_000, options.seconds, options.rounds);
+      process.stdout.write(`${manyCanistersReport(result).join('\n')}\n`);
     }
     if (selected('restart')) {
       progress('bench: tincan start on a state directory of 10,000 canisters…');

@@ -42,7 +42,7 @@ export interface ReplicaOptions {
   /**
    * Most canisters kept loaded; past it, idle canisters (no open call context, outstanding
    * call, timer or heartbeat) are unloaded and reload transparently on their next message.
-   * Undefined: no limit.
+   * 1,000 by default; `Infinity` for no limit.
    */
   readonly maxLoadedCanisters?: number;
   /** Receives every canister log line. */

@@ -330,6 +330,11 @@ export class Runtime {
     return [...this.#actors.values()].map((a) => a.record);
   }
 
+  /** Ids of every canister, in creation order. */
+  canisterIds(): Uint8Array[] {
+    return [...this.#actors.values()].sort((a, b) => a.record.index - b.record.index).map((a) => a.record.id);
+  }
+
   /** How many canisters have a realm loaded now (hibernation unloads idle ones). */
   loadedCanisters(): number {
     let n = 0;
