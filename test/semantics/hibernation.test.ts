@@ -61,4 +61,28 @@ describe('hibernation', () => {
     expect(loads()).toBe(before + 1);
     expect(await t.replica.actor(beating).counts()).toEqual([1n, 0n]);
   });
+
+  it('keeps a canister with a pending timer loaded until the timer has fired', async () => {
+    // Catches: unloading a canister whose timer callback lives only in its realm (the timer
+    // would then fire into a fresh realm that has no callback for it).
+    const t = await createTestReplica({ maxLoadedCanisters: 1 });
+    owned.push(t);
+    const timed = await t.replica.deploy('test/fixtures/timers.ts');
+    await t.replica.actor(timed).after('later', 10);
+    const quiet = await t.replica.deploy('test/fixtures/loud-counter.ts');
+    const loads = (): number => t.replica.runtime.logs(quiet.id.toUint8Array()).filter((l) => l.message === 'module loaded').length;
+    // The timer canister may not go, so the quiet one is unloaded after each message.
+    for (let i = 0; i < 3; i++) expect(await t.replica.actor(quiet).get()).toBe(7n);
+    expect(loads()).toBe(4);
+    expect(t.replica.runtime.loadedCanisters()).toBe(1);
+    await t.replica.advanceTime(200_000);
+    expect(await t.replica.actor(timed).log()).toEqual(['later', 'from-init']);
+    // No timer left: now the timer canister is the one unloaded, and the quiet one stays.
+    expect(await t.replica.actor(quiet).get()).toBe(7n);
+    const settled = loads();
+    expect(await t.replica.actor(quiet).get()).toBe(7n);
+    expect(loads()).toBe(settled);
+    expect(t.replica.runtime.loadedCanisters()).toBe(1);
+    expect(await t.replica.actor(timed).log()).toEqual(['later', 'from-init']);
+  });
 });
