@@ -14,7 +14,7 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
- * Then the wall-clock backstop's cost (backstop.ts), the HTTP gateway (gateway.ts), the
+ * Then the wall-clock backstop's cost (backstop.ts), tracing's cost (tracing.ts), the HTTP gateway (gateway.ts), the
  * metering overhead (metering.ts), Candid decoding (candid-decode.ts) and forks (fork.ts),
  * each with its own baseline.
  *
@@ -38,6 +38,7 @@ import { gatewayBenchmark, gatewayReport } from './gateway.js';
 import { httpBenchmarks, httpReport } from './http-updates.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
+import { tracingBenchmark, tracingReport } from './tracing.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
 import { measure, openReplicas, repoRoot, type BenchCase, type Timing } from './support.js';
 
@@ -135,6 +136,10 @@ async function main(): Promise<void> {
       progress('bench: wall-clock backstop on vs off…');
       const rounds = options.quick ? 10 : 40;
       process.stdout.write(`${backstopReport(await backstopBenchmark(off, on, rounds, options.quick ? 100 : 200)).join('\n')}\n`);
+    }
+    if (selected('tracing cost')) {
+      progress('bench: execution traces on vs off…');
+      process.stdout.write(`${tracingReport(await tracingBenchmark(root, tmp, options.seconds * 2, options.rounds)).join('\n')}\n`);
     }
     if (selected('http')) {
       progress('bench: HTTP update calls through @dfinity/agent…');

@@ -361,7 +361,7 @@ export class Replica {
     this.#closed = true;
     await this.#driver.stop();
     this.#store.close();
-    this.traces?.close();
+    await this.traces?.close();
   }
 
   #origin(canister: Principal): ChangeOrigin {

@@ -1,6 +1,6 @@
 /**
  * The replica's trace sink: links each execution into its call tree and hands it to the
- * `TraceStore` in batches, off the execution path. A call is named by (caller canister, call
+ * `TraceStore` (whose writer is a worker thread) in batches. A call is named by (caller canister, call
  * id); the execution that made it is remembered under that name, so the callee's execution and
  * the caller's callback (or cleanup) find their parent and tree.
  */

@@ -1,14 +1,17 @@
 /**
  * The replica's trace store: the last N execution traces in SQLite (a file of its own beside
- * the replica's state, or in memory), queryable by canister, call tree and time. Writes are
- * batched: the recorder hands over linked traces in groups, inserted in one transaction, and
- * the oldest rows beyond the limit are deleted with them.
+ * the replica's state, or in memory), queryable by canister, call tree and time. The SQLite
+ * work runs on a worker thread (`trace-worker.ts`); this side posts batches and builds queries,
+ * so an execution pays only for handing its trace over.
  */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { toHex } from '@tincan/bytes';
 import { Principal } from '@dfinity/principal';
 import type { ExecutionTrace } from '@tincan/runtime';
 import { principalFromHex, type TraceAnswer, type TraceRecord, type TraceRecordCause } from './trace-record.js';
+import { TRACE_SCHEMA, TRACE_WORKER_SOURCE } from './trace-worker.js';
 
 /** A runtime trace with its place in a call tree. */
 export interface LinkedTrace {
@@ -46,25 +49,19 @@ export interface TreeSummary {
 }
 
 interface Row {
-  id: number; tree: string; parent: number | null; canister: string; kind: string; method: string; caller: string; origin: string;
-  context: number | null; cause: string; time_ns: string; wall_ms: number; outcome: string; trap: string | null; instructions: number;
-  cycles: string; calls: string; timers_set: number; stable_writes: number; heap_bytes: number; arg: Uint8Array; rejected: string | null;
-  answer_reply: Uint8Array | null; answer_reject: string | null;
+  id: number; tree: string; parent: number | null; canister: string; method: string; caller: string; outcome: string;
+  time_ns: string; wall_ms: number; data: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS executions (
-  id INTEGER PRIMARY KEY, tree TEXT NOT NULL, parent INTEGER, canister TEXT NOT NULL, kind TEXT NOT NULL, method TEXT NOT NULL,
-  caller TEXT NOT NULL, origin TEXT NOT NULL, context INTEGER, cause TEXT NOT NULL, time_ns TEXT NOT NULL, wall_ms INTEGER NOT NULL,
-  outcome TEXT NOT NULL, trap TEXT, instructions INTEGER NOT NULL, cycles TEXT NOT NULL, calls TEXT NOT NULL, timers_set INTEGER NOT NULL,
-  stable_writes INTEGER NOT NULL, heap_bytes INTEGER NOT NULL, arg BLOB NOT NULL, rejected TEXT, answer_reply BLOB, answer_reject TEXT
-);
-CREATE INDEX IF NOT EXISTS executions_canister ON executions (canister, id);
-CREATE INDEX IF NOT EXISTS executions_tree ON executions (tree, id);
-CREATE INDEX IF NOT EXISTS executions_roots ON executions (id) WHERE parent IS NULL;
-`;
+/** What the `data` column holds, as JSON. */
+interface RowData {
+  kind: TraceRecord['kind']; origin: string; contextId: number | null; cause: TraceRecordCause; trap: string | null; instructions: number;
+  cyclesCharged: string; cyclesAccepted: string; cyclesRefunded: string; balanceDelta: string;
+  calls: Array<{ callId: number; callee: string; method: string; cycles: string; oneway: boolean }>;
+  timersSet: number; stableWrites: number; heapBytes: number; arg: string; rejected: TraceRecord['rejected']; answer: TraceAnswer | null;
+}
 
-const bigintJson = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value);
+const COLUMNS = 'id, tree, parent, canister, method, caller, outcome, CAST(time_ns AS TEXT) AS time_ns, wall_ms, data';
 
 /** Hex of a principal given as text; undefined when it is not a principal. */
 function hexOfText(text: string): string | undefined {
@@ -75,111 +72,156 @@ function hexOfText(text: string): string | undefined {
   }
 }
 
-/** The last N execution traces, in SQLite. */
+type Answer = { rows: unknown[] } | { error: string } | { closed: true };
+
+/** The last N execution traces, in SQLite on a worker thread. */
 export class TraceStore {
-  readonly #db: Database.Database;
+  readonly #worker: Worker;
   readonly #limit: number;
-  readonly #insert: Database.Statement;
-  readonly #prune: Database.Statement;
-  readonly #insertAll: (traces: readonly LinkedTrace[]) => void;
+  readonly #waiting: Array<(answer: Answer) => void> = [];
+  readonly #lastId: number;
+  #newestId: number;
+  #closed = false;
 
   /** Opens (or creates) the store at `file`, or in memory; keeps the last `limit` executions. */
   constructor(file: string | undefined, limit: number) {
-    this.#db = new Database(file ?? ':memory:');
-    this.#db.pragma('journal_mode = WAL');
-    // Traces are diagnostics: losing the last ones to a power cut is fine, fsyncs are not.
-    this.#db.pragma('synchronous = OFF');
-    this.#db.exec(SCHEMA);
     this.#limit = limit;
-    this.#insert = this.#db.prepare(
-      'INSERT INTO executions VALUES (@id, @tree, @parent, @canister, @kind, @method, @caller, @origin, @context, @cause, @time_ns, @wall_ms, ' +
-        '@outcome, @trap, @instructions, @cycles, @calls, @timers_set, @stable_writes, @heap_bytes, @arg, @rejected, @answer_reply, @answer_reject)',
-    );
-    this.#prune = this.#db.prepare('DELETE FROM executions WHERE id <= ?');
-    this.#insertAll = this.#db.transaction((traces: readonly LinkedTrace[]) => {
-      for (const t of traces) this.#insert.run(rowOf(t));
-      const last = traces[traces.length - 1];
-      if (last !== undefined && last.id > this.#limit) this.#prune.run(last.id - this.#limit);
+    // The schema is made (and the last id read) here, synchronously, so ids continue at once.
+    if (file === undefined) this.#lastId = 0;
+    else {
+      const db = new Database(file);
+      try {
+        db.exec(TRACE_SCHEMA);
+        this.#lastId = (db.prepare('SELECT max(id) FROM executions').pluck().get() as number | null) ?? 0;
+      } finally {
+        db.close();
+      }
+    }
+    this.#newestId = this.#lastId;
+    const require = createRequire(import.meta.url);
+    this.#worker = new Worker(TRACE_WORKER_SOURCE, {
+      eval: true,
+      workerData: { sqlitePath: require.resolve('better-sqlite3'), file: file ?? ':memory:', schema: TRACE_SCHEMA, limit },
+    });
+    // Idle, the worker does not keep the process alive; it is ref'd while a query is pending.
+    this.#worker.unref();
+    this.#worker.on('message', (answer: Answer) => {
+      this.#waiting.shift()?.(answer);
+      if (this.#waiting.length === 0) this.#worker.unref();
+    });
+    const fail = (err: unknown): void => {
+      for (const resolve of this.#waiting.splice(0)) resolve({ error: `trace store: ${String(err)}` });
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', () => fail('the worker exited'));
+  }
+
+  /** The highest id stored when the store was opened, 0 when empty: where a recorder continues. */
+  lastId(): number {
+    return this.#lastId;
+  }
+
+  /** Hands linked traces (in id order) to the writer. */
+  insert(traces: readonly LinkedTrace[]): void {
+    const last = traces[traces.length - 1];
+    if (last === undefined || this.#closed) return;
+    this.#newestId = last.id;
+    this.#worker.postMessage({ insert: traces });
+  }
+
+  #ask(message: object): Promise<Answer> {
+    if (this.#closed) return Promise.resolve({ error: 'trace store: closed' });
+    return new Promise((resolve) => {
+      if (this.#waiting.length === 0) this.#worker.ref();
+      this.#waiting.push(resolve);
+      this.#worker.postMessage(message);
     });
   }
 
-  /** The highest id stored, 0 when empty: where a reopened recorder continues. */
-  lastId(): number {
-    return (this.#db.prepare('SELECT max(id) FROM executions').pluck().get() as number | null) ?? 0;
+  async #rows(sql: string, params: unknown[]): Promise<Row[]> {
+    const answer = await this.#ask({ sql, params });
+    if ('error' in answer) throw new Error(answer.error);
+    return 'rows' in answer ? (answer.rows as Row[]) : [];
   }
 
-  /** Inserts linked traces (in id order) and drops the oldest beyond the limit. */
-  insert(traces: readonly LinkedTrace[]): void {
-    if (traces.length > 0) this.#insertAll(traces);
+  /** Rows past the limit wait for the next prune; no query shows them. */
+  get #oldestKept(): number {
+    return this.#newestId - this.#limit;
   }
 
   /** Executions matching `query`, newest first. */
-  list(query: TraceQuery = {}): TraceRecord[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.canister !== undefined) {
-      where.push('canister = ?');
-      params.push(hexOfText(query.canister) ?? '-');
-    }
-    if (query.caller !== undefined) {
-      where.push('caller = ?');
-      params.push(hexOfText(query.caller) ?? '-');
-    }
+  async list(query: TraceQuery = {}): Promise<TraceRecord[]> {
+    const where = ['id > ?'];
+    const params: unknown[] = [this.#oldestKept];
+    if (query.canister !== undefined) where.push('canister = ?'), params.push(hexOfText(query.canister) ?? '-');
+    if (query.caller !== undefined) where.push('caller = ?'), params.push(hexOfText(query.caller) ?? '-');
     if (query.method !== undefined) where.push('method = ?'), params.push(query.method);
     if (query.outcome !== undefined) where.push('outcome = ?'), params.push(query.outcome);
     if (query.beforeId !== undefined) where.push('id < ?'), params.push(query.beforeId);
-    if (query.fromNs !== undefined) where.push('CAST(time_ns AS INTEGER) >= ?'), params.push(query.fromNs);
-    if (query.toNs !== undefined) where.push('CAST(time_ns AS INTEGER) <= ?'), params.push(query.toNs);
-    const sql = `SELECT * FROM executions ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    if (query.fromNs !== undefined) where.push('time_ns >= ?'), params.push(query.fromNs);
+    if (query.toNs !== undefined) where.push('time_ns <= ?'), params.push(query.toNs);
     params.push(limitOf(query.limit));
-    return (this.#db.prepare(sql).all(...params) as Row[]).map(recordOfRow);
+    const rows = await this.#rows(`SELECT ${COLUMNS} FROM executions WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, params);
+    return rows.map(recordOfRow);
   }
 
-  /** Every stored execution of one call tree, in execution order. */
-  tree(tree: string): TraceRecord[] {
-    return (this.#db.prepare('SELECT * FROM executions WHERE tree = ? ORDER BY id').all(tree) as Row[]).map(recordOfRow);
+  /** Every kept execution of one call tree, in execution order. */
+  async tree(tree: string): Promise<TraceRecord[]> {
+    return (await this.#rows(`SELECT ${COLUMNS} FROM executions WHERE tree = ? AND id > ? ORDER BY id`, [tree, this.#oldestKept])).map(recordOfRow);
   }
 
   /** One execution by id. */
-  get(id: number): TraceRecord | undefined {
-    const row = this.#db.prepare('SELECT * FROM executions WHERE id = ?').get(id) as Row | undefined;
+  async get(id: number): Promise<TraceRecord | undefined> {
+    const [row] = await this.#rows(`SELECT ${COLUMNS} FROM executions WHERE id = ? AND id > ?`, [id, this.#oldestKept]);
     return row === undefined ? undefined : recordOfRow(row);
   }
 
   /**
-   * Call trees, newest first, whose executions match `query` (a tree matches when any of its
-   * executions does: filter by a callee's canister and see the ingress messages that reached it).
+   * Call trees, newest first, with an execution that matches `query` (a tree matches when any
+   * of its executions does: filter by a callee and see the ingress messages that reached it).
    */
-  trees(query: TraceQuery = {}): TreeSummary[] {
-    const ids: string[] = [];
+  async trees(query: TraceQuery = {}): Promise<TreeSummary[]> {
+    const trees: string[] = [];
     let beforeId = query.beforeId;
     const want = limitOf(query.limit);
-    // Scans matching executions newest first and collects their distinct trees.
-    for (let pages = 0; ids.length < want && pages < 20; pages++) {
-      const page = this.list({ ...query, limit: 1_000, ...(beforeId !== undefined && { beforeId }) });
-      for (const r of page) if (!ids.includes(r.tree) && ids.length < want) ids.push(r.tree);
+    // Matching executions, newest first, until enough distinct trees are found.
+    for (let pages = 0; trees.length < want && pages < 20; pages++) {
+      const page = await this.list({ ...query, limit: 1_000, ...(beforeId !== undefined && { beforeId }) });
+      for (const r of page) if (!trees.includes(r.tree) && trees.length < want) trees.push(r.tree);
       const last = page[page.length - 1];
       if (last === undefined || page.length < 1_000) break;
       beforeId = last.id;
     }
+    if (trees.length === 0) return [];
+    const stats = (await this.#rows(
+      `SELECT tree, min(id) AS first, count(*) AS n, sum(outcome = 'trapped') AS trapped, count(DISTINCT canister) AS canisters FROM executions ` +
+        `WHERE id > ? AND tree IN (${trees.map(() => '?').join(', ')}) GROUP BY tree`,
+      [this.#oldestKept, ...trees],
+    )) as unknown as Array<{ tree: string; first: number; n: number; trapped: number; canisters: number }>;
+    const firsts = stats.map((s) => s.first);
+    const roots = new Map((await this.#rows(`SELECT ${COLUMNS} FROM executions WHERE id IN (${firsts.map(() => '?').join(', ')})`, firsts)).map((r) => [r.id, recordOfRow(r)]));
+    const byTree = new Map(stats.map((s) => [s.tree, s]));
     const summaries: TreeSummary[] = [];
-    for (const tree of ids) {
-      const stats = this.#db
-        .prepare("SELECT min(id) AS first, count(*) AS n, sum(outcome = 'trapped') AS trapped, count(DISTINCT canister) AS canisters FROM executions WHERE tree = ?")
-        .get(tree) as { first: number; n: number; trapped: number; canisters: number };
-      const root = this.get(stats.first);
-      if (root !== undefined) summaries.push({ tree, root, executions: stats.n, trapped: stats.trapped, canisters: stats.canisters });
+    for (const tree of trees) {
+      const s = byTree.get(tree);
+      const root = s === undefined ? undefined : roots.get(s.first);
+      if (s !== undefined && root !== undefined) summaries.push({ tree, root, executions: s.n, trapped: s.trapped, canisters: s.canisters });
     }
     return summaries;
   }
 
-  /** How many executions are stored. */
-  count(): number {
-    return this.#db.prepare('SELECT count(*) FROM executions').pluck().get() as number;
+  /** How many executions are kept. */
+  async count(): Promise<number> {
+    const [row] = (await this.#rows('SELECT count(*) AS n FROM executions WHERE id > ?', [this.#oldestKept])) as unknown as Array<{ n: number }>;
+    return row?.n ?? 0;
   }
 
-  close(): void {
-    this.#db.close();
+  /** Writes what was posted and stops the worker. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#ask({ close: true });
+    this.#closed = true;
+    await this.#worker.terminate();
   }
 }
 
@@ -187,36 +229,15 @@ function limitOf(limit: number | undefined): number {
   return limit === undefined || !Number.isFinite(limit) || limit <= 0 ? 100 : Math.min(Math.floor(limit), 1_000);
 }
 
-function rowOf({ id, tree, parent, wallMs, trace: t }: LinkedTrace): Record<string, unknown> {
-  const answer = t.answer;
-  return {
-    id, tree, parent, canister: t.canister, kind: t.kind, method: t.method, caller: t.caller, origin: t.origin, context: t.contextId ?? null,
-    cause: JSON.stringify(t.cause), time_ns: t.timeNs.toString(), wall_ms: wallMs, outcome: t.outcome, trap: t.trap ?? null,
-    instructions: t.instructions,
-    cycles: JSON.stringify([t.cyclesCharged, t.cyclesAccepted, t.cyclesRefunded, t.balanceDelta], bigintJson),
-    calls: t.calls.length === 0 ? '[]' : JSON.stringify(t.calls, bigintJson),
-    timers_set: t.timersSet, stable_writes: t.stableWrites, heap_bytes: t.heapBytes, arg: t.arg,
-    rejected: t.rejected === undefined ? null : JSON.stringify(t.rejected),
-    answer_reply: answer !== undefined && 'reply' in answer ? answer.reply : null,
-    answer_reject: answer !== undefined && 'reject' in answer ? JSON.stringify({ code: answer.reject.code, message: answer.reject.message }) : null,
-  };
-}
-
 function recordOfRow(row: Row): TraceRecord {
-  const [charged = '0', accepted = '0', refunded = '0', delta = '0'] = JSON.parse(row.cycles) as string[];
-  const cause = JSON.parse(row.cause) as TraceRecordCause;
-  const calls = JSON.parse(row.calls) as Array<{ callId: number; callee: string; method: string; cycles: string; oneway: boolean }>;
-  const answer: TraceAnswer | null =
-    row.answer_reply !== null ? { reply: toHex(row.answer_reply) } : row.answer_reject !== null ? { reject: JSON.parse(row.answer_reject) as { code: number; message: string } } : null;
+  const d = JSON.parse(row.data) as RowData;
   return {
-    id: row.id, tree: row.tree, parent: row.parent, canister: principalFromHex(row.canister), kind: row.kind as TraceRecord['kind'],
-    method: row.method, caller: principalFromHex(row.caller), origin: principalFromHex(row.origin), contextId: row.context,
-    cause: cause.kind === 'call' ? { ...cause, caller: principalFromHex(cause.caller) } : cause,
-    timeNs: row.time_ns, wallMs: row.wall_ms, outcome: row.outcome as TraceRecord['outcome'], trap: row.trap, instructions: row.instructions,
-    cyclesCharged: charged, cyclesAccepted: accepted, cyclesRefunded: refunded, balanceDelta: delta,
-    calls: calls.map((c) => ({ ...c, callee: principalFromHex(c.callee) })),
-    timersSet: row.timers_set, stableWrites: row.stable_writes, heapBytes: row.heap_bytes, arg: toHex(row.arg),
-    rejected: row.rejected === null ? null : (JSON.parse(row.rejected) as { code: number; message: string }),
-    answer,
+    id: row.id, tree: row.tree, parent: row.parent, canister: principalFromHex(row.canister), kind: d.kind, method: row.method,
+    caller: principalFromHex(row.caller), origin: principalFromHex(d.origin), contextId: d.contextId,
+    cause: d.cause.kind === 'call' ? { ...d.cause, caller: principalFromHex(d.cause.caller) } : d.cause,
+    timeNs: row.time_ns, wallMs: row.wall_ms, outcome: row.outcome as TraceRecord['outcome'], trap: d.trap, instructions: d.instructions,
+    cyclesCharged: d.cyclesCharged, cyclesAccepted: d.cyclesAccepted, cyclesRefunded: d.cyclesRefunded, balanceDelta: d.balanceDelta,
+    calls: d.calls.map((c) => ({ ...c, callee: principalFromHex(c.callee) })),
+    timersSet: d.timersSet, stableWrites: d.stableWrites, heapBytes: d.heapBytes, arg: d.arg, rejected: d.rejected, answer: d.answer,
   };
 }

@@ -28,12 +28,12 @@ describe('execution traces', () => {
   it('links an ingress message, the call it makes and its callback into one tree', async () => {
     const { t, shop, bank } = await twoCanisters();
     const traces = t.replica.traces!;
-    const before = traces.count();
+    const before = await traces.count();
     await expect(t.replica.actor<Shop>(shop).buy(bank, { item: 'tea', amount: 5n, note: [] })).resolves.toEqual({ ok: 5n });
-    const [summary] = traces.trees({ canister: shop.toText(), method: 'buy' });
+    const [summary] = await traces.trees({ canister: shop.toText(), method: 'buy' });
     expect(summary?.executions).toBe(3);
     expect(summary?.canisters).toBe(2);
-    const tree = traces.tree(summary!.tree);
+    const tree = await traces.tree(summary!.tree);
     expect(tree.map((e) => [e.canister, e.kind, e.method, e.outcome])).toEqual([
       [shop.toText(), 'update', 'buy', 'committed'],
       [bank.toText(), 'update', 'deposit', 'committed'],
@@ -53,16 +53,16 @@ describe('execution traces', () => {
     expect(callback!.parent).toBe(buy!.id);
     expect(callback!.arg).toBe((deposit!.answer as { reply: string }).reply);
     expect(callback!.answer).toHaveProperty('reply');
-    expect(traces.count()).toBe(before + 3);
+    expect(await traces.count()).toBe(before + 3);
   });
 
   it('shows a trap after an await: the first half committed, the callback rolled back', async () => {
     const { t, shop, bank } = await twoCanisters();
     const traces = t.replica.traces!;
     await expect(t.replica.actor<Shop>(shop).buy(bank, { item: 'car', amount: 500n, note: ['big'] })).rejects.toThrow(/over budget: 500/);
-    const [trapped] = traces.list({ outcome: 'trapped' });
+    const [trapped] = await traces.list({ outcome: 'trapped' });
     expect(trapped).toMatchObject({ canister: shop.toText(), kind: 'response', trap: 'over budget: 500', heapBytes: 0 });
-    const tree = traces.tree(trapped!.tree);
+    const tree = await traces.tree(trapped!.tree);
     expect(tree.map((e) => [e.kind, e.outcome])).toEqual([
       ['update', 'committed'],
       ['update', 'committed'],
@@ -79,40 +79,40 @@ describe('execution traces', () => {
     const { t, shop, bank } = await twoCanisters();
     const traces = t.replica.traces!;
     for (const amount of [1n, 2n, 300n]) await t.replica.actor<Shop>(shop).buy(bank, { item: 'x', amount, note: [] }).catch(() => undefined);
-    const deposits = traces.list({ canister: bank.toText(), method: 'deposit' });
+    const deposits = await traces.list({ canister: bank.toText(), method: 'deposit' });
     expect(deposits).toHaveLength(3);
     expect(deposits.every((e) => e.caller === shop.toText())).toBe(true);
     expect(deposits[0]!.id).toBeGreaterThan(deposits[1]!.id);
-    expect(traces.list({ caller: shop.toText(), method: 'deposit' })).toHaveLength(3);
-    expect(traces.list({ canister: bank.toText(), limit: 1, beforeId: deposits[0]!.id })[0]?.id).toBe(deposits[1]!.id);
-    expect(traces.list({ outcome: 'trapped' })).toHaveLength(1);
-    expect(traces.trees({ canister: bank.toText() })).toHaveLength(3);
-    expect(traces.trees({ outcome: 'trapped' }).map((s) => s.trapped)).toEqual([1]);
-    expect(traces.list({ canister: 'not a principal' })).toEqual([]);
+    expect(await traces.list({ caller: shop.toText(), method: 'deposit' })).toHaveLength(3);
+    expect((await traces.list({ canister: bank.toText(), limit: 1, beforeId: deposits[0]!.id }))[0]?.id).toBe(deposits[1]!.id);
+    expect(await traces.list({ outcome: 'trapped' })).toHaveLength(1);
+    expect(await traces.trees({ canister: bank.toText() })).toHaveLength(3);
+    expect((await traces.trees({ outcome: 'trapped' })).map((s) => s.trapped)).toEqual([1]);
+    expect(await traces.list({ canister: 'not a principal' })).toEqual([]);
     const latest = BigInt(deposits[0]!.timeNs);
-    expect(traces.list({ canister: bank.toText(), fromNs: latest }).map((e) => e.id)).toContain(deposits[0]!.id);
+    expect((await traces.list({ canister: bank.toText(), fromNs: latest })).map((e) => e.id)).toContain(deposits[0]!.id);
   });
 
   it('reports timers set and runs a timer as a tree of its own', async () => {
     const { t, bank } = await twoCanisters();
     const traces = t.replica.traces!;
     await t.replica.actor<Bank>(bank).remind();
-    expect(traces.list({ method: 'remind' })[0]?.timersSet).toBe(1);
+    expect((await traces.list({ method: 'remind' }))[0]?.timersSet).toBe(1);
     await t.replica.advanceTime(61_000);
-    const [timer] = traces.list({ canister: bank.toText() });
+    const [timer] = await traces.list({ canister: bank.toText() });
     expect(timer).toMatchObject({ kind: 'timer', outcome: 'committed', parent: null, cause: { kind: 'timer' } });
   });
 
   it('keeps only the last N executions, and continues numbering after a restart', async () => {
     const { t, bank } = await twoCanisters(4);
     for (let i = 0; i < 6; i++) await t.replica.actor<Bank>(bank).deposit(1n);
-    const kept = t.replica.traces!.list();
+    const kept = await t.replica.traces!.list();
     expect(kept).toHaveLength(4);
     const last = kept[0]!.id;
     const replica = await t.restart();
     await replica.actor<Bank>(bank).deposit(1n);
-    expect(replica.traces!.list({ limit: 1 })[0]?.id).toBe(last + 1);
-    expect(replica.traces!.count()).toBe(4);
+    expect((await replica.traces!.list({ limit: 1 }))[0]?.id).toBe(last + 1);
+    expect(await replica.traces!.count()).toBe(4);
   });
 
   it('is off unless asked for', async () => {

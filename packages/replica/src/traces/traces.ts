@@ -1,6 +1,7 @@
 /**
  * What a replica with tracing on offers: the recorder wired into its runtime and queries over
- * the store, each of which first writes what is still buffered.
+ * the store, each of which first hands over what is still buffered, so it sees every
+ * execution that finished before it was asked.
  */
 import path from 'node:path';
 import type { TraceSink } from '@tincan/runtime';
@@ -39,38 +40,38 @@ export class Traces {
   }
 
   /** Executions matching `query`, newest first. */
-  list(query: TraceQuery = {}): TraceRecord[] {
+  list(query: TraceQuery = {}): Promise<TraceRecord[]> {
     this.#recorder.flush();
     return this.#store.list(query);
   }
 
   /** Call trees whose executions match `query`, newest first. */
-  trees(query: TraceQuery = {}): TreeSummary[] {
+  trees(query: TraceQuery = {}): Promise<TreeSummary[]> {
     this.#recorder.flush();
     return this.#store.trees(query);
   }
 
   /** The executions of one call tree, in execution order (empty when unknown or pruned). */
-  tree(tree: string): TraceRecord[] {
+  tree(tree: string): Promise<TraceRecord[]> {
     this.#recorder.flush();
     return this.#store.tree(tree);
   }
 
   /** One execution. */
-  get(id: number): TraceRecord | undefined {
+  get(id: number): Promise<TraceRecord | undefined> {
     this.#recorder.flush();
     return this.#store.get(id);
   }
 
   /** How many executions are kept. */
-  count(): number {
+  count(): Promise<number> {
     this.#recorder.flush();
     return this.#store.count();
   }
 
   /** Writes what is buffered and closes the store. */
-  close(): void {
+  close(): Promise<void> {
     this.#recorder.flush();
-    this.#store.close();
+    return this.#store.close();
   }
 }
