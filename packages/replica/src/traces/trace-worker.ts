@@ -9,14 +9,16 @@
  * resolves, so it runs the same from TypeScript sources (tests) and from dist.
  */
 
-/** Columns of the `executions` table, in order; `data` holds the rest of a trace as JSON. */
+/**
+ * Columns of the `executions` table, in order; `data` holds the rest of a trace as JSON. No
+ * secondary index: the table holds the last N executions (10,000 by default), a scan of them
+ * answers a dashboard query in milliseconds, and every index would cost each insert.
+ */
 export const TRACE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS executions (
   id INTEGER PRIMARY KEY, tree TEXT NOT NULL, parent INTEGER, canister TEXT NOT NULL, method TEXT NOT NULL, caller TEXT NOT NULL,
   outcome TEXT NOT NULL, time_ns INTEGER NOT NULL, wall_ms INTEGER NOT NULL, data TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS executions_canister ON executions (canister, id);
-CREATE INDEX IF NOT EXISTS executions_tree ON executions (tree, id);
 `;
 
 /** The worker's source. */
