@@ -116,7 +116,8 @@ async function canisterView(id: string): Promise<void> {
           result.textContent = `✓ ${printCandidValues(func.retTypes, values)}`;
           result.classList.add('ok');
         } catch (err) {
-          result.textContent = `✗ ${(err as Error).message}`;
+          // The agent appends the whole HTTP exchange; the reject itself comes first.
+          result.textContent = `✗ ${(err as Error).message.split('\n\nCall context')[0] ?? ''}`;
           result.classList.add('error');
         } finally {
           button.disabled = false;
