@@ -5,7 +5,8 @@
  * the caller's callback (or cleanup) find their parent and tree.
  */
 import type { ExecutionTrace, TraceSink } from '@tincan/runtime';
-import type { LinkedTrace, TraceStore } from './trace-store.js';
+import type { LinkedTrace } from './trace-flat.js';
+import type { TraceStore } from './trace-store.js';
 
 /** Traces written in one transaction at most; a full buffer is written at once. */
 const FLUSH_AT = 256;

@@ -9,18 +9,9 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { toHex } from '@tincan/bytes';
 import { Principal } from '@dfinity/principal';
-import type { ExecutionTrace } from '@tincan/runtime';
 import { principalFromHex, type TraceAnswer, type TraceRecord, type TraceRecordCause } from './trace-record.js';
 import { TRACE_SCHEMA, TRACE_WORKER_SOURCE } from './trace-worker.js';
-
-/** A runtime trace with its place in a call tree. */
-export interface LinkedTrace {
-  readonly id: number;
-  readonly tree: string;
-  readonly parent: number | null;
-  readonly wallMs: number;
-  readonly trace: ExecutionTrace;
-}
+import { TRACE_STRIDE, flattenTrace, type LinkedTrace } from './trace-flat.js';
 
 /** Filters of {@link TraceStore.list}; every one is optional. */
 export interface TraceQuery {
@@ -101,7 +92,7 @@ export class TraceStore {
     const require = createRequire(import.meta.url);
     this.#worker = new Worker(TRACE_WORKER_SOURCE, {
       eval: true,
-      workerData: { sqlitePath: require.resolve('better-sqlite3'), file: file ?? ':memory:', schema: TRACE_SCHEMA, limit },
+      workerData: { sqlitePath: require.resolve('better-sqlite3'), file: file ?? ':memory:', schema: TRACE_SCHEMA, limit, stride: TRACE_STRIDE },
     });
     // Idle, the worker does not keep the process alive; it is ref'd while a query is pending.
     this.#worker.unref();
@@ -126,7 +117,9 @@ export class TraceStore {
     const last = traces[traces.length - 1];
     if (last === undefined || this.#closed) return;
     this.#newestId = last.id;
-    this.#worker.postMessage({ insert: traces });
+    const flat: unknown[] = [];
+    for (const t of traces) flattenTrace(flat, t);
+    this.#worker.postMessage({ insert: flat });
   }
 
   #ask(message: object): Promise<Answer> {

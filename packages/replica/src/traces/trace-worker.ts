@@ -36,21 +36,28 @@ const pruneEvery = Math.max(1, Math.floor(limit / 10));
 let pruned = 0;
 const insert = db.prepare('INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
 const prune = db.prepare('DELETE FROM executions WHERE id <= ?');
-const hex = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-const str = (n) => n.toString();
-function dataOf(t) {
-  const answer = t.answer === undefined ? null : 'reply' in t.answer ? { reply: hex(t.answer.reply) } : { reject: { code: t.answer.reject.code, message: t.answer.reject.message } };
+const STRIDE = workerData.stride;
+function causeOf(kind, a, b) {
+  if (kind === 'ingress') return a === '' ? { kind } : { kind, requestId: a };
+  if (kind === 'call') return { kind, caller: a, callId: b };
+  if (kind === 'response' || kind === 'cleanup') return { kind, callId: b };
+  if (kind === 'timer') return { kind, timerId: b };
+  return { kind };
+}
+// One flat batch: STRIDE values per trace, in the layout of trace-flat.ts.
+function dataOf(f, i) {
+  const calls = f[i + 21] === null ? [] : f[i + 21].map((c) => ({ callId: c[0], callee: c[1], method: c[2], cycles: c[3], oneway: c[4] }));
+  const answer = f[i + 28] !== null ? { reply: f[i + 28] } : f[i + 29] >= 0 ? { reject: { code: f[i + 29], message: f[i + 30] } } : null;
   return JSON.stringify({
-    kind: t.kind, origin: t.origin, contextId: t.contextId === undefined ? null : t.contextId, cause: t.cause, trap: t.trap === undefined ? null : t.trap,
-    instructions: t.instructions, cyclesCharged: str(t.cyclesCharged), cyclesAccepted: str(t.cyclesAccepted), cyclesRefunded: str(t.cyclesRefunded),
-    balanceDelta: str(t.balanceDelta), calls: t.calls.map((c) => ({ callId: c.callId, callee: c.callee, method: c.method, cycles: str(c.cycles), oneway: c.oneway })),
-    timersSet: t.timersSet, stableWrites: t.stableWrites, heapBytes: t.heapBytes, arg: hex(t.arg),
-    rejected: t.rejected === undefined ? null : t.rejected, answer,
+    kind: f[i + 5], origin: f[i + 8], contextId: f[i + 9], cause: causeOf(f[i + 10], f[i + 11], f[i + 12]), trap: f[i + 15],
+    instructions: f[i + 16], cyclesCharged: f[i + 17].toString(), cyclesAccepted: f[i + 18].toString(), cyclesRefunded: f[i + 19].toString(),
+    balanceDelta: f[i + 20].toString(), calls, timersSet: f[i + 22], stableWrites: f[i + 23], heapBytes: f[i + 24], arg: f[i + 25],
+    rejected: f[i + 26] >= 0 ? { code: f[i + 26], message: f[i + 27] } : null, answer,
   });
 }
-const insertAll = db.transaction((batch) => {
-  for (const { id, tree, parent, wallMs, trace: t } of batch) insert.run(id, tree, parent, t.canister, t.method, t.caller, t.outcome, t.timeNs, wallMs, dataOf(t));
-  const last = batch[batch.length - 1].id;
+const insertAll = db.transaction((f) => {
+  for (let i = 0; i < f.length; i += STRIDE) insert.run(f[i], f[i + 1], f[i + 2], f[i + 4], f[i + 6], f[i + 7], f[i + 14], f[i + 13], f[i + 3], dataOf(f, i));
+  const last = f[f.length - STRIDE];
   if (last - limit - pruned >= pruneEvery) {
     prune.run(last - limit);
     pruned = last - limit;
