@@ -75,7 +75,7 @@ beforeAll(async () => {
   const generated = await project.run('generate');
   expect(generated).toMatchObject({ code: 0, stderr: '' });
   for (const name of NAMES) {
-    const file = path.join(project.dir, 'src/declarations', name, 'declarations', `${name}.did.ts`);
+    const file = path.join(project.dir, 'src/declarations', name, `${name}.did.js`);
     factories[name] = ((await import(pathToFileURL(file).href)) as { idlFactory: unknown }).idlFactory;
   }
 });

@@ -10,10 +10,10 @@ let t: TestReplica | undefined;
 
 afterEach(() => t?.dispose());
 
-it('createTestReplica() stops a query blocked in Atomics.wait at the default query limit', async () => {
+it('createTestReplica() stops a query that awaits null forever at the default query limit', async () => {
   t = await createTestReplica();
-  const hostile = t.replica.actor(await t.replica.deploy('test/fixtures/hostile.ts')) as { atomicsWaitQuery(): Promise<string>; marksQuery(): Promise<bigint> };
-  const err = await hostile.atomicsWaitQuery().then(
+  const hostile = t.replica.actor(await t.replica.deploy('test/fixtures/hostile.ts')) as { awaitNullQuery(): Promise<bigint>; marksQuery(): Promise<bigint> };
+  const err = await hostile.awaitNullQuery().then(
     () => undefined,
     (e: unknown) => e,
   );

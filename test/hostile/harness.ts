@@ -43,6 +43,7 @@ const hostileIdl: IDL.InterfaceFactory = ({ IDL: I }) =>
     throwWithThrowingMessage: I.Func([], [I.Nat], []),
     throwWithLoopingMessage: I.Func([], [I.Nat], []),
     loopingQuery: I.Func([], [I.Nat], ['query']),
+    awaitNullQuery: I.Func([], [I.Nat], ['query']),
     marksQuery: I.Func([], [I.Nat], ['query']),
   });
 

@@ -1,5 +1,5 @@
 /**
- * `tincan start` with a canister blocked in `Atomics.wait` (no timeout, no CPU spent): SIGTERM
+ * `tincan start` with a canister stuck in `for (;;) await null` (a microtask loop the meter does not see): SIGTERM
  * still stops the replica, once the backstop has freed the event loop. The replica runs as the
  * real CLI subprocess, with the `--time-limit-ms` flag.
  */
@@ -26,12 +26,12 @@ it('SIGTERM while a canister is blocked: tincan start exits within the backstop 
     expect(deployed.code, deployed.stderr).toBe(0);
     const id = (await project.run('canister', 'id', 'hostile', '--host', replica.url)).stdout.trim();
     const agent = await HttpAgent.create({ host: replica.url, shouldFetchRootKey: true });
-    const hostile = Actor.createActor<{ atomicsWaitForever(): Promise<string> }>(({ IDL }) => IDL.Service({ atomicsWaitForever: IDL.Func([], [IDL.Text], []) }), {
+    const hostile = Actor.createActor<{ awaitNullForever(): Promise<bigint> }>(({ IDL }) => IDL.Service({ awaitNullForever: IDL.Func([], [IDL.Nat], []) }), {
       agent,
       canisterId: Principal.fromText(id),
     });
     // Not awaited: the replica is blocked while it runs. It ends in a reject or a closed connection.
-    const blocked = hostile.atomicsWaitForever().catch((err: unknown) => err);
+    const blocked = hostile.awaitNullForever().catch((err: unknown) => err);
     // Give the request time to reach the replica and start executing.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const start = performance.now();

@@ -120,7 +120,7 @@ describe('over HTTP', () => {
     expect(Buffer.from(status.module_hash[0] ?? []).toString('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
     const hostile = Actor.createActor<Hostile>(hostileIdl, { agent, canisterId: id });
     // Each round is well under the update limit; the thirty together are well over it.
-    await expect(hostile.resetMeter(30, 1_000_000)).rejects.toThrow(/instruction limit exceeded/);
+    await expect(hostile.resetMeter(30, 1_000_000)).rejects.toThrow(/Canister exceeded the limit of \d+ instructions for single message execution/);
     expect(await hostile.bump()).toBe(1n);
     await expectServing();
   });

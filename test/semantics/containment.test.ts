@@ -75,9 +75,10 @@ describe('rejections and throws nobody awaits', () => {
     await settleHost();
     const lines = (await logOf(hostile)).filter((line) => line.startsWith('Uncaught (in promise)'));
     expect(lines).toHaveLength(1000);
-    // 500 reach the missing canister's queue and are rejected as not found; the rest find it full.
-    expect(lines.every((line) => line.includes('call rejected'))).toBe(true);
-    expect(lines.filter((line) => line.includes('not found'))).toHaveLength(500);
+    // 500 reach the queue to the missing id and are rejected (no subnet hosts it);
+    // the rest fail at once (call_perform), the queue to it being full.
+    expect(lines.filter((line) => line.includes(`call rejected: 3 - No route to canister ${MISSING_CANISTER.toText()}`))).toHaveLength(500);
+    expect(lines.filter((line) => line.includes('call perform failed'))).toHaveLength(500);
     expect(await t.replica.actor<any>(hostile).get()).toBe(1n);
     await expectContained();
   });
@@ -121,7 +122,7 @@ describe('thrown values whose formatting runs code', () => {
     for (const method of ['throwHostile', 'rejectHostile']) {
       const err = await rejectionOf(t.replica.actor<any>(hostile)[method](kind));
       expect(err.rejectCode).toBe(5);
-      expect(err.rejectMessage).toMatch(/trapped: (Uncaught|instruction limit exceeded)/);
+      expect(err.rejectMessage).toMatch(/Canister called `ic0.trap` with message: 'Uncaught|Canister exceeded the limit of \d+ instructions for single message execution/);
     }
     expect(await t.replica.actor<any>(hostile).get()).toBe(0n);
     await expectContained();
@@ -139,7 +140,8 @@ describe('the kernel and the meter are out of reach', () => {
     // Catches: a fresh budget from `describe()`, a second meter registration or an early refill.
     // Each round spends well under the limit; all of them together well over it.
     const err = await rejectionOf(t.replica.actor<any>(hostile).resetMeter(30, 1_000_000));
-    expect(err.rejectMessage).toContain('instruction limit exceeded');
+    expect(err.errorCode).toBe('IC0522');
+    expect(err.rejectMessage).toContain('instructions for single message execution.');
     expect(await t.replica.actor<any>(hostile).get()).toBe(0n);
     await expectContained();
   });

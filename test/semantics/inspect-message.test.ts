@@ -67,7 +67,7 @@ describe('canister_inspect_message', () => {
     const { replica, id } = await deployInspector({ instructionLimits: { query: 1_000_000 } });
     const spin = refusal(replica.inspectMessage(id, 'spin', none, alice));
     expect(spin.code).toBe(5);
-    expect(spin.message).toContain('instruction limit exceeded');
+    expect([spin.errorCode, spin.message]).toEqual(['IC0522', expect.stringContaining('Canister exceeded the limit of 1000000 instructions for single message execution.')]);
     expect(await replica.actor(id, { identity: alice }).add(3n)).toBe(3n);
     expect(await stateOf(replica, id)).toEqual({ count: 3n, inspections: 0n, seen: 0 });
   });

@@ -32,6 +32,9 @@ describe('defaults', () => {
       maxReplyBytes: 2 * MIB,
       maxCallDepth: 256,
       maxTimeoutSeconds: 300,
+      maxQueryCallDepth: 6,
+      queryCallGraphInstructions: 5e9,
+      queryCallOverheadInstructions: 50e6,
     });
   });
 });

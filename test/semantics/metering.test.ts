@@ -99,20 +99,22 @@ describe('limits per execution kind', () => {
   it('a query traps at the query limit while the same work passes as an update', async () => {
     const t = await open({ instructionLimits: { query: 2_000_000 } });
     const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
-    expect((await rejectOf(actor.workQuery(100_000))).rejectMessage).toContain('instruction limit exceeded');
+    const err = await rejectOf(actor.workQuery(100_000));
+    expect([err.rejectCode, err.errorCode]).toEqual([5, 'IC0522']);
+    expect(err.rejectMessage).toContain('Canister exceeded the limit of 2000000 instructions for single message execution..\nTry optimizing this method');
     expect(await actor.work(100_000)).toBeGreaterThan(2_000_000n);
   });
 
   it('an update traps at the update limit while the same work passes as a query', async () => {
     const t = await open({ instructionLimits: { update: 2_000_000 } });
     const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
-    expect((await rejectOf(actor.work(100_000))).rejectMessage).toContain('instruction limit exceeded');
+    expect((await rejectOf(actor.work(100_000))).rejectMessage).toContain('Canister exceeded the limit of 2000000 instructions for single message execution.');
     expect(await actor.workQuery(100_000)).toBeGreaterThan(2_000_000n);
   });
 
   it('install traps at the install limit, which updates do not share', async () => {
     const t = await open({ instructionLimits: { install: 20_000_000 } });
-    await expect(t.replica.deploy(FIXTURE, { initArgs: [1_000_000] })).rejects.toThrow(/instruction limit exceeded/);
+    await expect(t.replica.deploy(FIXTURE, { initArgs: [1_000_000] })).rejects.toThrow('Canister exceeded the limit of 20000000 instructions for single message execution.');
     const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     expect(await actor.work(1_000_000)).toBeGreaterThan(20_000_000n);
   });
@@ -129,7 +131,7 @@ describe('limits per execution kind', () => {
     const t = await open();
     const actor = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
     const err = await rejectOf(actor.work(4_000_000_000));
-    expect(err.rejectMessage).toContain('instruction limit exceeded');
+    expect(err.rejectMessage).toContain('Canister exceeded the limit of 5000000000 instructions for single message execution.');
     expect(await actor.get()).toBe(0n);
   });
 });

@@ -10,15 +10,15 @@ afterEach(async () => {
 });
 
 describe('instruction limits', () => {
-  it.each(['loopForever', 'catchAndLoop', 'microtaskStorm'])('%s traps with "instruction limit exceeded" and rolls back', async (method) => {
+  it.each(['loopForever', 'catchAndLoop', 'microtaskStorm'])('%s traps at the instruction limit (IC0522) and rolls back', async (method) => {
     t = await createTestReplica({ instructionLimits: { update: 2_000_000 } });
     const canister = await t.replica.deploy('test/fixtures/runaway.ts');
     const actor = t.replica.actor(canister);
     expect(await actor.increment()).toBe(1n);
     // Would hang (and time the test out) without metering, or keep +1000 without rollback.
     const err = await rejectOf(actor[method]());
-    expect(err.rejectCode).toBe(5);
-    expect(err.rejectMessage).toContain('instruction limit exceeded');
+    expect([err.rejectCode, err.errorCode]).toEqual([5, 'IC0522']);
+    expect(err.rejectMessage).toContain('Canister exceeded the limit of 2000000 instructions for single message execution.');
     expect(await actor.get()).toBe(1n);
     expect(await actor.increment()).toBe(2n);
   });
@@ -47,6 +47,6 @@ describe('instruction limits', () => {
     t = await createTestReplica({ instructionLimits: { query: 1_000 } });
     const actor = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
     const err = await rejectOf(actor.work(5_000));
-    expect(err.rejectMessage).toContain('instruction limit exceeded');
+    expect(err.rejectMessage).toContain('Canister exceeded the limit of 1000 instructions for single message execution.');
   });
 });

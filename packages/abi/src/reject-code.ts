@@ -33,10 +33,18 @@ export const IcErrorCode = {
   CanisterStoppingCancelled: 'IC0511',
   CanisterInvalidController: 'IC0512',
   CanisterNonEmpty: 'IC0514',
+  /** A composite query's call graph calls back into a canister it is already waiting in. */
+  QueryCallGraphLoopDetected: 'IC0517',
+  /** An execution spent its instruction limit. */
+  CanisterInstructionLimitExceeded: 'IC0522',
   CanisterMethodNotFound: 'IC0536',
   CanisterEmpty: 'IC0537',
   /** tincan's call depth limit (256 by default); ICP's code for a too deep (query) call graph. */
   CallGraphTooDeep: 'IC0525',
+  /** A composite query's call graph spent its instruction budget. */
+  QueryCallGraphTotalInstructionLimitExceeded: 'IC0526',
+  /** A composite query was called in replicated mode (as an update, or by an update). */
+  CompositeQueryCalledInReplicatedMode: 'IC0527',
   /** A bounded-wait call reached its deadline before a response arrived. */
   DeadlineExpired: 'IC0601',
   /** A bounded-wait request or response was dropped (load shedding). */

@@ -9,8 +9,13 @@
  * - `msgDeadline()`: ICP's `ic0.msg_deadline`, the deadline of a bounded-wait call.
  * - `msgOrigin()`: the user whose ingress message started the call chain.
  * - `CallError`: the class of the errors failed calls throw, for `instanceof` checks.
+ * - NEAR's promises: `NearPromise` (`new(...).functionCall(...)`, `and`, `then`, `asReturn`),
+ *   `promiseResult(i)` / `promiseResultsCount()` / `PromiseResults` in a callback, and
+ *   `requirePrivate()` for callbacks only the canister itself may call.
  */
 export { guard } from './guard.js';
 export type { Guard } from './guard.js';
 export { acceptMessage, msgDeadline, msgOrigin } from './ic-api.js';
 export { CallErrorClass as CallError } from './call.js';
+export { NearPromise, PromiseResultIdl, PromiseResults, promiseResult, promiseResultsCount, requirePrivate } from './near-promise.js';
+export type { PromiseResult } from './near-promise.js';

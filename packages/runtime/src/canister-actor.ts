@@ -10,7 +10,9 @@ import { freezingThreshold, messageFee, type CycleFees } from './cycles.js';
 import { deadlineFor, type CallLimits } from './limits.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
 import type { Execution, TimerOp } from './execution.js';
-import { mayAcceptCycles, mayAnswer, mayCall, maySetTimers, neverCommits } from './execution.js';
+import { icModeName, isComposite, mayAcceptCycles, mayAnswer, mayCall, maySetTimers, neverCommits } from './execution.js';
+import { contractViolationText, instructionLimitText, instructionLimitTrap } from '@tincan/abi';
+import { principalText } from './principal-text.js';
 import { bytesEqual } from '@tincan/bytes';
 import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from './instruction-limits.js';
 import type { HostBridge } from './kernel/host-bridge.js';
@@ -112,6 +114,14 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
   /** Cycles the execution can spend without dropping below the freezing threshold. */
   const liquid = (exec: Execution): bigint => actor.record.cycles + exec.balanceDelta - actor.freezingThreshold(fees);
   const available = (exec: Execution): bigint => (mayAcceptCycles(exec.mode) && exec.context !== undefined ? exec.context.cyclesAvailable - exec.accepted : 0n);
+  /** Records a contract violation (IC0504) as the execution's trap and stops the canister code. */
+  const violate = (exec: Execution, violation: string): never => {
+    if (exec.trap === undefined) {
+      exec.trap = `Canister violated contract: ${violation}`;
+      exec.failure = contractViolationText(principalText(id), violation);
+    }
+    throw new Error(exec.trap);
+  };
   const live = (): Execution => {
     const exec = actor.execution();
     if (exec.trap !== undefined) throw new Error(`execution already trapped: ${exec.trap}`);
@@ -129,7 +139,8 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       // Called as each metered op starts. The heap baseline is taken at the first refill, so
       // short executions (nearly all) never pay for reading heap statistics.
       actor.heapAtStart = undefined;
-      return budgetFor(actor.execution().mode, deps.limits);
+      const exec = actor.execution();
+      return exec.instructionLimit ?? budgetFor(exec.mode, deps.limits);
     },
     heapLimitBytes: () => {
       const own = actor.settings().wasmMemoryLimitBytes;
@@ -174,6 +185,13 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       const exec = actor.execution();
       exec.trap ??= message;
     },
+    instructionLimitExceeded: () => {
+      const exec = actor.execution();
+      if (exec.trap !== undefined) return;
+      const limit = exec.instructionLimit ?? budgetFor(exec.mode, deps.limits);
+      exec.failure = instructionLimitText(principalText(id), limit);
+      exec.trap = instructionLimitTrap(limit);
+    },
     debugPrint: (message) => deps.onLog(actor, message),
     timerSet: (delayNs, intervalNs) => {
       const exec = live();
@@ -190,10 +208,19 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     },
     callPerform: (callee, method, arg, cycles, timeoutSeconds, oneway) => {
       const exec = live();
-      if (!mayCall(exec.mode)) throw new Error(`calls are not allowed in ${exec.mode === 'query' ? 'a query' : exec.mode}`);
+      // ICP traps a query that calls (a contract violation), whatever the canister catches.
+      if (exec.mode === 'query') violate(exec, '"ic0_call_new" cannot be executed in ' + icModeName(exec) + ' mode');
+      if (!mayCall(exec.mode)) throw new Error(`calls are not allowed in ${exec.mode}`);
       if (arg.length > callLimits.maxCallPayloadBytes) {
         exec.trap ??= `call payload of ${arg.length} bytes exceeds the limit of ${callLimits.maxCallPayloadBytes} bytes`;
         throw new Error(exec.trap);
+      }
+      if (isComposite(exec.mode)) {
+        // A composite query's calls run in its call graph: no cycles, no fees, no queues.
+        if (cycles > 0n) violate(exec, '"ic0_call_cycles_add128" cannot be executed in ' + icModeName(exec) + ' mode');
+        const callId = actor.nextCallId++;
+        exec.calls.push({ callId, callee: new Uint8Array(callee), method, arg: new Uint8Array(arg), oneway, deadlineNs: 0n, cycles: 0n });
+        return callId;
       }
       const attached = cycles > 0n ? cycles : 0n;
       const cost = attached + messageFee(fees.callBase, fees.callPerByte, method, arg);

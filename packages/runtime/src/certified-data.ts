@@ -7,7 +7,7 @@
  * keeps the value, counts changes so the certifier knows when to re-sign, and hands
  * non-replicated queries the certificate the certifier provides (`ic0.data_certificate_copy`).
  */
-import type { Execution, ExecutionMode } from './execution.js';
+import { icModeName, type Execution, type ExecutionMode } from './execution.js';
 import type { StateStore } from './state-store.js';
 
 /** ICP's limit on certified data. */
@@ -30,7 +30,7 @@ export interface CertifiedDataHolder {
 
 /** Whether `ic0.certified_data_set` is allowed in this mode (ICP: not in queries nor inspection). */
 export function mayCertify(mode: ExecutionMode): boolean {
-  return mode !== 'query' && mode !== 'inspect' && mode !== 'load';
+  return mode !== 'query' && mode !== 'inspect' && mode !== 'load' && mode !== 'compositeQuery' && mode !== 'compositeCallback';
 }
 
 /** Every canister's committed certified data, cached in its actor and kept in the store. */
@@ -80,7 +80,7 @@ export function certifiedDataCalls(
     certifiedDataSet: (data) => {
       const exec = live();
       if (!mayCertify(exec.mode)) {
-        exec.trap ??= `"ic0_certified_data_set" cannot be executed in ${exec.mode === 'inspect' ? 'inspect message' : 'non replicated query'} mode`;
+        exec.trap ??= `"ic0_certified_data_set" cannot be executed in ${exec.mode === 'inspect' ? 'inspect message' : exec.mode === 'query' ? 'non replicated query' : icModeName(exec)} mode`;
         throw new Error(exec.trap);
       }
       if (data.length > MAX_CERTIFIED_DATA_BYTES) {

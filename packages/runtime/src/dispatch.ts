@@ -2,7 +2,8 @@
  * Runs the messages the runtime picks: requests (with ICP's refusals and rejects), responses
  * as callbacks, and due timers, each as one execution through the executor.
  */
-import { IcErrorCode, RejectCode, methodNotFoundText, rejectMessageForCaller } from '@tincan/abi';
+import { COMPOSITE_QUERY_REPLICATED, IcErrorCode, RejectCode, methodNotFoundText, rejectMessageForCaller } from '@tincan/abi';
+import { missingCanister } from './missing-canister.js';
 import type { CanisterActor } from './canister-actor.js';
 import type { CallContext } from './call-context.js';
 import { messageFee, type Balances, type CycleFees } from './cycles.js';
@@ -93,7 +94,7 @@ export class Dispatcher {
     const text = (): string => principalText(fromHex(message.target));
     // A system reject returns every attached cycle to the caller.
     const refuse = (outcome: Outcome): void => executor.deliver(message.replyTo, outcome, message.cycles);
-    if (actor === undefined) return refuse(reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, `Canister ${text()} not found`));
+    if (actor === undefined) return refuse(missingCanister(fromHex(message.target), message.replyTo.kind === 'canister'));
     const refused = lifecycle.refusal(actor);
     if (refused !== undefined) return refuse(refused);
     if (actor.record.module.length === 0) return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text()} has no code installed`));
@@ -104,6 +105,8 @@ export class Dispatcher {
       const missing = methodNotFoundText(text(), 'update', message.method);
       return refuse(reject(RejectCode.CanisterError, missing.errorCode, missing.message));
     }
+    // A composite query runs only as a user's query (composite-query.ts), never replicated.
+    if (method.mode === 'compositeQuery') return refuse(reject(RejectCode.CanisterError, COMPOSITE_QUERY_REPLICATED.errorCode, COMPOSITE_QUERY_REPLICATED.message));
     const timeNs = this.#deps.now();
     // A bounded-wait request that waited past its deadline is dropped unexecuted; its caller
     // hears SYS_UNKNOWN from its own deadline.

@@ -3,11 +3,16 @@
  * holds back until commit (the answer, the outgoing calls). Nothing leaves an execution before
  * it commits.
  */
+import type { IcText } from '@tincan/abi';
 import type { CallContext } from './call-context.js';
 import type { Outcome } from './messages.js';
 
-/** What kind of entry point is executing; it decides what the system API allows. */
-export type ExecutionMode = 'update' | 'query' | 'response' | 'cleanup' | 'timer' | 'heartbeat' | 'init' | 'load' | 'inspect';
+/**
+ * What kind of entry point is executing; it decides what the system API allows.
+ * `compositeQuery` and `compositeCallback` are a composite query and its callbacks, run in a
+ * query call graph (composite-query.ts): they may call queries, and never commit.
+ */
+export type ExecutionMode = 'update' | 'query' | 'response' | 'cleanup' | 'timer' | 'heartbeat' | 'init' | 'load' | 'inspect' | 'compositeQuery' | 'compositeCallback';
 
 /** A call made during an execution, sent only if it commits. */
 export interface OutgoingCall {
@@ -49,6 +54,14 @@ export interface Execution {
   fee: bigint;
   /** Set by the first trap; an execution never un-traps. */
   trap: string | undefined;
+  /**
+   * The error ICP reports for this trap when it is not a trap of the canister's own
+   * (`ic0.trap`, an uncaught error): a contract violation (IC0504), the instruction limit
+   * (IC0522). Callers get this text instead of the `ic0.trap` one.
+   */
+  failure?: IcText;
+  /** The instruction budget when it is not the mode's (a query in a composite query's call graph). */
+  instructionLimit?: number;
   /** The answer to `context`, applied at commit. */
   answer: Outcome | undefined;
   readonly calls: OutgoingCall[];
@@ -79,7 +92,12 @@ export function openExecution(init: ExecutionInit): Execution {
 
 /** Whether canister code may make calls in this mode (ICP: updates and callbacks only). */
 export function mayCall(mode: ExecutionMode): boolean {
-  return mode === 'update' || mode === 'response' || mode === 'timer' || mode === 'heartbeat';
+  return mode === 'update' || mode === 'response' || mode === 'timer' || mode === 'heartbeat' || isComposite(mode);
+}
+
+/** Whether this is a composite query or one of its callbacks (they may call queries). */
+export function isComposite(mode: ExecutionMode): boolean {
+  return mode === 'compositeQuery' || mode === 'compositeCallback';
 }
 
 /** Whether canister code may accept cycles attached to its call in this mode. */
@@ -94,10 +112,25 @@ export function maySetTimers(mode: ExecutionMode): boolean {
 
 /** Whether an execution of this mode always discards its writes: queries and message inspection. */
 export function neverCommits(mode: ExecutionMode): boolean {
-  return mode === 'query' || mode === 'inspect';
+  return mode === 'query' || mode === 'inspect' || isComposite(mode);
 }
 
 /** Whether canister code may answer its call context in this mode. */
 export function mayAnswer(mode: ExecutionMode): boolean {
-  return mode === 'update' || mode === 'query' || mode === 'response';
+  return mode === 'update' || mode === 'query' || mode === 'response' || isComposite(mode);
+}
+
+/** ICP's name of an execution mode, as contract-violation texts print it. */
+export function icModeName(exec: Pick<Execution, 'mode' | 'replicated'>): string {
+  switch (exec.mode) {
+    case 'query': return exec.replicated === false ? 'non replicated query' : 'replicated query';
+    case 'compositeQuery': return 'composite query';
+    case 'compositeCallback': return 'composite reply callback';
+    case 'inspect': return 'inspect message';
+    case 'response': return 'reply callback';
+    case 'heartbeat':
+    case 'timer': return 'system task';
+    case 'load': return 'start';
+    default: return exec.mode;
+  }
 }

@@ -128,7 +128,7 @@ export class Executor {
       this.#rollback(actor);
       this.#trace(actor, exec, how);
       if (ctx !== undefined) {
-        this.answer(actor, ctx, exec.trap !== undefined ? this.#trapReject(actor, exec.trap) : (exec.answer ?? this.#noReply(actor)), false);
+        this.answer(actor, ctx, exec.trap !== undefined ? this.trapOutcome(actor, exec) : (exec.answer ?? this.#noReply(actor)), false);
       }
       return;
     }
@@ -138,7 +138,7 @@ export class Executor {
     if (!committed) {
       if (exec.calls.length > 0) this.#op(actor, 'forget', JSON.stringify(exec.calls.map((c) => c.callId)));
       if (callId !== undefined && ctx !== undefined) this.#cleanup(actor, ctx, callId, exec.timeNs);
-      if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#trapReject(actor, exec.trap ?? 'trapped'));
+      if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.trapOutcome(actor, exec));
       return;
     }
     if (exec.answer !== undefined && ctx !== undefined) this.answer(actor, ctx, exec.answer);
@@ -244,9 +244,31 @@ export class Executor {
     }
   }
 
-  #trapReject(actor: CanisterActor, message: string): Outcome {
-    const text = trapText(principalText(actor.record.id), message);
+  /** The reject a trapped execution answers with: ICP's text for its failure, or for `ic0.trap`. */
+  trapOutcome(actor: CanisterActor, exec: Execution): Outcome {
+    const text = exec.failure ?? trapText(principalText(actor.record.id), exec.trap ?? 'trapped');
     return reject(RejectCode.CanisterError, text.errorCode, text.message);
+  }
+
+  /**
+   * Runs kernel op `op` as execution `exec` of `actor` inside a query call graph: nothing is
+   * committed or rolled back, so the canister's callbacks in the graph see what its earlier
+   * executions there did. {@link discardGraphState} ends that.
+   */
+  runInGraph(actor: CanisterActor, exec: Execution, op: 'invoke' | 'deliver', arg: string | number): number {
+    this.#execute(actor, exec, op, arg);
+    return actor.sandbox?.spent() ?? 0;
+  }
+
+  /**
+   * Discards what `executions` executions of `actor` in a query call graph wrote: the store's
+   * savepoints (the last ones opened) and the heap in the realm. Calls the canister still
+   * awaits are forgotten, so no continuation of the graph lingers in the realm.
+   */
+  discardGraphState(actor: CanisterActor, executions: number, unanswered: readonly number[]): void {
+    if (unanswered.length > 0) this.#op(actor, 'forget', JSON.stringify(unanswered));
+    for (let i = 0; i < executions; i++) this.#deps.batch.dropExecution();
+    this.#op(actor, 'rollback');
   }
 
   #noReply(actor: CanisterActor): Outcome {

@@ -9,7 +9,8 @@ import type { CallRouter } from './call-router.js';
 import type { CanisterActor } from './canister-actor.js';
 import type { Dispatcher } from './dispatch.js';
 import type { IngressLedger } from './ingress-ledger.js';
-import { reject } from './executor.js';
+import { reject, type Executor } from './executor.js';
+import { runCompositeQuery } from './composite-query.js';
 import type { CallLimits } from './limits.js';
 import type { Outcome } from './messages.js';
 import { toHex } from './principal-ids.js';
@@ -43,6 +44,10 @@ export interface IngressDeps {
   /** Loads a canister's code if needed; returns a load error. */
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
   readonly ingressLedger: IngressLedger;
+  readonly executor: Executor;
+  /** The instruction limit of one query execution. */
+  readonly queryInstructions: number;
+  readonly now: () => bigint;
 }
 
 /** Throws `ERR_PAYLOAD_TOO_LARGE` for an argument over the ingress limit. */
@@ -84,6 +89,12 @@ export function runQuery(deps: IngressDeps, call: IngressCall): Outcome {
   if (actor?.sandbox !== undefined && mode !== 'query' && mode !== 'compositeQuery') {
     const missing = methodNotFoundText(principalText(call.canisterId), 'query', call.method);
     return reject(RejectCode.CanisterError, missing.errorCode, missing.message);
+  }
+  if (mode === 'compositeQuery') {
+    const answer = runCompositeQuery(deps, call);
+    // The graph kept no writes, but the transaction its executions opened must still end.
+    deps.batch.commit();
+    return answer;
   }
   let outcome: Outcome | undefined;
   deps.dispatch.executeRequest({

@@ -61,7 +61,7 @@ export function inspectMessage(call: InspectedCall, deps: InspectDeps): InspectR
   deps.batch.commit();
   const canister = principalText(actor.record.id);
   if (exec.trap !== undefined) {
-    const text = trapText(canister, exec.trap);
+    const text = exec.failure ?? trapText(canister, exec.trap);
     return { accepted: false, reason: { code: RejectCode.CanisterError, errorCode: text.errorCode, message: text.message } };
   }
   if (exec.messageAccepted !== true) {

@@ -212,11 +212,17 @@ export class Installer {
     });
     actor.current = exec;
     try {
-      const result = fn();
+      let result: T | undefined;
+      try {
+        result = fn();
+      } catch (err) {
+        // A recorded trap (the instruction limit, say) says more than the error that unwound.
+        if (exec.trap === undefined) throw err;
+      }
       this.#committedTimerOps.push(...exec.timerOps);
       if (exec.certifiedData !== undefined) this.#certifiedData = exec.certifiedData;
       if (exec.trap !== undefined) throw new RuntimeError('ERR_INSTALL_TRAPPED', `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : (extra.method ?? 'init')}: ${exec.trap}`);
-      return result;
+      return result as T;
     } finally {
       actor.current = undefined;
     }

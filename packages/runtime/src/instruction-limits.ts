@@ -8,7 +8,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { ExecutionMode } from './execution.js';
 
-/** Units an execution may spend before it traps with "instruction limit exceeded". */
+/** Units an execution may spend before it traps (IC0522, "Canister exceeded the limit of N instructions …"). */
 export interface InstructionLimits {
   /** Updates, callbacks (and later timers and heartbeats). */
   readonly update: number;
@@ -30,6 +30,8 @@ export const DEFAULT_INSTRUCTION_LIMITS: InstructionLimits = { update: 40e9, que
 export function budgetFor(mode: ExecutionMode, limits: InstructionLimits): number {
   switch (mode) {
     case 'query':
+    case 'compositeQuery':
+    case 'compositeCallback':
     case 'inspect':
       return limits.query;
     case 'init':

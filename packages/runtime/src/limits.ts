@@ -24,6 +24,12 @@ export interface CallLimits {
   readonly maxCallDepth: number;
   /** Cap of a bounded-wait call's timeout in seconds (300); larger timeouts are silently capped. */
   readonly maxTimeoutSeconds: number;
+  /** How deep a composite query's calls may nest (ICP: 6); deeper ends the query with IC0525. */
+  readonly maxQueryCallDepth: number;
+  /** Instructions all executions of one composite query's call graph may spend (ICP: 5B); beyond, IC0526. */
+  readonly queryCallGraphInstructions: number;
+  /** Instructions each call in a composite query's graph costs on top of its executions (ICP: 50M). */
+  readonly queryCallOverheadInstructions: number;
 }
 
 const MIB = 1024 * 1024;
@@ -36,6 +42,9 @@ export const DEFAULT_CALL_LIMITS: CallLimits = {
   maxReplyBytes: 2 * MIB,
   maxCallDepth: 256,
   maxTimeoutSeconds: 300,
+  maxQueryCallDepth: 6,
+  queryCallGraphInstructions: 5e9,
+  queryCallOverheadInstructions: 50e6,
 };
 
 /** Deadline of a bounded-wait call made at `nowNs`: the timeout in whole seconds, capped. */

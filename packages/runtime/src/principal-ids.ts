@@ -19,3 +19,16 @@ export { fromHex, toHex } from '@tincan/bytes';
 
 /** The anonymous principal's bytes. */
 export const ANONYMOUS_PRINCIPAL = new Uint8Array([4]);
+
+/** Canister ids the local subnet hosts: dfx's local range, 2^20 ids from its start. */
+const LOCAL_RANGE_SIZE = 1n << 20n;
+
+/**
+ * Whether `id` is a canister id in the replica's subnet range. Calls to any other id (a user's
+ * principal, a canister of another subnet) have no route, as ICP's message routing says.
+ */
+export function inLocalRange(id: Uint8Array): boolean {
+  if (id.length !== 10 || id[8] !== 1 || id[9] !== 1) return false;
+  const counter = new DataView(id.buffer, id.byteOffset, 8).getBigUint64(0);
+  return counter >= LOCAL_RANGE_START && counter < LOCAL_RANGE_START + LOCAL_RANGE_SIZE;
+}

@@ -131,5 +131,6 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   return {
     actors, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees, certifiedData,
     system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch, ingressLedger, openCalls,
+    queryInstructions: { ...DEFAULT_INSTRUCTION_LIMITS, ...options.instructionLimits }.query,
   };
 }

@@ -41,6 +41,8 @@ export interface HostBridge {
   time(): bigint;
   /** Records a trap on the current execution; the kernel then throws inside the sandbox. */
   trap(message: string): void;
+  /** Records that the current execution spent its instruction limit (ICP's IC0522 trap). */
+  instructionLimitExceeded(): void;
   debugPrint(message: string): void;
   timerSet(delayNs: bigint, intervalNs: bigint): number;
   timerClear(timerId: number): void;

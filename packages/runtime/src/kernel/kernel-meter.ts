@@ -101,7 +101,7 @@ export class KernelMeter {
       return 0;
     }
     if (this.#unissued <= 0) {
-      host.trap('instruction limit exceeded');
+      host.instructionLimitExceeded();
       return 0;
     }
     return this.#issue();
