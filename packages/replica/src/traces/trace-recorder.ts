@@ -10,6 +10,12 @@ import type { TraceStore } from './trace-store.js';
 
 /** Traces written in one transaction at most; a full buffer is written at once. */
 const FLUSH_AT = 256;
+/**
+ * A buffer that does not fill is handed over this long after its first trace: one writer
+ * transaction for many executions, even when each comes on an event-loop turn of its own.
+ * Queries hand the buffer over first, so they never wait for it.
+ */
+const FLUSH_AFTER_MS = 50;
 /** Calls remembered for linking; the oldest are forgotten past this (a lost link starts a new tree). */
 const CALL_SITES = 50_000;
 
@@ -49,7 +55,7 @@ export class TraceRecorder implements TraceSink {
     if (this.#buffer.length >= FLUSH_AT) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), FLUSH_AFTER_MS).unref();
     }
   }
 
