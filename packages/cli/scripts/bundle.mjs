@@ -6,8 +6,13 @@
  *
  * @dfinity/agent imports its BLS library at load time, whose set-up costs about 100 ms of CPU
  * even when no signature is checked; here its `utils/bls.js` loads the library on first use.
+ * Likewise its HTTP agent imports @noble/curves' Ed25519 (about 20 ms to load and set up) only
+ * to verify query node signatures, which the CLI checks only against a pinned root key: here
+ * the agent gets a stand-in that `connect` fills (`Symbol.for('tincan.loadEd25519')`) before
+ * it creates an agent that verifies them.
  */
 import { build } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,7 +35,42 @@ export async function blsVerify(pk, sig, msg) {
   },
 };
 
-await build({
+const LAZY_ED25519 = 'tincan-lazy-ed25519';
+const lazyEd25519 = {
+  name: 'lazy-ed25519',
+  setup(b) {
+    const agentHttp = /@dfinity[\\/]agent[\\/]lib[\\/]esm[\\/]agent[\\/]http[\\/]index\.js$/;
+    b.onLoad({ filter: agentHttp }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      const statement = "import { ed25519 } from '@noble/curves/ed25519';";
+      if (!source.includes(statement)) throw new Error(`lazy-ed25519: ${args.path} no longer imports Ed25519 as expected`);
+      return { loader: 'js', contents: source.replace(statement, `import { ed25519 } from '${LAZY_ED25519}';`) };
+    });
+    b.onResolve({ filter: new RegExp(`^${LAZY_ED25519}$`) }, () => ({ path: LAZY_ED25519, namespace: LAZY_ED25519 }));
+    b.onLoad({ filter: /.*/, namespace: LAZY_ED25519 }, () => ({
+      loader: 'js',
+      resolveDir: root,
+      contents: `
+let impl;
+export const ed25519 = {
+  verify(sig, msg, pk) {
+    if (impl === undefined) throw new Error('tincan: Ed25519 was not loaded before verifying a query signature');
+    return impl.verify(sig, msg, pk);
+  },
+};
+globalThis[Symbol.for('tincan.loadEd25519')] = async () => {
+  impl ??= (await import('@noble/curves/ed25519')).ed25519;
+};
+`,
+    }));
+  },
+};
+
+// Chunk names are content hashes: clear the old ones so no stale chunk is shipped.
+rmSync(new URL('../dist/bundle', import.meta.url), { recursive: true, force: true });
+
+const result = await build({
   absWorkingDir: root,
   entryPoints: { tincan: 'dist/bin/tincan.js' },
   outdir: 'dist/bundle',
@@ -42,6 +82,8 @@ await build({
   conditions: ['import', 'default'],
   external: ['@tincan/replica', '@tincan/http', '@tincan/dashboard', 'better-sqlite3', 'esbuild', '@icp-sdk/bindgen', '@icp-sdk/bindgen/*'],
   banner: { js: `import { createRequire as __tincanRequire } from 'node:module'; const require = __tincanRequire(import.meta.url);` },
-  plugins: [lazyBls],
+  plugins: [lazyBls, lazyEd25519],
   logLevel: 'warning',
+  metafile: process.env.TINCAN_BUNDLE_META !== undefined,
 });
+if (process.env.TINCAN_BUNDLE_META !== undefined) writeFileSync(process.env.TINCAN_BUNDLE_META, JSON.stringify(result.metafile));
