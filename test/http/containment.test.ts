@@ -2,7 +2,8 @@
  * Containment over real HTTP with the unmodified @dfinity/agent: never-awaited rejected calls
  * stay in the canister's log and the server keeps serving; a module uploaded with
  * `install_code` cannot bring its own meter, patched or faked: the replica instruments
- * whatever it is given, and the module hash stays the SHA-256 of the uploaded bytes.
+ * whatever it is given, and the module hash stays the SHA-256 of the uploaded bytes. Nor can
+ * it bring or claim the heap's write barrier: the replica puts its own on every write.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ interface Hostile {
   voidCalls(callee: string, n: number): Promise<string>;
   resetMeter(rounds: number, perRound: number): Promise<bigint>;
   bump(): Promise<bigint>;
+  allocate(kind: string): Promise<bigint>;
 }
 interface Counter {
   add(n: bigint): Promise<bigint>;
@@ -33,6 +35,7 @@ const hostileIdl: IDL.InterfaceFactory = ({ IDL: I }) =>
     voidCalls: I.Func([I.Text, I.Nat32], [I.Text], []),
     resetMeter: I.Func([I.Nat32, I.Nat32], [I.Nat], []),
     bump: I.Func([], [I.Nat], []),
+    allocate: I.Func([I.Text], [I.Nat], []),
   });
 const counterIdl: IDL.InterfaceFactory = ({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []) });
 
@@ -122,6 +125,20 @@ describe('over HTTP', () => {
     // Each round is well under the update limit; the thirty together are well over it.
     await expect(hostile.resetMeter(30, 1_000_000)).rejects.toThrow(/Canister exceeded the limit of \d+ instructions for single message execution/);
     expect(await hostile.bump()).toBe(1n);
+    await expectServing();
+  });
+
+  it('a module that tries to claim the write barrier itself finds it gone, and its writes are still rolled back', async () => {
+    // Catches: the write barrier left to the uploaded module (a raw esbuild bundle carries
+    // none), or its global still claimable by module code: then a write before a trap would
+    // not be in the undo log and would survive the rollback.
+    const fake = 'if (globalThis[Symbol.for("tincan.barrier")] !== undefined) throw new Error("barrier reachable");\n';
+    const id = await install(new TextEncoder().encode(fake + source));
+    const hostile = Actor.createActor<Hostile>(hostileIdl, { agent, canisterId: id });
+    expect(await hostile.bump()).toBe(1n);
+    // `allocate` adds 1000 to the count, then traps at the heap limit.
+    await expect(hostile.allocate('repeat')).rejects.toThrow(/heap memory limit exceeded/);
+    expect(await hostile.bump()).toBe(2n);
     await expectServing();
   });
 });

@@ -43,7 +43,8 @@ it('a fork with a broken canister still starts; calls to that canister get a cle
   await original.replica.checkpoint(file);
   const Database = (await import('better-sqlite3')).default;
   const db = new Database(file);
-  db.prepare('UPDATE canisters SET module = ?').run(Buffer.from('throw new Error("corrupt module")'));
+  // Modules are stored once per hash: corrupt the stored copy the canister names.
+  db.prepare('UPDATE modules SET module = ?').run(Buffer.from('throw new Error("corrupt module")'));
   db.close();
   const fork = track(await createTestReplica({ fromCheckpoint: file }));
   const outcome = await fork.replica.query(good.id, 'get', new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0, 0]));

@@ -108,11 +108,16 @@ export class Counter {
     if (count !== this.#expected) throw new Error(`bench: counter is ${count}, expected ${this.#expected}`);
   }
 
-  /** Reads the committed heap snapshot's size through a second, read-only connection. */
+  /** Reads the committed heap's size (meta and object rows) through a second, read-only connection. */
   snapshotBytes(): number {
     const db = new Database(stateFileOf(this.#replica), { readonly: true });
     try {
-      const size = db.prepare<[Uint8Array], number>('SELECT length(snapshot) FROM heaps WHERE canister_id = ?').pluck().get(this.#id);
+      const size = db
+        .prepare<[Uint8Array, Uint8Array], number>(
+          'SELECT length(snapshot) + (SELECT COALESCE(SUM(length(data)), 0) FROM heap_rows WHERE canister_id = ?) FROM heaps WHERE canister_id = ?',
+        )
+        .pluck()
+        .get(this.#id, this.#id);
       if (size === undefined) throw new Error('bench: the counter has no heap snapshot');
       return size;
     } finally {

@@ -15,8 +15,10 @@
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
  * Then the wall-clock backstop's cost (backstop.ts), tracing's cost (tracing.ts), the HTTP gateway (gateway.ts), the
- * metering overhead (metering.ts), Candid decoding (candid-decode.ts) and forks (fork.ts),
- * each with its own baseline.
+ * metering overhead (metering.ts), Candid decoding (candid-decode.ts), heap size
+ * (heap-size.ts), installing copies of one module (install-copies.ts), 10,000 canisters in
+ * one replica (many-canisters.ts), a restart with 10,000 canisters (start-many.ts) and forks
+ * (fork.ts), each with its own baseline.
  *
  * Then the HTTP fuzz (http-fuzz.ts): 100k seeded mutated requests against `tincan start`.
  *
@@ -36,6 +38,10 @@ import { forkBenchmark, forkReport } from './fork.js';
 import { fuzzBenchmark, fuzzReport } from './http-fuzz.js';
 import { gatewayBenchmark, gatewayReport } from './gateway.js';
 import { httpBenchmarks, httpReport } from './http-updates.js';
+import { heapSizeBenchmark, heapSizeReport } from './heap-size.js';
+import { installCopiesBenchmark, installCopiesReport } from './install-copies.js';
+import { startManyBenchmark, startManyReport } from './start-many.js';
+import { manyCanistersBenchmark, manyCanistersReport } from './many-canisters.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { tracingBenchmark, tracingReport } from './tracing.js';
@@ -160,6 +166,26 @@ async function main(): Promise<void> {
       progress('bench: Candid decoding, checked vs unchecked, and hostile arguments…');
       const result = await candidBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
       process.stdout.write(`${candidReport(result).join('\n')}\n`);
+    }
+    if (selected('heap')) {
+      progress('bench: commit and rollback cost by heap size…');
+      const rows = await heapSizeBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
+      process.stdout.write(`${heapSizeReport(rows).join('\n')}\n`);
+    }
+    if (selected('install')) {
+      progress('bench: installing copies of one module…');
+      const result = await installCopiesBenchmark(root, tmp, options.quick ? 200 : 1000);
+      process.stdout.write(`${installCopiesReport(result).join('\n')}\n`);
+    }
+    if (selected('many canisters')) {
+      progress('bench: 10,000 canisters in one replica (hibernation)…');
+      const result = await manyCanistersBenchmark(root, tmp, options.quick ? 2_000 : 10_000, options.quick ? 1_200 : 3_000, options.seconds, options.rounds);
+      process.stdout.write(`${manyCanistersReport(result).join('\n')}\n`);
+    }
+    if (selected('restart')) {
+      progress('bench: tincan start on a state directory of 10,000 canisters…');
+      const result = await startManyBenchmark(root, tmp, options.quick ? 1000 : 10_000, options.quick ? 1 : 3);
+      process.stdout.write(`${startManyReport(result).join('\n')}\n`);
     }
     if (selected('fork')) {
       progress('bench: fork from a checkpoint…');

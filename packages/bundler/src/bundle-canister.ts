@@ -11,6 +11,7 @@ import { BundlerError } from './bundler-error.js';
 import { BundleCache } from './bundle-cache.js';
 import { BOUND_GLOBALS, REPLACED_GLOBALS, bindGlobals } from './bind-globals.js';
 import { instrumentBundle } from './instrument.js';
+import { addWriteBarrier } from './write-barrier.js';
 
 /** Canister bundles run after the kernel, so they bind its replacements too. */
 const CANISTER_GLOBALS = [...BOUND_GLOBALS, ...REPLACED_GLOBALS];
@@ -127,20 +128,22 @@ export interface PrepareOptions {
 /**
  * Makes a module (a script, as {@link bundleCanister} writes it or as an agent uploads it)
  * runnable in a sandbox: instruments it with the execution meter, gives it a function scope of
- * its own and binds the realm's built-ins. Whatever the module holds (a meter prelude of its
- * own, patched budgets) runs inside this instrumentation, metered. Line numbers stay, so the
- * bundle's source map still applies. Throws {@link BundlerError} when the module does not
- * parse as a script.
+ * its own, puts the heap write barrier on its member writes and binds the realm's built-ins.
+ * Whatever the module holds (a meter prelude or barrier of its own, patched budgets) runs
+ * inside this instrumentation, metered and tracked. Line numbers stay, so the bundle's source
+ * map still applies. Throws {@link BundlerError} when the module does not parse as a script.
  */
 export function prepareCanisterModule(source: string, options: PrepareOptions = {}): string {
-  if (options.instrument === false) return bindGlobals(`(() => {${source}\n})();\n`, CANISTER_GLOBALS);
-  let instrumented: string;
+  let prepared: string;
   try {
-    instrumented = instrumentBundle(source);
+    const metered = options.instrument === false ? `(() => {${source}\n})();\n` : instrumentBundle(source);
+    // The barrier goes in after the meter, so it is not weighed as canister work. It is never
+    // optional: without it the heap store would miss writes.
+    prepared = addWriteBarrier(metered).code;
   } catch (err) {
     throw new BundlerError('ERR_INVALID_MODULE', `the module is not a JavaScript script: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  return bindGlobals(instrumented, CANISTER_GLOBALS);
+  return bindGlobals(prepared, CANISTER_GLOBALS);
 }
 
 /** Bundles the runtime's in-sandbox kernel from its entry file. */

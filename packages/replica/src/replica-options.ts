@@ -40,6 +40,12 @@ export interface ReplicaOptions {
    * trap with "heap memory limit exceeded".
    */
   readonly heapLimitBytes?: number;
+  /**
+   * Most canisters kept loaded; past it, idle canisters (no open call context, outstanding
+   * call, timer or heartbeat) are unloaded and reload transparently on their next message.
+   * 1,000 by default; `Infinity` for no limit.
+   */
+  readonly maxLoadedCanisters?: number;
   /** Receives every canister log line. */
   readonly onLog?: (canisterId: Principal, line: LogLine) => void;
   /** Receives a record of every execution: canister, method, kind, units spent, outcome. */

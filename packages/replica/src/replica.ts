@@ -28,6 +28,8 @@ import { Traces } from './traces/traces.js';
 export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs };
 export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS };
 
+/** Canisters kept loaded by default; idle ones past it hibernate (see ReplicaOptions). */
+const DEFAULT_MAX_LOADED_CANISTERS = 1_000;
 /** On the wall clock, a round (and each canister's `@heartbeat`) runs about once a second, as on ICP. */
 const LIVE_ROUND_MS = 1_000;
 
@@ -68,6 +70,8 @@ export class Replica {
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
       ...wallClockOption(options.wallClockLimits),
       ...(options.heapLimitBytes !== undefined && { heapLimitBytes: options.heapLimitBytes }),
+      // Idle canisters past this many unload (hibernation); `Infinity` keeps them all.
+      ...(Number.isFinite(options.maxLoadedCanisters ?? DEFAULT_MAX_LOADED_CANISTERS) && { maxLoadedCanisters: options.maxLoadedCanisters ?? DEFAULT_MAX_LOADED_CANISTERS }),
       ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
       ...(options.callLimits !== undefined && { callLimits: options.callLimits }),
       ...(options.fees !== undefined && { fees: options.fees }),

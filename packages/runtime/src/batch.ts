@@ -21,10 +21,16 @@ export class Batch {
   readonly #extra: BatchWrites | undefined;
   #held: Array<() => void> = [];
 
-  /** `extra` writes what the runtime keeps in memory during a batch (cycle balances). */
-  constructor(store: StateStore, extra?: BatchWrites) {
+  readonly #afterCommit: (() => void) | undefined;
+
+  /**
+   * `extra` writes what the runtime keeps in memory during a batch (cycle balances);
+   * `afterCommit` runs once a batch's state is all in the store (hibernation).
+   */
+  constructor(store: StateStore, extra?: BatchWrites, afterCommit?: () => void) {
     this.#store = store;
     this.#extra = extra;
+    this.#afterCommit = afterCommit;
   }
 
   /** Opens an execution's savepoint, and the batch's transaction if needed. */
@@ -55,6 +61,7 @@ export class Batch {
       this.#extra.flush();
     }
     if (this.#store.inTransaction) this.#store.commit();
+    this.#afterCommit?.();
     const held = this.#held;
     this.#held = [];
     for (const deliver of held) deliver();

@@ -21,6 +21,7 @@ import { toHex } from './principal-ids.js';
 import type { BundleSourceMap } from './source-maps.js';
 import { inspectSystemCalls } from './inspect-system-calls.js';
 import { certifiedDataCalls, type CertifiedDataRegistry } from './certified-data.js';
+import { TimerTable, type TimerQueue } from './timer-table.js';
 
 /** A line of a canister's log. */
 export interface LogLine {
@@ -40,7 +41,7 @@ export class CanisterActor implements CanisterState {
   readonly callbacks = new Map<number, Callback>();
   readonly log: LogLine[] = [];
   /** Committed timers: when each fires next, and its interval (0 for one-shot). */
-  readonly timers = new Map<number, { atNs: bigint; intervalNs: bigint }>();
+  readonly timers: TimerTable<CanisterActor>;
   nextTimerId = 1;
   current: Execution | undefined;
   /** Source map of the installed bundle, when the installer was given one (not persisted). */
@@ -56,9 +57,11 @@ export class CanisterActor implements CanisterState {
   #logIndex = 0;
   #settings: { json: string; value: CanisterSettings } | undefined;
 
-  constructor(record: CanisterRecord) {
+  /** `timerQueue` is the runtime's queue of every canister's timers, which this canister's timers join. */
+  constructor(record: CanisterRecord, timerQueue?: TimerQueue<CanisterActor>) {
     this.record = record;
     this.key = toHex(record.id);
+    this.timers = new TimerTable<CanisterActor>(this, record.index, timerQueue);
   }
 
   /** Records the loaded code's description. */

@@ -18,12 +18,18 @@ import type { OpenCalls } from './open-calls.js';
 import { canisterIdFromIndex, toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import { RuntimeError } from './runtime-error.js';
-import { BundleSourceMap } from './source-maps.js';
+import { sharedSourceMap } from './source-maps.js';
 import type { CanisterRecord, StateStore } from './state-store.js';
+import type { TimerQueue } from './timer-table.js';
+import type { ModuleTraits } from './module-traits.js';
 
 /** What canister administration needs from the runtime. */
 export interface AdminDeps {
   readonly actors: Map<string, CanisterActor>;
+  /** The canisters that have timers (kept by their timer tables). */
+  readonly timerQueue: TimerQueue<CanisterActor>;
+  /** What is known of installed modules without loading them. */
+  readonly traits: ModuleTraits;
   readonly store: StateStore;
   readonly executor: Executor;
   readonly batch: Batch;
@@ -73,7 +79,7 @@ export function createCanister(deps: AdminDeps, index: number, options: CreateOp
     settingsJson: serializeSettings({ ...DEFAULT_CANISTER_SETTINGS, ...options.settings }),
   };
   deps.store.putCanister(record);
-  deps.actors.set(toHex(record.id), new CanisterActor(record));
+  deps.actors.set(toHex(record.id), new CanisterActor(record, deps.timerQueue));
   return record.id;
 }
 
@@ -88,7 +94,8 @@ export function installCode(deps: AdminDeps, actor: CanisterActor, bundle: strin
   // Callbacks of open calls are closures of the old code: they cannot survive new code.
   if (actor.contexts.size > 0) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${text} has ${actor.contexts.size} open call context(s); wait for them before you ${mode}`);
   const description = deps.installer.install(actor, bundle, arg, mode);
-  actor.sourceMap = sourceMap === undefined || sourceMap === '' ? undefined : new BundleSourceMap(sourceMap);
+  deps.traits.record(actor.record.moduleHash, description);
+  actor.sourceMap = sourceMap === undefined || sourceMap === '' ? undefined : sharedSourceMap(sourceMap);
   return description;
 }
 
@@ -106,6 +113,7 @@ export function deleteCanister(deps: AdminDeps, actor: CanisterActor): void {
   lifecycle.assertDeletable(actor);
   deps.store.deleteCanister(actor.record.id);
   deps.actors.delete(actor.key);
+  actor.timers.clear();
   deps.deadlines.forget(actor.key);
 }
 

@@ -10,6 +10,7 @@
 import type { CanisterSettings } from './canister-settings.js';
 import type { CanisterState } from './canister-state.js';
 import type { StateStore } from './state-store.js';
+import { PendingHeap, type HeapDelta } from './heap-delta.js';
 
 /** What the replica charges, in cycles. */
 export interface CycleFees {
@@ -87,16 +88,18 @@ export function messageFee(base: bigint, perByte: bigint, method: string, arg: U
 export class Balances {
   readonly #dirty = new Set<CanisterState>();
   /**
-   * Heap snapshots committed during the batch, the newest per canister. They are written with
-   * the balance in one statement at the batch's end: a busy canister's row is written once per
-   * batch, not once per execution. A later execution that traps rolls the realm back to this
-   * very snapshot, so the pending one is always the canister's committed heap.
+   * Heap rows committed during the batch, merged per canister (the newest version of each row).
+   * They are written with the balance at the batch's end: a busy canister's rows are written
+   * once per batch, not once per execution. A later execution that traps rolls the realm back
+   * to what these rows hold, so the pending rows are always the canister's committed heap.
    */
-  readonly #heaps = new Map<CanisterState, Uint8Array>();
+  readonly #heaps = new Map<CanisterState, PendingHeap>();
 
-  /** Records the heap an execution committed; written at the batch's end. */
-  heapCommitted(actor: CanisterState, heap: Uint8Array): void {
-    this.#heaps.set(actor, heap);
+  /** Records the heap rows an execution committed; written at the batch's end. */
+  heapCommitted(actor: CanisterState, heap: HeapDelta): void {
+    const pending = this.#heaps.get(actor);
+    if (pending === undefined) this.#heaps.set(actor, new PendingHeap(heap));
+    else pending.add(heap);
     this.#dirty.add(actor);
   }
 
@@ -127,7 +130,7 @@ export class Balances {
     if (this.#dirty.size === 0) return;
     for (const actor of this.#dirty) {
       const heap = this.#heaps.get(actor);
-      if (heap !== undefined) store.writeHeap(actor.record.id, heap, actor.record.cycles);
+      if (heap !== undefined) heap.flush(store, actor.record.id, actor.record.cycles);
       else store.putCycles(actor.record.id, actor.record.cycles);
     }
     this.#dirty.clear();

@@ -14,10 +14,13 @@ import type { NewMessage, Outcome, RequestMessage, ResponseMessage, TimerMessage
 import { fromHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import type { StateStore } from './state-store.js';
+import type { TimerQueue } from './timer-table.js';
 
 /** What the dispatcher needs from the runtime. */
 export interface DispatcherDeps {
   readonly actors: Map<string, CanisterActor>;
+  /** Every canister's committed timers, by the time they fall due. */
+  readonly timerQueue: TimerQueue<CanisterActor>;
   readonly executor: Executor;
   readonly store: StateStore;
   /** Replica time for the next execution. */
@@ -41,31 +44,21 @@ export class Dispatcher {
 
   /** When the earliest timer of any running canister is due, if any: for a live driver to wake. */
   nextTimerNs(): bigint | undefined {
-    let next: bigint | undefined;
-    for (const actor of this.#deps.actors.values()) {
-      if (actor.record.status !== 'running') continue;
-      for (const timer of actor.timers.values()) if (next === undefined || timer.atNs < next) next = timer.atNs;
-    }
-    return next;
+    return this.#deps.timerQueue.nextNs((actor) => actor.record.status === 'running');
   }
 
   /** Queues a message for every timer that is due at the clock's time, in the order they fall due. */
   queueDueTimers(): void {
-    // Runs before every step: without timers it reads no clock and allocates nothing.
-    let now: bigint | undefined;
-    const due: Array<{ actor: CanisterActor; id: number; atNs: bigint }> = [];
-    for (const actor of this.#deps.actors.values()) {
-      // ICP runs no timers on a canister that is stopping or stopped.
-      if (actor.timers.size === 0 || actor.record.status !== 'running' || actor.sandbox === undefined) continue;
-      now ??= this.#deps.now();
-      for (const [id, timer] of actor.timers) if (timer.atNs <= now) due.push({ actor, id, atNs: timer.atNs });
-    }
-    if (now === undefined || due.length === 0) return;
-    due.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : a.id - b.id));
-    for (const { actor, id } of due) {
-      const timer = actor.timers.get(id);
-      if (timer === undefined) continue;
-      if (timer.intervalNs > 0n) timer.atNs = now + timer.intervalNs;
+    // Runs before every step: without timers it reads no clock and allocates nothing. With
+    // timers it peeks at the earliest one, whatever the number of canisters.
+    const queue = this.#deps.timerQueue;
+    if (queue.size === 0) return;
+    const now = this.#deps.now();
+    // In the order they fall due; ties go by timer id, then by canister creation order. ICP
+    // runs no timers on a canister that is stopping or stopped: those stay queued.
+    const due = queue.takeDue(now, (actor) => actor.record.status === 'running' && actor.sandbox !== undefined);
+    for (const { owner: actor, id, timer } of due) {
+      if (timer.intervalNs > 0n) actor.timers.set(id, { atNs: now + timer.intervalNs, intervalNs: timer.intervalNs });
       else actor.timers.delete(id);
       this.#deps.touched(actor);
       this.#deps.enqueue({ kind: 'timer', target: actor.key, timerId: id });

@@ -21,6 +21,7 @@ import { memoryLimitTrap } from './memory-limits.js';
 import type { Outcome, ReplyTarget } from './messages.js';
 import type { StateStore } from './state-store.js';
 import type { Batch } from './batch.js';
+import type { HeapDelta } from './heap-delta.js';
 import { messageOf } from './sandbox/sandbox.js';
 import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from './principal-text.js';
@@ -151,15 +152,15 @@ export class Executor {
    * trap logged) when it trapped or its heap cannot be persisted.
    */
   #commit(actor: CanisterActor, exec: Execution): boolean {
-    let heap: Uint8Array | undefined;
+    let heap: HeapDelta | null | undefined;
     if (exec.trap === undefined) {
       try {
-        heap = actor.sandbox?.op('persist') as Uint8Array | undefined;
+        heap = actor.sandbox?.op('persist') as HeapDelta | null;
       } catch (err) {
         exec.trap = `canister state cannot be persisted: ${messageOf(err)}`;
       }
-      // An empty snapshot means the heap is unchanged, though stable maps may have grown.
-      const overLimit = heap === undefined ? undefined : memoryLimitTrap(actor, heap.length > 0 ? heap.length : actor.heapBytes, this.#deps.store);
+      // Null means the heap is unchanged, though stable maps may have grown.
+      const overLimit = heap === undefined ? undefined : memoryLimitTrap(actor, heap !== null ? heap.bytes : actor.heapBytes, this.#deps.store);
       if (overLimit !== undefined) {
         exec.trap = overLimit;
         this.#op(actor, 'unpersist');
@@ -173,11 +174,11 @@ export class Executor {
       this.#deps.onTrap(actor, exec.mode === 'cleanup' ? `in cleanup: ${exec.trap}` : exec.trap);
       return false;
     }
-    // An empty snapshot means the heap is unchanged: the stored one still stands.
-    if (heap.length > 0) {
+    // Null means the heap is unchanged: the stored one still stands.
+    if (heap !== null) {
       this.#deps.balances.heapCommitted(actor, heap);
-      actor.heapBytes = heap.length;
-      this.#heapBytes = heap.length;
+      actor.heapBytes = heap.bytes;
+      if (this.#deps.traceSink !== undefined) this.#heapBytes = bytesWritten(heap);
     }
     this.#deps.batch.keepExecution();
     applyTimerOps(actor, exec.timerOps);
@@ -274,4 +275,14 @@ export class Executor {
   #noReply(actor: CanisterActor): Outcome {
     return reject(RejectCode.CanisterError, IcErrorCode.CanisterDidNotReply, `Canister ${principalText(actor.record.id)} did not reply to the call`);
   }
+}
+
+/** Bytes a heap commit writes: its meta row and every object row it carries. */
+function bytesWritten(delta: HeapDelta): number {
+  let n = delta.meta.length;
+  for (let i = 2; i < delta.rows.length; i += 3) {
+    const data = delta.rows[i];
+    if (data instanceof Uint8Array) n += data.length;
+  }
+  return n;
 }

@@ -25,19 +25,22 @@ const unloadable = new WeakSet<object>();
 /**
  * Queues a heartbeat for every running canister with code that has a heartbeat method and no
  * heartbeat still waiting. Returns how many were queued. Whether a canister has a heartbeat is
- * known only from its code, so the first round loads every canister not loaded yet.
+ * known from its code; `skip` tells the canisters whose module is recorded as having none, so
+ * they are not loaded just to find that out.
  */
 export function queueHeartbeats(
   actors: Iterable<CanisterActor>,
   pending: readonly Message[],
   enqueue: (message: NewMessage) => void,
   ensureLoaded: (actor: CanisterActor) => string | undefined,
+  skip: (actor: CanisterActor) => boolean = () => false,
 ): number {
   const waiting = new Set<string>();
   for (const m of pending) if (m.kind === 'heartbeat') waiting.add(m.target);
   let queued = 0;
   for (const actor of actors) {
     if (actor.record.status !== 'running' || actor.record.module.length === 0 || waiting.has(actor.key) || unloadable.has(actor.record)) continue;
+    if (skip(actor)) continue;
     if (ensureLoaded(actor) !== undefined) {
       unloadable.add(actor.record);
       continue;

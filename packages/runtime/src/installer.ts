@@ -10,9 +10,11 @@ import { openExecution, type Execution, type ExecutionMode, type TimerOp } from 
 import { Sandbox, type CompiledKernel, type WallClockLimits } from './sandbox/sandbox.js';
 import { hostCause, messageOf } from './sandbox/describe-thrown.js';
 import type { StateStore } from './state-store.js';
+import { packHeap, writeHeapDelta, type HeapDelta } from './heap-delta.js';
 import { RuntimeError } from './runtime-error.js';
 import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from './principal-text.js';
+import { moduleOfBytes, moduleOfSource, type ModuleEntry } from './module-cache.js';
 
 /** What the installer needs from the runtime. */
 export interface InstallerDeps {
@@ -37,13 +39,17 @@ export type PrepareModule = (source: string) => string;
 /** Prepared modules kept per process, by module hash: instrumenting a bundle takes 100 ms or more. */
 const PREPARED_ENTRIES = 64;
 
+/** A prepared script and the key of its V8 code cache entry. */
+interface Prepared {
+  readonly script: string;
+  readonly cacheKey: string;
+}
+
 /**
  * Prepared scripts by preparation and module hash (hex), oldest first: shared by every replica
  * of the process that prepares modules the same way (a test suite opens many).
  */
-const preparedCache = new WeakMap<PrepareModule, Map<string, string>>();
-
-const utf8 = new TextDecoder();
+const preparedCache = new WeakMap<PrepareModule, Map<string, Prepared>>();
 
 /** How `install_code` treats the canister's current code and state, as on ICP. */
 export type InstallMode = 'install' | 'reinstall' | 'upgrade';
@@ -78,7 +84,7 @@ export class Installer {
     this.#committedTimerOps = [];
     this.#certifiedData = undefined;
     const old = { sandbox: actor.sandbox, description: actor.description };
-    const module = new TextEncoder().encode(bundle);
+    const module = moduleOfSource(bundle);
     store.begin();
     try {
       if (mode === 'upgrade') {
@@ -87,20 +93,19 @@ export class Installer {
         // Timers the old code sets on its way out would call closures that are about to go.
         this.#committedTimerOps = [];
       }
-      if (mode === 'reinstall') {
-        store.clearHeap(actor.record.id);
-        store.clearStable(actor.record.id);
-      }
-      const description = this.#load(actor, bundle);
+      if (mode === 'reinstall') store.clearStable(actor.record.id);
+      const description = this.#load(actor, module);
       const entry = description.methods.find((m) => m.mode === (mode === 'upgrade' ? 'postUpgrade' : 'init'));
       if (entry !== undefined) this.#runSystem(actor, 'init', entry.name, typeof arg === 'function' ? arg(description) : arg);
-      const heap = this.#system(actor, 'load', () => actor.sandbox?.op('persist') as Uint8Array);
-      store.writeHeap(actor.record.id, heap);
-      actor.heapBytes = heap.length;
+      const heap = this.#system(actor, 'load', () => actor.sandbox?.op('persist') as HeapDelta | null);
+      // New code starts from a fresh instance: the old heap's rows all go.
+      store.clearHeap(actor.record.id);
+      if (heap !== null) writeHeapDelta(store, actor.record.id, heap);
+      actor.heapBytes = heap?.bytes ?? 0;
       actor.record = {
         ...actor.record,
-        module,
-        moduleHash: createHash('sha256').update(module).digest(),
+        module: module.bytes,
+        moduleHash: module.hash,
         candid: description.candid,
         version: actor.record.version + 1n,
       };
@@ -134,7 +139,7 @@ export class Installer {
     const { store } = this.#deps;
     store.begin();
     try {
-      return this.#load(actor, bundle);
+      return this.#load(actor, moduleOfSource(bundle));
     } catch (err) {
       if (err instanceof RuntimeError) throw err;
       throw new RuntimeError('ERR_CANISTER_LOAD', messageOf(err), hostCause(err));
@@ -145,12 +150,16 @@ export class Installer {
 
   /** Reloads an installed canister and restores its committed heap. */
   restore(actor: CanisterActor): void {
-    const source = utf8.decode(actor.record.module);
-    const heap = this.#deps.store.readHeap(actor.record.id);
+    const module = moduleOfBytes(actor.record.module);
+    const { store } = this.#deps;
+    const meta = store.readHeap(actor.record.id);
     try {
-      this.#load(actor, source);
-      if (heap !== undefined) this.#system(actor, 'load', () => actor.sandbox?.op('restore', heap));
-      actor.heapBytes = heap?.length ?? 0;
+      this.#load(actor, module);
+      actor.heapBytes = 0;
+      if (meta !== undefined) {
+        const packed = packHeap(meta, store.readHeapRows(actor.record.id));
+        actor.heapBytes = this.#system(actor, 'load', () => actor.sandbox?.op('restore', packed) as number);
+      }
     } catch (err) {
       actor.sandbox = undefined;
       actor.setDescription(undefined);
@@ -158,7 +167,7 @@ export class Installer {
     }
   }
 
-  #load(actor: CanisterActor, bundle: string): CanisterDescription {
+  #load(actor: CanisterActor, module: ModuleEntry): CanisterDescription {
     const sandbox = new Sandbox({
       kernel: this.#deps.kernel,
       bridge: createHostBridge(actor, this.#deps.bridgeDeps(actor)) as never,
@@ -166,36 +175,36 @@ export class Installer {
     });
     actor.sandbox = sandbox;
     const filename = `canister:${principalText(actor.record.id)}/index.js`;
-    const moduleHash = createHash('sha256').update(bundle).digest('hex');
-    const script = this.#prepare(bundle, moduleHash);
-    // V8's code cache is keyed by the script itself: preparing a module again (another replica,
-    // or after the cache dropped it) names its meter differently, and V8 checks a cache entry
-    // only against the source's length.
-    const cacheKey = createHash('sha256').update(script).digest('hex');
+    const { script, cacheKey } = this.#prepare(module.source, module.hex);
     const description = this.#system(actor, 'load', () => sandbox.load(script, filename, cacheKey));
     actor.setDescription(description);
     return description;
   }
 
   /** The script of a module: prepared once per module hash while it stays in the cache. */
-  #prepare(source: string, moduleHash: string): string {
+  #prepare(source: string, moduleHash: string): Prepared {
     const prepare = this.#deps.prepareModule;
     let prepared = preparedCache.get(prepare);
     if (prepared === undefined) {
       prepared = new Map();
       preparedCache.set(prepare, prepared);
     }
-    let script = prepared.get(moduleHash);
-    if (script === undefined) {
+    let entry = prepared.get(moduleHash);
+    if (entry === undefined) {
+      let script: string;
       try {
         script = prepare(source);
       } catch (err) {
         throw new RuntimeError('ERR_CANISTER_LOAD', `canister module failed to load: ${messageOf(err)}`, hostCause(err));
       }
+      // V8's code cache is keyed by the script itself: a preparation that changed (another
+      // replica's, say) must not hit this one's entry, and V8 checks an entry only against
+      // the source's length.
+      entry = { script, cacheKey: createHash('sha256').update(script).digest('hex') };
     } else prepared.delete(moduleHash);
-    prepared.set(moduleHash, script);
+    prepared.set(moduleHash, entry);
     if (prepared.size > PREPARED_ENTRIES) prepared.delete(prepared.keys().next().value as string);
-    return script;
+    return entry;
   }
 
   /** Runs an entry point like init; throws with the trap message if it traps. */

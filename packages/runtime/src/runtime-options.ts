@@ -40,6 +40,12 @@ export interface RuntimeOptions {
    */
   readonly heapLimitBytes?: number;
   /**
+   * Most canisters kept loaded (hibernation). Past it, the least recently used canisters with
+   * no open call context, outstanding call, timer or heartbeat are unloaded after a batch
+   * commits, and reloaded from the store on their next message. Undefined: no limit.
+   */
+  readonly maxLoadedCanisters?: number;
+  /**
    * The wall-clock backstop: a guard (the host's watchdog) and its limits. Every sandbox op
    * runs under it; an overrun traps that execution. Undefined: no backstop. It stands outside
    * the deterministic semantics, which the instruction limits define.

@@ -30,6 +30,9 @@ import { seedWords } from './seed.js';
 import { Shedder } from './shedding.js';
 import type { SystemRouteDeps } from './system-canister.js';
 import { ensureError } from '@tincan/errors';
+import { ModuleTraits } from './module-traits.js';
+import { TimerQueue } from './timer-table.js';
+import { Hibernation } from './hibernation.js';
 
 /** What the parts call back into the runtime for. */
 export interface RuntimeHooks {
@@ -50,6 +53,7 @@ export type RuntimeParts = AdminDeps & IngressDeps & InspectDeps & HeartbeatDeps
   readonly fees: CycleFees;
   readonly openCalls: OpenCalls;
   readonly certifiedData: CertifiedDataRegistry;
+  readonly hibernation: Hibernation;
 };
 
 /** Builds and connects the runtime's parts around `actors`. */
@@ -65,6 +69,10 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   const touched = (actor: CanisterActor): void => openCalls.touch(actor);
   // Changed balances, ingress answers and open calls go into the batch's transaction just
   // before it commits: the same COMMIT as the executions that made them.
+  const hibernation = new Hibernation({
+    maxLoaded: options.maxLoadedCanisters,
+    hasHeartbeat: (actor) => actor.description?.methods.some((m) => m.mode === 'heartbeat') ?? false,
+  });
   const batch = new Batch(store, {
     pending: () => balances.pending || ingressLedger.pending || openCalls.pending,
     flush: () => {
@@ -72,7 +80,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       ingressLedger.flush(store);
       openCalls.flush(store);
     },
-  });
+  }, () => hibernation.settle());
   const certifiedData = new CertifiedDataRegistry(store);
   const router = new CallRouter({
     enqueue: hooks.enqueue,
@@ -117,20 +125,25 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
     }),
     certifiedData,
   });
+  const traits = new ModuleTraits(store);
   /** Loads an installed canister's code and committed heap if not loaded yet; returns a load error. */
   const ensureLoaded = (actor: CanisterActor): string | undefined => {
-    if (actor.sandbox !== undefined || actor.record.module.length === 0) return undefined;
+    if (actor.record.module.length === 0) return undefined;
+    hibernation.used(actor);
+    if (actor.sandbox !== undefined) return undefined;
     try {
       installer.restore(actor);
+      if (actor.description !== undefined) traits.record(actor.record.moduleHash, actor.description);
       return undefined;
     } catch (err) {
       return ensureError(err).message;
     }
   };
-  const dispatch = new Dispatcher({ actors, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees, touched });
+  const timerQueue = new TimerQueue<CanisterActor>();
+  const dispatch = new Dispatcher({ actors, timerQueue, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees, touched });
   return {
-    actors, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees, certifiedData,
-    system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch, ingressLedger, openCalls,
+    actors, timerQueue, traits, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees, certifiedData,
+    system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch, ingressLedger, openCalls, hibernation,
     queryInstructions: { ...DEFAULT_INSTRUCTION_LIMITS, ...options.instructionLimits }.query,
   };
 }

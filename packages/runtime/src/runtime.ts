@@ -70,7 +70,7 @@ export class Runtime {
     for (const record of options.store.listCanisters()) {
       runtime.#lastIndex = Math.max(runtime.#lastIndex, record.index);
       // Code loads on first use: opening is O(1) per canister.
-      runtime.#actors.set(toHex(record.id), new CanisterActor(record));
+      runtime.#actors.set(toHex(record.id), new CanisterActor(record, runtime.#parts.timerQueue));
     }
     runtime.#recovery = recoverOpenCalls({
       store: options.store,
@@ -138,6 +138,7 @@ export class Runtime {
   installCode(canisterId: Uint8Array, bundle: string, arg: InitArg, mode: InstallMode = 'install', sourceMap?: string): CanisterDescription {
     const actor = this.#actor(canisterId);
     const description = admin.installCode(this.#parts, actor, bundle, arg, mode, sourceMap);
+    this.#parts.hibernation.used(actor);
     // New code drops the old timers and its @init may set new ones: saved right after the
     // install's own transaction (outside a batch, nothing else is waiting to commit).
     this.#parts.openCalls.touch(actor);
@@ -295,7 +296,10 @@ export class Runtime {
    * that has one (and none waiting from an earlier round). Returns how many were queued.
    */
   queueHeartbeats(): number {
-    return queueHeartbeats(this.#actors.values(), this.#pending, (m) => this.#enqueue(m), (actor) => this.#parts.ensureLoaded(actor));
+    const { traits } = this.#parts;
+    // A canister not loaded yet is loaded only when its module has a heartbeat, or is not known.
+    const skip = (actor: CanisterActor): boolean => actor.sandbox === undefined && traits.hasHeartbeat(actor.record.moduleHash) === false;
+    return queueHeartbeats(this.#actors.values(), this.#pending, (m) => this.#enqueue(m), (actor) => this.#parts.ensureLoaded(actor), skip);
   }
 
   /** Runs until no message is pending or `maxSteps` ran, committing every 1,000 executions. */
@@ -324,6 +328,18 @@ export class Runtime {
   /** Registry records of every canister. */
   canisters(): CanisterRecord[] {
     return [...this.#actors.values()].map((a) => a.record);
+  }
+
+  /** Ids of every canister, in creation order. */
+  canisterIds(): Uint8Array[] {
+    return [...this.#actors.values()].sort((a, b) => a.record.index - b.record.index).map((a) => a.record.id);
+  }
+
+  /** How many canisters have a realm loaded now (hibernation unloads idle ones). */
+  loadedCanisters(): number {
+    let n = 0;
+    for (const actor of this.#actors.values()) if (actor.sandbox !== undefined) n++;
+    return n;
   }
 
   /** A canister's log lines, oldest first. */

@@ -61,6 +61,20 @@ export interface SnapshotInfo {
   readonly size: bigint;
 }
 
+/** One stored row of a heap object (part 0), or one page of a large typed array (part 1, 2, …). */
+export interface HeapRowRead {
+  readonly id: number;
+  readonly part: number;
+  readonly data: Uint8Array;
+}
+
+/** A heap row to write; no `data` (with part -1) deletes every row of object `id`. */
+export interface HeapRowWrite {
+  readonly id: number;
+  readonly part: number;
+  readonly data: Uint8Array | undefined;
+}
+
 /** Persistent state of a replica: canister registry, heaps, stable maps, replica metadata. */
 export interface StateStore {
   /** Opens a transaction. Throws if one is already open. */
@@ -94,11 +108,17 @@ export interface StateStore {
   getMeta(key: string): Uint8Array | undefined;
   putMeta(key: string, value: Uint8Array): void;
 
-  /** The canister's last committed heap snapshot, if any. */
+  /** The canister's heap meta row (or, from older stores, its whole heap snapshot), if any. */
   readHeap(canisterId: Uint8Array): Uint8Array | undefined;
-  /** Stores the heap snapshot; with `cycles`, the cycle balance in the same write. */
+  /** Stores the heap meta row; with `cycles`, the cycle balance in the same write. */
   writeHeap(canisterId: Uint8Array, snapshot: Uint8Array, cycles?: bigint): void;
-  /** Drops the heap snapshot (reinstall, uninstall). */
+  /** The canister's heap object rows, by object id and part. */
+  readHeapRows(canisterId: Uint8Array): HeapRowRead[];
+  /** Upserts heap object rows; a row with part -1 and no data deletes every row of its object. */
+  writeHeapRows(canisterId: Uint8Array, rows: Iterable<HeapRowWrite>): void;
+  /** Bytes of the canister's heap: its meta row and object rows. */
+  heapBytes(canisterId: Uint8Array): bigint;
+  /** Drops the heap: meta row and object rows (reinstall, upgrade, uninstall). */
   clearHeap(canisterId: Uint8Array): void;
 
   stableGet(canisterId: Uint8Array, memoryId: number, key: Uint8Array): Uint8Array | undefined;

@@ -51,12 +51,14 @@ export function decodeControllers(blob: Uint8Array): Uint8Array[] {
   return out;
 }
 
-/** Maps a record to the row bound by the upsert statement. */
+const NO_MODULE = new Uint8Array(0);
+
+/** Maps a record to the row bound by the upsert statement; the module itself goes to `modules`. */
 export function toRow(record: CanisterRecord): CanisterRow {
   return {
     id: record.id,
     idx: record.index,
-    module: record.module,
+    module: NO_MODULE,
     module_hash: record.moduleHash,
     candid: record.candid,
     controllers: encodeControllers(record.controllers),
@@ -68,12 +70,15 @@ export function toRow(record: CanisterRecord): CanisterRow {
   };
 }
 
-/** Maps a stored row back to a record. The CHECK constraint on `status` makes the cast safe. */
-export function fromRow(row: CanisterRow): CanisterRecord {
+/**
+ * Maps a stored row back to a record, with `module` (read from `modules` by the row's hash).
+ * The CHECK constraint on `status` makes the cast safe.
+ */
+export function fromRow(row: CanisterRow, module: Uint8Array): CanisterRecord {
   return {
     id: row.id,
     index: row.idx,
-    module: row.module,
+    module,
     moduleHash: row.module_hash,
     candid: row.candid,
     controllers: decodeControllers(row.controllers),

@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
 import { StorageError } from './storage-error.js';
+import { HEAP_ROW_TABLES } from './heap-rows.js';
+import { MODULE_TABLES, MOVE_INLINE_MODULES } from './modules.js';
 
 /** Version of the table layout below; bump it (and add a migration) whenever the layout changes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 5;
 
 const KEEP_CYCLES_TRIGGER = `
   CREATE TRIGGER heaps_keep_cycles BEFORE DELETE ON heaps WHEN OLD.cycles IS NOT NULL
@@ -104,6 +106,8 @@ const CREATE_TABLES = `
     value BLOB NOT NULL,
     PRIMARY KEY (canister_id, snapshot_id, memory_id, key)
   ) WITHOUT ROWID, STRICT;
+  ${HEAP_ROW_TABLES}
+  ${MODULE_TABLES}
 `;
 
 const MIGRATE_2_TO_3 = `
@@ -115,6 +119,19 @@ const MIGRATE_1_TO_2 = `
   ALTER TABLE heaps ADD COLUMN cycles TEXT;
   ${KEEP_CYCLES_TRIGGER}
   UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
+`;
+
+/** Version 4 keeps the heap as object rows; a version-3 heap (one snapshot) still loads. */
+const MIGRATE_3_TO_4 = `
+  ${HEAP_ROW_TABLES}
+  UPDATE store_meta SET value = '4' WHERE key = 'schema_version';
+`;
+
+/** Version 5 stores each module once, by hash, instead of once per canister and snapshot. */
+const MIGRATE_4_TO_5 = `
+  ${MODULE_TABLES}
+  ${MOVE_INLINE_MODULES}
+  UPDATE store_meta SET value = '5' WHERE key = 'schema_version';
 `;
 
 /**
@@ -144,6 +161,15 @@ export function ensureSchema(db: Database.Database): void {
       // Version 3 adds the ingress records and the open calls, both empty.
       db.exec(MIGRATE_2_TO_3);
       found = '3';
+    }
+    if (found === '3') {
+      // Version 4 adds the heap's object rows; the heaps stored so far load as one snapshot.
+      db.exec(MIGRATE_3_TO_4);
+      found = '4';
+    }
+    if (found === '4') {
+      db.exec(MIGRATE_4_TO_5);
+      found = '5';
     }
     if (found !== String(SCHEMA_VERSION)) {
       throw new StorageError('ERR_STORAGE_OPEN', `store has schema version ${found ?? '(none)'}, this build reads ${SCHEMA_VERSION}`);

@@ -1,9 +1,12 @@
 /**
- * Canister snapshots in SQLite: copies of a canister's module, heap row and stable entries,
- * made and restored with INSERT … SELECT so no row passes through JavaScript.
+ * Canister snapshots in SQLite: copies of a canister's heap rows and stable entries, made and
+ * restored with INSERT … SELECT so no row passes through JavaScript. The module is named by its
+ * hash (see modules.ts), not copied.
  */
 import type Database from 'better-sqlite3';
 import type { SnapshotInfo, SnapshotModule } from '@tincan/runtime';
+import type { HeapRowStatements } from './heap-rows.js';
+import type { ModuleStatements } from './modules.js';
 
 /** Snapshot statements on one connection. */
 export class SnapshotStatements {
@@ -22,7 +25,12 @@ export class SnapshotStatements {
   readonly #deleteAll: Database.Statement<[Uint8Array]>;
   readonly #deleteAllStable: Database.Statement<[Uint8Array]>;
 
-  constructor(db: Database.Database) {
+  readonly #heapRows: HeapRowStatements;
+  readonly #modules: ModuleStatements;
+
+  constructor(db: Database.Database, heapRows: HeapRowStatements, modules: ModuleStatements) {
+    this.#heapRows = heapRows;
+    this.#modules = modules;
     this.#take = db.prepare(
       `INSERT INTO snapshots (canister_id, snapshot_id, taken_at_ns, module, module_hash, candid, heap)
        SELECT c.id, ?, ?, c.module, c.module_hash, c.candid, (SELECT h.snapshot FROM heaps h WHERE h.canister_id = c.id)
@@ -31,7 +39,7 @@ export class SnapshotStatements {
     this.#takeStable = db.prepare(
       'INSERT INTO snapshot_stable (canister_id, snapshot_id, memory_id, key, value) SELECT canister_id, ?, memory_id, key, value FROM stable WHERE canister_id = ?',
     );
-    this.#module = db.prepare('SELECT module, module_hash AS moduleHash, candid FROM snapshots WHERE canister_id = ? AND snapshot_id = ?');
+    this.#module = db.prepare('SELECT module_hash AS moduleHash, candid FROM snapshots WHERE canister_id = ? AND snapshot_id = ?');
     this.#clearStable = db.prepare('DELETE FROM stable WHERE canister_id = ?');
     this.#clearCounts = db.prepare('DELETE FROM stable_counts WHERE canister_id = ?');
     this.#loadStable = db.prepare('INSERT INTO stable (canister_id, memory_id, key, value) SELECT canister_id, memory_id, key, value FROM snapshot_stable WHERE canister_id = ? AND snapshot_id = ?');
@@ -44,7 +52,8 @@ export class SnapshotStatements {
     this.#clearHeap = db.prepare('DELETE FROM heaps WHERE canister_id = ?');
     this.#list = db.prepare(
       `SELECT s.snapshot_id AS id, s.taken_at_ns AS takenAtNs,
-              coalesce(length(s.heap), 0) + coalesce((SELECT sum(length(key) + length(value)) FROM snapshot_stable t WHERE t.canister_id = s.canister_id AND t.snapshot_id = s.snapshot_id), 0) AS size
+              coalesce(length(s.heap), 0)
+                + coalesce((SELECT sum(length(data)) FROM snapshot_heap_rows r WHERE r.canister_id = s.canister_id AND r.snapshot_id = s.snapshot_id), 0) + coalesce((SELECT sum(length(key) + length(value)) FROM snapshot_stable t WHERE t.canister_id = s.canister_id AND t.snapshot_id = s.snapshot_id), 0) AS size
        FROM snapshots s WHERE s.canister_id = ? ORDER BY s.snapshot_id`,
     );
     this.#delete = db.prepare('DELETE FROM snapshots WHERE canister_id = ? AND snapshot_id = ?');
@@ -56,10 +65,11 @@ export class SnapshotStatements {
   take(canisterId: Uint8Array, snapshotId: number, takenAtNs: bigint): void {
     this.#take.run(snapshotId, String(takenAtNs), canisterId);
     this.#takeStable.run(snapshotId, canisterId);
+    this.#heapRows.take(canisterId, snapshotId);
   }
 
   load(canisterId: Uint8Array, snapshotId: number): SnapshotModule | undefined {
-    const row = this.#module.get(canisterId, snapshotId) as { module: Uint8Array; moduleHash: Uint8Array; candid: string } | undefined;
+    const row = this.#module.get(canisterId, snapshotId) as { moduleHash: Uint8Array; candid: string } | undefined;
     if (row === undefined) return undefined;
     this.#clearStable.run(canisterId);
     this.#clearCounts.run(canisterId);
@@ -67,7 +77,8 @@ export class SnapshotStatements {
     this.#loadCounts.run(canisterId);
     this.#clearHeap.run(canisterId);
     this.#loadHeap.run(canisterId, canisterId, snapshotId);
-    return { module: row.module, moduleHash: row.moduleHash, candid: row.candid };
+    this.#heapRows.load(canisterId, snapshotId);
+    return { module: this.#modules.get(row.moduleHash), moduleHash: row.moduleHash, candid: row.candid };
   }
 
   list(canisterId: Uint8Array): SnapshotInfo[] {
@@ -79,12 +90,19 @@ export class SnapshotStatements {
   }
 
   delete(canisterId: Uint8Array, snapshotId: number): boolean {
+    const hash = this.#modules.snapshotHash(canisterId, snapshotId);
     this.#deleteStable.run(canisterId, snapshotId);
-    return this.#delete.run(canisterId, snapshotId).changes > 0;
+    this.#heapRows.deleteSnapshot(canisterId, snapshotId);
+    const deleted = this.#delete.run(canisterId, snapshotId).changes > 0;
+    this.#modules.release(hash);
+    return deleted;
   }
 
   deleteAll(canisterId: Uint8Array): void {
+    const hashes = this.#modules.snapshotHashes(canisterId);
     this.#deleteAllStable.run(canisterId);
+    this.#heapRows.deleteSnapshots(canisterId);
     this.#deleteAll.run(canisterId);
+    for (const hash of hashes) this.#modules.release(hash);
   }
 }

@@ -9,6 +9,11 @@ import { SQLITE_PRAGMAS, StorageError, applyPragmas, openSqliteStore, type Sqlit
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 const A = bytes(0xaa, 0x01);
 const B = bytes(0xbb, 0x02);
+/** Turns a store back into the layout before version 5: modules inline in their rows. */
+const INLINE_MODULES = `
+  UPDATE canisters SET module = COALESCE((SELECT m.module FROM modules m WHERE m.hash = canisters.module_hash), x'');
+  UPDATE snapshots SET module = COALESCE((SELECT m.module FROM modules m WHERE m.hash = snapshots.module_hash), x'');
+  DROP INDEX canisters_module_hash; DROP INDEX snapshots_module_hash; DROP TABLE modules;`;
 
 function record(id: Uint8Array, index: number, overrides: Partial<CanisterRecord> = {}): CanisterRecord {
   return {
@@ -139,7 +144,7 @@ describe('registry and meta', () => {
     store.writeHeap(A, bytes(1));
     store.close();
     const db = new Database(file);
-    db.exec("DROP TABLE ingress; DROP TABLE open_calls; DROP TRIGGER heaps_keep_cycles; ALTER TABLE heaps DROP COLUMN cycles; UPDATE store_meta SET value = '1' WHERE key = 'schema_version'");
+    db.exec(INLINE_MODULES + "DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; DROP TABLE ingress; DROP TABLE open_calls; DROP TRIGGER heaps_keep_cycles; ALTER TABLE heaps DROP COLUMN cycles; UPDATE store_meta SET value = '1' WHERE key = 'schema_version'");
     db.close();
     store = openSqliteStore({ path: file });
     expect(store.listCanisters()[0]?.cycles).toBe(42n);
@@ -151,13 +156,86 @@ describe('registry and meta', () => {
     store.putCanister(record(A, 0));
     store.close();
     const db = new Database(file);
-    db.exec("DROP TABLE ingress; DROP TABLE open_calls; UPDATE store_meta SET value = '2' WHERE key = 'schema_version'");
+    db.exec(INLINE_MODULES + "DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; DROP TABLE ingress; DROP TABLE open_calls; UPDATE store_meta SET value = '2' WHERE key = 'schema_version'");
     db.close();
     store = openSqliteStore({ path: file });
     expect(store.listIngress()).toEqual([]);
     expect(store.listOpenCalls()).toEqual([]);
     store.putOpenCalls(A, '{}');
     expect(store.listOpenCalls()).toEqual([{ canisterId: A, state: '{}' }]);
+  });
+
+  it('migrates a version 3 store: its single-snapshot heaps stay, heap rows start empty', () => {
+    // Catches: a migration that loses the heap stored before object rows, or a version 3 store refused.
+    store.putCanister(record(A, 0, { cycles: 7n }));
+    store.writeHeap(A, bytes(3, 1, 4));
+    store.putOpenCalls(A, '{}');
+    store.close();
+    const db = new Database(file);
+    db.exec(INLINE_MODULES + "DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; UPDATE store_meta SET value = '3' WHERE key = 'schema_version'");
+    db.close();
+    store = openSqliteStore({ path: file });
+    expect([...(store.readHeap(A) ?? [])]).toEqual([3, 1, 4]);
+    expect(store.readHeapRows(A)).toEqual([]);
+    expect(store.listOpenCalls()).toEqual([{ canisterId: A, state: '{}' }]);
+    store.writeHeapRows(A, [{ id: 1, part: 0, data: bytes(8) }]);
+    expect(store.readHeapRows(A).map((r) => [r.id, r.part, [...r.data]])).toEqual([[1, 0, [8]]]);
+    expect(store.listCanisters()[0]?.cycles).toBe(7n);
+  });
+
+  it('migrates a version 4 store: inline modules move into one row per hash, every record keeps its module', () => {
+    // Catches: a migration that loses modules, keeps a copy per canister, or breaks snapshots.
+    const module = new TextEncoder().encode('export default 2;'.repeat(100));
+    const hash = bytes(...Array.from({ length: 32 }, (_, i) => 100 + i));
+    store.putCanister(record(A, 0, { module, moduleHash: hash }));
+    store.putCanister(record(B, 1, { module, moduleHash: hash }));
+    store.takeSnapshot(A, 1, 5n);
+    store.close();
+    let db = new Database(file);
+    db.exec(INLINE_MODULES + "UPDATE store_meta SET value = '4' WHERE key = 'schema_version'");
+    expect(db.prepare('SELECT sum(length(module)) FROM canisters').pluck().get()).toBe(2 * module.length);
+    db.close();
+    store = openSqliteStore({ path: file });
+    expect(store.listCanisters().map((r) => Buffer.from(r.module).toString())).toEqual([Buffer.from(module).toString(), Buffer.from(module).toString()]);
+    expect(Buffer.from(store.loadSnapshot(A, 1)?.module ?? []).toString()).toBe(Buffer.from(module).toString());
+    store.close();
+    db = new Database(file);
+    expect(db.prepare('SELECT count(*) FROM modules').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT sum(length(module)) FROM canisters').pluck().get()).toBe(0);
+    db.close();
+    store = openSqliteStore({ path: file });
+  });
+
+  it('stores a module once per hash, shares its bytes, and drops it when nothing names it', () => {
+    // Catches: a copy of the module per canister (database growth per install), or a module
+    // row that outlives every canister and snapshot naming it (or goes while one still does).
+    const module = new TextEncoder().encode('x'.repeat(50_000));
+    const hash = bytes(...Array.from({ length: 32 }, (_, i) => 200 - i));
+    const other = record(B, 1, { module: bytes(1), moduleHash: bytes(9) });
+    for (let i = 0; i < 20; i++) store.putCanister(record(bytes(0xcc, i), 10 + i, { module, moduleHash: hash }));
+    store.putCanister(other);
+    const listed = store.listCanisters();
+    expect(listed[1]?.module).toBe(listed[20]?.module);
+    expect(Buffer.from(listed[5]?.module ?? []).equals(Buffer.from(module))).toBe(true);
+    const count = (): number => {
+      store.close();
+      const db = new Database(file);
+      const n = db.prepare('SELECT count(*) FROM modules').pluck().get() as number;
+      db.close();
+      store = openSqliteStore({ path: file });
+      return n;
+    };
+    expect(count()).toBe(2);
+    store.takeSnapshot(bytes(0xcc, 0), 1, 1n);
+    for (let i = 0; i < 20; i++) store.putCanister(record(bytes(0xcc, i), 10 + i, { module: bytes(2), moduleHash: bytes(8) }));
+    // The snapshot still names the first module.
+    expect(count()).toBe(3);
+    expect(Buffer.from(store.loadSnapshot(bytes(0xcc, 0), 1)?.module ?? []).equals(Buffer.from(module))).toBe(true);
+    store.putCanister(record(bytes(0xcc, 0), 10, { module: bytes(2), moduleHash: bytes(8) }));
+    store.deleteSnapshot(bytes(0xcc, 0), 1);
+    expect(count()).toBe(2);
+    store.deleteCanister(B);
+    expect(count()).toBe(1);
   });
 
   it('keeps ingress records with their answers across reopening, and prunes them by expiry', () => {

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureError } from '@tincan/errors';
-import type { CanisterRecord, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
+import type { CanisterRecord, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
+import { HeapRowStatements } from './heap-rows.js';
 import { IngressStatements } from './ingress.js';
+import { ModuleStatements } from './modules.js';
 import { SnapshotStatements } from './snapshots.js';
 import { fromRow, toRow } from './canister-codec.js';
 import { applyPragmas } from './pragmas.js';
@@ -58,7 +60,12 @@ export class SqliteStateStore implements StateStore {
   readonly #deleteCanister: (cid: Uint8Array) => void;
   readonly #clearStable: (cid: Uint8Array) => void;
   readonly #snapshots: SnapshotStatements;
+  readonly #heapRows: HeapRowStatements;
+  readonly #writeHeapRows: (cid: Uint8Array, rows: Iterable<HeapRowWrite>) => void;
+  readonly #clearHeap: (cid: Uint8Array) => void;
   readonly #ingress: IngressStatements;
+  readonly #modules: ModuleStatements;
+  readonly #putCanister: (record: CanisterRecord) => void;
   readonly #takeSnapshot: (cid: Uint8Array, id: number, at: bigint) => void;
   readonly #loadSnapshot: (cid: Uint8Array, id: number) => SnapshotModule | undefined;
   readonly #deleteSnapshot: (cid: Uint8Array, id: number) => boolean;
@@ -86,15 +93,35 @@ export class SqliteStateStore implements StateStore {
       s.clearStable.run(cid);
       s.clearCounts.run(cid);
     });
+    const heapRows = (this.#heapRows = new HeapRowStatements(db));
+    this.#writeHeapRows = this.#atomic((cid, rows) => heapRows.write(cid, rows));
+    this.#clearHeap = this.#atomic((cid) => {
+      s.clearHeap.run(cid);
+      heapRows.clear(cid);
+    });
     const ingress = (this.#ingress = new IngressStatements(db));
-    const snapshots = (this.#snapshots = new SnapshotStatements(db));
+    const modules = (this.#modules = new ModuleStatements(db));
+    this.#putCanister = this.#atomic((record) => {
+      const before = modules.canisterHash(record.id);
+      const changed = before === undefined || Buffer.compare(before, record.moduleHash) !== 0;
+      // The row names its module by hash; the bytes are stored once per hash.
+      if (changed) modules.put(record.moduleHash, record.module);
+      s.putCanister.run(toRow(record));
+      // The heap row's balance, if any, would win over the registry's: keep the two equal.
+      s.putHeapCycles.run(record.cycles.toString(), record.id);
+      if (changed) modules.release(before);
+    });
+    const snapshots = (this.#snapshots = new SnapshotStatements(db, heapRows, modules));
     this.#takeSnapshot = this.#atomic((cid, id, at) => snapshots.take(cid, id, at));
     this.#loadSnapshot = this.#atomic((cid, id) => snapshots.load(cid, id));
     this.#deleteSnapshot = this.#atomic((cid, id) => snapshots.delete(cid, id));
     this.#deleteCanister = this.#atomic((cid) => {
+      const before = modules.canisterHash(cid);
       snapshots.deleteAll(cid);
       s.deleteCanister.run(cid);
+      modules.release(before);
       s.clearHeap.run(cid);
+      heapRows.clear(cid);
       s.clearStable.run(cid);
       s.clearCounts.run(cid);
       ingress.putOpen(cid, undefined);
@@ -157,18 +184,28 @@ export class SqliteStateStore implements StateStore {
     this.#s.rollback.run();
   }
 
-  /** All canisters, ordered by index. */
+  /** All canisters, ordered by index. Canisters of one module share one copy of its bytes. */
   listCanisters(): CanisterRecord[] {
     this.#assertOpen();
-    return this.#s.listCanisters.all().map(fromRow);
+    const read = new Map<string, Uint8Array>();
+    return this.#s.listCanisters.all().map((row) => {
+      const key = Buffer.from(row.module_hash).toString('hex');
+      let module = read.get(key);
+      if (module === undefined) {
+        module = this.#modules.get(row.module_hash);
+        read.set(key, module);
+      }
+      return fromRow(row, module);
+    });
   }
 
-  /** Inserts or replaces a canister's registry entry; an index taken by another id is an error. */
+  /**
+   * Inserts or replaces a canister's registry entry; an index taken by another id is an error.
+   * The module is stored once per `moduleHash` (which must be the SHA-256 of `module`).
+   */
   putCanister(record: CanisterRecord): void {
     this.#assertOpen();
-    this.#s.putCanister.run(toRow(record));
-    // The heap row's balance, if any, would win over the registry's: keep the two equal.
-    this.#s.putHeapCycles.run(record.cycles.toString(), record.id);
+    this.#putCanister(record);
   }
 
   /** Sets a canister's cycle balance (decimal text): in its heap row, or without one in the registry. */
@@ -209,10 +246,28 @@ export class SqliteStateStore implements StateStore {
     else this.#s.writeHeapCycles.run(canisterId, snapshot, cycles.toString());
   }
 
-  /** Drops the canister's heap snapshot; a no-op if there is none. */
+  /** The canister's heap object rows. */
+  readHeapRows(canisterId: Uint8Array): HeapRowRead[] {
+    this.#assertOpen();
+    return this.#heapRows.read(canisterId);
+  }
+
+  /** Upserts heap object rows; a row without data deletes its object's rows. */
+  writeHeapRows(canisterId: Uint8Array, rows: Iterable<HeapRowWrite>): void {
+    this.#assertOpen();
+    this.#writeHeapRows(canisterId, rows);
+  }
+
+  /** Bytes of the heap's meta row and object rows. */
+  heapBytes(canisterId: Uint8Array): bigint {
+    this.#assertOpen();
+    return BigInt(this.#s.readHeap.get(canisterId)?.length ?? 0) + this.#heapRows.bytes(canisterId);
+  }
+
+  /** Drops the canister's heap (meta row and object rows); a no-op if there is none. */
   clearHeap(canisterId: Uint8Array): void {
     this.#assertOpen();
-    this.#s.clearHeap.run(canisterId);
+    this.#clearHeap(canisterId);
   }
 
   /** The value under `key` in stable memory `memoryId`, or undefined. */

@@ -53,7 +53,7 @@ export function prepareStatements(db: Database.Database): Statements {
     rollbackTo: db.prepare<[]>('ROLLBACK TO execution'),
 
     listCanisters: db.prepare<[], CanisterRow>(
-      `SELECT id, idx, module, module_hash, candid, controllers, status, version,
+      `SELECT id, idx, x'' AS module, module_hash, candid, controllers, status, version,
               COALESCE((SELECT h.cycles FROM heaps h WHERE h.canister_id = id), cycles) AS cycles, settings_json
        FROM canisters ORDER BY idx`,
     ),

@@ -31,7 +31,7 @@ const SECONDS_PER_DAY = 86_400n;
 export function canisterStatus(runtime: Runtime, store: StateStore, id: Uint8Array): unknown {
   const record = runtime.record(id);
   const settings = runtime.settings(id);
-  const heapBytes = BigInt(store.readHeap(id)?.length ?? 0);
+  const heapBytes = store.heapBytes(id);
   const moduleBytes = BigInt(record.module.length);
   const stableBytes = store.stableBytes(id);
   const memorySize = heapBytes + moduleBytes + stableBytes;

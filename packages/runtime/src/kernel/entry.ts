@@ -3,8 +3,9 @@
  * `install-globals` must stay the first import: it captures the host bridge and fixes the
  * globals before cbor-x or canister code can read them.
  *
- * The kernel leaves canister code two globals: the system API (everything in it is charged and
- * safe to call) and, until the bundle's meter prelude claims it, the one-shot meter claim. Its
+ * The kernel leaves canister code the system API (everything in it is charged and safe to call)
+ * and, until the preludes the replica put in front of the module claim them, the one-shot meter
+ * claim and write barrier. Its
  * operations go to the host through the bridge, which the host keeps to itself; no global
  * reaches them.
  */
@@ -16,15 +17,20 @@ import { host, prngState } from './install-globals.js';
 import { KernelMeter } from './kernel-meter.js';
 import { installBuiltinCharges } from './builtin-charges.js';
 import { chargedSystemApi } from './system-api-charges.js';
+import { createHeapTracker } from './heap-tracker.js';
+import { installWriteBarrier } from './write-barrier.js';
+import { knownClass } from './heap-codec.js';
 
 const meter = new KernelMeter();
 installBuiltinCharges(meter);
+const heap = createHeapTracker(knownClass);
+installWriteBarrier(heap);
 const meterKey = Symbol.for(METER_SYMBOL);
 const g = globalThis as unknown as Record<symbol, unknown>;
 const state: KernelState = {
   adapter: undefined,
   meter,
-  point: undefined,
+  heap,
   prng: prngState.get(),
   withdrawMeterClaim: () => {
     delete g[meterKey];

@@ -1,10 +1,9 @@
 /**
- * Encodes the canister heap with cbor-x (bigint, Map, Set, typed arrays, Date, shared
- * references and cycles all round-trip). Class instances are tagged with their class name so
- * they come back with their prototype after a restart, when the class is known.
+ * The class registry (classes known by name, so heap objects load with their prototype) and the
+ * decoder of the earlier heap format: the whole heap as one cbor-x snapshot, in which class
+ * instances are tagged with their class name. Stores written before object rows still load.
  */
 import { Encoder, addExtension } from 'cbor-x';
-import { rootKeys, type RestorePoint } from './heap-graph.js';
 
 const CLASS_TAG = 40_500;
 const FORMAT_VERSION = 1;
@@ -37,16 +36,12 @@ export function registerClass(name: string, proto: object): void {
   });
 }
 
-/** Encodes the heap fields of a restore point together with the PRNG state. */
-export function encodeHeap(point: RestorePoint, prng: readonly number[]): Uint8Array {
-  for (const [name, proto] of point.classes) registerClass(name, proto);
-  const fields: Record<string, unknown> = {};
-  const root = point.root as Record<string, unknown>;
-  for (const key of rootKeys(root)) fields[key] = root[key];
-  return encoder.encode([FORMAT_VERSION, [...prng], fields]) as Uint8Array;
+/** The prototype of a class known by `name`, if any. */
+export function knownClass(name: string): object | undefined {
+  return registry.get(name);
 }
 
-/** Decodes a heap snapshot made by {@link encodeHeap}. */
+/** Decodes a heap snapshot of the earlier single-snapshot format (format 1). */
 export function decodeHeap(bytes: Uint8Array): { prng: number[]; fields: Record<string, unknown> } {
   const decoded = encoder.decode(bytes) as [number, number[], Record<string, unknown>];
   if (!Array.isArray(decoded) || decoded[0] !== FORMAT_VERSION) {

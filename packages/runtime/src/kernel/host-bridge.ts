@@ -1,3 +1,5 @@
+import type { HeapDeltaOut } from './heap-tracker.js';
+
 /**
  * The host functions the runtime hands to the in-sandbox kernel. The kernel captures them
  * before any canister code runs and removes them from the global, so canister code can only
@@ -91,10 +93,11 @@ export interface KernelOps {
   /** Units the last execution spent. */
   spent(): number;
   /**
-   * Encodes the heap; also makes it the restore point. Returns the snapshot, or an empty array
-   * when the heap is exactly as last persisted. Throws on values that cannot be persisted.
+   * Commits the heap: returns the rows of the objects the execution changed (and of the objects
+   * new to the heap), or null when the heap is exactly as last persisted. Throws on values that
+   * cannot be persisted, naming their path.
    */
-  persist(): Uint8Array;
+  persist(): HeapDeltaOut | null;
   /**
    * Takes back the last `persist`: the host refused to commit it (a memory limit), so the next
    * `rollback` restores the state from before the execution, not the one just persisted.
@@ -102,6 +105,6 @@ export interface KernelOps {
   unpersist(): void;
   /** Rolls the heap back, in place, to the last restore point. */
   rollback(): void;
-  /** Restores a persisted snapshot (replica restart) into the fresh instance. */
-  restore(): void;
+  /** Restores a persisted heap (packed meta and rows) into the fresh instance; returns its bytes. */
+  restore(): number;
 }

@@ -7,19 +7,22 @@ import type { CanisterAdapter } from '@tincan/abi';
 import { host, prngState } from './install-globals.js';
 import type { KernelMeter } from './kernel-meter.js';
 import type { KernelOps } from './host-bridge.js';
-import { restoreInPlace, rootKeys, sameContents, takeRestorePoint, type RestorePoint } from './heap-graph.js';
+import { rootKeys } from './heap-graph.js';
+import { classesOf } from './heap-objects.js';
+import { decodeHeap, registerClass, unknownClasses } from './heap-codec.js';
+import type { HeapTracker } from './heap-tracker.js';
+import { decodeMeta, unpackHeap } from './heap-rows.js';
+import { barrierState, withdrawBarrier } from './write-barrier.js';
 
 /** Units the CDK's own bookkeeping after an execution (forgetting calls, undoing guards) may spend. */
 const BOOKKEEPING_UNITS = 1 << 20;
-/** What `persist` returns when the heap is exactly as last persisted. */
-const UNCHANGED = new Uint8Array(0);
-import { decodeHeap, encodeHeap, registerClass, unknownClasses } from './heap-codec.js';
 
 /** Mutable state the kernel keeps between operations. */
 export interface KernelState {
   adapter: CanisterAdapter | undefined;
   readonly meter: KernelMeter;
-  point: RestorePoint | undefined;
+  readonly heap: HeapTracker;
+  /** `Math.random` state at the last commit. */
   prng: number[];
   /** Removes the meter claim from the global, claimed or not: once the bundle ran, nothing may claim it. */
   readonly withdrawMeterClaim: () => void;
@@ -32,29 +35,27 @@ export function createKernelOps(state: KernelState): KernelOps {
     return state.adapter;
   };
   // Ops that run canister code start an execution of the meter; every other op ends it.
-  const { meter } = state;
-  const commitPoint = (): RestorePoint => {
-    const point = takeRestorePoint(adapter().heapRoot(), meter.heapLimit);
-    state.point = point;
-    state.prng = prngState.get();
-    return point;
-  };
-  /** The restore point and random state before the last `persist`, for `unpersist`. */
-  let undo: { point: RestorePoint | undefined; prng: number[] } | undefined;
+  const { meter, heap } = state;
+  /** The random state before the last `persist`, for `unpersist`. */
+  let undoPrng: number[] | undefined;
   return {
     describe: () => {
       state.withdrawMeterClaim();
+      withdrawBarrier();
       // Unmetered code could loop forever and stall the whole replica: refuse it.
       if (!meter.registered) throw new Error('the module registered no meter: canister code must be bundled by tincan (@tincan/bundler)');
+      if (!barrierState.registered) throw new Error('the module has no write barrier: canister code must be bundled by this version of tincan (@tincan/bundler)');
       meter.start();
       return JSON.stringify(adapter().describe());
     },
     invoke: () => {
+      heap.begin();
       meter.start();
       adapter().invoke(host.opArg() as string);
     },
     deliver: () => {
       const callId = host.opArg() as number;
+      heap.begin();
       meter.start(callId);
       adapter().deliver(callId);
     },
@@ -70,53 +71,64 @@ export function createKernelOps(state: KernelState): KernelOps {
       return meter.spent();
     },
     cleanup: () => {
+      heap.begin();
       meter.start();
       adapter().cleanup(host.opArg() as number);
     },
     timer: () => {
+      heap.begin();
       meter.start();
       adapter().timer(host.opArg() as number);
     },
     persist: () => {
       meter.stop();
-      const previous = state.point;
-      const previousPrng = state.prng;
-      undo = { point: previous, prng: previousPrng };
-      const point = commitPoint();
-      // An execution that changed nothing (it only made a call, say) keeps the last snapshot.
-      if (previous !== undefined && sameContents(previous, point) && state.prng.every((w, i) => w === previousPrng[i])) return UNCHANGED;
-      return encodeHeap(point, state.prng);
+      const prng = prngState.get();
+      const previous = state.prng;
+      const changed = prng.some((w, i) => w !== previous[i]);
+      const delta = heap.persist(adapter().heapRoot(), changed, prng, meter.heapLimit);
+      undoPrng = previous;
+      state.prng = prng;
+      // Null: the heap is exactly as last persisted (an execution that only made a call, say).
+      return delta ?? null;
     },
     unpersist: () => {
-      if (undo === undefined) return;
-      state.point = undo.point;
-      state.prng = undo.prng;
-      undo = undefined;
+      heap.unpersist();
+      if (undoPrng !== undefined) state.prng = undoPrng;
+      undoPrng = undefined;
     },
     rollback: () => {
       // The CDK's bookkeeping is metered code, and the execution may have spent its budget.
       meter.allowBookkeeping(BOOKKEEPING_UNITS);
       state.adapter?.rolledBack();
-      if (state.point === undefined) commitPoint();
-      else {
-        restoreInPlace(state.point);
-        prngState.set(state.prng);
-      }
+      heap.rollback();
+      prngState.set(state.prng);
     },
     restore: () => {
       meter.stop();
       const root = adapter().heapRoot() as Record<string, unknown>;
       // Classes reachable from the freshly constructed instance help decode nested instances.
-      for (const [name, proto] of takeRestorePoint(root).classes) registerClass(name, proto);
-      const { prng, fields } = decodeHeap(new Uint8Array(host.opArg() as Uint8Array));
-      for (const key of rootKeys(root)) if (!(key in fields)) delete root[key];
-      Object.assign(root, fields);
-      prngState.set(prng);
-      commitPoint();
+      for (const [name, proto] of classesOf(root)) registerClass(name, proto);
+      const { meta: metaBytes, rows } = unpackHeap(new Uint8Array(host.opArg() as Uint8Array));
+      const meta = decodeMeta(metaBytes);
+      let bytes: number;
+      if (meta === undefined) {
+        // A heap from before object rows: one cbor snapshot. Its rows go out with the next commit.
+        const { prng, fields } = decodeHeap(metaBytes);
+        for (const key of rootKeys(root)) if (!(key in fields)) delete root[key];
+        Object.assign(root, fields);
+        prngState.set(prng);
+        bytes = heap.adopt(root, prngState.get());
+      } else {
+        for (const name of heap.load(root, meta, rows)) unknownClasses.add(name);
+        prngState.set(meta.prng);
+        bytes = meta.bytes;
+      }
+      state.prng = prngState.get();
       if (unknownClasses.size > 0) {
         host.debugPrint(`[tincan] restored instances of unknown classes as plain objects: ${[...unknownClasses].join(', ')}; export those classes from the canister module to keep their prototype`);
         unknownClasses.clear();
       }
+      return bytes;
     },
   };
 }

@@ -37,6 +37,7 @@ function evalInSandbox(expr: string, overrides: Partial<HostBridge> = {}): unkno
   const source = `
     const sys = globalThis[Symbol.for('tincan.system')];
     globalThis[Symbol.for('tincan.meter')]({ reset() {}, remaining: () => 0, charge() {} });
+    globalThis[Symbol.for('tincan.barrier')].register();
     let result;
     try { result = (() => (${expr}))(); } catch (e) { result = 'threw ' + e.name; }
     sys.registerCanister({ describe: () => ({ methods: [], candid: JSON.stringify(result) }), heapRoot: () => ({}), invoke() {}, deliver() {}, forget() {} });`;

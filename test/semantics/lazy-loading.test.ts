@@ -1,0 +1,31 @@
+/**
+ * A restart loads no canister until it is needed: a heartbeat round loads only canisters whose
+ * module has a heartbeat (recorded at install), and a canister without one loads on its first
+ * message.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestReplica, type TestReplica } from '@tincan/testing';
+
+let t: TestReplica | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+describe('loading on demand', () => {
+  it('a heartbeat round after a restart loads only the canisters that have a heartbeat', async () => {
+    t = await createTestReplica();
+    const beating = await t.replica.deploy('test/fixtures/heartbeat.ts');
+    const quiet = await t.replica.deploy('test/fixtures/loud-counter.ts');
+    const loads = (): number => t?.replica.runtime.logs(quiet.id.toUint8Array()).filter((l) => l.message === 'module loaded').length ?? -1;
+    expect(loads()).toBe(1);
+    await t.restart();
+    t.replica.tick();
+    await t.replica.runUntilIdle();
+    expect(await t.replica.actor(beating).counts()).toEqual([1n, 0n]);
+    // Not loaded by the round: its log (kept in memory) has no load since the restart.
+    expect(loads()).toBe(0);
+    expect(await t.replica.actor(quiet).get()).toBe(7n);
+    expect(loads()).toBe(1);
+  });
+});
