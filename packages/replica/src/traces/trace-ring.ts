@@ -85,15 +85,13 @@ export class TraceRing {
     return record;
   }
 
-  /** Kept records with an id above `afterId`, oldest first. */
-  since(afterId: number): TraceRecord[] {
+  /** The oldest `max` kept records with an id above `afterId`, oldest first. */
+  since(afterId: number, max: number): TraceRecord[] {
+    let start = this.#slots.length;
+    while (start > 0 && this.#slots[(this.#head + start - 1) % this.#slots.length]!.id > afterId) start--;
     const out: TraceRecord[] = [];
-    for (let i = this.#slots.length - 1; i >= 0; i--) {
-      const slot = this.#slots[(this.#head + i) % this.#slots.length]!;
-      if (slot.id <= afterId) break;
-      out.push(this.#at(i));
-    }
-    return out.reverse();
+    for (let i = start; i < this.#slots.length && out.length < max; i++) out.push(this.#at(i));
+    return out;
   }
 
   /** Executions matching `query`, newest first. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Principal } from '@dfinity/principal';
 import { toHex } from '@tincan/bytes';
 import type { ExecutionTrace } from '@tincan/runtime';
@@ -92,5 +92,34 @@ describe('traces', () => {
     // A smaller limit keeps only the newest.
     const small = traces(dir, 2);
     expect((await small.list()).map((r) => r.id)).toEqual([6, 5]);
+  });
+
+  it('writes on a timer, in chunks, only after an execution, and not again while idle', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const dir = tempDir();
+      const t = traces(dir, 5_000);
+      const stored = async (): Promise<number> => {
+        const reader = new Traces(dir, { limit: 5_000 });
+        try {
+          return await reader.count();
+        } finally {
+          await reader.close();
+        }
+      };
+      vi.advanceTimersByTime(60_000);
+      expect(vi.getTimerCount()).toBe(0);
+      for (let n = 1; n <= 2_500; n++) t.sink.execution(update(alice, 'deposit', BigInt(n), n));
+      expect(vi.getTimerCount()).toBe(1);
+      expect(await stored()).toBe(0);
+      vi.advanceTimersByTime(10_000);
+      expect(await stored()).toBe(1_000);
+      vi.runAllTimers();
+      expect(await stored()).toBe(2_500);
+      expect(vi.getTimerCount()).toBe(0);
+      expect(t.flush()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

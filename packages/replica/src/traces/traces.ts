@@ -30,6 +30,8 @@ export const DEFAULT_TRACE_LIMIT = 10_000;
 
 /** How long new records may wait in memory before they are written to the trace file. */
 const WRITE_EVERY_MS = 10_000;
+/** Records written per transaction by the timer (about 10 µs each). */
+const WRITE_CHUNK = 1_000;
 
 /** A replica's execution traces. */
 export class Traces {
@@ -93,8 +95,13 @@ export class Traces {
   flush(): number {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    return this.#write(Number.POSITIVE_INFINITY);
+  }
+
+  /** Writes up to `max` of the oldest records not yet in the trace file, in one transaction. */
+  #write(max: number): number {
     if (this.#file === undefined || this.#closed) return 0;
-    const records = this.#ring.since(this.#writtenId);
+    const records = this.#ring.since(this.#writtenId, max);
     const last = records[records.length - 1];
     if (last === undefined) return 0;
     this.#file.write(records, this.#ring.oldestId ?? last.id);
@@ -117,15 +124,17 @@ export class Traces {
   /** Called after each execution: starts the write timer when none is pending. */
   #schedule(): void {
     if (this.#timer !== undefined || this.#file === undefined || this.#closed) return;
-    this.#timer = setTimeout(() => {
+    const tick = (): void => {
+      this.#timer = undefined;
       try {
-        this.flush();
+        // In chunks, each its own event-loop turn, so a full ring never blocks requests for long.
+        if (this.#write(WRITE_CHUNK) === WRITE_CHUNK) this.#timer = setTimeout(tick, 0).unref();
       } catch (err) {
         // A failed write (disk full, file removed) must not take the replica down; the records stay in memory.
-        this.#timer = undefined;
         process.emitWarning(`tincan: writing traces.sqlite failed: ${ensureError(err).message}`);
       }
-    }, WRITE_EVERY_MS);
+    };
+    this.#timer = setTimeout(tick, WRITE_EVERY_MS);
     // An idle timer does not keep the process alive; close writes what is left.
     this.#timer.unref();
   }
