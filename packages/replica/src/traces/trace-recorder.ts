@@ -1,41 +1,36 @@
 /**
- * The replica's trace sink: links each execution into its call tree and hands it to the
- * `TraceStore` (whose writer is a worker thread) in batches. A call is named by (caller canister, call
+ * The replica's trace sink: links each execution into its call tree and keeps it in the
+ * in-memory `TraceRing`, as the plain objects the runtime built (no copy, no serialization:
+ * that waits until a query or the trace file asks). A call is named by (caller canister, call
  * id); the execution that made it is remembered under that name, so the callee's execution and
  * the caller's callback (or cleanup) find their parent and tree.
  */
 import type { ExecutionTrace, TraceSink } from '@tincan/runtime';
-import type { LinkedTrace } from './trace-flat.js';
-import type { TraceStore } from './trace-store.js';
+import type { TraceRing } from './trace-ring.js';
 
-/** Traces written in one transaction at most; a full buffer is written at once. */
-const FLUSH_AT = 256;
-/**
- * A buffer that does not fill is handed over this long after its first trace: one writer
- * transaction for many executions, even when each comes on an event-loop turn of its own.
- * Queries hand the buffer over first, so they never wait for it.
- */
-const FLUSH_AFTER_MS = 50;
 /** Calls remembered for linking; the oldest are forgotten past this (a lost link starts a new tree). */
 const CALL_SITES = 50_000;
 
-/** Collects traces from the runtime and writes them to a store. */
+/** Collects traces from the runtime into a ring. */
 export class TraceRecorder implements TraceSink {
-  readonly #store: TraceStore;
+  readonly #ring: TraceRing;
   readonly #wallMs: () => number;
+  readonly #recorded: () => void;
   readonly #callSites = new Map<string, { readonly id: number; readonly tree: string }>();
-  #buffer: LinkedTrace[] = [];
   #nextId: number;
-  #scheduled = false;
 
-  /** `wallMs` stamps each trace with host time (diagnostics only; executions never see it). */
-  constructor(store: TraceStore, wallMs: () => number) {
-    this.#store = store;
+  /**
+   * Numbers executions from `firstId`. `wallMs` stamps each trace with host time (diagnostics
+   * only; executions never see it); `recorded` is told after each one (it schedules a write).
+   */
+  constructor(ring: TraceRing, firstId: number, wallMs: () => number, recorded: () => void) {
+    this.#ring = ring;
+    this.#nextId = firstId;
     this.#wallMs = wallMs;
-    this.#nextId = store.lastId() + 1;
+    this.#recorded = recorded;
   }
 
-  /** Links one execution and buffers it. */
+  /** Links one execution and keeps it. */
   execution(trace: ExecutionTrace): void {
     const id = this.#nextId++;
     let tree: string | undefined;
@@ -51,21 +46,8 @@ export class TraceRecorder implements TraceSink {
       for (const call of trace.calls) this.#callSites.set(`${trace.canister}:${call.callId}`, { id, tree });
       if (this.#callSites.size > CALL_SITES) this.#forgetOldest();
     }
-    this.#buffer.push({ id, tree, parent, wallMs: this.#wallMs(), trace });
-    if (this.#buffer.length >= FLUSH_AT) this.flush();
-    else if (!this.#scheduled) {
-      this.#scheduled = true;
-      setTimeout(() => this.flush(), FLUSH_AFTER_MS).unref();
-    }
-  }
-
-  /** Writes what is buffered. Queries call it first, so they see every finished execution. */
-  flush(): void {
-    this.#scheduled = false;
-    if (this.#buffer.length === 0) return;
-    const traces = this.#buffer;
-    this.#buffer = [];
-    this.#store.insert(traces);
+    this.#ring.push({ id, tree, parent, wallMs: this.#wallMs(), trace });
+    this.#recorded();
   }
 
   #forgetOldest(): void {
