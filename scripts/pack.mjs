@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Workspace packages a user's project needs at run time (bench is the repository's own). */
-const PACKAGES = ['abi', 'bundler', 'bytes', 'candid', 'cdk', 'certification', 'cli', 'errors', 'http', 'replica', 'runtime', 'storage-sqlite', 'testing', 'watchdog'];
+const PACKAGES = ['abi', 'bundler', 'bytes', 'candid', 'cdk', 'certification', 'cli', 'dashboard', 'errors', 'http', 'replica', 'runtime', 'storage-sqlite', 'testing', 'watchdog'];
 
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out-dir');

@@ -54,11 +54,10 @@ interface CounterMethods {
 }
 
 /** One deployed counter and the number of increments it should have seen. */
-class Counter {
+export class Counter {
   #expected = 0n;
   readonly #replica: Replica;
   readonly #id: Uint8Array;
-  readonly #stateFile: string;
   readonly #actor: ActorOf<CounterMethods>;
 
   static async deploy(replica: Replica, entry: string): Promise<Counter> {
@@ -70,7 +69,6 @@ class Counter {
     this.#replica = replica;
     this.#id = id;
     this.#actor = actor;
-    this.#stateFile = stateFileOf(replica);
   }
 
   /** Runs `n` updates through the synchronous runtime, one execution (and commit) each. */
@@ -112,7 +110,7 @@ class Counter {
 
   /** Reads the committed heap's size (meta and object rows) through a second, read-only connection. */
   snapshotBytes(): number {
-    const db = new Database(this.#stateFile, { readonly: true });
+    const db = new Database(stateFileOf(this.#replica), { readonly: true });
     try {
       const size = db
         .prepare<[Uint8Array, Uint8Array], number>(

@@ -14,7 +14,7 @@
  * to stdout. Bars print PASS or MISS; the exit code is 0 either way (it is a measurement tool),
  * and non-zero only when a benchmark fails or its final state check finds a lost update.
  *
- * Then the wall-clock backstop's cost (backstop.ts), the HTTP gateway (gateway.ts), the
+ * Then the wall-clock backstop's cost (backstop.ts), tracing's cost (tracing.ts), the HTTP gateway (gateway.ts), the
  * metering overhead (metering.ts), Candid decoding (candid-decode.ts), heap size
  * (heap-size.ts), installing copies of one module (install-copies.ts), 10,000 canisters in
  * one replica (many-canisters.ts), a restart with 10,000 canisters (start-many.ts) and forks
@@ -44,6 +44,7 @@ import { startManyBenchmark, startManyReport } from './start-many.js';
 import { manyCanistersBenchmark, manyCanistersReport } from './many-canisters.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
+import { tracingBenchmark, tracingReport } from './tracing.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
 import { measure, openReplicas, repoRoot, type BenchCase, type Timing } from './support.js';
 
@@ -141,6 +142,10 @@ async function main(): Promise<void> {
       progress('bench: wall-clock backstop on vs off…');
       const rounds = options.quick ? 10 : 40;
       process.stdout.write(`${backstopReport(await backstopBenchmark(off, on, rounds, options.quick ? 100 : 200)).join('\n')}\n`);
+    }
+    if (selected('tracing cost')) {
+      progress('bench: execution traces on vs off…');
+      process.stdout.write(`${tracingReport(await tracingBenchmark(root, tmp, options.seconds * 2, options.rounds)).join('\n')}\n`);
     }
     if (selected('http')) {
       progress('bench: HTTP update calls through @dfinity/agent…');

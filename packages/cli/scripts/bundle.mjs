@@ -80,7 +80,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   conditions: ['import', 'default'],
-  external: ['@tincan/replica', '@tincan/http', 'better-sqlite3', 'esbuild', '@icp-sdk/bindgen', '@icp-sdk/bindgen/*'],
+  external: ['@tincan/replica', '@tincan/http', '@tincan/dashboard', 'better-sqlite3', 'esbuild', '@icp-sdk/bindgen', '@icp-sdk/bindgen/*'],
   banner: { js: `import { createRequire as __tincanRequire } from 'node:module'; const require = __tincanRequire(import.meta.url);` },
   plugins: [lazyBls, lazyEd25519],
   logLevel: 'warning',

@@ -2,13 +2,15 @@
  * `tincan start`: a replica on the wall clock with its state in `<state-dir>/replica`, served
  * over the IC's HTTP interface. The HTTP keys (BLS root key, node key) are kept beside the state
  * (`http-keys.json`), so a restart on the same state directory serves the same root key,
- * canisters and state.
+ * canisters and state. The dashboard (`@tincan/dashboard`) is served at `/_/`, from the
+ * replica's execution traces (`traces.sqlite` beside the state).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startHttpServer, type HttpServer } from '@tincan/http';
 import { Principal } from '@dfinity/principal';
 import { Replica, describeTimer, type RecoveryReport } from '@tincan/replica';
+import { dashboardHandler } from '@tincan/dashboard';
 import { CliError } from './cli-error.js';
 
 /** Options of {@link startReplica}. */
@@ -25,6 +27,8 @@ export interface StartOptions {
   readonly queryTimeLimitMs?: number;
   /** Receives each canister log line. */
   readonly onLog?: (line: string) => void;
+  /** Executions whose traces the dashboard keeps; 10,000 by default. */
+  readonly traceLimit?: number;
 }
 
 /** A running replica with its HTTP interface. */
@@ -54,10 +58,11 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
         ? false
         : { ...(options.timeLimitMs !== undefined && { updateMs: options.timeLimitMs }), ...(options.queryTimeLimitMs !== undefined && { queryMs: options.queryTimeLimitMs }) },
     ...(options.onLog !== undefined && { onLog: (id, line) => options.onLog?.(`[${id.toText()}] ${line.message}`) }),
+    traces: options.traceLimit === undefined ? true : { limit: options.traceLimit },
   });
   let server: HttpServer;
   try {
-    server = await startHttpServer({ replica, port: options.port, host: options.host, stateDir: replicaDir });
+    server = await startHttpServer({ replica, port: options.port, host: options.host, stateDir: replicaDir, requestHandler: dashboardHandler(replica) });
   } catch (err) {
     await replica.close();
     const code = (err as { code?: string }).code;

@@ -56,6 +56,11 @@ export interface HttpServerOptions {
    * one's callers to come back, in ms; default 25 (see ARCHITECTURE.md, Certification).
    */
   readonly roundFillWaitMs?: number;
+  /**
+   * Sees every request the HTTP gateway does not take (the dashboard of `tincan start`) and
+   * returns true when it answered; the IC's endpoints get the rest.
+   */
+  readonly requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** A running HTTP server. */
@@ -118,6 +123,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   const route = async (req: IncomingMessage): Promise<Answer> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/' && req.method === 'GET') {
+      return { status: 200, body: new TextEncoder().encode('tincan replica: the IC HTTP interface is under /api/v2, /api/v3 and /api/v4\n'), text: true };
+    }
     if (url.pathname === '/api/v2/status') {
       if (req.method !== 'GET') throw new HttpProblem(405, 'Use GET for /api/v2/status');
       return { status: 200, body: status };
@@ -142,6 +150,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   const server = createServer((req, res) => {
     if (gateway !== undefined && serveGatewayRequest(gateway, req, res)) return;
+    if (options.requestHandler?.(req, res) === true) return;
     route(req).then(
       (answer) => send(res, answer),
       (err: unknown) => {

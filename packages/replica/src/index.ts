@@ -17,3 +17,5 @@ export type { Change, ChangeDetails, ChangeOrigin } from './management/canister-
 export { buildCanisterModule } from './canister-module.js';
 export type { CanisterModule } from './canister-module.js';
 export type { CanisterLogRecord } from './management/fetch-logs.js';
+export { DEFAULT_TRACE_LIMIT, Traces } from './traces/traces.js';
+export type { TraceAnswer, TraceOptions, TraceQuery, TraceRecord, TraceRecordCause, TreeSummary } from './traces/traces.js';

@@ -1,5 +1,6 @@
 /** Options and handles of the in-process `Replica`. */
 import type { Principal } from '@dfinity/principal';
+import type { TraceOptions } from './traces/traces.js';
 import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, PrepareModule, SchedulerPolicy } from '@tincan/runtime';
 
 /** Wall-clock limits of the backstop, in milliseconds. */
@@ -49,6 +50,11 @@ export interface ReplicaOptions {
   readonly onLog?: (canisterId: Principal, line: LogLine) => void;
   /** Receives a record of every execution: canister, method, kind, units spent, outcome. */
   readonly onExecution?: (info: ExecutionInfo) => void;
+  /**
+   * Execution traces (call trees, outcomes, units, cycles) kept in SQLite (`traces.sqlite` in the
+   * state directory, or in memory), the last `limit` executions (10,000 by default); off unless set.
+   */
+  readonly traces?: boolean | TraceOptions;
   /** Execution budgets in tincan's instruction unit; ICP's limits by default. */
   readonly instructionLimits?: Partial<InstructionLimits>;
   /**

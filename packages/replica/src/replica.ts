@@ -23,6 +23,7 @@ import { DEFAULT_WALL_CLOCK_LIMITS, type CanisterHandle, type DeployOptions, typ
 import { ManagementCanister } from './management/management-canister.js';
 import { DEFAULT_CANISTER_CYCLES } from './management/operations.js';
 import type { ChangeOrigin } from './management/canister-history.js';
+import { Traces } from './traces/traces.js';
 
 export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs };
 export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS };
@@ -37,6 +38,8 @@ const WALL_CLOCK: Clock = { nowNs: () => BigInt(Date.now()) * 1_000_000n };
 /** An in-process tincan replica. */
 export class Replica {
   readonly runtime: Runtime;
+  /** Execution traces, when the replica was created with `traces` on. */
+  readonly traces: Traces | undefined;
   readonly #clock: Clock;
   readonly #driver: Driver;
   readonly #store: StateStore;
@@ -56,6 +59,7 @@ export class Replica {
     }
     const clock = options.clock ?? WALL_CLOCK;
     const management = new ManagementCanister({ store, seed, nowNs: () => clock.nowNs() });
+    const traces = options.traces === undefined || options.traces === false ? undefined : new Traces(options.stateDir, options.traces === true ? {} : options.traces);
     const runtime = Runtime.open({
       store,
       systemCanister: management,
@@ -73,14 +77,16 @@ export class Replica {
       ...(options.fees !== undefined && { fees: options.fees }),
       ...(options.loadShedding !== undefined && { loadShedding: options.loadShedding }),
       ...(options.onExecution !== undefined && { onExecution: options.onExecution }),
+      ...(traces !== undefined && { traceSink: traces.sink }),
       ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
     });
     management.attach(runtime);
-    return new Replica(runtime, clock, store, management);
+    return new Replica(runtime, clock, store, management, traces);
   }
 
-  private constructor(runtime: Runtime, clock: Clock, store: StateStore, management: ManagementCanister) {
+  private constructor(runtime: Runtime, clock: Clock, store: StateStore, management: ManagementCanister, traces: Traces | undefined) {
     this.runtime = runtime;
+    this.traces = traces;
     this.#management = management;
     this.#clock = clock;
     this.#store = store;
@@ -359,6 +365,7 @@ export class Replica {
     this.#closed = true;
     await this.#driver.stop();
     this.#store.close();
+    await this.traces?.close();
   }
 
   #origin(canister: Principal): ChangeOrigin {

@@ -269,8 +269,14 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       return burned;
     },
     stableMapGet: (memoryId, key) => store.stableGet(id, memoryId, key),
-    stableMapInsert: (memoryId, key, value) => store.stablePut(id, memoryId, key, value),
-    stableMapRemove: (memoryId, key) => store.stableDelete(id, memoryId, key),
+    stableMapInsert: (memoryId, key, value) => {
+      if (actor.current !== undefined) actor.current.stableWrites++;
+      return store.stablePut(id, memoryId, key, value);
+    },
+    stableMapRemove: (memoryId, key) => {
+      if (actor.current !== undefined) actor.current.stableWrites++;
+      return store.stableDelete(id, memoryId, key);
+    },
     stableMapContains: (memoryId, key) => store.stableHas(id, memoryId, key),
     stableMapLen: (memoryId) => store.stableCount(id, memoryId),
     stableMapRange: (memoryId, startIndex, length) => store.stableRange(id, memoryId, startIndex, length),

@@ -66,6 +66,8 @@ export interface Execution {
   answer: Outcome | undefined;
   readonly calls: OutgoingCall[];
   readonly timerOps: TimerOp[];
+  /** Stable-map inserts and removals so far (what a trace reports). */
+  stableWrites: number;
   /** In an `inspect` execution: whether the canister called `acceptMessage`. */
   messageAccepted?: boolean;
   /** Certified data set by this execution, applied only if it commits. */
@@ -80,12 +82,12 @@ export interface Execution {
 }
 
 /** Fields an execution starts with. */
-export type ExecutionInit = Omit<Execution, 'trap' | 'answer' | 'calls' | 'timerOps' | 'rejectCode' | 'rejectMessage' | 'refunded' | 'balanceDelta' | 'accepted' | 'fee'> &
+export type ExecutionInit = Omit<Execution, 'trap' | 'answer' | 'calls' | 'timerOps' | 'rejectCode' | 'rejectMessage' | 'refunded' | 'balanceDelta' | 'accepted' | 'fee' | 'stableWrites'> &
   Partial<Pick<Execution, 'rejectCode' | 'rejectMessage' | 'refunded'>>;
 
 /** Opens an execution record. */
 export function openExecution(init: ExecutionInit): Execution {
-  return { rejectCode: 0, rejectMessage: '', refunded: 0n, ...init, balanceDelta: 0n, accepted: 0n, fee: 0n, trap: undefined, answer: undefined, calls: [], timerOps: [] };
+  return { rejectCode: 0, rejectMessage: '', refunded: 0n, ...init, balanceDelta: 0n, accepted: 0n, fee: 0n, trap: undefined, answer: undefined, calls: [], timerOps: [], stableWrites: 0 };
 }
 
 /** Whether canister code may make calls in this mode (ICP: updates and callbacks only). */

@@ -25,6 +25,7 @@ import type { HeapDelta } from './heap-delta.js';
 import { messageOf } from './sandbox/sandbox.js';
 import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from './principal-text.js';
+import { traceOf, type TraceOp, type TraceSink } from './trace.js';
 
 export { reject } from './call-router.js';
 
@@ -41,6 +42,8 @@ export interface ExecutorDeps {
   readonly certifiedData: CertifiedDataRegistry;
   /** Called after every execution, when set. */
   readonly onExecution?: ((info: ExecutionInfo) => void) | undefined;
+  /** Receives a trace of every execution, when set. */
+  readonly traceSink?: TraceSink | undefined;
 }
 
 /** What the optional execution log reports. */
@@ -61,6 +64,9 @@ type Op = 'invoke' | 'deliver' | 'timer' | 'cleanup';
 /** Executes messages on canisters and applies their outcomes. */
 export class Executor {
   readonly #deps: ExecutorDeps;
+  /** Units spent and heap bytes written by the last execution: what its trace reports. */
+  #spent = 0;
+  #heapBytes = 0;
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
@@ -70,7 +76,15 @@ export class Executor {
   run(actor: CanisterActor, exec: Execution, op: Exclude<Op, 'cleanup'>, arg: string | number): void {
     this.#deps.touched(actor);
     this.#execute(actor, exec, op, arg);
-    this.#finish(actor, exec, op === 'deliver' ? (arg as number) : undefined);
+    this.#heapBytes = 0;
+    this.#finish(actor, exec, { op, arg });
+  }
+
+  /** Hands the finished execution's record to the trace sink. */
+  #trace(actor: CanisterActor, exec: Execution, how: TraceOp): void {
+    if (this.#deps.traceSink === undefined) return;
+    const outcome = exec.trap !== undefined ? 'trapped' : neverCommits(exec.mode) ? 'discarded' : 'committed';
+    this.#deps.traceSink?.execution(traceOf(actor.key, exec, how, outcome, this.#spent, this.#heapBytes));
   }
 
   /** Runs canister code; charges the execution's fee whatever its outcome. */
@@ -88,8 +102,9 @@ export class Executor {
     } finally {
       actor.current = undefined;
     }
-    const { fees, onExecution } = this.#deps;
-    const spent = onExecution !== undefined || fees.perInstruction > 0n ? sandbox.spent() : 0;
+    const { fees, onExecution, traceSink } = this.#deps;
+    const spent = onExecution !== undefined || traceSink !== undefined || fees.perInstruction > 0n ? sandbox.spent() : 0;
+    this.#spent = spent;
     // Charged with the execution's own balance change at commit, or alone if it traps.
     const fee = neverCommits(exec.mode) ? 0n : executionFee(fees, spent);
     const balance = actor.record.cycles;
@@ -107,16 +122,21 @@ export class Executor {
     });
   }
 
-  #finish(actor: CanisterActor, exec: Execution, callId: number | undefined): void {
+  #finish(actor: CanisterActor, exec: Execution, how: TraceOp): void {
     const ctx = exec.context;
+    const callId = how.op === 'deliver' ? (how.arg as number) : undefined;
     if (neverCommits(exec.mode)) {
       this.#rollback(actor);
+      this.#trace(actor, exec, how);
       if (ctx !== undefined) {
         this.answer(actor, ctx, exec.trap !== undefined ? this.trapOutcome(actor, exec) : (exec.answer ?? this.#noReply(actor)), false);
       }
       return;
     }
-    if (!this.#commit(actor, exec)) {
+    const committed = this.#commit(actor, exec);
+    // Traced before its effects go out, so a cleanup or a callee's execution comes after it.
+    this.#trace(actor, exec, how);
+    if (!committed) {
       if (exec.calls.length > 0) this.#op(actor, 'forget', JSON.stringify(exec.calls.map((c) => c.callId)));
       if (callId !== undefined && ctx !== undefined) this.#cleanup(actor, ctx, callId, exec.timeNs);
       if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.trapOutcome(actor, exec));
@@ -158,6 +178,7 @@ export class Executor {
     if (heap !== null) {
       this.#deps.balances.heapCommitted(actor, heap);
       actor.heapBytes = heap.bytes;
+      if (this.#deps.traceSink !== undefined) this.#heapBytes = bytesWritten(heap);
     }
     this.#deps.batch.keepExecution();
     applyTimerOps(actor, exec.timerOps);
@@ -178,7 +199,9 @@ export class Executor {
       timeNs,
     });
     this.#execute(actor, exec, 'cleanup', callId);
+    this.#heapBytes = 0;
     this.#commit(actor, exec);
+    this.#trace(actor, exec, { op: 'cleanup', arg: callId });
   }
 
   /** Answers a call context (once), refunding its unaccepted cycles, and closes it when no callbacks still reference it. */
@@ -252,4 +275,14 @@ export class Executor {
   #noReply(actor: CanisterActor): Outcome {
     return reject(RejectCode.CanisterError, IcErrorCode.CanisterDidNotReply, `Canister ${principalText(actor.record.id)} did not reply to the call`);
   }
+}
+
+/** Bytes a heap commit writes: its meta row and every object row it carries. */
+function bytesWritten(delta: HeapDelta): number {
+  let n = delta.meta.length;
+  for (let i = 2; i < delta.rows.length; i += 3) {
+    const data = delta.rows[i];
+    if (data instanceof Uint8Array) n += data.length;
+  }
+  return n;
 }

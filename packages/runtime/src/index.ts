@@ -20,6 +20,8 @@ export { KERNEL_ENTRY } from './kernel-entry.js';
 export { DEFAULT_INSTRUCTION_LIMITS } from './instruction-limits.js';
 export type { InstructionLimits } from './instruction-limits.js';
 export type { ExecutionInfo } from './executor.js';
+export type { ExecutionTrace, TraceCause, TraceSink, TracedCall } from './trace.js';
+export type { ExecutionMode } from './execution.js';
 export { DEFAULT_CANISTER_SETTINGS, parseSettings } from './canister-settings.js';
 export type { CanisterSettings, SettingsUpdate } from './canister-settings.js';
 export { MANAGEMENT_CANISTER_ID } from './system-canister.js';

@@ -15,6 +15,7 @@ import type { SchedulerPolicy } from './scheduler-policy.js';
 import type { LoadShedding } from './shedding.js';
 import type { StateStore } from './state-store.js';
 import type { SystemCanister } from './system-canister.js';
+import type { TraceSink } from './trace.js';
 
 /** Options of a runtime. */
 export interface RuntimeOptions {
@@ -56,6 +57,11 @@ export interface RuntimeOptions {
   readonly onLog?: (canisterId: Uint8Array, line: LogLine) => void;
   /** Receives a record of every execution (debug logging): canister, method, kind, units, outcome. */
   readonly onExecution?: (info: ExecutionInfo) => void;
+  /**
+   * Receives a trace of every execution (what started it, its outcome, units, cycles, calls,
+   * timers, stable writes, heap bytes, argument and answer). Unset: no trace is built.
+   */
+  readonly traceSink?: TraceSink;
   /** The management canister (`aaaaa-aa`): receives every request addressed to the empty principal. */
   readonly systemCanister?: SystemCanister;
   /** Queue capacity, payload limits, call depth, timeout cap; ICP's defaults. */

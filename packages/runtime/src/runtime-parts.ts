@@ -103,6 +103,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
     fees,
     onTrap: (actor, message) => hooks.log(actor, `[trap] ${message}`),
     onExecution: options.onExecution,
+    traceSink: options.traceSink,
     certifiedData,
   });
   const installer = new Installer({

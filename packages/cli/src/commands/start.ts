@@ -11,6 +11,7 @@ export const startCommand: CommandSpec = {
     { name: 'state-dir', type: 'string', value: 'dir', description: 'directory of the replica state (kept across restarts)', default: '.tincan' },
     { name: 'clean', type: 'boolean', description: 'start from empty state: deletes the canisters of <state-dir>' },
     { name: 'time-limit-ms', type: 'int', value: 'ms', description: 'wall-clock backstop for updates, callbacks, timers and install, in ms (0 turns the backstop off)', default: 5000 },
+    { name: 'trace-limit', type: 'int', value: 'n', description: 'executions whose traces the dashboard keeps', default: 10000 },
     { name: 'query-time-limit-ms', type: 'int', value: 'ms', description: 'wall-clock backstop for queries and inspect_message, in ms', default: 1000 },
   ],
   run: async (input) => {
@@ -27,6 +28,11 @@ export const startCommand: CommandSpec = {
         throw new CliError('ERR_USAGE', `${flag} ${ms} is not a time limit; pass a whole number of milliseconds${min === 0 ? ' (0 turns the backstop off)' : ' of at least 1'}`);
       }
     }
+    const traceLimit = input.int('trace-limit') ?? 10000;
+    if (!Number.isInteger(traceLimit) || traceLimit < 1) {
+      const { CliError } = await import('../cli-error.js');
+      throw new CliError('ERR_USAGE', `--trace-limit ${traceLimit} must be a whole number of at least 1`);
+    }
     const { startReplica } = await import('../start.js');
     const log = (line: string): void => void process.stdout.write(`${line}\n`);
     const running = await startReplica({
@@ -37,10 +43,12 @@ export const startCommand: CommandSpec = {
       timeLimitMs,
       queryTimeLimitMs,
       onLog: log,
+      traceLimit,
     });
     // Timers and waiting calls cannot survive a restart: say what was dropped or answered.
     for (const line of running.recovery) log(line);
     log(`tincan replica running at ${running.url}`);
+    log(`dashboard: ${running.url}/_/`);
     log(`state: ${running.replicaDir}`);
     log(`deploy with: tincan deploy${running.url === 'http://127.0.0.1:4943' ? '' : ` --host ${running.url}`}  (Ctrl-C stops the replica)`);
     const signal = await new Promise<string>((resolve) => {

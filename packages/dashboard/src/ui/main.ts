@@ -1,0 +1,219 @@
+/**
+ * The dashboard page: plain DOM, routed by the URL hash. `#/canisters` lists canisters,
+ * `#/canister/<id>` shows one (status, controllers, cycles, module hash, logs refreshed live)
+ * with a Candid UI form per method, `#/trees` lists call trees (filterable) and `#/tree/<id>`
+ * shows one tree's executions in order. Canister calls go through @dfinity/agent to the
+ * replica's IC HTTP interface, as any agent's do; the rest reads `/_/api/…`.
+ */
+import { Actor, HttpAgent } from '@dfinity/agent';
+import { IDL } from '@dfinity/candid';
+import { parseDid, printCandidValues } from '@tincan/candid';
+import { controlFor } from './candid-form.js';
+
+interface CanisterInfo { id: string; status: string; controllers: string[]; cycles: string; moduleHash: string | null; candid: string }
+interface Execution {
+  id: number; tree: string; parent: number | null; canister: string; kind: string; method: string; caller: string; outcome: string; trap: string | null;
+  instructions: number; cyclesCharged: string; cyclesAccepted: string; cyclesRefunded: string; balanceDelta: string; timeNs: string;
+  calls: Array<{ callee: string; method: string; cycles: string }>; timersSet: number; stableWrites: number; heapBytes: number;
+  argText?: string; replyText?: string | null;
+}
+interface TreeSummary { tree: string; root: Execution; executions: number; trapped: number; canisters: number }
+
+const app = document.getElementById('app') as HTMLElement;
+let refresh: number | undefined;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(`/_/api/${path}`);
+  const body = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
+  return body;
+}
+
+const short = (principal: string): string => (principal.length > 17 ? `${principal.slice(0, 11)}…${principal.slice(-5)}` : principal);
+const time = (ns: string): string => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString().replace('T', ' ').replace('Z', '');
+
+function table(head: string[], rows: HTMLTableRowElement[], id: string): HTMLTableElement {
+  return el('table', { id }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
+}
+
+async function canistersView(): Promise<void> {
+  const canisters = await api<CanisterInfo[]>('canisters');
+  app.replaceChildren(
+    el('h2', {}, 'Canisters'),
+    canisters.length === 0
+      ? el('p', {}, 'No canisters yet: deploy with tincan deploy.')
+      : table(
+          ['canister', 'status', 'controllers', 'cycles', 'module hash'],
+          canisters.map((c) =>
+            el('tr', { class: 'canister', 'data-id': c.id }, el('td', {}, el('a', { href: `#/canister/${c.id}`, class: 'mono' }, c.id)), el('td', {}, c.status),
+              el('td', { class: 'mono' }, c.controllers.map(short).join(', ')), el('td', {}, BigInt(c.cycles).toLocaleString('en-US')),
+              el('td', { class: 'mono' }, c.moduleHash === null ? '—' : `${c.moduleHash.slice(0, 16)}…`)),
+          ),
+          'canisters',
+        ),
+  );
+}
+
+let agent: Promise<HttpAgent> | undefined;
+
+async function canisterView(id: string): Promise<void> {
+  const canister = (await api<CanisterInfo[]>('canisters')).find((c) => c.id === id);
+  if (canister === undefined) throw new Error(`no canister ${id}`);
+  const logs = el('pre', { id: 'logs' });
+  const loadLogs = async (): Promise<void> => {
+    const lines = await api<Array<{ timeNs: string; message: string }>>(`canisters/${id}/logs`);
+    logs.textContent = lines.length === 0 ? '(no log lines)' : lines.slice(-200).map((l) => `${time(l.timeNs)}  ${l.message}`).join('\n');
+  };
+  const forms = el('div', { id: 'candid-ui' });
+  app.replaceChildren(
+    el('h2', {}, 'Canister ', el('span', { class: 'mono', id: 'canister-id' }, id)),
+    el('div', { class: 'card' },
+      el('div', {}, `status: ${canister.status}`), el('div', {}, `cycles: ${BigInt(canister.cycles).toLocaleString('en-US')}`),
+      el('div', { class: 'mono' }, `controllers: ${canister.controllers.join(', ')}`), el('div', { class: 'mono' }, `module hash: ${canister.moduleHash ?? '—'}`),
+      el('div', {}, el('a', { href: `#/trees?canister=${id}` }, 'call trees of this canister'))),
+    el('h3', {}, 'Candid UI'), forms, el('h3', {}, 'Logs'), logs, el('h3', {}, 'Interface'), el('pre', {}, canister.candid),
+  );
+  await loadLogs();
+  refresh = window.setInterval(() => void loadLogs().catch(() => undefined), 2000);
+  if (canister.candid === '') return void forms.append('No code installed.');
+  const service = parseDid(canister.candid).service;
+  agent ??= HttpAgent.create({ host: location.origin, shouldFetchRootKey: true });
+  const actor = Actor.createActor(() => service, { agent: await agent, canisterId: id }) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const [method, func] of service._fields) {
+    if (!(func instanceof IDL.FuncClass)) continue;
+    const query = func.annotations.includes('query') || func.annotations.includes('composite_query');
+    const controls = func.argTypes.map((t, i) => controlFor(t, `${method}.${i}`));
+    const result = el('pre', { class: 'result' });
+    const button = el('button', { type: 'submit' }, query ? 'Query' : 'Call');
+    const form = el('form', { class: 'method', 'data-method': method },
+      el('strong', { class: 'mono' }, method), ` (${func.argTypes.map((t) => t.display()).join(', ')}) → (${func.retTypes.map((t) => t.display()).join(', ')})${query ? ' query' : ''}`,
+      el('div', {}, ...controls.map((c) => c.element)), button, result);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void (async () => {
+        result.className = 'result';
+        let args: unknown[];
+        try {
+          args = controls.map((c) => c.value());
+        } catch (err) {
+          result.textContent = `✗ ${(err as Error).message}`;
+          return;
+        }
+        button.disabled = true;
+        result.textContent = '…';
+        try {
+          const fn = actor[method];
+          if (fn === undefined) throw new Error(`no method ${method}`);
+          const value = await fn(...args);
+          const values = func.retTypes.length === 0 ? [] : func.retTypes.length === 1 ? [value] : (value as unknown[]);
+          result.textContent = `✓ ${printCandidValues(func.retTypes, values)}`;
+          result.classList.add('ok');
+        } catch (err) {
+          // The agent appends the whole HTTP exchange; the reject itself comes first.
+          result.textContent = `✗ ${(err as Error).message.split('\n\nCall context')[0] ?? ''}`;
+          result.classList.add('error');
+        } finally {
+          button.disabled = false;
+        }
+        if (!query) {
+          const [tree] = await api<TreeSummary[]>(`trees?canister=${encodeURIComponent(id)}&method=${encodeURIComponent(method)}&limit=1`).catch(() => []);
+          if (tree !== undefined) result.append('\n', el('a', { href: `#/tree/${tree.tree}`, class: 'tree-link' }, 'see its call tree'));
+        }
+      })();
+    });
+    forms.append(form);
+  }
+}
+
+const FILTERS = ['canister', 'method', 'caller', 'outcome'] as const;
+
+async function treesView(params: URLSearchParams): Promise<void> {
+  const query = new URLSearchParams();
+  for (const f of FILTERS) if ((params.get(f) ?? '') !== '') query.set(f, params.get(f) ?? '');
+  const trees = await api<TreeSummary[]>(`trees?${query.toString()}`);
+  const inputs = FILTERS.map((f) =>
+    f === 'outcome'
+      ? el('select', { name: f }, ...['', 'committed', 'trapped', 'discarded'].map((o) => {
+          const option = el('option', { value: o }, o === '' ? 'any outcome' : o);
+          if (o === (params.get(f) ?? '')) option.setAttribute('selected', '');
+          return option;
+        }))
+      : el('input', { name: f, placeholder: f, value: params.get(f) ?? '' }),
+  );
+  const form = el('form', { class: 'filters', id: 'tree-filters' }, ...inputs, el('button', { type: 'submit' }, 'Filter'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    for (const i of inputs) if (i.value !== '') next.set(i.name, i.value);
+    location.hash = `#/trees?${next.toString()}`;
+  });
+  app.replaceChildren(
+    el('h2', {}, 'Call trees'), form,
+    trees.length === 0
+      ? el('p', {}, 'No executions match.')
+      : table(['started', 'message', 'caller', 'executions', 'canisters', 'outcome'], trees.map((t) =>
+          el('tr', { class: 'tree', 'data-tree': t.tree },
+            el('td', {}, time(t.root.timeNs)),
+            el('td', {}, el('a', { href: `#/tree/${t.tree}` }, `${t.root.kind} ${short(t.root.canister)}.${t.root.method}`)),
+            el('td', { class: 'mono' }, short(t.root.caller)), el('td', {}, String(t.executions)), el('td', {}, String(t.canisters)),
+            el('td', { class: t.trapped > 0 ? 'trapped' : 'committed' }, t.trapped > 0 ? `${t.trapped} trapped` : 'ok'))), 'trees'),
+  );
+}
+
+async function treeView(tree: string): Promise<void> {
+  const executions = await api<Execution[]>(`trees/${encodeURIComponent(tree)}`);
+  const depth = new Map<number, number>();
+  const detail = el('div', { id: 'execution-detail', class: 'card' }, 'Click an execution to see its argument and answer.');
+  const rows = executions.map((e) => {
+    const d = e.parent === null ? 0 : (depth.get(e.parent) ?? 0) + 1;
+    depth.set(e.id, d);
+    const what = e.outcome === 'trapped' ? `trapped: ${e.trap ?? ''} (rolled back)` : e.outcome;
+    const row = el('tr', { class: `exec ${e.outcome}`, 'data-id': String(e.id), 'data-outcome': e.outcome },
+      el('td', {}, String(e.id)),
+      el('td', { style: `padding-left:${0.5 + d * 1.5}rem` }, `${e.kind} `, el('span', { class: 'mono' }, short(e.canister)), `.${e.method}`),
+      el('td', { class: e.outcome }, what), el('td', {}, e.instructions.toLocaleString('en-US')), el('td', {}, BigInt(e.cyclesCharged).toLocaleString('en-US')),
+      el('td', {}, e.calls.map((c) => `${short(c.callee)}.${c.method}`).join(', ')), el('td', {}, String(e.stableWrites)), el('td', {}, String(e.heapBytes)), el('td', {}, String(e.timersSet)));
+    row.addEventListener('click', () => {
+      for (const r of app.querySelectorAll('tr.exec.selected')) r.classList.remove('selected');
+      row.classList.add('selected');
+      detail.replaceChildren(
+        el('h4', {}, `#${e.id} ${e.kind} ${e.canister}.${e.method} — ${what}`),
+        el('div', {}, `caller ${e.caller} · time ${time(e.timeNs)} · accepted ${e.cyclesAccepted} · refunded ${e.cyclesRefunded} · balance change ${e.balanceDelta}`),
+        el('div', {}, 'argument'), el('pre', { id: 'detail-arg' }, e.argText ?? ''),
+        el('div', {}, 'answer'), el('pre', { id: 'detail-reply' }, e.replyText ?? '(none from this execution)'),
+      );
+    });
+    return row;
+  });
+  app.replaceChildren(
+    el('h2', {}, 'Call tree ', el('span', { class: 'mono' }, tree)),
+    table(['#', 'execution', 'outcome', 'instructions', 'fee', 'calls made', 'stable writes', 'heap bytes', 'timers set'], rows, 'tree'),
+    detail,
+  );
+}
+
+async function route(): Promise<void> {
+  if (refresh !== undefined) window.clearInterval(refresh);
+  refresh = undefined;
+  const [path = '', search = ''] = location.hash.replace(/^#/, '').split('?');
+  const parts = path.split('/').filter((p) => p !== '');
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === `#/${parts[0] ?? 'canisters'}`);
+  try {
+    if (parts[0] === 'canister' && parts[1] !== undefined) await canisterView(decodeURIComponent(parts[1]));
+    else if (parts[0] === 'trees') await treesView(new URLSearchParams(search));
+    else if (parts[0] === 'tree' && parts[1] !== undefined) await treeView(decodeURIComponent(parts[1]));
+    else await canistersView();
+  } catch (err) {
+    app.replaceChildren(el('p', { class: 'trapped' }, `Error: ${(err as Error).message}`));
+  }
+}
+
+window.addEventListener('hashchange', () => void route());
+void route();
