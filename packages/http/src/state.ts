@@ -31,7 +31,7 @@ import type { Replica } from '@tincan/replica';
 import { CertificationRounds, type SignedTree } from './rounds.js';
 import { RootSigner } from './root-signer.js';
 import type { NodeKey } from './node-key.js';
-import { bytesEqual, toHex } from '@tincan/bytes';
+import { toHex } from '@tincan/bytes';
 
 /** The status of an ingress message, as `/request_status/<id>` certifies it. */
 export type RequestStatus =
@@ -118,7 +118,7 @@ export class CertifiedState {
 
   /** Whether a canister with this id exists. */
   hasCanister(id: Uint8Array): boolean {
-    return this.#options.replica.runtime.canisters().some((record) => bytesEqual(record.id, id));
+    return this.#options.replica.runtime.hasCanister(id);
   }
 
   /** The recorded status of a request, if any. */

@@ -1,4 +1,4 @@
-export type { CanisterRecord, CanisterStatus, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from './state-store.js';
+export type { CanisterKey, CanisterRecord, CanisterStatus, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from './state-store.js';
 export { Runtime } from './runtime.js';
 export { MAX_CERTIFIED_DATA_BYTES, type DataCertificateSource } from './certified-data.js';
 export type { IngressCall, RuntimeOptions } from './runtime.js';

@@ -57,6 +57,8 @@ export interface RecoveryDeps {
   readonly store: StateStore;
   readonly actors: ReadonlyMap<string, CanisterActor>;
   readonly nowNs: bigint;
+  /** Whether any canister is stopping (from the registry's keys, so no record is read for it). */
+  readonly anyStopping: boolean;
   /** Appends a line to a canister's log. */
   readonly log: (actor: CanisterActor, message: string) => void;
 }
@@ -67,8 +69,7 @@ export function recoverOpenCalls(deps: RecoveryDeps): RecoveryReport {
   const rows = store.listOpenCalls();
   store.pruneIngress(nowNs);
   const unanswered = store.listIngress().filter((record) => record.outcome === undefined);
-  const stopping = [...actors.values()].some((actor) => actor.record.status === 'stopping');
-  if (rows.length === 0 && unanswered.length === 0 && !stopping) return NOTHING_RECOVERED;
+  if (rows.length === 0 && unanswered.length === 0 && !deps.anyStopping) return NOTHING_RECOVERED;
 
   const saved = new Map<string, SavedOpenCalls>();
   for (const row of rows) saved.set(toHex(row.canisterId), parseOrEmpty(row.state));

@@ -18,6 +18,7 @@ import type { Clock } from './clock.js';
 import type { CycleFees } from './cycles.js';
 import type { Deadlines } from './deadlines.js';
 import type { Dispatcher } from './dispatch.js';
+import { ActorRegistry } from './actor-registry.js';
 import { executeHeartbeat, queueHeartbeats } from './heartbeat.js';
 import { runQuery, submitIngress, type IngressCall } from './ingress.js';
 import { inspectMessage, type InspectResult } from './inspect-message.js';
@@ -44,7 +45,7 @@ export type { RuntimeOptions } from './runtime-options.js';
 export class Runtime {
   readonly #clock: Clock;
   readonly #options: RuntimeOptions;
-  readonly #actors = new Map<string, CanisterActor>();
+  readonly #actors = new ActorRegistry();
   readonly #pending: Message[] = [];
   /** Everything the delegate modules take; the loop's hot parts are also fields of their own. */
   readonly #parts: RuntimeParts;
@@ -61,20 +62,22 @@ export class Runtime {
   #recovery: RecoveryReport = NOTHING_RECOVERED;
 
   /**
-   * Opens a runtime on a store, loading every installed canister with its committed state.
-   * What was open at the last commit (call contexts, outstanding calls, timers) cannot be
-   * resumed: it is answered and reported now (see {@link Runtime.recovery}).
+   * Opens a runtime on a store of installed canisters. Only their ids, indexes, module hashes
+   * and statuses are read now; a canister's record is read, and its code and state loaded, when
+   * a message or a caller first needs it. What was open at the last commit (call contexts,
+   * outstanding calls, timers) cannot be resumed: it is answered and reported now (see
+   * {@link Runtime.recovery}).
    */
   static open(options: RuntimeOptions): Runtime {
     const runtime = new Runtime(options);
-    for (const record of options.store.listCanisters()) {
-      runtime.#lastIndex = Math.max(runtime.#lastIndex, record.index);
-      // Code loads on first use: opening is O(1) per canister.
-      runtime.#actors.set(toHex(record.id), new CanisterActor(record, runtime.#parts.timerQueue));
-    }
+    const store = options.store;
+    const keys = store.listCanisterKeys();
+    for (const key of keys) runtime.#lastIndex = Math.max(runtime.#lastIndex, key.index);
+    runtime.#actors.adopt(keys, (id) => store.getCanister(id), runtime.#parts.timerQueue);
     runtime.#recovery = recoverOpenCalls({
       store: options.store,
       actors: runtime.#actors,
+      anyStopping: keys.some((key) => key.status === 'stopping'),
       nowNs: runtime.#now(),
       log: (actor, message) => runtime.#log(actor, message),
     });
@@ -299,7 +302,25 @@ export class Runtime {
     const { traits } = this.#parts;
     // A canister not loaded yet is loaded only when its module has a heartbeat, or is not known.
     const skip = (actor: CanisterActor): boolean => actor.sandbox === undefined && traits.hasHeartbeat(actor.record.moduleHash) === false;
-    return queueHeartbeats(this.#actors.values(), this.#pending, (m) => this.#enqueue(m), (actor) => this.#parts.ensureLoaded(actor), skip);
+    return queueHeartbeats(this.#heartbeatCandidates(), this.#pending, (m) => this.#enqueue(m), (actor) => this.#parts.ensureLoaded(actor), skip);
+  }
+
+  /**
+   * The canisters a heartbeat round looks at: every one whose record was read, and of the
+   * others only those whose module has (or may have) a heartbeat, so a round reads no record
+   * it does not need.
+   */
+  *#heartbeatCandidates(): Generator<CanisterActor> {
+    const { traits } = this.#parts;
+    const unread: string[] = [];
+    for (const key of this.#actors.pendingKeys()) {
+      if (key.status === 'running' && traits.hasHeartbeat(key.moduleHash) !== false) unread.push(toHex(key.id));
+    }
+    yield* [...this.#actors.made()];
+    for (const key of unread) {
+      const actor = this.#actors.get(key);
+      if (actor !== undefined) yield actor;
+    }
   }
 
   /** Runs until no message is pending or `maxSteps` ran, committing every 1,000 executions. */
@@ -325,9 +346,14 @@ export class Runtime {
     return this.#actor(canisterId).record.status;
   }
 
-  /** Registry records of every canister. */
+  /** Registry records of every canister (reads every record not read yet). */
   canisters(): CanisterRecord[] {
     return [...this.#actors.values()].map((a) => a.record);
+  }
+
+  /** How many canisters are installed or created (reads no record). */
+  get canisterCount(): number {
+    return this.#actors.count;
   }
 
   /** Ids of every canister, in creation order. */
@@ -338,13 +364,18 @@ export class Runtime {
   /** How many canisters have a realm loaded now (hibernation unloads idle ones). */
   loadedCanisters(): number {
     let n = 0;
-    for (const actor of this.#actors.values()) if (actor.sandbox !== undefined) n++;
+    for (const actor of this.#actors.made()) if (actor.sandbox !== undefined) n++;
     return n;
   }
 
   /** A canister's log lines, oldest first. */
   logs(canisterId: Uint8Array): readonly LogLine[] {
     return this.#actor(canisterId).log;
+  }
+
+  /** Whether a canister with this id exists (reads no record). */
+  hasCanister(canisterId: Uint8Array): boolean {
+    return this.#actors.has(toHex(canisterId));
   }
 
   /** A canister's registry record (controllers, cycles, version, module hash, …). */

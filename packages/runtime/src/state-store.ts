@@ -24,6 +24,14 @@ export interface IngressRecord {
 /** Lifecycle status of a canister. */
 export type CanisterStatus = 'running' | 'stopping' | 'stopped';
 
+/** What opening a store reads of each canister: enough to find it, not its record. */
+export interface CanisterKey {
+  readonly id: Uint8Array;
+  readonly index: number;
+  readonly moduleHash: Uint8Array;
+  readonly status: CanisterStatus;
+}
+
 /** Registry entry of one canister. */
 export interface CanisterRecord {
   /** Principal bytes of the canister id. */
@@ -97,6 +105,10 @@ export interface StateStore {
 
   /** All canisters, ordered by `index`. */
   listCanisters(): CanisterRecord[];
+  /** Id, index, module hash and status of every canister, in no order (cheap: no record is built). */
+  listCanisterKeys(): CanisterKey[];
+  /** One canister's record, or undefined. */
+  getCanister(id: Uint8Array): CanisterRecord | undefined;
   /** Inserts or replaces a canister's registry entry. */
   putCanister(record: CanisterRecord): void;
   /** Sets a canister's cycle balance (the rest of its registry entry stays). */

@@ -15,6 +15,14 @@ export interface CanisterRow {
   readonly settings_json: string;
 }
 
+/** The registry columns read at open: enough to find a canister and its module without its record. */
+export interface CanisterKeyRow {
+  readonly id: Uint8Array;
+  readonly idx: number;
+  readonly module_hash: Uint8Array;
+  readonly status: string;
+}
+
 /**
  * Encodes controllers as a concatenation of (1-byte length, principal bytes). Principals are at
  * most 29 bytes, so one length byte suffices; a binary encoding keeps the row small and needs

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureError } from '@tincan/errors';
-import type { CanisterRecord, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
+import type { CanisterKey, CanisterRecord, CanisterStatus, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
 import { HeapRowStatements } from './heap-rows.js';
 import { IngressStatements } from './ingress.js';
 import { ModuleStatements } from './modules.js';
@@ -65,6 +65,8 @@ export class SqliteStateStore implements StateStore {
   readonly #clearHeap: (cid: Uint8Array) => void;
   readonly #ingress: IngressStatements;
   readonly #modules: ModuleStatements;
+  /** Module bytes read for single records, by hash: canisters of one module share one copy. */
+  readonly #moduleCopies = new Map<string, WeakRef<Uint8Array>>();
   readonly #putCanister: (record: CanisterRecord) => void;
   readonly #takeSnapshot: (cid: Uint8Array, id: number, at: bigint) => void;
   readonly #loadSnapshot: (cid: Uint8Array, id: number) => SnapshotModule | undefined;
@@ -197,6 +199,26 @@ export class SqliteStateStore implements StateStore {
       }
       return fromRow(row, module);
     });
+  }
+
+  /** Id, index, module hash and status of every canister, in no order: the cheap read at open. */
+  listCanisterKeys(): CanisterKey[] {
+    this.#assertOpen();
+    return this.#s.listCanisterKeys.all().map((row) => ({ id: row.id, index: row.idx, moduleHash: row.module_hash, status: row.status as CanisterStatus }));
+  }
+
+  /** One canister's registry record, or undefined. Records of one module share one copy of its bytes. */
+  getCanister(id: Uint8Array): CanisterRecord | undefined {
+    this.#assertOpen();
+    const row = this.#s.getCanister.get(id);
+    if (row === undefined) return undefined;
+    const key = Buffer.from(row.module_hash).toString('hex');
+    let module = this.#moduleCopies.get(key)?.deref();
+    if (module === undefined) {
+      module = this.#modules.get(row.module_hash);
+      this.#moduleCopies.set(key, new WeakRef(module));
+    }
+    return fromRow(row, module);
   }
 
   /**

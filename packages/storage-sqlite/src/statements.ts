@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CanisterRow } from './canister-codec.js';
+import type { CanisterKeyRow, CanisterRow } from './canister-codec.js';
 
 type Id = Uint8Array;
 type Mem = number;
@@ -14,6 +14,8 @@ export interface Statements {
   readonly release: Stmt<[]>;
   readonly rollbackTo: Stmt<[]>;
   readonly listCanisters: Stmt<[], CanisterRow>;
+  readonly getCanister: Stmt<[Id], CanisterRow>;
+  readonly listCanisterKeys: Stmt<[], CanisterKeyRow>;
   readonly putCanister: Stmt<[CanisterRow]>;
   readonly putHeapCycles: Stmt<[string, Id]>;
   readonly putRegistryCycles: Stmt<[string, Id]>;
@@ -57,6 +59,12 @@ export function prepareStatements(db: Database.Database): Statements {
               COALESCE((SELECT h.cycles FROM heaps h WHERE h.canister_id = id), cycles) AS cycles, settings_json
        FROM canisters ORDER BY idx`,
     ),
+    getCanister: db.prepare<[Id], CanisterRow>(
+      `SELECT c.id, c.idx, x'' AS module, c.module_hash, c.candid, c.controllers, c.status, c.version,
+              COALESCE((SELECT h.cycles FROM heaps h WHERE h.canister_id = c.id), c.cycles) AS cycles, c.settings_json
+       FROM canisters c WHERE c.id = ?`,
+    ),
+    listCanisterKeys: db.prepare<[], CanisterKeyRow>('SELECT id, idx, module_hash, status FROM canisters'),
     putHeapCycles: db.prepare<[string, Id]>('UPDATE heaps SET cycles = ? WHERE canister_id = ?'),
     putRegistryCycles: db.prepare<[string, Id]>('UPDATE canisters SET cycles = ? WHERE id = ?'),
     // ON CONFLICT(id) rather than INSERT OR REPLACE: REPLACE would also silently delete a

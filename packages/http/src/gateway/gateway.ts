@@ -108,8 +108,9 @@ export async function serveGateway(ctx: GatewayContext, target: GatewayTarget, r
 /** The canister's `.did` text; '' without code, undefined when there is no such canister. */
 function canisterCandid(replica: Replica, id: Principal): string | undefined {
   const bytes = id.toUint8Array();
-  const record = replica.runtime.canisters().find((r) => r.id.length === bytes.length && r.id.every((b, i) => b === bytes[i]));
-  return record === undefined ? undefined : record.module.length === 0 ? '' : record.candid;
+  if (!replica.runtime.hasCanister(bytes)) return undefined;
+  const record = replica.runtime.record(bytes);
+  return record.module.length === 0 ? '' : record.candid;
 }
 
 function decode(type: IDL.Type, reply: Uint8Array): CanisterHttpResponse | string {

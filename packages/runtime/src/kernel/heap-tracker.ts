@@ -241,37 +241,68 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       totalBytes += size - rec.size;
       rec.size = size;
     };
-    const encodeValue = (owner: Rec, v: unknown, suffix: () => string): unknown => {
+    /** Where a value sits in its owner, for error paths only (built when an error is thrown). */
+    const where = (kind: Kind, at: unknown, key: unknown): string => {
+      if (kind === Kind.Object) return `.${at as string}`;
+      if (kind === Kind.Array) return `[${at as number}]`;
+      if (kind === Kind.Set) return ' member';
+      // Map: `at` is the key's index; only primitive keys are named (`String` of an object key
+      // would run its `toString`).
+      if (((at as number) & 1) === 0) return ' key';
+      return `.get(${typeof key === 'object' || typeof key === 'function' ? '…' : String(key)})`;
+    };
+    const refuse = (owner: Rec, at: unknown, key: unknown, why: string): never => {
+      throw new UnpersistableError(`${pathOf(root, owner.obj)}${where(owner.kind, at, key)} ${why}`);
+    };
+    const encodeValue = (owner: Rec, v: unknown, at: unknown, key: unknown): unknown => {
       if (typeof v !== 'object' || v === null) {
         const refused = refusePrimitive(v);
-        if (refused !== undefined) throw new UnpersistableError(`${pathOf(root, owner.obj)}${suffix()} ${refused}`);
+        if (refused !== undefined) refuse(owner, at, key, refused);
         return v;
       }
       const known = trackedGet(v);
       if (known !== undefined) return ref(known.id);
       const c = classify(v);
-      if ('refused' in c) throw new UnpersistableError(`${pathOf(root, owner.obj)}${suffix()} ${c.refused}`);
-      const rec = track(nextId++, v, c.kind, c.cls);
+      if ('refused' in c) refuse(owner, at, key, c.refused);
+      const rec = track(nextId++, v, (c as { kind: Kind }).kind, (c as { cls: string | undefined }).cls);
       added.push(rec);
       return ref(rec.id);
     };
-    const encodeObject = (rec: Rec): void => {
+    /**
+     * Encodes an object's row from its contents as just read (`now`, from `saveContents`): the
+     * fields are read once per commit, for the change check and the row alike.
+     */
+    const encodeObject = (rec: Rec, now: Saved): void => {
       let payload: unknown;
-      if (rec.kind === Kind.Date) payload = (saveContents(rec.obj, Kind.Date, false) as { time: number }).time;
-      else if (rec.kind === Kind.Array) {
-        const arr = rec.obj as unknown[];
-        const items: unknown[] = new Array(arr.length);
-        for (let i = 0; i < arr.length; i++) items[i] = i in arr ? encodeValue(rec, arr[i], () => `[${i}]`) : hole;
-        payload = items;
-      } else {
-        const list: unknown[] = [];
-        forEachValue(rec.obj, rec.kind, rec.id === 0, (v, suffix) => list.push(encodeValue(rec, v, suffix)));
-        if (rec.kind === Kind.Object) {
-          const names = fieldsOf(rec.obj, rec.id === 0);
-          const entries: unknown[] = [];
-          for (let i = 0; i < names.length; i++) entries.push(names[i], list[i]);
+      switch (now.kind) {
+        case Kind.Date:
+          payload = now.time;
+          break;
+        case Kind.Array: {
+          const items = now.items;
+          const out: unknown[] = new Array(items.length);
+          for (let i = 0; i < items.length; i++) out[i] = i in items ? encodeValue(rec, items[i], i, undefined) : hole;
+          payload = out;
+          break;
+        }
+        case Kind.Object: {
+          const entries = now.entries;
+          for (let i = 1; i < entries.length; i += 2) entries[i] = encodeValue(rec, entries[i], entries[i - 1], undefined);
           payload = entries;
-        } else payload = list;
+          break;
+        }
+        case Kind.Map: {
+          const entries = now.entries;
+          for (let i = 0; i < entries.length; i++) entries[i] = encodeValue(rec, entries[i], i, entries[i & ~1]);
+          payload = entries;
+          break;
+        }
+        case Kind.Set: {
+          const values = now.values;
+          for (let i = 0; i < values.length; i++) values[i] = encodeValue(rec, values[i], i, undefined);
+          payload = values;
+          break;
+        }
       }
       const row = encodeRow(rec.kind, rec.cls, payload);
       if (rec.id === 0) rootRow = row;
@@ -304,12 +335,15 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
           // A written page is written back even when it holds the same bytes again: comparing
           // costs about what writing a page costs.
           encodeBytes(rec, (rec.pages as Map<number, Uint8Array>).keys());
-        } else if (!sameSaved(rec.saved as Saved, saveContents(rec.obj, rec.kind, rec.id === 0))) encodeObject(rec);
+        } else {
+          const now = saveContents(rec.obj, rec.kind, rec.id === 0);
+          if (!sameSaved(rec.saved as Saved, now)) encodeObject(rec, now);
+        }
       }
       for (let i = 0; i < added.length; i++) {
         const rec = added[i] as Rec;
         if (rec.view !== undefined) encodeBytes(rec, undefined);
-        else encodeObject(rec);
+        else encodeObject(rec, saveContents(rec.obj, rec.kind, rec.id === 0));
       }
     } catch (err) {
       for (const rec of added) untrack(rec);
