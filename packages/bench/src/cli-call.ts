@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startTincan } from './tincan-process.js';
 
 /** The issue's bar, in milliseconds of CPU. */
 export const CALL_CPU_BAR_MS = 150;
@@ -49,18 +50,9 @@ export async function callBenchmark(root: string, tmp: string, runs: number): Pr
   writeFileSync(path.join(dir, 'dfx.json'), JSON.stringify({ canisters: { counter: { type: 'azle', main: path.join(root, 'canisters/counter/src/index.ts'), candid: 'counter.did' } } }));
   const env = { ...process.env, TINCAN_HOME: path.join(dir, 'home') };
   const bin = path.join(root, 'packages/cli/bin/tincan.js');
-  const replica = spawn(process.execPath, [bin, 'start', '--port', '0', '--state-dir', path.join(dir, '.tincan')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => replica.on('exit', () => resolve()));
+  const replica = await startTincan(path.join(dir, '.tincan'), { bin, cwd: dir, env });
+  const url = replica.url;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      replica.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /running at (http:\/\/\S+)/.exec(out);
-        if (match?.[1] !== undefined) resolve(match[1]);
-      });
-      void exited.then(() => reject(new Error(`tincan start exited early:\n${out}`)));
-    });
     const deployed = await runMeasured([bin, 'deploy', '--host', url], dir, env);
     if (deployed.code !== 0) throw new Error(`tincan deploy failed:\n${deployed.stdout}`);
     const calls: number[] = [];
@@ -73,8 +65,7 @@ export async function callBenchmark(root: string, tmp: string, runs: number): Pr
     }
     return { runs, callCpuMs: median(calls), bareNodeCpuMs: median(bare) };
   } finally {
-    replica.kill('SIGTERM');
-    await exited;
+    await replica.stop();
   }
 }
 

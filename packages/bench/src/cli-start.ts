@@ -5,13 +5,12 @@ Start-up bar: from spawning `tincan start` to the first answered call, under 1 s
  * created once the URL is printed, so it includes fetching the root key and a certified reply.
  * Baseline in the same run: spawning `node -e 0` until it exits (bare process start-up).
  */
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Actor, HttpAgent } from '@dfinity/agent';
 import type { IDL } from '@dfinity/candid';
 import { Replica } from '@tincan/replica';
+import { bareNodeMs, startTincan } from './tincan-process.js';
 
 /** The issue's bar, in milliseconds. */
 export const START_BAR_MS = 1000;
@@ -33,35 +32,21 @@ export async function startBenchmark(root: string, tmp: string, runs: number): P
   const seed = await Replica.create({ stateDir: path.join(stateDir, 'replica') });
   const canisterId = (await seed.deploy(path.join(root, 'canisters/counter/src/index.ts'))).id;
   await seed.close();
-  // The built bin of the declared @tincan/cli dependency, found the way Node resolves it.
-  const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('@tincan/cli')), 'bin/tincan.js');
   const [toCall, toUrl, bare] = [[], [], []] as [number[], number[], number[]];
   for (let i = 0; i < runs; i++) {
-    let t = performance.now();
-    await new Promise<void>((resolve, reject) => spawn(process.execPath, ['-e', '0']).on('exit', () => resolve()).on('error', reject));
-    bare.push(performance.now() - t);
+    bare.push(await bareNodeMs());
 
-    t = performance.now();
-    const child = spawn(process.execPath, [bin, 'start', '--port', '0', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const t = performance.now();
+    const tincan = await startTincan(stateDir);
+    const url = tincan.url;
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /running at (http:\/\/\S+)/.exec(out);
-          if (match?.[1] !== undefined) resolve(match[1]);
-        });
-        void exited.then(() => reject(new Error(`tincan start exited early:\n${out}`)));
-      });
       toUrl.push(performance.now() - t);
       const agent = await HttpAgent.create({ host: url, shouldFetchRootKey: true });
       const counter = Actor.createActor<{ add(n: bigint): Promise<bigint> }>(idlFactory, { agent, canisterId });
       await counter.add(1n);
       toCall.push(performance.now() - t);
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await tincan.stop();
     }
   }
   return { runs, startToCallMs: median(toCall), startToUrlMs: median(toUrl), bareNodeMs: median(bare) };

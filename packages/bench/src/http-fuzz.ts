@@ -15,7 +15,6 @@
  * `--trace-gc`: a leak ends the run in an out-of-memory exit, and the live heap after each full
  * GC (what the server really retains) is reported and judged flat over the second half.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +24,7 @@ import { Principal } from '@dfinity/principal';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { concatBytes, decodeCbor, encodeCbor, requestId, utf8 } from '@tincan/certification';
 import { Replica } from '@tincan/replica';
+import { startTincan } from './tincan-process.js';
 
 /** A request slower than this counts as a hang. */
 export const FUZZ_HANG_MS = 2_000;
@@ -278,47 +278,35 @@ async function counter(url: URL, agent: HttpAgentPool, canisterId: Principal): P
   return IDL.decode([IDL.Nat], answer.reply.arg)[0] as bigint;
 }
 
-/** Runs `requests` fuzzed requests against a `tincan start` subprocess. */
 /** Old-space cap of the fuzzed server (MiB): several times what it retains at steady state. */
 export const FUZZ_HEAP_CAP_MIB = 192;
 
 /** Live heap (MB) after a full GC, from one `--trace-gc` line. */
 const MARK_COMPACT = /Mark-Compact[^\n]*?-> ([\d.]+) \(/g;
 
+/** Runs `requests` fuzzed requests against a `tincan start` subprocess. */
 export async function fuzzBenchmark(root: string, tmp: string, requests: number, seed = 0x7a1c): Promise<FuzzResult> {
   const stateDir = path.join(tmp, 'fuzz');
   const setup = await Replica.create({ stateDir: path.join(stateDir, 'replica') });
   const canisterId = (await setup.deploy(path.join(root, 'canisters/counter/src/index.ts'))).id;
   await setup.close();
-  const bin = path.join(root, 'packages/cli/dist/bin/tincan.js');
-  const child = spawn(process.execPath, [`--max-old-space-size=${FUZZ_HEAP_CAP_MIB}`, '--trace-gc', bin, 'start', '--port', '0', '--state-dir', stateDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
   // Live heap after each full GC, with how many requests were done by then.
   const liveAfterGc: Array<{ done: number; mb: number }> = [];
   let doneSoFar = 0;
-  child.stdout.on('data', (chunk: Buffer) => {
-    for (const m of chunk.toString().matchAll(MARK_COMPACT)) liveAfterGc.push({ done: doneSoFar, mb: Number(m[1]) });
+  const tincan = await startTincan(stateDir, {
+    nodeArgs: [`--max-old-space-size=${FUZZ_HEAP_CAP_MIB}`, '--trace-gc'],
+    onStdout: (chunk) => {
+      for (const m of chunk.matchAll(MARK_COMPACT)) liveAfterGc.push({ done: doneSoFar, mb: Number(m[1]) });
+    },
   });
   let exits = 0;
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   let stopping = false;
-  void exited.then(() => {
+  void tincan.exited.then(() => {
     if (!stopping) exits++;
   });
   const agent = new HttpAgentPool({ keepAlive: true, maxSockets: CLIENTS });
   try {
-    const url = new URL(
-      await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /running at (http:\/\/\S+)/.exec(out);
-          if (match?.[1] !== undefined) resolve(match[1]);
-        });
-        void exited.then(() => reject(new Error(`tincan start exited early:\n${out}`)));
-      }),
-    );
+    const url = new URL(tincan.url);
     const status = decodeCbor(new Uint8Array(await (await fetch(new URL('/api/v2/status', url))).arrayBuffer())) as { root_key: Uint8Array };
     const subnet = Principal.selfAuthenticating(status.root_key).toText();
     const next = generator(canisterId, subnet, new Rng(seed));
@@ -345,7 +333,7 @@ export async function fuzzBenchmark(root: string, tmp: string, requests: number,
         if (ms > slowestMs) slowestMs = ms;
         done++;
         doneSoFar = done;
-        if (done % Math.ceil(requests / 10) === 0) rss.push(rssMiB(child.pid ?? 0));
+        if (done % Math.ceil(requests / 10) === 0) rss.push(rssMiB(tincan.child.pid ?? 0));
       }
     };
     await Promise.all(Array.from({ length: CLIENTS }, worker));
@@ -364,8 +352,7 @@ export async function fuzzBenchmark(root: string, tmp: string, requests: number,
   } finally {
     agent.destroy();
     stopping = true;
-    child.kill('SIGTERM');
-    await exited;
+    await tincan.stop();
   }
 }
 

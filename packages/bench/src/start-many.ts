@@ -6,11 +6,10 @@
  * the median over `runs` starts of spawn-to-first-200 and the median of a bare `node -e 0`
  * spawn in the same run.
  */
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Replica } from '@tincan/replica';
+import { bareNodeMs, startTincan } from './tincan-process.js';
 
 /** The bar, in milliseconds from spawn to the first answered status. */
 export const START_MANY_BAR_MS = 1000;
@@ -59,33 +58,19 @@ export async function makeStateDir(root: string, stateDir: string, count: number
 export async function startManyBenchmark(root: string, tmp: string, count: number, runs: number): Promise<StartManyResult> {
   const stateDir = path.join(tmp, 'start-many');
   await makeStateDir(root, stateDir, count);
-  const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('@tincan/cli')), 'bin/tincan.js');
   const [status, bare] = [[], []] as [number[], number[]];
   for (let i = 0; i < runs; i++) {
-    let t = performance.now();
-    await new Promise<void>((resolve, reject) => spawn(process.execPath, ['-e', '0']).on('exit', () => resolve()).on('error', reject));
-    bare.push(performance.now() - t);
-    t = performance.now();
-    const child = spawn(process.execPath, [bin, 'start', '--port', '0', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    bare.push(await bareNodeMs());
+    const t = performance.now();
+    const tincan = await startTincan(stateDir);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /running at (http:\/\/\S+)/.exec(out);
-          if (match?.[1] !== undefined) resolve(match[1]);
-        });
-        void exited.then(() => reject(new Error(`tincan start exited early:\n${out}`)));
-      });
       for (;;) {
-        const res = await fetch(`${url}/api/v2/status`).catch(() => undefined);
+        const res = await fetch(`${tincan.url}/api/v2/status`).catch(() => undefined);
         if (res?.status === 200) break;
       }
       status.push(performance.now() - t);
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await tincan.stop();
     }
   }
   return { count, runs, statusMs: median(status), bareNodeMs: median(bare) };
