@@ -100,6 +100,15 @@ export async function answerApi(replica: Replica, path: string, params: URLSearc
     return { status: 200, body: replica.logs(canister.id).map((l) => ({ index: l.index, timeNs: l.timeNs.toString(), message: l.message })) };
   }
   const traces = replica.traces;
+  if (what === 'canisters' && arg !== undefined && sub === 'trees' && parts.length === 3) {
+    // The call trees that reached one canister: unlike `trees?canister=`, an unknown canister is a 404.
+    const canister = canisterOf(replica, arg);
+    if (canister === undefined) return { status: 404, body: { error: `no canister ${arg}` } };
+    if (traces === undefined) return { status: 404, body: { error: 'tracing is off on this replica' } };
+    const query = queryOf(params);
+    if (typeof query === 'string') return { status: 400, body: { error: query } };
+    return { status: 200, body: await traces.trees({ ...query, canister: canister.id.toText() }) };
+  }
   if (what === 'trees' || what === 'executions') {
     if (traces === undefined) return { status: 404, body: { error: 'tracing is off on this replica' } };
     if (arg === undefined) {
