@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestReplica, type TestReplica } from '@tincan/testing';
 import type { Principal } from '@dfinity/principal';
+import { answerApi } from '@tincan/dashboard';
+
+const COMPOSITE = 'test/fixtures/composite-query.ts';
 
 interface Shop {
   buy(bank: Principal, order: { item: string; amount: bigint; note: [] | [string] }): Promise<{ ok: bigint } | { err: string }>;
@@ -113,6 +116,54 @@ describe('execution traces', () => {
     await replica.actor<Bank>(bank).deposit(1n);
     expect((await replica.traces!.list({ limit: 1 }))[0]?.id).toBe(last + 1);
     expect(await replica.traces!.count()).toBe(4);
+  });
+
+  it('traces a composite query and its nested query calls as one read-only tree', async () => {
+    t = await createTestReplica({ traces: true });
+    const [a, b, c] = [(await t.replica.deploy(COMPOSITE)).id, (await t.replica.deploy(COMPOSITE)).id, (await t.replica.deploy(COMPOSITE)).id];
+    const traces = t.replica.traces!;
+    const composite = (id: Principal): any => t!.replica.actor(id);
+    await composite(c).set(7n);
+    expect(await composite(a).chain([b, c])).toBe(2n);
+    const [summary] = await traces.trees({ canister: a.toText(), method: 'chain' });
+    expect(summary).toMatchObject({ executions: 5, canisters: 3, trapped: 0 });
+    const tree = await traces.tree(summary!.tree);
+    // Depth first, in time order: each callee runs to its answer before its caller's callback.
+    expect(tree.map((e) => [e.canister, e.kind, e.method, e.outcome])).toEqual([
+      [a.toText(), 'compositeQuery', 'chain', 'discarded'],
+      [b.toText(), 'compositeQuery', 'chain', 'discarded'],
+      [c.toText(), 'compositeQuery', 'chain', 'discarded'],
+      [b.toText(), 'compositeCallback', 'chain', 'discarded'],
+      [a.toText(), 'compositeCallback', 'chain', 'discarded'],
+    ]);
+    const [aQuery, bQuery, cQuery, bCallback, aCallback] = tree;
+    expect(aQuery).toMatchObject({ parent: null, cause: { kind: 'ingress' }, calls: [{ callee: b.toText(), method: 'chain', cycles: '0' }] });
+    expect(bQuery).toMatchObject({ parent: aQuery!.id, caller: a.toText(), cause: { kind: 'call', caller: a.toText(), callId: aQuery!.calls[0]!.callId } });
+    expect(cQuery).toMatchObject({ parent: bQuery!.id, caller: b.toText(), calls: [], answer: { reply: expect.any(String) } });
+    expect(bCallback).toMatchObject({ parent: bQuery!.id, cause: { kind: 'response', callId: bQuery!.calls[0]!.callId }, arg: (cQuery!.answer as { reply: string }).reply });
+    expect(aCallback).toMatchObject({ parent: aQuery!.id, arg: (bCallback!.answer as { reply: string }).reply });
+    // Read-only: nothing committed, no fee, no heap written.
+    expect(tree.every((e) => e.cyclesCharged === '0' && e.heapBytes === 0 && e.tree === summary!.tree && e.instructions > 0)).toBe(true);
+    expect(await composite(c).get()).toBe(7n);
+    // The dashboard decodes a callback's argument with the callee's result types.
+    const api = await answerApi(t.replica, `trees/${summary!.tree}`, new URLSearchParams());
+    const decoded = api.body as Array<{ argText: string; replyText: string | null }>;
+    expect(decoded.map((e) => e.replyText)).toEqual(['', '', '(0 : nat)', '(1 : nat)', '(2 : nat)'].map((r) => (r === '' ? null : r)));
+    expect(decoded[3]!.argText).toBe('(0 : nat)');
+
+    // A nested query that traps is traced as trapped; its caller's callback gets the reject.
+    await composite(a).relay(b, 'boom');
+    const [relay] = await traces.trees({ canister: a.toText(), method: 'relay' });
+    const relayed = await traces.tree(relay!.tree);
+    expect(relayed.map((e) => [e.canister, e.method, e.outcome])).toEqual([
+      [a.toText(), 'relay', 'discarded'],
+      [b.toText(), 'boom', 'trapped'],
+      [a.toText(), 'relay', 'discarded'],
+    ]);
+    expect(relayed[2]!.rejected).toMatchObject({ code: 5 });
+    // A plain query stays a tree of its own.
+    await composite(b).get();
+    expect((await traces.list({ limit: 1 }))[0]).toMatchObject({ canister: b.toText(), kind: 'query', method: 'get', outcome: 'discarded', parent: null });
   });
 
   it('is off unless asked for', async () => {

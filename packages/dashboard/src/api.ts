@@ -66,7 +66,8 @@ function decodeAll(replica: Replica, executions: readonly TraceRecord[], parents
   return executions.map((e) => {
     const own = candids.get(e.canister);
     let argText: string;
-    if (e.kind === 'response' && e.cause.kind === 'response') {
+    // A callback (of an update call, or in a composite query's graph) gets the callee's reply.
+    if (e.cause.kind === 'response') {
       const callId = e.cause.callId;
       const call = e.parent === null ? undefined : parents.get(e.parent)?.calls.find((c) => c.callId === callId);
       argText = e.rejected !== null ? `reject ${e.rejected.code}: ${e.rejected.message}` : decodeFor(call === undefined ? undefined : candids.get(call.callee), call?.method, 'rets', e.arg);

@@ -29,6 +29,7 @@ import type { Outcome } from './messages.js';
 import { toHex } from './principal-ids.js';
 import { principalText } from './principal-text.js';
 import type { SystemCanister } from './system-canister.js';
+import type { TraceCause } from './trace.js';
 import { missingCanister } from './missing-canister.js';
 
 /** What a composite query's call graph needs from the runtime. */
@@ -49,6 +50,8 @@ export interface GraphCall {
   readonly method: string;
   readonly arg: Uint8Array;
   readonly caller: Uint8Array;
+  /** The caller's id of this call; none for the user's own query. */
+  readonly callId?: number;
 }
 
 /** Ends the whole graph: ICP answers the user with this error, whatever the canisters would do. */
@@ -143,7 +146,7 @@ class Frame {
         if (this.#depth >= graph.deps.limits.maxQueryCallDepth) throw new GraphAbort(QUERY_CALL_GRAPH_TOO_DEEP);
         this.#checkBudget();
         this.#running = next.callId;
-        const outcome = evaluate(graph, { canisterId: next.callee, method: next.method, arg: next.arg, caller: this.#actor.record.id }, this.#depth + 1);
+        const outcome = evaluate(graph, { canisterId: next.callee, method: next.method, arg: next.arg, caller: this.#actor.record.id, callId: next.callId }, this.#depth + 1);
         this.#running = undefined;
         if (next.callee.length > 0) graph.budget -= graph.deps.limits.queryCallOverheadInstructions;
         this.#checkBudget();
@@ -155,6 +158,12 @@ class Frame {
       graph.deps.executor.discardGraphState(this.#actor, this.#executions, unanswered);
       graph.waiting.delete(this.#actor.key);
     }
+  }
+
+  /** What started this frame, for its trace: the user's query, or a call of the canister above. */
+  #cause(): TraceCause {
+    const { caller, callId } = this.#call;
+    return callId === undefined ? { kind: 'ingress' } : { kind: 'call', caller: toHex(caller), callId };
   }
 
   #checkBudget(): void {
@@ -173,7 +182,7 @@ class Frame {
     });
     exec.instructionLimit = Math.min(graph.deps.queryInstructions, graph.budget);
     this.#executions++;
-    graph.budget -= graph.deps.executor.runInGraph(this.#actor, exec, op, arg);
+    graph.budget -= graph.deps.executor.runInGraph(this.#actor, exec, op, arg, op === 'invoke' ? this.#cause() : undefined);
     return exec;
   }
 }

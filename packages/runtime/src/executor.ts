@@ -25,7 +25,7 @@ import type { HeapDelta } from './heap-delta.js';
 import { messageOf } from './sandbox/sandbox.js';
 import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from './principal-text.js';
-import { traceOf, type TraceOp, type TraceSink } from './trace.js';
+import { traceOf, type TraceCause, type TraceOp, type TraceSink } from './trace.js';
 
 export { reject } from './call-router.js';
 
@@ -254,10 +254,14 @@ export class Executor {
   /**
    * Runs kernel op `op` as execution `exec` of `actor` inside a query call graph: nothing is
    * committed or rolled back, so the canister's callbacks in the graph see what its earlier
-   * executions there did. {@link discardGraphState} ends that.
+   * executions there did. {@link discardGraphState} ends that. Traced (as discarded) before the
+   * calls it made run, with `cause` when its call context cannot say (the graph's contexts
+   * reply to no one); returns the units it spent.
    */
-  runInGraph(actor: CanisterActor, exec: Execution, op: 'invoke' | 'deliver', arg: string | number): number {
+  runInGraph(actor: CanisterActor, exec: Execution, op: 'invoke' | 'deliver', arg: string | number, cause?: TraceCause): number {
     this.#execute(actor, exec, op, arg);
+    this.#heapBytes = 0;
+    this.#trace(actor, exec, cause === undefined ? { op, arg } : { op, arg, cause });
     return actor.sandbox?.spent() ?? 0;
   }
 

@@ -76,10 +76,14 @@ export interface TraceSink {
   execution(trace: ExecutionTrace): void;
 }
 
-/** How the executor ran an execution: the op and its argument (a call id or timer id). */
-export type TraceOp = { readonly op: 'invoke' | 'deliver' | 'timer' | 'cleanup'; readonly arg: string | number };
+/**
+ * How the executor ran an execution: the op and its argument (a call id or timer id), and what
+ * started it when its call context cannot tell (a query call graph's contexts reply to no one).
+ */
+export type TraceOp = { readonly op: 'invoke' | 'deliver' | 'timer' | 'cleanup'; readonly arg: string | number; readonly cause?: TraceCause };
 
 function causeOf(exec: Execution, how: TraceOp): TraceCause {
+  if (how.cause !== undefined) return how.cause;
   if (how.op === 'deliver') return { kind: 'response', callId: how.arg as number };
   if (how.op === 'cleanup') return { kind: 'cleanup', callId: how.arg as number };
   if (how.op === 'timer') return { kind: 'timer', timerId: how.arg as number };

@@ -42,7 +42,9 @@ export class TraceRecorder implements TraceSink {
       if (site !== undefined) ({ tree, id: parent } = site);
     }
     tree ??= `e${id}`;
-    if (trace.outcome === 'committed') {
+    // A committed execution's calls were sent; a query call graph's (discarded) ran in the graph.
+    // A trapped execution's calls never left.
+    if (trace.outcome !== 'trapped' && trace.calls.length > 0) {
       for (const call of trace.calls) this.#callSites.set(`${trace.canister}:${call.callId}`, { id, tree });
       if (this.#callSites.size > CALL_SITES) this.#forgetOldest();
     }
