@@ -3,7 +3,7 @@
  * principals as text and numbers that JSON cannot hold as decimal strings, ready for an API.
  */
 import { Principal } from '@dfinity/principal';
-import { fromHex, toHex } from '@tincan/bytes';
+import { fromHex } from '@tincan/bytes';
 import type { ExecutionMode, ExecutionTrace } from '@tincan/runtime';
 
 /** What started an execution, with principals as text. */
@@ -66,30 +66,4 @@ export function principalFromHex(hex: string): string {
     principalTexts.set(hex, text);
   }
   return text;
-}
-
-/** A runtime trace with its place in a call tree: what the recorder keeps until it is asked for. */
-export interface LinkedTrace {
-  readonly id: number;
-  readonly tree: string;
-  readonly parent: number | null;
-  readonly wallMs: number;
-  readonly trace: ExecutionTrace;
-}
-
-/** The record of a linked trace (done when a query or the writer first needs it, not per execution). */
-export function recordOfTrace({ id, tree, parent, wallMs, trace: t }: LinkedTrace): TraceRecord {
-  const c = t.cause;
-  const a = t.answer;
-  return {
-    id, tree, parent, canister: principalFromHex(t.canister), kind: t.kind, method: t.method, caller: principalFromHex(t.caller),
-    origin: principalFromHex(t.origin), contextId: t.contextId ?? null, cause: c.kind === 'call' ? { ...c, caller: principalFromHex(c.caller) } : c,
-    timeNs: t.timeNs.toString(), wallMs, outcome: t.outcome, trap: t.trap ?? null, instructions: t.instructions,
-    cyclesCharged: t.cyclesCharged.toString(), cyclesAccepted: t.cyclesAccepted.toString(), cyclesRefunded: t.cyclesRefunded.toString(),
-    balanceDelta: t.balanceDelta.toString(),
-    calls: t.calls.map((call) => ({ callId: call.callId, callee: principalFromHex(call.callee), method: call.method, cycles: call.cycles.toString(), oneway: call.oneway })),
-    timersSet: t.timersSet, stableWrites: t.stableWrites, heapBytes: t.heapBytes, arg: toHex(t.arg),
-    rejected: t.rejected === undefined ? null : { code: t.rejected.code, message: t.rejected.message },
-    answer: a === undefined ? null : 'reply' in a ? { reply: toHex(a.reply) } : { reject: { code: a.reject.code, message: a.reject.message } },
-  };
 }

@@ -1,9 +1,10 @@
 /**
  * The replica's trace sink: links each execution into its call tree and keeps it in the
- * in-memory `TraceRing`, as the plain objects the runtime built (no copy, no serialization:
- * that waits until a query or the trace file asks). A call is named by (caller canister, call
- * id); the execution that made it is remembered under that name, so the callee's execution and
- * the caller's callback (or cleanup) find their parent and tree.
+ * in-memory `TraceRing` (which copies what it keeps into columns at once: nothing of the
+ * runtime's record outlives the call). A call is named by (caller canister, call id); the
+ * execution that made it is remembered under that name, so the callee's execution and the
+ * caller's callback (or cleanup) find their parent and tree. A tree is named by its root
+ * execution's id (and, for an ingress message sent over HTTP, by its request id).
  */
 import type { ExecutionTrace, TraceSink } from '@tincan/runtime';
 import type { TraceRing } from './trace-ring.js';
@@ -16,7 +17,7 @@ export class TraceRecorder implements TraceSink {
   readonly #ring: TraceRing;
   readonly #wallMs: () => number;
   readonly #recorded: () => void;
-  readonly #callSites = new Map<string, { readonly id: number; readonly tree: string }>();
+  readonly #callSites = new Map<string, { readonly id: number; readonly root: number }>();
   #nextId: number;
 
   /**
@@ -33,22 +34,20 @@ export class TraceRecorder implements TraceSink {
   /** Links one execution and keeps it. */
   execution(trace: ExecutionTrace): void {
     const id = this.#nextId++;
-    let tree: string | undefined;
+    let root = id;
     let parent: number | null = null;
     const cause = trace.cause;
-    if (cause.kind === 'ingress' && cause.requestId !== undefined) tree = cause.requestId;
-    else if (cause.kind === 'call' || cause.kind === 'response' || cause.kind === 'cleanup') {
+    if (cause.kind === 'call' || cause.kind === 'response' || cause.kind === 'cleanup') {
       const site = this.#callSites.get(`${cause.kind === 'call' ? cause.caller : trace.canister}:${cause.callId}`);
-      if (site !== undefined) ({ tree, id: parent } = site);
+      if (site !== undefined) ({ root, id: parent } = site);
     }
-    tree ??= `e${id}`;
     // A committed execution's calls were sent; a query call graph's (discarded) ran in the graph.
     // A trapped execution's calls never left.
     if (trace.outcome !== 'trapped' && trace.calls.length > 0) {
-      for (const call of trace.calls) this.#callSites.set(`${trace.canister}:${call.callId}`, { id, tree });
+      for (const call of trace.calls) this.#callSites.set(`${trace.canister}:${call.callId}`, { id, root });
       if (this.#callSites.size > CALL_SITES) this.#forgetOldest();
     }
-    this.#ring.push({ id, tree, parent, wallMs: this.#wallMs(), trace });
+    this.#ring.push(id, root, parent, this.#wallMs(), trace);
     this.#recorded();
   }
 

@@ -1,11 +1,15 @@
 /**
- * The last N executions in memory, on the thread that runs canisters: a ring of the linked
- * traces the runtime handed over, each turned into a `TraceRecord` (hex, decimal strings) the
- * first time a query or the trace file needs it, and kept so. Recording an execution is a
- * slot write; queries scan the ring (10,000 records by default: a few milliseconds).
+ * The last N executions in memory, on the thread that runs canisters, kept as columns
+ * (`TraceColumns`): recording an execution writes a row of slots, and a `TraceRecord` (hex,
+ * decimal strings, principal text) is built only when a query or the trace file needs it.
+ * Queries scan the columns (10,000 executions by default: a few milliseconds) and build records
+ * only for what matches.
  */
 import { Principal } from '@dfinity/principal';
-import { recordOfTrace, type LinkedTrace, type TraceRecord } from './trace-record.js';
+import { toHex } from '@tincan/bytes';
+import type { ExecutionTrace } from '@tincan/runtime';
+import { TraceColumns, traceOfRecord } from './trace-columns.js';
+import type { TraceRecord } from './trace-record.js';
 
 /** Filters of {@link TraceRing.list}; every one is optional. */
 export interface TraceQuery {
@@ -33,64 +37,67 @@ export interface TreeSummary {
   readonly canisters: number;
 }
 
-type Slot = LinkedTrace | TraceRecord;
-
-/** The canonical text of a principal given as text (so filters match however it was typed). */
-function canonicalText(text: string): string {
+/** Hex of a principal given as text (so filters match however it was typed); undefined when it is none. */
+function hexOfText(text: string): string | undefined {
   try {
-    return Principal.fromText(text).toText();
+    return toHex(Principal.fromText(text).toUint8Array());
   } catch {
-    return text;
+    return undefined;
   }
 }
 
 /** The last `capacity` executions, in id order. */
 export class TraceRing {
-  readonly #slots: Slot[] = [];
-  readonly #capacity: number;
-  /** Index of the oldest slot once the ring is full. */
-  #head = 0;
+  readonly #columns: TraceColumns;
 
   /** An empty ring keeping the last `capacity` executions. */
   constructor(capacity: number) {
-    this.#capacity = capacity;
+    this.#columns = new TraceColumns(capacity);
   }
 
   /** Adds the newest execution (ids increase), dropping the oldest when full. */
-  push(slot: Slot): void {
-    if (this.#slots.length < this.#capacity) this.#slots.push(slot);
-    else {
-      this.#slots[this.#head] = slot;
-      this.#head = (this.#head + 1) % this.#capacity;
+  push(id: number, root: number, parent: number | null, wallMs: number, trace: ExecutionTrace): void {
+    this.#columns.push(id, root, parent, wallMs, trace);
+  }
+
+  /** Adds records read back from the trace file, oldest first, before any execution is pushed. */
+  load(records: readonly TraceRecord[]): void {
+    const hexes = new Map<string, string>();
+    const hexOf = (text: string): string => {
+      let hex = hexes.get(text);
+      if (hex === undefined) hexes.set(text, (hex = hexOfText(text) ?? ''));
+      return hex;
+    };
+    const roots = new Map<string, number>();
+    for (const r of records) {
+      let root = roots.get(r.tree);
+      if (root === undefined) {
+        // A tree's root may be gone already: its first kept record stands for it.
+        root = /^e\d+$/.test(r.tree) ? Number(r.tree.slice(1)) : r.id;
+        roots.set(r.tree, root);
+        if (!r.tree.startsWith('e')) this.#columns.nameTree(root, r.tree);
+      }
+      this.#columns.push(r.id, root, r.parent, r.wallMs, traceOfRecord(r, hexOf));
     }
   }
 
   /** How many executions are kept. */
   get size(): number {
-    return this.#slots.length;
+    return this.#columns.size;
   }
 
   /** The id of the oldest kept execution; undefined when empty. */
   get oldestId(): number | undefined {
-    return this.#slots[this.#head]?.id;
-  }
-
-  /** The record at position `i` (0: the oldest), turned into a record once. */
-  #at(i: number): TraceRecord {
-    const index = (this.#head + i) % this.#slots.length;
-    const slot = this.#slots[index]!;
-    if (!('trace' in slot)) return slot;
-    const record = recordOfTrace(slot);
-    this.#slots[index] = record;
-    return record;
+    return this.#columns.size === 0 ? undefined : this.#columns.id(this.#columns.slot(0));
   }
 
   /** The oldest `max` kept records with an id above `afterId`, oldest first. */
   since(afterId: number, max: number): TraceRecord[] {
-    let start = this.#slots.length;
-    while (start > 0 && this.#slots[(this.#head + start - 1) % this.#slots.length]!.id > afterId) start--;
+    const c = this.#columns;
+    let start = c.size;
+    while (start > 0 && c.id(c.slot(start - 1)) > afterId) start--;
     const out: TraceRecord[] = [];
-    for (let i = start; i < this.#slots.length && out.length < max; i++) out.push(this.#at(i));
+    for (let i = start; i < c.size && out.length < max; i++) out.push(c.record(c.slot(i)));
     return out;
   }
 
@@ -98,46 +105,56 @@ export class TraceRing {
   list(query: TraceQuery = {}): TraceRecord[] {
     const want = limitOf(query.limit);
     const out: TraceRecord[] = [];
-    for (const r of this.#matching(query)) {
-      out.push(r);
+    for (const s of this.#matching(query)) {
+      out.push(this.#columns.record(s));
       if (out.length >= want) break;
     }
     return out;
   }
 
-  /** Records matching `query` (but for its limit), newest first. */
-  *#matching(query: TraceQuery): Generator<TraceRecord> {
-    const canister = query.canister === undefined ? undefined : canonicalText(query.canister);
-    const caller = query.caller === undefined ? undefined : canonicalText(query.caller);
-    for (let i = this.#slots.length - 1; i >= 0; i--) {
-      const r = this.#at(i);
-      if (query.beforeId !== undefined && r.id >= query.beforeId) continue;
-      if (canister !== undefined && r.canister !== canister) continue;
-      if (caller !== undefined && r.caller !== caller) continue;
-      if (query.method !== undefined && r.method !== query.method) continue;
-      if (query.outcome !== undefined && r.outcome !== query.outcome) continue;
-      if (query.fromNs !== undefined && BigInt(r.timeNs) < query.fromNs) continue;
-      if (query.toNs !== undefined && BigInt(r.timeNs) > query.toNs) continue;
-      yield r;
+  /** Slots of the executions matching `query` (but for its limit), newest first. */
+  *#matching(query: TraceQuery): Generator<number> {
+    const c = this.#columns;
+    const canister = query.canister === undefined ? undefined : hexOfText(query.canister);
+    const caller = query.caller === undefined ? undefined : hexOfText(query.caller);
+    // A filter naming no principal matches nothing.
+    if ((query.canister !== undefined && canister === undefined) || (query.caller !== undefined && caller === undefined)) return;
+    for (let i = c.size - 1; i >= 0; i--) {
+      const s = c.slot(i);
+      if (query.beforeId !== undefined && c.id(s) >= query.beforeId) continue;
+      if (canister !== undefined && c.canisterHex(s) !== canister) continue;
+      if (caller !== undefined && c.callerHex(s) !== caller) continue;
+      if (query.method !== undefined && c.method(s) !== query.method) continue;
+      if (query.outcome !== undefined && c.outcome(s) !== query.outcome) continue;
+      if (query.fromNs !== undefined && c.timeNs(s) < query.fromNs) continue;
+      if (query.toNs !== undefined && c.timeNs(s) > query.toNs) continue;
+      yield s;
     }
   }
 
   /** Every kept execution of one call tree, in execution order. */
   tree(tree: string): TraceRecord[] {
+    const c = this.#columns;
+    const root = c.rootOf(tree);
     const out: TraceRecord[] = [];
-    for (let i = 0; i < this.#slots.length; i++) if (this.#slots[(this.#head + i) % this.#slots.length]!.tree === tree) out.push(this.#at(i));
+    if (root === undefined) return out;
+    for (let i = 0; i < c.size; i++) {
+      const s = c.slot(i);
+      if (c.root(s) === root) out.push(c.record(s));
+    }
     return out;
   }
 
   /** One execution by id. */
   get(id: number): TraceRecord | undefined {
     // Ids increase along the ring: a binary search finds one.
+    const c = this.#columns;
     let lo = 0;
-    let hi = this.#slots.length - 1;
+    let hi = c.size - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const at = this.#slots[(this.#head + mid) % this.#slots.length]!.id;
-      if (at === id) return this.#at(mid);
+      const at = c.id(c.slot(mid));
+      if (at === id) return c.record(c.slot(mid));
       if (at < id) lo = mid + 1;
       else hi = mid - 1;
     }
@@ -149,29 +166,31 @@ export class TraceRing {
    * of its executions does: filter by a callee and see the ingress messages that reached it).
    */
   trees(query: TraceQuery = {}): TreeSummary[] {
+    const c = this.#columns;
     const want = limitOf(query.limit);
-    const matched: string[] = [];
-    const seen = new Set<string>();
-    for (const r of this.#matching(query)) {
-      if (seen.has(r.tree)) continue;
-      seen.add(r.tree);
-      matched.push(r.tree);
+    const matched: number[] = [];
+    const seen = new Set<number>();
+    for (const s of this.#matching(query)) {
+      const root = c.root(s);
+      if (seen.has(root)) continue;
+      seen.add(root);
+      matched.push(root);
       if (matched.length >= want) break;
     }
-    const stats = new Map<string, { root: TraceRecord; n: number; trapped: number; canisters: Set<string> }>();
-    for (let i = 0; i < this.#slots.length; i++) {
-      const slot = this.#slots[(this.#head + i) % this.#slots.length]!;
-      if (!seen.has(slot.tree)) continue;
-      const r = this.#at(i);
-      let s = stats.get(r.tree);
-      if (s === undefined) stats.set(r.tree, (s = { root: r, n: 0, trapped: 0, canisters: new Set() }));
-      s.n++;
-      if (r.outcome === 'trapped') s.trapped++;
-      s.canisters.add(r.canister);
+    const stats = new Map<number, { first: number; n: number; trapped: number; canisters: Set<string> }>();
+    for (let i = 0; i < c.size; i++) {
+      const s = c.slot(i);
+      const root = c.root(s);
+      if (!seen.has(root)) continue;
+      let st = stats.get(root);
+      if (st === undefined) stats.set(root, (st = { first: s, n: 0, trapped: 0, canisters: new Set() }));
+      st.n++;
+      if (c.outcome(s) === 'trapped') st.trapped++;
+      st.canisters.add(c.canisterHex(s));
     }
-    return matched.flatMap((tree) => {
-      const s = stats.get(tree);
-      return s === undefined ? [] : [{ tree, root: s.root, executions: s.n, trapped: s.trapped, canisters: s.canisters.size }];
+    return matched.flatMap((root) => {
+      const st = stats.get(root);
+      return st === undefined ? [] : [{ tree: c.treeName(root), root: c.record(st.first), executions: st.n, trapped: st.trapped, canisters: st.canisters.size }];
     });
   }
 }

@@ -11,13 +11,18 @@ const alice = Principal.fromUint8Array(new Uint8Array([1, 2, 3]));
 const bob = Principal.fromUint8Array(new Uint8Array([4, 5, 6]));
 const user = Principal.fromUint8Array(new Uint8Array([9, 9]));
 
+/** The request id (32 bytes) of ingress message `n`. */
+function requestId(n: number): Uint8Array {
+  return new Uint8Array(32).fill(n);
+}
+
 /** A committed update of `canister` at replica time `timeNs`, answering with the reply bytes [n]. */
 function update(canister: Principal, method: string, timeNs: bigint, n: number, over: Partial<ExecutionTrace> = {}): ExecutionTrace {
   return {
-    canister: toHex(canister.toUint8Array()), kind: 'update', method, caller: toHex(user.toUint8Array()), origin: toHex(user.toUint8Array()),
-    contextId: n, cause: { kind: 'ingress', requestId: `req${n}` }, timeNs, outcome: 'committed', instructions: 100 + n,
+    canister: toHex(canister.toUint8Array()), kind: 'update', method, caller: user.toUint8Array(), origin: user.toUint8Array(),
+    contextId: n, cause: { kind: 'ingress', requestId: requestId(n) }, timeNs, outcome: 'committed', trap: undefined, instructions: 100 + n,
     cyclesCharged: 5n, cyclesAccepted: 0n, cyclesRefunded: 0n, balanceDelta: -5n, calls: [], timersSet: 0, stableWrites: 1, heapBytes: 64,
-    arg: new Uint8Array([n]), answer: { reply: new Uint8Array([n, n]) }, ...over,
+    arg: new Uint8Array([n]), rejected: undefined, answer: { reply: new Uint8Array([n, n]) }, ...over,
   };
 }
 
@@ -57,17 +62,16 @@ describe('traces', () => {
 
   it('links a call and its callback into one tree and summarizes it', async () => {
     const t = traces(undefined, 100);
-    const bobHex = toHex(bob.toUint8Array());
     const aliceHex = toHex(alice.toUint8Array());
-    t.sink.execution(update(alice, 'buy', 1n, 1, { calls: [{ callId: 7, callee: bobHex, method: 'deposit', cycles: 0n, oneway: false }] }));
-    t.sink.execution(update(bob, 'deposit', 2n, 2, { caller: aliceHex, cause: { kind: 'call', caller: aliceHex, callId: 7 } }));
+    t.sink.execution(update(alice, 'buy', 1n, 1, { calls: [{ callId: 7, callee: bob.toUint8Array(), method: 'deposit', cycles: 0n, oneway: false }] }));
+    t.sink.execution(update(bob, 'deposit', 2n, 2, { caller: alice.toUint8Array(), cause: { kind: 'call', caller: aliceHex, callId: 7 } }));
     t.sink.execution(update(alice, 'buy', 3n, 3, { kind: 'response', cause: { kind: 'response', callId: 7 }, outcome: 'trapped' }));
     t.sink.execution(update(bob, 'other', 4n, 4));
     const [summary, ...rest] = await t.trees({ canister: bob.toText(), method: 'deposit' });
     expect(rest).toEqual([]);
-    expect(summary).toMatchObject({ tree: 'req1', executions: 3, trapped: 1, canisters: 2, root: { id: 1, method: 'buy' } });
-    expect((await t.tree('req1')).map((r) => [r.id, r.parent])).toEqual([[1, null], [2, 1], [3, 1]]);
-    expect((await t.trees()).map((s) => s.tree)).toEqual(['req4', 'req1']);
+    expect(summary).toMatchObject({ tree: toHex(requestId(1)), executions: 3, trapped: 1, canisters: 2, root: { id: 1, method: 'buy' } });
+    expect((await t.tree(toHex(requestId(1)))).map((r) => [r.id, r.parent])).toEqual([[1, null], [2, 1], [3, 1]]);
+    expect((await t.trees()).map((s) => s.tree)).toEqual([toHex(requestId(4)), toHex(requestId(1))]);
   });
 
   it('writes the file only when flushed or closed, and a reopened store continues with the last N', async () => {

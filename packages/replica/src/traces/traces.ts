@@ -49,11 +49,9 @@ export class Traces {
     if (!Number.isInteger(limit) || limit <= 0) throw new RangeError(`traces.limit must be a positive integer, got ${limit}`);
     this.#ring = new TraceRing(limit);
     this.#file = stateDir === undefined ? undefined : new TraceFile(path.join(stateDir, 'traces.sqlite'));
-    let lastId = 0;
-    for (const record of this.#file?.load(limit) ?? []) {
-      this.#ring.push(record);
-      lastId = record.id;
-    }
+    const records = this.#file?.load(limit) ?? [];
+    this.#ring.load(records);
+    const lastId = records[records.length - 1]?.id ?? 0;
     this.#writtenId = lastId;
     this.#recorder = new TraceRecorder(this.#ring, lastId + 1, () => Date.now(), () => this.#schedule());
   }
