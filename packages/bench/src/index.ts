@@ -44,7 +44,7 @@ import { startManyBenchmark, startManyReport } from './start-many.js';
 import { manyCanistersBenchmark, manyCanistersReport } from './many-canisters.js';
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
-import { tracingBenchmark, tracingReport } from './tracing.js';
+import { recordingCost, tracingBenchmark, tracingReport } from './tracing.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
 import { measure, openReplicas, repoRoot, type BenchCase, type Timing } from './support.js';
 
@@ -145,7 +145,8 @@ async function main(): Promise<void> {
     }
     if (selected('tracing cost')) {
       progress('bench: execution traces on vs off…');
-      process.stdout.write(`${tracingReport(await tracingBenchmark(root, tmp, options.seconds * 2, options.rounds)).join('\n')}\n`);
+      const rows = await tracingBenchmark(root, tmp, options.seconds * 2, options.rounds);
+      process.stdout.write(`${tracingReport(rows, await recordingCost()).join('\n')}\n`);
     }
     if (selected('http')) {
       progress('bench: HTTP update calls through @dfinity/agent…');

@@ -11,7 +11,8 @@
  * `npm run bench -- --only "tracing cost"` runs this section alone.
  */
 import path from 'node:path';
-import { Replica } from '@tincan/replica';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { Replica, Traces } from '@tincan/replica';
 import { Counter } from './counter-updates.js';
 import { measure, type BenchCase, type Timing } from './support.js';
 
@@ -27,6 +28,74 @@ export interface TracingRow {
   /** Records the trace file write at the end of the path took, and its wall time. */
   readonly written: number;
   readonly writeMs: number;
+  /** Process CPU per update with tracing on, µs (to set the recording cost against). */
+  readonly cpuPerUpdateUs: number;
+}
+
+/** What recording one execution costs on its own, measured in CPU time (which other tenants cannot stretch). */
+export interface RecordingCost {
+  readonly records: number;
+  /** Extra CPU per execution, µs: recording minus building the same record alone. */
+  readonly cpuUs: number;
+  /** Garbage-collection pause per execution, µs, with and without recording. */
+  readonly gcUs: number;
+  readonly gcBaselineUs: number;
+}
+
+type ExecutionTrace = Parameters<Traces['sink']['execution']>[0];
+
+/**
+ * Builds `n` records shaped like the counter's `add(1)` (fresh argument and reply arrays, as the
+ * runtime allocates them, plus a few KB of short-lived garbage as an update makes) and hands
+ * them to a sink with a ring of 10,000, or to none; returns CPU and GC time per record.
+ */
+function recordMany(n: number, record: boolean): { cpuUs: number; gcUs: number } {
+  const traces = new Traces(undefined, {});
+  const anonymous = new Uint8Array([4]);
+  let gcMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  let garbage = 0;
+  const start = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    const scratch: Array<{ i: number; list: number[] }> = [];
+    for (let j = 0; j < 40; j++) scratch.push({ i: j, list: [j] });
+    garbage += scratch.length;
+    const trace: ExecutionTrace = {
+      canister: '80000000001000010101', kind: 'update', method: 'add', caller: anonymous, origin: anonymous, contextId: i, cause: { kind: 'ingress' },
+      timeNs: 1_700_000_000_000_000_000n + BigInt(i), outcome: 'committed', trap: undefined, instructions: 180_000, cyclesCharged: 5_180_000n,
+      cyclesAccepted: 0n, cyclesRefunded: 0n, balanceDelta: -5_180_000n, calls: [], timersSet: 0, stableWrites: 1, heapBytes: 62,
+      arg: new Uint8Array([68, 73, 68, 76, 0, 1, 125, 1]), rejected: undefined, answer: { reply: new Uint8Array([68, 73, 68, 76, 0, 1, 125, i & 127]) },
+    };
+    if (record) traces.sink.execution(trace);
+  }
+  const cpu = process.cpuUsage(start);
+  observer.disconnect();
+  void traces.close();
+  if (garbage < 0) throw new Error('unreachable');
+  return { cpuUs: (cpu.user + cpu.system) / n, gcUs: (gcMs * 1000) / n };
+}
+
+/** The recording cost: the best of a few alternating runs of recording and of building alone. */
+export async function recordingCost(records = 200_000, runs = 5): Promise<RecordingCost> {
+  let best = Number.POSITIVE_INFINITY;
+  let gcUs = 0;
+  let gcBaselineUs = 0;
+  for (let run = 0; run < runs; run++) {
+    const alone = recordMany(records, false);
+    // GC entries arrive asynchronously: let them land before the next run.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const recorded = recordMany(records, true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (recorded.cpuUs - alone.cpuUs < best) {
+      best = recorded.cpuUs - alone.cpuUs;
+      gcUs = recorded.gcUs;
+      gcBaselineUs = alone.gcUs;
+    }
+  }
+  return { records, cpuUs: best, gcUs, gcBaselineUs };
 }
 
 /** Deploys the counter on a replica with and one without tracing, and measures both paths. */
@@ -59,7 +128,7 @@ export async function tracingBenchmark(root: string, tmp: string, seconds: numbe
       const start = performance.now();
       const written = traced.traces?.flush() ?? 0;
       const writeMs = performance.now() - start;
-      rows.push({ ...row, traced: (await traced.traces?.count()) ?? 0, written, writeMs });
+      rows.push({ ...row, traced: (await traced.traces?.count()) ?? 0, written, writeMs, cpuPerUpdateUs: 1e6 / cpuRate(row.on) });
     }
     return rows;
   } finally {
@@ -72,7 +141,7 @@ const rate = (ts: readonly Timing[]): number => ts.reduce((n, t) => n + t.ops, 0
 const cpuRate = (ts: readonly Timing[]): number => ts.reduce((n, t) => n + t.ops, 0) / ts.reduce((s, t) => s + t.cpuSeconds, 0);
 
 /** The Markdown table of the tracing section. */
-export function tracingReport(rows: readonly TracingRow[]): string[] {
+export function tracingReport(rows: readonly TracingRow[], recording?: RecordingCost): string[] {
   const out = [
     '',
     `### Tracing cost (traces on vs off, alternating slices; bar ≥ ${TRACING_BAR})`,
@@ -98,6 +167,15 @@ export function tracingReport(rows: readonly TracingRow[]): string[] {
       '',
       `${row.name}: trace file write of ${row.written.toLocaleString('en-US')} records took ${row.writeMs.toFixed(1)} ms (${each.toFixed(1)} µs each); ` +
         `at one write of at most ${row.traced.toLocaleString('en-US')} records per 10 s that is at most ${((row.traced * each) / 100_000).toFixed(2)}% of a saturated replica's time.`,
+    );
+  }
+  if (recording !== undefined) {
+    const update = Math.min(...rows.map((r) => r.cpuPerUpdateUs));
+    out.push(
+      '',
+      `Recording alone (${recording.records.toLocaleString('en-US')} counter-shaped records into a ring of 10,000, best of 5): ${recording.cpuUs.toFixed(2)} µs of CPU per execution ` +
+        `(${((recording.cpuUs / update) * 100).toFixed(2)}% of the cheapest path's ${update.toFixed(0)} µs of CPU per traced update); ` +
+        `GC pauses ${recording.gcUs.toFixed(2)} µs per execution with recording, ${recording.gcBaselineUs.toFixed(2)} µs without.`,
     );
   }
   return out;
