@@ -49,7 +49,7 @@ type ExecutionTrace = Parameters<Traces['sink']['execution']>[0];
  * runtime allocates them, plus a few KB of short-lived garbage as an update makes) and hands
  * them to a sink with a ring of 10,000, or to none; returns CPU and GC time per record.
  */
-function recordMany(n: number, record: boolean): { cpuUs: number; gcUs: number } {
+async function recordMany(n: number, record: boolean): Promise<{ cpuUs: number; gcUs: number }> {
   const traces = new Traces(undefined, {});
   const anonymous = new Uint8Array([4]);
   let gcMs = 0;
@@ -72,30 +72,25 @@ function recordMany(n: number, record: boolean): { cpuUs: number; gcUs: number }
     if (record) traces.sink.execution(trace);
   }
   const cpu = process.cpuUsage(start);
+  // GC entries are delivered asynchronously: let them land before counting.
+  await new Promise((resolve) => setTimeout(resolve, 50));
   observer.disconnect();
-  void traces.close();
+  await traces.close();
   if (garbage < 0) throw new Error('unreachable');
   return { cpuUs: (cpu.user + cpu.system) / n, gcUs: (gcMs * 1000) / n };
 }
 
-/** The recording cost: the best of a few alternating runs of recording and of building alone. */
+/** The recording cost: the median of a few alternating runs of recording and of building alone. */
 export async function recordingCost(records = 200_000, runs = 5): Promise<RecordingCost> {
-  let best = Number.POSITIVE_INFINITY;
-  let gcUs = 0;
-  let gcBaselineUs = 0;
+  const samples: Array<{ cpuUs: number; gcUs: number; gcBaselineUs: number }> = [];
   for (let run = 0; run < runs; run++) {
-    const alone = recordMany(records, false);
-    // GC entries arrive asynchronously: let them land before the next run.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const recorded = recordMany(records, true);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    if (recorded.cpuUs - alone.cpuUs < best) {
-      best = recorded.cpuUs - alone.cpuUs;
-      gcUs = recorded.gcUs;
-      gcBaselineUs = alone.gcUs;
-    }
+    const alone = await recordMany(records, false);
+    const recorded = await recordMany(records, true);
+    samples.push({ cpuUs: recorded.cpuUs - alone.cpuUs, gcUs: recorded.gcUs, gcBaselineUs: alone.gcUs });
   }
-  return { records, cpuUs: best, gcUs, gcBaselineUs };
+  samples.sort((x, y) => x.cpuUs - y.cpuUs);
+  const median = samples[Math.floor(samples.length / 2)]!;
+  return { records, ...median };
 }
 
 /** Deploys the counter on a replica with and one without tracing, and measures both paths. */
@@ -173,7 +168,7 @@ export function tracingReport(rows: readonly TracingRow[], recording?: Recording
     const update = Math.min(...rows.map((r) => r.cpuPerUpdateUs));
     out.push(
       '',
-      `Recording alone (${recording.records.toLocaleString('en-US')} counter-shaped records into a ring of 10,000, best of 5): ${recording.cpuUs.toFixed(2)} µs of CPU per execution ` +
+      `Recording alone (${recording.records.toLocaleString('en-US')} counter-shaped records into a ring of 10,000, median of 5): ${recording.cpuUs.toFixed(2)} µs of CPU per execution ` +
         `(${((recording.cpuUs / update) * 100).toFixed(2)}% of the cheapest path's ${update.toFixed(0)} µs of CPU per traced update); ` +
         `GC pauses ${recording.gcUs.toFixed(2)} µs per execution with recording, ${recording.gcBaselineUs.toFixed(2)} µs without.`,
     );
