@@ -105,6 +105,15 @@ export interface KernelOps {
   unpersist(): void;
   /** Rolls the heap back, in place, to the last restore point. */
   rollback(): void;
+  /**
+   * Opens a frame of a transaction in this canister's heap: returns the mark that `rewind`
+   * (op argument) restores. Executions that follow do not commit until the transaction does.
+   */
+  mark(): number;
+  /** Closes the innermost frame, keeping its writes (they join the outer frame). */
+  unmark(): void;
+  /** Closes the innermost frame and restores the heap to its mark (the op argument). */
+  rewind(): void;
   /** Restores a persisted heap (packed meta and rows) into the fresh instance; returns its bytes. */
   restore(): number;
 }
