@@ -53,6 +53,12 @@ export interface HostBridge {
    * the canister cannot pay, -1 when the queue to the callee is full (call_perform fails).
    */
   callPerform(callee: Uint8Array, method: string, arg: Uint8Array, cycles: bigint, timeoutSeconds: number, oneway: boolean): number;
+  /** See `SystemApi.dispatch`. */
+  dispatch(target: Uint8Array, method: string, arg: Uint8Array, replyOn: number, cycles: bigint, replyMethod: string): bigint;
+  /** See `SystemApi.dispatchRole`. */
+  dispatchRole(): number;
+  /** See `SystemApi.queryContract`. */
+  queryContract(target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array];
   msgCyclesAvailable(): bigint;
   msgCyclesAccept(maxAmount: bigint): bigint;
   msgCyclesRefunded(): bigint;
