@@ -14,7 +14,7 @@ export const REPLY_ON: readonly ReplyOn[] = ['never', 'success', 'error', 'alway
 
 /** A sub-message an execution dispatched: run when that execution ends, in a frame of its own. */
 export interface SubMessage {
-  /** Unique within its transaction (replies always arrive within it). */
+  /** Unique for as long as the runtime runs (a reply always arrives within its transaction). */
   readonly msgId: bigint;
   readonly target: Uint8Array;
   readonly method: string;

@@ -83,6 +83,10 @@ const encoder = new TextEncoder();
 /** Runs transactions and synchronous queries. */
 export class TransactionRunner implements DispatchHost {
   readonly #deps: TransactionDeps;
+  /**
+   * Message ids count up for as long as the runtime runs. A reply always arrives within its
+   * own transaction, so an id never has to outlive the process.
+   */
   #nextMsgId = 1n;
 
   constructor(deps: TransactionDeps) {
@@ -104,11 +108,8 @@ export class TransactionRunner implements DispatchHost {
    * do once the executor has committed the root or refused to (a memory limit).
    */
   run(actor: CanisterActor, exec: Execution): (committed: boolean) => void {
-    if (exec.trap !== undefined) {
-      // The root trapped: nothing it dispatched is ever run.
-      this.#nextMsgId = 1n;
-      return () => undefined;
-    }
+    // The root trapped: nothing it dispatched is ever run.
+    if (exec.trap !== undefined) return () => undefined;
     const spent = actor.sandbox?.spent() ?? 0;
     const tx: Tx = { root: actor, origin: exec.origin, timeNs: exec.timeNs, budget: this.#deps.updateInstructions - spent, touched: new Set([actor]) };
     const root: Frame = { marks: new Map(), effects: [], cycles: [] };
@@ -118,8 +119,6 @@ export class TransactionRunner implements DispatchHost {
     } catch (err) {
       if (!(err instanceof TxAbort)) throw err;
       failure = err.reason;
-    } finally {
-      this.#nextMsgId = 1n;
     }
     const others = [...tx.touched].filter((a) => a !== actor);
     if (failure === undefined) {
