@@ -4,7 +4,6 @@
  * where the execution runs in a transaction, and `queryContract` runs another canister's query
  * inline.
  */
-import type { CanisterActor } from '../canister-actor.js';
 import type { Execution } from '../execution.js';
 import type { HostBridge } from '../kernel/host-bridge.js';
 import { MAX_SUBMSG_DEPTH, REPLY_ON, type SubMessage } from './sub-message.js';
@@ -13,8 +12,8 @@ import { MAX_SUBMSG_DEPTH, REPLY_ON, type SubMessage } from './sub-message.js';
 export interface DispatchHost {
   /** The next message id of the transaction being built or run. */
   nextMsgId(): bigint;
-  /** Runs `target`'s query `method` for `caller` inline; `[0, reply]` or `[code, message]`. */
-  queryContract(caller: CanisterActor, target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array];
+  /** Runs `target`'s query `method` inline for the canister `callerKey` (hex id); `[0, reply]` or `[code, message]`. */
+  queryContract(callerKey: string, target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array];
 }
 
 /** Modes that may dispatch: those that commit and may make calls. */
@@ -22,7 +21,7 @@ const MAY_DISPATCH = new Set<Execution['mode']>(['update', 'response', 'timer', 
 
 /** Builds the dispatch system calls of `actor`'s bridge. */
 export function dispatchSystemCalls(
-  actor: CanisterActor,
+  actor: { readonly key: string },
   live: () => Execution,
   host: DispatchHost | undefined,
 ): Pick<HostBridge, 'dispatch' | 'dispatchRole' | 'queryContract'> {
@@ -48,7 +47,7 @@ export function dispatchSystemCalls(
     queryContract: (target, method, arg) => {
       const exec = live();
       if (host === undefined) trapWith(exec, 'queryContract: this runtime has no transactions');
-      return host.queryContract(actor, target, method, arg);
+      return host.queryContract(actor.key, target, method, arg);
     },
   };
 }

@@ -97,7 +97,9 @@ export class TransactionRunner implements DispatchHost {
     return this.#nextMsgId++;
   }
 
-  queryContract(caller: CanisterActor, target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array] {
+  queryContract(callerKey: string, target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array] {
+    const caller = this.#deps.actors.get(callerKey);
+    if (caller === undefined) throw new Error(`queryContract: no canister ${callerKey}`);
     return runQueryContract(this.#deps, caller, target, method, arg);
   }
 
