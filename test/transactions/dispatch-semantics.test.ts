@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { CallRejectedError, createTestReplica, identity, seededPolicy, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
+import { CallRejectedError, ZERO_FEES, createTestReplica, identity, seededPolicy, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
 import type { ExecutionInfo } from '@tincan/replica';
 import type { ChildSpec, NodeSpec } from '../fixtures/tx-node.js';
 import { onlyReply, submit } from '../scenarios/scenario-helpers.js';
@@ -153,6 +153,27 @@ describe('depth limit: MAX_SUBMSG_DEPTH = 256', () => {
     expect(state.count).toBe(256n);
     expect(state.log).toHaveLength(1);
     expect(state.log[0]).toMatch(/^chain:.*deeper than MAX_SUBMSG_DEPTH \(256\)/);
+  });
+});
+
+describe('cycles attached to sub-messages move inside their frames', () => {
+  const balances = (ids: Principal[]): bigint[] => ids.map((id) => t?.replica.runtime.cycleBalance(id.toUint8Array()) ?? -1n);
+
+  it('a kept frame keeps the transfer; a discarded one gives it back, at every level', async () => {
+    const [a, b, c] = (await nodes(3, { fees: ZERO_FEES })) as [Principal, Principal, Principal];
+    const start = balances([a, b, c]);
+    // A → B with 1,000 (kept); B → C with 300 (C fails, B handles it: the 300 stay with B).
+    const spec: NodeSpec = { id: 1, children: [{ ...child(b, 'never', { id: 2, children: [{ ...child(c, 'error', { id: 3, fail: true }), cycles: 300 }] }), cycles: 1_000 }] };
+    expect(await actor(a).run(JSON.stringify(spec))).toBe('done 1');
+    expect(balances([a, b, c])).toEqual([(start[0] as bigint) - 1_000n, (start[1] as bigint) + 1_000n, start[2]]);
+  });
+
+  it('a reverted transaction moves no cycles at all', async () => {
+    const [a, b, c] = (await nodes(3, { fees: ZERO_FEES })) as [Principal, Principal, Principal];
+    const start = balances([a, b, c]);
+    const spec: NodeSpec = { id: 1, children: [{ ...child(b, 'never', { id: 2, children: [{ ...child(c, 'never', { id: 3, fail: true }), cycles: 300 }] }), cycles: 1_000 }] };
+    await rejectOf(actor(a).run(JSON.stringify(spec)));
+    expect(balances([a, b, c])).toEqual(start);
   });
 });
 
