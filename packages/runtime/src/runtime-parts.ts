@@ -111,7 +111,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   // Filled in once the loader exists: a sub-message may load its target canister.
   let loadCanister: (actor: CanisterActor) => string | undefined = () => 'not ready';
   const transactions = new TransactionRunner({
-    actors, executor, batch, balances, certifiedData, touched,
+    actors, executor, batch, store, balances, certifiedData, touched,
     ensureLoaded: (actor) => loadCanister(actor),
     updateInstructions: instructionLimits.update,
     queryInstructions: instructionLimits.query,

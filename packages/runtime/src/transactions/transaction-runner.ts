@@ -27,10 +27,13 @@ import type { Balances } from '../cycles.js';
 import type { CertifiedDataRegistry } from '../certified-data.js';
 import { openExecution, type Execution } from '../execution.js';
 import type { Executor } from '../executor.js';
+import type { StateStore } from '../state-store.js';
 import type { HeapDelta } from '../heap-delta.js';
 import * as lifecycle from '../lifecycle.js';
+import { memoryLimitTrap } from '../memory-limits.js';
 import { missingCanister } from '../missing-canister.js';
 import { principalText } from '../principal-text.js';
+import { messageOf } from '../sandbox/sandbox.js';
 import { encodeReplyArgs } from './reply-args.js';
 import { runQueryContract } from './query-contract.js';
 import { failureReverts, wantsReply, type SubMessage } from './sub-message.js';
@@ -41,6 +44,7 @@ export interface TransactionDeps {
   readonly actors: ReadonlyMap<string, CanisterActor>;
   readonly executor: Executor;
   readonly batch: Batch;
+  readonly store: StateStore;
   readonly balances: Balances;
   readonly certifiedData: CertifiedDataRegistry;
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
@@ -119,17 +123,25 @@ export class TransactionRunner implements DispatchHost {
     try {
       failure = this.#runDispatches(tx, root, actor, exec, 0);
     } catch (err) {
-      if (!(err instanceof TxAbort)) throw err;
-      failure = err.reason;
+      // Every frame on the way out was discarded; a host error (a realm that failed an op)
+      // fails the transaction like a trap.
+      failure = err instanceof TxAbort ? err.reason : `the runtime failed: ${messageOf(err)}`;
     }
     const others = [...tx.touched].filter((a) => a !== actor);
     if (failure === undefined) {
       const deltas: Array<[CanisterActor, HeapDelta | null]> = [];
+      let current = actor;
       try {
-        for (const other of others) deltas.push([other, other.sandbox?.op('persist') as HeapDelta | null]);
+        for (const other of others) {
+          current = other;
+          const delta = other.sandbox?.op('persist') as HeapDelta | null;
+          deltas.push([other, delta]);
+          const overLimit = memoryLimitTrap(other, delta !== null ? delta.bytes : other.heapBytes, this.#deps.store);
+          if (overLimit !== undefined) throw new Error(overLimit);
+        }
       } catch (err) {
-        for (const [other] of deltas) other.sandbox?.op('unpersist');
-        failure = `the state of a canister in the transaction cannot be persisted: ${err instanceof Error ? err.message : String(err)}`;
+        for (const [other] of deltas) this.#op(other, 'unpersist');
+        failure = `the state of ${principalText(current.record.id)} cannot be committed: ${messageOf(err)}`;
       }
       if (failure === undefined) return (committed) => this.#settle(root, deltas, committed);
     }
