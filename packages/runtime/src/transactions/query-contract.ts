@@ -6,13 +6,13 @@
  */
 import { IcErrorCode, RejectCode, methodNotFoundText } from '@tincan/abi';
 import { toHex } from '@tincan/bytes';
-import type { Batch } from '../batch.js';
-import type { CanisterActor } from '../canister-actor.js';
-import { openExecution } from '../execution.js';
-import type { Executor } from '../executor.js';
-import * as lifecycle from '../lifecycle.js';
-import { missingCanister } from '../missing-canister.js';
-import { principalText } from '../principal-text.js';
+import type { Batch } from '../state/batch.js';
+import type { CanisterActor } from '../canisters/canister-actor.js';
+import { openExecution } from '../execution/execution.js';
+import type { Executor } from '../execution/executor.js';
+import * as lifecycle from '../lifecycle/lifecycle.js';
+import { missingCanister } from '../calls/missing-canister.js';
+import { principalText } from '../canisters/principal-text.js';
 
 /** What a synchronous query needs from the runtime. */
 export interface QueryContractDeps {

@@ -4,7 +4,7 @@
  * where the execution runs in a transaction, and `queryContract` runs another canister's query
  * inline.
  */
-import type { Execution } from '../execution.js';
+import type { Execution } from '../execution/execution.js';
 import type { HostBridge } from '../kernel/host-bridge.js';
 import { MAX_SUBMSG_DEPTH, REPLY_ON, type SubMessage } from './sub-message.js';
 
