@@ -110,6 +110,20 @@ describe('failures three levels deep: A → B → C', () => {
   });
 });
 
+describe('sub-messages that cannot run', () => {
+  it('a sub-message to a canister that does not exist fails like any other: error hands it to the reply, never reverts', async () => {
+    const [a] = (await nodes(1)) as [Principal];
+    const nowhere = { canister: 'rrkah-fqaaa-aaaaa-aaaaq-cai', node: { id: 2 } };
+    expect(await actor(a).run(JSON.stringify({ id: 1, children: [{ ...nowhere, replyOn: 'error' }] }))).toBe('done 1');
+    const state = await stateOf(a);
+    expect(state.log).toEqual(['n1', 'r2:err']);
+    expect(state.stable[1]).toEqual(['r2', 'No route to canister rrkah-fqaaa-aaaaa-aaaaq-cai']);
+    const err = await rejectOf(actor(a).run(JSON.stringify({ id: 3, children: [{ ...nowhere, node: { id: 4 }, replyOn: 'success' }] })));
+    expect(err.message).toMatch(/transaction reverted: sub-message \d+ \(run\) failed: No route to canister rrkah-fqaaa-aaaaa-aaaaq-cai/);
+    expect((await stateOf(a)).log).toEqual(['n1', 'r2:err']);
+  });
+});
+
 describe('fuel: sub-messages share the root\'s instruction budget', () => {
   // About 116 units a spin: 50,000 spins are ~5.8M units, within a 10M budget once, not twice.
   const options = { instructionLimits: { update: 10_000_000 } };
