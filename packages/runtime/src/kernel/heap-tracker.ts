@@ -497,8 +497,10 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     restoreTo(to);
   };
 
-  /** Starts an execution: the last commit is final, its undo log can go. */
+  /** Starts an execution: the last commit is final, its undo log (and its page copies) can go. */
   const begin = (): void => {
+    if (pending === undefined) return;
+    for (const e of pending.undo) e.rec.entry = undefined;
     pending = undefined;
   };
 
