@@ -1,4 +1,4 @@
-export type { CanisterKey, CanisterRecord, CanisterStatus, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from './state-store.js';
+export type { CanisterKey, CanisterRecord, CanisterStatus, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StableMemoryInfo, StateStore } from './state-store.js';
 export { Runtime } from './runtime.js';
 export { MAX_CERTIFIED_DATA_BYTES, type DataCertificateSource } from './certified-data.js';
 export type { IngressCall, RuntimeOptions } from './runtime.js';
@@ -35,3 +35,5 @@ export type { Callback, CallContext } from './call-context.js';
 export type { IngressId, ReplyTarget, RequestMessage } from './messages.js';
 export { describeTimer } from './restart-recovery.js';
 export type { DroppedTimer, RecoveryReport } from './restart-recovery.js';
+export { decodeMeta, decodeRow, isHole, refId, type DecodedRow, type HeapMeta } from './kernel/heap-rows.js';
+export { Kind as HeapKind } from './kernel/heap-objects.js';
