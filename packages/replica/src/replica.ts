@@ -163,6 +163,18 @@ export class Replica {
     return this.#clock.nowNs();
   }
 
+  /**
+   * The time the IC HTTP interface certifies and checks ingress expiries against: replica time,
+   * except on the default wall clock once `advanceTime` moved it ahead, where it stays the
+   * host's. Agents judge certificates and choose expiries by their own clocks (and cannot
+   * sync to a replica more than 5 minutes off), so they keep working after any jump, while
+   * canisters see the moved time.
+   */
+  interfaceTimeNs(): bigint {
+    const now = this.#clock.nowNs();
+    return this.#clock instanceof LiveClock ? now - this.#clock.offsetNs : now;
+  }
+
   #manualClock(): ManualClock {
     this.#open();
     if (!(this.#clock instanceof ManualClock)) throw new ReplicaError('ERR_INVALID_ARGUMENT', 'time can only be moved on a replica with a ManualClock (createTestReplica uses one) or the default wall clock');
