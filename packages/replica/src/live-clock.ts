@@ -7,8 +7,14 @@ import type { Clock } from '@tincan/runtime';
 
 /** Wall-clock time plus an offset that only grows. */
 export class LiveClock implements Clock {
-  #offsetNs = 0n;
+  #offsetNs: bigint;
   #lastNs = 0n;
+
+  /** Starts `offsetNs` ahead of the host's clock (a replica reopened after `advance`). */
+  constructor(offsetNs = 0n) {
+    if (offsetNs < 0n) throw new RangeError('time never goes backwards');
+    this.#offsetNs = offsetNs;
+  }
 
   nowNs(): bigint {
     const now = BigInt(Date.now()) * 1_000_000n + this.#offsetNs;

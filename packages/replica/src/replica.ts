@@ -30,6 +30,8 @@ import { StateView } from './state-view/state-view.js';
 export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs };
 export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS };
 
+/** Store meta key of the default clock's offset (ns ahead of the host's clock, decimal). */
+const CLOCK_OFFSET_KEY = 'live-clock-offset-ns';
 /** Canisters kept loaded by default; idle ones past it hibernate (see ReplicaOptions). */
 const DEFAULT_MAX_LOADED_CANISTERS = 1_000;
 /** On the wall clock, a round (and each canister's `@heartbeat`) runs about once a second, as on ICP. */
@@ -58,8 +60,10 @@ export class Replica {
       seed = options.seed ?? new Uint8Array(randomBytes(32));
       store.putMeta('seed', seed);
     }
-    // On the wall clock by default, with an offset `advanceTime` can raise.
-    const clock = options.clock ?? new LiveClock();
+    // On the wall clock by default, with an offset `advanceTime` can raise; the offset is kept
+    // in the store, so a reopened replica's time does not jump back.
+    const offset = store.getMeta(CLOCK_OFFSET_KEY);
+    const clock = options.clock ?? new LiveClock(offset === undefined ? 0n : BigInt(new TextDecoder().decode(offset)));
     const management = new ManagementCanister({ store, seed, nowNs: () => clock.nowNs() });
     const traces = options.traces === undefined || options.traces === false ? undefined : new Traces(options.stateDir, options.traces === true ? {} : options.traces);
     const runtime = Runtime.open({
@@ -115,8 +119,10 @@ export class Replica {
    */
   async advanceTime(ms: number): Promise<void> {
     this.#open();
-    if (this.#clock instanceof LiveClock) this.#clock.advanceMs(ms);
-    else this.#manualClock().advanceMs(ms);
+    if (this.#clock instanceof LiveClock) {
+      this.#clock.advanceMs(ms);
+      this.#store.putMeta(CLOCK_OFFSET_KEY, new TextEncoder().encode(this.#clock.offsetNs.toString()));
+    } else this.#manualClock().advanceMs(ms);
     await this.idle();
   }
 
