@@ -246,6 +246,7 @@ describe('the dashboard state browser, identities and controls', () => {
     await page.click('#fork');
     const forkDir = path.join(stateDir, 'forks', 'experiment');
     await expect.poll(() => page.locator('#control-result').textContent(), { timeout: 30_000 }).toContain(`tincan start --state-dir "${forkDir}"`);
+    expect(await page.locator('#made').textContent()).toBe('checkpoints: after-reminderforks: experiment');
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-controls.png'), fullPage: true });
     // A second fork of the same name is refused.
     await page.click('#fork');

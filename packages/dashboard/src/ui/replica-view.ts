@@ -41,13 +41,20 @@ export async function replicaView(app: HTMLElement): Promise<void> {
     const ahead = BigInt(i.offsetNs) / 1_000_000_000n;
     clock.textContent = `time ${time(i.timeNs)} UTC · ${i.clock === 'manual' ? 'manual clock' : i.clock === 'wall' ? `wall clock${ahead > 0n ? `, ${ahead.toLocaleString('en-US')} s ahead of this machine's` : ''}` : 'custom clock'}`;
   };
+  const made = el('div', { id: 'made' });
+  const showMade = (i: ReplicaInfo): void => {
+    made.replaceChildren(el('div', {}, `checkpoints: ${i.checkpoints.join(', ') || 'none yet'}`), el('div', {}, `forks: ${i.forks.join(', ') || 'none yet'}`));
+  };
   showTime(info);
-  const refresh = async (): Promise<void> => showTime(await api<ReplicaInfo>('replica'));
+  showMade(info);
+  const refresh = async (): Promise<void> => {
+    const now = await api<ReplicaInfo>('replica');
+    showTime(now);
+    showMade(now);
+  };
   const seconds = el('input', { id: 'advance-seconds', type: 'number', min: '1', value: '60', name: 'seconds' });
   const checkpointName = el('input', { id: 'checkpoint-name', name: 'checkpoint', placeholder: 'name, e.g. before-upgrade' });
   const forkName = el('input', { id: 'fork-name', name: 'fork', placeholder: 'name, e.g. experiment' });
-  const made = el('div', { id: 'made' },
-    el('div', {}, `checkpoints: ${info.checkpoints.join(', ') || 'none yet'}`), el('div', {}, `forks: ${info.forks.join(', ') || 'none yet'}`));
   const where = info.stateDir === null ? 'This replica has no state directory: checkpoints and forks are off.' : `Checkpoints and forks are written under ${info.stateDir}.`;
   app.replaceChildren(
     el('h2', {}, 'Replica'),
@@ -60,14 +67,17 @@ export async function replicaView(app: HTMLElement): Promise<void> {
       }, result),
       control('tick', 'Tick', 'Runs one round: each canister’s @heartbeat once, then every message and timer that can run now.', undefined, async () => {
         const answer = await post<{ executions: number }>('replica/tick', {});
+        await refresh();
         return `one round ran ${answer.executions} execution(s)`;
       }, result),
       control('checkpoint', 'Checkpoint', 'Writes the committed state of every canister (code, heap, stable maps) to one SQLite file. Tests start from it in milliseconds: Replica.create({ fromCheckpoint }) or createTestReplica({ fromCheckpoint }).', checkpointName, async () => {
         const answer = await post<{ path: string; use: string }>('replica/checkpoint', { name: checkpointName.value });
+        await refresh();
         return `wrote ${answer.path}\nuse it with ${answer.use}`;
       }, result),
       control('fork', 'Fork', 'Copies the committed state into a new state directory: another tincan start opens it as an independent replica with the same canisters and state, while this one keeps running.', forkName, async () => {
         const answer = await post<{ path: string; use: string }>('replica/fork', { name: forkName.value });
+        await refresh();
         return `forked into ${answer.path}\nstart it with: ${answer.use}`;
       }, result),
       el('div', { class: 'note' }, where), made),
