@@ -6,13 +6,10 @@
 import { Principal } from '@dfinity/principal';
 import type { Replica, TraceQuery, TraceRecord } from '@tincan/replica';
 import { decodeFor } from './decode.js';
+import type { ApiAnswer } from './api-answer.js';
 import { answerState } from './state-api.js';
 
-/** An API answer: a status and a JSON body. */
-export interface ApiAnswer {
-  readonly status: number;
-  readonly body: unknown;
-}
+export type { ApiAnswer } from './api-answer.js';
 
 const OUTCOMES = new Set(['committed', 'trapped', 'discarded']);
 

@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Replica } from '@tincan/replica';
-import type { ApiAnswer } from './api.js';
+import type { ApiAnswer } from './api-answer.js';
 
 /** Largest time step, in seconds: ten years. */
 const MAX_ADVANCE_SECONDS = 10 * 365 * 86_400;

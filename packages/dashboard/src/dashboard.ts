@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Replica } from '@tincan/replica';
 import { answerApi } from './api.js';
+import type { ApiAnswer } from './api-answer.js';
 import { replicaInfo, runControl } from './controls.js';
 import { isIdentityName, type IdentitySource } from './identities.js';
 import { PageToken, refuseNonLocal } from './local-only.js';
@@ -77,12 +78,7 @@ export function dashboardHandler(replica: Replica, options: DashboardOptions = {
   };
 }
 
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-async function serveApi(replica: Replica, options: DashboardOptions, token: PageToken, req: IncomingMessage, sub: string, params: URLSearchParams): Promise<Answer> {
+async function serveApi(replica: Replica, options: DashboardOptions, token: PageToken, req: IncomingMessage, sub: string, params: URLSearchParams): Promise<ApiAnswer> {
   const control = /^replica\/([a-z-]+)$/.exec(sub);
   if (control !== null) {
     if (req.method !== 'POST') return { status: 405, body: { error: `Use POST for /_/api/${sub}` } };
@@ -100,7 +96,7 @@ async function serveApi(replica: Replica, options: DashboardOptions, token: Page
   return answerApi(replica, sub, params);
 }
 
-async function identities(source: IdentitySource | undefined, token: PageToken, req: IncomingMessage, sub: string): Promise<Answer> {
+async function identities(source: IdentitySource | undefined, token: PageToken, req: IncomingMessage, sub: string): Promise<ApiAnswer> {
   const refused = refuseNonLocal(req);
   if (refused !== undefined) return { status: 403, body: { error: refused } };
   if (sub === 'identities') {

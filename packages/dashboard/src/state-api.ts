@@ -6,7 +6,7 @@
  */
 import type { Principal } from '@dfinity/principal';
 import { ReplicaError, type Replica } from '@tincan/replica';
-import type { ApiAnswer } from './api.js';
+import type { ApiAnswer } from './api-answer.js';
 
 /** Parses an optional non-negative integer parameter; a string is the error. */
 function integer(params: URLSearchParams, name: string): number | undefined | string {
