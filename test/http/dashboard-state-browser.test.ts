@@ -201,6 +201,13 @@ describe('the dashboard state browser, identities and controls', () => {
       await whoami.locator('button[type=submit]').click();
       await expect.poll(() => result.textContent(), { timeout: 30_000 }).toContain(`✓ (principal "${principal}")`);
     }
+    // After an update from the Candid UI the state shown is read again.
+    const fill = page.locator('form.method[data-method="fill"]');
+    await fill.locator('input[name="fill.0"]').fill('5');
+    await fill.locator('button[type=submit]').click();
+    await expect.poll(() => fill.locator('.result').textContent(), { timeout: 30_000 }).toContain('✓ (45 : nat32)');
+    await expect.poll(() => heapRows.nth(0).textContent(), { timeout: 30_000 }).toBe('count50n');
+    expect(await heapRows.nth(3).textContent()).toBe('historyArray(50)');
     // The call tree agrees on who called.
     const trees = (await t!.replica.traces!.list({ method: 'whoami' })).map((e) => e.caller);
     expect(trees).toEqual(['2vxsx-fae', principals['bob'], principals['alice']]);

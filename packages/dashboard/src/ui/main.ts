@@ -59,13 +59,14 @@ async function canisterView(id: string): Promise<void> {
     logs.textContent = lines.length === 0 ? '(no log lines)' : lines.slice(-200).map((l) => `${time(l.timeNs)}  ${l.message}`).join('\n');
   };
   const forms = el('div', { id: 'candid-ui' });
+  const state = await stateSection(id);
   app.replaceChildren(
     el('h2', {}, 'Canister ', el('span', { class: 'mono', id: 'canister-id' }, id)),
     el('div', { class: 'card' },
       el('div', {}, `status: ${canister.status}`), el('div', {}, `cycles: ${BigInt(canister.cycles).toLocaleString('en-US')}`),
       el('div', { class: 'mono' }, `controllers: ${canister.controllers.join(', ')}`), el('div', { class: 'mono' }, `module hash: ${canister.moduleHash ?? '—'}`),
       el('div', {}, el('a', { href: `#/trees?canister=${id}` }, 'call trees of this canister'))),
-    el('h3', {}, 'State'), await stateSection(id),
+    el('h3', {}, 'State'), state.element,
     el('h3', {}, 'Candid UI'), await identityPicker(), forms, el('h3', {}, 'Logs'), logs, el('h3', {}, 'Interface'), el('pre', {}, canister.candid),
   );
   await loadLogs();
@@ -114,6 +115,8 @@ async function canisterView(id: string): Promise<void> {
           button.disabled = false;
         }
         if (!query) {
+          // The call may have changed the canister's state: show it as now committed.
+          await state.reload().catch(() => undefined);
           const [tree] = await api<TreeSummary[]>(`trees?canister=${encodeURIComponent(id)}&method=${encodeURIComponent(method)}&limit=1`).catch(() => []);
           if (tree !== undefined) result.append('\n', el('a', { href: `#/tree/${tree.tree}`, class: 'tree-link' }, 'see its call tree'));
         }

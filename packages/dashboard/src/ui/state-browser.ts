@@ -39,6 +39,11 @@ class Pager {
     this.#cursors = [undefined];
   }
 
+  /** The cursor of the page shown. */
+  current(): string | undefined {
+    return this.#cursors[this.#cursors.length - 1];
+  }
+
   /** Shows where the page is and whether there is another. */
   shown(count: number, total: string | number, next: string | null): void {
     const first = (this.#cursors.length - 1) * PAGE;
@@ -57,7 +62,7 @@ function valueCell(value: Shown, open?: (ref: number) => void): HTMLTableCellEle
 }
 
 /** The heap browser: a path of opened objects and one page of the last one's entries. */
-function heapBrowser(id: string): { element: HTMLElement; start(): Promise<void> } {
+function heapBrowser(id: string): { element: HTMLElement; start(): Promise<void>; reload(): Promise<void> } {
   const path: Array<{ object: number; label: string }> = [{ object: 0, label: 'this' }];
   const crumbs = el('div', { class: 'crumbs mono', id: 'heap-path' });
   const body = el('tbody');
@@ -86,11 +91,11 @@ function heapBrowser(id: string): { element: HTMLElement; start(): Promise<void>
     pager.shown(page.entries.length, page.total, page.next);
   };
   const table = el('table', { id: 'heap-entries', class: 'browser' }, el('thead', {}, el('tr', {}, el('th', {}, 'key'), el('th', {}, 'value'))), body);
-  return { element: el('div', { id: 'heap' }, crumbs, note, table, pager.element), start: () => load(undefined) };
+  return { element: el('div', { id: 'heap' }, crumbs, note, table, pager.element), start: () => load(undefined), reload: () => load(pager.current()) };
 }
 
 /** The stable-map browser: a map chooser and one page of the chosen map's entries. */
-function stableBrowser(id: string): { element: HTMLElement; start(): Promise<void> } {
+function stableBrowser(id: string): { element: HTMLElement; start(): Promise<void>; reload(): Promise<void> } {
   const select = el('select', { id: 'stable-map' });
   const body = el('tbody');
   const pager = new Pager((cursor) => load(cursor));
@@ -112,17 +117,21 @@ function stableBrowser(id: string): { element: HTMLElement; start(): Promise<voi
     element.replaceChildren(select, el('table', { id: 'stable-entries', class: 'browser' }, el('thead', {}, el('tr', {}, el('th', {}, 'key'), el('th', {}, 'value'), el('th', {}, 'size'))), body), pager.element);
     await load(undefined);
   };
-  return { element, start };
+  // A map that appeared since: the list is read again; else the page shown is.
+  const reload = (): Promise<void> => (select.value === '' ? start() : load(pager.current()));
+  return { element, start, reload };
 }
 
-/** The memory figure, heap browser and stable-map browser of canister `id`. */
-export async function stateSection(id: string): Promise<HTMLElement> {
-  const memory = await api<Memory>(`canisters/${id}/memory`);
+/** The memory figure, heap browser and stable-map browser of canister `id`; `reload` reads them again. */
+export async function stateSection(id: string): Promise<{ element: HTMLElement; reload(): Promise<void> }> {
+  const figure = el('div', { class: 'card', id: 'memory' });
+  const loadMemory = async (): Promise<void> => {
+    const memory = await api<Memory>(`canisters/${id}/memory`);
+    figure.textContent = `memory: ${bytes(memory.totalBytes)} (heap ${bytes(memory.heapBytes)}, stable maps ${bytes(memory.stableBytes)}, code ${bytes(memory.moduleBytes)})`;
+  };
   const heap = heapBrowser(id);
   const stable = stableBrowser(id);
-  const section = el('section', { id: 'state' },
-    el('div', { class: 'card', id: 'memory' }, `memory: ${bytes(memory.totalBytes)} (heap ${bytes(memory.heapBytes)}, stable maps ${bytes(memory.stableBytes)}, code ${bytes(memory.moduleBytes)})`),
-    el('h4', {}, 'Heap fields'), heap.element, el('h4', {}, 'Stable maps'), stable.element);
-  await Promise.all([heap.start(), stable.start()]);
-  return section;
+  const element = el('section', { id: 'state' }, figure, el('h4', {}, 'Heap fields'), heap.element, el('h4', {}, 'Stable maps'), stable.element);
+  await Promise.all([loadMemory(), heap.start(), stable.start()]);
+  return { element, reload: async () => void (await Promise.all([loadMemory(), heap.reload(), stable.reload()])) };
 }
