@@ -106,7 +106,7 @@ async function identities(source: IdentitySource | undefined, token: PageToken, 
   const match = /^identities\/([^/]+)\/key$/.exec(sub);
   if (match === null) return { status: 404, body: { error: `no such endpoint: /_/api/${sub}` } };
   if (!token.carriedBy(req)) return { status: 403, body: { error: 'an identity key is given only to the dashboard page opened in this browser tab (its page token is missing or wrong)' } };
-  const name = decodeURIComponent(match[1] ?? '');
+  const name = match[1] ?? '';
   if (!isIdentityName(name)) return { status: 400, body: { error: `${JSON.stringify(name.slice(0, 80))} is not an identity name` } };
   if (source === undefined) return { status: 404, body: { error: 'this replica was started without the CLI identities' } };
   const names = (await source.list()).map((i) => i.name);
