@@ -35,3 +35,5 @@ export type { Callback, CallContext } from './call-context.js';
 export type { IngressId, ReplyTarget, RequestMessage } from './messages.js';
 export { describeTimer } from './restart-recovery.js';
 export type { DroppedTimer, RecoveryReport } from './restart-recovery.js';
+export type { RouteResult, SubnetRouting } from './xnet/subnet-routing.js';
+export type { InductedRequest } from './xnet/remote-calls.js';

@@ -16,6 +16,7 @@ import type { LoadShedding } from './shedding.js';
 import type { StateStore } from './state-store.js';
 import type { SystemCanister } from './system-canister.js';
 import type { TraceSink } from './trace.js';
+import type { SubnetRouting } from './xnet/subnet-routing.js';
 
 /** Options of a runtime. */
 export interface RuntimeOptions {
@@ -70,4 +71,6 @@ export interface RuntimeOptions {
   readonly fees?: CycleFees;
   /** Seeded dropping of bounded-wait requests and responses; off by default. */
   readonly loadShedding?: LoadShedding;
+  /** One subnet of several: its canister id range and the route to the others. Unset: the only subnet. */
+  readonly subnet?: SubnetRouting;
 }
