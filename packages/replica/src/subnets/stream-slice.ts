@@ -6,11 +6,12 @@
  * signed by another key, or a key the root did not delegate is refused.
  */
 import {
-  blsVerify, buildTree, decodeCbor, decodeCertificate, derDecodeBlsPublicKey, encodeCbor, lookupPath, signCertificate, stateRootMessage, timeEntry, utf8,
-  type Delegation, type RootKey, type TreeEntry,
+  buildTree, decodeCbor, decodeCertificate, derDecodeBlsPublicKey, encodeCbor, encodeCertificate, lookupPath, stateRootMessage, timeEntry, utf8,
+  type Certificate, type Delegation, type RootKey, type TreeEntry,
 } from '@tincan/certification';
 import { toHex } from '@tincan/bytes';
 import { verifyDelegation, type DelegatedKey } from './delegation.js';
+import type { Bls } from './fast-bls.js';
 import type { CanisterRange } from './topology.js';
 
 /** The sending side of a slice. */
@@ -47,20 +48,23 @@ function indexLabel(index: number): Uint8Array {
 }
 
 /** Certifies `messages` (indexes `begin`, `begin + 1`, …) of the stream from `signer` to `to`. */
-export function certifySlice(signer: SliceSigner, to: Uint8Array, begin: number, messages: readonly Uint8Array[], timeNs: bigint): Uint8Array {
+export function certifySlice(bls: Bls, signer: SliceSigner, to: Uint8Array, begin: number, messages: readonly Uint8Array[], timeNs: bigint): Uint8Array {
   const entries: TreeEntry[] = [
     [[utf8('streams'), to, utf8('header')], encodeCbor({ begin, end: begin + messages.length })],
     timeEntry(timeNs),
   ];
   messages.forEach((bytes, i) => entries.push([[utf8('streams'), to, utf8('messages'), indexLabel(begin + i)], bytes]));
-  return signCertificate(buildTree(entries), signer.key.secretKey, signer.delegation === undefined ? {} : { delegation: signer.delegation });
+  const tree = buildTree(entries);
+  const certificate: Certificate = { tree, signature: bls.sign(stateRootMessage(tree), signer.key.secretKey) };
+  if (signer.delegation !== undefined) certificate.delegation = signer.delegation;
+  return encodeCertificate(certificate);
 }
 
 /**
  * Verifies a slice; returns it, or why it is refused. `delegations` caches verified
  * delegations by their certificate bytes (a subnet's delegation changes only at a restart).
  */
-export function verifySlice(bytes: Uint8Array, expected: SliceExpectation, delegations: Map<string, DelegatedKey>): VerifiedSlice | string {
+export function verifySlice(bls: Bls, bytes: Uint8Array, expected: SliceExpectation, delegations: Map<string, DelegatedKey>): VerifiedSlice | string {
   let certificate;
   try {
     certificate = decodeCertificate(bytes);
@@ -84,7 +88,7 @@ export function verifySlice(bytes: Uint8Array, expected: SliceExpectation, deleg
       key = verified;
     }
   }
-  if (!blsVerify(certificate.signature, stateRootMessage(certificate.tree), derDecodeBlsPublicKey(key.derPublicKey))) {
+  if (!bls.verify(certificate.signature, stateRootMessage(certificate.tree), derDecodeBlsPublicKey(key.derPublicKey))) {
     return "the stream certificate's signature does not verify against the sending subnet's key";
   }
   const header = lookupPath(certificate.tree, ['streams', expected.to, 'header']);

@@ -14,6 +14,7 @@ import { Replica } from '../replica.js';
 import { ReplicaError } from '../replica-error.js';
 import type { CanisterHandle, DeployOptions, ReplicaOptions } from '../replica-options.js';
 import { signDelegation } from './delegation.js';
+import { loadBls } from './fast-bls.js';
 import { loadOrCreateSubnetKeys } from './subnet-keys.js';
 import { subnetOfId, subnetRange, type CanisterRange } from './topology.js';
 import { XNet, type XNetSubnet } from './xnet.js';
@@ -59,7 +60,7 @@ export class Subnets {
       const ranges = [subnetRange(index)];
       return { id, key, ranges, delegation: index === 0 ? undefined : signDelegation(root, id, key, ranges, nowNs()) };
     });
-    const xnet = new XNet(described, nowNs);
+    const xnet = new XNet(described, nowNs, await loadBls());
     const infos: SubnetInfo[] = [];
     for (const [index, subnet] of described.entries()) {
       const stateDir = options.stateDir === undefined ? undefined : index === 0 ? options.stateDir : path.join(options.stateDir, `subnet-${index}`);

@@ -15,6 +15,7 @@ import type { Delegation, RootKey } from '@tincan/certification';
 import type { Outcome, ReplyTarget, RouteResult, SubnetRouting } from '@tincan/runtime';
 import type { Replica } from '../replica.js';
 import type { DelegatedKey } from './delegation.js';
+import type { Bls } from './fast-bls.js';
 import { certifySlice, verifySlice } from './stream-slice.js';
 import { decodeStreamMessage, encodeStreamMessage, type StreamMessage } from './stream-message.js';
 import { canisterIdOnSubnet, inRange, subnetOfId, type CanisterRange } from './topology.js';
@@ -56,6 +57,7 @@ export class XNet {
   readonly #subnets: readonly XNetSubnet[];
   readonly #replicas: Replica[] = [];
   readonly #nowNs: () => bigint;
+  readonly #bls: Bls;
   /** Streams by `from * count + to`. */
   readonly #out = new Map<number, OutStream>();
   /** The next index each receiver expects, by `from * count + to`. */
@@ -73,9 +75,10 @@ export class XNet {
    */
   intercept: ((from: number, to: number, slice: Uint8Array) => Uint8Array) | undefined;
 
-  constructor(subnets: readonly XNetSubnet[], nowNs: () => bigint) {
+  constructor(subnets: readonly XNetSubnet[], nowNs: () => bigint, bls: Bls) {
     this.#subnets = subnets;
     this.#nowNs = nowNs;
+    this.#bls = bls;
     this.#calls = subnets.map(() => new Map());
   }
 
@@ -151,7 +154,7 @@ export class XNet {
       const sender = this.#subnets[from] as XNetSubnet;
       const receiver = this.#subnets[to] as XNetSubnet;
       const messages = stream.messages.slice(0, MAX_SLICE_MESSAGES);
-      let slice = certifySlice({ subnetId: sender.id, key: sender.key, delegation: sender.delegation }, receiver.id, stream.begin, messages, this.#nowNs());
+      let slice = certifySlice(this.#bls, { subnetId: sender.id, key: sender.key, delegation: sender.delegation }, receiver.id, stream.begin, messages, this.#nowNs());
       if (this.intercept !== undefined) slice = this.intercept(from, to, slice);
       const before = this.#expected.get(key) ?? 0;
       const acked = this.receive(from, to, slice);
@@ -174,7 +177,7 @@ export class XNet {
     const root = this.#subnets[0] as XNetSubnet;
     const sender = this.#subnets[from] as XNetSubnet;
     const receiver = this.#subnets[to] as XNetSubnet;
-    const verified = verifySlice(slice, { from: sender.id, to: receiver.id, derRootKey: root.key.derPublicKey, rootSubnetId: root.id, rootRanges: root.ranges }, this.#delegations);
+    const verified = verifySlice(this.#bls, slice, { from: sender.id, to: receiver.id, derRootKey: root.key.derPublicKey, rootSubnetId: root.id, rootRanges: root.ranges }, this.#delegations);
     const key = from * this.#subnets.length + to;
     const expected = this.#expected.get(key) ?? 0;
     if (typeof verified === 'string') return this.#refuse(from, to, verified);
