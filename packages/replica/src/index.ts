@@ -26,3 +26,5 @@ export type { RefusedSlice, XNetSubnet } from './subnets/xnet.js';
 export { canisterIdOnSubnet, subnetOfId, subnetRange } from './subnets/topology.js';
 export type { CanisterRange } from './subnets/topology.js';
 export { signDelegation, verifyDelegation } from './subnets/delegation.js';
+export { loadBls } from './subnets/fast-bls.js';
+export type { Bls } from './subnets/fast-bls.js';

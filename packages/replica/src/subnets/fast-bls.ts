@@ -54,6 +54,19 @@ async function loadMcl(): Promise<Bls> {
     const [[u0], [u1]] = hash_to_field(message, 2, fieldOptions) as [[bigint], [bigint]];
     return mcl.add(toFp(u0).mapToG1(), toFp(u1).mapToG1());
   };
+  // Keys are few (one per subnet) and checking a G2 point's subgroup costs more than a Miller
+  // loop: each key is deserialized and checked once.
+  const keys = new Map<string, InstanceType<Mcl['G2']>>();
+  const keyOf = (publicKey: Uint8Array): InstanceType<Mcl['G2']> => {
+    const id = Buffer.from(publicKey).toString('hex');
+    let key = keys.get(id);
+    if (key === undefined) {
+      key = new mcl.G2();
+      key.deserialize(publicKey);
+      if (keys.size < 64) keys.set(id, key);
+    }
+    return key;
+  };
   return {
     engine: 'mcl',
     sign(message, secretKey) {
@@ -65,8 +78,7 @@ async function loadMcl(): Promise<Bls> {
       try {
         const sig = new mcl.G1();
         sig.deserialize(signature);
-        const key = new mcl.G2();
-        key.deserialize(publicKey);
+        const key = keyOf(publicKey);
         if (sig.isZero() || key.isZero()) return false;
         // e(sig, -g2) · e(H(m), pk) = 1 exactly when e(sig, g2) = e(H(m), pk).
         return mcl.finalExp(mcl.mul(mcl.millerLoop(sig, negGenerator), mcl.millerLoop(hashToG1(message), key))).isOne();
