@@ -1,9 +1,11 @@
 /**
- * Certified stream slices: the messages a subnet sends another, from index `begin` on, in a
- * hash tree under `/streams/<receiver>/`, signed with the sending subnet's key (with its
- * delegation from the root key when it is not the root subnet). The receiver verifies the
- * whole certificate before it reads a message from it, so a changed byte anywhere, a slice
- * signed by another key, or a key the root did not delegate is refused.
+ * Certified stream slices: the messages a subnet sends another, from index `begin` on, under
+ * `/streams/<receiver>/` in a hash tree (`header` with `begin` and `end`, and `messages`, the
+ * slice's messages as one CBOR array), signed with the sending subnet's key (with its
+ * delegation from the root key when it is not the root subnet). One leaf for the whole slice
+ * keeps the tree, and the hashing on both sides, small however many messages a slice carries.
+ * The receiver verifies the whole certificate before it reads a message from it, so a changed
+ * byte anywhere, a slice signed by another key, or a key the root did not delegate is refused.
  */
 import {
   buildTree, decodeCbor, decodeCertificate, derDecodeBlsPublicKey, encodeCbor, encodeCertificate, lookupPath, stateRootMessage, timeEntry, utf8,
@@ -41,19 +43,13 @@ export interface SliceExpectation {
   readonly rootRanges: readonly CanisterRange[];
 }
 
-function indexLabel(index: number): Uint8Array {
-  const label = new Uint8Array(8);
-  new DataView(label.buffer).setBigUint64(0, BigInt(index));
-  return label;
-}
-
 /** Certifies `messages` (indexes `begin`, `begin + 1`, …) of the stream from `signer` to `to`. */
 export function certifySlice(bls: Bls, signer: SliceSigner, to: Uint8Array, begin: number, messages: readonly Uint8Array[], timeNs: bigint): Uint8Array {
   const entries: TreeEntry[] = [
     [[utf8('streams'), to, utf8('header')], encodeCbor({ begin, end: begin + messages.length })],
+    [[utf8('streams'), to, utf8('messages')], encodeCbor(messages)],
     timeEntry(timeNs),
   ];
-  messages.forEach((bytes, i) => entries.push([[utf8('streams'), to, utf8('messages'), indexLabel(begin + i)], bytes]));
   const tree = buildTree(entries);
   const certificate: Certificate = { tree, signature: bls.sign(stateRootMessage(tree), signer.key.secretKey) };
   if (signer.delegation !== undefined) certificate.delegation = signer.delegation;
@@ -95,11 +91,9 @@ export function verifySlice(bls: Bls, bytes: Uint8Array, expected: SliceExpectat
   if (header.status !== 'found') return 'the stream certificate holds no stream to this subnet';
   const { begin, end } = decodeCbor(header.value) as { begin?: unknown; end?: unknown };
   if (typeof begin !== 'number' || typeof end !== 'number' || !Number.isSafeInteger(begin) || !Number.isSafeInteger(end) || begin < 0 || end < begin) return 'the stream header is malformed';
-  const messages: Uint8Array[] = [];
-  for (let index = begin; index < end; index++) {
-    const found = lookupPath(certificate.tree, ['streams', expected.to, 'messages', indexLabel(index)]);
-    if (found.status !== 'found') return `the stream certificate lacks message ${index}`;
-    messages.push(found.value);
-  }
-  return { begin, messages, ranges: key.ranges };
+  const found = lookupPath(certificate.tree, ['streams', expected.to, 'messages']);
+  if (found.status !== 'found') return 'the stream certificate holds no messages';
+  const messages = decodeCbor(found.value) as unknown;
+  if (!Array.isArray(messages) || messages.length !== end - begin || !messages.every((m) => m instanceof Uint8Array)) return "the stream's messages do not match its header";
+  return { begin, messages: messages as Uint8Array[], ranges: key.ranges };
 }
