@@ -3,10 +3,10 @@
  * canister to the XNet layer, inducting a request that came in on a stream, and delivering the
  * response to a call that went out.
  */
-import type { CallRouter } from '../call-router.js';
-import type { Executor } from '../executor.js';
-import type { Outcome, ReplyTarget, RequestMessage } from '../messages.js';
-import { toHex } from '../principal-ids.js';
+import type { CallRouter } from '../calls/call-router.js';
+import type { Executor } from '../execution/executor.js';
+import type { Outcome, ReplyTarget, RequestMessage } from '../calls/messages.js';
+import { toHex } from '../canisters/principal-ids.js';
 import type { SubnetRouting } from './subnet-routing.js';
 
 /** A request as it arrives on a stream from another subnet. */

@@ -3,7 +3,7 @@
  * canisters under, and where a request for a canister it does not host goes. The XNet layer
  * (the replica's `subnets/`) implements it; a runtime without it is the one subnet there is.
  */
-import type { Outcome, RequestMessage } from '../messages.js';
+import type { Outcome, RequestMessage } from '../calls/messages.js';
 
 /** Where a request for a canister of another subnet went. */
 export type RouteResult =
