@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Actor, Certificate, HttpAgent, type ActorSubclass } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
-import type { Principal } from '@dfinity/principal';
+import { Principal } from '@dfinity/principal';
+import { managementIdlFactory, subnetRange } from '@tincan/replica';
 import { decodeCertificate, derEncodeBlsPublicKey, generateRootKey } from '@tincan/certification';
 import { startHttpServer, type HttpServer } from '@tincan/http';
 import { createTestSubnets, type TestSubnets } from '@tincan/testing';
@@ -71,6 +72,18 @@ describe('the unmodified agent against a replica of two subnets', { timeout: 120
     await expect(Certificate.create({ certificate: onB.certificate, rootKey: agent.rootKey as Uint8Array, canisterId: b })).resolves.toBeDefined();
     // Subnet 1's certificate does not vouch for a canister of subnet 0.
     await expect(Certificate.create({ certificate: onB.certificate, rootKey: agent.rootKey as Uint8Array, canisterId: a })).rejects.toThrow();
+  });
+
+  it('creates a canister on the subnet whose range holds the effective canister id', async () => {
+    const agent = await HttpAgent.create({ host: server.url, shouldFetchRootKey: true });
+    for (const subnet of [1, 0]) {
+      const management = Actor.createActor<{ provisional_create_canister_with_cycles(arg: unknown): Promise<{ canister_id: Principal }> }>(managementIdlFactory, {
+        agent, canisterId: Principal.managementCanister(), effectiveCanisterId: Principal.fromUint8Array(subnetRange(subnet)[0]),
+      });
+      const { canister_id: created } = await management.provisional_create_canister_with_cycles({ amount: [], settings: [], specified_id: [], sender_canister_version: [] });
+      expect(t.subnets.subnetOf(created)).toBe(subnet);
+      expect(t.subnets.replica(subnet).runtime.hasCanister(created.toUint8Array())).toBe(true);
+    }
   });
 
   it('fails verification against any other root key', async () => {
