@@ -3,10 +3,10 @@ import { Actor, Certificate, HttpAgent, type ActorSubclass } from '@dfinity/agen
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { managementIdlFactory, subnetRange } from '@tincan/replica';
-import { decodeCertificate, derEncodeBlsPublicKey, generateRootKey } from '@tincan/certification';
+import { decodeCbor, decodeCertificate, derEncodeBlsPublicKey, generateRootKey, lookupPath } from '@tincan/certification';
 import { startHttpServer, type HttpServer } from '@tincan/http';
 import { createTestSubnets, type TestSubnets } from '@tincan/testing';
-import { WALL_CLOCK } from './harness.js';
+import { WALL_CLOCK, envelope, postCbor } from './harness.js';
 
 interface Peer {
   relayAdd(peer: Principal, n: bigint): Promise<bigint>;
@@ -72,6 +72,23 @@ describe('the unmodified agent against a replica of two subnets', { timeout: 120
     await expect(Certificate.create({ certificate: onB.certificate, rootKey: agent.rootKey as Uint8Array, canisterId: b })).resolves.toBeDefined();
     // Subnet 1's certificate does not vouch for a canister of subnet 0.
     await expect(Certificate.create({ certificate: onB.certificate, rootKey: agent.rootKey as Uint8Array, canisterId: a })).rejects.toThrow();
+  });
+
+  it('serves /api/v3/subnet/<id>/read_state from that subnet, with its key and delegation', async () => {
+    const subnet = t.subnets.subnets[1];
+    if (subnet === undefined) throw new Error('no subnet 1');
+    const id = subnet.id.toUint8Array();
+    const content = {
+      request_type: 'read_state', sender: Uint8Array.of(4), ingress_expiry: BigInt(Date.now() + 120_000) * 1_000_000n,
+      paths: [[new TextEncoder().encode('subnet'), id, new TextEncoder().encode('public_key')]],
+    };
+    const response = await postCbor(server, `/api/v3/subnet/${subnet.id.toText()}/read_state`, envelope(content));
+    expect(response.status).toBe(200);
+    const { certificate } = decodeCbor(new Uint8Array(await response.arrayBuffer())) as { certificate: Uint8Array };
+    const decoded = decodeCertificate(certificate);
+    expect(decoded.delegation?.subnet_id).toEqual(id);
+    const key = lookupPath(decoded.tree, ['subnet', id, 'public_key']);
+    expect(key).toEqual({ status: 'found', value: subnet.key.derPublicKey });
   });
 
   it('creates a canister on the subnet whose range holds the effective canister id', async () => {
