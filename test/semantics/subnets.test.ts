@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Principal } from '@dfinity/principal';
 import { decodeCertificate, encodeCbor, generateRootKey, signCertificate } from '@tincan/certification';
-import { MAX_XNET_PAYLOAD_BYTES, subnetRange } from '@tincan/replica';
+import { MAX_XNET_PAYLOAD_BYTES, ZERO_FEES, subnetRange } from '@tincan/replica';
 import { createTestSubnets, type TestSubnets } from '@tincan/testing';
 
 const PEER = 'test/fixtures/xnet-peer.ts';
@@ -121,6 +121,17 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
     subnets.xnet.receive(1, 0, captured as Uint8Array);
     await subnets.runUntilIdle();
     expect(await subnets.actor(a).getCount()).toBe(2n);
+  });
+
+  it('conserves cycles across subnets: what the callee does not accept comes back with the reply', async () => {
+    t = await createTestSubnets({ fees: ZERO_FEES });
+    const { subnets } = t;
+    const a = await subnets.deploy(0, PEER);
+    const b = await subnets.deploy(1, PEER);
+    const [before, beforeB] = [subnets.replica(0).cycleBalance(a), subnets.replica(1).cycleBalance(b)];
+    expect(await settle(subnets, subnets.actor(a).sendCycles(b.id, 1_000_000n))).toEqual([500_000n, 500_000n]);
+    expect(subnets.replica(0).cycleBalance(a)).toBe(before - 500_000n);
+    expect(subnets.replica(1).cycleBalance(b)).toBe(beforeB + 500_000n);
   });
 
   it('keeps canisters and their ranges across a restart of the same state directory', async () => {
