@@ -123,6 +123,7 @@ export class Subnets {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.xnet.close();
     await Promise.all(this.subnets.map((s) => s.replica.close()));
   }
 }

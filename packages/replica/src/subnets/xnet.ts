@@ -11,6 +11,7 @@
 import { Principal } from '@dfinity/principal';
 import { IcErrorCode, RejectCode } from '@tincan/abi';
 import { fromHex } from '@tincan/bytes';
+import { ensureError } from '@tincan/errors';
 import type { Delegation, RootKey } from '@tincan/certification';
 import type { Outcome, ReplyTarget, RouteResult, SubnetRouting } from '@tincan/runtime';
 import type { Replica } from '../replica.js';
@@ -67,6 +68,7 @@ export class XNet {
   readonly #delegations = new Map<string, DelegatedKey>();
   #nextCallId = 0;
   #scheduled = false;
+  #closed = false;
   /** Slices refused so far (newest last), for logs and tests. */
   readonly refused: RefusedSlice[] = [];
   /**
@@ -136,8 +138,20 @@ export class XNet {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      this.flush();
+      if (this.#closed) return;
+      try {
+        this.flush();
+      } catch (err) {
+        // A store failure while inducting must not become an uncaught error of the process;
+        // the messages stay in their stream and go again at the next flush.
+        console.error('[tincan] XNet flush:', ensureError(err).message);
+      }
     });
+  }
+
+  /** Stops flushing: the subnets are closing (messages still in streams are dropped with them). */
+  close(): void {
+    this.#closed = true;
   }
 
   /**
@@ -146,6 +160,7 @@ export class XNet {
    */
   flush(): number {
     let inducted = 0;
+    if (this.#closed) return 0;
     for (const [key, stream] of this.#out) {
       if (stream.messages.length === 0) continue;
       const count = this.#subnets.length;
