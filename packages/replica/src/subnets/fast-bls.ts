@@ -43,7 +43,9 @@ async function loadMcl(): Promise<Bls> {
   mcl.verifyOrderG2(true);
   const generator = new mcl.G2();
   generator.deserialize(bls12_381.G2.Point.BASE.toBytes(true));
-  const negGenerator = mcl.neg(generator);
+  // Miller loops against fixed G2 points (the generator, each subnet key) use precomputed line
+  // coefficients: both loops of a verification run in one pass.
+  const negGenerator = new mcl.PrecomputedG2(mcl.neg(generator));
   const fieldOptions = { DST: BLS_DST, p: bls12_381.fields.Fp.ORDER, m: 1, k: 128, expand: 'xmd' as const, hash: sha256 };
   const toFp = (n: bigint): InstanceType<Mcl['Fp']> => {
     const fp = new mcl.Fp();
@@ -55,15 +57,18 @@ async function loadMcl(): Promise<Bls> {
     return mcl.add(toFp(u0).mapToG1(), toFp(u1).mapToG1());
   };
   // Keys are few (one per subnet) and checking a G2 point's subgroup costs more than a Miller
-  // loop: each key is deserialized and checked once.
-  const keys = new Map<string, InstanceType<Mcl['G2']>>();
-  const keyOf = (publicKey: Uint8Array): InstanceType<Mcl['G2']> => {
+  // loop: each key is deserialized, checked and precomputed once.
+  const keys = new Map<string, { readonly point: InstanceType<Mcl['G2']>; readonly lines: InstanceType<Mcl['PrecomputedG2']> }>();
+  const keyOf = (publicKey: Uint8Array): { readonly point: InstanceType<Mcl['G2']>; readonly lines: InstanceType<Mcl['PrecomputedG2']> } => {
     const id = Buffer.from(publicKey).toString('hex');
     let key = keys.get(id);
     if (key === undefined) {
-      key = new mcl.G2();
-      key.deserialize(publicKey);
-      if (keys.size < 64) keys.set(id, key);
+      const point = new mcl.G2();
+      point.deserialize(publicKey);
+      key = { point, lines: new mcl.PrecomputedG2(point) };
+      // Kept for the process: the keys are the subnets' (a delegation is checked before its
+      // key is used), at most 16.
+      keys.set(id, key);
     }
     return key;
   };
@@ -79,9 +84,9 @@ async function loadMcl(): Promise<Bls> {
         const sig = new mcl.G1();
         sig.deserialize(signature);
         const key = keyOf(publicKey);
-        if (sig.isZero() || key.isZero()) return false;
+        if (sig.isZero() || key.point.isZero()) return false;
         // e(sig, -g2) · e(H(m), pk) = 1 exactly when e(sig, g2) = e(H(m), pk).
-        return mcl.finalExp(mcl.mul(mcl.millerLoop(sig, negGenerator), mcl.millerLoop(hashToG1(message), key))).isOne();
+        return mcl.finalExp(mcl.precomputedMillerLoop2(sig, negGenerator, hashToG1(message), key.lines)).isOne();
       } catch {
         return false;
       }
