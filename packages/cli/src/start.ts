@@ -13,6 +13,8 @@ import { Replica, Subnets, describeTimer, type RecoveryReport, type ReplicaOptio
 import { Relayer } from './bridge/relayer.js';
 import { dashboardHandler } from '@tincan/dashboard';
 import { CliError } from './cli-error.js';
+import { cliIdentitySource } from './dashboard-identities.js';
+import type { IdentityStore } from './identity-store.js';
 
 /** Options of {@link startReplica}. */
 export interface StartOptions {
@@ -34,6 +36,8 @@ export interface StartOptions {
   readonly subnets?: number;
   /** Runs a bridge relayer between the connector canisters (those with `bridge_deliver`) of every subnet. */
   readonly bridge?: boolean;
+  /** The identities the dashboard's Candid UI may call as; `$TINCAN_HOME`'s by default. */
+  readonly identities?: IdentityStore;
 }
 
 /** A running replica with its HTTP interface. */
@@ -78,7 +82,14 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
   const closeReplicas = (): Promise<void> => (subnets === undefined ? replica.close() : subnets.close());
   let server: HttpServer;
   try {
-    server = await startHttpServer({ replica, port: options.port, host: options.host, stateDir: replicaDir, requestHandler: dashboardHandler(replica), ...(subnets !== undefined && { subnets }) });
+    server = await startHttpServer({
+      replica,
+      port: options.port,
+      host: options.host,
+      stateDir: replicaDir,
+      requestHandler: dashboardHandler(replica, { stateDir: path.resolve(options.stateDir), identities: cliIdentitySource(options.identities) }),
+      ...(subnets !== undefined && { subnets }),
+    });
   } catch (err) {
     await closeReplicas();
     const code = (err as { code?: string }).code;
