@@ -7,6 +7,7 @@ export * from './lifecycle/index.js';
 export * from './scheduling/index.js';
 export * from './ingress/index.js';
 export * from './sandbox/index.js';
+export * from './transactions/index.js';
 export { Runtime } from './runtime.js';
 export type { IngressCall, RuntimeOptions } from './runtime.js';
 export { RuntimeError } from './runtime-error.js';
