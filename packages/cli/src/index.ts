@@ -11,4 +11,5 @@ export { resolveNetwork, DEFAULT_HOST, type Network } from './network.js';
 export { IdentityStore, identityFromPem, tincanHome } from './identity-store.js';
 export { managementCanister, type ManagementCanister } from './management.js';
 export { connect } from './connect.js';
-export { CliError, RejectedCallError, type CliErrorCode } from './cli-error.js';
+export { CliError, type CliErrorCode } from './cli-error.js';
+export { CallRejectedError } from '@tincan/abi';
