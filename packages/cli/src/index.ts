@@ -14,3 +14,4 @@ export { managementCanister, type ManagementCanister } from './management.js';
 export { connect } from './connect.js';
 export { CliError, type CliErrorCode } from './cli-error.js';
 export { CallRejectedError } from '@tincan/abi';
+export { Relayer, connectorIdl, type BridgeProof, type RelayerOptions, type RelayReport } from './bridge/relayer.js';

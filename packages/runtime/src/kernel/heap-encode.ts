@@ -2,7 +2,8 @@
  * The rows of a commit: each changed or new heap object encoded as one row (its own contents
  * one level deep, every object it holds as a reference), objects it holds that are new to the
  * heap tracked as they are met, and a large byte array written page by page. A value that
- * cannot be persisted stops the commit with its field path from the root.
+ * cannot be persisted stops the commit with its field path from the root. Also the walk that
+ * finds what a collection keeps: the tracked objects still reachable from the root.
  */
 import { HeapLimitError, UnpersistableError } from './heap-graph.js';
 import { Kind, classify, forEachValue, refusePrimitive, type Saved } from './heap-objects.js';
@@ -47,6 +48,28 @@ function pathOf(root: object, target: object): string {
     });
   }
   return '(an object no longer in the heap)';
+}
+
+/** The records of the tracked objects reachable from `root` (what survives a collection). */
+export function reachable(root: object, recordOf: (o: unknown) => Rec | undefined): Set<Rec> {
+  const reached = new Set<Rec>();
+  const stack: Rec[] = [];
+  const rootRec = recordOf(root);
+  if (rootRec !== undefined) {
+    reached.add(rootRec);
+    stack.push(rootRec);
+  }
+  while (stack.length > 0) {
+    const rec = stack.pop() as Rec;
+    forEachValue(rec.obj, rec.kind, rec.id === 0, (v) => {
+      const child = recordOf(v);
+      if (child !== undefined && !reached.has(child)) {
+        reached.add(child);
+        stack.push(child);
+      }
+    });
+  }
+  return reached;
 }
 
 /** The encoders of one commit's rows. */

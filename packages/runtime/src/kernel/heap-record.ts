@@ -11,17 +11,25 @@ export interface Rec {
   readonly obj: object;
   readonly kind: Kind;
   readonly cls: string | undefined;
-  /** The epoch of this object's first write in the current execution. */
+  /** The epoch of this object's first write in the current execution (or frame). */
   epoch: number;
-  saved: Saved | undefined;
+  /** Its undo entry of the current epoch (for bytes, where later pages are added). */
+  entry: UndoEntry | undefined;
   /** For bytes: a Uint8Array over the object's bytes, its buffer and offset in it. */
   readonly view: Uint8Array | undefined;
   readonly buffer: ArrayBuffer | undefined;
   readonly offset: number;
-  /** For bytes: copies of the pages written in the current execution, before the first write. */
-  pages: Map<number, Uint8Array> | undefined;
   /** Bytes of its rows in the store. */
   size: number;
+}
+
+/** One object's contents saved before its first write in an epoch. */
+export interface UndoEntry {
+  readonly rec: Rec;
+  /** For objects: the contents. */
+  readonly saved: Saved | undefined;
+  /** For bytes: copies of the pages written, from before the first write. */
+  readonly pages: Map<number, Uint8Array> | undefined;
 }
 
 /** What a commit hands the host: the meta row and the rows to write. */
