@@ -9,8 +9,9 @@ import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IDL } from '@dfinity/candid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, createProject, startReplica, type CliProject, type CliResult, type StartedReplica } from '../cli/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, type CliResult } from '../cli/harness.js';
+import { withReplica } from '../fixtures/with-replica.js';
 import { dfinityKit, icpSdkKit, type AgentKit, type KitIdentity, type RejectCode } from './kits.js';
 
 interface PrincipalLike {
@@ -44,8 +45,10 @@ interface Agency {
 const NAMES = ['counter', 'hotel', 'agency'] as const;
 type Name = (typeof NAMES)[number];
 
-let project: CliProject;
-let replica: StartedReplica;
+const { project, replica } = withReplica({
+  // The generated bindings import `@icp-sdk/core`; let them resolve it as an app would.
+  prepare: (project) => symlinkSync(path.join(ROOT, 'node_modules'), path.join(project.dir, 'node_modules'), 'dir'),
+});
 const ids = {} as Record<Name, string>;
 const factories = {} as Record<Name, unknown>;
 
@@ -65,10 +68,6 @@ async function deploy(name: Name, ...args: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  project = createProject();
-  // The generated bindings import `@icp-sdk/core`; let them resolve it as an app would.
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(project.dir, 'node_modules'), 'dir');
-  replica = await startReplica(project);
   ids.counter = await deploy('counter');
   ids.hotel = await deploy('hotel'); // init_arg (1 : nat): one room per date
   ids.agency = await deploy('agency', '--argument', `(opt principal "${ids.hotel}")`);
@@ -78,11 +77,6 @@ beforeAll(async () => {
     const file = path.join(project.dir, 'src/declarations', name, `${name}.did.js`);
     factories[name] = ((await import(pathToFileURL(file).href)) as { idlFactory: unknown }).idlFactory;
   }
-});
-
-afterAll(async () => {
-  await replica?.stop();
-  project?.dispose();
 });
 
 /** The reject an agent surfaced (`error.cause.code`), checked to be of the agent's own class. */

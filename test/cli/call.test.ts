@@ -4,33 +4,30 @@
  * the CLI's call path on its own; deploy.test.ts covers deploying through the CLI.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpAgent } from '@dfinity/agent';
 import { Replica } from '@tincan/replica';
 import { CanisterIds } from '@tincan/cli';
-import { createProject, ROOT, startReplica, type CliProject, type StartedReplica } from './harness.js';
+import { withReplica } from '../fixtures/with-replica.js';
+import { ROOT } from './harness.js';
 
 // Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-let project: CliProject;
-let replica: StartedReplica;
 let counter: string;
 let hotel: string;
 
-beforeAll(async () => {
-  project = createProject();
-  const seed = await Replica.create({ stateDir: path.join(project.stateDir, 'replica') });
-  counter = (await seed.deploy(path.join(ROOT, 'canisters/counter/src/index.ts'))).id.toText();
-  hotel = (await seed.deploy(path.join(ROOT, 'canisters/travel/hotel/src/index.ts'), { initArgs: [1n] })).id.toText();
-  await seed.close();
-  replica = await startReplica(project);
-  new CanisterIds(project.dir).set(replica.url, 'counter', counter);
+const { project, replica, restart } = withReplica({
+  prepare: async (project) => {
+    const seed = await Replica.create({ stateDir: path.join(project.stateDir, 'replica') });
+    counter = (await seed.deploy(path.join(ROOT, 'canisters/counter/src/index.ts'))).id.toText();
+    hotel = (await seed.deploy(path.join(ROOT, 'canisters/travel/hotel/src/index.ts'), { initArgs: [1n] })).id.toText();
+    await seed.close();
+  },
 });
 
-afterAll(async () => {
-  await replica?.stop();
-  project?.dispose();
+beforeAll(() => {
+  new CanisterIds(project.dir).set(replica.url, 'counter', counter);
 });
 
 describe('tincan canister call', () => {
@@ -131,7 +128,7 @@ describe('tincan start', () => {
     const port = Number(new URL(replica.url).port);
     expect(await replica.stop()).toBe(0);
     expect(replica.output()).toContain('SIGTERM: stopping the replica');
-    replica = await startReplica(project, { port });
+    await restart({ port });
     expect(await rootKey(replica.url)).toBe(key);
     expect(await project.run('canister', 'call', 'counter', 'get', '--host', replica.url)).toMatchObject({ code: 0, stdout: before.stdout });
   });

@@ -4,25 +4,14 @@
  */
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createProject, ROOT, runNode, startReplica, type CliProject, type StartedReplica } from './harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { withReplica } from '../fixtures/with-replica.js';
+import { ROOT, runNode } from './harness.js';
 
 // Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-let project: CliProject;
-let replica: StartedReplica;
-const host = (): string[] => ['--host', replica.url];
-
-beforeAll(async () => {
-  project = createProject();
-  replica = await startReplica(project);
-});
-
-afterAll(async () => {
-  await replica?.stop();
-  project?.dispose();
-});
+const { project, replica, host, restart } = withReplica();
 
 describe('tincan deploy', () => {
   it('bundles, writes the .did, creates and installs; ids go to .tincan/canister_ids.json', async () => {
@@ -149,12 +138,12 @@ describe('restart', () => {
     const counterId = (await project.run('canister', 'id', 'counter', ...host())).stdout.trim();
     const port = Number(new URL(replica.url).port);
     expect(await replica.stop()).toBe(0);
-    replica = await startReplica(project, { port });
+    await restart({ port });
     expect(await project.run('canister', 'call', 'agency', 'trips', ...host())).toMatchObject({ code: 0, stdout: before.stdout });
     expect((await project.run('deploy', 'counter', '--mode', 'upgrade', ...host())).stdout).toContain('upgraded');
 
     expect(await replica.stop()).toBe(0);
-    replica = await startReplica(project, { port, extra: ['--clean'] });
+    await restart({ port, extra: ['--clean'] });
     const gone = await project.run('canister', 'call', 'counter', 'get', ...host());
     expect(gone.code).toBe(1);
     const again = await project.run('deploy', 'counter', ...host());

@@ -6,34 +6,32 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { Actor, HttpAgent } from '@dfinity/agent';
 import type { IDL } from '@dfinity/candid';
-import { createProject, ROOT, startReplica, type CliProject, type StartedReplica } from './harness.js';
+import { withReplica } from '../fixtures/with-replica.js';
+import { ROOT } from './harness.js';
 
 // Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-let project: CliProject;
-let replica: StartedReplica;
 let stopDev: (() => Promise<unknown>) | undefined;
 
 const source = (answer: string): string =>
   `import { IDL, query } from 'azle';\nexport default class {\n  @query([], IDL.Text)\n  hello(): string {\n    return ${answer};\n  }\n}\n`;
 
-beforeAll(async () => {
-  project = createProject();
-  const dir = path.join(project.dir, 'src', 'greeter');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'index.ts'), source(`'v1'`));
-  writeFileSync(path.join(project.dir, 'dfx.json'), JSON.stringify({ canisters: { greeter: { type: 'azle', main: 'src/greeter/index.ts' } } }));
-  replica = await startReplica(project);
+const { project, replica } = withReplica({
+  prepare: (project) => {
+    const dir = path.join(project.dir, 'src', 'greeter');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'index.ts'), source(`'v1'`));
+    writeFileSync(path.join(project.dir, 'dfx.json'), JSON.stringify({ canisters: { greeter: { type: 'azle', main: 'src/greeter/index.ts' } } }));
+  },
 });
 
+// Registered after the fixture, so it runs before the replica stops.
 afterAll(async () => {
   await stopDev?.();
-  await replica?.stop();
-  project?.dispose();
 });
 
 it('upgrades the canister on save; a bundling error keeps the old code', async () => {

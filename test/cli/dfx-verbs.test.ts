@@ -6,25 +6,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createProject, ROOT, runNode, startReplica, type CliProject, type StartedReplica } from './harness.js';
+import { expect, it, vi } from 'vitest';
+import { withReplica } from '../fixtures/with-replica.js';
+import { ROOT, runNode } from './harness.js';
 
 // Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-let project: CliProject;
-let replica: StartedReplica;
-const host = (): string[] => ['--host', replica.url];
-
-beforeAll(async () => {
-  project = createProject();
-  replica = await startReplica(project);
-});
-
-afterAll(async () => {
-  await replica?.stop();
-  project?.dispose();
-});
+const { project, host } = withReplica();
 
 interface StatusJson {
   status: string;

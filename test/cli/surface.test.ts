@@ -7,21 +7,16 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Replica } from '@tincan/replica';
-import { createProject, ROOT, startReplica, type CliProject, type StartedReplica } from './harness.js';
+import { withProject, withReplica } from '../fixtures/with-replica.js';
+import { ROOT } from './harness.js';
 
 // Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 const BIN = path.join(ROOT, 'packages/cli/bin/tincan.js');
-let project: CliProject;
-
-beforeAll(() => {
-  project = createProject();
-});
-
-afterAll(() => project?.dispose());
+const { project } = withProject();
 
 describe('usage errors and help', () => {
   it('prints one Error line and exits 1 for an unknown flag, command or a missing argument', async () => {
@@ -51,23 +46,25 @@ describe('usage errors and help', () => {
 });
 
 describe('complete output through a pipe', () => {
-  let replica: StartedReplica | undefined;
-  afterAll(async () => {
-    await replica?.stop();
+  let id: string;
+  let expected: string;
+  const { replica } = withReplica({
+    project,
+    prepare: async () => {
+      // A canister whose interface has a record of 4,000 long field names: a .did of about 1.1 MB.
+      const fields = Array.from({ length: 4000 }, (_, i) => `    f${String(i).padStart(4, '0')}_${'x'.repeat(260)}: IDL.Nat,`).join('\n');
+      const entry = path.join(project.dir, 'big.ts');
+      writeFileSync(entry, `import { IDL, query } from 'azle';\nconst Big = IDL.Record({\n${fields}\n});\nexport default class {\n  @query([Big], IDL.Nat)\n  size(): bigint {\n    return 0n;\n  }\n}\n`);
+      const seed = await Replica.create({ stateDir: path.join(project.stateDir, 'replica') });
+      id = (await seed.deploy(entry)).id.toText();
+      expected = await seed.candidOf(entry);
+      await seed.close();
+    },
   });
 
   it('canister metadata … | cat passes a .did over 1 MB byte for byte', async () => {
-    // A canister whose interface has a record of 4,000 long field names: a .did of about 1.1 MB.
-    const fields = Array.from({ length: 4000 }, (_, i) => `    f${String(i).padStart(4, '0')}_${'x'.repeat(260)}: IDL.Nat,`).join('\n');
-    const entry = path.join(project.dir, 'big.ts');
-    writeFileSync(entry, `import { IDL, query } from 'azle';\nconst Big = IDL.Record({\n${fields}\n});\nexport default class {\n  @query([Big], IDL.Nat)\n  size(): bigint {\n    return 0n;\n  }\n}\n`);
-    const seed = await Replica.create({ stateDir: path.join(project.stateDir, 'replica') });
-    const id = (await seed.deploy(entry)).id.toText();
-    const expected = await seed.candidOf(entry);
-    await seed.close();
     expect(Buffer.byteLength(expected)).toBeGreaterThan(1_000_000);
 
-    replica = await startReplica(project);
     const shell = `"${process.execPath}" "${BIN}" canister metadata ${id} candid:service --host ${replica.url} | cat`;
     const { stdout } = await promisify(execFile)('sh', ['-c', shell], { cwd: project.dir, env: { ...process.env, TINCAN_HOME: project.home }, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' });
     expect(stdout.length).toBe(Buffer.byteLength(expected));

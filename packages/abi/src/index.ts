@@ -17,3 +17,5 @@ export {
   contractViolationText, instructionLimitText, instructionLimitTrap, methodNotFoundText, noRouteText, rejectMessageForCaller, trapText, uncaughtText,
   type IcText,
 } from './ic-texts.js';
+export * as Rejects from './rejects.js';
+export { CallRejectedError, type RejectSeen } from './call-rejected-error.js';

@@ -4,7 +4,7 @@
  */
 import { AgentError } from '@dfinity/agent';
 import { ensureError } from '@tincan/errors';
-import { RejectedCallError } from './cli-error.js';
+import { CallRejectedError } from '@tincan/abi';
 
 interface RejectLike {
   rejectCode: number;
@@ -20,13 +20,13 @@ export function rejectOf(err: unknown): RejectLike | undefined {
   return { rejectCode: code.rejectCode, rejectMessage: code.rejectMessage, rejectErrorCode: code.rejectErrorCode };
 }
 
-/** Runs `call`; a reject becomes a {@link RejectedCallError} that names `what`. */
+/** Runs `call`; a reject becomes a {@link CallRejectedError} that names `what`. */
 export async function withRejects<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
     const reject = rejectOf(err);
-    if (reject !== undefined) throw new RejectedCallError(what, reject.rejectCode, reject.rejectErrorCode, reject.rejectMessage);
+    if (reject !== undefined) throw new CallRejectedError(what, { code: reject.rejectCode, message: reject.rejectMessage, errorCode: reject.rejectErrorCode });
     throw ensureError(err);
   }
 }

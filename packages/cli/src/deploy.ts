@@ -114,6 +114,17 @@ export function canisterEnv(canister: ProjectCanister, source: Record<string, st
   return env;
 }
 
+/** {@link installCanister} with an in-memory replica of its own to read the bundle's Candid. */
+export async function installOneCanister(canister: ProjectCanister, id: Principal, options: DeployOptions): Promise<DeployedCanister> {
+  const { Replica } = await import('@tincan/replica');
+  const inspector = await Replica.create();
+  try {
+    return await installCanister(canister, id, options, inspector);
+  } finally {
+    await inspector.close();
+  }
+}
+
 /** Bundles one canister, writes its `.did`, and installs its code into `id`. */
 export async function installCanister(canister: ProjectCanister, id: Principal, options: DeployOptions, inspector: Replica): Promise<DeployedCanister> {
   const { name } = canister;

@@ -12,5 +12,6 @@ export { IdentityStore, identityFromPem, tincanHome } from './identity-store.js'
 export { cliIdentitySource } from './dashboard-identities.js';
 export { managementCanister, type ManagementCanister } from './management.js';
 export { connect } from './connect.js';
-export { CliError, RejectedCallError, type CliErrorCode } from './cli-error.js';
+export { CliError, type CliErrorCode } from './cli-error.js';
+export { CallRejectedError } from '@tincan/abi';
 export { Relayer, connectorIdl, type BridgeProof, type RelayerOptions, type RelayReport } from './bridge/relayer.js';

@@ -1,1 +1,1 @@
-export { TincanError, ensureError } from './tincan-error.js';
+export { TincanError, ensureError, isTincanError } from './tincan-error.js';

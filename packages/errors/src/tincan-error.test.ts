@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import vm from 'node:vm';
-import { TincanError, ensureError } from './index.js';
+import { TincanError, ensureError, isTincanError } from './index.js';
 
 class DemoError extends TincanError<'ERR_DEMO'> {}
 
@@ -31,5 +31,18 @@ describe('ensureError', () => {
     expect(ensureError('plain').message).toBe('plain');
     expect(ensureError(5n).message).toBe('non-error thrown: 5n');
     expect(ensureError({ a: 1 }).message).toBe('non-error thrown: {"a":1}');
+  });
+});
+
+describe('isTincanError', () => {
+  it('recognises tincan errors from any copy of the class, and nothing else', () => {
+    expect(isTincanError(new DemoError('ERR_DEMO', 'x'))).toBe(true);
+    // A second copy of the class (as a bundle and an external package each load one) shares the brand.
+    class OtherCopy extends Error {}
+    Object.defineProperty(OtherCopy.prototype, Symbol.for('tincan.TincanError'), { value: true });
+    expect(isTincanError(new OtherCopy('y'))).toBe(true);
+    const lookalike = Object.assign(new Error('z'), { code: 'ERR_LOOKALIKE', name: 'Lookalike [ERR_LOOKALIKE]' });
+    expect(isTincanError(lookalike)).toBe(false);
+    expect(isTincanError({ message: 'not an error' })).toBe(false);
   });
 });

@@ -1,4 +1,11 @@
 /**
+ * Marks every `TincanError` through its prototype. A bundled program (the CLI) may hold two
+ * copies of this class, its own and the one its external packages load, so `instanceof` alone
+ * cannot recognise all of them; {@link isTincanError} can.
+ */
+const BRAND: unique symbol = Symbol.for('tincan.TincanError');
+
+/**
  * Base class of every error tincan throws. Each package derives one class from it
  * (`RuntimeError`, `StorageError`, …) and narrows `Code` to its own string codes, so a caller
  * can switch on `err.code` without parsing messages. The name carries the code, e.g.
@@ -13,6 +20,16 @@ export class TincanError<Code extends string = string> extends Error {
     this.code = code;
     this.name = `${new.target.name} [${code}]`;
   }
+
+  /** The brand {@link isTincanError} reads. */
+  get [BRAND](): true {
+    return true;
+  }
+}
+
+/** Whether `value` is a {@link TincanError}, from any copy of this package. */
+export function isTincanError(value: unknown): value is TincanError {
+  return value instanceof Error && (value as unknown as Record<symbol, unknown>)[BRAND] === true;
 }
 
 /**

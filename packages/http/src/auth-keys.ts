@@ -10,6 +10,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha224, sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@tincan/certification';
 import { bytesEqual } from '@tincan/bytes';
+import { TincanError } from '@tincan/errors';
 
 /** The signature schemes tincan verifies. */
 export type KeyScheme = 'ed25519' | 'ecdsa-secp256k1' | 'ecdsa-p256';
@@ -22,7 +23,11 @@ export interface SenderKey {
 }
 
 /** Why a key could not be used; the caller turns it into an HTTP problem. */
-export class KeyError extends Error {}
+export class KeyError extends TincanError<'ERR_BAD_KEY'> {
+  constructor(message: string) {
+    super('ERR_BAD_KEY', message);
+  }
+}
 
 // DER-encoded object identifiers (contents only, without tag and length).
 const OID_ED25519 = Uint8Array.of(0x2b, 0x65, 0x70);

@@ -10,6 +10,7 @@ import { decodeEnvelope, HttpProblem, type CanisterRequest } from './envelope.js
 import { signQueryResponse, type NodeKey, type QueryResponse } from './node-key.js';
 import type { CertifiedState, RequestStatus } from './state.js';
 import { bytesEqual, toHex } from '@tincan/bytes';
+import { Rejects } from '@tincan/abi';
 
 /** What an endpoint answers: an HTTP status and a body (CBOR unless `text`). */
 export interface Answer {
@@ -106,7 +107,7 @@ async function execute(ctx: HandlerContext, request: CanisterRequest): Promise<R
     const outcome = await ctx.replica.update(canister, request.methodName, request.arg, sender, { requestId: request.requestId, expiryNs });
     return statusOf(outcome);
   } catch (err) {
-    return { status: 'rejected', rejectCode: 5, rejectMessage: `the replica failed to execute the call: ${(err as Error).message}` };
+    return statusOf({ reject: Rejects.replicaFailed('call', (err as Error).message) });
   }
 }
 
@@ -134,7 +135,7 @@ async function runQuery(ctx: HandlerContext, request: CanisterRequest): Promise<
       const { code, message, errorCode } = outcome.reject;
       status = { status: 'rejected', rejectCode: code, rejectMessage: message, ...(errorCode !== undefined && { errorCode }) };
     } catch (err) {
-      status = { status: 'rejected', rejectCode: 5, rejectMessage: `the replica failed to execute the query: ${(err as Error).message}` };
+      status = statusOf({ reject: Rejects.replicaFailed('query', (err as Error).message) });
     }
   }
   if (status.status !== 'rejected') throw new HttpProblem(500, 'unexpected query status');
@@ -190,7 +191,7 @@ export function statusOf(outcome: Outcome | undefined): RequestStatus {
 }
 
 function canisterNotFound(id: Uint8Array): RequestStatus {
-  return { status: 'rejected', rejectCode: 3, rejectMessage: `Canister ${Principal.fromUint8Array(id).toText()} not found`, errorCode: 'IC0301' };
+  return statusOf({ reject: Rejects.canisterNotFound(Principal.fromUint8Array(id).toText()) });
 }
 
 

@@ -5,7 +5,7 @@
 import type { IDL } from '@dfinity/candid';
 import { codecFor } from '@tincan/candid';
 import type { Principal } from '@dfinity/principal';
-import { CallRejectedError } from './replica-error.js';
+import { CallRejectedError } from '@tincan/abi';
 
 /**
  * Methods of a canister class, as an actor exposes them: every call is async. Without a class
@@ -31,7 +31,7 @@ export function createActor<T>(service: IDL.ServiceClass, transport: ActorTransp
     actor[name] = async (...args: unknown[]) => {
       const arg = codecFor(func.argTypes).encode(args);
       const outcome = isQuery ? await transport.query(name, arg) : await transport.update(name, arg);
-      if ('reject' in outcome) throw new CallRejectedError(outcome.reject as never, name);
+      if ('reject' in outcome) throw new CallRejectedError(`call to '${name}'`, outcome.reject);
       const values = codecFor(func.retTypes).decode(outcome.reply);
       return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
     };

@@ -2,7 +2,8 @@ export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS, Replica } from './r
 export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs } from './replica.js';
 export { createActor, principalOf } from './actor.js';
 export type { ActorOf, ActorTransport, IdentityLike } from './actor.js';
-export { CallRejectedError, ReplicaError } from './replica-error.js';
+export { CallRejectedError } from '@tincan/abi';
+export { ReplicaError } from './replica-error.js';
 export type { ReplicaErrorCode } from './replica-error.js';
 export { DEFAULT_CALL_LIMITS, ICP_13_NODE_FEES, ManualClock, ZERO_FEES, describeTimer, fifoPolicy, seededPolicy } from '@tincan/runtime';
 export type { CallLimits, CanisterSettings, Clock, CycleFees, DroppedTimer, ExecutionInfo, IngressRecord, InspectResult, LoadShedding, LogLine, Outcome, RecoveryReport, SchedulerPolicy } from '@tincan/runtime';

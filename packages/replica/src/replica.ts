@@ -15,7 +15,8 @@ import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
 import { loadKernel } from './kernel-cache.js';
-import { CallRejectedError, ReplicaError } from './replica-error.js';
+import { CallRejectedError } from '@tincan/abi';
+import { ReplicaError } from './replica-error.js';
 import { decodeLogs, fetchLogsArg, type CanisterLogRecord } from './management/fetch-logs.js';
 import { Driver } from './driver.js';
 import { processGuard } from '@tincan/watchdog';
@@ -388,7 +389,7 @@ export class Replica {
     const id = idOf(canister);
     const caller = options.identity !== undefined ? principalOf(options.identity) : Principal.fromUint8Array(this.runtime.record(id.toUint8Array()).controllers[0] ?? new Uint8Array([4]));
     const outcome = await this.query(Principal.managementCanister(), 'fetch_canister_logs', fetchLogsArg(id), caller);
-    if ('reject' in outcome) throw new CallRejectedError(outcome.reject, 'fetch_canister_logs');
+    if ('reject' in outcome) throw new CallRejectedError("call to 'fetch_canister_logs'", outcome.reject);
     return decodeLogs(outcome.reply);
   }
 

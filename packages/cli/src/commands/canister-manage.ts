@@ -38,20 +38,15 @@ const installCommand: CommandSpec = {
   args: [{ name: 'name', description: 'canister of dfx.json' }],
   flags: [...(installFlags ?? []), ...replicaFlags],
   run: async (input) => {
-    const [{ installCanister, selectCanisters }, { CanisterIds }, { CliError }, { Principal }, { Replica }] = await Promise.all([
-      import('../deploy.js'), import('../canister-ids.js'), import('../cli-error.js'), import('@dfinity/principal'), import('@tincan/replica'),
+    const [{ installOneCanister, selectCanisters }, { CanisterIds }, { CliError }, { Principal }] = await Promise.all([
+      import('../deploy.js'), import('../canister-ids.js'), import('../cli-error.js'), import('@dfinity/principal'),
     ]);
     const name = input.required('name');
     const canister = selectCanisters(process.cwd(), name, undefined).find((c) => c.name === name);
     const options = await deployOptions(input, name);
     const recorded = new CanisterIds(process.cwd()).get(options.host, name);
     if (canister === undefined || recorded === undefined) throw new CliError('ERR_UNKNOWN_CANISTER', `canister '${name}' is not created on ${options.host}; run 'tincan canister create ${name}' first (or 'tincan deploy ${name}')`);
-    const inspector = await Replica.create();
-    try {
-      await installCanister(canister, Principal.fromText(recorded), options, inspector);
-    } finally {
-      await inspector.close();
-    }
+    await installOneCanister(canister, Principal.fromText(recorded), options);
   },
 };
 

@@ -3,7 +3,7 @@
  * printed (one `Error: …` line).
  */
 import type { HttpAgent } from '@dfinity/agent';
-import { ensureError } from '@tincan/errors';
+import { ensureError, isTincanError } from '@tincan/errors';
 import type { CommandInput, FlagSpec } from '../command-line.js';
 import { resolveNetwork, type Network } from '../network.js';
 
@@ -24,8 +24,8 @@ export function networkOf(input: CommandInput): Network {
 /** Prints a failure as one `Error: …` line on stderr. */
 export function report(err: unknown): void {
   const error = ensureError(err);
-  const known = typeof (error as { code?: unknown }).code === 'string' && error.name.includes('[ERR_');
-  process.stderr.write(`Error: ${error.message}${known ? '' : ` (${error.name})`}\n`);
+  // tincan's own errors say what to do in their message; anything else also gets its name.
+  process.stderr.write(`Error: ${error.message}${isTincanError(error) ? '' : ` (${error.name})`}\n`);
 }
 
 /** An agent for the command's network, signing with `--identity` or the selected identity. */

@@ -5,7 +5,7 @@
  * to anyone; `fetch_canister_logs` follows the canister's log visibility.
  */
 import { Principal } from '@dfinity/principal';
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { Rejects } from '@tincan/abi';
 import type { CanisterSettings, InstallMode, Runtime, SettingsUpdate, StateStore } from '@tincan/runtime';
 import type { Change, ChangeOrigin } from './canister-history.js';
 import type { ManagementMethodName } from './ic-idl.js';
@@ -42,15 +42,11 @@ function controlled(ctx: MethodContext, canister: Principal, allowSelf = false):
   const { controllers } = ctx.runtime.record(id);
   if (controllers.some((c) => bytesEqual(c, ctx.caller)) || (allowSelf && bytesEqual(id, ctx.caller))) return id;
   const text = (b: Uint8Array): string => Principal.fromUint8Array(b).toText();
-  throw new ManagementReject(
-    RejectCode.CanisterError,
-    IcErrorCode.CanisterInvalidController,
-    `Only the controllers of the canister ${canister.toText()} can control it.\nCanister's controllers: ${controllers.map(text).join(' ')}\nSender's ID: ${text(ctx.caller)}`,
-  );
+  throw new ManagementReject(Rejects.notController(canister.toText(), controllers.map(text), text(ctx.caller)));
 }
 
 function invalid(message: string): ManagementReject {
-  return new ManagementReject(RejectCode.CanisterReject, IcErrorCode.InvalidManagementPayload, message);
+  return new ManagementReject(Rejects.invalidManagementPayload(message));
 }
 
 /** A `canister_settings` record as a runtime settings update. */
@@ -94,12 +90,12 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 function bundleOf(module: Uint8Array): string {
   if (module.length === 0) throw invalid('Invalid install_code: wasm_module is empty');
   if (module[0] === 0x00 && module[1] === 0x61 && module[2] === 0x73 && module[3] === 0x6d) {
-    throw new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterInvalidWasm, 'Wasm module not supported: tincan runs JavaScript bundles; pass the bundle built by tincan (UTF-8 text) as wasm_module');
+    throw new ManagementReject(Rejects.wasmNotSupported());
   }
   try {
     return decoder.decode(module);
   } catch {
-    throw new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterInvalidWasm, 'Invalid module: wasm_module must be a UTF-8 JavaScript bundle built by tincan');
+    throw new ManagementReject(Rejects.invalidModule());
   }
 }
 
@@ -119,14 +115,14 @@ function installMode(mode: InstallModeArg): InstallMode {
 function snapshotNumber(canister: Principal, bytes: Uint8Array, runtime: Runtime): number {
   const n = snapshotIdNumber(bytes);
   if (n === undefined || !runtime.listSnapshots(canister.toUint8Array()).some((s) => s.id === n)) {
-    throw new ManagementReject(RejectCode.DestinationInvalid, IcErrorCode.CanisterSnapshotNotFound, `Could not find the snapshot ID ${Buffer.from(bytes).toString('hex')} for canister ${canister.toText()}`);
+    throw new ManagementReject(Rejects.snapshotNotFound(Buffer.from(bytes).toString('hex'), canister.toText()));
   }
   return n;
 }
 
 function stopped(ctx: MethodContext, canister: Principal, id: Uint8Array, what: string): void {
   if (ctx.runtime.status(id) !== 'stopped') {
-    throw new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterNotStopped, `Canister ${canister.toText()} must be stopped before it ${what}.`);
+    throw new ManagementReject(Rejects.canisterNotStopped(canister.toText(), what));
   }
 }
 
@@ -142,7 +138,7 @@ export const HANDLERS: { readonly [M in ManagementMethodName]: Handler<any> } = 
     const id = controlled(ctx, arg.canister_id);
     const mode = installMode(arg.mode);
     if (mode === 'install' && ctx.runtime.record(id).module.length > 0) {
-      throw new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterNonEmpty, `Canister ${arg.canister_id.toText()} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`);
+      throw new ManagementReject(Rejects.canisterNotEmpty(arg.canister_id.toText()));
     }
     ctx.operations.installCode(originOf(ctx), id, bundleOf(arg.wasm_module), new Uint8Array(arg.arg), mode);
   },
@@ -168,7 +164,7 @@ export const HANDLERS: { readonly [M in ManagementMethodName]: Handler<any> } = 
     return new Deferred<void>((resolve, reject) => {
       ctx.runtime.stopCanister(id, (isStopped) => {
         if (isStopped) resolve();
-        else reject(new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterStoppingCancelled, `Canister ${arg.canister_id.toText()} was started before it stopped: the stop was cancelled`));
+        else reject(new ManagementReject(Rejects.stopCancelled(arg.canister_id.toText())));
       });
     });
   },

@@ -5,7 +5,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { decodeCandid } from '@tincan/candid';
-import { IcErrorCode, RejectCode, methodNotFoundText } from '@tincan/abi';
+import { Rejects } from '@tincan/abi';
 import type { Outcome, Runtime, StateStore, SystemCanister, SystemQuery, SystemRequest } from '@tincan/runtime';
 import { MANAGEMENT_METHODS, type ManagementMethodName } from './ic-idl.js';
 import { Deferred, ManagementReject, rejectOutcome } from './management-reject.js';
@@ -57,10 +57,10 @@ export class ManagementCanister implements SystemCanister {
     try {
       const spec = methodSpec(method);
       if ('query' in spec && spec.query) {
-        throw new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `${method} API is only accessible in non-replicated mode: call it as a query`);
+        throw new ManagementReject(Rejects.managementQueryOnly(method));
       }
       if (!request.fromCanister && CANISTER_ONLY.has(method)) {
-        throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.CanisterRejectedMessage, `Only canisters can call ic00 method ${method}`);
+        throw new ManagementReject(Rejects.managementCanistersOnly(method));
       }
       const result = this.#run(method as ManagementMethodName, spec, request, request.cyclesAttached);
       // Methods that take the attached cycles keep them all; every other reply refunds them.
@@ -81,7 +81,7 @@ export class ManagementCanister implements SystemCanister {
     try {
       const spec = methodSpec(method);
       if (!('query' in spec && spec.query)) {
-        throw new ManagementReject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `Management canister method ${method} cannot be called as a query`);
+        throw new ManagementReject(Rejects.managementNotAQuery(method));
       }
       const result = this.#run(method as ManagementMethodName, spec, { ...request, fromCanister: false }, 0n);
       if (result instanceof Deferred) throw new Error(`query ${method} did not answer at once`);
@@ -108,8 +108,7 @@ export class ManagementCanister implements SystemCanister {
 
 function methodSpec(method: string): (typeof MANAGEMENT_METHODS)[ManagementMethodName] {
   if (!Object.hasOwn(MANAGEMENT_METHODS, method)) {
-    const text = methodNotFoundText('aaaaa-aa', 'update', method);
-    throw new ManagementReject(RejectCode.CanisterError, text.errorCode, text.message);
+    throw new ManagementReject(Rejects.methodNotFound('aaaaa-aa', 'update', method));
   }
   return MANAGEMENT_METHODS[method as ManagementMethodName];
 }
@@ -121,7 +120,7 @@ function decodeArg(method: string, type: IDL.Type | undefined, bytes: Uint8Array
     const decoded = decodeCandid(type === undefined ? [] : [type], bytes);
     return decoded[0];
   } catch (err) {
-    throw new ManagementReject(RejectCode.CanisterReject, IcErrorCode.InvalidManagementPayload, `Error decoding candid for method ${method}: ${ensureError(err).message}`);
+    throw new ManagementReject(Rejects.managementDecodeFailed(method, ensureError(err).message));
   }
 }
 

@@ -2,19 +2,18 @@
  * Rejects of the management canister, with the IC's reject and error codes, and the mapping of
  * runtime errors onto them: a failing management call is always a reject, never a crash.
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { IcErrorCode, RejectCode, Rejects, type Reject } from '@tincan/abi';
 import { RuntimeError, type Outcome } from '@tincan/runtime';
-import { ensureError } from '@tincan/errors';
+import { TincanError, ensureError } from '@tincan/errors';
 
-/** A reject the management canister answers with. */
-export class ManagementReject extends Error {
-  readonly rejectCode: RejectCode;
-  readonly errorCode: IcErrorCode;
+/** A reject the management canister answers with, thrown from a method to end it. */
+export class ManagementReject extends TincanError<'ERR_MANAGEMENT_REJECT'> {
+  /** The reject the caller gets (built by a `Rejects` constructor). */
+  readonly reject: Reject;
 
-  constructor(rejectCode: RejectCode, errorCode: IcErrorCode, message: string) {
-    super(message);
-    this.rejectCode = rejectCode;
-    this.errorCode = errorCode;
+  constructor(reject: Reject) {
+    super('ERR_MANAGEMENT_REJECT', reject.message);
+    this.reject = reject;
   }
 }
 
@@ -38,8 +37,9 @@ export class Deferred<T> {
 
 /** The outcome for anything a management method threw. */
 export function rejectOutcome(err: unknown, method: string): Outcome {
-  const reject = (code: RejectCode, errorCode: IcErrorCode, message: string): Outcome => ({ reject: { code, errorCode, message } });
-  if (err instanceof ManagementReject) return reject(err.rejectCode, err.errorCode, err.message);
+  // A runtime error keeps its own (capitalized) text, under the reject ICP gives its cause.
+  const reject = (code: RejectCode, errorCode: IcErrorCode, message: string): Outcome => ({ reject: Rejects.makeReject(code, errorCode, message) });
+  if (err instanceof ManagementReject) return { reject: err.reject };
   if (err instanceof RuntimeError) {
     const message = capitalize(err.message);
     switch (err.code) {
@@ -55,7 +55,7 @@ export function rejectOutcome(err: unknown, method: string): Outcome {
     }
   }
   const message = ensureError(err).message;
-  return reject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `Management canister method ${method} failed: ${message}`);
+  return { reject: Rejects.managementMethodFailed(method, message) };
 }
 
 function capitalize(text: string): string {

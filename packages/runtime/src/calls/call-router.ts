@@ -8,7 +8,7 @@
  * request's `cycles`, keeps what it accepts and answers through {@link CallRouter.deliver}
  * with the rest as the refund, so cycles are conserved on every guaranteed-response call.
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { Rejects } from '@tincan/abi';
 import type { CanisterActor } from '../canisters/canister-actor.js';
 import type { CallContext, Callback } from './call-context.js';
 import type { Deadlines } from './deadlines.js';
@@ -18,7 +18,6 @@ import type { NewMessage, Outcome, ReplyTarget, RequestMessage } from './message
 import { fromHex, toHex } from '../canisters/principal-ids.js';
 import { principalText } from '../canisters/principal-text.js';
 import type { Shedder } from './shedding.js';
-import type { Reject } from '@tincan/abi';
 
 /** What the router needs from the runtime. */
 export interface CallRouterDeps {
@@ -33,12 +32,6 @@ export interface CallRouterDeps {
   readonly ingressAnswered: (target: Extract<ReplyTarget, { kind: 'ingress' }>, outcome: Outcome) => void;
   /** Told when the open calls of the canister with this hex id change outside its executions. */
   readonly touched: (canister: string) => void;
-}
-
-/** Builds a reject outcome. */
-export function reject(code: RejectCode, errorCode: Reject['errorCode'], message: string): Outcome {
-  const value: Reject = errorCode === undefined ? { code, message } : { code, errorCode, message };
-  return { reject: value };
 }
 
 /** Routes requests and responses between canisters. */
@@ -61,7 +54,7 @@ export class CallRouter {
     const replyTo: ReplyTarget = { kind: 'canister', canister: actor.key, callback };
     const { limits } = this.#deps;
     if (ctx.depth >= limits.maxCallDepth) {
-      this.#respond(replyTo, reject(RejectCode.CanisterError, IcErrorCode.CallGraphTooDeep, `Call to '${call.method}' refused: the call chain is ${ctx.depth} calls deep, the limit is ${limits.maxCallDepth}`), call.cycles);
+      this.#respond(replyTo, { reject: Rejects.callTooDeep(call.method, ctx.depth, limits.maxCallDepth) }, call.cycles);
       return;
     }
     const request: Omit<RequestMessage, 'seq'> = {
@@ -91,10 +84,10 @@ export class CallRouter {
   queue(request: Omit<RequestMessage, 'seq'>): Outcome | undefined {
     const { queues, limits } = this.#deps;
     if (!queues.hasRoom(request.source, request.target, limits.queueCapacity)) {
-      return reject(RejectCode.SysTransient, IcErrorCode.CanisterQueueFull, `Canister ${principalText(fromHex(request.target))} input queue from this sender is full (${limits.queueCapacity} messages)`);
+      return { reject: Rejects.queueFull(principalText(fromHex(request.target)), limits.queueCapacity) };
     }
     if (request.deadlineNs > 0n && this.#deps.shedder.drop()) {
-      this.#respond(request.replyTo, reject(RejectCode.SysUnknown, IcErrorCode.ResponseDropped, 'Request dropped: the system shed a bounded-wait request under load'), 0n);
+      this.#respond(request.replyTo, { reject: Rejects.requestShed() }, 0n);
       return undefined;
     }
     this.#deps.enqueue(request);
@@ -131,7 +124,7 @@ export class CallRouter {
   expireDue(nowNs: bigint): void {
     for (const { caller, callback } of this.#deps.deadlines.takeDue(nowNs)) {
       // Refunds nothing: the attached cycles may have been accepted, or may be lost.
-      this.#respond({ kind: 'canister', canister: caller, callback }, reject(RejectCode.SysUnknown, IcErrorCode.DeadlineExpired, 'Call deadline has expired'), 0n);
+      this.#respond({ kind: 'canister', canister: caller, callback }, { reject: Rejects.deadlineExpired() }, 0n);
     }
   }
 

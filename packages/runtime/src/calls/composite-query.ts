@@ -16,13 +16,12 @@
  *   rejected as a loop (IC0517); ICP gives such a call a fresh copy of the callee instead.
  */
 import {
-  QUERY_CALL_GRAPH_INSTRUCTIONS, QUERY_CALL_GRAPH_LOOP, QUERY_CALL_GRAPH_TOO_DEEP, IcErrorCode, RejectCode,
-  methodNotFoundText, rejectMessageForCaller, type IcText,
+  QUERY_CALL_GRAPH_INSTRUCTIONS, QUERY_CALL_GRAPH_TOO_DEEP, Rejects, rejectMessageForCaller, type IcText,
 } from '@tincan/abi';
 import type { CanisterActor } from '../canisters/canister-actor.js';
 import type { CallContext } from './call-context.js';
 import { openExecution, type Execution, type OutgoingCall } from '../execution/execution.js';
-import { reject, type Executor } from '../execution/executor.js';
+import type { Executor } from '../execution/executor.js';
 import * as lifecycle from '../lifecycle/lifecycle.js';
 import type { CallLimits } from './limits.js';
 import type { Outcome } from './messages.js';
@@ -76,7 +75,7 @@ export function runCompositeQuery(deps: CompositeQueryDeps, call: GraphCall): Ou
     return evaluate(graph, call, 0);
   } catch (err) {
     if (!(err instanceof GraphAbort)) throw err;
-    return reject(RejectCode.CanisterError, err.text.errorCode, err.text.message);
+    return { reject: Rejects.canisterError(err.text) };
   }
 }
 
@@ -93,15 +92,14 @@ function evaluate(graph: Graph, call: GraphCall, depth: number): Outcome {
   const text = principalText(call.canisterId);
   const refused = lifecycle.refusal(actor);
   if (refused !== undefined) return refused;
-  if (actor.record.module.length === 0) return reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text} has no code installed`);
+  if (actor.record.module.length === 0) return { reject: Rejects.canisterEmpty(text) };
   const loadError = deps.ensureLoaded(actor);
-  if (loadError !== undefined) return reject(RejectCode.CanisterError, IcErrorCode.CanisterTrapped, loadError);
+  if (loadError !== undefined) return { reject: Rejects.loadFailed(loadError) };
   const mode = actor.methods.get(call.method)?.mode;
   if (mode !== 'query' && mode !== 'compositeQuery') {
-    const missing = methodNotFoundText(text, 'query', call.method);
-    return reject(RejectCode.CanisterError, missing.errorCode, missing.message);
+    return { reject: Rejects.methodNotFound(text, 'query', call.method) };
   }
-  if (graph.waiting.has(key)) return reject(RejectCode.CanisterError, QUERY_CALL_GRAPH_LOOP.errorCode, QUERY_CALL_GRAPH_LOOP.message);
+  if (graph.waiting.has(key)) return { reject: Rejects.queryCallGraphLoop() };
   return new Frame(graph, actor, call, depth).run(mode === 'compositeQuery');
 }
 
@@ -141,7 +139,7 @@ class Frame {
         for (const c of exec.calls) if (!c.oneway) this.#queue.push(c);
         const next = this.#queue.shift();
         if (next === undefined) {
-          return reject(RejectCode.CanisterError, IcErrorCode.CanisterDidNotReply, `Canister ${principalText(this.#actor.record.id)} did not produce a response`);
+          return { reject: Rejects.didNotProduceResponse(principalText(this.#actor.record.id)) };
         }
         if (this.#depth >= graph.deps.limits.maxQueryCallDepth) throw new GraphAbort(QUERY_CALL_GRAPH_TOO_DEEP);
         this.#checkBudget();

@@ -3,8 +3,7 @@
  * to an id outside the subnet's range has no route (reject 3, no error code); anything else is
  * a canister that is not there (reject 3, IC0301).
  */
-import { IcErrorCode, RejectCode, noRouteText } from '@tincan/abi';
-import { reject } from './call-router.js';
+import { Rejects } from '@tincan/abi';
 import type { Outcome } from './messages.js';
 import { inLocalRange } from '../canisters/principal-ids.js';
 import { principalText } from '../canisters/principal-text.js';
@@ -12,6 +11,6 @@ import { principalText } from '../canisters/principal-text.js';
 /** The reject for a call to `id`, which names no canister; `fromCanister` for calls between canisters. */
 export function missingCanister(id: Uint8Array, fromCanister: boolean): Outcome {
   const text = principalText(id);
-  if (fromCanister && !inLocalRange(id)) return reject(RejectCode.DestinationInvalid, undefined, noRouteText(text));
-  return reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, `Canister ${text} not found`);
+  if (fromCanister && !inLocalRange(id)) return { reject: Rejects.noRoute(text) };
+  return { reject: Rejects.canisterNotFound(text) };
 }

@@ -5,9 +5,9 @@
  * rules hold) and, when picked, handed to the {@link SystemCanister} the host passed in. The
  * host answers through `respond`, now or later (`stop_canister` answers once stopped).
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { Rejects } from '@tincan/abi';
 import type { Batch } from '../state/batch.js';
-import { reject, type Executor } from '../execution/executor.js';
+import type { Executor } from '../execution/executor.js';
 import type { Outcome, RequestMessage } from './messages.js';
 import { ensureError } from '@tincan/errors';
 
@@ -64,7 +64,7 @@ export interface SystemRouteDeps {
 export function executeSystemRequest(message: RequestMessage, deps: SystemRouteDeps): void {
   const { system, batch, executor } = deps;
   if (system === undefined) {
-    executor.deliver(message.replyTo, reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, 'Canister aaaaa-aa not found: this runtime has no management canister'), message.cycles);
+    executor.deliver(message.replyTo, { reject: Rejects.noManagementCanister() }, message.cycles);
     return;
   }
   // Management operations run their own store transactions (install is atomic on its own):
@@ -91,6 +91,6 @@ export function executeSystemRequest(message: RequestMessage, deps: SystemRouteD
       respond,
     });
   } catch (err) {
-    respond(reject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `management canister failed on ${message.method}: ${ensureError(err).message}`));
+    respond({ reject: Rejects.managementCanisterFailed(message.method, ensureError(err).message) });
   }
 }

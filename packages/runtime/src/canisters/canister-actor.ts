@@ -11,7 +11,7 @@ import { deadlineFor, type CallLimits } from '../calls/limits.js';
 import type { CanisterRecord, StateStore } from '../state/state-store.js';
 import type { Execution, TimerOp } from '../execution/execution.js';
 import { icModeName, isComposite, mayAcceptCycles, mayAnswer, mayCall, maySetTimers, neverCommits } from '../execution/execution.js';
-import { contractViolationText, instructionLimitText, instructionLimitTrap } from '@tincan/abi';
+import { Rejects, contractViolationText, instructionLimitText, instructionLimitTrap } from '@tincan/abi';
 import { principalText } from './principal-text.js';
 import { bytesEqual } from '@tincan/bytes';
 import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from '../execution/instruction-limits.js';
@@ -171,7 +171,7 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       exec.answer = { reply: new Uint8Array(reply) };
     },
     msgReject: (message) => {
-      answer('msgReject').answer = { reject: { code: 4, message, errorCode: 'IC0406' } };
+      answer('msgReject').answer = { reject: Rejects.canisterReject(message) };
     },
     msgRejectCode: () => live().rejectCode,
     msgRejectMsg: () => live().rejectMessage,

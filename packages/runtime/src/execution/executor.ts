@@ -11,10 +11,10 @@
  * - A query's or a message inspection's changes are always discarded.
  * - Every execution but a query pays its fee (base + units spent), trapped or not.
  */
-import { IcErrorCode, RejectCode, trapText } from '@tincan/abi';
+import { Rejects, trapText } from '@tincan/abi';
 import { applyTimerOps, type CanisterActor } from '../canisters/canister-actor.js';
 import type { CallContext } from '../calls/call-context.js';
-import { reject, type CallRouter } from '../calls/call-router.js';
+import type { CallRouter } from '../calls/call-router.js';
 import { executionFee, type Balances, type CycleFees } from '../cycles/cycles.js';
 import { neverCommits, openExecution, type Execution } from './execution.js';
 import { memoryLimitTrap } from './memory-limits.js';
@@ -27,7 +27,6 @@ import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from '../canisters/principal-text.js';
 import { traceOf, type TraceCause, type TraceOp, type TraceSink } from './trace.js';
 
-export { reject } from '../calls/call-router.js';
 
 /** What the executor needs from the runtime around it. */
 export interface ExecutorDeps {
@@ -259,8 +258,7 @@ export class Executor {
 
   /** The reject a trapped execution answers with: ICP's text for its failure, or for `ic0.trap`. */
   trapOutcome(actor: CanisterActor, exec: Execution): Outcome {
-    const text = exec.failure ?? trapText(principalText(actor.record.id), exec.trap ?? 'trapped');
-    return reject(RejectCode.CanisterError, text.errorCode, text.message);
+    return { reject: Rejects.canisterError(exec.failure ?? trapText(principalText(actor.record.id), exec.trap ?? 'trapped')) };
   }
 
   /**
@@ -289,7 +287,7 @@ export class Executor {
   }
 
   #noReply(actor: CanisterActor): Outcome {
-    return reject(RejectCode.CanisterError, IcErrorCode.CanisterDidNotReply, `Canister ${principalText(actor.record.id)} did not reply to the call`);
+    return { reject: Rejects.didNotReply(principalText(actor.record.id)) };
   }
 }
 

@@ -3,13 +3,13 @@
  * per-pair queue limit holds for users too), queries run at once on committed state, and the
  * ingress payload limit both share. The `Runtime`'s `submit` and `query` delegate here.
  */
-import { RejectCode, methodNotFoundText } from '@tincan/abi';
+import { Rejects } from '@tincan/abi';
 import type { Batch } from '../state/batch.js';
 import type { CallRouter } from '../calls/call-router.js';
 import type { CanisterActor } from '../canisters/canister-actor.js';
 import type { Dispatcher } from '../scheduling/dispatch.js';
 import type { IngressLedger } from './ingress-ledger.js';
-import { reject, type Executor } from '../execution/executor.js';
+import type { Executor } from '../execution/executor.js';
 import { runCompositeQuery } from '../calls/composite-query.js';
 import type { CallLimits } from '../calls/limits.js';
 import type { Outcome } from '../calls/messages.js';
@@ -87,8 +87,7 @@ export function runQuery(deps: IngressDeps, call: IngressCall): Outcome {
   if (actor !== undefined) deps.ensureLoaded(actor);
   const mode = actor?.methods.get(call.method)?.mode;
   if (actor?.sandbox !== undefined && mode !== 'query' && mode !== 'compositeQuery') {
-    const missing = methodNotFoundText(principalText(call.canisterId), 'query', call.method);
-    return reject(RejectCode.CanisterError, missing.errorCode, missing.message);
+    return { reject: Rejects.methodNotFound(principalText(call.canisterId), 'query', call.method) };
   }
   if (mode === 'compositeQuery') {
     const answer = runCompositeQuery(deps, call);

@@ -9,7 +9,7 @@
  * canister. Queries, calls between canisters, calls to the management canister (which filters
  * its own ingress) and the in-process `submit` are not inspected, as on ICP.
  */
-import { IcErrorCode, RejectCode, trapText, type Reject } from '@tincan/abi';
+import { Rejects, trapText, type Reject } from '@tincan/abi';
 import type { CanisterActor } from '../canisters/canister-actor.js';
 import { openExecution } from '../execution/execution.js';
 import type { Executor } from '../execution/executor.js';
@@ -61,11 +61,10 @@ export function inspectMessage(call: InspectedCall, deps: InspectDeps): InspectR
   deps.batch.commit();
   const canister = principalText(actor.record.id);
   if (exec.trap !== undefined) {
-    const text = exec.failure ?? trapText(canister, exec.trap);
-    return { accepted: false, reason: { code: RejectCode.CanisterError, errorCode: text.errorCode, message: text.message } };
+    return { accepted: false, reason: Rejects.canisterError(exec.failure ?? trapText(canister, exec.trap)) };
   }
   if (exec.messageAccepted !== true) {
-    return { accepted: false, reason: { code: RejectCode.CanisterReject, errorCode: IcErrorCode.CanisterRejectedMessage, message: `Canister ${canister} rejected the message` } };
+    return { accepted: false, reason: Rejects.messageNotAccepted(canister) };
   }
   return ACCEPTED;
 }

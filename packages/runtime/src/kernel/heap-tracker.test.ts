@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { packHeap } from '../state/heap-delta.js';
-import { createHeapTracker, type HeapDeltaOut } from './heap-tracker.js';
+import type { HeapDeltaOut } from './heap-record.js';
+import { createHeapTracker } from './heap-tracker.js';
 import { decodeMeta, unpackHeap } from './heap-rows.js';
 
 const PRNG = [1, 2, 3, 4];

@@ -18,75 +18,26 @@
  *
  * Unpersistable values (functions, promises, …) are refused at commit, naming the field path.
  */
-import { HeapLimitError, UnpersistableError } from './heap-graph.js';
+import { Kind, call, restoreContents, sameSaved, saveContents, type Saved } from './heap-objects.js';
+import { reachable, rowEncoder } from './heap-encode.js';
+import { loadRows } from './heap-load.js';
 import {
-  Kind,
-  call,
-  classify,
-  fieldsOf,
-  forEachValue,
-  putField,
-  refusePrimitive,
-  restoreContents,
-  sameSaved,
-  saveContents,
-  type Saved,
-} from './heap-objects.js';
-import { PAGE_BYTES, decodeRow, encodeMeta, encodeRow, hole, isHole, ref, refId, type HeapMeta } from './heap-rows.js';
-
-interface Rec {
-  readonly id: number;
-  readonly obj: object;
-  readonly kind: Kind;
-  readonly cls: string | undefined;
-  /** The epoch of this object's first write in the current execution (or frame). */
-  epoch: number;
-  /** Its undo entry of the current epoch (for bytes, where later pages are added). */
-  entry: UndoEntry | undefined;
-  /** For bytes: a Uint8Array over the object's bytes, its buffer and offset in it. */
-  readonly view: Uint8Array | undefined;
-  readonly buffer: ArrayBuffer | undefined;
-  readonly offset: number;
-  /** Bytes of its rows in the store. */
-  size: number;
-}
-
-/** One object's contents saved before its first write in an epoch. */
-interface UndoEntry {
-  readonly rec: Rec;
-  /** For objects: the contents. */
-  readonly saved: Saved | undefined;
-  /** For bytes: copies of the pages written, from before the first write. */
-  readonly pages: Map<number, Uint8Array> | undefined;
-}
-
-/** What a commit hands the host: the meta row and the rows to write. */
-export interface HeapDeltaOut {
-  readonly meta: Uint8Array;
-  /** Bytes of every row of the heap after this commit. */
-  readonly bytes: number;
-  /** Flat `[id, part, data, …]`; `data` null with part -1 deletes every row of the object. */
-  readonly rows: unknown[];
-}
+  abByteLength,
+  dvBuffer,
+  dvByteOffset,
+  getBuffer,
+  getByteLength,
+  getByteOffset,
+  slice,
+  taSet,
+  type HeapDeltaOut,
+  type Rec,
+  type UndoEntry,
+} from './heap-record.js';
+import { PAGE_BYTES, encodeMeta, type HeapMeta } from './heap-rows.js';
 
 const { floor, min, max } = Math;
 const isView = ArrayBuffer.isView;
-const taProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const taSet = (taProto as { set: unknown }).set;
-const taSlice = (taProto as { slice: unknown }).slice;
-const getBuffer = Object.getOwnPropertyDescriptor(taProto, 'buffer')?.get as () => ArrayBuffer;
-const getByteOffset = Object.getOwnPropertyDescriptor(taProto, 'byteOffset')?.get as () => number;
-const getByteLength = Object.getOwnPropertyDescriptor(taProto, 'byteLength')?.get as () => number;
-const abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')?.get as () => number;
-const dvBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer')?.get as () => ArrayBuffer;
-const dvByteOffset = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteOffset')?.get as () => number;
-const create = Object.create;
-/** Typed-array constructors by name, for loading. */
-const TYPED_ARRAYS: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
-};
-
-const slice = (view: Uint8Array, from: number, to: number): Uint8Array => call(taSlice, view, from, to) as Uint8Array;
 
 /** Creates the tracker of one sandbox's heap. */
 export function createHeapTracker(classOf: (name: string) => object | undefined) {
@@ -219,25 +170,6 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
 
   // --- commit ---
 
-  /** The path from the root to `target`, for error messages (only computed on an error). */
-  const pathOf = (root: object, target: object): string => {
-    const seen = new Set<object>([root]);
-    const queue: Array<[object, string]> = [[root, 'this']];
-    for (let i = 0; i < queue.length; i++) {
-      const [obj, path] = queue[i] as [object, string];
-      if (obj === target) return path;
-      const c = classify(obj);
-      if ('refused' in c) continue;
-      forEachValue(obj, c.kind, obj === root, (v, suffix) => {
-        if (typeof v === 'object' && v !== null && !seen.has(v)) {
-          seen.add(v);
-          queue.push([v, `${path}${suffix()}`]);
-        }
-      });
-    }
-    return '(an object no longer in the heap)';
-  };
-
   /**
    * Turns the commit's output into a delta, or undefined when nothing changed. Byte arrays new
    * to the heap that would take it past `maxBytes` stop the commit before they are copied
@@ -256,93 +188,19 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       totalBytes += size - rec.size;
       rec.size = size;
     };
-    /** Where a value sits in its owner, for error paths only (built when an error is thrown). */
-    const where = (kind: Kind, at: unknown, key: unknown): string => {
-      if (kind === Kind.Object) return `.${at as string}`;
-      if (kind === Kind.Array) return `[${at as number}]`;
-      if (kind === Kind.Set) return ' member';
-      // Map: `at` is the key's index; only primitive keys are named (`String` of an object key
-      // would run its `toString`).
-      if (((at as number) & 1) === 0) return ' key';
-      return `.get(${typeof key === 'object' || typeof key === 'function' ? '…' : String(key)})`;
-    };
-    const refuse = (owner: Rec, at: unknown, key: unknown, why: string): never => {
-      throw new UnpersistableError(`${pathOf(root, owner.obj)}${where(owner.kind, at, key)} ${why}`);
-    };
-    const encodeValue = (owner: Rec, v: unknown, at: unknown, key: unknown): unknown => {
-      if (typeof v !== 'object' || v === null) {
-        const refused = refusePrimitive(v);
-        if (refused !== undefined) refuse(owner, at, key, refused);
-        return v;
-      }
-      const known = trackedGet(v);
-      if (known !== undefined) return ref(known.id);
-      const c = classify(v);
-      if ('refused' in c) refuse(owner, at, key, c.refused);
-      const rec = track(nextId++, v, (c as { kind: Kind }).kind, (c as { cls: string | undefined }).cls);
-      added.push(rec);
-      return ref(rec.id);
-    };
-    /**
-     * Encodes an object's row from its contents as just read (`now`, from `saveContents`): the
-     * fields are read once per commit, for the change check and the row alike.
-     */
-    const encodeObject = (rec: Rec, now: Saved): void => {
-      let payload: unknown;
-      switch (now.kind) {
-        case Kind.Date:
-          payload = now.time;
-          break;
-        case Kind.Array: {
-          const items = now.items;
-          const out: unknown[] = new Array(items.length);
-          for (let i = 0; i < items.length; i++) out[i] = i in items ? encodeValue(rec, items[i], i, undefined) : hole;
-          payload = out;
-          break;
-        }
-        case Kind.Object: {
-          const entries = now.entries;
-          for (let i = 1; i < entries.length; i += 2) entries[i] = encodeValue(rec, entries[i], entries[i - 1], undefined);
-          payload = entries;
-          break;
-        }
-        case Kind.Map: {
-          const entries = now.entries;
-          for (let i = 0; i < entries.length; i++) entries[i] = encodeValue(rec, entries[i], i, entries[i & ~1]);
-          payload = entries;
-          break;
-        }
-        case Kind.Set: {
-          const values = now.values;
-          for (let i = 0; i < values.length; i++) values[i] = encodeValue(rec, values[i], i, undefined);
-          payload = values;
-          break;
-        }
-      }
-      const row = encodeRow(rec.kind, rec.cls, payload);
-      if (rec.id === 0) rootRow = row;
-      else rows.push(rec.id, 0, row);
-      resize(rec, row.length);
-    };
-    const encodeBytes = (rec: Rec, pages: Iterable<number> | undefined): void => {
-      const view = rec.view as Uint8Array;
-      if (view.length <= PAGE_BYTES) {
-        const row = encodeRow(rec.kind, rec.cls, slice(view, 0, view.length));
-        rows.push(rec.id, 0, row);
-        resize(rec, row.length);
-        return;
-      }
-      if (pages === undefined) {
-        if (totalBytes + view.length > maxBytes) {
-          throw new HeapLimitError(`heap memory limit exceeded: the canister's heap would hold more than its limit of ${maxBytes} bytes`);
-        }
-        const row = encodeRow(rec.kind, rec.cls, view.length);
-        rows.push(rec.id, 0, row);
-        resize(rec, row.length + view.length);
-        pages = Array.from({ length: Math.ceil(view.length / PAGE_BYTES) }, (_, p) => p);
-      }
-      for (const p of pages) rows.push(rec.id, p + 1, slice(view, p * PAGE_BYTES, (p + 1) * PAGE_BYTES));
-    };
+    const { encodeObject, encodeBytes } = rowEncoder({
+      root,
+      rows,
+      added,
+      maxBytes,
+      recordOf: trackedGet,
+      trackNew: (obj, kind, cls) => track(nextId++, obj, kind, cls),
+      resize,
+      totalBytes: () => totalBytes,
+      setRootRow: (row) => {
+        rootRow = row;
+      },
+    });
     try {
       if (trackedGet(root) === undefined) added.push(track(0, root, Kind.Object, undefined));
       // Inside a transaction an object can have an entry per frame: each is encoded once,
@@ -391,23 +249,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
   /** Forgets objects no longer reachable from the root; adds the deletes of their rows. */
   const collect = (root: object, rows: unknown[]): Rec[] => {
     churn = 0;
-    const reached = new Set<Rec>();
-    const stack: Rec[] = [];
-    const rootRec = trackedGet(root);
-    if (rootRec !== undefined) {
-      reached.add(rootRec);
-      stack.push(rootRec);
-    }
-    while (stack.length > 0) {
-      const rec = stack.pop() as Rec;
-      forEachValue(rec.obj, rec.kind, rec.id === 0, (v) => {
-        const child = trackedGet(v);
-        if (child !== undefined && !reached.has(child)) {
-          reached.add(child);
-          stack.push(child);
-        }
-      });
-    }
+    const reached = reachable(root, trackedGet);
     const removed: Rec[] = [];
     for (const rec of recs.values()) if (!reached.has(rec)) removed.push(rec);
     for (const rec of removed) {
@@ -516,69 +358,8 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     undo = [];
     marks = 0;
     pending = undefined;
-    const unknown = new Set<string>();
-    const decoded: Array<[Rec, unknown]> = [];
-    const pages: Array<[number, number, Uint8Array]> = [];
-    const sizes = new Map<number, number>();
     rootRow = meta.root;
-    const rows = meta.root === undefined ? stored : [[0, 0, meta.root] as const, ...stored];
-    for (const [id, part, data] of rows) {
-      sizes.set(id, (sizes.get(id) ?? 0) + data.length);
-      if (part > 0) {
-        pages.push([id, part, data]);
-        continue;
-      }
-      const { kind, cls, payload } = decodeRow(new Uint8Array(data));
-      let obj: object;
-      if (id === 0) obj = root;
-      else if (kind === Kind.Object) {
-        const proto = cls === undefined ? undefined : classOf(cls);
-        if (cls !== undefined && proto === undefined) unknown.add(cls);
-        obj = create(proto ?? Object.prototype) as object;
-      } else if (kind === Kind.Array) obj = [];
-      else if (kind === Kind.Map) obj = new Map();
-      else if (kind === Kind.Set) obj = new Set();
-      else if (kind === Kind.Date) obj = new Date(payload as number);
-      else {
-        const bytes = typeof payload === 'number' ? new ArrayBuffer(payload) : slice(payload as Uint8Array, 0, (payload as Uint8Array).length).buffer as ArrayBuffer;
-        const Ctor = kind === Kind.Bytes ? TYPED_ARRAYS[cls ?? 'Uint8Array'] ?? Uint8Array : undefined;
-        obj = Ctor === undefined ? bytes : new Ctor(bytes);
-      }
-      decoded.push([track(id, obj, kind, kind === Kind.Object ? cls : kind === Kind.Bytes ? cls : undefined), payload]);
-    }
-    const resolve = (v: unknown): unknown => {
-      const id = refId(v);
-      return id === undefined ? v : recs.get(id)?.obj;
-    };
-    for (const [rec, payload] of decoded) {
-      const obj = rec.obj as Record<string, unknown>;
-      if (rec.kind === Kind.Object) {
-        const entries = payload as unknown[];
-        if (rec.id === 0) {
-          const present = new Set<unknown>();
-          for (let i = 0; i < entries.length; i += 2) present.add(entries[i]);
-          for (const key of fieldsOf(obj, true)) if (!present.has(key)) delete obj[key];
-        }
-        for (let i = 0; i < entries.length; i += 2) putField(obj, entries[i] as string, resolve(entries[i + 1]));
-      } else if (rec.kind === Kind.Array) {
-        const items = payload as unknown[];
-        const arr = obj as unknown as unknown[];
-        arr.length = items.length;
-        for (let i = 0; i < items.length; i++) if (!isHole(items[i])) arr[i] = resolve(items[i]);
-      } else if (rec.kind === Kind.Map || rec.kind === Kind.Set) {
-        const saved: Saved =
-          rec.kind === Kind.Map ? { kind: Kind.Map, entries: (payload as unknown[]).map(resolve) } : { kind: Kind.Set, values: (payload as unknown[]).map(resolve) };
-        restoreContents(obj, saved, false);
-      }
-    }
-    for (const [id, part, data] of pages) {
-      const rec = recs.get(id);
-      if (rec?.view !== undefined) call(taSet, rec.view, data, (part - 1) * PAGE_BYTES);
-    }
-    for (const [id, size] of sizes) {
-      const rec = recs.get(id);
-      if (rec !== undefined) rec.size = size;
-    }
+    const unknown = loadRows({ classOf, track, recordOf: (id) => recs.get(id) }, root, meta, stored);
     nextId = meta.nextId;
     totalBytes = meta.bytes;
     churn = 0;

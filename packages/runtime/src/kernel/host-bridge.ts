@@ -1,4 +1,4 @@
-import type { HeapDeltaOut } from './heap-tracker.js';
+import type { HeapDeltaOut } from './heap-record.js';
 
 /**
  * The host functions the runtime hands to the in-sandbox kernel. The kernel captures them

@@ -6,12 +6,12 @@
  * canister-snapshots.ts, canister-settings.ts).
  */
 import type { CertifiedDataRegistry } from '../execution/certified-data.js';
-import { IcErrorCode, RejectCode, type CanisterDescription } from '@tincan/abi';
+import { Rejects, type CanisterDescription } from '@tincan/abi';
 import type { Batch } from '../state/batch.js';
 import { CanisterActor } from '../canisters/canister-actor.js';
 import { DEFAULT_CANISTER_SETTINGS, serializeSettings, type CanisterSettings } from '../cycles/canister-settings.js';
 import type { Deadlines } from '../calls/deadlines.js';
-import { reject, type Executor } from '../execution/executor.js';
+import type { Executor } from '../execution/executor.js';
 import type { InitArg, InstallMode, Installer } from './installer.js';
 import * as lifecycle from './lifecycle.js';
 import type { OpenCalls } from '../state/open-calls.js';
@@ -121,7 +121,7 @@ export function deleteCanister(deps: AdminDeps, actor: CanisterActor): void {
 export function uninstallCode(deps: AdminDeps, actor: CanisterActor): void {
   const text = principalText(actor.record.id);
   for (const ctx of [...actor.contexts.values()]) {
-    deps.executor.answer(actor, ctx, reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text} has been uninstalled`));
+    deps.executor.answer(actor, ctx, { reject: Rejects.canisterUninstalled(text) });
   }
   actor.contexts.clear();
   actor.callbacks.clear();

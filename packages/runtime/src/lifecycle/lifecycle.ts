@@ -3,9 +3,8 @@
  * A stopping canister refuses new calls but still runs the responses to calls it made; it is
  * stopped once no call context is open. Only a stopped canister can be deleted.
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { Rejects } from '@tincan/abi';
 import type { CanisterActor } from '../canisters/canister-actor.js';
-import { reject } from '../execution/executor.js';
 import type { Outcome } from '../calls/messages.js';
 import { principalText } from '../canisters/principal-text.js';
 import { RuntimeError } from '../runtime-error.js';
@@ -54,8 +53,8 @@ export function refusal(actor: CanisterActor): Outcome | undefined {
   // On the hot path of every request: build no message unless refusing.
   if (actor.record.status === 'running') return undefined;
   const text = principalText(actor.record.id);
-  if (actor.record.status === 'stopping') return reject(RejectCode.CanisterError, IcErrorCode.CanisterStopping, `Canister ${text} is stopping`);
-  return reject(RejectCode.CanisterError, IcErrorCode.CanisterStopped, `Canister ${text} is stopped and therefore does not have a CallContextManager`);
+  if (actor.record.status === 'stopping') return { reject: Rejects.canisterStopping(text) };
+  return { reject: Rejects.canisterStopped(text) };
 }
 
 /** Checks that a canister may be deleted: only a stopped one can. */

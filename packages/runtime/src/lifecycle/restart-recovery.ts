@@ -18,9 +18,9 @@
  *
  * Everything is written in one transaction, before the runtime executes anything.
  */
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { Rejects } from '@tincan/abi';
 import type { CanisterActor } from '../canisters/canister-actor.js';
-import { reject } from '../calls/call-router.js';
+import type { Outcome } from '../calls/messages.js';
 import * as lifecycle from './lifecycle.js';
 import { parseSaved, type SavedOpenCalls } from '../state/open-calls.js';
 import { fromHex, toHex } from '../canisters/principal-ids.js';
@@ -90,11 +90,7 @@ export function recoverOpenCalls(deps: RecoveryDeps): RecoveryReport {
         if (ctx.replied) continue;
         rejectedContexts++;
         const to = ctx.replyTo;
-        const outcome = reject(
-          RejectCode.CanisterError,
-          IcErrorCode.CanisterDidNotReply,
-          `Canister ${text} did not reply to the call: the replica restarted while '${ctx.method}' was waiting on a call it made, and that wait cannot be resumed (it was not persisted). Changes it committed before the wait stand.`,
-        );
+        const outcome: Outcome = { reject: Rejects.didNotReplyAfterRestart(text, ctx.method) };
         if (to.kind === 'canister') held.set(`${to.caller}:${to.callId}`, BigInt(ctx.cycles));
         if (to.kind === 'ingress' && to.requestId !== undefined && to.sender !== undefined && to.expiryNs !== undefined) {
           answeredIngress.add(to.requestId);
@@ -131,7 +127,7 @@ export function recoverOpenCalls(deps: RecoveryDeps): RecoveryReport {
     for (const record of unanswered) {
       if (answeredIngress.has(toHex(record.requestId))) continue;
       unexecutedIngress++;
-      const outcome = reject(RejectCode.SysTransient, undefined, 'The replica restarted before this call was executed: it was not executed, and can be sent again as a new request.');
+      const outcome: Outcome = { reject: Rejects.notExecutedBeforeRestart() };
       store.putIngress({ ...record, outcome });
     }
     // A stopping canister has no open context left: it is stopped.

@@ -2,13 +2,13 @@
  * Runs the messages the runtime picks: requests (with ICP's refusals and rejects), responses
  * as callbacks, and due timers, each as one execution through the executor.
  */
-import { COMPOSITE_QUERY_REPLICATED, IcErrorCode, RejectCode, methodNotFoundText, rejectMessageForCaller } from '@tincan/abi';
+import { Rejects, rejectMessageForCaller } from '@tincan/abi';
 import { missingCanister } from '../calls/missing-canister.js';
 import type { CanisterActor } from '../canisters/canister-actor.js';
 import type { CallContext } from '../calls/call-context.js';
 import { messageFee, type Balances, type CycleFees } from '../cycles/cycles.js';
 import { openExecution } from '../execution/execution.js';
-import { reject, type Executor } from '../execution/executor.js';
+import type { Executor } from '../execution/executor.js';
 import * as lifecycle from '../lifecycle/lifecycle.js';
 import type { NewMessage, Outcome, RequestMessage, ResponseMessage, TimerMessage } from '../calls/messages.js';
 import { fromHex } from '../canisters/principal-ids.js';
@@ -90,23 +90,22 @@ export class Dispatcher {
     if (actor === undefined) return refuse(missingCanister(fromHex(message.target), message.replyTo.kind === 'canister' || message.replyTo.kind === 'remote'));
     const refused = lifecycle.refusal(actor);
     if (refused !== undefined) return refuse(refused);
-    if (actor.record.module.length === 0) return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text()} has no code installed`));
+    if (actor.record.module.length === 0) return refuse({ reject: Rejects.canisterEmpty(text()) });
     const loadError = this.#deps.ensureLoaded(actor);
-    if (loadError !== undefined) return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterTrapped, loadError));
+    if (loadError !== undefined) return refuse({ reject: Rejects.loadFailed(loadError) });
     const method = actor.methods.get(message.method);
     if (method === undefined || (method.mode !== 'update' && method.mode !== 'query' && method.mode !== 'compositeQuery')) {
-      const missing = methodNotFoundText(text(), 'update', message.method);
-      return refuse(reject(RejectCode.CanisterError, missing.errorCode, missing.message));
+      return refuse({ reject: Rejects.methodNotFound(text(), 'update', message.method) });
     }
     // A composite query runs only as a user's query (composite-query.ts), never replicated.
-    if (method.mode === 'compositeQuery') return refuse(reject(RejectCode.CanisterError, COMPOSITE_QUERY_REPLICATED.errorCode, COMPOSITE_QUERY_REPLICATED.message));
+    if (method.mode === 'compositeQuery') return refuse({ reject: Rejects.compositeQueryReplicated() });
     const timeNs = this.#deps.now();
     // A bounded-wait request that waited past its deadline is dropped unexecuted; its caller
     // hears SYS_UNKNOWN from its own deadline.
     if (message.deadlineNs > 0n && message.deadlineNs <= timeNs) return;
     const { fees, balances } = this.#deps;
     if (actor.record.cycles < actor.freezingThreshold(fees)) {
-      return refuse(reject(RejectCode.SysTransient, IcErrorCode.CanisterOutOfCycles, `Canister ${text()} is out of cycles: its balance ${actor.record.cycles} is below its freezing threshold ${actor.freezingThreshold(fees)}`));
+      return refuse({ reject: Rejects.outOfCycles(text(), actor.record.cycles, actor.freezingThreshold(fees)) });
     }
     // ICP charges the receiving canister for inducting an ingress message.
     if (message.replyTo.kind === 'ingress' && method.mode === 'update') balances.charge(actor, messageFee(fees.ingressBase, fees.ingressPerByte, message.method, message.arg));
