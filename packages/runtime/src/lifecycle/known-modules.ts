@@ -8,7 +8,7 @@
  * the code and leave the realm, and the construction, to the canister's first message.
  */
 import type { CanisterDescription } from '@tincan/abi';
-import type { HostBridge } from './kernel/host-bridge.js';
+import type { HostBridge } from '../kernel/host-bridge.js';
 
 /** What the first install of a module showed. */
 export interface KnownModule {
