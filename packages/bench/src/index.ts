@@ -18,7 +18,8 @@
  * metering overhead (metering.ts), Candid decoding (candid-decode.ts), heap size
  * (heap-size.ts), installing copies of one module (install-copies.ts), 10,000 canisters in
  * one replica (many-canisters.ts), a restart with 10,000 canisters (start-many.ts) and forks
- * (fork.ts), each with its own baseline.
+ * (fork.ts), and cross-subnet against same-subnet round trips (xnet-round-trips.ts, `--only xnet`),
+ * each with its own baseline.
  *
  * Then the HTTP fuzz (http-fuzz.ts): 100k seeded mutated requests against `tincan start`.
  *
@@ -45,6 +46,7 @@ import { manyCanistersBenchmark, manyCanistersReport } from './many-canisters.js
 import { meteringBenchmark, meteringReport } from './metering.js';
 import { EXECUTIONS_PER_ROUND_TRIP, roundTripBenchmarks } from './round-trips.js';
 import { tracingBenchmark, tracingReport } from './tracing.js';
+import { xnetBenchmark, xnetReport } from './xnet-round-trips.js';
 import { openSqliteFloor, openStoreReplay } from './sqlite-floor.js';
 import { measure, openReplicas, repoRoot, type BenchCase, type Timing } from './support.js';
 
@@ -186,6 +188,10 @@ async function main(): Promise<void> {
       progress('bench: tincan start on a state directory of 10,000 canisters…');
       const result = await startManyBenchmark(root, tmp, options.quick ? 1000 : 10_000, options.quick ? 1 : 3);
       process.stdout.write(`${startManyReport(result).join('\n')}\n`);
+    }
+    if (selected('xnet')) {
+      progress('bench: cross-subnet vs same-subnet round trips…');
+      process.stdout.write(`${xnetReport(await xnetBenchmark(root, tmp, options.seconds * 2, options.rounds)).join('\n')}\n`);
     }
     if (selected('fork')) {
       progress('bench: fork from a checkpoint…');

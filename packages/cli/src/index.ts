@@ -13,3 +13,4 @@ export { cliIdentitySource } from './dashboard-identities.js';
 export { managementCanister, type ManagementCanister } from './management.js';
 export { connect } from './connect.js';
 export { CliError, RejectedCallError, type CliErrorCode } from './cli-error.js';
+export { Relayer, connectorIdl, type BridgeProof, type RelayerOptions, type RelayReport } from './bridge/relayer.js';

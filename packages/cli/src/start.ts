@@ -7,9 +7,10 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { startHttpServer, type HttpServer } from '@tincan/http';
+import { KEY_FILE_NAME, loadOrCreateKeys, startHttpServer, type HttpServer } from '@tincan/http';
 import { Principal } from '@dfinity/principal';
-import { Replica, describeTimer, type RecoveryReport } from '@tincan/replica';
+import { Replica, Subnets, describeTimer, type RecoveryReport, type ReplicaOptions } from '@tincan/replica';
+import { Relayer } from './bridge/relayer.js';
 import { dashboardHandler } from '@tincan/dashboard';
 import { CliError } from './cli-error.js';
 import { cliIdentitySource } from './dashboard-identities.js';
@@ -31,6 +32,10 @@ export interface StartOptions {
   readonly onLog?: (line: string) => void;
   /** Executions whose traces the dashboard keeps; 10,000 by default. */
   readonly traceLimit?: number;
+  /** How many subnets the replica hosts; 1 by default. Subnet 0 keeps `replica/`'s state and root key. */
+  readonly subnets?: number;
+  /** Runs a bridge relayer between the connector canisters (those with `bridge_deliver`) of every subnet. */
+  readonly bridge?: boolean;
   /** The identities the dashboard's Candid UI may call as; `$TINCAN_HOME`'s by default. */
   readonly identities?: IdentityStore;
 }
@@ -41,6 +46,10 @@ export interface RunningReplica {
   readonly replicaDir: string;
   readonly replica: Replica;
   readonly server: HttpServer;
+  /** The subnets, when the replica hosts more than one (`replica` is subnet 0). */
+  readonly subnets: Subnets | undefined;
+  /** One line per subnet (id and canister range) when there are several; empty otherwise. */
+  readonly topology: readonly string[];
   /**
    * What opening the state answered and dropped (open calls, timers), as lines to print; empty
    * when nothing was open. Each canister's log has the details too.
@@ -55,7 +64,7 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
   const replicaDir = path.resolve(options.stateDir, 'replica');
   if (options.clean) rmSync(replicaDir, { recursive: true, force: true });
   mkdirSync(replicaDir, { recursive: true });
-  const replica = await Replica.create({
+  const replicaOptions: ReplicaOptions = {
     stateDir: replicaDir,
     wallClockLimits:
       options.timeLimitMs === 0
@@ -63,7 +72,14 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
         : { ...(options.timeLimitMs !== undefined && { updateMs: options.timeLimitMs }), ...(options.queryTimeLimitMs !== undefined && { queryMs: options.queryTimeLimitMs }) },
     ...(options.onLog !== undefined && { onLog: (id, line) => options.onLog?.(`[${id.toText()}] ${line.message}`) }),
     traces: options.traceLimit === undefined ? true : { limit: options.traceLimit },
-  });
+  };
+  // Several subnets: subnet 0's key is the root key the HTTP layer keeps in its key file, so a
+  // one-subnet state directory started with --subnets keeps its root key and canisters.
+  const subnets = (options.subnets ?? 1) > 1
+    ? await Subnets.create({ ...replicaOptions, count: options.subnets ?? 1, rootKey: loadOrCreateKeys(path.join(replicaDir, KEY_FILE_NAME)).rootKey })
+    : undefined;
+  const replica = subnets?.root ?? (await Replica.create(replicaOptions));
+  const closeReplicas = (): Promise<void> => (subnets === undefined ? replica.close() : subnets.close());
   let server: HttpServer;
   try {
     server = await startHttpServer({
@@ -72,24 +88,40 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
       host: options.host,
       stateDir: replicaDir,
       requestHandler: dashboardHandler(replica, { stateDir: path.resolve(options.stateDir), identities: cliIdentitySource(options.identities) }),
+      ...(subnets !== undefined && { subnets }),
     });
   } catch (err) {
-    await replica.close();
+    await closeReplicas();
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new CliError('ERR_USAGE', `port ${options.port} on ${options.host} is in use (is another 'tincan start' running?); pass --port with a free port, or --port 0 for any`);
     throw err;
   }
+  const relayer = options.bridge === true
+    ? await Relayer.create({ host: server.url, connectors: () => bridgeConnectors(subnets?.subnets.map((s) => s.replica) ?? [replica]), ...(options.onLog !== undefined && { onLog: options.onLog }) })
+    : undefined;
+  relayer?.start();
   return {
     url: server.url,
     replicaDir,
     replica,
     server,
-    recovery: describeRecovery(replica.runtime.recovery),
+    subnets,
+    topology: (subnets?.subnets ?? []).map((s) => {
+      const [low, high] = s.ranges[0] ?? [];
+      return `subnet ${s.index}: ${s.id.toText()}${low !== undefined && high !== undefined ? `, canisters ${Principal.fromUint8Array(low).toText()} … ${Principal.fromUint8Array(high).toText()}` : ''}`;
+    }),
+    recovery: (subnets?.subnets.map((s) => s.replica) ?? [replica]).flatMap((r) => describeRecovery(r.runtime.recovery)),
     close: async () => {
+      await relayer?.stop();
       await server.close();
-      await replica.close();
+      await closeReplicas();
     },
   };
+}
+
+/** The bridge connectors of `replicas`: canisters whose interface has `bridge_deliver` (canisters/connector). */
+export function bridgeConnectors(replicas: readonly Replica[]): Principal[] {
+  return replicas.flatMap((r) => r.runtime.canisters().filter((c) => /\bbridge_deliver\b/.test(c.candid)).map((c) => Principal.fromUint8Array(c.id)));
 }
 
 /** Lines saying what a restart answered and dropped; none when nothing was open. */

@@ -10,13 +10,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Principal } from '@dfinity/principal';
 import { encodeCbor, generateRootKey, type RootKey } from '@tincan/certification';
-import type { Replica } from '@tincan/replica';
+import type { Replica, Subnets } from '@tincan/replica';
 import { drainRefused, readBody } from './body.js';
 import { HttpProblem } from './envelope.js';
 import { handleCall, handleQuery, handleReadState, statusOf, type Answer, type HandlerContext } from './handlers.js';
 import { KEY_FILE_NAME, loadOrCreateKeys } from './key-file.js';
 import { generateNodeKey } from './node-key.js';
-import { CertifiedState, MAX_STATUSES } from './state.js';
+import { CertifiedState, MAX_STATUSES, type CertifiedStateOptions } from './state.js';
 import { serveGatewayRequest, type GatewayContext, type GatewayLimits } from './gateway/index.js';
 
 /** Options of {@link startHttpServer}. */
@@ -61,6 +61,13 @@ export interface HttpServerOptions {
    * returns true when it answered; the IC's endpoints get the rest.
    */
   readonly requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /**
+   * A replica of several subnets (`replica` must be its subnet 0): each subnet gets its own
+   * certified state, signed with its key and carrying its delegation, and requests go to the
+   * subnet whose range holds the effective canister id (or, for `/api/v3/subnet/<id>`, that
+   * subnet). The root key is subnet 0's key.
+   */
+  readonly subnets?: Subnets;
 }
 
 /** A running HTTP server. */
@@ -84,30 +91,20 @@ const SUBNET_ROUTE = /^\/api\/(v2|v3)\/subnet\/([^/]+)\/read_state$/;
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const keyFile = options.keyFile ?? (options.stateDir === undefined ? undefined : path.join(options.stateDir, KEY_FILE_NAME));
   const stored = keyFile === undefined ? undefined : loadOrCreateKeys(keyFile);
-  const rootKey = options.rootKey ?? stored?.rootKey ?? generateRootKey(new Uint8Array(randomBytes(32)));
+  const rootKey = options.subnets?.subnets[0]?.key ?? options.rootKey ?? stored?.rootKey ?? generateRootKey(new Uint8Array(randomBytes(32)));
   const nodeKey = stored?.nodeKey ?? generateNodeKey();
   const replica = options.replica;
   const nowNs = options.nowNs ?? (() => replica.interfaceTimeNs());
-  const state = new CertifiedState({
-    replica: options.replica,
-    rootKey,
-    nodeKey,
-    nowNs,
-    ...(options.roundFillWaitMs !== undefined && { fillWaitMs: options.roundFillWaitMs }),
-  });
-  // Answers kept in the store (from before a restart, say) are served by read_state as before:
-  // the newest ones, as many as the certified tree holds.
-  for (const record of replica.runtime.ingressRecords().slice(-MAX_STATUSES)) state.setStatus(record.requestId, record.sender, record.expiryNs, statusOf(record.outcome));
-  // Non-replicated queries read their data certificate from the last signed tree.
-  const dataCertificates = (id: Uint8Array): Uint8Array | undefined => state.dataCertificate(id);
-  replica.runtime.setDataCertificateSource(dataCertificates);
-  const ctx: HandlerContext = {
-    replica: options.replica,
-    state,
-    nodeKey,
-    nowNs,
-    syncCallTimeoutMs: options.syncCallTimeoutMs ?? 10_000,
-    inFlight: new Map(),
+  const served = (options.subnets?.subnets ?? [{ replica, key: rootKey, ranges: undefined, delegation: undefined, id: undefined }]).map((subnet) =>
+    serveSubnet(options, subnet.replica, rootKey, nodeKey, nowNs, subnet.ranges === undefined ? undefined : { key: subnet.key, ranges: subnet.ranges, delegation: subnet.delegation }),
+  );
+  const { ctx, state } = served[0] as ServedSubnet;
+  /** The subnet a request goes to: the one whose range holds `id`, or whose id it is; else subnet 0. */
+  const contextFor = (id: Principal, subnetRoute: boolean): HandlerContext => {
+    const subnets = options.subnets;
+    if (subnets === undefined) return ctx;
+    const index = subnetRoute ? subnets.subnets.findIndex((s) => s.id.toText() === id.toText()) : subnets.subnetOf(id);
+    return served[index ?? 0]?.ctx ?? ctx;
   };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const gateway: GatewayContext | undefined =
@@ -143,9 +140,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     const effectiveId = parsePrincipal(id);
     const body = await readBody(req, maxBody);
-    if (endpoint === 'call') return handleCall(ctx, effectiveId, body, version !== 'v2');
-    if (endpoint === 'query') return handleQuery(ctx, effectiveId, body);
-    return handleReadState(ctx, body, canister !== null ? effectiveId : undefined);
+    const target = contextFor(effectiveId, subnet !== null);
+    if (endpoint === 'call') return handleCall(target, effectiveId, body, version !== 'v2');
+    if (endpoint === 'query') return handleQuery(target, effectiveId, body);
+    return handleReadState(target, body, canister !== null ? effectiveId : undefined);
   };
 
   const server = createServer((req, res) => {
@@ -180,9 +178,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     url: `http://${host}:${address.port}`,
     rootKey: rootKey.derPublicKey,
     close: () => {
-      if (replica.runtime.dataCertificateSource === dataCertificates) replica.runtime.setDataCertificateSource(undefined);
+      for (const subnet of served) {
+        if (subnet.ctx.replica.runtime.dataCertificateSource === subnet.dataCertificates) subnet.ctx.replica.runtime.setDataCertificateSource(undefined);
+      }
       return Promise.all([
-        state.close(),
+        ...served.map((subnet) => subnet.state.close()),
         new Promise<void>((resolve, reject) => {
           server.close((err) => (err === undefined ? resolve() : reject(err)));
           server.closeAllConnections();
@@ -190,6 +190,32 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       ]).then(() => undefined);
     },
   };
+}
+
+interface ServedSubnet {
+  readonly ctx: HandlerContext;
+  readonly state: CertifiedState;
+  readonly dataCertificates: (id: Uint8Array) => Uint8Array | undefined;
+}
+
+/** The certified state and handler context of one subnet's replica. */
+function serveSubnet(options: HttpServerOptions, replica: Replica, rootKey: RootKey, nodeKey: ReturnType<typeof generateNodeKey>, nowNs: () => bigint, subnet: CertifiedStateOptions['subnet']): ServedSubnet {
+  const state = new CertifiedState({
+    replica,
+    rootKey,
+    nodeKey,
+    nowNs,
+    ...(options.roundFillWaitMs !== undefined && { fillWaitMs: options.roundFillWaitMs }),
+    ...(subnet !== undefined && { subnet }),
+  });
+  // Answers kept in the store (from before a restart, say) are served by read_state as before:
+  // the newest ones, as many as the certified tree holds.
+  for (const record of replica.runtime.ingressRecords().slice(-MAX_STATUSES)) state.setStatus(record.requestId, record.sender, record.expiryNs, statusOf(record.outcome));
+  // Non-replicated queries read their data certificate from the last signed tree.
+  const dataCertificates = (id: Uint8Array): Uint8Array | undefined => state.dataCertificate(id);
+  replica.runtime.setDataCertificateSource(dataCertificates);
+  const ctx: HandlerContext = { replica, state, nodeKey, nowNs, syncCallTimeoutMs: options.syncCallTimeoutMs ?? 10_000, inFlight: new Map() };
+  return { ctx, state, dataCertificates };
 }
 
 function parsePrincipal(text: string): Principal {

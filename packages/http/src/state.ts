@@ -6,8 +6,9 @@
  * The tree is kept incrementally and certified in rounds (see {@link CertificationRounds}):
  * one BLS signature per round over the root hash, and every response is the last signed tree
  * pruned to the requested paths (pruning keeps the root hash, so the one signature stays
- * valid). There is no delegation: the root key is the subnet key, so the subnet id is the root
- * key's self-authenticating principal.
+ * valid). A lone subnet has no delegation: the root key is the subnet key, so the subnet id is
+ * the root key's self-authenticating principal. One subnet of several (`options.subnet`) signs
+ * with its own key and attaches the root's delegation to every certificate.
  */
 import { Principal } from '@dfinity/principal';
 import {
@@ -24,6 +25,7 @@ import {
   utf8,
   type HashTree,
   type LabeledTree,
+  type Delegation,
   type RootKey,
   type TreeEntry,
 } from '@tincan/certification';
@@ -68,6 +70,12 @@ export interface CertifiedStateOptions {
   readonly nowNs: () => bigint;
   /** Longest wait after a round for the next one to fill up, in ms (see {@link CertificationRounds}). */
   readonly fillWaitMs?: number;
+  /**
+   * One subnet of several: the tree is signed with the subnet's own key, certifies the
+   * subnet's ranges, and every certificate carries the root's `delegation` (none for the root
+   * subnet). Unset: the replica is the one subnet, signed with the root key.
+   */
+  readonly subnet?: { readonly key: RootKey; readonly ranges: ReadonlyArray<readonly [Uint8Array, Uint8Array]>; readonly delegation: Delegation | undefined };
 }
 
 /** Request statuses plus the replica's canisters, certified once per round. */
@@ -88,15 +96,20 @@ export class CertifiedState {
   #canisterNode: LabeledTree | undefined;
   /** The round change that includes the current canister records. */
   #canisterSeq = 0;
+  /** The root's delegation to this subnet, carried by every certificate; none on the root subnet. */
+  readonly #delegation: Delegation | undefined;
 
   constructor(options: CertifiedStateOptions) {
     this.#options = options;
-    this.subnetId = Principal.selfAuthenticating(options.rootKey.derPublicKey);
+    const { nodeKey } = options;
+    const rootKey = options.subnet?.key ?? options.rootKey;
+    this.#delegation = options.subnet?.delegation;
+    this.subnetId = Principal.selfAuthenticating(rootKey.derPublicKey);
     const subnet = this.subnetId.toUint8Array();
-    const ranges = encodeCbor([[RANGE_LOW, RANGE_HIGH]]);
-    const { rootKey, nodeKey } = options;
+    const rangeList = options.subnet?.ranges ?? [[RANGE_LOW, RANGE_HIGH]];
+    const ranges = encodeCbor(rangeList.map(([low, high]) => [low, high]));
     this.#fixed = [
-      labeled('canister_ranges', buildTree([[[subnet, RANGE_LOW], ranges]])),
+      labeled('canister_ranges', buildTree(rangeList.map(([low, high]) => [[subnet, low], encodeCbor([[low, high]])]))),
       labeled(
         'subnet',
         buildTree([
@@ -155,7 +168,7 @@ export class CertifiedState {
    */
   async certify(paths: ReadonlyArray<ReadonlyArray<Uint8Array>>): Promise<Uint8Array> {
     const signed = await this.current();
-    return encodeCertificate({ tree: prune(signed.tree, [[utf8('time')], ...paths], this.#hasher), signature: signed.signature });
+    return encodeCertificate({ tree: prune(signed.tree, [[utf8('time')], ...paths], this.#hasher), signature: signed.signature, ...this.#delegated() });
   }
 
   /**
@@ -182,10 +195,14 @@ export class CertifiedState {
     let certificate = this.#dataCertificates.byCanister.get(key);
     if (certificate === undefined) {
       const paths = [[utf8('time')], [utf8('canister'), canisterId, utf8('certified_data')]];
-      certificate = encodeCertificate({ tree: prune(signed.tree, paths, this.#hasher), signature: signed.signature });
+      certificate = encodeCertificate({ tree: prune(signed.tree, paths, this.#hasher), signature: signed.signature, ...this.#delegated() });
       this.#dataCertificates.byCanister.set(key, certificate);
     }
     return certificate;
+  }
+
+  #delegated(): { delegation?: Delegation } {
+    return this.#delegation === undefined ? {} : { delegation: this.#delegation };
   }
 
   /** Stops scheduling rounds and the signing worker; callers still waiting get a 503. */

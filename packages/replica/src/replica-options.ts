@@ -1,7 +1,7 @@
 /** Options and handles of the in-process `Replica`. */
 import type { Principal } from '@dfinity/principal';
 import type { TraceOptions } from './traces/traces.js';
-import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, PrepareModule, SchedulerPolicy } from '@tincan/runtime';
+import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, PrepareModule, SchedulerPolicy, SubnetRouting } from '@tincan/runtime';
 
 /** Wall-clock limits of the backstop, in milliseconds. */
 export interface WallClockLimitsMs {
@@ -72,6 +72,8 @@ export interface ReplicaOptions {
    * measure the meter's own cost.
    */
   readonly prepareModule?: PrepareModule;
+  /** One subnet of several (set by `Subnets`): its canister id range and the route to the others. */
+  readonly subnet?: SubnetRouting;
 }
 
 /** Options of `Replica.deploy`. */

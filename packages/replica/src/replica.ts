@@ -82,6 +82,7 @@ export class Replica {
       ...(options.callLimits !== undefined && { callLimits: options.callLimits }),
       ...(options.fees !== undefined && { fees: options.fees }),
       ...(options.loadShedding !== undefined && { loadShedding: options.loadShedding }),
+      ...(options.subnet !== undefined && { subnet: options.subnet }),
       ...(options.onExecution !== undefined && { onExecution: options.onExecution }),
       ...(traces !== undefined && { traceSink: traces.sink }),
       ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
@@ -394,6 +395,11 @@ export class Replica {
   /** The canister's log lines, oldest first. */
   logs(canisterId: Principal): readonly LogLine[] {
     return this.runtime.logs(canisterId.toUint8Array());
+  }
+
+  /** Runs pending messages soon (the XNet layer calls it after it inducted or delivered some). */
+  wake(): void {
+    if (!this.#closed) this.#driver.wake();
   }
 
   /** Resolves when no message is pending. */

@@ -16,6 +16,7 @@ import type { LoadShedding } from './calls/shedding.js';
 import type { StateStore } from './state/state-store.js';
 import type { SystemCanister } from './calls/system-canister.js';
 import type { TraceSink } from './execution/trace.js';
+import type { SubnetRouting } from './xnet/subnet-routing.js';
 
 /** Options of a runtime. */
 export interface RuntimeOptions {
@@ -70,4 +71,6 @@ export interface RuntimeOptions {
   readonly fees?: CycleFees;
   /** Seeded dropping of bounded-wait requests and responses; off by default. */
   readonly loadShedding?: LoadShedding;
+  /** One subnet of several: its canister id range and the route to the others. Unset: the only subnet. */
+  readonly subnet?: SubnetRouting;
 }

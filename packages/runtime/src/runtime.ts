@@ -25,7 +25,7 @@ import { inspectMessage, type InspectResult } from './ingress/inspect-message.js
 import type { InitArg, InstallMode } from './lifecycle/installer.js';
 import * as lifecycle from './lifecycle/lifecycle.js';
 import type { CallLimits, PairQueues } from './calls/limits.js';
-import type { Message, NewMessage, Outcome } from './calls/messages.js';
+import type { Message, NewMessage, Outcome, RequestMessage } from './calls/messages.js';
 import { toHex } from './canisters/principal-ids.js';
 import { principalText } from './canisters/principal-text.js';
 import { earliestNs, pickIndex, runUntilIdle } from './scheduling/run-loop.js';
@@ -37,6 +37,7 @@ import { NOTHING_RECOVERED, recoverOpenCalls, type RecoveryReport } from './life
 import type { CanisterRecord, CanisterStatus, IngressRecord, SnapshotInfo } from './state/state-store.js';
 import { executeSystemRequest, MANAGEMENT_CANISTER_KEY } from './calls/system-canister.js';
 import type { DataCertificateSource } from './execution/certified-data.js';
+import { inductRemote, routeRemote, type InductedRequest } from './xnet/remote-calls.js';
 
 export type { IngressCall } from './ingress/ingress.js';
 export type { RuntimeOptions } from './runtime-options.js';
@@ -130,7 +131,10 @@ export class Runtime {
    */
   createCanister(options: { controllers: readonly Uint8Array[]; cycles?: bigint; settings?: Partial<CanisterSettings>; id?: Uint8Array }): Uint8Array {
     this.#lastIndex = admin.nextCanisterIndex(this.#actors, this.#lastIndex, options.id);
-    return admin.createCanister(this.#parts, this.#lastIndex, options);
+    const subnet = this.#options.subnet;
+    // On one subnet of several, ids come from that subnet's range.
+    const id = options.id ?? subnet?.canisterId(this.#lastIndex);
+    return admin.createCanister(this.#parts, this.#lastIndex, id === undefined ? options : { ...options, id });
   }
 
   /**
@@ -218,6 +222,19 @@ export class Runtime {
     submitIngress(this.#parts, call, onAnswer);
   }
 
+  /**
+   * Queues a request that arrived on a certified stream from another subnet; `onAnswer` gets
+   * its outcome and the unaccepted cycles once the answer is committed.
+   */
+  induct(request: InductedRequest, onAnswer: (outcome: Outcome, refund: bigint) => void): void {
+    inductRemote(this.#router, request, onAnswer);
+  }
+
+  /** Delivers the response, from another subnet's stream, to a call this runtime routed out. */
+  deliverRemote(replyTo: RequestMessage['replyTo'], outcome: Outcome, refund: bigint): void {
+    this.#router.deliver(replyTo, outcome, refund);
+  }
+
   /** Runs a query call now, on committed state, and returns its outcome. */
   query(call: IngressCall): Outcome {
     return runQuery(this.#parts, call);
@@ -287,6 +304,7 @@ export class Runtime {
     if (message.kind === 'request') {
       this.#queues.remove(message.source, message.target);
       if (message.target === MANAGEMENT_CANISTER_KEY) executeSystemRequest(message, this.#parts);
+      else if (this.#options.subnet !== undefined && !this.#actors.has(message.target) && routeRemote(message, this.#options.subnet, this.#parts.executor)) return true;
       else this.#dispatch.executeRequest(message);
     } else if (message.kind === 'response') this.#dispatch.executeResponse(message);
     else if (message.kind === 'heartbeat') executeHeartbeat(message, this.#parts);

@@ -13,6 +13,8 @@ export const startCommand: CommandSpec = {
     { name: 'time-limit-ms', type: 'int', value: 'ms', description: 'wall-clock backstop for updates, callbacks, timers and install, in ms (0 turns the backstop off)', default: 5000 },
     { name: 'trace-limit', type: 'int', value: 'n', description: 'executions whose traces the dashboard keeps', default: 10000 },
     { name: 'query-time-limit-ms', type: 'int', value: 'ms', description: 'wall-clock backstop for queries and inspect_message, in ms', default: 1000 },
+    { name: 'subnets', type: 'int', value: 'n', description: 'subnets the replica hosts (each its own canister range, key and state); calls between them travel in certified streams', default: 1 },
+    { name: 'bridge', type: 'boolean', description: 'run a bridge relayer between connector canisters (canisters/connector) on every subnet' },
   ],
   run: async (input) => {
     const port = input.int('port') ?? 4943;
@@ -33,6 +35,11 @@ export const startCommand: CommandSpec = {
       const { CliError } = await import('../cli-error.js');
       throw new CliError('ERR_USAGE', `--trace-limit ${traceLimit} must be a whole number of at least 1`);
     }
+    const subnets = input.int('subnets') ?? 1;
+    if (!Number.isInteger(subnets) || subnets < 1 || subnets > 16) {
+      const { CliError } = await import('../cli-error.js');
+      throw new CliError('ERR_USAGE', `--subnets ${subnets} is not a subnet count; pass 1 to 16`);
+    }
     const { startReplica } = await import('../start.js');
     const log = (line: string): void => void process.stdout.write(`${line}\n`);
     const running = await startReplica({
@@ -44,12 +51,15 @@ export const startCommand: CommandSpec = {
       queryTimeLimitMs,
       onLog: log,
       traceLimit,
+      subnets,
+      bridge: input.bool('bridge'),
     });
     // Timers and waiting calls cannot survive a restart: say what was dropped or answered.
     for (const line of running.recovery) log(line);
     log(`tincan replica running at ${running.url}`);
     log(`dashboard: ${running.url}/_/`);
     log(`state: ${running.replicaDir}`);
+    for (const line of running.topology) log(line);
     log(`deploy with: tincan deploy${running.url === 'http://127.0.0.1:4943' ? '' : ` --host ${running.url}`}  (Ctrl-C stops the replica)`);
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));

@@ -16,7 +16,9 @@ export interface IngressId {
 export type ReplyTarget =
   | { readonly kind: 'ingress'; readonly onAnswer: (outcome: Outcome) => void; readonly id?: IngressId | undefined }
   | { readonly kind: 'canister'; readonly canister: string; readonly callback: Callback }
-  | { readonly kind: 'none' };
+  | { readonly kind: 'none' }
+  /** A request inducted from another subnet's stream: the answer goes back on the reverse stream, once committed. */
+  | { readonly kind: 'remote'; readonly onAnswer: (outcome: Outcome, refund: bigint) => void };
 
 /**
  * An open call context: one incoming call that must be answered exactly once. It stays open

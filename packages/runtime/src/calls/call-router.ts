@@ -116,6 +116,11 @@ export class CallRouter {
       } else target.onAnswer(outcome);
       return;
     }
+    if (target.kind === 'remote') {
+      // Leaves on the reverse stream only once the execution that answered is committed.
+      this.#deps.hold(() => target.onAnswer(outcome, refund));
+      return;
+    }
     if (target.kind !== 'canister' || target.callback.responded) return;
     // A dropped response: the caller hears SYS_UNKNOWN at its deadline.
     if (target.callback.deadlineNs > 0n && this.#deps.shedder.drop()) return;

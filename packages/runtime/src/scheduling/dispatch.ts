@@ -87,7 +87,7 @@ export class Dispatcher {
     const text = (): string => principalText(fromHex(message.target));
     // A system reject returns every attached cycle to the caller.
     const refuse = (outcome: Outcome): void => executor.deliver(message.replyTo, outcome, message.cycles);
-    if (actor === undefined) return refuse(missingCanister(fromHex(message.target), message.replyTo.kind === 'canister'));
+    if (actor === undefined) return refuse(missingCanister(fromHex(message.target), message.replyTo.kind === 'canister' || message.replyTo.kind === 'remote'));
     const refused = lifecycle.refusal(actor);
     if (refused !== undefined) return refuse(refused);
     if (actor.record.module.length === 0) return refuse(reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${text()} has no code installed`));
