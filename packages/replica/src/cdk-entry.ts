@@ -8,5 +8,9 @@ const require = createRequire(import.meta.url);
  * same from a workspace checkout and from built packages.
  */
 export function cdkEntry(): string {
-  return path.join(path.dirname(require.resolve('@tincan/cdk/package.json')), 'src', 'index.ts');
+  // Resolved once per process: module resolution reads the file system, and every deploy asks.
+  entry ??= path.join(path.dirname(require.resolve('@tincan/cdk/package.json')), 'src', 'index.ts');
+  return entry;
 }
+
+let entry: string | undefined;

@@ -113,7 +113,7 @@ export class StateView {
     const row = this.#row(canisterId, objectId);
     if (row === 'old-format') return { object: objectId, kind: 'object', cls: null, total: 0, entries: [], next: null, note: 'this heap is in the older single-snapshot format; it is stored as object rows from its next commit' };
     if (row === undefined) {
-      if (objectId === 0) return { object: 0, kind: 'object', cls: null, total: 0, entries: [], next: null, note: 'no committed heap (no code, or nothing committed yet)' };
+      if (objectId === 0) return { object: 0, kind: 'object', cls: null, total: 0, entries: [], next: null, note: 'no committed heap (no code, or nothing committed yet: an install of a module seen before may leave constructing the instance to its first message)' };
       invalid(`no heap object ${objectId} in this canister's heap (it may have been collected since)`);
     }
     const all = this.#entries(canisterId, objectId, row);

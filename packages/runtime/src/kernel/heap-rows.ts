@@ -72,9 +72,71 @@ export interface HeapMeta {
   readonly root: Uint8Array | undefined;
 }
 
-/** Encodes the meta row (kept in the store's heap row). */
+const taSet = (Object.getPrototypeOf(Uint8Array.prototype) as { set: unknown }).set;
+const callSet = Function.prototype.call.bind(taSet as (this: Uint8Array, source: Uint8Array, offset: number) => void) as (self: Uint8Array, source: Uint8Array, offset: number) => void;
+const UINT32_END = 2 ** 32;
+
+/** Bytes of CBOR's head for `n` (an integer in [0, 2^32)). */
+function headBytes(n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+}
+
+/** Writes CBOR's head of major type `major` (shifted) with argument `n` at `at`; returns the end. */
+function writeHead(out: Uint8Array, at: number, major: number, n: number): number {
+  if (n < 24) {
+    out[at] = major | n;
+    return at + 1;
+  }
+  if (n < 0x100) {
+    out[at] = major | 24;
+    out[at + 1] = n;
+    return at + 2;
+  }
+  if (n < 0x10000) {
+    out[at] = major | 25;
+    out[at + 1] = n >>> 8;
+    out[at + 2] = n & 0xff;
+    return at + 3;
+  }
+  out[at] = major | 26;
+  out[at + 1] = n >>> 24;
+  out[at + 2] = (n >>> 16) & 0xff;
+  out[at + 3] = (n >>> 8) & 0xff;
+  out[at + 4] = n & 0xff;
+  return at + 5;
+}
+
+const isUint32 = (n: number): boolean => n >= 0 && n < UINT32_END && n === Math.floor(n);
+
+/**
+ * Encodes the meta row (kept in the store's heap row). It is written on every commit that
+ * changed anything, so its fixed shape is written by hand: the bytes cbor-x would write
+ * (definite array, minimal unsigned heads, the root row as a tag-64 byte string), without a
+ * second pass of the general encoder over the root row it already encoded.
+ */
 export function encodeMeta(meta: HeapMeta): Uint8Array {
-  return encoder.encode([HEAP_FORMAT, [...meta.prng], meta.nextId, meta.bytes, meta.root ?? null]) as Uint8Array;
+  const { prng, nextId, bytes, root } = meta;
+  if (prng.length >= 24 || !isUint32(nextId) || !isUint32(bytes) || !prng.every(isUint32)) {
+    return encoder.encode([HEAP_FORMAT, [...prng], nextId, bytes, root ?? null]) as Uint8Array;
+  }
+  let size = 1 + headBytes(HEAP_FORMAT) + 1 + headBytes(nextId) + headBytes(bytes);
+  for (const w of prng) size += headBytes(w);
+  size += root === undefined ? 1 : 2 + headBytes(root.length) + root.length;
+  const out = new Uint8Array(size);
+  out[0] = 0x85;
+  let at = writeHead(out, 1, 0, HEAP_FORMAT);
+  out[at++] = 0x80 | prng.length;
+  for (const w of prng) at = writeHead(out, at, 0, w);
+  at = writeHead(out, at, 0, nextId);
+  at = writeHead(out, at, 0, bytes);
+  if (root === undefined) out[at] = 0xf6;
+  else {
+    out[at] = 0xd8;
+    out[at + 1] = 64;
+    at = writeHead(out, at + 2, 0x40, root.length);
+    callSet(out, root, at);
+  }
+  return out;
 }
 
 /** Decodes a meta row; undefined for a snapshot of the earlier single-row format. */

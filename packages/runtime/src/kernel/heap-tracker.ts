@@ -389,6 +389,8 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     begin,
     load,
     adopt,
+    /** Whether the heap holds any typed array or buffer (else no byte write needs marking). */
+    bytesTracked: (): boolean => owners.size > 0,
     /** Whether `o` is a tracked heap object (for tests). */
     isTracked: (o: object): boolean => trackedGet(o) !== undefined,
   };

@@ -124,7 +124,15 @@ export function createKernelOps(state: KernelState): KernelOps {
       const root = adapter().heapRoot() as Record<string, unknown>;
       // Classes reachable from the freshly constructed instance help decode nested instances.
       for (const [name, proto] of classesOf(root)) registerClass(name, proto);
-      const { meta: metaBytes, rows } = unpackHeap(new Uint8Array(host.opArg() as Uint8Array));
+      const packed = host.opArg() as Uint8Array | undefined;
+      if (packed === undefined) {
+        // Nothing committed yet (the install left construction to this load): the fresh
+        // instance is the heap; tracked now, so a rollback restores it, and written with the next commit.
+        const bytes = heap.adopt(root, prngState.get());
+        state.prng = prngState.get();
+        return bytes;
+      }
+      const { meta: metaBytes, rows } = unpackHeap(new Uint8Array(packed));
       const meta = decodeMeta(metaBytes);
       let bytes: number;
       if (meta === undefined) {

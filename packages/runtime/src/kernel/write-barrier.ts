@@ -18,6 +18,7 @@ const apply = Reflect.apply;
 const defineProperty = Object.defineProperty;
 const { trunc, min, max } = Math;
 const toNumber = Number;
+const isView = ArrayBuffer.isView;
 
 /** Whether a bundle registered its barrier (set by the bundle's prelude). */
 export const barrierState = { registered: false };
@@ -41,20 +42,41 @@ export function installWriteBarrier(tracker: HeapTracker): void {
     if (typeof original !== 'function') return;
     const fn = original as Fn;
     const name = typeof key === 'string' ? key : String(key.description);
+    // Fixed parameters and `arguments.length` rather than `Reflect.apply(fn, this, arguments)`
+    // for up to three arguments: Candid and the heap code call these on every execution.
     const wrapper = {
       [name](this: unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
         mark(this, a, b, c);
-        return apply(fn, this, arguments);
+        const argc = arguments.length;
+        // Forward exactly the arguments given: `splice(1)` and `splice(1, undefined)` differ.
+        return argc === 0 ? call(fn, this) : argc === 1 ? call(fn, this, a) : argc === 2 ? call(fn, this, a, b) : argc === 3 ? call(fn, this, a, b, c) : apply(fn, this, arguments);
       },
     }[name] as Fn;
-    defineProperty(wrapper, 'length', { value: fn.length });
+    define(owner, key, wrapper, fn.length);
+  };
+  const define = (owner: object, key: string | symbol, wrapper: Fn, length: number): void => {
+    defineProperty(wrapper, 'length', { value: length });
     defineProperty(owner, key, { value: wrapper, writable: true, enumerable: false, configurable: true });
   };
   const self = (s: unknown): void => void tracker.object(s);
   const first = (_s: unknown, a: unknown): void => void tracker.object(a);
   for (const key of ['set', 'delete', 'clear']) wrap(Map.prototype, key, self);
   for (const key of ['add', 'delete', 'clear']) wrap(Set.prototype, key, self);
-  for (const key of ['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']) wrap(Array.prototype, key, self);
+  for (const key of ['pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']) wrap(Array.prototype, key, self);
+  // `push` and typed-array `set` run on every execution (Candid): wrappers of their own, so
+  // each call site's feedback sees one built-in (closures of one literal share it).
+  const push = Array.prototype.push as Fn;
+  define(
+    Array.prototype,
+    'push',
+    {
+      push(this: unknown, a?: unknown): unknown {
+        tracker.object(this);
+        return arguments.length === 1 ? call(push, this, a) : apply(push, this, arguments);
+      },
+    }.push as Fn,
+    push.length,
+  );
   // The kernel's Date subclass inherits its setters from the built-in Date's prototype.
   let dateProto = Date.prototype as object | null;
   while (dateProto !== null && !Object.prototype.hasOwnProperty.call(dateProto, 'setTime')) dateProto = Object.getPrototypeOf(dateProto) as object | null;
@@ -72,12 +94,23 @@ export function installWriteBarrier(tracker: HeapTracker): void {
   const all = (s: unknown): void => {
     if (ArrayBuffer.isView(s)) tracker.markElements(s, 0, len(s));
   };
-  wrap(typedArray, 'set', (s, source, offset) => {
-    if (!ArrayBuffer.isView(s)) return;
-    const at = relative(offset, len(s), 0);
-    const count = typeof source === 'object' && source !== null ? toNumber((source as { length?: unknown }).length) || 0 : 0;
-    tracker.markElements(s, at, min(at + count, len(s)));
-  });
+  const typedSet = (typedArray as { set: Fn }).set;
+  define(
+    typedArray,
+    'set',
+    {
+      set(this: unknown, source?: unknown, offset?: unknown): unknown {
+        if (tracker.bytesTracked() && isView(this)) {
+          const n = len(this);
+          const at = relative(offset, n, 0);
+          const count = typeof source === 'object' && source !== null ? toNumber((source as { length?: unknown }).length) || 0 : 0;
+          tracker.markElements(this, at, min(at + count, n));
+        }
+        return call(typedSet, this, source, offset);
+      },
+    }.set as Fn,
+    typedSet.length,
+  );
   wrap(typedArray, 'fill', (s, _v, start, end) => {
     if (!ArrayBuffer.isView(s)) return;
     const n = len(s);

@@ -15,6 +15,7 @@ import { RuntimeError } from '../runtime-error.js';
 import type { CertifiedDataRegistry } from '../execution/certified-data.js';
 import { principalText } from '../canisters/principal-text.js';
 import { moduleOfBytes, moduleOfSource, type ModuleEntry } from './module-cache.js';
+import { InstallProbe, KnownModules, deferrable, type KnownModule } from './known-modules.js';
 
 /** What the installer needs from the runtime. */
 export interface InstallerDeps {
@@ -67,6 +68,8 @@ export class Installer {
   #committedTimerOps: TimerOp[] = [];
   /** Certified data set by the preUpgrade, init or postUpgrade of the install in progress. */
   #certifiedData: Uint8Array | undefined;
+  /** What the first install of each module showed (see known-modules.ts). */
+  readonly #known = new KnownModules();
 
   constructor(deps: InstallerDeps) {
     this.#deps = deps;
@@ -85,6 +88,10 @@ export class Installer {
     this.#certifiedData = undefined;
     const old = { sandbox: actor.sandbox, description: actor.description };
     const module = moduleOfSource(bundle);
+    const known = mode === 'upgrade' ? undefined : this.#known.get(module.hex);
+    if (known !== undefined && deferrable(known)) return this.#installDeferred(actor, module, known, mode);
+    // The first install of a module in this installer watches what its construction reads.
+    const probe = mode !== 'upgrade' && known === undefined ? new InstallProbe() : undefined;
     store.begin();
     try {
       if (mode === 'upgrade') {
@@ -94,7 +101,7 @@ export class Installer {
         this.#committedTimerOps = [];
       }
       if (mode === 'reinstall') store.clearStable(actor.record.id);
-      const description = this.#load(actor, module);
+      const description = this.#load(actor, module, probe);
       const entry = description.methods.find((m) => m.mode === (mode === 'upgrade' ? 'postUpgrade' : 'init'));
       if (entry !== undefined) this.#runSystem(actor, 'init', entry.name, typeof arg === 'function' ? arg(description) : arg);
       const heap = this.#system(actor, 'load', () => actor.sandbox?.op('persist') as HeapDelta | null);
@@ -119,6 +126,7 @@ export class Installer {
       // also deactivates the global timer on upgrade). Timers its init set do apply.
       actor.timers.clear();
       applyTimerOps(actor, this.#committedTimerOps);
+      if (probe !== undefined) this.#known.remember(module.hex, { description, heapBytes: actor.heapBytes, contextFree: !probe.touched });
       return description;
     } catch (err) {
       if (store.inTransaction) store.rollback();
@@ -127,6 +135,38 @@ export class Installer {
       // `@preUpgrade` may have changed the old heap; put it back as last committed.
       old.sandbox?.op('rollback');
       if (err instanceof RuntimeError) throw err;
+      throw new RuntimeError('ERR_INSTALL_TRAPPED', `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, hostCause(err));
+    } finally {
+      if (probe !== undefined) probe.on = false;
+    }
+  }
+
+  /**
+   * Installs or reinstalls a known module whose construction is context-free and that has no
+   * `@init`: records the code and clears the heap in one commit, and leaves the realm to the
+   * canister's first message, which constructs the same fresh instance (see known-modules.ts).
+   */
+  #installDeferred(actor: CanisterActor, module: ModuleEntry, known: KnownModule, mode: InstallMode): CanisterDescription {
+    const { store } = this.#deps;
+    const old = { sandbox: actor.sandbox, description: actor.description, heapBytes: actor.heapBytes };
+    store.begin();
+    try {
+      if (mode === 'reinstall') store.clearStable(actor.record.id);
+      store.clearHeap(actor.record.id);
+      actor.sandbox = undefined;
+      actor.setDescription(known.description);
+      actor.heapBytes = known.heapBytes;
+      actor.record = { ...actor.record, module: module.bytes, moduleHash: module.hash, candid: known.description.candid, version: actor.record.version + 1n };
+      store.putCanister(actor.record);
+      this.#deps.certifiedData.set(actor, new Uint8Array(0));
+      store.commit();
+      actor.timers.clear();
+      return known.description;
+    } catch (err) {
+      if (store.inTransaction) store.rollback();
+      actor.sandbox = old.sandbox;
+      actor.setDescription(old.description);
+      actor.heapBytes = old.heapBytes;
       throw new RuntimeError('ERR_INSTALL_TRAPPED', `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, hostCause(err));
     }
   }
@@ -155,11 +195,10 @@ export class Installer {
     const meta = store.readHeap(actor.record.id);
     try {
       this.#load(actor, module);
-      actor.heapBytes = 0;
-      if (meta !== undefined) {
-        const packed = packHeap(meta, store.readHeapRows(actor.record.id));
-        actor.heapBytes = this.#system(actor, 'load', () => actor.sandbox?.op('restore', packed) as number);
-      }
+      // No committed heap (an install left the construction to this load): the kernel takes
+      // the fresh instance as the heap, written with the next commit.
+      const packed = meta === undefined ? undefined : packHeap(meta, store.readHeapRows(actor.record.id));
+      actor.heapBytes = this.#system(actor, 'load', () => actor.sandbox?.op('restore', packed) as number);
     } catch (err) {
       actor.sandbox = undefined;
       actor.setDescription(undefined);
@@ -167,10 +206,11 @@ export class Installer {
     }
   }
 
-  #load(actor: CanisterActor, module: ModuleEntry): CanisterDescription {
+  #load(actor: CanisterActor, module: ModuleEntry, probe?: InstallProbe): CanisterDescription {
+    const bridge = createHostBridge(actor, this.#deps.bridgeDeps(actor));
     const sandbox = new Sandbox({
       kernel: this.#deps.kernel,
-      bridge: createHostBridge(actor, this.#deps.bridgeDeps(actor)) as never,
+      bridge: (probe === undefined ? bridge : probe.wrap(bridge)) as never,
       wallClock: this.#deps.wallClock,
     });
     actor.sandbox = sandbox;
