@@ -67,13 +67,56 @@ globalThis[Symbol.for('tincan.loadEd25519')] = async () => {
   },
 };
 
-// Chunk names are content hashes: clear the old ones so no stale chunk is shipped.
-rmSync(new URL('../dist/bundle', import.meta.url), { recursive: true, force: true });
+// @dfinity/agent and @dfinity/principal hash request ids, certificate trees and principals with
+// @noble/hashes' SHA-2 in JavaScript: its module sets up tables for all of SHA-224 to SHA-512
+// at load and hashes without the JIT's help in a short process. Here their SHA-256 and SHA-224
+// are node:crypto's (same digests). @noble/curves keeps its own (it needs the hash objects).
+const NODE_SHA2 = 'tincan-node-sha2';
+const nodeSha2 = {
+  name: 'node-sha2',
+  setup(b) {
+    b.onResolve({ filter: /^@noble\/hashes\/sha2(\.js)?$/ }, (args) =>
+      /@dfinity[\\/](agent|principal)[\\/]/.test(args.importer) ? { path: NODE_SHA2, namespace: NODE_SHA2 } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: NODE_SHA2 }, () => ({
+      loader: 'js',
+      resolveDir: root,
+      contents: `
+import { createHash } from 'node:crypto';
+const digest = (algorithm) => (data) => {
+  const d = createHash(algorithm).update(data).digest();
+  return new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.length));
+};
+export const sha256 = digest('sha256');
+export const sha224 = digest('sha224');
+`,
+    }));
+  },
+};
 
-const result = await build({
+// Node builtins through `require`: an ES import of one builds its module facade, reading every
+// export, which runs lazy getters (node:fs loads its streams, node:crypto its Web Crypto).
+const BUILTIN = 'tincan-builtin';
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:[a-z_/]+$/ }, (args) => (args.namespace === BUILTIN ? { path: args.path, external: true } : { path: args.path, namespace: BUILTIN }));
+    b.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => ({ loader: 'js', contents: `module.exports = require(${JSON.stringify(args.path)});` }));
+  },
+};
+
+// `canister call` runs from its own build (dist/bundle/call/): the command tree imports
+// `../call-command.js`, which here stays external and points there.
+const CALL_COMMAND = '../call-command.js';
+const callFromItsBuild = {
+  name: 'call-from-its-build',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/call-command\.js$/ }, () => ({ path: './call/call-command.js', external: true }));
+  },
+};
+
+const common = {
   absWorkingDir: root,
-  entryPoints: { tincan: 'dist/bin/tincan.js' },
-  outdir: 'dist/bundle',
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -82,8 +125,17 @@ const result = await build({
   conditions: ['import', 'default'],
   external: ['@tincan/replica', '@tincan/http', '@tincan/dashboard', 'better-sqlite3', 'esbuild', '@icp-sdk/bindgen', '@icp-sdk/bindgen/*'],
   banner: { js: `import { createRequire as __tincanRequire } from 'node:module'; const require = __tincanRequire(import.meta.url);` },
-  plugins: [lazyBls, lazyEd25519],
   logLevel: 'warning',
   metafile: process.env.TINCAN_BUNDLE_META !== undefined,
-});
-if (process.env.TINCAN_BUNDLE_META !== undefined) writeFileSync(process.env.TINCAN_BUNDLE_META, JSON.stringify(result.metafile));
+};
+
+// Chunk names are content hashes: clear the old ones so no stale chunk is shipped.
+rmSync(new URL('../dist/bundle', import.meta.url), { recursive: true, force: true });
+
+const [main, call] = await Promise.all([
+  build({ ...common, entryPoints: { tincan: 'dist/bin/tincan.js' }, outdir: 'dist/bundle', plugins: [lazyBls, lazyEd25519, nodeSha2, builtinsByRequire, callFromItsBuild] }),
+  build({ ...common, entryPoints: { 'call-command': `dist/${CALL_COMMAND.slice(3)}` }, outdir: 'dist/bundle/call', plugins: [lazyBls, lazyEd25519, nodeSha2, builtinsByRequire] }),
+]);
+if (process.env.TINCAN_BUNDLE_META !== undefined) {
+  writeFileSync(process.env.TINCAN_BUNDLE_META, JSON.stringify({ inputs: { ...main.metafile.inputs, ...call.metafile.inputs }, outputs: { ...main.metafile.outputs, ...call.metafile.outputs } }));
+}
