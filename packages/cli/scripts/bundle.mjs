@@ -94,24 +94,27 @@ export const sha224 = digest('sha224');
   },
 };
 
-// Node builtins through `require`: an ES import of one builds its module facade, reading every
-// export, which runs lazy getters (node:fs loads its streams, node:crypto its Web Crypto).
-const BUILTIN = 'tincan-builtin';
-const builtinsByRequire = {
-  name: 'builtins-by-require',
+// `tincan canister call` runs a second build of the same program (dist/bundle/call/), picked and
+// loaded by bin/tincan.js: one CommonJS file whose compiled code V8 caches between runs (ES
+// modules get no code cache on Node 20), named by its content hash so that a cache never
+// outlives the code it was made from. There the call command imports its implementation
+// statically and every other command's lazy import points at the unbundled dist/ modules
+// (never loaded by a call).
+const callOnly = {
+  name: 'call-only',
   setup(b) {
-    b.onResolve({ filter: /^node:[a-z_/]+$/ }, (args) => (args.namespace === BUILTIN ? { path: args.path, external: true } : { path: args.path, namespace: BUILTIN }));
-    b.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => ({ loader: 'js', contents: `module.exports = require(${JSON.stringify(args.path)});` }));
-  },
-};
-
-// `canister call` runs from its own build (dist/bundle/call/): the command tree imports
-// `../call-command.js`, which here stays external and points there.
-const CALL_COMMAND = '../call-command.js';
-const callFromItsBuild = {
-  name: 'call-from-its-build',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.\/call-command\.js$/ }, () => ({ path: './call/call-command.js', external: true }));
+    const commandsDir = /[\\/]dist[\\/]commands[\\/][^\\/]+\.js$/;
+    b.onLoad({ filter: /[\\/]dist[\\/]commands[\\/]canister\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      const lazy = "(await import('../call-command.js')).runCall(input)";
+      if (!source.includes(lazy)) throw new Error(`call-only: ${args.path} no longer loads the call as expected`);
+      return { loader: 'js', contents: `import { runCall as __tincanRunCall } from '../call-command.js';\n${source.replace(lazy, '__tincanRunCall(input)')}` };
+    });
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !commandsDir.test(args.importer)) return undefined;
+      return { path: args.path.startsWith('../') ? `../${args.path}` : args.path, external: true };
+    });
   },
 };
 
@@ -133,8 +136,21 @@ const common = {
 rmSync(new URL('../dist/bundle', import.meta.url), { recursive: true, force: true });
 
 const [main, call] = await Promise.all([
-  build({ ...common, entryPoints: { tincan: 'dist/bin/tincan.js' }, outdir: 'dist/bundle', plugins: [lazyBls, lazyEd25519, nodeSha2, builtinsByRequire, callFromItsBuild] }),
-  build({ ...common, entryPoints: { 'call-command': `dist/${CALL_COMMAND.slice(3)}` }, outdir: 'dist/bundle/call', plugins: [lazyBls, lazyEd25519, nodeSha2, builtinsByRequire] }),
+  build({ ...common, entryPoints: { tincan: 'dist/bin/tincan.js' }, outdir: 'dist/bundle', plugins: [lazyBls, lazyEd25519, nodeSha2] }),
+  build({
+    ...common,
+    entryPoints: { call: 'dist/main.js' },
+    entryNames: '[name]-[hash]',
+    outdir: 'dist/bundle/call',
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    splitting: false,
+    banner: {},
+    // Less source to read; names stay (error names are printed).
+    minifyWhitespace: true,
+    minifySyntax: true,
+    plugins: [callOnly, lazyBls, lazyEd25519, nodeSha2],
+  }),
 ]);
 if (process.env.TINCAN_BUNDLE_META !== undefined) {
   writeFileSync(process.env.TINCAN_BUNDLE_META, JSON.stringify({ inputs: { ...main.metafile.inputs, ...call.metafile.inputs }, outputs: { ...main.metafile.outputs, ...call.metafile.outputs } }));
