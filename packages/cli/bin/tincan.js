@@ -12,7 +12,6 @@
 // and flags but only the length of the source, so the cache is named after the bundle, whose
 // name holds its content hash.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
@@ -58,15 +57,28 @@ async function runWithCodeCache(file) {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   // A cache made by a help run would miss the call's code: write one after a call that worked.
-  const help = args.some((a) => a === '--help' || a === '-h' || a === 'help' || a === '--version');
+  const help = args.some((a) => a === '--help' || a === '-h' || a === '--version');
   if ((cachedData === undefined || script.cachedDataRejected) && !help) {
     process.once('exit', (code) => {
       if (code === 0) writeCache(script, cacheFile);
     });
   }
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+  script.runInThisContext()(module.exports, await requireFor(file), module, file, path.dirname(file));
   await module.exports.main(args);
+}
+
+// The bundle requires only Node's builtins: process.getBuiltinModule (Node ≥ 20.16) spares
+// loading node:module for them.
+async function requireFor(file) {
+  const builtin = process.getBuiltinModule?.bind(process);
+  const nodeModule = builtin === undefined ? await import('node:module') : undefined;
+  let real;
+  return (id) => {
+    if (builtin !== undefined && id.startsWith('node:')) return builtin(id);
+    real ??= (nodeModule ?? builtin('node:module')).createRequire(file);
+    return real(id);
+  };
 }
 
 function writeCache(script, cacheFile) {
