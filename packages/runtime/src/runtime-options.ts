@@ -3,19 +3,19 @@
  * policies and limits it may override. Its own module so that the runtime's wiring
  * (runtime-parts.ts) can read it without importing the `Runtime` class.
  */
-import type { LogLine } from './canister-actor.js';
-import type { Clock } from './clock.js';
-import type { CycleFees } from './cycles.js';
-import type { ExecutionInfo } from './executor.js';
-import type { InstructionLimits } from './instruction-limits.js';
-import type { CallLimits } from './limits.js';
+import type { LogLine } from './canisters/canister-actor.js';
+import type { Clock } from './scheduling/clock.js';
+import type { CycleFees } from './cycles/cycles.js';
+import type { ExecutionInfo } from './execution/executor.js';
+import type { InstructionLimits } from './execution/instruction-limits.js';
+import type { CallLimits } from './calls/limits.js';
 import type { CompiledKernel, WallClockLimits } from './sandbox/sandbox.js';
-import type { PrepareModule } from './installer.js';
-import type { SchedulerPolicy } from './scheduler-policy.js';
-import type { LoadShedding } from './shedding.js';
-import type { StateStore } from './state-store.js';
-import type { SystemCanister } from './system-canister.js';
-import type { TraceSink } from './trace.js';
+import type { PrepareModule } from './lifecycle/installer.js';
+import type { SchedulerPolicy } from './scheduling/scheduler-policy.js';
+import type { LoadShedding } from './calls/shedding.js';
+import type { StateStore } from './state/state-store.js';
+import type { SystemCanister } from './calls/system-canister.js';
+import type { TraceSink } from './execution/trace.js';
 
 /** Options of a runtime. */
 export interface RuntimeOptions {

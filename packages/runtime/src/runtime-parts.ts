@@ -6,33 +6,33 @@
  * them. The `Runtime` keeps the state its loop changes (pending list, policy, clock high-water
  * mark) and passes it in through `RuntimeHooks`.
  */
-import type { AdminDeps } from './canister-admin.js';
-import type { CanisterActor } from './canister-actor.js';
-import { Batch } from './batch.js';
-import { CallRouter } from './call-router.js';
-import { Balances, ICP_13_NODE_FEES, type CycleFees } from './cycles.js';
-import { CertifiedDataRegistry } from './certified-data.js';
-import { Deadlines } from './deadlines.js';
-import { Dispatcher } from './dispatch.js';
-import { Executor } from './executor.js';
-import type { HeartbeatDeps } from './heartbeat.js';
-import type { IngressDeps } from './ingress.js';
-import type { InspectDeps } from './inspect-message.js';
-import { IngressLedger } from './ingress-ledger.js';
-import { Installer } from './installer.js';
-import { DEFAULT_HEAP_LIMIT_BYTES } from './instruction-limits.js';
-import { OpenCalls } from './open-calls.js';
-import { DEFAULT_INSTRUCTION_LIMITS } from './instruction-limits.js';
-import { DEFAULT_CALL_LIMITS, PairQueues } from './limits.js';
-import type { NewMessage } from './messages.js';
+import type { AdminDeps } from './lifecycle/canister-admin.js';
+import type { CanisterActor } from './canisters/canister-actor.js';
+import { Batch } from './state/batch.js';
+import { CallRouter } from './calls/call-router.js';
+import { Balances, ICP_13_NODE_FEES, type CycleFees } from './cycles/cycles.js';
+import { CertifiedDataRegistry } from './execution/certified-data.js';
+import { Deadlines } from './calls/deadlines.js';
+import { Dispatcher } from './scheduling/dispatch.js';
+import { Executor } from './execution/executor.js';
+import type { HeartbeatDeps } from './scheduling/heartbeat.js';
+import type { IngressDeps } from './ingress/ingress.js';
+import type { InspectDeps } from './ingress/inspect-message.js';
+import { IngressLedger } from './ingress/ingress-ledger.js';
+import { Installer } from './lifecycle/installer.js';
+import { DEFAULT_HEAP_LIMIT_BYTES } from './execution/instruction-limits.js';
+import { OpenCalls } from './state/open-calls.js';
+import { DEFAULT_INSTRUCTION_LIMITS } from './execution/instruction-limits.js';
+import { DEFAULT_CALL_LIMITS, PairQueues } from './calls/limits.js';
+import type { NewMessage } from './calls/messages.js';
 import type { RuntimeOptions } from './runtime-options.js';
-import { seedWords } from './seed.js';
-import { Shedder } from './shedding.js';
-import type { SystemRouteDeps } from './system-canister.js';
+import { seedWords } from './canisters/seed.js';
+import { Shedder } from './calls/shedding.js';
+import type { SystemRouteDeps } from './calls/system-canister.js';
 import { ensureError } from '@tincan/errors';
-import { ModuleTraits } from './module-traits.js';
-import { TimerQueue } from './timer-table.js';
-import { Hibernation } from './hibernation.js';
+import { ModuleTraits } from './lifecycle/module-traits.js';
+import { TimerQueue } from './scheduling/timer-table.js';
+import { Hibernation } from './canisters/hibernation.js';
 
 /** What the parts call back into the runtime for. */
 export interface RuntimeHooks {

@@ -7,38 +7,38 @@
  * (run-loop.ts) live in modules of their own.
  */
 import type { CanisterDescription } from '@tincan/abi';
-import type { Batch } from './batch.js';
-import type { CallRouter } from './call-router.js';
-import { CanisterActor, type LogLine } from './canister-actor.js';
-import * as admin from './canister-admin.js';
-import * as settings from './canister-settings.js';
-import { parseSettings, type CanisterSettings, type SettingsUpdate } from './canister-settings.js';
-import * as snapshots from './canister-snapshots.js';
-import type { Clock } from './clock.js';
-import type { CycleFees } from './cycles.js';
-import type { Deadlines } from './deadlines.js';
-import type { Dispatcher } from './dispatch.js';
-import { ActorRegistry } from './actor-registry.js';
-import { executeHeartbeat, queueHeartbeats } from './heartbeat.js';
-import { runQuery, submitIngress, type IngressCall } from './ingress.js';
-import { inspectMessage, type InspectResult } from './inspect-message.js';
-import type { InitArg, InstallMode } from './installer.js';
-import * as lifecycle from './lifecycle.js';
-import type { CallLimits, PairQueues } from './limits.js';
-import type { Message, NewMessage, Outcome } from './messages.js';
-import { toHex } from './principal-ids.js';
-import { principalText } from './principal-text.js';
-import { earliestNs, pickIndex, runUntilIdle } from './run-loop.js';
+import type { Batch } from './state/batch.js';
+import type { CallRouter } from './calls/call-router.js';
+import { CanisterActor, type LogLine } from './canisters/canister-actor.js';
+import * as admin from './lifecycle/canister-admin.js';
+import * as settings from './cycles/canister-settings.js';
+import { parseSettings, type CanisterSettings, type SettingsUpdate } from './cycles/canister-settings.js';
+import * as snapshots from './lifecycle/canister-snapshots.js';
+import type { Clock } from './scheduling/clock.js';
+import type { CycleFees } from './cycles/cycles.js';
+import type { Deadlines } from './calls/deadlines.js';
+import type { Dispatcher } from './scheduling/dispatch.js';
+import { ActorRegistry } from './state/actor-registry.js';
+import { executeHeartbeat, queueHeartbeats } from './scheduling/heartbeat.js';
+import { runQuery, submitIngress, type IngressCall } from './ingress/ingress.js';
+import { inspectMessage, type InspectResult } from './ingress/inspect-message.js';
+import type { InitArg, InstallMode } from './lifecycle/installer.js';
+import * as lifecycle from './lifecycle/lifecycle.js';
+import type { CallLimits, PairQueues } from './calls/limits.js';
+import type { Message, NewMessage, Outcome } from './calls/messages.js';
+import { toHex } from './canisters/principal-ids.js';
+import { principalText } from './canisters/principal-text.js';
+import { earliestNs, pickIndex, runUntilIdle } from './scheduling/run-loop.js';
 import { RuntimeError } from './runtime-error.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { wireRuntime, type RuntimeParts } from './runtime-parts.js';
-import { fifoPolicy, type SchedulerPolicy } from './scheduler-policy.js';
-import { NOTHING_RECOVERED, recoverOpenCalls, type RecoveryReport } from './restart-recovery.js';
-import type { CanisterRecord, CanisterStatus, IngressRecord, SnapshotInfo } from './state-store.js';
-import { executeSystemRequest, MANAGEMENT_CANISTER_KEY } from './system-canister.js';
-import type { DataCertificateSource } from './certified-data.js';
+import { fifoPolicy, type SchedulerPolicy } from './scheduling/scheduler-policy.js';
+import { NOTHING_RECOVERED, recoverOpenCalls, type RecoveryReport } from './lifecycle/restart-recovery.js';
+import type { CanisterRecord, CanisterStatus, IngressRecord, SnapshotInfo } from './state/state-store.js';
+import { executeSystemRequest, MANAGEMENT_CANISTER_KEY } from './calls/system-canister.js';
+import type { DataCertificateSource } from './execution/certified-data.js';
 
-export type { IngressCall } from './ingress.js';
+export type { IngressCall } from './ingress/ingress.js';
 export type { RuntimeOptions } from './runtime-options.js';
 
 /** The canister runtime. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packHeap } from '../heap-delta.js';
+import { packHeap } from '../state/heap-delta.js';
 import { createHeapTracker, type HeapDeltaOut } from './heap-tracker.js';
 import { decodeMeta, unpackHeap } from './heap-rows.js';
 

@@ -1,6 +1,6 @@
 import { bundleKernel } from '@tincan/bundler';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KERNEL_ENTRY } from '../kernel-entry.js';
+import { KERNEL_ENTRY } from './kernel-entry.js';
 import type { HostBridge } from '../kernel/host-bridge.js';
 import { Sandbox, compileKernel, type CompiledKernel } from './sandbox.js';
 
