@@ -1,8 +1,9 @@
 /**
  * Bundles the compiled `tincan` command (dist/bin/tincan.js) into dist/bundle/ with esbuild:
- * one file for the client commands, lazily loaded chunks for the rest, so a `canister call`
- * reads a few files instead of hundreds. The replica, HTTP server, bundler and bindings
- * generator stay external (they are only loaded by start, deploy and generate).
+ * one file for the client commands, lazily loaded chunks for the rest, so a command reads a few
+ * files instead of hundreds. The replica, HTTP server, bundler and bindings generator stay
+ * external (they are only loaded by start, deploy and generate). `canister call` gets a second,
+ * one-file CommonJS build of the same program (dist/bundle/call/, see `callOnly` below).
  *
  * @dfinity/agent imports its BLS library at load time, whose set-up costs about 100 ms of CPU
  * even when no signature is checked; here its `utils/bls.js` loads the library on first use.
@@ -13,6 +14,7 @@
  */
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -111,9 +113,12 @@ const callOnly = {
       if (!source.includes(lazy)) throw new Error(`call-only: ${args.path} no longer loads the call as expected`);
       return { loader: 'js', contents: `import { runCall as __tincanRunCall } from '../call-command.js';\n${source.replace(lazy, '__tincanRunCall(input)')}` };
     });
+    const outdir = path.join(root, 'dist/bundle/call');
     b.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind !== 'dynamic-import' || !commandsDir.test(args.importer)) return undefined;
-      return { path: args.path.startsWith('../') ? `../${args.path}` : args.path, external: true };
+      if (!args.path.startsWith('.')) return { path: args.path, external: true };
+      const relative = path.relative(outdir, path.resolve(path.dirname(args.importer), args.path)).split(path.sep).join('/');
+      return { path: relative.startsWith('.') ? relative : `./${relative}`, external: true };
     });
   },
 };
@@ -140,8 +145,8 @@ const [main, call] = await Promise.all([
   build({
     ...common,
     entryPoints: { call: 'dist/main.js' },
-    entryNames: '[name]-[hash]',
     outdir: 'dist/bundle/call',
+    entryNames: '[name]-[hash]',
     outExtension: { '.js': '.cjs' },
     format: 'cjs',
     splitting: false,
