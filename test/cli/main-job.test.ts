@@ -40,7 +40,7 @@ it('starts the replica with the examples deployed and prints a call line and an 
     });
     void exited.then((code) => reject(new Error(`main job exited with ${code}:\n${output}`)));
   });
-  expect(output).toMatch(/Ready: the replica at http:\/\/127\.0\.0\.1:\d+ serves counter, hotel, agency, agency_near, ledger, ledger_notify, ledger_buggy and guestbook/);
+  expect(output).toMatch(/Ready: the replica at http:\/\/127\.0\.0\.1:\d+ serves counter, hotel, agency, agency_near, agency_dispatch, ledger, ledger_notify, ledger_buggy, guestbook, token and escrow/);
 
   // The guestbook line's URL, through the gateway (`?canisterId=` since Node cannot resolve *.localhost).
   const [, guestbook, port] = /http:\/\/([a-z0-9-]+)\.localhost:(\d+)\//.exec(output) ?? [];

@@ -64,7 +64,7 @@ describe('the dashboard in headless Chromium', () => {
     const api = await fetch(`${url}/_/api/trees?outcome=nonsense`);
     expect(api.status).toBe(400);
     expect(await fetch(`${url}/_/api/executions/999999`).then((r) => r.status)).toBe(404);
-    expect(await fetch(`${url}/_/api/canisters/not-a-principal/logs`).then((r) => r.status)).toBe(404);
+    expect(await fetch(`${url}/_/api/canisters/not-a-principal/logs`).then((r) => r.status)).toBe(400);
     expect(await fetch(`${url}/_/`, { method: 'POST' }).then((r) => r.status)).toBe(405);
     // Without the dashboard, `/` still answers: with a pointer to the IC endpoints, not a 404.
     const plain = await startHttpServer({ port: 0, host: '127.0.0.1', replica: t!.replica });

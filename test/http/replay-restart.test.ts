@@ -10,6 +10,7 @@ import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { concatBytes, decodeCbor, encodeCbor, requestId, utf8 } from '@tincan/certification';
 import { startHttpServer, type HttpServer } from '@tincan/http';
+import { LiveClock } from '@tincan/replica';
 import { createTestReplica } from '@tincan/testing';
 import { counterValue, natArg, postCbor, stopCounterOverHttp, WALL_CLOCK, type CounterOverHttp } from './harness.js';
 
@@ -20,8 +21,8 @@ afterEach(async () => {
 });
 
 /** The counter on a file-backed replica, served with the HTTP keys kept in its state directory. */
-async function start(): Promise<CounterOverHttp> {
-  const t = await createTestReplica({ clock: WALL_CLOCK });
+async function start(clock: LiveClock | typeof WALL_CLOCK = WALL_CLOCK): Promise<CounterOverHttp> {
+  const t = await createTestReplica({ clock });
   const canisterId = (await t.replica.deploy('canisters/counter/src/index.ts')).id;
   return { t, canisterId, server: await startHttpServer({ replica: t.replica, stateDir: t.stateDir }) };
 }
@@ -96,6 +97,23 @@ describe('the same signed call before and after a restart', () => {
     // The counter proves it: the add ran once, before the restart.
     expect(await counterValue(c)).toBe(before + 7n);
     expect(await certifiedStatus(restarted, c, id)).toEqual({ status: 'replied', reply: before + 7n });
+  });
+
+  it('executes once when the replica time was moved an hour past the request expiry', async () => {
+    // The interface checks the expiry by host time; the replica keeps the answer until the
+    // expiry in its own time (an hour later), so the restart's pruning does not drop it.
+    const clock = new LiveClock();
+    const c = (h = await start(clock));
+    await c.t.replica.advanceTime(3_600_000);
+    const content = { request_type: 'call', canister_id: c.canisterId.toUint8Array(), method_name: 'add', arg: natArg(3n), sender, ingress_expiry: BigInt(Date.now() + 4 * 60_000) * 1_000_000n, nonce: Uint8Array.of(9) };
+    const bytes = await signedBytes(content);
+    const before = await counterValue(c);
+    expect(await sendCall(c.server, c, bytes)).toMatchObject({ status: 200, body: { status: 'replied' } });
+    const r = (h = await restart(c));
+    expect(await sendCall(r.server, c, bytes)).toMatchObject({ status: 200, body: { status: 'replied' } });
+    await c.t.replica.idle();
+    expect(await counterValue(c)).toBe(before + 3n);
+    expect(await certifiedStatus(r.server, c, requestId(content))).toEqual({ status: 'replied', reply: before + 3n });
   });
 
   it('executes a different request (a new nonce) after the restart as usual', async () => {

@@ -195,6 +195,22 @@ export interface SystemApi {
    */
   callPerform(callee: Uint8Array, method: string, arg: Uint8Array, options: CallOptions): number;
 
+  /**
+   * tincan's dispatch/reply extension: records a sub-message of the current execution's
+   * transaction, run when the execution ends. `replyOn` is 0 never, 1 success, 2 error,
+   * 3 always; `replyMethod` names the method that gets `(msgId, success, data)` (empty when
+   * `replyOn` is never). Returns the message id. Traps past the depth limit, in a query, or
+   * with an unknown `replyOn`.
+   */
+  dispatch(target: Uint8Array, method: string, arg: Uint8Array, replyOn: number, cycles: bigint, replyMethod: string): bigint;
+  /** Where the current execution runs in a transaction: 0 outside one, 1 a sub-message, 2 a reply handler. */
+  dispatchRole(): number;
+  /**
+   * Runs another canister's query inline on the state it has now, read-only (its writes are
+   * discarded), and returns `[0, reply]` or `[rejectCode, UTF-8 reject message]`.
+   */
+  queryContract(target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array];
+
   /** Cycles the caller attached to the current call that are still available to accept. */
   msgCyclesAvailable(): bigint;
   /** Moves up to `maxAmount` of the available cycles into the balance; returns the amount moved. Never traps. */

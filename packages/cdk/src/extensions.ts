@@ -12,6 +12,8 @@
  * - NEAR's promises: `NearPromise` (`new(...).functionCall(...)`, `and`, `then`, `asReturn`),
  *   `promiseResult(i)` / `promiseResultsCount()` / `PromiseResults` in a callback, and
  *   `requirePrivate()` for callbacks only the canister itself may call.
+ * - Dispatch/reply (CosmWasm's transactional calls): `dispatch(target, method, args,
+ *   { replyOn, cycles })`, the `@reply` handler, `queryContract(...)` and `MAX_SUBMSG_DEPTH`.
  */
 export { guard } from './guard.js';
 export type { Guard } from './guard.js';
@@ -19,3 +21,5 @@ export { acceptMessage, msgDeadline, msgOrigin } from './ic-api.js';
 export { CallErrorClass as CallError } from './call.js';
 export { NearPromise, PromiseResultIdl, PromiseResults, promiseResult, promiseResultsCount, requirePrivate } from './near-promise.js';
 export type { PromiseResult } from './near-promise.js';
+export { MAX_SUBMSG_DEPTH, ReplyParams, dispatch, dispatchRole, queryContract, reply } from './dispatch.js';
+export type { DispatchOptions, ReplyOn } from './dispatch.js';

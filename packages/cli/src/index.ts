@@ -9,6 +9,7 @@ export { deployOrder, projectCanisters, type ProjectCanister } from './project.j
 export { parseCommandLine, renderHelp, type CommandSpec } from './command-line.js';
 export { resolveNetwork, DEFAULT_HOST, type Network } from './network.js';
 export { IdentityStore, identityFromPem, tincanHome } from './identity-store.js';
+export { cliIdentitySource } from './dashboard-identities.js';
 export { managementCanister, type ManagementCanister } from './management.js';
 export { connect } from './connect.js';
 export { CliError, RejectedCallError, type CliErrorCode } from './cli-error.js';

@@ -12,6 +12,8 @@ import { Principal } from '@dfinity/principal';
 import { Replica, describeTimer, type RecoveryReport } from '@tincan/replica';
 import { dashboardHandler } from '@tincan/dashboard';
 import { CliError } from './cli-error.js';
+import { cliIdentitySource } from './dashboard-identities.js';
+import type { IdentityStore } from './identity-store.js';
 
 /** Options of {@link startReplica}. */
 export interface StartOptions {
@@ -29,6 +31,8 @@ export interface StartOptions {
   readonly onLog?: (line: string) => void;
   /** Executions whose traces the dashboard keeps; 10,000 by default. */
   readonly traceLimit?: number;
+  /** The identities the dashboard's Candid UI may call as; `$TINCAN_HOME`'s by default. */
+  readonly identities?: IdentityStore;
 }
 
 /** A running replica with its HTTP interface. */
@@ -62,7 +66,13 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
   });
   let server: HttpServer;
   try {
-    server = await startHttpServer({ replica, port: options.port, host: options.host, stateDir: replicaDir, requestHandler: dashboardHandler(replica) });
+    server = await startHttpServer({
+      replica,
+      port: options.port,
+      host: options.host,
+      stateDir: replicaDir,
+      requestHandler: dashboardHandler(replica, { stateDir: path.resolve(options.stateDir), identities: cliIdentitySource(options.identities) }),
+    });
   } catch (err) {
     await replica.close();
     const code = (err as { code?: string }).code;

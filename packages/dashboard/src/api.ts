@@ -6,12 +6,10 @@
 import { Principal } from '@dfinity/principal';
 import type { Replica, TraceQuery, TraceRecord } from '@tincan/replica';
 import { decodeFor } from './decode.js';
+import type { ApiAnswer } from './api-answer.js';
+import { answerState } from './state-api.js';
 
-/** An API answer: a status and a JSON body. */
-export interface ApiAnswer {
-  readonly status: number;
-  readonly body: unknown;
-}
+export type { ApiAnswer } from './api-answer.js';
 
 const OUTCOMES = new Set(['committed', 'trapped', 'discarded']);
 
@@ -22,15 +20,15 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-function canisterOf(replica: Replica, text: string): { id: Principal; candid: string } | undefined {
+/** The canister named by `text`, or the API answer that says why there is none (400 or 404). */
+function canisterOf(replica: Replica, text: string): Principal | ApiAnswer {
   let id: Principal;
   try {
     id = Principal.fromText(text);
   } catch {
-    return undefined;
+    return { status: 400, body: { error: `${JSON.stringify(text.slice(0, 80))} is not a canister id (a principal in text form)` } };
   }
-  const record = replica.runtime.canisters().find((c) => Principal.fromUint8Array(c.id).toText() === id.toText());
-  return record === undefined ? undefined : { id, candid: record.candid };
+  return replica.runtime.hasCanister(id.toUint8Array()) ? id : { status: 404, body: { error: `no canister ${id.toText()} on this replica` } };
 }
 
 function queryOf(params: URLSearchParams): TraceQuery | string {
@@ -79,7 +77,12 @@ function decodeAll(replica: Replica, executions: readonly TraceRecord[], parents
 
 /** Answers `GET /_/api/<path>`. */
 export async function answerApi(replica: Replica, path: string, params: URLSearchParams): Promise<ApiAnswer> {
-  const parts = path.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+  let parts: string[];
+  try {
+    parts = path.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+  } catch {
+    return { status: 400, body: { error: `malformed percent-encoding in /_/api/${path.slice(0, 80)}` } };
+  }
   const [what, arg, sub] = parts;
   if (what === 'canisters' && arg === undefined) {
     return {
@@ -94,10 +97,14 @@ export async function answerApi(replica: Replica, path: string, params: URLSearc
       })),
     };
   }
-  if (what === 'canisters' && arg !== undefined && sub === 'logs' && parts.length === 3) {
+  if (what === 'canisters' && arg !== undefined && sub !== undefined && parts.length <= 4) {
     const canister = canisterOf(replica, arg);
-    if (canister === undefined) return { status: 404, body: { error: `no canister ${arg}` } };
-    return { status: 200, body: replica.logs(canister.id).map((l) => ({ index: l.index, timeNs: l.timeNs.toString(), message: l.message })) };
+    if (!(canister instanceof Principal)) return canister;
+    if (sub === 'logs' && parts.length === 3) {
+      return { status: 200, body: replica.logs(canister).map((l) => ({ index: l.index, timeNs: l.timeNs.toString(), message: l.message })) };
+    }
+    const answer = answerState(replica, canister, sub, parts[3], params);
+    if (answer !== undefined) return answer;
   }
   const traces = replica.traces;
   if (what === 'trees' || what === 'executions') {

@@ -1,3 +1,4 @@
-/** The replica's web dashboard: canisters, call trees, a Candid UI. */
-export { dashboardHandler, type RequestHandler } from './dashboard.js';
+/** The replica's web dashboard: canisters, their state, call trees, a Candid UI, replica controls. */
+export { dashboardHandler, type DashboardOptions, type RequestHandler } from './dashboard.js';
 export { answerApi, type ApiAnswer, type DecodedExecution } from './api.js';
+export type { IdentityInfo, IdentityKey, IdentitySource } from './identities.js';

@@ -99,7 +99,11 @@ async function execute(ctx: HandlerContext, request: CanisterRequest): Promise<R
   const canister = Principal.fromUint8Array(request.canisterId);
   const sender = Principal.fromUint8Array(request.sender);
   try {
-    const outcome = await ctx.replica.update(canister, request.methodName, request.arg, sender, { requestId: request.requestId, expiryNs: request.ingressExpiry });
+    // The expiry in replica time (ahead of the interface's when time was advanced), so the
+    // replica keeps the answer, and refuses a resend, for as long as the agent may resend.
+    const ahead = ctx.replica.timeNs() - ctx.nowNs();
+    const expiryNs = request.ingressExpiry + (ahead > 0n ? ahead : 0n);
+    const outcome = await ctx.replica.update(canister, request.methodName, request.arg, sender, { requestId: request.requestId, expiryNs });
     return statusOf(outcome);
   } catch (err) {
     return { status: 'rejected', rejectCode: 5, rejectMessage: `the replica failed to execute the call: ${(err as Error).message}` };

@@ -37,8 +37,8 @@ export interface HttpServerOptions {
   /** The key file itself, instead of `stateDir`'s. */
   readonly keyFile?: string;
   /**
-   * Clock for certified time, expiry checks and query signatures, in ns; replica time by
-   * default (the wall clock, unless the replica runs on a manual clock).
+   * Clock for certified time, expiry checks and query signatures, in ns; by default the
+   * replica's `interfaceTimeNs()` (replica time, but the host's on a wall clock moved ahead).
    */
   readonly nowNs?: () => bigint;
   /** How long a v3/v4 call waits for its outcome before answering 202; default 10 s. */
@@ -87,7 +87,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const rootKey = options.rootKey ?? stored?.rootKey ?? generateRootKey(new Uint8Array(randomBytes(32)));
   const nodeKey = stored?.nodeKey ?? generateNodeKey();
   const replica = options.replica;
-  const nowNs = options.nowNs ?? (() => replica.timeNs());
+  const nowNs = options.nowNs ?? (() => replica.interfaceTimeNs());
   const state = new CertifiedState({
     replica: options.replica,
     rootKey,

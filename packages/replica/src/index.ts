@@ -17,5 +17,8 @@ export type { Change, ChangeDetails, ChangeOrigin } from './management/canister-
 export { buildCanisterModule } from './canister-module.js';
 export type { CanisterModule } from './canister-module.js';
 export type { CanisterLogRecord } from './management/fetch-logs.js';
+export { LiveClock } from './live-clock.js';
+export { MAX_PAGE, StateView } from './state-view/state-view.js';
+export type { HeapEntry, HeapPage, MemoryFigure, ShownValue, StableMapInfo, StablePage } from './state-view/state-view.js';
 export { DEFAULT_TRACE_LIMIT, Traces } from './traces/traces.js';
 export type { TraceAnswer, TraceOptions, TraceQuery, TraceRecord, TraceRecordCause, TreeSummary } from './traces/traces.js';

@@ -24,16 +24,18 @@ import { ManagementCanister } from './management/management-canister.js';
 import { DEFAULT_CANISTER_CYCLES } from './management/operations.js';
 import type { ChangeOrigin } from './management/canister-history.js';
 import { Traces } from './traces/traces.js';
+import { LiveClock } from './live-clock.js';
+import { StateView } from './state-view/state-view.js';
 
 export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs };
 export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS };
 
+/** Store meta key of the default clock's offset (ns ahead of the host's clock, decimal). */
+const CLOCK_OFFSET_KEY = 'live-clock-offset-ns';
 /** Canisters kept loaded by default; idle ones past it hibernate (see ReplicaOptions). */
 const DEFAULT_MAX_LOADED_CANISTERS = 1_000;
 /** On the wall clock, a round (and each canister's `@heartbeat`) runs about once a second, as on ICP. */
 const LIVE_ROUND_MS = 1_000;
-
-const WALL_CLOCK: Clock = { nowNs: () => BigInt(Date.now()) * 1_000_000n };
 
 /** An in-process tincan replica. */
 export class Replica {
@@ -44,6 +46,7 @@ export class Replica {
   readonly #driver: Driver;
   readonly #store: StateStore;
   readonly #management: ManagementCanister;
+  #state: StateView | undefined;
   #closed = false;
 
   /** Opens a replica; on an existing state directory, every canister comes back as committed. */
@@ -57,7 +60,10 @@ export class Replica {
       seed = options.seed ?? new Uint8Array(randomBytes(32));
       store.putMeta('seed', seed);
     }
-    const clock = options.clock ?? WALL_CLOCK;
+    // On the wall clock by default, with an offset `advanceTime` can raise; the offset is kept
+    // in the store, so a reopened replica's time does not jump back.
+    const offset = store.getMeta(CLOCK_OFFSET_KEY);
+    const clock = options.clock ?? new LiveClock(offset === undefined ? 0n : BigInt(new TextDecoder().decode(offset)));
     const management = new ManagementCanister({ store, seed, nowNs: () => clock.nowNs() });
     const traces = options.traces === undefined || options.traces === false ? undefined : new Traces(options.stateDir, options.traces === true ? {} : options.traces);
     const runtime = Runtime.open({
@@ -66,7 +72,7 @@ export class Replica {
       kernel,
       prepareModule: options.prepareModule ?? prepareCanisterModule,
       seed,
-      clock: options.clock ?? WALL_CLOCK,
+      clock,
       ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
       ...wallClockOption(options.wallClockLimits),
       ...(options.heapLimitBytes !== undefined && { heapLimitBytes: options.heapLimitBytes }),
@@ -107,10 +113,34 @@ export class Replica {
     this.#store.checkpoint(file);
   }
 
-  /** Moves a manual clock forward by `ms` and runs what falls due (timers included). */
+  /**
+   * Moves time forward by `ms` and runs what falls due (timers included): a manual clock, or the
+   * default wall clock, which then runs that far ahead of the host's.
+   */
   async advanceTime(ms: number): Promise<void> {
-    this.#manualClock().advanceMs(ms);
+    this.#open();
+    if (this.#clock instanceof LiveClock) {
+      this.#clock.advanceMs(ms);
+      this.#store.putMeta(CLOCK_OFFSET_KEY, new TextEncoder().encode(this.#clock.offsetNs.toString()));
+    } else this.#manualClock().advanceMs(ms);
     await this.idle();
+  }
+
+  /** Which clock the replica runs on, and (on the wall clock) how far ahead of it it is. */
+  clockInfo(): { readonly kind: 'manual' | 'wall' | 'custom'; readonly offsetNs: bigint } {
+    if (this.#clock instanceof ManualClock) return { kind: 'manual', offsetNs: 0n };
+    if (this.#clock instanceof LiveClock) return { kind: 'wall', offsetNs: this.#clock.offsetNs };
+    return { kind: 'custom', offsetNs: 0n };
+  }
+
+  /**
+   * A read-only view of canisters' committed state (memory, heap objects, stable maps), read
+   * from the store: looking never loads a canister's realm.
+   */
+  get state(): StateView {
+    this.#open();
+    this.#state ??= new StateView(this.#store, this.runtime);
+    return this.#state;
   }
 
   /** Sets a manual clock to `ns` (never backwards) and runs what falls due. */
@@ -139,9 +169,21 @@ export class Replica {
     return this.#clock.nowNs();
   }
 
+  /**
+   * The time the IC HTTP interface certifies and checks ingress expiries against: replica time,
+   * except on the default wall clock once `advanceTime` moved it ahead, where it stays the
+   * host's. Agents judge certificates and choose expiries by their own clocks (and cannot
+   * sync to a replica more than 5 minutes off), so they keep working after any jump, while
+   * canisters see the moved time.
+   */
+  interfaceTimeNs(): bigint {
+    const now = this.#clock.nowNs();
+    return this.#clock instanceof LiveClock ? now - this.#clock.offsetNs : now;
+  }
+
   #manualClock(): ManualClock {
     this.#open();
-    if (!(this.#clock instanceof ManualClock)) throw new ReplicaError('ERR_INVALID_ARGUMENT', 'time can only be moved on a replica created with a ManualClock (createTestReplica uses one)');
+    if (!(this.#clock instanceof ManualClock)) throw new ReplicaError('ERR_INVALID_ARGUMENT', 'time can only be moved on a replica with a ManualClock (createTestReplica uses one) or the default wall clock');
     return this.#clock;
   }
 

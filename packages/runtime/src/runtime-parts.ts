@@ -33,6 +33,7 @@ import { ensureError } from '@tincan/errors';
 import { ModuleTraits } from './lifecycle/module-traits.js';
 import { TimerQueue } from './scheduling/timer-table.js';
 import { Hibernation } from './canisters/hibernation.js';
+import { TransactionRunner } from './transactions/transaction-runner.js';
 
 /** What the parts call back into the runtime for. */
 export interface RuntimeHooks {
@@ -106,6 +107,16 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
     traceSink: options.traceSink,
     certifiedData,
   });
+  const instructionLimits = { ...DEFAULT_INSTRUCTION_LIMITS, ...options.instructionLimits };
+  // Filled in once the loader exists: a sub-message may load its target canister.
+  let loadCanister: (actor: CanisterActor) => string | undefined = () => 'not ready';
+  const transactions = new TransactionRunner({
+    actors, executor, batch, store, balances, certifiedData, touched,
+    ensureLoaded: (actor) => loadCanister(actor),
+    updateInstructions: instructionLimits.update,
+    queryInstructions: instructionLimits.query,
+  });
+  executor.transactions = transactions;
   const installer = new Installer({
     store,
     kernel: options.kernel,
@@ -122,6 +133,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       heapLimitBytes: options.heapLimitBytes ?? DEFAULT_HEAP_LIMIT_BYTES,
       certifiedData,
       queueRoom: (callee) => limits.queueCapacity - queues.count(actor.key, callee),
+      transactions,
     }),
     certifiedData,
   });
@@ -139,6 +151,7 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
       return ensureError(err).message;
     }
   };
+  loadCanister = ensureLoaded;
   const timerQueue = new TimerQueue<CanisterActor>();
   const dispatch = new Dispatcher({ actors, timerQueue, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees, touched });
   return {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureError } from '@tincan/errors';
-import type { CanisterKey, CanisterRecord, CanisterStatus, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StateStore } from '@tincan/runtime';
+import type { CanisterKey, CanisterRecord, CanisterStatus, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StableMemoryInfo, StateStore } from '@tincan/runtime';
+import { BrowseStatements } from './browse.js';
 import { HeapRowStatements } from './heap-rows.js';
 import { IngressStatements } from './ingress.js';
 import { ModuleStatements } from './modules.js';
@@ -71,6 +72,7 @@ export class SqliteStateStore implements StateStore {
   readonly #takeSnapshot: (cid: Uint8Array, id: number, at: bigint) => void;
   readonly #loadSnapshot: (cid: Uint8Array, id: number) => SnapshotModule | undefined;
   readonly #deleteSnapshot: (cid: Uint8Array, id: number) => boolean;
+  #browse: BrowseStatements | undefined;
 
   /**
    * Takes ownership of an open connection, creates the schema if absent and prepares every
@@ -286,6 +288,13 @@ export class SqliteStateStore implements StateStore {
     return BigInt(this.#s.readHeap.get(canisterId)?.length ?? 0) + this.#heapRows.bytes(canisterId);
   }
 
+  /** The rows of one heap object, part 0 first. */
+  readHeapObject(canisterId: Uint8Array, objectId: number): HeapRowRead[] {
+    this.#assertOpen();
+    checkCount('objectId', objectId);
+    return this.#browser().heapObject(canisterId, objectId);
+  }
+
   /** Drops the canister's heap (meta row and object rows); a no-op if there is none. */
   clearHeap(canisterId: Uint8Array): void {
     this.#assertOpen();
@@ -340,6 +349,25 @@ export class SqliteStateStore implements StateStore {
     checkCount('length', length);
     if (length === 0) return [];
     return this.#s.stableRange.all(canisterId, memoryId, length, startIndex);
+  }
+
+  /** The stable memories that hold entries, with their counts. */
+  stableMemories(canisterId: Uint8Array): StableMemoryInfo[] {
+    this.#assertOpen();
+    return this.#browser().stableMemories(canisterId);
+  }
+
+  /** A page of entries after `afterKey` (keyset paging: the cost is the page's, not the offset's). */
+  stableAfter(canisterId: Uint8Array, memoryId: number, afterKey: Uint8Array | undefined, limit: number): Array<[Uint8Array, Uint8Array]> {
+    this.#assertOpen();
+    checkCount('limit', limit);
+    if (limit === 0) return [];
+    return this.#browser().stableAfter(canisterId, memoryId, afterKey, limit);
+  }
+
+  #browser(): BrowseStatements {
+    this.#browse ??= new BrowseStatements(this.#db);
+    return this.#browse;
   }
 
   /** Copies the canister's module, heap and stable entries into snapshot `snapshotId`. */

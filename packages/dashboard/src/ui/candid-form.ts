@@ -7,18 +7,12 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
+import { el } from './dom.js';
 
 /** A control for one Candid value. */
 export interface Control {
   readonly element: HTMLElement;
   value(): unknown;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
 }
 
 function input(name: string, placeholder: string): HTMLInputElement {

@@ -1,14 +1,20 @@
 /**
  * The dashboard page: plain DOM, routed by the URL hash. `#/canisters` lists canisters,
  * `#/canister/<id>` shows one (status, controllers, cycles, module hash, logs refreshed live)
- * with a Candid UI form per method, `#/trees` lists call trees (filterable) and `#/tree/<id>`
- * shows one tree's executions in order. Canister calls go through @dfinity/agent to the
- * replica's IC HTTP interface, as any agent's do; the rest reads `/_/api/…`.
+ * with its memory, heap fields and stable maps (paged) and a Candid UI form per method, called
+ * as the identity chosen, `#/trees` lists call trees (filterable), `#/tree/<id>` shows one
+ * tree's executions in order, and `#/replica` has the replica controls. Canister calls go
+ * through @dfinity/agent to the replica's IC HTTP interface, as any agent's do; the rest reads
+ * `/_/api/…`.
  */
-import { Actor, HttpAgent } from '@dfinity/agent';
+import { Actor } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { parseDid, printCandidValues } from '@tincan/candid';
 import { controlFor } from './candid-form.js';
+import { api, el, short, time } from './dom.js';
+import { chosenAgent, forgetAgents, identityPicker } from './identity.js';
+import { replicaView } from './replica-view.js';
+import { stateSection } from './state-browser.js';
 
 interface CanisterInfo { id: string; status: string; controllers: string[]; cycles: string; moduleHash: string | null; candid: string }
 interface Execution {
@@ -21,23 +27,6 @@ interface TreeSummary { tree: string; root: Execution; executions: number; trapp
 
 const app = document.getElementById('app') as HTMLElement;
 let refresh: number | undefined;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
-}
-
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(`/_/api/${path}`);
-  const body = (await res.json()) as T & { error?: string };
-  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
-  return body;
-}
-
-const short = (principal: string): string => (principal.length > 17 ? `${principal.slice(0, 11)}…${principal.slice(-5)}` : principal);
-const time = (ns: string): string => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString().replace('T', ' ').replace('Z', '');
 
 function table(head: string[], rows: HTMLTableRowElement[], id: string): HTMLTableElement {
   return el('table', { id }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
@@ -61,8 +50,6 @@ async function canistersView(): Promise<void> {
   );
 }
 
-let agent: Promise<HttpAgent> | undefined;
-
 async function canisterView(id: string): Promise<void> {
   const canister = (await api<CanisterInfo[]>('canisters')).find((c) => c.id === id);
   if (canister === undefined) throw new Error(`no canister ${id}`);
@@ -72,20 +59,23 @@ async function canisterView(id: string): Promise<void> {
     logs.textContent = lines.length === 0 ? '(no log lines)' : lines.slice(-200).map((l) => `${time(l.timeNs)}  ${l.message}`).join('\n');
   };
   const forms = el('div', { id: 'candid-ui' });
+  const state = await stateSection(id);
   app.replaceChildren(
     el('h2', {}, 'Canister ', el('span', { class: 'mono', id: 'canister-id' }, id)),
     el('div', { class: 'card' },
       el('div', {}, `status: ${canister.status}`), el('div', {}, `cycles: ${BigInt(canister.cycles).toLocaleString('en-US')}`),
       el('div', { class: 'mono' }, `controllers: ${canister.controllers.join(', ')}`), el('div', { class: 'mono' }, `module hash: ${canister.moduleHash ?? '—'}`),
       el('div', {}, el('a', { href: `#/trees?canister=${id}` }, 'call trees of this canister'))),
-    el('h3', {}, 'Candid UI'), forms, el('h3', {}, 'Logs'), logs, el('h3', {}, 'Interface'), el('pre', {}, canister.candid),
+    el('h3', {}, 'State'), state.element,
+    el('h3', {}, 'Candid UI'), await identityPicker(), forms, el('h3', {}, 'Logs'), logs, el('h3', {}, 'Interface'), el('pre', {}, canister.candid),
   );
   await loadLogs();
   refresh = window.setInterval(() => void loadLogs().catch(() => undefined), 2000);
   if (canister.candid === '') return void forms.append('No code installed.');
   const service = parseDid(canister.candid).service;
-  agent ??= HttpAgent.create({ host: location.origin, shouldFetchRootKey: true });
-  const actor = Actor.createActor(() => service, { agent: await agent, canisterId: id }) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  // The actor is made per call, with the agent of the identity chosen at that moment.
+  const actorNow = async (): Promise<Record<string, (...args: unknown[]) => Promise<unknown>>> =>
+    Actor.createActor(() => service, { agent: await chosenAgent(), canisterId: id }) as Record<string, (...args: unknown[]) => Promise<unknown>>;
   for (const [method, func] of service._fields) {
     if (!(func instanceof IDL.FuncClass)) continue;
     const query = func.annotations.includes('query') || func.annotations.includes('composite_query');
@@ -109,13 +99,15 @@ async function canisterView(id: string): Promise<void> {
         button.disabled = true;
         result.textContent = '…';
         try {
-          const fn = actor[method];
+          const fn = (await actorNow())[method];
           if (fn === undefined) throw new Error(`no method ${method}`);
           const value = await fn(...args);
           const values = func.retTypes.length === 0 ? [] : func.retTypes.length === 1 ? [value] : (value as unknown[]);
           result.textContent = `✓ ${printCandidValues(func.retTypes, values)}`;
           result.classList.add('ok');
         } catch (err) {
+          // A fresh agent for the next call, in case this one's state was the trouble.
+          forgetAgents();
           // The agent appends the whole HTTP exchange; the reject itself comes first.
           result.textContent = `✗ ${(err as Error).message.split('\n\nCall context')[0] ?? ''}`;
           result.classList.add('error');
@@ -123,6 +115,8 @@ async function canisterView(id: string): Promise<void> {
           button.disabled = false;
         }
         if (!query) {
+          // The call may have changed the canister's state: show it as now committed.
+          await state.reload().catch(() => undefined);
           const [tree] = await api<TreeSummary[]>(`trees?canister=${encodeURIComponent(id)}&method=${encodeURIComponent(method)}&limit=1`).catch(() => []);
           if (tree !== undefined) result.append('\n', el('a', { href: `#/tree/${tree.tree}`, class: 'tree-link' }, 'see its call tree'));
         }
@@ -209,6 +203,7 @@ async function route(): Promise<void> {
     if (parts[0] === 'canister' && parts[1] !== undefined) await canisterView(decodeURIComponent(parts[1]));
     else if (parts[0] === 'trees') await treesView(new URLSearchParams(search));
     else if (parts[0] === 'tree' && parts[1] !== undefined) await treeView(decodeURIComponent(parts[1]));
+    else if (parts[0] === 'replica') await replicaView(app);
     else await canistersView();
   } catch (err) {
     app.replaceChildren(el('p', { class: 'trapped' }, `Error: ${(err as Error).message}`));

@@ -22,6 +22,7 @@ import type { BundleSourceMap } from './source-maps.js';
 import { inspectSystemCalls } from '../execution/inspect-system-calls.js';
 import { certifiedDataCalls, type CertifiedDataRegistry } from '../execution/certified-data.js';
 import { TimerTable, type TimerQueue } from '../scheduling/timer-table.js';
+import { dispatchSystemCalls, type DispatchHost } from '../transactions/system-calls.js';
 
 /** A line of a canister's log. */
 export interface LogLine {
@@ -108,6 +109,8 @@ export interface BridgeDeps {
   readonly certifiedData: CertifiedDataRegistry;
   /** How many more requests fit in the queue from this canister to `callee` (hex id). */
   readonly queueRoom: (callee: string) => number;
+  /** Dispatch/reply and synchronous queries (the runtime's transaction runner). */
+  readonly transactions?: DispatchHost | undefined;
 }
 
 /** Builds the host bridge of one canister's sandbox. */
@@ -158,6 +161,7 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     msgOrigin: () => live().origin,
     ...inspectSystemCalls(live),
     ...certifiedDataCalls(actor, live, deps.certifiedData),
+    ...dispatchSystemCalls(actor, live, deps.transactions),
     msgReply: (reply) => {
       const exec = answer('msgReply');
       if (reply.length > callLimits.maxReplyBytes) {
@@ -214,6 +218,11 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       // ICP traps a query that calls (a contract violation), whatever the canister catches.
       if (exec.mode === 'query') violate(exec, '"ic0_call_new" cannot be executed in ' + icModeName(exec) + ' mode');
       if (!mayCall(exec.mode)) throw new Error(`calls are not allowed in ${exec.mode}`);
+      if (exec.tx !== undefined) {
+        // A transaction runs to its end at once: nothing could answer the call inside it.
+        exec.trap ??= 'inter-canister calls cannot be made in a dispatched sub-message or reply handler: use dispatch()';
+        throw new Error(exec.trap);
+      }
       if (arg.length > callLimits.maxCallPayloadBytes) {
         exec.trap ??= `call payload of ${arg.length} bytes exceeds the limit of ${callLimits.maxCallPayloadBytes} bytes`;
         throw new Error(exec.trap);

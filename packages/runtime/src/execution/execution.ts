@@ -6,6 +6,7 @@
 import type { IcText } from '@tincan/abi';
 import type { CallContext } from '../calls/call-context.js';
 import type { Outcome } from '../calls/messages.js';
+import type { SubMessage, TxPlace } from '../transactions/sub-message.js';
 
 /**
  * What kind of entry point is executing; it decides what the system API allows.
@@ -74,6 +75,10 @@ export interface Execution {
   certifiedData?: Uint8Array;
   /** A query run outside consensus (an ingress query): it may read a data certificate. */
   nonReplicated?: boolean;
+  /** Sub-messages this execution dispatched (dispatch/reply), run as a transaction when it ends. */
+  dispatches?: SubMessage[];
+  /** Where the execution runs in a transaction; unset for the root and outside transactions. */
+  tx?: TxPlace;
   /**
    * False for executions on one replica only (an ingress query, message inspection); unset
    * means replicated unless the mode never commits.

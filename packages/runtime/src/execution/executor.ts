@@ -61,12 +61,22 @@ export interface ExecutionInfo {
 
 type Op = 'invoke' | 'deliver' | 'timer' | 'cleanup';
 
+/**
+ * Runs the transaction of an execution that dispatched sub-messages (dispatch/reply), before
+ * the execution commits; returns what to do once the executor committed it or not.
+ */
+export interface TransactionHook {
+  run(actor: CanisterActor, exec: Execution): (committed: boolean) => void;
+}
+
 /** Executes messages on canisters and applies their outcomes. */
 export class Executor {
   readonly #deps: ExecutorDeps;
   /** Units spent and heap bytes written by the last execution: what its trace reports. */
   #spent = 0;
   #heapBytes = 0;
+  /** Dispatch/reply transactions, when the runtime runs them (set once after wiring). */
+  transactions: TransactionHook | undefined;
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
@@ -133,7 +143,9 @@ export class Executor {
       }
       return;
     }
+    const settle = exec.dispatches !== undefined ? this.transactions?.run(actor, exec) : undefined;
     const committed = this.#commit(actor, exec);
+    settle?.(committed);
     // Traced before its effects go out, so a cleanup or a callee's execution comes after it.
     this.#trace(actor, exec, how);
     if (!committed) {

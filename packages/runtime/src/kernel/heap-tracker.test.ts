@@ -101,4 +101,60 @@ describe('heap tracker', () => {
     tracker.rollback();
     expect(root).toEqual({ n: 1 });
   });
+
+  it('nests frames: a rewind restores only its frame, a kept frame joins the outer one, one commit writes it all', () => {
+    const tracker = createHeapTracker(() => undefined);
+    const counter = { n: 0 };
+    const root = { counter, log: [] as string[], bytes: new Uint8Array(5_000) };
+    const store = storeOf();
+    store.apply(tracker.persist(root, true, PRNG));
+    tracker.begin();
+    const write = (entry: string, page: number): void => {
+      tracker.object(counter);
+      counter.n++;
+      tracker.object(root.log);
+      root.log.push(entry);
+      tracker.keyed(root.bytes, page * 2_048);
+      root.bytes[page * 2_048] = counter.n;
+    };
+    write('root', 0);
+    tracker.mark();
+    write('kept', 1);
+    const inner = tracker.mark();
+    write('discarded', 2);
+    tracker.rewind(inner);
+    expect([counter.n, root.log, root.bytes[4_096]]).toEqual([2, ['root', 'kept'], 0]);
+    tracker.unmark();
+    // After the rewind, writes in the outer frame are saved again.
+    write('after', 2);
+    expect(root.log).toEqual(['root', 'kept', 'after']);
+    const delta = tracker.persist(root, false, PRNG);
+    store.apply(delta);
+    const loaded = store.load({}) as typeof root;
+    expect([loaded.counter.n, loaded.log, loaded.bytes[0], loaded.bytes[2_048], loaded.bytes[4_096]]).toEqual([3, ['root', 'kept', 'after'], 1, 2, 3]);
+  });
+
+  it('an outer rewind also restores what inner kept frames wrote, oldest save first', () => {
+    const tracker = createHeapTracker(() => undefined);
+    const counter = { n: 0 };
+    const root = { counter };
+    tracker.persist(root, true, PRNG);
+    tracker.begin();
+    const outer = tracker.mark();
+    tracker.object(counter);
+    counter.n = 1;
+    tracker.mark();
+    tracker.object(counter);
+    counter.n = 2;
+    tracker.unmark();
+    tracker.object(counter);
+    counter.n = 3;
+    tracker.rewind(outer);
+    expect(counter.n).toBe(0);
+    tracker.object(counter);
+    counter.n = 4;
+    tracker.rollback();
+    expect(counter.n).toBe(0);
+  });
 });
+

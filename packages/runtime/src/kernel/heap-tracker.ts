@@ -8,6 +8,10 @@
  *   now hold, and hands their rows to the host. Its cost follows what the execution changed.
  * - A rollback writes the undo log back into the same objects, so suspended continuations see
  *   the state they reference rolled back. A query costs what it touched.
+ * - Marks nest inside the undo log (a transaction's frames): `rewind` restores only what was
+ *   written since a mark, and the entries of a kept frame stay in the log, so an outer rewind
+ *   or rollback still restores them. An object saved in several frames has one entry in each;
+ *   entries are restored newest first, so the oldest save wins.
  * - Objects no longer reachable are found by a walk from the root that runs once the heap has
  *   seen as many writes and new objects as it holds (so its cost, spread over them, is
  *   constant), and their rows are deleted.
@@ -35,17 +39,25 @@ interface Rec {
   readonly obj: object;
   readonly kind: Kind;
   readonly cls: string | undefined;
-  /** The epoch of this object's first write in the current execution. */
+  /** The epoch of this object's first write in the current execution (or frame). */
   epoch: number;
-  saved: Saved | undefined;
+  /** Its undo entry of the current epoch (for bytes, where later pages are added). */
+  entry: UndoEntry | undefined;
   /** For bytes: a Uint8Array over the object's bytes, its buffer and offset in it. */
   readonly view: Uint8Array | undefined;
   readonly buffer: ArrayBuffer | undefined;
   readonly offset: number;
-  /** For bytes: copies of the pages written in the current execution, before the first write. */
-  pages: Map<number, Uint8Array> | undefined;
   /** Bytes of its rows in the store. */
   size: number;
+}
+
+/** One object's contents saved before its first write in an epoch. */
+interface UndoEntry {
+  readonly rec: Rec;
+  /** For objects: the contents. */
+  readonly saved: Saved | undefined;
+  /** For bytes: copies of the pages written, from before the first write. */
+  readonly pages: Map<number, Uint8Array> | undefined;
 }
 
 /** What a commit hands the host: the meta row and the rows to write. */
@@ -84,7 +96,11 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
   /** Tracked bytes objects by buffer, so a write through any view of a heap buffer is seen. */
   let owners = new Map<ArrayBuffer, Rec[]>();
   let epoch = 1;
-  let undo: Rec[] = [];
+  let undo: UndoEntry[] = [];
+  /** Open marks (a transaction's frames in this canister). */
+  let marks = 0;
+  /** Whether a mark was made since the last commit (objects may then have several entries). */
+  let framed = false;
   let nextId = 1;
   let totalBytes = 0;
   /** Writes and new objects since the last unreachable-object walk, and the objects it found live. */
@@ -92,7 +108,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
   let live = 0;
   /** What the last commit did, so the host can take it back (a memory limit refused it). */
   let pending:
-    | { undo: Rec[]; epoch: number; added: Rec[]; sizes: Array<[Rec, number]>; nextId: number; bytes: number; removed: Rec[]; carried: unknown[]; root: Uint8Array | undefined }
+    | { undo: UndoEntry[]; epoch: number; added: Rec[]; sizes: Array<[Rec, number]>; nextId: number; bytes: number; removed: Rec[]; carried: unknown[]; root: Uint8Array | undefined; framed: boolean }
     | undefined;
   /** Rows a restore from the earlier format produced, written with the next commit. */
   let carry: unknown[] = [];
@@ -111,7 +127,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       buffer = obj as ArrayBuffer;
       view = new Uint8Array(buffer, 0, call(abByteLength, obj) as number);
     }
-    const rec: Rec = { id, obj, kind, cls, epoch: 0, saved: undefined, view, buffer, offset, pages: undefined, size: 0 };
+    const rec: Rec = { id, obj, kind, cls, epoch: 0, entry: undefined, view, buffer, offset, size: 0 };
     tracked.set(obj, rec);
     recs.set(id, rec);
     if (buffer !== undefined) {
@@ -134,17 +150,16 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
 
   const first = (rec: Rec): void => {
     rec.epoch = epoch;
-    rec.saved = saveContents(rec.obj, rec.kind, rec.id === 0);
-    undo.push(rec);
+    undo.push({ rec, saved: saveContents(rec.obj, rec.kind, rec.id === 0), pages: undefined });
   };
 
   const markPage = (rec: Rec, page: number): void => {
-    if (rec.epoch !== epoch) {
+    if (rec.epoch !== epoch || rec.entry === undefined) {
       rec.epoch = epoch;
-      rec.pages = new Map();
-      undo.push(rec);
+      rec.entry = { rec, saved: undefined, pages: new Map() };
+      undo.push(rec.entry);
     }
-    const pages = rec.pages as Map<number, Uint8Array>;
+    const pages = rec.entry.pages as Map<number, Uint8Array>;
     if (!pages.has(page)) pages.set(page, slice(rec.view as Uint8Array, page * PAGE_BYTES, (page + 1) * PAGE_BYTES));
   };
 
@@ -330,14 +345,22 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     };
     try {
       if (trackedGet(root) === undefined) added.push(track(0, root, Kind.Object, undefined));
-      for (const rec of undo) {
+      // Inside a transaction an object can have an entry per frame: each is encoded once,
+      // compared with its oldest save (the contents at the last commit).
+      const many = framed ? new Set<Rec>() : undefined;
+      for (let i = 0; i < undo.length; i++) {
+        const { rec, saved } = undo[i] as UndoEntry;
+        if (many !== undefined) {
+          if (many.has(rec)) continue;
+          many.add(rec);
+        }
         if (rec.view !== undefined) {
           // A written page is written back even when it holds the same bytes again: comparing
           // costs about what writing a page costs.
-          encodeBytes(rec, (rec.pages as Map<number, Uint8Array>).keys());
+          encodeBytes(rec, pagesOf(rec, i));
         } else {
           const now = saveContents(rec.obj, rec.kind, rec.id === 0);
-          if (!sameSaved(rec.saved as Saved, now)) encodeObject(rec, now);
+          if (!sameSaved(saved as Saved, now)) encodeObject(rec, now);
         }
       }
       for (let i = 0; i < added.length; i++) {
@@ -356,9 +379,10 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     }
     churn += undo.length + added.length;
     const removed = churn > max(1024, live) ? collect(root, rows) : [];
-    pending = { undo, epoch, added, sizes, nextId: startNext, bytes: startBytes, removed, carried: rows.slice(0, carried), root: startRoot };
+    pending = { undo, epoch, added, sizes, nextId: startNext, bytes: startBytes, removed, carried: rows.slice(0, carried), root: startRoot, framed };
     epoch++;
     undo = [];
+    framed = false;
     if (rows.length === 0 && !prngChanged && rootRow === startRoot) return undefined;
     carry = [];
     return { meta: encodeMeta({ prng, nextId, bytes: totalBytes, root: rootRow }), bytes: totalBytes, rows };
@@ -411,32 +435,72 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     epoch = pending.epoch;
     carry = pending.carried;
     rootRow = pending.root;
+    framed = pending.framed;
     pending = undefined;
+  };
+
+  /** The pages an object's entries from `from` on saved (its written pages). */
+  const pagesOf = (rec: Rec, from: number): Iterable<number> => {
+    const first = (undo[from] as UndoEntry).pages as Map<number, Uint8Array>;
+    if (!framed) return first.keys();
+    const all = new Set<number>(first.keys());
+    for (let i = from + 1; i < undo.length; i++) {
+      const e = undo[i] as UndoEntry;
+      if (e.rec === rec) for (const p of (e.pages as Map<number, Uint8Array>).keys()) all.add(p);
+    }
+    return all;
+  };
+
+  /** Writes the undo entries from `to` on back into the objects, newest first. */
+  const restoreTo = (to: number): void => {
+    for (let i = undo.length - 1; i >= to; i--) {
+      const { rec, saved, pages } = undo[i] as UndoEntry;
+      if (rec.view !== undefined) {
+        for (const [p, before] of pages as Map<number, Uint8Array>) call(taSet, rec.view, before, p * PAGE_BYTES);
+      } else {
+        restoreContents(rec.obj, saved as Saved, rec.id === 0);
+      }
+      rec.entry = undefined;
+    }
+    undo.length = to;
+    // Objects written again must be saved again.
+    epoch++;
   };
 
   /** Writes the undo log back into the objects. */
   const rollback = (): void => {
     pending = undefined;
-    for (const rec of undo) {
-      if (rec.view !== undefined) {
-        for (const [p, before] of rec.pages as Map<number, Uint8Array>) call(taSet, rec.view, before, p * PAGE_BYTES);
-        rec.pages = undefined;
-      } else {
-        restoreContents(rec.obj, rec.saved as Saved, rec.id === 0);
-        rec.saved = undefined;
-      }
-    }
-    undo = [];
-    epoch++;
+    restoreTo(0);
+    marks = 0;
+    framed = false;
   };
 
-  /** Starts an execution: the last commit is final, its undo log can go. */
+  /**
+   * Opens a frame: writes from now on get entries of their own, so {@link rewind} can restore
+   * the state of this moment. Returns the mark to rewind to.
+   */
+  const mark = (): number => {
+    marks++;
+    framed = true;
+    epoch++;
+    return undo.length;
+  };
+
+  /** Closes the innermost frame and keeps its writes: its entries now belong to the outer frame. */
+  const unmark = (): void => {
+    if (marks > 0) marks--;
+  };
+
+  /** Closes the innermost frame and restores the state at its `mark`. */
+  const rewind = (to: number): void => {
+    if (marks > 0) marks--;
+    restoreTo(to);
+  };
+
+  /** Starts an execution: the last commit is final, its undo log (and its page copies) can go. */
   const begin = (): void => {
     if (pending === undefined) return;
-    for (const rec of pending.undo) {
-      rec.saved = undefined;
-      rec.pages = undefined;
-    }
+    for (const e of pending.undo) e.rec.entry = undefined;
     pending = undefined;
   };
 
@@ -450,6 +514,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     recs = new Map();
     owners = new Map();
     undo = [];
+    marks = 0;
     pending = undefined;
     const unknown = new Set<string>();
     const decoded: Array<[Rec, unknown]> = [];
@@ -537,6 +602,9 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     persist,
     unpersist,
     rollback,
+    mark,
+    unmark,
+    rewind,
     begin,
     load,
     adopt,

@@ -53,6 +53,12 @@ export interface HostBridge {
    * the canister cannot pay, -1 when the queue to the callee is full (call_perform fails).
    */
   callPerform(callee: Uint8Array, method: string, arg: Uint8Array, cycles: bigint, timeoutSeconds: number, oneway: boolean): number;
+  /** See `SystemApi.dispatch`. */
+  dispatch(target: Uint8Array, method: string, arg: Uint8Array, replyOn: number, cycles: bigint, replyMethod: string): bigint;
+  /** See `SystemApi.dispatchRole`. */
+  dispatchRole(): number;
+  /** See `SystemApi.queryContract`. */
+  queryContract(target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array];
   msgCyclesAvailable(): bigint;
   msgCyclesAccept(maxAmount: bigint): bigint;
   msgCyclesRefunded(): bigint;
@@ -105,6 +111,15 @@ export interface KernelOps {
   unpersist(): void;
   /** Rolls the heap back, in place, to the last restore point. */
   rollback(): void;
+  /**
+   * Opens a frame of a transaction in this canister's heap: returns the mark that `rewind`
+   * (op argument) restores. Executions that follow do not commit until the transaction does.
+   */
+  mark(): number;
+  /** Closes the innermost frame, keeping its writes (they join the outer frame). */
+  unmark(): void;
+  /** Closes the innermost frame and restores the heap to its mark (the op argument). */
+  rewind(): void;
   /** Restores a persisted heap (packed meta and rows) into the fresh instance; returns its bytes. */
   restore(): number;
 }

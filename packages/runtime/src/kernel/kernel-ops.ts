@@ -38,6 +38,8 @@ export function createKernelOps(state: KernelState): KernelOps {
   const { meter, heap } = state;
   /** The random state before the last `persist`, for `unpersist`. */
   let undoPrng: number[] | undefined;
+  /** The random state at each open mark (a transaction's frames), innermost last. */
+  const markPrng: number[][] = [];
   return {
     describe: () => {
       state.withdrawMeterClaim();
@@ -96,7 +98,21 @@ export function createKernelOps(state: KernelState): KernelOps {
       if (undoPrng !== undefined) state.prng = undoPrng;
       undoPrng = undefined;
     },
+    mark: () => {
+      markPrng.push(prngState.get());
+      return heap.mark();
+    },
+    unmark: () => {
+      markPrng.pop();
+      heap.unmark();
+    },
+    rewind: () => {
+      const prng = markPrng.pop();
+      heap.rewind(host.opArg() as number);
+      if (prng !== undefined) prngState.set(prng);
+    },
     rollback: () => {
+      markPrng.length = 0;
       // The CDK's bookkeeping is metered code, and the execution may have spent its budget.
       meter.allowBookkeeping(BOOKKEEPING_UNITS);
       state.adapter?.rolledBack();

@@ -70,6 +70,14 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
       guarded(() =>
         host.callPerform(callee, String(method), arg, BigInt(options.cycles ?? 0n), options.timeoutSeconds === undefined ? -1 : Number(options.timeoutSeconds), options.oneway === true),
       ),
+    dispatch: (target, method, arg, replyOn, cycles, replyMethod) =>
+      guarded(() => host.dispatch(target, String(method), arg, Number(replyOn), BigInt(cycles), String(replyMethod))),
+    dispatchRole: () => guarded(() => host.dispatchRole()),
+    queryContract: (target, method, arg) => {
+      const [code, bytes] = guarded(() => host.queryContract(target, String(method), arg));
+      // A fresh array of this realm: the host's array must not reach canister code.
+      return [Number(code), local(bytes)];
+    },
     msgCyclesAvailable: () => guarded(() => host.msgCyclesAvailable()),
     msgCyclesAccept: (maxAmount: bigint) => guarded(() => host.msgCyclesAccept(BigInt(maxAmount))),
     msgCyclesRefunded: () => guarded(() => host.msgCyclesRefunded()),

@@ -22,7 +22,7 @@ function bridge(overrides: Partial<HostBridge> = {}): Omit<HostBridge, 'opArg' |
     msgArgData: () => new Uint8Array([1]), msgCaller: () => new Uint8Array([4]), msgOrigin: () => new Uint8Array([4]),
     msgMethodName: () => 'm', acceptMessage: none, msgReply: none, msgReject: none, msgRejectCode: () => 0, msgRejectMsg: () => '', msgReplied: () => false,
     msgDeadline: () => 0n, canisterSelf: () => new Uint8Array([1]), canisterVersion: () => 0n, isController: () => false, inReplicatedExecution: () => true, canisterLiquidCycleBalance: () => 0n, costCall: () => 0n, time: () => 1_700_000_000_123_000_000n, trap: none, instructionLimitExceeded: none, debugPrint: () => undefined,
-    callPerform: none, msgCyclesAvailable: () => 0n, msgCyclesAccept: () => 0n, msgCyclesRefunded: () => 0n, canisterCycleBalance: () => 0n, cyclesBurn: () => 0n,
+    callPerform: none, dispatch: none, dispatchRole: () => 0, queryContract: none, msgCyclesAvailable: () => 0n, msgCyclesAccept: () => 0n, msgCyclesRefunded: () => 0n, canisterCycleBalance: () => 0n, cyclesBurn: () => 0n,
     certifiedDataSet: none, dataCertificate: () => new Uint8Array([9]),
     timerSet: none, timerClear: none, stableMapGet: none, stableMapInsert: none, stableMapRemove: none, stableMapContains: none, stableMapLen: () => 0n,
     stableMapRange: () => [[new Uint8Array([1]), new Uint8Array([2])]],

@@ -83,6 +83,12 @@ export interface HeapRowWrite {
   readonly data: Uint8Array | undefined;
 }
 
+/** One stable memory a canister uses, with its entry count. */
+export interface StableMemoryInfo {
+  readonly memoryId: number;
+  readonly count: bigint;
+}
+
 /** Persistent state of a replica: canister registry, heaps, stable maps, replica metadata. */
 export interface StateStore {
   /** Opens a transaction. Throws if one is already open. */
@@ -130,6 +136,8 @@ export interface StateStore {
   writeHeapRows(canisterId: Uint8Array, rows: Iterable<HeapRowWrite>): void;
   /** Bytes of the canister's heap: its meta row and object rows. */
   heapBytes(canisterId: Uint8Array): bigint;
+  /** The rows of one heap object (part 0, then its pages), for browsing; none if absent. */
+  readHeapObject(canisterId: Uint8Array, objectId: number): HeapRowRead[];
   /** Drops the heap: meta row and object rows (reinstall, upgrade, uninstall). */
   clearHeap(canisterId: Uint8Array): void;
 
@@ -145,6 +153,10 @@ export interface StateStore {
   stableCount(canisterId: Uint8Array, memoryId: number): bigint;
   /** Entries in bytewise key order, skipping `startIndex`, at most `length`. */
   stableRange(canisterId: Uint8Array, memoryId: number, startIndex: number, length: number): Array<[Uint8Array, Uint8Array]>;
+  /** The stable memories holding entries, by memory id, for browsing. */
+  stableMemories(canisterId: Uint8Array): StableMemoryInfo[];
+  /** At most `limit` entries in bytewise key order after `afterKey` (from the first without one). */
+  stableAfter(canisterId: Uint8Array, memoryId: number, afterKey: Uint8Array | undefined, limit: number): Array<[Uint8Array, Uint8Array]>;
   /** Drops every stable map of a canister (reinstall). */
   clearStable(canisterId: Uint8Array): void;
 
