@@ -45,8 +45,12 @@ function installedVersion(pkgDir, name) {
   throw new Error(`pack: ${name} (a dependency of ${pkgDir}) is not installed; run npm ci first`);
 }
 
-/** Built and source files only: no tests, no native build output, no build inputs. */
-const keep = (src) => !/\.test\.(ts|js|d\.ts|js\.map|d\.ts\.map)$/.test(src) && !src.endsWith('.tsbuildinfo');
+/**
+ * Built and source files only: no tests, no native build output, no build inputs, and not the
+ * CLI call's V8 code cache (made by this machine's Node; the installed CLI writes its own after
+ * its first call).
+ */
+const keep = (src) => !/\.test\.(ts|js|d\.ts|js\.map|d\.ts\.map)$/.test(src) && !src.endsWith('.tsbuildinfo') && !/\.cjs\.cache(\.\d+\.tmp)?$/.test(src);
 
 const stage = mkdtempSync(path.join(os.tmpdir(), 'tincan-pack-'));
 const pkgRoot = path.join(stage, 'package');

@@ -12,12 +12,10 @@ import { candidValuesToJson, decodeCandid, parseCandidArgs, parseDid, printCandi
 import { ensureError } from '@tincan/errors';
 import { withRejects } from './agent-errors.js';
 import { CliError } from './cli-error.js';
+import type { OutputFormat } from './output-format.js';
 import { rawCall } from './raw-call.js';
 
-/** How a reply is printed: Candid text (`idl`, `pp`; `candid` is an alias), JSON, or the raw bytes in hex. */
-export type OutputFormat = 'idl' | 'candid' | 'pp' | 'json' | 'raw';
-/** The output formats, for the flag. */
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['idl', 'candid', 'pp', 'json', 'raw'];
+export { OUTPUT_FORMATS, type OutputFormat } from './output-format.js';
 
 /** Options of {@link callCanister}. */
 export interface CallOptions {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from './cli-error.js';
+import type { CommandInput } from './command-line.js';
 
 /** The replica of a command. */
 export interface Network {
@@ -38,6 +39,11 @@ export function resolveNetwork(projectDir: string, flags: { network?: string | u
   if (typeof provider === 'string') return { name, url: checkUrl(provider, `networks.${name}.providers[0]`) };
   if (name === 'local') return { name, url: DEFAULT_HOST };
   throw new CliError('ERR_PROJECT', `dfx.json network '${name}' has neither "bind" nor "providers"; give it e.g. "bind": "127.0.0.1:4943"`);
+}
+
+/** The network a command's `--network` and `--host` flags name, for a command run in the current directory. */
+export function networkOf(input: CommandInput): Network {
+  return resolveNetwork(process.cwd(), { network: input.given('network') ? input.string('network') : undefined, host: input.string('host') });
 }
 
 /** dfx.json's `networks`, read without full validation (commands that only call stay fast). */

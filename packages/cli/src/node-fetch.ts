@@ -1,12 +1,12 @@
 /**
- * A `fetch` for the agent over `node:http`, for `http://` replicas. Node's global `fetch` loads
- * undici on first use, which costs about 130 ms of CPU in a fresh process: most of what a
- * `tincan canister call` spends beyond starting Node. The agent needs only a small part of the
- * Fetch API (method, plain-object headers, a byte body; status, headers, bytes or text back),
- * so local calls go through node:http and anything else (https, the IC mainnet) through the
- * global `fetch`.
+ * A `fetch` for the agent over HTTP/1.1 on node:net (http1-client.ts), for `http://` replicas.
+ * Node's global `fetch` loads undici on first use, which costs about 130 ms of CPU in a fresh
+ * process: most of what a `tincan canister call` spent beyond starting Node. The agent needs
+ * only a small part of the Fetch API (method, plain-object headers, a byte body; status,
+ * headers, bytes or text back), so local calls go through the small client and anything else
+ * (https, the IC mainnet) through the global `fetch`.
  */
-import http from 'node:http';
+import { http1Request } from './http1-client.js';
 
 /** The request options the agent passes. */
 export interface NodeFetchInit {
@@ -20,7 +20,7 @@ export interface NodeFetchInit {
 export class NodeFetchHeaders {
   readonly #entries: Array<[string, string]>;
 
-  /** Headers from node:http's raw list (name, value, name, value, …). */
+  /** Headers from a raw list (name, value, name, value, …). */
   constructor(raw: readonly string[]) {
     this.#entries = [];
     for (let i = 0; i + 1 < raw.length; i += 2) this.#entries.push([(raw[i] as string).toLowerCase(), raw[i + 1] as string]);
@@ -75,29 +75,13 @@ export class NodeFetchResponse {
   }
 }
 
-// Keep-alive: a call is a status request, the call and perhaps a read_state, to one host.
-// Idle sockets are unreferenced by node:http, so they do not keep the process alive.
-const keepAlive = new http.Agent({ keepAlive: true });
-
-/** `fetch(url, init)` over node:http; `https:` and other schemes go to the global `fetch`. */
-export function nodeFetch(input: string | URL, init: NodeFetchInit = {}): Promise<NodeFetchResponse | Response> {
+/** `fetch(url, init)` over HTTP/1.1 with keep-alive; `https:` and other schemes go to the global `fetch`. */
+export async function nodeFetch(input: string | URL, init: NodeFetchInit = {}): Promise<NodeFetchResponse | Response> {
   const url = new URL(String(input));
   if (url.protocol !== 'http:') return fetch(url, init as RequestInit);
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Array.isArray(init.headers) ? init.headers : Object.entries(init.headers ?? {})) headers[name] = value;
-    const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : new Uint8Array(init.body);
-    if (body !== undefined) headers['content-length'] = String(body.byteLength);
-    const request = http.request(url, { method: init.method ?? 'GET', headers, agent: keepAlive, ...(init.signal != null && { signal: init.signal }) }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const status = response.statusCode ?? 0;
-        resolve(new NodeFetchResponse(url.toString(), status, response.statusMessage ?? '', new NodeFetchHeaders(response.rawHeaders), new Uint8Array(Buffer.concat(chunks))));
-      });
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Array.isArray(init.headers) ? init.headers : Object.entries(init.headers ?? {})) headers[name] = value;
+  const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : new Uint8Array(init.body);
+  const response = await http1Request({ method: init.method ?? 'GET', url, headers, body, signal: init.signal ?? undefined });
+  return new NodeFetchResponse(url.toString(), response.status, response.statusText, new NodeFetchHeaders(response.rawHeaders), response.body);
 }

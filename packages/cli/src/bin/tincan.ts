@@ -1,24 +1,5 @@
 #!/usr/bin/env node
-/**
- * The `tincan` executable. Exit codes: 0 when the command did its work; 1 for a usage error or
- * a failure, printed as one `Error: …` line. Output is flushed before the process exits.
- */
-import { parseCommandLine } from '../command-line.js';
-import { tincanCommand } from '../commands/index.js';
-import { report } from '../commands/shared.js';
-import { exitAfterFlush } from '../flush.js';
+/** The `tincan` executable (see main.ts). */
+import { main } from '../main.js';
 
-const VERSION = '0.1.0';
-
-let code = 0;
-try {
-  const parsed = parseCommandLine(tincanCommand, process.argv.slice(2));
-  if (parsed.kind === 'help') process.stdout.write(parsed.text);
-  else if (parsed.kind === 'version') process.stdout.write(`tincan ${VERSION}\n`);
-  else await parsed.spec.run(parsed.input);
-} catch (err) {
-  report(err);
-  code = 1;
-}
-// Agents keep idle keep-alive sockets; a finished command exits once its output is written.
-await exitAfterFlush(code);
+await main();

@@ -1,6 +1,6 @@
 /** `tincan canister call|id|status|metadata|logs` and the management verbs of canister-manage.ts. */
 import type { CommandSpec } from '../command-line.js';
-import { OUTPUT_FORMATS } from '../canister-call.js';
+import { OUTPUT_FORMATS } from '../output-format.js';
 import { manageCommands } from './canister-manage.js';
 import { canisterArg, networkOf, replicaFlags, targetOf } from './shared.js';
 
@@ -17,39 +17,8 @@ const callCommand: CommandSpec = {
     { name: 'output', type: 'string', choices: OUTPUT_FORMATS, default: 'idl', description: 'reply format: Candid text, JSON (one value bare), or hex' },
     ...replicaFlags,
   ],
-  run: async (input) => {
-    const [{ CliError }, { callCanister }, { readFileSync }] = await Promise.all([import('../cli-error.js'), import('../canister-call.js'), import('node:fs')]);
-    if (input.bool('query') && input.bool('update')) throw new CliError('ERR_USAGE', 'pass --query or --update, not both');
-    const file = input.string('argument-file');
-    if (file !== undefined && input.arg('argument') !== undefined) throw new CliError('ERR_USAGE', 'pass the argument or --argument-file, not both');
-    const argument = file !== undefined ? readText(file, '--argument-file') : input.arg('argument') ?? '';
-    const target = await targetOf(input);
-    const candidFile = input.string('candid');
-    let candid = candidFile !== undefined ? readText(candidFile, '--candid') : undefined;
-    if (candid === undefined && target.name !== undefined) {
-      const { DeployedInterfaces } = await import('../deployed-interfaces.js');
-      candid = new DeployedInterfaces(process.cwd()).candidOf(target.network.url, target.name);
-    }
-    const reply = await callCanister({
-      agent: target.agent,
-      canisterId: target.id,
-      label: target.label,
-      method: input.required('method'),
-      argument,
-      argType: input.string('type') === 'raw' ? 'raw' : 'idl',
-      query: input.bool('query') ? true : input.bool('update') ? false : undefined,
-      output: input.string('output') as (typeof OUTPUT_FORMATS)[number],
-      candid,
-    });
-    process.stdout.write(`${reply}\n`);
-    function readText(path: string, flag: string): string {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch (err) {
-        throw new CliError('ERR_USAGE', `${flag} ${path}: ${(err as Error).message}`);
-      }
-    }
-  },
+  // One module with the whole call statically imported: bundled as one file (scripts/bundle.mjs).
+  run: async (input) => (await import('../call-command.js')).runCall(input),
 };
 
 const idCommand: CommandSpec = {
