@@ -68,7 +68,7 @@ it('counts per caller through the installed harness', async () => {
   const counter = t.replica.actor<Counter>(canister, { identity: identity('alice') });
   expect(await counter.add(5n)).toBe(5n);
   expect(await counter.totalOf(identity('alice'))).toBe(5n);
-});
+}, 120_000); // a first deploy bundles the canister: far past vitest's 5 s default on a busy machine
 `;
 
 it(
