@@ -18,18 +18,45 @@
  * Usage: node scripts/pack.mjs [--out-dir <dir>]   (prints the tarball's path)
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Workspace packages a user's project needs at run time (bench is the repository's own). */
-const PACKAGES = ['abi', 'bundler', 'bytes', 'candid', 'cdk', 'certification', 'cli', 'dashboard', 'errors', 'http', 'replica', 'runtime', 'storage-sqlite', 'testing', 'watchdog'];
+const PACKAGES = [
+  'abi',
+  'bundler',
+  'bytes',
+  'candid',
+  'cdk',
+  'certification',
+  'cli',
+  'dashboard',
+  'errors',
+  'http',
+  'replica',
+  'runtime',
+  'storage-sqlite',
+  'testing',
+  'watchdog',
+];
 
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out-dir');
-const outDir = path.resolve(outIndex >= 0 && args[outIndex + 1] !== undefined ? args[outIndex + 1] : root);
+const outDir = path.resolve(
+  outIndex >= 0 && args[outIndex + 1] !== undefined ? args[outIndex + 1] : root,
+);
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const writeJson = (file, value) => writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
@@ -50,7 +77,10 @@ function installedVersion(pkgDir, name) {
  * CLI call's V8 code cache (made by this machine's Node; the installed CLI writes its own after
  * its first call).
  */
-const keep = (src) => !/\.test\.(ts|js|d\.ts|js\.map|d\.ts\.map)$/.test(src) && !src.endsWith('.tsbuildinfo') && !/\.cjs\.cache(\.\d+\.tmp)?$/.test(src);
+const keep = (src) =>
+  !/\.test\.(ts|js|d\.ts|js\.map|d\.ts\.map)$/.test(src) &&
+  !src.endsWith('.tsbuildinfo') &&
+  !/\.cjs\.cache(\.\d+\.tmp)?$/.test(src);
 
 const stage = mkdtempSync(path.join(os.tmpdir(), 'tincan-pack-'));
 const pkgRoot = path.join(stage, 'package');
@@ -64,10 +94,12 @@ try {
   for (const name of PACKAGES) {
     const from = path.join(root, 'packages', name);
     const to = path.join(pkgRoot, 'packages', name);
-    if (!existsSync(path.join(from, 'dist'))) throw new Error(`pack: packages/${name} is not built; run npm run build first`);
+    if (!existsSync(path.join(from, 'dist')))
+      throw new Error(`pack: packages/${name} is not built; run npm run build first`);
     mkdirSync(to, { recursive: true });
     for (const dir of ['dist', 'src', 'bin']) {
-      if (existsSync(path.join(from, dir))) cpSync(path.join(from, dir), path.join(to, dir), { recursive: true, filter: keep });
+      if (existsSync(path.join(from, dir)))
+        cpSync(path.join(from, dir), path.join(to, dir), { recursive: true, filter: keep });
     }
     // The watchdog's addon as built here: it loads under the same platform and Node ABI, and
     // elsewhere the watchdog falls back to node:vm timeouts (its binding.gyp is not shipped,
@@ -85,7 +117,13 @@ try {
       }
     }
     // No scripts (nothing runs at install), no bin (tincan's own is the bin).
-    const { scripts: _scripts, devDependencies: _dev, bin: _bin, private: _private, ...rest } = manifest;
+    const {
+      scripts: _scripts,
+      devDependencies: _dev,
+      bin: _bin,
+      private: _private,
+      ...rest
+    } = manifest;
     writeJson(path.join(to, 'package.json'), { ...rest, version, dependencies: deps });
     dependencies[manifest.name] = `file:./packages/${name}`;
   }
@@ -104,7 +142,8 @@ try {
     .map(String)
     .filter((f) => f.endsWith('.js') && keep(f))
     .map((f) => f.slice(0, -'.js'.length).split(path.sep).join('/'));
-  for (const sub of subpaths) reexport(path.join(azle, 'canisters', sub), `@tincan/cdk/canisters/${sub}`);
+  for (const sub of subpaths)
+    reexport(path.join(azle, 'canisters', sub), `@tincan/cdk/canisters/${sub}`);
   writeJson(path.join(azle, 'package.json'), {
     name: 'azle',
     version: '0.33.0',
@@ -120,7 +159,11 @@ try {
   dependencies.azle = 'file:./azle';
 
   mkdirSync(path.join(pkgRoot, 'bin'));
-  writeFileSync(path.join(pkgRoot, 'bin/tincan.js'), "#!/usr/bin/env node\nimport '@tincan/cli/bin/tincan.js';\n", { mode: 0o755 });
+  writeFileSync(
+    path.join(pkgRoot, 'bin/tincan.js'),
+    "#!/usr/bin/env node\nimport '@tincan/cli/bin/tincan.js';\n",
+    { mode: 0o755 },
+  );
   reexport(path.join(pkgRoot, 'testing'), '@tincan/testing');
   reexport(path.join(pkgRoot, 'extensions'), '@tincan/cdk/extensions');
   writeFileSync(path.join(pkgRoot, 'README.md'), readFileSync(path.join(root, 'README.md')));
@@ -137,7 +180,10 @@ try {
       './extensions': { types: './extensions.d.ts', default: './extensions.js' },
       './package.json': './package.json',
     },
-    dependencies: { ...Object.fromEntries(Object.entries(thirdParty).sort(([a], [b]) => a.localeCompare(b))), ...dependencies },
+    dependencies: {
+      ...Object.fromEntries(Object.entries(thirdParty).sort(([a], [b]) => a.localeCompare(b))),
+      ...dependencies,
+    },
   });
 
   // The CLI's bin file imports its bundle through the package's exports.
@@ -147,7 +193,10 @@ try {
   writeJson(cliManifestFile, cliManifest);
 
   mkdirSync(outDir, { recursive: true });
-  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: pkgRoot, encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', outDir], {
+    cwd: pkgRoot,
+    encoding: 'utf8',
+  });
   const file = out.trim().split('\n').at(-1);
   process.stdout.write(`${path.join(outDir, file)}\n`);
 } finally {

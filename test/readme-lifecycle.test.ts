@@ -8,7 +8,10 @@ afterEach(() => t.dispose());
 it('deploys, upgrades, moves time, snapshots, reads logs and tops up cycles', async () => {
   t = await createTestReplica();
   const { replica } = t;
-  const c = await replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['v1'], cycles: 10_000_000_000_000n });
+  const c = await replica.deploy('test/fixtures/upgrade-v1.ts', {
+    initArgs: ['v1'],
+    cycles: 10_000_000_000_000n,
+  });
   const app = replica.actor(c);
 
   // Several calls in flight at once, awaited later.

@@ -7,7 +7,14 @@ it('smoke', async () => {
   const pinger = t.replica.actor<any>(p);
   expect(await pinger.ping(c.id)).toBe(1n);
   expect(await Promise.all([pinger.ping(c.id), pinger.ping(c.id)])).toEqual([2n, 3n]);
-  expect(await pinger.getLog()).toEqual(['before', 'after 1', 'before', 'before', 'after 2', 'after 3']);
+  expect(await pinger.getLog()).toEqual([
+    'before',
+    'after 1',
+    'before',
+    'before',
+    'after 2',
+    'after 3',
+  ]);
   const r2 = await t.restart();
   expect(await r2.actor<any>(p).getLog()).toHaveLength(6);
   expect(await r2.actor<any>(c).get()).toBe(3n);

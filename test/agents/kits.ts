@@ -35,9 +35,19 @@ export interface AgentKit {
   newEd25519(): KitIdentity;
   newSecp256k1(): KitIdentity;
   /** `HttpAgent.create({ host, shouldFetchRootKey: true, identity })` + `Actor.createActor`. */
-  actor<T>(host: string, idlFactory: unknown, canisterId: string, identity?: KitIdentity): Promise<T>;
+  actor<T>(
+    host: string,
+    idlFactory: unknown,
+    canisterId: string,
+    identity?: KitIdentity,
+  ): Promise<T>;
   /** `agent.query` without the actor, to see the signatures the agent verified. */
-  rawQuery(host: string, canisterId: string, methodName: string, arg: Uint8Array): Promise<RawQueryResponse>;
+  rawQuery(
+    host: string,
+    canisterId: string,
+    methodName: string,
+    arg: Uint8Array,
+  ): Promise<RawQueryResponse>;
   /** The agent's class for a certified reject of an update call. */
   readonly CertifiedReject: abstract new (...args: never[]) => RejectCode;
   /** The agent's class for a (signature-verified) reject of a query. */
@@ -53,8 +63,17 @@ export const dfinityKit: AgentKit = {
   name: '@dfinity/agent 3.x',
   newEd25519: () => dfinityIdentity.Ed25519KeyIdentity.generate(),
   newSecp256k1: () => dfinitySecp256k1.Secp256k1KeyIdentity.generate(),
-  async actor<T>(host: string, idlFactory: unknown, canisterId: string, identity?: KitIdentity): Promise<T> {
-    const agent = await dfinityAgent.HttpAgent.create({ host, shouldFetchRootKey: true, ...(identity !== undefined && { identity: identity as dfinityAgent.Identity }) });
+  async actor<T>(
+    host: string,
+    idlFactory: unknown,
+    canisterId: string,
+    identity?: KitIdentity,
+  ): Promise<T> {
+    const agent = await dfinityAgent.HttpAgent.create({
+      host,
+      shouldFetchRootKey: true,
+      ...(identity !== undefined && { identity: identity as dfinityAgent.Identity }),
+    });
     return dfinityAgent.Actor.createActor(idlFactory as AnyFactory, { agent, canisterId }) as T;
   },
   async rawQuery(host, canisterId, methodName, arg) {
@@ -70,8 +89,17 @@ export const icpSdkKit: AgentKit = {
   name: '@icp-sdk/core 6.x',
   newEd25519: () => icpIdentity.Ed25519KeyIdentity.generate(),
   newSecp256k1: () => icpSecp256k1.Secp256k1KeyIdentity.generate(),
-  async actor<T>(host: string, idlFactory: unknown, canisterId: string, identity?: KitIdentity): Promise<T> {
-    const agent = await icpAgent.HttpAgent.create({ host, shouldFetchRootKey: true, ...(identity !== undefined && { identity: identity as icpAgent.Identity }) });
+  async actor<T>(
+    host: string,
+    idlFactory: unknown,
+    canisterId: string,
+    identity?: KitIdentity,
+  ): Promise<T> {
+    const agent = await icpAgent.HttpAgent.create({
+      host,
+      shouldFetchRootKey: true,
+      ...(identity !== undefined && { identity: identity as icpAgent.Identity }),
+    });
     return icpAgent.Actor.createActor(idlFactory as IcpFactory, { agent, canisterId }) as T;
   },
   async rawQuery(host, canisterId, methodName, arg) {

@@ -36,7 +36,8 @@ interface Specifier {
   readonly dynamic: boolean;
 }
 
-const STATIC = /(?:^|[;\n}])\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*(['"])([^'"\n]+)\4|(?:^|[;\n}])\s*import\s*(['"])([^'"\n]+)\6/g;
+const STATIC =
+  /(?:^|[;\n}])\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*(['"])([^'"\n]+)\4|(?:^|[;\n}])\s*import\s*(['"])([^'"\n]+)\6/g;
 const DYNAMIC = /\bimport\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
 
 /** The value imports of a source text (type-only ones left out), comments stripped. */
@@ -59,7 +60,10 @@ export function valueSpecifiers(source: string): Specifier[] {
 function isTypeOnlyClause(clause: string): boolean {
   const braces = /^\{([\s\S]*)\}$/.exec(clause.trim());
   if (braces === null) return false;
-  const names = (braces[1] as string).split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  const names = (braces[1] as string)
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0);
   return names.length > 0 && names.every((n) => n.startsWith('type '));
 }
 
@@ -71,7 +75,12 @@ export function packageOf(specifier: string): string {
 
 function resolveRelative(from: string, specifier: string): string | undefined {
   const base = path.resolve(path.dirname(from), specifier);
-  const candidates = [base.replace(/\.js$/, '.ts'), base, `${base}.ts`, path.join(base, 'index.ts')];
+  const candidates = [
+    base.replace(/\.js$/, '.ts'),
+    base,
+    `${base}.ts`,
+    path.join(base, 'index.ts'),
+  ];
   return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
 }
 
@@ -80,7 +89,9 @@ function resolveWorkspace(root: string, specifier: string): string | undefined {
   const dir = path.join(root, 'packages', name.slice(name.indexOf('/') + 1));
   const manifestPath = path.join(dir, 'package.json');
   if (!fs.existsSync(manifestPath)) return undefined;
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { exports?: Record<string, { source?: string } | string> };
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
+    exports?: Record<string, { source?: string } | string>;
+  };
   const sub = specifier === name ? '.' : `./${specifier.slice(name.length + 1)}`;
   const entry = manifest.exports?.[sub];
   const source = typeof entry === 'object' ? entry.source : undefined;

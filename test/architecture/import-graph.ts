@@ -26,7 +26,8 @@ export interface PackageImport {
   readonly isTest: boolean;
 }
 
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|\.resolve\s*\(\s*|\bimport\.meta\.resolve\s*\(\s*)(['"])([^'"\n]+)\1/g;
+const SPECIFIER =
+  /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|\.resolve\s*\(\s*|\bimport\.meta\.resolve\s*\(\s*)(['"])([^'"\n]+)\1/g;
 
 /** Every module specifier a source text names, comments stripped. */
 export function specifiersOf(source: string): string[] {
@@ -49,7 +50,8 @@ function sourceFiles(dir: string): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (/\.(ts|tsx|mts|js|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(full);
+    else if (/\.(ts|tsx|mts|js|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
+      out.push(full);
   }
   return out;
 }
@@ -64,7 +66,10 @@ export function readPackages(root: string, scope = '@tincan/'): PackageInfo[] {
   const packagesDir = path.join(root, 'packages');
   return fs
     .readdirSync(packagesDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(packagesDir, entry.name, 'package.json')))
+    .filter(
+      (entry) =>
+        entry.isDirectory() && fs.existsSync(path.join(packagesDir, entry.name, 'package.json')),
+    )
     .map((entry) => {
       const dir = path.join(packagesDir, entry.name);
       const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
@@ -72,8 +77,15 @@ export function readPackages(root: string, scope = '@tincan/'): PackageInfo[] {
         dependencies?: Record<string, string>;
         devDependencies?: Record<string, string>;
       };
-      const ofScope = (deps: Record<string, string> | undefined) => new Set(Object.keys(deps ?? {}).filter((d) => d.startsWith(scope)));
-      return { name: manifest.name, dir, declared: ofScope(manifest.dependencies), declaredDev: ofScope(manifest.devDependencies), files: sourceFiles(path.join(dir, 'src')) };
+      const ofScope = (deps: Record<string, string> | undefined) =>
+        new Set(Object.keys(deps ?? {}).filter((d) => d.startsWith(scope)));
+      return {
+        name: manifest.name,
+        dir,
+        declared: ofScope(manifest.dependencies),
+        declaredDev: ofScope(manifest.devDependencies),
+        files: sourceFiles(path.join(dir, 'src')),
+      };
     });
 }
 
@@ -83,7 +95,8 @@ export function packageImports(pkg: PackageInfo, scope = '@tincan/'): PackageImp
   for (const file of pkg.files) {
     for (const specifier of specifiersOf(fs.readFileSync(file, 'utf8'))) {
       const target = workspacePackageOf(specifier, scope);
-      if (target !== undefined && target !== pkg.name) out.push({ file, target, isTest: isTestFile(file) });
+      if (target !== undefined && target !== pkg.name)
+        out.push({ file, target, isTest: isTestFile(file) });
     }
   }
   return out;
@@ -94,7 +107,10 @@ export function dependencyProblems(pkg: PackageInfo, imports: readonly PackageIm
   const problems: string[] = [];
   for (const imp of imports) {
     const allowed = pkg.declared.has(imp.target) || (imp.isTest && pkg.declaredDev.has(imp.target));
-    if (!allowed) problems.push(`${pkg.name}: ${path.relative(pkg.dir, imp.file)} imports ${imp.target}, which package.json does not declare${imp.isTest ? ' (not even as a devDependency)' : ''}`);
+    if (!allowed)
+      problems.push(
+        `${pkg.name}: ${path.relative(pkg.dir, imp.file)} imports ${imp.target}, which package.json does not declare${imp.isTest ? ' (not even as a devDependency)' : ''}`,
+      );
   }
   const used = new Set(imports.map((imp) => imp.target));
   for (const dep of [...pkg.declared, ...pkg.declaredDev]) {
@@ -133,7 +149,8 @@ export function cyclesOf(graph: ReadonlyMap<string, ReadonlySet<string>>): strin
         onStack.delete(member);
         component.push(member);
       } while (member !== node);
-      if (component.length > 1 || graph.get(node)?.has(node) === true) cycles.push(component.sort());
+      if (component.length > 1 || graph.get(node)?.has(node) === true)
+        cycles.push(component.sort());
     }
   };
   for (const node of graph.keys()) if (!indices.has(node)) visit(node);
@@ -151,7 +168,9 @@ export function fileGraph(pkg: PackageInfo): Map<string, Set<string>> {
     for (const specifier of specifiersOf(fs.readFileSync(file, 'utf8'))) {
       if (!specifier.startsWith('.')) continue;
       const base = path.resolve(path.dirname(file), specifier).replace(/\.js$/, '');
-      const target = RESOLVE_SUFFIXES.map((suffix) => base + suffix).find((candidate) => known.has(candidate));
+      const target = RESOLVE_SUFFIXES.map((suffix) => base + suffix).find((candidate) =>
+        known.has(candidate),
+      );
       if (target !== undefined) edges.add(target);
     }
     graph.set(file, edges);

@@ -30,7 +30,12 @@ function sectionOf(markdown: string, heading: string): string | undefined {
 
 /** Cells of a `| a | b | c |` line, trimmed. */
 function cellsOf(line: string): string[] {
-  return line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((cell) => cell.trim());
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((cell) => cell.trim());
 }
 
 /**
@@ -43,7 +48,11 @@ export function parsePlaces(markdown: string): PlaceRow[] {
   if (section === undefined) throw new Error(`no "${WHERE_THINGS_LIVE}" section`);
   const tableLines = section.split('\n').filter((line) => line.trim().startsWith('|'));
   const [header, separator, ...body] = tableLines;
-  if (header === undefined || separator === undefined || !/^\|?[\s:|-]+\|?$/.test(separator.trim())) {
+  if (
+    header === undefined ||
+    separator === undefined ||
+    !/^\|?[\s:|-]+\|?$/.test(separator.trim())
+  ) {
     throw new Error(`no table in "${WHERE_THINGS_LIVE}"`);
   }
   return body.map((line) => {
@@ -64,8 +73,10 @@ export function placeProblems(rows: readonly PlaceRow[], root: string): string[]
   for (const row of rows) {
     if (row.paths.length === 0) problems.push(`${row.behaviour}: names no file`);
     for (const file of row.paths) {
-      if (path.isAbsolute(file) || file.split('/').includes('..')) problems.push(`${row.behaviour}: ${file} is not relative to the repository root`);
-      else if (!fs.existsSync(path.join(root, file))) problems.push(`${row.behaviour}: ${file} does not exist`);
+      if (path.isAbsolute(file) || file.split('/').includes('..'))
+        problems.push(`${row.behaviour}: ${file} is not relative to the repository root`);
+      else if (!fs.existsSync(path.join(root, file)))
+        problems.push(`${row.behaviour}: ${file} does not exist`);
     }
   }
   return problems;

@@ -28,7 +28,9 @@ describe('Azle APIs', () => {
   });
 
   it('candidEncode infers types from the text and candidDecode prints them back', async () => {
-    expect(await t.replica.actor<any>(c).candidRoundTrip('(5 : nat, "hi", vec { 1 : nat8; 2 : nat8 })')).toBe('(5 : nat, "hi", blob "\\01\\02")');
+    expect(
+      await t.replica.actor<any>(c).candidRoundTrip('(5 : nat, "hi", vec { 1 : nat8; 2 : nat8 })'),
+    ).toBe('(5 : nat, "hi", blob "\\01\\02")');
     expect(await t.replica.actor<any>(c).candidRoundTrip('(-3)')).toBe('(-3 : int)');
   });
 
@@ -78,10 +80,12 @@ describe('Azle APIs', () => {
   });
 
   it('a call the canister cannot pay fails with InsufficientLiquidCycleBalance before anything is sent', async () => {
-    expect(await t.replica.actor<any>(c).overdraft()).toBe('InsufficientLiquidCycleBalance|true|true|insufficient liquid cycles balance');
+    expect(await t.replica.actor<any>(c).overdraft()).toBe(
+      'InsufficientLiquidCycleBalance|true|true|insufficient liquid cycles balance',
+    );
   });
 
-  it('a rejected call fails with CallRejected and ic-cdk\'s message', async () => {
+  it("a rejected call fails with CallRejected and ic-cdk's message", async () => {
     expect(await t.replica.actor<any>(c).rejected()).toBe('CallRejected|5|call rejected: 5 - ');
   });
 });

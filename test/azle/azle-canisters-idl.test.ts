@@ -12,7 +12,11 @@ import { Principal } from '@dfinity/principal';
 import * as esbuild from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serviceToDid } from '@tincan/candid';
-import { didFiles, generateFor, OUT_ROOT } from '../../packages/cdk/src/idl-gen/generate-canister-idls.js';
+import {
+  didFiles,
+  generateFor,
+  OUT_ROOT,
+} from '../../packages/cdk/src/idl-gen/generate-canister-idls.js';
 import { AZLE_DIR, REPO_ROOT, sameType } from './azle-surface.js';
 
 interface IdlModule {
@@ -67,28 +71,49 @@ describe('azle/canisters/* modules', () => {
     expect(sameType(IDL.Func([], [], ['query']), IDL.Func([], [], []))).toBe(false);
   });
 
-  it.each(files.map((f) => f.name))('%s is up to date with its .did and describes the interface Azle describes', async (name) => {
-    const entry = files.find((f) => f.name === name);
-    if (entry === undefined) throw new Error(name);
-    const committed = readFileSync(path.join(OUT_ROOT, name, 'idl.ts'), 'utf8');
-    expect(committed).toBe(generateFor(name, entry.did));
-    const ours = await load(path.join(OUT_ROOT, name, 'idl.ts'), `tincan-${name}`);
-    const azle = await load(path.join(AZLE_DIR, 'src/exports/canisters', name, 'idl.ts'), `azle-${name}`);
-    const service = (m: IdlModule): IDL.ServiceClass => m.idlFactory({ IDL }) as IDL.ServiceClass;
-    const oursService = service(ours);
-    const azleService = service(azle);
-    expect(oursService._fields.map(([n]) => n)).toEqual(azleService._fields.map(([n]) => n));
-    for (const [method, func] of oursService._fields) {
-      const theirs = azleService._fields.find(([n]) => n === method)?.[1] as IDL.Type;
-      expect(sameType(func, theirs), `${name}.${method}: ${did(ours).length} vs ${did(azle).length}`).toBe(true);
-    }
-    expect(sameType(IDL.Tuple(...ours.init({ IDL })), IDL.Tuple(...azle.init({ IDL })))).toBe(true);
-  });
+  it.each(files.map((f) => f.name))(
+    '%s is up to date with its .did and describes the interface Azle describes',
+    async (name) => {
+      const entry = files.find((f) => f.name === name);
+      if (entry === undefined) throw new Error(name);
+      const committed = readFileSync(path.join(OUT_ROOT, name, 'idl.ts'), 'utf8');
+      expect(committed).toBe(generateFor(name, entry.did));
+      const ours = await load(path.join(OUT_ROOT, name, 'idl.ts'), `tincan-${name}`);
+      const azle = await load(
+        path.join(AZLE_DIR, 'src/exports/canisters', name, 'idl.ts'),
+        `azle-${name}`,
+      );
+      const service = (m: IdlModule): IDL.ServiceClass => m.idlFactory({ IDL }) as IDL.ServiceClass;
+      const oursService = service(ours);
+      const azleService = service(azle);
+      expect(oursService._fields.map(([n]) => n)).toEqual(azleService._fields.map(([n]) => n));
+      for (const [method, func] of oursService._fields) {
+        const theirs = azleService._fields.find(([n]) => n === method)?.[1] as IDL.Type;
+        expect(
+          sameType(func, theirs),
+          `${name}.${method}: ${did(ours).length} vs ${did(azle).length}`,
+        ).toBe(true);
+      }
+      expect(sameType(IDL.Tuple(...ours.init({ IDL })), IDL.Tuple(...azle.init({ IDL })))).toBe(
+        true,
+      );
+    },
+  );
 
   it('computes ICP account identifiers as Azle does', async () => {
-    const ours = await load(path.join(OUT_ROOT, 'nns_icp_ledger', 'idl.ts'), 'tincan-ledger-address');
-    const azle = await load(path.join(AZLE_DIR, 'src/exports/canisters/nns_icp_ledger/idl.ts'), 'azle-ledger-address');
-    for (const [text, sub] of [['aaaaa-aa', 0], ['2vxsx-fae', 1], ['rrkah-fqaaa-aaaaa-aaaaq-cai', 0xdeadbeef]] as const) {
+    const ours = await load(
+      path.join(OUT_ROOT, 'nns_icp_ledger', 'idl.ts'),
+      'tincan-ledger-address',
+    );
+    const azle = await load(
+      path.join(AZLE_DIR, 'src/exports/canisters/nns_icp_ledger/idl.ts'),
+      'azle-ledger-address',
+    );
+    for (const [text, sub] of [
+      ['aaaaa-aa', 0],
+      ['2vxsx-fae', 1],
+      ['rrkah-fqaaa-aaaaa-aaaaq-cai', 0xdeadbeef],
+    ] as const) {
       const principal = Principal.fromText(text);
       const expected = azle.hexAddressFromPrincipal?.(principal, sub);
       expect(expected).toMatch(/^[0-9a-f]{64}$/);

@@ -6,10 +6,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
-import { azleEntries, createSurfaceProgram, kindCovers, moduleSurface, tincanFileFor, type ModuleSurface } from './azle-surface.js';
+import {
+  azleEntries,
+  createSurfaceProgram,
+  kindCovers,
+  moduleSurface,
+  tincanFileFor,
+  type ModuleSurface,
+} from './azle-surface.js';
 
 const entries = azleEntries();
-const program = createSurfaceProgram([...entries.values(), ...[...entries.keys()].map(tincanFileFor)]);
+const program = createSurfaceProgram([
+  ...entries.values(),
+  ...[...entries.keys()].map(tincanFileFor),
+]);
 const checker = program.getTypeChecker();
 
 function surfaces(specifier: string): { azle: ModuleSurface; tincan: ModuleSurface | undefined } {
@@ -24,7 +34,8 @@ function missing(specifier: string): string[] {
   const out: string[] = [];
   for (const [name, kind] of azle.exports) {
     const have = tincan?.exports.get(name);
-    if (have === undefined || !kindCovers(have, kind)) out.push(`${name} (${kind}${have === undefined ? '' : `, tincan has ${have}`})`);
+    if (have === undefined || !kindCovers(have, kind))
+      out.push(`${name} (${kind}${have === undefined ? '' : `, tincan has ${have}`})`);
   }
   return out;
 }
@@ -43,20 +54,27 @@ describe('Azle 0.33 export surface', () => {
     expect(missing('azle')).toEqual([]);
   });
 
-  it.each([...entries.keys()].filter((s) => s !== 'azle'))('has every export of %s', (specifier) => {
-    expect(missing(specifier)).toEqual([]);
-  });
+  it.each([...entries.keys()].filter((s) => s !== 'azle'))(
+    'has every export of %s',
+    (specifier) => {
+      expect(missing(specifier)).toEqual([]);
+    },
+  );
 
   it('gives each function of the azle main entry a type that accepts what Azle accepts', () => {
     const { azle, tincan } = surfaces('azle');
     const mismatched: string[] = [];
     for (const [name, symbol] of azle.symbols) {
       const ours = tincan?.symbols.get(name);
-      if (ours === undefined || ours === symbol || (symbol.flags & ts.SymbolFlags.Function) === 0) continue;
+      if (ours === undefined || ours === symbol || (symbol.flags & ts.SymbolFlags.Function) === 0)
+        continue;
       const azleType = checker.getTypeOfSymbol(symbol);
       const ourType = checker.getTypeOfSymbol(ours);
       // Ours may be more general than Azle's, never narrower.
-      if (!checker.isTypeAssignableTo(ourType, azleType)) mismatched.push(`${name}: ${checker.typeToString(ourType)} vs Azle's ${checker.typeToString(azleType)}`);
+      if (!checker.isTypeAssignableTo(ourType, azleType))
+        mismatched.push(
+          `${name}: ${checker.typeToString(ourType)} vs Azle's ${checker.typeToString(azleType)}`,
+        );
     }
     expect(mismatched).toEqual([]);
   });

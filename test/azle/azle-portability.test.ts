@@ -12,13 +12,21 @@ import { Replica } from '@tincan/replica';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, sameType } from './azle-surface.js';
-import { azleBuild, azleResolvedFrom, exampleCanisters, typeErrorsAgainstAzle } from './portability.js';
+import {
+  azleBuild,
+  azleResolvedFrom,
+  exampleCanisters,
+  typeErrorsAgainstAzle,
+} from './portability.js';
 
 const canisters = exampleCanisters();
 const portable = canisters.filter((c) => c.extension === undefined);
 const day = Math.floor(Date.now() / 86_400_000);
 let typeErrors: Map<string, string[]> | undefined;
-const toBuild = process.env.AZLE_BUILD_ALL === '1' ? portable : portable.filter((_, i) => i === day % portable.length);
+const toBuild =
+  process.env.AZLE_BUILD_ALL === '1'
+    ? portable
+    : portable.filter((_, i) => i === day % portable.length);
 
 describe('example canisters on the real Azle', () => {
   it('are portable unless their first line names the extension they use', () => {
@@ -36,13 +44,16 @@ describe('example canisters on the real Azle', () => {
     expect(typeErrorsAgainstAzle([main]).get(main)?.join('\n')).toMatch(/msgDeadline/);
   });
 
-  it.each(portable.map((c) => c.name))('%s resolves azle to the real package and type-checks against it', (name) => {
-    const c = portable.find((x) => x.name === name);
-    if (c === undefined) throw new Error(name);
-    expect(azleResolvedFrom(c.main)).toMatch(/node_modules\/azle\/src\/stable\/lib\/index\.ts$/);
-    typeErrors ??= typeErrorsAgainstAzle(portable.map((x) => x.main));
-    expect(typeErrors.get(c.main)).toEqual([]);
-  });
+  it.each(portable.map((c) => c.name))(
+    '%s resolves azle to the real package and type-checks against it',
+    (name) => {
+      const c = portable.find((x) => x.name === name);
+      if (c === undefined) throw new Error(name);
+      expect(azleResolvedFrom(c.main)).toMatch(/node_modules\/azle\/src\/stable\/lib\/index\.ts$/);
+      typeErrors ??= typeErrorsAgainstAzle(portable.map((x) => x.main));
+      expect(typeErrors.get(c.main)).toEqual([]);
+    },
+  );
 
   describe('azle build', () => {
     let replica: Replica;
@@ -51,15 +62,21 @@ describe('example canisters on the real Azle', () => {
     });
     afterAll(() => replica.close());
 
-    it.each(toBuild.map((c) => c.name))('%s builds with azle build, and its .did describes tincan\'s interface', async (name) => {
-      const c = toBuild.find((x) => x.name === name);
-      if (c === undefined) throw new Error(name);
-      const azleDid = parseDid(await azleBuild(c.main, 280_000));
-      const ours = parseDid(await replica.candidOf(c.main));
-      const methods = (s: IDL.ServiceClass): string[] => s._fields.map(([n]) => n).sort();
-      expect(methods(azleDid.service)).toEqual(methods(ours.service));
-      expect(sameType(azleDid.service, ours.service)).toBe(true);
-      expect(sameType(IDL.Tuple(...(azleDid.initArgs ?? [])), IDL.Tuple(...(ours.initArgs ?? [])))).toBe(true);
-    }, 300_000);
+    it.each(toBuild.map((c) => c.name))(
+      "%s builds with azle build, and its .did describes tincan's interface",
+      async (name) => {
+        const c = toBuild.find((x) => x.name === name);
+        if (c === undefined) throw new Error(name);
+        const azleDid = parseDid(await azleBuild(c.main, 280_000));
+        const ours = parseDid(await replica.candidOf(c.main));
+        const methods = (s: IDL.ServiceClass): string[] => s._fields.map(([n]) => n).sort();
+        expect(methods(azleDid.service)).toEqual(methods(ours.service));
+        expect(sameType(azleDid.service, ours.service)).toBe(true);
+        expect(
+          sameType(IDL.Tuple(...(azleDid.initArgs ?? [])), IDL.Tuple(...(ours.initArgs ?? []))),
+        ).toBe(true);
+      },
+      300_000,
+    );
   });
 });

@@ -29,11 +29,17 @@ export interface ModuleSurface {
 
 /** Azle's public entry points: `azle` and every `azle/canisters/<name>/<file>` subpath. */
 export function azleEntries(): Map<string, string> {
-  const entries = new Map<string, string>([['azle', path.join(AZLE_DIR, 'src/stable/lib/index.ts')]]);
+  const entries = new Map<string, string>([
+    ['azle', path.join(AZLE_DIR, 'src/stable/lib/index.ts')],
+  ]);
   const canistersDir = path.join(AZLE_DIR, 'src/exports/canisters');
   for (const name of readdirSync(canistersDir).sort()) {
     for (const file of readdirSync(path.join(canistersDir, name)).sort()) {
-      if (file.endsWith('.ts')) entries.set(`azle/canisters/${name}/${file.slice(0, -3)}`, path.join(canistersDir, name, file));
+      if (file.endsWith('.ts'))
+        entries.set(
+          `azle/canisters/${name}/${file.slice(0, -3)}`,
+          path.join(canistersDir, name, file),
+        );
     }
   }
   return entries;
@@ -97,7 +103,12 @@ function unrec(t: IDL.Type): IDL.Type {
  * of a cycle carries the IDL.Rec differs between generators): a bisimulation, assuming pairs
  * under comparison equal.
  */
-export function sameType(a: IDL.Type, b: IDL.Type, assumed = new Set<string>(), ids = new Map<IDL.Type, number>()): boolean {
+export function sameType(
+  a: IDL.Type,
+  b: IDL.Type,
+  assumed = new Set<string>(),
+  ids = new Map<IDL.Type, number>(),
+): boolean {
   const id = (t: IDL.Type): number => ids.get(t) ?? (ids.set(t, ids.size), ids.size - 1);
   const key = `${id(a)}:${id(b)}`;
   if (assumed.has(key)) return true;
@@ -105,18 +116,30 @@ export function sameType(a: IDL.Type, b: IDL.Type, assumed = new Set<string>(), 
   const x = unrec(a);
   const y = unrec(b);
   const same = (p: IDL.Type, q: IDL.Type): boolean => sameType(p, q, assumed, ids);
-  const sameList = (p: IDL.Type[], q: IDL.Type[]): boolean => p.length === q.length && p.every((t, i) => same(t, q[i] as IDL.Type));
+  const sameList = (p: IDL.Type[], q: IDL.Type[]): boolean =>
+    p.length === q.length && p.every((t, i) => same(t, q[i] as IDL.Type));
   const sameFields = (p: Array<[string, IDL.Type]>, q: Array<[string, IDL.Type]>): boolean => {
     const byKey = new Map(q);
-    return p.length === q.length && p.every(([k, t]) => byKey.has(k) && same(t, byKey.get(k) as IDL.Type));
+    return (
+      p.length === q.length &&
+      p.every(([k, t]) => byKey.has(k) && same(t, byKey.get(k) as IDL.Type))
+    );
   };
   if (x instanceof IDL.VecClass && y instanceof IDL.VecClass) return same(x._type, y._type);
-  if (x instanceof IDL.OptClass && y instanceof IDL.OptClass) return same(x._type as IDL.Type, y._type as IDL.Type);
-  if (x instanceof IDL.RecordClass && y instanceof IDL.RecordClass) return sameFields(x._fields, y._fields);
-  if (x instanceof IDL.VariantClass && y instanceof IDL.VariantClass) return sameFields(x._fields, y._fields);
+  if (x instanceof IDL.OptClass && y instanceof IDL.OptClass)
+    return same(x._type as IDL.Type, y._type as IDL.Type);
+  if (x instanceof IDL.RecordClass && y instanceof IDL.RecordClass)
+    return sameFields(x._fields, y._fields);
+  if (x instanceof IDL.VariantClass && y instanceof IDL.VariantClass)
+    return sameFields(x._fields, y._fields);
   if (x instanceof IDL.FuncClass && y instanceof IDL.FuncClass) {
-    return sameList(x.argTypes, y.argTypes) && sameList(x.retTypes, y.retTypes) && x.annotations.join() === y.annotations.join();
+    return (
+      sameList(x.argTypes, y.argTypes) &&
+      sameList(x.retTypes, y.retTypes) &&
+      x.annotations.join() === y.annotations.join()
+    );
   }
-  if (x instanceof IDL.ServiceClass && y instanceof IDL.ServiceClass) return sameFields(x._fields, y._fields);
+  if (x instanceof IDL.ServiceClass && y instanceof IDL.ServiceClass)
+    return sameFields(x._fields, y._fields);
   return x.name === y.name && x.constructor === y.constructor;
 }

@@ -4,7 +4,16 @@
  * Azle's own sources, and building one with `azle build` into a temporary project.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,11 +39,17 @@ export function exampleCanisters(): ExampleCanister[] {
     const main = path.join(dir, 'src/index.ts');
     if (existsSync(main)) {
       const first = readFileSync(main, 'utf8').split('\n')[0] ?? '';
-      out.push({ name, main, extension: first.startsWith('// tincan extension:') ? first : undefined });
+      out.push({
+        name,
+        main,
+        extension: first.startsWith('// tincan extension:') ? first : undefined,
+      });
       return;
     }
     if (depth === 0) return;
-    for (const d of readdirSync(dir, { withFileTypes: true })) if (d.isDirectory()) visit(path.join(dir, d.name), name === '' ? d.name : `${name}/${d.name}`, depth - 1);
+    for (const d of readdirSync(dir, { withFileTypes: true }))
+      if (d.isDirectory())
+        visit(path.join(dir, d.name), name === '' ? d.name : `${name}/${d.name}`, depth - 1);
   };
   visit(root, '', 2);
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -67,7 +82,10 @@ export function typeErrorsAgainstAzle(mains: readonly string[]): Map<string, str
       const canisterDir = `${path.dirname(path.dirname(main))}/`;
       const errors = diagnostics
         .filter((d) => d.file !== undefined && d.file.fileName.startsWith(canisterDir))
-        .map((d) => `${path.relative(REPO_ROOT, d.file?.fileName ?? '')}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+        .map(
+          (d) =>
+            `${path.relative(REPO_ROOT, d.file?.fileName ?? '')}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+        );
       return [main, errors];
     }),
   );
@@ -75,7 +93,12 @@ export function typeErrorsAgainstAzle(mains: readonly string[]): Map<string, str
 
 /** Where `azle` resolves from a canister's directory: it must be the real package, not tincan's CDK. */
 export function azleResolvedFrom(main: string): string | undefined {
-  const resolved = ts.resolveModuleName('azle', main, { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }, ts.sys);
+  const resolved = ts.resolveModuleName(
+    'azle',
+    main,
+    { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler },
+    ts.sys,
+  );
   return resolved.resolvedModule?.resolvedFileName;
 }
 
@@ -86,14 +109,27 @@ export async function azleBuild(main: string, timeoutMs: number): Promise<string
     const candid = path.join(dir, 'out.did');
     // Azle reads `main` relative to the project, as dfx does: copy the canister in.
     cpSync(path.dirname(path.dirname(main)), path.join(dir, 'canister'), { recursive: true });
-    writeFileSync(path.join(dir, 'dfx.json'), JSON.stringify({ canisters: { portable: { type: 'azle', main: 'canister/src/index.ts', candid: 'out.did' } } }));
+    writeFileSync(
+      path.join(dir, 'dfx.json'),
+      JSON.stringify({
+        canisters: { portable: { type: 'azle', main: 'canister/src/index.ts', candid: 'out.did' } },
+      }),
+    );
     // A project as `npm install azle` leaves it: its node_modules holds azle and its dependencies.
     symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-    await run(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [path.join(AZLE_DIR, 'src/build.ts'), 'build', 'portable'], {
-      cwd: dir,
-      timeout: timeoutMs,
-      env: { ...process.env, CANISTER_CANDID_PATH: candid, PATH: `${path.join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}` },
-    });
+    await run(
+      path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
+      [path.join(AZLE_DIR, 'src/build.ts'), 'build', 'portable'],
+      {
+        cwd: dir,
+        timeout: timeoutMs,
+        env: {
+          ...process.env,
+          CANISTER_CANDID_PATH: candid,
+          PATH: `${path.join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+        },
+      },
+    );
     return readFileSync(candid, 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });

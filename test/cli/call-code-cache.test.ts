@@ -4,13 +4,31 @@
  * install, so the cache they watch is theirs: written after a call that worked (not after help
  * or a failure), used as is by later calls, and replaced when V8 refuses it.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Replica } from '@tincan/replica';
 import { CanisterIds } from '@tincan/cli';
-import { createProject, ROOT, runNode, startReplica, type CliProject, type CliResult, type StartedReplica } from './harness.js';
+import {
+  createProject,
+  ROOT,
+  runNode,
+  startReplica,
+  type CliProject,
+  type CliResult,
+  type StartedReplica,
+} from './harness.js';
 
 // Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -24,7 +42,9 @@ let cache: string;
 beforeAll(async () => {
   project = createProject();
   const seed = await Replica.create({ stateDir: path.join(project.stateDir, 'replica') });
-  const counter = (await seed.deploy(path.join(ROOT, 'canisters/counter/src/index.ts'))).id.toText();
+  const counter = (
+    await seed.deploy(path.join(ROOT, 'canisters/counter/src/index.ts'))
+  ).id.toText();
   await seed.close();
   replica = await startReplica(project);
   new CanisterIds(project.dir).set(replica.url, 'counter', counter);
@@ -49,11 +69,17 @@ afterAll(async () => {
   if (install !== undefined) rmSync(install, { recursive: true, force: true });
 });
 
-const call = (...args: string[]): Promise<CliResult> => runNode([bin, 'canister', 'call', 'counter', ...args, '--host', replica.url], project.dir, { TINCAN_HOME: project.home });
+const call = (...args: string[]): Promise<CliResult> =>
+  runNode([bin, 'canister', 'call', 'counter', ...args, '--host', replica.url], project.dir, {
+    TINCAN_HOME: project.home,
+  });
 
 describe('canister call with the code cache', () => {
   it('writes no cache after help or a failed call, one after a call that worked, and later calls use it', async () => {
-    expect(await runNode([bin, 'canister', 'call', '--help'], project.dir)).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: tincan canister call') });
+    expect(await runNode([bin, 'canister', 'call', '--help'], project.dir)).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('Usage: tincan canister call'),
+    });
     expect(existsSync(cache)).toBe(false);
 
     const failed = await call('nope');
@@ -69,7 +95,11 @@ describe('canister call with the code cache', () => {
     expect(await call('add', '(3 : nat)')).toMatchObject({ code: 0, stdout: '(5 : nat)\n' });
     expect(await call('get', '--output', 'json')).toMatchObject({ code: 0, stdout: '"5"\n' });
     const after = statSync(cache);
-    expect([after.ino, after.mtimeMs, after.size]).toEqual([written.ino, written.mtimeMs, written.size]);
+    expect([after.ino, after.mtimeMs, after.size]).toEqual([
+      written.ino,
+      written.mtimeMs,
+      written.size,
+    ]);
   });
 
   it('replaces a cache that V8 refuses, and the call still answers', async () => {

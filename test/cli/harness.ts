@@ -31,9 +31,23 @@ export interface CliProject {
 }
 
 const CANISTERS = {
-  counter: { type: 'azle', main: path.join(ROOT, 'canisters/counter/src/index.ts'), candid: 'candid/counter.did' },
-  hotel: { type: 'azle', main: path.join(ROOT, 'canisters/travel/hotel/src/index.ts'), candid: 'candid/hotel.did', init_arg: '(1 : nat)' },
-  agency: { type: 'azle', main: path.join(ROOT, 'canisters/travel/agency/src/index.ts'), candid: 'candid/agency.did', dependencies: ['hotel'] },
+  counter: {
+    type: 'azle',
+    main: path.join(ROOT, 'canisters/counter/src/index.ts'),
+    candid: 'candid/counter.did',
+  },
+  hotel: {
+    type: 'azle',
+    main: path.join(ROOT, 'canisters/travel/hotel/src/index.ts'),
+    candid: 'candid/hotel.did',
+    init_arg: '(1 : nat)',
+  },
+  agency: {
+    type: 'azle',
+    main: path.join(ROOT, 'canisters/travel/agency/src/index.ts'),
+    candid: 'candid/agency.did',
+    dependencies: ['hotel'],
+  },
 };
 
 /** Creates a temp project (counter, hotel with init_arg, agency depending on hotel). */
@@ -57,9 +71,17 @@ export function runCli(args: readonly string[], cwd: string, home: string): Prom
 }
 
 /** Runs `node …args` to completion. */
-export function runNode(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+export function runNode(
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -80,9 +102,24 @@ export interface StartedReplica {
 }
 
 /** Runs `tincan start --port <port> --state-dir <stateDir> …extra` and waits for its URL. */
-export function startReplica(project: CliProject, options: { port?: number; extra?: string[] } = {}): Promise<StartedReplica> {
-  const args = [BIN, 'start', '--port', String(options.port ?? 0), '--state-dir', project.stateDir, ...(options.extra ?? [])];
-  const child = spawn(process.execPath, args, { cwd: project.dir, env: { ...process.env, TINCAN_HOME: project.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startReplica(
+  project: CliProject,
+  options: { port?: number; extra?: string[] } = {},
+): Promise<StartedReplica> {
+  const args = [
+    BIN,
+    'start',
+    '--port',
+    String(options.port ?? 0),
+    '--state-dir',
+    project.stateDir,
+    ...(options.extra ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: project.dir,
+    env: { ...process.env, TINCAN_HOME: project.home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -106,6 +143,8 @@ export function startReplica(project: CliProject, options: { port?: number; extr
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`tincan start exited with ${code} before serving:\n${output}`)));
+    void exited.then((code) =>
+      reject(new Error(`tincan start exited with ${code} before serving:\n${output}`)),
+    );
   });
 }

@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpAgent } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import { callCanister, CliError } from '@tincan/cli';
-import { startCounterOverHttp, stopCounterOverHttp, type CounterOverHttp } from '../http/harness.js';
+import {
+  startCounterOverHttp,
+  stopCounterOverHttp,
+  type CounterOverHttp,
+} from '../http/harness.js';
 
 let h: CounterOverHttp;
 let hostile: Principal;
@@ -20,7 +24,15 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stopCounterOverHttp(h));
 
-const call = (method: string): Promise<string> => callCanister({ agent, canisterId: hostile, label: 'hostile', method, argument: '', output: 'candid' });
+const call = (method: string): Promise<string> =>
+  callCanister({
+    agent,
+    canisterId: hostile,
+    label: 'hostile',
+    method,
+    argument: '',
+    output: 'candid',
+  });
 
 async function failure(method: string): Promise<CliError> {
   const err = await call(method).then(
@@ -35,7 +47,9 @@ describe('tincan canister call with a hostile reply', () => {
   it('refuses an update reply whose record type contains itself', async () => {
     const err = await failure('selfRecord');
     expect(err.code).toBe('ERR_BAD_REPLY');
-    expect(err.message).toMatch(/the reply of hostile\.selfRecord is not valid Candid for its result type: type 0 \(record\) has no finite value/);
+    expect(err.message).toMatch(
+      /the reply of hostile\.selfRecord is not valid Candid for its result type: type 0 \(record\) has no finite value/,
+    );
   });
 
   it('refuses a query reply of vec null where blob is declared', async () => {

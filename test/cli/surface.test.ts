@@ -20,7 +20,13 @@ const { project } = withProject();
 
 describe('usage errors and help', () => {
   it('prints one Error line and exits 1 for an unknown flag, command or a missing argument', async () => {
-    for (const args of [['--wizard'], ['canister', 'call', 'counter', 'get', '--log-level', 'debug'], ['canister', 'frobnicate'], ['canister', 'status'], ['start', '--port', 'x']]) {
+    for (const args of [
+      ['--wizard'],
+      ['canister', 'call', 'counter', 'get', '--log-level', 'debug'],
+      ['canister', 'frobnicate'],
+      ['canister', 'status'],
+      ['start', '--port', 'x'],
+    ]) {
       const res = await project.run(...args);
       expect(res.code, args.join(' ')).toBe(1);
       expect(res.stdout, args.join(' ')).toBe('');
@@ -34,7 +40,9 @@ describe('usage errors and help', () => {
   it('shows flags with their defaults, and no framework flags', async () => {
     const start = await project.run('start', '--help');
     expect(start.code).toBe(0);
-    expect(start.stdout).toMatch(/--port <port> +port to listen on; 0 picks a free one \(default: 4943\)/);
+    expect(start.stdout).toMatch(
+      /--port <port> +port to listen on; 0 picks a free one \(default: 4943\)/,
+    );
     expect(start.stdout).toMatch(/--state-dir <dir> +.*\(default: \.tincan\)/);
     const call = await project.run('canister', 'call', '--help');
     expect(call.stdout).toMatch(/--output <idl\|candid\|pp\|json\|raw> +.*\(default: idl\)/);
@@ -52,9 +60,15 @@ describe('complete output through a pipe', () => {
     project,
     prepare: async () => {
       // A canister whose interface has a record of 4,000 long field names: a .did of about 1.1 MB.
-      const fields = Array.from({ length: 4000 }, (_, i) => `    f${String(i).padStart(4, '0')}_${'x'.repeat(260)}: IDL.Nat,`).join('\n');
+      const fields = Array.from(
+        { length: 4000 },
+        (_, i) => `    f${String(i).padStart(4, '0')}_${'x'.repeat(260)}: IDL.Nat,`,
+      ).join('\n');
       const entry = path.join(project.dir, 'big.ts');
-      writeFileSync(entry, `import { IDL, query } from 'azle';\nconst Big = IDL.Record({\n${fields}\n});\nexport default class {\n  @query([Big], IDL.Nat)\n  size(): bigint {\n    return 0n;\n  }\n}\n`);
+      writeFileSync(
+        entry,
+        `import { IDL, query } from 'azle';\nconst Big = IDL.Record({\n${fields}\n});\nexport default class {\n  @query([Big], IDL.Nat)\n  size(): bigint {\n    return 0n;\n  }\n}\n`,
+      );
       const seed = await Replica.create({ stateDir: path.join(project.stateDir, 'replica') });
       id = (await seed.deploy(entry)).id.toText();
       expected = await seed.candidOf(entry);
@@ -66,7 +80,12 @@ describe('complete output through a pipe', () => {
     expect(Buffer.byteLength(expected)).toBeGreaterThan(1_000_000);
 
     const shell = `"${process.execPath}" "${BIN}" canister metadata ${id} candid:service --host ${replica.url} | cat`;
-    const { stdout } = await promisify(execFile)('sh', ['-c', shell], { cwd: project.dir, env: { ...process.env, TINCAN_HOME: project.home }, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' });
+    const { stdout } = await promisify(execFile)('sh', ['-c', shell], {
+      cwd: project.dir,
+      env: { ...process.env, TINCAN_HOME: project.home },
+      maxBuffer: 64 * 1024 * 1024,
+      encoding: 'buffer',
+    });
     expect(stdout.length).toBe(Buffer.byteLength(expected));
     expect(stdout.equals(Buffer.from(expected))).toBe(true);
   });

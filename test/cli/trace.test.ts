@@ -11,7 +11,14 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { Replica } from '@tincan/replica';
 import { CanisterIds } from '@tincan/cli';
-import { createProject, ROOT, runNode, startReplica, type CliProject, type StartedReplica } from './harness.js';
+import {
+  createProject,
+  ROOT,
+  runNode,
+  startReplica,
+  type CliProject,
+  type StartedReplica,
+} from './harness.js';
 
 // Every step runs the CLI as a subprocess; on a loaded machine one step can take seconds.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -53,17 +60,36 @@ beforeAll(async () => {
   ids.set(replica.url, 'shop', shop);
   ids.set(replica.url, 'bank', bank);
   // A network in dfx.json, for --network.
-  const dfx = JSON.parse(readFileSync(path.join(project.dir, 'dfx.json'), 'utf8')) as Record<string, unknown>;
-  writeFileSync(path.join(project.dir, 'dfx.json'), JSON.stringify({ ...dfx, networks: { here: { providers: [replica.url] } } }));
+  const dfx = JSON.parse(readFileSync(path.join(project.dir, 'dfx.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  writeFileSync(
+    path.join(project.dir, 'dfx.json'),
+    JSON.stringify({ ...dfx, networks: { here: { providers: [replica.url] } } }),
+  );
 
   // One buy that commits throughout, through the CLI...
-  const ok = await project.run('canister', 'call', 'shop', 'buy', `(principal "${bank}", record { item = "tea"; amount = 5 : nat; note = null })`, '--host', replica.url);
+  const ok = await project.run(
+    'canister',
+    'call',
+    'shop',
+    'buy',
+    `(principal "${bank}", record { item = "tea"; amount = 5 : nat; note = null })`,
+    '--host',
+    replica.url,
+  );
   expect(ok).toMatchObject({ code: 0, stdout: '(variant { ok = 5 : nat })\n' });
   // ...and one whose callback traps after the await, through an agent, to know its request id.
   const agent = await HttpAgent.create({ host: replica.url, shouldFetchRootKey: true });
-  const arg = IDL.encode([IDL.Principal, Order], [Principal.fromText(bank), { item: 'car', amount: 500n, note: ['big'] }]);
+  const arg = IDL.encode(
+    [IDL.Principal, Order],
+    [Principal.fromText(bank), { item: 'car', amount: 500n, note: ['big'] }],
+  );
   const { requestId } = await agent.call(shop, { methodName: 'buy', arg, callSync: false });
-  await expect(pollForResponse(agent, Principal.fromText(shop), requestId)).rejects.toThrow(/over budget: 500/);
+  await expect(pollForResponse(agent, Principal.fromText(shop), requestId)).rejects.toThrow(
+    /over budget: 500/,
+  );
   trappedRequest = Buffer.from(requestId).toString('hex');
 });
 
@@ -78,9 +104,15 @@ describe('tincan trace <request-id>', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const lines = res.stdout.split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^Call tree ${trappedRequest}: ingress message from 2vxsx-fae at \\d{4}-\\d\\d-\\d\\dT.*Z, 4 executions on 2 canisters, 1 trapped$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^Call tree ${trappedRequest}: ingress message from 2vxsx-fae at \\d{4}-\\d\\d-\\d\\dT.*Z, 4 executions on 2 canisters, 1 trapped$`,
+      ),
+    );
     // Execution lines (not detail lines), with their indentation: the callee and the callbacks nest under buy.
-    const executions = lines.filter((l) => /^\s*#\d+ /.test(l)).map((l) => l.replace(/#\d+/, '#').replace(/ \(\+[\d.]+ s\)/, ''));
+    const executions = lines
+      .filter((l) => /^\s*#\d+ /.test(l))
+      .map((l) => l.replace(/#\d+/, '#').replace(/ \(\+[\d.]+ s\)/, ''));
     expect(executions).toEqual([
       '  # shop.buy update: committed (commit point: await)',
       '    # bank.deposit update from shop: committed',
@@ -88,7 +120,9 @@ describe('tincan trace <request-id>', () => {
       '    # shop.buy cleanup of bank.deposit: committed',
     ]);
     const text = res.stdout;
-    expect(text).toContain(`      arg (principal "${bank}", record { item = "car"; note = opt "big"; amount = 500 : nat })`);
+    expect(text).toContain(
+      `      arg (principal "${bank}", record { item = "car"; note = opt "big"; amount = 500 : nat })`,
+    );
     expect(text).toMatch(/ {6}call bank\.deposit \(call \d+\): sent\n/);
     // The bank's total includes the first buy's 5.
     expect(text).toContain('        arg (500 : nat)\n        replied (505 : nat)\n');
@@ -100,7 +134,14 @@ describe('tincan trace <request-id>', () => {
   });
 
   it('prints the same tree as JSON for tools, with parents, depths and decoded Candid', async () => {
-    const res = await project.run('trace', trappedRequest, '--output', 'json', '--host', replica.url);
+    const res = await project.run(
+      'trace',
+      trappedRequest,
+      '--output',
+      'json',
+      '--host',
+      replica.url,
+    );
     expect(res.code).toBe(0);
     const tree = JSON.parse(res.stdout) as { tree: string; executions: JsonExecution[] };
     expect(tree.tree).toBe(trappedRequest);
@@ -111,17 +152,38 @@ describe('tincan trace <request-id>', () => {
       [shop, 'response', 'buy', 'trapped', 1],
       [shop, 'cleanup', 'buy', 'committed', 1],
     ]);
-    expect(buy).toMatchObject({ parent: null, caller: '2vxsx-fae', trap: null, calls: [{ callee: bank, method: 'deposit', cycles: '0' }] });
-    expect(deposit).toMatchObject({ parent: buy!.id, caller: shop, argText: '(500 : nat)', replyText: '(505 : nat)' });
-    expect(callback).toMatchObject({ parent: buy!.id, trap: 'over budget: 500', argText: '(505 : nat)', replyText: null });
+    expect(buy).toMatchObject({
+      parent: null,
+      caller: '2vxsx-fae',
+      trap: null,
+      calls: [{ callee: bank, method: 'deposit', cycles: '0' }],
+    });
+    expect(deposit).toMatchObject({
+      parent: buy!.id,
+      caller: shop,
+      argText: '(500 : nat)',
+      replyText: '(505 : nat)',
+    });
+    expect(callback).toMatchObject({
+      parent: buy!.id,
+      trap: 'over budget: 500',
+      argText: '(505 : nat)',
+      replyText: null,
+    });
     expect(cleanup!.parent).toBe(buy!.id);
-    expect(tree.executions.every((e) => e.tree === trappedRequest && BigInt(e.cyclesCharged) > 0n)).toBe(true);
+    expect(
+      tree.executions.every((e) => e.tree === trappedRequest && BigInt(e.cyclesCharged) > 0n),
+    ).toBe(true);
   });
 
   it('says so, with Error: and exit 1, for a request id the replica does not know', async () => {
     const res = await project.run('trace', '0'.repeat(64), '--host', replica.url);
     expect(res).toMatchObject({ code: 1, stdout: '' });
-    expect(res.stderr).toMatch(new RegExp(`^Error: no call tree ${'0'.repeat(64)} on the replica at ${replica.url} \\(.*pruned\\)\\n$`));
+    expect(res.stderr).toMatch(
+      new RegExp(
+        `^Error: no call tree ${'0'.repeat(64)} on the replica at ${replica.url} \\(.*pruned\\)\\n$`,
+      ),
+    );
   });
 });
 
@@ -130,16 +192,42 @@ describe('tincan trace as a client', () => {
     // An ESM resolve hook logs every module the command loads.
     const log = path.join(project.dir, 'loaded.txt');
     const hooks = path.join(project.dir, 'hooks.mjs');
-    writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`,
+    );
     const register = path.join(project.dir, 'register.mjs');
-    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
-    const res = await runNode(['--import', register, path.join(ROOT, 'packages/cli/bin/tincan.js'), 'trace', trappedRequest, '--host', replica.url], project.dir, { TINCAN_HOME: project.home });
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
+    );
+    const res = await runNode(
+      [
+        '--import',
+        register,
+        path.join(ROOT, 'packages/cli/bin/tincan.js'),
+        'trace',
+        trappedRequest,
+        '--host',
+        replica.url,
+      ],
+      project.dir,
+      { TINCAN_HOME: project.home },
+    );
     expect(res).toMatchObject({ code: 0, stderr: '' });
     expect(res.stdout).toContain('TRAPPED, rolled back: over budget: 500');
     expect(existsSync(log)).toBe(true);
-    const loaded = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+    const loaded = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     expect(loaded.some((url) => url.includes('/packages/cli/dist/bundle/'))).toBe(true);
-    expect(loaded.filter((url) => /\/packages\/(replica|runtime|storage-sqlite|dashboard|http|bundler)\/|better-sqlite3|esbuild/.test(url))).toEqual([]);
+    expect(
+      loaded.filter((url) =>
+        /\/packages\/(replica|runtime|storage-sqlite|dashboard|http|bundler)\/|better-sqlite3|esbuild/.test(
+          url,
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -151,32 +239,68 @@ describe('tincan trace <canister>', () => {
     expect(headers).toHaveLength(2);
     expect(headers[0]).toMatch(/3 executions on 2 canisters$/);
     expect(headers[1]).toContain(`Call tree ${trappedRequest}:`);
-    expect(byName.stdout).toMatch(/\n {4}#\d+ shop\.buy callback of bank\.deposit( \(\+[\d.]+ s\))?: committed\n {8}got reply \(5 : nat\)\n {8}replied \(variant \{ ok = 5 : nat \}\)\n/);
+    expect(byName.stdout).toMatch(
+      /\n {4}#\d+ shop\.buy callback of bank\.deposit( \(\+[\d.]+ s\))?: committed\n {8}got reply \(5 : nat\)\n {8}replied \(variant \{ ok = 5 : nat \}\)\n/,
+    );
     const byId = await project.run('trace', bank, '--network', 'here');
     expect(byId).toMatchObject({ code: 0, stdout: byName.stdout });
   });
 
   it('filters by outcome and method, limits, and prints JSON', async () => {
-    const trapped = await project.run('trace', 'shop', '--outcome', 'trapped', '--output', 'json', '--host', replica.url);
+    const trapped = await project.run(
+      'trace',
+      'shop',
+      '--outcome',
+      'trapped',
+      '--output',
+      'json',
+      '--host',
+      replica.url,
+    );
     expect(trapped.code).toBe(0);
-    const trees = JSON.parse(trapped.stdout) as Array<{ tree: string; executions: JsonExecution[] }>;
+    const trees = JSON.parse(trapped.stdout) as Array<{
+      tree: string;
+      executions: JsonExecution[];
+    }>;
     expect(trees.map((t) => t.tree)).toEqual([trappedRequest]);
-    const latest = JSON.parse((await project.run('trace', 'shop', '--limit', '1', '--output', 'json', '--host', replica.url)).stdout) as Array<{ tree: string }>;
+    const latest = JSON.parse(
+      (
+        await project.run(
+          'trace',
+          'shop',
+          '--limit',
+          '1',
+          '--output',
+          'json',
+          '--host',
+          replica.url,
+        )
+      ).stdout,
+    ) as Array<{ tree: string }>;
     expect(latest.map((t) => t.tree)).toEqual([trappedRequest]);
     const none = await project.run('trace', 'shop', '--method', 'stock', '--host', replica.url);
-    expect(none).toMatchObject({ code: 0, stdout: `No call trees of shop are kept on ${replica.url}.\n` });
+    expect(none).toMatchObject({
+      code: 0,
+      stdout: `No call trees of shop are kept on ${replica.url}.\n`,
+    });
   });
 
   it('says so, with Error: and exit 1, for an unknown canister, a bad target and no replica', async () => {
     const ghost = 'aovwi-4maaa-aaaaa-qaagq-cai';
     const unknownId = await project.run('trace', ghost, '--host', replica.url);
     expect(unknownId).toMatchObject({ code: 1, stdout: '' });
-    expect(unknownId.stderr).toMatch(new RegExp(`^Error: no canister ${ghost} on the replica at ${replica.url};`));
+    expect(unknownId.stderr).toMatch(
+      new RegExp(`^Error: no canister ${ghost} on the replica at ${replica.url};`),
+    );
     const unknownName = await project.run('trace', 'ghost', '--host', replica.url);
     expect(unknownName).toMatchObject({ code: 1, stdout: '' });
-    expect(unknownName.stderr).toMatch(/^Error: 'ghost' is neither a request id \(64 hex digits\) nor a canister deployed from .* nor a canister id\n$/);
+    expect(unknownName.stderr).toMatch(
+      /^Error: 'ghost' is neither a request id \(64 hex digits\) nor a canister deployed from .* nor a canister id\n$/,
+    );
     const down = await project.run('trace', shop, '--host', 'http://127.0.0.1:9');
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/^Error: cannot reach a replica at http:\/\/127\.0\.0\.1:9 .*tincan start/);
+    expect(down.stderr).toMatch(
+      /^Error: cannot reach a replica at http:\/\/127\.0\.0\.1:9 .*tincan start/,
+    );
   });
 });

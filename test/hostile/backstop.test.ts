@@ -7,7 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RejectError } from '@dfinity/agent';
 import { stopCounterOverHttp } from '../http/harness.js';
-import { ANSWER_BOUND_MS, LIMITS, expectContained, startHostile, statusAnswerMs, type HostileSetup } from './harness.js';
+import {
+  ANSWER_BOUND_MS,
+  LIMITS,
+  expectContained,
+  startHostile,
+  statusAnswerMs,
+  type HostileSetup,
+} from './harness.js';
 
 let h: HostileSetup;
 
@@ -18,20 +25,24 @@ beforeAll(async () => {
 afterAll(() => stopCounterOverHttp(h?.http));
 
 /** ICP's trap text with a trap message matching `inner`. */
-const trapped = (inner: string): RegExp => new RegExp(`Canister called \`ic0\\.trap\` with message: '.*(${inner})`);
+const trapped = (inner: string): RegExp =>
+  new RegExp(`Canister called \`ic0\\.trap\` with message: '.*(${inner})`);
 const timedOut = (ms: number): RegExp => trapped(`execution timed out after ${ms} ms`);
 /** Where the meter may win the race against the backstop: either way a trap. */
 // The meter's trap is ICP's IC0522 text; a recursion that overflows the stack may unwind with
 // the bundle's own "instruction limit exceeded" error first.
 const timedOutOrMetered = (ms: number): RegExp =>
-  new RegExp(`${trapped(`execution timed out after ${ms} ms|instruction limit exceeded`).source}|Canister exceeded the limit of \\d+ instructions for single message execution`);
+  new RegExp(
+    `${trapped(`execution timed out after ${ms} ms|instruction limit exceeded`).source}|Canister exceeded the limit of \\d+ instructions for single message execution`,
+  );
 
 describe('the backstop stops what the meter misses', () => {
-  it.each([
-    ['awaitNullForever', 'for (;;) await null: the microtask drain'],
-  ])('%s (%s) traps with "execution timed out" and the replica keeps serving', async (method) => {
-    await expectContained(h, method, timedOut(LIMITS.updateMs));
-  });
+  it.each([['awaitNullForever', 'for (;;) await null: the microtask drain']])(
+    '%s (%s) traps with "execution timed out" and the replica keeps serving',
+    async (method) => {
+      await expectContained(h, method, timedOut(LIMITS.updateMs));
+    },
+  );
 
   it('a 3e7-element array kept in a heap field commits whole or is stopped whole, and the replica keeps serving', async () => {
     // Catches: a commit of a huge field that blocks the replica, ends the process, or stops
@@ -47,7 +58,10 @@ describe('the backstop stops what the meter misses', () => {
     const outcome = (await call) as { value?: unknown; error?: unknown };
     if ('error' in outcome) {
       expect(outcome.error).toBeInstanceOf(RejectError);
-      const code = (outcome.error as RejectError).cause.code as unknown as { rejectCode: number; rejectMessage: string };
+      const code = (outcome.error as RejectError).cause.code as unknown as {
+        rejectCode: number;
+        rejectMessage: string;
+      };
       expect(code.rejectCode).toBe(5);
       expect(code.rejectMessage).toMatch(timedOut(LIMITS.updateMs));
       expect(await h.hostile.marksQuery?.()).toBe(marksBefore);
@@ -86,7 +100,10 @@ describe('the backstop stops what the meter misses', () => {
 });
 
 describe('thrown values whose message getter misbehaves', () => {
-  it.each(['throwWithThrowingMessage', 'throwWithLoopingMessage'])('%s traps without running the getter on the host', async (method) => {
-    await expectContained(h, method, trapped(''));
-  });
+  it.each(['throwWithThrowingMessage', 'throwWithLoopingMessage'])(
+    '%s traps without running the getter on the host',
+    async (method) => {
+      await expectContained(h, method, trapped(''));
+    },
+  );
 });

@@ -47,7 +47,8 @@ const hostileIdl: IDL.InterfaceFactory = ({ IDL: I }) =>
     marksQuery: I.Func([], [I.Nat], ['query']),
   });
 
-const counterIdl: IDL.InterfaceFactory = ({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []), get: I.Func([], [I.Nat], ['query']) });
+const counterIdl: IDL.InterfaceFactory = ({ IDL: I }) =>
+  I.Service({ add: I.Func([I.Nat], [I.Nat], []), get: I.Func([], [I.Nat], ['query']) });
 
 /** The replica, its server and actors over HTTP. */
 export interface HostileSetup {
@@ -71,13 +72,18 @@ export async function startHostile(): Promise<HostileSetup> {
 }
 
 /** The reject code and message of a call the agent rejected; fails the test if it succeeded. */
-export async function rejectOf(call: Promise<unknown>): Promise<{ rejectCode: number; rejectMessage: string }> {
+export async function rejectOf(
+  call: Promise<unknown>,
+): Promise<{ rejectCode: number; rejectMessage: string }> {
   const err = await call.then(
     (value: unknown) => new Error(`the call returned ${String(value)}`),
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(RejectError);
-  const code = (err as RejectError).cause.code as unknown as { rejectCode: number; rejectMessage: string };
+  const code = (err as RejectError).cause.code as unknown as {
+    rejectCode: number;
+    rejectMessage: string;
+  };
   return { rejectCode: code.rejectCode, rejectMessage: code.rejectMessage };
 }
 
@@ -95,7 +101,11 @@ export async function statusAnswerMs(h: HostileSetup): Promise<number> {
  * call is rejected (code 5, message matching `message`), the hostile canister's state is rolled
  * back, and the bystander's update succeeds.
  */
-export async function expectContained(h: HostileSetup, method: string, message: RegExp): Promise<void> {
+export async function expectContained(
+  h: HostileSetup,
+  method: string,
+  message: RegExp,
+): Promise<void> {
   const marksBefore = await h.hostile.marksQuery?.();
   const call = rejectOf(h.hostile[method]?.() ?? Promise.reject(new Error(`no method ${method}`)));
   // The call is on its way; the replica must still answer status, at worst once the backstop stopped it.

@@ -18,18 +18,33 @@ it('SIGTERM while a canister is blocked: tincan start exits within the backstop 
   project = createProject();
   writeFileSync(
     path.join(project.dir, 'dfx.json'),
-    JSON.stringify({ canisters: { hostile: { type: 'azle', main: path.join(ROOT, 'test/fixtures/hostile.ts'), candid: 'candid/hostile.did' } } }),
+    JSON.stringify({
+      canisters: {
+        hostile: {
+          type: 'azle',
+          main: path.join(ROOT, 'test/fixtures/hostile.ts'),
+          candid: 'candid/hostile.did',
+        },
+      },
+    }),
   );
-  const replica = await startReplica(project, { extra: ['--time-limit-ms', '1000', '--query-time-limit-ms', '300'] });
+  const replica = await startReplica(project, {
+    extra: ['--time-limit-ms', '1000', '--query-time-limit-ms', '300'],
+  });
   try {
     const deployed = await project.run('deploy', 'hostile', '--host', replica.url);
     expect(deployed.code, deployed.stderr).toBe(0);
-    const id = (await project.run('canister', 'id', 'hostile', '--host', replica.url)).stdout.trim();
+    const id = (
+      await project.run('canister', 'id', 'hostile', '--host', replica.url)
+    ).stdout.trim();
     const agent = await HttpAgent.create({ host: replica.url, shouldFetchRootKey: true });
-    const hostile = Actor.createActor<{ awaitNullForever(): Promise<bigint> }>(({ IDL }) => IDL.Service({ awaitNullForever: IDL.Func([], [IDL.Nat], []) }), {
-      agent,
-      canisterId: Principal.fromText(id),
-    });
+    const hostile = Actor.createActor<{ awaitNullForever(): Promise<bigint> }>(
+      ({ IDL }) => IDL.Service({ awaitNullForever: IDL.Func([], [IDL.Nat], []) }),
+      {
+        agent,
+        canisterId: Principal.fromText(id),
+      },
+    );
     // Not awaited: the replica is blocked while it runs. It ends in a reject or a closed connection.
     const blocked = hostile.awaitNullForever().catch((err: unknown) => err);
     // Give the request time to reach the replica and start executing.

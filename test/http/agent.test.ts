@@ -6,7 +6,6 @@ import type { TestReplica } from '@tincan/testing';
 import type { HttpServer } from '@tincan/http';
 import { startCounterOverHttp, stopCounterOverHttp } from './harness.js';
 
-
 interface Counter {
   add(n: bigint): Promise<bigint>;
   get(): Promise<bigint>;
@@ -78,7 +77,11 @@ describe('unmodified @dfinity/agent against the HTTP interface', () => {
   it('falls back to v2 call + read_state polling', async () => {
     const agent = await HttpAgent.create({ host: server.url, shouldFetchRootKey: true });
     const arg = IDL.encode([IDL.Nat], [1n]);
-    const { requestId, response } = await agent.call(canisterId, { methodName: 'add', arg, callSync: false });
+    const { requestId, response } = await agent.call(canisterId, {
+      methodName: 'add',
+      arg,
+      callSync: false,
+    });
     expect(response.status).toBe(202);
     const { pollForResponse } = await import('@dfinity/agent');
     const { reply } = await pollForResponse(agent, canisterId, requestId);
@@ -87,7 +90,10 @@ describe('unmodified @dfinity/agent against the HTTP interface', () => {
 
   it('rejects calls to an unknown canister with code 3', async () => {
     const agent = await HttpAgent.create({ host: server.url, shouldFetchRootKey: true });
-    const ghost = Actor.createActor<Counter>(idlFactory, { agent, canisterId: 'aovwi-4maaa-aaaaa-qaagq-cai' });
+    const ghost = Actor.createActor<Counter>(idlFactory, {
+      agent,
+      canisterId: 'aovwi-4maaa-aaaaa-qaagq-cai',
+    });
     const err = await ghost.add(1n).then(
       () => undefined,
       (e: unknown) => e,

@@ -1,13 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Actor, HttpAgent, type ActorSubclass, type Identity, type SignIdentity } from '@dfinity/agent';
+import {
+  Actor,
+  HttpAgent,
+  type ActorSubclass,
+  type Identity,
+  type SignIdentity,
+} from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
-import { DelegationChain, DelegationIdentity, ECDSAKeyIdentity, Ed25519KeyIdentity } from '@dfinity/identity';
+import {
+  DelegationChain,
+  DelegationIdentity,
+  ECDSAKeyIdentity,
+  Ed25519KeyIdentity,
+} from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { Principal } from '@dfinity/principal';
 import type { TestReplica } from '@tincan/testing';
 import type { HttpServer } from '@tincan/http';
 import { startCounterOverHttp, stopCounterOverHttp } from './harness.js';
-
 
 interface Counter {
   add(n: bigint): Promise<bigint>;
@@ -26,7 +36,12 @@ let canisterId: Principal;
 
 /** An actor for the counter as `identity`; `retryTimes: 0` keeps refusals fast. */
 async function counterAs(identity: Identity, retryTimes?: number): Promise<ActorSubclass<Counter>> {
-  const agent = await HttpAgent.create({ host: server.url, shouldFetchRootKey: true, identity, ...(retryTimes !== undefined && { retryTimes }) });
+  const agent = await HttpAgent.create({
+    host: server.url,
+    shouldFetchRootKey: true,
+    identity,
+    ...(retryTimes !== undefined && { retryTimes }),
+  });
   return Actor.createActor<Counter>(idlFactory, { agent, canisterId });
 }
 
@@ -51,7 +66,11 @@ function describeError(err: unknown): string {
   const parts: string[] = [];
   let current: unknown = err;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    parts.push(current instanceof Error ? current.message : JSON.stringify(current, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+    parts.push(
+      current instanceof Error
+        ? current.message
+        : JSON.stringify(current, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    );
     current = (current as { cause?: unknown }).cause;
   }
   return parts.join(' | ');
@@ -94,8 +113,18 @@ describe('signed requests from unmodified agents', () => {
 describe('delegation chains', () => {
   const inMinutes = (minutes: number): Date => new Date(Date.now() + minutes * 60_000);
 
-  async function delegated(root: SignIdentity, session: SignIdentity, expiration: Date, targets?: Principal[]): Promise<DelegationIdentity> {
-    const chain = await DelegationChain.create(root, session.getPublicKey(), expiration, targets === undefined ? {} : { targets });
+  async function delegated(
+    root: SignIdentity,
+    session: SignIdentity,
+    expiration: Date,
+    targets?: Principal[],
+  ): Promise<DelegationIdentity> {
+    const chain = await DelegationChain.create(
+      root,
+      session.getPublicKey(),
+      expiration,
+      targets === undefined ? {} : { targets },
+    );
     return DelegationIdentity.fromDelegation(session, chain);
   }
 
@@ -113,7 +142,10 @@ describe('delegation chains', () => {
     const middle = Ed25519KeyIdentity.generate();
     const session = await ECDSAKeyIdentity.generate();
     const first = await DelegationChain.create(root, middle.getPublicKey(), inMinutes(15));
-    const chain = await DelegationChain.create(middle, session.getPublicKey(), inMinutes(10), { previous: first, targets: [canisterId] });
+    const chain = await DelegationChain.create(middle, session.getPublicKey(), inMinutes(10), {
+      previous: first,
+      targets: [canisterId],
+    });
     const identity = DelegationIdentity.fromDelegation(session, chain);
     expect(await addAndReadTotal(identity, 8n, root.getPrincipal())).toBe(8n);
   });
@@ -124,25 +156,42 @@ describe('delegation chains', () => {
     const counter = await counterAs(identity, 0);
     expect(await failure(counter.add(1n))).toMatch(/Invalid delegation: .*has expired/);
     // The agent fetches the subnet's node keys with the same identity, so either error may surface.
-    expect(await failure(counter.totalOf(root.getPrincipal()))).toMatch(/has expired|node signatures/);
+    expect(await failure(counter.totalOf(root.getPrincipal()))).toMatch(
+      /has expired|node signatures/,
+    );
   });
 
   it('refuses a delegation whose targets do not include the canister', async () => {
     const other = Principal.fromText('aovwi-4maaa-aaaaa-qaagq-cai');
-    const identity = await delegated(Ed25519KeyIdentity.generate(), Ed25519KeyIdentity.generate(), inMinutes(15), [other]);
+    const identity = await delegated(
+      Ed25519KeyIdentity.generate(),
+      Ed25519KeyIdentity.generate(),
+      inMinutes(15),
+      [other],
+    );
     const counter = await counterAs(identity, 0);
     const message = await failure(counter.add(1n));
-    expect(message).toMatch(/Invalid delegation: the canister .* is not among the delegation's targets/);
+    expect(message).toMatch(
+      /Invalid delegation: the canister .* is not among the delegation's targets/,
+    );
     expect(message).toContain(canisterId.toText());
-    expect(await failure(counter.totalOf(other))).toMatch(/not among the delegation's targets|node signatures/);
+    expect(await failure(counter.totalOf(other))).toMatch(
+      /not among the delegation's targets|node signatures/,
+    );
   });
 
   it('refuses a delegation signed by a key other than the sender key', async () => {
     const root = Ed25519KeyIdentity.generate();
     const session = Ed25519KeyIdentity.generate();
-    const forged = await DelegationChain.create(Ed25519KeyIdentity.generate(), session.getPublicKey(), inMinutes(15));
+    const forged = await DelegationChain.create(
+      Ed25519KeyIdentity.generate(),
+      session.getPublicKey(),
+      inMinutes(15),
+    );
     const chain = DelegationChain.fromDelegations(forged.delegations, root.getPublicKey().toDer());
     const counter = await counterAs(DelegationIdentity.fromDelegation(session, chain), 0);
-    expect(await failure(counter.add(1n))).toMatch(/Invalid delegation: the signature on delegation 0/);
+    expect(await failure(counter.add(1n))).toMatch(
+      /Invalid delegation: the signature on delegation 0/,
+    );
   });
 });

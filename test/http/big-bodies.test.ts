@@ -5,7 +5,16 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonymousContent, counterValue, envelope, natArg, postCbor, startCounterOverHttp, stopCounterOverHttp, type CounterOverHttp } from './harness.js';
+import {
+  anonymousContent,
+  counterValue,
+  envelope,
+  natArg,
+  postCbor,
+  startCounterOverHttp,
+  stopCounterOverHttp,
+  type CounterOverHttp,
+} from './harness.js';
 
 let h: CounterOverHttp;
 beforeAll(async () => {
@@ -34,20 +43,24 @@ function sendBig(totalBytes: number, chunked: boolean): Promise<Sent> {
     const headers: Record<string, string | number> = { 'content-type': 'application/cbor' };
     if (chunked) headers['transfer-encoding'] = 'chunked';
     else headers['content-length'] = totalBytes;
-    const req = request(`${h.server.url}/api/v2/canister/${h.canisterId.toText()}/call`, { method: 'POST', headers, agent: false }, (res) => {
-      status = res.statusCode ?? 0;
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.on('end', () => {
-        responded = true;
-        done();
-      });
-      res.on('error', (err) => {
-        error ??= `${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`;
-      });
-    });
+    const req = request(
+      `${h.server.url}/api/v2/canister/${h.canisterId.toText()}/call`,
+      { method: 'POST', headers, agent: false },
+      (res) => {
+        status = res.statusCode ?? 0;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => {
+          responded = true;
+          done();
+        });
+        res.on('error', (err) => {
+          error ??= `${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`;
+        });
+      },
+    );
     req.on('error', (err) => {
       error ??= `${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`;
       responded = true;
@@ -85,10 +98,18 @@ describe('bodies over the 4 MiB limit', () => {
   }
 
   it('answers three 50 MB bodies sent at once, then still executes a valid call', async () => {
-    const sent = await Promise.all([sendBig(50_000_000, false), sendBig(50_000_000, true), sendBig(50_000_000, false)]);
+    const sent = await Promise.all([
+      sendBig(50_000_000, false),
+      sendBig(50_000_000, true),
+      sendBig(50_000_000, false),
+    ]);
     for (const one of sent) expect(one).toMatchObject({ status: 413, error: undefined });
     const before = await counterValue(h);
-    const res = await postCbor(h.server, `/api/v3/canister/${h.canisterId.toText()}/call`, envelope(anonymousContent('call', h.canisterId, 'add', natArg(1n))));
+    const res = await postCbor(
+      h.server,
+      `/api/v3/canister/${h.canisterId.toText()}/call`,
+      envelope(anonymousContent('call', h.canisterId, 'add', natArg(1n))),
+    );
     expect(res.status).toBe(200);
     expect(await counterValue(h)).toBe(before + 1n);
   });

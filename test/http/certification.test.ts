@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Actor, Certificate, HttpAgent, lookup_path as agentLookupPath, type HashTree as AgentHashTree } from '@dfinity/agent';
+import {
+  Actor,
+  Certificate,
+  HttpAgent,
+  lookup_path as agentLookupPath,
+  type HashTree as AgentHashTree,
+} from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import {
   certificateTime,
@@ -15,7 +21,16 @@ import {
   verifyCertificateSignature,
 } from '@tincan/certification';
 import { startHttpServer } from '@tincan/http';
-import { anonymousContent, envelope, natArg, postCbor, startCounterOverHttp, stopCounterOverHttp, WALL_CLOCK, type CounterOverHttp } from './harness.js';
+import {
+  anonymousContent,
+  envelope,
+  natArg,
+  postCbor,
+  startCounterOverHttp,
+  stopCounterOverHttp,
+  WALL_CLOCK,
+  type CounterOverHttp,
+} from './harness.js';
 
 let h: CounterOverHttp | undefined;
 afterEach(async () => {
@@ -23,24 +38,45 @@ afterEach(async () => {
   h = undefined;
 });
 
-const idlFactory: IDL.InterfaceFactory = ({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []), get: I.Func([], [I.Nat], ['query']) });
+const idlFactory: IDL.InterfaceFactory = ({ IDL: I }) =>
+  I.Service({ add: I.Func([I.Nat], [I.Nat], []), get: I.Func([], [I.Nat], ['query']) });
 
 /** Sends an anonymous v3 call; returns its request id and the decoded certificate. */
-async function syncCall(c: CounterOverHttp, n: bigint): Promise<{ id: Uint8Array; certificate: Uint8Array }> {
+async function syncCall(
+  c: CounterOverHttp,
+  n: bigint,
+): Promise<{ id: Uint8Array; certificate: Uint8Array }> {
   const content = anonymousContent('call', c.canisterId, 'add', natArg(n));
-  const res = await postCbor(c.server, `/api/v3/canister/${c.canisterId.toText()}/call`, envelope(content));
+  const res = await postCbor(
+    c.server,
+    `/api/v3/canister/${c.canisterId.toText()}/call`,
+    envelope(content),
+  );
   expect(res.status).toBe(200);
-  const body = decodeCbor(new Uint8Array(await res.arrayBuffer())) as { status: string; certificate: Uint8Array };
+  const body = decodeCbor(new Uint8Array(await res.arrayBuffer())) as {
+    status: string;
+    certificate: Uint8Array;
+  };
   expect(body.status).toBe('replied');
   return { id: requestId(content), certificate: body.certificate };
 }
 
 /** A read_state of `paths` by the anonymous sender; returns the certificate. */
 async function readState(c: CounterOverHttp, paths: Uint8Array[][]): Promise<Uint8Array> {
-  const content = { request_type: 'read_state', paths, sender: Uint8Array.of(4), ingress_expiry: BigInt(Date.now() + 60_000) * 1_000_000n };
-  const res = await postCbor(c.server, `/api/v2/canister/${c.canisterId.toText()}/read_state`, encodeCbor({ content }));
+  const content = {
+    request_type: 'read_state',
+    paths,
+    sender: Uint8Array.of(4),
+    ingress_expiry: BigInt(Date.now() + 60_000) * 1_000_000n,
+  };
+  const res = await postCbor(
+    c.server,
+    `/api/v2/canister/${c.canisterId.toText()}/read_state`,
+    encodeCbor({ content }),
+  );
   expect(res.status).toBe(200);
-  return (decodeCbor(new Uint8Array(await res.arrayBuffer())) as { certificate: Uint8Array }).certificate;
+  return (decodeCbor(new Uint8Array(await res.arrayBuffer())) as { certificate: Uint8Array })
+    .certificate;
 }
 
 describe('certification per round', () => {
@@ -53,13 +89,24 @@ describe('certification per round', () => {
       expect(verifyCertificateSignature(certificate, c.server.rootKey)).toBe(true);
       const { tree, signature } = decodeCertificate(certificate);
       signatures.add(Buffer.from(signature).toString('hex'));
-      expect(lookupPath(tree, ['request_status', id, 'status'])).toEqual({ status: 'found', value: utf8('replied') });
-      await Certificate.create({ certificate, rootKey: c.server.rootKey, canisterId: c.canisterId });
+      expect(lookupPath(tree, ['request_status', id, 'status'])).toEqual({
+        status: 'found',
+        value: utf8('replied'),
+      });
+      await Certificate.create({
+        certificate,
+        rootKey: c.server.rootKey,
+        canisterId: c.canisterId,
+      });
     }
     // Calls that finish together share a round: fewer signatures than calls.
     expect(signatures.size).toBeLessThan(calls.length);
-    const replies = calls.map(({ id, certificate }) => lookupPath(decodeCertificate(certificate).tree, ['request_status', id, 'reply']));
-    const counts = replies.map((r) => (r.status === 'found' ? (IDL.decode([IDL.Nat], r.value)[0] as bigint) : -1n)).sort((a, b) => Number(a - b));
+    const replies = calls.map(({ id, certificate }) =>
+      lookupPath(decodeCertificate(certificate).tree, ['request_status', id, 'reply']),
+    );
+    const counts = replies
+      .map((r) => (r.status === 'found' ? (IDL.decode([IDL.Nat], r.value)[0] as bigint) : -1n))
+      .sort((a, b) => Number(a - b));
     expect(counts).toEqual(Array.from({ length: 24 }, (_, i) => BigInt(i + 1)));
   });
 
@@ -96,7 +143,10 @@ describe('certification per round', () => {
     expect(lookupPath(tree, ['request_status', unknown, 'status'])).toEqual({ status: 'absent' });
     // The agent's label order is not lexicographic, so it may read a valid absence proof as
     // unknown; either way it keeps polling rather than taking a status.
-    expect(['Absent', 'Unknown']).toContain(agentLookupPath(['request_status', unknown, 'status'], tree as unknown as AgentHashTree).status);
+    expect(['Absent', 'Unknown']).toContain(
+      agentLookupPath(['request_status', unknown, 'status'], tree as unknown as AgentHashTree)
+        .status,
+    );
     expect(verifyCertificateSignature(certificate, h.server.rootKey)).toBe(true);
   });
 
@@ -104,8 +154,12 @@ describe('certification per round', () => {
     h = await startCounterOverHttp();
     await readState(h, [[utf8('time')]]);
     const fresh = (await h.t.replica.deploy('canisters/counter/src/index.ts')).id;
-    const { tree } = decodeCertificate(await readState(h, [[utf8('canister'), fresh.toUint8Array(), utf8('module_hash')]]));
-    expect(lookupPath(tree, ['canister', fresh.toUint8Array(), 'module_hash']).status).toBe('found');
+    const { tree } = decodeCertificate(
+      await readState(h, [[utf8('canister'), fresh.toUint8Array(), utf8('module_hash')]]),
+    );
+    expect(lookupPath(tree, ['canister', fresh.toUint8Array(), 'module_hash']).status).toBe(
+      'found',
+    );
   });
 });
 
@@ -116,13 +170,21 @@ describe('persisted keys', () => {
       h = await startCounterOverHttp({ server: { stateDir: keys } });
       const { port } = new URL(h.server.url);
       const agent = await HttpAgent.create({ host: h.server.url, shouldFetchRootKey: true });
-      const counter = Actor.createActor<{ add(n: bigint): Promise<bigint>; get(): Promise<bigint> }>(idlFactory, { agent, canisterId: h.canisterId });
+      const counter = Actor.createActor<{
+        add(n: bigint): Promise<bigint>;
+        get(): Promise<bigint>;
+      }>(idlFactory, { agent, canisterId: h.canisterId });
       expect(await counter.add(4n)).toBe(4n);
       const rootKey = h.server.rootKey;
       await h.server.close();
 
       const replica = await h.t.restart();
-      const server = await startHttpServer({ replica, port: Number(port), host: '127.0.0.1', stateDir: keys });
+      const server = await startHttpServer({
+        replica,
+        port: Number(port),
+        host: '127.0.0.1',
+        stateDir: keys,
+      });
       h = { ...h, server };
       expect(server.rootKey).toEqual(rootKey);
       const fetched = await HttpAgent.create({ host: server.url, shouldFetchRootKey: true });

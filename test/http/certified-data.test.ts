@@ -41,9 +41,15 @@ async function serve(stateDir?: string): Promise<{ agent: HttpAgent; server: Htt
 }
 
 /** Verifies `certificate` with the agent against the server's root key; returns the certified data. */
-async function certifiedData(certificate: Uint8Array, s: HttpServer, canisterId: Principal): Promise<Uint8Array | undefined> {
+async function certifiedData(
+  certificate: Uint8Array,
+  s: HttpServer,
+  canisterId: Principal,
+): Promise<Uint8Array | undefined> {
   const cert = await Certificate.create({ certificate, rootKey: s.rootKey, canisterId });
-  return lookupResultToBuffer(cert.lookup_path(['canister', canisterId.toUint8Array(), 'certified_data']));
+  return lookupResultToBuffer(
+    cert.lookup_path(['canister', canisterId.toUint8Array(), 'certified_data']),
+  );
 }
 
 const bytes = (n: number, fill: number): Uint8Array => new Uint8Array(n).fill(fill);
@@ -64,7 +70,11 @@ describe('certified data', () => {
     const [certificate] = await actor.certificate();
     expect(await certifiedData(certificate!, s, canisterId)).toEqual(data);
 
-    const path = [new TextEncoder().encode('canister'), canisterId.toUint8Array(), new TextEncoder().encode('certified_data')];
+    const path = [
+      new TextEncoder().encode('canister'),
+      canisterId.toUint8Array(),
+      new TextEncoder().encode('certified_data'),
+    ];
     const state = await agent.readState(canisterId, { paths: [path] });
     expect(await certifiedData(state.certificate, s, canisterId)).toEqual(data);
 
@@ -79,8 +89,12 @@ describe('certified data', () => {
     await actor.certify(bytes(4, 1));
 
     await expect(actor.certifyThenTrap(bytes(4, 2))).rejects.toThrow(/changed my mind/);
-    await expect(actor.certifyInQuery(bytes(4, 3))).rejects.toThrow(/ic0_certified_data_set" cannot be executed in non replicated query mode/);
-    await expect(actor.certify(bytes(33, 4))).rejects.toThrow(/no larger than 32 bytes\. Found 33 bytes/);
+    await expect(actor.certifyInQuery(bytes(4, 3))).rejects.toThrow(
+      /ic0_certified_data_set" cannot be executed in non replicated query mode/,
+    );
+    await expect(actor.certify(bytes(33, 4))).rejects.toThrow(
+      /no larger than 32 bytes\. Found 33 bytes/,
+    );
 
     const [certificate] = await actor.certificate();
     expect(await certifiedData(certificate!, s, canisterId)).toEqual(bytes(4, 1));
@@ -89,14 +103,19 @@ describe('certified data', () => {
   it('survives a restart and an upgrade; a reinstall clears it', async () => {
     const { agent } = await serve();
     const canister = await t!.replica.deploy('test/fixtures/certified-data.ts');
-    await Actor.createActor<CertifiedActor>(idlFactory, { agent, canisterId: canister.id }).certify(bytes(32, 9));
+    await Actor.createActor<CertifiedActor>(idlFactory, { agent, canisterId: canister.id }).certify(
+      bytes(32, 9),
+    );
     await server!.close();
     server = undefined;
     const replica = await t!.restart();
     expect(replica.runtime.certifiedData(canister.id.toUint8Array())).toEqual(bytes(32, 9));
 
     const again = await serve(t!.stateDir);
-    const actor = Actor.createActor<CertifiedActor>(idlFactory, { agent: again.agent, canisterId: canister.id });
+    const actor = Actor.createActor<CertifiedActor>(idlFactory, {
+      agent: again.agent,
+      canisterId: canister.id,
+    });
     const [certificate] = await actor.certificate();
     expect(await certifiedData(certificate!, again.server, canister.id)).toEqual(bytes(32, 9));
 

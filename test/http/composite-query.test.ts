@@ -26,7 +26,8 @@ const idlFactory: IDL.InterfaceFactory = ({ IDL: I }) =>
   });
 
 /** The same interface with `sum` declared an update: the agent sends it through consensus. */
-const asUpdate: IDL.InterfaceFactory = ({ IDL: I }) => I.Service({ sum: I.Func([I.Vec(I.Principal)], [I.Nat], []) });
+const asUpdate: IDL.InterfaceFactory = ({ IDL: I }) =>
+  I.Service({ sum: I.Func([I.Vec(I.Principal)], [I.Nat], []) });
 
 let t: TestReplica;
 let server: HttpServer;
@@ -40,7 +41,8 @@ async function actorOf(id: Principal): Promise<ActorSubclass<Composite>> {
 beforeAll(async () => {
   t = await createTestReplica({ clock: WALL_CLOCK });
   ids = [];
-  for (let i = 0; i < 8; i++) ids.push((await t.replica.deploy('test/fixtures/composite-query.ts')).id);
+  for (let i = 0; i < 8; i++)
+    ids.push((await t.replica.deploy('test/fixtures/composite-query.ts')).id);
   server = await startHttpServer({ port: 0, host: '127.0.0.1', replica: t.replica });
 });
 
@@ -49,8 +51,14 @@ afterAll(async () => {
   await t?.dispose();
 });
 
-function rejectOf(err: unknown): { rejectCode?: number; rejectErrorCode?: string; rejectMessage?: string } | undefined {
-  return (err as { cause?: { code?: { rejectCode?: number; rejectErrorCode?: string; rejectMessage?: string } } }).cause?.code;
+function rejectOf(
+  err: unknown,
+): { rejectCode?: number; rejectErrorCode?: string; rejectMessage?: string } | undefined {
+  return (
+    err as {
+      cause?: { code?: { rejectCode?: number; rejectErrorCode?: string; rejectMessage?: string } };
+    }
+  ).cause?.code;
 }
 
 describe('composite queries over HTTP with @dfinity/agent', () => {
@@ -68,19 +76,30 @@ describe('composite queries over HTTP with @dfinity/agent', () => {
   it('answers the same composite query through @icp-sdk/core', async () => {
     const [a, b, c] = ids as [Principal, Principal, Principal];
     const agent = await icpAgent.HttpAgent.create({ host: server.url, shouldFetchRootKey: true });
-    const factory = ({ IDL: I }: { IDL: typeof IcpIDL }): IcpIDL.ServiceClass => I.Service({ sum: I.Func([I.Vec(I.Principal)], [I.Nat], ['composite_query']) });
-    const actor = icpAgent.Actor.createActor<{ sum(targets: string[]): Promise<bigint> }>(factory as never, { agent, canisterId: a.toText() });
+    const factory = ({ IDL: I }: { IDL: typeof IcpIDL }): IcpIDL.ServiceClass =>
+      I.Service({ sum: I.Func([I.Vec(I.Principal)], [I.Nat], ['composite_query']) });
+    const actor = icpAgent.Actor.createActor<{ sum(targets: string[]): Promise<bigint> }>(
+      factory as never,
+      { agent, canisterId: a.toText() },
+    );
     expect(await actor.sum([b, c] as never)).toBe(522n);
   });
 
   it('refuses a composite query sent as an update call with IC0527', async () => {
     const agent = await HttpAgent.create({ host: server.url, shouldFetchRootKey: true });
-    const actor = Actor.createActor<{ sum(targets: Principal[]): Promise<bigint> }>(asUpdate, { agent, canisterId: ids[0] as Principal });
+    const actor = Actor.createActor<{ sum(targets: Principal[]): Promise<bigint> }>(asUpdate, {
+      agent,
+      canisterId: ids[0] as Principal,
+    });
     const err = await actor.sum([]).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(rejectOf(err)).toMatchObject({ rejectCode: 5, rejectErrorCode: 'IC0527', rejectMessage: 'Composite query cannot be called in replicated mode' });
+    expect(rejectOf(err)).toMatchObject({
+      rejectCode: 5,
+      rejectErrorCode: 'IC0527',
+      rejectMessage: 'Composite query cannot be called in replicated mode',
+    });
   });
 
   it('rejects a call graph deeper than 6 with IC0525, the error the agent reports', async () => {
@@ -91,6 +110,10 @@ describe('composite queries over HTTP with @dfinity/agent', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(rejectOf(err)).toMatchObject({ rejectCode: 5, rejectErrorCode: 'IC0525', rejectMessage: 'Composite query calls exceeded the maximum call depth.' });
+    expect(rejectOf(err)).toMatchObject({
+      rejectCode: 5,
+      rejectErrorCode: 'IC0525',
+      rejectMessage: 'Composite query calls exceeded the maximum call depth.',
+    });
   });
 });

@@ -16,8 +16,19 @@ import { startCounterOverHttp, stopCounterOverHttp, type CounterOverHttp } from 
 
 type Opt<T> = [] | [T];
 interface Management {
-  provisional_create_canister_with_cycles(arg: { amount: Opt<bigint>; settings: Opt<Record<string, unknown>>; specified_id: Opt<Principal>; sender_canister_version: Opt<bigint> }): Promise<{ canister_id: Principal }>;
-  install_code(arg: { mode: Record<string, unknown>; canister_id: Principal; wasm_module: Uint8Array; arg: Uint8Array; sender_canister_version: Opt<bigint> }): Promise<void>;
+  provisional_create_canister_with_cycles(arg: {
+    amount: Opt<bigint>;
+    settings: Opt<Record<string, unknown>>;
+    specified_id: Opt<Principal>;
+    sender_canister_version: Opt<bigint>;
+  }): Promise<{ canister_id: Principal }>;
+  install_code(arg: {
+    mode: Record<string, unknown>;
+    canister_id: Principal;
+    wasm_module: Uint8Array;
+    arg: Uint8Array;
+    sender_canister_version: Opt<bigint>;
+  }): Promise<void>;
   canister_status(arg: { canister_id: Principal }): Promise<{ module_hash: Opt<Uint8Array> }>;
 }
 interface Hostile {
@@ -37,7 +48,8 @@ const hostileIdl: IDL.InterfaceFactory = ({ IDL: I }) =>
     bump: I.Func([], [I.Nat], []),
     allocate: I.Func([I.Text], [I.Nat], []),
   });
-const counterIdl: IDL.InterfaceFactory = ({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []) });
+const counterIdl: IDL.InterfaceFactory = ({ IDL: I }) =>
+  I.Service({ add: I.Func([I.Nat], [I.Nat], []) });
 
 /** A canister-shaped principal that no replica here creates. */
 const MISSING = Principal.fromUint8Array(new Uint8Array([0, 0, 0, 0, 0, 0x0f, 0x42, 0x40, 1, 1]));
@@ -52,9 +64,16 @@ const record = (reason: unknown): void => void escaped.push(reason);
 beforeAll(async () => {
   process.on('unhandledRejection', record);
   process.on('uncaughtException', record);
-  h = await startCounterOverHttp({ replicaOptions: { instructionLimits: { update: UPDATE_LIMIT } } });
+  h = await startCounterOverHttp({
+    replicaOptions: { instructionLimits: { update: UPDATE_LIMIT } },
+  });
   agent = await HttpAgent.create({ host: h.server.url, shouldFetchRootKey: true });
-  source = (await bundleCanister({ entry: 'test/fixtures/containment.ts', cdkEntry: 'packages/cdk/src/index.ts' })).code;
+  source = (
+    await bundleCanister({
+      entry: 'test/fixtures/containment.ts',
+      cdkEntry: 'packages/cdk/src/index.ts',
+    })
+  ).code;
 });
 afterAll(async () => {
   await stopCounterOverHttp(h);
@@ -69,14 +88,28 @@ function management(): ActorSubclass<Management> {
   return Actor.createActor<Management>(managementIdlFactory, {
     agent,
     canisterId: Principal.managementCanister(),
-    callTransform: (_m, args) => ({ effectiveCanisterId: (args[0] as { canister_id?: Principal }).canister_id ?? Principal.managementCanister() }),
+    callTransform: (_m, args) => ({
+      effectiveCanisterId:
+        (args[0] as { canister_id?: Principal }).canister_id ?? Principal.managementCanister(),
+    }),
   });
 }
 
 /** Creates a canister (the anonymous caller controls it) and installs `module` into it. */
 async function install(module: Uint8Array): Promise<Principal> {
-  const { canister_id } = await management().provisional_create_canister_with_cycles({ amount: [], settings: [], specified_id: [], sender_canister_version: [] });
-  await management().install_code({ mode: { install: null }, canister_id, wasm_module: module, arg: new Uint8Array(IDL.encode([], [])), sender_canister_version: [] });
+  const { canister_id } = await management().provisional_create_canister_with_cycles({
+    amount: [],
+    settings: [],
+    specified_id: [],
+    sender_canister_version: [],
+  });
+  await management().install_code({
+    mode: { install: null },
+    canister_id,
+    wasm_module: module,
+    arg: new Uint8Array(IDL.encode([], [])),
+    sender_canister_version: [],
+  });
   return canister_id;
 }
 
@@ -97,13 +130,18 @@ describe('over HTTP', () => {
     expect(await hostile.voidCalls(MISSING.toText(), 1000)).toBe('sent');
     await expectServing();
     const logs = await h.t.replica.fetchLogs(id);
-    expect(logs.filter((line) => line.content.startsWith('Uncaught (in promise)'))).toHaveLength(1000);
+    expect(logs.filter((line) => line.content.startsWith('Uncaught (in promise)'))).toHaveLength(
+      1000,
+    );
   });
 
   it('a module whose meter was patched to a huge budget does not load', async () => {
     // Catches: install_code running an uploaded, already-instrumented bundle as it is, so a
     // budget reset patched to 1e300 runs unmetered and blocks every other canister.
-    const patched = prepareCanisterModule(source).replace(/reset:\(n\)=>\{(__tincan_meter_[0-9a-f]+)=n;\}/, 'reset:(n)=>{$1=1e300;}');
+    const patched = prepareCanisterModule(source).replace(
+      /reset:\(n\)=>\{(__tincan_meter_[0-9a-f]+)=n;\}/,
+      'reset:(n)=>{$1=1e300;}',
+    );
     expect(patched).toContain('=1e300;');
     const err = await install(new TextEncoder().encode(patched)).then(
       () => undefined,
@@ -116,14 +154,19 @@ describe('over HTTP', () => {
   it('a module that tries to claim the meter itself is metered anyway, and keeps its module hash', async () => {
     // Catches: an uploaded module registering a meter that never runs out before the replica's
     // own, or the module hash no longer being that of the uploaded bytes.
-    const fake = 'globalThis[Symbol.for("tincan.meter")]?.({reset(){},remaining:()=>1e300,charge(){}});\n';
+    const fake =
+      'globalThis[Symbol.for("tincan.meter")]?.({reset(){},remaining:()=>1e300,charge(){}});\n';
     const bytes = new TextEncoder().encode(fake + source);
     const id = await install(bytes);
     const status = await management().canister_status({ canister_id: id });
-    expect(Buffer.from(status.module_hash[0] ?? []).toString('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(Buffer.from(status.module_hash[0] ?? []).toString('hex')).toBe(
+      createHash('sha256').update(bytes).digest('hex'),
+    );
     const hostile = Actor.createActor<Hostile>(hostileIdl, { agent, canisterId: id });
     // Each round is well under the update limit; the thirty together are well over it.
-    await expect(hostile.resetMeter(30, 1_000_000)).rejects.toThrow(/Canister exceeded the limit of \d+ instructions for single message execution/);
+    await expect(hostile.resetMeter(30, 1_000_000)).rejects.toThrow(
+      /Canister exceeded the limit of \d+ instructions for single message execution/,
+    );
     expect(await hostile.bump()).toBe(1n);
     await expectServing();
   });
@@ -132,7 +175,8 @@ describe('over HTTP', () => {
     // Catches: the write barrier left to the uploaded module (a raw esbuild bundle carries
     // none), or its global still claimable by module code: then a write before a trap would
     // not be in the undo log and would survive the rollback.
-    const fake = 'if (globalThis[Symbol.for("tincan.barrier")] !== undefined) throw new Error("barrier reachable");\n';
+    const fake =
+      'if (globalThis[Symbol.for("tincan.barrier")] !== undefined) throw new Error("barrier reachable");\n';
     const id = await install(new TextEncoder().encode(fake + source));
     const hostile = Actor.createActor<Hostile>(hostileIdl, { agent, canisterId: id });
     expect(await hostile.bump()).toBe(1n);

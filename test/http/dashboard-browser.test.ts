@@ -18,7 +18,8 @@ import { WALL_CLOCK } from './harness.js';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = process.env['DASHBOARD_SCREENSHOTS'] ?? path.join(os.tmpdir(), 'tincan-dashboard-shots');
+const SHOTS =
+  process.env['DASHBOARD_SCREENSHOTS'] ?? path.join(os.tmpdir(), 'tincan-dashboard-shots');
 
 let t: TestReplica | undefined;
 let server: HttpServer | undefined;
@@ -36,12 +37,20 @@ async function serve(): Promise<{ url: string; shop: Principal; bank: Principal 
   t = await createTestReplica({ clock: WALL_CLOCK, traces: true });
   const bank = (await t.replica.deploy('test/fixtures/trace-bank.ts')).id;
   const shop = (await t.replica.deploy('test/fixtures/trace-shop.ts')).id;
-  server = await startHttpServer({ port: 0, host: '127.0.0.1', replica: t.replica, requestHandler: dashboardHandler(t.replica) });
+  server = await startHttpServer({
+    port: 0,
+    host: '127.0.0.1',
+    replica: t.replica,
+    requestHandler: dashboardHandler(t.replica),
+  });
   return { url: server.url, shop, bank };
 }
 
 async function openPage(url: string): Promise<Page> {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking'],
+  });
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await page.goto(url);
   return page;
@@ -64,7 +73,9 @@ describe('the dashboard in headless Chromium', () => {
     const api = await fetch(`${url}/_/api/trees?outcome=nonsense`);
     expect(api.status).toBe(400);
     expect(await fetch(`${url}/_/api/executions/999999`).then((r) => r.status)).toBe(404);
-    expect(await fetch(`${url}/_/api/canisters/not-a-principal/logs`).then((r) => r.status)).toBe(400);
+    expect(await fetch(`${url}/_/api/canisters/not-a-principal/logs`).then((r) => r.status)).toBe(
+      400,
+    );
     expect(await fetch(`${url}/_/`, { method: 'POST' }).then((r) => r.status)).toBe(405);
     // Without the dashboard, `/` still answers: with a pointer to the IC endpoints, not a 404.
     const plain = await startHttpServer({ port: 0, host: '127.0.0.1', replica: t!.replica });
@@ -81,7 +92,9 @@ describe('the dashboard in headless Chromium', () => {
     const { url, shop, bank } = await serve();
     const page = await openPage(`${url}/`);
     // The redirect lands on the dashboard, whose first view lists the canisters.
-    await expect.poll(() => page.locator('#canisters tr.canister').count(), { timeout: 30_000 }).toBe(2);
+    await expect
+      .poll(() => page.locator('#canisters tr.canister').count(), { timeout: 30_000 })
+      .toBe(2);
     expect(await page.locator('#canisters').textContent()).toContain(shop.toText());
 
     await page.click(`a[href="#/canister/${shop.toText()}"]`);
@@ -91,21 +104,31 @@ describe('the dashboard in headless Chromium', () => {
     // A call that commits: the answer is printed as Candid.
     await fillBuy(page, bank, 'tea', '5');
     const result = page.locator('form.method[data-method="buy"] .result');
-    await expect.poll(() => result.textContent(), { timeout: 30_000 }).toMatch(/✓ \(variant \{ ok = 5 : nat \}\)/);
+    await expect
+      .poll(() => result.textContent(), { timeout: 30_000 })
+      .toMatch(/✓ \(variant \{ ok = 5 : nat \}\)/);
     // A query through its form.
     await page.locator('form.method[data-method="summary"] button[type=submit]').click();
-    await expect.poll(() => page.locator('form.method[data-method="summary"] .result').textContent(), { timeout: 30_000 }).toContain('"tea"');
+    await expect
+      .poll(() => page.locator('form.method[data-method="summary"] .result').textContent(), {
+        timeout: 30_000,
+      })
+      .toContain('"tea"');
 
     // A call that traps after its await: the error is shown, and its call tree is linked.
     await fillBuy(page, bank, 'car', '500');
-    await expect.poll(() => result.textContent(), { timeout: 30_000 }).toContain('over budget: 500');
+    await expect
+      .poll(() => result.textContent(), { timeout: 30_000 })
+      .toContain('over budget: 500');
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-candid-ui.png'), fullPage: true });
     await result.locator('a.tree-link').click();
 
     const rows = page.locator('#tree tr.exec');
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(4);
-    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-outcome')))).toEqual(['committed', 'committed', 'trapped', 'committed']);
+    expect(
+      await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-outcome'))),
+    ).toEqual(['committed', 'committed', 'trapped', 'committed']);
     expect(await rows.nth(0).textContent()).toContain('update');
     expect(await rows.nth(1).textContent()).toContain('deposit');
     expect(await rows.nth(2).textContent()).toContain('trapped: over budget: 500 (rolled back)');

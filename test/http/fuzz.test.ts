@@ -9,7 +9,16 @@ import fc from 'fast-check';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { concatBytes, encodeCbor, requestId, utf8 } from '@tincan/certification';
-import { anonymousContent, counterValue, envelope, natArg, postCbor, startCounterOverHttp, stopCounterOverHttp, type CounterOverHttp } from './harness.js';
+import {
+  anonymousContent,
+  counterValue,
+  envelope,
+  natArg,
+  postCbor,
+  startCounterOverHttp,
+  stopCounterOverHttp,
+  type CounterOverHttp,
+} from './harness.js';
 
 let h: CounterOverHttp;
 beforeAll(async () => {
@@ -22,8 +31,14 @@ const identity = Ed25519KeyIdentity.generate();
 
 /** A correctly signed envelope (as a map) for `content` from the fuzz identity. */
 async function signedEnvelope(content: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const signature = await identity.sign(concatBytes(concatBytes(Uint8Array.of(0x0a), utf8('ic-request')), requestId(content)));
-  return { content, sender_pubkey: new Uint8Array(identity.getPublicKey().toDer()), sender_sig: new Uint8Array(signature) };
+  const signature = await identity.sign(
+    concatBytes(concatBytes(Uint8Array.of(0x0a), utf8('ic-request')), requestId(content)),
+  );
+  return {
+    content,
+    sender_pubkey: new Uint8Array(identity.getPublicKey().toDer()),
+    sender_sig: new Uint8Array(signature),
+  };
 }
 
 /** The seed envelopes mutations start from: one of each request type, signed and anonymous. */
@@ -31,7 +46,12 @@ async function seeds(): Promise<Array<Record<string, unknown>>> {
   const sender = identity.getPrincipal().toUint8Array();
   const call = anonymousContent('call', h.canisterId, 'add', natArg(1n));
   const query = anonymousContent('query', h.canisterId, 'get', natArg(0n));
-  const readState = { request_type: 'read_state', paths: [[utf8('time')], [utf8('request_status'), new Uint8Array(32)]], sender: Uint8Array.of(4), ingress_expiry: call.ingress_expiry };
+  const readState = {
+    request_type: 'read_state',
+    paths: [[utf8('time')], [utf8('request_status'), new Uint8Array(32)]],
+    sender: Uint8Array.of(4),
+    ingress_expiry: call.ingress_expiry,
+  };
   return [
     { content: call },
     { content: query },
@@ -50,7 +70,9 @@ const oddValue = fc.oneof(
   fc.constant(null),
   fc.boolean(),
   fc.array(fc.uint8Array({ maxLength: 8 }), { maxLength: 4 }),
-  fc.nat(200).map((depth) => Array.from({ length: depth }).reduce<unknown[]>((inner) => [inner], [])),
+  fc
+    .nat(200)
+    .map((depth) => Array.from({ length: depth }).reduce<unknown[]>((inner) => [inner], [])),
   fc.dictionary(fc.string({ maxLength: 6 }), fc.integer(), { maxKeys: 3 }),
 );
 
@@ -61,29 +83,60 @@ type Mutation =
   | { kind: 'retype'; field: number; inContent: boolean; value: unknown }
   | { kind: 'random'; bytes: Uint8Array }
   | { kind: 'append'; bytes: Uint8Array }
-  | { kind: 'respell'; field: 'arg' | 'method_name' | 'canister_id' | 'nonce'; bytes: Uint8Array; text: string };
+  | {
+      kind: 'respell';
+      field: 'arg' | 'method_name' | 'canister_id' | 'nonce';
+      bytes: Uint8Array;
+      text: string;
+    };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), xor: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({
+    kind: fc.constant('flip' as const),
+    at: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+    xor: fc.integer({ min: 1, max: 255 }),
+  }),
   fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('drop' as const), field: fc.nat(), inContent: fc.boolean() }),
-  fc.record({ kind: fc.constant('retype' as const), field: fc.nat(), inContent: fc.boolean(), value: oddValue }),
+  fc.record({
+    kind: fc.constant('retype' as const),
+    field: fc.nat(),
+    inContent: fc.boolean(),
+    value: oddValue,
+  }),
   fc.record({ kind: fc.constant('random' as const), bytes: fc.uint8Array({ maxLength: 200 }) }),
-  fc.record({ kind: fc.constant('append' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 20 }) }),
+  fc.record({
+    kind: fc.constant('append' as const),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 20 }),
+  }),
   // Well-typed but wrong values: these pass decoding (unsigned ones also authentication) and
   // reach routing, the canister and its Candid decoder.
   fc.record({
     kind: fc.constant('respell' as const),
-    field: fc.constantFrom('arg' as const, 'method_name' as const, 'canister_id' as const, 'nonce' as const),
-    bytes: fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 30 }).map((tail) => concatBytes(utf8('DIDL'), tail))),
-    text: fc.oneof(fc.constantFrom('add', 'get', 'totalOf', '', '__get_candid_interface_tmp_hack'), fc.string({ maxLength: 12 })),
+    field: fc.constantFrom(
+      'arg' as const,
+      'method_name' as const,
+      'canister_id' as const,
+      'nonce' as const,
+    ),
+    bytes: fc.oneof(
+      fc.uint8Array({ maxLength: 40 }),
+      fc.uint8Array({ maxLength: 30 }).map((tail) => concatBytes(utf8('DIDL'), tail)),
+    ),
+    text: fc.oneof(
+      fc.constantFrom('add', 'get', 'totalOf', '', '__get_candid_interface_tmp_hack'),
+      fc.string({ maxLength: 12 }),
+    ),
   }),
 );
 
 function mutate(seed: Record<string, unknown>, m: Mutation): Uint8Array {
   if (m.kind === 'random') return m.bytes;
   if (m.kind === 'respell') {
-    const content = { ...(seed.content as Record<string, unknown>), [m.field]: m.field === 'method_name' ? m.text : m.bytes };
+    const content = {
+      ...(seed.content as Record<string, unknown>),
+      [m.field]: m.field === 'method_name' ? m.text : m.bytes,
+    };
     return encodeCbor({ ...seed, content });
   }
   if (m.kind === 'drop' || m.kind === 'retype') {
@@ -119,12 +172,21 @@ describe('fuzzing the HTTP interface', () => {
     const committed = await addOne(); // an update committed before the storm
     const statuses = new Map<number, number>();
     await fc.assert(
-      fc.asyncProperty(fc.nat(all.length - 1), fc.nat(endpoints.length - 1), mutation, async (seedIndex, endpointIndex, m) => {
-        const res = await postCbor(h.server, endpoints[endpointIndex] as string, mutate(all[seedIndex] as Record<string, unknown>, m));
-        await res.arrayBuffer();
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        expect(ANSWERS.has(res.status), `status ${res.status}`).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.nat(all.length - 1),
+        fc.nat(endpoints.length - 1),
+        mutation,
+        async (seedIndex, endpointIndex, m) => {
+          const res = await postCbor(
+            h.server,
+            endpoints[endpointIndex] as string,
+            mutate(all[seedIndex] as Record<string, unknown>, m),
+          );
+          await res.arrayBuffer();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          expect(ANSWERS.has(res.status), `status ${res.status}`).toBe(true);
+        },
+      ),
       { seed: 0x7a1c, numRuns: 3000 },
     );
     // Most mutations are refused; some (an anonymous call with a flipped nonce, say) still run.
@@ -137,7 +199,11 @@ describe('fuzzing the HTTP interface', () => {
 /** Sends a valid anonymous add(1) and returns the counter it reports. */
 async function addOne(): Promise<bigint> {
   const content = anonymousContent('call', h.canisterId, 'add', natArg(1n));
-  const res = await postCbor(h.server, `/api/v2/canister/${h.canisterId.toText()}/call`, envelope(content));
+  const res = await postCbor(
+    h.server,
+    `/api/v2/canister/${h.canisterId.toText()}/call`,
+    envelope(content),
+  );
   expect(res.status).toBe(202);
   await h.t.replica.idle();
   return counterValue(h);

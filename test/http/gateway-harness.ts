@@ -20,7 +20,10 @@ export interface GatewayOverHttp {
 }
 
 /** Starts a replica, deploys `entries` and serves them. */
-export async function startGateway(entries: readonly string[], server: Omit<HttpServerOptions, 'replica'> = {}): Promise<GatewayOverHttp> {
+export async function startGateway(
+  entries: readonly string[],
+  server: Omit<HttpServerOptions, 'replica'> = {},
+): Promise<GatewayOverHttp> {
   const t = await createTestReplica({ clock: WALL_CLOCK });
   const ids: Principal[] = [];
   for (const entry of entries) ids.push((await t.replica.deploy(entry)).id);
@@ -43,17 +46,36 @@ export interface PlainResponse {
 }
 
 /** Sends a request to the server with `host` as its Host header (`<id>.raw.localhost:<port>`, …). */
-export function hostRequest(g: GatewayOverHttp, host: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string } = {}): Promise<PlainResponse> {
+export function hostRequest(
+  g: GatewayOverHttp,
+  host: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string } = {},
+): Promise<PlainResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: g.port, path, method: init.method ?? 'GET', headers: { ...init.headers, host } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: g.port,
+        path,
+        method: init.method ?? 'GET',
+        headers: { ...init.headers, host },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            text: body.toString('utf8'),
+          });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });

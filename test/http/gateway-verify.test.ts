@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '@dfinity/principal';
-import { certifiedHost, hostRequest, rawHost, startGateway, stopGateway, type GatewayOverHttp } from './gateway-harness.js';
+import {
+  certifiedHost,
+  hostRequest,
+  rawHost,
+  startGateway,
+  stopGateway,
+  type GatewayOverHttp,
+} from './gateway-harness.js';
 
 let g: GatewayOverHttp | undefined;
 afterEach(async () => {
@@ -28,7 +35,14 @@ describe('HTTP gateway response verification', () => {
   it('refuses tampered bodies, statuses and v1 assets, and uncertified responses, with a 503', async () => {
     g = await startGateway(['test/fixtures/http-certified.ts']);
     const id = g.ids[0] as Principal;
-    for (const path of ['/greet?lang=de', '/greet', '/tampered-body', '/tampered-status', '/tampered-v1', '/uncertified']) {
+    for (const path of [
+      '/greet?lang=de',
+      '/greet',
+      '/tampered-body',
+      '/tampered-status',
+      '/tampered-v1',
+      '/uncertified',
+    ]) {
       const res = await hostRequest(g, certifiedHost(g, id), path);
       expect(res.status, path).toBe(503);
       expect(res.text, path).toMatch(/^Response verification failed: /);

@@ -3,7 +3,14 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { certifiedHost, hostRequest, rawHost, startGateway, stopGateway, type GatewayOverHttp } from './gateway-harness.js';
+import {
+  certifiedHost,
+  hostRequest,
+  rawHost,
+  startGateway,
+  stopGateway,
+  type GatewayOverHttp,
+} from './gateway-harness.js';
 
 const ECHO = 'test/fixtures/http-echo.ts';
 const COUNTER = 'canisters/counter/src/index.ts';
@@ -33,7 +40,16 @@ describe('HTTP gateway, raw host', () => {
   it('passes path, query, headers and body to http_request intact (curl)', async () => {
     g = await startGateway([ECHO]);
     const id = g.ids[0] as Principal;
-    const { stdout } = await promisify(execFile)('curl', ['-s', '-H', 'X-Custom: one two', '--data-binary', 'payload bytes', '-X', 'PUT', `http://${id.toText()}.raw.localhost:${g.port}/any/path?x=1&y=%20z`]);
+    const { stdout } = await promisify(execFile)('curl', [
+      '-s',
+      '-H',
+      'X-Custom: one two',
+      '--data-binary',
+      'payload bytes',
+      '-X',
+      'PUT',
+      `http://${id.toText()}.raw.localhost:${g.port}/any/path?x=1&y=%20z`,
+    ]);
     const echo = JSON.parse(stdout) as Echo;
     expect(echo.method).toBe('PUT');
     expect(echo.url).toBe('/any/path?x=1&y=%20z');
@@ -46,9 +62,18 @@ describe('HTTP gateway, raw host', () => {
   it('upgrades a POST to http_request_update and commits its state change', async () => {
     g = await startGateway([ECHO]);
     const id = g.ids[0] as Principal;
-    const res = await hostRequest(g, rawHost(g, id), '/items?a=b', { method: 'POST', body: '{"x":1}', headers: { 'content-type': 'application/json' } });
+    const res = await hostRequest(g, rawHost(g, id), '/items?a=b', {
+      method: 'POST',
+      body: '{"x":1}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(201);
-    expect(JSON.parse(res.text)).toEqual({ method: 'POST', url: '/items?a=b', body: '{"x":1}', posts: '1' });
+    expect(JSON.parse(res.text)).toEqual({
+      method: 'POST',
+      url: '/items?a=b',
+      body: '{"x":1}',
+      posts: '1',
+    });
     expect(res.headers['x-echo']).toBe('yes');
     expect(await postCount(g, id)).toBe(1n);
     // The committed change is what the next query sees.
@@ -83,7 +108,9 @@ describe('HTTP gateway, raw host', () => {
     expect(trapped.text).toMatch(/reject code 5, IC0503: .*the http_request handler gave up/);
     const updateTrap = await hostRequest(g, rawHost(g, id), '/trap-update', { method: 'POST' });
     expect(updateTrap.status).toBe(502);
-    expect(updateTrap.text).toMatch(/http_request_update: reject code 5.*the update handler gave up/);
+    expect(updateTrap.text).toMatch(
+      /http_request_update: reject code 5.*the update handler gave up/,
+    );
     expect(await postCount(g, id)).toBe(0n);
     expect((await hostRequest(g, rawHost(g, id), '/')).status).toBe(200);
   });
@@ -94,13 +121,20 @@ describe('HTTP gateway, raw host', () => {
     const none = await hostRequest(g, rawHost(g, counter), '/');
     expect(none.status).toBe(404);
     expect(none.text).toMatch(/does not serve HTTP: it has no http_request query method/);
-    const missing = await hostRequest(g, `${Principal.fromUint8Array(Uint8Array.of(0, 0, 0, 0, 0, 0, 0x30, 0, 1, 1)).toText()}.raw.localhost`, '/');
+    const missing = await hostRequest(
+      g,
+      `${Principal.fromUint8Array(Uint8Array.of(0, 0, 0, 0, 0, 0, 0x30, 0, 1, 1)).toText()}.raw.localhost`,
+      '/',
+    );
     expect(missing.status).toBe(404);
     expect(missing.text).toMatch(/not found/);
     const bad = await hostRequest(g, 'not-a-canister.raw.localhost', '/');
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/Invalid canister id/);
-    const big = await hostRequest(g, rawHost(g, g.ids[0] as Principal), '/', { method: 'POST', body: 'x'.repeat(2048) });
+    const big = await hostRequest(g, rawHost(g, g.ids[0] as Principal), '/', {
+      method: 'POST',
+      body: 'x'.repeat(2048),
+    });
     expect(big.status).toBe(413);
     // The IC's own endpoints are unaffected.
     expect((await fetch(`${g.server.url}/api/v2/status`)).status).toBe(200);

@@ -29,7 +29,9 @@ describe('guestbook example in headless Chromium', () => {
     await page.fill('#name', 'Grace');
     await page.fill('#message', 'Hello from Chromium');
     await page.click('button[type=submit]');
-    await expect.poll(() => page.textContent('#entries'), { timeout: 30_000 }).toBe('Grace: Hello from Chromium');
+    await expect
+      .poll(() => page.textContent('#entries'), { timeout: 30_000 })
+      .toBe('Grace: Hello from Chromium');
     expect(await page.textContent('#status')).toBe('1 entries');
   }, 120_000);
 });

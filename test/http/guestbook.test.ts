@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '@dfinity/principal';
-import { certifiedHost, hostRequest, startGateway, stopGateway, type GatewayOverHttp } from './gateway-harness.js';
+import {
+  certifiedHost,
+  hostRequest,
+  startGateway,
+  stopGateway,
+  type GatewayOverHttp,
+} from './gateway-harness.js';
 
 const GUESTBOOK = 'canisters/guestbook/src/index.ts';
 
@@ -28,7 +34,11 @@ describe('guestbook example over the gateway, with plain fetch', () => {
 
     expect(await (await fetch(url(g, id, '/api/entries'))).json()).toEqual([]);
 
-    const signed = await fetch(url(g, id, '/api/entries'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada', message: 'Hello' }) });
+    const signed = await fetch(url(g, id, '/api/entries'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ada', message: 'Hello' }),
+    });
     expect(signed.status).toBe(201);
     expect(await signed.json()).toMatchObject({ name: 'Ada', message: 'Hello' });
 
@@ -43,9 +53,13 @@ describe('guestbook example over the gateway, with plain fetch', () => {
 
     const invalid = await fetch(url(g, id, '/api/entries'), { method: 'POST', body: 'not json' });
     expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toEqual({ error: expect.stringMatching(/must be JSON/) as unknown });
+    expect(await invalid.json()).toEqual({
+      error: expect.stringMatching(/must be JSON/) as unknown,
+    });
 
     // The same through the `<id>.localhost` host.
-    expect(JSON.parse((await hostRequest(g, certifiedHost(g, id), '/api/entries')).text)).toHaveLength(1);
+    expect(
+      JSON.parse((await hostRequest(g, certifiedHost(g, id), '/api/entries')).text),
+    ).toHaveLength(1);
   });
 });

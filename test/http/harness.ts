@@ -32,10 +32,20 @@ export interface CounterOverHttpOptions {
 }
 
 /** Starts the replica, deploys the counter and starts the server. */
-export async function startCounterOverHttp(options: CounterOverHttpOptions = {}): Promise<CounterOverHttp> {
-  const t = await createTestReplica({ ...options.replicaOptions, clock: options.clock ?? WALL_CLOCK });
+export async function startCounterOverHttp(
+  options: CounterOverHttpOptions = {},
+): Promise<CounterOverHttp> {
+  const t = await createTestReplica({
+    ...options.replicaOptions,
+    clock: options.clock ?? WALL_CLOCK,
+  });
   const canisterId = (await t.replica.deploy('canisters/counter/src/index.ts')).id;
-  const server = await startHttpServer({ port: 0, host: '127.0.0.1', ...options.server, replica: t.replica });
+  const server = await startHttpServer({
+    port: 0,
+    host: '127.0.0.1',
+    ...options.server,
+    replica: t.replica,
+  });
   return { t, server, canisterId };
 }
 
@@ -47,7 +57,11 @@ export async function stopCounterOverHttp(h: Partial<CounterOverHttp> | undefine
 
 /** POSTs a CBOR body to the server. */
 export function postCbor(server: HttpServer, path: string, body: Uint8Array): Promise<Response> {
-  return fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/cbor' }, body });
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cbor' },
+    body,
+  });
 }
 
 /** Candid `(n : nat)`. */
@@ -56,7 +70,13 @@ export function natArg(n: bigint): Uint8Array {
 }
 
 /** The content of an anonymous request (unique by a random nonce), with `overrides` applied. */
-export function anonymousContent(type: 'call' | 'query', canisterId: Principal, method: string, arg: Uint8Array, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function anonymousContent(
+  type: 'call' | 'query',
+  canisterId: Principal,
+  method: string,
+  arg: Uint8Array,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     request_type: type,
     canister_id: canisterId.toUint8Array(),

@@ -9,7 +9,14 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { hostileCandid, type HostileTarget } from '@tincan/candid';
 import { decodeCbor } from '@tincan/certification';
-import { anonymousContent, envelope, postCbor, startCounterOverHttp, stopCounterOverHttp, type CounterOverHttp } from './harness.js';
+import {
+  anonymousContent,
+  envelope,
+  postCbor,
+  startCounterOverHttp,
+  stopCounterOverHttp,
+  type CounterOverHttp,
+} from './harness.js';
 
 let h: CounterOverHttp;
 let argsCanister: Principal;
@@ -39,34 +46,59 @@ function methodsFor(target: HostileTarget): { update: [Principal, string]; query
 }
 
 const counter = (): { add(n: bigint): Promise<bigint> } =>
-  Actor.createActor(({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []) }), { agent, canisterId: h.canisterId });
+  Actor.createActor(({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []) }), {
+    agent,
+    canisterId: h.canisterId,
+  });
 
 /** The update's reject, as the agent reports it. */
-async function updateReject(canisterId: Principal, methodName: string, arg: Uint8Array, effectiveCanisterId = canisterId): Promise<{ rejectCode: unknown; rejectMessage: unknown }> {
-  const { requestId } = await agent.call(canisterId, { methodName, arg, effectiveCanisterId, callSync: false });
+async function updateReject(
+  canisterId: Principal,
+  methodName: string,
+  arg: Uint8Array,
+  effectiveCanisterId = canisterId,
+): Promise<{ rejectCode: unknown; rejectMessage: unknown }> {
+  const { requestId } = await agent.call(canisterId, {
+    methodName,
+    arg,
+    effectiveCanisterId,
+    callSync: false,
+  });
   const err = await pollForResponse(agent, effectiveCanisterId, requestId).then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(Error);
-  const code = (err as { cause?: { code?: { rejectCode?: unknown; rejectMessage?: unknown } } }).cause?.code;
+  const code = (err as { cause?: { code?: { rejectCode?: unknown; rejectMessage?: unknown } } })
+    .cause?.code;
   return { rejectCode: code?.rejectCode, rejectMessage: code?.rejectMessage };
 }
 
 describe('hostile Candid arguments over HTTP', () => {
   for (const hostile of hostileCandid()) {
     it(`rejects ${hostile.name} with code 5, and the replica keeps serving`, async () => {
-      const { update: [canister, method], query } = methodsFor(hostile.target);
+      const {
+        update: [canister, method],
+        query,
+      } = methodsFor(hostile.target);
       const update = await updateReject(canister, method, hostile.bytes);
       expect(update.rejectCode).toBe(5);
-      expect(String(update.rejectMessage)).toMatch(new RegExp(`${method}: invalid Candid arguments: .*${hostile.error.source}`));
+      expect(String(update.rejectMessage)).toMatch(
+        new RegExp(`${method}: invalid Candid arguments: .*${hostile.error.source}`),
+      );
 
       // The same argument to a query, as a raw request: rejected with the same code and message.
-      const res = await postCbor(h.server, `/api/v3/canister/${argsCanister.toText()}/query`, envelope(anonymousContent('query', argsCanister, query, hostile.bytes)));
+      const res = await postCbor(
+        h.server,
+        `/api/v3/canister/${argsCanister.toText()}/query`,
+        envelope(anonymousContent('query', argsCanister, query, hostile.bytes)),
+      );
       expect(res.status).toBe(200);
       const answer = decodeCbor(new Uint8Array(await res.arrayBuffer())) as Record<string, unknown>;
       expect(answer).toMatchObject({ status: 'rejected', reject_code: 5, error_code: 'IC0503' });
-      expect(String(answer.reject_message)).toMatch(new RegExp(`${query}: invalid Candid arguments: .*${hostile.error.source}`));
+      expect(String(answer.reject_message)).toMatch(
+        new RegExp(`${query}: invalid Candid arguments: .*${hostile.error.source}`),
+      );
 
       const status = await fetch(`${h.server.url}/api/v2/status`);
       expect(status.status).toBe(200);
@@ -80,7 +112,9 @@ describe('hostile Candid arguments over HTTP', () => {
     for (const hostile of hostileCandid()) {
       const reject = await updateReject(management, 'canister_status', hostile.bytes, h.canisterId);
       expect(reject.rejectCode).toBe(4);
-      expect(String(reject.rejectMessage)).toMatch(/^Error decoding candid for method canister_status: /);
+      expect(String(reject.rejectMessage)).toMatch(
+        /^Error decoding candid for method canister_status: /,
+      );
     }
     expect(await counter().add(0n)).toBeGreaterThanOrEqual(0n);
   }, 120_000);

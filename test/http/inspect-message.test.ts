@@ -1,10 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Actor, HttpAgent, RejectError, UncertifiedRejectUpdateErrorCode, type ActorSubclass, type Identity } from '@dfinity/agent';
+import {
+  Actor,
+  HttpAgent,
+  RejectError,
+  UncertifiedRejectUpdateErrorCode,
+  type ActorSubclass,
+  type Identity,
+} from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import type { Principal } from '@dfinity/principal';
 import { decodeCbor } from '@tincan/certification';
-import { anonymousContent, counterValue, envelope, natArg, postCbor, startCounterOverHttp, stopCounterOverHttp, type CounterOverHttp } from './harness.js';
+import {
+  anonymousContent,
+  counterValue,
+  envelope,
+  natArg,
+  postCbor,
+  startCounterOverHttp,
+  stopCounterOverHttp,
+  type CounterOverHttp,
+} from './harness.js';
 
 // canister_inspect_message over the real HTTP interface, with the unmodified agent: a refused
 // ingress call is answered 200 with a non-replicated rejection, and never executes.
@@ -40,16 +56,26 @@ beforeAll(async () => {
 afterAll(() => stopCounterOverHttp(h));
 
 async function agentFor(identity?: Identity): Promise<HttpAgent> {
-  return HttpAgent.create({ host: h.server.url, shouldFetchRootKey: true, ...(identity !== undefined && { identity }) });
+  return HttpAgent.create({
+    host: h.server.url,
+    shouldFetchRootKey: true,
+    ...(identity !== undefined && { identity }),
+  });
 }
 
 async function inspectedAs(identity?: Identity): Promise<ActorSubclass<Inspected>> {
-  return Actor.createActor<Inspected>(idlFactory, { agent: await agentFor(identity), canisterId: inspected });
+  return Actor.createActor<Inspected>(idlFactory, {
+    agent: await agentFor(identity),
+    canisterId: inspected,
+  });
 }
 
 /** The uncertified reject the agent throws for a refused call. */
 async function refusalOf(call: Promise<unknown>): Promise<UncertifiedRejectUpdateErrorCode> {
-  const err = await call.then(() => undefined, (e: unknown) => e);
+  const err = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RejectError);
   const code = (err as RejectError).cause.code;
   expect(code).toBeInstanceOf(UncertifiedRejectUpdateErrorCode);
@@ -101,27 +127,51 @@ describe('canister_inspect_message over HTTP with @dfinity/agent', () => {
   });
 
   it('accepts everything for a canister without @inspectMessage', async () => {
-    const counter = Actor.createActor<{ add(n: bigint): Promise<bigint> }>(({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []) }), {
-      agent: await agentFor(),
-      canisterId: h.canisterId,
-    });
+    const counter = Actor.createActor<{ add(n: bigint): Promise<bigint> }>(
+      ({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []) }),
+      {
+        agent: await agentFor(),
+        canisterId: h.canisterId,
+      },
+    );
     const before = await counterValue(h);
     expect(await counter.add(3n)).toBe(before + 3n);
   });
 
   it('answers a refused v2 call 200 with the reject, and a v3/v4 call as a non_replicated_rejection', async () => {
     const content = anonymousContent('call', inspected, 'add', natArg(1n));
-    const v2 = await postCbor(h.server, `/api/v2/canister/${inspected.toText()}/call`, envelope(content));
+    const v2 = await postCbor(
+      h.server,
+      `/api/v2/canister/${inspected.toText()}/call`,
+      envelope(content),
+    );
     expect(v2.status).toBe(200);
-    expect(decodeCbor(new Uint8Array(await v2.arrayBuffer()))).toEqual({ reject_code: 4, reject_message: `Canister ${inspected.toText()} rejected the message`, error_code: 'IC0406' });
+    expect(decodeCbor(new Uint8Array(await v2.arrayBuffer()))).toEqual({
+      reject_code: 4,
+      reject_message: `Canister ${inspected.toText()} rejected the message`,
+      error_code: 'IC0406',
+    });
     for (const version of ['v3', 'v4']) {
-      const res = await postCbor(h.server, `/api/${version}/canister/${inspected.toText()}/call`, envelope(anonymousContent('call', inspected, 'add', natArg(1n))));
+      const res = await postCbor(
+        h.server,
+        `/api/${version}/canister/${inspected.toText()}/call`,
+        envelope(anonymousContent('call', inspected, 'add', natArg(1n))),
+      );
       expect(res.status).toBe(200);
-      expect(decodeCbor(new Uint8Array(await res.arrayBuffer()))).toMatchObject({ status: 'non_replicated_rejection', reject_code: 4, error_code: 'IC0406' });
+      expect(decodeCbor(new Uint8Array(await res.arrayBuffer()))).toMatchObject({
+        status: 'non_replicated_rejection',
+        reject_code: 4,
+        error_code: 'IC0406',
+      });
     }
     // The agent's own v2 path reads the same body as a reject.
     const agent = await agentFor();
-    const { response } = await agent.call(inspected, { methodName: 'add', arg: natArg(1n), effectiveCanisterId: inspected, callSync: false });
+    const { response } = await agent.call(inspected, {
+      methodName: 'add',
+      arg: natArg(1n),
+      effectiveCanisterId: inspected,
+      callSync: false,
+    });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ reject_code: 4, error_code: 'IC0406' });
     expect(await inspectedState()).toEqual({ count: 8n, inspections: 0n, seen: 0 });

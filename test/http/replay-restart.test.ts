@@ -12,7 +12,14 @@ import { concatBytes, decodeCbor, encodeCbor, requestId, utf8 } from '@tincan/ce
 import { startHttpServer, type HttpServer } from '@tincan/http';
 import { LiveClock } from '@tincan/replica';
 import { createTestReplica } from '@tincan/testing';
-import { counterValue, natArg, postCbor, stopCounterOverHttp, WALL_CLOCK, type CounterOverHttp } from './harness.js';
+import {
+  counterValue,
+  natArg,
+  postCbor,
+  stopCounterOverHttp,
+  WALL_CLOCK,
+  type CounterOverHttp,
+} from './harness.js';
 
 let h: CounterOverHttp | undefined;
 afterEach(async () => {
@@ -24,7 +31,11 @@ afterEach(async () => {
 async function start(clock: LiveClock | typeof WALL_CLOCK = WALL_CLOCK): Promise<CounterOverHttp> {
   const t = await createTestReplica({ clock });
   const canisterId = (await t.replica.deploy('canisters/counter/src/index.ts')).id;
-  return { t, canisterId, server: await startHttpServer({ replica: t.replica, stateDir: t.stateDir }) };
+  return {
+    t,
+    canisterId,
+    server: await startHttpServer({ replica: t.replica, stateDir: t.stateDir }),
+  };
 }
 
 /** Closes the server, restarts the replica on the same state directory, serves it again. */
@@ -39,24 +50,58 @@ const sender = identity.getPrincipal().toUint8Array();
 
 /** The CBOR bytes of `content` signed by the test identity, as an agent sends them. */
 async function signedBytes(content: Record<string, unknown>): Promise<Uint8Array> {
-  const signature = await identity.sign(concatBytes(concatBytes(Uint8Array.of(0x0a), utf8('ic-request')), requestId(content)));
-  return encodeCbor({ content, sender_pubkey: new Uint8Array(identity.getPublicKey().toDer()), sender_sig: new Uint8Array(signature) });
+  const signature = await identity.sign(
+    concatBytes(concatBytes(Uint8Array.of(0x0a), utf8('ic-request')), requestId(content)),
+  );
+  return encodeCbor({
+    content,
+    sender_pubkey: new Uint8Array(identity.getPublicKey().toDer()),
+    sender_sig: new Uint8Array(signature),
+  });
 }
 
 /** Sends the exact bytes as a v3 (synchronous) call; returns the HTTP status and body. */
-async function sendCall(server: HttpServer, c: CounterOverHttp, bytes: Uint8Array): Promise<{ status: number; body: Record<string, unknown> }> {
+async function sendCall(
+  server: HttpServer,
+  c: CounterOverHttp,
+  bytes: Uint8Array,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await postCbor(server, `/api/v3/canister/${c.canisterId.toText()}/call`, bytes);
-  return { status: res.status, body: decodeCbor(new Uint8Array(await res.arrayBuffer())) as Record<string, unknown> };
+  return {
+    status: res.status,
+    body: decodeCbor(new Uint8Array(await res.arrayBuffer())) as Record<string, unknown>,
+  };
 }
 
 /** The certified status and reply of `id`, read by the sender with a signed read_state. */
-async function certifiedStatus(server: HttpServer, c: CounterOverHttp, id: Uint8Array): Promise<{ status: string; reply: unknown }> {
-  const content = { request_type: 'read_state', paths: [[utf8('request_status'), id]], sender, ingress_expiry: BigInt(Date.now() + 60_000) * 1_000_000n };
-  const res = await postCbor(server, `/api/v2/canister/${c.canisterId.toText()}/read_state`, await signedBytes(content));
+async function certifiedStatus(
+  server: HttpServer,
+  c: CounterOverHttp,
+  id: Uint8Array,
+): Promise<{ status: string; reply: unknown }> {
+  const content = {
+    request_type: 'read_state',
+    paths: [[utf8('request_status'), id]],
+    sender,
+    ingress_expiry: BigInt(Date.now() + 60_000) * 1_000_000n,
+  };
+  const res = await postCbor(
+    server,
+    `/api/v2/canister/${c.canisterId.toText()}/read_state`,
+    await signedBytes(content),
+  );
   expect(res.status).toBe(200);
-  const { certificate } = decodeCbor(new Uint8Array(await res.arrayBuffer())) as { certificate: Uint8Array };
-  const cert = await Certificate.create({ certificate, rootKey: server.rootKey, canisterId: c.canisterId });
-  const status = new TextDecoder().decode(lookupResultToBuffer(cert.lookup_path(['request_status', id, 'status'])));
+  const { certificate } = decodeCbor(new Uint8Array(await res.arrayBuffer())) as {
+    certificate: Uint8Array;
+  };
+  const cert = await Certificate.create({
+    certificate,
+    rootKey: server.rootKey,
+    canisterId: c.canisterId,
+  });
+  const status = new TextDecoder().decode(
+    lookupResultToBuffer(cert.lookup_path(['request_status', id, 'status'])),
+  );
   const reply = lookupResultToBuffer(cert.lookup_path(['request_status', id, 'reply']));
   return { status, reply: reply === undefined ? undefined : IDL.decode([IDL.Nat], reply)[0] };
 }
@@ -96,7 +141,10 @@ describe('the same signed call before and after a restart', () => {
     await c.t.replica.idle();
     // The counter proves it: the add ran once, before the restart.
     expect(await counterValue(c)).toBe(before + 7n);
-    expect(await certifiedStatus(restarted, c, id)).toEqual({ status: 'replied', reply: before + 7n });
+    expect(await certifiedStatus(restarted, c, id)).toEqual({
+      status: 'replied',
+      reply: before + 7n,
+    });
   });
 
   it('executes once when the replica time was moved an hour past the request expiry', async () => {
@@ -105,24 +153,52 @@ describe('the same signed call before and after a restart', () => {
     const clock = new LiveClock();
     const c = (h = await start(clock));
     await c.t.replica.advanceTime(3_600_000);
-    const content = { request_type: 'call', canister_id: c.canisterId.toUint8Array(), method_name: 'add', arg: natArg(3n), sender, ingress_expiry: BigInt(Date.now() + 4 * 60_000) * 1_000_000n, nonce: Uint8Array.of(9) };
+    const content = {
+      request_type: 'call',
+      canister_id: c.canisterId.toUint8Array(),
+      method_name: 'add',
+      arg: natArg(3n),
+      sender,
+      ingress_expiry: BigInt(Date.now() + 4 * 60_000) * 1_000_000n,
+      nonce: Uint8Array.of(9),
+    };
     const bytes = await signedBytes(content);
     const before = await counterValue(c);
-    expect(await sendCall(c.server, c, bytes)).toMatchObject({ status: 200, body: { status: 'replied' } });
+    expect(await sendCall(c.server, c, bytes)).toMatchObject({
+      status: 200,
+      body: { status: 'replied' },
+    });
     const r = (h = await restart(c));
-    expect(await sendCall(r.server, c, bytes)).toMatchObject({ status: 200, body: { status: 'replied' } });
+    expect(await sendCall(r.server, c, bytes)).toMatchObject({
+      status: 200,
+      body: { status: 'replied' },
+    });
     await c.t.replica.idle();
     expect(await counterValue(c)).toBe(before + 3n);
-    expect(await certifiedStatus(r.server, c, requestId(content))).toEqual({ status: 'replied', reply: before + 3n });
+    expect(await certifiedStatus(r.server, c, requestId(content))).toEqual({
+      status: 'replied',
+      reply: before + 3n,
+    });
   });
 
   it('executes a different request (a new nonce) after the restart as usual', async () => {
     const c = (h = await start());
-    const base = { request_type: 'call', canister_id: c.canisterId.toUint8Array(), method_name: 'add', arg: natArg(1n), sender, ingress_expiry: BigInt(Date.now() + 4 * 60_000) * 1_000_000n };
+    const base = {
+      request_type: 'call',
+      canister_id: c.canisterId.toUint8Array(),
+      method_name: 'add',
+      arg: natArg(1n),
+      sender,
+      ingress_expiry: BigInt(Date.now() + 4 * 60_000) * 1_000_000n,
+    };
     const before = await counterValue(c);
-    expect((await sendCall(c.server, c, await signedBytes({ ...base, nonce: Uint8Array.of(1) }))).status).toBe(200);
+    expect(
+      (await sendCall(c.server, c, await signedBytes({ ...base, nonce: Uint8Array.of(1) }))).status,
+    ).toBe(200);
     const r = (h = await restart(c));
-    expect((await sendCall(r.server, c, await signedBytes({ ...base, nonce: Uint8Array.of(2) }))).status).toBe(200);
+    expect(
+      (await sendCall(r.server, c, await signedBytes({ ...base, nonce: Uint8Array.of(2) }))).status,
+    ).toBe(200);
     expect(await counterValue(c)).toBe(before + 2n);
   });
 });

@@ -3,7 +3,13 @@ import { Actor, Certificate, HttpAgent, type ActorSubclass } from '@dfinity/agen
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { managementIdlFactory, subnetRange } from '@tincan/replica';
-import { decodeCbor, decodeCertificate, derEncodeBlsPublicKey, generateRootKey, lookupPath } from '@tincan/certification';
+import {
+  decodeCbor,
+  decodeCertificate,
+  derEncodeBlsPublicKey,
+  generateRootKey,
+  lookupPath,
+} from '@tincan/certification';
 import { startHttpServer, type HttpServer } from '@tincan/http';
 import { createTestSubnets, type TestSubnets } from '@tincan/testing';
 import { WALL_CLOCK, envelope, postCbor } from './harness.js';
@@ -26,10 +32,14 @@ let server: HttpServer;
 let a: Principal;
 let b: Principal;
 
-async function peer(canisterId: Principal, agentOptions: { rootKey?: Uint8Array } = {}): Promise<ActorSubclass<Peer>> {
-  const agent = agentOptions.rootKey === undefined
-    ? await HttpAgent.create({ host: server.url, shouldFetchRootKey: true })
-    : HttpAgent.createSync({ host: server.url, rootKey: agentOptions.rootKey });
+async function peer(
+  canisterId: Principal,
+  agentOptions: { rootKey?: Uint8Array } = {},
+): Promise<ActorSubclass<Peer>> {
+  const agent =
+    agentOptions.rootKey === undefined
+      ? await HttpAgent.create({ host: server.url, shouldFetchRootKey: true })
+      : HttpAgent.createSync({ host: server.url, rootKey: agentOptions.rootKey });
   return Actor.createActor<Peer>(idlFactory, { agent, canisterId });
 }
 
@@ -37,7 +47,12 @@ beforeAll(async () => {
   t = await createTestSubnets({ clock: WALL_CLOCK });
   a = (await t.subnets.deploy(0, 'test/fixtures/xnet-peer.ts')).id;
   b = (await t.subnets.deploy(1, 'test/fixtures/xnet-peer.ts')).id;
-  server = await startHttpServer({ replica: t.subnets.root, subnets: t.subnets, port: 0, host: '127.0.0.1' });
+  server = await startHttpServer({
+    replica: t.subnets.root,
+    subnets: t.subnets,
+    port: 0,
+    host: '127.0.0.1',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -46,7 +61,7 @@ afterAll(async () => {
 });
 
 describe('the unmodified agent against a replica of two subnets', { timeout: 120_000 }, () => {
-  it('serves the root key, which is subnet 0\'s key', async () => {
+  it("serves the root key, which is subnet 0's key", async () => {
     const agent = await HttpAgent.create({ host: server.url, shouldFetchRootKey: true });
     expect(agent.rootKey).toEqual(t.subnets.subnets[0]?.key.derPublicKey);
   });
@@ -69,9 +84,21 @@ describe('the unmodified agent against a replica of two subnets', { timeout: 120
     expect(delegated.delegation?.subnet_id).toEqual(t.subnets.subnets[1]?.id.toUint8Array());
     expect(decodeCertificate(onA.certificate).delegation).toBeUndefined();
     // The agent's own verification: the delegation against the root key, the canister in the subnet's ranges.
-    await expect(Certificate.create({ certificate: onB.certificate, rootKey: agent.rootKey as Uint8Array, canisterId: b })).resolves.toBeDefined();
+    await expect(
+      Certificate.create({
+        certificate: onB.certificate,
+        rootKey: agent.rootKey as Uint8Array,
+        canisterId: b,
+      }),
+    ).resolves.toBeDefined();
     // Subnet 1's certificate does not vouch for a canister of subnet 0.
-    await expect(Certificate.create({ certificate: onB.certificate, rootKey: agent.rootKey as Uint8Array, canisterId: a })).rejects.toThrow();
+    await expect(
+      Certificate.create({
+        certificate: onB.certificate,
+        rootKey: agent.rootKey as Uint8Array,
+        canisterId: a,
+      }),
+    ).rejects.toThrow();
   });
 
   it('serves /api/v3/subnet/<id>/read_state from that subnet, with its key and delegation', async () => {
@@ -79,12 +106,20 @@ describe('the unmodified agent against a replica of two subnets', { timeout: 120
     if (subnet === undefined) throw new Error('no subnet 1');
     const id = subnet.id.toUint8Array();
     const content = {
-      request_type: 'read_state', sender: Uint8Array.of(4), ingress_expiry: BigInt(Date.now() + 120_000) * 1_000_000n,
+      request_type: 'read_state',
+      sender: Uint8Array.of(4),
+      ingress_expiry: BigInt(Date.now() + 120_000) * 1_000_000n,
       paths: [[new TextEncoder().encode('subnet'), id, new TextEncoder().encode('public_key')]],
     };
-    const response = await postCbor(server, `/api/v3/subnet/${subnet.id.toText()}/read_state`, envelope(content));
+    const response = await postCbor(
+      server,
+      `/api/v3/subnet/${subnet.id.toText()}/read_state`,
+      envelope(content),
+    );
     expect(response.status).toBe(200);
-    const { certificate } = decodeCbor(new Uint8Array(await response.arrayBuffer())) as { certificate: Uint8Array };
+    const { certificate } = decodeCbor(new Uint8Array(await response.arrayBuffer())) as {
+      certificate: Uint8Array;
+    };
     const decoded = decodeCertificate(certificate);
     expect(decoded.delegation?.subnet_id).toEqual(id);
     const key = lookupPath(decoded.tree, ['subnet', id, 'public_key']);
@@ -94,10 +129,19 @@ describe('the unmodified agent against a replica of two subnets', { timeout: 120
   it('creates a canister on the subnet whose range holds the effective canister id', async () => {
     const agent = await HttpAgent.create({ host: server.url, shouldFetchRootKey: true });
     for (const subnet of [1, 0]) {
-      const management = Actor.createActor<{ provisional_create_canister_with_cycles(arg: unknown): Promise<{ canister_id: Principal }> }>(managementIdlFactory, {
-        agent, canisterId: Principal.managementCanister(), effectiveCanisterId: Principal.fromUint8Array(subnetRange(subnet)[0]),
+      const management = Actor.createActor<{
+        provisional_create_canister_with_cycles(arg: unknown): Promise<{ canister_id: Principal }>;
+      }>(managementIdlFactory, {
+        agent,
+        canisterId: Principal.managementCanister(),
+        effectiveCanisterId: Principal.fromUint8Array(subnetRange(subnet)[0]),
       });
-      const { canister_id: created } = await management.provisional_create_canister_with_cycles({ amount: [], settings: [], specified_id: [], sender_canister_version: [] });
+      const { canister_id: created } = await management.provisional_create_canister_with_cycles({
+        amount: [],
+        settings: [],
+        specified_id: [],
+        sender_canister_version: [],
+      });
       expect(t.subnets.subnetOf(created)).toBe(subnet);
       expect(t.subnets.replica(subnet).runtime.hasCanister(created.toUint8Array())).toBe(true);
     }

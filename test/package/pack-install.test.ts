@@ -7,7 +7,15 @@
  * vitest test that uses `tincan/testing`.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -30,7 +38,12 @@ function userEnv(home: string): NodeJS.ProcessEnv {
   return { ...env, TINCAN_HOME: home };
 }
 
-function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -42,10 +55,23 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
   });
 }
 
-const installed = (name: string): string => (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const installed = (name: string): string =>
+  (
+    JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
 
 const TSCONFIG = {
-  compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ['node'],
+  },
   include: ['src', 'test'],
 };
 
@@ -80,7 +106,12 @@ it(
     mkdirSync(home);
     const env = userEnv(home);
 
-    const packed = await run(process.execPath, [path.join(ROOT, 'scripts/pack.mjs'), '--out-dir', work], ROOT, env);
+    const packed = await run(
+      process.execPath,
+      [path.join(ROOT, 'scripts/pack.mjs'), '--out-dir', work],
+      ROOT,
+      env,
+    );
     expect(packed.code, packed.stderr).toBe(0);
     const tarball = packed.stdout.trim();
     expect(path.basename(tarball)).toMatch(/^tincan-\d+\.\d+\.\d+\.tgz$/);
@@ -89,31 +120,58 @@ it(
     mkdirSync(path.join(project, 'src'), { recursive: true });
     mkdirSync(path.join(project, 'test'));
     copyFileSync(tarball, path.join(project, path.basename(tarball)));
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'my-canisters', version: '1.0.0', private: true, type: 'module' }));
+    writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'my-canisters', version: '1.0.0', private: true, type: 'module' }),
+    );
     writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
-    writeFileSync(path.join(project, 'dfx.json'), JSON.stringify({ canisters: { counter: { type: 'azle', main: 'src/counter.ts' } } }));
-    copyFileSync(path.join(ROOT, 'canisters/counter/src/index.ts'), path.join(project, 'src/counter.ts'));
+    writeFileSync(
+      path.join(project, 'dfx.json'),
+      JSON.stringify({ canisters: { counter: { type: 'azle', main: 'src/counter.ts' } } }),
+    );
+    copyFileSync(
+      path.join(ROOT, 'canisters/counter/src/index.ts'),
+      path.join(project, 'src/counter.ts'),
+    );
     writeFileSync(path.join(project, 'src/uses-subpath.ts'), SUBPATH_USER);
     writeFileSync(path.join(project, 'test/counter.spec.ts'), HARNESS_TEST);
 
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const install = await run(
       npm,
-      ['i', '-D', `./${path.basename(tarball)}`, `typescript@${installed('typescript')}`, `vitest@${installed('vitest')}`, `@types/node@${installed('@types/node')}`, '--prefer-offline', '--no-audit', '--no-fund'],
+      [
+        'i',
+        '-D',
+        `./${path.basename(tarball)}`,
+        `typescript@${installed('typescript')}`,
+        `vitest@${installed('vitest')}`,
+        `@types/node@${installed('@types/node')}`,
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+      ],
       project,
       env,
     );
     expect(install.code, install.stderr).toBe(0);
     // Installed from the tarball alone: nothing links back into this repository.
-    const manifest = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
     expect(manifest.devDependencies.tincan).toMatch(/^file:tincan-.*\.tgz$/);
     expect(readFileSync(path.join(project, 'package-lock.json'), 'utf8')).not.toContain(ROOT);
 
     // `azle` resolves for tsc (no paths entry) and for node.
-    const tsc = await run(process.execPath, [path.join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project, env);
+    const tsc = await run(
+      process.execPath,
+      [path.join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      project,
+      env,
+    );
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
-    const imports = "const m = await import('azle'); const idl = await import('azle/canisters/management/idl'); const ext = await import('tincan/extensions'); console.log(typeof m.update, typeof m.StableBTreeMap, typeof idl.bitcoin_network, typeof ext.guard)";
+    const imports =
+      "const m = await import('azle'); const idl = await import('azle/canisters/management/idl'); const ext = await import('tincan/extensions'); console.log(typeof m.update, typeof m.StableBTreeMap, typeof idl.bitcoin_network, typeof ext.guard)";
     const azle = await run(process.execPath, ['--input-type=module', '-e', imports], project, env);
     expect(azle.stderr).toBe('');
     expect(azle.stdout.trim()).toBe('function function object function');
@@ -121,7 +179,11 @@ it(
     // The installed bin: start a replica, deploy the project's dfx.json, call the canister.
     const bin = path.join(project, 'node_modules/.bin/tincan');
     expect(existsSync(bin)).toBe(true);
-    const start = spawn(process.execPath, [bin, 'start', '--port', '0'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const start = spawn(process.execPath, [bin, 'start', '--port', '0'], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(start);
     const url = await new Promise<string>((resolve, reject) => {
       let output = '';
@@ -137,12 +199,22 @@ it(
     const deploy = await run(process.execPath, [bin, 'deploy', '--host', url], project, env);
     expect(deploy.code, deploy.stderr).toBe(0);
     expect(deploy.stdout).toMatch(/counter: installed \S+-cai/);
-    const call = await run(process.execPath, [bin, 'canister', 'call', 'counter', 'add', '(5 : nat)', '--host', url], project, env);
+    const call = await run(
+      process.execPath,
+      [bin, 'canister', 'call', 'counter', 'add', '(5 : nat)', '--host', url],
+      project,
+      env,
+    );
     expect(call.stderr).toBe('');
     expect(call.stdout.trim()).toBe('(5 : nat)');
 
     // A vitest test in the project, on the installed harness.
-    const vitest = await run(process.execPath, [path.join(project, 'node_modules/vitest/vitest.mjs'), 'run'], project, { ...env, CI: 'true' });
+    const vitest = await run(
+      process.execPath,
+      [path.join(project, 'node_modules/vitest/vitest.mjs'), 'run'],
+      project,
+      { ...env, CI: 'true' },
+    );
     expect(vitest.code, vitest.stdout + vitest.stderr).toBe(0);
     expect(vitest.stdout).toMatch(/1 passed/);
   },

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '@dfinity/principal';
-import { buildTree, decodeCertificate, encodeCbor, generateRootKey, lookupPath, signCertificate, timeEntry, utf8 } from '@tincan/certification';
+import {
+  buildTree,
+  decodeCertificate,
+  encodeCbor,
+  generateRootKey,
+  lookupPath,
+  signCertificate,
+  timeEntry,
+  utf8,
+} from '@tincan/certification';
 import { Relayer, type BridgeProof } from '@tincan/cli';
 import { startHttpServer, type HttpServer } from '@tincan/http';
 import { signDelegation, subnetRange } from '@tincan/replica';
@@ -48,7 +57,11 @@ async function relayAll(): Promise<number> {
 
 describe('a bridge between two subnets (Calimero connectors)', { timeout: 180_000 }, () => {
   it('lets only the owner set the peer', async () => {
-    await expect(t.subnets.actor(connectorA, { identity: identity('mallory') }).setPeer(connectorB, server.rootKey)).rejects.toThrow(/only the owner/);
+    await expect(
+      t.subnets
+        .actor(connectorA, { identity: identity('mallory') })
+        .setPeer(connectorB, server.rootKey),
+    ).rejects.toThrow(/only the owner/);
   });
 
   it('carries a call across with a proof and its result back to the named callback', async () => {
@@ -64,7 +77,9 @@ describe('a bridge between two subnets (Calimero connectors)', { timeout: 180_00
   it('reports a failed call on the other side to the callback', async () => {
     const n = await t.subnets.actor(app).addAcross(connectorA, connectorB, 1n); // the connector has no `add`
     await relayAll();
-    expect((await t.subnets.actor(app).getResults()).at(-1)).toMatch(new RegExp(`^${n}: failed .*add`));
+    expect((await t.subnets.actor(app).getResults()).at(-1)).toMatch(
+      new RegExp(`^${n}: failed .*add`),
+    );
   });
 
   it('refuses a replayed, a changed and a forged proof, and runs nothing for them', async () => {
@@ -75,7 +90,9 @@ describe('a bridge between two subnets (Calimero connectors)', { timeout: 180_00
     const count = await t.subnets.actor(target).getCount();
 
     // Replayed: every event in it already ran.
-    expect(await b.bridge_deliver(genuine)).toEqual({ Err: expect.stringMatching(/^replayed proof/) });
+    expect(await b.bridge_deliver(genuine)).toEqual({
+      Err: expect.stringMatching(/^replayed proof/),
+    });
 
     // A new event with its args changed in transit (the certificate is genuine).
     await t.subnets.actor(app).addAcross(connectorA, target, 7n);
@@ -83,24 +100,44 @@ describe('a bridge between two subnets (Calimero connectors)', { timeout: 180_00
     const changed = { ...fresh, events: fresh.events.map((e) => e.slice()) };
     const last = changed.events.at(-1) as Uint8Array;
     last[last.length - 1] = (last[last.length - 1] as number) ^ 1;
-    expect(await b.bridge_deliver(changed)).toEqual({ Err: expect.stringMatching(/^forged proof: the events do not hash/) });
+    expect(await b.bridge_deliver(changed)).toEqual({
+      Err: expect.stringMatching(/^forged proof: the events do not hash/),
+    });
 
     // The certificate's signature flipped.
     const cert = decodeCertificate(fresh.certificate);
     const signature = cert.signature.slice();
     signature[3] = (signature[3] as number) ^ 1;
-    expect(await b.bridge_deliver({ ...fresh, certificate: encodeCbor({ ...cert, signature }) })).toEqual({ Err: expect.stringMatching(/^forged proof: .*signature does not verify/) });
+    expect(
+      await b.bridge_deliver({ ...fresh, certificate: encodeCbor({ ...cert, signature }) }),
+    ).toEqual({ Err: expect.stringMatching(/^forged proof: .*signature does not verify/) });
 
     // A certificate over the right head, signed by a subnet key that a fake root delegated.
     const fakeRoot = generateRootKey(new Uint8Array(32).fill(5));
     const fakeSubnet = generateRootKey(new Uint8Array(32).fill(6));
     const subnetId = t.subnets.subnets[0]?.id.toUint8Array() as Uint8Array;
-    const delegation = signDelegation(fakeRoot, subnetId, fakeSubnet, [subnetRange(0)], WALL_CLOCK.nowNs());
+    const delegation = signDelegation(
+      fakeRoot,
+      subnetId,
+      fakeSubnet,
+      [subnetRange(0)],
+      WALL_CLOCK.nowNs(),
+    );
     const head = lookupPath(cert.tree, ['canister', connectorA.toUint8Array(), 'certified_data']);
     expect(head.status).toBe('found');
-    const tree = buildTree([[[utf8('canister'), connectorA.toUint8Array(), utf8('certified_data')], (head as { value: Uint8Array }).value], timeEntry(WALL_CLOCK.nowNs())]);
+    const tree = buildTree([
+      [
+        [utf8('canister'), connectorA.toUint8Array(), utf8('certified_data')],
+        (head as { value: Uint8Array }).value,
+      ],
+      timeEntry(WALL_CLOCK.nowNs()),
+    ]);
     const forged = signCertificate(tree, fakeSubnet.secretKey, { delegation });
-    expect(await b.bridge_deliver({ ...fresh, certificate: forged })).toEqual({ Err: expect.stringMatching(/^forged proof: the delegation's signature does not verify against the root key/) });
+    expect(await b.bridge_deliver({ ...fresh, certificate: forged })).toEqual({
+      Err: expect.stringMatching(
+        /^forged proof: the delegation's signature does not verify against the root key/,
+      ),
+    });
 
     // None of them ran anything; the genuine proof then does, once.
     expect(await b.bridge_inbound()).toBe(inbound);

@@ -7,7 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { assertAllSchedules, exploreSchedules, seededPolicy } from '@tincan/testing';
 import { fifoPolicy } from '@tincan/replica';
-import { LEDGER, LEDGER_BUGGY, checkLedgerInvariants, runLedgerScenario, type LedgerOp, type LedgerSnapshot } from './scenario-helpers.js';
+import {
+  LEDGER,
+  LEDGER_BUGGY,
+  checkLedgerInvariants,
+  runLedgerScenario,
+  type LedgerOp,
+  type LedgerSnapshot,
+} from './scenario-helpers.js';
 
 /** alice, bob, carol start with 100, 50, 10. */
 const INITIAL: readonly bigint[] = [100n, 50n, 10n];
@@ -26,7 +33,11 @@ const sum = (xs: readonly bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
 
 describe('buggy ledger: read before await, write after', () => {
   it('passes under the default FIFO schedule', async () => {
-    checkLedgerInvariants(await runLedgerScenario(LEDGER_BUGGY, fifoPolicy, INITIAL, OPS), INITIAL, OPS);
+    checkLedgerInvariants(
+      await runLedgerScenario(LEDGER_BUGGY, fifoPolicy, INITIAL, OPS),
+      INITIAL,
+      OPS,
+    );
   });
 
   it('exploration finds a seed that loses money, and the seed replays the same failure', async () => {
@@ -46,7 +57,10 @@ describe('buggy ledger: read before await, write after', () => {
     const failed = snapshots.get(result.seed);
     if (failed === undefined) throw new Error('no snapshot of the failing seed');
     expect(failed.supply).toBe(sum(INITIAL));
-    expect(sum(failed.balances), `balances ${failed.balances.join(',')} after seed ${result.seed}`).toBeLessThan(sum(INITIAL));
+    expect(
+      sum(failed.balances),
+      `balances ${failed.balances.join(',')} after seed ${result.seed}`,
+    ).toBeLessThan(sum(INITIAL));
 
     // Determinism: replaying the failing seed gives the same end state and the same error.
     const replay = await runLedgerScenario(LEDGER_BUGGY, seededPolicy(result.seed), INITIAL, OPS);
@@ -58,7 +72,11 @@ describe('buggy ledger: read before await, write after', () => {
     await assertAllSchedules({
       seeds: SEEDS,
       run: async (scheduler) => {
-        checkLedgerInvariants(await runLedgerScenario(LEDGER, scheduler, INITIAL, OPS), INITIAL, OPS);
+        checkLedgerInvariants(
+          await runLedgerScenario(LEDGER, scheduler, INITIAL, OPS),
+          INITIAL,
+          OPS,
+        );
       },
     });
   });

@@ -7,7 +7,17 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { IDL } from '@dfinity/candid';
 import { createTestReplica, identity, seededPolicy } from '@tincan/testing';
-import { LEDGER, LedgerResult, USERS, checkLedgerInvariants, onlyReply, runLedgerScenario, submit, type LedgerOp, type Via } from './scenario-helpers.js';
+import {
+  LEDGER,
+  LedgerResult,
+  USERS,
+  checkLedgerInvariants,
+  onlyReply,
+  runLedgerScenario,
+  submit,
+  type LedgerOp,
+  type Via,
+} from './scenario-helpers.js';
 
 const opArb: fc.Arbitrary<LedgerOp> = fc.record({
   from: fc.constantFrom(...USERS),
@@ -21,7 +31,10 @@ describe('ledger under concurrent transfers', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 0x7fffffff }),
-        fc.array(fc.bigInt({ min: 0n, max: 100n }), { minLength: USERS.length, maxLength: USERS.length }),
+        fc.array(fc.bigInt({ min: 0n, max: 100n }), {
+          minLength: USERS.length,
+          maxLength: USERS.length,
+        }),
         fc.array(opArb, { minLength: 1, maxLength: 14 }),
         async (seed, initial, ops) => {
           const snapshot = await runLedgerScenario(LEDGER, seededPolicy(seed), initial, ops);
@@ -39,15 +52,40 @@ describe('ledger under concurrent transfers', () => {
       const minter = identity('minter');
       const [alice, bob] = [identity('alice'), identity('bob')];
       const ledger = await replica.deploy(LEDGER, { initArgs: [[minter]] });
-      const accept = await replica.deploy('canisters/ledger-notify/src/index.ts', { initArgs: [[]] });
-      const reject = await replica.deploy('canisters/ledger-notify/src/index.ts', { initArgs: [[{ Reject: null }]] });
+      const accept = await replica.deploy('canisters/ledger-notify/src/index.ts', {
+        initArgs: [[]],
+      });
+      const reject = await replica.deploy('canisters/ledger-notify/src/index.ts', {
+        initArgs: [[{ Reject: null }]],
+      });
       await replica.actor<any>(ledger, { identity: minter }).mint(alice, 100n);
       const hook = [IDL.Principal, IDL.Nat, IDL.Principal];
 
       // Both are queued before either runs: the first takes alice's lock and awaits notify.
-      const first = submit(replica, ledger.id, 'transfer_via_hook', hook, [bob, 10n, accept.id], alice);
-      const second = submit(replica, ledger.id, 'transfer_via_hook', hook, [bob, 10n, accept.id], alice);
-      const plain = submit(replica, ledger.id, 'transfer', [IDL.Principal, IDL.Nat], [bob, 10n], alice);
+      const first = submit(
+        replica,
+        ledger.id,
+        'transfer_via_hook',
+        hook,
+        [bob, 10n, accept.id],
+        alice,
+      );
+      const second = submit(
+        replica,
+        ledger.id,
+        'transfer_via_hook',
+        hook,
+        [bob, 10n, accept.id],
+        alice,
+      );
+      const plain = submit(
+        replica,
+        ledger.id,
+        'transfer',
+        [IDL.Principal, IDL.Nat],
+        [bob, 10n],
+        alice,
+      );
       await replica.idle();
       expect(onlyReply(first, LedgerResult, 'first')).toEqual({ Ok: 1n });
       expect(onlyReply(second, LedgerResult, 'second')).toEqual({ Err: 'busy' });

@@ -19,10 +19,20 @@ export interface Tracked {
  * a second answer to the same call would be seen (a promise would swallow it). Call
  * `replica.idle()` afterwards to run everything.
  */
-export function submit(replica: Replica, canister: Principal, method: string, types: IDL.Type[], args: unknown[], caller: Principal): Tracked {
+export function submit(
+  replica: Replica,
+  canister: Principal,
+  method: string,
+  types: IDL.Type[],
+  args: unknown[],
+  caller: Principal,
+): Tracked {
   const tracked: Tracked = { answers: [] };
   const arg = new Uint8Array(IDL.encode(types, args));
-  replica.runtime.submit({ canisterId: canister.toUint8Array(), method, arg, caller: caller.toUint8Array() }, (o) => tracked.answers.push(o));
+  replica.runtime.submit(
+    { canisterId: canister.toUint8Array(), method, arg, caller: caller.toUint8Array() },
+    (o) => tracked.answers.push(o),
+  );
   return tracked;
 }
 
@@ -30,7 +40,8 @@ export function submit(replica: Replica, canister: Principal, method: string, ty
 export function onlyReply<T>(tracked: Tracked, type: IDL.Type, what: string): T {
   expect(tracked.answers, `${what}: answers`).toHaveLength(1);
   const [outcome] = tracked.answers;
-  if (outcome === undefined || !('reply' in outcome)) throw new Error(`${what}: expected a reply, got ${JSON.stringify(outcome)}`);
+  if (outcome === undefined || !('reply' in outcome))
+    throw new Error(`${what}: expected a reply, got ${JSON.stringify(outcome)}`);
   return IDL.decode([type], outcome.reply)[0] as T;
 }
 
@@ -73,7 +84,12 @@ export interface LedgerSnapshot {
  * Deploys `ledgerEntry` plus three notify canisters (accept, reject, trap), mints `initial[i]`
  * to USERS[i], then submits every op at once and lets the scheduler interleave them.
  */
-export async function runLedgerScenario(ledgerEntry: string, scheduler: SchedulerPolicy, initial: readonly bigint[], ops: readonly LedgerOp[]): Promise<LedgerSnapshot> {
+export async function runLedgerScenario(
+  ledgerEntry: string,
+  scheduler: SchedulerPolicy,
+  initial: readonly bigint[],
+  ops: readonly LedgerOp[],
+): Promise<LedgerSnapshot> {
   const t = await createTestReplica({ scheduler });
   try {
     const { replica } = t;
@@ -81,8 +97,13 @@ export async function runLedgerScenario(ledgerEntry: string, scheduler: Schedule
     const ledger = await replica.deploy(ledgerEntry, { initArgs: [[minter]] });
     // Only the notify canisters some op uses are deployed (deploying one costs ~0.1 s).
     const notifiers = new Map<HookVia, Principal>();
-    for (const [via, mode] of [['accept', { Accept: null }], ['reject', { Reject: null }], ['trap', { Trap: null }]] as const) {
-      if (ops.some((op) => op.via === via)) notifiers.set(via, (await replica.deploy(NOTIFY, { initArgs: [[mode]] })).id);
+    for (const [via, mode] of [
+      ['accept', { Accept: null }],
+      ['reject', { Reject: null }],
+      ['trap', { Trap: null }],
+    ] as const) {
+      if (ops.some((op) => op.via === via))
+        notifiers.set(via, (await replica.deploy(NOTIFY, { initArgs: [[mode]] })).id);
     }
     const asMinter = replica.actor<any>(ledger, { identity: minter });
     for (const [i, user] of USERS.entries()) {
@@ -94,11 +115,32 @@ export async function runLedgerScenario(ledgerEntry: string, scheduler: Schedule
       const to = identity(op.to);
       switch (op.via) {
         case 'plain':
-          return submit(replica, ledger.id, 'transfer', [IDL.Principal, IDL.Nat], [to, op.amount], from);
+          return submit(
+            replica,
+            ledger.id,
+            'transfer',
+            [IDL.Principal, IDL.Nat],
+            [to, op.amount],
+            from,
+          );
         case 'mint':
-          return submit(replica, ledger.id, 'mint', [IDL.Principal, IDL.Nat], [to, op.amount], from);
+          return submit(
+            replica,
+            ledger.id,
+            'mint',
+            [IDL.Principal, IDL.Nat],
+            [to, op.amount],
+            from,
+          );
         default:
-          return submit(replica, ledger.id, 'transfer_via_hook', [IDL.Principal, IDL.Nat, IDL.Principal], [to, op.amount, notifiers.get(op.via)], from);
+          return submit(
+            replica,
+            ledger.id,
+            'transfer_via_hook',
+            [IDL.Principal, IDL.Nat, IDL.Principal],
+            [to, op.amount, notifiers.get(op.via)],
+            from,
+          );
       }
     });
     await replica.idle();
@@ -109,7 +151,9 @@ export async function runLedgerScenario(ledgerEntry: string, scheduler: Schedule
     const notified: bigint[] = [];
     for (const via of ['accept', 'reject', 'trap'] as const) {
       const n = notifiers.get(via);
-      notified.push(n === undefined ? 0n : ((await replica.actor<any>(n).notifications()) as bigint));
+      notified.push(
+        n === undefined ? 0n : ((await replica.actor<any>(n).notifications()) as bigint),
+      );
     }
     const accept = notifiers.get('accept');
     return {
@@ -120,7 +164,10 @@ export async function runLedgerScenario(ledgerEntry: string, scheduler: Schedule
       locked: ((await actor.locked()) as Principal[]).map((p) => p.toText()),
       openContexts: replica.runtime.openContexts(ledger.id.toUint8Array()),
       notified,
-      notifiedAmount: accept === undefined ? 0n : ((await replica.actor<any>(accept).notified_amount()) as bigint),
+      notifiedAmount:
+        accept === undefined
+          ? 0n
+          : ((await replica.actor<any>(accept).notified_amount()) as bigint),
     };
   } finally {
     await t.dispose();
@@ -128,21 +175,35 @@ export async function runLedgerScenario(ledgerEntry: string, scheduler: Schedule
 }
 
 /** The ledger invariants; throws (a failed expect) when one is broken. */
-export function checkLedgerInvariants(s: LedgerSnapshot, initial: readonly bigint[], ops: readonly LedgerOp[]): void {
+export function checkLedgerInvariants(
+  s: LedgerSnapshot,
+  initial: readonly bigint[],
+  ops: readonly LedgerOp[],
+): void {
   // Every call answered exactly once, with a reply (the ledger reports errors as Err).
-  expect(s.answers.every((n) => n === 1), `answers per call: ${s.answers.join(',')}`).toBe(true);
+  expect(
+    s.answers.every((n) => n === 1),
+    `answers per call: ${s.answers.join(',')}`,
+  ).toBe(true);
   expect(s.openContexts, 'open call contexts on the ledger').toBe(0);
 
   // Ops that cannot succeed did not.
   ops.forEach((op, i) => {
-    if (op.via === 'reject' || op.via === 'trap' || op.via === 'mint') expect(s.results[i], `op ${i} (${op.via})`).toHaveProperty('Err');
+    if (op.via === 'reject' || op.via === 'trap' || op.via === 'mint')
+      expect(s.results[i], `op ${i} (${op.via})`).toHaveProperty('Err');
   });
 
   // Money is neither created nor destroyed, and no balance is negative.
   const minted = initial.reduce((a, b) => a + b, 0n);
   expect(s.supply, 'total supply').toBe(minted);
-  expect(s.balances.every((b) => b >= 0n), `negative balance: ${s.balances.join(',')}`).toBe(true);
-  expect(s.balances.reduce((a, b) => a + b, 0n), `sum of balances ${s.balances.join(',')} vs total supply ${minted}`).toBe(minted);
+  expect(
+    s.balances.every((b) => b >= 0n),
+    `negative balance: ${s.balances.join(',')}`,
+  ).toBe(true);
+  expect(
+    s.balances.reduce((a, b) => a + b, 0n),
+    `sum of balances ${s.balances.join(',')} vs total supply ${minted}`,
+  ).toBe(minted);
 
   // Each balance is its initial amount plus exactly the successful ops in and out of it.
   const expected = [...initial];
@@ -155,7 +216,13 @@ export function checkLedgerInvariants(s: LedgerSnapshot, initial: readonly bigin
 
   // No lock is left held, and notifications match the successful hook transfers.
   expect(s.locked, 'locks held at the end').toEqual([]);
-  const okAccepted = ops.filter((op, i) => op.via === 'accept' && 'Ok' in (s.results[i] ?? { Err: '' }));
-  expect(s.notified, 'notifications accepted by the accept / reject / trap notifiers').toEqual([BigInt(okAccepted.length), 0n, 0n]);
+  const okAccepted = ops.filter(
+    (op, i) => op.via === 'accept' && 'Ok' in (s.results[i] ?? { Err: '' }),
+  );
+  expect(s.notified, 'notifications accepted by the accept / reject / trap notifiers').toEqual([
+    BigInt(okAccepted.length),
+    0n,
+    0n,
+  ]);
   expect(s.notifiedAmount, 'notified amount').toBe(okAccepted.reduce((a, op) => a + op.amount, 0n));
 }

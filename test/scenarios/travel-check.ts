@@ -41,13 +41,26 @@ export const requestArb: fc.Arbitrary<Request> = fc.record({
  * Deploys the hotel and the agency at `agencyMain` under `scheduler`, runs `requests`
  * concurrently, and checks the invariants every version of the agency must keep.
  */
-export async function checkTravel(agencyMain: string, scheduler: SchedulerPolicy, requests: readonly Request[]): Promise<void> {
+export async function checkTravel(
+  agencyMain: string,
+  scheduler: SchedulerPolicy,
+  requests: readonly Request[],
+): Promise<void> {
   const t = await createTestReplica({ scheduler });
   try {
     const { replica } = t;
     const hotel = await replica.deploy(HOTEL, { initArgs: [ROOMS] });
     const agency = await replica.deploy(agencyMain, { initArgs: [[hotel.id]] });
-    const calls = requests.map((r) => submit(replica, agency.id, 'reserve_trip', [IDL.Text, IDL.Text], [r.city, r.date], identity(r.user)));
+    const calls = requests.map((r) =>
+      submit(
+        replica,
+        agency.id,
+        'reserve_trip',
+        [IDL.Text, IDL.Text],
+        [r.city, r.date],
+        identity(r.user),
+      ),
+    );
     await replica.idle();
 
     // Every call answered exactly once, with a reply: the agency reports failures as Err.
@@ -57,7 +70,12 @@ export async function checkTravel(agencyMain: string, scheduler: SchedulerPolicy
     // Invalid requests fail; the 'trap' date fails because the hotel trapped.
     requests.forEach((r, i) => {
       if (r.city === '') expect(results[i]).toEqual({ Err: 'city must not be empty' });
-      else if (r.date === 'trap') expect(results[i]).toMatchObject({ Err: expect.stringMatching(/^hotel failed: IC0503: Error from Canister .* Canister called `ic0.trap` with message: 'hotel cannot handle the date 'trap''/) });
+      else if (r.date === 'trap')
+        expect(results[i]).toMatchObject({
+          Err: expect.stringMatching(
+            /^hotel failed: IC0503: Error from Canister .* Canister called `ic0.trap` with message: 'hotel cannot handle the date 'trap''/,
+          ),
+        });
     });
 
     const agencyActor = replica.actor<any>(agency);
@@ -69,12 +87,19 @@ export async function checkTravel(agencyMain: string, scheduler: SchedulerPolicy
 
     // The agency's confirmed trips are exactly the Ok answers, each for its own traveler.
     const trips = (await agencyActor.trips()) as Trip[];
-    const oks = results.flatMap((res, i) => ('Ok' in res ? [{ reservation: res.Ok, request: requests[i] as Request }] : []));
-    expect(trips.map((trip) => trip.reservation).sort()).toEqual(oks.map((o) => o.reservation).sort());
+    const oks = results.flatMap((res, i) =>
+      'Ok' in res ? [{ reservation: res.Ok, request: requests[i] as Request }] : [],
+    );
+    expect(trips.map((trip) => trip.reservation).sort()).toEqual(
+      oks.map((o) => o.reservation).sort(),
+    );
     for (const { reservation, request } of oks) {
       const trip = trips.find((x) => x.reservation === reservation);
       expect(trip?.traveler.toText()).toBe(identity(request.user).toText());
-      expect({ city: trip?.city, date: trip?.date }).toEqual({ city: request.city, date: request.date });
+      expect({ city: trip?.city, date: trip?.date }).toEqual({
+        city: request.city,
+        date: request.date,
+      });
     }
 
     // Per date: the hotel's bookings equal the confirmed trips, never exceed the rooms, and
@@ -82,7 +107,9 @@ export async function checkTravel(agencyMain: string, scheduler: SchedulerPolicy
     for (const date of DATES) {
       const booked = (await hotelActor.booked(date)) as bigint;
       const confirmed = BigInt(trips.filter((trip) => trip.date === date).length);
-      const valid = BigInt(requests.filter((r) => r.date === date && r.city !== '' && date !== 'trap').length);
+      const valid = BigInt(
+        requests.filter((r) => r.date === date && r.city !== '' && date !== 'trap').length,
+      );
       expect(booked, `booked on ${date}`).toBe(confirmed);
       expect(booked <= ROOMS, `${date} overbooked: ${booked}`).toBe(true);
       expect(booked, `rooms given on ${date}`).toBe(valid < ROOMS ? valid : ROOMS);

@@ -20,7 +20,13 @@ const AGENCY_NEAR = 'canisters/travel/agency-near/src/index.ts';
 /** Everything a travel scenario ends with: each answer, the agency's trips and pending count, the hotel's bookings. */
 interface TravelState {
   readonly answers: TripResult[];
-  readonly trips: { id: bigint; traveler: string; city: string; date: string; reservation: string }[];
+  readonly trips: {
+    id: bigint;
+    traveler: string;
+    city: string;
+    date: string;
+    reservation: string;
+  }[];
   readonly pending: bigint;
   readonly bookedByDate: Record<string, bigint>;
   readonly openContexts: number;
@@ -30,7 +36,12 @@ interface TravelState {
  * Deploys a hotel with `rooms` and the agency at `agencyMain`, runs `requests` (one after another,
  * or all submitted at once under the default first-come scheduler), and reads the end state.
  */
-async function runScenario(agencyMain: string, rooms: bigint, requests: readonly Request[], mode: 'sequential' | 'concurrent'): Promise<TravelState> {
+async function runScenario(
+  agencyMain: string,
+  rooms: bigint,
+  requests: readonly Request[],
+  mode: 'sequential' | 'concurrent',
+): Promise<TravelState> {
   const t = await createTestReplica();
   try {
     const { replica } = t;
@@ -38,11 +49,27 @@ async function runScenario(agencyMain: string, rooms: bigint, requests: readonly
     const agency = await replica.deploy(agencyMain, { initArgs: [[hotel.id]] });
     const answers: TripResult[] = [];
     if (mode === 'sequential') {
-      for (const r of requests) answers.push((await replica.actor<any>(agency, { identity: identity(r.user) }).reserve_trip(r.city, r.date)) as TripResult);
+      for (const r of requests)
+        answers.push(
+          (await replica
+            .actor<any>(agency, { identity: identity(r.user) })
+            .reserve_trip(r.city, r.date)) as TripResult,
+        );
     } else {
-      const calls = requests.map((r) => submit(replica, agency.id, 'reserve_trip', [IDL.Text, IDL.Text], [r.city, r.date], identity(r.user)));
+      const calls = requests.map((r) =>
+        submit(
+          replica,
+          agency.id,
+          'reserve_trip',
+          [IDL.Text, IDL.Text],
+          [r.city, r.date],
+          identity(r.user),
+        ),
+      );
       await replica.idle();
-      answers.push(...calls.map((c, i) => onlyReply<TripResult>(c, TripResult, `reserve_trip #${i}`)));
+      answers.push(
+        ...calls.map((c, i) => onlyReply<TripResult>(c, TripResult, `reserve_trip #${i}`)),
+      );
     }
     return await stateOf(replica, agency.id, hotel.id, answers);
   } finally {
@@ -50,35 +77,63 @@ async function runScenario(agencyMain: string, rooms: bigint, requests: readonly
   }
 }
 
-async function stateOf(replica: Replica, agency: Principal, hotel: Principal, answers: TripResult[]): Promise<TravelState> {
+async function stateOf(
+  replica: Replica,
+  agency: Principal,
+  hotel: Principal,
+  answers: TripResult[],
+): Promise<TravelState> {
   const agencyActor = replica.actor<any>(agency);
   const hotelActor = replica.actor<any>(hotel);
-  const trips = ((await agencyActor.trips()) as Trip[]).map((trip) => ({ ...trip, traveler: trip.traveler.toText() }));
+  const trips = ((await agencyActor.trips()) as Trip[]).map((trip) => ({
+    ...trip,
+    traveler: trip.traveler.toText(),
+  }));
   const bookedByDate: Record<string, bigint> = {};
   for (const date of DATES) bookedByDate[date] = (await hotelActor.booked(date)) as bigint;
-  const openContexts = replica.runtime.openContexts(agency.toUint8Array()) + replica.runtime.openContexts(hotel.toUint8Array());
-  return { answers, trips, pending: (await agencyActor.pending()) as bigint, bookedByDate, openContexts };
+  const openContexts =
+    replica.runtime.openContexts(agency.toUint8Array()) +
+    replica.runtime.openContexts(hotel.toUint8Array());
+  return {
+    answers,
+    trips,
+    pending: (await agencyActor.pending()) as bigint,
+    bookedByDate,
+    openContexts,
+  };
 }
 
 describe('travel agency with NEAR promises', () => {
-  it.each(['sequential', 'concurrent'] as const)('reaches the same final states as the ICP-style agency (%s requests)', async (mode) => {
-    await fc.assert(
-      fc.asyncProperty(fc.bigInt({ min: 1n, max: 3n }), fc.array(requestArb, { minLength: 1, maxLength: 8 }), async (rooms, requests) => {
-        const icp = await runScenario(AGENCY, rooms, requests, mode);
-        const near = await runScenario(AGENCY_NEAR, rooms, requests, mode);
-        expect(near).toEqual(icp);
-        expect(near.pending).toBe(0n);
-        expect(near.openContexts).toBe(0);
-      }),
-      { numRuns: 6 },
-    );
-  }, 600_000);
+  it.each(['sequential', 'concurrent'] as const)(
+    'reaches the same final states as the ICP-style agency (%s requests)',
+    async (mode) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.bigInt({ min: 1n, max: 3n }),
+          fc.array(requestArb, { minLength: 1, maxLength: 8 }),
+          async (rooms, requests) => {
+            const icp = await runScenario(AGENCY, rooms, requests, mode);
+            const near = await runScenario(AGENCY_NEAR, rooms, requests, mode);
+            expect(near).toEqual(icp);
+            expect(near.pending).toBe(0n);
+            expect(near.openContexts).toBe(0);
+          },
+        ),
+        { numRuns: 6 },
+      );
+    },
+    600_000,
+  );
 
-  it('keeps agency and hotel consistent under concurrent bookings, for any schedule (the ICP version\'s invariants)', async () => {
+  it("keeps agency and hotel consistent under concurrent bookings, for any schedule (the ICP version's invariants)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 0x7fffffff }), fc.array(requestArb, { minLength: 1, maxLength: 14 }), async (seed, requests) => {
-        await checkTravel(AGENCY_NEAR, seededPolicy(seed), requests);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 0x7fffffff }),
+        fc.array(requestArb, { minLength: 1, maxLength: 14 }),
+        async (seed, requests) => {
+          await checkTravel(AGENCY_NEAR, seededPolicy(seed), requests);
+        },
+      ),
       { numRuns: 15 },
     );
   }, 600_000);
@@ -93,34 +148,72 @@ describe('travel agency with NEAR promises', () => {
       const agencyActor = replica.actor<any>(agency, { identity: alice });
 
       // One execution of reserve_trip: the pending trip is committed, the hotel call is in flight.
-      const first = submit(replica, agency.id, 'reserve_trip', [IDL.Text, IDL.Text], ['Kyoto', '2026-07-01'], alice);
+      const first = submit(
+        replica,
+        agency.id,
+        'reserve_trip',
+        [IDL.Text, IDL.Text],
+        ['Kyoto', '2026-07-01'],
+        alice,
+      );
       expect(replica.runtime.step()).toBe(true);
       expect(await agencyActor.pending()).toBe(1n);
 
       // A user cannot run the private callback, even with a forged "success" for the pending trip.
       const forgedResults = [{ Successful: new Uint8Array(IDL.encode([IDL.Text], ['forged/0'])) }];
-      const forged = submit(replica, agency.id, 'hotel_reservation_complete', [PromiseResults, IDL.Nat], [forgedResults, 0n], identity('mallory'));
+      const forged = submit(
+        replica,
+        agency.id,
+        'hotel_reservation_complete',
+        [PromiseResults, IDL.Nat],
+        [forgedResults, 0n],
+        identity('mallory'),
+      );
 
       // The hotel answers, the callback confirms; the forged callback was refused and changed nothing.
       await replica.idle();
-      expect(forged.answers).toEqual([{ reject: expect.objectContaining({ code: 5, message: expect.stringMatching(/this callback is private: caller .* is not this canister/) }) }]);
+      expect(forged.answers).toEqual([
+        {
+          reject: expect.objectContaining({
+            code: 5,
+            message: expect.stringMatching(
+              /this callback is private: caller .* is not this canister/,
+            ),
+          }),
+        },
+      ]);
       const reservation = onlyReply<TripResult>(first, TripResult, 'first');
       expect(reservation).toEqual({ Ok: '2026-07-01/0' });
       expect(await agencyActor.pending()).toBe(0n);
-      expect(((await agencyActor.trips()) as Trip[]).map((trip) => trip.reservation)).toEqual(['2026-07-01/0']);
+      expect(((await agencyActor.trips()) as Trip[]).map((trip) => trip.reservation)).toEqual([
+        '2026-07-01/0',
+      ]);
 
       // The only room is taken: the hotel rejects, nothing is rolled back for the agency by the
       // system, and the callback removes the pending trip itself.
-      const second = submit(replica, agency.id, 'reserve_trip', [IDL.Text, IDL.Text], ['Oslo', '2026-07-01'], alice);
+      const second = submit(
+        replica,
+        agency.id,
+        'reserve_trip',
+        [IDL.Text, IDL.Text],
+        ['Oslo', '2026-07-01'],
+        alice,
+      );
       expect(replica.runtime.step()).toBe(true);
       expect(await agencyActor.pending()).toBe(1n);
       await replica.idle();
-      expect(onlyReply<TripResult>(second, TripResult, 'second')).toEqual({ Err: 'hotel failed: no rooms left on 2026-07-01' });
+      expect(onlyReply<TripResult>(second, TripResult, 'second')).toEqual({
+        Err: 'hotel failed: no rooms left on 2026-07-01',
+      });
       expect(await agencyActor.pending()).toBe(0n);
-      expect(((await agencyActor.trips()) as Trip[]).map((trip) => [trip.city, trip.reservation])).toEqual([['Kyoto', '2026-07-01/0']]);
+      expect(
+        ((await agencyActor.trips()) as Trip[]).map((trip) => [trip.city, trip.reservation]),
+      ).toEqual([['Kyoto', '2026-07-01/0']]);
 
       // A trapping hotel is a Failed result too.
-      expect(await agencyActor.reserve_trip('Lima', 'trap')).toMatchObject({ Err: expect.stringMatching(/^hotel failed: .*hotel cannot handle the date 'trap'/) });
+      expect(await agencyActor.reserve_trip('Lima', 'trap')).toMatchObject({
+        Err: expect.stringMatching(/^hotel failed: .*hotel cannot handle the date 'trap'/),
+      });
       expect(await agencyActor.pending()).toBe(0n);
       expect(replica.runtime.openContexts(agency.id.toUint8Array())).toBe(0);
     } finally {
@@ -138,7 +231,9 @@ describe('travel agency with NEAR promises', () => {
       const agencyActor = replica.actor<any>(agency, { identity: bob });
       const hotelActor = replica.actor<any>(hotel);
 
-      expect(await agencyActor.reserve_nights('Rome', ['2026-08-01', '2026-08-02', '2026-08-03'])).toEqual({ Ok: ['2026-08-01/0', '2026-08-02/1', '2026-08-03/2'] });
+      expect(
+        await agencyActor.reserve_nights('Rome', ['2026-08-01', '2026-08-02', '2026-08-03']),
+      ).toEqual({ Ok: ['2026-08-01/0', '2026-08-02/1', '2026-08-03/2'] });
       const trips = (await agencyActor.trips()) as Trip[];
       expect(trips.map((trip) => [trip.date, trip.reservation, trip.traveler.toText()])).toEqual([
         ['2026-08-01', '2026-08-01/0', bob.toText()],
@@ -147,20 +242,34 @@ describe('travel agency with NEAR promises', () => {
       ]);
 
       // 2026-08-03 is full now: the two other nights are booked, then cancelled by the callback.
-      const result = await agencyActor.reserve_nights('Rome', ['2026-08-04', '2026-08-03', '2026-08-05']);
+      const result = await agencyActor.reserve_nights('Rome', [
+        '2026-08-04',
+        '2026-08-03',
+        '2026-08-05',
+      ]);
       expect(result).toEqual({ Err: 'hotel failed: no rooms left on 2026-08-03' });
-      for (const [date, booked] of [['2026-08-03', 1n], ['2026-08-04', 0n], ['2026-08-05', 0n]] as const) expect(await hotelActor.booked(date), date).toBe(booked);
+      for (const [date, booked] of [
+        ['2026-08-03', 1n],
+        ['2026-08-04', 0n],
+        ['2026-08-05', 0n],
+      ] as const)
+        expect(await hotelActor.booked(date), date).toBe(booked);
       expect(await agencyActor.pending()).toBe(0n);
       expect(((await agencyActor.trips()) as Trip[]).length).toBe(3);
       expect(replica.runtime.openContexts(agency.id.toUint8Array())).toBe(0);
 
       // The join's callback is private too.
       const refused = await agencyActor.nights_complete([], [0n]).catch((e: unknown) => e);
-      expect(refused).toMatchObject({ rejectCode: 5, rejectMessage: expect.stringMatching(/this callback is private/) });
+      expect(refused).toMatchObject({
+        rejectCode: 5,
+        rejectMessage: expect.stringMatching(/this callback is private/),
+      });
 
       // The NEAR agency's interface is the ICP agency's plus the join and the callbacks.
       const nearDid = await replica.candidOf(AGENCY_NEAR);
-      expect(nearDid).toMatch(/reserve_trip : \(text, text\) -> \(variant \{ Ok : text; Err : text \}\);/);
+      expect(nearDid).toMatch(
+        /reserve_trip : \(text, text\) -> \(variant \{ Ok : text; Err : text \}\);/,
+      );
     } finally {
       await t.dispose();
     }
@@ -172,7 +281,14 @@ describe('travel agency with NEAR promises', () => {
       const { replica } = t;
       const hotel = await replica.deploy(HOTEL, { initArgs: [1n] });
       const agency = await replica.deploy(AGENCY_NEAR, { initArgs: [[hotel.id]] });
-      const first = submit(replica, agency.id, 'reserve_trip', [IDL.Text, IDL.Text], ['Kyoto', '2026-07-01'], identity('alice'));
+      const first = submit(
+        replica,
+        agency.id,
+        'reserve_trip',
+        [IDL.Text, IDL.Text],
+        ['Kyoto', '2026-07-01'],
+        identity('alice'),
+      );
       expect(replica.runtime.step()).toBe(true);
       expect(first.answers).toEqual([]);
 

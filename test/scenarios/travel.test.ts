@@ -15,9 +15,13 @@ import type { Trip } from './travel-check.js';
 describe('travel agency', () => {
   it('keeps agency and hotel consistent under concurrent bookings, for any schedule', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 0x7fffffff }), fc.array(requestArb, { minLength: 1, maxLength: 14 }), async (seed, requests) => {
-        await checkTravel(AGENCY, seededPolicy(seed), requests);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 0x7fffffff }),
+        fc.array(requestArb, { minLength: 1, maxLength: 14 }),
+        async (seed, requests) => {
+          await checkTravel(AGENCY, seededPolicy(seed), requests);
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -32,7 +36,14 @@ describe('travel agency', () => {
       const agencyActor = replica.actor<any>(agency, { identity: alice });
 
       // Step the runtime by hand: one execution of reserve_trip runs up to its `await`.
-      const first = submit(replica, agency.id, 'reserve_trip', [IDL.Text, IDL.Text], ['Kyoto', '2026-07-01'], alice);
+      const first = submit(
+        replica,
+        agency.id,
+        'reserve_trip',
+        [IDL.Text, IDL.Text],
+        ['Kyoto', '2026-07-01'],
+        alice,
+      );
       expect(replica.runtime.step()).toBe(true);
       expect(await agencyActor.pending()).toBe(1n); // committed, although the call is in flight
       await replica.idle();
@@ -41,7 +52,9 @@ describe('travel agency', () => {
       expect(await agencyActor.pending()).toBe(0n);
 
       // The only room is taken: the hotel rejects, the agency's catch block undoes its pending trip.
-      expect(await agencyActor.reserve_trip('Oslo', '2026-07-01')).toEqual({ Err: 'hotel failed: no rooms left on 2026-07-01' });
+      expect(await agencyActor.reserve_trip('Oslo', '2026-07-01')).toEqual({
+        Err: 'hotel failed: no rooms left on 2026-07-01',
+      });
       expect(await agencyActor.pending()).toBe(0n);
       expect(((await agencyActor.trips()) as Trip[]).map((trip) => trip.city)).toEqual(['Kyoto']);
 

@@ -18,14 +18,19 @@ describe('group commit', () => {
     t = await createTestReplica();
     const { id } = await t.replica.deploy('test/fixtures/batch-counter.ts');
     const reader = new Database(path.join(t.stateDir, 'replica.sqlite'), { readonly: true });
-    const heapRow = reader.prepare<[Uint8Array], Buffer>('SELECT snapshot FROM heaps WHERE canister_id = ?').pluck();
+    const heapRow = reader
+      .prepare<[Uint8Array], Buffer>('SELECT snapshot FROM heaps WHERE canister_id = ?')
+      .pluck();
     const seen: Buffer[] = [];
     const before = heapRow.get(id.toUint8Array());
     for (let i = 0; i < 5; i++) {
       // Would fail if answers were released before the batch's COMMIT: the reader would still see `before`.
-      t.replica.runtime.submit({ canisterId: id.toUint8Array(), method: 'increment', arg: NO_ARGS, caller: ANON }, () => {
-        seen.push(heapRow.get(id.toUint8Array()) as Buffer);
-      });
+      t.replica.runtime.submit(
+        { canisterId: id.toUint8Array(), method: 'increment', arg: NO_ARGS, caller: ANON },
+        () => {
+          seen.push(heapRow.get(id.toUint8Array()) as Buffer);
+        },
+      );
     }
     expect(t.replica.runtime.runBatch(() => true)).toBe(5);
     reader.close();
@@ -38,9 +43,12 @@ describe('group commit', () => {
     const { id } = await t.replica.deploy('test/fixtures/batch-counter.ts');
     const answers: string[] = [];
     for (const method of ['increment', 'incrementThenTrap', 'increment']) {
-      t.replica.runtime.submit({ canisterId: id.toUint8Array(), method, arg: NO_ARGS, caller: ANON }, (o) => {
-        answers.push('reply' in o ? 'reply' : `reject ${o.reject.code}`);
-      });
+      t.replica.runtime.submit(
+        { canisterId: id.toUint8Array(), method, arg: NO_ARGS, caller: ANON },
+        (o) => {
+          answers.push('reply' in o ? 'reply' : `reject ${o.reject.code}`);
+        },
+      );
     }
     // Would fail if a trap rolled back the whole batch (count 0) or none of it (count 102).
     t.replica.runtime.runBatch(() => true);

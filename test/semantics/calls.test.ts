@@ -22,7 +22,8 @@ afterEach(async () => {
   await t.dispose();
 });
 
-const continuations = async (): Promise<bigint> => ((await t.replica.actor<any>(a).state()) as { continuations: bigint }).continuations;
+const continuations = async (): Promise<bigint> =>
+  ((await t.replica.actor<any>(a).state()) as { continuations: bigint }).continuations;
 
 describe('Promise.all over calls to different canisters', () => {
   it('resolves with both replies and runs the continuation once', async () => {
@@ -57,7 +58,8 @@ describe('Promise.all over calls to different canisters', () => {
 
 describe('requests from A to B start in send order', () => {
   const N = 8n;
-  const expected = (source: string): string[] => Array.from({ length: Number(N) }, (_, i) => `${source}:${i}`);
+  const expected = (source: string): string[] =>
+    Array.from({ length: Number(N) }, (_, i) => `${source}:${i}`);
 
   it('in FIFO order', async () => {
     // Catches: requests of one execution sent in reverse or hashed order.
@@ -74,11 +76,21 @@ describe('requests from A to B start in send order', () => {
     for (let seed = 1; seed <= 20; seed++) {
       t.replica.runtime.setScheduler(seededPolicy(seed));
       const tag = (s: string): string => `${s}${seed}`;
-      await Promise.all([t.replica.actor<any>(a).fanOut(b.id, tag('a'), N), t.replica.actor<any>(a2).fanOut(b.id, tag('b'), N), callee.add(1n)]);
+      await Promise.all([
+        t.replica.actor<any>(a).fanOut(b.id, tag('a'), N),
+        t.replica.actor<any>(a2).fanOut(b.id, tag('b'), N),
+        callee.add(1n),
+      ]);
       const log = ((await callee.getLog()) as string[]).slice(offset);
       offset += log.length;
-      expect(log.filter((l) => l.startsWith(`${tag('a')}:`)), `seed ${seed}`).toEqual(expected(tag('a')));
-      expect(log.filter((l) => l.startsWith(`${tag('b')}:`)), `seed ${seed}`).toEqual(expected(tag('b')));
+      expect(
+        log.filter((l) => l.startsWith(`${tag('a')}:`)),
+        `seed ${seed}`,
+      ).toEqual(expected(tag('a')));
+      expect(
+        log.filter((l) => l.startsWith(`${tag('b')}:`)),
+        `seed ${seed}`,
+      ).toEqual(expected(tag('b')));
       orders.add(log.map((l) => l[0]).join(''));
     }
     t.replica.runtime.setScheduler(fifoPolicy);
@@ -100,12 +112,18 @@ describe('msgCaller', () => {
   it('is the calling canister for canister-to-canister calls', async () => {
     // Catches: forwarding the original user (origin) as the caller of an inter-canister call.
     const alice = identity('alice');
-    expect(await t.replica.actor<any>(a, { identity: alice }).relayWhoami(b.id)).toBe(a.id.toText());
+    expect(await t.replica.actor<any>(a, { identity: alice }).relayWhoami(b.id)).toBe(
+      a.id.toText(),
+    );
   });
 
   it('stays the original caller in the code after an await', async () => {
     // Catches: a callback execution reporting the callee (the responder) as its caller.
     const alice = identity('alice');
-    expect(await t.replica.actor<any>(a, { identity: alice }).callerAroundAwait(b.id)).toEqual([alice.toText(), a.id.toText(), alice.toText()]);
+    expect(await t.replica.actor<any>(a, { identity: alice }).callerAroundAwait(b.id)).toEqual([
+      alice.toText(),
+      a.id.toText(),
+      alice.toText(),
+    ]);
   });
 });

@@ -20,7 +20,12 @@ import { TEST_EPOCH_NS, ZERO_FEES, createTestReplica, seededPolicy } from '@tinc
 import type { Outcome } from '@tincan/replica';
 
 const FIXTURE = 'test/fixtures/channels.ts';
-const Options = IDL.Record({ cycles: IDL.Nat, timeout: IDL.Opt(IDL.Nat32), oneway: IDL.Bool, trapAfter: IDL.Bool });
+const Options = IDL.Record({
+  cycles: IDL.Nat,
+  timeout: IDL.Opt(IDL.Nat32),
+  oneway: IDL.Bool,
+  trapAfter: IDL.Bool,
+});
 const SECOND_NS = 1_000_000_000n;
 
 let dir: string;
@@ -32,7 +37,11 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tincan-channels-'));
   checkpoint = path.join(dir, 'three.sqlite');
   const t = await createTestReplica({ fees: ZERO_FEES });
-  const handles = [await t.replica.deploy(FIXTURE), await t.replica.deploy(FIXTURE), await t.replica.deploy(FIXTURE)];
+  const handles = [
+    await t.replica.deploy(FIXTURE),
+    await t.replica.deploy(FIXTURE),
+    await t.replica.deploy(FIXTURE),
+  ];
   ids = handles.map((h) => h.id);
   // Each canister's `slow` calls the next one.
   for (let i = 0; i < 3; i++) await t.replica.actor<any>(handles[i]!).setNext(ids[(i + 1) % 3]);
@@ -74,7 +83,11 @@ const relayArb: fc.Arbitrary<Relay> = fc
   })
   // Bounded-wait calls go to methods that accept nothing, so their cycles come back exactly
   // when a response arrives, and are lost exactly when the caller gets SYS_UNKNOWN.
-  .map(({ guaranteedMethod, boundedMethod, ...r }) => ({ kind: 'relay' as const, ...r, method: r.timeout === undefined ? guaranteedMethod : boundedMethod }));
+  .map(({ guaranteedMethod, boundedMethod, ...r }) => ({
+    kind: 'relay' as const,
+    ...r,
+    method: r.timeout === undefined ? guaranteedMethod : boundedMethod,
+  }));
 const sequenceArb: fc.Arbitrary<Sequence> = fc.record({
   kind: fc.constant('sequence' as const),
   from: fc.integer({ min: 0, max: 2 }),
@@ -94,9 +107,17 @@ describe('call channels under random schedules and faults', () => {
       fc.asyncProperty(
         fc.integer({ min: 1, max: 0x7fffffff }),
         fc.constantFrom(0, 0, 0.3, 0.7),
-        fc.array(fc.oneof({ weight: 3, arbitrary: relayArb }, { weight: 1, arbitrary: sequenceArb }), { minLength: 1, maxLength: 10 }),
+        fc.array(
+          fc.oneof({ weight: 3, arbitrary: relayArb }, { weight: 1, arbitrary: sequenceArb }),
+          { minLength: 1, maxLength: 10 },
+        ),
         async (seed, dropProbability, ops) => {
-          const t = await createTestReplica({ fromCheckpoint: checkpoint, fees: ZERO_FEES, scheduler: seededPolicy(seed), loadShedding: { dropProbability, seed } });
+          const t = await createTestReplica({
+            fromCheckpoint: checkpoint,
+            fees: ZERO_FEES,
+            scheduler: seededPolicy(seed),
+            loadShedding: { dropProbability, seed },
+          });
           try {
             const { replica } = t;
             const clock = t.clock!;
@@ -106,10 +127,30 @@ describe('call channels under random schedules and faults', () => {
               const entry: Tracked = { op, answers: [] };
               const arg =
                 op.kind === 'relay'
-                  ? IDL.encode([IDL.Principal, IDL.Text, Options], [ids[op.to], op.method, { cycles: op.cycles, timeout: op.timeout === undefined ? [] : [op.timeout], oneway: false, trapAfter: op.trapAfter }])
-                  : IDL.encode([IDL.Principal, IDL.Nat32, IDL.Opt(IDL.Nat32)], [ids[op.to], op.n, op.timeout === undefined ? [] : [op.timeout]]);
+                  ? IDL.encode(
+                      [IDL.Principal, IDL.Text, Options],
+                      [
+                        ids[op.to],
+                        op.method,
+                        {
+                          cycles: op.cycles,
+                          timeout: op.timeout === undefined ? [] : [op.timeout],
+                          oneway: false,
+                          trapAfter: op.trapAfter,
+                        },
+                      ],
+                    )
+                  : IDL.encode(
+                      [IDL.Principal, IDL.Nat32, IDL.Opt(IDL.Nat32)],
+                      [ids[op.to], op.n, op.timeout === undefined ? [] : [op.timeout]],
+                    );
               replica.runtime.submit(
-                { canisterId: ids[op.from]!.toUint8Array(), method: op.kind, arg: new Uint8Array(arg), caller: new Uint8Array([4]) },
+                {
+                  canisterId: ids[op.from]!.toUint8Array(),
+                  method: op.kind,
+                  arg: new Uint8Array(arg),
+                  caller: new Uint8Array([4]),
+                },
                 (outcome) => entry.answers.push({ outcome, atNs: clock.nowNs() }),
               );
               return entry;
@@ -125,9 +166,13 @@ describe('call channels under random schedules and faults', () => {
             let lost = 0n;
             let acceptedSeen = 0n;
             for (const { op, answers } of tracked) {
-              expect(answers, `answers to ${JSON.stringify(op, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`).toHaveLength(1);
+              expect(
+                answers,
+                `answers to ${JSON.stringify(op, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
+              ).toHaveLength(1);
               const [{ outcome, atNs }] = answers as [{ outcome: Outcome; atNs: bigint }];
-              if (op.timeout !== undefined) expect(atNs).toBeLessThanOrEqual(TEST_EPOCH_NS + BigInt(op.timeout) * SECOND_NS);
+              if (op.timeout !== undefined)
+                expect(atNs).toBeLessThanOrEqual(TEST_EPOCH_NS + BigInt(op.timeout) * SECOND_NS);
               if (op.kind !== 'relay') continue;
               if ('reject' in outcome) {
                 // Only the caller's own trap after the await rejects the ingress call.
@@ -135,17 +180,26 @@ describe('call channels under random schedules and faults', () => {
                 expect(outcome.reject.code).toBe(5);
                 continue;
               }
-              const seen = JSON.parse(IDL.decode([IDL.Text], outcome.reply)[0] as string) as { code?: number; reply?: string; refunded: string };
+              const seen = JSON.parse(IDL.decode([IDL.Text], outcome.reply)[0] as string) as {
+                code?: number;
+                reply?: string;
+                refunded: string;
+              };
               if (seen.code === 6) {
                 expect(op.timeout, 'SYS_UNKNOWN on a guaranteed-response call').toBeDefined();
                 expect(seen.refunded).toBe('0');
                 lost += op.cycles;
                 continue;
               }
-              expect(op.trapAfter && seen.code === undefined, 'a trapped callback replied').toBe(false);
+              expect(op.trapAfter && seen.code === undefined, 'a trapped callback replied').toBe(
+                false,
+              );
               const refunded = BigInt(seen.refunded);
               if ((op.method === 'accept' || op.method === 'greedy') && seen.reply !== undefined) {
-                const [available, accepted] = seen.reply.split('|').map((x) => BigInt(x)) as [bigint, bigint];
+                const [available, accepted] = seen.reply.split('|').map((x) => BigInt(x)) as [
+                  bigint,
+                  bigint,
+                ];
                 expect(available).toBe(op.cycles);
                 expect(accepted + refunded).toBe(op.cycles);
                 acceptedSeen += accepted;
@@ -157,10 +211,23 @@ describe('call channels under random schedules and faults', () => {
             const total = (xs: bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
             expect(total(balances())).toBe(total(initial) - lost);
 
-            const states = await Promise.all(ids.map(async (id) => JSON.parse((await replica.actor<any>(id).state()) as string) as { received: string; records: string[] }));
+            const states = await Promise.all(
+              ids.map(
+                async (id) =>
+                  JSON.parse((await replica.actor<any>(id).state()) as string) as {
+                    received: string;
+                    records: string[];
+                  },
+              ),
+            );
             // Nothing a trapped execution accepted survives, nor any trapped relay's callback
             // (a trapped caller still got its refund, counted in the balances above).
-            const trappedCallbacks = tracked.filter((e) => e.op.kind === 'relay' && e.answers[0] !== undefined && 'reject' in e.answers[0].outcome);
+            const trappedCallbacks = tracked.filter(
+              (e) =>
+                e.op.kind === 'relay' &&
+                e.answers[0] !== undefined &&
+                'reject' in e.answers[0].outcome,
+            );
             const receivedTotal = total(states.map((s) => BigInt(s.received)));
             expect(receivedTotal).toBeGreaterThanOrEqual(acceptedSeen);
             if (trappedCallbacks.length === 0) expect(receivedTotal).toBe(acceptedSeen);

@@ -9,13 +9,24 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_EPOCH_NS, ZERO_FEES, createTestReplica, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
+import {
+  TEST_EPOCH_NS,
+  ZERO_FEES,
+  createTestReplica,
+  type TestReplica,
+  type TestReplicaOptions,
+} from '@tincan/testing';
 import type { CanisterHandle, Replica } from '@tincan/replica';
 import { replyValue, submit } from './helpers.js';
 import type { Relayed } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/channels.ts';
-const Options = IDL.Record({ cycles: IDL.Nat, timeout: IDL.Opt(IDL.Nat32), oneway: IDL.Bool, trapAfter: IDL.Bool });
+const Options = IDL.Record({
+  cycles: IDL.Nat,
+  timeout: IDL.Opt(IDL.Nat32),
+  oneway: IDL.Bool,
+  trapAfter: IDL.Bool,
+});
 const SECOND_NS = 1_000_000_000n;
 
 let t: TestReplica | undefined;
@@ -25,29 +36,69 @@ afterEach(async () => {
 });
 
 /** A replica with three fixture canisters: A calls B, which may call C. */
-async function setUp(options: TestReplicaOptions = {}): Promise<{ replica: Replica; a: CanisterHandle; b: CanisterHandle; c: CanisterHandle }> {
+async function setUp(
+  options: TestReplicaOptions = {},
+): Promise<{ replica: Replica; a: CanisterHandle; b: CanisterHandle; c: CanisterHandle }> {
   t = await createTestReplica({ fees: ZERO_FEES, ...options });
   const { replica } = t;
-  const [a, b, c] = [await replica.deploy(FIXTURE), await replica.deploy(FIXTURE), await replica.deploy(FIXTURE)];
+  const [a, b, c] = [
+    await replica.deploy(FIXTURE),
+    await replica.deploy(FIXTURE),
+    await replica.deploy(FIXTURE),
+  ];
   return { replica, a, b, c };
 }
 
 /** Options of a relay call. */
-function options(o: { cycles?: bigint; timeout?: number; oneway?: boolean; trapAfter?: boolean } = {}): unknown {
-  return { cycles: o.cycles ?? 0n, timeout: o.timeout === undefined ? [] : [o.timeout], oneway: o.oneway ?? false, trapAfter: o.trapAfter ?? false };
+function options(
+  o: { cycles?: bigint; timeout?: number; oneway?: boolean; trapAfter?: boolean } = {},
+): unknown {
+  return {
+    cycles: o.cycles ?? 0n,
+    timeout: o.timeout === undefined ? [] : [o.timeout],
+    oneway: o.oneway ?? false,
+    trapAfter: o.trapAfter ?? false,
+  };
 }
 
-async function relay(replica: Replica, from: CanisterHandle, to: Principal, method: string, o: Parameters<typeof options>[0] = {}): Promise<Relayed> {
-  return JSON.parse((await replica.actor<any>(from).relay(to, method, options(o))) as string) as Relayed;
+async function relay(
+  replica: Replica,
+  from: CanisterHandle,
+  to: Principal,
+  method: string,
+  o: Parameters<typeof options>[0] = {},
+): Promise<Relayed> {
+  return JSON.parse(
+    (await replica.actor<any>(from).relay(to, method, options(o))) as string,
+  ) as Relayed;
 }
 
 /** Queues `relay` on the runtime without running it, for tests that step executions. */
-function submitRelay(replica: Replica, from: CanisterHandle, to: Principal, method: string, o: Parameters<typeof options>[0] = {}): ReturnType<typeof submit> {
-  return submit(replica, from.id, 'relay', [IDL.Principal, IDL.Text, Options], [to, method, options(o)]);
+function submitRelay(
+  replica: Replica,
+  from: CanisterHandle,
+  to: Principal,
+  method: string,
+  o: Parameters<typeof options>[0] = {},
+): ReturnType<typeof submit> {
+  return submit(
+    replica,
+    from.id,
+    'relay',
+    [IDL.Principal, IDL.Text, Options],
+    [to, method, options(o)],
+  );
 }
 
-const stateOf = async (replica: Replica, c: CanisterHandle): Promise<{ received: string; worked: string; last: string }> =>
-  JSON.parse((await replica.actor<any>(c).state()) as string) as { received: string; worked: string; last: string };
+const stateOf = async (
+  replica: Replica,
+  c: CanisterHandle,
+): Promise<{ received: string; worked: string; last: string }> =>
+  JSON.parse((await replica.actor<any>(c).state()) as string) as {
+    received: string;
+    worked: string;
+    last: string;
+  };
 
 describe('deadlines the callee sees', () => {
   it('is 0 for a guaranteed-response call and for ingress', async () => {
@@ -60,8 +111,12 @@ describe('deadlines the callee sees', () => {
   it("is the caller's time plus the timeout, capped at 300 s", async () => {
     // Catches: deadlines on the wrong clock, in the wrong unit, or without the 300 s cap.
     const { replica, a, b } = await setUp();
-    expect(await relay(replica, a, b.id, 'deadline', { timeout: 10 })).toMatchObject({ reply: String(TEST_EPOCH_NS + 10n * SECOND_NS) });
-    expect(await relay(replica, a, b.id, 'deadline', { timeout: 100_000 })).toMatchObject({ reply: String(TEST_EPOCH_NS + 300n * SECOND_NS) });
+    expect(await relay(replica, a, b.id, 'deadline', { timeout: 10 })).toMatchObject({
+      reply: String(TEST_EPOCH_NS + 10n * SECOND_NS),
+    });
+    expect(await relay(replica, a, b.id, 'deadline', { timeout: 100_000 })).toMatchObject({
+      reply: String(TEST_EPOCH_NS + 300n * SECOND_NS),
+    });
   });
 });
 
@@ -90,7 +145,10 @@ describe('bounded-wait calls at their deadline', () => {
     replica.runtime.step(); // A sends; B's request is queued
     t?.clock?.advanceMs(1_000);
     replica.runtime.runUntilIdle();
-    expect(JSON.parse(replyValue(answered.outcome, IDL.Text) as string)).toMatchObject({ code: 6, refunded: '0' });
+    expect(JSON.parse(replyValue(answered.outcome, IDL.Text) as string)).toMatchObject({
+      code: 6,
+      refunded: '0',
+    });
     expect((await stateOf(replica, b)).received).toBe('0');
     expect(replica.cycleBalance(a)).toBe(balanceA - 5_000n);
     expect(replica.cycleBalance(b)).toBe(balanceA);
@@ -98,7 +156,10 @@ describe('bounded-wait calls at their deadline', () => {
 
   it('fire on the wall clock too: the driver wakes for the next deadline', async () => {
     // Catches: deadlines only checked when some other message happens to run.
-    t = await createTestReplica({ fees: ZERO_FEES, clock: { nowNs: () => BigInt(Date.now()) * 1_000_000n } });
+    t = await createTestReplica({
+      fees: ZERO_FEES,
+      clock: { nowNs: () => BigInt(Date.now()) * 1_000_000n },
+    });
     const { replica } = t;
     const [a, b] = [await replica.deploy(FIXTURE), await replica.deploy(FIXTURE)];
     expect(replica.runtime.nextTimerNs()).toBeUndefined();
@@ -120,7 +181,9 @@ describe('guaranteed-response calls', () => {
     replica.runtime.step();
     t?.clock?.advanceMs(3_600_000);
     replica.runtime.runUntilIdle();
-    expect(JSON.parse(replyValue(answered.outcome, IDL.Text) as string)).toMatchObject({ reply: 'slow done' });
+    expect(JSON.parse(replyValue(answered.outcome, IDL.Text) as string)).toMatchObject({
+      reply: 'slow done',
+    });
   });
 });
 
@@ -130,7 +193,9 @@ describe('one-way calls', () => {
     const { replica, a, b } = await setUp();
     await replica.actor<any>(b).setAcceptPercent(40n);
     const [balanceA, balanceB] = [replica.cycleBalance(a), replica.cycleBalance(b)];
-    expect(await relay(replica, a, b.id, 'accept', { oneway: true, cycles: 1_000n })).toMatchObject({ reply: null });
+    expect(await relay(replica, a, b.id, 'accept', { oneway: true, cycles: 1_000n })).toMatchObject(
+      { reply: null },
+    );
     await replica.idle();
     expect((await stateOf(replica, b)).received).toBe('400');
     expect(replica.cycleBalance(a)).toBe(balanceA - 400n);
@@ -159,7 +224,10 @@ describe('load shedding', () => {
         // A dropped response leaves the caller waiting for its deadline: let it pass.
         t?.clock?.advanceMs(31_000);
         replica.runtime.runUntilIdle();
-        seen += (JSON.parse(replyValue(answered.outcome, IDL.Text) as string) as Relayed).code === 6 ? 'x' : '.';
+        seen +=
+          (JSON.parse(replyValue(answered.outcome, IDL.Text) as string) as Relayed).code === 6
+            ? 'x'
+            : '.';
       }
       await t?.dispose();
       t = undefined;

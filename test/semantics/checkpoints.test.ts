@@ -47,7 +47,11 @@ it('a fork with a broken canister still starts; calls to that canister get a cle
   db.prepare('UPDATE modules SET module = ?').run(Buffer.from('throw new Error("corrupt module")'));
   db.close();
   const fork = track(await createTestReplica({ fromCheckpoint: file }));
-  const outcome = await fork.replica.query(good.id, 'get', new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0, 0]));
+  const outcome = await fork.replica.query(
+    good.id,
+    'get',
+    new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0, 0]),
+  );
   expect('reject' in outcome && outcome.reject.code).toBe(5);
   expect('reject' in outcome && outcome.reject.message).toMatch(/corrupt module/);
 });

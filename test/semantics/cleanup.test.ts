@@ -44,15 +44,28 @@ describe("the ledger's per-caller lock, released by a guard", () => {
 describe('cleanup rules', () => {
   async function setUp(): Promise<{ replica: Replica; g: CanisterHandle; callee: CanisterHandle }> {
     t = await createTestReplica({ fees: ZERO_FEES });
-    return { replica: t.replica, g: await t.replica.deploy('test/fixtures/guarded.ts'), callee: await t.replica.deploy('test/fixtures/channels.ts') };
+    return {
+      replica: t.replica,
+      g: await t.replica.deploy('test/fixtures/guarded.ts'),
+      callee: await t.replica.deploy('test/fixtures/channels.ts'),
+    };
   }
-  const stateOf = async (replica: Replica, g: CanisterHandle): Promise<{ locks: string[]; counter: string; releases: string[] }> =>
-    JSON.parse((await replica.actor<any>(g).state()) as string) as { locks: string[]; counter: string; releases: string[] };
+  const stateOf = async (
+    replica: Replica,
+    g: CanisterHandle,
+  ): Promise<{ locks: string[]; counter: string; releases: string[] }> =>
+    JSON.parse((await replica.actor<any>(g).state()) as string) as {
+      locks: string[];
+      counter: string;
+      releases: string[];
+    };
 
   it('runs against the state from before the trapped callback, and its changes persist', async () => {
     // Catches: cleanup seeing the trapped callback's changes (counter 1), or its own changes lost.
     const { replica, g, callee } = await setUp();
-    expect((await rejected(replica.actor<any>(g).hold('k', callee.id, 'trap', 'plain'))).rejectCode).toBe(5);
+    expect(
+      (await rejected(replica.actor<any>(g).hold('k', callee.id, 'trap', 'plain'))).rejectCode,
+    ).toBe(5);
     expect(await stateOf(replica, g)).toEqual({ locks: [], counter: '0', releases: ['plain:0'] });
     const reopened = await t!.restart();
     expect(await stateOf(reopened, g)).toEqual({ locks: [], counter: '0', releases: ['plain:0'] });
@@ -79,7 +92,15 @@ describe('cleanup rules', () => {
     const { replica, g, callee } = await setUp();
     await rejected(replica.actor<any>(g).hold('k', callee.id, 'trap', 'reply'));
     expect(await stateOf(replica, g)).toEqual({ locks: ['k'], counter: '0', releases: [] });
-    expect(replica.logs(g.id).some((l) => l.message.includes('[trap] in cleanup') && l.message.includes('msgReply is not allowed in cleanup'))).toBe(true);
+    expect(
+      replica
+        .logs(g.id)
+        .some(
+          (l) =>
+            l.message.includes('[trap] in cleanup') &&
+            l.message.includes('msgReply is not allowed in cleanup'),
+        ),
+    ).toBe(true);
     expect(await replica.actor<any>(g).hold('k', callee.id, 'ok', 'plain')).toBe('busy');
   });
 

@@ -8,7 +8,14 @@ import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/
 import type { CanisterHandle } from '@tincan/replica';
 import { rejectOf, replyValue, stepOnce, submit } from './helpers.js';
 
-interface CallerState { before: bigint; after: bigint; bumps: bigint; continuations: bigint; caught: bigint; log: string[] }
+interface CallerState {
+  before: bigint;
+  after: bigint;
+  bumps: bigint;
+  continuations: bigint;
+  caught: bigint;
+  log: string[];
+}
 
 let t: TestReplica;
 let a: CanisterHandle;
@@ -23,13 +30,17 @@ afterEach(async () => {
   await t.dispose();
 });
 
-const callerState = (): Promise<CallerState> => t.replica.actor<any>(a).state() as Promise<CallerState>;
+const callerState = (): Promise<CallerState> =>
+  t.replica.actor<any>(a).state() as Promise<CallerState>;
 const calleeCount = (): Promise<bigint> => t.replica.actor<any>(b).get() as Promise<bigint>;
 
 describe('commit point: await of a call', () => {
   it('keeps the first half when the code after the await traps', async () => {
     // Catches: an implementation that treats the whole async method as one transaction.
-    const err = await t.replica.actor<any>(a).stepThenTrap(b.id).catch((e: unknown) => e);
+    const err = await t.replica
+      .actor<any>(a)
+      .stepThenTrap(b.id)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CallRejectedError);
     expect((err as CallRejectedError).rejectCode).toBe(5);
     expect((err as CallRejectedError).rejectMessage).toContain('trap after the await');
@@ -76,14 +87,22 @@ describe('commit point: await of a call', () => {
     submit(replica, a.id, 'bump');
     replica.runtime.runUntilIdle();
     expect(replyValue(rec.outcome, IDL.Nat)).toBe(1n);
-    expect((await callerState()).log).toEqual(['first half', 'bump', 'bump', 'second half saw bumps=2']);
+    expect((await callerState()).log).toEqual([
+      'first half',
+      'bump',
+      'bump',
+      'second half saw bumps=2',
+    ]);
   });
 });
 
 describe('outgoing calls are sent only by committed executions', () => {
   it('a call made before a synchronous trap never reaches the callee', async () => {
     // Catches: sending calls eagerly at call() time instead of at commit.
-    const err = await t.replica.actor<any>(a).callThenTrap(b.id).catch((e: unknown) => e);
+    const err = await t.replica
+      .actor<any>(a)
+      .callThenTrap(b.id)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CallRejectedError);
     expect((err as CallRejectedError).rejectCode).toBe(5);
     expect((err as CallRejectedError).rejectMessage).toContain('trap before the await');
@@ -110,9 +129,15 @@ describe('a trap rolls back only the current execution', () => {
     const r = t.replica.actor<any>(await t.replica.deploy('test/fixtures/semantics-rollback.ts'));
     expect(await r.record(2n)).toBe(2n);
     expect(await r.record(4n)).toBe(6n);
-    await expect(r.record(5n)).rejects.toMatchObject({ rejectCode: 5, rejectMessage: expect.stringContaining('odd 5') });
+    await expect(r.record(5n)).rejects.toMatchObject({
+      rejectCode: 5,
+      rejectMessage: expect.stringContaining('odd 5'),
+    });
     expect(await r.record(6n)).toBe(12n);
-    const snap = JSON.parse((await r.snapshot()) as string) as { counter: string; history: string[] };
+    const snap = JSON.parse((await r.snapshot()) as string) as {
+      counter: string;
+      history: string[];
+    };
     expect(snap.counter).toBe('12');
     expect(snap.history).toEqual(['2', '4', '6']);
   });
@@ -120,7 +145,11 @@ describe('a trap rolls back only the current execution', () => {
   it('the first halves of several awaiting calls stay when all their second halves trap', async () => {
     // Catches: a trap in one callback undoing other executions' commits of the same method.
     const actor = t.replica.actor<any>(a);
-    const results = await Promise.allSettled([actor.stepThenTrap(b.id), actor.stepThenTrap(b.id), actor.stepThenTrap(b.id)]);
+    const results = await Promise.allSettled([
+      actor.stepThenTrap(b.id),
+      actor.stepThenTrap(b.id),
+      actor.stepThenTrap(b.id),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     const s = await callerState();
     expect(s.before).toBe(3n);

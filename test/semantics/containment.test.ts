@@ -71,13 +71,19 @@ async function rejectionOf(promise: Promise<unknown>): Promise<CallRejectedError
 describe('rejections and throws nobody awaits', () => {
   it('1,000 never-awaited calls to a missing canister are logged to the canister, not the process', async () => {
     // Catches: `void call(...)` rejecting into Node's unhandledRejection (tincan start exits).
-    expect(await t.replica.actor<any>(hostile).voidCalls(MISSING_CANISTER.toText(), 1000)).toBe('sent');
+    expect(await t.replica.actor<any>(hostile).voidCalls(MISSING_CANISTER.toText(), 1000)).toBe(
+      'sent',
+    );
     await settleHost();
     const lines = (await logOf(hostile)).filter((line) => line.startsWith('Uncaught (in promise)'));
     expect(lines).toHaveLength(1000);
     // 500 reach the queue to the missing id and are rejected (no subnet hosts it);
     // the rest fail at once (call_perform), the queue to it being full.
-    expect(lines.filter((line) => line.includes(`call rejected: 3 - No route to canister ${MISSING_CANISTER.toText()}`))).toHaveLength(500);
+    expect(
+      lines.filter((line) =>
+        line.includes(`call rejected: 3 - No route to canister ${MISSING_CANISTER.toText()}`),
+      ),
+    ).toHaveLength(500);
     expect(lines.filter((line) => line.includes('call perform failed'))).toHaveLength(500);
     expect(await t.replica.actor<any>(hostile).get()).toBe(1n);
     await expectContained();
@@ -122,7 +128,9 @@ describe('thrown values whose formatting runs code', () => {
     for (const method of ['throwHostile', 'rejectHostile']) {
       const err = await rejectionOf(t.replica.actor<any>(hostile)[method](kind));
       expect(err.rejectCode).toBe(5);
-      expect(err.rejectMessage).toMatch(/Canister called `ic0.trap` with message: 'Uncaught|Canister exceeded the limit of \d+ instructions for single message execution/);
+      expect(err.rejectMessage).toMatch(
+        /Canister called `ic0.trap` with message: 'Uncaught|Canister exceeded the limit of \d+ instructions for single message execution/,
+      );
     }
     expect(await t.replica.actor<any>(hostile).get()).toBe(0n);
     await expectContained();
@@ -148,14 +156,25 @@ describe('the kernel and the meter are out of reach', () => {
 });
 
 describe('allocation is bounded by the heap limit', () => {
-  const kinds = ['array-fill', 'array-call', 'uint8-field', 'buffer-fill', 'array-from', 'repeat', 'pad'];
+  const kinds = [
+    'array-fill',
+    'array-call',
+    'uint8-field',
+    'buffer-fill',
+    'array-from',
+    'repeat',
+    'pad',
+  ];
 
-  it.each(kinds)('%s traps with "heap memory limit exceeded" and the replica serves on', async (kind) => {
-    // Catches: a canister allocating gigabytes the meter does not see, until the process dies.
-    const err = await rejectionOf(t.replica.actor<any>(hostile).allocate(kind));
-    expect(err.rejectCode).toBe(5);
-    expect(err.rejectMessage).toContain('heap memory limit exceeded');
-    expect(await t.replica.actor<any>(hostile).get()).toBe(0n);
-    await expectContained();
-  });
+  it.each(kinds)(
+    '%s traps with "heap memory limit exceeded" and the replica serves on',
+    async (kind) => {
+      // Catches: a canister allocating gigabytes the meter does not see, until the process dies.
+      const err = await rejectionOf(t.replica.actor<any>(hostile).allocate(kind));
+      expect(err.rejectCode).toBe(5);
+      expect(err.rejectMessage).toContain('heap memory limit exceeded');
+      expect(await t.replica.actor<any>(hostile).get()).toBe(0n);
+      await expectContained();
+    },
+  );
 });

@@ -8,7 +8,12 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, ZERO_FEES, createTestReplica, type TestReplica } from '@tincan/testing';
-import { ICP_13_NODE_FEES, type CanisterHandle, type ExecutionInfo, type Replica } from '@tincan/replica';
+import {
+  ICP_13_NODE_FEES,
+  type CanisterHandle,
+  type ExecutionInfo,
+  type Replica,
+} from '@tincan/replica';
 import { MISSING_CANISTER } from './helpers.js';
 import type { Relayed } from './helpers.js';
 
@@ -22,16 +27,30 @@ afterEach(async () => {
 
 async function pair(): Promise<{ replica: Replica; a: CanisterHandle; b: CanisterHandle }> {
   t = await createTestReplica({ fees: ZERO_FEES });
-  return { replica: t.replica, a: await t.replica.deploy(FIXTURE), b: await t.replica.deploy(FIXTURE) };
+  return {
+    replica: t.replica,
+    a: await t.replica.deploy(FIXTURE),
+    b: await t.replica.deploy(FIXTURE),
+  };
 }
 
-async function relay(replica: Replica, from: CanisterHandle, to: Principal, method: string, cycles: bigint): Promise<Relayed> {
+async function relay(
+  replica: Replica,
+  from: CanisterHandle,
+  to: Principal,
+  method: string,
+  cycles: bigint,
+): Promise<Relayed> {
   const options = { cycles, timeout: [], oneway: false, trapAfter: false };
-  return JSON.parse((await replica.actor<any>(from).relay(to, method, options)) as string) as Relayed;
+  return JSON.parse(
+    (await replica.actor<any>(from).relay(to, method, options)) as string,
+  ) as Relayed;
 }
 
 const received = async (replica: Replica, c: CanisterHandle): Promise<bigint> =>
-  BigInt((JSON.parse((await replica.actor<any>(c).state()) as string) as { received: string }).received);
+  BigInt(
+    (JSON.parse((await replica.actor<any>(c).state()) as string) as { received: string }).received,
+  );
 
 describe('attach, accept, refund', () => {
   it('moves what the callee accepts and refunds the rest; accepted + refunded = attached', async () => {
@@ -70,7 +89,10 @@ describe('attach, accept, refund', () => {
     // Catches: cycles swallowed by system rejects.
     const { replica, a } = await pair();
     const a0 = replica.cycleBalance(a);
-    expect(await relay(replica, a, MISSING_CANISTER, 'accept', 1_000n)).toMatchObject({ code: 3, refunded: '1000' });
+    expect(await relay(replica, a, MISSING_CANISTER, 'accept', 1_000n)).toMatchObject({
+      code: 3,
+      refunded: '1000',
+    });
     expect(replica.cycleBalance(a)).toBe(a0);
   });
 
@@ -78,7 +100,13 @@ describe('attach, accept, refund', () => {
     // Catches: attaching not reflected in the balance, or lost although the call was never sent.
     const { replica, a, b } = await pair();
     const a0 = replica.cycleBalance(a);
-    const err = await replica.actor<any>(a).attachThenTrap(b.id, 1_000n).then(() => undefined, (e: unknown) => e);
+    const err = await replica
+      .actor<any>(a)
+      .attachThenTrap(b.id, 1_000n)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(CallRejectedError);
     expect((err as CallRejectedError).rejectMessage).toContain(`balance seen ${a0 - 1_000n}`);
     await replica.idle();
@@ -90,7 +118,9 @@ describe('attach, accept, refund', () => {
     // Catches: balances driven negative, or a failed attach that still deducts.
     const { replica, a, b } = await pair();
     const a0 = replica.cycleBalance(a);
-    expect(await relay(replica, a, b.id, 'accept', a0 + 1n)).toMatchObject({ type: 'InsufficientLiquidCycleBalance' });
+    expect(await relay(replica, a, b.id, 'accept', a0 + 1n)).toMatchObject({
+      type: 'InsufficientLiquidCycleBalance',
+    });
     expect(replica.cycleBalance(a)).toBe(a0);
   });
 
@@ -108,7 +138,9 @@ describe('balance and burning', () => {
   it('reads the balance and burns cycles, never below the freezing threshold', async () => {
     // Catches: burn ignoring the threshold, or not lowering the balance.
     // No charges, but ICP's idle burn, so the canister has a freezing threshold.
-    t = await createTestReplica({ fees: { ...ZERO_FEES, storagePerGiBSecond: ICP_13_NODE_FEES.storagePerGiBSecond } });
+    t = await createTestReplica({
+      fees: { ...ZERO_FEES, storagePerGiBSecond: ICP_13_NODE_FEES.storagePerGiBSecond },
+    });
     const { replica } = t;
     const a = await replica.deploy(FIXTURE);
     const a0 = replica.cycleBalance(a);
@@ -132,14 +164,31 @@ describe('charges', () => {
     const [a0, b0] = [replica.cycleBalance(a), replica.cycleBalance(b)];
     executions.length = 0;
     const options = { cycles: 0n, timeout: [], oneway: false, trapAfter: false };
-    const arg = IDL.encode([IDL.Principal, IDL.Text, IDL.Record({ cycles: IDL.Nat, timeout: IDL.Opt(IDL.Nat32), oneway: IDL.Bool, trapAfter: IDL.Bool })], [b.id, 'deadline', options]);
+    const arg = IDL.encode(
+      [
+        IDL.Principal,
+        IDL.Text,
+        IDL.Record({
+          cycles: IDL.Nat,
+          timeout: IDL.Opt(IDL.Nat32),
+          oneway: IDL.Bool,
+          trapAfter: IDL.Bool,
+        }),
+      ],
+      [b.id, 'deadline', options],
+    );
     await replica.actor<any>(a).relay(b.id, 'deadline', options);
     const fees = ICP_13_NODE_FEES;
-    const charged = (c: CanisterHandle): bigint => executions.filter((e) => e.canisterId.every((x, i) => x === c.id.toUint8Array()[i])).reduce((s, e) => s + e.cyclesCharged, 0n);
+    const charged = (c: CanisterHandle): bigint =>
+      executions
+        .filter((e) => e.canisterId.every((x, i) => x === c.id.toUint8Array()[i]))
+        .reduce((s, e) => s + e.cyclesCharged, 0n);
     expect(executions.map((e) => e.kind)).toEqual(['update', 'update', 'response']);
     expect(executions.every((e) => e.instructions > 0)).toBe(true);
-    for (const e of executions) expect(e.cyclesCharged).toBe(fees.executionBase + BigInt(e.instructions));
-    const ingress = fees.ingressBase + fees.ingressPerByte * BigInt('relay'.length + arg.byteLength);
+    for (const e of executions)
+      expect(e.cyclesCharged).toBe(fees.executionBase + BigInt(e.instructions));
+    const ingress =
+      fees.ingressBase + fees.ingressPerByte * BigInt('relay'.length + arg.byteLength);
     const callArg = IDL.encode([], []).byteLength;
     const callFee = fees.callBase + fees.callPerByte * BigInt('deadline'.length + callArg);
     expect(a0 - replica.cycleBalance(a)).toBe(ingress + callFee + charged(a));
@@ -162,11 +211,20 @@ describe('freezing', () => {
     const { replica } = t;
     const poor = await replica.deploy(FIXTURE, { cycles: 1_000n });
     const a = await replica.deploy(FIXTURE);
-    const err = await replica.actor<any>(poor).deadline().then(() => undefined, (e: unknown) => e);
+    const err = await replica
+      .actor<any>(poor)
+      .deadline()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(CallRejectedError);
     expect((err as CallRejectedError).rejectCode).toBe(2);
     expect((err as CallRejectedError).errorCode).toBe('IC0207');
-    expect(await relay(replica, a, poor.id, 'accept', 10n)).toMatchObject({ code: 2, refunded: '10' });
+    expect(await relay(replica, a, poor.id, 'accept', 10n)).toMatchObject({
+      code: 2,
+      refunded: '10',
+    });
     expect(replica.cycleBalance(poor)).toBe(1_000n); // a refused call costs the callee nothing
     replica.depositCycles(poor, 10_000_000_000_000n);
     expect(await replica.actor<any>(poor).deadline()).toBe('0');
@@ -175,7 +233,10 @@ describe('freezing', () => {
   it('a zero freezing threshold keeps an empty canister running (with zero fees)', async () => {
     // Catches: a threshold that ignores the freezingThresholdSeconds setting.
     t = await createTestReplica({ fees: ZERO_FEES });
-    const c = await t.replica.deploy(FIXTURE, { cycles: 0n, settings: { freezingThresholdSeconds: 0n } });
+    const c = await t.replica.deploy(FIXTURE, {
+      cycles: 0n,
+      settings: { freezingThresholdSeconds: 0n },
+    });
     expect(await t.replica.actor<any>(c).deadline()).toBe('0');
   });
 });

@@ -31,7 +31,10 @@ interface FreshState {
   drawn: number;
 }
 
-const stateOf = async (t: TestReplica, c: Parameters<TestReplica['replica']['actor']>[0]): Promise<FreshState> =>
+const stateOf = async (
+  t: TestReplica,
+  c: Parameters<TestReplica['replica']['actor']>[0],
+): Promise<FreshState> =>
   JSON.parse(await t.replica.actor<{ state(): Promise<string> }>(c).state()) as FreshState;
 
 describe('install of a known module', () => {
@@ -66,7 +69,11 @@ describe('install of a known module', () => {
     await expect(actor.bump(true)).rejects.toBeInstanceOf(CallRejectedError);
     expect(await stateOf(t, c)).toMatchObject({ count: '0', names: ['seed'], bytes: [1, 2, 3] });
     expect(await actor.bump(false)).toBe(1n);
-    expect(await stateOf(t, c)).toMatchObject({ count: '1', names: ['seed', 'n1'], bytes: [1, 2, 3].map((b, i) => (i === 0 ? 1 : b)) });
+    expect(await stateOf(t, c)).toMatchObject({
+      count: '1',
+      names: ['seed', 'n1'],
+      bytes: [1, 2, 3].map((b, i) => (i === 0 ? 1 : b)),
+    });
   });
 
   it('keeps what the first messages committed across a restart, and a never-called copy starts fresh', async () => {

@@ -74,7 +74,16 @@ describe('object-granular heap', () => {
     await expect(actor().reshape(true)).rejects.toBeInstanceOf(CallRejectedError);
     expect(await actor().describe()).toBe(initial);
     const reshaped = await actor().reshape(false);
-    expect(JSON.parse(reshaped)).toEqual({ accounts: [['b', 102], ['c', 3], ['a', 10]], list: [4, 3, 2, 1], box: { extra: 1 }, drafts: 0 });
+    expect(JSON.parse(reshaped)).toEqual({
+      accounts: [
+        ['b', 102],
+        ['c', 3],
+        ['a', 10],
+      ],
+      list: [4, 3, 2, 1],
+      box: { extra: 1 },
+      drafts: 0,
+    });
     await t.restart();
     expect(await actor().describe()).toBe(reshaped);
   });
@@ -89,10 +98,14 @@ describe('object-granular heap', () => {
 
   it('refuses a function in a new nested object, naming its path, and leaves no trace', async () => {
     const initial = await actor().describe();
-    await expect(actor().storeFunction()).rejects.toThrow(/this\.box\.nested\.inner\.f is a function/);
+    await expect(actor().storeFunction()).rejects.toThrow(
+      /this\.box\.nested\.inner\.f is a function/,
+    );
     expect(await actor().describe()).toBe(initial);
     // The refused objects are not half-tracked: a later commit of the same shape is refused again.
-    await expect(actor().storeFunction()).rejects.toThrow(/this\.box\.nested\.inner\.f is a function/);
+    await expect(actor().storeFunction()).rejects.toThrow(
+      /this\.box\.nested\.inner\.f is a function/,
+    );
   });
 
   it('deletes the rows of objects that are no longer reachable', async () => {
@@ -100,7 +113,12 @@ describe('object-granular heap', () => {
     const rows = (): number => {
       const db = new Database(file, { readonly: true });
       try {
-        return db.prepare<[Uint8Array], number>('SELECT count(*) FROM heap_rows WHERE canister_id = ?').pluck().get(h.id.toUint8Array()) ?? 0;
+        return (
+          db
+            .prepare<[Uint8Array], number>('SELECT count(*) FROM heap_rows WHERE canister_id = ?')
+            .pluck()
+            .get(h.id.toUint8Array()) ?? 0
+        );
       } finally {
         db.close();
       }
@@ -129,12 +147,21 @@ describe('stores from before object rows', () => {
   it('loads a heap kept as one snapshot, and moves it to object rows on the next commit', async () => {
     const c = await t.replica.deploy('test/fixtures/batch-counter.ts');
     const cid = c.id.toUint8Array();
-    const counter = (): ActorOf<{ increment(): bigint; get(): bigint }> => t.replica.actor<{ increment(): bigint; get(): bigint }>(c);
+    const counter = (): ActorOf<{ increment(): bigint; get(): bigint }> =>
+      t.replica.actor<{ increment(): bigint; get(): bigint }>(c);
     await t.replica.close();
     // The earlier format: cbor of [1, Math.random state, the instance's fields].
-    const legacy = new Encoder({ structuredClone: true, useRecords: false, tagUint8Array: true, int64AsType: 'bigint' } as ConstructorParameters<typeof Encoder>[0]);
+    const legacy = new Encoder({
+      structuredClone: true,
+      useRecords: false,
+      tagUint8Array: true,
+      int64AsType: 'bigint',
+    } as ConstructorParameters<typeof Encoder>[0]);
     const db = new Database(path.join(t.stateDir, 'replica.sqlite'));
-    db.prepare('UPDATE heaps SET snapshot = ? WHERE canister_id = ?').run(legacy.encode([1, [5, 6, 7, 8], { count: 41n }]), cid);
+    db.prepare('UPDATE heaps SET snapshot = ? WHERE canister_id = ?').run(
+      legacy.encode([1, [5, 6, 7, 8], { count: 41n }]),
+      cid,
+    );
     db.prepare('DELETE FROM heap_rows WHERE canister_id = ?').run(cid);
     db.close();
     await t.restart();

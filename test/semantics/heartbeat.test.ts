@@ -34,7 +34,11 @@ describe('@heartbeat', () => {
     t.replica.tick();
     t.replica.tick();
     expect(await actor.counts()).toEqual([1n, 0n]); // the failing beats' increments were rolled back
-    expect((await t.replica.fetchLogs(c)).filter((l) => l.content.includes('heartbeat fails on purpose'))).toHaveLength(2);
+    expect(
+      (await t.replica.fetchLogs(c)).filter((l) =>
+        l.content.includes('heartbeat fails on purpose'),
+      ),
+    ).toHaveLength(2);
     await actor.setFailing(false);
     t.replica.tick();
     expect(await actor.counts()).toEqual([2n, 0n]);
@@ -76,7 +80,12 @@ describe('@heartbeat', () => {
     const live = await Replica.create();
     try {
       const c = await live.deploy('test/fixtures/heartbeat.ts');
-      await expect.poll(async () => ((await live.actor(c).counts()) as bigint[])[0], { timeout: 5_000, interval: 50 }).toBeGreaterThanOrEqual(2n);
+      await expect
+        .poll(async () => ((await live.actor(c).counts()) as bigint[])[0], {
+          timeout: 5_000,
+          interval: 50,
+        })
+        .toBeGreaterThanOrEqual(2n);
     } finally {
       await live.close();
     }

@@ -16,10 +16,22 @@ export interface Submitted {
  * Queues an update call without waking the replica's driver: nothing runs until the test
  * calls `replica.runtime.step()`.
  */
-export function submit(replica: Replica, canister: Principal, method: string, types: IDL.Type[] = [], args: unknown[] = [], caller: Principal = Principal.anonymous()): Submitted {
+export function submit(
+  replica: Replica,
+  canister: Principal,
+  method: string,
+  types: IDL.Type[] = [],
+  args: unknown[] = [],
+  caller: Principal = Principal.anonymous(),
+): Submitted {
   const holder: { outcome: Outcome | undefined } = { outcome: undefined };
   replica.runtime.submit(
-    { canisterId: canister.toUint8Array(), method, arg: new Uint8Array(IDL.encode(types, args)), caller: caller.toUint8Array() },
+    {
+      canisterId: canister.toUint8Array(),
+      method,
+      arg: new Uint8Array(IDL.encode(types, args)),
+      caller: caller.toUint8Array(),
+    },
     (outcome) => {
       if (holder.outcome !== undefined) throw new Error(`call to ${method} answered twice`);
       holder.outcome = outcome;
@@ -36,12 +48,19 @@ export function stepOnce(replica: Replica): void {
 /** The single decoded value of a reply; throws with the reject if it was one. */
 export function replyValue(outcome: Outcome | undefined, type: IDL.Type): unknown {
   if (outcome === undefined) throw new Error('the call has not been answered yet');
-  if ('reject' in outcome) throw new Error(`expected a reply, got reject ${outcome.reject.code}: ${outcome.reject.message}`);
+  if ('reject' in outcome)
+    throw new Error(
+      `expected a reply, got reject ${outcome.reject.code}: ${outcome.reject.message}`,
+    );
   return IDL.decode([type], outcome.reply)[0];
 }
 
 /** The reject of an outcome; throws if it was a reply. */
-export function rejectOf(outcome: Outcome | undefined): { code: number; message: string; errorCode?: string } {
+export function rejectOf(outcome: Outcome | undefined): {
+  code: number;
+  message: string;
+  errorCode?: string;
+} {
   if (outcome === undefined) throw new Error('the call has not been answered yet');
   if (!('reject' in outcome)) throw new Error('expected a reject, got a reply');
   return outcome.reject;
@@ -53,7 +72,9 @@ export function encode(types: IDL.Type[], args: unknown[]): Uint8Array {
 }
 
 /** A canister-shaped principal that no replica in these tests creates. */
-export const MISSING_CANISTER = Principal.fromUint8Array(new Uint8Array([0, 0, 0, 0, 0, 0x0f, 0x42, 0x40, 1, 1]));
+export const MISSING_CANISTER = Principal.fromUint8Array(
+  new Uint8Array([0, 0, 0, 0, 0, 0x0f, 0x42, 0x40, 1, 1]),
+);
 
 /** What `test/fixtures/channels.ts`'s `relay` reports about the call it made. */
 export interface Relayed {
@@ -66,7 +87,10 @@ export interface Relayed {
 
 /** Awaits a typed-actor call that must be rejected, and returns its `CallRejectedError`. */
 export async function rejectedCall(p: Promise<unknown>): Promise<CallRejectedError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(CallRejectedError);
   return err as CallRejectedError;
 }

@@ -54,7 +54,9 @@ describe('hibernation', () => {
     t.replica.tick();
     await t.replica.runUntilIdle();
     expect(t.replica.runtime.loadedCanisters()).toBe(1);
-    const loads = (): number => t.replica.runtime.logs(quiet.id.toUint8Array()).filter((l) => l.message === 'module loaded').length;
+    const loads = (): number =>
+      t.replica.runtime.logs(quiet.id.toUint8Array()).filter((l) => l.message === 'module loaded')
+        .length;
     const before = loads();
     // The quiet canister was the one unloaded: its next message loads it again.
     expect(await t.replica.actor(quiet).get()).toBe(7n);
@@ -70,7 +72,9 @@ describe('hibernation', () => {
     const timed = await t.replica.deploy('test/fixtures/timers.ts');
     await t.replica.actor(timed).after('later', 10);
     const quiet = await t.replica.deploy('test/fixtures/loud-counter.ts');
-    const loads = (): number => t.replica.runtime.logs(quiet.id.toUint8Array()).filter((l) => l.message === 'module loaded').length;
+    const loads = (): number =>
+      t.replica.runtime.logs(quiet.id.toUint8Array()).filter((l) => l.message === 'module loaded')
+        .length;
     // The timer canister may not go, so the quiet one is unloaded after each message.
     for (let i = 0; i < 3; i++) expect(await t.replica.actor(quiet).get()).toBe(7n);
     expect(loads()).toBe(4);

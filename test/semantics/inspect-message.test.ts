@@ -16,15 +16,25 @@ const alice = identity('alice');
 const nat = (n: bigint): Uint8Array => new Uint8Array(IDL.encode([IDL.Nat], [n]));
 const none = new Uint8Array(IDL.encode([], []));
 
-async function deployInspector(options: Parameters<typeof createTestReplica>[0] = {}): Promise<{ replica: TestReplica['replica']; id: Principal }> {
+async function deployInspector(
+  options: Parameters<typeof createTestReplica>[0] = {},
+): Promise<{ replica: TestReplica['replica']; id: Principal }> {
   t = await createTestReplica(options);
   const { id } = await t.replica.deploy('test/fixtures/inspect-message.ts');
   return { replica: t.replica, id };
 }
 
-function refusal(result: InspectResult): { code: number; errorCode: string | undefined; message: string } {
+function refusal(result: InspectResult): {
+  code: number;
+  errorCode: string | undefined;
+  message: string;
+} {
   if (result.accepted) throw new Error('expected the message to be refused');
-  return { code: result.reason.code, errorCode: result.reason.errorCode, message: result.reason.message };
+  return {
+    code: result.reason.code,
+    errorCode: result.reason.errorCode,
+    message: result.reason.message,
+  };
 }
 
 async function stateOf(replica: TestReplica['replica'], id: Principal): Promise<unknown> {
@@ -35,7 +45,11 @@ describe('canister_inspect_message', () => {
   it('accepts what @inspectMessage accepts and refuses the rest with IC0406', async () => {
     const { replica, id } = await deployInspector();
     expect(replica.inspectMessage(id, 'add', nat(5n), alice)).toEqual({ accepted: true });
-    expect(refusal(replica.inspectMessage(id, 'add', nat(5n)))).toEqual({ code: 4, errorCode: 'IC0406', message: `Canister ${id.toText()} rejected the message` });
+    expect(refusal(replica.inspectMessage(id, 'add', nat(5n)))).toEqual({
+      code: 4,
+      errorCode: 'IC0406',
+      message: `Canister ${id.toText()} rejected the message`,
+    });
     // The argument is readable with msgArgData(): alice may not add more than 1000.
     expect(refusal(replica.inspectMessage(id, 'add', nat(1001n), alice)).errorCode).toBe('IC0406');
     expect(refusal(replica.inspectMessage(id, 'secret', none, alice)).errorCode).toBe('IC0406');
@@ -67,7 +81,12 @@ describe('canister_inspect_message', () => {
     const { replica, id } = await deployInspector({ instructionLimits: { query: 1_000_000 } });
     const spin = refusal(replica.inspectMessage(id, 'spin', none, alice));
     expect(spin.code).toBe(5);
-    expect([spin.errorCode, spin.message]).toEqual(['IC0522', expect.stringContaining('Canister exceeded the limit of 1000000 instructions for single message execution.')]);
+    expect([spin.errorCode, spin.message]).toEqual([
+      'IC0522',
+      expect.stringContaining(
+        'Canister exceeded the limit of 1000000 instructions for single message execution.',
+      ),
+    ]);
     expect(await replica.actor(id, { identity: alice }).add(3n)).toBe(3n);
     expect(await stateOf(replica, id)).toEqual({ count: 3n, inspections: 0n, seen: 0 });
   });
@@ -77,7 +96,9 @@ describe('canister_inspect_message', () => {
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     expect(t.replica.inspectMessage(counter.id, 'add', nat(1n))).toEqual({ accepted: true });
     expect(t.replica.inspectMessage(counter.id, 'anything', none)).toEqual({ accepted: true });
-    expect(t.replica.inspectMessage(Principal.managementCanister(), 'raw_rand', none)).toEqual({ accepted: true });
+    expect(t.replica.inspectMessage(Principal.managementCanister(), 'raw_rand', none)).toEqual({
+      accepted: true,
+    });
   });
 
   it('does not inspect queries or in-process update calls', async () => {
@@ -92,10 +113,15 @@ describe('canister_inspect_message', () => {
     const { replica, id } = await deployInspector();
     const actor = replica.actor(id, { identity: alice });
     for (const method of ['methodNameOutside', 'acceptOutside'] as const) {
-      const err = await (actor[method]() as Promise<unknown>).then(() => undefined, (e: unknown) => e);
+      const err = await (actor[method]() as Promise<unknown>).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(CallRejectedError);
       expect((err as CallRejectedError).rejectCode).toBe(5);
-      expect((err as CallRejectedError).rejectMessage).toContain('only available in @inspectMessage');
+      expect((err as CallRejectedError).rejectMessage).toContain(
+        'only available in @inspectMessage',
+      );
     }
   });
 });

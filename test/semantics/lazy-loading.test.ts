@@ -17,7 +17,9 @@ describe('loading on demand', () => {
     t = await createTestReplica();
     const beating = await t.replica.deploy('test/fixtures/heartbeat.ts');
     const quiet = await t.replica.deploy('test/fixtures/loud-counter.ts');
-    const loads = (): number => t?.replica.runtime.logs(quiet.id.toUint8Array()).filter((l) => l.message === 'module loaded').length ?? -1;
+    const loads = (): number =>
+      t?.replica.runtime.logs(quiet.id.toUint8Array()).filter((l) => l.message === 'module loaded')
+        .length ?? -1;
     expect(loads()).toBe(1);
     await t.restart();
     t.replica.tick();

@@ -19,9 +19,17 @@ describe('stop, start, delete', () => {
     const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
     const { runtime } = t.replica;
     let answer: Outcome | undefined;
-    runtime.submit({ canisterId: caller.id.toUint8Array(), method: 'ping', arg: new Uint8Array(IDL.encode([IDL.Principal], [counter.id])), caller: ANON }, (o) => {
-      answer = o;
-    });
+    runtime.submit(
+      {
+        canisterId: caller.id.toUint8Array(),
+        method: 'ping',
+        arg: new Uint8Array(IDL.encode([IDL.Principal], [counter.id])),
+        caller: ANON,
+      },
+      (o) => {
+        answer = o;
+      },
+    );
     runtime.step(); // ping runs to its await: the call to the counter is out
     // Would be 'stopped' if open contexts were ignored.
     expect(runtime.stopCanister(caller.id.toUint8Array())).toBe('stopping');
@@ -57,7 +65,11 @@ describe('stop, start, delete', () => {
     expect(() => t?.replica.delete(counter)).toThrow(/must be stopped/);
     await t.replica.stop(counter);
     t.replica.delete(counter);
-    const gone = await t.replica.update(counter.id, 'increment', new Uint8Array(IDL.encode([], [])));
+    const gone = await t.replica.update(
+      counter.id,
+      'increment',
+      new Uint8Array(IDL.encode([], [])),
+    );
     expect('reject' in gone && gone.reject.code).toBe(3);
     const next = await t.replica.deploy('canisters/counter/src/index.ts');
     expect(next.id.toText()).not.toBe(counter.id.toText()); // ids are never reused
@@ -70,13 +82,23 @@ describe('uninstall', () => {
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
     let answer: Outcome | undefined;
-    t.replica.runtime.submit({ canisterId: caller.id.toUint8Array(), method: 'ping', arg: new Uint8Array(IDL.encode([IDL.Principal], [counter.id])), caller: ANON }, (o) => {
-      answer = o;
-    });
+    t.replica.runtime.submit(
+      {
+        canisterId: caller.id.toUint8Array(),
+        method: 'ping',
+        arg: new Uint8Array(IDL.encode([IDL.Principal], [counter.id])),
+        caller: ANON,
+      },
+      (o) => {
+        answer = o;
+      },
+    );
     t.replica.runtime.step(); // ping awaits the counter
     t.replica.uninstall(caller);
     // Would be undefined if the open context were left hanging.
-    expect(answer !== undefined && 'reject' in answer && answer.reject.message).toMatch(/has been uninstalled/);
+    expect(answer !== undefined && 'reject' in answer && answer.reject.message).toMatch(
+      /has been uninstalled/,
+    );
     t.replica.runtime.runUntilIdle(); // the counter's late response finds no callback and is dropped
     const after = await t.replica.update(caller.id, 'version', new Uint8Array(IDL.encode([], [])));
     expect('reject' in after && after.reject.errorCode).toBe('IC0537');
@@ -92,8 +114,14 @@ describe('execution log', () => {
     try {
       const c = await replica.deploy('test/fixtures/thrower.ts');
       await replica.actor(c).add(1n);
-      await replica.actor(c).add(50n).catch(() => undefined);
-      expect(seen.map(({ method, kind, outcome }) => `${method} ${kind} ${outcome}`)).toEqual(['add update committed', 'add update trapped']);
+      await replica
+        .actor(c)
+        .add(50n)
+        .catch(() => undefined);
+      expect(seen.map(({ method, kind, outcome }) => `${method} ${kind} ${outcome}`)).toEqual([
+        'add update committed',
+        'add update trapped',
+      ]);
       expect(seen[0]?.instructions).toBeGreaterThan(0);
     } finally {
       await replica.close();

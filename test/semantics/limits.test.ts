@@ -5,7 +5,13 @@
  * recursive call chain ends.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, ZERO_FEES, createTestReplica, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
+import {
+  CallRejectedError,
+  ZERO_FEES,
+  createTestReplica,
+  type TestReplica,
+  type TestReplicaOptions,
+} from '@tincan/testing';
 import { DEFAULT_CALL_LIMITS, type CanisterHandle, type Replica } from '@tincan/replica';
 import { rejectedCall as rejected } from './helpers.js';
 
@@ -18,9 +24,15 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function pair(options: TestReplicaOptions = {}): Promise<{ replica: Replica; a: CanisterHandle; b: CanisterHandle }> {
+async function pair(
+  options: TestReplicaOptions = {},
+): Promise<{ replica: Replica; a: CanisterHandle; b: CanisterHandle }> {
   t = await createTestReplica({ fees: ZERO_FEES, ...options });
-  return { replica: t.replica, a: await t.replica.deploy(FIXTURE), b: await t.replica.deploy(FIXTURE) };
+  return {
+    replica: t.replica,
+    a: await t.replica.deploy(FIXTURE),
+    b: await t.replica.deploy(FIXTURE),
+  };
 }
 
 describe('defaults', () => {
@@ -44,14 +56,20 @@ describe('queue capacity', () => {
     // Catches: unbounded queues, or a full queue reported later as a reject instead of
     // call_perform failing (Azle's CallPerformFailed) in the calling execution.
     const { replica, a, b } = await pair();
-    expect(JSON.parse((await replica.actor<any>(a).flood(b.id, 501)) as string)).toEqual({ ok: 500, 'perform failed': 1 });
+    expect(JSON.parse((await replica.actor<any>(a).flood(b.id, 501)) as string)).toEqual({
+      ok: 500,
+      'perform failed': 1,
+    });
   });
 
   it('is a replica setting, and counts per pair: another caller still gets in', async () => {
     // Catches: a global queue instead of one per pair, or a capacity that ignores the setting.
     const { replica, a, b } = await pair({ callLimits: { queueCapacity: 3 } });
     const c = await replica.deploy(FIXTURE);
-    const [fromA, fromC] = await Promise.all([replica.actor<any>(a).flood(b.id, 5), replica.actor<any>(c).flood(b.id, 3)]);
+    const [fromA, fromC] = await Promise.all([
+      replica.actor<any>(a).flood(b.id, 5),
+      replica.actor<any>(c).flood(b.id, 3),
+    ]);
     expect(JSON.parse(fromA as string)).toEqual({ ok: 3, 'perform failed': 2 });
     expect(JSON.parse(fromC as string)).toEqual({ ok: 3 });
   });
@@ -64,7 +82,15 @@ describe('queue capacity', () => {
 
   it('answers ingress beyond the capacity with SYS_TRANSIENT (IC0201)', async () => {
     const { replica, b } = await pair({ callLimits: { queueCapacity: 2 } });
-    const calls = [0, 1, 2].map(() => replica.actor<any>(b).deadline().then(() => 'ok', (e: CallRejectedError) => `${e.rejectCode} ${e.errorCode}`));
+    const calls = [0, 1, 2].map(() =>
+      replica
+        .actor<any>(b)
+        .deadline()
+        .then(
+          () => 'ok',
+          (e: CallRejectedError) => `${e.rejectCode} ${e.errorCode}`,
+        ),
+    );
     expect(await Promise.all(calls)).toEqual(['ok', 'ok', '2 IC0201']);
   });
 });
@@ -73,7 +99,10 @@ describe('payload limits', () => {
   it('refuses an ingress argument over 2 MiB with a clear error, and keeps serving', async () => {
     // Catches: oversized ingress accepted, or crashing the replica.
     const { replica, b } = await pair();
-    const err = await replica.update(b.id, 'deadline', new Uint8Array(2 * MIB + 1)).then(() => undefined, (e: unknown) => e);
+    const err = await replica.update(b.id, 'deadline', new Uint8Array(2 * MIB + 1)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as { code?: string }).code).toBe('ERR_PAYLOAD_TOO_LARGE');
     expect(await replica.actor<any>(b).deadline()).toBe('0');
   });
@@ -84,22 +113,33 @@ describe('payload limits', () => {
     const err = await rejected(replica.actor<any>(b).bigReply(2 * MIB + 1));
     expect(err.rejectCode).toBe(5);
     expect(err.rejectMessage).toMatch(/reply of \d+ bytes exceeds the limit of 2097152 bytes/);
-    expect(((await replica.actor<any>(b).bigReply(2 * MIB - 100)) as string).length).toBe(2 * MIB - 100);
+    expect(((await replica.actor<any>(b).bigReply(2 * MIB - 100)) as string).length).toBe(
+      2 * MIB - 100,
+    );
   });
 
   it('allows a same-subnet call argument up to 10 MiB and traps the caller beyond', async () => {
     // Catches: the cross-subnet 2 MiB limit applied inside one subnet, or no limit at all.
     const { replica, a, b } = await pair();
-    expect(await replica.actor<any>(a).bigCall(b.id, 3 * MIB)).toMatch(/^sent 3145728, the callee answered .*invalid Candid/);
+    expect(await replica.actor<any>(a).bigCall(b.id, 3 * MIB)).toMatch(
+      /^sent 3145728, the callee answered .*invalid Candid/,
+    );
     const err = await rejected(replica.actor<any>(a).bigCall(b.id, 10 * MIB + 1));
     expect(err.rejectCode).toBe(5);
-    expect(err.rejectMessage).toMatch(/call payload of 10485761 bytes exceeds the limit of 10485760 bytes/);
+    expect(err.rejectMessage).toMatch(
+      /call payload of 10485761 bytes exceeds the limit of 10485760 bytes/,
+    );
   });
 
   it('are replica settings', async () => {
-    const { replica, b } = await pair({ callLimits: { maxReplyBytes: 100, maxIngressPayloadBytes: 50 } });
+    const { replica, b } = await pair({
+      callLimits: { maxReplyBytes: 100, maxIngressPayloadBytes: 50 },
+    });
     expect((await rejected(replica.actor<any>(b).bigReply(101))).rejectCode).toBe(5);
-    const err = await replica.update(b.id, 'deadline', new Uint8Array(51)).then(() => undefined, (e: unknown) => e);
+    const err = await replica.update(b.id, 'deadline', new Uint8Array(51)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as { code?: string }).code).toBe('ERR_PAYLOAD_TOO_LARGE');
   });
 });

@@ -13,7 +13,9 @@ afterEach(async () => {
 describe('memory settings', () => {
   it('traps an execution that grows the heap past wasm_memory_limit, and keeps the state from before it', async () => {
     t = await createTestReplica();
-    const hog = await t.replica.deploy('test/fixtures/memory-hog.ts', { settings: { wasmMemoryLimitBytes: 20_000n } });
+    const hog = await t.replica.deploy('test/fixtures/memory-hog.ts', {
+      settings: { wasmMemoryLimitBytes: 20_000n },
+    });
     const actor = t.replica.actor(hog);
     expect(await actor.growHeap(1_000)).toBe(1);
     const err = await rejectOf(actor.growHeap(50_000));
@@ -33,7 +35,9 @@ describe('memory settings', () => {
     const actor = t.replica.actor(hog);
     expect(await actor.growStable(1, 100_000)).toBe(1); // no allocation: anything goes
     const record = t.replica.runtime.record(hog.id.toUint8Array());
-    t.replica.updateSettings(hog, { memoryAllocationBytes: BigInt(record.module.length) + 150_000n });
+    t.replica.updateSettings(hog, {
+      memoryAllocationBytes: BigInt(record.module.length) + 150_000n,
+    });
     expect(await actor.growStable(2, 10_000)).toBe(2);
     const err = await rejectOf(actor.growStable(3, 100_000));
     expect(err.message).toMatch(/memory allocation of \d+ bytes/);

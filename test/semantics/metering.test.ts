@@ -20,12 +20,24 @@ async function open(options: Parameters<typeof createTestReplica>[0] = {}): Prom
 
 describe('deterministic counts', () => {
   /** Runs the same calls on a fresh replica; returns every count the calls and the replica saw. */
-  const session = async (): Promise<{ answers: unknown[]; executions: Array<[string, number]> }> => {
+  const session = async (): Promise<{
+    answers: unknown[];
+    executions: Array<[string, number]>;
+  }> => {
     const executions: Array<[string, number]> = [];
-    const t = await open({ onExecution: (info: ExecutionInfo) => executions.push([info.method, info.instructions]) });
+    const t = await open({
+      onExecution: (info: ExecutionInfo) => executions.push([info.method, info.instructions]),
+    });
     const a = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [10] }));
     const b = await t.replica.deploy(FIXTURE, { initArgs: [10] });
-    const answers = [await a.work(10), await a.work(10), await a.work(1000), await a.blocks(), await a.builtin('sort', 500), await a.acrossAwait(b.id)];
+    const answers = [
+      await a.work(10),
+      await a.work(10),
+      await a.work(1000),
+      await a.blocks(),
+      await a.builtin('sort', 500),
+      await a.acrossAwait(b.id),
+    ];
     return { answers, executions };
   };
 
@@ -39,8 +51,14 @@ describe('deterministic counts', () => {
   });
 
   it('grows linearly with loop iterations', async () => {
-    const actor = (await open()).replica.actor(await (replicas[0] as TestReplica).replica.deploy(FIXTURE, { initArgs: [0] }));
-    const [a, b, c] = [await actor.workQuery(0), await actor.workQuery(1000), await actor.workQuery(2000)];
+    const actor = (await open()).replica.actor(
+      await (replicas[0] as TestReplica).replica.deploy(FIXTURE, { initArgs: [0] }),
+    );
+    const [a, b, c] = [
+      await actor.workQuery(0),
+      await actor.workQuery(1000),
+      await actor.workQuery(2000),
+    ];
     expect(c - b).toBe(b - a);
     expect(b - a).toBeGreaterThan(1000n * 20n);
   });
@@ -55,7 +73,10 @@ describe('deterministic counts', () => {
 
   it('reports units per execution, and a spent budget as exactly the limit', async () => {
     const seen: ExecutionInfo[] = [];
-    const t = await open({ instructionLimits: { update: 3_000_000 }, onExecution: (info) => seen.push(info) });
+    const t = await open({
+      instructionLimits: { update: 3_000_000 },
+      onExecution: (info) => seen.push(info),
+    });
     const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     const counted = await actor.work(100);
     await rejectOf(actor.work(1_000_000));
@@ -77,14 +98,17 @@ describe('deterministic counts', () => {
 });
 
 describe('built-ins that do large work in one call', () => {
-  it.each(['sort', 'join', 'repeat', 'stringify', 'spread', 'typedSet'])('%s is charged by size', async (kind) => {
-    const t = await open();
-    const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
-    const small = (await actor.builtin(kind, 10)) as bigint;
-    const large = (await actor.builtin(kind, 100_000)) as bigint;
-    // The call site's static weight is the same; only a size charge can tell them apart.
-    expect(large - small).toBeGreaterThanOrEqual(100_000n);
-  });
+  it.each(['sort', 'join', 'repeat', 'stringify', 'spread', 'typedSet'])(
+    '%s is charged by size',
+    async (kind) => {
+      const t = await open();
+      const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+      const small = (await actor.builtin(kind, 10)) as bigint;
+      const large = (await actor.builtin(kind, 100_000)) as bigint;
+      // The call site's static weight is the same; only a size charge can tell them apart.
+      expect(large - small).toBeGreaterThanOrEqual(100_000n);
+    },
+  );
 
   it('system API calls are charged by the bytes they move', async () => {
     const t = await open();
@@ -101,20 +125,26 @@ describe('limits per execution kind', () => {
     const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     const err = await rejectOf(actor.workQuery(100_000));
     expect([err.rejectCode, err.errorCode]).toEqual([5, 'IC0522']);
-    expect(err.rejectMessage).toContain('Canister exceeded the limit of 2000000 instructions for single message execution..\nTry optimizing this method');
+    expect(err.rejectMessage).toContain(
+      'Canister exceeded the limit of 2000000 instructions for single message execution..\nTry optimizing this method',
+    );
     expect(await actor.work(100_000)).toBeGreaterThan(2_000_000n);
   });
 
   it('an update traps at the update limit while the same work passes as a query', async () => {
     const t = await open({ instructionLimits: { update: 2_000_000 } });
     const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
-    expect((await rejectOf(actor.work(100_000))).rejectMessage).toContain('Canister exceeded the limit of 2000000 instructions for single message execution.');
+    expect((await rejectOf(actor.work(100_000))).rejectMessage).toContain(
+      'Canister exceeded the limit of 2000000 instructions for single message execution.',
+    );
     expect(await actor.workQuery(100_000)).toBeGreaterThan(2_000_000n);
   });
 
   it('install traps at the install limit, which updates do not share', async () => {
     const t = await open({ instructionLimits: { install: 20_000_000 } });
-    await expect(t.replica.deploy(FIXTURE, { initArgs: [1_000_000] })).rejects.toThrow('Canister exceeded the limit of 20000000 instructions for single message execution.');
+    await expect(t.replica.deploy(FIXTURE, { initArgs: [1_000_000] })).rejects.toThrow(
+      'Canister exceeded the limit of 20000000 instructions for single message execution.',
+    );
     const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     expect(await actor.work(1_000_000)).toBeGreaterThan(20_000_000n);
   });
@@ -131,7 +161,9 @@ describe('limits per execution kind', () => {
     const t = await open();
     const actor = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
     const err = await rejectOf(actor.work(4_000_000_000));
-    expect(err.rejectMessage).toContain('Canister exceeded the limit of 5000000000 instructions for single message execution.');
+    expect(err.rejectMessage).toContain(
+      'Canister exceeded the limit of 5000000000 instructions for single message execution.',
+    );
     expect(await actor.get()).toBe(0n);
   });
 });

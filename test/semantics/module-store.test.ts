@@ -30,12 +30,16 @@ describe('content-addressed modules', () => {
     // that cannot find a canister's code once its row no longer holds it.
     t = await createTestReplica();
     const ids = [];
-    for (let i = 0; i < 10; i++) ids.push((await t.replica.deploy('test/fixtures/loud-counter.ts')).id);
+    for (let i = 0; i < 10; i++)
+      ids.push((await t.replica.deploy('test/fixtures/loud-counter.ts')).id);
     const other = await t.replica.deploy('canisters/counter/src/index.ts');
     const counts = (): { modules: number; inline: number } =>
       inStore((db) => ({
         modules: db.prepare('SELECT count(*) FROM modules').pluck().get() as number,
-        inline: db.prepare('SELECT coalesce(sum(length(module)), 0) FROM canisters').pluck().get() as number,
+        inline: db
+          .prepare('SELECT coalesce(sum(length(module)), 0) FROM canisters')
+          .pluck()
+          .get() as number,
       }));
     expect(counts()).toEqual({ modules: 2, inline: 0 });
     await t.restart();

@@ -41,37 +41,67 @@ describe('NEAR promises', () => {
     const n = t.replica.actor<any>(near);
     await t.replica.actor<any>(callee).setAcceptPercent(100n);
     const before = (await n.balance()) as bigint;
-    const seen = JSON.parse((await n.fan_out(callee.id, ['acceptThenTrap', 'accept', 'no_such_method'], CYCLES)) as string);
+    const seen = JSON.parse(
+      (await n.fan_out(
+        callee.id,
+        ['acceptThenTrap', 'accept', 'no_such_method'],
+        CYCLES,
+      )) as string,
+    );
     expect(seen.count).toBe(3);
     expect(seen.sameAsArgument).toBe(true);
-    expect(seen.results[0]).toMatchObject({ code: 5, message: expect.stringContaining('accepted, then trapped') });
+    expect(seen.results[0]).toMatchObject({
+      code: 5,
+      message: expect.stringContaining('accepted, then trapped'),
+    });
     expect(seen.results[1].ok).toMatch(new RegExp(`^${CYCLES}\\|${CYCLES}\\|`));
-    expect(seen.results[2]).toMatchObject({ code: 5, message: expect.stringMatching(/^IC0536: .*has no update method 'no_such_method'/) });
+    expect(seen.results[2]).toMatchObject({
+      code: 5,
+      message: expect.stringMatching(/^IC0536: .*has no update method 'no_such_method'/),
+    });
     // Only the second call's cycles were kept; the trapped and the missing method refunded theirs.
     const spent = before - ((await n.balance()) as bigint);
     expect(spent >= CYCLES && spent < CYCLES + CYCLES / 2n, `spent ${spent}`).toBe(true);
   });
 
-  it('without a callback, asReturn gives the reply, or fails the method with the callee\'s reject', async () => {
+  it("without a callback, asReturn gives the reply, or fails the method with the callee's reject", async () => {
     const n = t.replica.actor<any>(near);
     expect(await n.direct(callee.id, 'deadline')).toBe('0');
     const failed = await n.direct(callee.id, 'acceptThenTrap').catch((e: unknown) => e);
-    expect(failed).toMatchObject({ rejectCode: 5, rejectMessage: expect.stringContaining('accepted, then trapped') });
+    expect(failed).toMatchObject({
+      rejectCode: 5,
+      rejectMessage: expect.stringContaining('accepted, then trapped'),
+    });
   });
 
-  it('rolls a trapping callback back with its undo, and fails the method with the callback\'s reject', async () => {
+  it("rolls a trapping callback back with its undo, and fails the method with the callback's reject", async () => {
     const n = t.replica.actor<any>(near);
     const failed = await n.with_trapping_callback(callee.id, 'deadline').catch((e: unknown) => e);
-    expect(failed).toMatchObject({ rejectCode: 5, rejectMessage: expect.stringMatching(/IC0503: .*callback trapped after 1 result\(s\)/) });
+    expect(failed).toMatchObject({
+      rejectCode: 5,
+      rejectMessage: expect.stringMatching(/IC0503: .*callback trapped after 1 result\(s\)/),
+    });
     expect(await n.undo_count()).toBe(0n);
     expect(t.replica.runtime.openContexts(near.id.toUint8Array())).toBe(0);
   });
 
   it('refuses the private callback to any other caller, and promiseResult outside a callback', async () => {
     const asUser = t.replica.actor<any>(near, { identity: identity('mallory') });
-    const refused = await asUser.report([{ Successful: new Uint8Array([1]) }], 'forged').catch((e: unknown) => e);
-    expect(refused).toMatchObject({ rejectCode: 5, rejectMessage: expect.stringMatching(/this callback is private: caller \S+ is not this canister/) });
+    const refused = await asUser
+      .report([{ Successful: new Uint8Array([1]) }], 'forged')
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      rejectCode: 5,
+      rejectMessage: expect.stringMatching(
+        /this callback is private: caller \S+ is not this canister/,
+      ),
+    });
     const misuse = await asUser.not_a_callback().catch((e: unknown) => e);
-    expect(misuse).toMatchObject({ rejectCode: 5, rejectMessage: expect.stringMatching(/promiseResult: this method was not called as a promise callback/) });
+    expect(misuse).toMatchObject({
+      rejectCode: 5,
+      rejectMessage: expect.stringMatching(
+        /promiseResult: this method was not called as a promise callback/,
+      ),
+    });
   });
 });

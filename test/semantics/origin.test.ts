@@ -9,7 +9,11 @@ afterEach(async () => {
 
 it('msgOrigin is the ingress sender at every depth; msgCaller is the immediate caller', async () => {
   t = await createTestReplica();
-  const [a, b, c] = [await t.replica.deploy('test/fixtures/origin-relay.ts'), await t.replica.deploy('test/fixtures/origin-relay.ts'), await t.replica.deploy('test/fixtures/origin-relay.ts')];
+  const [a, b, c] = [
+    await t.replica.deploy('test/fixtures/origin-relay.ts'),
+    await t.replica.deploy('test/fixtures/origin-relay.ts'),
+    await t.replica.deploy('test/fixtures/origin-relay.ts'),
+  ];
   const seen = await t.replica.actor(a, { identity: identity('alice') }).relay([b.id, c.id]);
   // Would fail if origin were reset per hop (it would be b) or caller were the origin (alice).
   expect(seen.origin.toText()).toBe(identity('alice').toText());

@@ -20,7 +20,10 @@ const EXPECTED = {
   initArg: 'hello',
   big: (2n ** 70n + 1n).toString(),
   bigType: 'bigint',
-  map: [['one', 'bigint:1'], ['huge', `bigint:${-(2n ** 80n)}`]],
+  map: [
+    ['one', 'bigint:1'],
+    ['huge', `bigint:${-(2n ** 80n)}`],
+  ],
   isMap: true,
   set: ['red', 'green'],
   isSet: true,
@@ -30,7 +33,10 @@ const EXPECTED = {
   isDate: true,
   date: '2024-02-29T12:00:00.000Z',
   sharedAliased: true,
-  stable: [['k1', 'bigint:10'], ['k2', 'bigint:20']],
+  stable: [
+    ['k1', 'bigint:10'],
+    ['k2', 'bigint:20'],
+  ],
 };
 
 describe('restart persistence', () => {
@@ -38,7 +44,8 @@ describe('restart persistence', () => {
   beforeEach(async () => {
     p = await t.replica.deploy('test/fixtures/semantics-persist.ts', { initArgs: ['hello'] });
   });
-  const inspect = async (): Promise<unknown> => JSON.parse((await t.replica.actor<any>(p).inspect()) as string) as unknown;
+  const inspect = async (): Promise<unknown> =>
+    JSON.parse((await t.replica.actor<any>(p).inspect()) as string) as unknown;
 
   it('heap fields of every kind and stable entries survive restart(); @init ran once', async () => {
     // Catches: lossy heap encoding (bigint→number, Map→object, Date→string, …) or init re-run on load.
@@ -56,14 +63,20 @@ describe('restart persistence', () => {
     await t.restart();
     expect(await t.replica.actor<any>(p).touchShared()).toBe(42);
     await t.restart();
-    expect(JSON.parse((await t.replica.actor<any>(p).inspect()) as string)).toMatchObject({ sharedAliased: true });
+    expect(JSON.parse((await t.replica.actor<any>(p).inspect()) as string)).toMatchObject({
+      sharedAliased: true,
+    });
     expect(await t.replica.actor<any>(p).touchShared()).toBe(83);
   });
 
   it('a fresh canister comes back with its init state, not constructor defaults', async () => {
     // Catches: restoring by re-running the constructor only (init results lost) or re-running init.
     await t.restart();
-    expect(JSON.parse((await t.replica.actor<any>(p).inspect()) as string)).toMatchObject({ initCount: 1, initArg: 'hello', stable: [] });
+    expect(JSON.parse((await t.replica.actor<any>(p).inspect()) as string)).toMatchObject({
+      initCount: 1,
+      initArg: 'hello',
+      stable: [],
+    });
   });
 });
 
@@ -94,11 +107,25 @@ describe('StableBTreeMap', () => {
   it('keys/values/items are in key order; items(start, len) pages', async () => {
     // Catches: insertion-order iteration or off-by-one paging.
     const m = t.replica.actor<any>(s);
-    for (const [k, v] of [['delta', 4n], ['alpha', 1n], ['charlie', 3n], ['bravo', 2n]] as const) await m.insert(k, v);
+    for (const [k, v] of [
+      ['delta', 4n],
+      ['alpha', 1n],
+      ['charlie', 3n],
+      ['bravo', 2n],
+    ] as const)
+      await m.insert(k, v);
     expect(await m.keys()).toEqual(['alpha', 'bravo', 'charlie', 'delta']);
     expect(await m.values()).toEqual([1n, 2n, 3n, 4n]);
-    expect(await m.items(0, 10)).toEqual([['alpha', 1n], ['bravo', 2n], ['charlie', 3n], ['delta', 4n]]);
-    expect(await m.items(1, 2)).toEqual([['bravo', 2n], ['charlie', 3n]]);
+    expect(await m.items(0, 10)).toEqual([
+      ['alpha', 1n],
+      ['bravo', 2n],
+      ['charlie', 3n],
+      ['delta', 4n],
+    ]);
+    expect(await m.items(1, 2)).toEqual([
+      ['bravo', 2n],
+      ['charlie', 3n],
+    ]);
     expect(await m.items(3, 5)).toEqual([['delta', 4n]]);
     expect(await m.items(4, 1)).toEqual([]);
   });
@@ -128,7 +155,10 @@ describe('StableBTreeMap', () => {
     await m.insert('keep', 7n);
     await expect(m.insertThenTrap('ghost', 1n)).rejects.toBeInstanceOf(CallRejectedError);
     await expect(m.insertThenTrap('keep', 99n)).rejects.toMatchObject({ rejectCode: 5 });
-    await expect(m.removeThenTrap('keep')).rejects.toMatchObject({ rejectCode: 5, rejectMessage: expect.stringContaining('removed keep') });
+    await expect(m.removeThenTrap('keep')).rejects.toMatchObject({
+      rejectCode: 5,
+      rejectMessage: expect.stringContaining('removed keep'),
+    });
     expect(await m.containsKey('ghost')).toBe(false);
     expect(await m.get('keep')).toEqual([7n]);
     expect(await m.len()).toBe(1n);

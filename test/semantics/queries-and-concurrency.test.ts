@@ -4,7 +4,12 @@
  */
 import { IDL } from '@dfinity/candid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, seededPolicy, type TestReplica } from '@tincan/testing';
+import {
+  CallRejectedError,
+  createTestReplica,
+  seededPolicy,
+  type TestReplica,
+} from '@tincan/testing';
 import { fifoPolicy, type CanisterHandle } from '@tincan/replica';
 import { replyValue, stepOnce, submit } from './helpers.js';
 
@@ -17,7 +22,10 @@ afterEach(async () => {
   await t.dispose();
 });
 
-interface CallerState { bumps: bigint; log: string[] }
+interface CallerState {
+  bumps: bigint;
+  log: string[];
+}
 
 describe('queries', () => {
   let a: CanisterHandle;
@@ -26,9 +34,10 @@ describe('queries', () => {
     b = await t.replica.deploy('test/fixtures/semantics-callee.ts');
     a = await t.replica.deploy('test/fixtures/semantics-caller.ts');
   });
-  const state = async (): Promise<CallerState> => (await t.replica.actor<any>(a).state()) as CallerState;
+  const state = async (): Promise<CallerState> =>
+    (await t.replica.actor<any>(a).state()) as CallerState;
 
-  it("see the committed first half of an update that is awaiting a call", async () => {
+  it('see the committed first half of an update that is awaiting a call', async () => {
     // Catches: queries blocked by (or reading a snapshot from before) a pending await.
     const { replica } = t;
     const rec = submit(replica, a.id, 'stepThenRecord', [IDL.Principal], [b.id]);
@@ -62,7 +71,10 @@ describe('queries', () => {
 
   it('a query that tries to make a call is rejected with 5 and nothing is sent', async () => {
     // Catches: queries allowed to make calls (or sending them regardless of the trap).
-    const err = (await t.replica.actor<any>(a).queryCalls(b.id).catch((e: unknown) => e)) as CallRejectedError;
+    const err = (await t.replica
+      .actor<any>(a)
+      .queryCalls(b.id)
+      .catch((e: unknown) => e)) as CallRejectedError;
     expect(err).toBeInstanceOf(CallRejectedError);
     expect(err.rejectCode).toBe(5);
     expect(err.rejectMessage).toMatch(/call/i);
@@ -78,12 +90,15 @@ describe('one message at a time per canister', () => {
   beforeEach(async () => {
     c = await t.replica.deploy('test/fixtures/semantics-busy.ts');
   });
-  const stats = async (): Promise<[bigint, bigint, boolean]> => (await t.replica.actor<any>(c).stats()) as [bigint, bigint, boolean];
+  const stats = async (): Promise<[bigint, bigint, boolean]> =>
+    (await t.replica.actor<any>(c).stats()) as [bigint, bigint, boolean];
 
   it('a synchronous method never observes another execution in progress (50 concurrent calls)', async () => {
     // Catches: executions of one canister overlapping on a shared heap.
     const actor = t.replica.actor<any>(c);
-    const results = (await Promise.all(Array.from({ length: 50 }, () => actor.syncCheck()))) as bigint[];
+    const results = (await Promise.all(
+      Array.from({ length: 50 }, () => actor.syncCheck()),
+    )) as bigint[];
     expect(results.every((v) => v === 0n)).toBe(true);
     expect(await stats()).toEqual([0n, 50n, false]);
   });
@@ -92,7 +107,9 @@ describe('one message at a time per canister', () => {
     // Catches: an execution committed at a non-call await (busy=true leaking to the next message),
     // or continuations of microtasks running inside another message's execution.
     const actor = t.replica.actor<any>(c);
-    const results = (await Promise.all(Array.from({ length: 50 }, () => actor.asyncCheck()))) as bigint[];
+    const results = (await Promise.all(
+      Array.from({ length: 50 }, () => actor.asyncCheck()),
+    )) as bigint[];
     expect(results.every((v) => v === 0n)).toBe(true);
     expect(await stats()).toEqual([0n, 50n, false]);
   });
@@ -102,7 +119,11 @@ describe('one message at a time per canister', () => {
     const actor = t.replica.actor<any>(c);
     for (let seed = 1; seed <= 5; seed++) {
       t.replica.runtime.setScheduler(seededPolicy(seed));
-      await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? actor.asyncCheck() : actor.syncCheck())));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          i % 2 === 0 ? actor.asyncCheck() : actor.syncCheck(),
+        ),
+      );
     }
     t.replica.runtime.setScheduler(fifoPolicy);
     expect(await stats()).toEqual([0n, 250n, false]);

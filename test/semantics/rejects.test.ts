@@ -23,7 +23,8 @@ afterAll(async () => {
   await t.dispose();
 });
 
-const counterOf = async (): Promise<string> => (JSON.parse((await t.replica.actor<any>(r).snapshot()) as string) as { counter: string }).counter;
+const counterOf = async (): Promise<string> =>
+  (JSON.parse((await t.replica.actor<any>(r).snapshot()) as string) as { counter: string }).counter;
 
 async function rejected(p: Promise<unknown>): Promise<CallRejectedError> {
   const err = await p.then(
@@ -119,7 +120,9 @@ describe('awaited call failures reach the calling canister as CallError', () => 
 
   it('calling a nonexistent canister → caller catches rejectCode 3', async () => {
     // Catches: a call to a missing canister that hangs or traps the caller.
-    expect(await t.replica.actor<any>(a).probe(MISSING_CANISTER, 'anything')).toMatch(/^CallError\|3\|/);
+    expect(await t.replica.actor<any>(a).probe(MISSING_CANISTER, 'anything')).toMatch(
+      /^CallError\|3\|/,
+    );
   });
 });
 

@@ -16,7 +16,12 @@ import { encode, replyValue, stepOnce } from './helpers.js';
 
 const CHANNELS = 'test/fixtures/channels.ts';
 const TIMERS = 'test/fixtures/timers.ts';
-const Options = IDL.Record({ cycles: IDL.Nat, timeout: IDL.Opt(IDL.Nat32), oneway: IDL.Bool, trapAfter: IDL.Bool });
+const Options = IDL.Record({
+  cycles: IDL.Nat,
+  timeout: IDL.Opt(IDL.Nat32),
+  oneway: IDL.Bool,
+  trapAfter: IDL.Bool,
+});
 
 let t: TestReplica | undefined;
 afterEach(async () => {
@@ -30,10 +35,22 @@ interface Sent {
 }
 
 /** Queues an ingress call under a fresh request id (as the HTTP interface does), without running it. */
-function submitWithId(replica: Replica, canister: Principal, method: string, arg: Uint8Array): Sent {
+function submitWithId(
+  replica: Replica,
+  canister: Principal,
+  method: string,
+  arg: Uint8Array,
+): Sent {
   const sent: Sent = { requestId: new Uint8Array(randomBytes(32)), outcome: undefined };
   replica.runtime.submit(
-    { canisterId: canister.toUint8Array(), method, arg, caller: Uint8Array.of(4), requestId: sent.requestId, expiryNs: replica.timeNs() + 240_000_000_000n },
+    {
+      canisterId: canister.toUint8Array(),
+      method,
+      arg,
+      caller: Uint8Array.of(4),
+      requestId: sent.requestId,
+      expiryNs: replica.timeNs() + 240_000_000_000n,
+    },
     (outcome) => {
       sent.outcome = outcome;
     },
@@ -41,16 +58,32 @@ function submitWithId(replica: Replica, canister: Principal, method: string, arg
   return sent;
 }
 
-const logText = (replica: Replica, id: Principal): string => replica.logs(id).map((line) => line.message).join('\n');
+const logText = (replica: Replica, id: Principal): string =>
+  replica
+    .logs(id)
+    .map((line) => line.message)
+    .join('\n');
 
 describe('call contexts open at a restart', () => {
   it('rejects the waiting chain, refunds the held cycles to the caller, and records the ingress reject', async () => {
     t = await createTestReplica({ fees: ZERO_FEES });
-    const [a, b, c] = [await t.replica.deploy(CHANNELS), await t.replica.deploy(CHANNELS), await t.replica.deploy(CHANNELS)];
+    const [a, b, c] = [
+      await t.replica.deploy(CHANNELS),
+      await t.replica.deploy(CHANNELS),
+      await t.replica.deploy(CHANNELS),
+    ];
     await t.replica.actor<any>(b).setNext(c.id);
     const [a0, b0] = [t.replica.cycleBalance(a), t.replica.cycleBalance(b)];
     // ingress → A.relay(B.slow, 1,000 cycles) → B.slow awaits C.deadline.
-    const sent = submitWithId(t.replica, a.id, 'relay', encode([IDL.Principal, IDL.Text, Options], [b.id, 'slow', { cycles: 1_000n, timeout: [], oneway: false, trapAfter: false }]));
+    const sent = submitWithId(
+      t.replica,
+      a.id,
+      'relay',
+      encode(
+        [IDL.Principal, IDL.Text, Options],
+        [b.id, 'slow', { cycles: 1_000n, timeout: [], oneway: false, trapAfter: false }],
+      ),
+    );
     stepOnce(t.replica); // A.relay runs and calls B: the 1,000 cycles leave A
     stepOnce(t.replica); // B.slow runs (holds the 1,000 cycles, accepts none) and calls C
     expect(t.replica.cycleBalance(a)).toBe(a0 - 1_000n);
@@ -70,21 +103,47 @@ describe('call contexts open at a restart', () => {
 
     const record = replica.runtime.ingressRecord(sent.requestId);
     expect(record?.outcome).toMatchObject({ reject: { code: 5, errorCode: 'IC0506' } });
-    const message = record?.outcome !== undefined && 'reject' in record.outcome ? record.outcome.reject.message : '';
-    expect(message).toMatch(new RegExp(`^Canister ${a.id.toText()} did not reply to the call: the replica restarted while 'relay' was waiting`));
+    const message =
+      record?.outcome !== undefined && 'reject' in record.outcome
+        ? record.outcome.reject.message
+        : '';
+    expect(message).toMatch(
+      new RegExp(
+        `^Canister ${a.id.toText()} did not reply to the call: the replica restarted while 'relay' was waiting`,
+      ),
+    );
 
-    expect(logText(replica, a.id)).toMatch(new RegExp(`\\[restart\\] the call to ${b.id.toText()} 'slow' was in flight .* 1000 cycles were refunded`));
-    expect(logText(replica, b.id)).toMatch(new RegExp(`\\[restart\\] the call to 'slow' from canister ${a.id.toText()} was waiting .* reject 5`));
-    expect(logText(replica, b.id)).toMatch(new RegExp(`\\[restart\\] the call to ${c.id.toText()} 'deadline' was in flight`));
+    expect(logText(replica, a.id)).toMatch(
+      new RegExp(
+        `\\[restart\\] the call to ${b.id.toText()} 'slow' was in flight .* 1000 cycles were refunded`,
+      ),
+    );
+    expect(logText(replica, b.id)).toMatch(
+      new RegExp(
+        `\\[restart\\] the call to 'slow' from canister ${a.id.toText()} was waiting .* reject 5`,
+      ),
+    );
+    expect(logText(replica, b.id)).toMatch(
+      new RegExp(`\\[restart\\] the call to ${c.id.toText()} 'deadline' was in flight`),
+    );
     // B's first half committed before the wait; nothing after it ran.
     const state = JSON.parse((await replica.actor<any>(b).state()) as string) as { worked: string };
     expect(state.worked).toBe('0');
 
     // The replica works normally after recovery, and a second open finds nothing left to answer.
-    const again = (await replica.actor<any>(a).relay(b.id, 'slow', { cycles: 10n, timeout: [], oneway: false, trapAfter: false })) as string;
+    const again = (await replica.actor<any>(a).relay(b.id, 'slow', {
+      cycles: 10n,
+      timeout: [],
+      oneway: false,
+      trapAfter: false,
+    })) as string;
     expect(JSON.parse(again)).toMatchObject({ reply: 'slow done', refunded: '10' });
     const reopened = await t.restart();
-    expect(reopened.runtime.recovery).toMatchObject({ rejectedContexts: 0, lostCalls: 0, droppedTimers: [] });
+    expect(reopened.runtime.recovery).toMatchObject({
+      rejectedContexts: 0,
+      lostCalls: 0,
+      droppedTimers: [],
+    });
     expect(reopened.runtime.ingressRecord(sent.requestId)?.outcome).toEqual(record?.outcome);
   });
 
@@ -93,15 +152,29 @@ describe('call contexts open at a restart', () => {
     const [a, b] = [await t.replica.deploy(CHANNELS), await t.replica.deploy(CHANNELS)];
     await t.replica.actor<any>(b).setAcceptPercent(25n);
     const [a0, b0] = [t.replica.cycleBalance(a), t.replica.cycleBalance(b)];
-    const sent = submitWithId(t.replica, a.id, 'relay', encode([IDL.Principal, IDL.Text, Options], [b.id, 'accept', { cycles: 1_000n, timeout: [], oneway: false, trapAfter: false }]));
+    const sent = submitWithId(
+      t.replica,
+      a.id,
+      'relay',
+      encode(
+        [IDL.Principal, IDL.Text, Options],
+        [b.id, 'accept', { cycles: 1_000n, timeout: [], oneway: false, trapAfter: false }],
+      ),
+    );
     stepOnce(t.replica); // A calls B with 1,000
     stepOnce(t.replica); // B accepts 250 and replies: the response (refund 750) is queued
     expect(t.replica.cycleBalance(b)).toBe(b0 + 250n);
     const replica = await t.restart();
     expect(replica.cycleBalance(a)).toBe(a0 - 250n);
     expect(replica.cycleBalance(b)).toBe(b0 + 250n);
-    expect(replica.runtime.recovery).toMatchObject({ rejectedContexts: 1, lostCalls: 1, refundedCycles: 750n });
-    expect(replica.runtime.ingressRecord(sent.requestId)?.outcome).toMatchObject({ reject: { code: 5, errorCode: 'IC0506' } });
+    expect(replica.runtime.recovery).toMatchObject({
+      rejectedContexts: 1,
+      lostCalls: 1,
+      refundedCycles: 750n,
+    });
+    expect(replica.runtime.ingressRecord(sent.requestId)?.outcome).toMatchObject({
+      reject: { code: 5, errorCode: 'IC0506' },
+    });
   });
 
   it('answers an ingress call that was received but never executed with SYS_TRANSIENT', async () => {
@@ -116,7 +189,9 @@ describe('call contexts open at a restart', () => {
     expect(replica.runtime.ingressRecord(first.requestId)?.outcome).toEqual(first.outcome);
     const kept = replica.runtime.ingressRecord(second.requestId)?.outcome;
     expect(kept).toMatchObject({ reject: { code: 2 } });
-    expect(kept !== undefined && 'reject' in kept ? kept.reject.message : '').toMatch(/restarted before this call was executed: it was not executed/);
+    expect(kept !== undefined && 'reject' in kept ? kept.reject.message : '').toMatch(
+      /restarted before this call was executed: it was not executed/,
+    );
   });
 });
 
@@ -132,7 +207,9 @@ describe('timers at a restart', () => {
       [2, 60_000_000_000n],
     ]);
     const log = logText(replica, timers.id);
-    expect(log).toMatch(/\[restart\] timer 1 \(one-shot, next due at 2026-01-01T00:01:40\.000Z\) was dropped: timers do not survive a restart/);
+    expect(log).toMatch(
+      /\[restart\] timer 1 \(one-shot, next due at 2026-01-01T00:01:40\.000Z\) was dropped: timers do not survive a restart/,
+    );
     expect(log).toMatch(/\[restart\] timer 2 \(every 60000 ms, next due at .*\) was dropped/);
     await replica.advanceTime(300_000);
     expect(await replica.actor<any>(timers).log()).toEqual([]);

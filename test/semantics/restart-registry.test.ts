@@ -25,7 +25,8 @@ describe('restart with many canisters', () => {
     const t = await createTestReplica();
     owned.push(t);
     const ids = [];
-    for (let i = 0; i < COUNT; i++) ids.push((await t.replica.deploy('test/fixtures/loud-counter.ts')).id);
+    for (let i = 0; i < COUNT; i++)
+      ids.push((await t.replica.deploy('test/fixtures/loud-counter.ts')).id);
     const beating = await t.replica.deploy('test/fixtures/heartbeat.ts');
     const before = t.replica.runtime.canisterIds().map((id) => Buffer.from(id).toString('hex'));
     expect(before).toHaveLength(COUNT + 1);
@@ -49,14 +50,19 @@ describe('restart with many canisters', () => {
     replica.tick();
     await replica.runUntilIdle();
     const read = getCanister.mock.calls.map(([id]) => Buffer.from(id).toString('hex'));
-    expect(read).toEqual([Buffer.from(fifth.toUint8Array()).toString('hex'), Buffer.from(beating.id.toUint8Array()).toString('hex')]);
+    expect(read).toEqual([
+      Buffer.from(fifth.toUint8Array()).toString('hex'),
+      Buffer.from(beating.id.toUint8Array()).toString('hex'),
+    ]);
 
     // Existence checks read nothing; listing reads the rest, in creation order.
     const last = ids[COUNT - 1];
     if (last === undefined) throw new Error('no last canister');
     expect(replica.runtime.hasCanister(last.toUint8Array())).toBe(true);
     expect(getCanister).toHaveBeenCalledTimes(2);
-    expect(replica.runtime.canisterIds().map((id) => Buffer.from(id).toString('hex'))).toEqual(before);
+    expect(replica.runtime.canisterIds().map((id) => Buffer.from(id).toString('hex'))).toEqual(
+      before,
+    );
     expect(await replica.actor(last).get()).toBe(7n);
 
     // A canister created after the restart takes a fresh id.

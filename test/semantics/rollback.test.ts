@@ -36,13 +36,17 @@ afterEach(async () => {
   await t.dispose();
 });
 
-const snapshot = async (): Promise<unknown> => JSON.parse((await t.replica.actor<any>(r).snapshot()) as string) as unknown;
+const snapshot = async (): Promise<unknown> =>
+  JSON.parse((await t.replica.actor<any>(r).snapshot()) as string) as unknown;
 
 describe('rollback of a trapped execution', () => {
   it('restores array, Map, Set, nested object, Uint8Array, Date and primitive fields', async () => {
     // Catches: a rollback that misses in-place mutations of nested/collection objects or new fields.
     expect(await snapshot()).toEqual(INITIAL);
-    await expect(t.replica.actor<any>(r).mutateAllThenTrap()).rejects.toMatchObject({ rejectCode: 5, rejectMessage: expect.stringContaining('mutated everything') });
+    await expect(t.replica.actor<any>(r).mutateAllThenTrap()).rejects.toMatchObject({
+      rejectCode: 5,
+      rejectMessage: expect.stringContaining('mutated everything'),
+    });
     expect(await snapshot()).toEqual(INITIAL);
   });
 
@@ -96,7 +100,10 @@ describe('heap values that cannot be persisted', () => {
 
   it('storing a Promise in a nested field traps naming the nested path', async () => {
     // Catches: persisting a Promise as an empty object, or reporting the wrong path.
-    const err = (await t.replica.actor<any>(r).storePromise().catch((e: unknown) => e)) as CallRejectedError;
+    const err = (await t.replica
+      .actor<any>(r)
+      .storePromise()
+      .catch((e: unknown) => e)) as CallRejectedError;
     expect(err).toBeInstanceOf(CallRejectedError);
     expect(err.rejectCode).toBe(5);
     expect(err.rejectMessage).toContain('this.holder.inner');
@@ -106,7 +113,10 @@ describe('heap values that cannot be persisted', () => {
 
   it('the failed state is not persisted across a restart either', async () => {
     // Catches: a store transaction committed before the heap encoding failed.
-    await t.replica.actor<any>(r).storeFunction().catch(() => undefined);
+    await t.replica
+      .actor<any>(r)
+      .storeFunction()
+      .catch(() => undefined);
     const replica = await t.restart();
     expect(JSON.parse((await replica.actor<any>(r).snapshot()) as string)).toEqual(INITIAL);
   });

@@ -10,18 +10,23 @@ afterEach(async () => {
 });
 
 describe('instruction limits', () => {
-  it.each(['loopForever', 'catchAndLoop', 'microtaskStorm'])('%s traps at the instruction limit (IC0522) and rolls back', async (method) => {
-    t = await createTestReplica({ instructionLimits: { update: 2_000_000 } });
-    const canister = await t.replica.deploy('test/fixtures/runaway.ts');
-    const actor = t.replica.actor(canister);
-    expect(await actor.increment()).toBe(1n);
-    // Would hang (and time the test out) without metering, or keep +1000 without rollback.
-    const err = await rejectOf(actor[method]());
-    expect([err.rejectCode, err.errorCode]).toEqual([5, 'IC0522']);
-    expect(err.rejectMessage).toContain('Canister exceeded the limit of 2000000 instructions for single message execution.');
-    expect(await actor.get()).toBe(1n);
-    expect(await actor.increment()).toBe(2n);
-  });
+  it.each(['loopForever', 'catchAndLoop', 'microtaskStorm'])(
+    '%s traps at the instruction limit (IC0522) and rolls back',
+    async (method) => {
+      t = await createTestReplica({ instructionLimits: { update: 2_000_000 } });
+      const canister = await t.replica.deploy('test/fixtures/runaway.ts');
+      const actor = t.replica.actor(canister);
+      expect(await actor.increment()).toBe(1n);
+      // Would hang (and time the test out) without metering, or keep +1000 without rollback.
+      const err = await rejectOf(actor[method]());
+      expect([err.rejectCode, err.errorCode]).toEqual([5, 'IC0522']);
+      expect(err.rejectMessage).toContain(
+        'Canister exceeded the limit of 2000000 instructions for single message execution.',
+      );
+      expect(await actor.get()).toBe(1n);
+      expect(await actor.increment()).toBe(2n);
+    },
+  );
 
   it('keeps other canisters serving while one runs away', async () => {
     t = await createTestReplica({ instructionLimits: { update: 2_000_000 } });
@@ -47,6 +52,8 @@ describe('instruction limits', () => {
     t = await createTestReplica({ instructionLimits: { query: 1_000 } });
     const actor = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
     const err = await rejectOf(actor.work(5_000));
-    expect(err.rejectMessage).toContain('Canister exceeded the limit of 1000 instructions for single message execution.');
+    expect(err.rejectMessage).toContain(
+      'Canister exceeded the limit of 1000 instructions for single message execution.',
+    );
   });
 });

@@ -3,7 +3,12 @@
  * strings, module globals per canister, replica time for Date, seeded Math.random.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, TEST_EPOCH_NS, createTestReplica, type TestReplica } from '@tincan/testing';
+import {
+  CallRejectedError,
+  TEST_EPOCH_NS,
+  createTestReplica,
+  type TestReplica,
+} from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 
 let t: TestReplica;
@@ -19,7 +24,9 @@ afterEach(async () => {
   for (const o of others.splice(0)) await o.dispose();
 });
 
-async function replicaWithSeed(fill: number): Promise<[TestReplica, CanisterHandle, CanisterHandle]> {
+async function replicaWithSeed(
+  fill: number,
+): Promise<[TestReplica, CanisterHandle, CanisterHandle]> {
   const r = await createTestReplica({ seed: new Uint8Array(32).fill(fill) });
   others.push(r);
   const c1 = await r.replica.deploy('test/fixtures/semantics-sandbox.ts');
@@ -31,16 +38,26 @@ const refused = (name: string): string =>
   `Azle: experimental mode must be enabled to use global ${name}. You can enable experimental mode in your dfx.json file like this:`;
 
 describe('isolation', () => {
-  it('has no process, require or fetch (typeof in canister source); fetch throws Azle\'s refusal', async () => {
+  it("has no process, require or fetch (typeof in canister source); fetch throws Azle's refusal", async () => {
     // Catches: host globals leaking into the canister realm, or the bundler making `require` look defined.
-    expect(await t.replica.actor<any>(c).hostGlobals()).toEqual(['undefined', 'undefined', `throws: ${refused('fetch')}`]);
+    expect(await t.replica.actor<any>(c).hostGlobals()).toEqual([
+      'undefined',
+      'undefined',
+      `throws: ${refused('fetch')}`,
+    ]);
   });
 
   it('the realm global has no host objects, and require cannot load a module', async () => {
     // Catches: process/require/fetch/timers/Buffer reachable through globalThis.
     const probe = (await t.replica.actor<any>(c).realGlobals()) as string[];
     // fetch, setTimeout and Buffer throw Azle's stable-mode error, as they do on Azle.
-    expect(probe.slice(0, 5)).toEqual(['undefined', 'undefined', `throws: ${refused('fetch')}`, `throws: ${refused('setTimeout')}`, `throws: ${refused('Buffer')}`]);
+    expect(probe.slice(0, 5)).toEqual([
+      'undefined',
+      'undefined',
+      `throws: ${refused('fetch')}`,
+      `throws: ${refused('setTimeout')}`,
+      `throws: ${refused('Buffer')}`,
+    ]);
     expect(probe[5]).toMatch(/^failed: /);
   });
 
@@ -67,7 +84,8 @@ describe('determinism', () => {
   it('Date.now() and new Date() follow the replica clock', async () => {
     // Catches: canister code reading the host's wall clock.
     const ms = TEST_EPOCH_NS / 1_000_000n;
-    const clocks = async (): Promise<bigint[]> => Array.from((await t.replica.actor<any>(c).clocks()) as Iterable<bigint>);
+    const clocks = async (): Promise<bigint[]> =>
+      Array.from((await t.replica.actor<any>(c).clocks()) as Iterable<bigint>);
     expect(await clocks()).toEqual([ms, ms, ms]);
     t.clock?.advanceMs(5_000);
     expect(await clocks()).toEqual([ms + 5_000n, ms + 5_000n, ms + 5_000n]);
@@ -102,14 +120,20 @@ describe('determinism', () => {
     await r1.replica.actor<any>(a1).randoms(4);
     await r2.replica.actor<any>(a2).randoms(4);
     await r1.restart();
-    expect(await r1.replica.actor<any>(a1).randoms(4)).toEqual(await r2.replica.actor<any>(a2).randoms(4));
+    expect(await r1.replica.actor<any>(a1).randoms(4)).toEqual(
+      await r2.replica.actor<any>(a2).randoms(4),
+    );
   });
 
   it('a trapped execution does not advance the Math.random stream', async () => {
     // Catches: PRNG state not rolled back with the heap, making replays diverge after a trap.
     const [r1, a1] = await replicaWithSeed(11);
     const [r2, a2] = await replicaWithSeed(11);
-    await expect(r1.replica.actor<any>(a1).randomsThenTrap(5)).rejects.toBeInstanceOf(CallRejectedError);
-    expect(await r1.replica.actor<any>(a1).randoms(3)).toEqual(await r2.replica.actor<any>(a2).randoms(3));
+    await expect(r1.replica.actor<any>(a1).randomsThenTrap(5)).rejects.toBeInstanceOf(
+      CallRejectedError,
+    );
+    expect(await r1.replica.actor<any>(a1).randoms(3)).toEqual(
+      await r2.replica.actor<any>(a2).randoms(3),
+    );
   });
 });

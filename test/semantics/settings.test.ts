@@ -24,10 +24,17 @@ describe('settings and cycles', () => {
 
   it('persists updated settings, controllers and deposits across a restart, bumping the version', async () => {
     t = await createTestReplica();
-    const counter = await t.replica.deploy('canisters/counter/src/index.ts', { cycles: 7n, settings: { freezingThresholdSeconds: 5n } });
+    const counter = await t.replica.deploy('canisters/counter/src/index.ts', {
+      cycles: 7n,
+      settings: { freezingThresholdSeconds: 5n },
+    });
     const before = t.replica.runtime.record(counter.id.toUint8Array()).version;
     const alice = identity('alice');
-    t.replica.updateSettings(counter, { controllers: [alice], logVisibility: 'public', memoryAllocationBytes: 1024n });
+    t.replica.updateSettings(counter, {
+      controllers: [alice],
+      logVisibility: 'public',
+      memoryAllocationBytes: 1024n,
+    });
     t.replica.depositCycles(counter, 2n ** 70n);
     expect(t.replica.runtime.record(counter.id.toUint8Array()).version).toBe(before + 1n);
     await t.restart();
@@ -44,7 +51,9 @@ describe('settings and cycles', () => {
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     expect(() => t?.replica.depositCycles(counter, -1n)).toThrow(/negative/);
     const many = Array.from({ length: 11 }, (_, i) => identity(`c${i}`));
-    expect(() => t?.replica.updateSettings(counter, { controllers: many })).toThrow(/at most 10 controllers/);
+    expect(() => t?.replica.updateSettings(counter, { controllers: many })).toThrow(
+      /at most 10 controllers/,
+    );
     expect(t.replica.cycleBalance(counter)).toBe(DEFAULT_CANISTER_CYCLES);
   });
 });

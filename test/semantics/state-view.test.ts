@@ -45,8 +45,17 @@ describe('the state view', () => {
     const roots = allHeapPages(view, id, 0, 3);
     expect(roots.map((p) => p.entries.length)).toEqual([3, 3]);
     expect(roots[0]?.total).toBe(6);
-    const fields = Object.fromEntries(roots.flatMap((p) => p.entries).map((e) => [e.key.text, e.value]));
-    expect(Object.keys(fields)).toEqual(['count', 'motto', 'accounts', 'history', 'blob', 'reminders']);
+    const fields = Object.fromEntries(
+      roots.flatMap((p) => p.entries).map((e) => [e.key.text, e.value]),
+    );
+    expect(Object.keys(fields)).toEqual([
+      'count',
+      'motto',
+      'accounts',
+      'history',
+      'blob',
+      'reminders',
+    ]);
     expect(fields['count']?.text).toBe('45n');
     expect(fields['motto']?.truncated).toBe(true);
     expect(fields['motto']?.text).toContain('(702 characters)');
@@ -64,7 +73,10 @@ describe('the state view', () => {
     expect(entries[44]?.key.text).toBe('"key-044"');
     expect(entries[44]?.value.text).toBe('{ owner, balance }');
     const record = view.heap(id, entries[44]?.value.ref as number);
-    expect(record.entries.map((e) => `${e.key.text}=${e.value.text}`)).toEqual(['owner="key-044"', 'balance=440n']);
+    expect(record.entries.map((e) => `${e.key.text}=${e.value.text}`)).toEqual([
+      'owner="key-044"',
+      'balance=440n',
+    ]);
 
     // The stable map, by key cursor.
     expect(view.stableMaps(id)).toEqual([{ memoryId: 3, count: 45n }]);
@@ -81,7 +93,9 @@ describe('the state view', () => {
       pages++;
     } while (cursor !== undefined);
     expect(pages).toBe(3);
-    expect(keys).toEqual(Array.from({ length: 45 }, (_, i) => `"key-${String(i).padStart(3, '0')}"`));
+    expect(keys).toEqual(
+      Array.from({ length: 45 }, (_, i) => `"key-${String(i).padStart(3, '0')}"`),
+    );
     expect(values[7]).toBe('7000n');
   }, 60_000);
 
@@ -100,7 +114,9 @@ describe('the state view', () => {
       }
       throw new Error('not refused');
     };
-    expect(refused(() => view.heap(id, 0, undefined, 1_000_000))).toContain('limit must be an integer from 1 to 100');
+    expect(refused(() => view.heap(id, 0, undefined, 1_000_000))).toContain(
+      'limit must be an integer from 1 to 100',
+    );
     expect(refused(() => view.heap(id, 0, undefined, 0))).toContain('limit');
     expect(refused(() => view.heap(id, 0, '-1'))).toContain('cursor');
     expect(refused(() => view.heap(id, 0, '999999'))).toContain('past the end');
@@ -108,7 +124,9 @@ describe('the state view', () => {
     expect(refused(() => view.stable(id, 3, 'not hex'))).toContain('cursor');
     expect(refused(() => view.stable(id, 3, 'a'.repeat(100_000)))).toContain('cursor');
     expect(refused(() => view.stable(id, 255))).toContain('memory id');
-    expect(refused(() => view.memory(Principal.fromText('aaaaa-aa').toUint8Array()))).toContain('no such canister');
+    expect(refused(() => view.memory(Principal.fromText('aaaaa-aa').toUint8Array()))).toContain(
+      'no such canister',
+    );
     // The replica still serves.
     expect(await t.replica.actor(canister).fill(1)).toBe(1);
   }, 60_000);
@@ -121,11 +139,15 @@ describe('the state view', () => {
     const other = await t.replica.deploy(FIXTURE);
     await t.replica.actor(other).fill(1);
     await t.replica.runUntilIdle();
-    const loads = (): number => t.replica.runtime.logs(sleeper.id.toUint8Array()).filter((l) => l.message === 'module loaded').length;
+    const loads = (): number =>
+      t.replica.runtime.logs(sleeper.id.toUint8Array()).filter((l) => l.message === 'module loaded')
+        .length;
     expect(t.replica.runtime.loadedCanisters()).toBe(1);
     const before = loads();
     const id = sleeper.id.toUint8Array();
-    expect(t.replica.state.heap(id).entries.find((e) => e.key.text === 'count')?.value.text).toBe('5n');
+    expect(t.replica.state.heap(id).entries.find((e) => e.key.text === 'count')?.value.text).toBe(
+      '5n',
+    );
     expect(t.replica.state.stable(id, 3).entries).toHaveLength(5);
     expect(t.replica.state.memory(id).heapBytes).toBeGreaterThan(0n);
     expect(t.replica.runtime.loadedCanisters()).toBe(1);

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Principal } from '@dfinity/principal';
-import { decodeCertificate, encodeCbor, generateRootKey, signCertificate } from '@tincan/certification';
+import {
+  decodeCertificate,
+  encodeCbor,
+  generateRootKey,
+  signCertificate,
+} from '@tincan/certification';
 import { MAX_XNET_PAYLOAD_BYTES, ZERO_FEES, subnetRange } from '@tincan/replica';
 import { createTestSubnets, type TestSubnets } from '@tincan/testing';
 
@@ -34,7 +39,10 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
     expect(subnets.subnetOf(a.id)).toBe(0);
     expect(subnets.subnetOf(b.id)).toBe(1);
     const [low, high] = subnetRange(1);
-    expect(Buffer.compare(Buffer.from(low), Buffer.from(b.id.toUint8Array())) <= 0 && Buffer.compare(Buffer.from(b.id.toUint8Array()), Buffer.from(high)) <= 0).toBe(true);
+    expect(
+      Buffer.compare(Buffer.from(low), Buffer.from(b.id.toUint8Array())) <= 0 &&
+        Buffer.compare(Buffer.from(b.id.toUint8Array()), Buffer.from(high)) <= 0,
+    ).toBe(true);
     expect(subnets.subnets[0]?.id.toText()).not.toBe(subnets.subnets[1]?.id.toText());
     expect(await settle(subnets, subnets.actor(a).relayAdd(a2.id, 4n))).toBe(4n);
     expect(subnets.xnet.flush()).toBe(0);
@@ -61,7 +69,9 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
     const { subnets, a, a2, b } = await twoSubnets();
     const size = MAX_XNET_PAYLOAD_BYTES + 1;
     const cross = await settle(subnets, subnets.actor(a).sendBlob(b.id, size));
-    expect(cross).toMatch(/^rejected 5: .*more than the 2097152 bytes a message between subnets may have/);
+    expect(cross).toMatch(
+      /^rejected 5: .*more than the 2097152 bytes a message between subnets may have/,
+    );
     expect(await settle(subnets, subnets.actor(a).sendBlob(a2.id, size))).toMatch(/^ok 2097\d+$/);
     expect(await settle(subnets, subnets.actor(a).sendBlob(b.id, 1000))).toBe('ok 1000');
   });
@@ -105,7 +115,11 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
       const cert = decodeCertificate(slice);
       captured = slice;
       // Same tree and delegation, signed by a key the root never vouched for.
-      return signCertificate(cert.tree, forger.secretKey, cert.delegation === undefined ? {} : { delegation: cert.delegation });
+      return signCertificate(
+        cert.tree,
+        forger.secretKey,
+        cert.delegation === undefined ? {} : { delegation: cert.delegation },
+      );
     };
     const call = subnets.actor(b).relayAdd(a.id, 2n);
     await Promise.all(subnets.subnets.map((s) => s.replica.idle()));
@@ -128,8 +142,14 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
     const { subnets } = t;
     const a = await subnets.deploy(0, PEER);
     const b = await subnets.deploy(1, PEER);
-    const [before, beforeB] = [subnets.replica(0).cycleBalance(a), subnets.replica(1).cycleBalance(b)];
-    expect(await settle(subnets, subnets.actor(a).sendCycles(b.id, 1_000_000n))).toEqual([500_000n, 500_000n]);
+    const [before, beforeB] = [
+      subnets.replica(0).cycleBalance(a),
+      subnets.replica(1).cycleBalance(b),
+    ];
+    expect(await settle(subnets, subnets.actor(a).sendCycles(b.id, 1_000_000n))).toEqual([
+      500_000n,
+      500_000n,
+    ]);
     expect(subnets.replica(0).cycleBalance(a)).toBe(before - 500_000n);
     expect(subnets.replica(1).cycleBalance(b)).toBe(beforeB + 500_000n);
   });
@@ -140,7 +160,11 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
     const ids = subnets.subnets.map((s) => s.id.toText());
     await subnets.close();
     const { Subnets, ManualClock } = await import('@tincan/replica');
-    const reopened = await Subnets.create({ count: 2, stateDir: (t as TestSubnets).stateDir, clock: new ManualClock(1_767_225_600_000_000_000n) });
+    const reopened = await Subnets.create({
+      count: 2,
+      stateDir: (t as TestSubnets).stateDir,
+      clock: new ManualClock(1_767_225_600_000_000_000n),
+    });
     try {
       expect(reopened.subnets.map((s) => s.id.toText())).toEqual(ids);
       expect(await settle(reopened, reopened.actor(a).relayAdd(b.id, 1n))).toBe(2n);

@@ -85,7 +85,9 @@ describe('timers on the wall clock', () => {
       const canister = await live.deploy('test/fixtures/timers.ts');
       await live.actor(canister).after('soon', 1); // due in a second: only the driver's alarm can run it
       // Would time out if nothing woke the driver when the timer fell due.
-      await expect.poll(() => live.actor(canister).log(), { timeout: 5_000, interval: 20 }).toContain('soon');
+      await expect
+        .poll(() => live.actor(canister).log(), { timeout: 5_000, interval: 20 })
+        .toContain('soon');
     } finally {
       await live.close();
     }

@@ -20,7 +20,10 @@ async function v1WithNotes(): Promise<{ t: TestReplica; c: CanisterHandle }> {
   return { t, c };
 }
 
-const record = (t: TestReplica, c: CanisterHandle) => t.replica.runtime.canisters().find((r) => Buffer.from(r.id).equals(Buffer.from(c.id.toUint8Array())));
+const record = (t: TestReplica, c: CanisterHandle) =>
+  t.replica.runtime
+    .canisters()
+    .find((r) => Buffer.from(r.id).equals(Buffer.from(c.id.toUint8Array())));
 
 describe('upgrade', () => {
   it('keeps stable maps, resets heap fields, runs preUpgrade then postUpgrade but not init', async () => {
@@ -36,7 +39,9 @@ describe('upgrade', () => {
     expect(await actor.heapNotes()).toEqual(['a', 'b']); // rebuilt by postUpgrade, not carried over
     const after = record(t, c);
     expect(after?.version).toBe((before?.version ?? 0n) + 1n);
-    expect(Buffer.from(after?.moduleHash ?? []).equals(Buffer.from(before?.moduleHash ?? []))).toBe(false);
+    expect(Buffer.from(after?.moduleHash ?? []).equals(Buffer.from(before?.moduleHash ?? []))).toBe(
+      false,
+    );
     const replica = await t.restart();
     expect(await replica.actor(c).version()).toBe('v2');
     expect(await replica.actor(c).heapNotes()).toEqual(['a', 'b']);
@@ -44,7 +49,9 @@ describe('upgrade', () => {
 
   it('leaves the old code and state untouched when postUpgrade traps', async () => {
     const { t, c } = await v1WithNotes();
-    await expect(t.replica.upgrade(c, 'test/fixtures/upgrade-v2-trap.ts', { args: ['x'] })).rejects.toThrow(/postUpgrade refuses/);
+    await expect(
+      t.replica.upgrade(c, 'test/fixtures/upgrade-v2-trap.ts', { args: ['x'] }),
+    ).rejects.toThrow(/postUpgrade refuses/);
     const actor = t.replica.actor(c);
     expect(await actor.version()).toBe('v1');
     expect(await actor.heapNotes()).toEqual(['a', 'b']);
@@ -58,7 +65,9 @@ describe('upgrade', () => {
   it('leaves the old code and state untouched when preUpgrade traps', async () => {
     const { t, c } = await v1WithNotes();
     await t.replica.actor(c).breakPreUpgrade();
-    await expect(t.replica.upgrade(c, 'test/fixtures/upgrade-v2.ts', { args: ['x'] })).rejects.toThrow(/preUpgrade refuses/);
+    await expect(
+      t.replica.upgrade(c, 'test/fixtures/upgrade-v2.ts', { args: ['x'] }),
+    ).rejects.toThrow(/preUpgrade refuses/);
     expect(await t.replica.actor(c).version()).toBe('v1');
     expect(await t.replica.actor(c).get('a')).toEqual(['1']);
   });
@@ -67,11 +76,18 @@ describe('upgrade', () => {
     const { t, c } = await v1WithNotes();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     t.replica.runtime.submit(
-      { canisterId: c.id.toUint8Array(), method: 'ping', arg: new Uint8Array(IDL.encode([IDL.Principal], [counter.id])), caller: new Uint8Array([4]) },
+      {
+        canisterId: c.id.toUint8Array(),
+        method: 'ping',
+        arg: new Uint8Array(IDL.encode([IDL.Principal], [counter.id])),
+        caller: new Uint8Array([4]),
+      },
       () => undefined,
     );
     t.replica.runtime.step(); // ping runs up to its await: the call is out, the context open
-    await expect(t.replica.upgrade(c, 'test/fixtures/upgrade-v2.ts', { args: ['x'] })).rejects.toThrow(/open call context/);
+    await expect(
+      t.replica.upgrade(c, 'test/fixtures/upgrade-v2.ts', { args: ['x'] }),
+    ).rejects.toThrow(/open call context/);
     t.replica.runtime.runUntilIdle();
     await t.replica.upgrade(c, 'test/fixtures/upgrade-v2.ts', { args: ['x'] });
     expect(await t.replica.actor(c).version()).toBe('v2');

@@ -7,7 +7,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { CallRejectedError, ZERO_FEES, createTestReplica, identity, seededPolicy, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
+import {
+  CallRejectedError,
+  ZERO_FEES,
+  createTestReplica,
+  identity,
+  seededPolicy,
+  type TestReplica,
+  type TestReplicaOptions,
+} from '@tincan/testing';
 import type { ExecutionInfo } from '@tincan/replica';
 import type { ChildSpec, NodeSpec } from '../fixtures/tx-node.js';
 import { onlyReply, submit } from '../scenarios/scenario-helpers.js';
@@ -34,9 +42,16 @@ function actor(id: Principal): any {
 }
 
 /** The committed state of a node: heap log, stable map, counter, reply entries left pending. */
-async function stateOf(id: Principal): Promise<{ log: string[]; stable: [string, string][]; count: bigint; pending: bigint }> {
+async function stateOf(
+  id: Principal,
+): Promise<{ log: string[]; stable: [string, string][]; count: bigint; pending: bigint }> {
   const a = actor(id);
-  return { log: await a.entries(), stable: await a.stable_entries(), count: await a.count(), pending: await a.pending() };
+  return {
+    log: await a.entries(),
+    stable: await a.stable_entries(),
+    count: await a.count(),
+    pending: await a.pending(),
+  };
 }
 
 async function rejectOf(promise: Promise<unknown>): Promise<CallRejectedError> {
@@ -49,21 +64,38 @@ async function rejectOf(promise: Promise<unknown>): Promise<CallRejectedError> {
   throw new Error('expected a reject');
 }
 
-const child = (canister: Principal, replyOn: ChildSpec['replyOn'], node: NodeSpec, replyFails = false): ChildSpec => ({ canister: canister.toText(), replyOn, node, replyFails });
+const child = (
+  canister: Principal,
+  replyOn: ChildSpec['replyOn'],
+  node: NodeSpec,
+  replyFails = false,
+): ChildSpec => ({ canister: canister.toText(), replyOn, node, replyFails });
 const EMPTY = { log: [], stable: [], count: 0n, pending: 0n };
 
 describe('failures three levels deep: A → B → C', () => {
   it('never, never: C fails, so B fails, so the root fails: nothing of the transaction is left anywhere', async () => {
     const [a, b, c] = (await nodes(3)) as [Principal, Principal, Principal];
-    const spec: NodeSpec = { id: 1, children: [child(b, 'never', { id: 2, children: [child(c, 'never', { id: 3, fail: true })] })] };
+    const spec: NodeSpec = {
+      id: 1,
+      children: [
+        child(b, 'never', { id: 2, children: [child(c, 'never', { id: 3, fail: true })] }),
+      ],
+    };
     const err = await rejectOf(actor(a).run(JSON.stringify(spec)));
-    expect(err.message).toMatch(/transaction reverted: sub-message \d+ \(run\) failed: sub-message \d+ \(run\) failed: .*node 3 fails/);
+    expect(err.message).toMatch(
+      /transaction reverted: sub-message \d+ \(run\) failed: sub-message \d+ \(run\) failed: .*node 3 fails/,
+    );
     for (const id of [a, b, c]) expect(await stateOf(id)).toEqual(EMPTY);
   });
 
-  it('error, never: B\'s frame (with C\'s) is discarded and A\'s reply handler sees the failure and commits', async () => {
+  it("error, never: B's frame (with C's) is discarded and A's reply handler sees the failure and commits", async () => {
     const [a, b, c] = (await nodes(3)) as [Principal, Principal, Principal];
-    const spec: NodeSpec = { id: 1, children: [child(b, 'error', { id: 2, children: [child(c, 'never', { id: 3, fail: true })] })] };
+    const spec: NodeSpec = {
+      id: 1,
+      children: [
+        child(b, 'error', { id: 2, children: [child(c, 'never', { id: 3, fail: true })] }),
+      ],
+    };
     expect(await actor(a).run(JSON.stringify(spec))).toBe('done 1');
     const stateA = await stateOf(a);
     expect(stateA.log).toEqual(['n1', 'r2:err']);
@@ -74,12 +106,22 @@ describe('failures three levels deep: A → B → C', () => {
     expect(await stateOf(c)).toEqual(EMPTY);
   });
 
-  it('never, error: only C\'s frame is discarded; B handles it and everything else commits', async () => {
+  it("never, error: only C's frame is discarded; B handles it and everything else commits", async () => {
     const [a, b, c] = (await nodes(3)) as [Principal, Principal, Principal];
-    const spec: NodeSpec = { id: 1, children: [child(b, 'never', { id: 2, children: [child(c, 'error', { id: 3, fail: true })] })] };
+    const spec: NodeSpec = {
+      id: 1,
+      children: [
+        child(b, 'never', { id: 2, children: [child(c, 'error', { id: 3, fail: true })] }),
+      ],
+    };
     expect(await actor(a).run(JSON.stringify(spec))).toBe('done 1');
     // A's entry for its never-replied child stays pending: nothing consumes it.
-    expect(await stateOf(a)).toEqual({ log: ['n1'], stable: [['n1', 'true']], count: 0n, pending: 1n });
+    expect(await stateOf(a)).toEqual({
+      log: ['n1'],
+      stable: [['n1', 'true']],
+      count: 0n,
+      pending: 1n,
+    });
     const stateB = await stateOf(b);
     expect(stateB.log).toEqual(['n2', 'r3:err']);
     expect(stateB.stable[0]).toEqual(['n2', 'true']);
@@ -88,9 +130,12 @@ describe('failures three levels deep: A → B → C', () => {
     expect(await stateOf(c)).toEqual(EMPTY);
   });
 
-  it('always, always: C succeeded and merged into B\'s frame, then B\'s reply fails: B\'s frame is discarded with C\'s writes in it', async () => {
+  it("always, always: C succeeded and merged into B's frame, then B's reply fails: B's frame is discarded with C's writes in it", async () => {
     const [a, b, c] = (await nodes(3)) as [Principal, Principal, Principal];
-    const spec: NodeSpec = { id: 1, children: [child(b, 'always', { id: 2, children: [child(c, 'always', { id: 3 }, true)] })] };
+    const spec: NodeSpec = {
+      id: 1,
+      children: [child(b, 'always', { id: 2, children: [child(c, 'always', { id: 3 }, true)] })],
+    };
     expect(await actor(a).run(JSON.stringify(spec))).toBe('done 1');
     const stateA = await stateOf(a);
     expect(stateA.log).toEqual(['n1', 'r2:err']);
@@ -99,10 +144,20 @@ describe('failures three levels deep: A → B → C', () => {
     expect(await stateOf(c)).toEqual(EMPTY);
   });
 
-  it('a canister touched twice, at the root and inside a discarded frame, keeps only the root\'s writes', async () => {
+  it("a canister touched twice, at the root and inside a discarded frame, keeps only the root's writes", async () => {
     const [a, b] = (await nodes(2)) as [Principal, Principal];
     // A → B → A (id 3, which writes on A) → fails below: A's own entry n1 stays, n3 goes.
-    const spec: NodeSpec = { id: 1, children: [child(b, 'error', { id: 2, children: [child(a, 'never', { id: 3, children: [child(b, 'never', { id: 4, fail: true })] })] })] };
+    const spec: NodeSpec = {
+      id: 1,
+      children: [
+        child(b, 'error', {
+          id: 2,
+          children: [
+            child(a, 'never', { id: 3, children: [child(b, 'never', { id: 4, fail: true })] }),
+          ],
+        }),
+      ],
+    };
     expect(await actor(a).run(JSON.stringify(spec))).toBe('done 1');
     expect((await stateOf(a)).log).toEqual(['n1', 'r2:err']);
     expect((await stateOf(a)).stable.map(([k]) => k)).toEqual(['n1', 'r2']);
@@ -114,20 +169,33 @@ describe('sub-messages that cannot run', () => {
   it('a sub-message to a canister that does not exist fails like any other: error hands it to the reply, never reverts', async () => {
     const [a] = (await nodes(1)) as [Principal];
     const nowhere = { canister: 'rrkah-fqaaa-aaaaa-aaaaq-cai', node: { id: 2 } };
-    expect(await actor(a).run(JSON.stringify({ id: 1, children: [{ ...nowhere, replyOn: 'error' }] }))).toBe('done 1');
+    expect(
+      await actor(a).run(JSON.stringify({ id: 1, children: [{ ...nowhere, replyOn: 'error' }] })),
+    ).toBe('done 1');
     const state = await stateOf(a);
     expect(state.log).toEqual(['n1', 'r2:err']);
     expect(state.stable[1]).toEqual(['r2', 'No route to canister rrkah-fqaaa-aaaaa-aaaaq-cai']);
-    const err = await rejectOf(actor(a).run(JSON.stringify({ id: 3, children: [{ ...nowhere, node: { id: 4 }, replyOn: 'success' }] })));
-    expect(err.message).toMatch(/transaction reverted: sub-message \d+ \(run\) failed: No route to canister rrkah-fqaaa-aaaaa-aaaaq-cai/);
+    const err = await rejectOf(
+      actor(a).run(
+        JSON.stringify({ id: 3, children: [{ ...nowhere, node: { id: 4 }, replyOn: 'success' }] }),
+      ),
+    );
+    expect(err.message).toMatch(
+      /transaction reverted: sub-message \d+ \(run\) failed: No route to canister rrkah-fqaaa-aaaaa-aaaaq-cai/,
+    );
     expect((await stateOf(a)).log).toEqual(['n1', 'r2:err']);
   });
 });
 
-describe('fuel: sub-messages share the root\'s instruction budget', () => {
+describe("fuel: sub-messages share the root's instruction budget", () => {
   // About 116 units a spin: 50,000 spins are ~5.8M units, within a 10M budget once, not twice.
   const options = { instructionLimits: { update: 10_000_000 } };
-  const spinning = (b: Principal, count: number): NodeSpec => ({ id: 1, children: Array.from({ length: count }, (_, i) => child(b, 'error', { id: 2 + i, spin: 50_000 })) });
+  const spinning = (b: Principal, count: number): NodeSpec => ({
+    id: 1,
+    children: Array.from({ length: count }, (_, i) =>
+      child(b, 'error', { id: 2 + i, spin: 50_000 }),
+    ),
+  });
 
   it('one spinning sub-message fits the budget and commits', async () => {
     const [a, b] = (await nodes(2, options)) as [Principal, Principal];
@@ -139,7 +207,9 @@ describe('fuel: sub-messages share the root\'s instruction budget', () => {
   it('two exhaust it: the whole transaction fails, even though both were dispatched with replyOn error', async () => {
     const [a, b] = (await nodes(2, options)) as [Principal, Principal];
     const err = await rejectOf(actor(a).run(JSON.stringify(spinning(b, 2))));
-    expect(err.message).toMatch(/transaction reverted: the transaction ran out of instructions \(its budget of 10000000 is shared by every sub-message\) in run of /);
+    expect(err.message).toMatch(
+      /transaction reverted: the transaction ran out of instructions \(its budget of 10000000 is shared by every sub-message\) in run of /,
+    );
     expect(await stateOf(a)).toEqual(EMPTY);
     expect(await stateOf(b)).toEqual(EMPTY);
   });
@@ -155,7 +225,9 @@ describe('depth limit: MAX_SUBMSG_DEPTH = 256', () => {
   it('a 257th level is refused with a clear error: with never, the whole transaction reverts', async () => {
     const [a] = (await nodes(1)) as [Principal];
     const err = await rejectOf(actor(a).chain(257, 'never'));
-    expect(err.message).toMatch(/a sub-message at depth 257 is deeper than MAX_SUBMSG_DEPTH \(256\)/);
+    expect(err.message).toMatch(
+      /a sub-message at depth 257 is deeper than MAX_SUBMSG_DEPTH \(256\)/,
+    );
     expect(await stateOf(a)).toEqual(EMPTY);
   });
 
@@ -171,21 +243,48 @@ describe('depth limit: MAX_SUBMSG_DEPTH = 256', () => {
 });
 
 describe('cycles attached to sub-messages move inside their frames', () => {
-  const balances = (ids: Principal[]): bigint[] => ids.map((id) => t?.replica.runtime.cycleBalance(id.toUint8Array()) ?? -1n);
+  const balances = (ids: Principal[]): bigint[] =>
+    ids.map((id) => t?.replica.runtime.cycleBalance(id.toUint8Array()) ?? -1n);
 
   it('a kept frame keeps the transfer; a discarded one gives it back, at every level', async () => {
     const [a, b, c] = (await nodes(3, { fees: ZERO_FEES })) as [Principal, Principal, Principal];
     const start = balances([a, b, c]);
     // A → B with 1,000 (kept); B → C with 300 (C fails, B handles it: the 300 stay with B).
-    const spec: NodeSpec = { id: 1, children: [{ ...child(b, 'never', { id: 2, children: [{ ...child(c, 'error', { id: 3, fail: true }), cycles: 300 }] }), cycles: 1_000 }] };
+    const spec: NodeSpec = {
+      id: 1,
+      children: [
+        {
+          ...child(b, 'never', {
+            id: 2,
+            children: [{ ...child(c, 'error', { id: 3, fail: true }), cycles: 300 }],
+          }),
+          cycles: 1_000,
+        },
+      ],
+    };
     expect(await actor(a).run(JSON.stringify(spec))).toBe('done 1');
-    expect(balances([a, b, c])).toEqual([(start[0] as bigint) - 1_000n, (start[1] as bigint) + 1_000n, start[2]]);
+    expect(balances([a, b, c])).toEqual([
+      (start[0] as bigint) - 1_000n,
+      (start[1] as bigint) + 1_000n,
+      start[2],
+    ]);
   });
 
   it('a reverted transaction moves no cycles at all', async () => {
     const [a, b, c] = (await nodes(3, { fees: ZERO_FEES })) as [Principal, Principal, Principal];
     const start = balances([a, b, c]);
-    const spec: NodeSpec = { id: 1, children: [{ ...child(b, 'never', { id: 2, children: [{ ...child(c, 'never', { id: 3, fail: true }), cycles: 300 }] }), cycles: 1_000 }] };
+    const spec: NodeSpec = {
+      id: 1,
+      children: [
+        {
+          ...child(b, 'never', {
+            id: 2,
+            children: [{ ...child(c, 'never', { id: 3, fail: true }), cycles: 300 }],
+          }),
+          cycles: 1_000,
+        },
+      ],
+    };
     await rejectOf(actor(a).run(JSON.stringify(spec)));
     expect(balances([a, b, c])).toEqual(start);
   });
@@ -203,7 +302,7 @@ describe('sender and origin', () => {
 });
 
 describe('queryContract: synchronous queries', () => {
-  it('runs the target\'s query inline and returns its result; the query\'s writes are discarded', async () => {
+  it("runs the target's query inline and returns its result; the query's writes are discarded", async () => {
     const [a, b] = (await nodes(2)) as [Principal, Principal];
     await actor(b).bump();
     await actor(b).bump();
@@ -224,22 +323,45 @@ describe('no re-entrancy: a transaction runs to its end before anything else', (
   it('messages for canisters with open frames are queued, not rejected, and run after the transaction; under any schedule', async () => {
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const executions: ExecutionInfo[] = [];
-      const [a, b, c] = (await nodes(3, { onExecution: (info) => executions.push(info) })) as [Principal, Principal, Principal];
+      const [a, b, c] = (await nodes(3, { onExecution: (info) => executions.push(info) })) as [
+        Principal,
+        Principal,
+        Principal,
+      ];
       if (t === undefined) throw new Error('no replica');
       t.replica.runtime.setScheduler(seededPolicy(seed));
       executions.length = 0;
-      const spec: NodeSpec = { id: 1, children: [child(b, 'always', { id: 2, children: [child(c, 'always', { id: 3 })] }), child(c, 'error', { id: 4 })] };
+      const spec: NodeSpec = {
+        id: 1,
+        children: [
+          child(b, 'always', { id: 2, children: [child(c, 'always', { id: 3 })] }),
+          child(c, 'error', { id: 4 }),
+        ],
+      };
       const bumps = [b, c, a, b, c].map((id) => submit(t!.replica, id, 'bump', [], [], alice));
       const root = submit(t.replica, a, 'run', [IDL.Text], [JSON.stringify(spec)], alice);
       await t.replica.idle();
       expect(onlyReply<string>(root, IDL.Text, 'run')).toBe('done 1');
-      bumps.forEach((bump, i) => expect(onlyReply<bigint>(bump, IDL.Nat, `bump ${i}`)).toBeGreaterThan(0n));
+      bumps.forEach((bump, i) =>
+        expect(onlyReply<bigint>(bump, IDL.Nat, `bump ${i}`)).toBeGreaterThan(0n),
+      );
       // The transaction's executions (root, sub-messages, replies) are one unbroken run.
       const names = executions.map((e) => e.method);
       const first = names.indexOf('run');
-      expect(names.slice(first, first + 6), `seed ${seed}: ${names.join(',')}`).toEqual(['run', 'run', 'run', 'on_reply', 'on_reply', 'run']);
+      expect(names.slice(first, first + 6), `seed ${seed}: ${names.join(',')}`).toEqual([
+        'run',
+        'run',
+        'run',
+        'on_reply',
+        'on_reply',
+        'run',
+      ]);
       expect(names.filter((n) => n === 'bump')).toHaveLength(5);
-      expect([(await stateOf(a)).count, (await stateOf(b)).count, (await stateOf(c)).count]).toEqual([1n, 2n, 2n]);
+      expect([
+        (await stateOf(a)).count,
+        (await stateOf(b)).count,
+        (await stateOf(c)).count,
+      ]).toEqual([1n, 2n, 2n]);
       expect((await stateOf(b)).log).toEqual(['n2', 'r3:ok']);
       expect((await stateOf(c)).log).toEqual(['n3', 'n4']);
       await t.dispose();
@@ -249,15 +371,30 @@ describe('no re-entrancy: a transaction runs to its end before anything else', (
 
   it('with first-come scheduling, a message sent after the transaction started waits for its end', async () => {
     const executions: ExecutionInfo[] = [];
-    const [a, b] = (await nodes(2, { onExecution: (info) => executions.push(info) })) as [Principal, Principal];
+    const [a, b] = (await nodes(2, { onExecution: (info) => executions.push(info) })) as [
+      Principal,
+      Principal,
+    ];
     if (t === undefined) throw new Error('no replica');
     executions.length = 0;
-    const root = submit(t.replica, a, 'run', [IDL.Text], [JSON.stringify({ id: 1, children: [child(b, 'always', { id: 2 })] })], alice);
+    const root = submit(
+      t.replica,
+      a,
+      'run',
+      [IDL.Text],
+      [JSON.stringify({ id: 1, children: [child(b, 'always', { id: 2 })] })],
+      alice,
+    );
     const bump = submit(t.replica, b, 'bump', [], [], alice);
     await t.replica.idle();
     expect(onlyReply<string>(root, IDL.Text, 'run')).toBe('done 1');
     expect(onlyReply<bigint>(bump, IDL.Nat, 'bump')).toBe(1n);
-    expect(executions.map((e) => `${e.method}:${e.outcome}`)).toEqual(['run:committed', 'run:committed', 'on_reply:committed', 'bump:committed']);
+    expect(executions.map((e) => `${e.method}:${e.outcome}`)).toEqual([
+      'run:committed',
+      'run:committed',
+      'on_reply:committed',
+      'bump:committed',
+    ]);
   });
 
   it('an inter-canister call cannot be made inside a sub-message (nothing could answer it inside the transaction)', async () => {
@@ -265,7 +402,9 @@ describe('no re-entrancy: a transaction runs to its end before anything else', (
     expect(await actor(a).call_via(b, c)).toBe(null);
     const stateA = await stateOf(a);
     expect(stateA.log).toHaveLength(1);
-    expect(stateA.log[0]).toMatch(/^chain:.*inter-canister calls cannot be made in a dispatched sub-message or reply handler: use dispatch\(\)/);
+    expect(stateA.log[0]).toMatch(
+      /^chain:.*inter-canister calls cannot be made in a dispatched sub-message or reply handler: use dispatch\(\)/,
+    );
     expect((await stateOf(b)).count).toBe(0n);
     expect((await stateOf(c)).count).toBe(0n);
   });

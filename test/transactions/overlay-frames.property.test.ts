@@ -37,7 +37,10 @@ function nodeArb(depth: number): fc.Arbitrary<RawNode> {
   const maxChildren = depth >= MAX_DEPTH ? 0 : depth < 2 ? 3 : 2;
   return fc.record({
     fail: rare,
-    children: maxChildren === 0 ? fc.constant([]) : fc.array(childArb(depth + 1), { maxLength: maxChildren }),
+    children:
+      maxChildren === 0
+        ? fc.constant([])
+        : fc.array(childArb(depth + 1), { maxLength: maxChildren }),
   });
 }
 
@@ -64,7 +67,12 @@ interface Placed {
 }
 
 /** Numbers the nodes from `firstId` and names each child's canister. */
-function place(raw: RawNode, canister: number, ids: { next: number }, principals: readonly Principal[]): Placed {
+function place(
+  raw: RawNode,
+  canister: number,
+  ids: { next: number },
+  principals: readonly Principal[],
+): Placed {
   const id = ids.next++;
   const children: ChildSpec[] = raw.children.map((c) => ({
     canister: (principals[c.canister] as Principal).toText(),
@@ -75,27 +83,46 @@ function place(raw: RawNode, canister: number, ids: { next: number }, principals
   return { spec: { id, fail: raw.fail, children }, canister };
 }
 
-type Write = { readonly canister: number; readonly entry: string; readonly key: string; readonly value: string | undefined } | { readonly canister: number; readonly pending: number };
+type Write =
+  | {
+      readonly canister: number;
+      readonly entry: string;
+      readonly key: string;
+      readonly value: string | undefined;
+    }
+  | { readonly canister: number; readonly pending: number };
 
 /**
  * The reference model of overlay frames: a node's writes, then each child's subtree (kept only
  * when it succeeded) and the reply it asked for; a failed child with never/success, a failed
  * reply handler or the node's own trap fail the node, and a failed node keeps nothing.
  */
-function model(spec: NodeSpec, canister: number, index: ReadonlyMap<string, number>): { ok: boolean; writes: Write[] } {
+function model(
+  spec: NodeSpec,
+  canister: number,
+  index: ReadonlyMap<string, number>,
+): { ok: boolean; writes: Write[] } {
   if (spec.fail === true) return { ok: false, writes: [] };
   const writes: Write[] = [{ canister, entry: `n${spec.id}`, key: `n${spec.id}`, value: 'true' }];
   for (const child of spec.children ?? []) {
     const target = index.get(child.canister) as number;
     const result = model(child.node, target, index);
     if (result.ok) writes.push(...result.writes);
-    else if (child.replyOn === 'never' || child.replyOn === 'success') return { ok: false, writes: [] };
-    const replies = child.replyOn === 'always' || (result.ok ? child.replyOn === 'success' : child.replyOn === 'error');
+    else if (child.replyOn === 'never' || child.replyOn === 'success')
+      return { ok: false, writes: [] };
+    const replies =
+      child.replyOn === 'always' ||
+      (result.ok ? child.replyOn === 'success' : child.replyOn === 'error');
     // The entry in pendingReplies stays unless a reply consumed it.
     if (!replies) writes.push({ canister, pending: 1 });
     else {
       if (child.replyFails === true) return { ok: false, writes: [] };
-      writes.push({ canister, entry: `r${child.node.id}:${result.ok ? 'ok' : 'err'}`, key: `r${child.node.id}`, value: result.ok ? `done ${child.node.id}` : undefined });
+      writes.push({
+        canister,
+        entry: `r${child.node.id}:${result.ok ? 'ok' : 'err'}`,
+        key: `r${child.node.id}`,
+        value: result.ok ? `done ${child.node.id}` : undefined,
+      });
     }
   }
   return { ok: true, writes };
@@ -123,48 +150,70 @@ describe('overlay frames: committed state equals the reference model', () => {
   });
 
   it('random trees of depth ≤ 6 with random failures and replyOn', async () => {
-    const expected: CanisterModel[] = principals.map(() => ({ log: [], stable: new Map(), pending: 0 }));
+    const expected: CanisterModel[] = principals.map(() => ({
+      log: [],
+      stable: new Map(),
+      pending: 0,
+    }));
     const ids = { next: 1 };
     let reverted = 0;
     let committedRoots = 0;
     let maxDepth = 0;
-    const depthOf = (s: NodeSpec): number => 1 + Math.max(-1, ...(s.children ?? []).map((c) => depthOf(c.node)));
+    const depthOf = (s: NodeSpec): number =>
+      1 + Math.max(-1, ...(s.children ?? []).map((c) => depthOf(c.node)));
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: CANISTERS - 1 }), nodeArb(0), async (rootCanister, raw) => {
-        const { spec } = place(raw, rootCanister, ids, principals);
-        maxDepth = Math.max(maxDepth, depthOf(spec));
-        const result = model(spec, rootCanister, index);
-        const call = submit(t.replica, principals[rootCanister] as Principal, 'run', [IDL.Text], [JSON.stringify(spec)], identity('alice'));
-        await t.replica.idle();
-        expect(call.answers).toHaveLength(1);
-        const [answer] = call.answers;
-        if (result.ok) {
-          committedRoots++;
-          expect(answer !== undefined && 'reply' in answer ? IDL.decode([IDL.Text], answer.reply)[0] : answer).toBe(`done ${spec.id}`);
-          for (const w of result.writes) {
-            const m = expected[w.canister] as CanisterModel;
-            if ('pending' in w) m.pending += w.pending;
-            else {
-              m.log.push(w.entry);
-              m.stable.set(w.key, w.value);
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: CANISTERS - 1 }),
+        nodeArb(0),
+        async (rootCanister, raw) => {
+          const { spec } = place(raw, rootCanister, ids, principals);
+          maxDepth = Math.max(maxDepth, depthOf(spec));
+          const result = model(spec, rootCanister, index);
+          const call = submit(
+            t.replica,
+            principals[rootCanister] as Principal,
+            'run',
+            [IDL.Text],
+            [JSON.stringify(spec)],
+            identity('alice'),
+          );
+          await t.replica.idle();
+          expect(call.answers).toHaveLength(1);
+          const [answer] = call.answers;
+          if (result.ok) {
+            committedRoots++;
+            expect(
+              answer !== undefined && 'reply' in answer
+                ? IDL.decode([IDL.Text], answer.reply)[0]
+                : answer,
+            ).toBe(`done ${spec.id}`);
+            for (const w of result.writes) {
+              const m = expected[w.canister] as CanisterModel;
+              if ('pending' in w) m.pending += w.pending;
+              else {
+                m.log.push(w.entry);
+                m.stable.set(w.key, w.value);
+              }
+            }
+          } else {
+            reverted++;
+            expect(answer !== undefined && 'reject' in answer ? answer.reject.code : answer).toBe(
+              5,
+            );
+          }
+          for (let i = 0; i < CANISTERS; i++) {
+            const actual = await committed(t, principals[i] as Principal);
+            const want = expected[i] as CanisterModel;
+            expect(actual.log).toEqual(want.log);
+            expect(actual.pending).toBe(want.pending);
+            expect([...actual.stable.keys()].sort()).toEqual([...want.stable.keys()].sort());
+            for (const [k, v] of want.stable) {
+              if (v !== undefined) expect(actual.stable.get(k)).toBe(v);
+              else expect(actual.stable.get(k)).toMatch(/\S/); // an error text
             }
           }
-        } else {
-          reverted++;
-          expect(answer !== undefined && 'reject' in answer ? answer.reject.code : answer).toBe(5);
-        }
-        for (let i = 0; i < CANISTERS; i++) {
-          const actual = await committed(t, principals[i] as Principal);
-          const want = expected[i] as CanisterModel;
-          expect(actual.log).toEqual(want.log);
-          expect(actual.pending).toBe(want.pending);
-          expect([...actual.stable.keys()].sort()).toEqual([...want.stable.keys()].sort());
-          for (const [k, v] of want.stable) {
-            if (v !== undefined) expect(actual.stable.get(k)).toBe(v);
-            else expect(actual.stable.get(k)).toMatch(/\S/); // an error text
-          }
-        }
-      }),
+        },
+      ),
       { seed: 15_001, numRuns: 80, endOnFailure: true },
     );
     // The generator reached what the bar asks for: deep trees, and both outcomes.

@@ -18,12 +18,23 @@ import type { Request, Trip } from '../scenarios/travel-check.js';
 const AGENCY_DISPATCH = 'canisters/travel/agency-dispatch/src/index.ts';
 
 interface TravelState {
-  readonly trips: { id: bigint; traveler: string; city: string; date: string; reservation: string }[];
+  readonly trips: {
+    id: bigint;
+    traveler: string;
+    city: string;
+    date: string;
+    reservation: string;
+  }[];
   readonly pending: bigint;
   readonly bookedByDate: Record<string, bigint>;
 }
 
-async function runScenario(agencyMain: string, rooms: bigint, requests: readonly Request[], mode: 'sequential' | 'concurrent'): Promise<TravelState & { answers: TripResult[] }> {
+async function runScenario(
+  agencyMain: string,
+  rooms: bigint,
+  requests: readonly Request[],
+  mode: 'sequential' | 'concurrent',
+): Promise<TravelState & { answers: TripResult[] }> {
   const t = await createTestReplica();
   try {
     const { replica } = t;
@@ -31,11 +42,27 @@ async function runScenario(agencyMain: string, rooms: bigint, requests: readonly
     const agency = await replica.deploy(agencyMain, { initArgs: [[hotel.id]] });
     const answers: TripResult[] = [];
     if (mode === 'sequential') {
-      for (const r of requests) answers.push((await replica.actor<any>(agency, { identity: identity(r.user) }).reserve_trip(r.city, r.date)) as TripResult);
+      for (const r of requests)
+        answers.push(
+          (await replica
+            .actor<any>(agency, { identity: identity(r.user) })
+            .reserve_trip(r.city, r.date)) as TripResult,
+        );
     } else {
-      const calls = requests.map((r) => submit(replica, agency.id, 'reserve_trip', [IDL.Text, IDL.Text], [r.city, r.date], identity(r.user)));
+      const calls = requests.map((r) =>
+        submit(
+          replica,
+          agency.id,
+          'reserve_trip',
+          [IDL.Text, IDL.Text],
+          [r.city, r.date],
+          identity(r.user),
+        ),
+      );
       await replica.idle();
-      answers.push(...calls.map((c, i) => onlyReply<TripResult>(c, TripResult, `reserve_trip #${i}`)));
+      answers.push(
+        ...calls.map((c, i) => onlyReply<TripResult>(c, TripResult, `reserve_trip #${i}`)),
+      );
     }
     return { answers, ...(await stateOf(replica, agency.id, hotel.id)) };
   } finally {
@@ -43,28 +70,49 @@ async function runScenario(agencyMain: string, rooms: bigint, requests: readonly
   }
 }
 
-async function stateOf(replica: Replica, agency: Principal, hotel: Principal): Promise<TravelState> {
-  const trips = ((await replica.actor<any>(agency).trips()) as Trip[]).map((trip) => ({ ...trip, traveler: trip.traveler.toText() }));
+async function stateOf(
+  replica: Replica,
+  agency: Principal,
+  hotel: Principal,
+): Promise<TravelState> {
+  const trips = ((await replica.actor<any>(agency).trips()) as Trip[]).map((trip) => ({
+    ...trip,
+    traveler: trip.traveler.toText(),
+  }));
   const bookedByDate: Record<string, bigint> = {};
-  for (const date of DATES) bookedByDate[date] = (await replica.actor<any>(hotel).booked(date)) as bigint;
+  for (const date of DATES)
+    bookedByDate[date] = (await replica.actor<any>(hotel).booked(date)) as bigint;
   return { trips, pending: (await replica.actor<any>(agency).pending()) as bigint, bookedByDate };
 }
 
 describe('travel agency with dispatch/reply', () => {
-  it.each(['sequential', 'concurrent'] as const)('reaches the same final states as the ICP-style agency (%s requests)', async (mode) => {
-    await fc.assert(
-      fc.asyncProperty(fc.bigInt({ min: 1n, max: 3n }), fc.array(requestArb, { minLength: 1, maxLength: 8 }), async (rooms, requests) => {
-        const icp = await runScenario(AGENCY, rooms, requests, mode);
-        const tx = await runScenario(AGENCY_DISPATCH, rooms, requests, mode);
-        expect({ trips: tx.trips, pending: tx.pending, bookedByDate: tx.bookedByDate }).toEqual({ trips: icp.trips, pending: icp.pending, bookedByDate: icp.bookedByDate });
-        expect(tx.pending).toBe(0n);
-        // Invalid requests get the same Err; valid ones an Ok naming the trip, whatever the hotel did.
-        requests.forEach((r, i) => {
-          if (r.city === '') expect(tx.answers[i]).toEqual(icp.answers[i]);
-          else expect(tx.answers[i]).toEqual({ Ok: expect.stringMatching(/^trip \d+ requested$/) });
-        });
-      }),
-      { numRuns: 6, seed: 15_002 },
-    );
-  }, 600_000);
+  it.each(['sequential', 'concurrent'] as const)(
+    'reaches the same final states as the ICP-style agency (%s requests)',
+    async (mode) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.bigInt({ min: 1n, max: 3n }),
+          fc.array(requestArb, { minLength: 1, maxLength: 8 }),
+          async (rooms, requests) => {
+            const icp = await runScenario(AGENCY, rooms, requests, mode);
+            const tx = await runScenario(AGENCY_DISPATCH, rooms, requests, mode);
+            expect({ trips: tx.trips, pending: tx.pending, bookedByDate: tx.bookedByDate }).toEqual(
+              { trips: icp.trips, pending: icp.pending, bookedByDate: icp.bookedByDate },
+            );
+            expect(tx.pending).toBe(0n);
+            // Invalid requests get the same Err; valid ones an Ok naming the trip, whatever the hotel did.
+            requests.forEach((r, i) => {
+              if (r.city === '') expect(tx.answers[i]).toEqual(icp.answers[i]);
+              else
+                expect(tx.answers[i]).toEqual({
+                  Ok: expect.stringMatching(/^trip \d+ requested$/),
+                });
+            });
+          },
+        ),
+        { numRuns: 6, seed: 15_002 },
+      );
+    },
+    600_000,
+  );
 });

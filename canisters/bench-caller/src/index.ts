@@ -19,7 +19,11 @@ export default class {
 
   @update([], IDL.Nat)
   async ping(): Promise<bigint> {
-    await call<[], bigint>(this.callee, 'increment', { paramIdlTypes: [], returnIdlType: IDL.Nat, args: [] });
+    await call<[], bigint>(this.callee, 'increment', {
+      paramIdlTypes: [],
+      returnIdlType: IDL.Nat,
+      args: [],
+    });
     this.pings += 1n;
     return this.pings;
   }

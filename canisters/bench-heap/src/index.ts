@@ -15,7 +15,11 @@ export default class {
   fillMap(n: number): number {
     const start = this.accounts.size;
     for (let i = start; i < start + n; i++) {
-      this.accounts.set(`account-${i.toString().padStart(8, '0')}`, { owner: `owner-${i}-${'x'.repeat(24)}`, balance: i, memo: 'm'.repeat(32) });
+      this.accounts.set(`account-${i.toString().padStart(8, '0')}`, {
+        owner: `owner-${i}-${'x'.repeat(24)}`,
+        balance: i,
+        memo: 'm'.repeat(32),
+      });
     }
     return this.accounts.size;
   }
@@ -39,7 +43,8 @@ export default class {
   @update([], IDL.Nat32)
   poke(): number {
     this.small.count += 1;
-    if (this.bytes.length > 0) this.bytes[(this.small.count * 7919) % this.bytes.length] = this.small.count & 0xff;
+    if (this.bytes.length > 0)
+      this.bytes[(this.small.count * 7919) % this.bytes.length] = this.small.count & 0xff;
     return this.small.count;
   }
 

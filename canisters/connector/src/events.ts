@@ -30,7 +30,15 @@ export const Event = IDL.Variant({ Call: CallEvent, Result: ResultEvent });
 
 /** A decoded event. */
 export type Event =
-  | { Call: { nonce: bigint; destination: import('azle').Principal; method: string; args: Uint8Array; cycles: bigint } }
+  | {
+      Call: {
+        nonce: bigint;
+        destination: import('azle').Principal;
+        method: string;
+        args: Uint8Array;
+        cycles: bigint;
+      };
+    }
   | { Result: { nonce: bigint; ok: boolean; data: Uint8Array; message: string } };
 
 /** What the relayer carries: events `from …` of the source connector, with their proof. */

@@ -1,4 +1,14 @@
-import { IDL, Principal, call, certifiedDataSet, dataCertificate, init, msgCaller, query, update } from 'azle';
+import {
+  IDL,
+  Principal,
+  call,
+  certifiedDataSet,
+  dataCertificate,
+  init,
+  msgCaller,
+  query,
+  update,
+} from 'azle';
 import { GENESIS_HEAD, Proof, decodeEvent, encodeEvent, extend, type Event } from './events.js';
 import { lookup, verifyCertificate } from './proof.js';
 
@@ -62,7 +72,13 @@ export default class {
    * `callbackMethod(nonce, ok, data, message)`. Returns the call's nonce.
    */
   @update([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), IDL.Nat, IDL.Text], IDL.Nat64)
-  crossCall(destination: Principal, method: string, args: Uint8Array, cycles: bigint, callbackMethod: string): bigint {
+  crossCall(
+    destination: Principal,
+    method: string,
+    args: Uint8Array,
+    cycles: bigint,
+    callbackMethod: string,
+  ): bigint {
     if (this.peer === '') throw new Error('the connector has no peer yet');
     const nonce = BigInt(this.events.length);
     this.pending[nonce.toString()] = { caller: msgCaller().toText(), callback: callbackMethod };
@@ -72,7 +88,13 @@ export default class {
 
   /** Events from index `from` on, with what proves them (the certificate is there in a query over HTTP). */
   @query([IDL.Nat64], Outbox)
-  bridge_outbox(from: bigint): { certificate: [Uint8Array] | []; prevHead: Uint8Array; from: bigint; events: Uint8Array[]; peer: [Principal] | [] } {
+  bridge_outbox(from: bigint): {
+    certificate: [Uint8Array] | [];
+    prevHead: Uint8Array;
+    from: bigint;
+    events: Uint8Array[];
+    peer: [Principal] | [];
+  } {
     const start = Number(from);
     const certificate = dataCertificate();
     return {
@@ -100,8 +122,12 @@ export default class {
   async bridge_deliver(proof: Proof): Promise<DeliverResult> {
     if (this.peer === '') return { Err: 'the connector has no peer yet' };
     const end = proof.from + BigInt(proof.events.length);
-    if (proof.from > this.inboundNext) return { Err: `the proof starts at event ${proof.from}, but event ${this.inboundNext} is next` };
-    if (end <= this.inboundNext) return { Err: `replayed proof: events before ${this.inboundNext} already ran` };
+    if (proof.from > this.inboundNext)
+      return {
+        Err: `the proof starts at event ${proof.from}, but event ${this.inboundNext} is next`,
+      };
+    if (end <= this.inboundNext)
+      return { Err: `replayed proof: events before ${this.inboundNext} already ran` };
     const peer = Principal.fromText(this.peer).toUint8Array();
     let tree;
     try {
@@ -112,10 +138,12 @@ export default class {
       return { Err: `forged proof: ${(err as Error).message}` };
     }
     const certified = lookup(tree, ['canister', peer, 'certified_data']);
-    if (certified === undefined) return { Err: "forged proof: the certificate holds no certified data of the peer" };
+    if (certified === undefined)
+      return { Err: 'forged proof: the certificate holds no certified data of the peer' };
     let head = proof.prevHead;
     proof.events.forEach((event, i) => (head = extend(head, event, proof.from + BigInt(i))));
-    if (!equal(head, certified)) return { Err: 'forged proof: the events do not hash to the certified chain head' };
+    if (!equal(head, certified))
+      return { Err: 'forged proof: the events do not hash to the certified chain head' };
     const fresh = proof.events.slice(Number(this.inboundNext - proof.from)).map(decodeEvent);
     // Committed at the first await below: a second delivery of these events is a replay.
     this.inboundNext = end;
@@ -123,20 +151,44 @@ export default class {
     return { Ok: BigInt(fresh.length) };
   }
 
-  @query([], IDL.Record({ delivered: IDL.Nat64, callbackFailures: IDL.Vec(IDL.Text), events: IDL.Nat64, inboundNext: IDL.Nat64 }))
+  @query(
+    [],
+    IDL.Record({
+      delivered: IDL.Nat64,
+      callbackFailures: IDL.Vec(IDL.Text),
+      events: IDL.Nat64,
+      inboundNext: IDL.Nat64,
+    }),
+  )
   stats(): { delivered: bigint; callbackFailures: string[]; events: bigint; inboundNext: bigint } {
-    return { delivered: this.delivered, callbackFailures: this.callbackFailures, events: BigInt(this.events.length), inboundNext: this.inboundNext };
+    return {
+      delivered: this.delivered,
+      callbackFailures: this.callbackFailures,
+      events: BigInt(this.events.length),
+      inboundNext: this.inboundNext,
+    };
   }
 
   async #run(event: Event): Promise<void> {
     if ('Call' in event) {
       const { nonce, destination, method, args, cycles } = event.Call;
       try {
-        const reply = await call<Uint8Array, Uint8Array>(destination, method, { raw: true, args, cycles });
+        const reply = await call<Uint8Array, Uint8Array>(destination, method, {
+          raw: true,
+          args,
+          cycles,
+        });
         this.#emit({ Result: { nonce, ok: true, data: reply, message: '' } });
       } catch (err) {
         const e = err as { rejectMessage?: string; message?: string };
-        this.#emit({ Result: { nonce, ok: false, data: new Uint8Array(), message: e.rejectMessage ?? e.message ?? String(err) } });
+        this.#emit({
+          Result: {
+            nonce,
+            ok: false,
+            data: new Uint8Array(),
+            message: e.rejectMessage ?? e.message ?? String(err),
+          },
+        });
       }
       return;
     }
@@ -145,10 +197,15 @@ export default class {
     if (asked === undefined) return;
     delete this.pending[nonce.toString()];
     try {
-      await call<Uint8Array, Uint8Array>(Principal.fromText(asked.caller), asked.callback, { raw: true, args: new Uint8Array(IDL.encode(CALLBACK_ARGS, [nonce, ok, data, message])) });
+      await call<Uint8Array, Uint8Array>(Principal.fromText(asked.caller), asked.callback, {
+        raw: true,
+        args: new Uint8Array(IDL.encode(CALLBACK_ARGS, [nonce, ok, data, message])),
+      });
       this.delivered += 1n;
     } catch (err) {
-      this.callbackFailures.push(`${nonce}: ${(err as { rejectMessage?: string }).rejectMessage ?? String(err)}`);
+      this.callbackFailures.push(
+        `${nonce}: ${(err as { rejectMessage?: string }).rejectMessage ?? String(err)}`,
+      );
     }
   }
 
@@ -166,4 +223,3 @@ export default class {
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
-

@@ -21,7 +21,10 @@ export function text(value: string): Uint8Array {
 }
 
 /** Builds the tree holding every `[path, value]` entry; labels at each level sorted bytewise. */
-export function buildTree(entries: ReadonlyArray<readonly [readonly Uint8Array[], Uint8Array]>, depth = 0): HashTree {
+export function buildTree(
+  entries: ReadonlyArray<readonly [readonly Uint8Array[], Uint8Array]>,
+  depth = 0,
+): HashTree {
   const first = entries[0];
   if (first === undefined) return { kind: 'empty' };
   if (first[0].length === depth) return { kind: 'leaf', value: first[1] };
@@ -35,7 +38,11 @@ export function buildTree(entries: ReadonlyArray<readonly [readonly Uint8Array[]
     if (group === undefined) groups.set(key, [entry]);
     else group.push(entry);
   }
-  const children = [...groups.keys()].sort().map((key): HashTree => ({ kind: 'labeled', label: labels.get(key) as Uint8Array, tree: buildTree(groups.get(key) ?? [], depth + 1) }));
+  const children = [...groups.keys()].sort().map((key): HashTree => ({
+    kind: 'labeled',
+    label: labels.get(key) as Uint8Array,
+    tree: buildTree(groups.get(key) ?? [], depth + 1),
+  }));
   return forks(children);
 }
 
@@ -52,7 +59,9 @@ export function rootHash(tree: HashTree): Uint8Array {
     case 'empty':
       return sha256(domain('ic-hashtree-empty'));
     case 'fork':
-      return sha256(concat([domain('ic-hashtree-fork'), rootHash(tree.left), rootHash(tree.right)]));
+      return sha256(
+        concat([domain('ic-hashtree-fork'), rootHash(tree.left), rootHash(tree.right)]),
+      );
     case 'labeled':
       return sha256(concat([domain('ic-hashtree-labeled'), tree.label, rootHash(tree.tree)]));
     case 'leaf':
@@ -116,7 +125,14 @@ function head(out: number[], major: number, length: number): void {
   if (length < 24) out.push(m | length);
   else if (length < 0x100) out.push(m | 24, length);
   else if (length < 0x10000) out.push(m | 25, length >> 8, length & 0xff);
-  else out.push(m | 26, (length >>> 24) & 0xff, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff);
+  else
+    out.push(
+      m | 26,
+      (length >>> 24) & 0xff,
+      (length >> 16) & 0xff,
+      (length >> 8) & 0xff,
+      length & 0xff,
+    );
 }
 
 function domain(separator: string): Uint8Array {

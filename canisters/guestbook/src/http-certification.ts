@@ -7,7 +7,16 @@
  * response plus an `IC-Certificate` header built from `dataCertificate()`.
  */
 import { sha256 } from '@noble/hashes/sha256';
-import { base64, buildTree, concat, encodeTextArray, encodeTree, rootHash, text, type HashTree } from './hash-tree.js';
+import {
+  base64,
+  buildTree,
+  concat,
+  encodeTextArray,
+  encodeTree,
+  rootHash,
+  text,
+  type HashTree,
+} from './hash-tree.js';
 
 /** A response as `http_request` returns it (without the gateway's optional fields). */
 export interface CertifiableResponse {
@@ -23,8 +32,13 @@ export function responseOnlyExpression(certifiedHeaders: readonly string[]): str
 }
 
 /** v2 expression: the method, these query parameters and request headers, and the body are certified too. */
-export function requestExpression(queryParameters: readonly string[], requestHeaders: readonly string[], certifiedHeaders: readonly string[]): string {
-  const list = (values: readonly string[]): string => values.map((v) => JSON.stringify(v)).join(',');
+export function requestExpression(
+  queryParameters: readonly string[],
+  requestHeaders: readonly string[],
+  certifiedHeaders: readonly string[],
+): string {
+  const list = (values: readonly string[]): string =>
+    values.map((v) => JSON.stringify(v)).join(',');
   return (
     `default_certification(ValidationArgs{certification:Certification{request_certification:RequestCertification{certified_request_headers:[${list(requestHeaders.map((h) => h.toLowerCase()))}],` +
     `certified_query_parameters:[${list(queryParameters)}]},response_certification:ResponseCertification{certified_response_headers:ResponseHeaderList{headers:[${list(certifiedHeaders.map((h) => h.toLowerCase()))}]}}}})`
@@ -45,13 +59,21 @@ export interface CertifiableRequest {
  * (the query's `name=value` fragments whose name is certified, joined by `&`, when the URL has
  * a query), hashed as a map; then with the body's hash.
  */
-export function requestHash(request: CertifiableRequest, queryParameters: readonly string[], requestHeaders: readonly string[]): Uint8Array {
+export function requestHash(
+  request: CertifiableRequest,
+  queryParameters: readonly string[],
+  requestHeaders: readonly string[],
+): Uint8Array {
   const names = new Set(requestHeaders.map((h) => h.toLowerCase()));
-  const entries: Array<[string, string | number]> = request.headers.filter(([name]) => names.has(name.toLowerCase())).map(([name, value]) => [name.toLowerCase(), value]);
+  const entries: Array<[string, string | number]> = request.headers
+    .filter(([name]) => names.has(name.toLowerCase()))
+    .map(([name, value]) => [name.toLowerCase(), value]);
   entries.push([':ic-cert-method', request.method]);
   if (request.query !== undefined) {
     const params = new Set(queryParameters.map((q) => q.toLowerCase()));
-    const kept = request.query.split('&').filter((fragment) => params.has((fragment.split('=')[0] ?? '').toLowerCase()));
+    const kept = request.query
+      .split('&')
+      .filter((fragment) => params.has((fragment.split('=')[0] ?? '').toLowerCase()));
     entries.push([':ic-cert-query', kept.join('&')]);
   }
   return sha256(concat([mapHash(entries), sha256(request.body)]));
@@ -74,19 +96,41 @@ export function certifyV2(
   path: readonly string[],
   response: CertifiableResponse,
   certifiedHeaders: readonly string[],
-  request?: { readonly request: CertifiableRequest; readonly queryParameters: readonly string[]; readonly requestHeaders: readonly string[] },
+  request?: {
+    readonly request: CertifiableRequest;
+    readonly queryParameters: readonly string[];
+    readonly requestHeaders: readonly string[];
+  },
 ): { response: CertifiableResponse; entry: [Uint8Array[], Uint8Array] } {
-  const expression = request === undefined ? responseOnlyExpression(certifiedHeaders) : requestExpression(request.queryParameters, request.requestHeaders, certifiedHeaders);
-  const headers: Array<[string, string]> = [...response.headers, ['IC-CertificateExpression', expression]];
-  const certified = new Set([...certifiedHeaders.map((h) => h.toLowerCase()), 'ic-certificateexpression']);
-  const hashed: Array<[string, string | number]> = headers.filter(([name]) => certified.has(name.toLowerCase())).map(([name, value]) => [name.toLowerCase(), value]);
+  const expression =
+    request === undefined
+      ? responseOnlyExpression(certifiedHeaders)
+      : requestExpression(request.queryParameters, request.requestHeaders, certifiedHeaders);
+  const headers: Array<[string, string]> = [
+    ...response.headers,
+    ['IC-CertificateExpression', expression],
+  ];
+  const certified = new Set([
+    ...certifiedHeaders.map((h) => h.toLowerCase()),
+    'ic-certificateexpression',
+  ]);
+  const hashed: Array<[string, string | number]> = headers
+    .filter(([name]) => certified.has(name.toLowerCase()))
+    .map(([name, value]) => [name.toLowerCase(), value]);
   hashed.push([':ic-cert-status', response.status_code]);
   const responseHash = sha256(concat([mapHash(hashed), sha256(response.body)]));
   const segments = path.map(text);
   return {
     response: { ...response, headers },
     entry: [
-      [...segments, sha256(text(expression)), request === undefined ? new Uint8Array(0) : requestHash(request.request, request.queryParameters, request.requestHeaders), responseHash],
+      [
+        ...segments,
+        sha256(text(expression)),
+        request === undefined
+          ? new Uint8Array(0)
+          : requestHash(request.request, request.queryParameters, request.requestHeaders),
+        responseHash,
+      ],
       new Uint8Array(0),
     ],
   };
@@ -98,7 +142,10 @@ export function assetEntry(path: string, body: Uint8Array): [Uint8Array[], Uint8
 }
 
 /** The tree of a canister's certified entries, and the root hash to certify. */
-export function certificationTree(entries: ReadonlyArray<[Uint8Array[], Uint8Array]>): { tree: HashTree; root: Uint8Array } {
+export function certificationTree(entries: ReadonlyArray<[Uint8Array[], Uint8Array]>): {
+  tree: HashTree;
+  root: Uint8Array;
+} {
   const tree = buildTree(entries);
   return { tree, root: rootHash(tree) };
 }
@@ -107,15 +154,22 @@ export function certificationTree(entries: ReadonlyArray<[Uint8Array[], Uint8Arr
  * The `IC-Certificate` header: the data certificate, the tree (its root is the certified
  * data) and, for v2, the expression path.
  */
-export function certificateHeader(certificate: Uint8Array, tree: HashTree, v2Path?: readonly string[]): [string, string] {
+export function certificateHeader(
+  certificate: Uint8Array,
+  tree: HashTree,
+  v2Path?: readonly string[],
+): [string, string] {
   const fields = [`certificate=:${base64(certificate)}:`, `tree=:${base64(encodeTree(tree))}:`];
-  if (v2Path !== undefined) fields.push(`expr_path=:${base64(encodeTextArray(v2Path))}:`, 'version=2');
+  if (v2Path !== undefined)
+    fields.push(`expr_path=:${base64(encodeTextArray(v2Path))}:`, 'version=2');
   return ['IC-Certificate', fields.join(', ')];
 }
 
 /** ICP's representation-independent hash of a header map (text and number values). */
 function mapHash(entries: ReadonlyArray<[string, string | number]>): Uint8Array {
-  const pairs = entries.map(([key, value]) => concat([sha256(text(key)), sha256(typeof value === 'number' ? leb128(value) : text(value))]));
+  const pairs = entries.map(([key, value]) =>
+    concat([sha256(text(key)), sha256(typeof value === 'number' ? leb128(value) : text(value))]),
+  );
   pairs.sort(compareBytes);
   return sha256(concat(pairs));
 }

@@ -32,13 +32,21 @@ export type HttpUpdateRequest = Omit<HttpRequest, 'certificate_version'>;
 export const StreamingToken = IDL.Record({ index: IDL.Nat32, path: IDL.Text });
 export type StreamingToken = { index: number; path: string };
 
-export const StreamingCallbackHttpResponse = IDL.Record({ body: IDL.Vec(IDL.Nat8), token: IDL.Opt(StreamingToken) });
+export const StreamingCallbackHttpResponse = IDL.Record({
+  body: IDL.Vec(IDL.Nat8),
+  token: IDL.Opt(StreamingToken),
+});
 export type StreamingCallbackHttpResponse = { body: Uint8Array; token: [] | [StreamingToken] };
 
 export const StreamingStrategy = IDL.Variant({
-  Callback: IDL.Record({ callback: IDL.Func([StreamingToken], [StreamingCallbackHttpResponse], ['query']), token: StreamingToken }),
+  Callback: IDL.Record({
+    callback: IDL.Func([StreamingToken], [StreamingCallbackHttpResponse], ['query']),
+    token: StreamingToken,
+  }),
 });
-export type StreamingStrategy = { Callback: { callback: [Principal, string]; token: StreamingToken } };
+export type StreamingStrategy = {
+  Callback: { callback: [Principal, string]; token: StreamingToken };
+};
 
 export const HttpResponse = IDL.Record({
   status_code: IDL.Nat16,

@@ -85,5 +85,7 @@ export default class {
 
 /** The reject message of a failed call (Azle's call errors carry one), or the error's text. */
 function rejectMessageOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'rejectMessage' in err ? String(err.rejectMessage) : String(err);
+  return typeof err === 'object' && err !== null && 'rejectMessage' in err
+    ? String(err.rejectMessage)
+    : String(err);
 }

@@ -36,7 +36,10 @@ export default class {
       msgReject('notify: told to reject');
       return;
     }
-    const [, , amount] = IDL.decode([IDL.Principal, IDL.Principal, IDL.Nat], msgArgData()) as unknown as [unknown, unknown, bigint];
+    const [, , amount] = IDL.decode(
+      [IDL.Principal, IDL.Principal, IDL.Nat],
+      msgArgData(),
+    ) as unknown as [unknown, unknown, bigint];
     this.accepted += 1n;
     this.acceptedAmount += amount;
     msgReply(new Uint8Array(IDL.encode([IDL.Nat], [this.accepted])));

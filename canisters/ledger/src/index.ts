@@ -105,7 +105,9 @@ export default class {
     } catch (err) {
       // Callback, failure (reject or trap of `notify`): refund the committed debit.
       inFlight.release();
-      return { Err: `notify failed: ${err instanceof CallError ? err.rejectMessage : String(err)}` };
+      return {
+        Err: `notify failed: ${err instanceof CallError ? err.rejectMessage : String(err)}`,
+      };
     } finally {
       lock.release();
     }
@@ -140,7 +142,8 @@ export default class {
 
   #debit(account: Account, amount: bigint): void {
     const balance = this.#balance(account);
-    if (balance < amount) throw new Error(`debit of ${amount} from ${account} exceeds its balance ${balance}`);
+    if (balance < amount)
+      throw new Error(`debit of ${amount} from ${account} exceeds its balance ${balance}`);
     this.balances.insert(account, balance - amount);
   }
 }

@@ -19,7 +19,10 @@ export class CallRejectedError extends TincanError<'ERR_CALL_REJECTED'> {
   readonly errorCode: string | undefined;
 
   constructor(what: string, reject: RejectSeen) {
-    super('ERR_CALL_REJECTED', `${what} was rejected: reject code ${reject.code} (${rejectCodeName(reject.code)})${reject.errorCode ? `, error code ${reject.errorCode}` : ''}: ${reject.message}`);
+    super(
+      'ERR_CALL_REJECTED',
+      `${what} was rejected: reject code ${reject.code} (${rejectCodeName(reject.code)})${reject.errorCode ? `, error code ${reject.errorCode}` : ''}: ${reject.message}`,
+    );
     this.rejectCode = reject.code;
     this.rejectMessage = reject.message;
     this.errorCode = reject.errorCode;

@@ -18,7 +18,9 @@ const MAX_DEPTH = 16;
 
 function ownString(value: object, key: string): string | undefined {
   const descriptor = getOwn(value, key);
-  return descriptor !== undefined && 'value' in descriptor && typeof descriptor.value === 'string' ? descriptor.value : undefined;
+  return descriptor !== undefined && 'value' in descriptor && typeof descriptor.value === 'string'
+    ? descriptor.value
+    : undefined;
 }
 
 function inheritedString(value: object, key: string): string | undefined {
@@ -45,7 +47,8 @@ export function describeValue(value: unknown): string {
   try {
     const message = ownString(value, 'message');
     const name = inheritedString(value, 'name');
-    if (message !== undefined) return clip(message === '' ? (name ?? 'Error') : `${name ?? 'Error'}: ${message}`);
+    if (message !== undefined)
+      return clip(message === '' ? (name ?? 'Error') : `${name ?? 'Error'}: ${message}`);
     return name !== undefined ? clip(name) : 'an object that is not an Error';
   } catch {
     return 'a value that could not be described';
@@ -73,7 +76,9 @@ export function stackOf(err: unknown): string | undefined {
   try {
     if (!plainAlongChain(err, 'name') || !plainAlongChain(err, 'message')) return undefined;
     const descriptor = getOwn(err, 'stack');
-    return descriptor !== undefined && 'value' in descriptor && typeof descriptor.value === 'string' ? clip(descriptor.value) : undefined;
+    return descriptor !== undefined && 'value' in descriptor && typeof descriptor.value === 'string'
+      ? clip(descriptor.value)
+      : undefined;
   } catch {
     return undefined;
   }

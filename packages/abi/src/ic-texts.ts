@@ -22,7 +22,11 @@ export function trapText(canister: string, message: string): IcText {
 }
 
 /** IC0536: the canister exports no such method (of that kind), the management canister included. */
-export function methodNotFoundText(canister: string, kind: 'update' | 'query', method: string): IcText {
+export function methodNotFoundText(
+  canister: string,
+  kind: 'update' | 'query',
+  method: string,
+): IcText {
   return {
     errorCode: IcErrorCode.CanisterMethodNotFound,
     message: `Error from Canister ${canister}: Canister has no ${kind} method '${method}'..\nCheck that the method being called is exported by the target canister. See documentation: ${DOCS}#method-not-found`,
@@ -93,7 +97,11 @@ export function noRouteText(canister: string): string {
  * `msgReject` text (CANISTER_REJECT) and the system's transient, routing and deadline rejects
  * arrive as written.
  */
-export function rejectMessageForCaller(code: number, message: string, errorCode: string | undefined): string {
+export function rejectMessageForCaller(
+  code: number,
+  message: string,
+  errorCode: string | undefined,
+): string {
   if (code !== 5 || errorCode === undefined || message.startsWith(`${errorCode}: `)) return message;
   return `${errorCode}: ${message}`;
 }
@@ -102,7 +110,9 @@ export function rejectMessageForCaller(code: number, message: string, errorCode:
 export function uncaughtText(value: unknown): string {
   // Described without running the value's getters or conversions (describe-value.ts), so a
   // hostile `message` or `toString` cannot hide the trap.
-  return hasMessage(value) ? `Uncaught ${describeValue(value)}` : `Uncaught: ${describeValue(value)}`;
+  return hasMessage(value)
+    ? `Uncaught ${describeValue(value)}`
+    : `Uncaught: ${describeValue(value)}`;
 }
 
 function hasMessage(value: unknown): boolean {

@@ -13,8 +13,18 @@ export { IcErrorCode, RejectCode, rejectCodeName } from './reject-code.js';
 export type { Reject } from './reject-code.js';
 export { describeValue, stackOf } from './describe-value.js';
 export {
-  COMPOSITE_QUERY_REPLICATED, QUERY_CALL_GRAPH_INSTRUCTIONS, QUERY_CALL_GRAPH_LOOP, QUERY_CALL_GRAPH_TOO_DEEP,
-  contractViolationText, instructionLimitText, instructionLimitTrap, methodNotFoundText, noRouteText, rejectMessageForCaller, trapText, uncaughtText,
+  COMPOSITE_QUERY_REPLICATED,
+  QUERY_CALL_GRAPH_INSTRUCTIONS,
+  QUERY_CALL_GRAPH_LOOP,
+  QUERY_CALL_GRAPH_TOO_DEEP,
+  contractViolationText,
+  instructionLimitText,
+  instructionLimitTrap,
+  methodNotFoundText,
+  noRouteText,
+  rejectMessageForCaller,
+  trapText,
+  uncaughtText,
   type IcText,
 } from './ic-texts.js';
 export * as Rejects from './rejects.js';

@@ -64,12 +64,19 @@ export interface Reject {
 /** Name of a reject code, as agents print it. */
 export function rejectCodeName(code: number): string {
   switch (code) {
-    case 1: return 'SYS_FATAL';
-    case 2: return 'SYS_TRANSIENT';
-    case 3: return 'DESTINATION_INVALID';
-    case 4: return 'CANISTER_REJECT';
-    case 5: return 'CANISTER_ERROR';
-    case 6: return 'SYS_UNKNOWN';
-    default: return `UNKNOWN_${code}`;
+    case 1:
+      return 'SYS_FATAL';
+    case 2:
+      return 'SYS_TRANSIENT';
+    case 3:
+      return 'DESTINATION_INVALID';
+    case 4:
+      return 'CANISTER_REJECT';
+    case 5:
+      return 'CANISTER_ERROR';
+    case 6:
+      return 'SYS_UNKNOWN';
+    default:
+      return `UNKNOWN_${code}`;
   }
 }

@@ -17,7 +17,11 @@ import {
 import { IcErrorCode, RejectCode, type Reject } from './reject-code.js';
 
 /** A reject from its parts; `errorCode` is left out when there is none (routing rejects). */
-export function makeReject(code: RejectCode, errorCode: IcErrorCode | undefined, message: string): Reject {
+export function makeReject(
+  code: RejectCode,
+  errorCode: IcErrorCode | undefined,
+  message: string,
+): Reject {
   return errorCode === undefined ? { code, message } : { code, errorCode, message };
 }
 
@@ -43,27 +47,47 @@ export function methodNotFound(canister: string, kind: 'update' | 'query', metho
 
 /** IC0537: the canister has no code. */
 export function canisterEmpty(canister: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${canister} has no code installed`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterEmpty,
+    `Canister ${canister} has no code installed`,
+  );
 }
 
 /** IC0537: the canister's code was uninstalled while a call context was open. */
 export function canisterUninstalled(canister: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, `Canister ${canister} has been uninstalled`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterEmpty,
+    `Canister ${canister} has been uninstalled`,
+  );
 }
 
 /** IC0509: the callee is stopping. */
 export function canisterStopping(canister: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterStopping, `Canister ${canister} is stopping`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterStopping,
+    `Canister ${canister} is stopping`,
+  );
 }
 
 /** IC0508: the callee is stopped. */
 export function canisterStopped(canister: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterStopped, `Canister ${canister} is stopped and therefore does not have a CallContextManager`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterStopped,
+    `Canister ${canister} is stopped and therefore does not have a CallContextManager`,
+  );
 }
 
 /** IC0506: the method finished without replying. */
 export function didNotReply(canister: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterDidNotReply, `Canister ${canister} did not reply to the call`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterDidNotReply,
+    `Canister ${canister} did not reply to the call`,
+  );
 }
 
 /** IC0506: a call context left open by a restart, whose wait on a call cannot be resumed. */
@@ -77,17 +101,29 @@ export function didNotReplyAfterRestart(canister: string, method: string): Rejec
 
 /** SYS_TRANSIENT without an error code: an ingress call queued but not executed before a restart. */
 export function notExecutedBeforeRestart(): Reject {
-  return makeReject(RejectCode.SysTransient, undefined, 'The replica restarted before this call was executed: it was not executed, and can be sent again as a new request.');
+  return makeReject(
+    RejectCode.SysTransient,
+    undefined,
+    'The replica restarted before this call was executed: it was not executed, and can be sent again as a new request.',
+  );
 }
 
 /** IC0207: the callee's balance is below its freezing threshold. */
 export function outOfCycles(canister: string, balance: bigint, threshold: bigint): Reject {
-  return makeReject(RejectCode.SysTransient, IcErrorCode.CanisterOutOfCycles, `Canister ${canister} is out of cycles: its balance ${balance} is below its freezing threshold ${threshold}`);
+  return makeReject(
+    RejectCode.SysTransient,
+    IcErrorCode.CanisterOutOfCycles,
+    `Canister ${canister} is out of cycles: its balance ${balance} is below its freezing threshold ${threshold}`,
+  );
 }
 
 /** IC0301: no canister has this id. */
 export function canisterNotFound(canister: string): Reject {
-  return makeReject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, `Canister ${canister} not found`);
+  return makeReject(
+    RejectCode.DestinationInvalid,
+    IcErrorCode.CanisterNotFound,
+    `Canister ${canister} not found`,
+  );
 }
 
 /** Reject code 3 without an error code: no subnet hosts this id. */
@@ -97,27 +133,47 @@ export function noRoute(canister: string): Reject {
 
 /** IC0301: a request to the management canister on a runtime that has none. */
 export function noManagementCanister(): Reject {
-  return makeReject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, 'Canister aaaaa-aa not found: this runtime has no management canister');
+  return makeReject(
+    RejectCode.DestinationInvalid,
+    IcErrorCode.CanisterNotFound,
+    'Canister aaaaa-aa not found: this runtime has no management canister',
+  );
 }
 
 /** IC0525: the call chain is at the depth limit. */
 export function callTooDeep(method: string, depth: number, limit: number): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CallGraphTooDeep, `Call to '${method}' refused: the call chain is ${depth} calls deep, the limit is ${limit}`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CallGraphTooDeep,
+    `Call to '${method}' refused: the call chain is ${depth} calls deep, the limit is ${limit}`,
+  );
 }
 
 /** IC0201: the sender's queue to the callee is full. */
 export function queueFull(canister: string, capacity: number): Reject {
-  return makeReject(RejectCode.SysTransient, IcErrorCode.CanisterQueueFull, `Canister ${canister} input queue from this sender is full (${capacity} messages)`);
+  return makeReject(
+    RejectCode.SysTransient,
+    IcErrorCode.CanisterQueueFull,
+    `Canister ${canister} input queue from this sender is full (${capacity} messages)`,
+  );
 }
 
 /** IC0602: a bounded-wait request was dropped (load shedding). */
 export function requestShed(): Reject {
-  return makeReject(RejectCode.SysUnknown, IcErrorCode.ResponseDropped, 'Request dropped: the system shed a bounded-wait request under load');
+  return makeReject(
+    RejectCode.SysUnknown,
+    IcErrorCode.ResponseDropped,
+    'Request dropped: the system shed a bounded-wait request under load',
+  );
 }
 
 /** IC0601: a bounded-wait call reached its deadline. */
 export function deadlineExpired(): Reject {
-  return makeReject(RejectCode.SysUnknown, IcErrorCode.DeadlineExpired, 'Call deadline has expired');
+  return makeReject(
+    RejectCode.SysUnknown,
+    IcErrorCode.DeadlineExpired,
+    'Call deadline has expired',
+  );
 }
 
 /** IC0527: a composite query called in replicated mode. */
@@ -142,37 +198,65 @@ export function queryCallGraphInstructions(): Reject {
 
 /** IC0506: a canister in a composite query's call graph answered nothing. */
 export function didNotProduceResponse(canister: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterDidNotReply, `Canister ${canister} did not produce a response`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterDidNotReply,
+    `Canister ${canister} did not produce a response`,
+  );
 }
 
 /** IC0406: `canister_inspect_message` did not accept the message. */
 export function messageNotAccepted(canister: string): Reject {
-  return makeReject(RejectCode.CanisterReject, IcErrorCode.CanisterRejectedMessage, `Canister ${canister} rejected the message`);
+  return makeReject(
+    RejectCode.CanisterReject,
+    IcErrorCode.CanisterRejectedMessage,
+    `Canister ${canister} rejected the message`,
+  );
 }
 
 /** IC0504: the host's management canister threw while handling `method`. */
 export function managementCanisterFailed(method: string, message: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `management canister failed on ${method}: ${message}`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterContractViolation,
+    `management canister failed on ${method}: ${message}`,
+  );
 }
 
 /** IC0504: a management method failed in a way no more specific reject describes. */
 export function managementMethodFailed(method: string, message: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `Management canister method ${method} failed: ${message}`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterContractViolation,
+    `Management canister method ${method} failed: ${message}`,
+  );
 }
 
 /** IC0504: a management method that only answers queries was called as an update. */
 export function managementQueryOnly(method: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `${method} API is only accessible in non-replicated mode: call it as a query`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterContractViolation,
+    `${method} API is only accessible in non-replicated mode: call it as a query`,
+  );
 }
 
 /** IC0504: a management method called as a query that only answers updates. */
 export function managementNotAQuery(method: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, `Management canister method ${method} cannot be called as a query`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterContractViolation,
+    `Management canister method ${method} cannot be called as a query`,
+  );
 }
 
 /** IC0406: a management method only canisters may call, called by a user. */
 export function managementCanistersOnly(method: string): Reject {
-  return makeReject(RejectCode.CanisterReject, IcErrorCode.CanisterRejectedMessage, `Only canisters can call ic00 method ${method}`);
+  return makeReject(
+    RejectCode.CanisterReject,
+    IcErrorCode.CanisterRejectedMessage,
+    `Only canisters can call ic00 method ${method}`,
+  );
 }
 
 /** IC0408: a management method's argument is not what the method takes. */
@@ -186,7 +270,11 @@ export function managementDecodeFailed(method: string, detail: string): Reject {
 }
 
 /** IC0512: the caller is not a controller of the canister. */
-export function notController(canister: string, controllers: readonly string[], sender: string): Reject {
+export function notController(
+  canister: string,
+  controllers: readonly string[],
+  sender: string,
+): Reject {
   return makeReject(
     RejectCode.CanisterError,
     IcErrorCode.CanisterInvalidController,
@@ -196,32 +284,56 @@ export function notController(canister: string, controllers: readonly string[], 
 
 /** IC0505: `wasm_module` is a Wasm module, which tincan does not run. */
 export function wasmNotSupported(): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterInvalidWasm, 'Wasm module not supported: tincan runs JavaScript bundles; pass the bundle built by tincan (UTF-8 text) as wasm_module');
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterInvalidWasm,
+    'Wasm module not supported: tincan runs JavaScript bundles; pass the bundle built by tincan (UTF-8 text) as wasm_module',
+  );
 }
 
 /** IC0505: `wasm_module` is not a UTF-8 JavaScript bundle. */
 export function invalidModule(): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterInvalidWasm, 'Invalid module: wasm_module must be a UTF-8 JavaScript bundle built by tincan');
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterInvalidWasm,
+    'Invalid module: wasm_module must be a UTF-8 JavaScript bundle built by tincan',
+  );
 }
 
 /** IC0305: the canister has no snapshot with this id (`snapshotHex`). */
 export function snapshotNotFound(snapshotHex: string, canister: string): Reject {
-  return makeReject(RejectCode.DestinationInvalid, IcErrorCode.CanisterSnapshotNotFound, `Could not find the snapshot ID ${snapshotHex} for canister ${canister}`);
+  return makeReject(
+    RejectCode.DestinationInvalid,
+    IcErrorCode.CanisterSnapshotNotFound,
+    `Could not find the snapshot ID ${snapshotHex} for canister ${canister}`,
+  );
 }
 
 /** IC0510: the operation (`what`: "can be deleted", …) needs a stopped canister. */
 export function canisterNotStopped(canister: string, what: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterNotStopped, `Canister ${canister} must be stopped before it ${what}.`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterNotStopped,
+    `Canister ${canister} must be stopped before it ${what}.`,
+  );
 }
 
 /** IC0514: `install` mode on a canister that has code. */
 export function canisterNotEmpty(canister: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterNonEmpty, `Canister ${canister} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterNonEmpty,
+    `Canister ${canister} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`,
+  );
 }
 
 /** IC0511: a `stop_canister` whose canister was started again before it stopped. */
 export function stopCancelled(canister: string): Reject {
-  return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterStoppingCancelled, `Canister ${canister} was started before it stopped: the stop was cancelled`);
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterStoppingCancelled,
+    `Canister ${canister} was started before it stopped: the stop was cancelled`,
+  );
 }
 
 /** IC0406: the canister rejected the call itself (`msgReject`) with `message`. */
@@ -231,5 +343,9 @@ export function canisterReject(message: string): Reject {
 
 /** CANISTER_ERROR without an error code: the host failed to run an ingress `what` ("call", "query"). */
 export function replicaFailed(what: string, message: string): Reject {
-  return makeReject(RejectCode.CanisterError, undefined, `the replica failed to execute the ${what}: ${message}`);
+  return makeReject(
+    RejectCode.CanisterError,
+    undefined,
+    `the replica failed to execute the ${what}: ${message}`,
+  );
 }

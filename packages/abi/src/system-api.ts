@@ -202,7 +202,14 @@ export interface SystemApi {
    * `replyOn` is never). Returns the message id. Traps past the depth limit, in a query, or
    * with an unknown `replyOn`.
    */
-  dispatch(target: Uint8Array, method: string, arg: Uint8Array, replyOn: number, cycles: bigint, replyMethod: string): bigint;
+  dispatch(
+    target: Uint8Array,
+    method: string,
+    arg: Uint8Array,
+    replyOn: number,
+    cycles: bigint,
+    replyMethod: string,
+  ): bigint;
   /** Where the current execution runs in a transaction: 0 outside one, 1 a sub-message, 2 a reply handler. */
   dispatchRole(): number;
   /**
@@ -249,7 +256,11 @@ export interface SystemApi {
   /** Stable map: number of entries. */
   stableMapLen(memoryId: number): bigint;
   /** Stable map: entries in key order (bytewise), from `startIndex`, at most `length`. */
-  stableMapRange(memoryId: number, startIndex: number, length: number): Array<[Uint8Array, Uint8Array]>;
+  stableMapRange(
+    memoryId: number,
+    startIndex: number,
+    length: number,
+  ): Array<[Uint8Array, Uint8Array]>;
 }
 
 /**

@@ -22,7 +22,12 @@ export interface BackstopResult {
 }
 
 /** Runs `rounds` pairs of `sliceMs` slices, alternating which side goes first. */
-export async function backstopBenchmark(off: BenchCase, on: BenchCase, rounds: number, sliceMs: number): Promise<BackstopResult> {
+export async function backstopBenchmark(
+  off: BenchCase,
+  on: BenchCase,
+  rounds: number,
+  sliceMs: number,
+): Promise<BackstopResult> {
   const result: BackstopResult = { off: [], on: [], opNs: guardedOpCost() };
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
@@ -66,14 +71,20 @@ const total = (ts: readonly Timing[], per: (t: Timing) => number): number => {
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? 0)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** The report: µs per update each side, the on/off ratios (total and median of rounds), the verdict. */
 export function backstopReport(result: BackstopResult): string[] {
   const rows: string[] = [];
-  const perRound = (per: (t: Timing) => number): number[] => result.on.map((t, i) => per(t) / per(result.off[i] ?? t));
-  for (const [label, per] of [['CPU', cpuPerOp], ['wall', wallPerOp]] as const) {
+  const perRound = (per: (t: Timing) => number): number[] =>
+    result.on.map((t, i) => per(t) / per(result.off[i] ?? t));
+  for (const [label, per] of [
+    ['CPU', cpuPerOp],
+    ['wall', wallPerOp],
+  ] as const) {
     const [off, on] = [total(result.off, per), total(result.on, per)];
     const rounds = perRound(per);
     rows.push(

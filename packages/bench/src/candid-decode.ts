@@ -54,16 +54,35 @@ const Item = IDL.Record({ id: IDL.Nat32, name: IDL.Text, on: IDL.Bool, tags: IDL
 
 const NORMAL: ReadonlyArray<{ label: string; types: IDL.Type[]; values: unknown[] }> = [
   { label: '(nat), the fast path', types: [IDL.Nat], values: [123_456n] },
-  { label: '(text, principal), the fast path', types: [IDL.Text, IDL.Principal], values: ['hello, world', Principal.fromText('aaaaa-aa')] },
+  {
+    label: '(text, principal), the fast path',
+    types: [IDL.Text, IDL.Principal],
+    values: ['hello, world', Principal.fromText('aaaaa-aa')],
+  },
   {
     label: 'ICRC-1 transfer record',
     types: [Transfer],
-    values: [{ to: { owner: Principal.fromText('aaaaa-aa'), subaccount: [new Uint8Array(32)] }, amount: 1_000_000n, fee: [10_000n], memo: [new Uint8Array(8)], created_at_time: [1_700_000_000_000_000_000n] }],
+    values: [
+      {
+        to: { owner: Principal.fromText('aaaaa-aa'), subaccount: [new Uint8Array(32)] },
+        amount: 1_000_000n,
+        fee: [10_000n],
+        memo: [new Uint8Array(8)],
+        created_at_time: [1_700_000_000_000_000_000n],
+      },
+    ],
   },
   {
     label: 'vec of 50 records',
     types: [IDL.Vec(Item)],
-    values: [Array.from({ length: 50 }, (_, i) => ({ id: i, name: `item ${i}`, on: i % 2 === 0, tags: ['a', 'b'] }))],
+    values: [
+      Array.from({ length: 50 }, (_, i) => ({
+        id: i,
+        name: `item ${i}`,
+        on: i % 2 === 0,
+        tags: ['a', 'b'],
+      })),
+    ],
   },
 ];
 
@@ -80,16 +99,42 @@ const QUERY_OF: Record<HostileTarget, string> = {
 };
 
 /** Runs the normal-argument rows in alternating slices and times every hostile argument. */
-export async function candidBenchmark(root: string, replica: Replica, seconds: number, rounds: number): Promise<CandidBenchResult> {
+export async function candidBenchmark(
+  root: string,
+  replica: Replica,
+  seconds: number,
+  rounds: number,
+): Promise<CandidBenchResult> {
   const normal: NormalRow[] = [];
   for (const { label, types, values } of NORMAL) {
     const bytes = new Uint8Array(IDL.encode(types, values));
     const codec = codecFor(types);
-    const checked: BenchCase = { name: `${label}, checked`, run: (n) => { for (let i = 0; i < n; i++) codec.decode(bytes); } };
-    const unchecked: BenchCase = { name: `${label}, IDL.decode`, run: (n) => { for (let i = 0; i < n; i++) IDL.decode(types, bytes); } };
-    const checkOnly: BenchCase = { name: `${label}, checkCandid`, run: (n) => { for (let i = 0; i < n; i++) checkCandid(bytes, types); } };
+    const checked: BenchCase = {
+      name: `${label}, checked`,
+      run: (n) => {
+        for (let i = 0; i < n; i++) codec.decode(bytes);
+      },
+    };
+    const unchecked: BenchCase = {
+      name: `${label}, IDL.decode`,
+      run: (n) => {
+        for (let i = 0; i < n; i++) IDL.decode(types, bytes);
+      },
+    };
+    const checkOnly: BenchCase = {
+      name: `${label}, checkCandid`,
+      run: (n) => {
+        for (let i = 0; i < n; i++) checkCandid(bytes, types);
+      },
+    };
     for (const c of [checked, unchecked, checkOnly]) await measure(c, 100);
-    const row: NormalRow = { label, bytes: bytes.length, checked: [], unchecked: [], checkOnly: [] };
+    const row: NormalRow = {
+      label,
+      bytes: bytes.length,
+      checked: [],
+      unchecked: [],
+      checkOnly: [],
+    };
     const slice = (seconds * 1000) / rounds / 3;
     for (let r = 0; r < rounds; r++) {
       row.checked.push(await measure(checked, slice));
@@ -99,11 +144,24 @@ export async function candidBenchmark(root: string, replica: Replica, seconds: n
     normal.push(row);
   }
 
-  const canisterId = (await replica.deploy(path.join(root, 'test/fixtures/candid-args.ts'))).id.toUint8Array();
+  const canisterId = (
+    await replica.deploy(path.join(root, 'test/fixtures/candid-args.ts'))
+  ).id.toUint8Array();
   // Loads the canister's code, so the first hostile row does not pay for it.
-  replica.runtime.query({ canisterId, method: 'natQuery', arg: new Uint8Array(IDL.encode([IDL.Nat], [1n])), caller: ANONYMOUS });
+  replica.runtime.query({
+    canisterId,
+    method: 'natQuery',
+    arg: new Uint8Array(IDL.encode([IDL.Nat], [1n])),
+    caller: ANONYMOUS,
+  });
   const hostile: HostileRow[] = [];
-  const types: Record<HostileTarget, IDL.Type[]> = { nat: [IDL.Nat], text: [IDL.Text], blob: [IDL.Vec(IDL.Nat8)], 'vec null': [IDL.Vec(IDL.Null)], list: [listType()] };
+  const types: Record<HostileTarget, IDL.Type[]> = {
+    nat: [IDL.Nat],
+    text: [IDL.Text],
+    blob: [IDL.Vec(IDL.Nat8)],
+    'vec null': [IDL.Vec(IDL.Null)],
+    list: [listType()],
+  };
   for (const h of hostileCandid()) {
     const codec = codecFor(types[h.target]);
     const host = spread(HOST_REPEATS, () => {
@@ -115,8 +173,14 @@ export async function candidBenchmark(root: string, replica: Replica, seconds: n
       throw new Error(`bench: ${h.name} was accepted on the host`);
     });
     const sandbox = spread(SANDBOX_REPEATS, () => {
-      const outcome = replica.runtime.query({ canisterId, method: QUERY_OF[h.target], arg: h.bytes, caller: ANONYMOUS });
-      if (!('reject' in outcome) || outcome.reject.code !== 5) throw new Error(`bench: ${h.name} was not rejected with code 5 in the sandbox`);
+      const outcome = replica.runtime.query({
+        canisterId,
+        method: QUERY_OF[h.target],
+        arg: h.bytes,
+        caller: ANONYMOUS,
+      });
+      if (!('reject' in outcome) || outcome.reject.code !== 5)
+        throw new Error(`bench: ${h.name} was not rejected with code 5 in the sandbox`);
     });
     hostile.push({ name: h.name, bytes: h.bytes.length, host, sandbox });
   }
@@ -143,7 +207,8 @@ function spread(times: number, run: () => void): Spread {
   return { medianMs: ms[Math.floor(ms.length / 2)] ?? 0, maxMs: ms[ms.length - 1] ?? 0 };
 }
 
-const total = (ts: readonly Timing[]): number => ts.reduce((n, t) => n + t.ops, 0) / ts.reduce((s, t) => s + t.seconds, 0);
+const total = (ts: readonly Timing[]): number =>
+  ts.reduce((n, t) => n + t.ops, 0) / ts.reduce((s, t) => s + t.seconds, 0);
 
 /** The Markdown tables of {@link candidBenchmark}. */
 export function candidReport(result: CandidBenchResult): string[] {
@@ -155,12 +220,28 @@ export function candidReport(result: CandidBenchResult): string[] {
     '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of result.normal) {
-    const [a, b, c] = [1e6 / total(row.checked), 1e6 / total(row.unchecked), 1e6 / total(row.checkOnly)];
-    out.push(`| ${row.label} | ${row.bytes} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(a / b).toFixed(3)} | ${c.toFixed(2)} | ${(c / b).toFixed(3)} |`);
+    const [a, b, c] = [
+      1e6 / total(row.checked),
+      1e6 / total(row.unchecked),
+      1e6 / total(row.checkOnly),
+    ];
+    out.push(
+      `| ${row.label} | ${row.bytes} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(a / b).toFixed(3)} | ${c.toFixed(2)} | ${(c / b).toFixed(3)} |`,
+    );
   }
-  out.push('', 'Hostile arguments: median and slowest refusal, on the host (codecFor) and as a query in the metered sandbox (reject 5).', '');
-  out.push('| argument | bytes | host median ms | host max ms | sandbox median ms | sandbox max ms |', '|---|---:|---:|---:|---:|---:|');
+  out.push(
+    '',
+    'Hostile arguments: median and slowest refusal, on the host (codecFor) and as a query in the metered sandbox (reject 5).',
+    '',
+  );
+  out.push(
+    '| argument | bytes | host median ms | host max ms | sandbox median ms | sandbox max ms |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
   const f = (n: number): string => n.toFixed(2);
-  for (const row of result.hostile) out.push(`| ${row.name} | ${row.bytes} | ${f(row.host.medianMs)} | ${f(row.host.maxMs)} | ${f(row.sandbox.medianMs)} | ${f(row.sandbox.maxMs)} |`);
+  for (const row of result.hostile)
+    out.push(
+      `| ${row.name} | ${row.bytes} | ${f(row.host.medianMs)} | ${f(row.host.maxMs)} | ${f(row.sandbox.medianMs)} | ${f(row.sandbox.maxMs)} |`,
+    );
   return out;
 }

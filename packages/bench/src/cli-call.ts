@@ -26,7 +26,8 @@ export interface CallResult {
   readonly coldCallCpuMs: number;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 // Preloaded into each measured process: prints its CPU time to fd 3 as it exits.
 const CPU_AT_EXIT = `data:text/javascript,${encodeURIComponent(`import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(3, String((u.user + u.system) / 1000)); });`)}`;
 
@@ -38,11 +39,18 @@ interface Run {
 
 function runMeasured(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', CPU_AT_EXIT, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'inherit', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', CPU_AT_EXIT, ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
+    });
     let stdout = '';
     let cpu = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (cpu += chunk.toString()));
+    (child.stdio[3] as NodeJS.ReadableStream).on(
+      'data',
+      (chunk: Buffer) => (cpu += chunk.toString()),
+    );
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, cpuMs: Number(cpu) }));
   });
@@ -52,7 +60,18 @@ function runMeasured(args: readonly string[], cwd: string, env: NodeJS.ProcessEn
 export async function callBenchmark(root: string, tmp: string, runs: number): Promise<CallResult> {
   const dir = path.join(tmp, 'cli-call');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'dfx.json'), JSON.stringify({ canisters: { counter: { type: 'azle', main: path.join(root, 'canisters/counter/src/index.ts'), candid: 'counter.did' } } }));
+  writeFileSync(
+    path.join(dir, 'dfx.json'),
+    JSON.stringify({
+      canisters: {
+        counter: {
+          type: 'azle',
+          main: path.join(root, 'canisters/counter/src/index.ts'),
+          candid: 'counter.did',
+        },
+      },
+    }),
+  );
   const env = { ...process.env, TINCAN_HOME: path.join(dir, 'home') };
   const bin = path.join(root, 'packages/cli/bin/tincan.js');
   const replica = await startTincan(path.join(dir, '.tincan'), { bin, cwd: dir, env });
@@ -66,8 +85,15 @@ export async function callBenchmark(root: string, tmp: string, runs: number): Pr
     let coldCallCpuMs = NaN;
     for (let i = 0; i <= runs; i++) {
       if (i > 0) bare.push((await runMeasured(['-e', '0'], dir, env)).cpuMs);
-      const call = await runMeasured([bin, 'canister', 'call', 'counter', 'add', '(1 : nat)', '--host', url], dir, env);
-      if (call.code !== 0 || call.stdout !== `(${i + 1} : nat)\n`) throw new Error(`tincan canister call answered ${JSON.stringify(call.stdout)} (exit ${call.code})`);
+      const call = await runMeasured(
+        [bin, 'canister', 'call', 'counter', 'add', '(1 : nat)', '--host', url],
+        dir,
+        env,
+      );
+      if (call.code !== 0 || call.stdout !== `(${i + 1} : nat)\n`)
+        throw new Error(
+          `tincan canister call answered ${JSON.stringify(call.stdout)} (exit ${call.code})`,
+        );
       if (i === 0) coldCallCpuMs = call.cpuMs;
       else calls.push(call.cpuMs);
     }
@@ -80,7 +106,8 @@ export async function callBenchmark(root: string, tmp: string, runs: number): Pr
 /** Removes the call build's code cache (packages/cli/dist/bundle/call/*.cache), so the next call runs cold. */
 function removeCodeCache(root: string): void {
   const dir = path.join(root, 'packages/cli/dist/bundle/call');
-  for (const name of readdirSync(dir)) if (name.endsWith('.cache')) rmSync(path.join(dir, name), { force: true });
+  for (const name of readdirSync(dir))
+    if (name.endsWith('.cache')) rmSync(path.join(dir, name), { force: true });
 }
 
 /** Report lines for a call result. */

@@ -23,11 +23,17 @@ export interface StartResult {
   readonly bareNodeMs: number;
 }
 
-const idlFactory: IDL.InterfaceFactory = ({ IDL }) => IDL.Service({ add: IDL.Func([IDL.Nat], [IDL.Nat], []) });
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const idlFactory: IDL.InterfaceFactory = ({ IDL }) =>
+  IDL.Service({ add: IDL.Func([IDL.Nat], [IDL.Nat], []) });
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 /** Runs `runs` starts (and as many bare node starts, alternating) and returns medians. */
-export async function startBenchmark(root: string, tmp: string, runs: number): Promise<StartResult> {
+export async function startBenchmark(
+  root: string,
+  tmp: string,
+  runs: number,
+): Promise<StartResult> {
   const stateDir = path.join(tmp, 'cli-start');
   const seed = await Replica.create({ stateDir: path.join(stateDir, 'replica') });
   const canisterId = (await seed.deploy(path.join(root, 'canisters/counter/src/index.ts'))).id;
@@ -42,14 +48,22 @@ export async function startBenchmark(root: string, tmp: string, runs: number): P
     try {
       toUrl.push(performance.now() - t);
       const agent = await HttpAgent.create({ host: url, shouldFetchRootKey: true });
-      const counter = Actor.createActor<{ add(n: bigint): Promise<bigint> }>(idlFactory, { agent, canisterId });
+      const counter = Actor.createActor<{ add(n: bigint): Promise<bigint> }>(idlFactory, {
+        agent,
+        canisterId,
+      });
       await counter.add(1n);
       toCall.push(performance.now() - t);
     } finally {
       await tincan.stop();
     }
   }
-  return { runs, startToCallMs: median(toCall), startToUrlMs: median(toUrl), bareNodeMs: median(bare) };
+  return {
+    runs,
+    startToCallMs: median(toCall),
+    startToUrlMs: median(toUrl),
+    bareNodeMs: median(bare),
+  };
 }
 
 /** Report lines for a start result. */

@@ -17,7 +17,16 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ActorOf, Replica } from '@tincan/replica';
-import { ANONYMOUS, AnswerSlot, NAT_ONE, NO_ARGS, queryNat, stateFileOf, type BenchCase, type BenchReplicas } from './support.js';
+import {
+  ANONYMOUS,
+  AnswerSlot,
+  NAT_ONE,
+  NO_ARGS,
+  queryNat,
+  stateFileOf,
+  type BenchCase,
+  type BenchReplicas,
+} from './support.js';
 
 /** The bar of the issue: counter updates reach at least 1/3 of the SQLite floor. */
 export const COUNTER_BAR = 1 / 3;
@@ -30,7 +39,10 @@ export interface CounterBenchmarks {
 }
 
 /** Deploys one counter per replica and builds the counter cases. */
-export async function counterBenchmarks(root: string, replicas: BenchReplicas): Promise<CounterBenchmarks> {
+export async function counterBenchmarks(
+  root: string,
+  replicas: BenchReplicas,
+): Promise<CounterBenchmarks> {
   const entry = path.join(root, 'canisters/counter/src/index.ts');
   const fast = await Counter.deploy(replicas.backstopOff, entry);
   const guarded = await Counter.deploy(replicas.backstopOn, entry);
@@ -38,10 +50,16 @@ export async function counterBenchmarks(root: string, replicas: BenchReplicas): 
   fast.syncRun('add', 1);
   guarded.syncRun('add', 1);
   const cases: BenchCase[] = [
-    fast.syncCase("counter increment() (the floor's read, write, commit), runtime sync, backstop off", 'increment'),
+    fast.syncCase(
+      "counter increment() (the floor's read, write, commit), runtime sync, backstop off",
+      'increment',
+    ),
     fast.actorCase('counter increment(), actor await, backstop off', 1, 'increment'),
     fast.actorCase('counter increment(), actor, 64 in flight, backstop off', 64, 'increment'),
-    fast.syncCase('counter add(1) (+ stable-map read and write), runtime sync, backstop off', 'add'),
+    fast.syncCase(
+      'counter add(1) (+ stable-map read and write), runtime sync, backstop off',
+      'add',
+    ),
     guarded.syncCase('counter add(1), runtime sync, backstop on (default)', 'add'),
   ];
   return { cases, snapshotBytes: fast.snapshotBytes() };
@@ -74,7 +92,12 @@ export class Counter {
   /** Runs `n` updates through the synchronous runtime, one execution (and commit) each. */
   syncRun(method: 'add' | 'increment', n: number): void {
     const runtime = this.#replica.runtime;
-    const call = { canisterId: this.#id, method, arg: method === 'add' ? NAT_ONE : NO_ARGS, caller: ANONYMOUS };
+    const call = {
+      canisterId: this.#id,
+      method,
+      arg: method === 'add' ? NAT_ONE : NO_ARGS,
+      caller: ANONYMOUS,
+    };
     const answer = new AnswerSlot();
     for (let i = 0; i < n; i++) {
       runtime.submit(call, answer.onAnswer);
@@ -85,12 +108,18 @@ export class Counter {
   }
 
   syncCase(name: string, method: 'add' | 'increment', bar = true): BenchCase {
-    return { name, ...(bar && { bar: COUNTER_BAR }), run: (n) => this.syncRun(method, n), verify: () => this.verify() };
+    return {
+      name,
+      ...(bar && { bar: COUNTER_BAR }),
+      run: (n) => this.syncRun(method, n),
+      verify: () => this.verify(),
+    };
   }
 
   /** Awaits `n` calls of `method` through the typed actor, `inFlight` at a time. */
   actorCase(name: string, inFlight: number, method: 'add' | 'increment'): BenchCase {
-    const once = (): Promise<bigint> => (method === 'add' ? this.#actor.add(1n) : this.#actor.increment());
+    const once = (): Promise<bigint> =>
+      method === 'add' ? this.#actor.add(1n) : this.#actor.increment();
     const run = async (n: number): Promise<void> => {
       for (let done = 0; done < n; done += inFlight) {
         const batch = Math.min(inFlight, n - done);
@@ -105,7 +134,8 @@ export class Counter {
   /** Checks that the committed count equals the updates this process ran. */
   async verify(): Promise<void> {
     const count = queryNat(this.#replica, this.#id, 'get');
-    if (count !== this.#expected) throw new Error(`bench: counter is ${count}, expected ${this.#expected}`);
+    if (count !== this.#expected)
+      throw new Error(`bench: counter is ${count}, expected ${this.#expected}`);
   }
 
   /** Reads the committed heap's size (meta and object rows) through a second, read-only connection. */

@@ -19,7 +19,11 @@ export interface ForkResult {
 }
 
 /** Deploys `canisters` counters into a new replica, checkpoints it, and times a fork. */
-export async function forkBenchmark(root: string, tmp: string, canisters: number): Promise<ForkResult> {
+export async function forkBenchmark(
+  root: string,
+  tmp: string,
+  canisters: number,
+): Promise<ForkResult> {
   const entry = path.join(root, 'canisters/counter/src/index.ts');
   const stateDir = path.join(tmp, 'fork-source');
   const source = await Replica.create({ stateDir });
@@ -34,13 +38,20 @@ export async function forkBenchmark(root: string, tmp: string, canisters: number
   await source.close();
 
   let t = performance.now();
-  const fork = await Replica.create({ stateDir: path.join(tmp, 'fork-1'), fromCheckpoint: checkpoint });
+  const fork = await Replica.create({
+    stateDir: path.join(tmp, 'fork-1'),
+    fromCheckpoint: checkpoint,
+  });
   const forkMs = performance.now() - t;
   await fork.close();
 
   t = performance.now();
-  const touched = await Replica.create({ stateDir: path.join(tmp, 'fork-2'), fromCheckpoint: checkpoint });
-  for (const id of ids) expectReply(await touched.query(id, 'get', NO_ARGS), 'get on a forked canister');
+  const touched = await Replica.create({
+    stateDir: path.join(tmp, 'fork-2'),
+    fromCheckpoint: checkpoint,
+  });
+  for (const id of ids)
+    expectReply(await touched.query(id, 'get', NO_ARGS), 'get on a forked canister');
   const forkAndTouchMs = performance.now() - t;
   await touched.close();
   return { canisters, deployFreshMs, forkMs, forkAndTouchMs };
@@ -55,4 +66,3 @@ export function forkReport(r: ForkResult): string[] {
       `fork + first query on every canister ${r.forkAndTouchMs.toFixed(0)} ms (${(r.deployFreshMs / r.forkAndTouchMs).toFixed(1)}× faster).`,
   ];
 }
-

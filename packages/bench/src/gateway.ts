@@ -31,18 +31,44 @@ const Header = IDL.Tuple(IDL.Text, IDL.Text);
 const idlFactory: IDL.InterfaceFactory = ({ IDL: I }) =>
   I.Service({
     http_request: I.Func(
-      [I.Record({ method: I.Text, url: I.Text, headers: I.Vec(Header), body: I.Vec(I.Nat8), certificate_version: I.Opt(I.Nat16) })],
-      [I.Record({ status_code: I.Nat16, headers: I.Vec(Header), body: I.Vec(I.Nat8), upgrade: I.Opt(I.Bool) })],
+      [
+        I.Record({
+          method: I.Text,
+          url: I.Text,
+          headers: I.Vec(Header),
+          body: I.Vec(I.Nat8),
+          certificate_version: I.Opt(I.Nat16),
+        }),
+      ],
+      [
+        I.Record({
+          status_code: I.Nat16,
+          headers: I.Vec(Header),
+          body: I.Vec(I.Nat8),
+          upgrade: I.Opt(I.Bool),
+        }),
+      ],
       ['query'],
     ),
   });
 
 interface HttpRequestActor {
-  http_request(request: { method: string; url: string; headers: Array<[string, string]>; body: Uint8Array; certificate_version: [] | [number] }): Promise<{ status_code: number; body: Uint8Array }>;
+  http_request(request: {
+    method: string;
+    url: string;
+    headers: Array<[string, string]>;
+    body: Uint8Array;
+    certificate_version: [] | [number];
+  }): Promise<{ status_code: number; body: Uint8Array }>;
 }
 
 /** Runs the gateway benchmark: `seconds` per case, split into `rounds` alternating slices. */
-export async function gatewayBenchmark(root: string, tmp: string, seconds: number, rounds: number): Promise<GatewayRow[]> {
+export async function gatewayBenchmark(
+  root: string,
+  tmp: string,
+  seconds: number,
+  rounds: number,
+): Promise<GatewayRow[]> {
   const replica = await Replica.create({ stateDir: path.join(tmp, 'gateway') });
   const server = await startHttpServer({ replica, stateDir: path.join(tmp, 'gateway') });
   const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -53,10 +79,17 @@ export async function gatewayBenchmark(root: string, tmp: string, seconds: numbe
     const actor = Actor.createActor<HttpRequestActor>(idlFactory, { agent, canisterId: id });
     const get = (host: string): Promise<void> =>
       new Promise((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path: '/api/entries', agent: keepAlive, headers: { host } }, (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`bench: gateway answered ${res.statusCode}`))));
-        });
+        const req = request(
+          { host: '127.0.0.1', port, path: '/api/entries', agent: keepAlive, headers: { host } },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              res.statusCode === 200
+                ? resolve()
+                : reject(new Error(`bench: gateway answered ${res.statusCode}`)),
+            );
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -68,20 +101,38 @@ export async function gatewayBenchmark(root: string, tmp: string, seconds: numbe
     });
     const cases = [
       sequential('@dfinity/agent query of http_request (baseline)', async () => {
-        const response = await actor.http_request({ method: 'GET', url: '/api/entries', headers: [], body: new Uint8Array(), certificate_version: [2] });
-        if (response.status_code !== 200) throw new Error(`bench: http_request answered ${response.status_code}`);
+        const response = await actor.http_request({
+          method: 'GET',
+          url: '/api/entries',
+          headers: [],
+          body: new Uint8Array(),
+          certificate_version: [2],
+        });
+        if (response.status_code !== 200)
+          throw new Error(`bench: http_request answered ${response.status_code}`);
       }),
-      sequential('gateway GET, raw host (no verification)', () => get(`${id.toText()}.raw.localhost:${port}`)),
-      sequential('gateway GET, verified host (response verification v2)', () => get(`${id.toText()}.localhost:${port}`)),
+      sequential('gateway GET, raw host (no verification)', () =>
+        get(`${id.toText()}.raw.localhost:${port}`),
+      ),
+      sequential('gateway GET, verified host (response verification v2)', () =>
+        get(`${id.toText()}.localhost:${port}`),
+      ),
     ];
     const timings: Timing[][] = cases.map(() => []);
     for (const bench of cases) await measure(bench, 200);
     for (let round = 0; round < rounds; round++) {
-      for (const [i, bench] of cases.entries()) timings[i]?.push(await measure(bench, (seconds * 1000) / rounds));
+      for (const [i, bench] of cases.entries())
+        timings[i]?.push(await measure(bench, (seconds * 1000) / rounds));
     }
-    const msPer = (t: readonly Timing[]): number => (1000 * t.reduce((s, x) => s + x.seconds, 0)) / t.reduce((n, x) => n + x.ops, 0);
+    const msPer = (t: readonly Timing[]): number =>
+      (1000 * t.reduce((s, x) => s + x.seconds, 0)) / t.reduce((n, x) => n + x.ops, 0);
     const base = msPer(timings[0] ?? []);
-    return cases.map((bench, i) => ({ name: bench.name, msPerRequest: msPer(timings[i] ?? []), ratio: msPer(timings[i] ?? []) / base, barred: i > 0 }));
+    return cases.map((bench, i) => ({
+      name: bench.name,
+      msPerRequest: msPer(timings[i] ?? []),
+      ratio: msPer(timings[i] ?? []) / base,
+      barred: i > 0,
+    }));
   } finally {
     keepAlive.destroy();
     await server.close();
@@ -91,9 +142,15 @@ export async function gatewayBenchmark(root: string, tmp: string, seconds: numbe
 
 /** The Markdown rows of the gateway benchmark. */
 export function gatewayReport(rows: readonly GatewayRow[]): string[] {
-  const out = ['', '| gateway benchmark (one request at a time) | ms/request | ratio to agent query | bar |', '|---|---:|---:|---|'];
+  const out = [
+    '',
+    '| gateway benchmark (one request at a time) | ms/request | ratio to agent query | bar |',
+    '|---|---:|---:|---|',
+  ];
   for (const row of rows) {
-    const bar = row.barred ? `≤ ${GATEWAY_OVERHEAD_BAR.toFixed(2)} ${row.ratio <= GATEWAY_OVERHEAD_BAR ? 'PASS' : 'MISS'}` : '—';
+    const bar = row.barred
+      ? `≤ ${GATEWAY_OVERHEAD_BAR.toFixed(2)} ${row.ratio <= GATEWAY_OVERHEAD_BAR ? 'PASS' : 'MISS'}`
+      : '—';
     out.push(`| ${row.name} | ${row.msPerRequest.toFixed(3)} | ${row.ratio.toFixed(3)} | ${bar} |`);
   }
   return out;

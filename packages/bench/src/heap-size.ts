@@ -8,7 +8,15 @@
  */
 import path from 'node:path';
 import type { Replica } from '@tincan/replica';
-import { ANONYMOUS, AnswerSlot, NO_ARGS, expectReply, measure, type BenchCase, type Timing } from './support.js';
+import {
+  ANONYMOUS,
+  AnswerSlot,
+  NO_ARGS,
+  expectReply,
+  measure,
+  type BenchCase,
+  type Timing,
+} from './support.js';
 
 /** The bar: a large heap's update (or query) rate over the small heap's. */
 export const HEAP_BAR = 0.5;
@@ -28,11 +36,20 @@ function nat32Arg(n: number): Uint8Array {
 }
 
 /** Installs the three canisters and times every pair. */
-export async function heapSizeBenchmark(root: string, replica: Replica, seconds: number, rounds: number): Promise<HeapRow[]> {
+export async function heapSizeBenchmark(
+  root: string,
+  replica: Replica,
+  seconds: number,
+  rounds: number,
+): Promise<HeapRow[]> {
   const entry = path.join(root, 'canisters/bench-heap/src/index.ts');
   const { runtime } = replica;
   const answer = new AnswerSlot();
-  const update = (canisterId: Uint8Array, method: string, arg: Uint8Array = NO_ARGS): Uint8Array => {
+  const update = (
+    canisterId: Uint8Array,
+    method: string,
+    arg: Uint8Array = NO_ARGS,
+  ): Uint8Array => {
     runtime.submit({ canisterId, method, arg, caller: ANONYMOUS }, answer.onAnswer);
     runtime.runUntilIdle();
     return answer.take(method);
@@ -51,14 +68,30 @@ export async function heapSizeBenchmark(root: string, replica: Replica, seconds:
   const queries = (canisterId: Uint8Array, name: string): BenchCase => ({
     name,
     run: (n) => {
-      for (let i = 0; i < n; i++) expectReply(runtime.query({ canisterId, method: 'read', arg: NO_ARGS, caller: ANONYMOUS }), 'read');
+      for (let i = 0; i < n; i++)
+        expectReply(
+          runtime.query({ canisterId, method: 'read', arg: NO_ARGS, caller: ANONYMOUS }),
+          'read',
+        );
     },
   });
   const pairs: Array<[string, BenchCase, BenchCase]> = [
-    ['update changing 16 B, 100k-entry Map beside it', updates(small, 'touch', 'small touch'), updates(map, 'touch', 'map touch')],
-    ['update changing 16 B + 1 byte of a 10 MB Uint8Array', updates(small, 'poke', 'small poke'), updates(bytes, 'poke', 'bytes poke')],
+    [
+      'update changing 16 B, 100k-entry Map beside it',
+      updates(small, 'touch', 'small touch'),
+      updates(map, 'touch', 'map touch'),
+    ],
+    [
+      'update changing 16 B + 1 byte of a 10 MB Uint8Array',
+      updates(small, 'poke', 'small poke'),
+      updates(bytes, 'poke', 'bytes poke'),
+    ],
     ['query, 100k-entry Map in the heap', queries(small, 'small read'), queries(map, 'map read')],
-    ['query, 10 MB Uint8Array in the heap', queries(small, 'small read'), queries(bytes, 'bytes read')],
+    [
+      'query, 10 MB Uint8Array in the heap',
+      queries(small, 'small read'),
+      queries(bytes, 'bytes read'),
+    ],
   ];
   const rows: HeapRow[] = [];
   const slice = (seconds * 1000) / rounds;
@@ -77,7 +110,8 @@ export async function heapSizeBenchmark(root: string, replica: Replica, seconds:
 
 /** The Markdown report of {@link heapSizeBenchmark}. */
 export function heapSizeReport(rows: readonly HeapRow[]): string[] {
-  const rate = (t: readonly Timing[]): number => t.reduce((n, x) => n + x.ops, 0) / t.reduce((s, x) => s + x.seconds, 0);
+  const rate = (t: readonly Timing[]): number =>
+    t.reduce((n, x) => n + x.ops, 0) / t.reduce((s, x) => s + x.seconds, 0);
   const out = [
     '',
     `Heap size (bar: large-heap rate ≥ ${HEAP_BAR}× the 1 KB heap's): the same method on a small and a large heap, alternating slices`,

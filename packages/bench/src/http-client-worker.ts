@@ -39,7 +39,8 @@ export interface ClientResult {
   readonly latenciesMs: number[];
 }
 
-const idlFactory: IDL.InterfaceFactory = ({ IDL: I }) => I.Service({ add: I.Func([I.Nat], [I.Nat], []) });
+const idlFactory: IDL.InterfaceFactory = ({ IDL: I }) =>
+  I.Service({ add: I.Func([I.Nat], [I.Nat], []) });
 const NAT_ONE = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x01, 0x7d, 0x01]);
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -53,7 +54,9 @@ function post(url: string, body: Uint8Array): Promise<{ status: number; body: Ui
     const req = request(url, { method: 'POST', agent: keepAlive, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: new Uint8Array(Buffer.concat(chunks)) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: new Uint8Array(Buffer.concat(chunks)) }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -64,7 +67,9 @@ function post(url: string, body: Uint8Array): Promise<{ status: number; body: Ui
 async function makeCaller(run: ClientRun): Promise<() => Promise<void>> {
   if (run.kind === 'raw') {
     const path = `${run.url}/api/v3/canister/${run.canisterId}/call`;
-    const canisterId = (await import('@dfinity/principal')).Principal.fromText(run.canisterId).toUint8Array();
+    const canisterId = (await import('@dfinity/principal')).Principal.fromText(
+      run.canisterId,
+    ).toUint8Array();
     let nonce = 0;
     return async () => {
       const content = {
@@ -78,7 +83,8 @@ async function makeCaller(run: ClientRun): Promise<() => Promise<void>> {
       };
       const res = await post(path, encodeCbor({ content }));
       const body = decodeCbor(res.body) as { status?: string };
-      if (res.status !== 200 || body.status !== 'replied') throw new Error(`bench: raw call answered ${res.status}`);
+      if (res.status !== 200 || body.status !== 'replied')
+        throw new Error(`bench: raw call answered ${res.status}`);
     };
   }
   const agent = await HttpAgent.create({ host: run.url, shouldFetchRootKey: true });
@@ -125,15 +131,23 @@ function verifyCost(run: VerifyCostRun): ClientResult {
   const latenciesMs: number[] = [];
   for (let i = 0; i < run.times; i++) {
     const t = performance.now();
-    if (!bls12_381.verifyShortSignature(hex(run.signature), hex(run.message), hex(run.publicKey))) throw new Error('bench: the certificate did not verify');
+    if (!bls12_381.verifyShortSignature(hex(run.signature), hex(run.message), hex(run.publicKey)))
+      throw new Error('bench: the certificate did not verify');
     latenciesMs.push(performance.now() - t);
   }
   return { calls: run.times, seconds: latenciesMs.reduce((a, b) => a + b, 0) / 1000, latenciesMs };
 }
 
 parentPort?.on('message', (run: ClientRun | VerifyCostRun) => {
-  (run.kind === 'verify-cost' ? Promise.resolve().then(() => verifyCost(run)) : runClients(run)).then(
+  (run.kind === 'verify-cost'
+    ? Promise.resolve().then(() => verifyCost(run))
+    : runClients(run)
+  ).then(
     (result) => parentPort?.postMessage({ ok: true, result }),
-    (err: unknown) => parentPort?.postMessage({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+    (err: unknown) =>
+      parentPort?.postMessage({
+        ok: false,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      }),
   );
 });

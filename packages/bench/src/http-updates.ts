@@ -10,7 +10,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { decodeCbor, decodeCertificate, derDecodeBlsPublicKey, encodeCbor, stateRootMessage, utf8 } from '@tincan/certification';
+import {
+  decodeCbor,
+  decodeCertificate,
+  derDecodeBlsPublicKey,
+  encodeCbor,
+  stateRootMessage,
+  utf8,
+} from '@tincan/certification';
 import { startHttpServer, type HttpServer } from '@tincan/http';
 import { Replica } from '@tincan/replica';
 import type { ClientResult, ClientRun, VerifyCostRun } from './http-client-worker.js';
@@ -48,14 +55,21 @@ interface Setup {
 }
 
 /** Runs the HTTP benchmarks: `seconds` per slice, `rounds` alternating slices per row. */
-export async function httpBenchmarks(root: string, tmp: string, options: { seconds: number; rounds: number; quick: boolean }): Promise<HttpResults> {
+export async function httpBenchmarks(
+  root: string,
+  tmp: string,
+  options: { seconds: number; rounds: number; quick: boolean },
+): Promise<HttpResults> {
   const setup = await open(root, tmp);
   try {
     const ms = (options.seconds * 1000) / options.rounds;
     const kinds: Array<[ClientRun['kind'], string]> = [
       ['raw', 'tincan v3 call, raw anonymous envelope client (no certificate check)'],
       ['agent', '@dfinity/agent Actor add(1), default verification'],
-      ['agent-no-pairing', '@dfinity/agent Actor add(1), BLS pairing skipped (the agent\'s other client cost)'],
+      [
+        'agent-no-pairing',
+        "@dfinity/agent Actor add(1), BLS pairing skipped (the agent's other client cost)",
+      ],
     ];
     const rows: HttpRow[] = [];
     for (const clients of [1, 32]) {
@@ -63,14 +77,34 @@ export async function httpBenchmarks(root: string, tmp: string, options: { secon
         const own: ClientResult[] = [];
         const base: ClientResult[] = [];
         for (let round = 0; round < options.rounds; round++) {
-          base.push(await runIn(setup.worker, { kind: 'raw', url: setup.bareUrl, canisterId: setup.canisterId, clients, ms }));
-          own.push(await runIn(setup.worker, { kind, url: setup.server.url, canisterId: setup.canisterId, clients, ms }));
+          base.push(
+            await runIn(setup.worker, {
+              kind: 'raw',
+              url: setup.bareUrl,
+              canisterId: setup.canisterId,
+              clients,
+              ms,
+            }),
+          );
+          own.push(
+            await runIn(setup.worker, {
+              kind,
+              url: setup.server.url,
+              canisterId: setup.canisterId,
+              clients,
+              ms,
+            }),
+          );
         }
         rows.push({ kind, name, clients, ...summary(own), ...prefixed(summary(base)) });
       }
     }
     const verifyRuns = options.quick ? 5 : 15;
-    const verify = await runIn(setup.worker, { kind: 'verify-cost', ...(await certificateToVerify(setup.server)), times: verifyRuns });
+    const verify = await runIn(setup.worker, {
+      kind: 'verify-cost',
+      ...(await certificateToVerify(setup.server)),
+      times: verifyRuns,
+    });
     return { rows, verifyMs: summary([verify]).p50Ms, verifyRuns };
   } finally {
     await setup.worker.terminate();
@@ -100,8 +134,15 @@ export function httpReport({ rows, verifyMs, verifyRuns }: HttpResults): string[
   // The bar is the replica's capacity, measured with the lean raw client; the agent rows also
   // pay the agent's client CPU on the same two cores (see the verification line below).
   for (const r of rows.filter((row) => row.clients === 32)) {
-    const verdict = r.kind === 'raw' ? (r.callsPerSecond >= HTTP_THROUGHPUT_BAR ? 'PASS' : 'MISS') : 'client-bound';
-    out.push(`HTTP bar (≥ ${HTTP_THROUGHPUT_BAR.toLocaleString('en-US')} update calls/s with 32 clients): ${verdict}  ${r.name}`);
+    const verdict =
+      r.kind === 'raw'
+        ? r.callsPerSecond >= HTTP_THROUGHPUT_BAR
+          ? 'PASS'
+          : 'MISS'
+        : 'client-bound';
+    out.push(
+      `HTTP bar (≥ ${HTTP_THROUGHPUT_BAR.toLocaleString('en-US')} update calls/s with 32 clients): ${verdict}  ${r.name}`,
+    );
   }
   out.push(
     `One BLS certificate verification in the client worker (the agent's default check, once per update): ${verifyMs.toFixed(1)} ms median of ${verifyRuns}; ` +
@@ -121,7 +162,10 @@ async function open(root: string, tmp: string): Promise<Setup> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const envelope = decodeCbor(new Uint8Array(Buffer.concat(chunks))) as { content?: unknown };
-      res.writeHead(envelope.content === undefined ? 400 : 200, { 'content-type': 'application/cbor', 'content-length': answer.length });
+      res.writeHead(envelope.content === undefined ? 400 : 200, {
+        'content-type': 'application/cbor',
+        'content-length': answer.length,
+      });
       res.end(answer);
     });
   });
@@ -132,13 +176,30 @@ async function open(root: string, tmp: string): Promise<Setup> {
 }
 
 /** A real certificate of the server (a read_state of `/time`): key, signature, signed message. */
-async function certificateToVerify(server: HttpServer): Promise<Omit<VerifyCostRun, 'kind' | 'times'>> {
-  const content = { request_type: 'read_state', paths: [[utf8('time')]], sender: Uint8Array.of(4), ingress_expiry: BigInt(Date.now() + 60_000) * 1_000_000n };
-  const res = await fetch(`${server.url}/api/v3/subnet/aaaaa-aa/read_state`, { method: 'POST', headers: { 'content-type': 'application/cbor' }, body: encodeCbor({ content }) });
+async function certificateToVerify(
+  server: HttpServer,
+): Promise<Omit<VerifyCostRun, 'kind' | 'times'>> {
+  const content = {
+    request_type: 'read_state',
+    paths: [[utf8('time')]],
+    sender: Uint8Array.of(4),
+    ingress_expiry: BigInt(Date.now() + 60_000) * 1_000_000n,
+  };
+  const res = await fetch(`${server.url}/api/v3/subnet/aaaaa-aa/read_state`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cbor' },
+    body: encodeCbor({ content }),
+  });
   if (res.status !== 200) throw new Error(`bench: read_state answered ${res.status}`);
-  const { certificate } = decodeCbor(new Uint8Array(await res.arrayBuffer())) as { certificate: Uint8Array };
+  const { certificate } = decodeCbor(new Uint8Array(await res.arrayBuffer())) as {
+    certificate: Uint8Array;
+  };
   const { tree, signature } = decodeCertificate(certificate);
-  return { publicKey: derDecodeBlsPublicKey(server.rootKey), signature, message: stateRootMessage(tree) };
+  return {
+    publicKey: derDecodeBlsPublicKey(server.rootKey),
+    signature,
+    message: stateRootMessage(tree),
+  };
 }
 
 function runIn(worker: Worker, run: ClientRun | VerifyCostRun): Promise<ClientResult> {
@@ -158,9 +219,15 @@ function summary(results: readonly ClientResult[]): { callsPerSecond: number; p5
   const calls = results.reduce((n, r) => n + r.calls, 0);
   const seconds = results.reduce((s, r) => s + r.seconds, 0);
   const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
-  return { callsPerSecond: calls / seconds, p50Ms: latencies[Math.floor(latencies.length / 2)] ?? Number.NaN };
+  return {
+    callsPerSecond: calls / seconds,
+    p50Ms: latencies[Math.floor(latencies.length / 2)] ?? Number.NaN,
+  };
 }
 
-function prefixed(s: { callsPerSecond: number; p50Ms: number }): { baselineCallsPerSecond: number; baselineP50Ms: number } {
+function prefixed(s: { callsPerSecond: number; p50Ms: number }): {
+  baselineCallsPerSecond: number;
+  baselineP50Ms: number;
+} {
   return { baselineCallsPerSecond: s.callsPerSecond, baselineP50Ms: s.p50Ms };
 }

@@ -66,8 +66,10 @@ interface Row {
   readonly floor: Timing[];
 }
 
-const rate = (timings: readonly Timing[]): number => timings.reduce((n, t) => n + t.ops, 0) / timings.reduce((s, t) => s + t.seconds, 0);
-const cpuRate = (timings: readonly Timing[]): number => timings.reduce((n, t) => n + t.ops, 0) / timings.reduce((s, t) => s + t.cpuSeconds, 0);
+const rate = (timings: readonly Timing[]): number =>
+  timings.reduce((n, t) => n + t.ops, 0) / timings.reduce((s, t) => s + t.seconds, 0);
+const cpuRate = (timings: readonly Timing[]): number =>
+  timings.reduce((n, t) => n + t.ops, 0) / timings.reduce((s, t) => s + t.cpuSeconds, 0);
 const perSecond = (t: Timing): number => t.ops / t.seconds;
 
 function parseOptions(argv: readonly string[]): Options {
@@ -82,11 +84,13 @@ function parseOptions(argv: readonly string[]): Options {
   const number = (flag: string, fallback: number): number => {
     const v = value(flag);
     const n = v === undefined ? fallback : Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`bench: ${flag} must be a positive number, got ${v}`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`bench: ${flag} must be a positive number, got ${v}`);
     return n;
   };
   const known = new Set(['--quick', '--seconds', '--rounds', '--only', '--fuzz-requests']);
-  for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`bench: unknown option ${arg}`);
+  for (const arg of argv)
+    if (arg.startsWith('--') && !known.has(arg)) throw new Error(`bench: unknown option ${arg}`);
   return {
     quick,
     seconds: number('--seconds', quick ? 0.4 : 2),
@@ -99,7 +103,11 @@ function parseOptions(argv: readonly string[]): Options {
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const progress = (text: string): boolean => process.stderr.write(`${text}\n`);
-const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
@@ -109,16 +117,25 @@ async function main(): Promise<void> {
   try {
     progress('bench: setting up replicas and canisters…');
     const replicas = await openReplicas(tmp);
-    closers.unshift(() => replicas.backstopOff.close(), () => replicas.backstopOn.close());
+    closers.unshift(
+      () => replicas.backstopOff.close(),
+      () => replicas.backstopOn.close(),
+    );
     const counter = await counterBenchmarks(root, replicas);
     const roundTrips = await roundTripBenchmarks(root, replicas);
     const floor = openSqliteFloor(tmp, counter.snapshotBytes);
     const replay = openStoreReplay(tmp, counter.snapshotBytes);
-    closers.unshift(() => floor.close(), () => replay.close());
+    closers.unshift(
+      () => floor.close(),
+      () => replay.close(),
+    );
 
     const only = options.only;
-    const selected = (name: string): boolean => only === undefined || name.includes(only) || only.includes(name);
-    const cases = [replay.bench, ...counter.cases, ...roundTrips].filter((c) => only === undefined || c.name.includes(only));
+    const selected = (name: string): boolean =>
+      only === undefined || name.includes(only) || only.includes(name);
+    const cases = [replay.bench, ...counter.cases, ...roundTrips].filter(
+      (c) => only === undefined || c.name.includes(only),
+    );
     const floorRow: Row = { bench: floor.bench, own: [], floor: [] };
     const rows: Row[] = cases.map((bench) => ({ bench, own: [], floor: [] }));
 
@@ -138,12 +155,19 @@ async function main(): Promise<void> {
 
     if (rows.length > 0) printReport(floorRow, rows, options, counter.snapshotBytes);
     if (selected('backstop cost')) {
-      const off = counter.cases.find((c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop off'));
-      const on = counter.cases.find((c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop on'));
-      if (off === undefined || on === undefined) throw new Error('bench: the counter add cases with the backstop off and on are missing');
+      const off = counter.cases.find(
+        (c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop off'),
+      );
+      const on = counter.cases.find(
+        (c) => c.name.startsWith('counter add(1)') && c.name.includes('backstop on'),
+      );
+      if (off === undefined || on === undefined)
+        throw new Error('bench: the counter add cases with the backstop off and on are missing');
       progress('bench: wall-clock backstop on vs off…');
       const rounds = options.quick ? 10 : 40;
-      process.stdout.write(`${backstopReport(await backstopBenchmark(off, on, rounds, options.quick ? 100 : 200)).join('\n')}\n`);
+      process.stdout.write(
+        `${backstopReport(await backstopBenchmark(off, on, rounds, options.quick ? 100 : 200)).join('\n')}\n`,
+      );
     }
     if (selected('tracing cost')) {
       progress('bench: execution traces on vs off…');
@@ -152,7 +176,11 @@ async function main(): Promise<void> {
     }
     if (selected('http')) {
       progress('bench: HTTP update calls through @dfinity/agent…');
-      const results = await httpBenchmarks(root, tmp, { seconds: options.quick ? 2 : 6, rounds: options.quick ? 1 : 3, quick: options.quick });
+      const results = await httpBenchmarks(root, tmp, {
+        seconds: options.quick ? 2 : 6,
+        rounds: options.quick ? 1 : 3,
+        quick: options.quick,
+      });
       process.stdout.write(`${httpReport(results).join('\n')}\n`);
     }
     if (selected('gateway')) {
@@ -162,17 +190,32 @@ async function main(): Promise<void> {
     }
     if (selected('metering')) {
       progress('bench: metering overhead, instrumented vs uninstrumented…');
-      const rows = await meteringBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
+      const rows = await meteringBenchmark(
+        root,
+        replicas.backstopOff,
+        options.seconds,
+        options.rounds,
+      );
       process.stdout.write(`${meteringReport(rows).join('\n')}\n`);
     }
     if (selected('candid')) {
       progress('bench: Candid decoding, checked vs unchecked, and hostile arguments…');
-      const result = await candidBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
+      const result = await candidBenchmark(
+        root,
+        replicas.backstopOff,
+        options.seconds,
+        options.rounds,
+      );
       process.stdout.write(`${candidReport(result).join('\n')}\n`);
     }
     if (selected('heap')) {
       progress('bench: commit and rollback cost by heap size…');
-      const rows = await heapSizeBenchmark(root, replicas.backstopOff, options.seconds, options.rounds);
+      const rows = await heapSizeBenchmark(
+        root,
+        replicas.backstopOff,
+        options.seconds,
+        options.rounds,
+      );
       process.stdout.write(`${heapSizeReport(rows).join('\n')}\n`);
     }
     if (selected('install')) {
@@ -182,40 +225,67 @@ async function main(): Promise<void> {
     }
     if (selected('many canisters')) {
       progress('bench: 10,000 canisters in one replica (hibernation)…');
-      const result = await manyCanistersBenchmark(root, tmp, options.quick ? 2_000 : 10_000, options.quick ? 1_200 : 3_000, options.seconds, options.rounds);
+      const result = await manyCanistersBenchmark(
+        root,
+        tmp,
+        options.quick ? 2_000 : 10_000,
+        options.quick ? 1_200 : 3_000,
+        options.seconds,
+        options.rounds,
+      );
       process.stdout.write(`${manyCanistersReport(result).join('\n')}\n`);
     }
     if (selected('restart')) {
       progress('bench: tincan start on a state directory of 10,000 canisters…');
-      const result = await startManyBenchmark(root, tmp, options.quick ? 1000 : 10_000, options.quick ? 1 : 3);
+      const result = await startManyBenchmark(
+        root,
+        tmp,
+        options.quick ? 1000 : 10_000,
+        options.quick ? 1 : 3,
+      );
       process.stdout.write(`${startManyReport(result).join('\n')}\n`);
     }
     if (selected('xnet')) {
       progress('bench: cross-subnet vs same-subnet round trips…');
-      process.stdout.write(`${xnetReport(await xnetBenchmark(root, tmp, options.seconds * 2, options.rounds)).join('\n')}\n`);
+      process.stdout.write(
+        `${xnetReport(await xnetBenchmark(root, tmp, options.seconds * 2, options.rounds)).join('\n')}\n`,
+      );
     }
     if (selected('fork')) {
       progress('bench: fork from a checkpoint…');
-      process.stdout.write(`${forkReport(await forkBenchmark(root, tmp, options.quick ? 20 : 100)).join('\n')}\n`);
+      process.stdout.write(
+        `${forkReport(await forkBenchmark(root, tmp, options.quick ? 20 : 100)).join('\n')}\n`,
+      );
     }
     if (only === undefined || only.includes('fuzz')) {
       progress(`bench: HTTP fuzz, ${options.fuzzRequests} requests against tincan start…`);
-      process.stdout.write(`${fuzzReport(await fuzzBenchmark(root, tmp, options.fuzzRequests)).join('\n')}\n`);
+      process.stdout.write(
+        `${fuzzReport(await fuzzBenchmark(root, tmp, options.fuzzRequests)).join('\n')}\n`,
+      );
     }
     if (only === undefined || only.includes('start')) {
       progress('bench: tincan start to the first answered call…');
-      process.stdout.write(`${startReport(await startBenchmark(root, tmp, options.quick ? 3 : 7)).join('\n')}\n`);
+      process.stdout.write(
+        `${startReport(await startBenchmark(root, tmp, options.quick ? 3 : 7)).join('\n')}\n`,
+      );
     }
     if (only === undefined || only.includes('call')) {
       progress('bench: CPU of one tincan canister call…');
-      process.stdout.write(`${callReport(await callBenchmark(root, tmp, options.quick ? 5 : 11)).join('\n')}\n`);
+      process.stdout.write(
+        `${callReport(await callBenchmark(root, tmp, options.quick ? 5 : 11)).join('\n')}\n`,
+      );
     }
   } finally {
     for (const close of closers) await close();
   }
 }
 
-function printReport(floorRow: Row, rows: readonly Row[], options: Options, snapshotBytes: number): void {
+function printReport(
+  floorRow: Row,
+  rows: readonly Row[],
+  options: Options,
+  snapshotBytes: number,
+): void {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const out: string[] = [
     `tincan bench — ${new Date().toISOString()} — node ${process.version}, ${os.platform()} ${os.arch()}, ${cpu} ×${os.cpus().length}, load average now ${loadAverage()}`,
@@ -234,22 +304,40 @@ function printReport(floorRow: Row, rows: readonly Row[], options: Options, snap
   for (const row of rows) {
     const [own, base] = [rate(row.own), rate(row.floor)];
     const ratio = own / base;
-    const bar = row.bench.bar === undefined ? '—' : `≥ ${row.bench.bar.toFixed(3)} ${ratio >= row.bench.bar ? 'PASS' : 'MISS'}`;
+    const bar =
+      row.bench.bar === undefined
+        ? '—'
+        : `≥ ${row.bench.bar.toFixed(3)} ${ratio >= row.bench.bar ? 'PASS' : 'MISS'}`;
     const perRound = row.own.map((t, i) => perSecond(t) / perSecond(row.floor[i] ?? t));
     const cpu = 1e6 / cpuRate(row.own);
     const cpuRatio = cpuRate(row.own) / cpuRate(row.floor);
-    out.push(`| ${row.bench.name} | ${int(own)} | ${(1e6 / own).toFixed(1)} | ${int(base)} | ${ratio.toFixed(3)} | ${range(perRound)} | ${cpu.toFixed(1)} | ${cpuRatio.toFixed(3)} | ${bar} |`);
+    out.push(
+      `| ${row.bench.name} | ${int(own)} | ${(1e6 / own).toFixed(1)} | ${int(base)} | ${ratio.toFixed(3)} | ${range(perRound)} | ${cpu.toFixed(1)} | ${cpuRatio.toFixed(3)} | ${bar} |`,
+    );
   }
   out.push('');
   const find = (name: string): Row | undefined => rows.find((r) => r.bench.name === name);
   const barred = rows.filter((r) => r.bench.bar !== undefined);
   if (barred.length > 0) {
     out.push(`Counter bar (persisted updates ≥ ${COUNTER_BAR.toFixed(3)} of the floor):`);
-    for (const r of barred) out.push(`  ${rate(r.own) / rate(r.floor) >= COUNTER_BAR ? 'PASS' : 'MISS'}  ${r.bench.name}`);
+    for (const r of barred)
+      out.push(
+        `  ${rate(r.own) / rate(r.floor) >= COUNTER_BAR ? 'PASS' : 'MISS'}  ${r.bench.name}`,
+      );
   }
   for (const [kind, zero, guarded, perOp] of [
-    ['counter add', 'counter add(1) (+ stable-map read and write), runtime sync, backstop off', 'counter add(1), runtime sync, backstop on (default)', 1],
-    ['round trip', 'A awaits B round trip, runtime sync, backstop off', 'A awaits B round trip, runtime sync, backstop on (default)', EXECUTIONS_PER_ROUND_TRIP],
+    [
+      'counter add',
+      'counter add(1) (+ stable-map read and write), runtime sync, backstop off',
+      'counter add(1), runtime sync, backstop on (default)',
+      1,
+    ],
+    [
+      'round trip',
+      'A awaits B round trip, runtime sync, backstop off',
+      'A awaits B round trip, runtime sync, backstop on (default)',
+      EXECUTIONS_PER_ROUND_TRIP,
+    ],
   ] as const) {
     const [a, b] = [find(zero), find(guarded)];
     if (a === undefined || b === undefined) continue;
@@ -263,7 +351,9 @@ function printReport(floorRow: Row, rows: readonly Row[], options: Options, snap
   }
   for (const row of rows.filter((r) => r.bench.name.includes('round trip'))) {
     const executions = rate(row.own) * EXECUTIONS_PER_ROUND_TRIP;
-    out.push(`${row.bench.name}: ${int(executions)} executions/s, ${(executions / rate(row.floor)).toFixed(3)} of the floor per execution.`);
+    out.push(
+      `${row.bench.name}: ${int(executions)} executions/s, ${(executions / rate(row.floor)).toFixed(3)} of the floor per execution.`,
+    );
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }

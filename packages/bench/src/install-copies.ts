@@ -24,7 +24,11 @@ export interface InstallCopiesResult {
 }
 
 /** Deploys the counter once, then `copies` more times, on a replica of its own under `tmp`. */
-export async function installCopiesBenchmark(root: string, tmp: string, copies: number): Promise<InstallCopiesResult> {
+export async function installCopiesBenchmark(
+  root: string,
+  tmp: string,
+  copies: number,
+): Promise<InstallCopiesResult> {
   const entry = path.join(root, 'canisters/counter/src/index.ts');
   const stateDir = path.join(tmp, 'replica-install-copies');
   const file = path.join(stateDir, 'replica.sqlite');

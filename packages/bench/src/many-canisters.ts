@@ -31,19 +31,36 @@ export interface ManyCanistersResult {
   readonly loaded: number;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 /** Runs the many-canister measurements on `count` canisters, touching `touched` of them. */
-export async function manyCanistersBenchmark(root: string, tmp: string, count: number, touched: number, seconds: number, rounds: number): Promise<ManyCanistersResult> {
+export async function manyCanistersBenchmark(
+  root: string,
+  tmp: string,
+  count: number,
+  touched: number,
+  seconds: number,
+  rounds: number,
+): Promise<ManyCanistersResult> {
   await makeStateDir(root, path.join(tmp, 'many-one'), 1);
   await makeStateDir(root, path.join(tmp, 'many-all'), count);
-  const one = await Replica.create({ stateDir: path.join(tmp, 'many-one', 'replica'), wallClockLimits: false });
-  const many = await Replica.create({ stateDir: path.join(tmp, 'many-all', 'replica'), wallClockLimits: false });
+  const one = await Replica.create({
+    stateDir: path.join(tmp, 'many-one', 'replica'),
+    wallClockLimits: false,
+  });
+  const many = await Replica.create({
+    stateDir: path.join(tmp, 'many-all', 'replica'),
+    wallClockLimits: false,
+  });
   try {
     const ids = (replica: Replica): Uint8Array[] => replica.runtime.canisterIds();
     const answer = new AnswerSlot();
     const update = (replica: Replica, canisterId: Uint8Array): void => {
-      replica.runtime.submit({ canisterId, method: 'add', arg: NAT_ONE, caller: ANONYMOUS }, answer.onAnswer);
+      replica.runtime.submit(
+        { canisterId, method: 'add', arg: NAT_ONE, caller: ANONYMOUS },
+        answer.onAnswer,
+      );
       replica.runtime.runUntilIdle();
       answer.take('add');
     };
@@ -68,7 +85,10 @@ export async function manyCanistersBenchmark(root: string, tmp: string, count: n
     globalThis.gc?.();
     const rssBytes = process.memoryUsage().rss;
     const loaded = many.runtime.loadedCanisters();
-    const [a, b] = [hot(one, 'hot counter, 1 installed'), hot(many, `hot counter, ${count} installed`)];
+    const [a, b] = [
+      hot(one, 'hot counter, 1 installed'),
+      hot(many, `hot counter, ${count} installed`),
+    ];
     await measure(a, 100);
     await measure(b, 100);
     const result = { one: [] as Timing[], many: [] as Timing[] };
@@ -86,7 +106,8 @@ export async function manyCanistersBenchmark(root: string, tmp: string, count: n
 
 /** The Markdown report of {@link manyCanistersBenchmark}. */
 export function manyCanistersReport(r: ManyCanistersResult): string[] {
-  const rate = (t: readonly Timing[]): number => t.reduce((n, x) => n + x.ops, 0) / t.reduce((s, x) => s + x.seconds, 0);
+  const rate = (t: readonly Timing[]): number =>
+    t.reduce((n, x) => n + x.ops, 0) / t.reduce((s, x) => s + x.seconds, 0);
   const ratio = rate(r.many) / rate(r.one);
   const hib = median(r.hibernatedMs);
   const gib = r.rssBytes / 1024 ** 3;

@@ -17,7 +17,8 @@ import { ANONYMOUS, expectReply, measure, type BenchCase, type Timing } from './
 export const METERING_BAR = 2;
 
 /** A meter that never runs out, for the uninstrumented baseline only. */
-const NO_METER = 'globalThis[Symbol.for("tincan.meter")]({reset(){},remaining:()=>0,charge(){}});\n';
+const NO_METER =
+  'globalThis[Symbol.for("tincan.meter")]({reset(){},remaining:()=>0,charge(){}});\n';
 
 /** One workload: a method of bench-cpu and its argument. */
 interface Workload {
@@ -55,27 +56,59 @@ function twoNat64(bytes: Uint8Array): [bigint, bigint] {
 }
 
 /** Installs both bundles of bench-cpu on `replica` and times every workload on each. */
-export async function meteringBenchmark(root: string, replica: Replica, seconds: number, rounds: number): Promise<MeteringRow[]> {
+export async function meteringBenchmark(
+  root: string,
+  replica: Replica,
+  seconds: number,
+  rounds: number,
+): Promise<MeteringRow[]> {
   const entry = path.join(root, 'canisters/bench-cpu/src/index.ts');
   const metered = (await replica.deploy(entry)).id.toUint8Array();
   // Every replica instruments what it installs; the baseline needs one that does not.
-  const plainReplica = await Replica.create({ prepareModule: (source) => prepareCanisterModule(NO_METER + source, { instrument: false }) });
+  const plainReplica = await Replica.create({
+    prepareModule: (source) => prepareCanisterModule(NO_METER + source, { instrument: false }),
+  });
   try {
-    return await compare(replica, metered, plainReplica, await bundleCanister({ entry, cdkEntry: path.join(root, 'packages/cdk/src/index.ts') }), seconds, rounds);
+    return await compare(
+      replica,
+      metered,
+      plainReplica,
+      await bundleCanister({ entry, cdkEntry: path.join(root, 'packages/cdk/src/index.ts') }),
+      seconds,
+      rounds,
+    );
   } finally {
     await plainReplica.close();
   }
 }
 
-async function compare(replica: Replica, metered: Uint8Array, plainReplica: Replica, bundle: { code: string }, seconds: number, rounds: number): Promise<MeteringRow[]> {
+async function compare(
+  replica: Replica,
+  metered: Uint8Array,
+  plainReplica: Replica,
+  bundle: { code: string },
+  seconds: number,
+  rounds: number,
+): Promise<MeteringRow[]> {
   const plain = plainReplica.install(bundle.code).id.toUint8Array();
   const call = (canisterId: Uint8Array, w: Workload): [bigint, bigint] =>
-    twoNat64(expectReply((canisterId === plain ? plainReplica : replica).runtime.query({ canisterId, method: w.method, arg: nat32Arg(w.arg), caller: ANONYMOUS }), w.method));
+    twoNat64(
+      expectReply(
+        (canisterId === plain ? plainReplica : replica).runtime.query({
+          canisterId,
+          method: w.method,
+          arg: nat32Arg(w.arg),
+          caller: ANONYMOUS,
+        }),
+        w.method,
+      ),
+    );
   const rows: MeteringRow[] = [];
   for (const w of WORKLOADS) {
     const [result, units] = call(metered, w);
     const [plainResult] = call(plain, w);
-    if (result !== plainResult) throw new Error(`bench: ${w.label}: instrumented ${result} ≠ plain ${plainResult}`);
+    if (result !== plainResult)
+      throw new Error(`bench: ${w.label}: instrumented ${result} ≠ plain ${plainResult}`);
     const caseOf = (canisterId: Uint8Array, name: string): BenchCase => ({
       name,
       run: (n) => {
@@ -99,7 +132,8 @@ async function compare(replica: Replica, metered: Uint8Array, plainReplica: Repl
 
 /** The Markdown report of {@link meteringBenchmark}. */
 export function meteringReport(rows: readonly MeteringRow[]): string[] {
-  const perCall = (t: readonly Timing[], key: 'seconds' | 'cpuSeconds'): number => t.reduce((s, x) => s + x[key], 0) / t.reduce((n, x) => n + x.ops, 0);
+  const perCall = (t: readonly Timing[], key: 'seconds' | 'cpuSeconds'): number =>
+    t.reduce((s, x) => s + x[key], 0) / t.reduce((n, x) => n + x.ops, 0);
   const out = [
     '',
     `Metering overhead (bar ≤ ${METERING_BAR}×): the same bench-cpu query, instrumented vs uninstrumented bundle, alternating slices`,

@@ -10,13 +10,24 @@
  */
 import path from 'node:path';
 import type { ActorOf, Replica } from '@tincan/replica';
-import { ANONYMOUS, AnswerSlot, NO_ARGS, decodeNat, queryNat, type BenchCase, type BenchReplicas } from './support.js';
+import {
+  ANONYMOUS,
+  AnswerSlot,
+  NO_ARGS,
+  decodeNat,
+  queryNat,
+  type BenchCase,
+  type BenchReplicas,
+} from './support.js';
 
 /** Executions (and commits) per round trip. */
 export const EXECUTIONS_PER_ROUND_TRIP = 3;
 
 /** Deploys B and A on each replica and builds the round-trip cases. */
-export async function roundTripBenchmarks(root: string, replicas: BenchReplicas): Promise<BenchCase[]> {
+export async function roundTripBenchmarks(
+  root: string,
+  replicas: BenchReplicas,
+): Promise<BenchCase[]> {
   const fast = await Pair.deploy(root, replicas.backstopOff);
   const guarded = await Pair.deploy(root, replicas.backstopOn);
   return [
@@ -43,11 +54,23 @@ class Pair {
 
   static async deploy(root: string, replica: Replica): Promise<Pair> {
     const b = await replica.deploy(path.join(root, 'canisters/counter/src/index.ts'));
-    const a = await replica.deploy(path.join(root, 'canisters/bench-caller/src/index.ts'), { initArgs: [b.id] });
-    return new Pair(replica, a.id.toUint8Array(), b.id.toUint8Array(), replica.actor<CallerMethods>(a));
+    const a = await replica.deploy(path.join(root, 'canisters/bench-caller/src/index.ts'), {
+      initArgs: [b.id],
+    });
+    return new Pair(
+      replica,
+      a.id.toUint8Array(),
+      b.id.toUint8Array(),
+      replica.actor<CallerMethods>(a),
+    );
   }
 
-  private constructor(replica: Replica, a: Uint8Array, b: Uint8Array, actor: ActorOf<CallerMethods>) {
+  private constructor(
+    replica: Replica,
+    a: Uint8Array,
+    b: Uint8Array,
+    actor: ActorOf<CallerMethods>,
+  ) {
     this.#replica = replica;
     this.#a = a;
     this.#b = b;
@@ -64,11 +87,15 @@ class Pair {
       for (let i = 0; i < n; i++) {
         runtime.submit(call, answer.onAnswer);
         const steps = runtime.runUntilIdle();
-        if (steps !== EXECUTIONS_PER_ROUND_TRIP) throw new Error(`bench: a round trip took ${steps} executions, expected ${EXECUTIONS_PER_ROUND_TRIP}`);
+        if (steps !== EXECUTIONS_PER_ROUND_TRIP)
+          throw new Error(
+            `bench: a round trip took ${steps} executions, expected ${EXECUTIONS_PER_ROUND_TRIP}`,
+          );
         reply = answer.take('ping');
       }
       this.#expected += BigInt(n);
-      if (reply !== undefined && decodeNat(reply) !== this.#expected) throw new Error('bench: ping returned a wrong count');
+      if (reply !== undefined && decodeNat(reply) !== this.#expected)
+        throw new Error('bench: ping returned a wrong count');
     };
     return { name, run, verify: () => this.verify() };
   }
@@ -90,6 +117,7 @@ class Pair {
   async verify(): Promise<void> {
     const a = queryNat(this.#replica, this.#a, 'get');
     const b = queryNat(this.#replica, this.#b, 'get');
-    if (a !== this.#expected || b !== this.#expected) throw new Error(`bench: A counted ${a}, B ${b}, expected ${this.#expected}`);
+    if (a !== this.#expected || b !== this.#expected)
+      throw new Error(`bench: A counted ${a}, B ${b}, expected ${this.#expected}`);
   }
 }

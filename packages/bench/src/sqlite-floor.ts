@@ -30,10 +30,14 @@ export function openSqliteFloor(dir: string, blobBytes: number): SqliteFloor {
   const size = Math.max(8, blobBytes);
   const db = new Database(path.join(dir, 'floor.sqlite'));
   applyPragmas(db);
-  db.exec('CREATE TABLE heaps (canister_id BLOB PRIMARY KEY NOT NULL, snapshot BLOB NOT NULL) STRICT');
+  db.exec(
+    'CREATE TABLE heaps (canister_id BLOB PRIMARY KEY NOT NULL, snapshot BLOB NOT NULL) STRICT',
+  );
   const begin = db.prepare('BEGIN');
   const commit = db.prepare('COMMIT');
-  const read = db.prepare<[Uint8Array], Buffer>('SELECT snapshot FROM heaps WHERE canister_id = ?').pluck();
+  const read = db
+    .prepare<[Uint8Array], Buffer>('SELECT snapshot FROM heaps WHERE canister_id = ?')
+    .pluck();
   const write = db.prepare<[Uint8Array, Uint8Array]>(
     'INSERT INTO heaps (canister_id, snapshot) VALUES (?, ?) ON CONFLICT (canister_id) DO UPDATE SET snapshot = excluded.snapshot',
   );
@@ -51,7 +55,10 @@ export function openSqliteFloor(dir: string, blobBytes: number): SqliteFloor {
         if (previous === undefined) throw new Error('bench: the floor heap row is missing');
         const next = new Uint8Array(size);
         next.set(previous.subarray(0, size));
-        new DataView(next.buffer).setBigUint64(0, new DataView(previous.buffer, previous.byteOffset, 8).getBigUint64(0) + 1n);
+        new DataView(next.buffer).setBigUint64(
+          0,
+          new DataView(previous.buffer, previous.byteOffset, 8).getBigUint64(0) + 1n,
+        );
         write.run(id, next);
         commit.run();
       }
@@ -59,8 +66,10 @@ export function openSqliteFloor(dir: string, blobBytes: number): SqliteFloor {
     },
     async verify() {
       const row = read.get(id);
-      const stored = row === undefined ? -1n : new DataView(row.buffer, row.byteOffset, 8).getBigUint64(0);
-      if (stored !== iterations) throw new Error(`bench: floor row counts ${stored} iterations, ran ${iterations}`);
+      const stored =
+        row === undefined ? -1n : new DataView(row.buffer, row.byteOffset, 8).getBigUint64(0);
+      if (stored !== iterations)
+        throw new Error(`bench: floor row counts ${stored} iterations, ran ${iterations}`);
     },
   };
   return { bench, close: () => db.close() };
@@ -80,11 +89,12 @@ export function openStoreReplay(dir: string, heapBytes: number): SqliteFloor {
   const key = encoder.encode(JSON.stringify('2vxsx-fae'));
   let total = 0n;
   const bench: BenchCase = {
-    name: 'diagnostic: add(1)\'s storage calls on SqliteStateStore, no runtime',
+    name: "diagnostic: add(1)'s storage calls on SqliteStateStore, no runtime",
     run(n) {
       for (let i = 0; i < n; i++) {
         store.begin();
-        if (total > 0n && store.stableGet(id, 0, key) === undefined) throw new Error('bench: replayed total is missing');
+        if (total > 0n && store.stableGet(id, 0, key) === undefined)
+          throw new Error('bench: replayed total is missing');
         total += 1n;
         store.stablePut(id, 0, key, encoder.encode(JSON.stringify({ __bigint__: String(total) })));
         store.writeHeap(id, new Uint8Array(heapBytes));

@@ -22,7 +22,8 @@ export interface StartManyResult {
   readonly bareNodeMs: number;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const LOCAL_RANGE_START = 0x8000_0000_0010_0000n;
 const idOf = (index: number): Uint8Array => {
   const bytes = new Uint8Array(10);
@@ -34,16 +35,24 @@ const idOf = (index: number): Uint8Array => {
 
 /** Makes a state directory with `count` counters (one installed, the rest copied). */
 export async function makeStateDir(root: string, stateDir: string, count: number): Promise<void> {
-  const seed = await Replica.create({ stateDir: path.join(stateDir, 'replica'), wallClockLimits: false });
+  const seed = await Replica.create({
+    stateDir: path.join(stateDir, 'replica'),
+    wallClockLimits: false,
+  });
   await seed.deploy(path.join(root, 'canisters/counter/src/index.ts'));
   await seed.close();
   const db = new Database(path.join(stateDir, 'replica', 'replica.sqlite'));
-  const first = db.prepare('SELECT id, idx FROM canisters ORDER BY idx LIMIT 1').get() as { id: Uint8Array; idx: number };
+  const first = db.prepare('SELECT id, idx FROM canisters ORDER BY idx LIMIT 1').get() as {
+    id: Uint8Array;
+    idx: number;
+  };
   const copyCanister = db.prepare(
     `INSERT INTO canisters (id, idx, module, module_hash, candid, controllers, status, version, cycles, settings_json)
      SELECT ?, ?, module, module_hash, candid, controllers, status, version, cycles, settings_json FROM canisters WHERE id = ?`,
   );
-  const copyHeap = db.prepare('INSERT INTO heaps (canister_id, snapshot, cycles) SELECT ?, snapshot, cycles FROM heaps WHERE canister_id = ?');
+  const copyHeap = db.prepare(
+    'INSERT INTO heaps (canister_id, snapshot, cycles) SELECT ?, snapshot, cycles FROM heaps WHERE canister_id = ?',
+  );
   db.transaction(() => {
     for (let i = 1; i < count; i++) {
       const id = idOf(first.idx + i);
@@ -55,7 +64,12 @@ export async function makeStateDir(root: string, stateDir: string, count: number
 }
 
 /** Starts `tincan start` on a directory of `count` canisters `runs` times. */
-export async function startManyBenchmark(root: string, tmp: string, count: number, runs: number): Promise<StartManyResult> {
+export async function startManyBenchmark(
+  root: string,
+  tmp: string,
+  count: number,
+  runs: number,
+): Promise<StartManyResult> {
   const stateDir = path.join(tmp, 'start-many');
   await makeStateDir(root, stateDir, count);
   const [status, bare] = [[], []] as [number[], number[]];

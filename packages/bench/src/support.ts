@@ -26,7 +26,8 @@ export function repoRoot(): string {
   for (;;) {
     if (existsSync(path.join(dir, 'turbo.json'))) return dir;
     const up = path.dirname(dir);
-    if (up === dir) throw new Error('bench: cannot find the repository root (no turbo.json above this file)');
+    if (up === dir)
+      throw new Error('bench: cannot find the repository root (no turbo.json above this file)');
     dir = up;
   }
 }
@@ -43,11 +44,17 @@ export interface BenchReplicas {
 export async function openReplicas(tmp: string): Promise<BenchReplicas> {
   const open = async (dir: string, wallClockLimits?: false): Promise<Replica> => {
     const stateDir = path.join(tmp, dir);
-    const replica = await Replica.create({ stateDir, ...(wallClockLimits !== undefined && { wallClockLimits }) });
+    const replica = await Replica.create({
+      stateDir,
+      ...(wallClockLimits !== undefined && { wallClockLimits }),
+    });
     stateDirs.set(replica, stateDir);
     return replica;
   };
-  return { backstopOff: await open('replica-backstop-off', false), backstopOn: await open('replica-backstop-on') };
+  return {
+    backstopOff: await open('replica-backstop-off', false),
+    backstopOn: await open('replica-backstop-on'),
+  };
 }
 
 const stateDirs = new WeakMap<Replica, string>();
@@ -71,7 +78,8 @@ export const NAT_ONE = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x01, 0x7d,
 /** Decodes a reply that is exactly one `nat` (`DIDL 00 01 7d <LEB128>`). */
 export function decodeNat(bytes: Uint8Array): bigint {
   const header = [0x44, 0x49, 0x44, 0x4c, 0x00, 0x01, 0x7d];
-  if (bytes.length <= header.length || header.some((b, i) => bytes[i] !== b)) throw new Error('bench: reply is not a single nat');
+  if (bytes.length <= header.length || header.some((b, i) => bytes[i] !== b))
+    throw new Error('bench: reply is not a single nat');
   let value = 0n;
   let shift = 0n;
   for (let i = header.length; i < bytes.length; i++) {
@@ -86,7 +94,10 @@ export function decodeNat(bytes: Uint8Array): bigint {
 /** Throws unless `outcome` is a reply; names the operation in the error. */
 export function expectReply(outcome: Outcome | undefined, what: string): Uint8Array {
   if (outcome === undefined) throw new Error(`bench: ${what} produced no outcome`);
-  if ('reject' in outcome) throw new Error(`bench: ${what} was rejected: ${outcome.reject.code} ${outcome.reject.message}`);
+  if ('reject' in outcome)
+    throw new Error(
+      `bench: ${what} was rejected: ${outcome.reject.code} ${outcome.reject.message}`,
+    );
   return outcome.reply;
 }
 
@@ -108,7 +119,12 @@ export class AnswerSlot {
 
 /** Runs a query on committed state and decodes its single-`nat` reply. */
 export function queryNat(replica: Replica, canisterId: Uint8Array, method: string): bigint {
-  return decodeNat(expectReply(replica.runtime.query({ canisterId, method, arg: NO_ARGS, caller: ANONYMOUS }), `query ${method}`));
+  return decodeNat(
+    expectReply(
+      replica.runtime.query({ canisterId, method, arg: NO_ARGS, caller: ANONYMOUS }),
+      `query ${method}`,
+    ),
+  );
 }
 
 /** Result of timing one case for one time budget. */

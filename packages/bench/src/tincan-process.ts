@@ -10,7 +10,10 @@ import type { Readable } from 'node:stream';
 
 /** The built `tincan` bin, found the way Node resolves the @tincan/cli dependency. */
 export function cliBin(): string {
-  return path.join(path.dirname(createRequire(import.meta.url).resolve('@tincan/cli')), 'bin/tincan.js');
+  return path.join(
+    path.dirname(createRequire(import.meta.url).resolve('@tincan/cli')),
+    'bin/tincan.js',
+  );
 }
 
 /** A running `tincan start`. */
@@ -37,14 +40,30 @@ export interface StartTincanOptions {
 }
 
 /** Spawns `tincan start --port 0 --state-dir <stateDir>` and resolves once it printed its URL. */
-export async function startTincan(stateDir: string, options: StartTincanOptions = {}): Promise<TincanProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin ?? cliBin(), 'start', '--port', '0', '--state-dir', stateDir], {
-    ...(options.cwd !== undefined && { cwd: options.cwd }),
-    ...(options.env !== undefined && { env: options.env }),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+export async function startTincan(
+  stateDir: string,
+  options: StartTincanOptions = {},
+): Promise<TincanProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(options.nodeArgs ?? []),
+      options.bin ?? cliBin(),
+      'start',
+      '--port',
+      '0',
+      '--state-dir',
+      stateDir,
+    ],
+    {
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
+      ...(options.env !== undefined && { env: options.env }),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const { onStdout } = options;
-  if (onStdout !== undefined) child.stdout.on('data', (chunk: Buffer) => onStdout(chunk.toString()));
+  if (onStdout !== undefined)
+    child.stdout.on('data', (chunk: Buffer) => onStdout(chunk.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     child.kill('SIGTERM');
@@ -70,6 +89,10 @@ export async function startTincan(stateDir: string, options: StartTincanOptions 
 /** Wall time of spawning a bare `node -e 0`, the baseline of the start-up benchmarks (ms). */
 export async function bareNodeMs(): Promise<number> {
   const t = performance.now();
-  await new Promise<void>((resolve, reject) => spawn(process.execPath, ['-e', '0']).on('exit', () => resolve()).on('error', reject));
+  await new Promise<void>((resolve, reject) =>
+    spawn(process.execPath, ['-e', '0'])
+      .on('exit', () => resolve())
+      .on('error', reject),
+  );
   return performance.now() - t;
 }

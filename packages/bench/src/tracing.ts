@@ -64,10 +64,28 @@ async function recordMany(n: number, record: boolean): Promise<{ cpuUs: number; 
     for (let j = 0; j < 40; j++) scratch.push({ i: j, list: [j] });
     garbage += scratch.length;
     const trace: ExecutionTrace = {
-      canister: '80000000001000010101', kind: 'update', method: 'add', caller: anonymous, origin: anonymous, contextId: i, cause: { kind: 'ingress' },
-      timeNs: 1_700_000_000_000_000_000n + BigInt(i), outcome: 'committed', trap: undefined, instructions: 180_000, cyclesCharged: 5_180_000n,
-      cyclesAccepted: 0n, cyclesRefunded: 0n, balanceDelta: -5_180_000n, calls: [], timersSet: 0, stableWrites: 1, heapBytes: 62,
-      arg: new Uint8Array([68, 73, 68, 76, 0, 1, 125, 1]), rejected: undefined, answer: { reply: new Uint8Array([68, 73, 68, 76, 0, 1, 125, i & 127]) },
+      canister: '80000000001000010101',
+      kind: 'update',
+      method: 'add',
+      caller: anonymous,
+      origin: anonymous,
+      contextId: i,
+      cause: { kind: 'ingress' },
+      timeNs: 1_700_000_000_000_000_000n + BigInt(i),
+      outcome: 'committed',
+      trap: undefined,
+      instructions: 180_000,
+      cyclesCharged: 5_180_000n,
+      cyclesAccepted: 0n,
+      cyclesRefunded: 0n,
+      balanceDelta: -5_180_000n,
+      calls: [],
+      timersSet: 0,
+      stableWrites: 1,
+      heapBytes: 62,
+      arg: new Uint8Array([68, 73, 68, 76, 0, 1, 125, 1]),
+      rejected: undefined,
+      answer: { reply: new Uint8Array([68, 73, 68, 76, 0, 1, 125, i & 127]) },
     };
     if (record) traces.sink.execution(trace);
   }
@@ -86,7 +104,11 @@ export async function recordingCost(records = 200_000, runs = 5): Promise<Record
   for (let run = 0; run < runs; run++) {
     const alone = await recordMany(records, false);
     const recorded = await recordMany(records, true);
-    samples.push({ cpuUs: recorded.cpuUs - alone.cpuUs, gcUs: recorded.gcUs, gcBaselineUs: alone.gcUs });
+    samples.push({
+      cpuUs: recorded.cpuUs - alone.cpuUs,
+      gcUs: recorded.gcUs,
+      gcBaselineUs: alone.gcUs,
+    });
   }
   samples.sort((x, y) => x.cpuUs - y.cpuUs);
   const median = samples[Math.floor(samples.length / 2)]!;
@@ -94,10 +116,18 @@ export async function recordingCost(records = 200_000, runs = 5): Promise<Record
 }
 
 /** Deploys the counter on a replica with and one without tracing, and measures both paths. */
-export async function tracingBenchmark(root: string, tmp: string, seconds: number, rounds: number): Promise<TracingRow[]> {
+export async function tracingBenchmark(
+  root: string,
+  tmp: string,
+  seconds: number,
+  rounds: number,
+): Promise<TracingRow[]> {
   const entry = path.join(root, 'canisters/counter/src/index.ts');
   const plain = await Replica.create({ stateDir: path.join(tmp, 'replica-traces-off') });
-  const traced = await Replica.create({ stateDir: path.join(tmp, 'replica-traces-on'), traces: true });
+  const traced = await Replica.create({
+    stateDir: path.join(tmp, 'replica-traces-on'),
+    traces: true,
+  });
   try {
     const off = await Counter.deploy(plain, entry);
     const on = await Counter.deploy(traced, entry);
@@ -115,7 +145,8 @@ export async function tracingBenchmark(root: string, tmp: string, seconds: numbe
       const row = { name, off: [] as Timing[], on: [] as Timing[] };
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? [false, true] : [true, false];
-        for (const side of order) (side ? row.on : row.off).push(await measure(side ? onCase : offCase, sliceMs));
+        for (const side of order)
+          (side ? row.on : row.off).push(await measure(side ? onCase : offCase, sliceMs));
       }
       await offCase.verify?.();
       await onCase.verify?.();
@@ -123,7 +154,13 @@ export async function tracingBenchmark(root: string, tmp: string, seconds: numbe
       const start = performance.now();
       const written = traced.traces?.flush() ?? 0;
       const writeMs = performance.now() - start;
-      rows.push({ ...row, traced: (await traced.traces?.count()) ?? 0, written, writeMs, cpuPerUpdateUs: 1e6 / cpuRate(row.on) });
+      rows.push({
+        ...row,
+        traced: (await traced.traces?.count()) ?? 0,
+        written,
+        writeMs,
+        cpuPerUpdateUs: 1e6 / cpuRate(row.on),
+      });
     }
     return rows;
   } finally {
@@ -132,8 +169,10 @@ export async function tracingBenchmark(root: string, tmp: string, seconds: numbe
   }
 }
 
-const rate = (ts: readonly Timing[]): number => ts.reduce((n, t) => n + t.ops, 0) / ts.reduce((s, t) => s + t.seconds, 0);
-const cpuRate = (ts: readonly Timing[]): number => ts.reduce((n, t) => n + t.ops, 0) / ts.reduce((s, t) => s + t.cpuSeconds, 0);
+const rate = (ts: readonly Timing[]): number =>
+  ts.reduce((n, t) => n + t.ops, 0) / ts.reduce((s, t) => s + t.seconds, 0);
+const cpuRate = (ts: readonly Timing[]): number =>
+  ts.reduce((n, t) => n + t.ops, 0) / ts.reduce((s, t) => s + t.cpuSeconds, 0);
 
 /** The Markdown table of the tracing section. */
 export function tracingReport(rows: readonly TracingRow[], recording?: RecordingCost): string[] {
@@ -146,9 +185,14 @@ export function tracingReport(rows: readonly TracingRow[], recording?: Recording
   ];
   for (const row of rows) {
     const ratio = rate(row.on) / rate(row.off);
-    const per = row.on.map((t, i) => t.ops / t.seconds / ((row.off[i]?.ops ?? 0) / (row.off[i]?.seconds ?? 1)));
+    const per = row.on.map(
+      (t, i) => t.ops / t.seconds / ((row.off[i]?.ops ?? 0) / (row.off[i]?.seconds ?? 1)),
+    );
     const sorted = [...per].sort((a, b) => a - b);
-    const median = sorted.length % 2 === 1 ? (sorted[(sorted.length - 1) / 2] ?? 0) : ((sorted[sorted.length / 2 - 1] ?? 0) + (sorted[sorted.length / 2] ?? 0)) / 2;
+    const median =
+      sorted.length % 2 === 1
+        ? (sorted[(sorted.length - 1) / 2] ?? 0)
+        : ((sorted[sorted.length / 2 - 1] ?? 0) + (sorted[sorted.length / 2] ?? 0)) / 2;
     const lo = Math.min(...per).toFixed(3);
     const hi = Math.max(...per).toFixed(3);
     out.push(

@@ -30,25 +30,42 @@ interface CallerMethods {
 }
 
 /** Deploys both pairs, then alternates same and cross slices for `rounds` rounds of `seconds` in all per case. */
-export async function xnetBenchmark(root: string, tmp: string, seconds: number, rounds: number): Promise<{ rows: XnetRow[]; engine: string }> {
+export async function xnetBenchmark(
+  root: string,
+  tmp: string,
+  seconds: number,
+  rounds: number,
+): Promise<{ rows: XnetRow[]; engine: string }> {
   const subnets = await Subnets.create({ count: 2, stateDir: path.join(tmp, 'xnet') });
   try {
     const counter = path.join(root, 'canisters/counter/src/index.ts');
     const caller = path.join(root, 'canisters/bench-caller/src/index.ts');
-    const pair = async (subnet: number): Promise<{ a: Uint8Array; b: Uint8Array; actor: ActorOf<CallerMethods> }> => {
+    const pair = async (
+      subnet: number,
+    ): Promise<{ a: Uint8Array; b: Uint8Array; actor: ActorOf<CallerMethods> }> => {
       const b = await subnets.deploy(subnet, counter);
       const a = await subnets.deploy(0, caller, { initArgs: [b.id] });
-      return { a: a.id.toUint8Array(), b: b.id.toUint8Array(), actor: subnets.actor<CallerMethods>(a) };
+      return {
+        a: a.id.toUint8Array(),
+        b: b.id.toUint8Array(),
+        actor: subnets.actor<CallerMethods>(a),
+      };
     };
     const same = await pair(0);
     const cross = await pair(1);
     let expectedSame = 0n;
     let expectedCross = 0n;
-    const bench = (name: string, actor: ActorOf<CallerMethods>, inFlight: number, count: (n: number) => void): BenchCase => ({
+    const bench = (
+      name: string,
+      actor: ActorOf<CallerMethods>,
+      inFlight: number,
+      count: (n: number) => void,
+    ): BenchCase => ({
       name,
       // One op is `inFlight` round trips sent together and awaited together.
       run: async (n: number) => {
-        for (let i = 0; i < n; i++) await Promise.all(Array.from({ length: inFlight }, () => actor.ping()));
+        for (let i = 0; i < n; i++)
+          await Promise.all(Array.from({ length: inFlight }, () => actor.ping()));
         count(n * inFlight);
       },
     });
@@ -68,10 +85,16 @@ export async function xnetBenchmark(root: string, tmp: string, seconds: number, 
     }
     // Every round trip really happened, exactly once, on both sides.
     await subnets.runUntilIdle();
-    for (const [label, p, expected, b] of [['same', same, expectedSame, subnets.replica(0)], ['cross', cross, expectedCross, subnets.replica(1)]] as const) {
+    for (const [label, p, expected, b] of [
+      ['same', same, expectedSame, subnets.replica(0)],
+      ['cross', cross, expectedCross, subnets.replica(1)],
+    ] as const) {
       const a = queryNat(subnets.replica(0), p.a, 'get');
       const counted = queryNat(b, p.b, 'get');
-      if (a !== expected || counted !== expected) throw new Error(`bench: ${label}-subnet A counted ${a}, B ${counted}, expected ${expected}`);
+      if (a !== expected || counted !== expected)
+        throw new Error(
+          `bench: ${label}-subnet A counted ${a}, B ${counted}, expected ${expected}`,
+        );
     }
     const { loadBls } = await import('@tincan/replica');
     return { rows, engine: (await loadBls()).engine };
@@ -81,8 +104,12 @@ export async function xnetBenchmark(root: string, tmp: string, seconds: number, 
 }
 
 /** µs per round trip: an op of the timing is `inFlight` round trips. */
-const usPerOp = (timings: readonly Timing[], inFlight: number): number => (timings.reduce((s, t) => s + t.seconds, 0) * 1e6) / (timings.reduce((n, t) => n + t.ops, 0) * inFlight);
-const cpuUsPerOp = (timings: readonly Timing[], inFlight: number): number => (timings.reduce((s, t) => s + t.cpuSeconds, 0) * 1e6) / (timings.reduce((n, t) => n + t.ops, 0) * inFlight);
+const usPerOp = (timings: readonly Timing[], inFlight: number): number =>
+  (timings.reduce((s, t) => s + t.seconds, 0) * 1e6) /
+  (timings.reduce((n, t) => n + t.ops, 0) * inFlight);
+const cpuUsPerOp = (timings: readonly Timing[], inFlight: number): number =>
+  (timings.reduce((s, t) => s + t.cpuSeconds, 0) * 1e6) /
+  (timings.reduce((n, t) => n + t.ops, 0) * inFlight);
 
 /** The Markdown table of {@link xnetBenchmark}'s rows, with the bar. */
 export function xnetReport(result: { rows: readonly XnetRow[]; engine: string }): string[] {
@@ -96,7 +123,9 @@ export function xnetReport(result: { rows: readonly XnetRow[]; engine: string })
   for (const row of result.rows) {
     const k = row.inFlight;
     const ratio = usPerOp(row.cross, k) / usPerOp(row.same, k);
-    const perRound = row.cross.map((t, i) => (t.seconds / t.ops) / ((row.same[i]?.seconds ?? 0) / (row.same[i]?.ops ?? 1)));
+    const perRound = row.cross.map(
+      (t, i) => t.seconds / t.ops / ((row.same[i]?.seconds ?? 0) / (row.same[i]?.ops ?? 1)),
+    );
     const cpuRatio = cpuUsPerOp(row.cross, k) / cpuUsPerOp(row.same, k);
     out.push(
       `| ${k} | ${usPerOp(row.same, k).toFixed(0)} | ${usPerOp(row.cross, k).toFixed(0)} | ${ratio.toFixed(2)} | ${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)} | ${cpuRatio.toFixed(2)} | ${ratio <= XNET_BAR ? 'PASS' : 'MISS'} |`,

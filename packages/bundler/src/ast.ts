@@ -22,5 +22,9 @@ export function childNodes(node: AnyNode): AnyNode[] {
 
 /** Whether `value` is a syntax node. */
 export function isNode(value: unknown): value is AnyNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }

@@ -62,7 +62,15 @@ export const BOUND_GLOBALS: readonly string[] = [
 ];
 
 /** Globals that the sandbox's kernel replaces; canister bundles, evaluated later, bind these too. */
-export const REPLACED_GLOBALS: readonly string[] = ['Date', 'TextEncoder', 'TextDecoder', 'console', 'queueMicrotask', 'WeakRef', 'FinalizationRegistry'];
+export const REPLACED_GLOBALS: readonly string[] = [
+  'Date',
+  'TextEncoder',
+  'TextDecoder',
+  'console',
+  'queueMicrotask',
+  'WeakRef',
+  'FinalizationRegistry',
+];
 
 /**
  * Wraps `code` (a script) in an arrow function whose parameters are `names`, called with the

@@ -20,7 +20,10 @@ const write = (name: string, source: string): string => {
 
 describe('bundleCanister', () => {
   it('bundles an azle-style canister with the CDK and registers it', async () => {
-    const entry = write('ok.ts', "import { IDL, query } from 'azle';\nexport default class { @query([], IDL.Text) hi(): string { return 'hi'; } }\n");
+    const entry = write(
+      'ok.ts',
+      "import { IDL, query } from 'azle';\nexport default class { @query([], IDL.Text) hi(): string { return 'hi'; } }\n",
+    );
     const bundle = await bundleCanister({ entry, cdkEntry });
     expect(bundle.code).toContain('registerCanisterModule(');
     expect(bundle.code).not.toMatch(/from\s+["']azle["']/);
@@ -28,19 +31,27 @@ describe('bundleCanister', () => {
   });
 
   it('inlines process.env values', async () => {
-    const entry = write('env.ts', "export const region = process.env.REGION;\nexport default class {}\n");
+    const entry = write(
+      'env.ts',
+      'export const region = process.env.REGION;\nexport default class {}\n',
+    );
     const bundle = await bundleCanister({ entry, cdkEntry, env: { REGION: 'eu-1' } });
     expect(bundle.code).toContain('"eu-1"');
     expect(bundle.code).not.toContain('process.env');
   });
 
   it('refuses Node built-ins with a clear error', async () => {
-    const entry = write('fs.ts', "import { readFileSync } from 'node:fs';\nexport default class { x = readFileSync; }\n");
+    const entry = write(
+      'fs.ts',
+      "import { readFileSync } from 'node:fs';\nexport default class { x = readFileSync; }\n",
+    );
     await expect(bundleCanister({ entry, cdkEntry })).rejects.toThrow(/cannot import 'node:fs'/);
   });
 
   it('reports a missing entry', async () => {
-    const err = await bundleCanister({ entry: path.join(dir, 'missing.ts'), cdkEntry }).catch((e: unknown) => e);
+    const err = await bundleCanister({ entry: path.join(dir, 'missing.ts'), cdkEntry }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BundlerError);
     expect((err as BundlerError).code).toBe('ERR_ENTRY_NOT_FOUND');
   });
@@ -53,11 +64,17 @@ describe('bundleCanister', () => {
 
 describe('bundle cache', () => {
   it('reuses a bundle until an input file changes', async () => {
-    const entry = write('cached.ts', "import { IDL, query } from 'azle';\nexport default class { @query([], IDL.Text) v(): string { return 'one'; } }\n");
+    const entry = write(
+      'cached.ts',
+      "import { IDL, query } from 'azle';\nexport default class { @query([], IDL.Text) v(): string { return 'one'; } }\n",
+    );
     const first = await bundleCanister({ entry, cdkEntry });
     expect(await bundleCanister({ entry, cdkEntry })).toBe(first);
     await new Promise((r) => setTimeout(r, 20));
-    write('cached.ts', "import { IDL, query } from 'azle';\nexport default class { @query([], IDL.Text) v(): string { return 'two!'; } }\n");
+    write(
+      'cached.ts',
+      "import { IDL, query } from 'azle';\nexport default class { @query([], IDL.Text) v(): string { return 'two!'; } }\n",
+    );
     const second = await bundleCanister({ entry, cdkEntry });
     expect(second).not.toBe(first);
     expect(second.code).toContain('two!');

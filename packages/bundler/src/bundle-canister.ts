@@ -47,19 +47,23 @@ const CDK_SUBPATH = /^(azle|@tincan\/cdk)\//;
 
 /** The CDK source file a subpath import names, or undefined when the CDK has no such module. */
 function cdkSubpathFile(cdkEntry: string, specifier: string): string | undefined {
-  const sub = specifier.startsWith('@tincan/cdk/') ? specifier.slice('@tincan/cdk/'.length) : specifier.slice('azle/'.length);
+  const sub = specifier.startsWith('@tincan/cdk/')
+    ? specifier.slice('@tincan/cdk/'.length)
+    : specifier.slice('azle/'.length);
   const allowed = sub === 'extensions' || /^canisters\/[a-z0-9_]+\/[a-z0-9_]+$/.test(sub);
   if (!allowed) return undefined;
   const file = path.join(path.dirname(cdkEntry), `${sub}.ts`);
   return existsSync(file) ? file : undefined;
 }
 /** Modules canister code may never import: sandboxes have no host access. */
-const NODE_BUILTIN = /^(node:|(fs|path|os|child_process|net|http|https|crypto|worker_threads|process|vm|dgram|tls|cluster)(\/.*)?$)/;
+const NODE_BUILTIN =
+  /^(node:|(fs|path|os|child_process|net|http|https|crypto|worker_threads|process|vm|dgram|tls|cluster)(\/.*)?$)/;
 
 /** Bundles a canister; reuses the last bundle of the same options while no input file changed. */
 export async function bundleCanister(options: BundleCanisterOptions): Promise<CanisterBundle> {
   const entry = path.resolve(options.entry);
-  if (!existsSync(entry)) throw new BundlerError('ERR_ENTRY_NOT_FOUND', `canister entry ${entry} does not exist`);
+  if (!existsSync(entry))
+    throw new BundlerError('ERR_ENTRY_NOT_FOUND', `canister entry ${entry} does not exist`);
   const key = JSON.stringify([entry, path.resolve(options.cdkEntry), options.env ?? {}]);
   const cached = bundleCache.lookup(key);
   if (cached !== undefined) return cached;
@@ -68,10 +72,14 @@ export async function bundleCanister(options: BundleCanisterOptions): Promise<Ca
   return bundle;
 }
 
-async function buildCanister(entry: string, options: BundleCanisterOptions): Promise<{ bundle: CanisterBundle; inputs: string[] }> {
+async function buildCanister(
+  entry: string,
+  options: BundleCanisterOptions,
+): Promise<{ bundle: CanisterBundle; inputs: string[] }> {
   const cdkEntry = path.resolve(options.cdkEntry);
   const define: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.env ?? {})) define[`process.env.${name}`] = JSON.stringify(value);
+  for (const [name, value] of Object.entries(options.env ?? {}))
+    define[`process.env.${name}`] = JSON.stringify(value);
   const plugin: esbuild.Plugin = {
     name: 'tincan-canister',
     setup(build) {
@@ -79,15 +87,29 @@ async function buildCanister(entry: string, options: BundleCanisterOptions): Pro
       build.onResolve({ filter: CDK_SUBPATH }, (args) => {
         const file = cdkSubpathFile(cdkEntry, args.path);
         if (file !== undefined) return { path: file };
-        return { errors: [{ text: `'${args.path}' is not supported by tincan; import from 'azle' (Azle's stable API), 'azle/canisters/<name>/idl' or '@tincan/cdk/extensions'` }] };
+        return {
+          errors: [
+            {
+              text: `'${args.path}' is not supported by tincan; import from 'azle' (Azle's stable API), 'azle/canisters/<name>/idl' or '@tincan/cdk/extensions'`,
+            },
+          ],
+        };
       });
       build.onResolve({ filter: SHARED }, async (args) => {
         if (args.pluginData === 'shared') return undefined;
-        const result = await build.resolve(args.path, { kind: args.kind, resolveDir: path.dirname(cdkEntry), pluginData: 'shared' });
+        const result = await build.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: path.dirname(cdkEntry),
+          pluginData: 'shared',
+        });
         return result.errors.length > 0 ? { errors: result.errors } : { path: result.path };
       });
       build.onResolve({ filter: NODE_BUILTIN }, (args) => ({
-        errors: [{ text: `canister code cannot import '${args.path}': canisters have no file system, network or process access` }],
+        errors: [
+          {
+            text: `canister code cannot import '${args.path}': canisters have no file system, network or process access`,
+          },
+        ],
       }));
     },
   };
@@ -136,12 +158,17 @@ export interface PrepareOptions {
 export function prepareCanisterModule(source: string, options: PrepareOptions = {}): string {
   let prepared: string;
   try {
-    const metered = options.instrument === false ? `(() => {${source}\n})();\n` : instrumentBundle(source);
+    const metered =
+      options.instrument === false ? `(() => {${source}\n})();\n` : instrumentBundle(source);
     // The barrier goes in after the meter, so it is not weighed as canister work. It is never
     // optional: without it the heap store would miss writes.
     prepared = addWriteBarrier(metered).code;
   } catch (err) {
-    throw new BundlerError('ERR_INVALID_MODULE', `the module is not a JavaScript script: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new BundlerError(
+      'ERR_INVALID_MODULE',
+      `the module is not a JavaScript script: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
   return bindGlobals(prepared, CANISTER_GLOBALS);
 }
@@ -153,7 +180,11 @@ export async function bundleKernel(entry: string): Promise<string> {
   return bindGlobals(bundle.code, BOUND_GLOBALS);
 }
 
-async function run(options: esbuild.BuildOptions, what: string, inputs: string[]): Promise<CanisterBundle> {
+async function run(
+  options: esbuild.BuildOptions,
+  what: string,
+  inputs: string[],
+): Promise<CanisterBundle> {
   try {
     const result = await esbuild.build({
       bundle: true,
@@ -171,7 +202,8 @@ async function run(options: esbuild.BuildOptions, what: string, inputs: string[]
     const cwd = options.absWorkingDir ?? process.cwd();
     for (const input of Object.keys(result.metafile?.inputs ?? {})) {
       // The generated entry is virtual (stdin): it has no file to watch.
-      if (!input.startsWith('<stdin>') && !input.endsWith(STDIN_ENTRY)) inputs.push(path.resolve(cwd, input));
+      if (!input.startsWith('<stdin>') && !input.endsWith(STDIN_ENTRY))
+        inputs.push(path.resolve(cwd, input));
     }
     const files = result.outputFiles ?? [];
     const code = files.find((f) => f.path.endsWith('.js'))?.text ?? '';
@@ -179,7 +211,16 @@ async function run(options: esbuild.BuildOptions, what: string, inputs: string[]
     return { code, map };
   } catch (err) {
     const errors = (err as { errors?: esbuild.Message[] }).errors ?? [];
-    const detail = errors.map((e) => `${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ''}${e.text}`).join('\n');
-    throw new BundlerError('ERR_BUNDLE_FAILED', `bundling ${what} failed:\n${detail || String(err)}`, { cause: err });
+    const detail = errors
+      .map(
+        (e) =>
+          `${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ''}${e.text}`,
+      )
+      .join('\n');
+    throw new BundlerError(
+      'ERR_BUNDLE_FAILED',
+      `bundling ${what} failed:\n${detail || String(err)}`,
+      { cause: err },
+    );
   }
 }

@@ -39,7 +39,13 @@ const TESTS: Readonly<Record<string, number>> = { '<': 0, '<=': 1, '>': 2, '>=':
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 /** Code that can run later, when called: functions, and class field initializers and static blocks. */
 const CLOSURES = new Set([...FUNCTIONS, 'PropertyDefinition', 'StaticBlock']);
-const LOOPS = new Set(['ForStatement', 'WhileStatement', 'DoWhileStatement', 'ForInStatement', 'ForOfStatement']);
+const LOOPS = new Set([
+  'ForStatement',
+  'WhileStatement',
+  'DoWhileStatement',
+  'ForInStatement',
+  'ForOfStatement',
+]);
 
 /** The counted loops of `program`, by their `ForStatement` node. */
 export function findCountedLoops(program: AnyNode): Map<AnyNode, CountedLoop> {
@@ -66,7 +72,8 @@ function countedLoop(loop: AnyNode, ancestors: readonly AnyNode[]): CountedLoop 
   if (init?.type !== 'VariableDeclaration' || init.kind !== 'let') return undefined;
   const declarators = init.declarations as AnyNode[];
   const declarator = declarators[0];
-  if (declarators.length !== 1 || declarator === undefined || declarator.init == null) return undefined;
+  if (declarators.length !== 1 || declarator === undefined || declarator.init == null)
+    return undefined;
   const id = declarator.id as AnyNode;
   if (id.type !== 'Identifier') return undefined;
   const name = id.name as string;
@@ -80,7 +87,8 @@ function countedLoop(loop: AnyNode, ancestors: readonly AnyNode[]): CountedLoop 
   if (step === undefined) return undefined;
   const body = loop.body as AnyNode;
   // A may not see `i` (it would read the loop's binding, uninitialized) nor hold a closure.
-  if (some(a, (n) => FUNCTIONS.has(n.type) || isName(n, name)) || !bodyQualifies(body)) return undefined;
+  if (some(a, (n) => FUNCTIONS.has(n.type) || isName(n, name)) || !bodyQualifies(body))
+    return undefined;
   if (assigns(body, name)) return undefined;
   for (const operand of [b, step.operand]) {
     if (operand === undefined || isNumberLiteral(operand)) continue;
@@ -91,10 +99,15 @@ function countedLoop(loop: AnyNode, ancestors: readonly AnyNode[]): CountedLoop 
 }
 
 /** The loop's step as signed text, with the operand to check. */
-function stepOf(update: AnyNode | null, name: string): { text: string; operand?: AnyNode } | undefined {
+function stepOf(
+  update: AnyNode | null,
+  name: string,
+): { text: string; operand?: AnyNode } | undefined {
   if (update === null) return undefined;
-  if (update.type === 'UpdateExpression' && isName(update.argument as AnyNode, name)) return { text: update.operator === '++' ? '1' : '-1' };
-  if (update.type !== 'AssignmentExpression' || !isName(update.left as AnyNode, name)) return undefined;
+  if (update.type === 'UpdateExpression' && isName(update.argument as AnyNode, name))
+    return { text: update.operator === '++' ? '1' : '-1' };
+  if (update.type !== 'AssignmentExpression' || !isName(update.left as AnyNode, name))
+    return undefined;
   const c = update.right as AnyNode;
   if (!isNumberLiteral(c) && c.type !== 'Identifier') return undefined;
   if (update.operator === '+=') return { text: source(c), operand: c };
@@ -152,7 +165,8 @@ function steady(name: string, loop: AnyNode, ancestors: readonly AnyNode[]): boo
       fn = scope;
       const params = (scope.params as AnyNode[] | undefined) ?? [];
       if (params.some((p) => patternNames(p).includes(name))) {
-        if (scope.type !== 'ArrowFunctionExpression' && some(scope, (n) => isName(n, 'arguments'))) return false;
+        if (scope.type !== 'ArrowFunctionExpression' && some(scope, (n) => isName(n, 'arguments')))
+          return false;
         declared = true;
       } else if (!declared && scope.type === 'Program') {
         const found = declaresInScope(scope, name, loop);
@@ -185,19 +199,28 @@ function assignsInClosure(fn: AnyNode, name: string): boolean {
 
 /** Whether `scope` (a block, `for` or `catch` around the loop) declares `name`, and how. */
 function declaresInScope(scope: AnyNode, name: string, loop: AnyNode): 'yes' | 'no' | 'other' {
-  if (scope.type === 'ForStatement' || scope.type === 'ForInStatement' || scope.type === 'ForOfStatement') {
+  if (
+    scope.type === 'ForStatement' ||
+    scope.type === 'ForInStatement' ||
+    scope.type === 'ForOfStatement'
+  ) {
     const head = (scope.type === 'ForStatement' ? scope.init : scope.left) as AnyNode | null;
     if (head?.type !== 'VariableDeclaration' || !declarationNames(head).includes(name)) return 'no';
     // A `for…in`/`for…of` binding is assigned each iteration, but never while an inner loop runs.
     return 'yes';
   }
-  if (scope.type === 'CatchClause') return scope.param != null && patternNames(scope.param as AnyNode).includes(name) ? 'yes' : 'no';
+  if (scope.type === 'CatchClause')
+    return scope.param != null && patternNames(scope.param as AnyNode).includes(name)
+      ? 'yes'
+      : 'no';
   if (scope.type === 'SwitchStatement') {
-    for (const c of scope.cases as AnyNode[]) for (const s of c.consequent as AnyNode[]) if (declaresName(s, name)) return 'other';
+    for (const c of scope.cases as AnyNode[])
+      for (const s of c.consequent as AnyNode[]) if (declaresName(s, name)) return 'other';
     return 'no';
   }
   // The instrumenter wraps the whole program in a function, so its top level is local too.
-  if (scope.type !== 'BlockStatement' && scope.type !== 'StaticBlock' && scope.type !== 'Program') return 'no';
+  if (scope.type !== 'BlockStatement' && scope.type !== 'StaticBlock' && scope.type !== 'Program')
+    return 'no';
   for (const s of scope.body as AnyNode[]) {
     if (!declaresName(s, name)) continue;
     if (s.type !== 'VariableDeclaration') return 'other';
@@ -209,7 +232,8 @@ function declaresInScope(scope: AnyNode, name: string, loop: AnyNode): 'yes' | '
 
 function declaresName(s: AnyNode, name: string): boolean {
   if (s.type === 'VariableDeclaration') return declarationNames(s).includes(name);
-  if (s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') return isName(s.id as AnyNode | null, name);
+  if (s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration')
+    return isName(s.id as AnyNode | null, name);
   return false;
 }
 
@@ -218,10 +242,18 @@ function hasVar(body: AnyNode, name: string): boolean {
   let found = false;
   const visit = (node: AnyNode): void => {
     if (found || CLOSURES.has(node.type)) return;
-    if (node.type === 'VariableDeclaration' && node.kind === 'var' && declarationNames(node).includes(name)) found = true;
+    if (
+      node.type === 'VariableDeclaration' &&
+      node.kind === 'var' &&
+      declarationNames(node).includes(name)
+    )
+      found = true;
     for (const child of childNodes(node)) visit(child);
   };
-  for (const child of body.type === 'BlockStatement' || body.type === 'Program' ? (body.body as AnyNode[]) : [body]) visit(child);
+  for (const child of body.type === 'BlockStatement' || body.type === 'Program'
+    ? (body.body as AnyNode[])
+    : [body])
+    visit(child);
   return found;
 }
 
@@ -235,7 +267,11 @@ function assigns(node: AnyNode | null, name: string): boolean {
 function assignsHere(n: AnyNode, name: string): boolean {
   if (n.type === 'AssignmentExpression') return patternNames(n.left as AnyNode).includes(name);
   if (n.type === 'UpdateExpression') return isName(n.argument as AnyNode, name);
-  if (n.type === 'ForInStatement' || n.type === 'ForOfStatement') return (n.left as AnyNode).type !== 'VariableDeclaration' && patternNames(n.left as AnyNode).includes(name);
+  if (n.type === 'ForInStatement' || n.type === 'ForOfStatement')
+    return (
+      (n.left as AnyNode).type !== 'VariableDeclaration' &&
+      patternNames(n.left as AnyNode).includes(name)
+    );
   return false;
 }
 
@@ -249,9 +285,13 @@ function patternNames(p: AnyNode): string[] {
     case 'Identifier':
       return [p.name as string];
     case 'ArrayPattern':
-      return (p.elements as Array<AnyNode | null>).flatMap((e) => (e === null ? [] : patternNames(e)));
+      return (p.elements as Array<AnyNode | null>).flatMap((e) =>
+        e === null ? [] : patternNames(e),
+      );
     case 'ObjectPattern':
-      return (p.properties as AnyNode[]).flatMap((q) => patternNames((q.type === 'RestElement' ? q : q.value) as AnyNode));
+      return (p.properties as AnyNode[]).flatMap((q) =>
+        patternNames((q.type === 'RestElement' ? q : q.value) as AnyNode),
+      );
     case 'RestElement':
       return patternNames(p.argument as AnyNode);
     case 'AssignmentPattern':

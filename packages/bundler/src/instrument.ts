@@ -54,10 +54,8 @@ interface Block {
   cost: number;
 }
 
-
 /** Branch arms up to this weight, with no block of their own inside, are charged with their parent. */
 const SMALL_ARM_UNITS = 30;
-
 
 /** What {@link instrumentBundle} produced. */
 export interface InstrumentedBundle {
@@ -85,14 +83,19 @@ export function instrument(code: string, options: InstrumentOptions = {}): Instr
   // module hash) every time, as a Wasm build does, and the name still cannot clash with the code.
   const name = `__tincan_meter_${createHash('sha256').update(code).digest('hex').slice(0, 12)}`;
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AnyNode;
-  const counted = options.countedLoops === false ? new Map<AnyNode, CountedLoop>() : findCountedLoops(ast);
+  const counted =
+    options.countedLoops === false ? new Map<AnyNode, CountedLoop>() : findCountedLoops(ast);
   const walker = new Walker(counted);
   const top: Block = { cost: 0 };
   walker.edits.push({ pos: 0, guard: top, order: -1 });
   walker.children(ast, top, 0);
   walker.edits.sort((a, b) => a.pos - b.pos || a.order - b.order);
   const body = new Renderer(code, name).span(0, code.length, walker.edits);
-  return { code: `(() => {${prelude(name)}${body}\n})();\n`, blocks: walker.blocks + 1, countedLoops: counted.size };
+  return {
+    code: `(() => {${prelude(name)}${body}\n})();\n`,
+    blocks: walker.blocks + 1,
+    countedLoops: counted.size,
+  };
 }
 
 /**
@@ -173,7 +176,12 @@ export function oneLine(statement: string): string | undefined {
   }
 }
 
-const PARSE_ONE = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true } as const;
+const PARSE_ONE = {
+  ecmaVersion: 'latest',
+  sourceType: 'script',
+  allowReturnOutsideFunction: true,
+  allowAwaitOutsideFunction: true,
+} as const;
 
 /** The node types of a tree in order, to tell that two texts parse alike. */
 function shape(node: AnyNode): string {
@@ -300,7 +308,10 @@ class Walker {
         return;
       case 'SpreadElement': {
         const arg = node.argument as AnyNode;
-        this.edits.push({ pos: arg.start, text: '@_spread(', order: d }, { pos: arg.end, text: ')', order: -d });
+        this.edits.push(
+          { pos: arg.start, text: '@_spread(', order: d },
+          { pos: arg.end, text: ')', order: -d },
+        );
         this.node(arg, block, d);
         return;
       }
@@ -339,7 +350,10 @@ class Walker {
       this.children(body, block, depth);
     } else {
       // An expression body: `(spend, expr)`.
-      this.edits.push({ pos: body.start, guard: block, expression: true, order: depth }, { pos: body.end, text: ')', order: -depth });
+      this.edits.push(
+        { pos: body.start, guard: block, expression: true, order: depth },
+        { pos: body.end, text: ')', order: -depth },
+      );
       for (const p of fn.params as AnyNode[]) this.node(p, block, depth);
       this.node(body, block, depth);
     }
@@ -347,7 +361,12 @@ class Walker {
 
   /** A loop: each iteration (test, update, body) is a block. */
   #loop(loop: AnyNode, block: Block, depth: number): void {
-    const iteration: Block = { cost: loop.type === 'ForInStatement' || loop.type === 'ForOfStatement' ? WEIGHTS.iteratorStep : WEIGHTS.loopIteration };
+    const iteration: Block = {
+      cost:
+        loop.type === 'ForInStatement' || loop.type === 'ForOfStatement'
+          ? WEIGHTS.iteratorStep
+          : WEIGHTS.loopIteration,
+    };
     if (loop.type === 'ForStatement') this.#opt(loop.init, block, depth);
     if (loop.type === 'ForInStatement' || loop.type === 'ForOfStatement') {
       this.node(loop.right as AnyNode, block, depth);
@@ -360,7 +379,8 @@ class Walker {
     this.#blockBody(body, iteration, depth);
     this.#guard(body, iteration, depth);
     const plan = this.counted.get(loop);
-    if (plan !== undefined) this.edits.push({ pos: loop.start, counted: { loop, plan, iteration, depth }, order: depth });
+    if (plan !== undefined)
+      this.edits.push({ pos: loop.start, counted: { loop, plan, iteration, depth }, order: depth });
   }
 
   /** A branch arm: its own block, or, when it is tiny and straight, part of the block around it. */
@@ -368,7 +388,8 @@ class Walker {
     const arm: Block = { cost: 0 };
     const guards = this.edits.filter((e) => e.guard !== undefined).length;
     const loops = this.#blockBody(statement, arm, depth);
-    const nested = this.edits.filter((e) => e.guard !== undefined).length > guards || loops !== this.loops;
+    const nested =
+      this.edits.filter((e) => e.guard !== undefined).length > guards || loops !== this.loops;
     if (!nested && arm.cost <= SMALL_ARM_UNITS) parent.cost += arm.cost;
     else this.#guard(statement, arm, depth);
   }
@@ -388,7 +409,10 @@ class Walker {
       this.edits.push({ pos: statement.start + 1, guard: block, order: depth });
     } else {
       this.blocks++;
-      this.edits.push({ pos: statement.start, text: '{', order: depth }, { pos: statement.start, guard: block, order: depth + 0.5 });
+      this.edits.push(
+        { pos: statement.start, text: '{', order: depth },
+        { pos: statement.start, guard: block, order: depth + 0.5 },
+      );
       this.edits.push({ pos: statement.end, text: '}', order: -depth });
     }
   }

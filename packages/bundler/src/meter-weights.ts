@@ -91,8 +91,14 @@ const HEAVY_OPERATORS: Readonly<Record<string, number>> = { in: 30, instanceof: 
 
 /** The static weight of `node` itself (its children are weighed separately). */
 export function weightOf(node: Node): number {
-  const n = node as Node & { operator?: string; regex?: unknown; elements?: readonly unknown[]; expressions?: readonly unknown[] };
-  if (n.operator !== undefined && n.operator in HEAVY_OPERATORS) return HEAVY_OPERATORS[n.operator] ?? 0;
+  const n = node as Node & {
+    operator?: string;
+    regex?: unknown;
+    elements?: readonly unknown[];
+    expressions?: readonly unknown[];
+  };
+  if (n.operator !== undefined && n.operator in HEAVY_OPERATORS)
+    return HEAVY_OPERATORS[n.operator] ?? 0;
   // A regular expression literal builds a RegExp object each time it is evaluated.
   if (n.type === 'Literal' && n.regex !== undefined) return 50;
   const base = NODE_WEIGHTS[n.type] ?? 10;

@@ -15,7 +15,10 @@ function run(code: string): { marks: Array<[unknown, unknown]>; result: unknown 
     },
     register: (): void => undefined,
   };
-  const context = vm.createContext({ [Symbol.for(WRITE_BARRIER_SYMBOL)]: barrier, out: {} as { result?: unknown } });
+  const context = vm.createContext({
+    [Symbol.for(WRITE_BARRIER_SYMBOL)]: barrier,
+    out: {} as { result?: unknown },
+  });
   Object.defineProperty(context, Symbol.for(WRITE_BARRIER_SYMBOL), { value: barrier });
   vm.runInContext(addWriteBarrier(code).code, context);
   return { marks, result: (context.out as { result?: unknown }).result };
@@ -41,7 +44,22 @@ describe('write barrier', () => {
     const keys = marks.map(([, k]) => k);
     // Plain member writes mark without a key; computed ones pass the key, evaluated once.
     // The for…of target is written (and marked) once per iteration.
-    expect(keys).toEqual([undefined, undefined, undefined, undefined, 0, 1, undefined, 'y', undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(keys).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      0,
+      1,
+      undefined,
+      'y',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('leaves reads, private fields and super alone', () => {

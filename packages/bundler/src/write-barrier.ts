@@ -104,13 +104,16 @@ class BarrierWalker {
         return;
       case 'ChainExpression':
         // `delete a?.b`: the object passes through the barrier, the chain still short-circuits.
-        if ((node.expression as AnyNode).type === 'MemberExpression') this.#member(node.expression as AnyNode, true);
+        if ((node.expression as AnyNode).type === 'MemberExpression')
+          this.#member(node.expression as AnyNode, true);
         return;
       case 'ArrayPattern':
-        for (const element of node.elements as Array<AnyNode | null>) if (element !== null) this.#target(element);
+        for (const element of node.elements as Array<AnyNode | null>)
+          if (element !== null) this.#target(element);
         return;
       case 'ObjectPattern':
-        for (const property of node.properties as AnyNode[]) this.#target(property.type === 'RestElement' ? property : (property.value as AnyNode));
+        for (const property of node.properties as AnyNode[])
+          this.#target(property.type === 'RestElement' ? property : (property.value as AnyNode));
         return;
       case 'AssignmentPattern':
         this.#target(node.left as AnyNode);
@@ -131,12 +134,16 @@ class BarrierWalker {
     while (at < property.start && /[\s)]/.test(this.code[at] as string)) at++;
     const keyed = member.computed === true && member.optional !== true && !inChain;
     if (!keyed) {
-      this.edits.push({ pos: member.start, remove: 0, text: `${this.name}_o(` }, { pos: at, remove: 0, text: ')' });
+      this.edits.push(
+        { pos: member.start, remove: 0, text: `${this.name}_o(` },
+        { pos: at, remove: 0, text: ')' },
+      );
       return;
     }
     // `a[k]` → `K(a,k)[key]`: `[` becomes `,`, and `]` closes the call and reads the key back.
     const close = member.end - 1;
-    if (this.code[at] !== '[' || this.code[close] !== ']') throw new Error(`write barrier: unexpected member syntax at ${member.start}`);
+    if (this.code[at] !== '[' || this.code[close] !== ']')
+      throw new Error(`write barrier: unexpected member syntax at ${member.start}`);
     this.edits.push(
       { pos: member.start, remove: 0, text: `${this.name}(` },
       { pos: at, remove: 1, text: ',' },

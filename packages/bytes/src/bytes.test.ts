@@ -1,10 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytesEqual, compareBytes, concatBytes, encodeLeb128, fromHex, startsWithBytes, toHex } from './index.js';
+import {
+  bytesEqual,
+  compareBytes,
+  concatBytes,
+  encodeLeb128,
+  fromHex,
+  startsWithBytes,
+  toHex,
+} from './index.js';
 
 describe('bytes', () => {
   it('concatenates and compares', () => {
-    expect([...concatBytes(new Uint8Array([1]), new Uint8Array(), new Uint8Array([2, 3]))]).toEqual([1, 2, 3]);
+    expect([...concatBytes(new Uint8Array([1]), new Uint8Array(), new Uint8Array([2, 3]))]).toEqual(
+      [1, 2, 3],
+    );
     expect(compareBytes(new Uint8Array([1]), new Uint8Array([1, 0]))).toBeLessThan(0);
     expect(compareBytes(new Uint8Array([2]), new Uint8Array([1, 9]))).toBeGreaterThan(0);
     expect(bytesEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBe(true);

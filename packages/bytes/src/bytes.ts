@@ -54,7 +54,8 @@ export function startsWithBytes(bytes: Uint8Array, prefix: Uint8Array): boolean 
 
 /** Shortest-form unsigned LEB128 of a non-negative integer; throws a RangeError otherwise. */
 export function encodeLeb128(value: number | bigint): Uint8Array {
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`not a safe integer: ${value}`);
+  if (typeof value === 'number' && !Number.isSafeInteger(value))
+    throw new RangeError(`not a safe integer: ${value}`);
   let n = BigInt(value);
   if (n < 0n) throw new RangeError(`not a natural number: ${n}`);
   // Most naturals on the wire are small: one byte, no loop.

@@ -1,1 +1,9 @@
-export { bytesEqual, compareBytes, concatBytes, encodeLeb128, fromHex, startsWithBytes, toHex } from './bytes.js';
+export {
+  bytesEqual,
+  compareBytes,
+  concatBytes,
+  encodeLeb128,
+  fromHex,
+  startsWithBytes,
+  toHex,
+} from './bytes.js';

@@ -24,12 +24,28 @@ const prims: Array<[IDL.Type, fc.Arbitrary<unknown>]> = [
   [IDL.Float64, fc.double({ noNaN: true })],
   [IDL.Vec(IDL.Nat8), fc.uint8Array()],
   [IDL.Opt(IDL.Text), fc.option(fc.string()).map((v) => (v === null ? [] : [v]))],
-  [IDL.Record({ a: IDL.Nat, b: IDL.Text }), fc.record({ a: fc.bigInt({ min: 0n, max: 2n ** 70n }), b: fc.string() }, { noNullPrototype: true })],
+  [
+    IDL.Record({ a: IDL.Nat, b: IDL.Text }),
+    fc.record(
+      { a: fc.bigInt({ min: 0n, max: 2n ** 70n }), b: fc.string() },
+      { noNullPrototype: true },
+    ),
+  ],
 ];
 const typedValues = fc
   .array(fc.integer({ min: 0, max: prims.length - 1 }), { maxLength: 4 })
-  .chain((picks) => fc.tuple(fc.constant(picks.map((i) => prims[i]![0])), fc.tuple(...picks.map((i) => prims[i]![1]))));
-const norm = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x instanceof Principal ? x.toText() : x)));
+  .chain((picks) =>
+    fc.tuple(
+      fc.constant(picks.map((i) => prims[i]![0])),
+      fc.tuple(...picks.map((i) => prims[i]![1])),
+    ),
+  );
+const norm = (v: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(v, (_k, x: unknown) =>
+      typeof x === 'bigint' ? `${x}n` : x instanceof Principal ? x.toText() : x,
+    ),
+  );
 
 describe('codecFor', () => {
   it('encodes exactly what @dfinity/candid encodes, and decodes both ways', () => {

@@ -102,7 +102,8 @@ function createCodec(types: readonly IDL.Type[]): CandidCodec {
         if (reader.offset === bytes.length) return out;
       }
       const wire = parseHeader(bytes, DEFAULT_CANDID_LIMITS);
-      const key = wire.valueOffset <= MAX_CACHED_HEADER_BYTES ? latin1(bytes, wire.valueOffset) : undefined;
+      const key =
+        wire.valueOffset <= MAX_CACHED_HEADER_BYTES ? latin1(bytes, wire.valueOffset) : undefined;
       if (key === undefined || !fitting.has(key)) {
         checkFit(wire, list);
         if (key !== undefined) {
@@ -126,7 +127,10 @@ function headerOf(types: IDL.Type[]): Uint8Array | undefined {
   const sample = types.map(sampleValue);
   if (sample.some((v) => v === NO_SAMPLE)) return undefined;
   const full = new Uint8Array(IDL.encode(types, sample));
-  const valueBytes = types.reduce((n, t, i) => n + new Uint8Array(t.encodeValue(sample[i])).length, 0);
+  const valueBytes = types.reduce(
+    (n, t, i) => n + new Uint8Array(t.encodeValue(sample[i])).length,
+    0,
+  );
   return full.slice(0, full.length - valueBytes);
 }
 
@@ -135,12 +139,21 @@ function sampleValue(t: IDL.Type): unknown {
   const prim = primOf(t);
   if (prim === undefined) return NO_SAMPLE;
   switch (prim.kind) {
-    case 'nat': case 'int': return 0n;
-    case 'fixedNat': case 'fixedInt': return prim.bits === 64 ? 0n : 0;
-    case 'bool': return false;
-    case 'null': return null;
-    case 'text': return '';
-    case 'principal': return Principal.anonymous();
-    case 'float64': return 0;
+    case 'nat':
+    case 'int':
+      return 0n;
+    case 'fixedNat':
+    case 'fixedInt':
+      return prim.bits === 64 ? 0n : 0;
+    case 'bool':
+      return false;
+    case 'null':
+      return null;
+    case 'text':
+      return '';
+    case 'principal':
+      return Principal.anonymous();
+    case 'float64':
+      return 0;
   }
 }

@@ -16,14 +16,22 @@ import { checkValues } from './wire-values.js';
  * Checks that `bytes` is well-formed Candid within `limits` and, when `expected` is given, that
  * its argument types fit those types. Throws a `CandidError` (`ERR_CANDID_DECODE`) otherwise.
  */
-export function checkCandid(bytes: Uint8Array, expected?: readonly IDL.Type[], limits: CandidLimits = DEFAULT_CANDID_LIMITS): void {
+export function checkCandid(
+  bytes: Uint8Array,
+  expected?: readonly IDL.Type[],
+  limits: CandidLimits = DEFAULT_CANDID_LIMITS,
+): void {
   const header = parseHeader(bytes, limits);
   if (expected !== undefined) checkFit(header, expected);
   checkValues(bytes, header, limits);
 }
 
 /** Decodes untrusted `bytes` as values of `types`, after {@link checkCandid}. */
-export function decodeCandid(types: readonly IDL.Type[], bytes: Uint8Array, limits: CandidLimits = DEFAULT_CANDID_LIMITS): unknown[] {
+export function decodeCandid(
+  types: readonly IDL.Type[],
+  bytes: Uint8Array,
+  limits: CandidLimits = DEFAULT_CANDID_LIMITS,
+): unknown[] {
   checkCandid(bytes, types, limits);
   return decodeChecked(types, bytes);
 }

@@ -19,9 +19,17 @@ export interface SourcePosition {
 export class CandidError extends TincanError<CandidErrorCode> {
   readonly position: SourcePosition | undefined;
 
-  constructor(code: CandidErrorCode, message: string, options?: { cause?: unknown; position?: SourcePosition }) {
+  constructor(
+    code: CandidErrorCode,
+    message: string,
+    options?: { cause?: unknown; position?: SourcePosition },
+  ) {
     const position = options?.position;
-    super(code, position === undefined ? message : `${position.line}:${position.column}: ${message}`, options);
+    super(
+      code,
+      position === undefined ? message : `${position.line}:${position.column}: ${message}`,
+      options,
+    );
     this.position = position;
   }
 }

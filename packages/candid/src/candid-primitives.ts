@@ -27,7 +27,9 @@ const utf8Decoder = new TextDecoder();
 /** Encodes `value` of primitive type `prim`; throws like @dfinity/candid on a wrong value. */
 export function writePrimitive(prim: Prim, value: unknown, type: IDL.Type): Uint8Array {
   const bad = (): never => {
-    throw new Error(`Invalid ${type.display()} argument: ${typeof value === 'bigint' ? `${value}n` : String(value)}`);
+    throw new Error(
+      `Invalid ${type.display()} argument: ${typeof value === 'bigint' ? `${value}n` : String(value)}`,
+    );
   };
   switch (prim.kind) {
     case 'nat': {
@@ -92,9 +94,11 @@ export function readPrimitive(prim: Prim, r: Reader): unknown {
     case 'fixedInt': {
       const size = prim.bits / 8;
       const view = new DataView(take(r, size).slice().buffer);
-      if (prim.bits === 64) return prim.kind === 'fixedNat' ? view.getBigUint64(0, true) : view.getBigInt64(0, true);
+      if (prim.bits === 64)
+        return prim.kind === 'fixedNat' ? view.getBigUint64(0, true) : view.getBigInt64(0, true);
       if (prim.bits === 8) return prim.kind === 'fixedNat' ? view.getUint8(0) : view.getInt8(0);
-      if (prim.bits === 16) return prim.kind === 'fixedNat' ? view.getUint16(0, true) : view.getInt16(0, true);
+      if (prim.bits === 16)
+        return prim.kind === 'fixedNat' ? view.getUint16(0, true) : view.getInt16(0, true);
       return prim.kind === 'fixedNat' ? view.getUint32(0, true) : view.getInt32(0, true);
     }
     case 'bool': {
@@ -110,9 +114,11 @@ export function readPrimitive(prim: Prim, r: Reader): unknown {
       return utf8Decoder.decode(body);
     }
     case 'principal': {
-      if (take(r, 1)[0] !== 1) throw decodeError('principal flag is not 1 (opaque references are not supported)');
+      if (take(r, 1)[0] !== 1)
+        throw decodeError('principal flag is not 1 (opaque references are not supported)');
       const len = lengthOf(readLeb(r));
-      if (len > MAX_PRINCIPAL_BYTES) throw decodeError(`principal length ${len} is over the limit of ${MAX_PRINCIPAL_BYTES}`);
+      if (len > MAX_PRINCIPAL_BYTES)
+        throw decodeError(`principal length ${len} is over the limit of ${MAX_PRINCIPAL_BYTES}`);
       return Principal.fromUint8Array(take(r, len).slice());
     }
     case 'float64':

@@ -10,7 +10,8 @@ describe('Candid text without an interface', () => {
   });
 
   it('encodes records, variants, vectors, blobs and principals', () => {
-    const text = '(record { a = 1 : nat; b = vec { "x"; "y" } }, variant { ok = blob "\\01\\02" }, principal "aaaaa-aa", opt (3.5 : float64))';
+    const text =
+      '(record { a = 1 : nat; b = vec { "x"; "y" } }, variant { ok = blob "\\01\\02" }, principal "aaaaa-aa", opt (3.5 : float64))';
     const bytes = encodeCandidText(text);
     const types = [
       IDL.Record({ a: IDL.Nat, b: IDL.Vec(IDL.Text) }),
@@ -26,8 +27,13 @@ describe('Candid text without an interface', () => {
   });
 
   it('decodes with the message type table and prints textual Candid', () => {
-    const bytes = IDL.encode([IDL.Nat, IDL.Text, IDL.Vec(IDL.Opt(IDL.Int8))], [42n, 'hello', [[1], []]]);
-    expect(decodeCandidBytes(new Uint8Array(bytes))).toBe('(42 : nat, "hello", vec { opt (1 : int8); null })');
+    const bytes = IDL.encode(
+      [IDL.Nat, IDL.Text, IDL.Vec(IDL.Opt(IDL.Int8))],
+      [42n, 'hello', [[1], []]],
+    );
+    expect(decodeCandidBytes(new Uint8Array(bytes))).toBe(
+      '(42 : nat, "hello", vec { opt (1 : int8); null })',
+    );
   });
 
   it('round-trips encode then decode', () => {

@@ -106,21 +106,42 @@ class Reader {
 }
 
 const PRIMITIVES: Record<number, IDL.Type> = {
-  [-1]: IDL.Null, [-2]: IDL.Bool, [-3]: IDL.Nat, [-4]: IDL.Int, [-5]: IDL.Nat8, [-6]: IDL.Nat16, [-7]: IDL.Nat32,
-  [-8]: IDL.Nat64, [-9]: IDL.Int8, [-10]: IDL.Int16, [-11]: IDL.Int32, [-12]: IDL.Int64, [-13]: IDL.Float32,
-  [-14]: IDL.Float64, [-15]: IDL.Text, [-16]: IDL.Reserved, [-17]: IDL.Empty, [-24]: IDL.Principal,
+  [-1]: IDL.Null,
+  [-2]: IDL.Bool,
+  [-3]: IDL.Nat,
+  [-4]: IDL.Int,
+  [-5]: IDL.Nat8,
+  [-6]: IDL.Nat16,
+  [-7]: IDL.Nat32,
+  [-8]: IDL.Nat64,
+  [-9]: IDL.Int8,
+  [-10]: IDL.Int16,
+  [-11]: IDL.Int32,
+  [-12]: IDL.Int64,
+  [-13]: IDL.Float32,
+  [-14]: IDL.Float64,
+  [-15]: IDL.Text,
+  [-16]: IDL.Reserved,
+  [-17]: IDL.Empty,
+  [-24]: IDL.Principal,
 };
 
 type Entry =
   | { readonly op: 'opt' | 'vec'; readonly inner: number }
   | { readonly op: 'record' | 'variant'; readonly fields: Array<[number, number]> }
-  | { readonly op: 'func'; readonly args: number[]; readonly rets: number[]; readonly annotations: string[] }
+  | {
+      readonly op: 'func';
+      readonly args: number[];
+      readonly rets: number[];
+      readonly annotations: string[];
+    }
   | { readonly op: 'service'; readonly methods: Array<[string, number]> };
 
 /** The argument types of a Candid message, from its type table. */
 function readArgTypes(bytes: Uint8Array): IDL.Type[] {
   const r = new Reader(bytes);
-  if (r.byte() !== 0x44 || r.byte() !== 0x49 || r.byte() !== 0x44 || r.byte() !== 0x4c) throw valueError('candidDecode: not a Candid message (no DIDL magic)');
+  if (r.byte() !== 0x44 || r.byte() !== 0x49 || r.byte() !== 0x44 || r.byte() !== 0x4c)
+    throw valueError('candidDecode: not a Candid message (no DIDL magic)');
   const table: Entry[] = [];
   const count = r.uleb();
   for (let i = 0; i < count; i++) table.push(readEntry(r));
@@ -132,10 +153,13 @@ function readArgTypes(bytes: Uint8Array): IDL.Type[] {
       return prim;
     }
     const rec = recs[index];
-    if (rec === undefined) throw valueError(`candidDecode: type index ${index} outside the table of ${table.length}`);
+    if (rec === undefined)
+      throw valueError(`candidDecode: type index ${index} outside the table of ${table.length}`);
     return rec;
   };
-  table.forEach((entry, i) => (recs[i] as IDL.RecClass).fill(buildEntry(entry, typeAt) as IDL.ConstructType));
+  table.forEach((entry, i) =>
+    (recs[i] as IDL.RecClass).fill(buildEntry(entry, typeAt) as IDL.ConstructType),
+  );
   const argCount = r.uleb();
   const args: IDL.Type[] = [];
   for (let i = 0; i < argCount; i++) args.push(typeAt(r.sleb()));
@@ -189,8 +213,14 @@ function buildEntry(entry: Entry, typeAt: (index: number) => IDL.Type): IDL.Type
       return entry.op === 'record' ? IDL.Record(fields) : IDL.Variant(fields);
     }
     case 'func':
-      return IDL.Func(entry.args.map(typeAt) as never, entry.rets.map(typeAt) as never, entry.annotations);
+      return IDL.Func(
+        entry.args.map(typeAt) as never,
+        entry.rets.map(typeAt) as never,
+        entry.annotations,
+      );
     case 'service':
-      return IDL.Service(Object.fromEntries(entry.methods.map(([name, t]) => [name, typeAt(t) as IDL.FuncClass])));
+      return IDL.Service(
+        Object.fromEntries(entry.methods.map(([name, t]) => [name, typeAt(t) as IDL.FuncClass])),
+      );
   }
 }

@@ -5,8 +5,24 @@
 import type { SourcePosition } from './candid-error.js';
 
 export const PRIMITIVES = [
-  'nat', 'nat8', 'nat16', 'nat32', 'nat64', 'int', 'int8', 'int16', 'int32', 'int64',
-  'float32', 'float64', 'bool', 'text', 'null', 'reserved', 'empty', 'principal',
+  'nat',
+  'nat8',
+  'nat16',
+  'nat32',
+  'nat64',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'float32',
+  'float64',
+  'bool',
+  'text',
+  'null',
+  'reserved',
+  'empty',
+  'principal',
 ] as const;
 
 export type PrimitiveName = (typeof PRIMITIVES)[number];

@@ -26,16 +26,31 @@ describe('parseDid errors', () => {
   });
 
   it('reports a stray closing brace', () => {
-    expectParseError('type A = record { a : nat } };\nservice : {}', 1, 29, /expected ';', found '}'/);
+    expectParseError(
+      'type A = record { a : nat } };\nservice : {}',
+      1,
+      29,
+      /expected ';', found '}'/,
+    );
     expectParseError('service : {}\n}', 2, 1, /end of file after the service/);
   });
 
   it('reports an unknown type name where it is used', () => {
-    expectParseError('type A = nat;\nservice : {\n  get : (A) -> (Missing) query;\n}', 3, 17, /unknown type name 'Missing'/);
+    expectParseError(
+      'type A = nat;\nservice : {\n  get : (A) -> (Missing) query;\n}',
+      3,
+      17,
+      /unknown type name 'Missing'/,
+    );
   });
 
   it('rejects import lines', () => {
-    expectParseError('// header\nimport "base.did";\nservice : {}', 2, 1, /import is not supported/);
+    expectParseError(
+      '// header\nimport "base.did";\nservice : {}',
+      2,
+      1,
+      /import is not supported/,
+    );
     expectParseError('import service "other.did";', 1, 1, /import is not supported/);
   });
 
@@ -51,9 +66,24 @@ describe('parseDid errors', () => {
   it('rejects semantic mistakes with their position', () => {
     expectParseError('type R = record { a : nat; a : text };', 1, 28, /field id \d+ is used twice/);
     // The unnamed field takes the previous id + 1, which is already taken here.
-    expectParseError('type R = record { 1 : nat; 0 : text; text };\nservice : {}', 1, 38, /field id 1 is used twice/);
-    expectParseError('service : { m : () -> () update }', 1, 26, /unknown function annotation 'update'/);
-    expectParseError('service : { m : () -> (nat) oneway }', 1, 17, /oneway function cannot return/);
+    expectParseError(
+      'type R = record { 1 : nat; 0 : text; text };\nservice : {}',
+      1,
+      38,
+      /field id 1 is used twice/,
+    );
+    expectParseError(
+      'service : { m : () -> () update }',
+      1,
+      26,
+      /unknown function annotation 'update'/,
+    );
+    expectParseError(
+      'service : { m : () -> (nat) oneway }',
+      1,
+      17,
+      /oneway function cannot return/,
+    );
     expectParseError('service : { m : () -> (); m : () -> () }', 1, 27, /declared twice/);
     expectParseError('type A = nat;\ntype A = int;\nservice : {}', 2, 6, /defined twice/);
     expectParseError('type A = B;\ntype B = A;\nservice : {}', 1, 10, /only an alias of itself/);
@@ -61,6 +91,11 @@ describe('parseDid errors', () => {
     expectParseError('type S = nat;\nservice : S', 2, 1, /must have a service type/);
     expectParseError('type A = nat;\n', 2, 1, /missing 'service/);
     expectParseError('type text = nat;', 1, 6, /reserved word/);
-    expectParseError('type V = variant { nat : nat; record {} };', 1, 31, /expected a variant label/);
+    expectParseError(
+      'type V = variant { nat : nat; record {} };',
+      1,
+      31,
+      /expected a variant label/,
+    );
   });
 });

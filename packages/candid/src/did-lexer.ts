@@ -15,7 +15,14 @@ export interface Token {
 }
 
 const PUNCT = new Set(['{', '}', '(', ')', ';', ':', ',', '=']);
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', "'": "'" };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
 
 /** Splits `.did` source into tokens, ending with one `eof` token. */
 export function tokenize(src: string): Token[] {
@@ -59,7 +66,8 @@ class Lexer extends Scanner {
     const hex = this.src.startsWith('0x', this.i);
     if (hex) this.i += 2;
     const digits = this.take(hex ? /[0-9a-fA-F_]/ : /[0-9_]/).replaceAll('_', '');
-    if (digits === '' || /[A-Za-z_]/.test(this.src[this.i] ?? '')) throw didParseError('malformed number', pos);
+    if (digits === '' || /[A-Za-z_]/.test(this.src[this.i] ?? ''))
+      throw didParseError('malformed number', pos);
     return BigInt(hex ? `0x${digits}` : digits).toString();
   }
 
@@ -110,7 +118,8 @@ class Lexer extends Scanner {
   private unicodeEscape(pos: SourcePosition): string {
     const m = /^\\u\{([0-9a-fA-F_]{1,8})\}/.exec(this.src.slice(this.i, this.i + 14));
     const code = m?.[1] === undefined ? NaN : parseInt(m[1].replaceAll('_', ''), 16);
-    if (!m || !(code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff)) throw didParseError('bad \\u{…} escape', pos);
+    if (!m || !(code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff))
+      throw didParseError('bad \\u{…} escape', pos);
     this.i += m[0].length;
     return String.fromCodePoint(code);
   }

@@ -71,7 +71,10 @@ describe('parseDid on an ICRC-1 ledger interface', () => {
     expect(parsed.initArgs).toHaveLength(1);
     const ledgerArg = parsed.initArgs?.[0];
     expect(ledgerArg).toBeInstanceOf(IDL.VariantClass);
-    expect((ledgerArg as IDL.VariantClass)._fields.map(([k]) => k).sort()).toEqual(['Init', 'Upgrade']);
+    expect((ledgerArg as IDL.VariantClass)._fields.map(([k]) => k).sort()).toEqual([
+      'Init',
+      'Upgrade',
+    ]);
     expect(parsed.service._fields.map(([n]) => n)).toEqual([
       'icrc1_balance_of',
       'icrc1_metadata',
@@ -95,7 +98,12 @@ describe('parseDid on an ICRC-1 ledger interface', () => {
   });
 
   it('encodes and decodes recursive values with the parsed types', () => {
-    const value = { Map: [['decimals', { Nat: 8n }], ['tags', { Array: [{ Text: 'a' }, { Blob: new Uint8Array([1, 2]) }] }]] };
+    const value = {
+      Map: [
+        ['decimals', { Nat: 8n }],
+        ['tags', { Array: [{ Text: 'a' }, { Blob: new Uint8Array([1, 2]) }] }],
+      ],
+    };
     const Value = parsed.types.Value as IDL.Type;
     const [decoded] = IDL.decode([Value], IDL.encode([Value], [value]));
     expect(decoded).toEqual(value);
@@ -144,9 +152,14 @@ describe('parseDid syntax', () => {
   });
 
   it('reads every primitive type', () => {
-    const prims = 'nat, nat8, nat16, nat32, nat64, int, int8, int16, int32, int64, float32, float64, bool, text, null, reserved, empty, principal, blob';
+    const prims =
+      'nat, nat8, nat16, nat32, nat64, int, int8, int16, int32, int64, float32, float64, bool, text, null, reserved, empty, principal, blob';
     const { service } = parseDid(`service : { m : (${prims}) -> () }`);
-    expect(method(service, 'm').argTypes.map((t) => t.name).join(', ')).toBe(prims.replace('blob', 'vec nat8'));
+    expect(
+      method(service, 'm')
+        .argTypes.map((t) => t.name)
+        .join(', '),
+    ).toBe(prims.replace('blob', 'vec nat8'));
   });
 
   it('gives fields the ids the spec asks for', () => {
@@ -162,7 +175,12 @@ describe('parseDid syntax', () => {
     expect(r._fields.map(([k]) => k).sort()).toEqual(keys.sort());
     expect(r.fieldsAsObject[idlLabelToId('a') + 1]).toBe(IDL.Int);
     const v = types.V as IDL.VariantClass;
-    expect(Object.fromEntries(v._fields)).toEqual({ ok: IDL.Null, _7_: IDL.Null, quoted: IDL.Null, err: IDL.Text });
+    expect(Object.fromEntries(v._fields)).toEqual({
+      ok: IDL.Null,
+      _7_: IDL.Null,
+      quoted: IDL.Null,
+      err: IDL.Text,
+    });
     expect(types.T).toBeInstanceOf(IDL.TupleClass);
   });
 

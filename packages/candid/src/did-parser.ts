@@ -37,7 +37,10 @@ class Parser {
       const tok = this.peek();
       if (this.isWord('type')) defs.push(this.typeDef());
       else if (this.isWord('import')) {
-        throw didParseError('import is not supported; inline the imported definitions instead', tok.pos);
+        throw didParseError(
+          'import is not supported; inline the imported definitions instead',
+          tok.pos,
+        );
       } else if (this.isWord('service') && actor === undefined) {
         actor = this.actor();
         if (this.isPunct(';')) this.next();
@@ -84,7 +87,8 @@ class Parser {
 
   private unexpected(expected: string): Error {
     const tok = this.peek();
-    const found = tok.kind === 'eof' ? 'end of input' : tok.kind === 'text' ? 'text literal' : `'${tok.value}'`;
+    const found =
+      tok.kind === 'eof' ? 'end of input' : tok.kind === 'text' ? 'text literal' : `'${tok.value}'`;
     return didParseError(`expected ${expected}, found ${found}`, tok.pos);
   }
 
@@ -99,7 +103,7 @@ class Parser {
   private typeDef(): TypeDefAst {
     this.expectWord('type');
     const tok = this.next();
-    if (tok.kind !== 'id') throw didParseError('expected a type name after \'type\'', tok.pos);
+    if (tok.kind !== 'id') throw didParseError("expected a type name after 'type'", tok.pos);
     this.expectPunct('=');
     const type = this.type();
     this.expectPunct(';');
@@ -165,7 +169,8 @@ class Parser {
     while (!this.isPunct('}')) {
       const field = this.field(kind, nextId);
       const clash = seen.get(field.id);
-      if (clash !== undefined) throw didParseError(`field id ${field.id} is used twice (also by ${clash})`, field.pos);
+      if (clash !== undefined)
+        throw didParseError(`field id ${field.id} is used twice (also by ${clash})`, field.pos);
       seen.set(field.id, field.key);
       fields.push(field);
       nextId = field.id + 1;
@@ -183,13 +188,19 @@ class Parser {
     if (tok.kind === 'nat' && (labeled || bare)) {
       this.next();
       const id = Number(tok.value);
-      if (!(id < 2 ** 32)) throw didParseError(`field id ${tok.value} does not fit in 32 bits`, tok.pos);
+      if (!(id < 2 ** 32))
+        throw didParseError(`field id ${tok.value} does not fit in 32 bits`, tok.pos);
       return { id, key: `_${id}_`, type: this.fieldType(labeled), pos: tok.pos };
     }
     if (this.isNameAt() && (labeled || bare)) {
       this.next();
       // Keys like `_5_` mean id 5 to @dfinity/candid, so the id must follow the same rule.
-      return { id: numericLabel(tok.value) ?? idlHash(tok.value), key: tok.value, type: this.fieldType(labeled), pos: tok.pos };
+      return {
+        id: numericLabel(tok.value) ?? idlHash(tok.value),
+        key: tok.value,
+        type: this.fieldType(labeled),
+        pos: tok.pos,
+      };
     }
     if (kind === 'variant') throw this.unexpected('a variant label');
     if (nextId >= 2 ** 32) throw didParseError('tuple field id does not fit in 32 bits', tok.pos);
@@ -211,7 +222,8 @@ class Parser {
     const annotations: string[] = [];
     while (this.peek().kind === 'id') {
       const tok = this.next();
-      if (!ANNOTATIONS.has(tok.value)) throw didParseError(`unknown function annotation '${tok.value}'`, tok.pos);
+      if (!ANNOTATIONS.has(tok.value))
+        throw didParseError(`unknown function annotation '${tok.value}'`, tok.pos);
       annotations.push(tok.value);
     }
     if (annotations.includes('oneway') && rets.length > 0) {
@@ -241,7 +253,8 @@ class Parser {
     while (!this.isPunct('}')) {
       if (!this.isNameAt()) throw this.unexpected('a method name');
       const tok = this.next();
-      if (names.has(tok.value)) throw didParseError(`method '${tok.value}' is declared twice`, tok.pos);
+      if (names.has(tok.value))
+        throw didParseError(`method '${tok.value}' is declared twice`, tok.pos);
       names.add(tok.value);
       this.expectPunct(':');
       methods.push({ name: tok.value, type: this.methodType(), pos: tok.pos });

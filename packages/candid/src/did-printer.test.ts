@@ -19,16 +19,36 @@ function representativeService(): IDL.ServiceClass {
     whoami: IDL.Func([], [IDL.Principal], ['query']),
     balance: IDL.Func([Account], [IDL.Nat], ['query']),
     set_profile: IDL.Func([Profile], [Result], []),
-    lookup: IDL.Func([IDL.Vec(IDL.Text)], [IDL.Vec(IDL.Tuple(IDL.Text, IDL.Opt(Profile)))], ['composite_query']),
+    lookup: IDL.Func(
+      [IDL.Vec(IDL.Text)],
+      [IDL.Vec(IDL.Tuple(IDL.Text, IDL.Opt(Profile)))],
+      ['composite_query'],
+    ),
     notify: IDL.Func([IDL.Nat64], [], ['oneway']),
     sum: IDL.Func([List], [IDL.Int], ['query']),
     stats: IDL.Func(
       [],
-      [IDL.Record({ count: IDL.Nat32, ratio: IDL.Float64, tiny: IDL.Float32, delta: IDL.Int8, flags: IDL.Vec(IDL.Bool) })],
+      [
+        IDL.Record({
+          count: IDL.Nat32,
+          ratio: IDL.Float64,
+          tiny: IDL.Float32,
+          delta: IDL.Int8,
+          flags: IDL.Vec(IDL.Bool),
+        }),
+      ],
       ['query'],
     ),
-    subscribe: IDL.Func([IDL.Func([IDL.Nat], [], ['oneway'])], [IDL.Service({ ping: IDL.Func([], [], []) })], []),
-    'odd-name': IDL.Func([IDL.Reserved, IDL.Null, IDL.Empty, IDL.Int16, IDL.Nat32, IDL.Int64], [], []),
+    subscribe: IDL.Func(
+      [IDL.Func([IDL.Nat], [], ['oneway'])],
+      [IDL.Service({ ping: IDL.Func([], [], []) })],
+      [],
+    ),
+    'odd-name': IDL.Func(
+      [IDL.Reserved, IDL.Null, IDL.Empty, IDL.Int16, IDL.Nat32, IDL.Int64],
+      [],
+      [],
+    ),
   });
 }
 
@@ -114,11 +134,15 @@ describe('serviceToDid', () => {
     const service = IDL.Service({
       pair: IDL.Func([IDL.Tuple(IDL.Nat, IDL.Text, IDL.Bool, IDL.Principal)], [IDL.Record({})], []),
     });
-    expect(serviceToDid(service)).toContain('pair : (record { nat; text; bool; principal }) -> (record {});');
+    expect(serviceToDid(service)).toContain(
+      'pair : (record { nat; text; bool; principal }) -> (record {});',
+    );
   });
 
   it('rejects fields whose ids collide', () => {
-    const service = IDL.Service({ m: IDL.Func([IDL.Record({ c: IDL.Nat, _99_: IDL.Text })], [], []) });
+    const service = IDL.Service({
+      m: IDL.Func([IDL.Record({ c: IDL.Nat, _99_: IDL.Text })], [], []),
+    });
     expect(() => serviceToDid(service)).toThrow(/share the id 99/);
   });
 
@@ -140,7 +164,9 @@ describe('serviceToDid', () => {
   });
 
   it('imports nothing but @dfinity/candid and the pure label helpers', () => {
-    const sources = ['did-printer.ts', 'labels.ts'].map((f) => readFileSync(new URL(f, import.meta.url), 'utf8'));
+    const sources = ['did-printer.ts', 'labels.ts'].map((f) =>
+      readFileSync(new URL(f, import.meta.url), 'utf8'),
+    );
     const imports = sources.flatMap((src) => [...src.matchAll(/from '([^']+)'/g)].map((m) => m[1]));
     expect(new Set(imports)).toEqual(new Set(['@dfinity/candid', './labels.js']));
   });

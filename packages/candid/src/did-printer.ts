@@ -16,7 +16,9 @@ const MAX_INLINE = 80;
  */
 export function serviceToDid(service: IDL.ServiceClass, initArgs?: IDL.Type[]): string {
   const printer = new DidPrinter();
-  const methods = sortedMethods(service).map(([name, func]) => `${printName(name)} : ${printer.signature(func)};`);
+  const methods = sortedMethods(service).map(
+    ([name, func]) => `${printName(name)} : ${printer.signature(func)};`,
+  );
   const args = initArgs === undefined ? '' : `${printer.tuple(initArgs)} -> `;
   const defs = printer.definitions();
   const body = methods.length === 0 ? '{}' : `{\n${methods.map(indent).join('\n')}\n}`;
@@ -104,14 +106,18 @@ class DidPrinter {
     if (t instanceof IDL.RecClass) return this.rec(t);
     if (t instanceof IDL.VecClass) {
       const inner: IDL.Type = t._type;
-      return inner instanceof IDL.FixedNatClass && inner._bits === 8 ? 'blob' : `vec ${this.type(inner)}`;
+      return inner instanceof IDL.FixedNatClass && inner._bits === 8
+        ? 'blob'
+        : `vec ${this.type(inner)}`;
     }
     if (t instanceof IDL.OptClass) return `opt ${this.type(t._type as IDL.Type)}`;
     if (t instanceof IDL.RecordClass) return this.record(t);
     if (t instanceof IDL.VariantClass) return this.variant(t);
     if (t instanceof IDL.FuncClass) return `func ${this.signature(t)}`;
     if (t instanceof IDL.ServiceClass) {
-      const items = sortedMethods(t).map(([name, func]) => `${printName(name)} : ${this.signature(func)}`);
+      const items = sortedMethods(t).map(
+        ([name, func]) => `${printName(name)} : ${this.signature(func)}`,
+      );
       return block('service', items, items.length > 2);
     }
     return primitive(t);
@@ -121,7 +127,12 @@ class DidPrinter {
     checkDistinctIds(t._fields);
     // Ids 0..n-1 in order are a tuple; print it the short way, as the spec's sugar allows.
     const isTuple = t._fields.length > 0 && t._fields.every(([key], i) => numericLabel(key) === i);
-    if (isTuple) return block('record', t._fields.map(([, ty]) => this.type(ty)), false);
+    if (isTuple)
+      return block(
+        'record',
+        t._fields.map(([, ty]) => this.type(ty)),
+        false,
+      );
     const items = t._fields.map(([key, ty]) => `${printLabel(key)} : ${this.type(ty)}`);
     return block('record', items, items.length > 2);
   }
@@ -176,14 +187,16 @@ function checkDistinctIds(fields: Array<[string, IDL.Type]>): void {
   for (const [key] of fields) {
     const id = labelId(key);
     const other = seen.get(id);
-    if (other !== undefined) throw new TypeError(`serviceToDid: fields '${other}' and '${key}' share the id ${id}`);
+    if (other !== undefined)
+      throw new TypeError(`serviceToDid: fields '${other}' and '${key}' share the id ${id}`);
     seen.set(id, key);
   }
 }
 
 function recBody(rec: IDL.RecClass): IDL.Type {
   const body = rec.getType();
-  if (body === undefined) throw new TypeError('serviceToDid: recursive type (IDL.Rec) was never filled');
+  if (body === undefined)
+    throw new TypeError('serviceToDid: recursive type (IDL.Rec) was never filled');
   return body;
 }
 
@@ -191,7 +204,8 @@ function recBody(rec: IDL.RecClass): IDL.Type {
 function children(t: IDL.Type): IDL.Type[] {
   if (t instanceof IDL.RecClass) return [recBody(t)];
   if (t instanceof IDL.VecClass || t instanceof IDL.OptClass) return [t._type as IDL.Type];
-  if (t instanceof IDL.RecordClass || t instanceof IDL.VariantClass) return t._fields.map(([, ty]) => ty);
+  if (t instanceof IDL.RecordClass || t instanceof IDL.VariantClass)
+    return t._fields.map(([, ty]) => ty);
   if (t instanceof IDL.FuncClass) return [...t.argTypes, ...t.retTypes];
   if (t instanceof IDL.ServiceClass) return t._fields.map(([, func]) => func);
   return [];

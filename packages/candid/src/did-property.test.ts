@@ -25,48 +25,90 @@ interface FuncSpec {
 }
 
 const PRIMS = [
-  IDL.Nat, IDL.Nat8, IDL.Nat16, IDL.Nat32, IDL.Nat64, IDL.Int, IDL.Int8, IDL.Int16, IDL.Int32, IDL.Int64,
-  IDL.Float32, IDL.Float64, IDL.Bool, IDL.Text, IDL.Null, IDL.Reserved, IDL.Empty, IDL.Principal,
+  IDL.Nat,
+  IDL.Nat8,
+  IDL.Nat16,
+  IDL.Nat32,
+  IDL.Nat64,
+  IDL.Int,
+  IDL.Int8,
+  IDL.Int16,
+  IDL.Int32,
+  IDL.Int64,
+  IDL.Float32,
+  IDL.Float64,
+  IDL.Bool,
+  IDL.Text,
+  IDL.Null,
+  IDL.Reserved,
+  IDL.Empty,
+  IDL.Principal,
 ];
 
 /** Labels that exercise quoting, keywords, numeric ids and plain names. */
 const label = fc.oneof(
-  fc.constantFrom('a', 'ok', 'err', 'type', 'text', 'my-field', 'with space', 'q"uote', 'é', '_0_', '_1_', '_7_', '_99_'),
+  fc.constantFrom(
+    'a',
+    'ok',
+    'err',
+    'type',
+    'text',
+    'my-field',
+    'with space',
+    'q"uote',
+    'é',
+    '_0_',
+    '_1_',
+    '_7_',
+    '_99_',
+  ),
   fc.stringMatching(/^[a-z_][a-z0-9_]{0,5}$/),
 );
-const methodName = fc.oneof(fc.constantFrom('get', 'set', 'query', 'my-method', '_1_', 'ü'), fc.stringMatching(/^[a-z][a-z0-9_]{0,5}$/));
+const methodName = fc.oneof(
+  fc.constantFrom('get', 'set', 'query', 'my-method', '_1_', 'ü'),
+  fc.stringMatching(/^[a-z][a-z0-9_]{0,5}$/),
+);
 const annotations = fc.constantFrom<string[]>([], ['query'], ['composite_query'], ['oneway']);
 // Unique by id, not by key: `c` and `_99_` are different keys with the same id (99).
 const fields = <T>(arb: fc.Arbitrary<T>) =>
   fc.uniqueArray(fc.tuple(label, arb), { selector: ([l]) => idlLabelToId(l), maxLength: 4 });
 
-const { type: specArb, func: funcArb } = fc.letrec<{ type: Spec; ctor: Spec; func: FuncSpec }>((tie) => ({
-  type: fc.oneof(
-    { maxDepth: 3, depthIdentifier: 'spec' },
-    { arbitrary: fc.constantFrom(...PRIMS).map((t): Spec => ({ k: 'prim', t })), weight: 4 },
-    { arbitrary: fc.nat(2).map((up): Spec => ({ k: 'self', up })), weight: 3 },
-    { arbitrary: tie('ctor'), weight: 4 },
-    { arbitrary: tie('ctor').map((body): Spec => ({ k: 'rec', body })), weight: 3 },
-    { arbitrary: tie('func'), weight: 1 },
-    {
-      arbitrary: fc
-        .uniqueArray(fc.tuple(methodName, tie('func') as fc.Arbitrary<FuncSpec>), { selector: ([n]) => n, maxLength: 2 })
-        .map((m): Spec => ({ k: 'service', m })),
-      weight: 1,
-    },
-  ),
-  ctor: fc.oneof(
-    { depthIdentifier: 'spec' },
-    tie('type').map((c): Spec => ({ k: 'opt', c })),
-    tie('type').map((c): Spec => ({ k: 'vec', c })),
-    fields(tie('type')).map((f): Spec => ({ k: 'record', f })),
-    fields(tie('type')).map((f): Spec => ({ k: 'variant', f })),
-    fc.array(tie('type'), { minLength: 1, maxLength: 3 }).map((c): Spec => ({ k: 'tuple', c })),
-  ),
-  func: fc
-    .record({ args: fc.array(tie('type'), { maxLength: 3 }), rets: fc.array(tie('type'), { maxLength: 2 }), ann: annotations })
-    .map((f): FuncSpec => ({ k: 'func', ...f, rets: f.ann.includes('oneway') ? [] : f.rets })),
-}));
+const { type: specArb, func: funcArb } = fc.letrec<{ type: Spec; ctor: Spec; func: FuncSpec }>(
+  (tie) => ({
+    type: fc.oneof(
+      { maxDepth: 3, depthIdentifier: 'spec' },
+      { arbitrary: fc.constantFrom(...PRIMS).map((t): Spec => ({ k: 'prim', t })), weight: 4 },
+      { arbitrary: fc.nat(2).map((up): Spec => ({ k: 'self', up })), weight: 3 },
+      { arbitrary: tie('ctor'), weight: 4 },
+      { arbitrary: tie('ctor').map((body): Spec => ({ k: 'rec', body })), weight: 3 },
+      { arbitrary: tie('func'), weight: 1 },
+      {
+        arbitrary: fc
+          .uniqueArray(fc.tuple(methodName, tie('func') as fc.Arbitrary<FuncSpec>), {
+            selector: ([n]) => n,
+            maxLength: 2,
+          })
+          .map((m): Spec => ({ k: 'service', m })),
+        weight: 1,
+      },
+    ),
+    ctor: fc.oneof(
+      { depthIdentifier: 'spec' },
+      tie('type').map((c): Spec => ({ k: 'opt', c })),
+      tie('type').map((c): Spec => ({ k: 'vec', c })),
+      fields(tie('type')).map((f): Spec => ({ k: 'record', f })),
+      fields(tie('type')).map((f): Spec => ({ k: 'variant', f })),
+      fc.array(tie('type'), { minLength: 1, maxLength: 3 }).map((c): Spec => ({ k: 'tuple', c })),
+    ),
+    func: fc
+      .record({
+        args: fc.array(tie('type'), { maxLength: 3 }),
+        rets: fc.array(tie('type'), { maxLength: 2 }),
+        ann: annotations,
+      })
+      .map((f): FuncSpec => ({ k: 'func', ...f, rets: f.ann.includes('oneway') ? [] : f.rets })),
+  }),
+);
 
 function build(spec: Spec, recs: IDL.RecClass[]): IDL.Type {
   switch (spec.k) {
@@ -112,7 +154,9 @@ describe('serviceToDid ∘ parseDid', () => {
   it('is a fixed point of printing for random services', () => {
     fc.assert(
       fc.property(serviceArb, ({ methods, init }) => {
-        const service = IDL.Service(Object.fromEntries(methods.map(([n, f]) => [n, buildFunc(f, [])])));
+        const service = IDL.Service(
+          Object.fromEntries(methods.map(([n, f]) => [n, buildFunc(f, [])])),
+        );
         const initArgs = init?.map((s) => build(s, []));
         const did = serviceToDid(service, initArgs);
 
@@ -122,7 +166,9 @@ describe('serviceToDid ∘ parseDid', () => {
         // Beyond the text: the parsed service is the same type as far as subtyping can tell.
         // The subtype cache is global and copied on every call; clear it so runs stay fast.
         IDL.resetSubtypeCache();
-        expect(IDL.subtype(service, parsed.service) && IDL.subtype(parsed.service, service)).toBe(true);
+        expect(IDL.subtype(service, parsed.service) && IDL.subtype(parsed.service, service)).toBe(
+          true,
+        );
       }),
       { numRuns: Number(process.env.CANDID_FC_RUNS ?? 300) },
     );

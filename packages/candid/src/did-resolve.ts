@@ -6,7 +6,15 @@
  */
 import { IDL } from '@dfinity/candid';
 import { didParseError, type SourcePosition } from './candid-error.js';
-import type { DidFileAst, FieldAst, FuncAst, MethodAst, PrimitiveName, TypeAst, TypeDefAst } from './did-ast.js';
+import type {
+  DidFileAst,
+  FieldAst,
+  FuncAst,
+  MethodAst,
+  PrimitiveName,
+  TypeAst,
+  TypeDefAst,
+} from './did-ast.js';
 import { PRIMITIVES } from './did-ast.js';
 
 /** What `parseDid` returns. */
@@ -20,14 +28,37 @@ export interface ParsedDid {
 }
 
 const PRIM_TYPES: Record<PrimitiveName, IDL.Type> = {
-  nat: IDL.Nat, nat8: IDL.Nat8, nat16: IDL.Nat16, nat32: IDL.Nat32, nat64: IDL.Nat64,
-  int: IDL.Int, int8: IDL.Int8, int16: IDL.Int16, int32: IDL.Int32, int64: IDL.Int64,
-  float32: IDL.Float32, float64: IDL.Float64, bool: IDL.Bool, text: IDL.Text, null: IDL.Null,
-  reserved: IDL.Reserved, empty: IDL.Empty, principal: IDL.Principal,
+  nat: IDL.Nat,
+  nat8: IDL.Nat8,
+  nat16: IDL.Nat16,
+  nat32: IDL.Nat32,
+  nat64: IDL.Nat64,
+  int: IDL.Int,
+  int8: IDL.Int8,
+  int16: IDL.Int16,
+  int32: IDL.Int32,
+  int64: IDL.Int64,
+  float32: IDL.Float32,
+  float64: IDL.Float64,
+  bool: IDL.Bool,
+  text: IDL.Text,
+  null: IDL.Null,
+  reserved: IDL.Reserved,
+  empty: IDL.Empty,
+  principal: IDL.Principal,
 };
 
 /** Words that the parser reads as syntax, so a type with that name could never be referenced. */
-const UNDEFINABLE = new Set<string>([...PRIMITIVES, 'opt', 'vec', 'blob', 'record', 'variant', 'func', 'service']);
+const UNDEFINABLE = new Set<string>([
+  ...PRIMITIVES,
+  'opt',
+  'vec',
+  'blob',
+  'record',
+  'variant',
+  'func',
+  'service',
+]);
 
 /** Resolves every name in `ast` and builds the IDL types. Throws `CandidError` (ERR_DID_PARSE). */
 export function resolveDid(ast: DidFileAst): ParsedDid {
@@ -41,8 +72,10 @@ class Resolver {
 
   constructor(private readonly ast: DidFileAst) {
     for (const def of ast.defs) {
-      if (UNDEFINABLE.has(def.name)) throw didParseError(`'${def.name}' is a reserved word, not a type name`, def.pos);
-      if (this.defs.has(def.name)) throw didParseError(`type '${def.name}' is defined twice`, def.pos);
+      if (UNDEFINABLE.has(def.name))
+        throw didParseError(`'${def.name}' is a reserved word, not a type name`, def.pos);
+      if (this.defs.has(def.name))
+        throw didParseError(`type '${def.name}' is defined twice`, def.pos);
       this.defs.set(def.name, def);
     }
     this.cyclic = findCyclicNames(this.defs);
@@ -50,12 +83,15 @@ class Resolver {
 
   run(): ParsedDid {
     // Build every definition, used or not, so mistakes in unused types are still reported.
-    const types = Object.fromEntries(this.ast.defs.map((def) => [def.name, this.named(def.name, def.pos)]));
+    const types = Object.fromEntries(
+      this.ast.defs.map((def) => [def.name, this.named(def.name, def.pos)]),
+    );
     const actor = this.ast.actor;
     if (actor === undefined) throw didParseError("missing 'service : …' declaration", this.ast.end);
     const initArgs = actor.initArgs?.map((t) => this.build(t));
     const serviceAst = this.deref(actor.type);
-    if (serviceAst.kind !== 'service') throw didParseError('the service must have a service type', actor.pos);
+    if (serviceAst.kind !== 'service')
+      throw didParseError('the service must have a service type', actor.pos);
     return { service: this.service(serviceAst.methods), initArgs, types };
   }
 
@@ -82,10 +118,12 @@ class Resolver {
     const seen = new Set<string>();
     let current = type;
     while (current.kind === 'ref') {
-      if (seen.has(current.name)) throw didParseError(`type '${current.name}' is only an alias of itself`, current.pos);
+      if (seen.has(current.name))
+        throw didParseError(`type '${current.name}' is only an alias of itself`, current.pos);
       seen.add(current.name);
       const def = this.defs.get(current.name);
-      if (def === undefined) throw didParseError(`unknown type name '${current.name}'`, current.pos);
+      if (def === undefined)
+        throw didParseError(`unknown type name '${current.name}'`, current.pos);
       current = def.type;
     }
     return current;
@@ -104,7 +142,8 @@ class Resolver {
       case 'record': {
         const fields = [...type.fields].sort((a, b) => a.id - b.id);
         // Ids 0..n-1 are a tuple; IDL.Tuple makes the JS value an array, as @dfinity/candid's decoder does.
-        if (fields.length > 0 && fields.every((f, i) => f.id === i)) return IDL.Tuple(...fields.map((f) => this.build(f.type)));
+        if (fields.length > 0 && fields.every((f, i) => f.id === i))
+          return IDL.Tuple(...fields.map((f) => this.build(f.type)));
         return IDL.Record(this.fieldObject(fields));
       }
       case 'variant':
@@ -143,7 +182,10 @@ class Resolver {
     if (!('kind' in method.type)) return this.func(method.type);
     const target = this.deref(method.type);
     if (target.kind !== 'func') {
-      throw didParseError(`method '${method.name}': type '${method.type.name}' is not a function type`, method.type.pos);
+      throw didParseError(
+        `method '${method.name}': type '${method.type.name}' is not a function type`,
+        method.type.pos,
+      );
     }
     return this.func(target.func);
   }

@@ -9,17 +9,26 @@ function valueOf(t: IDL.Type, depth = 3): fc.Arbitrary<unknown> {
   if (t instanceof IDL.RecClass) return valueOf(t.getType() as IDL.Type, depth);
   if (t instanceof IDL.OptClass) {
     const inner = t._type as IDL.Type;
-    return depth <= 0 ? fc.constant([]) : fc.oneof(fc.constant([]), valueOf(inner, depth - 1).map((v) => [v]));
+    return depth <= 0
+      ? fc.constant([])
+      : fc.oneof(
+          fc.constant([]),
+          valueOf(inner, depth - 1).map((v) => [v]),
+        );
   }
   if (t instanceof IDL.VecClass) {
     const inner = t._type as IDL.Type;
-    if (inner instanceof IDL.FixedNatClass && inner._bits === 8) return fc.uint8Array({ maxLength: 8 });
+    if (inner instanceof IDL.FixedNatClass && inner._bits === 8)
+      return fc.uint8Array({ maxLength: 8 });
     return depth <= 0 ? fc.constant([]) : fc.array(valueOf(inner, depth - 1), { maxLength: 3 });
   }
-  if (t instanceof IDL.TupleClass) return fc.tuple(...t._fields.map(([, ty]) => valueOf(ty, depth)));
+  if (t instanceof IDL.TupleClass)
+    return fc.tuple(...t._fields.map(([, ty]) => valueOf(ty, depth)));
   if (t instanceof IDL.RecordClass) {
     // fc.record builds null-prototype objects; @dfinity/candid calls x.hasOwnProperty on records.
-    return fc.record(Object.fromEntries(t._fields.map(([k, ty]) => [k, valueOf(ty, depth)]))).map((o) => ({ ...o }));
+    return fc
+      .record(Object.fromEntries(t._fields.map(([k, ty]) => [k, valueOf(ty, depth)])))
+      .map((o) => ({ ...o }));
   }
   if (t instanceof IDL.VariantClass) {
     const alts = t._fields.map(([k, ty]) => valueOf(ty, depth - 1).map((v) => ({ [k]: v })));
@@ -32,17 +41,22 @@ function primitiveValue(t: IDL.Type): fc.Arbitrary<unknown> {
   if (t instanceof IDL.NatClass) return fc.bigInt({ min: 0n, max: 2n ** 80n });
   if (t instanceof IDL.IntClass) return fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n });
   if (t instanceof IDL.FixedNatClass) {
-    return t._bits === 64 ? fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) : fc.integer({ min: 0, max: 2 ** t._bits - 1 });
+    return t._bits === 64
+      ? fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })
+      : fc.integer({ min: 0, max: 2 ** t._bits - 1 });
   }
   if (t instanceof IDL.FixedIntClass) {
     const half = 2 ** (t._bits - 1);
-    return t._bits === 64 ? fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }) : fc.integer({ min: -half, max: half - 1 });
+    return t._bits === 64
+      ? fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
+      : fc.integer({ min: -half, max: half - 1 });
   }
   if (t instanceof IDL.FloatClass) return t._bits === 32 ? fc.float() : fc.double();
   if (t instanceof IDL.TextClass) return fc.string({ unit: 'grapheme', maxLength: 6 });
   if (t instanceof IDL.BoolClass) return fc.boolean();
   if (t instanceof IDL.NullClass || t instanceof IDL.ReservedClass) return fc.constant(null);
-  if (t instanceof IDL.PrincipalClass) return fc.uint8Array({ maxLength: 29 }).map((b) => Principal.fromUint8Array(b));
+  if (t instanceof IDL.PrincipalClass)
+    return fc.uint8Array({ maxLength: 29 }).map((b) => Principal.fromUint8Array(b));
   throw new Error(`no values for ${t.name}`);
 }
 
@@ -79,7 +93,11 @@ function ledgerLikeService(): IDL.ServiceClass {
     transfer: IDL.Func([Transfer], [IDL.Variant({ Ok: IDL.Nat, Err: Error })], []),
     set_metadata: IDL.Func([IDL.Vec(IDL.Tuple(IDL.Text, Value))], [], ['oneway']),
     sum: IDL.Func([List, IDL.Float64, IDL.Bool], [IDL.Int], ['query']),
-    misc: IDL.Func([IDL.Tuple(IDL.Nat16, IDL.Int64, IDL.Text), IDL.Reserved, IDL.Null], [], ['composite_query']),
+    misc: IDL.Func(
+      [IDL.Tuple(IDL.Nat16, IDL.Int64, IDL.Text), IDL.Reserved, IDL.Null],
+      [],
+      ['composite_query'],
+    ),
   });
 }
 
@@ -90,7 +108,8 @@ describe('round trip through .did text', () => {
 
   it('keeps init args and method annotations', () => {
     expect(parsed.initArgs?.map((t) => t.name)).toEqual(['opt nat']);
-    for (const [name, func] of original._fields) expect(byName.get(name)?.annotations).toEqual(func.annotations);
+    for (const [name, func] of original._fields)
+      expect(byName.get(name)?.annotations).toEqual(func.annotations);
   });
 
   for (const [name, func] of original._fields) {

@@ -19,7 +19,14 @@ export { checkCandid, decodeCandid } from './candid-decode.js';
 /** The limits applied to untrusted binary Candid. */
 export { DEFAULT_CANDID_LIMITS, type CandidLimits } from './candid-limits.js';
 /** Raw Candid builders and the hostile arguments decoders must refuse, for tests and benchmarks. */
-export { candidMessage, hostileCandid, leb128, sleb128, type HostileCandid, type HostileTarget } from './hostile-candid.js';
+export {
+  candidMessage,
+  hostileCandid,
+  leb128,
+  sleb128,
+  type HostileCandid,
+  type HostileTarget,
+} from './hostile-candid.js';
 /** Candid text ↔ bytes with no interface given, as Azle's `candidEncode`/`candidDecode`. */
 export { decodeCandidBytes, encodeCandidText } from './candid-untyped.js';
 /** `.did` text → its syntax tree (type names unresolved), for code generators. */

@@ -8,9 +8,36 @@
  * quote primitive type names, because quoting is always valid and keeps stricter parsers happy.
  */
 const RESERVED = new Set([
-  'type', 'import', 'service', 'func', 'opt', 'vec', 'record', 'variant', 'blob', 'principal',
-  'query', 'composite_query', 'oneway', 'null', 'bool', 'text', 'reserved', 'empty', 'nat',
-  'nat8', 'nat16', 'nat32', 'nat64', 'int', 'int8', 'int16', 'int32', 'int64', 'float32', 'float64',
+  'type',
+  'import',
+  'service',
+  'func',
+  'opt',
+  'vec',
+  'record',
+  'variant',
+  'blob',
+  'principal',
+  'query',
+  'composite_query',
+  'oneway',
+  'null',
+  'bool',
+  'text',
+  'reserved',
+  'empty',
+  'nat',
+  'nat8',
+  'nat16',
+  'nat32',
+  'nat64',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'float32',
+  'float64',
 ]);
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -35,7 +62,8 @@ export function quoteText(value: string): string {
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
     // Lone surrogates cannot be written as UTF-8 source, so they get an escape too.
-    else if (code < 0x20 || code === 0x7f || (code >= 0xd800 && code <= 0xdfff)) out += `\\u{${code.toString(16)}}`;
+    else if (code < 0x20 || code === 0x7f || (code >= 0xd800 && code <= 0xdfff))
+      out += `\\u{${code.toString(16)}}`;
     else out += ch;
   }
   return `${out}"`;

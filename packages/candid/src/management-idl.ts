@@ -9,7 +9,11 @@ import { IDL } from '@dfinity/candid';
 const CanisterId = IDL.Principal;
 
 /** `log_visibility`. */
-export const LogVisibility = IDL.Variant({ controllers: IDL.Null, public: IDL.Null, allowed_viewers: IDL.Vec(IDL.Principal) });
+export const LogVisibility = IDL.Variant({
+  controllers: IDL.Null,
+  public: IDL.Null,
+  allowed_viewers: IDL.Vec(IDL.Principal),
+});
 
 /** `canister_settings`: every field optional. */
 export const CanisterSettings = IDL.Record({
@@ -39,7 +43,10 @@ export const DefiniteCanisterSettings = IDL.Record({
 const CanisterIdRecord = IDL.Record({ canister_id: CanisterId });
 const SenderCanisterVersion = IDL.Opt(IDL.Nat64);
 
-const CreateCanisterArgs = IDL.Record({ settings: IDL.Opt(CanisterSettings), sender_canister_version: SenderCanisterVersion });
+const CreateCanisterArgs = IDL.Record({
+  settings: IDL.Opt(CanisterSettings),
+  sender_canister_version: SenderCanisterVersion,
+});
 const ProvisionalCreateArgs = IDL.Record({
   amount: IDL.Opt(IDL.Nat),
   settings: IDL.Opt(CanisterSettings),
@@ -52,7 +59,11 @@ const UpgradeFlags = IDL.Record({
   wasm_memory_persistence: IDL.Opt(IDL.Variant({ keep: IDL.Null, replace: IDL.Null })),
 });
 /** `canister_install_mode`. */
-export const InstallMode = IDL.Variant({ install: IDL.Null, reinstall: IDL.Null, upgrade: IDL.Opt(UpgradeFlags) });
+export const InstallMode = IDL.Variant({
+  install: IDL.Null,
+  reinstall: IDL.Null,
+  upgrade: IDL.Opt(UpgradeFlags),
+});
 const InstallCodeArgs = IDL.Record({
   mode: InstallMode,
   canister_id: CanisterId,
@@ -60,8 +71,15 @@ const InstallCodeArgs = IDL.Record({
   arg: IDL.Vec(IDL.Nat8),
   sender_canister_version: SenderCanisterVersion,
 });
-const UninstallCodeArgs = IDL.Record({ canister_id: CanisterId, sender_canister_version: SenderCanisterVersion });
-const UpdateSettingsArgs = IDL.Record({ canister_id: CanisterId, settings: CanisterSettings, sender_canister_version: SenderCanisterVersion });
+const UninstallCodeArgs = IDL.Record({
+  canister_id: CanisterId,
+  sender_canister_version: SenderCanisterVersion,
+});
+const UpdateSettingsArgs = IDL.Record({
+  canister_id: CanisterId,
+  settings: CanisterSettings,
+  sender_canister_version: SenderCanisterVersion,
+});
 
 const StatusVariant = IDL.Variant({ running: IDL.Null, stopping: IDL.Null, stopped: IDL.Null });
 const QueryStats = IDL.Record({
@@ -103,13 +121,28 @@ export const ChangeOrigin = IDL.Variant({
 export const ChangeDetails = IDL.Variant({
   creation: IDL.Record({ controllers: IDL.Vec(IDL.Principal) }),
   code_uninstall: IDL.Null,
-  code_deployment: IDL.Record({ mode: IDL.Variant({ install: IDL.Null, reinstall: IDL.Null, upgrade: IDL.Null }), module_hash: IDL.Vec(IDL.Nat8) }),
-  load_snapshot: IDL.Record({ canister_version: IDL.Nat64, snapshot_id: SnapshotId, taken_at_timestamp: IDL.Nat64 }),
+  code_deployment: IDL.Record({
+    mode: IDL.Variant({ install: IDL.Null, reinstall: IDL.Null, upgrade: IDL.Null }),
+    module_hash: IDL.Vec(IDL.Nat8),
+  }),
+  load_snapshot: IDL.Record({
+    canister_version: IDL.Nat64,
+    snapshot_id: SnapshotId,
+    taken_at_timestamp: IDL.Nat64,
+  }),
   controllers_change: IDL.Record({ controllers: IDL.Vec(IDL.Principal) }),
 });
 /** `change`: one entry of a canister's history. */
-export const Change = IDL.Record({ timestamp_nanos: IDL.Nat64, canister_version: IDL.Nat64, origin: ChangeOrigin, details: ChangeDetails });
-const CanisterInfoArgs = IDL.Record({ canister_id: CanisterId, num_requested_changes: IDL.Opt(IDL.Nat64) });
+export const Change = IDL.Record({
+  timestamp_nanos: IDL.Nat64,
+  canister_version: IDL.Nat64,
+  origin: ChangeOrigin,
+  details: ChangeDetails,
+});
+const CanisterInfoArgs = IDL.Record({
+  canister_id: CanisterId,
+  num_requested_changes: IDL.Opt(IDL.Nat64),
+});
 const CanisterInfoResult = IDL.Record({
   total_num_changes: IDL.Nat64,
   recent_changes: IDL.Vec(Change),
@@ -117,12 +150,27 @@ const CanisterInfoResult = IDL.Record({
   controllers: IDL.Vec(IDL.Principal),
 });
 
-const Snapshot = IDL.Record({ id: SnapshotId, taken_at_timestamp: IDL.Nat64, total_size: IDL.Nat64 });
-const TakeSnapshotArgs = IDL.Record({ canister_id: CanisterId, replace_snapshot: IDL.Opt(SnapshotId) });
-const LoadSnapshotArgs = IDL.Record({ canister_id: CanisterId, snapshot_id: SnapshotId, sender_canister_version: SenderCanisterVersion });
+const Snapshot = IDL.Record({
+  id: SnapshotId,
+  taken_at_timestamp: IDL.Nat64,
+  total_size: IDL.Nat64,
+});
+const TakeSnapshotArgs = IDL.Record({
+  canister_id: CanisterId,
+  replace_snapshot: IDL.Opt(SnapshotId),
+});
+const LoadSnapshotArgs = IDL.Record({
+  canister_id: CanisterId,
+  snapshot_id: SnapshotId,
+  sender_canister_version: SenderCanisterVersion,
+});
 const DeleteSnapshotArgs = IDL.Record({ canister_id: CanisterId, snapshot_id: SnapshotId });
 
-const LogRecord = IDL.Record({ idx: IDL.Nat64, timestamp_nanos: IDL.Nat64, content: IDL.Vec(IDL.Nat8) });
+const LogRecord = IDL.Record({
+  idx: IDL.Nat64,
+  timestamp_nanos: IDL.Nat64,
+  content: IDL.Vec(IDL.Nat8),
+});
 const FetchLogsResult = IDL.Record({ canister_log_records: IDL.Vec(LogRecord) });
 
 /** One management method: its argument and result types, and whether it is a query. */
@@ -145,14 +193,20 @@ export const MANAGEMENT_METHODS = {
   stop_canister: { arg: CanisterIdRecord, ret: undefined },
   delete_canister: { arg: CanisterIdRecord, ret: undefined },
   deposit_cycles: { arg: CanisterIdRecord, ret: undefined },
-  provisional_top_up_canister: { arg: IDL.Record({ canister_id: CanisterId, amount: IDL.Nat }), ret: undefined },
+  provisional_top_up_canister: {
+    arg: IDL.Record({ canister_id: CanisterId, amount: IDL.Nat }),
+    ret: undefined,
+  },
   raw_rand: { arg: undefined, ret: IDL.Vec(IDL.Nat8) },
   take_canister_snapshot: { arg: TakeSnapshotArgs, ret: Snapshot },
   load_canister_snapshot: { arg: LoadSnapshotArgs, ret: undefined },
   list_canister_snapshots: { arg: CanisterIdRecord, ret: IDL.Vec(Snapshot) },
   delete_canister_snapshot: { arg: DeleteSnapshotArgs, ret: undefined },
   fetch_canister_logs: { arg: CanisterIdRecord, ret: FetchLogsResult, query: true },
-} as const satisfies Record<string, { arg: IDL.Type | undefined; ret: IDL.Type | undefined; query?: boolean }>;
+} as const satisfies Record<
+  string,
+  { arg: IDL.Type | undefined; ret: IDL.Type | undefined; query?: boolean }
+>;
 
 /** A management method's name. */
 export type ManagementMethodName = keyof typeof MANAGEMENT_METHODS;
@@ -167,7 +221,11 @@ export const managementIdlFactory: IDL.InterfaceFactory = () =>
     Object.fromEntries(
       Object.entries(MANAGEMENT_METHODS).map(([name, m]) => [
         name,
-        IDL.Func(m.arg === undefined ? [] : [m.arg], m.ret === undefined ? [] : [m.ret], 'query' in m && m.query ? ['query'] : []),
+        IDL.Func(
+          m.arg === undefined ? [] : [m.arg],
+          m.ret === undefined ? [] : [m.ret],
+          'query' in m && m.query ? ['query'] : [],
+        ),
       ]),
     ),
   );

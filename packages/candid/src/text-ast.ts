@@ -27,16 +27,34 @@ export interface FieldValueAst {
 /** A parsed textual value. Every node records where it starts, for error messages. */
 export type ValueAst =
   | { readonly kind: 'number'; readonly text: string; readonly pos: SourcePosition }
-  | { readonly kind: 'text'; readonly text: string | undefined; readonly bytes: Uint8Array; readonly pos: SourcePosition }
+  | {
+      readonly kind: 'text';
+      readonly text: string | undefined;
+      readonly bytes: Uint8Array;
+      readonly pos: SourcePosition;
+    }
   | { readonly kind: 'bool'; readonly value: boolean; readonly pos: SourcePosition }
   | { readonly kind: 'null'; readonly pos: SourcePosition }
   | { readonly kind: 'opt'; readonly value: ValueAst; readonly pos: SourcePosition }
   | { readonly kind: 'vec'; readonly items: readonly ValueAst[]; readonly pos: SourcePosition }
   | { readonly kind: 'blob'; readonly bytes: Uint8Array; readonly pos: SourcePosition }
-  | { readonly kind: 'record'; readonly fields: readonly FieldValueAst[]; readonly pos: SourcePosition }
+  | {
+      readonly kind: 'record';
+      readonly fields: readonly FieldValueAst[];
+      readonly pos: SourcePosition;
+    }
   | { readonly kind: 'variant'; readonly field: FieldValueAst; readonly pos: SourcePosition }
-  | { readonly kind: 'principal' | 'service'; readonly principal: Principal; readonly pos: SourcePosition }
-  | { readonly kind: 'func'; readonly principal: Principal; readonly method: string; readonly pos: SourcePosition }
+  | {
+      readonly kind: 'principal' | 'service';
+      readonly principal: Principal;
+      readonly pos: SourcePosition;
+    }
+  | {
+      readonly kind: 'func';
+      readonly principal: Principal;
+      readonly method: string;
+      readonly pos: SourcePosition;
+    }
   | {
       readonly kind: 'annotated';
       readonly value: ValueAst;
@@ -57,7 +75,9 @@ export function describeValue(v: ValueAst): string {
     case 'number':
       return `number ${v.text}`;
     case 'text':
-      return v.text === undefined ? 'a text literal' : `text ${JSON.stringify(v.text.length > 20 ? `${v.text.slice(0, 20)}…` : v.text)}`;
+      return v.text === undefined
+        ? 'a text literal'
+        : `text ${JSON.stringify(v.text.length > 20 ? `${v.text.slice(0, 20)}…` : v.text)}`;
     case 'bool':
       return String(v.value);
     case 'null':

@@ -7,7 +7,14 @@ import { IDL } from '@dfinity/candid';
 import { describeValue, type ValueAst } from './text-ast.js';
 import { coerceValue, isSubtype } from './text-coerce.js';
 import {
-  absentValue, acceptsNull, describeType, fieldsOf, isBlobType, isTupleType, printKey, unrec,
+  absentValue,
+  acceptsNull,
+  describeType,
+  fieldsOf,
+  isBlobType,
+  isTupleType,
+  printKey,
+  unrec,
 } from './text-idl.js';
 import { valueError } from './text-lexer.js';
 import { parseArgsAst } from './text-parser.js';
@@ -27,15 +34,22 @@ export function parseCandidArgs(text: string, types: IDL.Type[]): unknown[] {
   const n = ast.values.length;
   const first = ast.values[0];
   if (!ast.parenthesized && first !== undefined && types.length !== 1) {
-    throw valueError(`a value without parentheses needs exactly one argument type, but the method takes ${types.length}`, first.pos);
+    throw valueError(
+      `a value without parentheses needs exactly one argument type, but the method takes ${types.length}`,
+      first.pos,
+    );
   }
   const extra = ast.values[types.length];
-  if (extra !== undefined) throw valueError(`too many arguments: expected ${types.length}, found ${n}`, extra.pos);
+  if (extra !== undefined)
+    throw valueError(`too many arguments: expected ${types.length}, found ${n}`, extra.pos);
   return types.map((type, i) => {
     const value = ast.values[i];
     if (value !== undefined) return checkValue(value, type);
     if (acceptsNull(type)) return absentValue(type);
-    throw valueError(`missing argument ${i + 1} of type ${describeType(type)} (expected ${types.length} arguments, found ${n})`, ast.end);
+    throw valueError(
+      `missing argument ${i + 1} of type ${describeType(type)} (expected ${types.length} arguments, found ${n})`,
+      ast.end,
+    );
   });
 }
 
@@ -45,7 +59,12 @@ export function checkValue(v: ValueAst, expected: IDL.Type): unknown {
   if (v.kind === 'annotated') return checkAnnotated(v, t);
   if (t instanceof IDL.ReservedClass) return null;
   if (t instanceof IDL.OptClass) return checkOpt(v, t);
-  if (t instanceof IDL.NatClass || t instanceof IDL.IntClass || t instanceof IDL.FixedNatClass || t instanceof IDL.FixedIntClass) {
+  if (
+    t instanceof IDL.NatClass ||
+    t instanceof IDL.IntClass ||
+    t instanceof IDL.FixedNatClass ||
+    t instanceof IDL.FixedIntClass
+  ) {
     return checkInteger(v, t);
   }
   if (t instanceof IDL.FloatClass) return checkFloat(v, t);
@@ -75,7 +94,10 @@ export function checkValue(v: ValueAst, expected: IDL.Type): unknown {
     case 'blob':
       if (t instanceof IDL.VecClass) {
         if (isBlobType(t)) return v.bytes.slice();
-        return checkVec(Array.from(v.bytes, (byte) => ({ kind: 'number', text: String(byte), pos: v.pos })), t);
+        return checkVec(
+          Array.from(v.bytes, (byte) => ({ kind: 'number', text: String(byte), pos: v.pos })),
+          t,
+        );
       }
       break;
     case 'record':
@@ -99,11 +121,19 @@ function mismatch(v: ValueAst, t: IDL.Type): Error {
 function checkAnnotated(v: Extract<ValueAst, { kind: 'annotated' }>, expected: IDL.Type): unknown {
   const annotation = unrec(v.type);
   // `opt 5 : nat` is strictly `(opt 5) : nat`, which can never type-check; read it as `opt (5 : nat)`.
-  if (v.value.kind === 'opt' && expected instanceof IDL.OptClass && !(annotation instanceof IDL.OptClass) && !(annotation instanceof IDL.ReservedClass)) {
+  if (
+    v.value.kind === 'opt' &&
+    expected instanceof IDL.OptClass &&
+    !(annotation instanceof IDL.OptClass) &&
+    !(annotation instanceof IDL.ReservedClass)
+  ) {
     return [checkValue({ ...v, value: v.value.value }, expected._type)];
   }
   if (!isSubtype(annotation, expected)) {
-    throw valueError(`annotation ${describeType(annotation)} does not fit the expected type ${describeType(expected)}`, v.typePos);
+    throw valueError(
+      `annotation ${describeType(annotation)} does not fit the expected type ${describeType(expected)}`,
+      v.typePos,
+    );
   }
   return coerceValue(checkValue(v.value, annotation), annotation, expected);
 }
@@ -131,13 +161,15 @@ function checkRecord(v: Extract<ValueAst, { kind: 'record' }>, t: IDL.RecordClas
     nextId = id + 1;
     const field = byId.get(id);
     const shown = fv.label?.display ?? `${id} (positional)`;
-    if (field === undefined) throw valueError(`unknown field ${shown} for ${describeType(t)}`, fv.pos);
+    if (field === undefined)
+      throw valueError(`unknown field ${shown} for ${describeType(t)}`, fv.pos);
     if (values.has(field.key)) throw valueError(`field ${shown} is given twice`, fv.pos);
     values.set(field.key, checkValue(fv.value, field.type));
   }
   for (const f of fields) {
     if (values.has(f.key)) continue;
-    if (!acceptsNull(f.type)) throw valueError(`missing field ${printKey(f.key)} of ${describeType(t)}`, v.pos);
+    if (!acceptsNull(f.type))
+      throw valueError(`missing field ${printKey(f.key)} of ${describeType(t)}`, v.pos);
     values.set(f.key, absentValue(f.type));
   }
   if (isTupleType(t)) return fields.map((f) => values.get(f.key));
@@ -147,7 +179,8 @@ function checkRecord(v: Extract<ValueAst, { kind: 'record' }>, t: IDL.RecordClas
 function checkVariant(v: Extract<ValueAst, { kind: 'variant' }>, t: IDL.VariantClass): unknown {
   const { label, value, pos } = v.field;
   const field = fieldsOf(t).find((f) => f.id === label?.id);
-  if (field === undefined) throw valueError(`unknown variant tag ${label?.display ?? '?'} for ${describeType(t)}`, pos);
+  if (field === undefined)
+    throw valueError(`unknown variant tag ${label?.display ?? '?'} for ${describeType(t)}`, pos);
   return { [field.key]: checkValue(value, field.type) };
 }
 
@@ -157,15 +190,18 @@ type IntegerType = IDL.NatClass | IDL.IntClass | IDL.FixedNatClass | IDL.FixedIn
 function checkInteger(v: ValueAst, t: IntegerType): bigint | number {
   if (v.kind !== 'number') throw mismatch(v, t);
   const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|[0-9_]+)$/.exec(v.text);
-  if (m === null) throw valueError(`expected ${t.name}, found ${v.text}, which is not an integer`, v.pos);
+  if (m === null)
+    throw valueError(`expected ${t.name}, found ${v.text}, which is not an integer`, v.pos);
   const magnitude = BigInt((m[2] as string).replaceAll('_', ''));
   const n = m[1] === '-' ? -magnitude : magnitude;
-  const bits = t instanceof IDL.FixedNatClass || t instanceof IDL.FixedIntClass ? t._bits : undefined;
+  const bits =
+    t instanceof IDL.FixedNatClass || t instanceof IDL.FixedIntClass ? t._bits : undefined;
   const signed = t instanceof IDL.IntClass || t instanceof IDL.FixedIntClass;
   const min = !signed ? 0n : bits === undefined ? undefined : -(1n << BigInt(bits - 1));
   const max = bits === undefined ? undefined : (1n << BigInt(signed ? bits - 1 : bits)) - 1n;
   if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-    const range = max === undefined ? 'it must not be negative' : `it must be between ${min} and ${max}`;
+    const range =
+      max === undefined ? 'it must not be negative' : `it must be between ${min} and ${max}`;
     throw valueError(`${v.text} is out of range for ${t.name}: ${range}`, v.pos);
   }
   return bits !== undefined && bits <= 32 ? Number(n) : n;

@@ -10,7 +10,8 @@ import { valueError } from './text-lexer.js';
 
 /** True when `a <: b`; skips @dfinity/candid's global cache for the common identical case. */
 export function isSubtype(a: IDL.Type, b: IDL.Type): boolean {
-  if (!(a instanceof IDL.RecClass) && !(b instanceof IDL.RecClass) && a.name === b.name) return true;
+  if (!(a instanceof IDL.RecClass) && !(b instanceof IDL.RecClass) && a.name === b.name)
+    return true;
   return IDL.subtype(a, b);
 }
 
@@ -21,15 +22,19 @@ export function coerceValue(value: unknown, from: IDL.Type, to: IDL.Type): unkno
   if (e instanceof IDL.ReservedClass) return null;
   if (e instanceof IDL.OptClass) return coerceOpt(value, a, e);
   if (e instanceof IDL.VecClass && a instanceof IDL.VecClass) {
-    const items = Array.from(value as ArrayLike<unknown>, (item) => coerceValue(item, a._type, e._type));
+    const items = Array.from(value as ArrayLike<unknown>, (item) =>
+      coerceValue(item, a._type, e._type),
+    );
     return isBlobType(e) ? Uint8Array.from(items as number[]) : items;
   }
-  if (e instanceof IDL.RecordClass && a instanceof IDL.RecordClass) return coerceRecord(value, a, e);
+  if (e instanceof IDL.RecordClass && a instanceof IDL.RecordClass)
+    return coerceRecord(value, a, e);
   if (e instanceof IDL.VariantClass && a instanceof IDL.VariantClass) {
     const [key, payload] = Object.entries(value as Record<string, unknown>)[0] ?? [];
     const source = fieldsOf(a).find((f) => f.key === key);
     const target = source && fieldsOf(e).find((f) => f.id === source.id);
-    if (!source || !target) throw valueError(`cannot coerce variant tag ${String(key)} to ${e.name}`);
+    if (!source || !target)
+      throw valueError(`cannot coerce variant tag ${String(key)} to ${e.name}`);
     return { [target.key]: coerceValue(payload, source.type, target.type) };
   }
   // Primitives, principals, funcs and services keep their JS form (nat → int stays a bigint).

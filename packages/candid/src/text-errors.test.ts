@@ -23,17 +23,33 @@ describe('parseCandidArgs type errors', () => {
   it('reports the position and what was expected', () => {
     expect(parseError('("x")', [IDL.Nat])).toBe('1:2: expected nat, found text "x"');
     expect(parseError('(1, 5)', [IDL.Nat, IDL.Text])).toBe('1:5: expected text, found number 5');
-    expect(parseError('(\n  record { a = true })', [IDL.Record({ a: IDL.Nat })])).toBe('2:16: expected nat, found true');
-    expect(parseError('(variant { ok })', [IDL.Variant({ ok: IDL.Nat })])).toBe('1:12: expected nat, found null');
+    expect(parseError('(\n  record { a = true })', [IDL.Record({ a: IDL.Nat })])).toBe(
+      '2:16: expected nat, found true',
+    );
+    expect(parseError('(variant { ok })', [IDL.Variant({ ok: IDL.Nat })])).toBe(
+      '1:12: expected nat, found null',
+    );
   });
 
   it('rejects out-of-range and non-integer numbers', () => {
-    expect(parseError('(256)', [IDL.Nat8])).toBe('1:2: 256 is out of range for nat8: it must be between 0 and 255');
-    expect(parseError('(-1)', [IDL.Nat])).toBe('1:2: -1 is out of range for nat: it must not be negative');
-    expect(parseError('(-129)', [IDL.Int8])).toBe('1:2: -129 is out of range for int8: it must be between -128 and 127');
-    expect(parseError('(1.5)', [IDL.Int])).toBe('1:2: expected int, found 1.5, which is not an integer');
-    expect(parseError('(5 : nat8)', [IDL.Nat])).toBe('1:6: annotation nat8 does not fit the expected type nat');
-    expect(parseError('(300 : nat8)', [IDL.Reserved])).toBe('1:2: 300 is out of range for nat8: it must be between 0 and 255');
+    expect(parseError('(256)', [IDL.Nat8])).toBe(
+      '1:2: 256 is out of range for nat8: it must be between 0 and 255',
+    );
+    expect(parseError('(-1)', [IDL.Nat])).toBe(
+      '1:2: -1 is out of range for nat: it must not be negative',
+    );
+    expect(parseError('(-129)', [IDL.Int8])).toBe(
+      '1:2: -129 is out of range for int8: it must be between -128 and 127',
+    );
+    expect(parseError('(1.5)', [IDL.Int])).toBe(
+      '1:2: expected int, found 1.5, which is not an integer',
+    );
+    expect(parseError('(5 : nat8)', [IDL.Nat])).toBe(
+      '1:6: annotation nat8 does not fit the expected type nat',
+    );
+    expect(parseError('(300 : nat8)', [IDL.Reserved])).toBe(
+      '1:2: 300 is out of range for nat8: it must be between 0 and 255',
+    );
   });
 
   it('rejects unknown, duplicate and missing record fields', () => {
@@ -42,19 +58,29 @@ describe('parseCandidArgs type errors', () => {
       '1:27: unknown field "d" for record { a : nat; b : text; c : opt nat }',
     );
     expect(parseError('(record { a = 1; a = 2 })', [t])).toBe('1:18: field "a" is given twice');
-    expect(parseError('(record { a = 1 })', [t])).toBe('1:2: missing field b of record { a : nat; b : text; c : opt nat }');
-    expect(parseError('(record { 1; 2; 3 })', [IDL.Tuple(IDL.Nat, IDL.Nat)])).toMatch(/^1:17: unknown field 2 \(positional\)/);
+    expect(parseError('(record { a = 1 })', [t])).toBe(
+      '1:2: missing field b of record { a : nat; b : text; c : opt nat }',
+    );
+    expect(parseError('(record { 1; 2; 3 })', [IDL.Tuple(IDL.Nat, IDL.Nat)])).toMatch(
+      /^1:17: unknown field 2 \(positional\)/,
+    );
   });
 
   it('rejects unknown variant tags and malformed variants', () => {
     const t = IDL.Variant({ ok: IDL.Nat, err: IDL.Text });
-    expect(parseError('(variant { nope = 1 })', [t])).toBe('1:12: unknown variant tag "nope" for variant { ok : nat; err : text }');
-    expect(parseError('(variant { ok = 1; err = "x" })', [t])).toBe('1:2: a variant value needs exactly one field, found 2');
+    expect(parseError('(variant { nope = 1 })', [t])).toBe(
+      '1:12: unknown variant tag "nope" for variant { ok : nat; err : text }',
+    );
+    expect(parseError('(variant { ok = 1; err = "x" })', [t])).toBe(
+      '1:2: a variant value needs exactly one field, found 2',
+    );
   });
 
   it('checks argument counts', () => {
     expect(parseError('(1, 2)', [IDL.Nat])).toBe('1:5: too many arguments: expected 1, found 2');
-    expect(parseError('(1)', [IDL.Nat, IDL.Text])).toBe('1:3: missing argument 2 of type text (expected 2 arguments, found 1)');
+    expect(parseError('(1)', [IDL.Nat, IDL.Text])).toBe(
+      '1:3: missing argument 2 of type text (expected 2 arguments, found 1)',
+    );
     expect(parseError('1', [IDL.Nat, IDL.Nat])).toBe(
       '1:1: a value without parentheses needs exactly one argument type, but the method takes 2',
     );
@@ -62,18 +88,30 @@ describe('parseCandidArgs type errors', () => {
 
   it('rejects empty, wrong kinds for opt, principal and blob', () => {
     expect(parseError('(null)', [IDL.Empty])).toBe('1:2: no value has type empty');
-    expect(parseError('(5)', [IDL.Opt(IDL.Opt(IDL.Nat))])).toBe('1:2: expected opt opt nat, found number 5');
-    expect(parseError('(principal "not a principal")', [IDL.Principal])).toMatch(/^1:12: invalid principal "not a principal"/);
-    expect(parseError('("aaaaa-aa")', [IDL.Principal])).toBe('1:2: expected principal, found text "aaaaa-aa"');
-    expect(parseError(String.raw`(blob "\ff")`, [IDL.Vec(IDL.Int8)])).toBe('1:2: 255 is out of range for int8: it must be between -128 and 127');
-    expect(parseError(String.raw`("\ff")`, [IDL.Text])).toBe('1:2: text literal is not valid UTF-8');
+    expect(parseError('(5)', [IDL.Opt(IDL.Opt(IDL.Nat))])).toBe(
+      '1:2: expected opt opt nat, found number 5',
+    );
+    expect(parseError('(principal "not a principal")', [IDL.Principal])).toMatch(
+      /^1:12: invalid principal "not a principal"/,
+    );
+    expect(parseError('("aaaaa-aa")', [IDL.Principal])).toBe(
+      '1:2: expected principal, found text "aaaaa-aa"',
+    );
+    expect(parseError(String.raw`(blob "\ff")`, [IDL.Vec(IDL.Int8)])).toBe(
+      '1:2: 255 is out of range for int8: it must be between -128 and 127',
+    );
+    expect(parseError(String.raw`("\ff")`, [IDL.Text])).toBe(
+      '1:2: text literal is not valid UTF-8',
+    );
   });
 });
 
 describe('parseCandidArgs syntax errors', () => {
   it('reports the position of bad tokens', () => {
     expect(parseError('(1 2)', [IDL.Nat])).toBe("1:4: expected ',' or ')', found '2'");
-    expect(parseError('(record { a = 1 ', [IDL.Record({ a: IDL.Nat })])).toBe("1:17: expected ';' or '}', found end of input");
+    expect(parseError('(record { a = 1 ', [IDL.Record({ a: IDL.Nat })])).toBe(
+      "1:17: expected ';' or '}', found end of input",
+    );
     expect(parseError('("abc', [IDL.Text])).toBe('1:2: unterminated text literal');
     expect(parseError(String.raw`("\q")`, [IDL.Text])).toBe('1:3: unknown escape \\q');
     expect(parseError(String.raw`("\u{D800}")`, [IDL.Text])).toBe('1:3: bad \\u{…} escape');
@@ -86,7 +124,9 @@ describe('parseCandidArgs syntax errors', () => {
     expect(parseError('(5 : MyType)', [IDL.Nat])).toBe(
       "1:6: type name 'MyType' cannot be used in a value annotation; spell the type out",
     );
-    expect(parseError('(record { 0x1_0000_0000 = 1 })', [IDL.Record({})])).toBe('1:11: field id 0x1_0000_0000 does not fit in 32 bits');
+    expect(parseError('(record { 0x1_0000_0000 = 1 })', [IDL.Record({})])).toBe(
+      '1:11: field id 0x1_0000_0000 does not fit in 32 bits',
+    );
   });
 
   it('keeps the position on the error object', () => {
@@ -97,10 +137,14 @@ describe('parseCandidArgs syntax errors', () => {
 
 describe('printCandidValues errors', () => {
   it('rejects values that do not fit their type', () => {
-    expect(failure(() => printCandidValues([IDL.Nat], ['5'])).message).toBe('value "5" does not fit type nat');
+    expect(failure(() => printCandidValues([IDL.Nat], ['5'])).message).toBe(
+      'value "5" does not fit type nat',
+    );
     expect(failure(() => printCandidValues([IDL.Record({ a: IDL.Nat })], [{}])).message).toBe(
       'record value lacks field a of record { a : nat }',
     );
-    expect(failure(() => printCandidValues([IDL.Nat], [])).message).toBe('printCandidValues: 1 types but 0 values');
+    expect(failure(() => printCandidValues([IDL.Nat], [])).message).toBe(
+      'printCandidValues: 1 types but 0 values',
+    );
   });
 });

@@ -18,7 +18,8 @@ export function unrec(t: IDL.Type): IDL.Type {
   let cur = t;
   for (let guard = 0; cur instanceof IDL.RecClass; guard++) {
     const body = cur.getType();
-    if (body === undefined || guard > 100) throw valueError('recursive type (IDL.Rec) was never filled');
+    if (body === undefined || guard > 100)
+      throw valueError('recursive type (IDL.Rec) was never filled');
     cur = body;
   }
   return cur;
@@ -41,7 +42,11 @@ export function isTupleLike(fields: readonly FieldInfo[]): boolean {
 
 /** True for `vec nat8` (`blob`). */
 export function isBlobType(t: IDL.Type): boolean {
-  return t instanceof IDL.VecClass && unrec(t._type) instanceof IDL.FixedNatClass && (unrec(t._type) as IDL.FixedNatClass)._bits === 8;
+  return (
+    t instanceof IDL.VecClass &&
+    unrec(t._type) instanceof IDL.FixedNatClass &&
+    (unrec(t._type) as IDL.FixedNatClass)._bits === 8
+  );
 }
 
 /** `null <: t`: true for null, opt and reserved, the types a missing value can take. */
@@ -59,7 +64,8 @@ export function absentValue(t: IDL.Type): unknown {
 export function describeType(t: IDL.Type, depth = 2): string {
   const u = unrec(t);
   if (depth < 0) return '…';
-  if (u instanceof IDL.VecClass) return isBlobType(u) ? 'blob' : `vec ${describeType(u._type, depth)}`;
+  if (u instanceof IDL.VecClass)
+    return isBlobType(u) ? 'blob' : `vec ${describeType(u._type, depth)}`;
   if (u instanceof IDL.OptClass) return `opt ${describeType(u._type, depth)}`;
   if (u instanceof IDL.RecordClass || u instanceof IDL.VariantClass) {
     const kind = u instanceof IDL.RecordClass ? 'record' : 'variant';
@@ -86,7 +92,9 @@ export function cannotShow(t: IDL.Type, value: unknown): Error {
   } catch {
     shown = String(value);
   }
-  return valueError(`value ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown} does not fit type ${describeType(t)}`);
+  return valueError(
+    `value ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown} does not fit type ${describeType(t)}`,
+  );
 }
 
 /** Values of a record's fields in `fields` order, from an object (by key) or an array (tuples). */
@@ -98,7 +106,8 @@ export function recordValues(t: IDL.RecordClass, value: unknown): Array<[FieldIn
     return fields.map((f, i) => [f, value[i]]);
   }
   return fields.map((f) => {
-    if (!Object.hasOwn(value, f.key)) throw valueError(`record value lacks field ${printKey(f.key)} of ${describeType(t)}`);
+    if (!Object.hasOwn(value, f.key))
+      throw valueError(`record value lacks field ${printKey(f.key)} of ${describeType(t)}`);
     return [f, (value as Record<string, unknown>)[f.key]];
   });
 }
@@ -115,7 +124,8 @@ export function variantValue(t: IDL.VariantClass, value: unknown): [FieldInfo, u
 /** Elements of a vec value: an array or any typed array (decoded `vec nat16` is a Uint16Array). */
 export function vecValues(t: IDL.Type, value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<unknown>);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<unknown>);
   throw cannotShow(t, value);
 }
 

@@ -5,14 +5,24 @@
  */
 import { IDL } from '@dfinity/candid';
 import {
-  cannotShow, fieldsOf, integerValue, isBlobType, isTupleLike, optValue, principalText, recordValues, unrec,
-  variantValue, vecValues,
+  cannotShow,
+  fieldsOf,
+  integerValue,
+  isBlobType,
+  isTupleLike,
+  optValue,
+  principalText,
+  recordValues,
+  unrec,
+  variantValue,
+  vecValues,
 } from './text-idl.js';
 import { numericLabel } from './labels.js';
 import { valueError } from './text-lexer.js';
 
 /** What `candidValuesToJson` produces: values `JSON.stringify` handles without loss. */
-export type CandidJson = null | boolean | number | string | CandidJson[] | { [key: string]: CandidJson };
+export type CandidJson =
+  null | boolean | number | string | CandidJson[] | { [key: string]: CandidJson };
 
 /**
  * Converts `values` (as decoded or as `parseCandidArgs` returns them) to JSON-friendly data:
@@ -33,7 +43,8 @@ export function candidValuesToJson(types: IDL.Type[], values: unknown[]): Candid
 /** Converts one value at type `type`; see `candidValuesToJson`. */
 export function candidValueToJson(type: IDL.Type, value: unknown): CandidJson {
   const t = unrec(type);
-  if (t instanceof IDL.NatClass || t instanceof IDL.IntClass) return integerValue(t, value).toString();
+  if (t instanceof IDL.NatClass || t instanceof IDL.IntClass)
+    return integerValue(t, value).toString();
   if (t instanceof IDL.FixedNatClass || t instanceof IDL.FixedIntClass) {
     const n = integerValue(t, value);
     return t._bits <= 32 ? Number(n) : n.toString();
@@ -43,13 +54,16 @@ export function candidValueToJson(type: IDL.Type, value: unknown): CandidJson {
     return Number.isFinite(value) ? value : String(value);
   }
   if (t instanceof IDL.TextClass || t instanceof IDL.BoolClass) {
-    if (typeof value !== (t instanceof IDL.TextClass ? 'string' : 'boolean')) throw cannotShow(t, value);
+    if (typeof value !== (t instanceof IDL.TextClass ? 'string' : 'boolean'))
+      throw cannotShow(t, value);
     return value as string | boolean;
   }
   if (t instanceof IDL.NullClass || t instanceof IDL.ReservedClass) return null;
-  if (t instanceof IDL.PrincipalClass || t instanceof IDL.ServiceClass) return principalText(t, value);
+  if (t instanceof IDL.PrincipalClass || t instanceof IDL.ServiceClass)
+    return principalText(t, value);
   if (t instanceof IDL.FuncClass) {
-    if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'string') throw cannotShow(t, value);
+    if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'string')
+      throw cannotShow(t, value);
     return [principalText(t, value[0]), value[1]];
   }
   if (t instanceof IDL.OptClass) {
@@ -59,12 +73,16 @@ export function candidValueToJson(type: IDL.Type, value: unknown): CandidJson {
   if (t instanceof IDL.VecClass) {
     const items = vecValues(t, value);
     if (!isBlobType(t)) return items.map((item) => candidValueToJson(t._type, item));
-    return items.map((b) => Number(integerValue(t._type, b)).toString(16).padStart(2, '0')).join('');
+    return items
+      .map((b) => Number(integerValue(t._type, b)).toString(16).padStart(2, '0'))
+      .join('');
   }
   if (t instanceof IDL.RecordClass) {
     const entries = recordValues(t, value);
     if (isTupleLike(fieldsOf(t))) return entries.map(([f, v]) => candidValueToJson(f.type, v));
-    return Object.fromEntries(entries.map(([f, v]) => [jsonKey(f.key), candidValueToJson(f.type, v)]));
+    return Object.fromEntries(
+      entries.map(([f, v]) => [jsonKey(f.key), candidValueToJson(f.type, v)]),
+    );
   }
   if (t instanceof IDL.VariantClass) {
     const [field, payload] = variantValue(t, value);

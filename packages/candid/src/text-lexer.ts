@@ -8,7 +8,11 @@ import { CandidError, type SourcePosition } from './candid-error.js';
 
 /** One token of textual-value source. */
 export type ValueToken =
-  | { readonly kind: 'id' | 'number' | 'punct' | 'eof'; readonly text: string; readonly pos: SourcePosition }
+  | {
+      readonly kind: 'id' | 'number' | 'punct' | 'eof';
+      readonly text: string;
+      readonly pos: SourcePosition;
+    }
   | {
       readonly kind: 'text';
       /** The decoded string, or undefined when the bytes are not valid UTF-8 (fine for a blob). */
@@ -20,11 +24,22 @@ export type ValueToken =
 
 /** Shorthand for the value error at `position`. */
 export function valueError(message: string, position?: SourcePosition): CandidError {
-  return new CandidError('ERR_CANDID_VALUE', message, position === undefined ? undefined : { position });
+  return new CandidError(
+    'ERR_CANDID_VALUE',
+    message,
+    position === undefined ? undefined : { position },
+  );
 }
 
 const PUNCT = new Set(['(', ')', '{', '}', ';', ',', '=', ':', '.']);
-const SIMPLE_ESCAPES: Record<string, number> = { n: 0x0a, r: 0x0d, t: 0x09, '\\': 0x5c, '"': 0x22, "'": 0x27 };
+const SIMPLE_ESCAPES: Record<string, number> = {
+  n: 0x0a,
+  r: 0x0d,
+  t: 0x09,
+  '\\': 0x5c,
+  '"': 0x22,
+  "'": 0x27,
+};
 const ID_START = /[A-Za-z_]/;
 const ID_CHAR = /[A-Za-z0-9_]/;
 
@@ -48,8 +63,12 @@ class ValueLexer extends Scanner {
       if (c === undefined) break;
       const next = this.src[this.i + 1] ?? '';
       if (ID_START.test(c)) this.push('id', this.take(ID_CHAR), pos);
-      else if (/[0-9]/.test(c) || ((c === '-' || c === '+') && /[0-9]/.test(next))) this.push('number', this.number(pos), pos);
-      else if ((c === '-' || c === '+') && /^(inf|nan)(?![A-Za-z0-9_])/.test(this.src.slice(this.i + 1, this.i + 5))) {
+      else if (/[0-9]/.test(c) || ((c === '-' || c === '+') && /[0-9]/.test(next)))
+        this.push('number', this.number(pos), pos);
+      else if (
+        (c === '-' || c === '+') &&
+        /^(inf|nan)(?![A-Za-z0-9_])/.test(this.src.slice(this.i + 1, this.i + 5))
+      ) {
         this.i += 4;
         this.push('number', this.src.slice(this.i - 4, this.i), pos);
       } else if (c === '"') this.tokens.push({ kind: 'text', ...this.textLiteral(pos), pos });
@@ -111,7 +130,8 @@ class ValueLexer extends Scanner {
       if (c !== '\\') {
         const code = this.src.codePointAt(this.i) ?? 0;
         const ch = String.fromCodePoint(code);
-        if (code >= 0xd800 && code <= 0xdfff) throw valueError('text literal holds a lone surrogate', this.pos());
+        if (code >= 0xd800 && code <= 0xdfff)
+          throw valueError('text literal holds a lone surrogate', this.pos());
         bytes.push(...encoder.encode(ch));
         if (c === '\n') this.advance();
         else this.i += ch.length;
@@ -144,7 +164,8 @@ class ValueLexer extends Scanner {
   private unicodeEscape(pos: SourcePosition): string {
     const m = /^\\u\{([0-9a-fA-F][0-9a-fA-F_]{0,9})\}/.exec(this.src.slice(this.i, this.i + 14));
     const code = m?.[1] === undefined ? NaN : parseInt(m[1].replaceAll('_', ''), 16);
-    if (!m || !(code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff)) throw valueError('bad \\u{…} escape', pos);
+    if (!m || !(code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff))
+      throw valueError('bad \\u{…} escape', pos);
     this.i += m[0].length;
     return String.fromCodePoint(code);
   }

@@ -55,8 +55,14 @@ describe('parseCandidArgs: text, bool, null', () => {
   });
 
   it('reads booleans, null and comments', () => {
-    expect(parseCandidArgs('(true, false, null)', [IDL.Bool, IDL.Bool, IDL.Null])).toEqual([true, false, null]);
-    expect(parseCandidArgs('( /* a /* nested */ comment */ 1, // rest\n 2, )', [IDL.Nat, IDL.Nat])).toEqual([1n, 2n]);
+    expect(parseCandidArgs('(true, false, null)', [IDL.Bool, IDL.Bool, IDL.Null])).toEqual([
+      true,
+      false,
+      null,
+    ]);
+    expect(
+      parseCandidArgs('( /* a /* nested */ comment */ 1, // rest\n 2, )', [IDL.Nat, IDL.Nat]),
+    ).toEqual([1n, 2n]);
     expect(parseCandidArgs('()', [])).toEqual([]);
     expect(parseCandidArgs('  ', [])).toEqual([]);
   });
@@ -70,19 +76,32 @@ describe('parseCandidArgs: constructed values', () => {
     expect(one('("x")', IDL.Opt(IDL.Text))).toEqual(['x']);
     expect(one('(vec { 1; 2; 3; })', IDL.Vec(IDL.Nat))).toEqual([1n, 2n, 3n]);
     expect(one('(vec {})', IDL.Vec(IDL.Text))).toEqual([]);
-    expect(one(String.raw`(blob "\00\ffA")`, IDL.Vec(IDL.Nat8))).toEqual(new Uint8Array([0, 255, 65]));
+    expect(one(String.raw`(blob "\00\ffA")`, IDL.Vec(IDL.Nat8))).toEqual(
+      new Uint8Array([0, 255, 65]),
+    );
     expect(one('(vec { 1; 2 })', IDL.Vec(IDL.Nat8))).toEqual(new Uint8Array([1, 2]));
     expect(one(String.raw`(blob "\01\02")`, IDL.Vec(IDL.Nat16))).toEqual([1, 2]);
   });
 
   it('reads records by name, quoted name, numeric id and position', () => {
     const t = IDL.Record({ a: IDL.Nat, 'my field': IDL.Text, _5_: IDL.Bool, o: IDL.Opt(IDL.Nat) });
-    expect(one('(record { a = 1; "my field" = "x"; 5 = true })', t)).toEqual({ a: 1n, 'my field': 'x', _5_: true, o: [] });
+    expect(one('(record { a = 1; "my field" = "x"; 5 = true })', t)).toEqual({
+      a: 1n,
+      'my field': 'x',
+      _5_: true,
+      o: [],
+    });
     expect(one('(record { o = opt 2; 5 = false; a = 0x1 : nat; "my field" = "" })', t)).toEqual({
-      a: 1n, 'my field': '', _5_: false, o: [2n],
+      a: 1n,
+      'my field': '',
+      _5_: false,
+      o: [2n],
     });
     expect(one('(record { 1 : nat; "x" })', IDL.Tuple(IDL.Nat, IDL.Text))).toEqual([1n, 'x']);
-    expect(one('(record { 1; "x" })', IDL.Record({ _0_: IDL.Nat, _1_: IDL.Text }))).toEqual({ _0_: 1n, _1_: 'x' });
+    expect(one('(record { 1; "x" })', IDL.Record({ _0_: IDL.Nat, _1_: IDL.Text }))).toEqual({
+      _0_: 1n,
+      _1_: 'x',
+    });
     expect(one('(record {})', IDL.Record({}))).toEqual({});
   });
 
@@ -105,22 +124,27 @@ describe('parseCandidArgs: constructed values', () => {
 
   it('reads annotated compound values and recursive types', () => {
     const t = IDL.Record({ a: IDL.Nat, b: IDL.Opt(IDL.Text) });
-    expect(one('(record { a = 1; c = true } : record { a : nat; c : bool })', t)).toEqual({ a: 1n, b: [] });
-    expect(one('(record { 1; "x" } : record { nat; text })', IDL.Tuple(IDL.Int, IDL.Text))).toEqual([1n, 'x']);
+    expect(one('(record { a = 1; c = true } : record { a : nat; c : bool })', t)).toEqual({
+      a: 1n,
+      b: [],
+    });
+    expect(one('(record { 1; "x" } : record { nat; text })', IDL.Tuple(IDL.Int, IDL.Text))).toEqual(
+      [1n, 'x'],
+    );
     expect(one('(vec { 1; 2 } : vec nat8)', IDL.Vec(IDL.Nat8))).toEqual(new Uint8Array([1, 2]));
     const optVariant = IDL.Opt(IDL.Variant({ a: IDL.Int }));
     expect(one('(variant { a = 1 : nat } : variant { a : nat })', optVariant)).toEqual([{ a: 1n }]);
     // An annotation with an extra tag is no subtype of the variant, so at an opt type it becomes null.
     expect(one('(variant { a = 1 } : variant { a : nat; "b c" })', optVariant)).toEqual([]);
     expect(one('(opt 5 : opt nat)', IDL.Opt(IDL.Text))).toEqual([]);
-    expect(one('(func "aaaaa-aa".f : func (x : nat) -> () query)', IDL.Func([IDL.Nat], [], ['query']))).toEqual([
-      Principal.fromText('aaaaa-aa'), 'f',
-    ]);
+    expect(
+      one('(func "aaaaa-aa".f : func (x : nat) -> () query)', IDL.Func([IDL.Nat], [], ['query'])),
+    ).toEqual([Principal.fromText('aaaaa-aa'), 'f']);
     const list = IDL.Rec();
     list.fill(IDL.Opt(IDL.Record({ head: IDL.Nat, tail: list })));
-    expect(one('(opt record { head = 1; tail = opt record { head = 2; tail = null } })', list)).toEqual([
-      { head: 1n, tail: [{ head: 2n, tail: [] }] },
-    ]);
+    expect(
+      one('(opt record { head = 1; tail = opt record { head = 2; tail = null } })', list),
+    ).toEqual([{ head: 1n, tail: [{ head: 2n, tail: [] }] }]);
   });
 
   it('fills in trailing optional arguments and re-encodes what IDL.encode expects', () => {

@@ -12,10 +12,24 @@ import type { ArgsAst, FieldValueAst, LabelAst, ValueAst } from './text-ast.js';
 import { tokenizeValues, valueError, type ValueToken } from './text-lexer.js';
 
 const PRIM_TYPES: Record<string, IDL.Type> = {
-  nat: IDL.Nat, nat8: IDL.Nat8, nat16: IDL.Nat16, nat32: IDL.Nat32, nat64: IDL.Nat64,
-  int: IDL.Int, int8: IDL.Int8, int16: IDL.Int16, int32: IDL.Int32, int64: IDL.Int64,
-  float32: IDL.Float32, float64: IDL.Float64, bool: IDL.Bool, text: IDL.Text, null: IDL.Null,
-  reserved: IDL.Reserved, empty: IDL.Empty, principal: IDL.Principal,
+  nat: IDL.Nat,
+  nat8: IDL.Nat8,
+  nat16: IDL.Nat16,
+  nat32: IDL.Nat32,
+  nat64: IDL.Nat64,
+  int: IDL.Int,
+  int8: IDL.Int8,
+  int16: IDL.Int16,
+  int32: IDL.Int32,
+  int64: IDL.Int64,
+  float32: IDL.Float32,
+  float64: IDL.Float64,
+  bool: IDL.Bool,
+  text: IDL.Text,
+  null: IDL.Null,
+  reserved: IDL.Reserved,
+  empty: IDL.Empty,
+  principal: IDL.Principal,
 };
 const FUNC_ANNOTATIONS = new Set(['query', 'composite_query', 'oneway']);
 
@@ -33,7 +47,8 @@ class ValueParser {
   constructor(private readonly tokens: ValueToken[]) {}
 
   args(): ArgsAst & { parenthesized: boolean } {
-    if (this.peek().kind === 'eof') return { values: [], end: this.peek().pos, parenthesized: false };
+    if (this.peek().kind === 'eof')
+      return { values: [], end: this.peek().pos, parenthesized: false };
     if (!this.isPunct('(')) {
       const value = this.annval();
       this.expectEof();
@@ -79,7 +94,11 @@ class ValueParser {
   private unexpected(expected: string): Error {
     const tok = this.peek();
     const found =
-      tok.kind === 'eof' ? 'end of input' : tok.kind === 'text' ? 'a text literal' : `'${tok.text}'`;
+      tok.kind === 'eof'
+        ? 'end of input'
+        : tok.kind === 'text'
+          ? 'a text literal'
+          : `'${tok.text}'`;
     return valueError(`expected ${expected}, found ${found}`, tok.pos);
   }
 
@@ -102,7 +121,10 @@ class ValueParser {
     try {
       return Principal.fromText(text);
     } catch (cause) {
-      throw valueError(`invalid principal ${JSON.stringify(text)}: ${(cause as Error).message}`, tok.pos);
+      throw valueError(
+        `invalid principal ${JSON.stringify(text)}: ${(cause as Error).message}`,
+        tok.pos,
+      );
     }
   }
 
@@ -155,12 +177,17 @@ class ValueParser {
         return { kind: 'record', fields: this.fieldValues('record'), pos };
       case 'variant': {
         const fields = this.fieldValues('variant');
-        if (fields.length !== 1) throw valueError(`a variant value needs exactly one field, found ${fields.length}`, pos);
+        if (fields.length !== 1)
+          throw valueError(`a variant value needs exactly one field, found ${fields.length}`, pos);
         return { kind: 'variant', field: fields[0] as FieldValueAst, pos };
       }
       case 'principal':
       case 'service':
-        return { kind: tok.text, principal: this.principal(`a text literal after '${tok.text}'`), pos };
+        return {
+          kind: tok.text,
+          principal: this.principal(`a text literal after '${tok.text}'`),
+          pos,
+        };
       case 'func': {
         const principal = this.principal("a text literal after 'func'");
         this.expectPunct('.', "'.' and a method name");
@@ -214,7 +241,8 @@ class ValueParser {
   }
 
   private fieldId(text: string, pos: SourcePosition): number {
-    if (!/^(0[xX][0-9a-fA-F_]+|[0-9_]+)$/.test(text)) throw valueError(`field id ${text} is not a natural number`, pos);
+    if (!/^(0[xX][0-9a-fA-F_]+|[0-9_]+)$/.test(text))
+      throw valueError(`field id ${text} is not a natural number`, pos);
     const id = Number(BigInt(text.replaceAll('_', '')));
     if (!(id < 2 ** 32)) throw valueError(`field id ${text} does not fit in 32 bits`, pos);
     return id;
@@ -256,7 +284,10 @@ class ValueParser {
       case 'service':
         return IDL.Service(this.methods());
       default:
-        throw valueError(`type name '${tok.text}' cannot be used in a value annotation; spell the type out`, tok.pos);
+        throw valueError(
+          `type name '${tok.text}' cannot be used in a value annotation; spell the type out`,
+          tok.pos,
+        );
     }
   }
 
@@ -293,7 +324,8 @@ class ValueParser {
     this.expectPunct('->');
     const rets = this.tupleType() as IDL.GenericIdlFuncRets;
     const annotations: string[] = [];
-    while (this.peek().kind === 'id' && FUNC_ANNOTATIONS.has(this.peek().text ?? '')) annotations.push(this.next().text ?? '');
+    while (this.peek().kind === 'id' && FUNC_ANNOTATIONS.has(this.peek().text ?? ''))
+      annotations.push(this.next().text ?? '');
     return IDL.Func(args, rets, annotations);
   }
 

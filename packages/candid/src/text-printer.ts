@@ -7,8 +7,18 @@
 import { IDL } from '@dfinity/candid';
 import { printName, quoteText } from './labels.js';
 import {
-  cannotShow, fieldsOf, integerValue, isBlobType, isTupleLike, optValue, principalText, printKey, recordValues,
-  unrec, variantValue, vecValues,
+  cannotShow,
+  fieldsOf,
+  integerValue,
+  isBlobType,
+  isTupleLike,
+  optValue,
+  principalText,
+  printKey,
+  recordValues,
+  unrec,
+  variantValue,
+  vecValues,
 } from './text-idl.js';
 import { valueError } from './text-lexer.js';
 
@@ -46,7 +56,8 @@ export function printCandidValue(type: IDL.Type, value: unknown): string {
   if (t instanceof IDL.PrincipalClass) return `principal ${quoteText(principalText(t, value))}`;
   if (t instanceof IDL.ServiceClass) return `service ${quoteText(principalText(t, value))}`;
   if (t instanceof IDL.FuncClass) {
-    if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'string') throw cannotShow(t, value);
+    if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'string')
+      throw cannotShow(t, value);
     return `func ${quoteText(principalText(t, value[0]))}.${printName(value[1])}`;
   }
   if (t instanceof IDL.OptClass) {
@@ -58,12 +69,22 @@ export function printCandidValue(type: IDL.Type, value: unknown): string {
   }
   if (t instanceof IDL.VecClass) {
     if (isBlobType(t)) return `blob ${printBlob(t, value)}`;
-    return block('vec', vecValues(t, value).map((item) => printCandidValue(t._type, item)));
+    return block(
+      'vec',
+      vecValues(t, value).map((item) => printCandidValue(t._type, item)),
+    );
   }
   if (t instanceof IDL.RecordClass) {
     const entries = recordValues(t, value);
-    if (isTupleLike(fieldsOf(t))) return block('record', entries.map(([f, v]) => printCandidValue(f.type, v)));
-    return block('record', entries.map(([f, v]) => `${printKey(f.key)} = ${printCandidValue(f.type, v)}`));
+    if (isTupleLike(fieldsOf(t)))
+      return block(
+        'record',
+        entries.map(([f, v]) => printCandidValue(f.type, v)),
+      );
+    return block(
+      'record',
+      entries.map(([f, v]) => `${printKey(f.key)} = ${printCandidValue(f.type, v)}`),
+    );
   }
   if (t instanceof IDL.VariantClass) {
     const [field, payload] = variantValue(t, value);
@@ -73,12 +94,16 @@ export function printCandidValue(type: IDL.Type, value: unknown): string {
   throw cannotShow(t, value);
 }
 
-type NumberType = IDL.NatClass | IDL.IntClass | IDL.FixedNatClass | IDL.FixedIntClass | IDL.FloatClass;
+type NumberType =
+  IDL.NatClass | IDL.IntClass | IDL.FixedNatClass | IDL.FixedIntClass | IDL.FloatClass;
 
 function isNumberType(t: IDL.Type): t is NumberType {
   return (
-    t instanceof IDL.NatClass || t instanceof IDL.IntClass || t instanceof IDL.FixedNatClass ||
-    t instanceof IDL.FixedIntClass || t instanceof IDL.FloatClass
+    t instanceof IDL.NatClass ||
+    t instanceof IDL.IntClass ||
+    t instanceof IDL.FixedNatClass ||
+    t instanceof IDL.FixedIntClass ||
+    t instanceof IDL.FloatClass
   );
 }
 
@@ -117,7 +142,8 @@ function printFloat(x: number, bits: number): string {
 function printBlob(t: IDL.Type, value: unknown): string {
   let bytes: Uint8Array;
   if (value instanceof Uint8Array) bytes = value;
-  else if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b < 256)) bytes = Uint8Array.from(value as number[]);
+  else if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b < 256))
+    bytes = Uint8Array.from(value as number[]);
   else throw cannotShow(t, value);
   let out = '"';
   for (const b of bytes) {
@@ -130,7 +156,10 @@ function printBlob(t: IDL.Type, value: unknown): string {
 
 /** Lone surrogates cannot travel in Candid text (the encoder sends U+FFFD), so print that. */
 function wellFormed(s: string): string {
-  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return s.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
+  );
 }
 
 /** `keyword { a; b }` on one line when short, otherwise one item per line. */

@@ -36,23 +36,64 @@ const PRIMS: Typed[] = [
   { type: IDL.Bool, value: fc.boolean() },
   { type: IDL.Null, value: fc.constant(null) },
   { type: IDL.Reserved, value: fc.constantFrom(null, 5, 'ignored') },
-  { type: IDL.Text, value: fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('"\\\n\t\'', '😀é\u0000')) },
+  {
+    type: IDL.Text,
+    value: fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('"\\\n\t\'', '😀é\u0000'),
+    ),
+  },
   { type: IDL.Principal, value: principal },
-  { type: IDL.Vec(IDL.Nat8), value: fc.oneof(fc.uint8Array({ maxLength: 12 }), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 4 })) },
-  { type: IDL.Func([IDL.Nat], [], ['query']), value: fc.tuple(principal, fc.constantFrom('get', 'my method', 'type', '')) },
+  {
+    type: IDL.Vec(IDL.Nat8),
+    value: fc.oneof(
+      fc.uint8Array({ maxLength: 12 }),
+      fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 4 }),
+    ),
+  },
+  {
+    type: IDL.Func([IDL.Nat], [], ['query']),
+    value: fc.tuple(principal, fc.constantFrom('get', 'my method', 'type', '')),
+  },
   { type: IDL.Service({}), value: principal },
 ];
 
 /** Labels that exercise quoting, keywords, numeric ids and plain names. */
 const label = fc.oneof(
-  fc.constantFrom('a', 'ok', 'Err', 'type', 'text', 'true', 'my-field', 'with space', 'q"uote', 'é', '_0_', '_1_', '_7_', '_99_'),
+  fc.constantFrom(
+    'a',
+    'ok',
+    'Err',
+    'type',
+    'text',
+    'true',
+    'my-field',
+    'with space',
+    'q"uote',
+    'é',
+    '_0_',
+    '_1_',
+    '_7_',
+    '_99_',
+  ),
   fc.stringMatching(/^[a-z_][a-z0-9_]{0,5}$/),
 );
 const fields = (arb: fc.Arbitrary<Typed>, minLength: number) =>
-  fc.uniqueArray(fc.tuple(label, arb), { selector: ([l]) => idlLabelToId(l), minLength, maxLength: 4 });
+  fc.uniqueArray(fc.tuple(label, arb), {
+    selector: ([l]) => idlLabelToId(l),
+    minLength,
+    maxLength: 4,
+  });
 
 function opt(inner: Typed): Typed {
-  return { type: IDL.Opt(inner.type), value: fc.oneof(fc.constant([]), inner.value.map((v) => [v])) };
+  return {
+    type: IDL.Opt(inner.type),
+    value: fc.oneof(
+      fc.constant([]),
+      inner.value.map((v) => [v]),
+    ),
+  };
 }
 
 function vec(inner: Typed): Typed {
@@ -62,7 +103,9 @@ function vec(inner: Typed): Typed {
 function record(fs: Array<[string, Typed]>): Typed {
   const type = IDL.Record(Object.fromEntries(fs.map(([l, t]) => [l, t.type])));
   // fc.record builds null-prototype objects; @dfinity/candid calls `x.hasOwnProperty`, so copy.
-  const value = fc.record(Object.fromEntries(fs.map(([l, t]) => [l, t.value]))).map((o) => ({ ...o }));
+  const value = fc
+    .record(Object.fromEntries(fs.map(([l, t]) => [l, t.value])))
+    .map((o) => ({ ...o }));
   return { type, value };
 }
 
@@ -72,7 +115,10 @@ function variant(fs: Array<[string, Typed]>): Typed {
 }
 
 function tuple(items: Typed[]): Typed {
-  return { type: IDL.Tuple(...items.map((t) => t.type)), value: fc.tuple(...items.map((t) => t.value)) };
+  return {
+    type: IDL.Tuple(...items.map((t) => t.type)),
+    value: fc.tuple(...items.map((t) => t.value)),
+  };
 }
 
 /** `type list = opt record { head : T; tail : list }`, with values built from short arrays. */

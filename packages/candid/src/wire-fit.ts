@@ -17,13 +17,21 @@ export function checkFit(header: WireHeader, expected: readonly IDL.Type[]): voi
     const want = expected[i] as IDL.Type;
     const wire = header.args[i] as number;
     if (!fit.fits(wire, want, false)) {
-      throw decodeError(`argument ${i}: ${refName(wire, header.table)} on the wire does not fit the expected type ${shortDisplay(want)}`);
+      throw decodeError(
+        `argument ${i}: ${refName(wire, header.table)} on the wire does not fit the expected type ${shortDisplay(want)}`,
+      );
     }
   }
   for (let i = n; i < expected.length; i++) {
     const want = unwrap(expected[i] as IDL.Type);
-    if (!(want instanceof IDL.OptClass || want instanceof IDL.ReservedClass || want instanceof IDL.NullClass)) {
-      throw decodeError(`argument ${i} of type ${shortDisplay(want)} is missing (the message has ${header.args.length})`);
+    if (!(
+      want instanceof IDL.OptClass ||
+      want instanceof IDL.ReservedClass ||
+      want instanceof IDL.NullClass
+    )) {
+      throw decodeError(
+        `argument ${i} of type ${shortDisplay(want)} is missing (the message has ${header.args.length})`,
+      );
     }
   }
 }
@@ -92,7 +100,8 @@ class Fit {
       return this.fits(entry.refs[0] as number, e._type, lax);
     }
     if (e instanceof IDL.RecordClass) return entry.op === Op.Record && this.#record(entry, e, lax);
-    if (e instanceof IDL.VariantClass) return entry.op === Op.Variant && this.#variant(entry, e, lax);
+    if (e instanceof IDL.VariantClass)
+      return entry.op === Op.Variant && this.#variant(entry, e, lax);
     if (e instanceof IDL.FuncClass) return entry.op === Op.Func;
     if (e instanceof IDL.ServiceClass) return entry.op === Op.Service;
     return false;

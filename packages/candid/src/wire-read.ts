@@ -44,7 +44,10 @@ export function readTypeRef(c: Cursor, tableSize: number): number {
     scale *= 128;
     if ((byte & 0x80) === 0) {
       if ((byte & 0x40) !== 0) result -= scale;
-      if (result >= tableSize) throw decodeError(`type index ${result} is out of range (the type table has ${tableSize} entries)`);
+      if (result >= tableSize)
+        throw decodeError(
+          `type index ${result} is out of range (the type table has ${tableSize} entries)`,
+        );
       return result;
     }
   }
@@ -71,7 +74,10 @@ export function skipNumber(c: Cursor, maxBytes: number): number {
 
 /** Advances past `n` bytes, which must be there. */
 export function skipBytes(c: Cursor, n: number, what: string): void {
-  if (n > c.bytes.length - c.offset) throw decodeError(`${what}: length ${n} is past the end of the input (${c.bytes.length - c.offset} bytes left)`);
+  if (n > c.bytes.length - c.offset)
+    throw decodeError(
+      `${what}: length ${n} is past the end of the input (${c.bytes.length - c.offset} bytes left)`,
+    );
   c.offset += n;
 }
 

@@ -7,14 +7,41 @@
  */
 import { decodeError } from './candid-error.js';
 import type { CandidLimits } from './candid-limits.js';
-import { isUtf8, readByte, readSmallLeb, readTypeRef, skipBytes, type Cursor } from './wire-read.js';
+import {
+  isUtf8,
+  readByte,
+  readSmallLeb,
+  readTypeRef,
+  skipBytes,
+  type Cursor,
+} from './wire-read.js';
 
 /** Type opcodes of the binary format (negative SLEB128 values). */
 export const Op = {
-  Null: -1, Bool: -2, Nat: -3, Int: -4, Nat8: -5, Nat16: -6, Nat32: -7, Nat64: -8,
-  Int8: -9, Int16: -10, Int32: -11, Int64: -12, Float32: -13, Float64: -14, Text: -15,
-  Reserved: -16, Empty: -17, Opt: -18, Vec: -19, Record: -20, Variant: -21, Func: -22,
-  Service: -23, Principal: -24,
+  Null: -1,
+  Bool: -2,
+  Nat: -3,
+  Int: -4,
+  Nat8: -5,
+  Nat16: -6,
+  Nat32: -7,
+  Nat64: -8,
+  Int8: -9,
+  Int16: -10,
+  Int32: -11,
+  Int64: -12,
+  Float32: -13,
+  Float64: -14,
+  Text: -15,
+  Reserved: -16,
+  Empty: -17,
+  Opt: -18,
+  Vec: -19,
+  Record: -20,
+  Variant: -21,
+  Func: -22,
+  Service: -23,
+  Principal: -24,
 } as const;
 
 /** One entry of the type table: a constructed type. */
@@ -45,7 +72,12 @@ const MAGIC = [0x44, 0x49, 0x44, 0x4c]; // "DIDL"
 const FIELD_ID_MAX = 2 ** 32 - 1;
 
 const OP_NAMES: Record<number, string> = {
-  [-18]: 'opt', [-19]: 'vec', [-20]: 'record', [-21]: 'variant', [-22]: 'func', [-23]: 'service',
+  [-18]: 'opt',
+  [-19]: 'vec',
+  [-20]: 'record',
+  [-21]: 'variant',
+  [-22]: 'func',
+  [-23]: 'service',
 };
 
 /** Name of a type reference, for messages. */
@@ -55,13 +87,29 @@ export function refName(ref: number, table: readonly WireEntry[]): string {
 }
 
 const PRIM_NAMES = [
-  'null', 'bool', 'nat', 'int', 'nat8', 'nat16', 'nat32', 'nat64', 'int8', 'int16', 'int32',
-  'int64', 'float32', 'float64', 'text', 'reserved', 'empty',
+  'null',
+  'bool',
+  'nat',
+  'int',
+  'nat8',
+  'nat16',
+  'nat32',
+  'nat64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'float32',
+  'float64',
+  'text',
+  'reserved',
+  'empty',
 ];
 
 /** Parses and checks the header of `bytes` within `limits`; throws `ERR_CANDID_DECODE`. */
 export function parseHeader(bytes: Uint8Array, limits: CandidLimits): WireHeader {
-  if (bytes.length < MAGIC.length || MAGIC.some((b, i) => bytes[i] !== b)) throw decodeError('not Candid: the message does not start with "DIDL"');
+  if (bytes.length < MAGIC.length || MAGIC.some((b, i) => bytes[i] !== b))
+    throw decodeError('not Candid: the message does not start with "DIDL"');
   const c: Cursor = { bytes, offset: MAGIC.length };
   const count = readSmallLeb(c, limits.maxTypeTableEntries, 'the type table size');
   const table: WireEntry[] = [];
@@ -75,10 +123,13 @@ export function parseHeader(bytes: Uint8Array, limits: CandidLimits): WireHeader
   for (let i = 0; i < table.length; i++) {
     const op = (table[i] as WireEntry).op;
     if (!inhabited[i] && (op === Op.Record || op === Op.Variant)) {
-      throw decodeError(`type ${i} (${OP_NAMES[op] ?? '?'}) has no finite value: it contains itself (or empty) with no base case`);
+      throw decodeError(
+        `type ${i} (${OP_NAMES[op] ?? '?'}) has no finite value: it contains itself (or empty) with no base case`,
+      );
     }
   }
-  for (const a of args) if (a === Op.Empty) throw decodeError('an argument of type empty has no value');
+  for (const a of args)
+    if (a === Op.Empty) throw decodeError('an argument of type empty has no value');
   return { table, inhabited, args, valueOffset: c.offset };
 }
 
@@ -102,7 +153,12 @@ function readEntry(c: Cursor, count: number, budget: { fields: number }): WireEn
       let prev = -1;
       for (let k = 0; k < n; k++) {
         const id = readSmallLeb(c, FIELD_ID_MAX, 'a field id');
-        if (id <= prev) throw decodeError(id === prev ? `duplicate field id ${id}` : `field ids out of order (${id} after ${prev})`);
+        if (id <= prev)
+          throw decodeError(
+            id === prev
+              ? `duplicate field id ${id}`
+              : `field ids out of order (${id} after ${prev})`,
+          );
         prev = id;
         ids.push(id);
         refs.push(checkRef(readTypeRef(c, count)));
@@ -133,16 +189,19 @@ function readEntry(c: Cursor, count: number, budget: { fields: number }): WireEn
         const len = readSmallLeb(c, c.bytes.length - c.offset, 'a method name length');
         const start = c.offset;
         skipBytes(c, len, 'a method name');
-        if (!isUtf8(c.bytes, start, c.offset)) throw decodeError('a method name is not valid UTF-8');
+        if (!isUtf8(c.bytes, start, c.offset))
+          throw decodeError('a method name is not valid UTF-8');
         const name = c.bytes.subarray(start, c.offset);
-        if (prev !== undefined && compareNames(prev, name) >= 0) throw decodeError('service methods are not in strictly ascending order');
+        if (prev !== undefined && compareNames(prev, name) >= 0)
+          throw decodeError('service methods are not in strictly ascending order');
         prev = name;
         refs.push(readTypeRef(c, count));
       }
       return { op, refs, ids: [] };
     }
     default:
-      if (op >= Op.Principal && op <= Op.Null) throw decodeError(`a type table entry must be a constructed type, not ${refName(op, [])}`);
+      if (op >= Op.Principal && op <= Op.Null)
+        throw decodeError(`a type table entry must be a constructed type, not ${refName(op, [])}`);
       throw decodeError(`unsupported type opcode ${op} in the type table`);
   }
 }
@@ -150,7 +209,10 @@ function readEntry(c: Cursor, count: number, budget: { fields: number }): WireEn
 /** A reference must be a table index or a primitive type, never a constructor opcode. */
 function checkRef(ref: number): number {
   if (ref >= 0 || (ref >= Op.Empty && ref <= Op.Null) || ref === Op.Principal) return ref;
-  if (ref >= Op.Service) throw decodeError(`type opcode ${ref} (${OP_NAMES[ref] ?? '?'}) cannot be used as a type reference`);
+  if (ref >= Op.Service)
+    throw decodeError(
+      `type opcode ${ref} (${OP_NAMES[ref] ?? '?'}) cannot be used as a type reference`,
+    );
   throw decodeError(`unsupported type opcode ${ref}`);
 }
 
@@ -164,7 +226,8 @@ function checkServices(table: readonly WireEntry[]): void {
   for (const entry of table) {
     if (entry.op !== Op.Service) continue;
     for (const ref of entry.refs) {
-      if (ref < 0 || table[ref]?.op !== Op.Func) throw decodeError(`a service method must have a function type, not ${refName(ref, table)}`);
+      if (ref < 0 || table[ref]?.op !== Op.Func)
+        throw decodeError(`a service method must have a function type, not ${refName(ref, table)}`);
     }
   }
 }

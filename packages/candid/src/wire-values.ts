@@ -18,7 +18,8 @@ export function checkValues(bytes: Uint8Array, header: WireHeader, limits: Candi
   const walker = new Walker(bytes, header, limits);
   walker.c.offset = header.valueOffset;
   for (let i = 0; i < header.args.length; i++) walker.value(header.args[i] as number, 0);
-  if (walker.c.offset !== bytes.length) throw decodeError(`${bytes.length - walker.c.offset} bytes left over after the last argument`);
+  if (walker.c.offset !== bytes.length)
+    throw decodeError(`${bytes.length - walker.c.offset} bytes left over after the last argument`);
 }
 
 class Walker {
@@ -38,7 +39,10 @@ class Walker {
 
   #charge(units: number): void {
     this.#quota -= units;
-    if (this.#quota < 0) throw decodeError(`decoding exceeds its quota (${this.#limits.quotaPerByte} units per message byte plus ${this.#limits.quotaBase}): too many values for the size of the message`);
+    if (this.#quota < 0)
+      throw decodeError(
+        `decoding exceeds its quota (${this.#limits.quotaPerByte} units per message byte plus ${this.#limits.quotaBase}): too many values for the size of the message`,
+      );
   }
 
   value(t: number, depth: number): void {
@@ -49,7 +53,8 @@ class Walker {
       return;
     }
     const entry = this.#table[t] as WireEntry;
-    if (depth >= this.#limits.maxDepth) throw decodeError(`values are nested deeper than the limit of ${this.#limits.maxDepth}`);
+    if (depth >= this.#limits.maxDepth)
+      throw decodeError(`values are nested deeper than the limit of ${this.#limits.maxDepth}`);
     switch (entry.op) {
       case Op.Opt: {
         const tag = readByte(c, 'an opt tag');
@@ -77,13 +82,18 @@ class Walker {
       case Op.Variant: {
         const tag = readSmallLeb(c, MAX_LENGTH, 'a variant tag');
         const ref = entry.refs[tag];
-        if (ref === undefined) throw decodeError(`variant tag ${tag} is out of range (the variant has ${entry.refs.length} cases)`);
-        if (ref >= 0 && !this.#inhabited[ref]) throw decodeError(`variant case ${tag} has no finite value`);
+        if (ref === undefined)
+          throw decodeError(
+            `variant tag ${tag} is out of range (the variant has ${entry.refs.length} cases)`,
+          );
+        if (ref >= 0 && !this.#inhabited[ref])
+          throw decodeError(`variant case ${tag} has no finite value`);
         this.value(ref, depth + 1);
         return;
       }
       case Op.Func:
-        if (readByte(c, 'a func reference') !== 1) throw decodeError('opaque function references are not supported');
+        if (readByte(c, 'a func reference') !== 1)
+          throw decodeError('opaque function references are not supported');
         this.#principal();
         this.#text();
         return;
@@ -133,7 +143,12 @@ class Walker {
   #principal(): void {
     const c = this.c;
     const flag = readByte(c, 'a principal');
-    if (flag !== 1) throw decodeError(flag === 0 ? 'opaque principal references are not supported' : `principal flag ${flag} is not 1`);
+    if (flag !== 1)
+      throw decodeError(
+        flag === 0
+          ? 'opaque principal references are not supported'
+          : `principal flag ${flag} is not 1`,
+      );
     const len = readSmallLeb(c, MAX_PRINCIPAL_BYTES, 'a principal length');
     skipBytes(c, len, 'a principal');
   }

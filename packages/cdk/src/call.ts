@@ -11,7 +11,9 @@ import { beginExecution, currentInvocation, Invocation } from './guard.js';
 import { canisterSelf } from './ic-api.js';
 
 /** Options of {@link call}, as Azle has them. */
-export type CallOptions<Args extends any[] | Uint8Array | undefined = any[] | Uint8Array | undefined> = {
+export type CallOptions<
+  Args extends any[] | Uint8Array | undefined = any[] | Uint8Array | undefined,
+> = {
   /** Candid types for encoding the arguments. */
   paramIdlTypes?: IDL.Type[];
   /** Candid type for decoding the return value. */
@@ -32,7 +34,8 @@ export type CallOptions<Args extends any[] | Uint8Array | undefined = any[] | Ui
 };
 
 /** The error an awaited call fails with (Azle's union; each is an `Error` with these fields). */
-export type CallError = CallPerformFailed | CallRejected | CleanupCallback | InsufficientLiquidCycleBalance;
+export type CallError =
+  CallPerformFailed | CallRejected | CleanupCallback | InsufficientLiquidCycleBalance;
 
 /** `ic0.call_perform` refused the call (the queue to the callee is full): nothing was sent. */
 export type CallPerformFailed = {
@@ -98,7 +101,11 @@ export class CallErrorClass extends Error {
   declare readonly required?: bigint;
 }
 Object.defineProperty(CallErrorClass, 'name', { value: 'CallError' });
-Object.defineProperty(CallErrorClass.prototype, 'name', { value: 'Error', writable: true, configurable: true });
+Object.defineProperty(CallErrorClass.prototype, 'name', {
+  value: 'Error',
+  writable: true,
+  configurable: true,
+});
 
 interface PendingCall {
   readonly resolve: (value: unknown) => void;
@@ -132,7 +139,8 @@ export async function call<Args extends any[] | Uint8Array | undefined, Return =
   const cycles = options?.cycles ?? 0n;
   const required = sys.costCall(method, arg.length) + (cycles > 0n ? cycles : 0n);
   const available = sys.canisterLiquidCycleBalance();
-  if (available < required) throw callFailure({ type: 'InsufficientLiquidCycleBalance', available, required });
+  if (available < required)
+    throw callFailure({ type: 'InsufficientLiquidCycleBalance', available, required });
   const timeout = options?.timeout ?? undefined;
   const callId = sys.callPerform(callee.toUint8Array(), method, arg, {
     ...(options?.cycles !== undefined && { cycles: options.cycles }),
@@ -143,7 +151,13 @@ export async function call<Args extends any[] | Uint8Array | undefined, Return =
   if (options?.oneway === true) return undefined as Return;
   const invocation = currentInvocation() ?? new Invocation();
   const promise = new Promise<Return>((resolve, reject) => {
-    pending.set(callId, { resolve: resolve as (v: unknown) => void, reject, returnIdlType: options?.returnIdlType, raw: options?.raw === true, invocation });
+    pending.set(callId, {
+      resolve: resolve as (v: unknown) => void,
+      reject,
+      returnIdlType: options?.returnIdlType,
+      raw: options?.raw === true,
+      invocation,
+    });
   });
   // A call nobody awaits must not surface as an unhandled rejection of the replica process; the
   // kernel's (unmetered) handler marks it handled.
@@ -157,12 +171,16 @@ function argBytes(options: CallOptions<any[] | Uint8Array | undefined> | undefin
   if (options?.raw === true) {
     if (args === undefined) return EMPTY_ARGS;
     if (!(args instanceof Uint8Array)) {
-      throw new Error('args must be a Uint8Array. If you did not intend to make a raw call, then consider setting the raw property of the call options to undefined or false');
+      throw new Error(
+        'args must be a Uint8Array. If you did not intend to make a raw call, then consider setting the raw property of the call options to undefined or false',
+      );
     }
     return args;
   }
   if (args instanceof Uint8Array) {
-    throw new Error('args must be an array of JavaScript values. If you intended to make a raw call, then consider setting the raw property of the call options to true');
+    throw new Error(
+      'args must be an array of JavaScript values. If you intended to make a raw call, then consider setting the raw property of the call options to true',
+    );
   }
   if (options?.paramIdlTypes === undefined && args === undefined) return EMPTY_ARGS;
   return codecFor(options?.paramIdlTypes ?? []).encode(args ?? []);
@@ -178,13 +196,24 @@ export function deliverResponse(callId: number): void {
   const sys = systemApi();
   const code = sys.msgRejectCode();
   if (code !== 0) {
-    entry.reject(callFailure({ type: 'CallRejected', rejectCode: code as CallRejected['rejectCode'], rejectMessage: sys.msgRejectMsg() }));
+    entry.reject(
+      callFailure({
+        type: 'CallRejected',
+        rejectCode: code as CallRejected['rejectCode'],
+        rejectMessage: sys.msgRejectMsg(),
+      }),
+    );
     return;
   }
   try {
     const bytes = sys.msgArgData();
     if (entry.raw) entry.resolve(bytes);
-    else entry.resolve(entry.returnIdlType === undefined ? undefined : codecFor([entry.returnIdlType]).decode(bytes)[0]);
+    else
+      entry.resolve(
+        entry.returnIdlType === undefined
+          ? undefined
+          : codecFor([entry.returnIdlType]).decode(bytes)[0],
+      );
   } catch (err) {
     entry.reject(err);
   }

@@ -4,7 +4,14 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { describeValue, stackOf, systemApi, uncaughtText, type CanisterAdapter, type MethodDescription } from '@tincan/abi';
+import {
+  describeValue,
+  stackOf,
+  systemApi,
+  uncaughtText,
+  type CanisterAdapter,
+  type MethodDescription,
+} from '@tincan/abi';
 import { serviceToDid } from '@tincan/candid';
 import { deliverResponse, forgetCalls, invocationOfDelivered } from './call.js';
 import { beginExecution, Invocation, rollBackGuards, runCleanup } from './guard.js';
@@ -29,11 +36,19 @@ export function registerCanisterModule(mod: Record<string, unknown>): void {
   // Azle: `export default class { … }`, or `export default [A, B]` whose methods make one interface.
   const classes = Array.isArray(mod.default) ? (mod.default as unknown[]) : [mod.default];
   if (classes.length === 0 || classes.some((c) => typeof c !== 'function')) {
-    throw new Error('a canister module must `export default class { ... }` (or an array of such classes) with decorated methods');
+    throw new Error(
+      'a canister module must `export default class { ... }` (or an array of such classes) with decorated methods',
+    );
   }
-  const exported: Record<string, abstract new (...args: never[]) => unknown> = { Principal: Principal as unknown as abstract new () => unknown };
+  const exported: Record<string, abstract new (...args: never[]) => unknown> = {
+    Principal: Principal as unknown as abstract new () => unknown,
+  };
   for (const [name, value] of Object.entries(mod)) {
-    if (name !== 'default' && typeof value === 'function' && typeof (value as { prototype?: unknown }).prototype === 'object') {
+    if (
+      name !== 'default' &&
+      typeof value === 'function' &&
+      typeof (value as { prototype?: unknown }).prototype === 'object'
+    ) {
       exported[name] = value as abstract new (...args: never[]) => unknown;
     }
   }
@@ -47,11 +62,23 @@ export function registerCanisterModule(mod: Record<string, unknown>): void {
       entries.set(name, entry);
     }
   }
-  entries.set(CHUNK_METHOD, { name: CHUNK_METHOD, mode: 'update', paramIdlTypes: [], returnIdlType: undefined, manual: true, hidden: true, returnTypes: [], instance: instances[0] as object, fn: replyEmpty });
+  entries.set(CHUNK_METHOD, {
+    name: CHUNK_METHOD,
+    mode: 'update',
+    paramIdlTypes: [],
+    returnIdlType: undefined,
+    manual: true,
+    hidden: true,
+    returnTypes: [],
+    instance: instances[0] as object,
+    fn: replyEmpty,
+  });
   const sys = systemApi();
   sys.registerClasses(exported);
   // One class keeps its instance as the heap root (its fields are the heap); several share an array.
-  sys.registerCanister(createAdapter(instances.length === 1 ? (instances[0] as object) : instances, entries));
+  sys.registerCanister(
+    createAdapter(instances.length === 1 ? (instances[0] as object) : instances, entries),
+  );
 }
 
 /** The self-call Azle's `chunk()` makes to start a new execution. */
@@ -63,7 +90,11 @@ function replyEmpty(): void {
 
 function collectEntries(Canister: { prototype: object }, instance: object): Map<string, Entry> {
   const entries = new Map<string, Entry>();
-  for (let proto: object | null = Canister.prototype; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+  for (
+    let proto: object | null = Canister.prototype;
+    proto !== null && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       if (entries.has(name)) continue;
       const fn = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
@@ -105,12 +136,18 @@ function createAdapter(heapRoot: object, entries: Map<string, Entry>): CanisterA
       if (value === true && !messageAcceptedByCall()) sys.acceptMessage();
       return;
     }
-    if (entry.manual || (entry.mode !== 'update' && entry.mode !== 'query' && entry.mode !== 'compositeQuery')) return;
+    if (
+      entry.manual ||
+      (entry.mode !== 'update' && entry.mode !== 'query' && entry.mode !== 'compositeQuery')
+    )
+      return;
     // As on ICP (and in Azle, which replies when the method returns): a method that answered
     // with msgReject (or msgReply) and returns cannot reply again, and the execution traps.
     if (sys.msgReplied()) return trapMessage(TEXT_ALREADY_REPLIED);
     try {
-      sys.msgReply(codecFor(entry.returnTypes).encode(entry.returnIdlType === undefined ? [] : [value]));
+      sys.msgReply(
+        codecFor(entry.returnTypes).encode(entry.returnIdlType === undefined ? [] : [value]),
+      );
     } catch (err) {
       trapMessage(`${entry.name}: cannot encode the return value: ${messageOf(err)}`);
     }
@@ -129,7 +166,8 @@ function createAdapter(heapRoot: object, entries: Map<string, Entry>): CanisterA
         if (!entry.manual) {
           const target = sys.msgMethodName();
           const types = entries.get(target)?.paramIdlTypes;
-          if (types === undefined) return trapMessage(`@inspectMessage could not find the IDL types for method ${target}`);
+          if (types === undefined)
+            return trapMessage(`@inspectMessage could not find the IDL types for method ${target}`);
           try {
             args = [target, ...codecFor(types).decode(sys.msgArgData())];
           } catch (err) {
@@ -179,12 +217,15 @@ function describe(entries: Map<string, Entry>): { methods: MethodDescription[]; 
     // with the same input costs: performanceCounter counts the same on every call.
     codecFor(e.paramIdlTypes);
     codecFor(e.returnTypes);
-    if (e.mode === 'init' || (e.mode === 'postUpgrade' && initArgs === undefined)) initArgs = e.paramIdlTypes;
+    if (e.mode === 'init' || (e.mode === 'postUpgrade' && initArgs === undefined))
+      initArgs = e.paramIdlTypes;
     if (e.hidden) continue;
     const rets = e.returnIdlType === undefined ? [] : [e.returnIdlType];
     if (e.mode === 'update') fields[e.name] = IDL.Func(e.paramIdlTypes as never, rets as never, []);
-    else if (e.mode === 'query') fields[e.name] = IDL.Func(e.paramIdlTypes as never, rets as never, ['query']);
-    else if (e.mode === 'compositeQuery') fields[e.name] = IDL.Func(e.paramIdlTypes as never, rets as never, ['composite_query']);
+    else if (e.mode === 'query')
+      fields[e.name] = IDL.Func(e.paramIdlTypes as never, rets as never, ['query']);
+    else if (e.mode === 'compositeQuery')
+      fields[e.name] = IDL.Func(e.paramIdlTypes as never, rets as never, ['composite_query']);
   }
   return {
     methods: [...entries.values()].map((e) => ({ name: e.name, mode: e.mode, hidden: e.hidden })),
@@ -193,7 +234,11 @@ function describe(entries: Map<string, Entry>): { methods: MethodDescription[]; 
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** The message of a thrown value; read without running its getters or conversions. */
@@ -204,4 +249,3 @@ function messageOf(err: unknown): string {
   }
   return describeValue(err);
 }
-

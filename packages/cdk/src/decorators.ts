@@ -42,7 +42,12 @@ interface Spec {
 }
 
 /** Applies a decorator under either decorator flavour. */
-function apply(spec: Spec, target: unknown, contextOrKey: unknown, descriptor?: PropertyDescriptor): void {
+function apply(
+  spec: Spec,
+  target: unknown,
+  contextOrKey: unknown,
+  descriptor?: PropertyDescriptor,
+): void {
   const meta = {
     mode: spec.mode,
     paramIdlTypes: spec.params ?? [],
@@ -60,11 +65,18 @@ function isTc39Context(value: unknown): value is ClassMethodDecoratorContext {
 
 /** Whether a decorator was used bare (`@query`) rather than called (`@query(...)`). */
 function isBare(args: unknown[]): boolean {
-  return (typeof args[0] === 'function' && isTc39Context(args[1])) || (typeof args[0] === 'object' && args[0] !== null && !Array.isArray(args[0]) && typeof args[1] === 'string');
+  return (
+    (typeof args[0] === 'function' && isTc39Context(args[1])) ||
+    (typeof args[0] === 'object' &&
+      args[0] !== null &&
+      !Array.isArray(args[0]) &&
+      typeof args[1] === 'string')
+  );
 }
 
 function factory(spec: Spec): MethodDecorator {
-  return ((target: unknown, context: unknown, descriptor?: PropertyDescriptor) => apply(spec, target, context, descriptor)) as MethodDecorator;
+  return ((target: unknown, context: unknown, descriptor?: PropertyDescriptor) =>
+    apply(spec, target, context, descriptor)) as MethodDecorator;
 }
 
 function bare(spec: Spec, args: unknown[]): void {
@@ -72,26 +84,57 @@ function bare(spec: Spec, args: unknown[]): void {
 }
 
 /** Marks an update method: it may change state and make calls. */
-export function update(paramIdlTypes?: IDL.Type[], returnIdlType?: IDL.Type, options?: UpdateOptions): MethodDecorator;
-export function update<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void;
+export function update(
+  paramIdlTypes?: IDL.Type[],
+  returnIdlType?: IDL.Type,
+  options?: UpdateOptions,
+): MethodDecorator;
+export function update<This, Args extends unknown[], Return>(
+  originalMethod: Method<This, Args, Return>,
+  context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>,
+): void;
 export function update(...args: unknown[]): MethodDecorator | undefined {
   if (isBare(args)) return void bare({ mode: 'update' }, args);
-  const [params, ret, options] = args as [IDL.Type[] | undefined, IDL.Type | undefined, UpdateOptions | undefined];
+  const [params, ret, options] = args as [
+    IDL.Type[] | undefined,
+    IDL.Type | undefined,
+    UpdateOptions | undefined,
+  ];
   return factory({ mode: 'update', params, ret, manual: options?.manual, hidden: options?.hidden });
 }
 
 /** Marks a query method: it runs on committed state and its changes are discarded. */
-export function query(paramIdlTypes?: IDL.Type[], returnIdlType?: IDL.Type, options?: QueryOptions): MethodDecorator;
-export function query<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void;
+export function query(
+  paramIdlTypes?: IDL.Type[],
+  returnIdlType?: IDL.Type,
+  options?: QueryOptions,
+): MethodDecorator;
+export function query<This, Args extends unknown[], Return>(
+  originalMethod: Method<This, Args, Return>,
+  context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>,
+): void;
 export function query(...args: unknown[]): MethodDecorator | undefined {
   if (isBare(args)) return void bare({ mode: 'query' }, args);
-  const [params, ret, options] = args as [IDL.Type[] | undefined, IDL.Type | undefined, QueryOptions | undefined];
-  return factory({ mode: options?.composite === true ? 'compositeQuery' : 'query', params, ret, manual: options?.manual, hidden: options?.hidden });
+  const [params, ret, options] = args as [
+    IDL.Type[] | undefined,
+    IDL.Type | undefined,
+    QueryOptions | undefined,
+  ];
+  return factory({
+    mode: options?.composite === true ? 'compositeQuery' : 'query',
+    params,
+    ret,
+    manual: options?.manual,
+    hidden: options?.hidden,
+  });
 }
 
 /** Marks the method run once at install with the Candid init arguments. */
 export function init(paramIdlTypes?: IDL.Type[], options?: ManualOptions): MethodDecorator;
-export function init<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void;
+export function init<This, Args extends unknown[], Return>(
+  originalMethod: Method<This, Args, Return>,
+  context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>,
+): void;
 export function init(...args: unknown[]): MethodDecorator | undefined {
   if (isBare(args)) return void bare({ mode: 'init' }, args);
   const [params, options] = args as [IDL.Type[] | undefined, ManualOptions | undefined];
@@ -100,7 +143,10 @@ export function init(...args: unknown[]): MethodDecorator | undefined {
 
 /** Marks the method run on the new code after an upgrade, with the upgrade arguments. */
 export function postUpgrade(paramIdlTypes?: IDL.Type[], options?: ManualOptions): MethodDecorator;
-export function postUpgrade<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void;
+export function postUpgrade<This, Args extends unknown[], Return>(
+  originalMethod: Method<This, Args, Return>,
+  context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>,
+): void;
 export function postUpgrade(...args: unknown[]): MethodDecorator | undefined {
   if (isBare(args)) return void bare({ mode: 'postUpgrade' }, args);
   const [params, options] = args as [IDL.Type[] | undefined, ManualOptions | undefined];
@@ -108,7 +154,10 @@ export function postUpgrade(...args: unknown[]): MethodDecorator | undefined {
 }
 
 /** Marks the method run on the old code before an upgrade. */
-export function preUpgrade<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void {
+export function preUpgrade<This, Args extends unknown[], Return>(
+  originalMethod: Method<This, Args, Return>,
+  context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>,
+): void {
   bare({ mode: 'preUpgrade' }, [originalMethod, context]);
 }
 
@@ -119,7 +168,10 @@ export function preUpgrade<This, Args extends unknown[], Return>(originalMethod:
  * discarded and it cannot call.
  */
 export function inspectMessage(options?: ManualOptions): MethodDecorator;
-export function inspectMessage<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void;
+export function inspectMessage<This, Args extends unknown[], Return>(
+  originalMethod: Method<This, Args, Return>,
+  context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>,
+): void;
 export function inspectMessage(...args: unknown[]): MethodDecorator | undefined {
   if (isBare(args)) return void bare({ mode: 'inspectMessage' }, args);
   const [options] = args as [ManualOptions | undefined];
@@ -127,7 +179,10 @@ export function inspectMessage(...args: unknown[]): MethodDecorator | undefined 
 }
 
 /** Marks the method run once per round. */
-export function heartbeat<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void {
+export function heartbeat<This, Args extends unknown[], Return>(
+  originalMethod: Method<This, Args, Return>,
+  context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>,
+): void {
   bare({ mode: 'heartbeat' }, [originalMethod, context]);
 }
 
@@ -135,6 +190,9 @@ export function heartbeat<This, Args extends unknown[], Return>(originalMethod: 
  * Marks the method ICP runs when the canister's free Wasm memory drops below its
  * `wasm_memory_threshold`. tincan records it; it never fires, as tincan has no such threshold.
  */
-export function onLowWasmMemory<This, Args extends unknown[], Return>(originalMethod: Method<This, Args, Return>, context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>): void {
+export function onLowWasmMemory<This, Args extends unknown[], Return>(
+  originalMethod: Method<This, Args, Return>,
+  context: ClassMethodDecoratorContext<This, Method<This, Args, Return>>,
+): void {
   bare({ mode: 'onLowWasmMemory' }, [originalMethod, context]);
 }

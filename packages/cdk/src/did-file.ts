@@ -28,7 +28,12 @@ export type CandidTypesDefs = { [key: TypeName]: CandidDef };
 
 /** Fresh visitor data. */
 export function getDefaultVisitorData(): VisitorData {
-  return { usedRecClasses: [], isOnService: false, isFirstService: false, initAndPostUpgradeParamIdlTypes: [] };
+  return {
+    usedRecClasses: [],
+    isOnService: false,
+    isFirstService: false,
+    initAndPostUpgradeParamIdlTypes: [],
+  };
 }
 
 /** An `IDL.Visitor` that turns any IDL type into its Candid text and named definitions. */
@@ -39,7 +44,10 @@ export class DidVisitor extends IDL.Visitor<VisitorData, VisitorResult> {
 }
 
 /** Candid text of `type`, with `type name = …;` lines first for the recursive types it names. */
-export function idlToString(type: IDL.Type, startingData: VisitorData = getDefaultVisitorData()): string {
+export function idlToString(
+  type: IDL.Type,
+  startingData: VisitorData = getDefaultVisitorData(),
+): string {
   const [candid, defs] = type.accept(new DidVisitor(), startingData);
   const named = Object.entries(defs).map(([name, body]) => `type ${name} = ${body};`);
   return `${named.length > 0 ? `${named.join('\n')}\n` : ''}${candid}\n`;

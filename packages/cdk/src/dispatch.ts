@@ -50,14 +50,30 @@ let defaultReplyMethod: string | undefined;
  * Dispatches a sub-message to `target`'s update `method`; `args` are raw Candid bytes, or
  * values with `options.paramIdlTypes`. Returns the message id its reply will carry.
  */
-export function dispatch(target: Principal | string, method: string, args: Uint8Array | readonly unknown[], options: DispatchOptions = {}): bigint {
+export function dispatch(
+  target: Principal | string,
+  method: string,
+  args: Uint8Array | readonly unknown[],
+  options: DispatchOptions = {},
+): bigint {
   const replyOn = options.replyOn ?? 'never';
   const code = REPLY_ON.indexOf(replyOn);
-  if (code < 0) trap(`dispatch: replyOn must be one of ${REPLY_ON.join(', ')}, got ${String(replyOn)}`);
+  if (code < 0)
+    trap(`dispatch: replyOn must be one of ${REPLY_ON.join(', ')}, got ${String(replyOn)}`);
   const callee = typeof target === 'string' ? Principal.fromText(target) : target;
-  const arg = args instanceof Uint8Array ? args : new Uint8Array(IDL.encode(options.paramIdlTypes ?? [], [...args]));
+  const arg =
+    args instanceof Uint8Array
+      ? args
+      : new Uint8Array(IDL.encode(options.paramIdlTypes ?? [], [...args]));
   const replyMethod = replyOn === 'never' ? '' : (options.callback ?? defaultReplyMethod ?? '');
-  return systemApi().dispatch(callee.toUint8Array(), method, arg, code, options.cycles ?? 0n, replyMethod);
+  return systemApi().dispatch(
+    callee.toUint8Array(),
+    method,
+    arg,
+    code,
+    options.cycles ?? 0n,
+    replyMethod,
+  );
 }
 
 /**
@@ -67,12 +83,21 @@ export function dispatch(target: Principal | string, method: string, args: Uint8
 export function queryContract<T = unknown>(
   target: Principal | string,
   method: string,
-  args: { readonly paramIdlTypes?: IDL.Type[]; readonly args?: readonly unknown[]; readonly raw?: Uint8Array; readonly returnIdlType?: IDL.Type } = {},
+  args: {
+    readonly paramIdlTypes?: IDL.Type[];
+    readonly args?: readonly unknown[];
+    readonly raw?: Uint8Array;
+    readonly returnIdlType?: IDL.Type;
+  } = {},
 ): T {
   const callee = typeof target === 'string' ? Principal.fromText(target) : target;
-  const arg = args.raw ?? new Uint8Array(IDL.encode(args.paramIdlTypes ?? [], [...(args.args ?? [])]));
+  const arg =
+    args.raw ?? new Uint8Array(IDL.encode(args.paramIdlTypes ?? [], [...(args.args ?? [])]));
   const [code, bytes] = systemApi().queryContract(callee.toUint8Array(), method, arg);
-  if (code !== 0) throw new Error(`queryContract ${method} was rejected (${code}): ${new TextDecoder().decode(bytes)}`);
+  if (code !== 0)
+    throw new Error(
+      `queryContract ${method} was rejected (${code}): ${new TextDecoder().decode(bytes)}`,
+    );
   if (args.returnIdlType === undefined) return bytes as T;
   return IDL.decode([args.returnIdlType], bytes)[0] as T;
 }
@@ -83,25 +108,48 @@ export function dispatchRole(): 'none' | 'subMessage' | 'reply' {
   return role === 1 ? 'subMessage' : role === 2 ? 'reply' : 'none';
 }
 
-type ReplyHandler<This> = (this: This, msgId: bigint, success: boolean, data: Uint8Array) => unknown;
+type ReplyHandler<This> = (
+  this: This,
+  msgId: bigint,
+  success: boolean,
+  data: Uint8Array,
+) => unknown;
 
 /**
  * Marks the method that gets `(msgId, success, data)` for sub-messages this canister
  * dispatched (the first `@reply` method declared is the default; `callback` names another).
  * It runs only as a reply: called any other way, it traps.
  */
-export function reply<This>(originalMethod: ReplyHandler<This>, context: ClassMethodDecoratorContext<This, ReplyHandler<This>>): ReplyHandler<This>;
-export function reply(target: object, key: string, descriptor: PropertyDescriptor): PropertyDescriptor;
+export function reply<This>(
+  originalMethod: ReplyHandler<This>,
+  context: ClassMethodDecoratorContext<This, ReplyHandler<This>>,
+): ReplyHandler<This>;
+export function reply(
+  target: object,
+  key: string,
+  descriptor: PropertyDescriptor,
+): PropertyDescriptor;
 export function reply(...args: unknown[]): unknown {
   const [first, second, third] = args;
   const tc39 = typeof second === 'object' && second !== null && 'kind' in second;
-  const original = (tc39 ? first : (third as PropertyDescriptor).value) as (...a: unknown[]) => unknown;
+  const original = (tc39 ? first : (third as PropertyDescriptor).value) as (
+    ...a: unknown[]
+  ) => unknown;
   const name = tc39 ? String((second as ClassMethodDecoratorContext).name) : String(second);
   const wrapped = function (this: unknown, ...callArgs: unknown[]): unknown {
-    if (systemApi().dispatchRole() !== 2) trap(`${name} is a @reply handler: only the runtime calls it, with the reply to a dispatched sub-message`);
+    if (systemApi().dispatchRole() !== 2)
+      trap(
+        `${name} is a @reply handler: only the runtime calls it, with the reply to a dispatched sub-message`,
+      );
     return original.apply(this, callArgs);
   };
-  recordMethod(wrapped, { mode: 'update', paramIdlTypes: ReplyParams, returnIdlType: undefined, manual: false, hidden: true });
+  recordMethod(wrapped, {
+    mode: 'update',
+    paramIdlTypes: ReplyParams,
+    returnIdlType: undefined,
+    manual: false,
+    hidden: true,
+  });
   defaultReplyMethod ??= name;
   if (tc39) return wrapped;
   (third as PropertyDescriptor).value = wrapped;

@@ -19,7 +19,21 @@ export { guard } from './guard.js';
 export type { Guard } from './guard.js';
 export { acceptMessage, msgDeadline, msgOrigin } from './ic-api.js';
 export { CallErrorClass as CallError } from './call.js';
-export { NearPromise, PromiseResultIdl, PromiseResults, promiseResult, promiseResultsCount, requirePrivate } from './near-promise.js';
+export {
+  NearPromise,
+  PromiseResultIdl,
+  PromiseResults,
+  promiseResult,
+  promiseResultsCount,
+  requirePrivate,
+} from './near-promise.js';
 export type { PromiseResult } from './near-promise.js';
-export { MAX_SUBMSG_DEPTH, ReplyParams, dispatch, dispatchRole, queryContract, reply } from './dispatch.js';
+export {
+  MAX_SUBMSG_DEPTH,
+  ReplyParams,
+  dispatch,
+  dispatchRole,
+  queryContract,
+  reply,
+} from './dispatch.js';
 export type { DispatchOptions, ReplyOn } from './dispatch.js';

@@ -89,7 +89,8 @@ let op: { created: GuardImpl[]; released: GuardImpl[] } = { created: [], release
  * before or after an `await`.
  */
 export function guard(release: () => void): Guard {
-  if (current === undefined) throw new Error('guard() can only be used while a canister method runs');
+  if (current === undefined)
+    throw new Error('guard() can only be used while a canister method runs');
   const g = new GuardImpl(release, current);
   op.created.push(g);
   return g;

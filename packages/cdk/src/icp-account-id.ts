@@ -6,7 +6,9 @@
 import { sha224 } from '@noble/hashes/sha2';
 import { getCrc32, type Principal } from '@dfinity/principal';
 
-const DOMAIN = new Uint8Array([0x0a, ...'account-id'].map((c) => (typeof c === 'string' ? c.charCodeAt(0) : c)));
+const DOMAIN = new Uint8Array(
+  [0x0a, ...'account-id'].map((c) => (typeof c === 'string' ? c.charCodeAt(0) : c)),
+);
 
 function accountIdentifier(principal: Principal, subaccount: number): Uint8Array {
   const sub = new Uint8Array(32);

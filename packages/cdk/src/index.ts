@@ -9,10 +9,27 @@ import './refused-globals.js';
 
 export * from '@dfinity/candid';
 export * from '@dfinity/principal';
-export { heartbeat, init, inspectMessage, onLowWasmMemory, postUpgrade, preUpgrade, query, update } from './decorators.js';
+export {
+  heartbeat,
+  init,
+  inspectMessage,
+  onLowWasmMemory,
+  postUpgrade,
+  preUpgrade,
+  query,
+  update,
+} from './decorators.js';
 export type { ManualOptions, MethodDecorator, QueryOptions, UpdateOptions } from './decorators.js';
 export { call, chunk } from './call.js';
-export type { CallError, CallErrorType, CallOptions, CallPerformFailed, CallRejected, CleanupCallback, InsufficientLiquidCycleBalance } from './call.js';
+export type {
+  CallError,
+  CallErrorType,
+  CallOptions,
+  CallPerformFailed,
+  CallRejected,
+  CleanupCallback,
+  InsufficientLiquidCycleBalance,
+} from './call.js';
 export {
   candidDecode,
   candidEncode,
@@ -38,7 +55,13 @@ export {
   trap,
 } from './ic-api.js';
 export { DidVisitor, getDefaultVisitorData, idlToString } from './did-file.js';
-export type { CandidDef, CandidTypesDefs, TypeName, VisitorData, VisitorResult } from './did-file.js';
+export type {
+  CandidDef,
+  CandidTypesDefs,
+  TypeName,
+  VisitorData,
+  VisitorResult,
+} from './did-file.js';
 export { jsonParse, jsonStringify } from './json.js';
 export { StableBTreeMap } from './stable-b-tree-map.js';
 export { clearTimer, setTimer, setTimerInterval } from './timers.js';

@@ -5,15 +5,24 @@
 import { jsonReplacer, jsonReviver } from './stable-json.js';
 
 /** `JSON.stringify` with {@link jsonReplacer} unless another replacer is given. */
-export function jsonStringify(value: any, replacer?: (this: any, key: string, value: any) => any, space?: string | number): string {
+export function jsonStringify(
+  value: any,
+  replacer?: (this: any, key: string, value: any) => any,
+  space?: string | number,
+): string {
   return JSON.stringify(value, replacer ?? jsonReplacer, space);
 }
 
 /** `JSON.parse` with {@link jsonReviver} unless another reviver is given; errors quote the text, as Azle's do. */
-export function jsonParse(text: string, reviver?: (this: any, key: string, value: any) => any): any {
+export function jsonParse(
+  text: string,
+  reviver?: (this: any, key: string, value: any) => any,
+): any {
   try {
     return JSON.parse(text, reviver ?? jsonReviver);
   } catch (err) {
-    throw new Error(`jsonParse: Error parsing JSON: ${err instanceof Error ? err.message : String(err)}. text: ${text}`);
+    throw new Error(
+      `jsonParse: Error parsing JSON: ${err instanceof Error ? err.message : String(err)}. text: ${text}`,
+    );
   }
 }

@@ -22,7 +22,8 @@ import { call, CallErrorClass, callFailure } from './call.js';
 import { canisterSelf, msgArgData, msgCaller, trap } from './ic-api.js';
 
 /** One result a callback sees: the reply bytes, or how the call failed. */
-export type PromiseResult = { Successful: Uint8Array } | { Failed: { rejectCode: number; rejectMessage: string } };
+export type PromiseResult =
+  { Successful: Uint8Array } | { Failed: { rejectCode: number; rejectMessage: string } };
 
 /** The Candid type of one {@link PromiseResult}. */
 export const PromiseResultIdl = IDL.Variant({
@@ -44,7 +45,10 @@ interface FunctionCall {
 }
 
 /** The tree a promise describes. */
-type PromiseNode = FunctionCall | { readonly kind: 'and'; readonly parts: readonly PromiseNode[] } | { readonly kind: 'then'; readonly first: PromiseNode; readonly callback: FunctionCall };
+type PromiseNode =
+  | FunctionCall
+  | { readonly kind: 'and'; readonly parts: readonly PromiseNode[] }
+  | { readonly kind: 'then'; readonly first: PromiseNode; readonly callback: FunctionCall };
 
 /** A batch without its function call yet (what `NearPromise.new` gives). */
 interface EmptyBatch {
@@ -61,17 +65,35 @@ export class NearPromise {
 
   /** A batch against `target` (a canister id); add its function call with `functionCall`. */
   static new(target: Principal | string): NearPromise {
-    return new NearPromise({ kind: 'batch', target: typeof target === 'string' ? Principal.fromText(target) : target });
+    return new NearPromise({
+      kind: 'batch',
+      target: typeof target === 'string' ? Principal.fromText(target) : target,
+    });
   }
 
   /**
    * The batch's function call: `method` with `args` encoded by `paramIdlTypes`, and `cycles`
    * attached. On tincan a batch holds one function call (NEAR batches may hold several actions).
    */
-  functionCall(method: string, paramIdlTypes: readonly IDL.Type[], args: readonly unknown[], cycles = 0n): NearPromise {
-    if (this.node.kind !== 'batch') throw new Error(`functionCall('${method}'): a tincan promise batch holds one function call; start another with NearPromise.new`);
+  functionCall(
+    method: string,
+    paramIdlTypes: readonly IDL.Type[],
+    args: readonly unknown[],
+    cycles = 0n,
+  ): NearPromise {
+    if (this.node.kind !== 'batch')
+      throw new Error(
+        `functionCall('${method}'): a tincan promise batch holds one function call; start another with NearPromise.new`,
+      );
     if (cycles < 0n) throw new Error(`functionCall('${method}'): cycles must not be negative`);
-    return new NearPromise({ kind: 'call', target: this.node.target, method, paramIdlTypes, args, cycles });
+    return new NearPromise({
+      kind: 'call',
+      target: this.node.target,
+      method,
+      paramIdlTypes,
+      args,
+      cycles,
+    });
   }
 
   /** Joins this promise with `others`: a callback after the join sees every result, in this order. */
@@ -85,7 +107,8 @@ export class NearPromise {
    */
   then(callback: NearPromise): NearPromise {
     const cb = callback.ready('then');
-    if (cb.kind !== 'call') throw new Error('then(callback): the callback must be a single function call');
+    if (cb.kind !== 'call')
+      throw new Error('then(callback): the callback must be a single function call');
     return new NearPromise({ kind: 'then', first: this.ready('then'), callback: cb });
   }
 
@@ -97,23 +120,38 @@ export class NearPromise {
    */
   async asReturn<T = Uint8Array>(returnIdlType?: IDL.Type): Promise<T> {
     const node = this.ready('asReturn');
-    if (node.kind === 'and') throw new Error('asReturn(): a join has no single result; add a callback with then(...)');
+    if (node.kind === 'and')
+      throw new Error('asReturn(): a join has no single result; add a callback with then(...)');
     const [result] = await run(node);
     if (result === undefined || 'Failed' in result) {
       const failed = result?.Failed ?? { rejectCode: 2, rejectMessage: 'no result' };
-      throw callFailure({ type: 'CallRejected', rejectCode: failed.rejectCode as 1 | 2 | 3 | 4 | 5 | 6, rejectMessage: failed.rejectMessage });
+      throw callFailure({
+        type: 'CallRejected',
+        rejectCode: failed.rejectCode as 1 | 2 | 3 | 4 | 5 | 6,
+        rejectMessage: failed.rejectMessage,
+      });
     }
-    return (returnIdlType === undefined ? result.Successful : codecFor([returnIdlType]).decode(result.Successful)[0]) as T;
+    return (
+      returnIdlType === undefined
+        ? result.Successful
+        : codecFor([returnIdlType]).decode(result.Successful)[0]
+    ) as T;
   }
 
   private ready(use: string): PromiseNode {
-    if (this.node.kind === 'batch') throw new Error(`${use}: the promise batch on ${this.node.target.toText()} has no function call`);
+    if (this.node.kind === 'batch')
+      throw new Error(
+        `${use}: the promise batch on ${this.node.target.toText()} has no function call`,
+      );
     return this.node;
   }
 }
 
 /** Runs `node`'s calls (joined ones concurrently, in one execution) and answers its results. */
-async function run(node: PromiseNode, input: readonly PromiseResult[] | undefined = undefined): Promise<PromiseResult[]> {
+async function run(
+  node: PromiseNode,
+  input: readonly PromiseResult[] | undefined = undefined,
+): Promise<PromiseResult[]> {
   switch (node.kind) {
     case 'call':
       return [await perform(node, input)];
@@ -126,18 +164,27 @@ async function run(node: PromiseNode, input: readonly PromiseResult[] | undefine
 }
 
 /** Makes one call; a callback's `input` goes first in its arguments. Failures become `Failed`. */
-async function perform(fc: FunctionCall, input: readonly PromiseResult[] | undefined): Promise<PromiseResult> {
+async function perform(
+  fc: FunctionCall,
+  input: readonly PromiseResult[] | undefined,
+): Promise<PromiseResult> {
   const types = input === undefined ? fc.paramIdlTypes : [PromiseResults, ...fc.paramIdlTypes];
   const values = input === undefined ? fc.args : [input, ...fc.args];
   try {
-    const reply = await call<Uint8Array, Uint8Array>(fc.target, fc.method, { raw: true, args: codecFor([...types]).encode([...values]), cycles: fc.cycles });
+    const reply = await call<Uint8Array, Uint8Array>(fc.target, fc.method, {
+      raw: true,
+      args: codecFor([...types]).encode([...values]),
+      cycles: fc.cycles,
+    });
     return { Successful: reply };
   } catch (err) {
     // The cleanup after a trapped continuation is not a call result: let it through.
     if (!(err instanceof CallErrorClass) || err.type === 'CleanupCallback') throw err;
     // Calls that were never sent (full queue, too few cycles) fail as SYS_TRANSIENT, the code
     // ICP gives a call the system could not deliver.
-    return { Failed: { rejectCode: err.rejectCode ?? 2, rejectMessage: err.rejectMessage ?? err.message } };
+    return {
+      Failed: { rejectCode: err.rejectCode ?? 2, rejectMessage: err.rejectMessage ?? err.message },
+    };
   }
 }
 
@@ -150,7 +197,8 @@ export function promiseResultsCount(): number {
 export function promiseResult(index: number): PromiseResult {
   const results = callbackResults();
   const result = results[index];
-  if (result === undefined) trap(`promiseResult(${index}): the callback received ${results.length} result(s)`);
+  if (result === undefined)
+    trap(`promiseResult(${index}): the callback received ${results.length} result(s)`);
   return result;
 }
 
@@ -160,7 +208,8 @@ export function promiseResult(index: number): PromiseResult {
  */
 export function requirePrivate(): void {
   const caller = msgCaller();
-  if (caller.compareTo(canisterSelf()) !== 'eq') trap(`this callback is private: caller ${caller.toText()} is not this canister`);
+  if (caller.compareTo(canisterSelf()) !== 'eq')
+    trap(`this callback is private: caller ${caller.toText()} is not this canister`);
 }
 
 /** The callback's first argument, decoded (the Candid decoder ignores the arguments after it). */
@@ -168,6 +217,8 @@ function callbackResults(): PromiseResult[] {
   try {
     return codecFor([PromiseResults]).decode(msgArgData())[0] as PromiseResult[];
   } catch (err) {
-    trap(`promiseResult: this method was not called as a promise callback (${err instanceof Error ? err.message : String(err)})`);
+    trap(
+      `promiseResult: this method was not called as a promise callback (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
 }

@@ -4,7 +4,17 @@
  * than leaving them undefined) makes a canister fail the same way on both. Imported by the CDK
  * entry for its side effect, before any canister code runs.
  */
-const REFUSED = ['fetch', 'Buffer', 'window', 'global', 'self', 'URL', 'WebAssembly', 'setTimeout', 'clearTimeout'] as const;
+const REFUSED = [
+  'fetch',
+  'Buffer',
+  'window',
+  'global',
+  'self',
+  'URL',
+  'WebAssembly',
+  'setTimeout',
+  'clearTimeout',
+] as const;
 
 /** Azle's message for a refused global, character for character. */
 export function refusedGlobalMessage(name: string): string {

@@ -14,9 +14,15 @@ export class StableBTreeMap<Key = unknown, Value = unknown> {
   readonly #keys: Serializable;
   readonly #values: Serializable;
 
-  constructor(memoryId: number, keySerializable: Serializable = stableJson, valueSerializable: Serializable = stableJson) {
+  constructor(
+    memoryId: number,
+    keySerializable: Serializable = stableJson,
+    valueSerializable: Serializable = stableJson,
+  ) {
     if (!Number.isInteger(memoryId) || memoryId < 0 || memoryId > MAX_MEMORY_ID) {
-      throw new RangeError(`StableBTreeMap memoryId must be an integer from 0 to ${MAX_MEMORY_ID}, got ${String(memoryId)}`);
+      throw new RangeError(
+        `StableBTreeMap memoryId must be an integer from 0 to ${MAX_MEMORY_ID}, got ${String(memoryId)}`,
+      );
     }
     this.memoryId = memoryId;
     this.#keys = keySerializable;
@@ -36,7 +42,11 @@ export class StableBTreeMap<Key = unknown, Value = unknown> {
 
   /** Stores `value` under `key`; returns the previous value. */
   insert(key: Key, value: Value): Value | undefined {
-    const old = systemApi().stableMapInsert(this.memoryId, this.#keys.toBytes(key), this.#values.toBytes(value));
+    const old = systemApi().stableMapInsert(
+      this.memoryId,
+      this.#keys.toBytes(key),
+      this.#values.toBytes(value),
+    );
     return old === undefined ? undefined : (this.#values.fromBytes(old) as Value);
   }
 
@@ -58,7 +68,10 @@ export class StableBTreeMap<Key = unknown, Value = unknown> {
 
   /** Entries in key order, from `startIndex`, at most `length`. */
   items(startIndex = 0, length?: number): Array<[Key, Value]> {
-    return this.#range(startIndex, length).map(([k, v]) => [this.#keys.fromBytes(k) as Key, this.#values.fromBytes(v) as Value]);
+    return this.#range(startIndex, length).map(([k, v]) => [
+      this.#keys.fromBytes(k) as Key,
+      this.#values.fromBytes(v) as Value,
+    ]);
   }
 
   /** Keys in order, from `startIndex`, at most `length`. */

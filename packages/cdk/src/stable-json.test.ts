@@ -13,8 +13,16 @@ describe('stableJson', () => {
   });
   it('round-trips values JSON lacks', () => {
     const value = {
-      big: -(2n ** 70n), p: Principal.fromText('2vxsx-fae'), bytes: new Uint8Array([0, 255]), nan: NaN, inf: -Infinity, negZero: -0,
-      map: new Map<unknown, unknown>([[1n, 'x']]), set: new Set([1, 2]), u64: new BigUint64Array([2n ** 64n - 1n]), f32: new Float32Array([1.5]),
+      big: -(2n ** 70n),
+      p: Principal.fromText('2vxsx-fae'),
+      bytes: new Uint8Array([0, 255]),
+      nan: NaN,
+      inf: -Infinity,
+      negZero: -0,
+      map: new Map<unknown, unknown>([[1n, 'x']]),
+      set: new Set([1, 2]),
+      u64: new BigUint64Array([2n ** 64n - 1n]),
+      f32: new Float32Array([1.5]),
     };
     const back = stableJson.fromBytes(stableJson.toBytes(value)) as typeof value;
     expect(back.big).toBe(value.big);
@@ -29,21 +37,40 @@ describe('stableJson', () => {
     expect(back.f32[0]).toBe(1.5);
   });
   it('names the text it could not parse', () => {
-    expect(() => stableJson.fromBytes(new TextEncoder().encode('{oops'))).toThrow(/jsonParse: Error parsing JSON: .*text: \{oops/);
+    expect(() => stableJson.fromBytes(new TextEncoder().encode('{oops'))).toThrow(
+      /jsonParse: Error parsing JSON: .*text: \{oops/,
+    );
   });
 });
 
 describe('stableJson fast paths', () => {
   it('write and read exactly what the general path does', () => {
-    for (const value of ['plain', 'with "quotes" and \\ slashes', '', 0, 42, -7.5, 1e21, true, false, 5n, -(2n ** 80n)]) {
-      const general = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? { __bigint__: v.toString() } : v));
+    for (const value of [
+      'plain',
+      'with "quotes" and \\ slashes',
+      '',
+      0,
+      42,
+      -7.5,
+      1e21,
+      true,
+      false,
+      5n,
+      -(2n ** 80n),
+    ]) {
+      const general = JSON.stringify(value, (_k, v: unknown) =>
+        typeof v === 'bigint' ? { __bigint__: v.toString() } : v,
+      );
       expect(new TextDecoder().decode(stableJson.toBytes(value))).toBe(general);
       expect(stableJson.fromBytes(stableJson.toBytes(value))).toEqual(value);
     }
   });
   it('leave tagged and structured values to the reviver', () => {
     const text = '{"__bigint__":"5","extra":1}';
-    expect(stableJson.fromBytes(new TextEncoder().encode(text))).toEqual({ __bigint__: '5', extra: 1 });
+    expect(stableJson.fromBytes(new TextEncoder().encode(text))).toEqual({
+      __bigint__: '5',
+      extra: 1,
+    });
     expect(stableJson.fromBytes(stableJson.toBytes(-0))).toBe(-0);
     expect(stableJson.fromBytes(stableJson.toBytes(NaN))).toBeNaN();
   });

@@ -12,12 +12,20 @@ export interface Serializable {
   fromBytes(bytes: Uint8Array): unknown;
 }
 
-type TypedArrayCtor = new (values: ArrayLike<number> | ArrayLike<bigint>) => ArrayLike<number | bigint>;
+type TypedArrayCtor = new (
+  values: ArrayLike<number> | ArrayLike<bigint>,
+) => ArrayLike<number | bigint>;
 const TYPED: ReadonlyArray<[string, TypedArrayCtor]> = [
-  ['__uint8array__', Uint8Array], ['__int8array__', Int8Array], ['__uint16array__', Uint16Array],
-  ['__int16array__', Int16Array], ['__uint32array__', Uint32Array], ['__int32array__', Int32Array],
-  ['__biguint64array__', BigUint64Array as unknown as TypedArrayCtor], ['__bigint64array__', BigInt64Array as unknown as TypedArrayCtor],
-  ['__float32array__', Float32Array], ['__float64array__', Float64Array],
+  ['__uint8array__', Uint8Array],
+  ['__int8array__', Int8Array],
+  ['__uint16array__', Uint16Array],
+  ['__int16array__', Int16Array],
+  ['__uint32array__', Uint32Array],
+  ['__int32array__', Int32Array],
+  ['__biguint64array__', BigUint64Array as unknown as TypedArrayCtor],
+  ['__bigint64array__', BigInt64Array as unknown as TypedArrayCtor],
+  ['__float32array__', Float32Array],
+  ['__float64array__', Float64Array],
 ];
 
 /** JSON.stringify replacer of the stableJson format. */
@@ -32,11 +40,17 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
     return value;
   }
   if (typeof value !== 'object' || value === null) return value;
-  if ((value as { _isPrincipal?: unknown })._isPrincipal === true) return { __principal__: (value as Principal).toText() };
+  if ((value as { _isPrincipal?: unknown })._isPrincipal === true)
+    return { __principal__: (value as Principal).toText() };
   if (value instanceof Map) return { __map__: [...value.entries()] };
   if (value instanceof Set) return { __set__: [...value.values()] };
   for (const [tag, Ctor] of TYPED) {
-    if (value instanceof (Ctor as unknown as typeof Uint8Array)) return { [tag]: Array.from(value as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? v.toString() : v)) };
+    if (value instanceof (Ctor as unknown as typeof Uint8Array))
+      return {
+        [tag]: Array.from(value as ArrayLike<number | bigint>, (v) =>
+          typeof v === 'bigint' ? v.toString() : v,
+        ),
+      };
   }
   return value;
 }
@@ -49,15 +63,24 @@ export function jsonReviver(_key: string, value: unknown): unknown {
   const tag = keys[0] as string;
   const inner = (value as Record<string, unknown>)[tag];
   switch (tag) {
-    case '__undefined__': return undefined;
-    case '__bigint__': return BigInt(inner as string);
-    case '__nan__': return NaN;
-    case '__infinity__': return Infinity;
-    case '__negative_infinity__': return -Infinity;
-    case '__negative_zero__': return -0;
-    case '__principal__': return Principal.fromText(inner as string);
-    case '__map__': return new Map(inner as Array<[unknown, unknown]>);
-    case '__set__': return new Set(inner as unknown[]);
+    case '__undefined__':
+      return undefined;
+    case '__bigint__':
+      return BigInt(inner as string);
+    case '__nan__':
+      return NaN;
+    case '__infinity__':
+      return Infinity;
+    case '__negative_infinity__':
+      return -Infinity;
+    case '__negative_zero__':
+      return -0;
+    case '__principal__':
+      return Principal.fromText(inner as string);
+    case '__map__':
+      return new Map(inner as Array<[unknown, unknown]>);
+    case '__set__':
+      return new Set(inner as unknown[]);
   }
   const typed = TYPED.find(([t]) => t === tag);
   if (typed !== undefined) {
@@ -69,14 +92,17 @@ export function jsonReviver(_key: string, value: unknown): unknown {
 }
 
 /** Builds a stableJson serializer, optionally with custom replacer/reviver. */
-export function StableJson(options: { replacer?: typeof jsonReplacer; reviver?: typeof jsonReviver } = {}): Serializable {
+export function StableJson(
+  options: { replacer?: typeof jsonReplacer; reviver?: typeof jsonReviver } = {},
+): Serializable {
   const replacer = options.replacer ?? jsonReplacer;
   const reviver = options.reviver ?? jsonReviver;
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const custom = options.replacer !== undefined || options.reviver !== undefined;
   return {
-    toBytes: (data) => encoder.encode((custom ? undefined : fastStringify(data)) ?? JSON.stringify(data, replacer)),
+    toBytes: (data) =>
+      encoder.encode((custom ? undefined : fastStringify(data)) ?? JSON.stringify(data, replacer)),
     fromBytes: (bytes) => {
       const text = decoder.decode(bytes);
       if (!custom) {
@@ -99,7 +125,8 @@ const BIGINT_JSON = /^\{"__bigint__":"(-?\d+)"\}$/;
 
 function fastStringify(data: unknown): string | undefined {
   if (typeof data === 'string' || typeof data === 'boolean') return JSON.stringify(data);
-  if (typeof data === 'number' && Number.isFinite(data) && !Object.is(data, -0)) return JSON.stringify(data);
+  if (typeof data === 'number' && Number.isFinite(data) && !Object.is(data, -0))
+    return JSON.stringify(data);
   if (typeof data === 'bigint') return `{"__bigint__":"${data}"}`;
   return undefined;
 }
@@ -107,7 +134,13 @@ function fastStringify(data: unknown): string | undefined {
 function fastParse(text: string): unknown {
   const first = text.charCodeAt(0);
   // A string, number or boolean literal cannot hold a tag, so the reviver would change nothing.
-  if (first === 0x22 /* " */ || first === 0x2d /* - */ || (first >= 0x30 && first <= 0x39) || text === 'true' || text === 'false') {
+  if (
+    first === 0x22 /* " */ ||
+    first === 0x2d /* - */ ||
+    (first >= 0x30 && first <= 0x39) ||
+    text === 'true' ||
+    text === 'false'
+  ) {
     try {
       return JSON.parse(text) as unknown;
     } catch {

@@ -13,7 +13,8 @@ const callbacks = new Map<number, { callback: TimerCallback; repeat: boolean }>(
 
 function nanos(seconds: number | bigint): bigint {
   if (typeof seconds === 'bigint') return seconds * 1_000_000_000n;
-  if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError(`timer delay must be a non-negative number of seconds, got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new RangeError(`timer delay must be a non-negative number of seconds, got ${seconds}`);
   return BigInt(Math.round(seconds * 1e9));
 }
 

@@ -38,7 +38,11 @@ export interface RootKey {
  * @throws CertificationError `ERR_INVALID_KEY` if the seed is shorter than 32 bytes.
  */
 export function generateRootKey(seed: Uint8Array): RootKey {
-  if (seed.length < 32) throw new CertificationError('ERR_INVALID_KEY', `a BLS seed needs at least 32 bytes, got ${seed.length}`);
+  if (seed.length < 32)
+    throw new CertificationError(
+      'ERR_INVALID_KEY',
+      `a BLS seed needs at least 32 bytes, got ${seed.length}`,
+    );
   const L = 48; // ceil(3 * ceil(log2(r)) / 16)
   let salt = utf8('BLS-SIG-KEYGEN-SALT-');
   let scalar = 0n;
@@ -64,7 +68,11 @@ export function blsSign(message: Uint8Array, secretKey: Uint8Array): Uint8Array 
 }
 
 /** Verifies a 48-byte signature over `message` against a 96-byte public key; never throws. */
-export function blsVerify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+export function blsVerify(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+): boolean {
   try {
     return shortSignatures.verify(signature, shortSignatures.hash(message, BLS_DST), publicKey);
   } catch {
@@ -87,7 +95,10 @@ const DER_PREFIX = derPrefix();
  */
 export function derEncodeBlsPublicKey(publicKey: Uint8Array): Uint8Array {
   if (publicKey.length !== BLS_PUBLIC_KEY_LENGTH) {
-    throw new CertificationError('ERR_INVALID_KEY', `a BLS public key has ${BLS_PUBLIC_KEY_LENGTH} bytes, got ${publicKey.length}`);
+    throw new CertificationError(
+      'ERR_INVALID_KEY',
+      `a BLS public key has ${BLS_PUBLIC_KEY_LENGTH} bytes, got ${publicKey.length}`,
+    );
   }
   return concatBytes(DER_PREFIX, publicKey);
 }
@@ -95,8 +106,11 @@ export function derEncodeBlsPublicKey(publicKey: Uint8Array): Uint8Array {
 /** Inverse of {@link derEncodeBlsPublicKey}: the raw 96-byte key. */
 export function derDecodeBlsPublicKey(der: Uint8Array): Uint8Array {
   const prefix = der.subarray(0, DER_PREFIX.length);
-  const ok = der.length === DER_PREFIX.length + BLS_PUBLIC_KEY_LENGTH && prefix.every((b, i) => b === DER_PREFIX[i]);
-  if (!ok) throw new CertificationError('ERR_INVALID_KEY', 'not a DER-encoded BLS12-381 G2 public key');
+  const ok =
+    der.length === DER_PREFIX.length + BLS_PUBLIC_KEY_LENGTH &&
+    prefix.every((b, i) => b === DER_PREFIX[i]);
+  if (!ok)
+    throw new CertificationError('ERR_INVALID_KEY', 'not a DER-encoded BLS12-381 G2 public key');
   return der.slice(DER_PREFIX.length);
 }
 
@@ -104,7 +118,11 @@ function derPrefix(): Uint8Array {
   const algorithm = derTlv(0x30, concatBytes(derOid(BLS_ALGORITHM_OID), derOid(BLS_G2_CURVE_OID)));
   // The whole SEQUENCE, less the key bytes: header of the outer SEQUENCE and the BIT STRING.
   const bitStringLength = 1 + BLS_PUBLIC_KEY_LENGTH;
-  const bitStringHeader = concatBytes(Uint8Array.of(0x03), derLength(bitStringLength), Uint8Array.of(0x00));
+  const bitStringHeader = concatBytes(
+    Uint8Array.of(0x03),
+    derLength(bitStringLength),
+    Uint8Array.of(0x00),
+  );
   const innerLength = algorithm.length + bitStringHeader.length + BLS_PUBLIC_KEY_LENGTH;
   return concatBytes(Uint8Array.of(0x30), derLength(innerLength), algorithm, bitStringHeader);
 }
@@ -137,9 +155,14 @@ function derOid(arcs: readonly number[]): Uint8Array {
  * @throws CertificationError `ERR_INVALID_KEY` otherwise.
  */
 export function checkBlsSecretKey(secretKey: Uint8Array): Uint8Array {
-  if (secretKey.length !== 32) throw new CertificationError('ERR_INVALID_KEY', `a BLS secret key has 32 bytes, got ${secretKey.length}`);
+  if (secretKey.length !== 32)
+    throw new CertificationError(
+      'ERR_INVALID_KEY',
+      `a BLS secret key has 32 bytes, got ${secretKey.length}`,
+    );
   const scalar = bytesToBigInt(secretKey);
-  if (scalar === 0n || scalar >= CURVE_ORDER) throw new CertificationError('ERR_INVALID_KEY', 'BLS secret key out of range');
+  if (scalar === 0n || scalar >= CURVE_ORDER)
+    throw new CertificationError('ERR_INVALID_KEY', 'BLS secret key out of range');
   return secretKey;
 }
 

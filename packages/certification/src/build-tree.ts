@@ -15,7 +15,9 @@ export type TreeEntry = [path: Uint8Array[], value: Uint8Array];
  * yields a bare leaf.
  * @throws CertificationError `ERR_CONFLICTING_PATHS` if a path repeats or is a prefix of another.
  */
-export function buildTree(entries: ReadonlyArray<readonly [path: readonly Uint8Array[], value: Uint8Array]>): HashTree {
+export function buildTree(
+  entries: ReadonlyArray<readonly [path: readonly Uint8Array[], value: Uint8Array]>,
+): HashTree {
   return buildLevel(
     entries.map(([path, value]) => ({ path, value })),
     0,
@@ -40,7 +42,8 @@ function buildLevel(entries: PendingEntry[], depth: number): HashTree {
   while (start < sorted.length) {
     const label = labelAt(sorted[start] as PendingEntry, depth);
     let end = start + 1;
-    while (end < sorted.length && bytesEqual(labelAt(sorted[end] as PendingEntry, depth), label)) end++;
+    while (end < sorted.length && bytesEqual(labelAt(sorted[end] as PendingEntry, depth), label))
+      end++;
     children.push(labeled(label, buildLevel(sorted.slice(start, end), depth + 1)));
     start = end;
   }
@@ -63,5 +66,8 @@ export function balancedForks(nodes: readonly HashTree[]): HashTree {
 
 function conflict(path: readonly Uint8Array[]): CertificationError {
   const shown = path.map((label) => Buffer.from(label).toString('hex')).join('/');
-  return new CertificationError('ERR_CONFLICTING_PATHS', `path /${shown} repeats or is a prefix of another path`);
+  return new CertificationError(
+    'ERR_CONFLICTING_PATHS',
+    `path /${shown} repeats or is a prefix of another path`,
+  );
 }

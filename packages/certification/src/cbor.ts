@@ -7,7 +7,12 @@ import { concatBytes } from './bytes.js';
 
 const SELF_DESCRIBE = Uint8Array.of(0xd9, 0xd9, 0xf7);
 
-const encoder = new Encoder({ useRecords: false, tagUint8Array: false, variableMapSize: true, pack: false });
+const encoder = new Encoder({
+  useRecords: false,
+  tagUint8Array: false,
+  variableMapSize: true,
+  pack: false,
+});
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
 
 /** Encodes `value` as CBOR, prefixed with the self-describe tag 55799. */
@@ -26,7 +31,11 @@ export function decodeCbor(bytes: Uint8Array): unknown {
 function toPlainBytes(value: unknown): unknown {
   if (value instanceof Uint8Array) return new Uint8Array(value);
   if (Array.isArray(value)) return value.map(toPlainBytes);
-  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlainBytes(v)]));
   }
   return value;

@@ -56,7 +56,9 @@ describe('BLS keys', () => {
     expect(generateRootKey(seed(1))).toEqual(root);
     expect(generateRootKey(seed(2)).publicKey).not.toEqual(root.publicKey);
     expect(root.publicKey).toHaveLength(96);
-    expect(() => generateRootKey(new Uint8Array(31))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY' }));
+    expect(() => generateRootKey(new Uint8Array(31))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_KEY' }),
+    );
   });
 
   it('DER-encodes the public key with the IC BLS12-381 G2 prefix', () => {
@@ -87,7 +89,9 @@ describe('certificates verified by @dfinity/agent', () => {
     const cert = await verify(certificate);
     const status = cert.lookup_path(['request_status', id, 'status']);
     expect(status.status).toBe(LookupPathStatus.Found);
-    expect(status.status === LookupPathStatus.Found && new TextDecoder().decode(status.value)).toBe('replied');
+    expect(status.status === LookupPathStatus.Found && new TextDecoder().decode(status.value)).toBe(
+      'replied',
+    );
     expect(verifyCertificateSignature(certificate, root.derPublicKey)).toBe(true);
   });
 
@@ -119,36 +123,54 @@ describe('certificates verified by @dfinity/agent', () => {
       timeEntry(certificateTime(decoded.tree)),
       [[utf8('request_status'), id, utf8('status')], utf8('rejected')],
     ]);
-    await expect(verify(encodeCbor({ tree: forged, signature: decoded.signature }))).rejects.toThrow(/signature/i);
+    await expect(
+      verify(encodeCbor({ tree: forged, signature: decoded.signature })),
+    ).rejects.toThrow(/signature/i);
   });
 
   it('rejects the certificate under a different root key', async () => {
     const certificate = signCertificate(statusTree(nowNanos()), root.secretKey);
-    await expect(verify(certificate, generateRootKey(seed(2)).derPublicKey)).rejects.toThrow(/signature/i);
-    expect(verifyCertificateSignature(certificate, generateRootKey(seed(2)).derPublicKey)).toBe(false);
+    await expect(verify(certificate, generateRootKey(seed(2)).derPublicKey)).rejects.toThrow(
+      /signature/i,
+    );
+    expect(verifyCertificateSignature(certificate, generateRootKey(seed(2)).derPublicKey)).toBe(
+      false,
+    );
   });
 
   it('is rejected by the agent when stale, as the /time leaf is checked', async () => {
     const tenMinutesAgo = nowNanos() - 600_000_000_000n;
-    await expect(verify(signCertificate(statusTree(tenMinutesAgo), root.secretKey))).rejects.toThrow(/time|expired|past/i);
+    await expect(
+      verify(signCertificate(statusTree(tenMinutesAgo), root.secretKey)),
+    ).rejects.toThrow(/time|expired|past/i);
   });
 
   it('refuses to sign a tree without /time', () => {
     const tree = buildTree([[[utf8('request_status'), id, utf8('status')], utf8('replied')]]);
-    expect(() => signCertificate(tree, root.secretKey)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CERTIFICATE' }));
+    expect(() => signCertificate(tree, root.secretKey)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_CERTIFICATE' }),
+    );
   });
 
   it('accepts a subnet certificate delegated by the root key', async () => {
     const subnet = generateRootKey(seed(7));
     const subnetId = Principal.selfAuthenticating(subnet.derPublicKey).toUint8Array();
     const low = Principal.fromText('aaaaa-aa').toUint8Array();
-    const ranges = encodeCbor([[Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 1), Uint8Array.of(0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 1, 1)]]);
+    const ranges = encodeCbor([
+      [
+        Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 1),
+        Uint8Array.of(0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 1, 1),
+      ],
+    ]);
     const delegationTree = buildTree([
       timeEntry(nowNanos()),
       [[utf8('subnet'), subnetId, utf8('public_key')], subnet.derPublicKey],
       [[utf8('subnet'), subnetId, utf8('canister_ranges')], ranges],
     ]);
-    const delegation = { subnet_id: subnetId, certificate: signCertificate(delegationTree, root.secretKey) };
+    const delegation = {
+      subnet_id: subnetId,
+      certificate: signCertificate(delegationTree, root.secretKey),
+    };
     const certificate = signCertificate(statusTree(nowNanos()), subnet.secretKey, { delegation });
 
     const cert = await verify(certificate);
@@ -158,9 +180,15 @@ describe('certificates verified by @dfinity/agent', () => {
 
     // A canister outside the subnet's ranges is not vouched for.
     await expect(
-      Certificate.create({ certificate, rootKey: root.derPublicKey, canisterId: Principal.fromUint8Array(low) }),
+      Certificate.create({
+        certificate,
+        rootKey: root.derPublicKey,
+        canisterId: Principal.fromUint8Array(low),
+      }),
     ).rejects.toThrow(/canister_ranges/);
     // Signed by the subnet key without the delegation, it does not verify under the root key.
-    await expect(verify(signCertificate(statusTree(nowNanos()), subnet.secretKey))).rejects.toThrow(/signature/i);
+    await expect(verify(signCertificate(statusTree(nowNanos()), subnet.secretKey))).rejects.toThrow(
+      /signature/i,
+    );
   });
 });

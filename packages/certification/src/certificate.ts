@@ -7,7 +7,13 @@ import { blsSign, blsVerify, derDecodeBlsPublicKey } from './bls.js';
 import { concatBytes, decodeLeb128, encodeLeb128, utf8 } from './bytes.js';
 import { decodeCbor, encodeCbor } from './cbor.js';
 import { CertificationError } from './errors.js';
-import { assertHashTree, domainSeparator, lookupPath, reconstruct, type HashTree } from './hash-tree.js';
+import {
+  assertHashTree,
+  domainSeparator,
+  lookupPath,
+  reconstruct,
+  type HashTree,
+} from './hash-tree.js';
 import type { TreeEntry } from './build-tree.js';
 
 /** A delegation: the subnet whose key signed, and the root-signed certificate vouching for it. */
@@ -50,7 +56,11 @@ export function nowNanos(): bigint {
  * @throws CertificationError `ERR_INVALID_CERTIFICATE` if the tree has no `/time` leaf, which
  *   every IC certificate carries and agents require.
  */
-export function signCertificate(tree: HashTree, secretKey: Uint8Array, options: { delegation?: Delegation } = {}): Uint8Array {
+export function signCertificate(
+  tree: HashTree,
+  secretKey: Uint8Array,
+  options: { delegation?: Delegation } = {},
+): Uint8Array {
   certificateTime(tree);
   const certificate: Certificate = { tree, signature: blsSign(stateRootMessage(tree), secretKey) };
   if (options.delegation !== undefined) certificate.delegation = options.delegation;
@@ -78,7 +88,8 @@ export function encodeCertificate(certificate: Certificate): Uint8Array {
 /** The certified time (ns since the epoch) of a certificate tree, from its `/time` leaf. */
 export function certificateTime(tree: HashTree): bigint {
   const time = lookupPath(tree, ['time']);
-  if (time.status !== 'found') throw new CertificationError('ERR_INVALID_CERTIFICATE', 'the tree has no /time leaf');
+  if (time.status !== 'found')
+    throw new CertificationError('ERR_INVALID_CERTIFICATE', 'the tree has no /time leaf');
   return decodeLeb128(time.value);
 }
 
@@ -88,7 +99,9 @@ export function decodeCertificate(bytes: Uint8Array): Certificate {
   try {
     decoded = decodeCbor(bytes);
   } catch (cause) {
-    throw new CertificationError('ERR_INVALID_CERTIFICATE', 'certificate is not valid CBOR', { cause });
+    throw new CertificationError('ERR_INVALID_CERTIFICATE', 'certificate is not valid CBOR', {
+      cause,
+    });
   }
   if (typeof decoded !== 'object' || decoded === null) {
     throw new CertificationError('ERR_INVALID_CERTIFICATE', 'certificate is not a map');
@@ -97,14 +110,20 @@ export function decodeCertificate(bytes: Uint8Array): Certificate {
   try {
     assertHashTree(tree);
   } catch (cause) {
-    throw new CertificationError('ERR_INVALID_CERTIFICATE', 'certificate tree is malformed', { cause });
+    throw new CertificationError('ERR_INVALID_CERTIFICATE', 'certificate tree is malformed', {
+      cause,
+    });
   }
-  if (!(signature instanceof Uint8Array)) throw new CertificationError('ERR_INVALID_CERTIFICATE', 'signature must be bytes');
+  if (!(signature instanceof Uint8Array))
+    throw new CertificationError('ERR_INVALID_CERTIFICATE', 'signature must be bytes');
   const certificate: Certificate = { tree, signature };
   if (delegation !== undefined) {
     const { subnet_id, certificate: inner } = (delegation ?? {}) as Record<string, unknown>;
     if (!(subnet_id instanceof Uint8Array) || !(inner instanceof Uint8Array)) {
-      throw new CertificationError('ERR_INVALID_CERTIFICATE', 'delegation must hold subnet_id and certificate bytes');
+      throw new CertificationError(
+        'ERR_INVALID_CERTIFICATE',
+        'delegation must hold subnet_id and certificate bytes',
+      );
     }
     certificate.delegation = { subnet_id, certificate: inner };
   }
@@ -121,10 +140,18 @@ export function verifyCertificateSignature(bytes: Uint8Array, derRootKey: Uint8A
   let derKey = derRootKey;
   if (certificate.delegation !== undefined) {
     const inner = decodeCertificate(certificate.delegation.certificate);
-    if (inner.delegation !== undefined || !verifyCertificateSignature(certificate.delegation.certificate, derRootKey)) return false;
+    if (
+      inner.delegation !== undefined ||
+      !verifyCertificateSignature(certificate.delegation.certificate, derRootKey)
+    )
+      return false;
     const key = lookupPath(inner.tree, ['subnet', certificate.delegation.subnet_id, 'public_key']);
     if (key.status !== 'found') return false;
     derKey = key.value;
   }
-  return blsVerify(certificate.signature, stateRootMessage(certificate.tree), derDecodeBlsPublicKey(derKey));
+  return blsVerify(
+    certificate.signature,
+    stateRootMessage(certificate.tree),
+    derDecodeBlsPublicKey(derKey),
+  );
 }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lookup_path as agentLookupPath, reconstruct as agentReconstruct, type HashTree as AgentHashTree } from '@dfinity/agent';
+import {
+  lookup_path as agentLookupPath,
+  reconstruct as agentReconstruct,
+  type HashTree as AgentHashTree,
+} from '@dfinity/agent';
 import {
   CertificationError,
   buildTree,
@@ -35,18 +39,26 @@ const entries = fc
     maxLength: 12,
     selector: ([p]) => p.map(hex).join('/'),
   })
-  .map((list) => list.filter(([p], i) => list.every(([q], j) => i === j || !isPrefix(p, q))) as TreeEntry[]);
+  .map(
+    (list) =>
+      list.filter(([p], i) => list.every(([q], j) => i === j || !isPrefix(p, q))) as TreeEntry[],
+  );
 
 describe('reconstruct', () => {
   it('reproduces the interface specification example tree', () => {
     const tree = fork(
       fork(
-        labeled('a', fork(fork(labeled('x', leaf(utf8('hello'))), empty()), labeled('y', leaf(utf8('world'))))),
+        labeled(
+          'a',
+          fork(fork(labeled('x', leaf(utf8('hello'))), empty()), labeled('y', leaf(utf8('world')))),
+        ),
         labeled('b', leaf(utf8('good'))),
       ),
       fork(labeled('c', empty()), labeled('d', leaf(utf8('morning')))),
     );
-    expect(hex(reconstruct(tree))).toBe('eb5c5b2195e62d996b84c9bcc8259d19a83786a2f59e0878cec84c811f669aa0');
+    expect(hex(reconstruct(tree))).toBe(
+      'eb5c5b2195e62d996b84c9bcc8259d19a83786a2f59e0878cec84c811f669aa0',
+    );
   });
 
   it('agrees with @dfinity/agent', async () => {
@@ -68,7 +80,8 @@ describe('buildTree and lookupPath', () => {
     fc.assert(
       fc.property(entries, path, (list, probe) => {
         const tree = buildTree(list);
-        for (const [p, value] of list) expect(lookupPath(tree, p)).toEqual({ status: 'found', value });
+        for (const [p, value] of list)
+          expect(lookupPath(tree, p)).toEqual({ status: 'found', value });
         if (list.some(([p]) => isPrefix(probe, p) || isPrefix(p, probe))) return;
         expect(lookupPath(tree, probe)).toEqual({ status: 'absent' });
       }),
@@ -84,15 +97,22 @@ describe('buildTree and lookupPath', () => {
   });
 
   it('is found by @dfinity/agent for fixed-length labels', () => {
-    const fixed = fc.uniqueArray(fc.tuple(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ maxLength: 8 })), {
-      maxLength: 20,
-      selector: ([l]) => hex(l),
-    });
+    const fixed = fc.uniqueArray(
+      fc.tuple(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ maxLength: 8 })),
+      {
+        maxLength: 20,
+        selector: ([l]) => hex(l),
+      },
+    );
     fc.assert(
       fc.property(fixed, (list) => {
-        const tree = buildTree(list.map(([l, v]) => [[utf8('request_status'), l, utf8('status')], v]));
+        const tree = buildTree(
+          list.map(([l, v]) => [[utf8('request_status'), l, utf8('status')], v]),
+        );
         for (const [l, v] of list) {
-          expect(agentLookupPath(['request_status', l, 'status'], asAgentTree(tree))).toMatchObject({ value: v });
+          expect(agentLookupPath(['request_status', l, 'status'], asAgentTree(tree))).toMatchObject(
+            { value: v },
+          );
         }
       }),
     );
@@ -115,7 +135,9 @@ describe('buildTree and lookupPath', () => {
       [[utf8('a'), utf8('b')], utf8('2')],
     ];
     for (const bad of [dup, prefix, [...prefix].reverse()]) {
-      expect(() => buildTree(bad)).toThrow(expect.objectContaining({ code: 'ERR_CONFLICTING_PATHS' }));
+      expect(() => buildTree(bad)).toThrow(
+        expect.objectContaining({ code: 'ERR_CONFLICTING_PATHS' }),
+      );
     }
   });
 
@@ -131,7 +153,9 @@ describe('buildTree and lookupPath', () => {
 
 describe('prune', () => {
   const requested = (list: TreeEntry[]) =>
-    fc.tuple(fc.subarray(list.map(([p]) => p)), fc.array(path, { maxLength: 3 })).map(([kept, extra]) => [...kept, ...extra]);
+    fc
+      .tuple(fc.subarray(list.map(([p]) => p)), fc.array(path, { maxLength: 3 }))
+      .map(([kept, extra]) => [...kept, ...extra]);
 
   it('keeps the root hash and the answers for requested paths', () => {
     fc.assert(

@@ -129,7 +129,8 @@ export function lookupPath(tree: HashTree, path: ReadonlyArray<Uint8Array | stri
 }
 
 /** Outcome of {@link findLabel}. */
-export type LabelLookup = { status: 'found'; subtree: HashTree } | { status: 'absent' } | { status: 'unknown' };
+export type LabelLookup =
+  { status: 'found'; subtree: HashTree } | { status: 'absent' } | { status: 'unknown' };
 
 /**
  * Finds `label` among the labeled nodes at the top of `tree` (below its forks). Absence is
@@ -181,8 +182,10 @@ export function assertHashTree(value: unknown): asserts value is HashTree {
       if (!(a instanceof Uint8Array)) throw invalid('a label must be a byte string');
       stack.push(b);
     }
-    if ((tag === 3 || tag === 4) && !(a instanceof Uint8Array)) throw invalid('leaf and pruned nodes hold bytes');
-    if (tag === 4 && (a as Uint8Array).length !== 32) throw invalid('a pruned hash must be 32 bytes');
+    if ((tag === 3 || tag === 4) && !(a instanceof Uint8Array))
+      throw invalid('leaf and pruned nodes hold bytes');
+    if (tag === 4 && (a as Uint8Array).length !== 32)
+      throw invalid('a pruned hash must be 32 bytes');
   }
 }
 

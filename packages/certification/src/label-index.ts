@@ -17,7 +17,9 @@ const BUCKETS = 1 << BUCKET_BITS;
 export class LabelIndex {
   readonly #buckets: LabeledTree[][] = Array.from({ length: BUCKETS }, () => []);
   /** Heap-ordered joins: node i joins 2i and 2i+1; bucket b is node BUCKETS + b. */
-  readonly #joins: Array<HashTree | undefined> = new Array<HashTree | undefined>(2 * BUCKETS).fill(undefined);
+  readonly #joins: Array<HashTree | undefined> = new Array<HashTree | undefined>(2 * BUCKETS).fill(
+    undefined,
+  );
   readonly #dirty = new Set<number>();
   #size = 0;
 
@@ -87,7 +89,10 @@ function join(left: HashTree | undefined, right: HashTree | undefined): HashTree
   return fork(left, right);
 }
 
-function position(entries: readonly LabeledTree[], label: Uint8Array): { index: number; found: boolean } {
+function position(
+  entries: readonly LabeledTree[],
+  label: Uint8Array,
+): { index: number; found: boolean } {
   let [low, high] = [0, entries.length];
   while (low < high) {
     const mid = (low + high) >> 1;

@@ -5,7 +5,16 @@
  * statuses prunes as fast as one with ten.
  */
 import { bytesEqual, compareBytes } from './bytes.js';
-import { flattenForks, fork, labeled, pruned, reconstruct, type HashTree, type LabeledTree, type TreeHasher } from './hash-tree.js';
+import {
+  flattenForks,
+  fork,
+  labeled,
+  pruned,
+  reconstruct,
+  type HashTree,
+  type LabeledTree,
+  type TreeHasher,
+} from './hash-tree.js';
 
 /**
  * Prunes `tree` to the witness for `paths`: every node off those paths becomes a pruned
@@ -14,7 +23,11 @@ import { flattenForks, fork, labeled, pruned, reconstruct, type HashTree, type L
  * absence. Include `['time']` among the paths to keep the certified time. `hash` computes
  * the hashes of pruned nodes; pass a {@link createTreeHasher} for a tree pruned many times.
  */
-export function prune(tree: HashTree, paths: ReadonlyArray<ReadonlyArray<Uint8Array>>, hash: TreeHasher = reconstruct): HashTree {
+export function prune(
+  tree: HashTree,
+  paths: ReadonlyArray<ReadonlyArray<Uint8Array>>,
+  hash: TreeHasher = reconstruct,
+): HashTree {
   if (paths.some((path) => path.length === 0)) return tree;
   if (paths.length === 0) return tree[0] === 4 ? tree : pruned(hash(tree));
   if (tree[0] === 3 || tree[0] === 4) return tree; // a path runs past a leaf or into a pruned node
@@ -45,7 +58,8 @@ export function prune(tree: HashTree, paths: ReadonlyArray<ReadonlyArray<Uint8Ar
       node !== undefined && bytesEqual(node[1], label)
         ? want(node, path.slice(1))
         : // Absent: keep the neighbours on either side of the gap.
-          (before === undefined || want(before, undefined)) && (after === undefined || want(after, undefined));
+          (before === undefined || want(before, undefined)) &&
+          (after === undefined || want(after, undefined));
     if (!ok) return pruneLinear(tree, paths, hash);
   }
   return rebuild(tree, keep, forks, hash);
@@ -109,15 +123,24 @@ function edge(tree: HashTree, which: 'first' | 'last'): LabeledTree | undefined 
   return node[0] === 2 ? node : null;
 }
 
-function rebuild(node: HashTree, keep: ReadonlyMap<LabeledTree, Uint8Array[][]>, forks: ReadonlySet<HashTree>, hash: TreeHasher): HashTree {
+function rebuild(
+  node: HashTree,
+  keep: ReadonlyMap<LabeledTree, Uint8Array[][]>,
+  forks: ReadonlySet<HashTree>,
+  hash: TreeHasher,
+): HashTree {
   switch (node[0]) {
     case 0:
       return node;
     case 1:
-      return forks.has(node) ? fork(rebuild(node[1], keep, forks, hash), rebuild(node[2], keep, forks, hash)) : pruned(hash(node));
+      return forks.has(node)
+        ? fork(rebuild(node[1], keep, forks, hash), rebuild(node[2], keep, forks, hash))
+        : pruned(hash(node));
     case 2: {
       const suffixes = keep.get(node);
-      return suffixes === undefined ? pruned(hash(node)) : labeled(node[1], prune(node[2], suffixes, hash));
+      return suffixes === undefined
+        ? pruned(hash(node))
+        : labeled(node[1], prune(node[2], suffixes, hash));
     }
     default:
       return node[0] === 4 ? node : pruned(hash(node));
@@ -125,7 +148,11 @@ function rebuild(node: HashTree, keep: ReadonlyMap<LabeledTree, Uint8Array[][]>,
 }
 
 /** The witness by a walk over every node of the level, for levels holding pruned nodes. */
-function pruneLinear(tree: HashTree, paths: ReadonlyArray<ReadonlyArray<Uint8Array>>, hash: TreeHasher): HashTree {
+function pruneLinear(
+  tree: HashTree,
+  paths: ReadonlyArray<ReadonlyArray<Uint8Array>>,
+  hash: TreeHasher,
+): HashTree {
   const children = flattenForks(tree);
   const wanted = new Map<HashTree, Uint8Array[][]>();
   const want = (index: number, suffix: Uint8Array[] | undefined): void => {
@@ -150,7 +177,11 @@ function pruneLinear(tree: HashTree, paths: ReadonlyArray<ReadonlyArray<Uint8Arr
   return rebuildLinear(tree, wanted, hash) ?? pruned(hash(tree));
 }
 
-function rebuildLinear(node: HashTree, wanted: ReadonlyMap<HashTree, Uint8Array[][]>, hash: TreeHasher): HashTree | undefined {
+function rebuildLinear(
+  node: HashTree,
+  wanted: ReadonlyMap<HashTree, Uint8Array[][]>,
+  hash: TreeHasher,
+): HashTree | undefined {
   switch (node[0]) {
     case 0:
       return node;

@@ -21,7 +21,9 @@ const callContent = fc.record(
     ingress_expiry: expiry,
     nonce: blob,
   },
-  { requiredKeys: ['request_type', 'canister_id', 'method_name', 'arg', 'sender', 'ingress_expiry'] },
+  {
+    requiredKeys: ['request_type', 'canister_id', 'method_name', 'arg', 'sender', 'ingress_expiry'],
+  },
 );
 
 const readStateContent = fc.record({
@@ -62,9 +64,12 @@ describe('requestId', () => {
 
   it('matches @dfinity/agent on arbitrary nested maps', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 8 }), anyValue, { maxKeys: 5 }), (content) => {
-        expect(hex(requestId(content))).toBe(hex(requestIdOf(content)));
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 8 }), anyValue, { maxKeys: 5 }),
+        (content) => {
+          expect(hex(requestId(content))).toBe(hex(requestIdOf(content)));
+        },
+      ),
     );
   });
 
@@ -77,7 +82,9 @@ describe('requestId', () => {
       method_name: 'hello',
       arg: Uint8Array.from(Buffer.from('DIDL\x00\xfd*', 'latin1')),
     };
-    expect(hex(requestId(content))).toBe('1d1091364d6bb8a6c16b203ee75467d59ead468f523eb058880ae8ec80e2b101');
+    expect(hex(requestId(content))).toBe(
+      '1d1091364d6bb8a6c16b203ee75467d59ead468f523eb058880ae8ec80e2b101',
+    );
   });
 
   it('hashes principals as their bytes and omits undefined fields', () => {

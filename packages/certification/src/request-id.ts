@@ -27,12 +27,17 @@ export function hashValue(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return sha256(value);
   if (typeof value === 'string') return sha256(utf8(value));
   if (typeof value === 'number' || typeof value === 'bigint') return sha256(encodeLeb128(value));
-  if (Array.isArray(value)) return sha256(concatBytes(...value.map((element: unknown) => hashValue(element))));
-  if (ArrayBuffer.isView(value)) return sha256(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+  if (Array.isArray(value))
+    return sha256(concatBytes(...value.map((element: unknown) => hashValue(element))));
+  if (ArrayBuffer.isView(value))
+    return sha256(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
   if (value instanceof Map) return hashOfMap(mapEntries(value));
   if (hasToUint8Array(value)) return sha256(value.toUint8Array());
   if (isPlainObject(value)) return hashOfMap(Object.entries(value));
-  throw new CertificationError('ERR_UNHASHABLE_VALUE', `no representation-independent hash for ${describe(value)}`);
+  throw new CertificationError(
+    'ERR_UNHASHABLE_VALUE',
+    `no representation-independent hash for ${describe(value)}`,
+  );
 }
 
 /** Hashes of map keys seen so far: envelopes repeat the same few field names. Bounded, since keys come from clients. */
@@ -62,7 +67,10 @@ function mapEntries(map: Map<unknown, unknown>): Array<[string, unknown]> {
   const entries: Array<[string, unknown]> = [];
   for (const [key, value] of map) {
     if (typeof key !== 'string') {
-      throw new CertificationError('ERR_UNHASHABLE_VALUE', `map keys must be strings, got ${describe(key)}`);
+      throw new CertificationError(
+        'ERR_UNHASHABLE_VALUE',
+        `map keys must be strings, got ${describe(key)}`,
+      );
     }
     entries.push([key, value]);
   }

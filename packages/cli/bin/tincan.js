@@ -24,8 +24,14 @@ else await runBundled();
 async function runBundled() {
   const bundled = new URL('../dist/bundle/tincan.js', import.meta.url);
   await import(existsSync(bundled) ? bundled.href : '../dist/bin/tincan.js').catch((err) => {
-    if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/bin/tincan.js')) {
-      process.stderr.write('Error: tincan is not built yet; run `npm run build` in the tincan repository\n');
+    if (
+      err &&
+      err.code === 'ERR_MODULE_NOT_FOUND' &&
+      String(err.message).includes('dist/bin/tincan.js')
+    ) {
+      process.stderr.write(
+        'Error: tincan is not built yet; run `npm run build` in the tincan repository\n',
+      );
       process.exit(1);
     }
     throw err;
@@ -51,11 +57,14 @@ async function runWithCodeCache(file) {
     // none yet
   }
   const source = readFileSync(file, 'utf8');
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: file,
-    cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+    {
+      filename: file,
+      cachedData,
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    },
+  );
   // A cache made by a help run would miss the call's code: write one after a call that worked.
   const help = args.some((a) => a === '--help' || a === '-h' || a === '--version');
   if ((cachedData === undefined || script.cachedDataRejected) && !help) {
@@ -64,7 +73,13 @@ async function runWithCodeCache(file) {
     });
   }
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, await requireFor(file), module, file, path.dirname(file));
+  script.runInThisContext()(
+    module.exports,
+    await requireFor(file),
+    module,
+    file,
+    path.dirname(file),
+  );
   await module.exports.main(args);
 }
 

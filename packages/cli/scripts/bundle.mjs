@@ -46,10 +46,17 @@ const lazyEd25519 = {
       const { readFile } = await import('node:fs/promises');
       const source = await readFile(args.path, 'utf8');
       const statement = "import { ed25519 } from '@noble/curves/ed25519';";
-      if (!source.includes(statement)) throw new Error(`lazy-ed25519: ${args.path} no longer imports Ed25519 as expected`);
-      return { loader: 'js', contents: source.replace(statement, `import { ed25519 } from '${LAZY_ED25519}';`) };
+      if (!source.includes(statement))
+        throw new Error(`lazy-ed25519: ${args.path} no longer imports Ed25519 as expected`);
+      return {
+        loader: 'js',
+        contents: source.replace(statement, `import { ed25519 } from '${LAZY_ED25519}';`),
+      };
     });
-    b.onResolve({ filter: new RegExp(`^${LAZY_ED25519}$`) }, () => ({ path: LAZY_ED25519, namespace: LAZY_ED25519 }));
+    b.onResolve({ filter: new RegExp(`^${LAZY_ED25519}$`) }, () => ({
+      path: LAZY_ED25519,
+      namespace: LAZY_ED25519,
+    }));
     b.onLoad({ filter: /.*/, namespace: LAZY_ED25519 }, () => ({
       loader: 'js',
       resolveDir: root,
@@ -78,7 +85,9 @@ const nodeSha2 = {
   name: 'node-sha2',
   setup(b) {
     b.onResolve({ filter: /^@noble\/hashes\/sha2(\.js)?$/ }, (args) =>
-      /@dfinity[\\/](agent|principal)[\\/]/.test(args.importer) ? { path: NODE_SHA2, namespace: NODE_SHA2 } : undefined,
+      /@dfinity[\\/](agent|principal)[\\/]/.test(args.importer)
+        ? { path: NODE_SHA2, namespace: NODE_SHA2 }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: NODE_SHA2 }, () => ({
       loader: 'js',
@@ -110,14 +119,21 @@ const callOnly = {
       const { readFile } = await import('node:fs/promises');
       const source = await readFile(args.path, 'utf8');
       const lazy = "(await import('../call-command.js')).runCall(input)";
-      if (!source.includes(lazy)) throw new Error(`call-only: ${args.path} no longer loads the call as expected`);
-      return { loader: 'js', contents: `import { runCall as __tincanRunCall } from '../call-command.js';\n${source.replace(lazy, '__tincanRunCall(input)')}` };
+      if (!source.includes(lazy))
+        throw new Error(`call-only: ${args.path} no longer loads the call as expected`);
+      return {
+        loader: 'js',
+        contents: `import { runCall as __tincanRunCall } from '../call-command.js';\n${source.replace(lazy, '__tincanRunCall(input)')}`,
+      };
     });
     const outdir = path.join(root, 'dist/bundle/call');
     b.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind !== 'dynamic-import' || !commandsDir.test(args.importer)) return undefined;
       if (!args.path.startsWith('.')) return { path: args.path, external: true };
-      const relative = path.relative(outdir, path.resolve(path.dirname(args.importer), args.path)).split(path.sep).join('/');
+      const relative = path
+        .relative(outdir, path.resolve(path.dirname(args.importer), args.path))
+        .split(path.sep)
+        .join('/');
       return { path: relative.startsWith('.') ? relative : `./${relative}`, external: true };
     });
   },
@@ -131,8 +147,18 @@ const common = {
   platform: 'node',
   target: 'node20',
   conditions: ['import', 'default'],
-  external: ['@tincan/replica', '@tincan/http', '@tincan/dashboard', 'better-sqlite3', 'esbuild', '@icp-sdk/bindgen', '@icp-sdk/bindgen/*'],
-  banner: { js: `import { createRequire as __tincanRequire } from 'node:module'; const require = __tincanRequire(import.meta.url);` },
+  external: [
+    '@tincan/replica',
+    '@tincan/http',
+    '@tincan/dashboard',
+    'better-sqlite3',
+    'esbuild',
+    '@icp-sdk/bindgen',
+    '@icp-sdk/bindgen/*',
+  ],
+  banner: {
+    js: `import { createRequire as __tincanRequire } from 'node:module'; const require = __tincanRequire(import.meta.url);`,
+  },
   logLevel: 'warning',
   metafile: process.env.TINCAN_BUNDLE_META !== undefined,
 };
@@ -141,7 +167,12 @@ const common = {
 rmSync(new URL('../dist/bundle', import.meta.url), { recursive: true, force: true });
 
 const [main, call] = await Promise.all([
-  build({ ...common, entryPoints: { tincan: 'dist/bin/tincan.js' }, outdir: 'dist/bundle', plugins: [lazyBls, lazyEd25519, nodeSha2] }),
+  build({
+    ...common,
+    entryPoints: { tincan: 'dist/bin/tincan.js' },
+    outdir: 'dist/bundle',
+    plugins: [lazyBls, lazyEd25519, nodeSha2],
+  }),
   build({
     ...common,
     entryPoints: { call: 'dist/main.js' },
@@ -158,5 +189,11 @@ const [main, call] = await Promise.all([
   }),
 ]);
 if (process.env.TINCAN_BUNDLE_META !== undefined) {
-  writeFileSync(process.env.TINCAN_BUNDLE_META, JSON.stringify({ inputs: { ...main.metafile.inputs, ...call.metafile.inputs }, outputs: { ...main.metafile.outputs, ...call.metafile.outputs } }));
+  writeFileSync(
+    process.env.TINCAN_BUNDLE_META,
+    JSON.stringify({
+      inputs: { ...main.metafile.inputs, ...call.metafile.inputs },
+      outputs: { ...main.metafile.outputs, ...call.metafile.outputs },
+    }),
+  );
 }

@@ -16,8 +16,13 @@ interface RejectLike {
 export function rejectOf(err: unknown): RejectLike | undefined {
   if (!(err instanceof AgentError)) return undefined;
   const code = err.cause.code as Partial<RejectLike>;
-  if (typeof code.rejectCode !== 'number' || typeof code.rejectMessage !== 'string') return undefined;
-  return { rejectCode: code.rejectCode, rejectMessage: code.rejectMessage, rejectErrorCode: code.rejectErrorCode };
+  if (typeof code.rejectCode !== 'number' || typeof code.rejectMessage !== 'string')
+    return undefined;
+  return {
+    rejectCode: code.rejectCode,
+    rejectMessage: code.rejectMessage,
+    rejectErrorCode: code.rejectErrorCode,
+  };
 }
 
 /** Runs `call`; a reject becomes a {@link CallRejectedError} that names `what`. */
@@ -26,7 +31,12 @@ export async function withRejects<T>(what: string, call: () => Promise<T>): Prom
     return await call();
   } catch (err) {
     const reject = rejectOf(err);
-    if (reject !== undefined) throw new CallRejectedError(what, { code: reject.rejectCode, message: reject.rejectMessage, errorCode: reject.rejectErrorCode });
+    if (reject !== undefined)
+      throw new CallRejectedError(what, {
+        code: reject.rejectCode,
+        message: reject.rejectMessage,
+        errorCode: reject.rejectErrorCode,
+      });
     throw ensureError(err);
   }
 }

@@ -15,15 +15,19 @@ import { resolveTarget } from './target.js';
 
 /** Runs `tincan canister call` with its parsed arguments and flags; prints the reply. */
 export async function runCall(input: CommandInput): Promise<void> {
-  if (input.bool('query') && input.bool('update')) throw new CliError('ERR_USAGE', 'pass --query or --update, not both');
+  if (input.bool('query') && input.bool('update'))
+    throw new CliError('ERR_USAGE', 'pass --query or --update, not both');
   const file = input.string('argument-file');
-  if (file !== undefined && input.arg('argument') !== undefined) throw new CliError('ERR_USAGE', 'pass the argument or --argument-file, not both');
-  const argument = file !== undefined ? readText(file, '--argument-file') : (input.arg('argument') ?? '');
+  if (file !== undefined && input.arg('argument') !== undefined)
+    throw new CliError('ERR_USAGE', 'pass the argument or --argument-file, not both');
+  const argument =
+    file !== undefined ? readText(file, '--argument-file') : (input.arg('argument') ?? '');
   const canister = input.required('canister');
   const target = await resolveTarget(networkOf(input), canister, input.string('identity'));
   const candidFile = input.string('candid');
   let candid = candidFile !== undefined ? readText(candidFile, '--candid') : undefined;
-  if (candid === undefined && target.name !== undefined) candid = new DeployedInterfaces(process.cwd()).candidOf(target.network.url, target.name);
+  if (candid === undefined && target.name !== undefined)
+    candid = new DeployedInterfaces(process.cwd()).candidOf(target.network.url, target.name);
   const reply = await callCanister({
     agent: target.agent,
     canisterId: target.id,

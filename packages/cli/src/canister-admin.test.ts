@@ -38,17 +38,35 @@ describe('formatStatus', () => {
       'Reserved: 0 cycles',
       'Idle cycles burned per day: 7 cycles',
     ]);
-    expect(formatStatus(status({ status: { running: null }, module_hash: [] }))).toContain('Module hash: None');
+    expect(formatStatus(status({ status: { running: null }, module_hash: [] }))).toContain(
+      'Module hash: None',
+    );
   });
 
   it('prints JSON with numbers as decimal strings', () => {
-    const json = JSON.parse(statusJson(Principal.fromText('aaaaa-aa'), status())) as Record<string, unknown>;
-    expect(json).toMatchObject({ id: 'aaaaa-aa', status: 'Stopped', controllers: ['2vxsx-fae'], module_hash: '0xab01', cycles: '5', settings: { freezing_threshold: '2592000', log_visibility: 'controllers' } });
+    const json = JSON.parse(statusJson(Principal.fromText('aaaaa-aa'), status())) as Record<
+      string,
+      unknown
+    >;
+    expect(json).toMatchObject({
+      id: 'aaaaa-aa',
+      status: 'Stopped',
+      controllers: ['2vxsx-fae'],
+      module_hash: '0xab01',
+      cycles: '5',
+      settings: { freezing_threshold: '2592000', log_visibility: 'controllers' },
+    });
   });
 });
 
 describe('formatLogRecord', () => {
   it('prints index, time and text', () => {
-    expect(formatLogRecord({ idx: 3n, timestamp_nanos: 1_700_000_000_000_000_000n, content: new TextEncoder().encode('hi') })).toBe('[3. 2023-11-14T22:13:20.000Z]: hi');
+    expect(
+      formatLogRecord({
+        idx: 3n,
+        timestamp_nanos: 1_700_000_000_000_000_000n,
+        content: new TextEncoder().encode('hi'),
+      }),
+    ).toBe('[3. 2023-11-14T22:13:20.000Z]: hi');
   });
 });

@@ -4,11 +4,23 @@
  */
 import type { Principal } from '@dfinity/principal';
 import { withRejects } from './agent-errors.js';
-import type { CanisterLogRecord, CanisterSnapshot, CanisterStatusResult, ManagementCanister, SettingsArg } from './management.js';
+import type {
+  CanisterLogRecord,
+  CanisterSnapshot,
+  CanisterStatusResult,
+  ManagementCanister,
+  SettingsArg,
+} from './management.js';
 
 /** `canister_status` of one canister. */
-export function canisterStatus(management: ManagementCanister, id: Principal, label: string): Promise<CanisterStatusResult> {
-  return withRejects(`canister_status of ${label}`, () => management.canister_status({ canister_id: id }));
+export function canisterStatus(
+  management: ManagementCanister,
+  id: Principal,
+  label: string,
+): Promise<CanisterStatusResult> {
+  return withRejects(`canister_status of ${label}`, () =>
+    management.canister_status({ canister_id: id }),
+  );
 }
 
 /** The text of a status answer, as dfx prints it. */
@@ -32,25 +44,29 @@ export function formatStatus(status: CanisterStatusResult): string {
 export function statusJson(id: Principal, status: CanisterStatusResult): string {
   const hash = status.module_hash[0];
   const s = status.settings;
-  return JSON.stringify({
-    id: id.toText(),
-    status: statusName(status),
-    controllers: s.controllers.map((p) => p.toText()),
-    module_hash: hash === undefined ? null : `0x${Buffer.from(hash).toString('hex')}`,
-    memory_size: String(status.memory_size),
-    cycles: String(status.cycles),
-    reserved_cycles: String(status.reserved_cycles),
-    idle_cycles_burned_per_day: String(status.idle_cycles_burned_per_day),
-    settings: {
-      compute_allocation: String(s.compute_allocation),
-      memory_allocation: String(s.memory_allocation),
-      freezing_threshold: String(s.freezing_threshold),
-      reserved_cycles_limit: String(s.reserved_cycles_limit),
-      wasm_memory_limit: String(s.wasm_memory_limit),
-      wasm_memory_threshold: String(s.wasm_memory_threshold),
-      log_visibility: Object.keys(s.log_visibility)[0] ?? 'controllers',
+  return JSON.stringify(
+    {
+      id: id.toText(),
+      status: statusName(status),
+      controllers: s.controllers.map((p) => p.toText()),
+      module_hash: hash === undefined ? null : `0x${Buffer.from(hash).toString('hex')}`,
+      memory_size: String(status.memory_size),
+      cycles: String(status.cycles),
+      reserved_cycles: String(status.reserved_cycles),
+      idle_cycles_burned_per_day: String(status.idle_cycles_burned_per_day),
+      settings: {
+        compute_allocation: String(s.compute_allocation),
+        memory_allocation: String(s.memory_allocation),
+        freezing_threshold: String(s.freezing_threshold),
+        reserved_cycles_limit: String(s.reserved_cycles_limit),
+        wasm_memory_limit: String(s.wasm_memory_limit),
+        wasm_memory_threshold: String(s.wasm_memory_threshold),
+        log_visibility: Object.keys(s.log_visibility)[0] ?? 'controllers',
+      },
     },
-  }, null, 2);
+    null,
+    2,
+  );
 }
 
 function statusName(status: CanisterStatusResult): string {
@@ -59,35 +75,90 @@ function statusName(status: CanisterStatusResult): string {
 }
 
 /** Stops, starts, deletes or uninstalls a canister. */
-export async function lifecycle(management: ManagementCanister, action: 'stop' | 'start' | 'delete' | 'uninstall-code', id: Principal, label: string): Promise<void> {
+export async function lifecycle(
+  management: ManagementCanister,
+  action: 'stop' | 'start' | 'delete' | 'uninstall-code',
+  id: Principal,
+  label: string,
+): Promise<void> {
   const arg = { canister_id: id };
-  if (action === 'stop') await withRejects(`stop_canister of ${label}`, () => management.stop_canister(arg));
-  else if (action === 'start') await withRejects(`start_canister of ${label}`, () => management.start_canister(arg));
-  else if (action === 'delete') await withRejects(`delete_canister of ${label}`, () => management.delete_canister(arg));
-  else await withRejects(`uninstall_code of ${label}`, () => management.uninstall_code({ canister_id: id, sender_canister_version: [] }));
+  if (action === 'stop')
+    await withRejects(`stop_canister of ${label}`, () => management.stop_canister(arg));
+  else if (action === 'start')
+    await withRejects(`start_canister of ${label}`, () => management.start_canister(arg));
+  else if (action === 'delete')
+    await withRejects(`delete_canister of ${label}`, () => management.delete_canister(arg));
+  else
+    await withRejects(`uninstall_code of ${label}`, () =>
+      management.uninstall_code({ canister_id: id, sender_canister_version: [] }),
+    );
 }
 
 /** Adds cycles to a canister (`provisional_top_up_canister`, the local replica's faucet). */
-export async function topUp(management: ManagementCanister, id: Principal, label: string, cycles: bigint): Promise<bigint> {
-  await withRejects(`provisional_top_up_canister of ${label}`, () => management.provisional_top_up_canister({ canister_id: id, amount: cycles }));
+export async function topUp(
+  management: ManagementCanister,
+  id: Principal,
+  label: string,
+  cycles: bigint,
+): Promise<bigint> {
+  await withRejects(`provisional_top_up_canister of ${label}`, () =>
+    management.provisional_top_up_canister({ canister_id: id, amount: cycles }),
+  );
   return (await canisterStatus(management, id, label)).cycles;
 }
 
 /** `update_settings`. */
-export function updateSettings(management: ManagementCanister, id: Principal, label: string, settings: SettingsArg): Promise<void> {
-  return withRejects(`update_settings of ${label}`, () => management.update_settings({ canister_id: id, settings, sender_canister_version: [] }));
+export function updateSettings(
+  management: ManagementCanister,
+  id: Principal,
+  label: string,
+  settings: SettingsArg,
+): Promise<void> {
+  return withRejects(`update_settings of ${label}`, () =>
+    management.update_settings({ canister_id: id, settings, sender_canister_version: [] }),
+  );
 }
 
 /** Snapshot verbs. */
 export const snapshots = {
-  create: (m: ManagementCanister, id: Principal, label: string, replace?: Uint8Array): Promise<CanisterSnapshot> =>
-    withRejects(`take_canister_snapshot of ${label}`, () => m.take_canister_snapshot({ canister_id: id, replace_snapshot: replace === undefined ? [] : [replace] })),
+  create: (
+    m: ManagementCanister,
+    id: Principal,
+    label: string,
+    replace?: Uint8Array,
+  ): Promise<CanisterSnapshot> =>
+    withRejects(`take_canister_snapshot of ${label}`, () =>
+      m.take_canister_snapshot({
+        canister_id: id,
+        replace_snapshot: replace === undefined ? [] : [replace],
+      }),
+    ),
   list: (m: ManagementCanister, id: Principal, label: string): Promise<CanisterSnapshot[]> =>
-    withRejects(`list_canister_snapshots of ${label}`, () => m.list_canister_snapshots({ canister_id: id })),
-  load: (m: ManagementCanister, id: Principal, label: string, snapshot: Uint8Array): Promise<void> =>
-    withRejects(`load_canister_snapshot of ${label}`, () => m.load_canister_snapshot({ canister_id: id, snapshot_id: snapshot, sender_canister_version: [] })),
-  delete: (m: ManagementCanister, id: Principal, label: string, snapshot: Uint8Array): Promise<void> =>
-    withRejects(`delete_canister_snapshot of ${label}`, () => m.delete_canister_snapshot({ canister_id: id, snapshot_id: snapshot })),
+    withRejects(`list_canister_snapshots of ${label}`, () =>
+      m.list_canister_snapshots({ canister_id: id }),
+    ),
+  load: (
+    m: ManagementCanister,
+    id: Principal,
+    label: string,
+    snapshot: Uint8Array,
+  ): Promise<void> =>
+    withRejects(`load_canister_snapshot of ${label}`, () =>
+      m.load_canister_snapshot({
+        canister_id: id,
+        snapshot_id: snapshot,
+        sender_canister_version: [],
+      }),
+    ),
+  delete: (
+    m: ManagementCanister,
+    id: Principal,
+    label: string,
+    snapshot: Uint8Array,
+  ): Promise<void> =>
+    withRejects(`delete_canister_snapshot of ${label}`, () =>
+      m.delete_canister_snapshot({ canister_id: id, snapshot_id: snapshot }),
+    ),
 };
 
 /** A snapshot line as dfx prints it: `<id hex>: <size>, taken at <time>`. */
@@ -97,8 +168,15 @@ export function formatSnapshot(s: CanisterSnapshot): string {
 }
 
 /** The canister's log records (`fetch_canister_logs`) after index `after`. */
-export async function fetchLogs(management: ManagementCanister, id: Principal, label: string, after = -1n): Promise<CanisterLogRecord[]> {
-  const { canister_log_records } = await withRejects(`fetch_canister_logs of ${label}`, () => management.fetch_canister_logs({ canister_id: id }));
+export async function fetchLogs(
+  management: ManagementCanister,
+  id: Principal,
+  label: string,
+  after = -1n,
+): Promise<CanisterLogRecord[]> {
+  const { canister_log_records } = await withRejects(`fetch_canister_logs of ${label}`, () =>
+    management.fetch_canister_logs({ canister_id: id }),
+  );
   return canister_log_records.filter((r) => r.idx > after);
 }
 

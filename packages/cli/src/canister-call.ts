@@ -8,7 +8,13 @@ import { CanisterStatus, type HttpAgent } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { fromHex, toHex } from '@tincan/bytes';
-import { candidValuesToJson, decodeCandid, parseCandidArgs, parseDid, printCandidValues } from '@tincan/candid';
+import {
+  candidValuesToJson,
+  decodeCandid,
+  parseCandidArgs,
+  parseDid,
+  printCandidValues,
+} from '@tincan/candid';
 import { ensureError } from '@tincan/errors';
 import { withRejects } from './agent-errors.js';
 import { CliError } from './cli-error.js';
@@ -35,11 +41,20 @@ export interface CallOptions {
 }
 
 /** The canister's `candid:service` metadata; a clear error when it has none. */
-export async function fetchCandid(agent: HttpAgent, canisterId: Principal, label: string): Promise<string> {
-  const status = await withRejects(`reading the metadata of ${label}`, () => CanisterStatus.request({ agent, canisterId, paths: ['candid'] }));
+export async function fetchCandid(
+  agent: HttpAgent,
+  canisterId: Principal,
+  label: string,
+): Promise<string> {
+  const status = await withRejects(`reading the metadata of ${label}`, () =>
+    CanisterStatus.request({ agent, canisterId, paths: ['candid'] }),
+  );
   const candid = status.get('candid');
   if (typeof candid !== 'string' || candid === '') {
-    throw new CliError('ERR_UNKNOWN_CANISTER', `canister ${label} publishes no candid:service metadata: it does not exist on this replica or has no code installed (deploy it with 'tincan deploy')`);
+    throw new CliError(
+      'ERR_UNKNOWN_CANISTER',
+      `canister ${label} publishes no candid:service metadata: it does not exist on this replica or has no code installed (deploy it with 'tincan deploy')`,
+    );
   }
   return candid;
 }
@@ -52,13 +67,28 @@ export async function callCanister(options: CallOptions): Promise<string> {
   const raw = options.argType === 'raw';
   if (func === undefined && !raw) {
     const names = service._fields.map(([name]) => name).join(', ');
-    throw new CliError('ERR_UNKNOWN_METHOD', `canister ${label} has no method '${method}' in its interface (its methods are: ${names}); pass --candid <file> with its types, or --type raw with a hex argument`);
+    throw new CliError(
+      'ERR_UNKNOWN_METHOD',
+      `canister ${label} has no method '${method}' in its interface (its methods are: ${names}); pass --candid <file> with its types, or --type raw with a hex argument`,
+    );
   }
-  const arg = raw ? hexArgument(options.argument) : new Uint8Array(IDL.encode(func?.argTypes ?? [], parseCandidArgs(options.argument, func?.argTypes ?? [])));
-  const declaredQuery = func !== undefined && (func.annotations.includes('query') || func.annotations.includes('composite_query'));
-  const reply = await withRejects(`the call to ${label}.${method}`, () => rawCall(agent, canisterId, method, arg, options.query ?? declaredQuery));
+  const arg = raw
+    ? hexArgument(options.argument)
+    : new Uint8Array(
+        IDL.encode(func?.argTypes ?? [], parseCandidArgs(options.argument, func?.argTypes ?? [])),
+      );
+  const declaredQuery =
+    func !== undefined &&
+    (func.annotations.includes('query') || func.annotations.includes('composite_query'));
+  const reply = await withRejects(`the call to ${label}.${method}`, () =>
+    rawCall(agent, canisterId, method, arg, options.query ?? declaredQuery),
+  );
   if (options.output === 'raw') return toHex(reply);
-  if (func === undefined) throw new CliError('ERR_UNKNOWN_METHOD', `the reply of ${label}.${method} cannot be decoded without its types (${toHex(reply)}); pass --candid <file> or --output raw`);
+  if (func === undefined)
+    throw new CliError(
+      'ERR_UNKNOWN_METHOD',
+      `the reply of ${label}.${method} cannot be decoded without its types (${toHex(reply)}); pass --candid <file> or --output raw`,
+    );
   const values = decodeReply(func.retTypes, reply, `${label}.${method}`);
   if (options.output !== 'json') return printCandidValues(func.retTypes, values);
   // dfx prints a single value bare and several as an array.
@@ -68,7 +98,11 @@ export async function callCanister(options: CallOptions): Promise<string> {
 
 function hexArgument(text: string): Uint8Array {
   const hex = text.replace(/^0x/, '').replace(/\s+/g, '');
-  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new CliError('ERR_USAGE', `--type raw needs the argument as hex bytes, e.g. 4449444c0000; got '${text}'`);
+  if (!/^([0-9a-fA-F]{2})*$/.test(hex))
+    throw new CliError(
+      'ERR_USAGE',
+      `--type raw needs the argument as hex bytes, e.g. 4449444c0000; got '${text}'`,
+    );
   return fromHex(hex);
 }
 
@@ -81,6 +115,9 @@ function decodeReply(retTypes: IDL.Type[], reply: Uint8Array, what: string): unk
   try {
     return decodeCandid(retTypes, reply);
   } catch (err) {
-    throw new CliError('ERR_BAD_REPLY', `the reply of ${what} is not valid Candid for its result type: ${ensureError(err).message}`);
+    throw new CliError(
+      'ERR_BAD_REPLY',
+      `the reply of ${what} is not valid Candid for its result type: ${ensureError(err).message}`,
+    );
   }
 }

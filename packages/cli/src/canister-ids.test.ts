@@ -18,7 +18,10 @@ describe('CanisterIds', () => {
     expect(ids.nameOf('http://127.0.0.1:4943', 'aaaaa-aa')).toBe('counter');
     ids.delete('http://127.0.0.1:4943', 'counter');
     expect(ids.get('http://127.0.0.1:4943', 'counter')).toBeUndefined();
-    expect(JSON.parse(readFileSync(path.join(dir, '.tincan/canister_ids.json'), 'utf8'))).toEqual({ 'http://127.0.0.1:4943': {}, 'http://127.0.0.1:5000': { counter: '2vxsx-fae' } });
+    expect(JSON.parse(readFileSync(path.join(dir, '.tincan/canister_ids.json'), 'utf8'))).toEqual({
+      'http://127.0.0.1:4943': {},
+      'http://127.0.0.1:5000': { counter: '2vxsx-fae' },
+    });
   });
 
   it('names the file when it is not JSON', () => {
@@ -26,7 +29,9 @@ describe('CanisterIds', () => {
     const ids = new CanisterIds(dir);
     ids.set('http://127.0.0.1:4943', 'a', 'aaaaa-aa');
     writeFileSync(ids.file, '{ nope');
-    expect(() => ids.get('http://127.0.0.1:4943', 'a')).toThrow(/canister_ids\.json is not valid JSON .*fix or delete it/);
+    expect(() => ids.get('http://127.0.0.1:4943', 'a')).toThrow(
+      /canister_ids\.json is not valid JSON .*fix or delete it/,
+    );
   });
 });
 

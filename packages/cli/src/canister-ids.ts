@@ -50,7 +50,10 @@ export class CanisterIds {
     try {
       return JSON.parse(readFileSync(this.file, 'utf8')) as IdsFile;
     } catch (err) {
-      throw new CliError('ERR_PROJECT', `${this.file} is not valid JSON (${(err as Error).message}); fix or delete it`);
+      throw new CliError(
+        'ERR_PROJECT',
+        `${this.file} is not valid JSON (${(err as Error).message}); fix or delete it`,
+      );
     }
   }
 }

@@ -9,9 +9,18 @@ const tree: CommandSpec = {
     {
       name: 'call',
       description: 'call something',
-      args: [{ name: 'target', description: 'what' }, { name: 'extra', description: 'more', optional: true }],
+      args: [
+        { name: 'target', description: 'what' },
+        { name: 'extra', description: 'more', optional: true },
+      ],
       flags: [
-        { name: 'output', type: 'string', choices: ['a', 'b'], default: 'a', description: 'format' },
+        {
+          name: 'output',
+          type: 'string',
+          choices: ['a', 'b'],
+          default: 'a',
+          description: 'format',
+        },
         { name: 'port', type: 'int', description: 'a port', default: 1 },
         { name: 'quiet', type: 'boolean', description: 'say less' },
         { name: 'tag', type: 'string', repeatable: true, description: 'tags' },
@@ -23,7 +32,20 @@ const tree: CommandSpec = {
 
 describe('parseCommandLine', () => {
   it('parses arguments, flags in both spellings, defaults and repeats', () => {
-    const parsed = parseCommandLine(tree, ['call', 'x', '--output=b', '--port', '7', '--quiet', '--tag', 'p', '--tag', 'q', '--', '--not-a-flag']);
+    const parsed = parseCommandLine(tree, [
+      'call',
+      'x',
+      '--output=b',
+      '--port',
+      '7',
+      '--quiet',
+      '--tag',
+      'p',
+      '--tag',
+      'q',
+      '--',
+      '--not-a-flag',
+    ]);
     expect(parsed.kind).toBe('run');
     if (parsed.kind !== 'run') return;
     expect(parsed.input.arg('target')).toBe('x');
@@ -34,7 +56,12 @@ describe('parseCommandLine', () => {
     expect(parsed.input.list('tag')).toEqual(['p', 'q']);
     const defaults = parseCommandLine(tree, ['call', 'x']);
     if (defaults.kind !== 'run') throw new Error('not run');
-    expect([defaults.input.string('output'), defaults.input.int('port'), defaults.input.bool('quiet'), defaults.input.given('output')]).toEqual(['a', 1, false, false]);
+    expect([
+      defaults.input.string('output'),
+      defaults.input.int('port'),
+      defaults.input.bool('quiet'),
+      defaults.input.given('output'),
+    ]).toEqual(['a', 1, false, false]);
   });
 
   it('refuses mistakes with one line that names the help', () => {
@@ -46,19 +73,37 @@ describe('parseCommandLine', () => {
       }
       return 'no error';
     };
-    expect(error(['call', 'x', '--nope'])).toBe(`unknown flag '--nope' for 'tool call'; see 'tool call --help'`);
-    expect(error(['call'])).toBe(`missing argument <target> for 'tool call'; see 'tool call --help'`);
-    expect(error(['call', 'x', 'y', 'z'])).toBe(`unexpected argument 'z' for 'tool call'; see 'tool call --help'`);
-    expect(error(['call', 'x', '--output', 'c'])).toBe(`--output 'c' is not one of a, b; see 'tool call --help'`);
-    expect(error(['call', 'x', '--port', '1.5'])).toBe(`--port '1.5' is not an integer; see 'tool call --help'`);
-    expect(error(['call', 'x', '--port'])).toBe(`--port needs a value (int); see 'tool call --help'`);
-    expect(error(['call', 'x', '--output', 'a', '--output', 'b'])).toBe(`--output is given twice; see 'tool call --help'`);
+    expect(error(['call', 'x', '--nope'])).toBe(
+      `unknown flag '--nope' for 'tool call'; see 'tool call --help'`,
+    );
+    expect(error(['call'])).toBe(
+      `missing argument <target> for 'tool call'; see 'tool call --help'`,
+    );
+    expect(error(['call', 'x', 'y', 'z'])).toBe(
+      `unexpected argument 'z' for 'tool call'; see 'tool call --help'`,
+    );
+    expect(error(['call', 'x', '--output', 'c'])).toBe(
+      `--output 'c' is not one of a, b; see 'tool call --help'`,
+    );
+    expect(error(['call', 'x', '--port', '1.5'])).toBe(
+      `--port '1.5' is not an integer; see 'tool call --help'`,
+    );
+    expect(error(['call', 'x', '--port'])).toBe(
+      `--port needs a value (int); see 'tool call --help'`,
+    );
+    expect(error(['call', 'x', '--output', 'a', '--output', 'b'])).toBe(
+      `--output is given twice; see 'tool call --help'`,
+    );
     expect(error(['cal'])).toBe(`unknown command 'cal' for 'tool'; its commands are: call`);
-    for (const message of ['call', 'x', '--nope'].map(() => error(['call', 'x', '--nope']))) expect(message).not.toContain('\n');
+    for (const message of ['call', 'x', '--nope'].map(() => error(['call', 'x', '--nope'])))
+      expect(message).not.toContain('\n');
   });
 
   it('prints help with defaults for --help, -h and a bare group', () => {
-    for (const argv of [['call', '--help'], ['call', 'x', '-h']]) {
+    for (const argv of [
+      ['call', '--help'],
+      ['call', 'x', '-h'],
+    ]) {
       const parsed = parseCommandLine(tree, argv);
       expect(parsed.kind).toBe('help');
       if (parsed.kind !== 'help') return;

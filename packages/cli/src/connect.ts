@@ -22,15 +22,25 @@ const MAINNET = /(^|\.)(icp0\.io|ic0\.app|icp-api\.io)$/;
 const verifiedAgents = new WeakSet<HttpAgent>();
 
 /** An agent for the replica at `host`; a clear error when nothing answers there. */
-export async function connect(host: string, identity: SignIdentity, env: Record<string, string | undefined> = process.env): Promise<HttpAgent> {
+export async function connect(
+  host: string,
+  identity: SignIdentity,
+  env: Record<string, string | undefined> = process.env,
+): Promise<HttpAgent> {
   let url: URL;
   try {
     url = new URL(host);
   } catch {
-    throw new CliError('ERR_USAGE', `--host '${host}' is not a URL; use e.g. http://127.0.0.1:4943`);
+    throw new CliError(
+      'ERR_USAGE',
+      `--host '${host}' is not a URL; use e.g. http://127.0.0.1:4943`,
+    );
   }
   const unreachable = (err: unknown): CliError =>
-    new CliError('ERR_UNREACHABLE', `cannot reach a replica at ${host} (${rootMessage(err)}); start one with 'tincan start' or pass --host`);
+    new CliError(
+      'ERR_UNREACHABLE',
+      `cannot reach a replica at ${host} (${rootMessage(err)}); start one with 'tincan start' or pass --host`,
+    );
   if (MAINNET.test(url.hostname)) {
     await loadEd25519();
     const agent = await HttpAgent.create({ host: url.toString(), identity, fetch: agentFetch });
@@ -40,16 +50,27 @@ export async function connect(host: string, identity: SignIdentity, env: Record<
   // One plain request first: the agent retries a refused connection for seconds before failing.
   let rootKey: Uint8Array;
   try {
-    const response = await nodeFetch(new URL('/api/v2/status', url), { signal: AbortSignal.timeout(10_000) });
-    const status = Cbor.decode<{ root_key?: unknown }>(new Uint8Array(await response.arrayBuffer()));
-    if (!(status.root_key instanceof Uint8Array)) throw new Error(`/api/v2/status answered ${response.status} without a root key`);
+    const response = await nodeFetch(new URL('/api/v2/status', url), {
+      signal: AbortSignal.timeout(10_000),
+    });
+    const status = Cbor.decode<{ root_key?: unknown }>(
+      new Uint8Array(await response.arrayBuffer()),
+    );
+    if (!(status.root_key instanceof Uint8Array))
+      throw new Error(`/api/v2/status answered ${response.status} without a root key`);
     rootKey = status.root_key;
   } catch (err) {
     throw unreachable(err);
   }
   const verify = env['TINCAN_VERIFY_CERTIFICATES'] === '1';
   if (verify) await loadEd25519();
-  const agent = await HttpAgent.create({ host: url.toString(), identity, rootKey, verifyQuerySignatures: verify, fetch: agentFetch });
+  const agent = await HttpAgent.create({
+    host: url.toString(),
+    identity,
+    rootKey,
+    verifyQuerySignatures: verify,
+    fetch: agentFetch,
+  });
   if (verify) verifiedAgents.add(agent);
   return agent;
 }
@@ -67,7 +88,9 @@ async function loadEd25519(): Promise<void> {
  * The BLS check for certificates from `agent`'s replica: the agent's own (undefined) when its
  * root key is pinned or verification is asked for, else one that accepts the signature.
  */
-export function blsVerifyFor(agent: HttpAgent): ((pk: Uint8Array, sig: Uint8Array, msg: Uint8Array) => Promise<boolean>) | undefined {
+export function blsVerifyFor(
+  agent: HttpAgent,
+): ((pk: Uint8Array, sig: Uint8Array, msg: Uint8Array) => Promise<boolean>) | undefined {
   return verifiedAgents.has(agent) ? undefined : () => Promise.resolve(true);
 }
 

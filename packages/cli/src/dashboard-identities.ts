@@ -31,11 +31,19 @@ export function cliIdentitySource(store: IdentityStore = new IdentityStore()): I
     },
     current: () => store.current(),
     key(name: string): Promise<IdentityKey> {
-      const jwk = createPrivateKey(store.exportPem(name)).export({ format: 'jwk' }) as { crv?: string; d?: string };
+      const jwk = createPrivateKey(store.exportPem(name)).export({ format: 'jwk' }) as {
+        crv?: string;
+        d?: string;
+      };
       const secretKey = new Uint8Array(Buffer.from(jwk.d ?? '', 'base64url'));
       if (jwk.crv === 'Ed25519') return Promise.resolve({ curve: 'ed25519', secretKey });
       if (jwk.crv === 'secp256k1') return Promise.resolve({ curve: 'secp256k1', secretKey });
-      return Promise.reject(new CliError('ERR_IDENTITY', `identity '${name}' holds a ${jwk.crv ?? 'non-EC'} key; tincan identities are Ed25519 or secp256k1`));
+      return Promise.reject(
+        new CliError(
+          'ERR_IDENTITY',
+          `identity '${name}' holds a ${jwk.crv ?? 'non-EC'} key; tincan identities are Ed25519 or secp256k1`,
+        ),
+      );
     },
   };
 }

@@ -49,17 +49,28 @@ export interface DeployedCanister {
 }
 
 /** The canisters a deploy of `name` (or all) touches, in order; usage errors before any work. */
-export function selectCanisters(projectDir: string, name: string | undefined, argument: string | undefined): ProjectCanister[] {
+export function selectCanisters(
+  projectDir: string,
+  name: string | undefined,
+  argument: string | undefined,
+): ProjectCanister[] {
   const all = projectCanisters(projectDir);
-  if (all.length === 0) throw new CliError('ERR_UNKNOWN_CANISTER', `dfx.json in ${projectDir} lists no canisters`);
+  if (all.length === 0)
+    throw new CliError('ERR_UNKNOWN_CANISTER', `dfx.json in ${projectDir} lists no canisters`);
   if (argument !== undefined && name === undefined && all.length > 1) {
-    throw new CliError('ERR_USAGE', '--argument applies to one canister; name it: tincan deploy <name> --argument ...');
+    throw new CliError(
+      'ERR_USAGE',
+      '--argument applies to one canister; name it: tincan deploy <name> --argument ...',
+    );
   }
   return deployOrder(all, name === undefined ? all.map((c) => c.name) : [name]);
 }
 
 /** Creates the canisters of `canisters` that the network does not have yet; returns all their ids. */
-export async function createCanisters(canisters: readonly ProjectCanister[], options: DeployOptions): Promise<Map<string, Principal>> {
+export async function createCanisters(
+  canisters: readonly ProjectCanister[],
+  options: DeployOptions,
+): Promise<Map<string, Principal>> {
   const management = managementCanister(options.agent);
   const ids = new CanisterIds(options.projectDir);
   const result = new Map<string, Principal>();
@@ -69,7 +80,13 @@ export async function createCanisters(canisters: readonly ProjectCanister[], opt
     if (id === undefined) {
       const amount: [] | [bigint] = options.cycles === undefined ? [] : [options.cycles];
       const created = await withRejects(`creating canister ${canister.name}`, () =>
-        management.provisional_create_canister_with_cycles({ amount, settings: [], specified_id: [], sender_canister_version: [] }));
+        management.provisional_create_canister_with_cycles({
+          amount,
+          settings: [],
+          specified_id: [],
+          sender_canister_version: [],
+        }),
+      );
       id = created.canister_id;
       ids.set(options.host, canister.name, id.toText());
       options.log(`${canister.name}: created canister ${id.toText()}`);
@@ -104,9 +121,18 @@ export async function deployProject(options: DeployOptions): Promise<DeployedCan
 }
 
 /** The environment a canister is bundled with: its `custom.env` values and its dependencies' ids. */
-export function canisterEnv(canister: ProjectCanister, source: Record<string, string | undefined> = process.env): Record<string, string> {
+export function canisterEnv(
+  canister: ProjectCanister,
+  source: Record<string, string | undefined> = process.env,
+): Record<string, string> {
   const env: Record<string, string> = {};
-  const names = [...canister.env, ...canister.dependencies.flatMap((d) => [canisterEnvName('CANISTER_ID', d), canisterEnvName('CANISTER_CANDID_PATH', d)])];
+  const names = [
+    ...canister.env,
+    ...canister.dependencies.flatMap((d) => [
+      canisterEnvName('CANISTER_ID', d),
+      canisterEnvName('CANISTER_CANDID_PATH', d),
+    ]),
+  ];
   for (const name of names) {
     const value = source[name];
     if (value !== undefined) env[name] = value;
@@ -115,7 +141,11 @@ export function canisterEnv(canister: ProjectCanister, source: Record<string, st
 }
 
 /** {@link installCanister} with an in-memory replica of its own to read the bundle's Candid. */
-export async function installOneCanister(canister: ProjectCanister, id: Principal, options: DeployOptions): Promise<DeployedCanister> {
+export async function installOneCanister(
+  canister: ProjectCanister,
+  id: Principal,
+  options: DeployOptions,
+): Promise<DeployedCanister> {
   const { Replica } = await import('@tincan/replica');
   const inspector = await Replica.create();
   try {
@@ -126,7 +156,12 @@ export async function installOneCanister(canister: ProjectCanister, id: Principa
 }
 
 /** Bundles one canister, writes its `.did`, and installs its code into `id`. */
-export async function installCanister(canister: ProjectCanister, id: Principal, options: DeployOptions, inspector: Replica): Promise<DeployedCanister> {
+export async function installCanister(
+  canister: ProjectCanister,
+  id: Principal,
+  options: DeployOptions,
+  inspector: Replica,
+): Promise<DeployedCanister> {
   const { name } = canister;
   const started = performance.now();
   options.log(`${name}: bundling ${shortPath(options.projectDir, canister.main)}`);
@@ -139,35 +174,80 @@ export async function installCanister(canister: ProjectCanister, id: Principal, 
   options.log(`${name}: wrote ${shortPath(options.projectDir, canister.candid)}`);
   const arg = encodeInitArg(name, candid, options.argument ?? canister.initArg);
   const management = managementCanister(options.agent);
-  const status = await withRejects(`reading the status of ${name} (${id.toText()})`, () => management.canister_status({ canister_id: id }));
+  const status = await withRejects(`reading the status of ${name} (${id.toText()})`, () =>
+    management.canister_status({ canister_id: id }),
+  );
   const installed = status.module_hash[0];
   const hasCode = installed !== undefined;
-  if ((options.mode ?? 'auto') === 'auto' && installed !== undefined && toHex(installed) === toHex(module.moduleHash) && options.argument === undefined) {
+  if (
+    (options.mode ?? 'auto') === 'auto' &&
+    installed !== undefined &&
+    toHex(installed) === toHex(module.moduleHash) &&
+    options.argument === undefined
+  ) {
     // As dfx: the same module is not reinstalled (an upgrade would reset heap fields for nothing).
-    new DeployedInterfaces(options.projectDir).record(options.host, name, toHex(module.moduleHash), canister.candid, candid);
+    new DeployedInterfaces(options.projectDir).record(
+      options.host,
+      name,
+      toHex(module.moduleHash),
+      canister.candid,
+      candid,
+    );
     options.log(`${name}: module unchanged, not reinstalled (${id.toText()})`);
     return { name, id, mode: 'unchanged' };
   }
   const mode = resolveMode(options.mode ?? 'auto', hasCode, name);
-  options.log(`${name}: ${mode === 'upgrade' ? 'upgrading' : mode === 'reinstall' ? 'reinstalling' : 'installing'} ${id.toText()}`);
-  const installMode: InstallMode = mode === 'upgrade' ? { upgrade: [] } : mode === 'reinstall' ? { reinstall: null } : { install: null };
+  options.log(
+    `${name}: ${mode === 'upgrade' ? 'upgrading' : mode === 'reinstall' ? 'reinstalling' : 'installing'} ${id.toText()}`,
+  );
+  const installMode: InstallMode =
+    mode === 'upgrade'
+      ? { upgrade: [] }
+      : mode === 'reinstall'
+        ? { reinstall: null }
+        : { install: null };
   await withRejects(`installing code in ${name} (${id.toText()})`, () =>
-    management.install_code({ mode: installMode, canister_id: id, wasm_module: module.wasmModule, arg, sender_canister_version: [] }));
-  new DeployedInterfaces(options.projectDir).record(options.host, name, toHex(module.moduleHash), canister.candid, candid);
+    management.install_code({
+      mode: installMode,
+      canister_id: id,
+      wasm_module: module.wasmModule,
+      arg,
+      sender_canister_version: [],
+    }),
+  );
+  new DeployedInterfaces(options.projectDir).record(
+    options.host,
+    name,
+    toHex(module.moduleHash),
+    canister.candid,
+    candid,
+  );
   const verb = mode === 'upgrade' ? 'upgraded' : mode === 'reinstall' ? 'reinstalled' : 'installed';
   options.log(`${name}: ${verb} ${id.toText()} (${(performance.now() - started).toFixed(0)} ms)`);
   return { name, id, mode };
 }
 
-function resolveMode(mode: DeployMode, hasCode: boolean, name: string): 'install' | 'reinstall' | 'upgrade' {
+function resolveMode(
+  mode: DeployMode,
+  hasCode: boolean,
+  name: string,
+): 'install' | 'reinstall' | 'upgrade' {
   if (mode === 'auto') return hasCode ? 'upgrade' : 'install';
-  if (mode === 'install' && hasCode) throw new CliError('ERR_USAGE', `canister ${name} already has code; use --mode upgrade (keeps stable state) or --mode reinstall (wipes it)`);
-  if (mode === 'upgrade' && !hasCode) throw new CliError('ERR_USAGE', `canister ${name} has no code to upgrade; use --mode install`);
+  if (mode === 'install' && hasCode)
+    throw new CliError(
+      'ERR_USAGE',
+      `canister ${name} already has code; use --mode upgrade (keeps stable state) or --mode reinstall (wipes it)`,
+    );
+  if (mode === 'upgrade' && !hasCode)
+    throw new CliError('ERR_USAGE', `canister ${name} has no code to upgrade; use --mode install`);
   return mode;
 }
 
 /** The recorded canister, if the replica still has it (a `--clean` start forgets canisters). */
-async function existingCanister(management: ManagementCanister, recorded: string | undefined): Promise<{ id: Principal } | undefined> {
+async function existingCanister(
+  management: ManagementCanister,
+  recorded: string | undefined,
+): Promise<{ id: Principal } | undefined> {
   if (recorded === undefined) return undefined;
   const id = Principal.fromText(recorded);
   try {
@@ -188,7 +268,10 @@ export function encodeInitArg(name: string, candid: string, text: string | undef
   } catch (err) {
     if (!(err instanceof CandidError)) throw err;
     const signature = `(${types.map((t) => t.display()).join(', ')})`;
-    throw new CliError('ERR_USAGE', `init arguments of ${name}: ${err.message}. Its init takes ${signature}: pass --argument '${signature === '()' ? '()' : '(…)'}' or set "init_arg" in dfx.json`);
+    throw new CliError(
+      'ERR_USAGE',
+      `init arguments of ${name}: ${err.message}. Its init takes ${signature}: pass --argument '${signature === '()' ? '()' : '(…)'}' or set "init_arg" in dfx.json`,
+    );
   }
 }
 

@@ -28,10 +28,23 @@ export class DeployedInterfaces {
   }
 
   /** Records that `name` on `network` runs `moduleHash` with the interface in `candidPath` (holding `candid`). */
-  record(network: string, name: string, moduleHash: string, candidPath: string, candid: string): void {
+  record(
+    network: string,
+    name: string,
+    moduleHash: string,
+    candidPath: string,
+    candid: string,
+  ): void {
     const all = this.#read();
     const key = networkKey(network);
-    all[key] = { ...all[key], [name]: { module_hash: moduleHash, candid_path: path.resolve(candidPath), candid_sha256: sha256(candid) } };
+    all[key] = {
+      ...all[key],
+      [name]: {
+        module_hash: moduleHash,
+        candid_path: path.resolve(candidPath),
+        candid_sha256: sha256(candid),
+      },
+    };
     mkdirSync(path.dirname(this.file), { recursive: true });
     writeFileSync(this.file, `${JSON.stringify(all, null, 2)}\n`);
   }

@@ -16,7 +16,10 @@ export interface DevSession {
 }
 
 /** Deploys, then redeploys on every source change until closed. */
-export async function startDev(options: DeployOptions, out: (line: string) => void): Promise<DevSession> {
+export async function startDev(
+  options: DeployOptions,
+  out: (line: string) => void,
+): Promise<DevSession> {
   const selected = selectCanisters(options.projectDir, options.name, options.argument);
   const ids = await createCanisters(selected, options);
   const { Replica } = await import('@tincan/replica');
@@ -25,19 +28,42 @@ export async function startDev(options: DeployOptions, out: (line: string) => vo
   const deployOne = async (canister: ProjectCanister, why: string): Promise<void> => {
     const started = performance.now();
     try {
-      const result = await installCanister(canister, ids.get(canister.name) as Principal, { ...quiet, argument: canister.name === options.name ? options.argument : undefined }, inspector);
-      const what = result.mode === 'unchanged' ? 'unchanged' : `${result.mode === 'install' ? 'installed' : result.mode === 'reinstall' ? 'reinstalled' : 'upgraded'}`;
-      out(`${new Date().toLocaleTimeString()} ${canister.name}: ${what} in ${(performance.now() - started).toFixed(0)} ms (${why})`);
+      const result = await installCanister(
+        canister,
+        ids.get(canister.name) as Principal,
+        { ...quiet, argument: canister.name === options.name ? options.argument : undefined },
+        inspector,
+      );
+      const what =
+        result.mode === 'unchanged'
+          ? 'unchanged'
+          : `${result.mode === 'install' ? 'installed' : result.mode === 'reinstall' ? 'reinstalled' : 'upgraded'}`;
+      out(
+        `${new Date().toLocaleTimeString()} ${canister.name}: ${what} in ${(performance.now() - started).toFixed(0)} ms (${why})`,
+      );
     } catch (err) {
-      out(`${new Date().toLocaleTimeString()} ${canister.name}: not redeployed, it keeps its running code: ${ensureError(err).message}`);
+      out(
+        `${new Date().toLocaleTimeString()} ${canister.name}: not redeployed, it keeps its running code: ${ensureError(err).message}`,
+      );
     }
   };
   for (const canister of selected) await deployOne(canister, 'start');
 
   // One redeploy at a time per canister; changes during a redeploy queue one more.
-  const state = new Map<string, { running: Promise<void> | undefined; again: string | undefined; timer: NodeJS.Timeout | undefined }>();
+  const state = new Map<
+    string,
+    {
+      running: Promise<void> | undefined;
+      again: string | undefined;
+      timer: NodeJS.Timeout | undefined;
+    }
+  >();
   const schedule = (canister: ProjectCanister, file: string): void => {
-    const s = state.get(canister.name) ?? { running: undefined, again: undefined, timer: undefined };
+    const s = state.get(canister.name) ?? {
+      running: undefined,
+      again: undefined,
+      timer: undefined,
+    };
     state.set(canister.name, s);
     clearTimeout(s.timer);
     s.timer = setTimeout(() => {
@@ -61,7 +87,9 @@ export async function startDev(options: DeployOptions, out: (line: string) => vo
       schedule(canister, path.relative(options.projectDir, path.join(dir, file)));
     });
   });
-  out(`watching ${selected.map((c) => path.relative(options.projectDir, path.dirname(c.main)) || '.').join(', ')} (Ctrl-C stops)`);
+  out(
+    `watching ${selected.map((c) => path.relative(options.projectDir, path.dirname(c.main)) || '.').join(', ')} (Ctrl-C stops)`,
+  );
   return {
     close: async () => {
       for (const w of watchers) w.close();

@@ -14,25 +14,46 @@ import { canisterEnvName, projectCanisters } from './project.js';
 import { DEFAULT_HOST } from './network.js';
 
 /** Generates bindings; returns the directories written. */
-export async function generateBindings(projectDir: string, outDir: string | undefined, name: string | undefined, host: string = DEFAULT_HOST): Promise<string[]> {
-  const canisters = projectCanisters(projectDir).filter((c) => name === undefined || c.name === name);
-  if (canisters.length === 0) throw new CliError('ERR_UNKNOWN_CANISTER', `dfx.json has no canister '${name ?? ''}'`);
+export async function generateBindings(
+  projectDir: string,
+  outDir: string | undefined,
+  name: string | undefined,
+  host: string = DEFAULT_HOST,
+): Promise<string[]> {
+  const canisters = projectCanisters(projectDir).filter(
+    (c) => name === undefined || c.name === name,
+  );
+  if (canisters.length === 0)
+    throw new CliError('ERR_UNKNOWN_CANISTER', `dfx.json has no canister '${name ?? ''}'`);
   const ids = new CanisterIds(projectDir);
   const written: string[] = [];
   for (const canister of canisters) {
     if (!existsSync(canister.candid)) {
-      throw new CliError('ERR_PROJECT', `${path.relative(projectDir, canister.candid)} does not exist yet; run 'tincan deploy ${canister.name}' first, which writes it`);
+      throw new CliError(
+        'ERR_PROJECT',
+        `${path.relative(projectDir, canister.candid)} does not exist yet; run 'tincan deploy ${canister.name}' first, which writes it`,
+      );
     }
-    const dir = outDir === undefined ? canister.declarationsDir : path.resolve(projectDir, outDir, canister.name);
+    const dir =
+      outDir === undefined
+        ? canister.declarationsDir
+        : path.resolve(projectDir, outDir, canister.name);
     const scratch = path.join(projectDir, '.tincan', 'bindgen', canister.name);
-    await generate({ didFile: canister.candid, outDir: scratch, output: { force: true, declarations: { typescript: false, flat: true } } });
+    await generate({
+      didFile: canister.candid,
+      outDir: scratch,
+      output: { force: true, declarations: { typescript: false, flat: true } },
+    });
     mkdirSync(dir, { recursive: true });
     const base = canister.name;
     writeFileSync(path.join(dir, `${base}.did`), readFileSync(canister.candid));
     const service = path.basename(canister.candid, '.did');
     const js = readFileSync(path.join(scratch, `${service}.did.js`), 'utf8');
     // dfx's declarations import the @dfinity packages, as index.js does.
-    const dts = readFileSync(path.join(scratch, `${service}.did.d.ts`), 'utf8').replace(/'@icp-sdk\/core\/(agent|candid|principal)'/g, `'@dfinity/$1'`);
+    const dts = readFileSync(path.join(scratch, `${service}.did.d.ts`), 'utf8').replace(
+      /'@icp-sdk\/core\/(agent|candid|principal)'/g,
+      `'@dfinity/$1'`,
+    );
     writeFileSync(path.join(dir, `${base}.did.js`), js);
     writeFileSync(path.join(dir, `${base}.did.d.ts`), dts);
     const envName = canisterEnvName('CANISTER_ID', canister.name);

@@ -55,7 +55,12 @@ export async function http1Request(request: Http1Request): Promise<Http1Response
   return exchange(socket, key, request, false);
 }
 
-function exchange(socket: net.Socket, key: string, request: Http1Request, reused: boolean): Promise<Http1Response> {
+function exchange(
+  socket: net.Socket,
+  key: string,
+  request: Http1Request,
+  reused: boolean,
+): Promise<Http1Response> {
   return new Promise((resolve, reject) => {
     let buffer: Buffer = Buffer.alloc(0);
     let head: Head | undefined;
@@ -93,20 +98,39 @@ function exchange(socket: net.Socket, key: string, request: Http1Request, reused
           }
           const body = readBody(head, buffer, request.method);
           if (body === undefined) return;
-          finish(undefined, { status: head.status, statusText: head.statusText, rawHeaders: head.rawHeaders, body: body.bytes }, body.rest === 0 && head.keepAlive && head.framed);
+          finish(
+            undefined,
+            {
+              status: head.status,
+              statusText: head.statusText,
+              rawHeaders: head.rawHeaders,
+              body: body.bytes,
+            },
+            body.rest === 0 && head.keepAlive && head.framed,
+          );
           return;
         }
       } catch (err) {
         finish(err);
       }
     };
-    const onError = (err: Error): void => finish(reused && !received ? new StaleConnection(err.message) : err);
+    const onError = (err: Error): void =>
+      finish(reused && !received ? new StaleConnection(err.message) : err);
     const onClose = (): void => {
       if (head !== undefined && !head.framed) {
-        finish(undefined, { status: head.status, statusText: head.statusText, rawHeaders: head.rawHeaders, body: new Uint8Array(buffer) });
+        finish(undefined, {
+          status: head.status,
+          statusText: head.statusText,
+          rawHeaders: head.rawHeaders,
+          body: new Uint8Array(buffer),
+        });
         return;
       }
-      finish(reused && !received ? new StaleConnection('closed') : Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      finish(
+        reused && !received
+          ? new StaleConnection('closed')
+          : Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      );
     };
     const onAbort = (): void => finish(request.signal?.reason ?? new Error('aborted'));
     socket.on('data', onData);
@@ -114,9 +138,15 @@ function exchange(socket: net.Socket, key: string, request: Http1Request, reused
     socket.on('close', onClose);
     request.signal?.addEventListener('abort', onAbort, { once: true });
     socket.ref();
-    const lines = [`${request.method} ${request.url.pathname}${request.url.search} HTTP/1.1`, `Host: ${request.url.host}`];
-    for (const [name, value] of Object.entries(request.headers)) if (name.toLowerCase() !== 'content-length' && name.toLowerCase() !== 'host') lines.push(`${name}: ${value}`);
-    if (request.body !== undefined || request.method !== 'GET') lines.push(`Content-Length: ${request.body?.byteLength ?? 0}`);
+    const lines = [
+      `${request.method} ${request.url.pathname}${request.url.search} HTTP/1.1`,
+      `Host: ${request.url.host}`,
+    ];
+    for (const [name, value] of Object.entries(request.headers))
+      if (name.toLowerCase() !== 'content-length' && name.toLowerCase() !== 'host')
+        lines.push(`${name}: ${value}`);
+    if (request.body !== undefined || request.method !== 'GET')
+      lines.push(`Content-Length: ${request.body?.byteLength ?? 0}`);
     const bytes = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
     socket.write(request.body === undefined ? bytes : Buffer.concat([bytes, request.body]));
   });
@@ -157,14 +187,16 @@ interface Head {
 function parseHead(text: string): Head {
   const [statusLine = '', ...lines] = text.split('\r\n');
   const match = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(statusLine);
-  if (match === null) throw new Error(`not an HTTP/1.x response: ${JSON.stringify(statusLine.slice(0, 80))}`);
+  if (match === null)
+    throw new Error(`not an HTTP/1.x response: ${JSON.stringify(statusLine.slice(0, 80))}`);
   const rawHeaders: string[] = [];
   let length: number | undefined;
   let chunked = false;
   let close = match[1] === '0';
   for (const line of lines) {
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new Error(`malformed HTTP header line: ${JSON.stringify(line.slice(0, 80))}`);
+    if (colon <= 0)
+      throw new Error(`malformed HTTP header line: ${JSON.stringify(line.slice(0, 80))}`);
     const name = line.slice(0, colon).trim();
     const value = line.slice(colon + 1).trim();
     rawHeaders.push(name, value);
@@ -173,18 +205,38 @@ function parseHead(text: string): Head {
       if (!/^\d+$/.test(value)) throw new Error(`bad content-length ${JSON.stringify(value)}`);
       length = Number(value);
     } else if (lower === 'transfer-encoding') chunked = /(^|,)\s*chunked\s*$/i.test(value);
-    else if (lower === 'connection') close = /(^|,)\s*close\s*(,|$)/i.test(value) || (match[1] === '0' && !/keep-alive/i.test(value));
+    else if (lower === 'connection')
+      close =
+        /(^|,)\s*close\s*(,|$)/i.test(value) || (match[1] === '0' && !/keep-alive/i.test(value));
   }
   const status = Number(match[2]);
   const bodiless = status === 204 || status === 304;
-  return { status, statusText: match[3] ?? '', rawHeaders, framed: bodiless || chunked || length !== undefined, chunked: chunked && !bodiless, length: bodiless ? 0 : length, keepAlive: !close };
+  return {
+    status,
+    statusText: match[3] ?? '',
+    rawHeaders,
+    framed: bodiless || chunked || length !== undefined,
+    chunked: chunked && !bodiless,
+    length: bodiless ? 0 : length,
+    keepAlive: !close,
+  };
 }
 
 /** The body once it is complete in `buffer` (undefined while more is to come); `rest` counts bytes past it. */
-function readBody(head: Head, buffer: Buffer, method: string): { bytes: Uint8Array; rest: number } | undefined {
+function readBody(
+  head: Head,
+  buffer: Buffer,
+  method: string,
+): { bytes: Uint8Array; rest: number } | undefined {
   if (method === 'HEAD') return { bytes: new Uint8Array(0), rest: buffer.length };
   if (head.chunked) return readChunked(buffer);
-  if (head.length !== undefined) return buffer.length < head.length ? undefined : { bytes: new Uint8Array(buffer.subarray(0, head.length)), rest: buffer.length - head.length };
+  if (head.length !== undefined)
+    return buffer.length < head.length
+      ? undefined
+      : {
+          bytes: new Uint8Array(buffer.subarray(0, head.length)),
+          rest: buffer.length - head.length,
+        };
   return undefined; // runs to the end of the connection
 }
 
@@ -195,11 +247,15 @@ function readChunked(buffer: Buffer): { bytes: Uint8Array; rest: number } | unde
     const eol = buffer.indexOf('\r\n', at);
     if (eol < 0) return undefined;
     const sizeText = buffer.subarray(at, eol).toString('latin1').split(';')[0]?.trim() ?? '';
-    if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new Error(`bad chunk size ${JSON.stringify(sizeText.slice(0, 20))}`);
+    if (!/^[0-9a-fA-F]+$/.test(sizeText))
+      throw new Error(`bad chunk size ${JSON.stringify(sizeText.slice(0, 20))}`);
     const size = parseInt(sizeText, 16);
     if (size === 0) {
       // Trailers, if any (ignored), end with an empty line.
-      const end = buffer.subarray(eol + 2, eol + 4).toString('latin1') === '\r\n' ? eol + 4 : buffer.indexOf('\r\n\r\n', eol + 2) + 4;
+      const end =
+        buffer.subarray(eol + 2, eol + 4).toString('latin1') === '\r\n'
+          ? eol + 4
+          : buffer.indexOf('\r\n\r\n', eol + 2) + 4;
       if (end < 4) return undefined;
       return { bytes: new Uint8Array(Buffer.concat(parts)), rest: buffer.length - end };
     }

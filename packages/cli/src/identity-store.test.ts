@@ -7,7 +7,8 @@ import { IdentityStore, identityFromPem, tincanHome } from './identity-store.js'
 
 let home: string | undefined;
 afterEach(() => home !== undefined && rmSync(home, { recursive: true, force: true }));
-const store = (): IdentityStore => new IdentityStore((home = mkdtempSync(path.join(os.tmpdir(), 'tincan-home-'))));
+const store = (): IdentityStore =>
+  new IdentityStore((home = mkdtempSync(path.join(os.tmpdir(), 'tincan-home-'))));
 
 describe('IdentityStore', () => {
   it('creates default on first use and keeps each identity stable across loads', async () => {
@@ -26,20 +27,32 @@ describe('IdentityStore', () => {
     s.use('alice');
     expect(s.current()).toBe('alice');
     expect(s.list()).toEqual(['alice', 'default']);
-    expect((await s.load()).getPrincipal().toText()).not.toBe((await s.load('default')).getPrincipal().toText());
+    expect((await s.load()).getPrincipal().toText()).not.toBe(
+      (await s.load('default')).getPrincipal().toText(),
+    );
     expect(() => s.create('alice')).toThrow(/already exists/);
     expect(() => s.create('../evil')).toThrow(/not a valid identity name/);
-    expect(() => s.use('bob')).toThrow(/no identity named 'bob'; create it with 'tincan identity new bob'/);
+    expect(() => s.use('bob')).toThrow(
+      /no identity named 'bob'; create it with 'tincan identity new bob'/,
+    );
   });
 
   it('imports Ed25519 and secp256k1 PEMs and refuses other keys', async () => {
     const s = store();
-    const secp = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey.export({ format: 'pem', type: 'sec1' }).toString();
+    const secp = generateKeyPairSync('ec', { namedCurve: 'secp256k1' })
+      .privateKey.export({ format: 'pem', type: 'sec1' })
+      .toString();
     await s.import('k1', secp);
     expect((await s.load('k1')).getPublicKey().toDer()).toBeInstanceOf(Uint8Array);
-    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    await expect(s.import('p', p256)).rejects.toThrow(/P-256 key; tincan identities are Ed25519 or secp256k1/);
-    await expect(identityFromPem('not a pem', 'x.pem')).rejects.toThrow(/x\.pem is not a PEM private key/);
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    await expect(s.import('p', p256)).rejects.toThrow(
+      /P-256 key; tincan identities are Ed25519 or secp256k1/,
+    );
+    await expect(identityFromPem('not a pem', 'x.pem')).rejects.toThrow(
+      /x\.pem is not a PEM private key/,
+    );
   });
 });
 

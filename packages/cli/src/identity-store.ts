@@ -4,7 +4,15 @@
  * `~/.config/tincan`. The `default` identity (Ed25519) is created on first use.
  */
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SignIdentity } from '@dfinity/agent';
@@ -61,7 +69,10 @@ export class IdentityStore {
   /** Selects the identity that signs from now on. */
   use(name: string): void {
     this.#require(name);
-    writeFileSync(path.join(this.home, 'identity.json'), `${JSON.stringify({ default: name }, null, 2)}\n`);
+    writeFileSync(
+      path.join(this.home, 'identity.json'),
+      `${JSON.stringify({ default: name }, null, 2)}\n`,
+    );
   }
 
   /** Loads an identity (the selected one by default) for signing. */
@@ -79,7 +90,11 @@ export class IdentityStore {
   /** Renames an identity; the selection follows it. */
   rename(from: string, to: string): void {
     this.#require(from);
-    if (from === DEFAULT) throw new CliError('ERR_IDENTITY', `the default identity cannot be renamed; create another with 'tincan identity new ${to}'`);
+    if (from === DEFAULT)
+      throw new CliError(
+        'ERR_IDENTITY',
+        `the default identity cannot be renamed; create another with 'tincan identity new ${to}'`,
+      );
     this.#checkNew(to);
     const selected = this.current() === from;
     renameSync(path.dirname(this.#pem(from)), path.dirname(this.#pem(to)));
@@ -89,8 +104,13 @@ export class IdentityStore {
   /** Deletes an identity: not `default`, and not the one in use. */
   remove(name: string): void {
     this.#require(name);
-    if (name === DEFAULT) throw new CliError('ERR_IDENTITY', 'the default identity cannot be removed');
-    if (this.current() === name) throw new CliError('ERR_IDENTITY', `identity '${name}' is in use; select another first with 'tincan identity use default'`);
+    if (name === DEFAULT)
+      throw new CliError('ERR_IDENTITY', 'the default identity cannot be removed');
+    if (this.current() === name)
+      throw new CliError(
+        'ERR_IDENTITY',
+        `identity '${name}' is in use; select another first with 'tincan identity use default'`,
+      );
     rmSync(path.dirname(this.#pem(name)), { recursive: true, force: true });
   }
 
@@ -101,14 +121,25 @@ export class IdentityStore {
   }
 
   #checkNew(name: string): void {
-    if (!NAME.test(name)) throw new CliError('ERR_IDENTITY', `'${name}' is not a valid identity name: use letters, digits, '.', '_' and '-'`);
-    if (existsSync(this.#pem(name))) throw new CliError('ERR_IDENTITY', `identity '${name}' already exists; pick another name or select it with 'tincan identity use ${name}'`);
+    if (!NAME.test(name))
+      throw new CliError(
+        'ERR_IDENTITY',
+        `'${name}' is not a valid identity name: use letters, digits, '.', '_' and '-'`,
+      );
+    if (existsSync(this.#pem(name)))
+      throw new CliError(
+        'ERR_IDENTITY',
+        `identity '${name}' already exists; pick another name or select it with 'tincan identity use ${name}'`,
+      );
   }
 
   #require(name: string): void {
     if (name === DEFAULT) this.#ensureDefault();
     if (!NAME.test(name) || !existsSync(this.#pem(name))) {
-      throw new CliError('ERR_IDENTITY', `no identity named '${name}'; create it with 'tincan identity new ${name}' or see 'tincan identity list'`);
+      throw new CliError(
+        'ERR_IDENTITY',
+        `no identity named '${name}'; create it with 'tincan identity new ${name}' or see 'tincan identity list'`,
+      );
     }
   }
 
@@ -134,11 +165,18 @@ export async function identityFromPem(pem: string, source: string): Promise<Sign
     key = createPrivateKey(pem);
     jwk = key.export({ format: 'jwk' }) as typeof jwk;
   } catch (err) {
-    throw new CliError('ERR_IDENTITY', `${source} is not a PEM private key (${(err as Error).message})`);
+    throw new CliError(
+      'ERR_IDENTITY',
+      `${source} is not a PEM private key (${(err as Error).message})`,
+    );
   }
   const secret = new Uint8Array(Buffer.from(jwk.d ?? '', 'base64url'));
   if (jwk.crv === 'Ed25519') return new NodeEd25519Identity(key);
   // Loaded only when needed: it adds its own curve library to every command's start-up.
-  if (jwk.crv === 'secp256k1') return (await import('@dfinity/identity-secp256k1')).Secp256k1KeyIdentity.fromSecretKey(secret);
-  throw new CliError('ERR_IDENTITY', `${source} holds a ${jwk.crv ?? 'non-EC'} key; tincan identities are Ed25519 or secp256k1`);
+  if (jwk.crv === 'secp256k1')
+    return (await import('@dfinity/identity-secp256k1')).Secp256k1KeyIdentity.fromSecretKey(secret);
+  throw new CliError(
+    'ERR_IDENTITY',
+    `${source} holds a ${jwk.crv ?? 'non-EC'} key; tincan identities are Ed25519 or secp256k1`,
+  );
 }

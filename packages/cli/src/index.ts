@@ -1,7 +1,12 @@
 /** The `tincan` CLI as a library: what its commands do, for scripts and the README's main job. */
 export { tincanCommand } from './commands/index.js';
 export { startReplica, type RunningReplica, type StartOptions } from './start.js';
-export { deployProject, encodeInitArg, type DeployOptions, type DeployedCanister } from './deploy.js';
+export {
+  deployProject,
+  encodeInitArg,
+  type DeployOptions,
+  type DeployedCanister,
+} from './deploy.js';
 export { callCanister, fetchCandid, type CallOptions, type OutputFormat } from './canister-call.js';
 export { CanisterIds, networkKey } from './canister-ids.js';
 export { resolveCanister, type ResolvedCanister } from './resolve-canister.js';
@@ -14,4 +19,10 @@ export { managementCanister, type ManagementCanister } from './management.js';
 export { connect } from './connect.js';
 export { CliError, type CliErrorCode } from './cli-error.js';
 export { CallRejectedError } from '@tincan/abi';
-export { Relayer, connectorIdl, type BridgeProof, type RelayerOptions, type RelayReport } from './bridge/relayer.js';
+export {
+  Relayer,
+  connectorIdl,
+  type BridgeProof,
+  type RelayerOptions,
+  type RelayReport,
+} from './bridge/relayer.js';

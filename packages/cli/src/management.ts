@@ -63,18 +63,40 @@ export type InstallMode = { install: null } | { reinstall: null } | { upgrade: [
 
 /** The management canister's methods the CLI calls. */
 export interface ManagementCanister {
-  provisional_create_canister_with_cycles(arg: { amount: [] | [bigint]; settings: [] | [SettingsArg]; specified_id: [] | [Principal]; sender_canister_version: [] }): Promise<{ canister_id: Principal }>;
-  install_code(arg: { mode: InstallMode; canister_id: Principal; wasm_module: Uint8Array; arg: Uint8Array; sender_canister_version: [] }): Promise<void>;
+  provisional_create_canister_with_cycles(arg: {
+    amount: [] | [bigint];
+    settings: [] | [SettingsArg];
+    specified_id: [] | [Principal];
+    sender_canister_version: [];
+  }): Promise<{ canister_id: Principal }>;
+  install_code(arg: {
+    mode: InstallMode;
+    canister_id: Principal;
+    wasm_module: Uint8Array;
+    arg: Uint8Array;
+    sender_canister_version: [];
+  }): Promise<void>;
   uninstall_code(arg: { canister_id: Principal; sender_canister_version: [] }): Promise<void>;
-  update_settings(arg: { canister_id: Principal; settings: SettingsArg; sender_canister_version: [] }): Promise<void>;
+  update_settings(arg: {
+    canister_id: Principal;
+    settings: SettingsArg;
+    sender_canister_version: [];
+  }): Promise<void>;
   canister_status(arg: CanisterArg): Promise<CanisterStatusResult>;
   start_canister(arg: CanisterArg): Promise<void>;
   stop_canister(arg: CanisterArg): Promise<void>;
   delete_canister(arg: CanisterArg): Promise<void>;
   provisional_top_up_canister(arg: { canister_id: Principal; amount: bigint }): Promise<void>;
-  take_canister_snapshot(arg: { canister_id: Principal; replace_snapshot: [] | [Uint8Array] }): Promise<CanisterSnapshot>;
+  take_canister_snapshot(arg: {
+    canister_id: Principal;
+    replace_snapshot: [] | [Uint8Array];
+  }): Promise<CanisterSnapshot>;
   list_canister_snapshots(arg: CanisterArg): Promise<CanisterSnapshot[]>;
-  load_canister_snapshot(arg: { canister_id: Principal; snapshot_id: Uint8Array; sender_canister_version: [] }): Promise<void>;
+  load_canister_snapshot(arg: {
+    canister_id: Principal;
+    snapshot_id: Uint8Array;
+    sender_canister_version: [];
+  }): Promise<void>;
   delete_canister_snapshot(arg: { canister_id: Principal; snapshot_id: Uint8Array }): Promise<void>;
   fetch_canister_logs(arg: CanisterArg): Promise<{ canister_log_records: CanisterLogRecord[] }>;
 }
@@ -83,7 +105,12 @@ export interface ManagementCanister {
 export function managementCanister(agent: HttpAgent): ManagementCanister {
   const effective = (_method: string, args: unknown[]): { effectiveCanisterId: Principal } => {
     const first = args[0] as { canister_id?: unknown } | undefined;
-    return { effectiveCanisterId: first?.canister_id instanceof Principal ? first.canister_id : Principal.managementCanister() };
+    return {
+      effectiveCanisterId:
+        first?.canister_id instanceof Principal
+          ? first.canister_id
+          : Principal.managementCanister(),
+    };
   };
   return Actor.createActor<ManagementCanister>(managementIdlFactory, {
     agent,
@@ -96,5 +123,14 @@ export function managementCanister(agent: HttpAgent): ManagementCanister {
 
 /** Settings with nothing set. */
 export function noSettings(): SettingsArg {
-  return { controllers: [], compute_allocation: [], memory_allocation: [], freezing_threshold: [], reserved_cycles_limit: [], log_visibility: [], wasm_memory_limit: [], wasm_memory_threshold: [] };
+  return {
+    controllers: [],
+    compute_allocation: [],
+    memory_allocation: [],
+    freezing_threshold: [],
+    reserved_cycles_limit: [],
+    log_visibility: [],
+    wasm_memory_limit: [],
+    wasm_memory_threshold: [],
+  };
 }

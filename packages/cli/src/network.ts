@@ -24,7 +24,11 @@ interface RawNetwork {
 }
 
 /** Resolves the network of a command run in `projectDir`. */
-export function resolveNetwork(projectDir: string, flags: { network?: string | undefined; host?: string | undefined }, env: Record<string, string | undefined> = process.env): Network {
+export function resolveNetwork(
+  projectDir: string,
+  flags: { network?: string | undefined; host?: string | undefined },
+  env: Record<string, string | undefined> = process.env,
+): Network {
   if (flags.host !== undefined) return { name: flags.host, url: checkUrl(flags.host, '--host') };
   const name = flags.network ?? env['DFX_NETWORK'] ?? 'local';
   const networks = readNetworks(projectDir);
@@ -32,18 +36,29 @@ export function resolveNetwork(projectDir: string, flags: { network?: string | u
   if (entry === undefined) {
     if (name === 'local') return { name, url: DEFAULT_HOST };
     const known = ['local', ...Object.keys(networks).filter((n) => n !== 'local')].join(', ');
-    throw new CliError('ERR_USAGE', `no network '${name}' in dfx.json (known: ${known}); add it under "networks" or pass --host <url>`);
+    throw new CliError(
+      'ERR_USAGE',
+      `no network '${name}' in dfx.json (known: ${known}); add it under "networks" or pass --host <url>`,
+    );
   }
-  if (typeof entry.bind === 'string') return { name, url: checkUrl(`http://${entry.bind}`, `networks.${name}.bind`) };
+  if (typeof entry.bind === 'string')
+    return { name, url: checkUrl(`http://${entry.bind}`, `networks.${name}.bind`) };
   const provider = Array.isArray(entry.providers) ? entry.providers[0] : undefined;
-  if (typeof provider === 'string') return { name, url: checkUrl(provider, `networks.${name}.providers[0]`) };
+  if (typeof provider === 'string')
+    return { name, url: checkUrl(provider, `networks.${name}.providers[0]`) };
   if (name === 'local') return { name, url: DEFAULT_HOST };
-  throw new CliError('ERR_PROJECT', `dfx.json network '${name}' has neither "bind" nor "providers"; give it e.g. "bind": "127.0.0.1:4943"`);
+  throw new CliError(
+    'ERR_PROJECT',
+    `dfx.json network '${name}' has neither "bind" nor "providers"; give it e.g. "bind": "127.0.0.1:4943"`,
+  );
 }
 
 /** The network a command's `--network` and `--host` flags name, for a command run in the current directory. */
 export function networkOf(input: CommandInput): Network {
-  return resolveNetwork(process.cwd(), { network: input.given('network') ? input.string('network') : undefined, host: input.string('host') });
+  return resolveNetwork(process.cwd(), {
+    network: input.given('network') ? input.string('network') : undefined,
+    host: input.string('host'),
+  });
 }
 
 /** dfx.json's `networks`, read without full validation (commands that only call stay fast). */
@@ -52,7 +67,9 @@ function readNetworks(projectDir: string): Record<string, RawNetwork> {
   if (!existsSync(file)) return {};
   try {
     const raw = JSON.parse(readFileSync(file, 'utf8')) as { networks?: unknown };
-    return typeof raw.networks === 'object' && raw.networks !== null ? (raw.networks as Record<string, RawNetwork>) : {};
+    return typeof raw.networks === 'object' && raw.networks !== null
+      ? (raw.networks as Record<string, RawNetwork>)
+      : {};
   } catch (err) {
     throw new CliError('ERR_PROJECT', `${file} is not valid JSON (${(err as Error).message})`);
   }
@@ -63,7 +80,10 @@ function checkUrl(text: string, source: string): string {
     const url = new URL(text);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
   } catch {
-    throw new CliError('ERR_USAGE', `${source} '${text}' is not an http(s) URL; use e.g. ${DEFAULT_HOST}`);
+    throw new CliError(
+      'ERR_USAGE',
+      `${source} '${text}' is not an http(s) URL; use e.g. ${DEFAULT_HOST}`,
+    );
   }
   return text;
 }

@@ -6,7 +6,9 @@ import { NodeEd25519Identity } from './node-ed25519-identity.js';
 describe('NodeEd25519Identity', () => {
   it('has the principal, public key and signatures of @dfinity/identity for the same key', async () => {
     const { privateKey } = generateKeyPairSync('ed25519');
-    const secret = new Uint8Array(Buffer.from((privateKey.export({ format: 'jwk' }) as { d: string }).d, 'base64url'));
+    const secret = new Uint8Array(
+      Buffer.from((privateKey.export({ format: 'jwk' }) as { d: string }).d, 'base64url'),
+    );
     const reference = Ed25519KeyIdentity.fromSecretKey(secret);
     const node = new NodeEd25519Identity(privateKey);
     expect(node.getPrincipal().toText()).toBe(reference.getPrincipal().toText());

@@ -4,7 +4,12 @@
  * milliseconds of CPU; the CLI signs one or two requests per run, so it uses OpenSSL's.
  */
 import { createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { SignIdentity, type DerEncodedPublicKey, type PublicKey, type Signature } from '@dfinity/agent';
+import {
+  SignIdentity,
+  type DerEncodedPublicKey,
+  type PublicKey,
+  type Signature,
+} from '@dfinity/agent';
 
 /** Signs with an Ed25519 private key held by `node:crypto`. */
 export class NodeEd25519Identity extends SignIdentity {
@@ -15,7 +20,9 @@ export class NodeEd25519Identity extends SignIdentity {
     super();
     this.#privateKey = privateKey;
     // SPKI DER of an Ed25519 key is the IC's DER encoding (OID 1.3.101.112).
-    const der = new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' })) as DerEncodedPublicKey;
+    const der = new Uint8Array(
+      createPublicKey(privateKey).export({ type: 'spki', format: 'der' }),
+    ) as DerEncodedPublicKey;
     const raw = der.slice(der.length - 32);
     this.#publicKey = { toDer: () => der, toRaw: () => raw, rawKey: raw, derKey: der };
   }

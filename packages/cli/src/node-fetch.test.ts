@@ -12,8 +12,16 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      res.writeHead(req.url === '/missing' ? 404 : 200, { 'Content-Type': 'application/cbor', 'X-Method': req.method ?? '', 'X-Type': req.headers['content-type'] ?? '' });
-      res.end(req.url === '/missing' ? 'no such thing' : Buffer.concat([Buffer.from([0xd9, 0xd9, 0xf7]), body]));
+      res.writeHead(req.url === '/missing' ? 404 : 200, {
+        'Content-Type': 'application/cbor',
+        'X-Method': req.method ?? '',
+        'X-Type': req.headers['content-type'] ?? '',
+      });
+      res.end(
+        req.url === '/missing'
+          ? 'no such thing'
+          : Buffer.concat([Buffer.from([0xd9, 0xd9, 0xf7]), body]),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -24,7 +32,11 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('nodeFetch', () => {
   it('sends the method, headers and byte body, and returns status, headers and bytes', async () => {
-    const res = await nodeFetch(`${base}/api/v3/canister/x/call`, { method: 'POST', headers: { 'Content-Type': 'application/cbor' }, body: new Uint8Array([1, 2, 3]) });
+    const res = await nodeFetch(`${base}/api/v3/canister/x/call`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/cbor' },
+      body: new Uint8Array([1, 2, 3]),
+    });
     expect(res.status).toBe(200);
     expect(res.ok).toBe(true);
     expect(res.headers.get('x-method')).toBe('POST');
@@ -46,6 +58,8 @@ describe('nodeFetch', () => {
   });
 
   it('rejects with the socket error code when nothing listens', async () => {
-    await expect(nodeFetch('http://127.0.0.1:9/api/v2/status')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(nodeFetch('http://127.0.0.1:9/api/v2/status')).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 });

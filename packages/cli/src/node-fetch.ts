@@ -23,7 +23,8 @@ export class NodeFetchHeaders {
   /** Headers from a raw list (name, value, name, value, …). */
   constructor(raw: readonly string[]) {
     this.#entries = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) this.#entries.push([(raw[i] as string).toLowerCase(), raw[i + 1] as string]);
+    for (let i = 0; i + 1 < raw.length; i += 2)
+      this.#entries.push([(raw[i] as string).toLowerCase(), raw[i + 1] as string]);
   }
 
   /** The first value of `name`, or null. */
@@ -76,12 +77,35 @@ export class NodeFetchResponse {
 }
 
 /** `fetch(url, init)` over HTTP/1.1 with keep-alive; `https:` and other schemes go to the global `fetch`. */
-export async function nodeFetch(input: string | URL, init: NodeFetchInit = {}): Promise<NodeFetchResponse | Response> {
+export async function nodeFetch(
+  input: string | URL,
+  init: NodeFetchInit = {},
+): Promise<NodeFetchResponse | Response> {
   const url = new URL(String(input));
   if (url.protocol !== 'http:') return fetch(url, init as RequestInit);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Array.isArray(init.headers) ? init.headers : Object.entries(init.headers ?? {})) headers[name] = value;
-  const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : new Uint8Array(init.body);
-  const response = await http1Request({ method: init.method ?? 'GET', url, headers, body, signal: init.signal ?? undefined });
-  return new NodeFetchResponse(url.toString(), response.status, response.statusText, new NodeFetchHeaders(response.rawHeaders), response.body);
+  for (const [name, value] of Array.isArray(init.headers)
+    ? init.headers
+    : Object.entries(init.headers ?? {}))
+    headers[name] = value;
+  const body =
+    init.body === undefined || init.body === null
+      ? undefined
+      : typeof init.body === 'string'
+        ? Buffer.from(init.body)
+        : new Uint8Array(init.body);
+  const response = await http1Request({
+    method: init.method ?? 'GET',
+    url,
+    headers,
+    body,
+    signal: init.signal ?? undefined,
+  });
+  return new NodeFetchResponse(
+    url.toString(),
+    response.status,
+    response.statusText,
+    new NodeFetchHeaders(response.rawHeaders),
+    response.body,
+  );
 }

@@ -23,7 +23,9 @@ const Canister = Schema.Struct({
       env_override: Schema.optionalKey(Schema.NullOr(Schema.String)),
     }),
   ),
-  custom: Schema.optionalKey(Schema.Struct({ env: Schema.optionalKey(Schema.Array(Schema.String)) })),
+  custom: Schema.optionalKey(
+    Schema.Struct({ env: Schema.optionalKey(Schema.Array(Schema.String)) }),
+  ),
 });
 
 const Network = Schema.Struct({
@@ -60,7 +62,11 @@ export interface ProjectCanister {
 /** The canisters of the project at `dir`, in dfx.json's order; a clear error for a bad dfx.json. */
 export function projectCanisters(dir: string): ProjectCanister[] {
   const file = path.join(dir, 'dfx.json');
-  if (!existsSync(file)) throw new CliError('ERR_PROJECT', `no dfx.json in ${dir}; run tincan from your project's directory (the one with dfx.json)`);
+  if (!existsSync(file))
+    throw new CliError(
+      'ERR_PROJECT',
+      `no dfx.json in ${dir}; run tincan from your project's directory (the one with dfx.json)`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -75,14 +81,29 @@ export function projectCanisters(dir: string): ProjectCanister[] {
   }
   const canisters = Object.entries(config.canisters ?? {}).map(([name, c]): ProjectCanister => {
     if (c.type !== undefined && c.type !== 'azle') {
-      throw new CliError('ERR_PROJECT', `dfx.json: canister '${name}' has "type": "${c.type}"; tincan runs TypeScript canisters: use "type": "azle" with "main": "<entry>.ts"`);
+      throw new CliError(
+        'ERR_PROJECT',
+        `dfx.json: canister '${name}' has "type": "${c.type}"; tincan runs TypeScript canisters: use "type": "azle" with "main": "<entry>.ts"`,
+      );
     }
-    if (c.main === undefined) throw new CliError('ERR_PROJECT', `dfx.json: canister '${name}' needs a "main" TypeScript entry, e.g. "main": "src/${name}/index.ts"`);
-    if (c.init_arg !== undefined && c.init_arg_file !== undefined) throw new CliError('ERR_PROJECT', `dfx.json: canister '${name}' has both "init_arg" and "init_arg_file"; keep one`);
+    if (c.main === undefined)
+      throw new CliError(
+        'ERR_PROJECT',
+        `dfx.json: canister '${name}' needs a "main" TypeScript entry, e.g. "main": "src/${name}/index.ts"`,
+      );
+    if (c.init_arg !== undefined && c.init_arg_file !== undefined)
+      throw new CliError(
+        'ERR_PROJECT',
+        `dfx.json: canister '${name}' has both "init_arg" and "init_arg_file"; keep one`,
+      );
     let initArg = c.init_arg;
     if (c.init_arg_file !== undefined) {
       const argFile = path.resolve(dir, c.init_arg_file);
-      if (!existsSync(argFile)) throw new CliError('ERR_PROJECT', `dfx.json: canister '${name}' has "init_arg_file": "${c.init_arg_file}", which does not exist`);
+      if (!existsSync(argFile))
+        throw new CliError(
+          'ERR_PROJECT',
+          `dfx.json: canister '${name}' has "init_arg_file": "${c.init_arg_file}", which does not exist`,
+        );
       initArg = readFileSync(argFile, 'utf8');
     }
     return {
@@ -93,31 +114,49 @@ export function projectCanisters(dir: string): ProjectCanister[] {
       env: c.custom?.env ?? [],
       initArg,
       dependencies: c.dependencies ?? [],
-      declarationsDir: path.resolve(dir, c.declarations?.output ?? path.join('src', 'declarations', name)),
+      declarationsDir: path.resolve(
+        dir,
+        c.declarations?.output ?? path.join('src', 'declarations', name),
+      ),
       nodeCompatibility: c.declarations?.node_compatibility ?? false,
     };
   });
   const names = new Set(canisters.map((c) => c.name));
   for (const c of canisters) {
     for (const dep of c.dependencies) {
-      if (!names.has(dep)) throw new CliError('ERR_PROJECT', `dfx.json: canister '${c.name}' depends on '${dep}', which is not a canister of dfx.json (it has: ${[...names].join(', ')})`);
+      if (!names.has(dep))
+        throw new CliError(
+          'ERR_PROJECT',
+          `dfx.json: canister '${c.name}' depends on '${dep}', which is not a canister of dfx.json (it has: ${[...names].join(', ')})`,
+        );
     }
   }
   return canisters;
 }
 
 /** `names` and everything they depend on, dependencies first; a clear error for a cycle. */
-export function deployOrder(canisters: readonly ProjectCanister[], names: readonly string[]): ProjectCanister[] {
+export function deployOrder(
+  canisters: readonly ProjectCanister[],
+  names: readonly string[],
+): ProjectCanister[] {
   const byName = new Map(canisters.map((c) => [c.name, c]));
   const order: ProjectCanister[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (name: string, chain: readonly string[]): void => {
     const seen = state.get(name);
     if (seen === 'done') return;
-    if (seen === 'visiting') throw new CliError('ERR_PROJECT', `dfx.json: dependency cycle ${[...chain, name].join(' -> ')}`);
+    if (seen === 'visiting')
+      throw new CliError(
+        'ERR_PROJECT',
+        `dfx.json: dependency cycle ${[...chain, name].join(' -> ')}`,
+      );
     state.set(name, 'visiting');
     const canister = byName.get(name);
-    if (canister === undefined) throw new CliError('ERR_UNKNOWN_CANISTER', `dfx.json has no canister '${name}' (it has: ${[...byName.keys()].join(', ') || 'none'})`);
+    if (canister === undefined)
+      throw new CliError(
+        'ERR_UNKNOWN_CANISTER',
+        `dfx.json has no canister '${name}' (it has: ${[...byName.keys()].join(', ') || 'none'})`,
+      );
     for (const dep of canister.dependencies) visit(dep, [...chain, name]);
     state.set(name, 'done');
     order.push(canister);
@@ -127,14 +166,22 @@ export function deployOrder(canisters: readonly ProjectCanister[], names: readon
 }
 
 /** `CANISTER_ID_<NAME>`: dfx's variable name for a canister's id (upper case, `-` as `_`). */
-export function canisterEnvName(prefix: 'CANISTER_ID' | 'CANISTER_CANDID_PATH', name: string): string {
+export function canisterEnvName(
+  prefix: 'CANISTER_ID' | 'CANISTER_CANDID_PATH',
+  name: string,
+): string {
   return `${prefix}_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
 /** effect Schema's error (`Expected …\n  at ["a"]["b"]`) as one line: `canisters.a.b: expected …`. */
 function schemaMessage(message: string): string {
   const [first = message, at] = message.split('\n');
-  const where = at?.trim().replace(/^at /, '').replace(/\["([^"]*)"\]/g, '.$1').replace(/\[(\d+)\]/g, '[$1]').replace(/^\./, '');
+  const where = at
+    ?.trim()
+    .replace(/^at /, '')
+    .replace(/\["([^"]*)"\]/g, '.$1')
+    .replace(/\[(\d+)\]/g, '[$1]')
+    .replace(/^\./, '');
   const what = first.replace(/^Expected/, 'expected');
   return where === undefined || where === '' ? what : `${where}: ${what}`;
 }

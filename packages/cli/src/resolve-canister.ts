@@ -22,7 +22,10 @@ export function resolveCanister(dir: string, host: string, nameOrId: string): Re
   try {
     id = Principal.fromText(nameOrId);
   } catch {
-    throw new CliError('ERR_UNKNOWN_CANISTER', `no canister '${nameOrId}' is deployed from ${dir} to ${host}; deploy it with 'tincan deploy ${nameOrId}', or pass a canister id`);
+    throw new CliError(
+      'ERR_UNKNOWN_CANISTER',
+      `no canister '${nameOrId}' is deployed from ${dir} to ${host}; deploy it with 'tincan deploy ${nameOrId}', or pass a canister id`,
+    );
   }
   return { id, name: ids.nameOf(host, id.toText()) };
 }

@@ -9,7 +9,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { KEY_FILE_NAME, loadOrCreateKeys, startHttpServer, type HttpServer } from '@tincan/http';
 import { Principal } from '@dfinity/principal';
-import { Replica, Subnets, describeTimer, type RecoveryReport, type ReplicaOptions } from '@tincan/replica';
+import {
+  Replica,
+  Subnets,
+  describeTimer,
+  type RecoveryReport,
+  type ReplicaOptions,
+} from '@tincan/replica';
 import { Relayer } from './bridge/relayer.js';
 import { dashboardHandler } from '@tincan/dashboard';
 import { CliError } from './cli-error.js';
@@ -69,17 +75,28 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
     wallClockLimits:
       options.timeLimitMs === 0
         ? false
-        : { ...(options.timeLimitMs !== undefined && { updateMs: options.timeLimitMs }), ...(options.queryTimeLimitMs !== undefined && { queryMs: options.queryTimeLimitMs }) },
-    ...(options.onLog !== undefined && { onLog: (id, line) => options.onLog?.(`[${id.toText()}] ${line.message}`) }),
+        : {
+            ...(options.timeLimitMs !== undefined && { updateMs: options.timeLimitMs }),
+            ...(options.queryTimeLimitMs !== undefined && { queryMs: options.queryTimeLimitMs }),
+          },
+    ...(options.onLog !== undefined && {
+      onLog: (id, line) => options.onLog?.(`[${id.toText()}] ${line.message}`),
+    }),
     traces: options.traceLimit === undefined ? true : { limit: options.traceLimit },
   };
   // Several subnets: subnet 0's key is the root key the HTTP layer keeps in its key file, so a
   // one-subnet state directory started with --subnets keeps its root key and canisters.
-  const subnets = (options.subnets ?? 1) > 1
-    ? await Subnets.create({ ...replicaOptions, count: options.subnets ?? 1, rootKey: loadOrCreateKeys(path.join(replicaDir, KEY_FILE_NAME)).rootKey })
-    : undefined;
+  const subnets =
+    (options.subnets ?? 1) > 1
+      ? await Subnets.create({
+          ...replicaOptions,
+          count: options.subnets ?? 1,
+          rootKey: loadOrCreateKeys(path.join(replicaDir, KEY_FILE_NAME)).rootKey,
+        })
+      : undefined;
   const replica = subnets?.root ?? (await Replica.create(replicaOptions));
-  const closeReplicas = (): Promise<void> => (subnets === undefined ? replica.close() : subnets.close());
+  const closeReplicas = (): Promise<void> =>
+    subnets === undefined ? replica.close() : subnets.close();
   let server: HttpServer;
   try {
     server = await startHttpServer({
@@ -87,18 +104,30 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
       port: options.port,
       host: options.host,
       stateDir: replicaDir,
-      requestHandler: dashboardHandler(replica, { stateDir: path.resolve(options.stateDir), identities: cliIdentitySource(options.identities) }),
+      requestHandler: dashboardHandler(replica, {
+        stateDir: path.resolve(options.stateDir),
+        identities: cliIdentitySource(options.identities),
+      }),
       ...(subnets !== undefined && { subnets }),
     });
   } catch (err) {
     await closeReplicas();
     const code = (err as { code?: string }).code;
-    if (code === 'EADDRINUSE') throw new CliError('ERR_USAGE', `port ${options.port} on ${options.host} is in use (is another 'tincan start' running?); pass --port with a free port, or --port 0 for any`);
+    if (code === 'EADDRINUSE')
+      throw new CliError(
+        'ERR_USAGE',
+        `port ${options.port} on ${options.host} is in use (is another 'tincan start' running?); pass --port with a free port, or --port 0 for any`,
+      );
     throw err;
   }
-  const relayer = options.bridge === true
-    ? await Relayer.create({ host: server.url, connectors: () => bridgeConnectors(subnets?.subnets.map((s) => s.replica) ?? [replica]), ...(options.onLog !== undefined && { onLog: options.onLog }) })
-    : undefined;
+  const relayer =
+    options.bridge === true
+      ? await Relayer.create({
+          host: server.url,
+          connectors: () => bridgeConnectors(subnets?.subnets.map((s) => s.replica) ?? [replica]),
+          ...(options.onLog !== undefined && { onLog: options.onLog }),
+        })
+      : undefined;
   relayer?.start();
   return {
     url: server.url,
@@ -110,7 +139,9 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
       const [low, high] = s.ranges[0] ?? [];
       return `subnet ${s.index}: ${s.id.toText()}${low !== undefined && high !== undefined ? `, canisters ${Principal.fromUint8Array(low).toText()} … ${Principal.fromUint8Array(high).toText()}` : ''}`;
     }),
-    recovery: (subnets?.subnets.map((s) => s.replica) ?? [replica]).flatMap((r) => describeRecovery(r.runtime.recovery)),
+    recovery: (subnets?.subnets.map((s) => s.replica) ?? [replica]).flatMap((r) =>
+      describeRecovery(r.runtime.recovery),
+    ),
     close: async () => {
       await relayer?.stop();
       await server.close();
@@ -121,7 +152,12 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
 
 /** The bridge connectors of `replicas`: canisters whose interface has `bridge_deliver` (canisters/connector). */
 export function bridgeConnectors(replicas: readonly Replica[]): Principal[] {
-  return replicas.flatMap((r) => r.runtime.canisters().filter((c) => /\bbridge_deliver\b/.test(c.candid)).map((c) => Principal.fromUint8Array(c.id)));
+  return replicas.flatMap((r) =>
+    r.runtime
+      .canisters()
+      .filter((c) => /\bbridge_deliver\b/.test(c.candid))
+      .map((c) => Principal.fromUint8Array(c.id)),
+  );
 }
 
 /** Lines saying what a restart answered and dropped; none when nothing was open. */
@@ -132,6 +168,9 @@ export function describeRecovery(report: RecoveryReport): string[] {
       `restart: ${report.rejectedContexts} call(s) that were waiting were answered with reject 5 (IC0506), ${report.lostCalls} call(s) in flight were settled (${report.refundedCycles} cycles refunded to their callers), ${report.unexecutedIngress} received call(s) that never ran were answered with reject 2`,
     );
   }
-  for (const timer of report.droppedTimers) lines.push(`restart: dropped ${describeTimer(timer)} of canister ${Principal.fromUint8Array(timer.canisterId).toText()}`);
+  for (const timer of report.droppedTimers)
+    lines.push(
+      `restart: dropped ${describeTimer(timer)} of canister ${Principal.fromUint8Array(timer.canisterId).toText()}`,
+    );
   return lines;
 }

@@ -26,8 +26,18 @@ export async function agentFor(network: Network, identity: string | undefined): 
 }
 
 /** `canisterText` (a dfx.json name once deployed, or an id) on `network`, signing with `identity`. */
-export async function resolveTarget(network: Network, canisterText: string, identity: string | undefined): Promise<Target> {
+export async function resolveTarget(
+  network: Network,
+  canisterText: string,
+  identity: string | undefined,
+): Promise<Target> {
   const canister = resolveCanister(process.cwd(), network.url, canisterText);
   const agent = await agentFor(network, identity);
-  return { agent, network, id: canister.id, name: canister.name, label: canister.name ?? canister.id.toText() };
+  return {
+    agent,
+    network,
+    id: canister.id,
+    name: canister.name,
+    label: canister.name ?? canister.id.toText(),
+  };
 }

@@ -39,7 +39,13 @@ export function treeIdOf(text: string): string | undefined {
 }
 
 /** GETs `/_/api/<path>` of the replica at `host` and parses its JSON; a 404's error comes back as `undefined`. */
-async function getApi(host: string, path: string): Promise<{ readonly found: true; readonly body: unknown } | { readonly found: false; readonly error: string }> {
+async function getApi(
+  host: string,
+  path: string,
+): Promise<
+  | { readonly found: true; readonly body: unknown }
+  | { readonly found: false; readonly error: string }
+> {
   const url = new URL(`/_/api/${path}`, host);
   let status: number;
   let text: string;
@@ -48,17 +54,30 @@ async function getApi(host: string, path: string): Promise<{ readonly found: tru
     status = response.status;
     text = await response.text();
   } catch (err) {
-    throw new CliError('ERR_UNREACHABLE', `cannot reach a replica at ${host} (${(err as Error).message}); start one with 'tincan start' or pass --host`);
+    throw new CliError(
+      'ERR_UNREACHABLE',
+      `cannot reach a replica at ${host} (${(err as Error).message}); start one with 'tincan start' or pass --host`,
+    );
   }
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new CliError('ERR_BAD_REPLY', `${host} answered ${url.pathname} with ${status} and no JSON: it serves no tincan dashboard (traces come from a replica run by 'tincan start')`);
+    throw new CliError(
+      'ERR_BAD_REPLY',
+      `${host} answered ${url.pathname} with ${status} and no JSON: it serves no tincan dashboard (traces come from a replica run by 'tincan start')`,
+    );
   }
-  const error = typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error) : undefined;
+  const error =
+    typeof body === 'object' && body !== null && 'error' in body
+      ? String((body as { error: unknown }).error)
+      : undefined;
   if (status === 404 && error !== undefined) return { found: false, error };
-  if (status !== 200) throw new CliError('ERR_BAD_REPLY', `${host} answered ${url.pathname} with ${status}: ${error ?? text.slice(0, 200)}`);
+  if (status !== 200)
+    throw new CliError(
+      'ERR_BAD_REPLY',
+      `${host} answered ${url.pathname} with ${status}: ${error ?? text.slice(0, 200)}`,
+    );
   return { found: true, body };
 }
 
@@ -80,22 +99,38 @@ export function withDepths(executions: readonly DecodedExecution[]): TreeExecuti
 }
 
 /** Fetches the call trees `target` names from the replica at `host`, oldest first. */
-export async function fetchCallTrees(host: string, target: TraceTarget, filters: TreeFilters): Promise<CallTree[]> {
+export async function fetchCallTrees(
+  host: string,
+  target: TraceTarget,
+  filters: TreeFilters,
+): Promise<CallTree[]> {
   if (target.kind === 'tree') {
     const tree = await treeOf(host, target.tree);
     if (typeof tree === 'string') {
-      const why = tree.startsWith('tracing is off') ? tree : 'the replica keeps the last executions only (tincan start --trace-limit); an older one is pruned';
-      throw new CliError('ERR_USAGE', `no call tree ${target.tree} on the replica at ${host} (${why})`);
+      const why = tree.startsWith('tracing is off')
+        ? tree
+        : 'the replica keeps the last executions only (tincan start --trace-limit); an older one is pruned';
+      throw new CliError(
+        'ERR_USAGE',
+        `no call tree ${target.tree} on the replica at ${host} (${why})`,
+      );
     }
     return [tree];
   }
   const params = new URLSearchParams({ limit: String(filters.limit) });
   if (filters.method !== undefined) params.set('method', filters.method);
   if (filters.outcome !== undefined) params.set('outcome', filters.outcome);
-  const answer = await getApi(host, `canisters/${encodeURIComponent(target.id)}/trees?${params.toString()}`);
+  const answer = await getApi(
+    host,
+    `canisters/${encodeURIComponent(target.id)}/trees?${params.toString()}`,
+  );
   if (!answer.found) {
-    if (answer.error.startsWith('tracing is off')) throw new CliError('ERR_USAGE', `${answer.error} at ${host}`);
-    throw new CliError('ERR_UNKNOWN_CANISTER', `no canister ${target.label} on the replica at ${host}; 'tincan canister status ${target.label}' checks, or deploy it`);
+    if (answer.error.startsWith('tracing is off'))
+      throw new CliError('ERR_USAGE', `${answer.error} at ${host}`);
+    throw new CliError(
+      'ERR_UNKNOWN_CANISTER',
+      `no canister ${target.label} on the replica at ${host}; 'tincan canister status ${target.label}' checks, or deploy it`,
+    );
   }
   const summaries = answer.body as ReadonlyArray<{ readonly tree: string }>;
   const trees: CallTree[] = [];
@@ -137,11 +172,19 @@ function rootText(root: TreeExecution, name: NameOf): string {
 }
 
 /** What the execution ran: a method, or the callback (or cleanup) of a call it made earlier. */
-function whatText(e: TreeExecution, executions: ReadonlyMap<number, TreeExecution>, name: NameOf): string {
+function whatText(
+  e: TreeExecution,
+  executions: ReadonlyMap<number, TreeExecution>,
+  name: NameOf,
+): string {
   const cause = e.cause;
   if (cause.kind === 'response' || cause.kind === 'cleanup') {
-    const call = e.parent === null ? undefined : executions.get(e.parent)?.calls.find((c) => c.callId === cause.callId);
-    const callee = call === undefined ? `call ${cause.callId}` : `${name(call.callee)}.${call.method}`;
+    const call =
+      e.parent === null
+        ? undefined
+        : executions.get(e.parent)?.calls.find((c) => c.callId === cause.callId);
+    const callee =
+      call === undefined ? `call ${cause.callId}` : `${name(call.callee)}.${call.method}`;
     return `${name(e.canister)}.${e.method} ${cause.kind === 'response' ? 'callback' : 'cleanup'} of ${callee}`;
   }
   const from = cause.kind === 'call' ? ` from ${name(e.caller)}` : '';
@@ -157,7 +200,12 @@ function outcomeText(e: TreeExecution): string {
 
 /** Candid text on one line (the printer breaks long values over several). */
 function oneLine(text: string): string {
-  return text.replace(/\(\n\s*/g, '(').replace(/,\n\s*\)/g, ')').replace(/\n\s*/g, ' ') || '()';
+  return (
+    text
+      .replace(/\(\n\s*/g, '(')
+      .replace(/,\n\s*\)/g, ')')
+      .replace(/\n\s*/g, ' ') || '()'
+  );
 }
 
 function plural(n: number, what: string): string {
@@ -167,18 +215,37 @@ function plural(n: number, what: string): string {
 /** The detail lines of one execution. */
 function detailLines(e: TreeExecution, name: NameOf): string[] {
   const lines: string[] = [];
-  if (e.cause.kind === 'response') lines.push(e.rejected !== null ? `got reject ${e.rejected.code}: ${e.rejected.message}` : `got reply ${oneLine(e.argText)}`);
-  else if (e.cause.kind !== 'cleanup' && e.cause.kind !== 'timer') lines.push(`arg ${oneLine(e.argText)}`);
+  if (e.cause.kind === 'response')
+    lines.push(
+      e.rejected !== null
+        ? `got reject ${e.rejected.code}: ${e.rejected.message}`
+        : `got reply ${oneLine(e.argText)}`,
+    );
+  else if (e.cause.kind !== 'cleanup' && e.cause.kind !== 'timer')
+    lines.push(`arg ${oneLine(e.argText)}`);
   for (const c of e.calls) {
     const cycles = c.cycles === '0' ? '' : `, ${grouped(c.cycles)} cycles attached`;
-    const sent = e.outcome === 'committed' ? (c.oneway ? 'sent one-way' : 'sent') : e.outcome === 'trapped' ? 'never sent' : 'run in the graph';
+    const sent =
+      e.outcome === 'committed'
+        ? c.oneway
+          ? 'sent one-way'
+          : 'sent'
+        : e.outcome === 'trapped'
+          ? 'never sent'
+          : 'run in the graph';
     lines.push(`call ${name(c.callee)}.${c.method} (call ${c.callId}${cycles}): ${sent}`);
   }
-  if (e.answer !== null) lines.push('reply' in e.answer ? `replied ${oneLine(e.replyText ?? '')}` : `rejected: reject code ${e.answer.reject.code}: ${e.answer.reject.message}`);
+  if (e.answer !== null)
+    lines.push(
+      'reply' in e.answer
+        ? `replied ${oneLine(e.replyText ?? '')}`
+        : `rejected: reject code ${e.answer.reject.code}: ${e.answer.reject.message}`,
+    );
   const cycles = [`fee ${grouped(e.cyclesCharged)}`];
   if (e.cyclesAccepted !== '0') cycles.push(`accepted ${grouped(e.cyclesAccepted)}`);
   if (e.cyclesRefunded !== '0') cycles.push(`refunded ${grouped(e.cyclesRefunded)}`);
-  if (e.balanceDelta !== '0') cycles.push(`balance ${e.balanceDelta.startsWith('-') ? '' : '+'}${grouped(e.balanceDelta)}`);
+  if (e.balanceDelta !== '0')
+    cycles.push(`balance ${e.balanceDelta.startsWith('-') ? '' : '+'}${grouped(e.balanceDelta)}`);
   const effects = [plural(e.instructions, 'unit'), `cycles: ${cycles.join(', ')}`];
   if (e.stableWrites > 0) effects.push(`${plural(e.stableWrites, 'stable-map write')}`);
   if (e.heapBytes > 0) effects.push(`${plural(e.heapBytes, 'heap byte')} written`);
@@ -195,7 +262,9 @@ export function formatCallTree(tree: CallTree, name: NameOf): string {
   const canisters = new Set(tree.executions.map((e) => e.canister)).size;
   const trapped = tree.executions.filter((e) => e.outcome === 'trapped').length;
   const counts = `${tree.executions.length} execution${tree.executions.length === 1 ? '' : 's'} on ${canisters} canister${canisters === 1 ? '' : 's'}${trapped > 0 ? `, ${trapped} trapped` : ''}`;
-  const out = [`Call tree ${tree.tree}: ${rootText(root, name)} at ${timeText(root.timeNs)}, ${counts}`];
+  const out = [
+    `Call tree ${tree.tree}: ${rootText(root, name)} at ${timeText(root.timeNs)}, ${counts}`,
+  ];
   for (const e of tree.executions) {
     const indent = '  '.repeat(e.depth + 1);
     const later = BigInt(e.timeNs) - BigInt(root.timeNs);

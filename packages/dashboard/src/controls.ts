@@ -60,21 +60,50 @@ export function replicaInfo(replica: Replica, options: ControlsOptions): ApiAnsw
 
 function nameOf(body: Record<string, unknown>): string | ApiAnswer {
   const name = body['name'];
-  if (typeof name !== 'string' || !NAME.test(name)) return { status: 400, body: { error: 'name must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit' } };
+  if (typeof name !== 'string' || !NAME.test(name))
+    return {
+      status: 400,
+      body: {
+        error:
+          'name must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+      },
+    };
   return name;
 }
 
 /** Runs a POSTed control; `body` is the parsed JSON object. */
-export async function runControl(replica: Replica, action: string, body: Record<string, unknown>, options: ControlsOptions): Promise<ApiAnswer> {
+export async function runControl(
+  replica: Replica,
+  action: string,
+  body: Record<string, unknown>,
+  options: ControlsOptions,
+): Promise<ApiAnswer> {
   if (action === 'advance-time') {
     const seconds = body['seconds'];
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_ADVANCE_SECONDS) {
-      return { status: 400, body: { error: `seconds must be a number above 0 and at most ${MAX_ADVANCE_SECONDS} (ten years)` } };
+    if (
+      typeof seconds !== 'number' ||
+      !Number.isFinite(seconds) ||
+      seconds <= 0 ||
+      seconds > MAX_ADVANCE_SECONDS
+    ) {
+      return {
+        status: 400,
+        body: {
+          error: `seconds must be a number above 0 and at most ${MAX_ADVANCE_SECONDS} (ten years)`,
+        },
+      };
     }
-    if (replica.clockInfo().kind === 'custom') return { status: 409, body: { error: 'this replica runs on a clock the dashboard cannot move' } };
+    if (replica.clockInfo().kind === 'custom')
+      return {
+        status: 409,
+        body: { error: 'this replica runs on a clock the dashboard cannot move' },
+      };
     const before = replica.timeNs();
     await replica.advanceTime(seconds * 1000);
-    return { status: 200, body: { beforeNs: before.toString(), timeNs: replica.timeNs().toString() } };
+    return {
+      status: 200,
+      body: { beforeNs: before.toString(), timeNs: replica.timeNs().toString() },
+    };
   }
   if (action === 'tick') {
     const executions = replica.tick();
@@ -83,20 +112,45 @@ export async function runControl(replica: Replica, action: string, body: Record<
   }
   if (action === 'checkpoint' || action === 'fork') {
     const dir = options.stateDir;
-    if (dir === undefined) return { status: 409, body: { error: 'this replica has no state directory to write checkpoints and forks to' } };
+    if (dir === undefined)
+      return {
+        status: 409,
+        body: { error: 'this replica has no state directory to write checkpoints and forks to' },
+      };
     const name = nameOf(body);
     if (typeof name !== 'string') return name;
-    const target = action === 'checkpoint' ? path.join(checkpointsDir(dir), `${name}.sqlite`) : path.join(forksDir(dir), name);
-    if (existsSync(target)) return { status: 409, body: { error: `a ${action} named ${name} exists already: pick another name` } };
+    const target =
+      action === 'checkpoint'
+        ? path.join(checkpointsDir(dir), `${name}.sqlite`)
+        : path.join(forksDir(dir), name);
+    if (existsSync(target))
+      return {
+        status: 409,
+        body: { error: `a ${action} named ${name} exists already: pick another name` },
+      };
     if (action === 'checkpoint') {
       mkdirSync(checkpointsDir(dir), { recursive: true });
       await replica.checkpoint(target);
-      return { status: 200, body: { name, path: target, use: `Replica.create({ fromCheckpoint: ${JSON.stringify(target)} })` } };
+      return {
+        status: 200,
+        body: {
+          name,
+          path: target,
+          use: `Replica.create({ fromCheckpoint: ${JSON.stringify(target)} })`,
+        },
+      };
     }
     // The fork is a state directory as `tincan start` lays it out: its store in `replica/`.
     mkdirSync(path.join(target, 'replica'), { recursive: true });
     await replica.checkpoint(path.join(target, 'replica', 'replica.sqlite'));
-    return { status: 200, body: { name, path: target, use: `tincan start --state-dir ${JSON.stringify(target)} --port 0` } };
+    return {
+      status: 200,
+      body: {
+        name,
+        path: target,
+        use: `tincan start --state-dir ${JSON.stringify(target)} --port 0`,
+      },
+    };
   }
   return { status: 404, body: { error: `no such control: ${action}` } };
 }

@@ -43,7 +43,10 @@ export function dashboardHandler(replica: Replica, options: DashboardOptions = {
   const loadScript = (): string => {
     if (script === undefined) {
       try {
-        script = readFileSync(createRequire(import.meta.url).resolve('@tincan/dashboard/ui/app.js'), 'utf8');
+        script = readFileSync(
+          createRequire(import.meta.url).resolve('@tincan/dashboard/ui/app.js'),
+          'utf8',
+        );
       } catch {
         return `document.getElementById('app').textContent = 'The dashboard UI is not built: run npm run build.';`;
       }
@@ -70,7 +73,8 @@ export function dashboardHandler(replica: Replica, options: DashboardOptions = {
       res.end('The tincan dashboard is at /_/\n');
       return true;
     }
-    if (path === '/_/') send(res, 200, 'text/html; charset=utf-8', pageHtml(token.forNavigation(req)), PAGE_HEADERS);
+    if (path === '/_/')
+      send(res, 200, 'text/html; charset=utf-8', pageHtml(token.forNavigation(req)), PAGE_HEADERS);
     else if (path === '/_/app.js') send(res, 200, 'text/javascript; charset=utf-8', loadScript());
     else if (path === '/_/app.css') send(res, 200, 'text/css; charset=utf-8', CSS);
     else send(res, 404, 'text/plain; charset=utf-8', `No such dashboard page: ${path}`);
@@ -78,25 +82,47 @@ export function dashboardHandler(replica: Replica, options: DashboardOptions = {
   };
 }
 
-async function serveApi(replica: Replica, options: DashboardOptions, token: PageToken, req: IncomingMessage, sub: string, params: URLSearchParams): Promise<ApiAnswer> {
+async function serveApi(
+  replica: Replica,
+  options: DashboardOptions,
+  token: PageToken,
+  req: IncomingMessage,
+  sub: string,
+  params: URLSearchParams,
+): Promise<ApiAnswer> {
   const control = /^replica\/([a-z-]+)$/.exec(sub);
   if (control !== null) {
-    if (req.method !== 'POST') return { status: 405, body: { error: `Use POST for /_/api/${sub}` } };
+    if (req.method !== 'POST')
+      return { status: 405, body: { error: `Use POST for /_/api/${sub}` } };
     const refused = refuseNonLocal(req);
     if (refused !== undefined) return { status: 403, body: { error: refused } };
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/json') return { status: 415, body: { error: 'send the control as JSON (content-type: application/json), for example {}' } };
+    if (type !== 'application/json')
+      return {
+        status: 415,
+        body: {
+          error: 'send the control as JSON (content-type: application/json), for example {}',
+        },
+      };
     const body = await readJson(req);
-    if (typeof body === 'string') return { status: body.startsWith('the body is over') ? 413 : 400, body: { error: body } };
+    if (typeof body === 'string')
+      return { status: body.startsWith('the body is over') ? 413 : 400, body: { error: body } };
     return runControl(replica, control[1] ?? '', body, { stateDir: options.stateDir });
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, body: { error: `Use GET for /_/api/${sub}` } };
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return { status: 405, body: { error: `Use GET for /_/api/${sub}` } };
   if (sub === 'replica') return replicaInfo(replica, { stateDir: options.stateDir });
-  if (sub === 'identities' || sub.startsWith('identities/')) return identities(options.identities, token, req, sub);
+  if (sub === 'identities' || sub.startsWith('identities/'))
+    return identities(options.identities, token, req, sub);
   return answerApi(replica, sub, params);
 }
 
-async function identities(source: IdentitySource | undefined, token: PageToken, req: IncomingMessage, sub: string): Promise<ApiAnswer> {
+async function identities(
+  source: IdentitySource | undefined,
+  token: PageToken,
+  req: IncomingMessage,
+  sub: string,
+): Promise<ApiAnswer> {
   const refused = refuseNonLocal(req);
   if (refused !== undefined) return { status: 403, body: { error: refused } };
   if (sub === 'identities') {
@@ -105,14 +131,29 @@ async function identities(source: IdentitySource | undefined, token: PageToken, 
   }
   const match = /^identities\/([^/]+)\/key$/.exec(sub);
   if (match === null) return { status: 404, body: { error: `no such endpoint: /_/api/${sub}` } };
-  if (!token.carriedBy(req)) return { status: 403, body: { error: 'an identity key is given only to the dashboard page opened in this browser tab (its page token is missing or wrong)' } };
+  if (!token.carriedBy(req))
+    return {
+      status: 403,
+      body: {
+        error:
+          'an identity key is given only to the dashboard page opened in this browser tab (its page token is missing or wrong)',
+      },
+    };
   const name = match[1] ?? '';
-  if (!isIdentityName(name)) return { status: 400, body: { error: `${JSON.stringify(name.slice(0, 80))} is not an identity name` } };
-  if (source === undefined) return { status: 404, body: { error: 'this replica was started without the CLI identities' } };
+  if (!isIdentityName(name))
+    return {
+      status: 400,
+      body: { error: `${JSON.stringify(name.slice(0, 80))} is not an identity name` },
+    };
+  if (source === undefined)
+    return { status: 404, body: { error: 'this replica was started without the CLI identities' } };
   const names = (await source.list()).map((i) => i.name);
   if (!names.includes(name)) return { status: 404, body: { error: `no identity named ${name}` } };
   const key = await source.key(name);
-  return { status: 200, body: { name, curve: key.curve, secretKey: Buffer.from(key.secretKey).toString('hex') } };
+  return {
+    status: 200,
+    body: { name, curve: key.curve, secretKey: Buffer.from(key.secretKey).toString('hex') },
+  };
 }
 
 /** The JSON object of a control's body, or why it is not one. */
@@ -131,16 +172,29 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
   } catch {
     return 'the body is not JSON';
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : 'the body must be a JSON object';
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : 'the body must be a JSON object';
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, 'application/json', JSON.stringify(body));
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   const bytes = Buffer.from(body, 'utf8');
-  res.writeHead(status, { 'content-type': type, 'content-length': bytes.length, 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': bytes.length,
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(bytes);
 }

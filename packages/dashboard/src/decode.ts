@@ -5,7 +5,14 @@
  * not match (or a canister without an interface) are printed without types.
  */
 import { IDL } from '@dfinity/candid';
-import { checkCandid, decodeCandid, decodeCandidBytes, parseDid, printCandidValues, type ParsedDid } from '@tincan/candid';
+import {
+  checkCandid,
+  decodeCandid,
+  decodeCandidBytes,
+  parseDid,
+  printCandidValues,
+  type ParsedDid,
+} from '@tincan/candid';
 
 const parsed = new Map<string, ParsedDid | undefined>();
 
@@ -28,10 +35,18 @@ function hexBytes(hex: string): Uint8Array {
 }
 
 /** Candid text of `hex`, typed by `method`'s arguments or results in `candid` when possible. */
-export function decodeFor(candid: string | undefined, method: string | undefined, part: 'args' | 'rets', hex: string): string {
+export function decodeFor(
+  candid: string | undefined,
+  method: string | undefined,
+  part: 'args' | 'rets',
+  hex: string,
+): string {
   const bytes = hexBytes(hex);
   if (bytes.length === 0) return '';
-  const field = candid === undefined || method === undefined ? undefined : didOf(candid)?.service._fields.find(([name]) => name === method)?.[1];
+  const field =
+    candid === undefined || method === undefined
+      ? undefined
+      : didOf(candid)?.service._fields.find(([name]) => name === method)?.[1];
   if (field instanceof IDL.FuncClass) {
     const types = part === 'args' ? field.argTypes : field.retTypes;
     try {

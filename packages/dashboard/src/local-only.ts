@@ -25,14 +25,18 @@ function isLoopbackAddress(address: string | undefined): boolean {
 
 /** Why `req` is not from the local dashboard page, or undefined when it is. */
 export function refuseNonLocal(req: IncomingMessage): string | undefined {
-  if (!isLoopbackAddress(req.socket.remoteAddress)) return 'the dashboard controls answer only requests from this machine (a loopback address)';
+  if (!isLoopbackAddress(req.socket.remoteAddress))
+    return 'the dashboard controls answer only requests from this machine (a loopback address)';
   const host = req.headers.host ?? '';
   const hostname = host.replace(/:\d+$/, '').toLowerCase();
-  if (!LOOPBACK_HOSTS.has(hostname)) return `the dashboard controls answer only on 127.0.0.1, localhost or [::1], not on ${JSON.stringify(host)}`;
+  if (!LOOPBACK_HOSTS.has(hostname))
+    return `the dashboard controls answer only on 127.0.0.1, localhost or [::1], not on ${JSON.stringify(host)}`;
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${host}`) return `cross-origin requests to the dashboard controls are refused (Origin ${origin})`;
+  if (origin !== undefined && origin !== `http://${host}`)
+    return `cross-origin requests to the dashboard controls are refused (Origin ${origin})`;
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `cross-site requests to the dashboard controls are refused (Sec-Fetch-Site: ${String(site)})`;
+  if (site !== undefined && site !== 'same-origin' && site !== 'none')
+    return `cross-site requests to the dashboard controls are refused (Sec-Fetch-Site: ${String(site)})`;
   return undefined;
 }
 
@@ -47,7 +51,10 @@ export class PageToken {
 
   /** The token for a request that navigates to the page, else undefined. */
   forNavigation(req: IncomingMessage): string | undefined {
-    return req.headers['sec-fetch-dest'] === 'document' && req.headers['sec-fetch-mode'] === 'navigate' ? this.#token : undefined;
+    return req.headers['sec-fetch-dest'] === 'document' &&
+      req.headers['sec-fetch-mode'] === 'navigate'
+      ? this.#token
+      : undefined;
   }
 
   /** Whether `req` carries the token in `x-tincan-token`. */

@@ -41,7 +41,10 @@ describe('isTincanError', () => {
     class OtherCopy extends Error {}
     Object.defineProperty(OtherCopy.prototype, Symbol.for('tincan.TincanError'), { value: true });
     expect(isTincanError(new OtherCopy('y'))).toBe(true);
-    const lookalike = Object.assign(new Error('z'), { code: 'ERR_LOOKALIKE', name: 'Lookalike [ERR_LOOKALIKE]' });
+    const lookalike = Object.assign(new Error('z'), {
+      code: 'ERR_LOOKALIKE',
+      name: 'Lookalike [ERR_LOOKALIKE]',
+    });
     expect(isTincanError(lookalike)).toBe(false);
     expect(isTincanError({ message: 'not an error' })).toBe(false);
   });

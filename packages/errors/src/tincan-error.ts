@@ -47,14 +47,20 @@ export function ensureError(value: unknown): Error {
   return new Error(describeThrown(value));
 }
 
-function isErrorLike(value: unknown): value is { message: string; name?: unknown; stack?: unknown } {
-  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+function isErrorLike(
+  value: unknown,
+): value is { message: string; name?: unknown; stack?: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
 }
 
 function describeThrown(value: unknown): string {
   if (typeof value === 'string') return value;
   try {
-    return `non-error thrown: ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value)}`;
+    return `non-error thrown: ${typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? String(value))}`;
   } catch {
     return `non-error thrown: ${String(value)}`;
   }

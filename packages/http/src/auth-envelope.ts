@@ -9,7 +9,13 @@
  */
 import { concatBytes, hashValue, utf8 } from '@tincan/certification';
 import { Principal } from '@dfinity/principal';
-import { KeyError, parsePublicKey, selfAuthenticatingPrincipal, verifySignature, type SenderKey } from './auth-keys.js';
+import {
+  KeyError,
+  parsePublicKey,
+  selfAuthenticatingPrincipal,
+  verifySignature,
+  type SenderKey,
+} from './auth-keys.js';
 import { HttpProblem } from './problem.js';
 import { bytesEqual, toHex } from '@tincan/bytes';
 
@@ -33,36 +39,62 @@ export type TargetRestrictions = readonly (readonly Uint8Array[])[];
  * @throws HttpProblem 400 for a sender that does not match its key, an unsupported key, an
  *   invalid, expired or malformed delegation, or an invalid signature.
  */
-export function authenticateEnvelope(envelope: Record<string, unknown>, sender: Uint8Array, requestId: Uint8Array, nowNs: bigint): TargetRestrictions {
+export function authenticateEnvelope(
+  envelope: Record<string, unknown>,
+  sender: Uint8Array,
+  requestId: Uint8Array,
+  nowNs: bigint,
+): TargetRestrictions {
   const { sender_pubkey: pubkey, sender_sig: signature, sender_delegation: delegations } = envelope;
   if (sender.length === 1 && sender[0] === 0x04) {
     if (pubkey !== undefined || signature !== undefined || delegations !== undefined) {
-      throw new HttpProblem(400, 'Anonymous requests must not carry sender_pubkey, sender_sig or sender_delegation');
+      throw new HttpProblem(
+        400,
+        'Anonymous requests must not carry sender_pubkey, sender_sig or sender_delegation',
+      );
     }
     return [];
   }
   const senderText = principalText(sender);
   if (pubkey === undefined || signature === undefined) {
-    throw new HttpProblem(400, `Missing signature: the request from ${senderText} must carry sender_pubkey and sender_sig (only the anonymous sender 2vxsx-fae may send unsigned requests)`);
+    throw new HttpProblem(
+      400,
+      `Missing signature: the request from ${senderText} must carry sender_pubkey and sender_sig (only the anonymous sender 2vxsx-fae may send unsigned requests)`,
+    );
   }
-  if (!(pubkey instanceof Uint8Array)) throw new HttpProblem(400, 'Field "sender_pubkey" must be a byte string');
-  if (!(signature instanceof Uint8Array)) throw new HttpProblem(400, 'Field "sender_sig" must be a byte string');
+  if (!(pubkey instanceof Uint8Array))
+    throw new HttpProblem(400, 'Field "sender_pubkey" must be a byte string');
+  if (!(signature instanceof Uint8Array))
+    throw new HttpProblem(400, 'Field "sender_sig" must be a byte string');
   const expected = selfAuthenticatingPrincipal(pubkey);
   if (!bytesEqual(sender, expected)) {
-    throw new HttpProblem(400, `Invalid sender: the sender ${senderText} does not match the public key in sender_pubkey (whose principal is ${principalText(expected)})`);
+    throw new HttpProblem(
+      400,
+      `Invalid sender: the sender ${senderText} does not match the public key in sender_pubkey (whose principal is ${principalText(expected)})`,
+    );
   }
   let key = senderKey(pubkey, 'sender_pubkey');
   const restrictions: Uint8Array[][] = [];
   if (delegations !== undefined) {
-    if (!Array.isArray(delegations)) throw new HttpProblem(400, 'Field "sender_delegation" must be an array of signed delegations');
+    if (!Array.isArray(delegations))
+      throw new HttpProblem(
+        400,
+        'Field "sender_delegation" must be an array of signed delegations',
+      );
     if (delegations.length > MAX_DELEGATION_CHAIN) {
-      throw new HttpProblem(400, `Invalid delegation: the chain has ${delegations.length} delegations, more than the allowed ${MAX_DELEGATION_CHAIN}`);
+      throw new HttpProblem(
+        400,
+        `Invalid delegation: the chain has ${delegations.length} delegations, more than the allowed ${MAX_DELEGATION_CHAIN}`,
+      );
     }
     const seen = [pubkey];
     delegations.forEach((signed: unknown, index) => {
       const next = checkDelegation(signed, index, key, nowNs, restrictions);
       if (seen.some((earlier) => bytesEqual(earlier, next.der))) {
-        throw new HttpProblem(400, `Invalid delegation: the chain contains a cycle (the public key of delegation ${index} appears earlier in the chain)`);
+        throw new HttpProblem(
+          400,
+          `Invalid delegation: the chain contains a cycle (the public key of delegation ${index} appears earlier in the chain)`,
+        );
       }
       seen.push(next.der);
       key = next.key;
@@ -70,7 +102,10 @@ export function authenticateEnvelope(envelope: Record<string, unknown>, sender: 
   }
   if (!verifySignature(key, signature, concatBytes(REQUEST_DOMAIN, requestId))) {
     const signer = delegations === undefined ? 'sender_pubkey' : 'the last delegated key';
-    throw new HttpProblem(400, `Invalid signature: the ${key.scheme} signature in sender_sig does not verify against ${signer} for request ${toHex(requestId)}`);
+    throw new HttpProblem(
+      400,
+      `Invalid signature: the ${key.scheme} signature in sender_sig does not verify against ${signer} for request ${toHex(requestId)}`,
+    );
   }
   return restrictions;
 }
@@ -90,33 +125,70 @@ export function checkTargets(restrictions: TargetRestrictions, canisterId: Uint8
   }
 }
 
-function checkDelegation(signed: unknown, index: number, signer: SenderKey, nowNs: bigint, restrictions: Uint8Array[][]): { key: SenderKey; der: Uint8Array } {
+function checkDelegation(
+  signed: unknown,
+  index: number,
+  signer: SenderKey,
+  nowNs: bigint,
+  restrictions: Uint8Array[][],
+): { key: SenderKey; der: Uint8Array } {
   const where = `delegation ${index} of sender_delegation`;
-  if (!isRecord(signed) || !isRecord(signed.delegation) || !(signed.signature instanceof Uint8Array)) {
-    throw new HttpProblem(400, `Invalid delegation: ${where} must be a map { delegation: map, signature: bytes }`);
+  if (
+    !isRecord(signed) ||
+    !isRecord(signed.delegation) ||
+    !(signed.signature instanceof Uint8Array)
+  ) {
+    throw new HttpProblem(
+      400,
+      `Invalid delegation: ${where} must be a map { delegation: map, signature: bytes }`,
+    );
   }
   const delegation = signed.delegation;
   const { pubkey, expiration, targets } = delegation;
-  if (!(pubkey instanceof Uint8Array)) throw new HttpProblem(400, `Invalid delegation: "pubkey" of ${where} must be a byte string`);
-  const expiry = typeof expiration === 'number' && Number.isSafeInteger(expiration) && expiration >= 0 ? BigInt(expiration) : expiration;
-  if (typeof expiry !== 'bigint' || expiry < 0n) throw new HttpProblem(400, `Invalid delegation: "expiration" of ${where} must be a natural number`);
+  if (!(pubkey instanceof Uint8Array))
+    throw new HttpProblem(400, `Invalid delegation: "pubkey" of ${where} must be a byte string`);
+  const expiry =
+    typeof expiration === 'number' && Number.isSafeInteger(expiration) && expiration >= 0
+      ? BigInt(expiration)
+      : expiration;
+  if (typeof expiry !== 'bigint' || expiry < 0n)
+    throw new HttpProblem(
+      400,
+      `Invalid delegation: "expiration" of ${where} must be a natural number`,
+    );
   if (targets !== undefined) {
     if (!Array.isArray(targets) || !targets.every((target) => target instanceof Uint8Array)) {
-      throw new HttpProblem(400, `Invalid delegation: "targets" of ${where} must be an array of canister ids`);
+      throw new HttpProblem(
+        400,
+        `Invalid delegation: "targets" of ${where} must be an array of canister ids`,
+      );
     }
-    if (targets.length > MAX_TARGETS) throw new HttpProblem(400, `Invalid delegation: ${where} lists ${targets.length} targets, more than ${MAX_TARGETS}`);
+    if (targets.length > MAX_TARGETS)
+      throw new HttpProblem(
+        400,
+        `Invalid delegation: ${where} lists ${targets.length} targets, more than ${MAX_TARGETS}`,
+      );
   }
   let hash: Uint8Array;
   try {
     hash = hashValue(delegation);
   } catch (err) {
-    throw new HttpProblem(400, `Invalid delegation: ${where} cannot be hashed: ${(err as Error).message}`);
+    throw new HttpProblem(
+      400,
+      `Invalid delegation: ${where} cannot be hashed: ${(err as Error).message}`,
+    );
   }
   if (!verifySignature(signer, signed.signature, concatBytes(DELEGATION_DOMAIN, hash))) {
-    throw new HttpProblem(400, `Invalid delegation: the signature on ${where} does not verify against the ${index === 0 ? 'sender_pubkey' : 'previous delegated key'}`);
+    throw new HttpProblem(
+      400,
+      `Invalid delegation: the signature on ${where} does not verify against the ${index === 0 ? 'sender_pubkey' : 'previous delegated key'}`,
+    );
   }
   if (expiry < nowNs) {
-    throw new HttpProblem(400, `Invalid delegation: ${where} has expired: its expiration ${expiry} ns (${isoTime(expiry)}) is before the current time ${nowNs} ns (${isoTime(nowNs)})`);
+    throw new HttpProblem(
+      400,
+      `Invalid delegation: ${where} has expired: its expiration ${expiry} ns (${isoTime(expiry)}) is before the current time ${nowNs} ns (${isoTime(nowNs)})`,
+    );
   }
   if (targets !== undefined) restrictions.push(targets as Uint8Array[]);
   return { key: senderKey(pubkey, `the pubkey of ${where}`), der: pubkey };
@@ -126,7 +198,8 @@ function senderKey(der: Uint8Array, what: string): SenderKey {
   try {
     return parsePublicKey(der);
   } catch (err) {
-    if (err instanceof KeyError) throw new HttpProblem(400, `Unsupported or malformed public key in ${what}: ${err.message}`);
+    if (err instanceof KeyError)
+      throw new HttpProblem(400, `Unsupported or malformed public key in ${what}: ${err.message}`);
     throw err;
   }
 }
@@ -144,7 +217,11 @@ function isoTime(ns: bigint): string {
   return ms <= 8_640_000_000_000_000n ? new Date(Number(ms)).toISOString() : 'far future';
 }
 
-
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array)
+  );
 }

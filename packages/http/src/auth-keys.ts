@@ -35,7 +35,21 @@ const OID_EC_PUBLIC_KEY = Uint8Array.of(0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01
 const OID_SECP256K1 = Uint8Array.of(0x2b, 0x81, 0x04, 0x00, 0x0a);
 const OID_P256 = Uint8Array.of(0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07);
 const OID_CANISTER_SIG = Uint8Array.of(0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xb8, 0x43, 0x01, 0x02);
-const OID_BLS = Uint8Array.of(0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0xdc, 0x7c, 0x05, 0x03, 0x01, 0x02, 0x01);
+const OID_BLS = Uint8Array.of(
+  0x2b,
+  0x06,
+  0x01,
+  0x04,
+  0x01,
+  0x82,
+  0xdc,
+  0x7c,
+  0x05,
+  0x03,
+  0x01,
+  0x02,
+  0x01,
+);
 
 const TAG_SEQUENCE = 0x30;
 const TAG_OID = 0x06;
@@ -64,33 +78,52 @@ export function parsePublicKey(der: Uint8Array): SenderKey {
   }
   const bits = readTlv(der, algorithm.end, TAG_BIT_STRING, 'subjectPublicKey');
   if (bits.end !== outer.end) throw new KeyError('unexpected fields in the SubjectPublicKeyInfo');
-  if (der[bits.start] !== 0) throw new KeyError('the public key bit string must have no unused bits');
+  if (der[bits.start] !== 0)
+    throw new KeyError('the public key bit string must have no unused bits');
   const raw = der.slice(bits.start + 1, bits.end);
 
   if (bytesEqual(algorithmOid, OID_ED25519) && params === undefined) {
-    if (raw.length !== 32) throw new KeyError(`an Ed25519 public key must be 32 bytes, got ${raw.length}`);
+    if (raw.length !== 32)
+      throw new KeyError(`an Ed25519 public key must be 32 bytes, got ${raw.length}`);
     return { scheme: 'ed25519', raw };
   }
   if (bytesEqual(algorithmOid, OID_EC_PUBLIC_KEY) && params !== undefined) {
-    if (bytesEqual(params, OID_SECP256K1)) return { scheme: 'ecdsa-secp256k1', raw: checkPoint(raw, 'secp256k1') };
-    if (bytesEqual(params, OID_P256)) return { scheme: 'ecdsa-p256', raw: checkPoint(raw, 'P-256') };
-    throw new KeyError(`unsupported ECDSA curve (OID ${oidText(params)}); supported are secp256k1 and P-256`);
+    if (bytesEqual(params, OID_SECP256K1))
+      return { scheme: 'ecdsa-secp256k1', raw: checkPoint(raw, 'secp256k1') };
+    if (bytesEqual(params, OID_P256))
+      return { scheme: 'ecdsa-p256', raw: checkPoint(raw, 'P-256') };
+    throw new KeyError(
+      `unsupported ECDSA curve (OID ${oidText(params)}); supported are secp256k1 and P-256`,
+    );
   }
-  if (bytesEqual(algorithmOid, OID_CANISTER_SIG)) throw new KeyError('canister signatures are not supported by tincan');
-  if (bytesEqual(algorithmOid, OID_BLS)) throw new KeyError('BLS12-381 sender keys are not supported by tincan');
-  throw new KeyError(`unsupported public key algorithm (OID ${oidText(algorithmOid)}); supported are Ed25519, ECDSA secp256k1 and ECDSA P-256`);
+  if (bytesEqual(algorithmOid, OID_CANISTER_SIG))
+    throw new KeyError('canister signatures are not supported by tincan');
+  if (bytesEqual(algorithmOid, OID_BLS))
+    throw new KeyError('BLS12-381 sender keys are not supported by tincan');
+  throw new KeyError(
+    `unsupported public key algorithm (OID ${oidText(algorithmOid)}); supported are Ed25519, ECDSA secp256k1 and ECDSA P-256`,
+  );
 }
 
 /**
  * Whether `signature` is a valid signature of `message` under `key`: Ed25519 over the
  * message itself, ECDSA as 64-byte r || s over SHA-256 of the message.
  */
-export function verifySignature(key: SenderKey, signature: Uint8Array, message: Uint8Array): boolean {
+export function verifySignature(
+  key: SenderKey,
+  signature: Uint8Array,
+  message: Uint8Array,
+): boolean {
   try {
-    if (key.scheme === 'ed25519') return signature.length === 64 && ed25519.verify(signature, message, key.raw);
+    if (key.scheme === 'ed25519')
+      return signature.length === 64 && ed25519.verify(signature, message, key.raw);
     if (signature.length !== 64) return false;
     const curve = key.scheme === 'ecdsa-secp256k1' ? secp256k1 : p256;
-    return curve.verify(signature, sha256(message), key.raw, { prehash: false, lowS: false, format: 'compact' });
+    return curve.verify(signature, sha256(message), key.raw, {
+      prehash: false,
+      lowS: false,
+      format: 'compact',
+    });
   } catch {
     return false;
   }
@@ -136,7 +169,10 @@ function readTlv(der: Uint8Array, offset: number, tag: number, what: string): Tl
 
 function oidText(oid: Uint8Array): string {
   const first = oid[0] ?? 0;
-  const parts: number[] = [Math.min(2, Math.floor(first / 40)), first - Math.min(2, Math.floor(first / 40)) * 40];
+  const parts: number[] = [
+    Math.min(2, Math.floor(first / 40)),
+    first - Math.min(2, Math.floor(first / 40)) * 40,
+  ];
   let value = 0;
   for (const byte of oid.subarray(1)) {
     value = value * 128 + (byte & 0x7f);

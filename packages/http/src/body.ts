@@ -19,7 +19,10 @@ const DRAIN_LIMIT_MS = 10_000;
 /** Reads the whole body; rejects with 413 past `limit` bytes (declared or streamed). */
 export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new HttpProblem(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
+  if (declared > limit)
+    return Promise.reject(
+      new HttpProblem(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes`),
+    );
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -36,9 +36,21 @@ const MAX_INGRESS_TTL_NS = 5n * 60n * 1_000_000_000n;
 const PERMITTED_DRIFT_NS = 60n * 1_000_000_000n;
 
 /** Decodes an envelope and checks its content is a request of `expected` type. */
-export function decodeEnvelope(body: Uint8Array, expected: 'call' | 'query', nowNs: bigint): CanisterRequest;
-export function decodeEnvelope(body: Uint8Array, expected: 'read_state', nowNs: bigint): ReadStateRequest;
-export function decodeEnvelope(body: Uint8Array, expected: 'call' | 'query' | 'read_state', nowNs: bigint): CanisterRequest | ReadStateRequest {
+export function decodeEnvelope(
+  body: Uint8Array,
+  expected: 'call' | 'query',
+  nowNs: bigint,
+): CanisterRequest;
+export function decodeEnvelope(
+  body: Uint8Array,
+  expected: 'read_state',
+  nowNs: bigint,
+): ReadStateRequest;
+export function decodeEnvelope(
+  body: Uint8Array,
+  expected: 'call' | 'query' | 'read_state',
+  nowNs: bigint,
+): CanisterRequest | ReadStateRequest {
   let envelope: unknown;
   try {
     envelope = decodeCbor(body);
@@ -46,11 +58,17 @@ export function decodeEnvelope(body: Uint8Array, expected: 'call' | 'query' | 'r
     throw new HttpProblem(400, `Could not parse body as CBOR: ${(err as Error).message}`);
   }
   if (!isRecord(envelope) || !isRecord(envelope.content)) {
-    throw new HttpProblem(400, 'Could not parse body as a request envelope: expected a map with a "content" map');
+    throw new HttpProblem(
+      400,
+      'Could not parse body as a request envelope: expected a map with a "content" map',
+    );
   }
   const content = envelope.content;
   if (content.request_type !== expected) {
-    throw new HttpProblem(400, `Expected a request of type "${expected}", got ${JSON.stringify(String(content.request_type))}`);
+    throw new HttpProblem(
+      400,
+      `Expected a request of type "${expected}", got ${JSON.stringify(String(content.request_type))}`,
+    );
   }
   const sender = bytesField(content, 'sender');
   const ingressExpiry = natField(content, 'ingress_expiry');
@@ -62,7 +80,8 @@ export function decodeEnvelope(body: Uint8Array, expected: 'call' | 'query' | 'r
     return { type: 'read_state', paths, sender, ingressExpiry, targets };
   }
   const methodName = content.method_name;
-  if (typeof methodName !== 'string') throw new HttpProblem(400, 'Field "method_name" must be a text string');
+  if (typeof methodName !== 'string')
+    throw new HttpProblem(400, 'Field "method_name" must be a text string');
   const canisterId = bytesField(content, 'canister_id');
   const arg = bytesField(content, 'arg');
   const id = requestIdOf(content);
@@ -91,7 +110,8 @@ function checkExpiry(expiry: bigint, nowNs: bigint): void {
 
 function bytesField(content: Record<string, unknown>, name: string): Uint8Array {
   const value = content[name];
-  if (!(value instanceof Uint8Array)) throw new HttpProblem(400, `Field "${name}" must be a byte string`);
+  if (!(value instanceof Uint8Array))
+    throw new HttpProblem(400, `Field "${name}" must be a byte string`);
   return value;
 }
 
@@ -104,11 +124,24 @@ function natField(content: Record<string, unknown>, name: string): bigint {
 
 function pathsField(content: Record<string, unknown>): Uint8Array[][] {
   const paths = content.paths;
-  const valid = Array.isArray(paths) && paths.every((path) => Array.isArray(path) && path.every((label) => label instanceof Uint8Array));
-  if (!valid) throw new HttpProblem(400, 'Field "paths" must be an array of paths, each an array of byte strings');
+  const valid =
+    Array.isArray(paths) &&
+    paths.every(
+      (path) => Array.isArray(path) && path.every((label) => label instanceof Uint8Array),
+    );
+  if (!valid)
+    throw new HttpProblem(
+      400,
+      'Field "paths" must be an array of paths, each an array of byte strings',
+    );
   return paths as Uint8Array[][];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array)
+  );
 }

@@ -38,7 +38,12 @@ const MANAGEMENT_CANISTER = new Uint8Array(0);
  * the canister's `@inspectMessage` refuses is not executed: the answer is 200 with the reject
  * (a non-replicated rejection), as the IC answers.
  */
-export async function handleCall(ctx: HandlerContext, effectiveId: Principal, body: Uint8Array, sync: boolean): Promise<Answer> {
+export async function handleCall(
+  ctx: HandlerContext,
+  effectiveId: Principal,
+  body: Uint8Array,
+  sync: boolean,
+): Promise<Answer> {
   const request = decodeEnvelope(body, 'call', ctx.nowNs());
   checkEffectiveId(request, effectiveId);
   checkArgSize(ctx, request);
@@ -60,16 +65,28 @@ export async function handleCall(ctx: HandlerContext, effectiveId: Principal, bo
 }
 
 /** Runs ingress message inspection; returns the answer to send when the message is refused. */
-function inspectRefusal(ctx: HandlerContext, request: CanisterRequest, sync: boolean): Answer | undefined {
+function inspectRefusal(
+  ctx: HandlerContext,
+  request: CanisterRequest,
+  sync: boolean,
+): Answer | undefined {
   // The management canister applies its own ingress rules (controllers, ingress-callable methods).
   if (request.canisterId.length === 0) return undefined;
   const canister = Principal.fromUint8Array(request.canisterId);
-  const result = ctx.replica.inspectMessage(canister, request.methodName, request.arg, Principal.fromUint8Array(request.sender));
+  const result = ctx.replica.inspectMessage(
+    canister,
+    request.methodName,
+    request.arg,
+    Principal.fromUint8Array(request.sender),
+  );
   if (result.accepted) return undefined;
   const { code, message, errorCode } = result.reason;
   // The spec's v2 body has no `status`; v3/v4 mark it as a non-replicated rejection.
   const rejection = { reject_code: code, reject_message: message, error_code: errorCode ?? '' };
-  return { status: 200, body: encodeCbor(sync ? { status: 'non_replicated_rejection', ...rejection } : rejection) };
+  return {
+    status: 200,
+    body: encodeCbor(sync ? { status: 'non_replicated_rejection', ...rejection } : rejection),
+  };
 }
 
 function submit(ctx: HandlerContext, request: CanisterRequest): Promise<void> {
@@ -85,7 +102,8 @@ function submit(ctx: HandlerContext, request: CanisterRequest): Promise<void> {
     ctx.state.setStatus(request.requestId, kept.sender, kept.expiryNs, statusOf(kept.outcome));
     return Promise.resolve();
   }
-  const record = (status: RequestStatus): void => ctx.state.setStatus(request.requestId, request.sender, request.ingressExpiry, status);
+  const record = (status: RequestStatus): void =>
+    ctx.state.setStatus(request.requestId, request.sender, request.ingressExpiry, status);
   record({ status: 'processing' });
   const done = execute(ctx, request)
     .then(record)
@@ -96,7 +114,8 @@ function submit(ctx: HandlerContext, request: CanisterRequest): Promise<void> {
 
 async function execute(ctx: HandlerContext, request: CanisterRequest): Promise<RequestStatus> {
   // The management canister (the empty principal) is served by the replica itself.
-  if (request.canisterId.length > 0 && !ctx.state.hasCanister(request.canisterId)) return canisterNotFound(request.canisterId);
+  if (request.canisterId.length > 0 && !ctx.state.hasCanister(request.canisterId))
+    return canisterNotFound(request.canisterId);
   const canister = Principal.fromUint8Array(request.canisterId);
   const sender = Principal.fromUint8Array(request.sender);
   try {
@@ -104,7 +123,10 @@ async function execute(ctx: HandlerContext, request: CanisterRequest): Promise<R
     // replica keeps the answer, and refuses a resend, for as long as the agent may resend.
     const ahead = ctx.replica.timeNs() - ctx.nowNs();
     const expiryNs = request.ingressExpiry + (ahead > 0n ? ahead : 0n);
-    const outcome = await ctx.replica.update(canister, request.methodName, request.arg, sender, { requestId: request.requestId, expiryNs });
+    const outcome = await ctx.replica.update(canister, request.methodName, request.arg, sender, {
+      requestId: request.requestId,
+      expiryNs,
+    });
     return statusOf(outcome);
   } catch (err) {
     return statusOf({ reject: Rejects.replicaFailed('call', (err as Error).message) });
@@ -112,7 +134,11 @@ async function execute(ctx: HandlerContext, request: CanisterRequest): Promise<R
 }
 
 /** `POST /api/v2|v3/canister/<id>/query`: runs the query and signs the response. */
-export async function handleQuery(ctx: HandlerContext, effectiveId: Principal, body: Uint8Array): Promise<Answer> {
+export async function handleQuery(
+  ctx: HandlerContext,
+  effectiveId: Principal,
+  body: Uint8Array,
+): Promise<Answer> {
   const request = decodeEnvelope(body, 'query', ctx.nowNs());
   checkArgSize(ctx, request);
   checkEffectiveId(request, effectiveId);
@@ -130,16 +156,31 @@ async function runQuery(ctx: HandlerContext, request: CanisterRequest): Promise<
     try {
       // The query may read a data certificate: the signed tree must hold its certified data.
       await ctx.state.current();
-      const outcome = await ctx.replica.query(canister, request.methodName, request.arg, Principal.fromUint8Array(request.sender));
+      const outcome = await ctx.replica.query(
+        canister,
+        request.methodName,
+        request.arg,
+        Principal.fromUint8Array(request.sender),
+      );
       if ('reply' in outcome) return { status: 'replied', reply: { arg: outcome.reply } };
       const { code, message, errorCode } = outcome.reject;
-      status = { status: 'rejected', rejectCode: code, rejectMessage: message, ...(errorCode !== undefined && { errorCode }) };
+      status = {
+        status: 'rejected',
+        rejectCode: code,
+        rejectMessage: message,
+        ...(errorCode !== undefined && { errorCode }),
+      };
     } catch (err) {
       status = statusOf({ reject: Rejects.replicaFailed('query', (err as Error).message) });
     }
   }
   if (status.status !== 'rejected') throw new HttpProblem(500, 'unexpected query status');
-  return { status: 'rejected', reject_code: status.rejectCode, reject_message: status.rejectMessage, error_code: status.errorCode ?? '' };
+  return {
+    status: 'rejected',
+    reject_code: status.rejectCode,
+    reject_message: status.rejectMessage,
+    error_code: status.errorCode ?? '',
+  };
 }
 
 /**
@@ -147,14 +188,19 @@ async function runQuery(ctx: HandlerContext, request: CanisterRequest): Promise<
  * `/api/v3/subnet/<id>/read_state`. A delegation's targets must allow the effective canister
  * and every canister whose `canister/<id>/…` paths are read.
  */
-export async function handleReadState(ctx: HandlerContext, body: Uint8Array, canisterId?: Principal): Promise<Answer> {
+export async function handleReadState(
+  ctx: HandlerContext,
+  body: Uint8Array,
+  canisterId?: Principal,
+): Promise<Answer> {
   const request = decodeEnvelope(body, 'read_state', ctx.nowNs());
   if (canisterId !== undefined) checkTargets(request.targets, canisterId.toUint8Array());
   const requestStatus = utf8('request_status');
   const canisterLabel = utf8('canister');
   for (const path of request.paths) {
     const [first, id] = path;
-    if (first !== undefined && id !== undefined && bytesEqual(first, canisterLabel)) checkTargets(request.targets, id);
+    if (first !== undefined && id !== undefined && bytesEqual(first, canisterLabel))
+      checkTargets(request.targets, id);
     if (first === undefined || id === undefined || !bytesEqual(first, requestStatus)) continue;
     const known = ctx.state.status(id);
     if (known !== undefined && !bytesEqual(known.sender, request.sender)) {
@@ -174,11 +220,21 @@ function checkEffectiveId(request: CanisterRequest, effectiveId: Principal): voi
   if (bytesEqual(target, MANAGEMENT_CANISTER)) {
     const named = managementTarget(request.methodName, request.arg);
     // Unknown methods and undecodable arguments are the management canister's to reject.
-    if (named.kind !== 'canister' || bytesEqual(named.id.toUint8Array(), effectiveId.toUint8Array())) return;
-    throw new HttpProblem(400, `Effective canister id in URL ${effectiveId.toText()} does not match the canister_id ${named.id.toText()} of the management canister call ${request.methodName}`);
+    if (
+      named.kind !== 'canister' ||
+      bytesEqual(named.id.toUint8Array(), effectiveId.toUint8Array())
+    )
+      return;
+    throw new HttpProblem(
+      400,
+      `Effective canister id in URL ${effectiveId.toText()} does not match the canister_id ${named.id.toText()} of the management canister call ${request.methodName}`,
+    );
   }
   if (!bytesEqual(target, effectiveId.toUint8Array())) {
-    throw new HttpProblem(400, `Specified CanisterId ${Principal.fromUint8Array(target).toText()} does not match effective canister id in URL ${effectiveId.toText()}`);
+    throw new HttpProblem(
+      400,
+      `Specified CanisterId ${Principal.fromUint8Array(target).toText()} does not match effective canister id in URL ${effectiveId.toText()}`,
+    );
   }
 }
 
@@ -187,16 +243,24 @@ export function statusOf(outcome: Outcome | undefined): RequestStatus {
   if (outcome === undefined) return { status: 'processing' };
   if ('reply' in outcome) return { status: 'replied', reply: outcome.reply };
   const { code, message, errorCode } = outcome.reject;
-  return { status: 'rejected', rejectCode: code, rejectMessage: message, ...(errorCode !== undefined && { errorCode }) };
+  return {
+    status: 'rejected',
+    rejectCode: code,
+    rejectMessage: message,
+    ...(errorCode !== undefined && { errorCode }),
+  };
 }
 
 function canisterNotFound(id: Uint8Array): RequestStatus {
   return statusOf({ reject: Rejects.canisterNotFound(Principal.fromUint8Array(id).toText()) });
 }
 
-
 /** ICP refuses an ingress argument over the limit (2 MiB) at the boundary, before induction. */
 function checkArgSize(ctx: HandlerContext, request: CanisterRequest): void {
   const max = ctx.replica.runtime.callLimits.maxIngressPayloadBytes;
-  if (request.arg.length > max) throw new HttpProblem(413, `Ingress argument of ${request.arg.length} bytes exceeds the limit of ${max} bytes`);
+  if (request.arg.length > max)
+    throw new HttpProblem(
+      413,
+      `Ingress argument of ${request.arg.length} bytes exceeds the limit of ${max} bytes`,
+    );
 }

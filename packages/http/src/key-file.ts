@@ -7,7 +7,12 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { blsPublicKey, derEncodeBlsPublicKey, generateRootKey, type RootKey } from '@tincan/certification';
+import {
+  blsPublicKey,
+  derEncodeBlsPublicKey,
+  generateRootKey,
+  type RootKey,
+} from '@tincan/certification';
 import { generateNodeKey, nodeKeyFrom, type NodeKey } from './node-key.js';
 import { HttpProblem } from './problem.js';
 import { toHex } from '@tincan/bytes';
@@ -40,7 +45,10 @@ interface KeyFileContent {
  */
 export function loadOrCreateKeys(file: string): ServerKeys {
   if (existsSync(file)) return readKeys(file);
-  const keys = { rootKey: generateRootKey(new Uint8Array(randomBytes(32))), nodeKey: generateNodeKey() };
+  const keys = {
+    rootKey: generateRootKey(new Uint8Array(randomBytes(32))),
+    nodeKey: generateNodeKey(),
+  };
   const content: KeyFileContent = {
     version: 1,
     rootSecretKey: toHex(keys.rootKey.secretKey),
@@ -57,16 +65,36 @@ export function loadOrCreateKeys(file: string): ServerKeys {
 function readKeys(file: string): ServerKeys {
   try {
     const content = JSON.parse(readFileSync(file, 'utf8')) as Partial<KeyFileContent>;
-    if (content.version !== 1 || typeof content.rootSecretKey !== 'string' || typeof content.nodePrivateKey !== 'string') {
+    if (
+      content.version !== 1 ||
+      typeof content.rootSecretKey !== 'string' ||
+      typeof content.nodePrivateKey !== 'string'
+    ) {
       throw new Error('expected { version: 1, rootSecretKey, nodePrivateKey }');
     }
     const secretKey = new Uint8Array(Buffer.from(content.rootSecretKey, 'hex'));
-    const stored = typeof content.rootPublicKey === 'string' ? new Uint8Array(Buffer.from(content.rootPublicKey, 'hex')) : undefined;
+    const stored =
+      typeof content.rootPublicKey === 'string'
+        ? new Uint8Array(Buffer.from(content.rootPublicKey, 'hex'))
+        : undefined;
     const publicKey = stored?.length === 96 ? stored : blsPublicKey(secretKey);
-    const rootKey: RootKey = { secretKey, publicKey, derPublicKey: derEncodeBlsPublicKey(publicKey) };
-    const nodeKey = nodeKeyFrom(createPrivateKey({ key: Buffer.from(content.nodePrivateKey, 'hex'), format: 'der', type: 'pkcs8' }));
+    const rootKey: RootKey = {
+      secretKey,
+      publicKey,
+      derPublicKey: derEncodeBlsPublicKey(publicKey),
+    };
+    const nodeKey = nodeKeyFrom(
+      createPrivateKey({
+        key: Buffer.from(content.nodePrivateKey, 'hex'),
+        format: 'der',
+        type: 'pkcs8',
+      }),
+    );
     return { rootKey, nodeKey };
   } catch (err) {
-    throw new HttpProblem(500, `Cannot read the replica's keys from ${file}: ${(err as Error).message}. Move the file away to start with new keys (agents must then fetch the new root key).`);
+    throw new HttpProblem(
+      500,
+      `Cannot read the replica's keys from ${file}: ${(err as Error).message}. Move the file away to start with new keys (agents must then fetch the new root key).`,
+    );
   }
 }

@@ -19,7 +19,12 @@ export interface NodeKey {
 /** A query response's content, before the node signs it. */
 export type QueryResponse =
   | { readonly status: 'replied'; readonly reply: { readonly arg: Uint8Array } }
-  | { readonly status: 'rejected'; readonly reject_code: number; readonly reject_message: string; readonly error_code: string };
+  | {
+      readonly status: 'rejected';
+      readonly reject_code: number;
+      readonly reject_message: string;
+      readonly error_code: string;
+    };
 
 /** A node signature as agents expect it in `signatures`. */
 export interface NodeSignature {
@@ -37,13 +42,22 @@ export function generateNodeKey(): NodeKey {
 
 /** The node key of an Ed25519 private key (e.g. one loaded from the key file). */
 export function nodeKeyFrom(privateKey: KeyObject): NodeKey {
-  const derPublicKey = new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
+  const derPublicKey = new Uint8Array(
+    createPublicKey(privateKey).export({ type: 'spki', format: 'der' }),
+  );
   return { derPublicKey, nodeId: Principal.selfAuthenticating(derPublicKey), privateKey };
 }
 
 /** Signs a query response for `requestId` at `timestampNs`. */
-export function signQueryResponse(key: NodeKey, response: QueryResponse, requestId: Uint8Array, timestampNs: bigint): NodeSignature {
+export function signQueryResponse(
+  key: NodeKey,
+  response: QueryResponse,
+  requestId: Uint8Array,
+  timestampNs: bigint,
+): NodeSignature {
   const hash = hashValue({ ...response, timestamp: timestampNs, request_id: requestId });
-  const signature = new Uint8Array(sign(null, concatBytes(RESPONSE_SEPARATOR, hash), key.privateKey));
+  const signature = new Uint8Array(
+    sign(null, concatBytes(RESPONSE_SEPARATOR, hash), key.privateKey),
+  );
   return { timestamp: timestampNs, signature, identity: key.nodeId.toUint8Array() };
 }

@@ -11,7 +11,14 @@ export type HttpProblemCode =
   | 'ERR_UNAVAILABLE'
   | 'ERR_INTERNAL';
 
-const CODES: Record<number, HttpProblemCode> = { 400: 'ERR_BAD_REQUEST', 403: 'ERR_FORBIDDEN', 404: 'ERR_NOT_FOUND', 405: 'ERR_METHOD_NOT_ALLOWED', 413: 'ERR_PAYLOAD_TOO_LARGE', 503: 'ERR_UNAVAILABLE' };
+const CODES: Record<number, HttpProblemCode> = {
+  400: 'ERR_BAD_REQUEST',
+  403: 'ERR_FORBIDDEN',
+  404: 'ERR_NOT_FOUND',
+  405: 'ERR_METHOD_NOT_ALLOWED',
+  413: 'ERR_PAYLOAD_TOO_LARGE',
+  503: 'ERR_UNAVAILABLE',
+};
 
 /** A request the server refuses, with its HTTP status; the package's error class. */
 export class HttpProblem extends TincanError<HttpProblemCode> {

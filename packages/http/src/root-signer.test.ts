@@ -26,9 +26,15 @@ describe('RootSigner', () => {
       // Seeded roots: hash-to-curve takes different branches (square roots, signs) per input.
       let seed = 12345;
       const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
-      const roots = Array.from({ length: 40 }, () => Uint8Array.from({ length: 32 }, () => next() & 0xff));
+      const roots = Array.from({ length: 40 }, () =>
+        Uint8Array.from({ length: 32 }, () => next() & 0xff),
+      );
       const signatures = await Promise.all(roots.map((root) => signer.sign(root)));
-      signatures.forEach((signature, i) => expect(signature).toEqual(blsSign(stateRootHashMessage(roots[i] ?? new Uint8Array()), key.secretKey)));
+      signatures.forEach((signature, i) =>
+        expect(signature).toEqual(
+          blsSign(stateRootHashMessage(roots[i] ?? new Uint8Array()), key.secretKey),
+        ),
+      );
     } finally {
       await signer.close();
     }
@@ -47,7 +53,9 @@ describe('RootSigner', () => {
         ),
       );
       expect(order).toEqual([0, 1, 2, 3, 4, 5]);
-      signatures.forEach((signature, i) => expect(blsVerify(signature, stateRootHashMessage(rootHash(i)), key.publicKey)).toBe(true));
+      signatures.forEach((signature, i) =>
+        expect(blsVerify(signature, stateRootHashMessage(rootHash(i)), key.publicKey)).toBe(true),
+      );
     } finally {
       await signer.close();
     }

@@ -16,7 +16,12 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { BLS_DST, checkBlsSecretKey, signStateRoot, stateRootHashMessage } from '@tincan/certification';
+import {
+  BLS_DST,
+  checkBlsSecretKey,
+  signStateRoot,
+  stateRootHashMessage,
+} from '@tincan/certification';
 import { HttpProblem } from './problem.js';
 
 const WORKER_SOURCE = `
@@ -98,18 +103,30 @@ export class RootSigner {
       sha2: require.resolve('@noble/hashes/sha2.js'),
       mcl: require.resolve('mcl-wasm'),
     };
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths, dst: BLS_DST, secretKey } });
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { paths, dst: BLS_DST, secretKey },
+    });
     // Idle, the worker does not keep the process alive; it is ref'd while a signature is pending.
     this.#worker.unref();
     let announce: (engine: 'mcl' | 'noble') => void = () => undefined;
     this.engine = new Promise((resolve) => (announce = resolve));
-    this.#worker.on('message', (answer: { signature?: Uint8Array; error?: string; engine?: 'mcl' | 'noble' }) => {
-      if (answer.engine !== undefined) return announce(answer.engine);
-      const next = this.#pending.shift();
-      if (this.#pending.length === 0) this.#worker.unref();
-      if (answer.signature !== undefined) next?.resolve(answer.signature);
-      else next?.reject(new HttpProblem(500, `signing the state root failed: ${answer.error ?? 'no signature'}`));
-    });
+    this.#worker.on(
+      'message',
+      (answer: { signature?: Uint8Array; error?: string; engine?: 'mcl' | 'noble' }) => {
+        if (answer.engine !== undefined) return announce(answer.engine);
+        const next = this.#pending.shift();
+        if (this.#pending.length === 0) this.#worker.unref();
+        if (answer.signature !== undefined) next?.resolve(answer.signature);
+        else
+          next?.reject(
+            new HttpProblem(
+              500,
+              `signing the state root failed: ${answer.error ?? 'no signature'}`,
+            ),
+          );
+      },
+    );
     this.#worker.on('error', () => this.#fallBack());
     this.#worker.on('exit', () => this.#fallBack());
   }
@@ -136,6 +153,7 @@ export class RootSigner {
   #fallBack(): void {
     if (this.#closed !== undefined || this.#broken) return;
     this.#broken = true;
-    for (const request of this.#pending.splice(0)) request.resolve(signStateRoot(request.rootHash, this.#secretKey));
+    for (const request of this.#pending.splice(0))
+      request.resolve(signStateRoot(request.rootHash, this.#secretKey));
   }
 }

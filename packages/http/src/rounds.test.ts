@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { blsVerify, createTreeHasher, generateRootKey, labeled, leaf, encodeLeb128, stateRootHashMessage, type HashTree } from '@tincan/certification';
+import {
+  blsVerify,
+  createTreeHasher,
+  generateRootKey,
+  labeled,
+  leaf,
+  encodeLeb128,
+  stateRootHashMessage,
+  type HashTree,
+} from '@tincan/certification';
 import { CertificationRounds } from './rounds.js';
 import { RootSigner } from './root-signer.js';
 
@@ -58,7 +67,9 @@ describe('CertificationRounds', () => {
     expect(roundValues).toEqual([1, 4]);
     expect(maxInFlight()).toBe(1);
     const signed = await rounds.latest();
-    expect(blsVerify(signed.signature, stateRootHashMessage(hasher(signed.tree)), key.publicKey)).toBe(true);
+    expect(
+      blsVerify(signed.signature, stateRootHashMessage(hasher(signed.tree)), key.publicKey),
+    ).toBe(true);
   });
 
   it('waits for as many changes as the last round answered before starting the next one', async () => {
@@ -66,7 +77,9 @@ describe('CertificationRounds', () => {
     await Promise.all([bump(), bump(), bump()].map((seq) => rounds.certified(seq)));
     expect(roundValues).toEqual([3]);
     let done = false;
-    const next = Promise.all([bump(), bump()].map((seq) => rounds.certified(seq))).then(() => (done = true));
+    const next = Promise.all([bump(), bump()].map((seq) => rounds.certified(seq))).then(
+      () => (done = true),
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     // Two of the three callers are back: the round waits (fillWaitMs is a minute here).
     expect(roundValues).toEqual([3]);

@@ -147,7 +147,13 @@ export class CertificationRounds {
   }
 
   #schedule(): void {
-    if (this.#closed !== undefined || this.#inFlight !== undefined || this.#signedSeq >= this.#seq || this.#immediate !== undefined) return;
+    if (
+      this.#closed !== undefined ||
+      this.#inFlight !== undefined ||
+      this.#signedSeq >= this.#seq ||
+      this.#immediate !== undefined
+    )
+      return;
     const waitMs = this.#lastEndMs + this.#fillWaitMs - performance.now();
     if (this.#urgent || this.#asked >= this.#fillTarget || waitMs <= 0) {
       this.#clearTimer();

@@ -13,7 +13,14 @@ import { encodeCbor, generateRootKey, type RootKey } from '@tincan/certification
 import type { Replica, Subnets } from '@tincan/replica';
 import { drainRefused, readBody } from './body.js';
 import { HttpProblem } from './envelope.js';
-import { handleCall, handleQuery, handleReadState, statusOf, type Answer, type HandlerContext } from './handlers.js';
+import {
+  handleCall,
+  handleQuery,
+  handleReadState,
+  statusOf,
+  type Answer,
+  type HandlerContext,
+} from './handlers.js';
 import { KEY_FILE_NAME, loadOrCreateKeys } from './key-file.js';
 import { generateNodeKey } from './node-key.js';
 import { CertifiedState, MAX_STATUSES, type CertifiedStateOptions } from './state.js';
@@ -89,28 +96,56 @@ const SUBNET_ROUTE = /^\/api\/(v2|v3)\/subnet\/([^/]+)\/read_state$/;
 
 /** Starts serving the HTTP interface of `replica`. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const keyFile = options.keyFile ?? (options.stateDir === undefined ? undefined : path.join(options.stateDir, KEY_FILE_NAME));
+  const keyFile =
+    options.keyFile ??
+    (options.stateDir === undefined ? undefined : path.join(options.stateDir, KEY_FILE_NAME));
   const stored = keyFile === undefined ? undefined : loadOrCreateKeys(keyFile);
-  const rootKey = options.subnets?.subnets[0]?.key ?? options.rootKey ?? stored?.rootKey ?? generateRootKey(new Uint8Array(randomBytes(32)));
+  const rootKey =
+    options.subnets?.subnets[0]?.key ??
+    options.rootKey ??
+    stored?.rootKey ??
+    generateRootKey(new Uint8Array(randomBytes(32)));
   const nodeKey = stored?.nodeKey ?? generateNodeKey();
   const replica = options.replica;
   const nowNs = options.nowNs ?? (() => replica.interfaceTimeNs());
-  const served = (options.subnets?.subnets ?? [{ replica, key: rootKey, ranges: undefined, delegation: undefined, id: undefined }]).map((subnet) =>
-    serveSubnet(options, subnet.replica, rootKey, nodeKey, nowNs, subnet.ranges === undefined ? undefined : { key: subnet.key, ranges: subnet.ranges, delegation: subnet.delegation }),
+  const served = (
+    options.subnets?.subnets ?? [
+      { replica, key: rootKey, ranges: undefined, delegation: undefined, id: undefined },
+    ]
+  ).map((subnet) =>
+    serveSubnet(
+      options,
+      subnet.replica,
+      rootKey,
+      nodeKey,
+      nowNs,
+      subnet.ranges === undefined
+        ? undefined
+        : { key: subnet.key, ranges: subnet.ranges, delegation: subnet.delegation },
+    ),
   );
   const { ctx, state } = served[0] as ServedSubnet;
   /** The subnet a request goes to: the one whose range holds `id`, or whose id it is; else subnet 0. */
   const contextFor = (id: Principal, subnetRoute: boolean): HandlerContext => {
     const subnets = options.subnets;
     if (subnets === undefined) return ctx;
-    const index = subnetRoute ? subnets.subnets.findIndex((s) => s.id.toText() === id.toText()) : subnets.subnetOf(id);
+    const index = subnetRoute
+      ? subnets.subnets.findIndex((s) => s.id.toText() === id.toText())
+      : subnets.subnetOf(id);
     return served[index ?? 0]?.ctx ?? ctx;
   };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const gateway: GatewayContext | undefined =
     options.gateway === false
       ? undefined
-      : { replica, state, nowNs, rootKey: rootKey.derPublicKey, limits: options.gateway === true ? {} : (options.gateway ?? {}), interfaces: new Map() };
+      : {
+          replica,
+          state,
+          nowNs,
+          rootKey: rootKey.derPublicKey,
+          limits: options.gateway === true ? {} : (options.gateway ?? {}),
+          interfaces: new Map(),
+        };
   const status = encodeCbor({
     ic_api_version: IC_API_VERSION,
     impl_version: IMPL_VERSION,
@@ -121,7 +156,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const route = async (req: IncomingMessage): Promise<Answer> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/' && req.method === 'GET') {
-      return { status: 200, body: new TextEncoder().encode('tincan replica: the IC HTTP interface is under /api/v2, /api/v3 and /api/v4\n'), text: true };
+      return {
+        status: 200,
+        body: new TextEncoder().encode(
+          'tincan replica: the IC HTTP interface is under /api/v2, /api/v3 and /api/v4\n',
+        ),
+        text: true,
+      };
     }
     if (url.pathname === '/api/v2/status') {
       if (req.method !== 'GET') throw new HttpProblem(405, 'Use GET for /api/v2/status');
@@ -129,14 +170,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     const canister = CANISTER_ROUTE.exec(url.pathname);
     const subnet = SUBNET_ROUTE.exec(url.pathname);
-    const [version, id, endpoint] = canister !== null ? canister.slice(1) : subnet !== null ? [subnet[1], subnet[2], 'read_state'] : [];
-    if (version === undefined || id === undefined || endpoint === undefined) throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
-    if (endpoint !== 'call' && version === 'v4') throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
-    if (subnet !== null && version !== 'v3') throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
+    const [version, id, endpoint] =
+      canister !== null
+        ? canister.slice(1)
+        : subnet !== null
+          ? [subnet[1], subnet[2], 'read_state']
+          : [];
+    if (version === undefined || id === undefined || endpoint === undefined)
+      throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
+    if (endpoint !== 'call' && version === 'v4')
+      throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
+    if (subnet !== null && version !== 'v3')
+      throw new HttpProblem(404, `No such endpoint: ${url.pathname}`);
     if (req.method !== 'POST') throw new HttpProblem(405, `Use POST for ${url.pathname}`);
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (contentType !== 'application/cbor') {
-      throw new HttpProblem(400, `Unexpected content-type: expected application/cbor, got ${JSON.stringify(req.headers['content-type'] ?? '')}`);
+      throw new HttpProblem(
+        400,
+        `Unexpected content-type: expected application/cbor, got ${JSON.stringify(req.headers['content-type'] ?? '')}`,
+      );
     }
     const effectiveId = parsePrincipal(id);
     const body = await readBody(req, maxBody);
@@ -152,14 +204,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     route(req).then(
       (answer) => send(res, answer),
       (err: unknown) => {
-        const problem = err instanceof HttpProblem ? err : new HttpProblem(500, `Internal error: ${(err as Error)?.message ?? String(err)}`);
+        const problem =
+          err instanceof HttpProblem
+            ? err
+            : new HttpProblem(500, `Internal error: ${(err as Error)?.message ?? String(err)}`);
         // A request refused before its body was read: the answer goes out now, then the rest
         // of the body is drained (see body.ts).
         const unread = !req.complete;
         // Node closes a `Connection: close` request's socket as soon as the answer is out,
         // while the client still writes; kept open, the client closes it once it has read.
         if (unread) res.shouldKeepAlive = true;
-        send(res, { status: problem.status, body: new TextEncoder().encode(problem.message), text: true });
+        send(res, {
+          status: problem.status,
+          body: new TextEncoder().encode(problem.message),
+          text: true,
+        });
         if (unread) drainRefused(req);
       },
     );
@@ -179,7 +238,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     rootKey: rootKey.derPublicKey,
     close: () => {
       for (const subnet of served) {
-        if (subnet.ctx.replica.runtime.dataCertificateSource === subnet.dataCertificates) subnet.ctx.replica.runtime.setDataCertificateSource(undefined);
+        if (subnet.ctx.replica.runtime.dataCertificateSource === subnet.dataCertificates)
+          subnet.ctx.replica.runtime.setDataCertificateSource(undefined);
       }
       return Promise.all([
         ...served.map((subnet) => subnet.state.close()),
@@ -199,7 +259,14 @@ interface ServedSubnet {
 }
 
 /** The certified state and handler context of one subnet's replica. */
-function serveSubnet(options: HttpServerOptions, replica: Replica, rootKey: RootKey, nodeKey: ReturnType<typeof generateNodeKey>, nowNs: () => bigint, subnet: CertifiedStateOptions['subnet']): ServedSubnet {
+function serveSubnet(
+  options: HttpServerOptions,
+  replica: Replica,
+  rootKey: RootKey,
+  nodeKey: ReturnType<typeof generateNodeKey>,
+  nowNs: () => bigint,
+  subnet: CertifiedStateOptions['subnet'],
+): ServedSubnet {
   const state = new CertifiedState({
     replica,
     rootKey,
@@ -210,11 +277,19 @@ function serveSubnet(options: HttpServerOptions, replica: Replica, rootKey: Root
   });
   // Answers kept in the store (from before a restart, say) are served by read_state as before:
   // the newest ones, as many as the certified tree holds.
-  for (const record of replica.runtime.ingressRecords().slice(-MAX_STATUSES)) state.setStatus(record.requestId, record.sender, record.expiryNs, statusOf(record.outcome));
+  for (const record of replica.runtime.ingressRecords().slice(-MAX_STATUSES))
+    state.setStatus(record.requestId, record.sender, record.expiryNs, statusOf(record.outcome));
   // Non-replicated queries read their data certificate from the last signed tree.
   const dataCertificates = (id: Uint8Array): Uint8Array | undefined => state.dataCertificate(id);
   replica.runtime.setDataCertificateSource(dataCertificates);
-  const ctx: HandlerContext = { replica, state, nodeKey, nowNs, syncCallTimeoutMs: options.syncCallTimeoutMs ?? 10_000, inFlight: new Map() };
+  const ctx: HandlerContext = {
+    replica,
+    state,
+    nodeKey,
+    nowNs,
+    syncCallTimeoutMs: options.syncCallTimeoutMs ?? 10_000,
+    inFlight: new Map(),
+  };
   return { ctx, state, dataCertificates };
 }
 
@@ -225,7 +300,6 @@ function parsePrincipal(text: string): Principal {
     throw new HttpProblem(400, `Invalid principal in URL: ${text}`);
   }
 }
-
 
 function send(res: ServerResponse, answer: Answer, close = false): void {
   if (res.headersSent || res.destroyed) return;

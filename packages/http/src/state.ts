@@ -39,7 +39,12 @@ import { toHex } from '@tincan/bytes';
 export type RequestStatus =
   | { readonly status: 'processing' }
   | { readonly status: 'replied'; readonly reply: Uint8Array }
-  | { readonly status: 'rejected'; readonly rejectCode: number; readonly rejectMessage: string; readonly errorCode?: string };
+  | {
+      readonly status: 'rejected';
+      readonly rejectCode: number;
+      readonly rejectMessage: string;
+      readonly errorCode?: string;
+    };
 
 interface StatusRecord {
   status: RequestStatus;
@@ -75,7 +80,11 @@ export interface CertifiedStateOptions {
    * subnet's ranges, and every certificate carries the root's `delegation` (none for the root
    * subnet). Unset: the replica is the one subnet, signed with the root key.
    */
-  readonly subnet?: { readonly key: RootKey; readonly ranges: ReadonlyArray<readonly [Uint8Array, Uint8Array]>; readonly delegation: Delegation | undefined };
+  readonly subnet?: {
+    readonly key: RootKey;
+    readonly ranges: ReadonlyArray<readonly [Uint8Array, Uint8Array]>;
+    readonly delegation: Delegation | undefined;
+  };
 }
 
 /** Request statuses plus the replica's canisters, certified once per round. */
@@ -109,13 +118,19 @@ export class CertifiedState {
     const rangeList = options.subnet?.ranges ?? [[RANGE_LOW, RANGE_HIGH]];
     const ranges = encodeCbor(rangeList.map(([low, high]) => [low, high]));
     this.#fixed = [
-      labeled('canister_ranges', buildTree(rangeList.map(([low, high]) => [[subnet, low], encodeCbor([[low, high]])]))),
+      labeled(
+        'canister_ranges',
+        buildTree(rangeList.map(([low, high]) => [[subnet, low], encodeCbor([[low, high]])])),
+      ),
       labeled(
         'subnet',
         buildTree([
           [[subnet, utf8('public_key')], rootKey.derPublicKey],
           [[subnet, utf8('canister_ranges')], ranges],
-          [[subnet, utf8('node'), nodeKey.nodeId.toUint8Array(), utf8('public_key')], nodeKey.derPublicKey],
+          [
+            [subnet, utf8('node'), nodeKey.nodeId.toUint8Array(), utf8('public_key')],
+            nodeKey.derPublicKey,
+          ],
         ]),
       ),
     ];
@@ -140,7 +155,12 @@ export class CertifiedState {
   }
 
   /** Records (or updates) the status of a request; the next round certifies it. */
-  setStatus(requestId: Uint8Array, sender: Uint8Array, expiryNs: bigint, status: RequestStatus): void {
+  setStatus(
+    requestId: Uint8Array,
+    sender: Uint8Array,
+    expiryNs: bigint,
+    status: RequestStatus,
+  ): void {
     const key = toHex(requestId);
     this.#requestStatus.set(requestId, statusTree(status));
     // Nobody waits for `processing` to be certified: it rides along with the next round.
@@ -151,7 +171,13 @@ export class CertifiedState {
       existing.seq = seq;
     } else {
       this.#expire();
-      this.#statuses.set(key, { status, seq, requestId, sender, expiresNs: expiryNs + STATUS_RETENTION_NS });
+      this.#statuses.set(key, {
+        status,
+        seq,
+        requestId,
+        sender,
+        expiresNs: expiryNs + STATUS_RETENTION_NS,
+      });
     }
   }
 
@@ -168,7 +194,11 @@ export class CertifiedState {
    */
   async certify(paths: ReadonlyArray<ReadonlyArray<Uint8Array>>): Promise<Uint8Array> {
     const signed = await this.current();
-    return encodeCertificate({ tree: prune(signed.tree, [[utf8('time')], ...paths], this.#hasher), signature: signed.signature, ...this.#delegated() });
+    return encodeCertificate({
+      tree: prune(signed.tree, [[utf8('time')], ...paths], this.#hasher),
+      signature: signed.signature,
+      ...this.#delegated(),
+    });
   }
 
   /**
@@ -190,12 +220,17 @@ export class CertifiedState {
   dataCertificate(canisterId: Uint8Array): Uint8Array | undefined {
     const signed = this.#rounds.lastSigned;
     if (signed === undefined) return undefined;
-    if (this.#dataCertificates?.tree !== signed.tree) this.#dataCertificates = { tree: signed.tree, byCanister: new Map() };
+    if (this.#dataCertificates?.tree !== signed.tree)
+      this.#dataCertificates = { tree: signed.tree, byCanister: new Map() };
     const key = toHex(canisterId);
     let certificate = this.#dataCertificates.byCanister.get(key);
     if (certificate === undefined) {
       const paths = [[utf8('time')], [utf8('canister'), canisterId, utf8('certified_data')]];
-      certificate = encodeCertificate({ tree: prune(signed.tree, paths, this.#hasher), signature: signed.signature, ...this.#delegated() });
+      certificate = encodeCertificate({
+        tree: prune(signed.tree, paths, this.#hasher),
+        signature: signed.signature,
+        ...this.#delegated(),
+      });
       this.#dataCertificates.byCanister.set(key, certificate);
     }
     return certificate;
@@ -214,10 +249,19 @@ export class CertifiedState {
   #tree(timeNs: bigint): HashTree {
     // The round being built includes the canister records as they are now.
     if (this.#canistersChanged()) this.#canisterSeq = this.#rounds.lastChange;
-    const statuses = this.#requestStatus.size > 0 ? labeled('request_status', this.#requestStatus.tree()) : undefined;
+    const statuses =
+      this.#requestStatus.size > 0
+        ? labeled('request_status', this.#requestStatus.tree())
+        : undefined;
     const [ranges, subnet] = this.#fixed as [LabeledTree, LabeledTree];
     // Top-level labels in byte order: canister < canister_ranges < request_status < subnet < time.
-    const nodes = [this.#canisterNode, ranges, statuses, subnet, labeled('time', leaf(encodeLeb128(timeNs)))];
+    const nodes = [
+      this.#canisterNode,
+      ranges,
+      statuses,
+      subnet,
+      labeled('time', leaf(encodeLeb128(timeNs))),
+    ];
     return balancedForks(nodes.filter((node): node is LabeledTree => node !== undefined));
   }
 
@@ -227,15 +271,22 @@ export class CertifiedState {
     const records = runtime.canisters();
     const known = this.#canisterRecords;
     const version = runtime.certifiedDataVersion;
-    if (version === this.#certifiedDataVersion && records.length === known.length && records.every((record, i) => record === known[i])) return false;
+    if (
+      version === this.#certifiedDataVersion &&
+      records.length === known.length &&
+      records.every((record, i) => record === known[i])
+    )
+      return false;
     this.#canisterRecords = records;
     this.#certifiedDataVersion = version;
     const entries: TreeEntry[] = [];
     for (const record of records) {
       entries.push([[record.id, utf8('certified_data')], runtime.certifiedData(record.id)]);
       entries.push([[record.id, utf8('controllers')], encodeCbor(record.controllers)]);
-      if (record.moduleHash.length > 0) entries.push([[record.id, utf8('module_hash')], record.moduleHash]);
-      if (record.candid !== '') entries.push([[record.id, utf8('metadata'), utf8('candid:service')], utf8(record.candid)]);
+      if (record.moduleHash.length > 0)
+        entries.push([[record.id, utf8('module_hash')], record.moduleHash]);
+      if (record.candid !== '')
+        entries.push([[record.id, utf8('metadata'), utf8('candid:service')], utf8(record.candid)]);
     }
     this.#canisterNode = entries.length === 0 ? undefined : labeled('canister', buildTree(entries));
     return true;
@@ -255,8 +306,12 @@ function statusTree(status: RequestStatus): HashTree {
   const entries: TreeEntry[] = [[[utf8('status')], utf8(status.status)]];
   if (status.status === 'replied') entries.push([[utf8('reply')], status.reply]);
   if (status.status === 'rejected') {
-    entries.push([[utf8('reject_code')], encodeLeb128(status.rejectCode)], [[utf8('reject_message')], utf8(status.rejectMessage)]);
-    if (status.errorCode !== undefined) entries.push([[utf8('error_code')], utf8(status.errorCode)]);
+    entries.push(
+      [[utf8('reject_code')], encodeLeb128(status.rejectCode)],
+      [[utf8('reject_message')], utf8(status.rejectMessage)],
+    );
+    if (status.errorCode !== undefined)
+      entries.push([[utf8('error_code')], utf8(status.errorCode)]);
   }
   return buildTree(entries);
 }

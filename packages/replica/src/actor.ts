@@ -11,26 +11,43 @@ import { CallRejectedError } from '@tincan/abi';
  * Methods of a canister class, as an actor exposes them: every call is async. Without a class
  * type (`T` = any) the actor is untyped.
  */
-export type ActorOf<T> = 0 extends 1 & T ? any : {
-  [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] extends (...args: infer A) => infer R
-    ? (...args: A) => Promise<Awaited<R>>
-    : never;
-};
+export type ActorOf<T> = 0 extends 1 & T
+  ? any
+  : {
+      [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] extends (
+        ...args: infer A
+      ) => infer R
+        ? (...args: A) => Promise<Awaited<R>>
+        : never;
+    };
 
 /** How an actor reaches the replica. */
 export interface ActorTransport {
-  update(method: string, arg: Uint8Array): Promise<{ reply: Uint8Array } | { reject: { code: number; message: string; errorCode?: string } }>;
-  query(method: string, arg: Uint8Array): Promise<{ reply: Uint8Array } | { reject: { code: number; message: string; errorCode?: string } }>;
+  update(
+    method: string,
+    arg: Uint8Array,
+  ): Promise<
+    { reply: Uint8Array } | { reject: { code: number; message: string; errorCode?: string } }
+  >;
+  query(
+    method: string,
+    arg: Uint8Array,
+  ): Promise<
+    { reply: Uint8Array } | { reject: { code: number; message: string; errorCode?: string } }
+  >;
 }
 
 /** Builds an actor for `service` over `transport`. */
 export function createActor<T>(service: IDL.ServiceClass, transport: ActorTransport): ActorOf<T> {
   const actor: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   for (const [name, func] of service._fields) {
-    const isQuery = func.annotations.includes('query') || func.annotations.includes('composite_query');
+    const isQuery =
+      func.annotations.includes('query') || func.annotations.includes('composite_query');
     actor[name] = async (...args: unknown[]) => {
       const arg = codecFor(func.argTypes).encode(args);
-      const outcome = isQuery ? await transport.query(name, arg) : await transport.update(name, arg);
+      const outcome = isQuery
+        ? await transport.query(name, arg)
+        : await transport.update(name, arg);
       if ('reject' in outcome) throw new CallRejectedError(`call to '${name}'`, outcome.reject);
       const values = codecFor(func.retTypes).decode(outcome.reply);
       return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
@@ -44,5 +61,7 @@ export type IdentityLike = Principal | { getPrincipal(): Principal };
 
 /** The principal of an identity-like value. */
 export function principalOf(identity: IdentityLike): Principal {
-  return 'getPrincipal' in identity && typeof identity.getPrincipal === 'function' ? identity.getPrincipal() : (identity as Principal);
+  return 'getPrincipal' in identity && typeof identity.getPrincipal === 'function'
+    ? identity.getPrincipal()
+    : (identity as Principal);
 }

@@ -19,8 +19,19 @@ export interface CanisterModule {
 }
 
 /** Bundles the canister at `entry` into an `install_code` module. */
-export async function buildCanisterModule(entry: string, options: { env?: Readonly<Record<string, string>> } = {}): Promise<CanisterModule> {
-  const bundle = await bundleCanister({ entry, cdkEntry: cdkEntry(), ...(options.env !== undefined && { env: options.env }) });
+export async function buildCanisterModule(
+  entry: string,
+  options: { env?: Readonly<Record<string, string>> } = {},
+): Promise<CanisterModule> {
+  const bundle = await bundleCanister({
+    entry,
+    cdkEntry: cdkEntry(),
+    ...(options.env !== undefined && { env: options.env }),
+  });
   const wasmModule = new TextEncoder().encode(bundle.code);
-  return { wasmModule, moduleHash: new Uint8Array(createHash('sha256').update(wasmModule).digest()), sourceMap: bundle.map };
+  return {
+    wasmModule,
+    moduleHash: new Uint8Array(createHash('sha256').update(wasmModule).digest()),
+    sourceMap: bundle.map,
+  };
 }

@@ -1,12 +1,40 @@
 export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS, Replica } from './replica.js';
-export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs } from './replica.js';
+export type {
+  CanisterHandle,
+  DeployOptions,
+  ReplicaOptions,
+  UpgradeOptions,
+  WallClockLimitsMs,
+} from './replica.js';
 export { createActor, principalOf } from './actor.js';
 export type { ActorOf, ActorTransport, IdentityLike } from './actor.js';
 export { CallRejectedError } from '@tincan/abi';
 export { ReplicaError } from './replica-error.js';
 export type { ReplicaErrorCode } from './replica-error.js';
-export { DEFAULT_CALL_LIMITS, ICP_13_NODE_FEES, ManualClock, ZERO_FEES, describeTimer, fifoPolicy, seededPolicy } from '@tincan/runtime';
-export type { CallLimits, CanisterSettings, Clock, CycleFees, DroppedTimer, ExecutionInfo, IngressRecord, InspectResult, LoadShedding, LogLine, Outcome, RecoveryReport, SchedulerPolicy } from '@tincan/runtime';
+export {
+  DEFAULT_CALL_LIMITS,
+  ICP_13_NODE_FEES,
+  ManualClock,
+  ZERO_FEES,
+  describeTimer,
+  fifoPolicy,
+  seededPolicy,
+} from '@tincan/runtime';
+export type {
+  CallLimits,
+  CanisterSettings,
+  Clock,
+  CycleFees,
+  DroppedTimer,
+  ExecutionInfo,
+  IngressRecord,
+  InspectResult,
+  LoadShedding,
+  LogLine,
+  Outcome,
+  RecoveryReport,
+  SchedulerPolicy,
+} from '@tincan/runtime';
 export { envFor, readProjectConfig } from './project-config.js';
 export type { ProjectCanister } from './project-config.js';
 export { ManagementCanister } from './management/management-canister.js';
@@ -20,9 +48,23 @@ export type { CanisterModule } from './canister-module.js';
 export type { CanisterLogRecord } from './management/fetch-logs.js';
 export { LiveClock } from './live-clock.js';
 export { MAX_PAGE, StateView } from './state-view/state-view.js';
-export type { HeapEntry, HeapPage, MemoryFigure, ShownValue, StableMapInfo, StablePage } from './state-view/state-view.js';
+export type {
+  HeapEntry,
+  HeapPage,
+  MemoryFigure,
+  ShownValue,
+  StableMapInfo,
+  StablePage,
+} from './state-view/state-view.js';
 export { DEFAULT_TRACE_LIMIT, Traces } from './traces/traces.js';
-export type { TraceAnswer, TraceOptions, TraceQuery, TraceRecord, TraceRecordCause, TreeSummary } from './traces/traces.js';
+export type {
+  TraceAnswer,
+  TraceOptions,
+  TraceQuery,
+  TraceRecord,
+  TraceRecordCause,
+  TreeSummary,
+} from './traces/traces.js';
 export { MAX_SUBNETS, Subnets } from './subnets/subnets.js';
 export type { SubnetInfo, SubnetsOptions } from './subnets/subnets.js';
 export { MAX_XNET_PAYLOAD_BYTES, XNet } from './subnets/xnet.js';

@@ -10,6 +10,8 @@ let kernel: Promise<CompiledKernel> | undefined;
  * canister code cannot name it.
  */
 export function loadKernel(): Promise<CompiledKernel> {
-  kernel ??= bundleKernel(KERNEL_ENTRY).then((source) => compileKernel(source, randomBytes(16).toString('hex')));
+  kernel ??= bundleKernel(KERNEL_ENTRY).then((source) =>
+    compileKernel(source, randomBytes(16).toString('hex')),
+  );
   return kernel;
 }

@@ -35,17 +35,35 @@ export function readProjectConfig(root: string): ProjectCanister[] {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8')) as typeof raw;
   } catch (err) {
-    throw new ReplicaError('ERR_INVALID_ARGUMENT', `cannot read ${file}: ${(err as Error).message}`);
+    throw new ReplicaError(
+      'ERR_INVALID_ARGUMENT',
+      `cannot read ${file}: ${(err as Error).message}`,
+    );
   }
   return Object.entries(raw.canisters ?? {}).map(([name, c]) => {
-    if (typeof c.main !== 'string') throw new ReplicaError('ERR_INVALID_ARGUMENT', `${file}: canister '${name}' needs a "main" TypeScript entry`);
-    const env = Array.isArray(c.custom?.env) ? c.custom.env.filter((e): e is string => typeof e === 'string') : [];
-    return { name, main: path.resolve(root, c.main), candid: typeof c.candid === 'string' ? path.resolve(root, c.candid) : undefined, env, initArg: typeof c.init_arg === 'string' ? c.init_arg : undefined };
+    if (typeof c.main !== 'string')
+      throw new ReplicaError(
+        'ERR_INVALID_ARGUMENT',
+        `${file}: canister '${name}' needs a "main" TypeScript entry`,
+      );
+    const env = Array.isArray(c.custom?.env)
+      ? c.custom.env.filter((e): e is string => typeof e === 'string')
+      : [];
+    return {
+      name,
+      main: path.resolve(root, c.main),
+      candid: typeof c.candid === 'string' ? path.resolve(root, c.candid) : undefined,
+      env,
+      initArg: typeof c.init_arg === 'string' ? c.init_arg : undefined,
+    };
   });
 }
 
 /** The values of a canister's listed environment variables, from `source` (default: process.env). */
-export function envFor(canister: ProjectCanister, source: Record<string, string | undefined> = process.env): Record<string, string> {
+export function envFor(
+  canister: ProjectCanister,
+  source: Record<string, string | undefined> = process.env,
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const name of canister.env) {
     const value = source[name];

@@ -1,7 +1,19 @@
 /** Options and handles of the in-process `Replica`. */
 import type { Principal } from '@dfinity/principal';
 import type { TraceOptions } from './traces/traces.js';
-import type { CallLimits, CanisterSettings, Clock, CycleFees, ExecutionInfo, InstructionLimits, LoadShedding, LogLine, PrepareModule, SchedulerPolicy, SubnetRouting } from '@tincan/runtime';
+import type {
+  CallLimits,
+  CanisterSettings,
+  Clock,
+  CycleFees,
+  ExecutionInfo,
+  InstructionLimits,
+  LoadShedding,
+  LogLine,
+  PrepareModule,
+  SchedulerPolicy,
+  SubnetRouting,
+} from '@tincan/runtime';
 
 /** Wall-clock limits of the backstop, in milliseconds. */
 export interface WallClockLimitsMs {
@@ -89,7 +101,6 @@ export interface DeployOptions {
   /** Settings other than the controllers; ICP's defaults otherwise. */
   readonly settings?: Partial<CanisterSettings>;
 }
-
 
 /** Options of `Replica.upgrade` and `Replica.reinstall`. */
 export interface UpgradeOptions {

@@ -10,7 +10,18 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bundleCanister, prepareCanisterModule } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
-import { ManualClock, Runtime, type CanisterSettings, type Clock, type InspectResult, type SnapshotInfo, type StateStore, type InstallMode, type LogLine, type Outcome } from '@tincan/runtime';
+import {
+  ManualClock,
+  Runtime,
+  type CanisterSettings,
+  type Clock,
+  type InspectResult,
+  type SnapshotInfo,
+  type StateStore,
+  type InstallMode,
+  type LogLine,
+  type Outcome,
+} from '@tincan/runtime';
 import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
 import { cdkEntry } from './cdk-entry.js';
@@ -20,7 +31,14 @@ import { ReplicaError } from './replica-error.js';
 import { decodeLogs, fetchLogsArg, type CanisterLogRecord } from './management/fetch-logs.js';
 import { Driver } from './driver.js';
 import { processGuard } from '@tincan/watchdog';
-import { DEFAULT_WALL_CLOCK_LIMITS, type CanisterHandle, type DeployOptions, type ReplicaOptions, type UpgradeOptions, type WallClockLimitsMs } from './replica-options.js';
+import {
+  DEFAULT_WALL_CLOCK_LIMITS,
+  type CanisterHandle,
+  type DeployOptions,
+  type ReplicaOptions,
+  type UpgradeOptions,
+  type WallClockLimitsMs,
+} from './replica-options.js';
 import { ManagementCanister } from './management/management-canister.js';
 import { DEFAULT_CANISTER_CYCLES } from './management/operations.js';
 import type { ChangeOrigin } from './management/canister-history.js';
@@ -55,7 +73,10 @@ export class Replica {
     const kernel = await loadKernel();
     if (options.stateDir !== undefined) mkdirSync(options.stateDir, { recursive: true });
     const from = options.fromCheckpoint !== undefined ? { from: options.fromCheckpoint } : {};
-    const store = options.stateDir === undefined ? openSqliteStore({ memory: true, ...from }) : openSqliteStore({ path: path.join(options.stateDir, 'replica.sqlite'), ...from });
+    const store =
+      options.stateDir === undefined
+        ? openSqliteStore({ memory: true, ...from })
+        : openSqliteStore({ path: path.join(options.stateDir, 'replica.sqlite'), ...from });
     let seed = store.getMeta('seed');
     if (seed === undefined) {
       seed = options.seed ?? new Uint8Array(randomBytes(32));
@@ -64,9 +85,14 @@ export class Replica {
     // On the wall clock by default, with an offset `advanceTime` can raise; the offset is kept
     // in the store, so a reopened replica's time does not jump back.
     const offset = store.getMeta(CLOCK_OFFSET_KEY);
-    const clock = options.clock ?? new LiveClock(offset === undefined ? 0n : BigInt(new TextDecoder().decode(offset)));
+    const clock =
+      options.clock ??
+      new LiveClock(offset === undefined ? 0n : BigInt(new TextDecoder().decode(offset)));
     const management = new ManagementCanister({ store, seed, nowNs: () => clock.nowNs() });
-    const traces = options.traces === undefined || options.traces === false ? undefined : new Traces(options.stateDir, options.traces === true ? {} : options.traces);
+    const traces =
+      options.traces === undefined || options.traces === false
+        ? undefined
+        : new Traces(options.stateDir, options.traces === true ? {} : options.traces);
     const runtime = Runtime.open({
       store,
       systemCanister: management,
@@ -78,21 +104,34 @@ export class Replica {
       ...wallClockOption(options.wallClockLimits),
       ...(options.heapLimitBytes !== undefined && { heapLimitBytes: options.heapLimitBytes }),
       // Idle canisters past this many unload (hibernation); `Infinity` keeps them all.
-      ...(Number.isFinite(options.maxLoadedCanisters ?? DEFAULT_MAX_LOADED_CANISTERS) && { maxLoadedCanisters: options.maxLoadedCanisters ?? DEFAULT_MAX_LOADED_CANISTERS }),
-      ...(options.instructionLimits !== undefined && { instructionLimits: options.instructionLimits }),
+      ...(Number.isFinite(options.maxLoadedCanisters ?? DEFAULT_MAX_LOADED_CANISTERS) && {
+        maxLoadedCanisters: options.maxLoadedCanisters ?? DEFAULT_MAX_LOADED_CANISTERS,
+      }),
+      ...(options.instructionLimits !== undefined && {
+        instructionLimits: options.instructionLimits,
+      }),
       ...(options.callLimits !== undefined && { callLimits: options.callLimits }),
       ...(options.fees !== undefined && { fees: options.fees }),
       ...(options.loadShedding !== undefined && { loadShedding: options.loadShedding }),
       ...(options.subnet !== undefined && { subnet: options.subnet }),
       ...(options.onExecution !== undefined && { onExecution: options.onExecution }),
       ...(traces !== undefined && { traceSink: traces.sink }),
-      ...(options.onLog !== undefined && { onLog: (id: Uint8Array, line: LogLine) => options.onLog?.(Principal.fromUint8Array(id), line) }),
+      ...(options.onLog !== undefined && {
+        onLog: (id: Uint8Array, line: LogLine) =>
+          options.onLog?.(Principal.fromUint8Array(id), line),
+      }),
     });
     management.attach(runtime);
     return new Replica(runtime, clock, store, management, traces);
   }
 
-  private constructor(runtime: Runtime, clock: Clock, store: StateStore, management: ManagementCanister, traces: Traces | undefined) {
+  private constructor(
+    runtime: Runtime,
+    clock: Clock,
+    store: StateStore,
+    management: ManagementCanister,
+    traces: Traces | undefined,
+  ) {
     this.runtime = runtime;
     this.traces = traces;
     this.#management = management;
@@ -100,7 +139,10 @@ export class Replica {
     this.#store = store;
     // Under a manual clock timers fire only when the test moves time; otherwise the driver
     // sets an alarm for the next one.
-    this.#driver = new Driver(runtime, clock instanceof ManualClock ? {} : { nowNs: () => clock.nowNs(), roundMs: LIVE_ROUND_MS });
+    this.#driver = new Driver(
+      runtime,
+      clock instanceof ManualClock ? {} : { nowNs: () => clock.nowNs(), roundMs: LIVE_ROUND_MS },
+    );
   }
 
   /**
@@ -123,7 +165,10 @@ export class Replica {
     this.#open();
     if (this.#clock instanceof LiveClock) {
       this.#clock.advanceMs(ms);
-      this.#store.putMeta(CLOCK_OFFSET_KEY, new TextEncoder().encode(this.#clock.offsetNs.toString()));
+      this.#store.putMeta(
+        CLOCK_OFFSET_KEY,
+        new TextEncoder().encode(this.#clock.offsetNs.toString()),
+      );
     } else this.#manualClock().advanceMs(ms);
     await this.idle();
   }
@@ -185,7 +230,11 @@ export class Replica {
 
   #manualClock(): ManualClock {
     this.#open();
-    if (!(this.#clock instanceof ManualClock)) throw new ReplicaError('ERR_INVALID_ARGUMENT', 'time can only be moved on a replica with a ManualClock (createTestReplica uses one) or the default wall clock');
+    if (!(this.#clock instanceof ManualClock))
+      throw new ReplicaError(
+        'ERR_INVALID_ARGUMENT',
+        'time can only be moved on a replica with a ManualClock (createTestReplica uses one) or the default wall clock',
+      );
     return this.#clock;
   }
 
@@ -201,7 +250,10 @@ export class Replica {
     return this.runtime.inspectBundle(bundle.code).candid;
   }
 
-  #bundle(entry: string, env: Readonly<Record<string, string>> | undefined): ReturnType<typeof bundleCanister> {
+  #bundle(
+    entry: string,
+    env: Readonly<Record<string, string>> | undefined,
+  ): ReturnType<typeof bundleCanister> {
     this.#open();
     return bundleCanister({ entry, cdkEntry: cdkEntry(), ...(env !== undefined && { env }) });
   }
@@ -213,13 +265,21 @@ export class Replica {
 
   #create(bundle: string, options: DeployOptions, sourceMap?: string): CanisterHandle {
     this.#open();
-    const controllers = (options.controllers ?? [Principal.anonymous()]).map((p) => p.toUint8Array());
+    const controllers = (options.controllers ?? [Principal.anonymous()]).map((p) =>
+      p.toUint8Array(),
+    );
     const created = this.#management.operations.createCanister(userOrigin(controllers), {
       controllers,
       cycles: options.cycles ?? DEFAULT_CANISTER_CYCLES,
       ...(options.settings !== undefined && { settings: options.settings }),
     });
-    return this.#installCode(Principal.fromUint8Array(created), bundle, 'install', options.initArgs, sourceMap);
+    return this.#installCode(
+      Principal.fromUint8Array(created),
+      bundle,
+      'install',
+      options.initArgs,
+      sourceMap,
+    );
   }
 
   /**
@@ -227,18 +287,32 @@ export class Replica {
    * code with fresh heap fields and `@postUpgrade(args)`. Stable maps carry over. If anything
    * traps, the canister keeps its old code and state and this throws.
    */
-  async upgrade(canister: CanisterHandle | Principal, entry: string, options: UpgradeOptions = {}): Promise<CanisterHandle> {
+  async upgrade(
+    canister: CanisterHandle | Principal,
+    entry: string,
+    options: UpgradeOptions = {},
+  ): Promise<CanisterHandle> {
     const bundle = await this.#bundle(entry, options.env);
     return this.#installCode(idOf(canister), bundle.code, 'upgrade', options.args, bundle.map);
   }
 
   /** Replaces a canister's code and clears all its state, heap and stable; then runs `@init(args)`. */
-  async reinstall(canister: CanisterHandle | Principal, entry: string, options: UpgradeOptions = {}): Promise<CanisterHandle> {
+  async reinstall(
+    canister: CanisterHandle | Principal,
+    entry: string,
+    options: UpgradeOptions = {},
+  ): Promise<CanisterHandle> {
     const bundle = await this.#bundle(entry, options.env);
     return this.#installCode(idOf(canister), bundle.code, 'reinstall', options.args, bundle.map);
   }
 
-  #installCode(id: Principal, bundle: string, mode: InstallMode, args: unknown[] | undefined, sourceMap?: string): CanisterHandle {
+  #installCode(
+    id: Principal,
+    bundle: string,
+    mode: InstallMode,
+    args: unknown[] | undefined,
+    sourceMap?: string,
+  ): CanisterHandle {
     const description = this.#management.operations.installCode(
       this.#origin(id),
       id.toUint8Array(),
@@ -251,10 +325,14 @@ export class Replica {
   }
 
   /** A typed actor for a canister; calls are made as `identity` (anonymous by default). */
-  actor<T = any>(canister: CanisterHandle | Principal, options: { identity?: IdentityLike } = {}): ActorOf<T> {
+  actor<T = any>(
+    canister: CanisterHandle | Principal,
+    options: { identity?: IdentityLike } = {},
+  ): ActorOf<T> {
     const id = idOf(canister);
     const candid = this.runtime.describe(id.toUint8Array())?.candid;
-    if (candid === undefined) throw new ReplicaError('ERR_NO_CANDID', `canister ${id.toText()} has no code installed`);
+    if (candid === undefined)
+      throw new ReplicaError('ERR_NO_CANDID', `canister ${id.toText()} has no code installed`);
     const caller = principalOf(options.identity ?? Principal.anonymous());
     return createActor<T>(parseDid(candid).service, {
       update: (method, arg) => this.update(id, method, arg, caller),
@@ -267,10 +345,25 @@ export class Replica {
    * request id and expiry, as the HTTP interface passes), the call and its answer are kept in
    * the store until the expiry: see `Runtime.ingressRecord`.
    */
-  update(canisterId: Principal, method: string, arg: Uint8Array, caller: Principal = Principal.anonymous(), ingress?: { requestId: Uint8Array; expiryNs: bigint }): Promise<Outcome> {
+  update(
+    canisterId: Principal,
+    method: string,
+    arg: Uint8Array,
+    caller: Principal = Principal.anonymous(),
+    ingress?: { requestId: Uint8Array; expiryNs: bigint },
+  ): Promise<Outcome> {
     this.#open();
     return new Promise((resolve) => {
-      this.runtime.submit({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array(), ...ingress }, resolve);
+      this.runtime.submit(
+        {
+          canisterId: canisterId.toUint8Array(),
+          method,
+          arg,
+          caller: caller.toUint8Array(),
+          ...ingress,
+        },
+        resolve,
+      );
       this.#driver.wake();
     });
   }
@@ -280,15 +373,35 @@ export class Replica {
    * (without executing the call) and says whether it would be accepted. The HTTP interface does
    * this before every ingress call; `update` and typed actors do not inspect.
    */
-  inspectMessage(canisterId: Principal, method: string, arg: Uint8Array, caller: Principal = Principal.anonymous()): InspectResult {
+  inspectMessage(
+    canisterId: Principal,
+    method: string,
+    arg: Uint8Array,
+    caller: Principal = Principal.anonymous(),
+  ): InspectResult {
     this.#open();
-    return this.runtime.inspectMessage({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array() });
+    return this.runtime.inspectMessage({
+      canisterId: canisterId.toUint8Array(),
+      method,
+      arg,
+      caller: caller.toUint8Array(),
+    });
   }
 
   /** Runs a query with raw Candid bytes on committed state. */
-  async query(canisterId: Principal, method: string, arg: Uint8Array, caller: Principal = Principal.anonymous()): Promise<Outcome> {
+  async query(
+    canisterId: Principal,
+    method: string,
+    arg: Uint8Array,
+    caller: Principal = Principal.anonymous(),
+  ): Promise<Outcome> {
     this.#open();
-    return this.runtime.query({ canisterId: canisterId.toUint8Array(), method, arg, caller: caller.toUint8Array() });
+    return this.runtime.query({
+      canisterId: canisterId.toUint8Array(),
+      method,
+      arg,
+      caller: caller.toUint8Array(),
+    });
   }
 
   /**
@@ -300,7 +413,10 @@ export class Replica {
     const id = idOf(canister).toUint8Array();
     while (this.runtime.stopCanister(id) !== 'stopped') {
       if (this.runtime.pendingCount === 0) {
-        throw new ReplicaError('ERR_INVALID_ARGUMENT', `canister ${idOf(canister).toText()} stays stopping: its open calls wait on nothing that is queued`);
+        throw new ReplicaError(
+          'ERR_INVALID_ARGUMENT',
+          `canister ${idOf(canister).toText()} stays stopping: its open calls wait on nothing that is queued`,
+        );
       }
       await this.#driver.idle();
     }
@@ -323,7 +439,10 @@ export class Replica {
   /** Removes a canister's code and state; its open calls are rejected. */
   uninstall(canister: CanisterHandle | Principal): void {
     this.#open();
-    this.#management.operations.uninstallCode(this.#origin(idOf(canister)), idOf(canister).toUint8Array());
+    this.#management.operations.uninstallCode(
+      this.#origin(idOf(canister)),
+      idOf(canister).toUint8Array(),
+    );
     this.#driver.wake();
   }
 
@@ -336,7 +455,11 @@ export class Replica {
   /** Puts a stopped canister back exactly as it was when the snapshot was taken. */
   loadSnapshot(canister: CanisterHandle | Principal, snapshotId: number): void {
     this.#open();
-    this.#management.operations.loadSnapshot(this.#origin(idOf(canister)), idOf(canister).toUint8Array(), snapshotId);
+    this.#management.operations.loadSnapshot(
+      this.#origin(idOf(canister)),
+      idOf(canister).toUint8Array(),
+      snapshotId,
+    );
   }
 
   /** A canister's snapshots, oldest first. */
@@ -367,16 +490,31 @@ export class Replica {
   }
 
   /** A canister's settings (freezing threshold, allocations, limits, log visibility). */
-  settings(canister: CanisterHandle | Principal): CanisterSettings & { readonly controllers: Principal[] } {
+  settings(
+    canister: CanisterHandle | Principal,
+  ): CanisterSettings & { readonly controllers: Principal[] } {
     const id = idOf(canister).toUint8Array();
-    return { ...this.runtime.settings(id), controllers: this.runtime.record(id).controllers.map((c) => Principal.fromUint8Array(c)) };
+    return {
+      ...this.runtime.settings(id),
+      controllers: this.runtime.record(id).controllers.map((c) => Principal.fromUint8Array(c)),
+    };
   }
 
   /** ICP's `update_settings`: changes any subset of the settings and the controllers. */
-  updateSettings(canister: CanisterHandle | Principal, update: Partial<CanisterSettings> & { controllers?: readonly Principal[] }): void {
+  updateSettings(
+    canister: CanisterHandle | Principal,
+    update: Partial<CanisterSettings> & { controllers?: readonly Principal[] },
+  ): void {
     this.#open();
     const { controllers, ...rest } = update;
-    this.#management.operations.updateSettings(this.#origin(idOf(canister)), idOf(canister).toUint8Array(), { ...rest, ...(controllers !== undefined && { controllers: controllers.map((c) => c.toUint8Array()) }) });
+    this.#management.operations.updateSettings(
+      this.#origin(idOf(canister)),
+      idOf(canister).toUint8Array(),
+      {
+        ...rest,
+        ...(controllers !== undefined && { controllers: controllers.map((c) => c.toUint8Array()) }),
+      },
+    );
   }
 
   /**
@@ -384,12 +522,26 @@ export class Replica {
    * log records with index, time and text. Throws `CallRejectedError` when the caller may not read
    * the log (only controllers may, unless its log visibility is public).
    */
-  async fetchLogs(canister: CanisterHandle | Principal, options: { identity?: IdentityLike } = {}): Promise<CanisterLogRecord[]> {
+  async fetchLogs(
+    canister: CanisterHandle | Principal,
+    options: { identity?: IdentityLike } = {},
+  ): Promise<CanisterLogRecord[]> {
     this.#open();
     const id = idOf(canister);
-    const caller = options.identity !== undefined ? principalOf(options.identity) : Principal.fromUint8Array(this.runtime.record(id.toUint8Array()).controllers[0] ?? new Uint8Array([4]));
-    const outcome = await this.query(Principal.managementCanister(), 'fetch_canister_logs', fetchLogsArg(id), caller);
-    if ('reject' in outcome) throw new CallRejectedError("call to 'fetch_canister_logs'", outcome.reject);
+    const caller =
+      options.identity !== undefined
+        ? principalOf(options.identity)
+        : Principal.fromUint8Array(
+            this.runtime.record(id.toUint8Array()).controllers[0] ?? new Uint8Array([4]),
+          );
+    const outcome = await this.query(
+      Principal.managementCanister(),
+      'fetch_canister_logs',
+      fetchLogsArg(id),
+      caller,
+    );
+    if ('reject' in outcome)
+      throw new CallRejectedError("call to 'fetch_canister_logs'", outcome.reject);
     return decodeLogs(outcome.reply);
   }
 
@@ -428,11 +580,20 @@ export class Replica {
 
 /** In-process operations act as the canister's first controller (anonymous if it has none). */
 /** The runtime's wall-clock backstop: the process's watchdog with the replica's limits, unless turned off. */
-function wallClockOption(limits: ReplicaOptions['wallClockLimits']): { wallClock?: { guard: ReturnType<typeof processGuard>; updateMs: number; queryMs: number } } {
+function wallClockOption(limits: ReplicaOptions['wallClockLimits']): {
+  wallClock?: { guard: ReturnType<typeof processGuard>; updateMs: number; queryMs: number };
+} {
   if (limits === false) return {};
   const { updateMs, queryMs } = { ...DEFAULT_WALL_CLOCK_LIMITS, ...limits };
-  for (const [name, ms] of [['updateMs', updateMs], ['queryMs', queryMs]] as const) {
-    if (!Number.isInteger(ms) || ms <= 0) throw new ReplicaError('ERR_INVALID_ARGUMENT', `wallClockLimits.${name} must be a positive integer of milliseconds, got ${ms}`);
+  for (const [name, ms] of [
+    ['updateMs', updateMs],
+    ['queryMs', queryMs],
+  ] as const) {
+    if (!Number.isInteger(ms) || ms <= 0)
+      throw new ReplicaError(
+        'ERR_INVALID_ARGUMENT',
+        `wallClockLimits.${name} must be a positive integer of milliseconds, got ${ms}`,
+      );
   }
   return { wallClock: { guard: processGuard(), updateMs, queryMs } };
 }

@@ -12,5 +12,13 @@ export { Runtime } from './runtime.js';
 export type { IngressCall, RuntimeOptions } from './runtime.js';
 export { RuntimeError } from './runtime-error.js';
 export type { RuntimeErrorCode } from './runtime-error.js';
-export { HeapKind, decodeMeta, decodeRow, isHole, refId, type DecodedRow, type HeapMeta } from './kernel/index.js';
+export {
+  HeapKind,
+  decodeMeta,
+  decodeRow,
+  isHole,
+  refId,
+  type DecodedRow,
+  type HeapMeta,
+} from './kernel/index.js';
 export * from './xnet/index.js';

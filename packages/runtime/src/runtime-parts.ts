@@ -48,17 +48,25 @@ export interface RuntimeHooks {
 }
 
 /** The runtime's connected parts. */
-export type RuntimeParts = AdminDeps & IngressDeps & InspectDeps & HeartbeatDeps & SystemRouteDeps & {
-  readonly queues: PairQueues;
-  readonly balances: Balances;
-  readonly fees: CycleFees;
-  readonly openCalls: OpenCalls;
-  readonly certifiedData: CertifiedDataRegistry;
-  readonly hibernation: Hibernation;
-};
+export type RuntimeParts = AdminDeps &
+  IngressDeps &
+  InspectDeps &
+  HeartbeatDeps &
+  SystemRouteDeps & {
+    readonly queues: PairQueues;
+    readonly balances: Balances;
+    readonly fees: CycleFees;
+    readonly openCalls: OpenCalls;
+    readonly certifiedData: CertifiedDataRegistry;
+    readonly hibernation: Hibernation;
+  };
 
 /** Builds and connects the runtime's parts around `actors`. */
-export function wireRuntime(options: RuntimeOptions, actors: Map<string, CanisterActor>, hooks: RuntimeHooks): RuntimeParts {
+export function wireRuntime(
+  options: RuntimeOptions,
+  actors: Map<string, CanisterActor>,
+  hooks: RuntimeHooks,
+): RuntimeParts {
   const store = options.store;
   const limits = { ...DEFAULT_CALL_LIMITS, ...options.callLimits };
   const fees = options.fees ?? ICP_13_NODE_FEES;
@@ -72,16 +80,21 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   // before it commits: the same COMMIT as the executions that made them.
   const hibernation = new Hibernation({
     maxLoaded: options.maxLoadedCanisters,
-    hasHeartbeat: (actor) => actor.description?.methods.some((m) => m.mode === 'heartbeat') ?? false,
+    hasHeartbeat: (actor) =>
+      actor.description?.methods.some((m) => m.mode === 'heartbeat') ?? false,
   });
-  const batch = new Batch(store, {
-    pending: () => balances.pending || ingressLedger.pending || openCalls.pending,
-    flush: () => {
-      balances.flush(store);
-      ingressLedger.flush(store);
-      openCalls.flush(store);
+  const batch = new Batch(
+    store,
+    {
+      pending: () => balances.pending || ingressLedger.pending || openCalls.pending,
+      flush: () => {
+        balances.flush(store);
+        ingressLedger.flush(store);
+        openCalls.flush(store);
+      },
     },
-  }, () => hibernation.settle());
+    () => hibernation.settle(),
+  );
   const certifiedData = new CertifiedDataRegistry(store);
   const router = new CallRouter({
     enqueue: hooks.enqueue,
@@ -111,7 +124,13 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   // Filled in once the loader exists: a sub-message may load its target canister.
   let loadCanister: (actor: CanisterActor) => string | undefined = () => 'not ready';
   const transactions = new TransactionRunner({
-    actors, executor, batch, store, balances, certifiedData, touched,
+    actors,
+    executor,
+    batch,
+    store,
+    balances,
+    certifiedData,
+    touched,
     ensureLoaded: (actor) => loadCanister(actor),
     updateInstructions: instructionLimits.update,
     queryInstructions: instructionLimits.query,
@@ -145,7 +164,8 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
     if (actor.sandbox !== undefined) return undefined;
     try {
       installer.restore(actor);
-      if (actor.description !== undefined) traits.record(actor.record.moduleHash, actor.description);
+      if (actor.description !== undefined)
+        traits.record(actor.record.moduleHash, actor.description);
       return undefined;
     } catch (err) {
       return ensureError(err).message;
@@ -153,10 +173,41 @@ export function wireRuntime(options: RuntimeOptions, actors: Map<string, Caniste
   };
   loadCanister = ensureLoaded;
   const timerQueue = new TimerQueue<CanisterActor>();
-  const dispatch = new Dispatcher({ actors, timerQueue, executor, store, now: hooks.now, enqueue: hooks.enqueue, ensureLoaded, balances, fees, touched });
+  const dispatch = new Dispatcher({
+    actors,
+    timerQueue,
+    executor,
+    store,
+    now: hooks.now,
+    enqueue: hooks.enqueue,
+    ensureLoaded,
+    balances,
+    fees,
+    touched,
+  });
   return {
-    actors, timerQueue, traits, store, executor, batch, installer, deadlines, router, dispatch, limits, queues, balances, fees, certifiedData,
-    system: options.systemCanister, ensureLoaded, now: hooks.now, inBatch: hooks.inBatch, ingressLedger, openCalls, hibernation,
+    actors,
+    timerQueue,
+    traits,
+    store,
+    executor,
+    batch,
+    installer,
+    deadlines,
+    router,
+    dispatch,
+    limits,
+    queues,
+    balances,
+    fees,
+    certifiedData,
+    system: options.systemCanister,
+    ensureLoaded,
+    now: hooks.now,
+    inBatch: hooks.inBatch,
+    ingressLedger,
+    openCalls,
+    hibernation,
     queryInstructions: { ...DEFAULT_INSTRUCTION_LIMITS, ...options.instructionLimits }.query,
   };
 }

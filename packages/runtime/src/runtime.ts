@@ -12,7 +12,11 @@ import type { CallRouter } from './calls/call-router.js';
 import { CanisterActor, type LogLine } from './canisters/canister-actor.js';
 import * as admin from './lifecycle/canister-admin.js';
 import * as settings from './cycles/canister-settings.js';
-import { parseSettings, type CanisterSettings, type SettingsUpdate } from './cycles/canister-settings.js';
+import {
+  parseSettings,
+  type CanisterSettings,
+  type SettingsUpdate,
+} from './cycles/canister-settings.js';
 import * as snapshots from './lifecycle/canister-snapshots.js';
 import type { Clock } from './scheduling/clock.js';
 import type { CycleFees } from './cycles/cycles.js';
@@ -33,8 +37,17 @@ import { RuntimeError } from './runtime-error.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { wireRuntime, type RuntimeParts } from './runtime-parts.js';
 import { fifoPolicy, type SchedulerPolicy } from './scheduling/scheduler-policy.js';
-import { NOTHING_RECOVERED, recoverOpenCalls, type RecoveryReport } from './lifecycle/restart-recovery.js';
-import type { CanisterRecord, CanisterStatus, IngressRecord, SnapshotInfo } from './state/state-store.js';
+import {
+  NOTHING_RECOVERED,
+  recoverOpenCalls,
+  type RecoveryReport,
+} from './lifecycle/restart-recovery.js';
+import type {
+  CanisterRecord,
+  CanisterStatus,
+  IngressRecord,
+  SnapshotInfo,
+} from './state/state-store.js';
 import { executeSystemRequest, MANAGEMENT_CANISTER_KEY } from './calls/system-canister.js';
 import type { DataCertificateSource } from './execution/certified-data.js';
 import { inductRemote, routeRemote, type InductedRequest } from './xnet/remote-calls.js';
@@ -129,12 +142,21 @@ export class Runtime {
    * Creates an empty canister and returns its id: the next free one, or `id` when given
    * (`provisional_create_canister_with_cycles`'s `specified_id`; it must be unused).
    */
-  createCanister(options: { controllers: readonly Uint8Array[]; cycles?: bigint; settings?: Partial<CanisterSettings>; id?: Uint8Array }): Uint8Array {
+  createCanister(options: {
+    controllers: readonly Uint8Array[];
+    cycles?: bigint;
+    settings?: Partial<CanisterSettings>;
+    id?: Uint8Array;
+  }): Uint8Array {
     this.#lastIndex = admin.nextCanisterIndex(this.#actors, this.#lastIndex, options.id);
     const subnet = this.#options.subnet;
     // On one subnet of several, ids come from that subnet's range.
     const id = options.id ?? subnet?.canisterId(this.#lastIndex);
-    return admin.createCanister(this.#parts, this.#lastIndex, id === undefined ? options : { ...options, id });
+    return admin.createCanister(
+      this.#parts,
+      this.#lastIndex,
+      id === undefined ? options : { ...options, id },
+    );
   }
 
   /**
@@ -142,7 +164,13 @@ export class Runtime {
    * state cleared, or `upgrade` keeping stable state. Atomic; throws if loading, `@init`,
    * `@preUpgrade` or `@postUpgrade` fails, leaving the canister as it was.
    */
-  installCode(canisterId: Uint8Array, bundle: string, arg: InitArg, mode: InstallMode = 'install', sourceMap?: string): CanisterDescription {
+  installCode(
+    canisterId: Uint8Array,
+    bundle: string,
+    arg: InitArg,
+    mode: InstallMode = 'install',
+    sourceMap?: string,
+  ): CanisterDescription {
     const actor = this.#actor(canisterId);
     const description = admin.installCode(this.#parts, actor, bundle, arg, mode, sourceMap);
     this.#parts.hibernation.used(actor);
@@ -304,7 +332,12 @@ export class Runtime {
     if (message.kind === 'request') {
       this.#queues.remove(message.source, message.target);
       if (message.target === MANAGEMENT_CANISTER_KEY) executeSystemRequest(message, this.#parts);
-      else if (this.#options.subnet !== undefined && !this.#actors.has(message.target) && routeRemote(message, this.#options.subnet, this.#parts.executor)) return true;
+      else if (
+        this.#options.subnet !== undefined &&
+        !this.#actors.has(message.target) &&
+        routeRemote(message, this.#options.subnet, this.#parts.executor)
+      )
+        return true;
       else this.#dispatch.executeRequest(message);
     } else if (message.kind === 'response') this.#dispatch.executeResponse(message);
     else if (message.kind === 'heartbeat') executeHeartbeat(message, this.#parts);
@@ -319,8 +352,15 @@ export class Runtime {
   queueHeartbeats(): number {
     const { traits } = this.#parts;
     // A canister not loaded yet is loaded only when its module has a heartbeat, or is not known.
-    const skip = (actor: CanisterActor): boolean => actor.sandbox === undefined && traits.hasHeartbeat(actor.record.moduleHash) === false;
-    return queueHeartbeats(this.#heartbeatCandidates(), this.#pending, (m) => this.#enqueue(m), (actor) => this.#parts.ensureLoaded(actor), skip);
+    const skip = (actor: CanisterActor): boolean =>
+      actor.sandbox === undefined && traits.hasHeartbeat(actor.record.moduleHash) === false;
+    return queueHeartbeats(
+      this.#heartbeatCandidates(),
+      this.#pending,
+      (m) => this.#enqueue(m),
+      (actor) => this.#parts.ensureLoaded(actor),
+      skip,
+    );
   }
 
   /**
@@ -332,7 +372,8 @@ export class Runtime {
     const { traits } = this.#parts;
     const unread: string[] = [];
     for (const key of this.#actors.pendingKeys()) {
-      if (key.status === 'running' && traits.hasHeartbeat(key.moduleHash) !== false) unread.push(toHex(key.id));
+      if (key.status === 'running' && traits.hasHeartbeat(key.moduleHash) !== false)
+        unread.push(toHex(key.id));
     }
     yield* [...this.#actors.made()];
     for (const key of unread) {
@@ -376,7 +417,9 @@ export class Runtime {
 
   /** Ids of every canister, in creation order. */
   canisterIds(): Uint8Array[] {
-    return [...this.#actors.values()].sort((a, b) => a.record.index - b.record.index).map((a) => a.record.id);
+    return [...this.#actors.values()]
+      .sort((a, b) => a.record.index - b.record.index)
+      .map((a) => a.record.id);
   }
 
   /** How many canisters have a realm loaded now (hibernation unloads idle ones). */
@@ -428,7 +471,11 @@ export class Runtime {
 
   #actor(canisterId: Uint8Array): CanisterActor {
     const actor = this.#actors.get(toHex(canisterId));
-    if (actor === undefined) throw new RuntimeError('ERR_CANISTER_NOT_FOUND', `canister ${principalText(canisterId)} not found`);
+    if (actor === undefined)
+      throw new RuntimeError(
+        'ERR_CANISTER_NOT_FOUND',
+        `canister ${principalText(canisterId)} not found`,
+      );
     return actor;
   }
 

@@ -18,14 +18,26 @@ export class BrowseStatements {
   readonly #after: Database.Statement<[Id, number, Uint8Array, number], [Uint8Array, Uint8Array]>;
 
   constructor(db: Database.Database) {
-    this.#object = db.prepare<[Id, number], [number, number, Uint8Array]>('SELECT object_id, part, data FROM heap_rows WHERE canister_id = ? AND object_id = ? ORDER BY part').raw();
+    this.#object = db
+      .prepare<[Id, number], [number, number, Uint8Array]>(
+        'SELECT object_id, part, data FROM heap_rows WHERE canister_id = ? AND object_id = ? ORDER BY part',
+      )
+      .raw();
     this.#memories = db
-      .prepare<[Id], [number, bigint]>('SELECT memory_id, count FROM stable_counts WHERE canister_id = ? AND count > 0 ORDER BY memory_id')
+      .prepare<[Id], [number, bigint]>(
+        'SELECT memory_id, count FROM stable_counts WHERE canister_id = ? AND count > 0 ORDER BY memory_id',
+      )
       .raw()
       .safeIntegers();
-    this.#first = db.prepare<[Id, number, number], [Uint8Array, Uint8Array]>('SELECT key, value FROM stable WHERE canister_id = ? AND memory_id = ? ORDER BY key LIMIT ?').raw();
+    this.#first = db
+      .prepare<[Id, number, number], [Uint8Array, Uint8Array]>(
+        'SELECT key, value FROM stable WHERE canister_id = ? AND memory_id = ? ORDER BY key LIMIT ?',
+      )
+      .raw();
     this.#after = db
-      .prepare<[Id, number, Uint8Array, number], [Uint8Array, Uint8Array]>('SELECT key, value FROM stable WHERE canister_id = ? AND memory_id = ? AND key > ? ORDER BY key LIMIT ?')
+      .prepare<[Id, number, Uint8Array, number], [Uint8Array, Uint8Array]>(
+        'SELECT key, value FROM stable WHERE canister_id = ? AND memory_id = ? AND key > ? ORDER BY key LIMIT ?',
+      )
       .raw();
   }
 
@@ -34,10 +46,19 @@ export class BrowseStatements {
   }
 
   stableMemories(cid: Id): StableMemoryInfo[] {
-    return this.#memories.all(cid).map(([memoryId, count]) => ({ memoryId: Number(memoryId), count }));
+    return this.#memories
+      .all(cid)
+      .map(([memoryId, count]) => ({ memoryId: Number(memoryId), count }));
   }
 
-  stableAfter(cid: Id, memoryId: number, after: Uint8Array | undefined, limit: number): Array<[Uint8Array, Uint8Array]> {
-    return after === undefined ? this.#first.all(cid, memoryId, limit) : this.#after.all(cid, memoryId, after, limit);
+  stableAfter(
+    cid: Id,
+    memoryId: number,
+    after: Uint8Array | undefined,
+    limit: number,
+  ): Array<[Uint8Array, Uint8Array]> {
+    return after === undefined
+      ? this.#first.all(cid, memoryId, limit)
+      : this.#after.all(cid, memoryId, after, limit);
   }
 }

@@ -31,7 +31,8 @@ export interface CanisterKeyRow {
 export function encodeControllers(controllers: readonly Uint8Array[]): Uint8Array {
   let size = 0;
   for (const c of controllers) {
-    if (c.length > 255) throw new StorageError('ERR_STORAGE_VALUE', `controller of ${c.length} bytes exceeds 255`);
+    if (c.length > 255)
+      throw new StorageError('ERR_STORAGE_VALUE', `controller of ${c.length} bytes exceeds 255`);
     size += 1 + c.length;
   }
   const out = new Uint8Array(size);
@@ -51,7 +52,8 @@ export function decodeControllers(blob: Uint8Array): Uint8Array[] {
   while (at < blob.length) {
     const len = blob[at] ?? 0;
     const end = at + 1 + len;
-    if (end > blob.length) throw new StorageError('ERR_STORAGE_VALUE', 'stored controllers blob is truncated');
+    if (end > blob.length)
+      throw new StorageError('ERR_STORAGE_VALUE', 'stored controllers blob is truncated');
     // slice, not subarray: callers may keep one controller without pinning the whole blob.
     out.push(blob.slice(at + 1, end));
     at = end;
@@ -99,6 +101,10 @@ export function fromRow(row: CanisterRow, module: Uint8Array): CanisterRecord {
 
 function parseBigInt(text: string, column: string): bigint {
   // BigInt('') is 0n, so reject empty text explicitly rather than invent a value.
-  if (!/^-?\d+$/.test(text)) throw new StorageError('ERR_STORAGE_VALUE', `stored ${column} ${JSON.stringify(text)} is not an integer`);
+  if (!/^-?\d+$/.test(text))
+    throw new StorageError(
+      'ERR_STORAGE_VALUE',
+      `stored ${column} ${JSON.stringify(text)} is not an integer`,
+    );
   return BigInt(text);
 }

@@ -44,14 +44,22 @@ export class HeapRowStatements {
   readonly #deleteSnapshots: Database.Statement<[Id]>;
 
   constructor(db: Database.Database) {
-    this.#read = db.prepare<[Id], [number, number, Uint8Array]>('SELECT object_id, part, data FROM heap_rows WHERE canister_id = ?').raw();
+    this.#read = db
+      .prepare<[Id], [number, number, Uint8Array]>(
+        'SELECT object_id, part, data FROM heap_rows WHERE canister_id = ?',
+      )
+      .raw();
     this.#upsert = db.prepare<[Id, number, number, Uint8Array]>(
       'INSERT INTO heap_rows (canister_id, object_id, part, data) VALUES (?, ?, ?, ?) ON CONFLICT (canister_id, object_id, part) DO UPDATE SET data = excluded.data',
     );
-    this.#deleteObject = db.prepare<[Id, number]>('DELETE FROM heap_rows WHERE canister_id = ? AND object_id = ?');
+    this.#deleteObject = db.prepare<[Id, number]>(
+      'DELETE FROM heap_rows WHERE canister_id = ? AND object_id = ?',
+    );
     this.#clear = db.prepare<[Id]>('DELETE FROM heap_rows WHERE canister_id = ?');
     this.#bytes = db
-      .prepare<[Id], bigint>('SELECT COALESCE(SUM(length(data)), 0) FROM heap_rows WHERE canister_id = ?')
+      .prepare<[Id], bigint>(
+        'SELECT COALESCE(SUM(length(data)), 0) FROM heap_rows WHERE canister_id = ?',
+      )
       .pluck()
       .safeIntegers();
     this.#take = db.prepare<[number, Id]>(
@@ -60,8 +68,12 @@ export class HeapRowStatements {
     this.#load = db.prepare<[Id, number]>(
       'INSERT INTO heap_rows (canister_id, object_id, part, data) SELECT canister_id, object_id, part, data FROM snapshot_heap_rows WHERE canister_id = ? AND snapshot_id = ?',
     );
-    this.#deleteSnapshot = db.prepare<[Id, number]>('DELETE FROM snapshot_heap_rows WHERE canister_id = ? AND snapshot_id = ?');
-    this.#deleteSnapshots = db.prepare<[Id]>('DELETE FROM snapshot_heap_rows WHERE canister_id = ?');
+    this.#deleteSnapshot = db.prepare<[Id, number]>(
+      'DELETE FROM snapshot_heap_rows WHERE canister_id = ? AND snapshot_id = ?',
+    );
+    this.#deleteSnapshots = db.prepare<[Id]>(
+      'DELETE FROM snapshot_heap_rows WHERE canister_id = ?',
+    );
   }
 
   read(cid: Id): HeapRowRead[] {

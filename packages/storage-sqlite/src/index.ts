@@ -1,4 +1,8 @@
 /** SQLite implementation of the runtime's `StateStore`. */
-export { openSqliteStore, SqliteStateStore, type SqliteStoreOptions } from './sqlite-state-store.js';
+export {
+  openSqliteStore,
+  SqliteStateStore,
+  type SqliteStoreOptions,
+} from './sqlite-state-store.js';
 export { SQLITE_PRAGMAS, applyPragmas } from './pragmas.js';
 export { StorageError, type StorageErrorCode } from './storage-error.js';

@@ -16,7 +16,8 @@ interface IngressRow {
   error_code: string | null;
 }
 
-const COLUMNS = 'request_id, sender, expiry_ns, status, reply, reject_code, reject_message, error_code';
+const COLUMNS =
+  'request_id, sender, expiry_ns, status, reply, reject_code, reject_message, error_code';
 
 /** Prepared statements of the ingress records and open calls. */
 export class IngressStatements {
@@ -34,12 +35,20 @@ export class IngressStatements {
        VALUES (@request_id, @sender, @expiry_ns, @status, @reply, @reject_code, @reject_message, @error_code)`,
     );
     // Expiries are nanoseconds: past 2^53, so read as BigInt.
-    this.#get = db.prepare<[Uint8Array], IngressRow>(`SELECT ${COLUMNS} FROM ingress WHERE request_id = ?`).safeIntegers(true);
-    this.#list = db.prepare<[], IngressRow>(`SELECT ${COLUMNS} FROM ingress ORDER BY expiry_ns`).safeIntegers(true);
+    this.#get = db
+      .prepare<[Uint8Array], IngressRow>(`SELECT ${COLUMNS} FROM ingress WHERE request_id = ?`)
+      .safeIntegers(true);
+    this.#list = db
+      .prepare<[], IngressRow>(`SELECT ${COLUMNS} FROM ingress ORDER BY expiry_ns`)
+      .safeIntegers(true);
     this.#prune = db.prepare<[bigint]>('DELETE FROM ingress WHERE expiry_ns < ?');
-    this.#putOpen = db.prepare<[Uint8Array, string]>('INSERT OR REPLACE INTO open_calls (canister_id, state) VALUES (?, ?)');
+    this.#putOpen = db.prepare<[Uint8Array, string]>(
+      'INSERT OR REPLACE INTO open_calls (canister_id, state) VALUES (?, ?)',
+    );
     this.#deleteOpen = db.prepare<[Uint8Array]>('DELETE FROM open_calls WHERE canister_id = ?');
-    this.#listOpen = db.prepare<[], { canister_id: Uint8Array; state: string }>('SELECT canister_id, state FROM open_calls');
+    this.#listOpen = db.prepare<[], { canister_id: Uint8Array; state: string }>(
+      'SELECT canister_id, state FROM open_calls',
+    );
   }
 
   put(record: IngressRecord): void {
@@ -65,24 +74,54 @@ export class IngressStatements {
   }
 
   listOpen(): Array<{ canisterId: Uint8Array; state: string }> {
-    return this.#listOpen.all().map((row) => ({ canisterId: new Uint8Array(row.canister_id), state: row.state }));
+    return this.#listOpen
+      .all()
+      .map((row) => ({ canisterId: new Uint8Array(row.canister_id), state: row.state }));
   }
 }
 
 function toRow(record: IngressRecord): IngressRow {
   const { outcome } = record;
   const base = { request_id: record.requestId, sender: record.sender, expiry_ns: record.expiryNs };
-  if (outcome === undefined) return { ...base, status: 'received', reply: null, reject_code: null, reject_message: null, error_code: null };
-  if ('reply' in outcome) return { ...base, status: 'replied', reply: outcome.reply, reject_code: null, reject_message: null, error_code: null };
+  if (outcome === undefined)
+    return {
+      ...base,
+      status: 'received',
+      reply: null,
+      reject_code: null,
+      reject_message: null,
+      error_code: null,
+    };
+  if ('reply' in outcome)
+    return {
+      ...base,
+      status: 'replied',
+      reply: outcome.reply,
+      reject_code: null,
+      reject_message: null,
+      error_code: null,
+    };
   const { code, message, errorCode } = outcome.reject;
-  return { ...base, status: 'rejected', reply: null, reject_code: BigInt(code), reject_message: message, error_code: errorCode ?? null };
+  return {
+    ...base,
+    status: 'rejected',
+    reply: null,
+    reject_code: BigInt(code),
+    reject_message: message,
+    error_code: errorCode ?? null,
+  };
 }
 
 function fromRow(row: IngressRow): IngressRecord {
   // Plain Uint8Arrays, not better-sqlite3's Buffers: they go to agents and into CBOR.
-  const base = { requestId: new Uint8Array(row.request_id), sender: new Uint8Array(row.sender), expiryNs: row.expiry_ns };
+  const base = {
+    requestId: new Uint8Array(row.request_id),
+    sender: new Uint8Array(row.sender),
+    expiryNs: row.expiry_ns,
+  };
   if (row.status === 'received') return { ...base, outcome: undefined };
-  if (row.status === 'replied') return { ...base, outcome: { reply: new Uint8Array(row.reply ?? []) } };
+  if (row.status === 'replied')
+    return { ...base, outcome: { reply: new Uint8Array(row.reply ?? []) } };
   const reject = {
     code: Number(row.reject_code ?? 0),
     message: row.reject_message ?? '',

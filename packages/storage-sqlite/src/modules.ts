@@ -32,7 +32,9 @@ export class ModuleStatements {
 
   constructor(db: Database.Database) {
     // DO NOTHING: a module already stored is not written again (its hash names its bytes).
-    this.#put = db.prepare('INSERT INTO modules (hash, module) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING');
+    this.#put = db.prepare(
+      'INSERT INTO modules (hash, module) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING',
+    );
     this.#get = db.prepare('SELECT module FROM modules WHERE hash = ?').pluck();
     this.#release = db.prepare(
       `DELETE FROM modules WHERE hash = ?
@@ -40,8 +42,12 @@ export class ModuleStatements {
          AND NOT EXISTS (SELECT 1 FROM snapshots WHERE module_hash = ?)`,
     );
     this.#canisterHash = db.prepare('SELECT module_hash FROM canisters WHERE id = ?').pluck();
-    this.#snapshotHash = db.prepare('SELECT module_hash FROM snapshots WHERE canister_id = ? AND snapshot_id = ?').pluck();
-    this.#snapshotHashes = db.prepare('SELECT DISTINCT module_hash FROM snapshots WHERE canister_id = ?').pluck();
+    this.#snapshotHash = db
+      .prepare('SELECT module_hash FROM snapshots WHERE canister_id = ? AND snapshot_id = ?')
+      .pluck();
+    this.#snapshotHashes = db
+      .prepare('SELECT DISTINCT module_hash FROM snapshots WHERE canister_id = ?')
+      .pluck();
   }
 
   /** Stores `module` under `hash` unless it is stored already. */

@@ -6,7 +6,10 @@ import type Database from 'better-sqlite3';
  * checkpoints, so a power loss may drop the last commits but never corrupts the file. That is
  * the trade the runtime wants: commits happen once per message execution.
  */
-export const SQLITE_PRAGMAS: readonly string[] = Object.freeze(['journal_mode = WAL', 'synchronous = NORMAL']);
+export const SQLITE_PRAGMAS: readonly string[] = Object.freeze([
+  'journal_mode = WAL',
+  'synchronous = NORMAL',
+]);
 
 /**
  * Applies {@link SQLITE_PRAGMAS} to a better-sqlite3 connection. Exported so a benchmark

@@ -142,16 +142,27 @@ const MIGRATE_4_TO_5 = `
  */
 export function ensureSchema(db: Database.Database): void {
   const run = db.transaction(() => {
-    const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all();
+    const tables = db
+      .prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table'")
+      .pluck()
+      .all();
     if (!tables.includes('store_meta')) {
       if (tables.length > 0) {
-        throw new StorageError('ERR_STORAGE_OPEN', `database is not a tincan store (has tables: ${tables.join(', ')})`);
+        throw new StorageError(
+          'ERR_STORAGE_OPEN',
+          `database is not a tincan store (has tables: ${tables.join(', ')})`,
+        );
       }
       db.exec(CREATE_TABLES);
-      db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+      db.prepare("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?)").run(
+        String(SCHEMA_VERSION),
+      );
       return;
     }
-    let found = db.prepare<[], string>("SELECT value FROM store_meta WHERE key = 'schema_version'").pluck().get();
+    let found = db
+      .prepare<[], string>("SELECT value FROM store_meta WHERE key = 'schema_version'")
+      .pluck()
+      .get();
     if (found === '1') {
       // Version 2 adds `heaps.cycles`; the registry's cycles stay valid until a balance is written.
       db.exec(MIGRATE_1_TO_2);
@@ -172,7 +183,10 @@ export function ensureSchema(db: Database.Database): void {
       found = '5';
     }
     if (found !== String(SCHEMA_VERSION)) {
-      throw new StorageError('ERR_STORAGE_OPEN', `store has schema version ${found ?? '(none)'}, this build reads ${SCHEMA_VERSION}`);
+      throw new StorageError(
+        'ERR_STORAGE_OPEN',
+        `store has schema version ${found ?? '(none)'}, this build reads ${SCHEMA_VERSION}`,
+      );
     }
   });
   run.immediate();

@@ -39,11 +39,17 @@ export class SnapshotStatements {
     this.#takeStable = db.prepare(
       'INSERT INTO snapshot_stable (canister_id, snapshot_id, memory_id, key, value) SELECT canister_id, ?, memory_id, key, value FROM stable WHERE canister_id = ?',
     );
-    this.#module = db.prepare('SELECT module_hash AS moduleHash, candid FROM snapshots WHERE canister_id = ? AND snapshot_id = ?');
+    this.#module = db.prepare(
+      'SELECT module_hash AS moduleHash, candid FROM snapshots WHERE canister_id = ? AND snapshot_id = ?',
+    );
     this.#clearStable = db.prepare('DELETE FROM stable WHERE canister_id = ?');
     this.#clearCounts = db.prepare('DELETE FROM stable_counts WHERE canister_id = ?');
-    this.#loadStable = db.prepare('INSERT INTO stable (canister_id, memory_id, key, value) SELECT canister_id, memory_id, key, value FROM snapshot_stable WHERE canister_id = ? AND snapshot_id = ?');
-    this.#loadCounts = db.prepare('INSERT INTO stable_counts (canister_id, memory_id, count) SELECT canister_id, memory_id, count(*) FROM stable WHERE canister_id = ? GROUP BY memory_id');
+    this.#loadStable = db.prepare(
+      'INSERT INTO stable (canister_id, memory_id, key, value) SELECT canister_id, memory_id, key, value FROM snapshot_stable WHERE canister_id = ? AND snapshot_id = ?',
+    );
+    this.#loadCounts = db.prepare(
+      'INSERT INTO stable_counts (canister_id, memory_id, count) SELECT canister_id, memory_id, count(*) FROM stable WHERE canister_id = ? GROUP BY memory_id',
+    );
     this.#loadHeap = db.prepare(
       // An upsert, not REPLACE: the heap row also holds the canister's balance.
       `INSERT INTO heaps (canister_id, snapshot) SELECT ?, heap FROM snapshots WHERE canister_id = ? AND snapshot_id = ? AND heap IS NOT NULL
@@ -57,7 +63,9 @@ export class SnapshotStatements {
        FROM snapshots s WHERE s.canister_id = ? ORDER BY s.snapshot_id`,
     );
     this.#delete = db.prepare('DELETE FROM snapshots WHERE canister_id = ? AND snapshot_id = ?');
-    this.#deleteStable = db.prepare('DELETE FROM snapshot_stable WHERE canister_id = ? AND snapshot_id = ?');
+    this.#deleteStable = db.prepare(
+      'DELETE FROM snapshot_stable WHERE canister_id = ? AND snapshot_id = ?',
+    );
     this.#deleteAll = db.prepare('DELETE FROM snapshots WHERE canister_id = ?');
     this.#deleteAllStable = db.prepare('DELETE FROM snapshot_stable WHERE canister_id = ?');
   }
@@ -69,7 +77,8 @@ export class SnapshotStatements {
   }
 
   load(canisterId: Uint8Array, snapshotId: number): SnapshotModule | undefined {
-    const row = this.#module.get(canisterId, snapshotId) as { moduleHash: Uint8Array; candid: string } | undefined;
+    const row = this.#module.get(canisterId, snapshotId) as
+      { moduleHash: Uint8Array; candid: string } | undefined;
     if (row === undefined) return undefined;
     this.#clearStable.run(canisterId);
     this.#clearCounts.run(canisterId);
@@ -78,11 +87,21 @@ export class SnapshotStatements {
     this.#clearHeap.run(canisterId);
     this.#loadHeap.run(canisterId, canisterId, snapshotId);
     this.#heapRows.load(canisterId, snapshotId);
-    return { module: this.#modules.get(row.moduleHash), moduleHash: row.moduleHash, candid: row.candid };
+    return {
+      module: this.#modules.get(row.moduleHash),
+      moduleHash: row.moduleHash,
+      candid: row.candid,
+    };
   }
 
   list(canisterId: Uint8Array): SnapshotInfo[] {
-    return (this.#list.all(canisterId) as Array<{ id: number | bigint; takenAtNs: string; size: number | bigint }>).map((r) => ({
+    return (
+      this.#list.all(canisterId) as Array<{
+        id: number | bigint;
+        takenAtNs: string;
+        size: number | bigint;
+      }>
+    ).map((r) => ({
       id: Number(r.id),
       takenAtNs: BigInt(r.takenAtNs),
       size: BigInt(r.size),

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { CanisterRecord } from '@tincan/runtime';
-import { SQLITE_PRAGMAS, StorageError, applyPragmas, openSqliteStore, type SqliteStateStore } from './index.js';
+import {
+  SQLITE_PRAGMAS,
+  StorageError,
+  applyPragmas,
+  openSqliteStore,
+  type SqliteStateStore,
+} from './index.js';
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 const A = bytes(0xaa, 0x01);
@@ -15,7 +21,11 @@ const INLINE_MODULES = `
   UPDATE snapshots SET module = COALESCE((SELECT m.module FROM modules m WHERE m.hash = snapshots.module_hash), x'');
   DROP INDEX canisters_module_hash; DROP INDEX snapshots_module_hash; DROP TABLE modules;`;
 
-function record(id: Uint8Array, index: number, overrides: Partial<CanisterRecord> = {}): CanisterRecord {
+function record(
+  id: Uint8Array,
+  index: number,
+  overrides: Partial<CanisterRecord> = {},
+): CanisterRecord {
   return {
     id,
     index,
@@ -108,15 +118,28 @@ describe('openSqliteStore', () => {
 
 describe('registry and meta', () => {
   it('round-trips records exactly, ordered by index, with bigints beyond 2^64', () => {
-    const b = record(B, 0, { status: 'stopped', module: bytes(), moduleHash: bytes(), controllers: [], version: 2n ** 64n - 1n });
+    const b = record(B, 0, {
+      status: 'stopped',
+      module: bytes(),
+      moduleHash: bytes(),
+      controllers: [],
+      version: 2n ** 64n - 1n,
+    });
     const a = record(A, 1, { cycles: 2n ** 70n + 1n });
     store.putCanister(a);
     store.putCanister(b);
     const listed = store.listCanisters();
     expect(listed.map((r) => r.index)).toEqual([0, 1]);
-    expect(listed[0]).toEqual({ ...b, id: Buffer.from(B), module: Buffer.alloc(0), moduleHash: Buffer.alloc(0) });
+    expect(listed[0]).toEqual({
+      ...b,
+      id: Buffer.from(B),
+      module: Buffer.alloc(0),
+      moduleHash: Buffer.alloc(0),
+    });
     expect(listed[1]?.cycles).toBe(2n ** 70n + 1n);
-    expect(listed[1]?.controllers.map((c) => Array.from(c))).toEqual(a.controllers.map((c) => Array.from(c)));
+    expect(listed[1]?.controllers.map((c) => Array.from(c))).toEqual(
+      a.controllers.map((c) => Array.from(c)),
+    );
     expect(listed[0]?.version).toBe(2n ** 64n - 1n);
   });
 
@@ -144,7 +167,10 @@ describe('registry and meta', () => {
     store.writeHeap(A, bytes(1));
     store.close();
     const db = new Database(file);
-    db.exec(INLINE_MODULES + "DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; DROP TABLE ingress; DROP TABLE open_calls; DROP TRIGGER heaps_keep_cycles; ALTER TABLE heaps DROP COLUMN cycles; UPDATE store_meta SET value = '1' WHERE key = 'schema_version'");
+    db.exec(
+      INLINE_MODULES +
+        "DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; DROP TABLE ingress; DROP TABLE open_calls; DROP TRIGGER heaps_keep_cycles; ALTER TABLE heaps DROP COLUMN cycles; UPDATE store_meta SET value = '1' WHERE key = 'schema_version'",
+    );
     db.close();
     store = openSqliteStore({ path: file });
     expect(store.listCanisters()[0]?.cycles).toBe(42n);
@@ -156,7 +182,10 @@ describe('registry and meta', () => {
     store.putCanister(record(A, 0));
     store.close();
     const db = new Database(file);
-    db.exec(INLINE_MODULES + "DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; DROP TABLE ingress; DROP TABLE open_calls; UPDATE store_meta SET value = '2' WHERE key = 'schema_version'");
+    db.exec(
+      INLINE_MODULES +
+        "DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; DROP TABLE ingress; DROP TABLE open_calls; UPDATE store_meta SET value = '2' WHERE key = 'schema_version'",
+    );
     db.close();
     store = openSqliteStore({ path: file });
     expect(store.listIngress()).toEqual([]);
@@ -172,7 +201,10 @@ describe('registry and meta', () => {
     store.putOpenCalls(A, '{}');
     store.close();
     const db = new Database(file);
-    db.exec(INLINE_MODULES + "DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; UPDATE store_meta SET value = '3' WHERE key = 'schema_version'");
+    db.exec(
+      INLINE_MODULES +
+        "DROP TABLE heap_rows; DROP TABLE snapshot_heap_rows; UPDATE store_meta SET value = '3' WHERE key = 'schema_version'",
+    );
     db.close();
     store = openSqliteStore({ path: file });
     expect([...(store.readHeap(A) ?? [])]).toEqual([3, 1, 4]);
@@ -193,11 +225,18 @@ describe('registry and meta', () => {
     store.close();
     let db = new Database(file);
     db.exec(INLINE_MODULES + "UPDATE store_meta SET value = '4' WHERE key = 'schema_version'");
-    expect(db.prepare('SELECT sum(length(module)) FROM canisters').pluck().get()).toBe(2 * module.length);
+    expect(db.prepare('SELECT sum(length(module)) FROM canisters').pluck().get()).toBe(
+      2 * module.length,
+    );
     db.close();
     store = openSqliteStore({ path: file });
-    expect(store.listCanisters().map((r) => Buffer.from(r.module).toString())).toEqual([Buffer.from(module).toString(), Buffer.from(module).toString()]);
-    expect(Buffer.from(store.loadSnapshot(A, 1)?.module ?? []).toString()).toBe(Buffer.from(module).toString());
+    expect(store.listCanisters().map((r) => Buffer.from(r.module).toString())).toEqual([
+      Buffer.from(module).toString(),
+      Buffer.from(module).toString(),
+    ]);
+    expect(Buffer.from(store.loadSnapshot(A, 1)?.module ?? []).toString()).toBe(
+      Buffer.from(module).toString(),
+    );
     store.close();
     db = new Database(file);
     expect(db.prepare('SELECT count(*) FROM modules').pluck().get()).toBe(1);
@@ -212,7 +251,8 @@ describe('registry and meta', () => {
     const module = new TextEncoder().encode('x'.repeat(50_000));
     const hash = bytes(...Array.from({ length: 32 }, (_, i) => 200 - i));
     const other = record(B, 1, { module: bytes(1), moduleHash: bytes(9) });
-    for (let i = 0; i < 20; i++) store.putCanister(record(bytes(0xcc, i), 10 + i, { module, moduleHash: hash }));
+    for (let i = 0; i < 20; i++)
+      store.putCanister(record(bytes(0xcc, i), 10 + i, { module, moduleHash: hash }));
     store.putCanister(other);
     const listed = store.listCanisters();
     expect(listed[1]?.module).toBe(listed[20]?.module);
@@ -227,10 +267,13 @@ describe('registry and meta', () => {
     };
     expect(count()).toBe(2);
     store.takeSnapshot(bytes(0xcc, 0), 1, 1n);
-    for (let i = 0; i < 20; i++) store.putCanister(record(bytes(0xcc, i), 10 + i, { module: bytes(2), moduleHash: bytes(8) }));
+    for (let i = 0; i < 20; i++)
+      store.putCanister(record(bytes(0xcc, i), 10 + i, { module: bytes(2), moduleHash: bytes(8) }));
     // The snapshot still names the first module.
     expect(count()).toBe(3);
-    expect(Buffer.from(store.loadSnapshot(bytes(0xcc, 0), 1)?.module ?? []).equals(Buffer.from(module))).toBe(true);
+    expect(
+      Buffer.from(store.loadSnapshot(bytes(0xcc, 0), 1)?.module ?? []).equals(Buffer.from(module)),
+    ).toBe(true);
     store.putCanister(record(bytes(0xcc, 0), 10, { module: bytes(2), moduleHash: bytes(8) }));
     store.deleteSnapshot(bytes(0xcc, 0), 1);
     expect(count()).toBe(2);
@@ -240,14 +283,41 @@ describe('registry and meta', () => {
 
   it('keeps ingress records with their answers across reopening, and prunes them by expiry', () => {
     const expiry = 1_767_225_600_000_000_000n;
-    store.putIngress({ requestId: bytes(1), sender: bytes(4), expiryNs: expiry, outcome: undefined });
-    store.putIngress({ requestId: bytes(2), sender: bytes(5), expiryNs: expiry + 10n, outcome: { reply: bytes(9, 9) } });
-    store.putIngress({ requestId: bytes(3), sender: bytes(6), expiryNs: expiry + 20n, outcome: { reject: { code: 5, message: 'no', errorCode: 'IC0506' } } });
-    store.putIngress({ requestId: bytes(1), sender: bytes(4), expiryNs: expiry, outcome: { reject: { code: 2, message: 'later' } } });
+    store.putIngress({
+      requestId: bytes(1),
+      sender: bytes(4),
+      expiryNs: expiry,
+      outcome: undefined,
+    });
+    store.putIngress({
+      requestId: bytes(2),
+      sender: bytes(5),
+      expiryNs: expiry + 10n,
+      outcome: { reply: bytes(9, 9) },
+    });
+    store.putIngress({
+      requestId: bytes(3),
+      sender: bytes(6),
+      expiryNs: expiry + 20n,
+      outcome: { reject: { code: 5, message: 'no', errorCode: 'IC0506' } },
+    });
+    store.putIngress({
+      requestId: bytes(1),
+      sender: bytes(4),
+      expiryNs: expiry,
+      outcome: { reject: { code: 2, message: 'later' } },
+    });
     store.close();
     store = openSqliteStore({ path: file });
-    expect(store.getIngress(bytes(2))).toEqual({ requestId: bytes(2), sender: bytes(5), expiryNs: expiry + 10n, outcome: { reply: bytes(9, 9) } });
-    expect(store.getIngress(bytes(3))?.outcome).toEqual({ reject: { code: 5, message: 'no', errorCode: 'IC0506' } });
+    expect(store.getIngress(bytes(2))).toEqual({
+      requestId: bytes(2),
+      sender: bytes(5),
+      expiryNs: expiry + 10n,
+      outcome: { reply: bytes(9, 9) },
+    });
+    expect(store.getIngress(bytes(3))?.outcome).toEqual({
+      reject: { code: 5, message: 'no', errorCode: 'IC0506' },
+    });
     expect(store.getIngress(bytes(1))?.outcome).toEqual({ reject: { code: 2, message: 'later' } });
     expect(store.getIngress(bytes(7))).toBeUndefined();
     expect(store.listIngress().map((r) => r.requestId)).toEqual([bytes(1), bytes(2), bytes(3)]);
@@ -336,7 +406,8 @@ describe('stable maps', () => {
   });
 
   it('ranges in bytewise key order with offset and limit', () => {
-    for (const key of [bytes(0x02), bytes(0x01, 0xff), bytes(0x01)]) store.stablePut(A, 3, key, key);
+    for (const key of [bytes(0x02), bytes(0x01, 0xff), bytes(0x01)])
+      store.stablePut(A, 3, key, key);
     store.stablePut(A, 4, bytes(0x00), bytes()); // other memory, must not appear
     const keys = (start: number, length: number): number[][] =>
       store.stableRange(A, 3, start, length).map(([k]) => Array.from(k));

@@ -2,7 +2,18 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureError } from '@tincan/errors';
-import type { CanisterKey, CanisterRecord, CanisterStatus, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StableMemoryInfo, StateStore } from '@tincan/runtime';
+import type {
+  CanisterKey,
+  CanisterRecord,
+  CanisterStatus,
+  HeapRowRead,
+  HeapRowWrite,
+  IngressRecord,
+  SnapshotInfo,
+  SnapshotModule,
+  StableMemoryInfo,
+  StateStore,
+} from '@tincan/runtime';
 import { BrowseStatements } from './browse.js';
 import { HeapRowStatements } from './heap-rows.js';
 import { IngressStatements } from './ingress.js';
@@ -16,7 +27,10 @@ import { StorageError } from './storage-error.js';
 
 /** Where {@link openSqliteStore} keeps the data: a database file, or memory only (tests). */
 export type SqliteStoreOptions =
-  | { readonly path: string; /** Start a new store file as a copy of this checkpoint. */ readonly from?: string }
+  | {
+      readonly path: string;
+      /** Start a new store file as a copy of this checkpoint. */ readonly from?: string;
+    }
   | { readonly memory: true; /** Load this checkpoint into memory. */ readonly from?: string };
 
 /**
@@ -34,16 +48,24 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStateStore {
       if (options.path === '') throw new Error('path is empty');
       fs.mkdirSync(nodePath.dirname(options.path), { recursive: true });
       // A fork: a new store starts as a copy of the checkpoint; an existing one is reopened.
-      if (options.from !== undefined && !fs.existsSync(options.path)) fs.copyFileSync(options.from, options.path);
+      if (options.from !== undefined && !fs.existsSync(options.path))
+        fs.copyFileSync(options.from, options.path);
     }
-    db = 'memory' in options && options.from !== undefined ? new Database(fs.readFileSync(options.from)) : new Database(location);
+    db =
+      'memory' in options && options.from !== undefined
+        ? new Database(fs.readFileSync(options.from))
+        : new Database(location);
     // A non-database file opens fine; the first statement (a pragma here) reports NOTADB.
     applyPragmas(db);
     return new SqliteStateStore(db);
   } catch (err) {
     db?.close();
     const reason = ensureError(err).message;
-    throw new StorageError('ERR_STORAGE_OPEN', `cannot open SQLite store at ${JSON.stringify(location)}: ${reason}`, { cause: err });
+    throw new StorageError(
+      'ERR_STORAGE_OPEN',
+      `cannot open SQLite store at ${JSON.stringify(location)}: ${reason}`,
+      { cause: err },
+    );
   }
 }
 
@@ -56,7 +78,12 @@ export class SqliteStateStore implements StateStore {
   readonly #db: Database.Database;
   readonly #s: Statements;
   #closed = false;
-  readonly #putStable: (cid: Uint8Array, mem: number, key: Uint8Array, value: Uint8Array) => Uint8Array | undefined;
+  readonly #putStable: (
+    cid: Uint8Array,
+    mem: number,
+    key: Uint8Array,
+    value: Uint8Array,
+  ) => Uint8Array | undefined;
   readonly #deleteStable: (cid: Uint8Array, mem: number, key: Uint8Array) => Uint8Array | undefined;
   readonly #deleteCanister: (cid: Uint8Array) => void;
   readonly #clearStable: (cid: Uint8Array) => void;
@@ -140,7 +167,8 @@ export class SqliteStateStore implements StateStore {
   /** Opens a transaction; throws `ERR_TRANSACTION_STATE` if one is open. */
   begin(): void {
     this.#assertOpen();
-    if (this.#db.inTransaction) throw new StorageError('ERR_TRANSACTION_STATE', 'begin() while a transaction is open');
+    if (this.#db.inTransaction)
+      throw new StorageError('ERR_TRANSACTION_STATE', 'begin() while a transaction is open');
     this.#s.begin.run();
   }
 
@@ -176,7 +204,8 @@ export class SqliteStateStore implements StateStore {
    */
   checkpoint(path: string): void {
     if (this.#closed) throw new StorageError('ERR_STORAGE_CLOSED', 'the store is closed');
-    if (this.#db.inTransaction) throw new StorageError('ERR_TRANSACTION_STATE', 'checkpoint() while a transaction is open');
+    if (this.#db.inTransaction)
+      throw new StorageError('ERR_TRANSACTION_STATE', 'checkpoint() while a transaction is open');
     fs.mkdirSync(nodePath.dirname(path), { recursive: true });
     fs.rmSync(path, { force: true });
     this.#db.prepare('VACUUM INTO ?').run(path);
@@ -206,7 +235,12 @@ export class SqliteStateStore implements StateStore {
   /** Id, index, module hash and status of every canister, in no order: the cheap read at open. */
   listCanisterKeys(): CanisterKey[] {
     this.#assertOpen();
-    return this.#s.listCanisterKeys.all().map((row) => ({ id: row.id, index: row.idx, moduleHash: row.module_hash, status: row.status as CanisterStatus }));
+    return this.#s.listCanisterKeys.all().map((row) => ({
+      id: row.id,
+      index: row.idx,
+      moduleHash: row.module_hash,
+      status: row.status as CanisterStatus,
+    }));
   }
 
   /** One canister's registry record, or undefined. Records of one module share one copy of its bytes. */
@@ -308,7 +342,12 @@ export class SqliteStateStore implements StateStore {
   }
 
   /** Stores `value`; returns the previous value. Bumps the count only for a new key. */
-  stablePut(canisterId: Uint8Array, memoryId: number, key: Uint8Array, value: Uint8Array): Uint8Array | undefined {
+  stablePut(
+    canisterId: Uint8Array,
+    memoryId: number,
+    key: Uint8Array,
+    value: Uint8Array,
+  ): Uint8Array | undefined {
     this.#assertOpen();
     return this.#putStable(canisterId, memoryId, key, value);
   }
@@ -343,7 +382,12 @@ export class SqliteStateStore implements StateStore {
    * a caller's arithmetic slip into a full scan. OFFSET walks the skipped rows, so the cost
    * grows with `startIndex`.
    */
-  stableRange(canisterId: Uint8Array, memoryId: number, startIndex: number, length: number): Array<[Uint8Array, Uint8Array]> {
+  stableRange(
+    canisterId: Uint8Array,
+    memoryId: number,
+    startIndex: number,
+    length: number,
+  ): Array<[Uint8Array, Uint8Array]> {
     this.#assertOpen();
     checkCount('startIndex', startIndex);
     checkCount('length', length);
@@ -358,7 +402,12 @@ export class SqliteStateStore implements StateStore {
   }
 
   /** A page of entries after `afterKey` (keyset paging: the cost is the page's, not the offset's). */
-  stableAfter(canisterId: Uint8Array, memoryId: number, afterKey: Uint8Array | undefined, limit: number): Array<[Uint8Array, Uint8Array]> {
+  stableAfter(
+    canisterId: Uint8Array,
+    memoryId: number,
+    afterKey: Uint8Array | undefined,
+    limit: number,
+  ): Array<[Uint8Array, Uint8Array]> {
     this.#assertOpen();
     checkCount('limit', limit);
     if (limit === 0) return [];
@@ -460,12 +509,16 @@ export class SqliteStateStore implements StateStore {
 
   #assertInTransaction(operation: string): void {
     this.#assertOpen();
-    if (!this.#db.inTransaction) throw new StorageError('ERR_TRANSACTION_STATE', `${operation}() without an open transaction`);
+    if (!this.#db.inTransaction)
+      throw new StorageError('ERR_TRANSACTION_STATE', `${operation}() without an open transaction`);
   }
 }
 
 function checkCount(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new StorageError('ERR_INVALID_ARGUMENT', `${name} must be a non-negative integer, got ${value}`);
+    throw new StorageError(
+      'ERR_INVALID_ARGUMENT',
+      `${name} must be a non-negative integer, got ${value}`,
+    );
   }
 }

@@ -64,7 +64,9 @@ export function prepareStatements(db: Database.Database): Statements {
               COALESCE((SELECT h.cycles FROM heaps h WHERE h.canister_id = c.id), c.cycles) AS cycles, c.settings_json
        FROM canisters c WHERE c.id = ?`,
     ),
-    listCanisterKeys: db.prepare<[], CanisterKeyRow>('SELECT id, idx, module_hash, status FROM canisters'),
+    listCanisterKeys: db.prepare<[], CanisterKeyRow>(
+      'SELECT id, idx, module_hash, status FROM canisters',
+    ),
     putHeapCycles: db.prepare<[string, Id]>('UPDATE heaps SET cycles = ? WHERE canister_id = ?'),
     putRegistryCycles: db.prepare<[string, Id]>('UPDATE canisters SET cycles = ? WHERE id = ?'),
     // ON CONFLICT(id) rather than INSERT OR REPLACE: REPLACE would also silently delete a
@@ -84,7 +86,9 @@ export function prepareStatements(db: Database.Database): Statements {
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ),
 
-    readHeap: db.prepare<[Id], Uint8Array>('SELECT snapshot FROM heaps WHERE canister_id = ?').pluck(),
+    readHeap: db
+      .prepare<[Id], Uint8Array>('SELECT snapshot FROM heaps WHERE canister_id = ?')
+      .pluck(),
     writeHeap: db.prepare<[Id, Uint8Array]>(
       'INSERT INTO heaps (canister_id, snapshot) VALUES (?, ?) ON CONFLICT (canister_id) DO UPDATE SET snapshot = excluded.snapshot',
     ),
@@ -93,34 +97,48 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     clearHeap: db.prepare<[Id]>('DELETE FROM heaps WHERE canister_id = ?'),
 
-    stableGet: db.prepare<[Id, Mem, Uint8Array], Uint8Array>(
-      'SELECT value FROM stable WHERE canister_id = ? AND memory_id = ? AND key = ?',
-    ).pluck(),
-    stableHas: db.prepare<[Id, Mem, Uint8Array], number>(
-      'SELECT 1 FROM stable WHERE canister_id = ? AND memory_id = ? AND key = ?',
-    ).pluck(),
+    stableGet: db
+      .prepare<[Id, Mem, Uint8Array], Uint8Array>(
+        'SELECT value FROM stable WHERE canister_id = ? AND memory_id = ? AND key = ?',
+      )
+      .pluck(),
+    stableHas: db
+      .prepare<[Id, Mem, Uint8Array], number>(
+        'SELECT 1 FROM stable WHERE canister_id = ? AND memory_id = ? AND key = ?',
+      )
+      .pluck(),
     stableUpsert: db.prepare<[Id, Mem, Uint8Array, Uint8Array]>(
       `INSERT INTO stable (canister_id, memory_id, key, value) VALUES (?, ?, ?, ?)
        ON CONFLICT (canister_id, memory_id, key) DO UPDATE SET value = excluded.value`,
     ),
     // RETURNING tells us in one statement whether the key existed, which drives the count.
-    stableDelete: db.prepare<[Id, Mem, Uint8Array], Uint8Array>(
-      'DELETE FROM stable WHERE canister_id = ? AND memory_id = ? AND key = ? RETURNING value',
-    ).pluck(),
+    stableDelete: db
+      .prepare<[Id, Mem, Uint8Array], Uint8Array>(
+        'DELETE FROM stable WHERE canister_id = ? AND memory_id = ? AND key = ? RETURNING value',
+      )
+      .pluck(),
     // Key order is BLOB order, i.e. memcmp: exactly the bytewise order the interface promises.
-    stableRange: db.prepare<[Id, Mem, number, number], [Uint8Array, Uint8Array]>(
-      'SELECT key, value FROM stable WHERE canister_id = ? AND memory_id = ? ORDER BY key LIMIT ? OFFSET ?',
-    ).raw(),
+    stableRange: db
+      .prepare<[Id, Mem, number, number], [Uint8Array, Uint8Array]>(
+        'SELECT key, value FROM stable WHERE canister_id = ? AND memory_id = ? ORDER BY key LIMIT ? OFFSET ?',
+      )
+      .raw(),
     clearStable: db.prepare<[Id]>('DELETE FROM stable WHERE canister_id = ?'),
 
     // safeIntegers: the count is returned as a bigint, matching `stableCount(): bigint`.
-    countGet: db.prepare<[Id, Mem], bigint>(
-      'SELECT count FROM stable_counts WHERE canister_id = ? AND memory_id = ?',
-    ).pluck().safeIntegers(),
+    countGet: db
+      .prepare<[Id, Mem], bigint>(
+        'SELECT count FROM stable_counts WHERE canister_id = ? AND memory_id = ?',
+      )
+      .pluck()
+      .safeIntegers(),
     // A scan of the canister's entries: only canisters with a memory allocation pay it per execution.
-    stableBytes: db.prepare<[Id], bigint>(
-      'SELECT COALESCE(SUM(length(key) + length(value)), 0) FROM stable WHERE canister_id = ?',
-    ).pluck().safeIntegers(),
+    stableBytes: db
+      .prepare<[Id], bigint>(
+        'SELECT COALESCE(SUM(length(key) + length(value)), 0) FROM stable WHERE canister_id = ?',
+      )
+      .pluck()
+      .safeIntegers(),
     countIncrement: db.prepare<[Id, Mem]>(
       `INSERT INTO stable_counts (canister_id, memory_id, count) VALUES (?, ?, 1)
        ON CONFLICT (canister_id, memory_id) DO UPDATE SET count = count + 1`,

@@ -72,8 +72,16 @@ describe('transactions', () => {
     const file = tempFile();
     const store = open(file);
     store.putCanister({
-      id: A, index: 0, module: bytes(1), moduleHash: bytes(2), candid: 'service : {}', controllers: [bytes(3)],
-      status: 'running', version: 1n, cycles: 2n ** 80n, settingsJson: '{}',
+      id: A,
+      index: 0,
+      module: bytes(1),
+      moduleHash: bytes(2),
+      candid: 'service : {}',
+      controllers: [bytes(3)],
+      status: 'running',
+      version: 1n,
+      cycles: 2n ** 80n,
+      settingsJson: '{}',
     });
     store.begin();
     store.writeHeap(A, bytes(5, 6));
@@ -107,9 +115,16 @@ describe('transactions', () => {
     store.close();
     expect(store.inTransaction).toBe(false);
     const calls: Array<() => unknown> = [
-      () => store.begin(), () => store.commit(), () => store.listCanisters(), () => store.getMeta('k'),
-      () => store.readHeap(A), () => store.writeHeap(A, bytes()), () => store.stablePut(A, 0, bytes(), bytes()),
-      () => store.stableCount(A, 0), () => store.stableRange(A, 0, 0, 1), () => store.close(),
+      () => store.begin(),
+      () => store.commit(),
+      () => store.listCanisters(),
+      () => store.getMeta('k'),
+      () => store.readHeap(A),
+      () => store.writeHeap(A, bytes()),
+      () => store.stablePut(A, 0, bytes(), bytes()),
+      () => store.stableCount(A, 0),
+      () => store.stableRange(A, 0, 0, 1),
+      () => store.close(),
     ];
     for (const call of calls) expect(codeOf(call)).toBe('ERR_STORAGE_CLOSED');
   });

@@ -13,11 +13,16 @@ export interface ExploreOptions {
 }
 
 /** The outcome of an exploration. */
-export type ExploreResult = { readonly ok: true; readonly tried: number } | { readonly ok: false; readonly seed: number; readonly error: Error; readonly tried: number };
+export type ExploreResult =
+  | { readonly ok: true; readonly tried: number }
+  | { readonly ok: false; readonly seed: number; readonly error: Error; readonly tried: number };
 
 /** Tries every seed until one fails. */
 export async function exploreSchedules(options: ExploreOptions): Promise<ExploreResult> {
-  const seeds = typeof options.seeds === 'number' ? Array.from({ length: options.seeds }, (_, i) => i + 1) : options.seeds;
+  const seeds =
+    typeof options.seeds === 'number'
+      ? Array.from({ length: options.seeds }, (_, i) => i + 1)
+      : options.seeds;
   let tried = 0;
   for (const seed of seeds) {
     tried++;
@@ -34,7 +39,10 @@ export async function exploreSchedules(options: ExploreOptions): Promise<Explore
 export async function assertAllSchedules(options: ExploreOptions): Promise<void> {
   const result = await exploreSchedules(options);
   if (!result.ok) {
-    const err = new Error(`schedule seed ${result.seed} failed (after ${result.tried} seeds): ${result.error.message}`, { cause: result.error });
+    const err = new Error(
+      `schedule seed ${result.seed} failed (after ${result.tried} seeds): ${result.error.message}`,
+      { cause: result.error },
+    );
     throw err;
   }
 }

@@ -32,7 +32,11 @@ export async function createTestReplica(options: TestReplicaOptions = {}): Promi
   const owned = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'tincan-test-'));
   const clock = options.clock === undefined ? new ManualClock(TEST_EPOCH_NS) : undefined;
-  const replicaOptions: ReplicaOptions = { ...options, stateDir, clock: options.clock ?? (clock as ManualClock) };
+  const replicaOptions: ReplicaOptions = {
+    ...options,
+    stateDir,
+    clock: options.clock ?? (clock as ManualClock),
+  };
   let replica = await Replica.create(replicaOptions);
   return {
     get replica() {

@@ -26,7 +26,12 @@ export interface TestSubnets {
 export async function createTestSubnets(options: TestSubnetsOptions = {}): Promise<TestSubnets> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'tincan-subnets-'));
   const clock = options.clock === undefined ? new ManualClock(TEST_EPOCH_NS) : undefined;
-  const subnets = await Subnets.create({ ...options, count: options.count ?? 2, stateDir, clock: options.clock ?? (clock as ManualClock) });
+  const subnets = await Subnets.create({
+    ...options,
+    count: options.count ?? 2,
+    stateDir,
+    clock: options.clock ?? (clock as ManualClock),
+  });
   return {
     subnets,
     stateDir,

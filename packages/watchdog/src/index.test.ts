@@ -14,14 +14,22 @@ describe('processGuard', () => {
   it('returns what the script returns, and lets ordinary exceptions through', () => {
     const ctx = context();
     expect(guard.runInContext(new vm.Script('6 * 7'), ctx, 1_000)).toBe(42);
-    expect(() => guard.runInContext(new vm.Script('throw new RangeError("r")'), ctx, 1_000)).toThrow('r');
+    expect(() =>
+      guard.runInContext(new vm.Script('throw new RangeError("r")'), ctx, 1_000),
+    ).toThrow('r');
   });
 
   it.each([
     ['a busy loop', 'for (;;) {}'],
-    ['a microtask loop in the drain after evaluation', 'Promise.resolve().then(function f() { return Promise.resolve().then(f); }); 0'],
+    [
+      'a microtask loop in the drain after evaluation',
+      'Promise.resolve().then(function f() { return Promise.resolve().then(f); }); 0',
+    ],
     ['recursion that catches every RangeError', 'function f() { try { f(); } catch { f(); } } f()'],
-    ['Atomics.wait without a timeout', 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)'],
+    [
+      'Atomics.wait without a timeout',
+      'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)',
+    ],
   ])('stops %s with an ExecutionTimeoutError that host code can catch', (_name, source) => {
     const ctx = context();
     let cleanedUp = false;
@@ -42,7 +50,9 @@ describe('processGuard', () => {
     const ctx = vm.createContext({ n: 0 }, { microtaskMode: 'afterEvaluate' });
     // Calls from about 1 to 20 ms against a 1 ms limit (the watchdog polls every 10 ms): it claims
     // some just as they finish, which is the disarm race; every tenth call runs until stopped.
-    const script = new vm.Script('(() => { let x = 0; for (let i = 0; i < n; i++) x += i; return x; })()');
+    const script = new vm.Script(
+      '(() => { let x = 0; for (let i = 0; i < n; i++) x += i; return x; })()',
+    );
     let finished = 0;
     let timedOut = 0;
     let hostWork = 0;

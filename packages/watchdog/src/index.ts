@@ -38,7 +38,12 @@ export class ExecutionTimeoutError extends Error {
 
 interface NativeWatchdog {
   start(pollMs: number): void;
-  run(limitMs: number, fn: (script: vm.Script, context: vm.Context) => unknown, script: vm.Script, context: vm.Context): unknown;
+  run(
+    limitMs: number,
+    fn: (script: vm.Script, context: vm.Context) => unknown,
+    script: vm.Script,
+    context: vm.Context,
+  ): unknown;
   firedCount(): number;
 }
 
@@ -50,7 +55,9 @@ const runIn = (script: vm.Script, context: vm.Context): unknown => script.runInC
 function loadNative(): NativeWatchdog | undefined {
   if (process.env.TINCAN_WATCHDOG === 'vm') return undefined;
   try {
-    return createRequire(import.meta.url)('../build/Release/tincan_watchdog.node') as NativeWatchdog;
+    return createRequire(import.meta.url)(
+      '../build/Release/tincan_watchdog.node',
+    ) as NativeWatchdog;
   } catch {
     return undefined;
   }
@@ -74,7 +81,9 @@ function createGuard(): ExecutionGuard {
         try {
           return native.run(limitMs, runIn, script, context);
         } catch (err) {
-          throw isTimeout(err, 'ERR_EXECUTION_TIMED_OUT') ? new ExecutionTimeoutError(limitMs) : err;
+          throw isTimeout(err, 'ERR_EXECUTION_TIMED_OUT')
+            ? new ExecutionTimeoutError(limitMs)
+            : err;
         }
       },
     };
@@ -85,7 +94,9 @@ function createGuard(): ExecutionGuard {
       try {
         return script.runInContext(context, { timeout: limitMs });
       } catch (err) {
-        throw isTimeout(err, 'ERR_SCRIPT_EXECUTION_TIMEOUT') ? new ExecutionTimeoutError(limitMs) : err;
+        throw isTimeout(err, 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+          ? new ExecutionTimeoutError(limitMs)
+          : err;
       }
     },
   };

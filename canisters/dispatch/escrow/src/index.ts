@@ -1,5 +1,15 @@
 // tincan extension: dispatch (@tincan/cdk/extensions), dispatch/reply with ReplyOn (dispatch, @reply, queryContract): an escrow that pays through token transfer sub-messages and refunds in its reply.
-import { IDL, Principal, StableBTreeMap, canisterSelf, init, msgCaller, query, trap, update } from 'azle';
+import {
+  IDL,
+  Principal,
+  StableBTreeMap,
+  canisterSelf,
+  init,
+  msgCaller,
+  query,
+  trap,
+  update,
+} from 'azle';
 import { dispatch, queryContract, reply } from '@tincan/cdk/extensions';
 import type { ReplyOn } from '@tincan/cdk/extensions';
 
@@ -16,7 +26,13 @@ import type { ReplyOn } from '@tincan/cdk/extensions';
  * - `'always'` / `'success'`: `on_transfer` also counts confirmations of successful transfers.
  */
 
-const Deal = IDL.Record({ id: IDL.Nat, buyer: IDL.Principal, seller: IDL.Principal, amount: IDL.Nat, status: IDL.Text });
+const Deal = IDL.Record({
+  id: IDL.Nat,
+  buyer: IDL.Principal,
+  seller: IDL.Principal,
+  amount: IDL.Nat,
+  status: IDL.Text,
+});
 interface Deal {
   id: bigint;
   buyer: Principal;
@@ -58,9 +74,16 @@ export default class {
   settle(id: bigint, replyOn: string): string {
     const deal = this.deals.get(id);
     if (deal === undefined || deal.status !== 'open') trap(`deal ${id} is not open`);
-    const held = queryContract<bigint>(this.token, 'balance_of', { paramIdlTypes: [IDL.Principal], args: [canisterSelf()], returnIdlType: IDL.Nat });
+    const held = queryContract<bigint>(this.token, 'balance_of', {
+      paramIdlTypes: [IDL.Principal],
+      args: [canisterSelf()],
+      returnIdlType: IDL.Nat,
+    });
     deal.status = 'paid';
-    const msgId = dispatch(this.token, 'transfer', [deal.seller, deal.amount], { replyOn: replyOn as ReplyOn, paramIdlTypes: [IDL.Principal, IDL.Nat] });
+    const msgId = dispatch(this.token, 'transfer', [deal.seller, deal.amount], {
+      replyOn: replyOn as ReplyOn,
+      paramIdlTypes: [IDL.Principal, IDL.Nat],
+    });
     this.inFlight.set(msgId, id);
     return `deal ${id}: transfer of ${deal.amount} dispatched (escrow holds ${held})`;
   }
@@ -97,7 +120,6 @@ export default class {
   stats(): { confirmations: bigint; in_flight: bigint } {
     return { confirmations: this.confirmations, in_flight: BigInt(this.inFlight.size) };
   }
-
 }
 
 /** `CANISTER_ID_TOKEN`, inlined at bundling when dfx.json lists `token` as a dependency. */
@@ -105,6 +127,8 @@ function tokenFromEnv(): string {
   try {
     return process.env.CANISTER_ID_TOKEN ?? '';
   } catch {
-    throw new Error(`escrow needs its token: deploy with "dependencies": ["token"] in dfx.json, or pass '(opt principal "<token id>")'`);
+    throw new Error(
+      `escrow needs its token: deploy with "dependencies": ["token"] in dfx.json, or pass '(opt principal "<token id>")'`,
+    );
   }
 }

@@ -53,7 +53,10 @@ export default class {
     if (city.trim() === '') return { Err: 'city must not be empty' };
     const id = this.nextTripId++;
     this.pendingTrips.set(id, { id, traveler: msgCaller(), city, date });
-    const msgId = dispatch(this.hotel, 'reserve', [date], { replyOn: 'always', paramIdlTypes: [IDL.Text] });
+    const msgId = dispatch(this.hotel, 'reserve', [date], {
+      replyOn: 'always',
+      paramIdlTypes: [IDL.Text],
+    });
     this.requests.set(msgId, id);
     return { Ok: `trip ${id} requested` };
   }
@@ -89,6 +92,8 @@ function hotelFromEnv(): string {
   try {
     return process.env.CANISTER_ID_HOTEL ?? '';
   } catch {
-    throw new Error(`agency_dispatch needs its hotel: deploy with "dependencies": ["hotel"] in dfx.json, or pass '(opt principal "<hotel id>")'`);
+    throw new Error(
+      `agency_dispatch needs its hotel: deploy with "dependencies": ["hotel"] in dfx.json, or pass '(opt principal "<hotel id>")'`,
+    );
   }
 }

@@ -1,6 +1,12 @@
 // tincan extension: near (@tincan/cdk/extensions), NEAR's promise API (NearPromise, promiseResult, requirePrivate): the travel agency written as on NEAR.
 import { IDL, Principal, canisterSelf, init, msgCaller, query, update } from 'azle';
-import { NearPromise, PromiseResults, promiseResult, promiseResultsCount, requirePrivate } from '@tincan/cdk/extensions';
+import {
+  NearPromise,
+  PromiseResults,
+  promiseResult,
+  promiseResultsCount,
+  requirePrivate,
+} from '@tincan/cdk/extensions';
 import type { PromiseResult } from '@tincan/cdk/extensions';
 
 /**
@@ -59,7 +65,9 @@ export default class {
     this.pendingTrips.set(id, { id, traveler: msgCaller(), city, date });
     return await NearPromise.new(this.hotel)
       .functionCall('reserve', [IDL.Text], [date])
-      .then(NearPromise.new(canisterSelf()).functionCall('hotel_reservation_complete', [IDL.Nat], [id]))
+      .then(
+        NearPromise.new(canisterSelf()).functionCall('hotel_reservation_complete', [IDL.Nat], [id]),
+      )
       .asReturn<Result>(Result);
   }
 
@@ -83,8 +91,11 @@ export default class {
    */
   @update([IDL.Text, IDL.Vec(IDL.Text)], IDL.Variant({ Ok: IDL.Vec(IDL.Text), Err: IDL.Text }))
   async reserve_nights(city: string, dates: string[]): Promise<{ Ok: string[] } | { Err: string }> {
-    const [first, ...rest] = dates.map((date) => NearPromise.new(this.hotel).functionCall('reserve', [IDL.Text], [date]));
-    if (city.trim() === '' || first === undefined) return { Err: 'city and dates must not be empty' };
+    const [first, ...rest] = dates.map((date) =>
+      NearPromise.new(this.hotel).functionCall('reserve', [IDL.Text], [date]),
+    );
+    if (city.trim() === '' || first === undefined)
+      return { Err: 'city and dates must not be empty' };
     const ids = dates.map((date) => {
       const id = this.nextTripId++;
       this.pendingTrips.set(id, { id, traveler: msgCaller(), city, date });
@@ -92,29 +103,39 @@ export default class {
     });
     return await first
       .and(...rest)
-      .then(NearPromise.new(canisterSelf()).functionCall('nights_complete', [IDL.Vec(IDL.Nat)], [ids]))
+      .then(
+        NearPromise.new(canisterSelf()).functionCall('nights_complete', [IDL.Vec(IDL.Nat)], [ids]),
+      )
       .asReturn(IDL.Variant({ Ok: IDL.Vec(IDL.Text), Err: IDL.Text }));
   }
 
   /** The callback of `reserve_nights`: private; confirms every night, or cancels them all. */
   @update([PromiseResults, IDL.Vec(IDL.Nat)], IDL.Variant({ Ok: IDL.Vec(IDL.Text), Err: IDL.Text }))
-  async nights_complete(_results: PromiseResult[], ids: bigint[]): Promise<{ Ok: string[] } | { Err: string }> {
+  async nights_complete(
+    _results: PromiseResult[],
+    ids: bigint[],
+  ): Promise<{ Ok: string[] } | { Err: string }> {
     requirePrivate();
     const trips = ids.map((id) => this.pendingTrips.get(id));
     for (const id of ids) this.pendingTrips.delete(id);
     const results = Array.from({ length: promiseResultsCount() }, (_, i) => promiseResult(i));
-    const booked = results.flatMap((r) => ('Successful' in r ? [(IDL.decode([IDL.Text], r.Successful) as unknown as [string])[0]] : []));
+    const booked = results.flatMap((r) =>
+      'Successful' in r ? [(IDL.decode([IDL.Text], r.Successful) as unknown as [string])[0]] : [],
+    );
     const failed = results.flatMap((r) => ('Failed' in r ? [r.Failed.rejectMessage] : []));
     if (failed.length === 0) {
       trips.forEach((trip, i) => {
         const reservation = booked[i];
-        if (trip !== undefined && reservation !== undefined) this.confirmed.set(trip.id, { ...trip, reservation });
+        if (trip !== undefined && reservation !== undefined)
+          this.confirmed.set(trip.id, { ...trip, reservation });
       });
       return { Ok: booked };
     }
     // Undo at the hotel: cancel the nights it did book (the cancels are further promises).
     for (const reservation of booked) {
-      await NearPromise.new(this.hotel).functionCall('cancel', [IDL.Text], [reservation]).asReturn(IDL.Bool);
+      await NearPromise.new(this.hotel)
+        .functionCall('cancel', [IDL.Text], [reservation])
+        .asReturn(IDL.Bool);
     }
     return { Err: `hotel failed: ${failed.join('; ')}` };
   }
@@ -137,6 +158,8 @@ function hotelFromEnv(): string {
   try {
     return process.env.CANISTER_ID_HOTEL ?? '';
   } catch {
-    throw new Error(`agency needs its hotel: deploy with "dependencies": ["hotel"] in dfx.json, or pass '(opt principal "<hotel id>")'`);
+    throw new Error(
+      `agency needs its hotel: deploy with "dependencies": ["hotel"] in dfx.json, or pass '(opt principal "<hotel id>")'`,
+    );
   }
 }

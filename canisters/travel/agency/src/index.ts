@@ -80,7 +80,13 @@ export default class {
     // 3b. The hotel booked a room: move the trip from pending to confirmed, in one execution.
     const trip = this.pendingTrips.get(id);
     this.pendingTrips.delete(id);
-    this.confirmed.set(id, { id, traveler: trip?.traveler ?? msgCaller(), city, date, reservation });
+    this.confirmed.set(id, {
+      id,
+      traveler: trip?.traveler ?? msgCaller(),
+      city,
+      date,
+      reservation,
+    });
     return { Ok: reservation };
   }
 
@@ -99,7 +105,9 @@ export default class {
 
 /** The reject message of a failed call (Azle's call errors carry one), or the error's text. */
 function rejectMessageOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'rejectMessage' in err ? String(err.rejectMessage) : String(err);
+  return typeof err === 'object' && err !== null && 'rejectMessage' in err
+    ? String(err.rejectMessage)
+    : String(err);
 }
 
 /** `CANISTER_ID_HOTEL`, inlined at bundling when dfx.json lists `hotel` as a dependency. */
@@ -107,6 +115,8 @@ function hotelFromEnv(): string {
   try {
     return process.env.CANISTER_ID_HOTEL ?? '';
   } catch {
-    throw new Error(`agency needs its hotel: deploy with "dependencies": ["hotel"] in dfx.json, or pass '(opt principal "<hotel id>")'`);
+    throw new Error(
+      `agency needs its hotel: deploy with "dependencies": ["hotel"] in dfx.json, or pass '(opt principal "<hotel id>")'`,
+    );
   }
 }

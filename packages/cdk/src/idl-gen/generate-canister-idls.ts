@@ -33,15 +33,22 @@ export function didFiles(): Array<{ name: string; did: string }> {
 
 /** What a module exports besides its interface, as Azle's does. */
 const EXTRAS: Record<string, string> = {
-  nns_icp_ledger: "export { binaryAddressFromAddress, binaryAddressFromPrincipal, hexAddressFromPrincipal } from '../../icp-account-id.js';\n",
+  nns_icp_ledger:
+    "export { binaryAddressFromAddress, binaryAddressFromPrincipal, hexAddressFromPrincipal } from '../../icp-account-id.js';\n",
 };
 
 /** The generated module for one interface. */
 export function generateFor(name: string, did: string): string {
-  return generateIdlModule(parseDidAst(readFileSync(did, 'utf8')), `${name}/${path.basename(did)}`) + (EXTRAS[name] ?? '');
+  return (
+    generateIdlModule(parseDidAst(readFileSync(did, 'utf8')), `${name}/${path.basename(did)}`) +
+    (EXTRAS[name] ?? '')
+  );
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (
+  process.argv[1] !== undefined &&
+  path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
   for (const { name, did } of didFiles()) {
     mkdirSync(path.join(OUT_ROOT, name), { recursive: true });
     writeFileSync(path.join(OUT_ROOT, name, 'idl.ts'), generateFor(name, did));

@@ -7,17 +7,45 @@
 import type { DidFileAst, FieldAst, FuncAst, MethodAst, TypeAst } from '@tincan/candid';
 
 const PRIM_IDL: Record<string, string> = {
-  nat: 'IDL.Nat', nat8: 'IDL.Nat8', nat16: 'IDL.Nat16', nat32: 'IDL.Nat32', nat64: 'IDL.Nat64',
-  int: 'IDL.Int', int8: 'IDL.Int8', int16: 'IDL.Int16', int32: 'IDL.Int32', int64: 'IDL.Int64',
-  float32: 'IDL.Float32', float64: 'IDL.Float64', bool: 'IDL.Bool', text: 'IDL.Text', null: 'IDL.Null',
-  reserved: 'IDL.Reserved', empty: 'IDL.Empty', principal: 'IDL.Principal',
+  nat: 'IDL.Nat',
+  nat8: 'IDL.Nat8',
+  nat16: 'IDL.Nat16',
+  nat32: 'IDL.Nat32',
+  nat64: 'IDL.Nat64',
+  int: 'IDL.Int',
+  int8: 'IDL.Int8',
+  int16: 'IDL.Int16',
+  int32: 'IDL.Int32',
+  int64: 'IDL.Int64',
+  float32: 'IDL.Float32',
+  float64: 'IDL.Float64',
+  bool: 'IDL.Bool',
+  text: 'IDL.Text',
+  null: 'IDL.Null',
+  reserved: 'IDL.Reserved',
+  empty: 'IDL.Empty',
+  principal: 'IDL.Principal',
 };
 
 const PRIM_TS: Record<string, string> = {
-  nat: 'bigint', nat8: 'number', nat16: 'number', nat32: 'number', nat64: 'bigint',
-  int: 'bigint', int8: 'number', int16: 'number', int32: 'number', int64: 'bigint',
-  float32: 'number', float64: 'number', bool: 'boolean', text: 'string', null: 'null',
-  reserved: 'any', empty: 'never', principal: 'Principal',
+  nat: 'bigint',
+  nat8: 'number',
+  nat16: 'number',
+  nat32: 'number',
+  nat64: 'bigint',
+  int: 'bigint',
+  int8: 'number',
+  int16: 'number',
+  int32: 'number',
+  int64: 'bigint',
+  float32: 'number',
+  float64: 'number',
+  bool: 'boolean',
+  text: 'string',
+  null: 'null',
+  reserved: 'any',
+  empty: 'never',
+  principal: 'Principal',
 };
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -82,7 +110,9 @@ function ts(t: TypeAst): string {
       if (isTuple(t.fields)) return `[${t.fields.map((f) => ts(f.type)).join(', ')}]`;
       return `{ ${t.fields.map((f) => `${key(f.key)}: ${ts(f.type)}`).join('; ')} }`;
     case 'variant':
-      return t.fields.length === 0 ? 'never' : t.fields.map((f) => `{ ${key(f.key)}: ${ts(f.type)} }`).join(' | ');
+      return t.fields.length === 0
+        ? 'never'
+        : t.fields.map((f) => `{ ${key(f.key)}: ${ts(f.type)} }`).join(' | ');
     case 'func':
       return '[Principal, string]';
     case 'service':
@@ -91,7 +121,12 @@ function ts(t: TypeAst): string {
 }
 
 function tsMethod(f: FuncAst): string {
-  const ret = f.rets.length === 0 ? 'undefined' : f.rets.length === 1 ? ts(f.rets[0] as TypeAst) : `[${f.rets.map(ts).join(', ')}]`;
+  const ret =
+    f.rets.length === 0
+      ? 'undefined'
+      : f.rets.length === 1
+        ? ts(f.rets[0] as TypeAst)
+        : `[${f.rets.map(ts).join(', ')}]`;
   return `ActorMethod<[${f.args.map(ts).join(', ')}], ${ret}>`;
 }
 
@@ -158,7 +193,11 @@ export function generateIdlModule(ast: DidFileAst, source: string): string {
 
   const serviceType = ast.actor?.type;
   const methods: readonly MethodAst[] =
-    serviceType?.kind === 'service' ? serviceType.methods : serviceType?.kind === 'ref' && defs.get(serviceType.name)?.kind === 'service' ? (defs.get(serviceType.name) as { methods: readonly MethodAst[] }).methods : [];
+    serviceType?.kind === 'service'
+      ? serviceType.methods
+      : serviceType?.kind === 'ref' && defs.get(serviceType.name)?.kind === 'service'
+        ? (defs.get(serviceType.name) as { methods: readonly MethodAst[] }).methods
+        : [];
   const funcOf = (m: MethodAst): FuncAst => {
     const ref = methodRef(m);
     return ref === undefined ? (m.type as FuncAst) : (defs.get(ref) as { func: FuncAst }).func;
@@ -174,7 +213,8 @@ export function generateIdlModule(ast: DidFileAst, source: string): string {
     'type ActorMethod<Args extends unknown[] = unknown[], Ret = unknown> = (...args: Args) => Promise<Ret>;',
     '',
   ];
-  for (const name of [...defs.keys()].sort()) lines.push(`export type ${name} = ${ts(defs.get(name) as TypeAst)};`);
+  for (const name of [...defs.keys()].sort())
+    lines.push(`export type ${name} = ${ts(defs.get(name) as TypeAst)};`);
   lines.push('/** The service, as agents type it. */');
   lines.push(`export interface _SERVICE {`);
   for (const m of methods) lines.push(`  ${key(m.name)}: ${tsMethod(funcOf(m))};`);
@@ -183,12 +223,14 @@ export function generateIdlModule(ast: DidFileAst, source: string): string {
   lines.push('export type init = (args: { IDL: typeof IDL }) => IDL.Type[];');
   lines.push('');
   for (const name of [...recursive].sort()) lines.push(`export const ${name} = IDL.Rec();`);
-  for (const name of ordered) lines.push(`export const ${name} = ${idl(defs.get(name) as TypeAst)};`);
-  for (const name of [...recursive].sort()) lines.push(`${name}.fill(${idl(defs.get(name) as TypeAst)});`);
+  for (const name of ordered)
+    lines.push(`export const ${name} = ${idl(defs.get(name) as TypeAst)};`);
+  for (const name of [...recursive].sort())
+    lines.push(`${name}.fill(${idl(defs.get(name) as TypeAst)});`);
   lines.push('');
-  lines.push('/** The service\'s IDL. */');
+  lines.push("/** The service's IDL. */");
   lines.push(`export const idlFactory: idlFactory = () => ${idlService(methods)};`);
-  lines.push('/** The init arguments\' IDL types. */');
+  lines.push("/** The init arguments' IDL types. */");
   lines.push(`export const init: init = () => [${initArgs.map(idl).join(', ')}];`);
   // A module whose types name no principal imports none (noUnusedLocals).
   const usesPrincipal = lines.some((line, i) => i > 2 && /\bPrincipal\b/.test(line));

@@ -13,7 +13,9 @@ import { report } from '../commands/shared.js';
 import { exitAfterFlush } from '../flush.js';
 
 const bin = fileURLToPath(new URL('./tincan.js', import.meta.url));
-const replica = spawn(process.execPath, [bin, 'start', ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const replica = spawn(process.execPath, [bin, 'start', ...process.argv.slice(2)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const stop = (): void => void replica.kill('SIGTERM');
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
@@ -34,7 +36,12 @@ try {
   const identity = await new IdentityStore().load();
   const agent = await connect(url, identity);
   console.log('\nDeploying the canisters of dfx.json (dependencies first):');
-  const deployed = await deployProject({ projectDir: process.cwd(), host: url, agent, log: (line) => console.log(`  ${line}`) });
+  const deployed = await deployProject({
+    projectDir: process.cwd(),
+    host: url,
+    agent,
+    log: (line) => console.log(`  ${line}`),
+  });
   const counter = deployed.find((c) => c.name === 'counter')?.id.toText() ?? '';
   const guestbook = deployed.find((c) => c.name === 'guestbook')?.id.toText() ?? '';
   const port = new URL(url).port;

@@ -33,8 +33,19 @@ interface Connector {
 
 /** The connector interface the relayer uses (a subset of `canisters/connector`'s). */
 export const connectorIdl: IDL.InterfaceFactory = ({ IDL: I }) => {
-  const Proof = I.Record({ certificate: I.Vec(I.Nat8), prevHead: I.Vec(I.Nat8), from: I.Nat64, events: I.Vec(I.Vec(I.Nat8)) });
-  const Outbox = I.Record({ certificate: I.Opt(I.Vec(I.Nat8)), prevHead: I.Vec(I.Nat8), from: I.Nat64, events: I.Vec(I.Vec(I.Nat8)), peer: I.Opt(I.Principal) });
+  const Proof = I.Record({
+    certificate: I.Vec(I.Nat8),
+    prevHead: I.Vec(I.Nat8),
+    from: I.Nat64,
+    events: I.Vec(I.Vec(I.Nat8)),
+  });
+  const Outbox = I.Record({
+    certificate: I.Opt(I.Vec(I.Nat8)),
+    prevHead: I.Vec(I.Nat8),
+    from: I.Nat64,
+    events: I.Vec(I.Vec(I.Nat8)),
+    peer: I.Opt(I.Principal),
+  });
   return I.Service({
     bridge_outbox: I.Func([I.Nat64], [Outbox], ['query']),
     bridge_inbound: I.Func([], [I.Nat64], ['query']),
@@ -73,7 +84,10 @@ export class Relayer {
 
   /** A relayer with an anonymous agent that fetched the replica's root key. */
   static async create(options: RelayerOptions): Promise<Relayer> {
-    return new Relayer(options, await HttpAgent.create({ host: options.host, shouldFetchRootKey: true }));
+    return new Relayer(
+      options,
+      await HttpAgent.create({ host: options.host, shouldFetchRootKey: true }),
+    );
   }
 
   private constructor(options: RelayerOptions, agent: HttpAgent) {
@@ -87,12 +101,19 @@ export class Relayer {
   }
 
   /** `connector`'s events from index `from` on with their proof, and its peer; undefined when there are none (or no certificate yet). */
-  async proofOf(connector: Principal, from: bigint): Promise<{ proof: BridgeProof; peer: Principal } | undefined> {
+  async proofOf(
+    connector: Principal,
+    from: bigint,
+  ): Promise<{ proof: BridgeProof; peer: Principal } | undefined> {
     const outbox = await this.connector(connector).bridge_outbox(from);
     const [certificate] = outbox.certificate;
     const [peer] = outbox.peer;
-    if (certificate === undefined || peer === undefined || outbox.events.length === 0) return undefined;
-    return { proof: { certificate, prevHead: outbox.prevHead, from: outbox.from, events: outbox.events }, peer };
+    if (certificate === undefined || peer === undefined || outbox.events.length === 0)
+      return undefined;
+    return {
+      proof: { certificate, prevHead: outbox.prevHead, from: outbox.from, events: outbox.events },
+      peer,
+    };
   }
 
   /** One pass: for every connector, the events its peer has not run yet, delivered with their proof. */
@@ -109,10 +130,14 @@ export class Relayer {
       const result = await this.connector(peer).bridge_deliver(found.proof);
       if ('Ok' in result) {
         delivered += Number(result.Ok);
-        this.#options.onLog?.(`bridge: ${source.toText()} → ${peer.toText()}: ${result.Ok} event(s) from ${found.proof.from} delivered`);
+        this.#options.onLog?.(
+          `bridge: ${source.toText()} → ${peer.toText()}: ${result.Ok} event(s) from ${found.proof.from} delivered`,
+        );
       } else {
         refused.push(result.Err);
-        this.#options.onLog?.(`bridge: ${source.toText()} → ${peer.toText()}: refused: ${result.Err}`);
+        this.#options.onLog?.(
+          `bridge: ${source.toText()} → ${peer.toText()}: refused: ${result.Err}`,
+        );
       }
     }
     return { delivered, refused };

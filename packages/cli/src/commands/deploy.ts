@@ -5,16 +5,39 @@ import { agentFor, networkOf, replicaFlags } from './shared.js';
 
 /** The flags of commands that install code. */
 export const installFlags: CommandSpec['flags'] = [
-  { name: 'argument', type: 'string', value: 'candid', description: `init arguments in Candid text, e.g. '(1 : nat)'; overrides dfx.json's init_arg` },
-  { name: 'argument-file', type: 'string', value: 'file', description: 'read the init arguments from a file' },
-  { name: 'mode', type: 'string', choices: ['auto', 'install', 'reinstall', 'upgrade'], default: 'auto', description: 'install into an empty canister, upgrade one with code (auto), or force one' },
+  {
+    name: 'argument',
+    type: 'string',
+    value: 'candid',
+    description: `init arguments in Candid text, e.g. '(1 : nat)'; overrides dfx.json's init_arg`,
+  },
+  {
+    name: 'argument-file',
+    type: 'string',
+    value: 'file',
+    description: 'read the init arguments from a file',
+  },
+  {
+    name: 'mode',
+    type: 'string',
+    choices: ['auto', 'install', 'reinstall', 'upgrade'],
+    default: 'auto',
+    description: 'install into an empty canister, upgrade one with code (auto), or force one',
+  },
 ];
 
 /** The deploy options a command's flags give. */
-export async function deployOptions(input: CommandInput, name: string | undefined): Promise<DeployOptions> {
-  const [{ readFileSync }, { CliError }] = await Promise.all([import('node:fs'), import('../cli-error.js')]);
+export async function deployOptions(
+  input: CommandInput,
+  name: string | undefined,
+): Promise<DeployOptions> {
+  const [{ readFileSync }, { CliError }] = await Promise.all([
+    import('node:fs'),
+    import('../cli-error.js'),
+  ]);
   const file = input.string('argument-file');
-  if (file !== undefined && input.string('argument') !== undefined) throw new CliError('ERR_USAGE', 'pass --argument or --argument-file, not both');
+  if (file !== undefined && input.string('argument') !== undefined)
+    throw new CliError('ERR_USAGE', 'pass --argument or --argument-file, not both');
   let argument = input.string('argument');
   if (file !== undefined) {
     try {
@@ -39,7 +62,13 @@ export async function deployOptions(input: CommandInput, name: string | undefine
 export const deployCommand: CommandSpec = {
   name: 'deploy',
   description: `Create, bundle and install (or upgrade) the canisters of ./dfx.json, dependencies first; writes their .did files`,
-  args: [{ name: 'name', description: 'canister of dfx.json to deploy, after its dependencies (all by default)', optional: true }],
+  args: [
+    {
+      name: 'name',
+      description: 'canister of dfx.json to deploy, after its dependencies (all by default)',
+      optional: true,
+    },
+  ],
   flags: [...(installFlags ?? []), ...replicaFlags],
   run: async (input) => {
     const { deployProject, selectCanisters } = await import('../deploy.js');
@@ -47,7 +76,9 @@ export const deployCommand: CommandSpec = {
     selectCanisters(process.cwd(), name, input.string('argument')); // dfx.json errors before connecting
     const options = await deployOptions(input, name);
     const deployed = await deployProject(options);
-    process.stdout.write(`\nDeployed to ${options.host}:\n${deployed.map((c) => `  ${c.name.padEnd(16)} ${c.id.toText()}\n`).join('')}`);
+    process.stdout.write(
+      `\nDeployed to ${options.host}:\n${deployed.map((c) => `  ${c.name.padEnd(16)} ${c.id.toText()}\n`).join('')}`,
+    );
   },
 };
 
@@ -57,12 +88,22 @@ export const generateCommand: CommandSpec = {
   description: `Write dfx generate's JS/TS bindings (index.js with createActor, <name>.did.js, <name>.did.d.ts) from the .did files deploy writes`,
   args: [{ name: 'name', description: 'canister of dfx.json (all by default)', optional: true }],
   flags: [
-    { name: 'out-dir', type: 'string', value: 'dir', description: `where bindings go, one folder per canister (default: dfx.json's declarations.output, else src/declarations/<name>)` },
+    {
+      name: 'out-dir',
+      type: 'string',
+      value: 'dir',
+      description: `where bindings go, one folder per canister (default: dfx.json's declarations.output, else src/declarations/<name>)`,
+    },
     ...replicaFlags.filter((f) => f.name !== 'identity'),
   ],
   run: async (input) => {
     const { generateBindings } = await import('../generate.js');
-    const written = await generateBindings(process.cwd(), input.string('out-dir'), input.arg('name'), networkOf(input).url);
+    const written = await generateBindings(
+      process.cwd(),
+      input.string('out-dir'),
+      input.arg('name'),
+      networkOf(input).url,
+    );
     for (const dir of written) process.stdout.write(`wrote ${dir}\n`);
   },
 };

@@ -1,14 +1,16 @@
 /** `tincan identity new|use|list|whoami|get-principal|import|export|rename|remove`. */
 import type { CommandSpec } from '../command-line.js';
 
-const store = async (): Promise<import('../identity-store.js').IdentityStore> => new (await import('../identity-store.js')).IdentityStore();
+const store = async (): Promise<import('../identity-store.js').IdentityStore> =>
+  new (await import('../identity-store.js')).IdentityStore();
 const nameArg = { name: 'name', description: 'identity name' } as const;
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** Identity management. */
 export const identityCommand: CommandSpec = {
   name: 'identity',
-  description: 'Manage the identities calls are signed with ($TINCAN_HOME, default ~/.config/tincan)',
+  description:
+    'Manage the identities calls are signed with ($TINCAN_HOME, default ~/.config/tincan)',
   subcommands: [
     {
       name: 'new',
@@ -39,19 +41,30 @@ export const identityCommand: CommandSpec = {
         for (const name of s.list()) out(name === current ? `${name} *` : name);
       },
     },
-    { name: 'whoami', description: 'Print the name of the identity in use', run: async () => out((await store()).current()) },
+    {
+      name: 'whoami',
+      description: 'Print the name of the identity in use',
+      run: async () => out((await store()).current()),
+    },
     {
       name: 'get-principal',
       description: 'Print the principal of the identity in use (or of --identity)',
       flags: [{ name: 'identity', type: 'string', value: 'name', description: 'another identity' }],
-      run: async (input) => out((await (await store()).load(input.string('identity'))).getPrincipal().toText()),
+      run: async (input) =>
+        out((await (await store()).load(input.string('identity'))).getPrincipal().toText()),
     },
     {
       name: 'import',
       description: 'Import a PEM private key (Ed25519 or secp256k1) as an identity',
-      args: [nameArg, { name: 'pem-file', description: 'PEM file of an Ed25519 or secp256k1 private key' }],
+      args: [
+        nameArg,
+        { name: 'pem-file', description: 'PEM file of an Ed25519 or secp256k1 private key' },
+      ],
       run: async (input) => {
-        const [{ readFileSync }, { CliError }] = await Promise.all([import('node:fs'), import('../cli-error.js')]);
+        const [{ readFileSync }, { CliError }] = await Promise.all([
+          import('node:fs'),
+          import('../cli-error.js'),
+        ]);
         const s = await store();
         const name = input.required('name');
         const file = input.required('pem-file');
@@ -69,12 +82,16 @@ export const identityCommand: CommandSpec = {
       name: 'export',
       description: `Print an identity's PEM private key`,
       args: [nameArg],
-      run: async (input) => void process.stdout.write((await store()).exportPem(input.required('name'))),
+      run: async (input) =>
+        void process.stdout.write((await store()).exportPem(input.required('name'))),
     },
     {
       name: 'rename',
       description: 'Rename an identity (the selection follows it)',
-      args: [{ name: 'from', description: 'current name' }, { name: 'to', description: 'new name' }],
+      args: [
+        { name: 'from', description: 'current name' },
+        { name: 'to', description: 'new name' },
+      ],
       run: async (input) => {
         (await store()).rename(input.required('from'), input.required('to'));
         out(`Renamed identity '${input.required('from')}' to '${input.required('to')}'.`);

@@ -12,5 +12,14 @@ import { traceCommand } from './trace.js';
 export const tincanCommand: CommandSpec = {
   name: 'tincan',
   description: 'A local replica for TypeScript canisters: start it, deploy, call',
-  subcommands: [startCommand, deployCommand, devCommand, canisterCommand, generateCommand, identityCommand, ledgerCommand, traceCommand],
+  subcommands: [
+    startCommand,
+    deployCommand,
+    devCommand,
+    canisterCommand,
+    generateCommand,
+    identityCommand,
+    ledgerCommand,
+    traceCommand,
+  ],
 };

@@ -20,7 +20,8 @@ function input(name: string, placeholder: string): HTMLInputElement {
 }
 
 function integer(text: string, what: string): bigint {
-  if (!/^[+-]?\d+$/.test(text.trim().replace(/_/g, ''))) throw new Error(`${what}: "${text}" is not a whole number`);
+  if (!/^[+-]?\d+$/.test(text.trim().replace(/_/g, '')))
+    throw new Error(`${what}: "${text}" is not a whole number`);
   return BigInt(text.trim().replace(/_/g, ''));
 }
 
@@ -58,14 +59,18 @@ export function controlFor(type: IDL.Type, name: string): Control {
       element: i,
       value: () => {
         const n = integer(i.value, name);
-        if (type instanceof IDL.NatClass && n < 0n) throw new Error(`${name}: a nat cannot be negative`);
+        if (type instanceof IDL.NatClass && n < 0n)
+          throw new Error(`${name}: a nat cannot be negative`);
         return n;
       },
     };
   }
   if (type instanceof IDL.FixedNatClass || type instanceof IDL.FixedIntClass) {
     const i = input(name, type.name);
-    return { element: i, value: () => (type._bits <= 32 ? Number(integer(i.value, name)) : integer(i.value, name)) };
+    return {
+      element: i,
+      value: () => (type._bits <= 32 ? Number(integer(i.value, name)) : integer(i.value, name)),
+    };
   }
   if (type instanceof IDL.FloatClass) {
     const i = input(name, type.name);
@@ -73,18 +78,23 @@ export function controlFor(type: IDL.Type, name: string): Control {
       element: i,
       value: () => {
         const n = Number(i.value);
-        if (i.value.trim() === '' || Number.isNaN(n)) throw new Error(`${name}: "${i.value}" is not a number`);
+        if (i.value.trim() === '' || Number.isNaN(n))
+          throw new Error(`${name}: "${i.value}" is not a number`);
         return n;
       },
     };
   }
-  if (type instanceof IDL.NullClass || type instanceof IDL.ReservedClass) return { element: el('span', {}, 'null'), value: () => null };
+  if (type instanceof IDL.NullClass || type instanceof IDL.ReservedClass)
+    return { element: el('span', {}, 'null'), value: () => null };
   if (type instanceof IDL.OptClass) {
     const on = el('input', { name: `${name}?`, type: 'checkbox' });
     const inner = controlFor(type._type as IDL.Type, `${name}.some`);
     inner.element.hidden = true;
     on.addEventListener('change', () => (inner.element.hidden = !on.checked));
-    return { element: el('span', {}, on, ' ', inner.element), value: () => (on.checked ? [inner.value()] : []) };
+    return {
+      element: el('span', {}, on, ' ', inner.element),
+      value: () => (on.checked ? [inner.value()] : []),
+    };
   }
   if (type instanceof IDL.VecClass) {
     const items: Control[] = [];
@@ -111,19 +121,35 @@ export function controlFor(type: IDL.Type, name: string): Control {
     };
   }
   if (type instanceof IDL.TupleClass) {
-    const parts = (type as unknown as { _components: IDL.Type[] })._components.map((t, i) => controlFor(t, `${name}.${i}`));
-    return { element: el('fieldset', {}, el('legend', {}, 'tuple'), ...parts.map((p) => p.element)), value: () => parts.map((p) => p.value()) };
+    const parts = (type as unknown as { _components: IDL.Type[] })._components.map((t, i) =>
+      controlFor(t, `${name}.${i}`),
+    );
+    return {
+      element: el('fieldset', {}, el('legend', {}, 'tuple'), ...parts.map((p) => p.element)),
+      value: () => parts.map((p) => p.value()),
+    };
   }
   if (type instanceof IDL.RecordClass) {
-    const fields = type._fields.map(([field, t]) => [field, controlFor(t, `${name}.${field}`)] as const);
+    const fields = type._fields.map(
+      ([field, t]) => [field, controlFor(t, `${name}.${field}`)] as const,
+    );
     return {
-      element: el('fieldset', {}, el('legend', {}, 'record'), ...fields.map(([field, c]) => el('label', {}, `${field} `, c.element, el('br')))),
+      element: el(
+        'fieldset',
+        {},
+        el('legend', {}, 'record'),
+        ...fields.map(([field, c]) => el('label', {}, `${field} `, c.element, el('br'))),
+      ),
       value: () => Object.fromEntries(fields.map(([field, c]) => [field, c.value()])),
     };
   }
   if (type instanceof IDL.VariantClass) {
     const cases = type._fields.map(([tag, t]) => [tag, controlFor(t, `${name}.${tag}`)] as const);
-    const select = el('select', { name: `${name}#` }, ...cases.map(([tag]) => el('option', { value: tag }, tag)));
+    const select = el(
+      'select',
+      { name: `${name}#` },
+      ...cases.map(([tag]) => el('option', { value: tag }, tag)),
+    );
     const holder = el('span');
     const show = (): void => {
       const chosen = cases.find(([tag]) => tag === select.value);

@@ -1,7 +1,11 @@
 /** DOM and JSON helpers shared by the dashboard's views. */
 
 /** Creates an element with attributes and children. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: Array<Node | string>
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   node.append(...children);
@@ -26,14 +30,22 @@ export async function api<T>(path: string, headers: Record<string, string> = {})
 
 /** POSTs a replica control to `/_/api/<path>` with a JSON body. */
 export async function post<T>(path: string, body: unknown): Promise<T> {
-  return answer<T>(await fetch(`/_/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  return answer<T>(
+    await fetch(`/_/api/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 /** A principal shortened for tables. */
-export const short = (principal: string): string => (principal.length > 17 ? `${principal.slice(0, 11)}…${principal.slice(-5)}` : principal);
+export const short = (principal: string): string =>
+  principal.length > 17 ? `${principal.slice(0, 11)}…${principal.slice(-5)}` : principal;
 
 /** Replica time (ns since the epoch, as text) as a readable UTC time. */
-export const time = (ns: string): string => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString().replace('T', ' ').replace('Z', '');
+export const time = (ns: string): string =>
+  new Date(Number(BigInt(ns) / 1_000_000n)).toISOString().replace('T', ' ').replace('Z', '');
 
 /** A byte count with a unit. */
 export function bytes(n: string | number): string {

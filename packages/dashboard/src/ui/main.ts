@@ -16,20 +16,55 @@ import { chosenAgent, forgetAgents, identityPicker } from './identity.js';
 import { replicaView } from './replica-view.js';
 import { stateSection } from './state-browser.js';
 
-interface CanisterInfo { id: string; status: string; controllers: string[]; cycles: string; moduleHash: string | null; candid: string }
-interface Execution {
-  id: number; tree: string; parent: number | null; canister: string; kind: string; method: string; caller: string; outcome: string; trap: string | null;
-  instructions: number; cyclesCharged: string; cyclesAccepted: string; cyclesRefunded: string; balanceDelta: string; timeNs: string;
-  calls: Array<{ callee: string; method: string; cycles: string }>; timersSet: number; stableWrites: number; heapBytes: number;
-  argText?: string; replyText?: string | null;
+interface CanisterInfo {
+  id: string;
+  status: string;
+  controllers: string[];
+  cycles: string;
+  moduleHash: string | null;
+  candid: string;
 }
-interface TreeSummary { tree: string; root: Execution; executions: number; trapped: number; canisters: number }
+interface Execution {
+  id: number;
+  tree: string;
+  parent: number | null;
+  canister: string;
+  kind: string;
+  method: string;
+  caller: string;
+  outcome: string;
+  trap: string | null;
+  instructions: number;
+  cyclesCharged: string;
+  cyclesAccepted: string;
+  cyclesRefunded: string;
+  balanceDelta: string;
+  timeNs: string;
+  calls: Array<{ callee: string; method: string; cycles: string }>;
+  timersSet: number;
+  stableWrites: number;
+  heapBytes: number;
+  argText?: string;
+  replyText?: string | null;
+}
+interface TreeSummary {
+  tree: string;
+  root: Execution;
+  executions: number;
+  trapped: number;
+  canisters: number;
+}
 
 const app = document.getElementById('app') as HTMLElement;
 let refresh: number | undefined;
 
 function table(head: string[], rows: HTMLTableRowElement[], id: string): HTMLTableElement {
-  return el('table', { id }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
+  return el(
+    'table',
+    { id },
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
+    el('tbody', {}, ...rows),
+  );
 }
 
 async function canistersView(): Promise<void> {
@@ -41,9 +76,19 @@ async function canistersView(): Promise<void> {
       : table(
           ['canister', 'status', 'controllers', 'cycles', 'module hash'],
           canisters.map((c) =>
-            el('tr', { class: 'canister', 'data-id': c.id }, el('td', {}, el('a', { href: `#/canister/${c.id}`, class: 'mono' }, c.id)), el('td', {}, c.status),
-              el('td', { class: 'mono' }, c.controllers.map(short).join(', ')), el('td', {}, BigInt(c.cycles).toLocaleString('en-US')),
-              el('td', { class: 'mono' }, c.moduleHash === null ? '—' : `${c.moduleHash.slice(0, 16)}…`)),
+            el(
+              'tr',
+              { class: 'canister', 'data-id': c.id },
+              el('td', {}, el('a', { href: `#/canister/${c.id}`, class: 'mono' }, c.id)),
+              el('td', {}, c.status),
+              el('td', { class: 'mono' }, c.controllers.map(short).join(', ')),
+              el('td', {}, BigInt(c.cycles).toLocaleString('en-US')),
+              el(
+                'td',
+                { class: 'mono' },
+                c.moduleHash === null ? '—' : `${c.moduleHash.slice(0, 16)}…`,
+              ),
+            ),
           ),
           'canisters',
         ),
@@ -56,18 +101,36 @@ async function canisterView(id: string): Promise<void> {
   const logs = el('pre', { id: 'logs' });
   const loadLogs = async (): Promise<void> => {
     const lines = await api<Array<{ timeNs: string; message: string }>>(`canisters/${id}/logs`);
-    logs.textContent = lines.length === 0 ? '(no log lines)' : lines.slice(-200).map((l) => `${time(l.timeNs)}  ${l.message}`).join('\n');
+    logs.textContent =
+      lines.length === 0
+        ? '(no log lines)'
+        : lines
+            .slice(-200)
+            .map((l) => `${time(l.timeNs)}  ${l.message}`)
+            .join('\n');
   };
   const forms = el('div', { id: 'candid-ui' });
   const state = await stateSection(id);
   app.replaceChildren(
     el('h2', {}, 'Canister ', el('span', { class: 'mono', id: 'canister-id' }, id)),
-    el('div', { class: 'card' },
-      el('div', {}, `status: ${canister.status}`), el('div', {}, `cycles: ${BigInt(canister.cycles).toLocaleString('en-US')}`),
-      el('div', { class: 'mono' }, `controllers: ${canister.controllers.join(', ')}`), el('div', { class: 'mono' }, `module hash: ${canister.moduleHash ?? '—'}`),
-      el('div', {}, el('a', { href: `#/trees?canister=${id}` }, 'call trees of this canister'))),
-    el('h3', {}, 'State'), state.element,
-    el('h3', {}, 'Candid UI'), await identityPicker(), forms, el('h3', {}, 'Logs'), logs, el('h3', {}, 'Interface'), el('pre', {}, canister.candid),
+    el(
+      'div',
+      { class: 'card' },
+      el('div', {}, `status: ${canister.status}`),
+      el('div', {}, `cycles: ${BigInt(canister.cycles).toLocaleString('en-US')}`),
+      el('div', { class: 'mono' }, `controllers: ${canister.controllers.join(', ')}`),
+      el('div', { class: 'mono' }, `module hash: ${canister.moduleHash ?? '—'}`),
+      el('div', {}, el('a', { href: `#/trees?canister=${id}` }, 'call trees of this canister')),
+    ),
+    el('h3', {}, 'State'),
+    state.element,
+    el('h3', {}, 'Candid UI'),
+    await identityPicker(),
+    forms,
+    el('h3', {}, 'Logs'),
+    logs,
+    el('h3', {}, 'Interface'),
+    el('pre', {}, canister.candid),
   );
   await loadLogs();
   refresh = window.setInterval(() => void loadLogs().catch(() => undefined), 2000);
@@ -75,16 +138,26 @@ async function canisterView(id: string): Promise<void> {
   const service = parseDid(canister.candid).service;
   // The actor is made per call, with the agent of the identity chosen at that moment.
   const actorNow = async (): Promise<Record<string, (...args: unknown[]) => Promise<unknown>>> =>
-    Actor.createActor(() => service, { agent: await chosenAgent(), canisterId: id }) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    Actor.createActor(() => service, { agent: await chosenAgent(), canisterId: id }) as Record<
+      string,
+      (...args: unknown[]) => Promise<unknown>
+    >;
   for (const [method, func] of service._fields) {
     if (!(func instanceof IDL.FuncClass)) continue;
-    const query = func.annotations.includes('query') || func.annotations.includes('composite_query');
+    const query =
+      func.annotations.includes('query') || func.annotations.includes('composite_query');
     const controls = func.argTypes.map((t, i) => controlFor(t, `${method}.${i}`));
     const result = el('pre', { class: 'result' });
     const button = el('button', { type: 'submit' }, query ? 'Query' : 'Call');
-    const form = el('form', { class: 'method', 'data-method': method },
-      el('strong', { class: 'mono' }, method), ` (${func.argTypes.map((t) => t.display()).join(', ')}) → (${func.retTypes.map((t) => t.display()).join(', ')})${query ? ' query' : ''}`,
-      el('div', {}, ...controls.map((c) => c.element)), button, result);
+    const form = el(
+      'form',
+      { class: 'method', 'data-method': method },
+      el('strong', { class: 'mono' }, method),
+      ` (${func.argTypes.map((t) => t.display()).join(', ')}) → (${func.retTypes.map((t) => t.display()).join(', ')})${query ? ' query' : ''}`,
+      el('div', {}, ...controls.map((c) => c.element)),
+      button,
+      result,
+    );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       void (async () => {
@@ -102,7 +175,12 @@ async function canisterView(id: string): Promise<void> {
           const fn = (await actorNow())[method];
           if (fn === undefined) throw new Error(`no method ${method}`);
           const value = await fn(...args);
-          const values = func.retTypes.length === 0 ? [] : func.retTypes.length === 1 ? [value] : (value as unknown[]);
+          const values =
+            func.retTypes.length === 0
+              ? []
+              : func.retTypes.length === 1
+                ? [value]
+                : (value as unknown[]);
           result.textContent = `✓ ${printCandidValues(func.retTypes, values)}`;
           result.classList.add('ok');
         } catch (err) {
@@ -117,8 +195,14 @@ async function canisterView(id: string): Promise<void> {
         if (!query) {
           // The call may have changed the canister's state: show it as now committed.
           await state.reload().catch(() => undefined);
-          const [tree] = await api<TreeSummary[]>(`trees?canister=${encodeURIComponent(id)}&method=${encodeURIComponent(method)}&limit=1`).catch(() => []);
-          if (tree !== undefined) result.append('\n', el('a', { href: `#/tree/${tree.tree}`, class: 'tree-link' }, 'see its call tree'));
+          const [tree] = await api<TreeSummary[]>(
+            `trees?canister=${encodeURIComponent(id)}&method=${encodeURIComponent(method)}&limit=1`,
+          ).catch(() => []);
+          if (tree !== undefined)
+            result.append(
+              '\n',
+              el('a', { href: `#/tree/${tree.tree}`, class: 'tree-link' }, 'see its call tree'),
+            );
         }
       })();
     });
@@ -134,14 +218,23 @@ async function treesView(params: URLSearchParams): Promise<void> {
   const trees = await api<TreeSummary[]>(`trees?${query.toString()}`);
   const inputs = FILTERS.map((f) =>
     f === 'outcome'
-      ? el('select', { name: f }, ...['', 'committed', 'trapped', 'discarded'].map((o) => {
-          const option = el('option', { value: o }, o === '' ? 'any outcome' : o);
-          if (o === (params.get(f) ?? '')) option.setAttribute('selected', '');
-          return option;
-        }))
+      ? el(
+          'select',
+          { name: f },
+          ...['', 'committed', 'trapped', 'discarded'].map((o) => {
+            const option = el('option', { value: o }, o === '' ? 'any outcome' : o);
+            if (o === (params.get(f) ?? '')) option.setAttribute('selected', '');
+            return option;
+          }),
+        )
       : el('input', { name: f, placeholder: f, value: params.get(f) ?? '' }),
   );
-  const form = el('form', { class: 'filters', id: 'tree-filters' }, ...inputs, el('button', { type: 'submit' }, 'Filter'));
+  const form = el(
+    'form',
+    { class: 'filters', id: 'tree-filters' },
+    ...inputs,
+    el('button', { type: 'submit' }, 'Filter'),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const next = new URLSearchParams();
@@ -149,46 +242,107 @@ async function treesView(params: URLSearchParams): Promise<void> {
     location.hash = `#/trees?${next.toString()}`;
   });
   app.replaceChildren(
-    el('h2', {}, 'Call trees'), form,
+    el('h2', {}, 'Call trees'),
+    form,
     trees.length === 0
       ? el('p', {}, 'No executions match.')
-      : table(['started', 'message', 'caller', 'executions', 'canisters', 'outcome'], trees.map((t) =>
-          el('tr', { class: 'tree', 'data-tree': t.tree },
-            el('td', {}, time(t.root.timeNs)),
-            el('td', {}, el('a', { href: `#/tree/${t.tree}` }, `${t.root.kind} ${short(t.root.canister)}.${t.root.method}`)),
-            el('td', { class: 'mono' }, short(t.root.caller)), el('td', {}, String(t.executions)), el('td', {}, String(t.canisters)),
-            el('td', { class: t.trapped > 0 ? 'trapped' : 'committed' }, t.trapped > 0 ? `${t.trapped} trapped` : 'ok'))), 'trees'),
+      : table(
+          ['started', 'message', 'caller', 'executions', 'canisters', 'outcome'],
+          trees.map((t) =>
+            el(
+              'tr',
+              { class: 'tree', 'data-tree': t.tree },
+              el('td', {}, time(t.root.timeNs)),
+              el(
+                'td',
+                {},
+                el(
+                  'a',
+                  { href: `#/tree/${t.tree}` },
+                  `${t.root.kind} ${short(t.root.canister)}.${t.root.method}`,
+                ),
+              ),
+              el('td', { class: 'mono' }, short(t.root.caller)),
+              el('td', {}, String(t.executions)),
+              el('td', {}, String(t.canisters)),
+              el(
+                'td',
+                { class: t.trapped > 0 ? 'trapped' : 'committed' },
+                t.trapped > 0 ? `${t.trapped} trapped` : 'ok',
+              ),
+            ),
+          ),
+          'trees',
+        ),
   );
 }
 
 async function treeView(tree: string): Promise<void> {
   const executions = await api<Execution[]>(`trees/${encodeURIComponent(tree)}`);
   const depth = new Map<number, number>();
-  const detail = el('div', { id: 'execution-detail', class: 'card' }, 'Click an execution to see its argument and answer.');
+  const detail = el(
+    'div',
+    { id: 'execution-detail', class: 'card' },
+    'Click an execution to see its argument and answer.',
+  );
   const rows = executions.map((e) => {
     const d = e.parent === null ? 0 : (depth.get(e.parent) ?? 0) + 1;
     depth.set(e.id, d);
     const what = e.outcome === 'trapped' ? `trapped: ${e.trap ?? ''} (rolled back)` : e.outcome;
-    const row = el('tr', { class: `exec ${e.outcome}`, 'data-id': String(e.id), 'data-outcome': e.outcome },
+    const row = el(
+      'tr',
+      { class: `exec ${e.outcome}`, 'data-id': String(e.id), 'data-outcome': e.outcome },
       el('td', {}, String(e.id)),
-      el('td', { style: `padding-left:${0.5 + d * 1.5}rem` }, `${e.kind} `, el('span', { class: 'mono' }, short(e.canister)), `.${e.method}`),
-      el('td', { class: e.outcome }, what), el('td', {}, e.instructions.toLocaleString('en-US')), el('td', {}, BigInt(e.cyclesCharged).toLocaleString('en-US')),
-      el('td', {}, e.calls.map((c) => `${short(c.callee)}.${c.method}`).join(', ')), el('td', {}, String(e.stableWrites)), el('td', {}, String(e.heapBytes)), el('td', {}, String(e.timersSet)));
+      el(
+        'td',
+        { style: `padding-left:${0.5 + d * 1.5}rem` },
+        `${e.kind} `,
+        el('span', { class: 'mono' }, short(e.canister)),
+        `.${e.method}`,
+      ),
+      el('td', { class: e.outcome }, what),
+      el('td', {}, e.instructions.toLocaleString('en-US')),
+      el('td', {}, BigInt(e.cyclesCharged).toLocaleString('en-US')),
+      el('td', {}, e.calls.map((c) => `${short(c.callee)}.${c.method}`).join(', ')),
+      el('td', {}, String(e.stableWrites)),
+      el('td', {}, String(e.heapBytes)),
+      el('td', {}, String(e.timersSet)),
+    );
     row.addEventListener('click', () => {
       for (const r of app.querySelectorAll('tr.exec.selected')) r.classList.remove('selected');
       row.classList.add('selected');
       detail.replaceChildren(
         el('h4', {}, `#${e.id} ${e.kind} ${e.canister}.${e.method} — ${what}`),
-        el('div', {}, `caller ${e.caller} · time ${time(e.timeNs)} · accepted ${e.cyclesAccepted} · refunded ${e.cyclesRefunded} · balance change ${e.balanceDelta}`),
-        el('div', {}, 'argument'), el('pre', { id: 'detail-arg' }, e.argText ?? ''),
-        el('div', {}, 'answer'), el('pre', { id: 'detail-reply' }, e.replyText ?? '(none from this execution)'),
+        el(
+          'div',
+          {},
+          `caller ${e.caller} · time ${time(e.timeNs)} · accepted ${e.cyclesAccepted} · refunded ${e.cyclesRefunded} · balance change ${e.balanceDelta}`,
+        ),
+        el('div', {}, 'argument'),
+        el('pre', { id: 'detail-arg' }, e.argText ?? ''),
+        el('div', {}, 'answer'),
+        el('pre', { id: 'detail-reply' }, e.replyText ?? '(none from this execution)'),
       );
     });
     return row;
   });
   app.replaceChildren(
     el('h2', {}, 'Call tree ', el('span', { class: 'mono' }, tree)),
-    table(['#', 'execution', 'outcome', 'instructions', 'fee', 'calls made', 'stable writes', 'heap bytes', 'timers set'], rows, 'tree'),
+    table(
+      [
+        '#',
+        'execution',
+        'outcome',
+        'instructions',
+        'fee',
+        'calls made',
+        'stable writes',
+        'heap bytes',
+        'timers set',
+      ],
+      rows,
+      'tree',
+    ),
     detail,
   );
 }
@@ -198,11 +352,14 @@ async function route(): Promise<void> {
   refresh = undefined;
   const [path = '', search = ''] = location.hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter((p) => p !== '');
-  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === `#/${parts[0] ?? 'canisters'}`);
+  for (const a of document.querySelectorAll('nav a'))
+    a.classList.toggle('active', a.getAttribute('href') === `#/${parts[0] ?? 'canisters'}`);
   try {
-    if (parts[0] === 'canister' && parts[1] !== undefined) await canisterView(decodeURIComponent(parts[1]));
+    if (parts[0] === 'canister' && parts[1] !== undefined)
+      await canisterView(decodeURIComponent(parts[1]));
     else if (parts[0] === 'trees') await treesView(new URLSearchParams(search));
-    else if (parts[0] === 'tree' && parts[1] !== undefined) await treeView(decodeURIComponent(parts[1]));
+    else if (parts[0] === 'tree' && parts[1] !== undefined)
+      await treeView(decodeURIComponent(parts[1]));
     else if (parts[0] === 'replica') await replicaView(app);
     else await canistersView();
   } catch (err) {

@@ -9,7 +9,15 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import type { Replica } from '@tincan/replica';
 import type { CertifiedState } from '../state.js';
-import { decodeHttpResponse, decodeStreamingChunk, httpInterface, HttpRequest, HttpUpdateRequest, type CanisterHttpResponse, type HttpInterface } from './http-interface.js';
+import {
+  decodeHttpResponse,
+  decodeStreamingChunk,
+  httpInterface,
+  HttpRequest,
+  HttpUpdateRequest,
+  type CanisterHttpResponse,
+  type HttpInterface,
+} from './http-interface.js';
 import { verifyResponse } from './verify.js';
 import type { GatewayTarget } from './resolve-target.js';
 
@@ -56,23 +64,47 @@ const DEFAULT_MAX_RESPONSE_BODY = 10 * 1024 * 1024;
 const ANONYMOUS = Principal.anonymous();
 
 /** Serves one HTTP request for `target`'s canister. */
-export async function serveGateway(ctx: GatewayContext, target: GatewayTarget, request: GatewayRequest): Promise<GatewayAnswer> {
+export async function serveGateway(
+  ctx: GatewayContext,
+  target: GatewayTarget,
+  request: GatewayRequest,
+): Promise<GatewayAnswer> {
   const id = target.canisterId;
   const candid = canisterCandid(ctx.replica, id);
   if (candid === undefined) return page(404, `Canister ${id.toText()} not found`);
   if (candid === '') return page(503, `Canister ${id.toText()} has no code installed`);
   const iface = httpInterface(candid, ctx.interfaces);
   if (iface.request === undefined) {
-    return page(404, `Canister ${id.toText()} does not serve HTTP: it has no http_request query method (see the HTTP gateway protocol)`);
+    return page(
+      404,
+      `Canister ${id.toText()} does not serve HTTP: it has no http_request query method (see the HTTP gateway protocol)`,
+    );
   }
-  const maxBody = ctx.limits.maxRequestBodyBytes ?? ctx.replica.runtime.callLimits.maxIngressPayloadBytes;
-  if (request.body.length > maxBody) return page(413, `Request body of ${request.body.length} bytes exceeds the limit of ${maxBody} bytes`);
+  const maxBody =
+    ctx.limits.maxRequestBodyBytes ?? ctx.replica.runtime.callLimits.maxIngressPayloadBytes;
+  if (request.body.length > maxBody)
+    return page(
+      413,
+      `Request body of ${request.body.length} bytes exceeds the limit of ${maxBody} bytes`,
+    );
 
-  const fields = { method: request.method, url: request.url, headers: request.headers, body: request.body };
+  const fields = {
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    body: request.body,
+  };
   // The signed tree must hold the canister's current certified data before it runs, so the
   // data certificate it reads (to build IC-Certificate) is of the state it answers from.
   await ctx.state.current();
-  const queried = await ctx.replica.query(id, 'http_request', new Uint8Array(IDL.encode([HttpRequest], [{ ...fields, certificate_version: [CERTIFICATE_VERSION] }])), ANONYMOUS);
+  const queried = await ctx.replica.query(
+    id,
+    'http_request',
+    new Uint8Array(
+      IDL.encode([HttpRequest], [{ ...fields, certificate_version: [CERTIFICATE_VERSION] }]),
+    ),
+    ANONYMOUS,
+  );
   if ('reject' in queried) return rejectPage(id, 'http_request', queried.reject);
   let response = decode(iface.request, queried.reply);
   if (typeof response === 'string') return page(502, response);
@@ -85,7 +117,11 @@ export async function serveGateway(ctx: GatewayContext, target: GatewayTarget, r
     if (!inspected.accepted) return rejectPage(id, 'http_request_update', inspected.reason);
     const updated = await ctx.replica.update(id, 'http_request_update', arg, ANONYMOUS);
     if ('reject' in updated) return rejectPage(id, 'http_request_update', updated.reject);
-    if (iface.update === undefined) return page(502, `Canister ${id.toText()} asked for an upgrade but declares no http_request_update`);
+    if (iface.update === undefined)
+      return page(
+        502,
+        `Canister ${id.toText()} asked for an upgrade but declares no http_request_update`,
+      );
     response = decode(iface.update, updated.reply);
     if (typeof response === 'string') return page(502, response);
     upgraded = true;
@@ -122,7 +158,11 @@ function decode(type: IDL.Type, reply: Uint8Array): CanisterHttpResponse | strin
 }
 
 /** The whole body: the response's, then every streamed chunk; or why it cannot be had. */
-async function streamBody(ctx: GatewayContext, id: Principal, response: CanisterHttpResponse): Promise<Uint8Array | string> {
+async function streamBody(
+  ctx: GatewayContext,
+  id: Principal,
+  response: CanisterHttpResponse,
+): Promise<Uint8Array | string> {
   let callback = response.streaming;
   if (callback === undefined) return response.body;
   const max = ctx.limits.maxResponseBodyBytes ?? DEFAULT_MAX_RESPONSE_BODY;
@@ -132,8 +172,14 @@ async function streamBody(ctx: GatewayContext, id: Principal, response: Canister
     if (callback.canister.compareTo(id) !== 'eq') {
       return `The streaming callback ${callback.canister.toText()}.${callback.method} is not a method of canister ${id.toText()}`;
     }
-    const outcome = await ctx.replica.query(id, callback.method, new Uint8Array(IDL.encode([callback.argType], [callback.token])), ANONYMOUS);
-    if ('reject' in outcome) return `The streaming callback ${callback.method} was rejected: ${outcome.reject.message}`;
+    const outcome = await ctx.replica.query(
+      id,
+      callback.method,
+      new Uint8Array(IDL.encode([callback.argType], [callback.token])),
+      ANONYMOUS,
+    );
+    if ('reject' in outcome)
+      return `The streaming callback ${callback.method} was rejected: ${outcome.reject.message}`;
     let chunk: ReturnType<typeof decodeStreamingChunk>;
     try {
       chunk = decodeStreamingChunk(callback, outcome.reply);
@@ -155,9 +201,14 @@ async function streamBody(ctx: GatewayContext, id: Principal, response: Canister
 }
 
 /** An error page for a reject of `method`: the reject's text, with a status saying whose fault it is. */
-function rejectPage(id: Principal, method: string, reject: { code: number; message: string; errorCode?: string }): GatewayAnswer {
+function rejectPage(
+  id: Principal,
+  method: string,
+  reject: { code: number; message: string; errorCode?: string },
+): GatewayAnswer {
   const text = `Canister ${id.toText()} rejected ${method}: reject code ${reject.code}${reject.errorCode !== undefined ? `, ${reject.errorCode}` : ''}: ${reject.message}`;
-  if (reject.errorCode === 'IC0536') return page(404, `Canister ${id.toText()} does not serve HTTP: ${reject.message}`);
+  if (reject.errorCode === 'IC0536')
+    return page(404, `Canister ${id.toText()} does not serve HTTP: ${reject.message}`);
   if (reject.code === 3) return page(404, text);
   // SYS_FATAL and SYS_TRANSIENT (stopped, frozen, queue full): try later.
   if (reject.code === 1 || reject.code === 2) return page(503, text);
@@ -165,5 +216,9 @@ function rejectPage(id: Principal, method: string, reject: { code: number; messa
 }
 
 function page(status: number, text: string): GatewayAnswer {
-  return { status, headers: [['content-type', 'text/plain; charset=utf-8']], body: new TextEncoder().encode(`${text}\n`) };
+  return {
+    status,
+    headers: [['content-type', 'text/plain; charset=utf-8']],
+    body: new TextEncoder().encode(`${text}\n`),
+  };
 }

@@ -76,7 +76,8 @@ function readInterface(candid: string): HttpInterface {
   const method = (name: string, query: boolean): IDL.Type | undefined => {
     const func = fields.find(([n]) => n === name)?.[1];
     if (func === undefined || func.retTypes.length !== 1) return undefined;
-    const isQuery = func.annotations.includes('query') || func.annotations.includes('composite_query');
+    const isQuery =
+      func.annotations.includes('query') || func.annotations.includes('composite_query');
     return isQuery === query ? func.retTypes[0] : undefined;
   };
   return { request: method('http_request', true), update: method('http_request_update', false) };
@@ -88,7 +89,8 @@ export function decodeHttpResponse(type: IDL.Type, reply: Uint8Array): CanisterH
   const statusCode = Number(value['status_code']);
   const headers = (value['headers'] as Array<[string, string]> | undefined) ?? [];
   const upgrade = value['upgrade'] as [boolean] | [] | undefined;
-  const strategy = value['streaming_strategy'] as [{ Callback?: { callback: [Principal, string]; token: unknown } }] | [] | undefined;
+  const strategy = value['streaming_strategy'] as
+    [{ Callback?: { callback: [Principal, string]; token: unknown } }] | [] | undefined;
   const callback = strategy?.[0]?.Callback;
   return {
     statusCode,
@@ -100,21 +102,41 @@ export function decodeHttpResponse(type: IDL.Type, reply: Uint8Array): CanisterH
 }
 
 /** Decodes a streaming callback's reply: the next chunk and the token for the one after, if any. */
-export function decodeStreamingChunk(callback: StreamingCallback, reply: Uint8Array): { body: Uint8Array; token: [unknown] | [] } {
-  const [value] = IDL.decode([callback.retType], reply) as [{ body: unknown; token: [unknown] | [] }];
+export function decodeStreamingChunk(
+  callback: StreamingCallback,
+  reply: Uint8Array,
+): { body: Uint8Array; token: [unknown] | [] } {
+  const [value] = IDL.decode([callback.retType], reply) as [
+    { body: unknown; token: [unknown] | [] },
+  ];
   return { body: bytesOf(value.body), token: value.token };
 }
 
-function streamingCallback(responseType: IDL.Type, callback: { callback: [Principal, string]; token: unknown }): StreamingCallback {
+function streamingCallback(
+  responseType: IDL.Type,
+  callback: { callback: [Principal, string]; token: unknown },
+): StreamingCallback {
   const strategy = field(responseType, 'streaming_strategy');
   const variant = strategy instanceof IDL.OptClass ? unwrap(strategy._type) : undefined;
   const record = variant === undefined ? undefined : field(variant, 'Callback');
   const func = record === undefined ? undefined : field(record, 'callback');
-  if (!(func instanceof IDL.FuncClass) || func.argTypes.length !== 1 || func.retTypes.length !== 1) {
-    throw new TypeError('the streaming callback is not declared as func (token) -> (StreamingCallbackHttpResponse) query');
+  if (
+    !(func instanceof IDL.FuncClass) ||
+    func.argTypes.length !== 1 ||
+    func.retTypes.length !== 1
+  ) {
+    throw new TypeError(
+      'the streaming callback is not declared as func (token) -> (StreamingCallbackHttpResponse) query',
+    );
   }
   const [canister, method] = callback.callback;
-  return { canister, method, token: callback.token, argType: func.argTypes[0] as IDL.Type, retType: func.retTypes[0] as IDL.Type };
+  return {
+    canister,
+    method,
+    token: callback.token,
+    argType: func.argTypes[0] as IDL.Type,
+    retType: func.retTypes[0] as IDL.Type,
+  };
 }
 
 function unwrap(type: IDL.Type): IDL.Type {

@@ -20,10 +20,14 @@ const IC_API = /^\/api\/v\d+\//;
  * `/api/…` endpoints on the replica's own host). Throws a `TypeError` for a malformed
  * canister id in a gateway host or `canisterId` parameter.
  */
-export function resolveGatewayTarget(hostHeader: string | undefined, url: URL): GatewayTarget | undefined {
+export function resolveGatewayTarget(
+  hostHeader: string | undefined,
+  url: URL,
+): GatewayTarget | undefined {
   const hostname = hostName(hostHeader ?? '');
   const match = HOST.exec(hostname);
-  if (match !== null && match[1] !== undefined) return { canisterId: parseId(match[1]), raw: match[2] !== undefined };
+  if (match !== null && match[1] !== undefined)
+    return { canisterId: parseId(match[1]), raw: match[2] !== undefined };
   // The replica's own endpoints keep their paths; a canister may still serve other `/api/…` paths.
   if (IC_API.test(url.pathname)) return undefined;
   const param = url.searchParams.get('canisterId');

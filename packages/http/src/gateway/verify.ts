@@ -8,7 +8,10 @@
  */
 import type { Principal } from '@dfinity/principal';
 
-type Verifier = Pick<typeof import('@dfinity/response-verification'), 'ResponseVerificationError' | 'verifyRequestResponsePair'>;
+type Verifier = Pick<
+  typeof import('@dfinity/response-verification'),
+  'ResponseVerificationError' | 'verifyRequestResponsePair'
+>;
 /** The verifier compiles its Wasm when loaded: loaded on the first verification, not at start-up. */
 let verifier: Promise<Verifier> | undefined;
 
@@ -41,12 +44,22 @@ export interface VerifyOptions {
 }
 
 /** Resolves to undefined when the response verifies, or to why it does not. */
-export async function verifyResponse(request: VerifiedRequest, response: VerifiedResponse, options: VerifyOptions): Promise<string | undefined> {
+export async function verifyResponse(
+  request: VerifiedRequest,
+  response: VerifiedResponse,
+  options: VerifyOptions,
+): Promise<string | undefined> {
   verifier ??= import('@dfinity/response-verification');
   const { ResponseVerificationError, verifyRequestResponsePair } = await verifier;
   try {
     verifyRequestResponsePair(
-      { method: request.method, url: request.url, headers: request.headers, body: request.body, certificate_version: [request.certificateVersion] },
+      {
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: request.body,
+        certificate_version: [request.certificateVersion],
+      },
       { status_code: response.statusCode, headers: response.headers, body: response.body },
       options.canisterId.toUint8Array(),
       options.nowNs,

@@ -13,11 +13,13 @@ import { readProjectConfig } from '../project-config.js';
 
 const root = path.resolve(process.argv[2] ?? '.');
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'tincan-demo-'));
-const user = (name: string): Principal => Principal.fromUint8Array(new Uint8Array([...createHash('sha224').update(name).digest(), 2]));
+const user = (name: string): Principal =>
+  Principal.fromUint8Array(new Uint8Array([...createHash('sha224').update(name).digest(), 2]));
 const alice = user('alice');
 const bob = user('bob');
 const mains = new Map(readProjectConfig(root).map((c) => [c.name, c.main]));
-const main = (name: string): string => mains.get(name) ?? path.join(root, 'canisters', name, 'src/index.ts');
+const main = (name: string): string =>
+  mains.get(name) ?? path.join(root, 'canisters', name, 'src/index.ts');
 const show = (value: unknown): string =>
   JSON.stringify(value, (_k, v: unknown) => {
     if (typeof v === 'bigint') return `${v}n`;
@@ -40,7 +42,9 @@ const deploy = async (name: string, initArgs: unknown[] = []): Promise<CanisterH
   const started = performance.now();
   const handle = await replica.deploy(main(name), { initArgs });
   deployed.set(name, handle);
-  console.log(`  deploy ${name.padEnd(14)} ${handle.id.toText()}  (${(performance.now() - started).toFixed(0)} ms, bundled + installed)`);
+  console.log(
+    `  deploy ${name.padEnd(14)} ${handle.id.toText()}  (${(performance.now() - started).toFixed(0)} ms, bundled + installed)`,
+  );
   return handle;
 };
 
@@ -53,33 +57,58 @@ try {
   const notify = await deploy('ledger_notify', [[]]);
 
   console.log('\nCounter: heap state in a field, per-caller totals in a StableBTreeMap');
-  await step('counter.add(5) as alice', () => replica.actor<any>(counter, { identity: alice }).add(5n));
+  await step('counter.add(5) as alice', () =>
+    replica.actor<any>(counter, { identity: alice }).add(5n),
+  );
   await step('counter.add(2) as bob', () => replica.actor<any>(counter, { identity: bob }).add(2n));
   await step('counter.totalOf(alice)  [query]', () => replica.actor<any>(counter).totalOf(alice));
 
   console.log('\nTravel agency: every `await call(...)` is a commit point');
   const agencyAs = (p: Principal): any => replica.actor<any>(agency, { identity: p });
-  await step('agency.reserve_trip("Lisbon", "2026-07-01") as alice', () => agencyAs(alice).reserve_trip('Lisbon', '2026-07-01'));
-  await step('agency.reserve_trip("Porto", "2026-07-01") as bob (hotel full)', () => agencyAs(bob).reserve_trip('Porto', '2026-07-01'));
-  await step('agency.reserve_trip("Faro", "trap") (hotel traps)', () => agencyAs(bob).reserve_trip('Faro', 'trap'));
-  await step('agency.pending()  [query: catch blocks undid the pending trips]', () => agencyAs(bob).pending());
+  await step('agency.reserve_trip("Lisbon", "2026-07-01") as alice', () =>
+    agencyAs(alice).reserve_trip('Lisbon', '2026-07-01'),
+  );
+  await step('agency.reserve_trip("Porto", "2026-07-01") as bob (hotel full)', () =>
+    agencyAs(bob).reserve_trip('Porto', '2026-07-01'),
+  );
+  await step('agency.reserve_trip("Faro", "trap") (hotel traps)', () =>
+    agencyAs(bob).reserve_trip('Faro', 'trap'),
+  );
+  await step('agency.pending()  [query: catch blocks undid the pending trips]', () =>
+    agencyAs(bob).pending(),
+  );
 
   console.log('\nLedger: a per-caller lock held across an await');
-  await step('ledger.mint(alice, 100) as alice (the minter)', () => replica.actor<any>(ledger, { identity: alice }).mint(alice, 100n));
+  await step('ledger.mint(alice, 100) as alice (the minter)', () =>
+    replica.actor<any>(ledger, { identity: alice }).mint(alice, 100n),
+  );
   const aliceLedger = replica.actor<any>(ledger, { identity: alice });
   await step('two concurrent transfer_via_hook(bob, 30) as alice', () =>
-    Promise.all([aliceLedger.transfer_via_hook(bob, 30n, notify.id), aliceLedger.transfer_via_hook(bob, 30n, notify.id)]));
-  await step('ledger.balance_of(alice), balance_of(bob)', async () => [await aliceLedger.balance_of(alice), await aliceLedger.balance_of(bob)]);
+    Promise.all([
+      aliceLedger.transfer_via_hook(bob, 30n, notify.id),
+      aliceLedger.transfer_via_hook(bob, 30n, notify.id),
+    ]),
+  );
+  await step('ledger.balance_of(alice), balance_of(bob)', async () => [
+    await aliceLedger.balance_of(alice),
+    await aliceLedger.balance_of(bob),
+  ]);
 
   console.log('\nRejects keep their ICP codes');
-  await step('counter.add("five")  [wrong Candid]', () => replica.update(counter.id, 'add', new TextEncoder().encode('five')).then((o) => o));
-  await step('counter.nope()  [no such method]', () => replica.update(counter.id, 'nope', new Uint8Array()).then((o) => o));
+  await step('counter.add("five")  [wrong Candid]', () =>
+    replica.update(counter.id, 'add', new TextEncoder().encode('five')).then((o) => o),
+  );
+  await step('counter.nope()  [no such method]', () =>
+    replica.update(counter.id, 'nope', new Uint8Array()).then((o) => o),
+  );
 
   console.log('\nRestart on the same state directory');
   await replica.close();
   const started = performance.now();
   replica = await Replica.create({ stateDir });
-  console.log(`  reopened with ${replica.runtime.canisters().length} canisters in ${(performance.now() - started).toFixed(0)} ms`);
+  console.log(
+    `  reopened with ${replica.runtime.canisters().length} canisters in ${(performance.now() - started).toFixed(0)} ms`,
+  );
   await step('counter.get()', () => replica.actor<any>(counter).get());
   await step('agency.trips()', () => replica.actor<any>(agency).trips());
   await step('ledger.total_supply()', () => replica.actor<any>(ledger).total_supply());

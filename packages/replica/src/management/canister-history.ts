@@ -9,14 +9,27 @@ import type { StateStore } from '@tincan/runtime';
 /** Who caused a change. */
 export type ChangeOrigin =
   | { readonly kind: 'user'; readonly userId: Uint8Array }
-  | { readonly kind: 'canister'; readonly canisterId: Uint8Array; readonly canisterVersion?: bigint };
+  | {
+      readonly kind: 'canister';
+      readonly canisterId: Uint8Array;
+      readonly canisterVersion?: bigint;
+    };
 
 /** What changed. */
 export type ChangeDetails =
   | { readonly kind: 'creation'; readonly controllers: readonly Uint8Array[] }
   | { readonly kind: 'code_uninstall' }
-  | { readonly kind: 'code_deployment'; readonly mode: 'install' | 'reinstall' | 'upgrade'; readonly moduleHash: Uint8Array }
-  | { readonly kind: 'load_snapshot'; readonly canisterVersion: bigint; readonly snapshotId: Uint8Array; readonly takenAtNs: bigint }
+  | {
+      readonly kind: 'code_deployment';
+      readonly mode: 'install' | 'reinstall' | 'upgrade';
+      readonly moduleHash: Uint8Array;
+    }
+  | {
+      readonly kind: 'load_snapshot';
+      readonly canisterVersion: bigint;
+      readonly snapshotId: Uint8Array;
+      readonly takenAtNs: bigint;
+    }
   | { readonly kind: 'controllers_change'; readonly controllers: readonly Uint8Array[] };
 
 /** One entry of a canister's history. */
@@ -46,7 +59,10 @@ export class CanisterHistory {
   record(canisterId: Uint8Array, change: Change): void {
     const { total, changes } = this.read(canisterId);
     const kept = [...changes, change].slice(-MAX_RECENT_CHANGES);
-    this.#store.putMeta(key(canisterId), encoder.encode(JSON.stringify({ total: (total + 1n).toString(), changes: kept }, toJson)));
+    this.#store.putMeta(
+      key(canisterId),
+      encoder.encode(JSON.stringify({ total: (total + 1n).toString(), changes: kept }, toJson)),
+    );
   }
 
   /** The total number of changes ever made, and the most recent ones, oldest first. */
@@ -59,7 +75,10 @@ export class CanisterHistory {
 
   /** Forgets a deleted canister's history. */
   delete(canisterId: Uint8Array): void {
-    this.#store.putMeta(key(canisterId), encoder.encode(JSON.stringify({ total: '0', changes: [] })));
+    this.#store.putMeta(
+      key(canisterId),
+      encoder.encode(JSON.stringify({ total: '0', changes: [] })),
+    );
   }
 }
 
@@ -77,13 +96,19 @@ function toJson(_key: string, value: unknown): unknown {
 }
 
 function isBufferJson(value: unknown): value is { type: 'Buffer'; data: number[] } {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { type?: unknown }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  );
 }
 
 function fromJson(_key: string, value: unknown): unknown {
   if (typeof value === 'object' && value !== null) {
     if ('$n' in value && typeof value.$n === 'string') return BigInt(value.$n);
-    if ('$b' in value && typeof value.$b === 'string') return new Uint8Array(Buffer.from(value.$b, 'hex'));
+    if ('$b' in value && typeof value.$b === 'string')
+      return new Uint8Array(Buffer.from(value.$b, 'hex'));
   }
   return value;
 }

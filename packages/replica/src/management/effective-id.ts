@@ -9,7 +9,10 @@ import { decodeCandid } from '@tincan/candid';
 import { MANAGEMENT_METHODS, type ManagementMethodName } from './ic-idl.js';
 
 /** What a management call targets: a canister id, nothing in particular, or unknown (bad input). */
-export type ManagementTarget = { readonly kind: 'canister'; readonly id: Principal } | { readonly kind: 'any' } | { readonly kind: 'undecodable' };
+export type ManagementTarget =
+  | { readonly kind: 'canister'; readonly id: Principal }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'undecodable' };
 
 const ID_RECORD = IDL.Record({ canister_id: IDL.Principal });
 
@@ -17,7 +20,12 @@ const ID_RECORD = IDL.Record({ canister_id: IDL.Principal });
 export function managementTarget(method: string, arg: Uint8Array): ManagementTarget {
   if (!Object.hasOwn(MANAGEMENT_METHODS, method)) return { kind: 'undecodable' };
   const spec = MANAGEMENT_METHODS[method as ManagementMethodName];
-  if (spec.arg === undefined || method === 'create_canister' || method === 'provisional_create_canister_with_cycles') return { kind: 'any' };
+  if (
+    spec.arg === undefined ||
+    method === 'create_canister' ||
+    method === 'provisional_create_canister_with_cycles'
+  )
+    return { kind: 'any' };
   try {
     // Candid subtyping: decoding as `record { canister_id }` skips every other field.
     // The HTTP layer asks this of every management call: checked first, as any untrusted Candid.

@@ -12,12 +12,20 @@ export interface CanisterLogRecord {
 
 /** The Candid argument of `fetch_canister_logs` for a canister. */
 export function fetchLogsArg(canister: Principal): Uint8Array {
-  return new Uint8Array(IDL.encode([MANAGEMENT_METHODS.fetch_canister_logs.arg], [{ canister_id: canister }]));
+  return new Uint8Array(
+    IDL.encode([MANAGEMENT_METHODS.fetch_canister_logs.arg], [{ canister_id: canister }]),
+  );
 }
 
 /** Decodes a `fetch_canister_logs` reply. */
 export function decodeLogs(reply: Uint8Array): CanisterLogRecord[] {
-  const [result] = IDL.decode([MANAGEMENT_METHODS.fetch_canister_logs.ret], reply) as unknown as [{ canister_log_records: Array<{ idx: bigint; timestamp_nanos: bigint; content: Uint8Array }> }];
+  const [result] = IDL.decode([MANAGEMENT_METHODS.fetch_canister_logs.ret], reply) as unknown as [
+    { canister_log_records: Array<{ idx: bigint; timestamp_nanos: bigint; content: Uint8Array }> },
+  ];
   const decoder = new TextDecoder();
-  return result.canister_log_records.map((r) => ({ idx: r.idx, timestampNanos: r.timestamp_nanos, content: decoder.decode(r.content) }));
+  return result.canister_log_records.map((r) => ({
+    idx: r.idx,
+    timestampNanos: r.timestamp_nanos,
+    content: decoder.decode(r.content),
+  }));
 }

@@ -6,11 +6,22 @@
  */
 import { Principal } from '@dfinity/principal';
 import { Rejects } from '@tincan/abi';
-import type { CanisterSettings, InstallMode, Runtime, SettingsUpdate, StateStore } from '@tincan/runtime';
+import type {
+  CanisterSettings,
+  InstallMode,
+  Runtime,
+  SettingsUpdate,
+  StateStore,
+} from '@tincan/runtime';
 import type { Change, ChangeOrigin } from './canister-history.js';
 import type { ManagementMethodName } from './ic-idl.js';
 import { Deferred, ManagementReject } from './management-reject.js';
-import { DEFAULT_CANISTER_CYCLES, snapshotIdBytes, snapshotIdNumber, type Operations } from './operations.js';
+import {
+  DEFAULT_CANISTER_CYCLES,
+  snapshotIdBytes,
+  snapshotIdNumber,
+  type Operations,
+} from './operations.js';
 import type { RawRand } from './raw-rand.js';
 import { candidChange, canisterStatus, type CandidSettings } from './status.js';
 import { bytesEqual } from '@tincan/bytes';
@@ -32,17 +43,24 @@ type Handler<A> = (ctx: MethodContext, arg: A) => unknown;
 
 /** Who made the call, as the canister history records it. */
 function originOf(ctx: MethodContext): ChangeOrigin {
-  return ctx.fromCanister ? { kind: 'canister', canisterId: ctx.caller } : { kind: 'user', userId: ctx.caller };
+  return ctx.fromCanister
+    ? { kind: 'canister', canisterId: ctx.caller }
+    : { kind: 'user', userId: ctx.caller };
 }
-
 
 /** The canister's id, once the caller is known to control it (or to be it, with `allowSelf`). */
 function controlled(ctx: MethodContext, canister: Principal, allowSelf = false): Uint8Array {
   const id = canister.toUint8Array();
   const { controllers } = ctx.runtime.record(id);
-  if (controllers.some((c) => bytesEqual(c, ctx.caller)) || (allowSelf && bytesEqual(id, ctx.caller))) return id;
+  if (
+    controllers.some((c) => bytesEqual(c, ctx.caller)) ||
+    (allowSelf && bytesEqual(id, ctx.caller))
+  )
+    return id;
   const text = (b: Uint8Array): string => Principal.fromUint8Array(b).toText();
-  throw new ManagementReject(Rejects.notController(canister.toText(), controllers.map(text), text(ctx.caller)));
+  throw new ManagementReject(
+    Rejects.notController(canister.toText(), controllers.map(text), text(ctx.caller)),
+  );
 }
 
 function invalid(message: string): ManagementReject {
@@ -54,27 +72,45 @@ function settingsUpdate(settings: CandidSettings): SettingsUpdate {
   const update: { -readonly [K in keyof SettingsUpdate]: SettingsUpdate[K] } = {};
   const [controllers] = settings.controllers;
   if (controllers !== undefined) {
-    if (controllers.length > 10) throw invalid(`Invalid settings: at most 10 controllers are allowed, got ${controllers.length}`);
+    if (controllers.length > 10)
+      throw invalid(
+        `Invalid settings: at most 10 controllers are allowed, got ${controllers.length}`,
+      );
     update.controllers = controllers.map((p) => p.toUint8Array());
   }
   const [compute] = settings.compute_allocation;
   if (compute !== undefined) {
-    if (compute > 100n) throw invalid(`Invalid settings: compute_allocation must be a percentage (0..=100), got ${compute}`);
+    if (compute > 100n)
+      throw invalid(
+        `Invalid settings: compute_allocation must be a percentage (0..=100), got ${compute}`,
+      );
     update.computeAllocationPercent = compute;
   }
-  if (settings.memory_allocation[0] !== undefined) update.memoryAllocationBytes = settings.memory_allocation[0];
-  if (settings.freezing_threshold[0] !== undefined) update.freezingThresholdSeconds = settings.freezing_threshold[0];
-  if (settings.reserved_cycles_limit[0] !== undefined) update.reservedCyclesLimit = settings.reserved_cycles_limit[0];
-  if (settings.wasm_memory_limit[0] !== undefined) update.wasmMemoryLimitBytes = settings.wasm_memory_limit[0];
+  if (settings.memory_allocation[0] !== undefined)
+    update.memoryAllocationBytes = settings.memory_allocation[0];
+  if (settings.freezing_threshold[0] !== undefined)
+    update.freezingThresholdSeconds = settings.freezing_threshold[0];
+  if (settings.reserved_cycles_limit[0] !== undefined)
+    update.reservedCyclesLimit = settings.reserved_cycles_limit[0];
+  if (settings.wasm_memory_limit[0] !== undefined)
+    update.wasmMemoryLimitBytes = settings.wasm_memory_limit[0];
   const [visibility] = settings.log_visibility;
   if (visibility !== undefined) {
-    if ('allowed_viewers' in visibility) throw invalid('Invalid settings: log_visibility allowed_viewers is not supported by tincan; use controllers or public');
+    if ('allowed_viewers' in visibility)
+      throw invalid(
+        'Invalid settings: log_visibility allowed_viewers is not supported by tincan; use controllers or public',
+      );
     update.logVisibility = 'public' in visibility ? 'public' : 'controllers';
   }
   return update;
 }
 
-function createOptions(ctx: MethodContext, settings: Opt<CandidSettings>, cycles: bigint, id?: Uint8Array): Parameters<Operations['createCanister']>[1] {
+function createOptions(
+  ctx: MethodContext,
+  settings: Opt<CandidSettings>,
+  cycles: bigint,
+  id?: Uint8Array,
+): Parameters<Operations['createCanister']>[1] {
   const { controllers, ...rest } = settings[0] === undefined ? {} : settingsUpdate(settings[0]);
   return {
     controllers: controllers ?? [ctx.caller],
@@ -99,15 +135,29 @@ function bundleOf(module: Uint8Array): string {
   }
 }
 
-type InstallModeArg = { install: null } | { reinstall: null } | { upgrade: Opt<{ skip_pre_upgrade: Opt<boolean>; wasm_memory_persistence: Opt<{ keep: null } | { replace: null }> }> };
+type InstallModeArg =
+  | { install: null }
+  | { reinstall: null }
+  | {
+      upgrade: Opt<{
+        skip_pre_upgrade: Opt<boolean>;
+        wasm_memory_persistence: Opt<{ keep: null } | { replace: null }>;
+      }>;
+    };
 
 function installMode(mode: InstallModeArg): InstallMode {
   if ('install' in mode) return 'install';
   if ('reinstall' in mode) return 'reinstall';
   const [flags] = mode.upgrade;
-  if (flags?.skip_pre_upgrade[0] === true) throw invalid('Invalid install_code: skip_pre_upgrade is not supported by tincan');
-  if (flags?.wasm_memory_persistence[0] !== undefined && 'keep' in flags.wasm_memory_persistence[0]) {
-    throw invalid('Invalid install_code: wasm_memory_persistence = keep is not supported: tincan canisters keep state across upgrades in stable structures');
+  if (flags?.skip_pre_upgrade[0] === true)
+    throw invalid('Invalid install_code: skip_pre_upgrade is not supported by tincan');
+  if (
+    flags?.wasm_memory_persistence[0] !== undefined &&
+    'keep' in flags.wasm_memory_persistence[0]
+  ) {
+    throw invalid(
+      'Invalid install_code: wasm_memory_persistence = keep is not supported: tincan canisters keep state across upgrades in stable structures',
+    );
   }
   return 'upgrade';
 }
@@ -115,7 +165,9 @@ function installMode(mode: InstallModeArg): InstallMode {
 function snapshotNumber(canister: Principal, bytes: Uint8Array, runtime: Runtime): number {
   const n = snapshotIdNumber(bytes);
   if (n === undefined || !runtime.listSnapshots(canister.toUint8Array()).some((s) => s.id === n)) {
-    throw new ManagementReject(Rejects.snapshotNotFound(Buffer.from(bytes).toString('hex'), canister.toText()));
+    throw new ManagementReject(
+      Rejects.snapshotNotFound(Buffer.from(bytes).toString('hex'), canister.toText()),
+    );
   }
   return n;
 }
@@ -129,22 +181,56 @@ function stopped(ctx: MethodContext, canister: Principal, id: Uint8Array, what: 
 /** Every management method tincan serves. */
 export const HANDLERS: { readonly [M in ManagementMethodName]: Handler<any> } = {
   create_canister: (ctx, arg: { settings: Opt<CandidSettings> }) => ({
-    canister_id: principal(ctx.operations.createCanister(originOf(ctx), createOptions(ctx, arg.settings, ctx.cyclesAttached))),
+    canister_id: principal(
+      ctx.operations.createCanister(
+        originOf(ctx),
+        createOptions(ctx, arg.settings, ctx.cyclesAttached),
+      ),
+    ),
   }),
-  provisional_create_canister_with_cycles: (ctx, arg: { amount: Opt<bigint>; settings: Opt<CandidSettings>; specified_id: Opt<Principal> }) => ({
-    canister_id: principal(ctx.operations.createCanister(originOf(ctx), createOptions(ctx, arg.settings, arg.amount[0] ?? DEFAULT_CANISTER_CYCLES, arg.specified_id[0]?.toUint8Array()))),
+  provisional_create_canister_with_cycles: (
+    ctx,
+    arg: { amount: Opt<bigint>; settings: Opt<CandidSettings>; specified_id: Opt<Principal> },
+  ) => ({
+    canister_id: principal(
+      ctx.operations.createCanister(
+        originOf(ctx),
+        createOptions(
+          ctx,
+          arg.settings,
+          arg.amount[0] ?? DEFAULT_CANISTER_CYCLES,
+          arg.specified_id[0]?.toUint8Array(),
+        ),
+      ),
+    ),
   }),
-  install_code: (ctx, arg: IdArg & { mode: InstallModeArg; wasm_module: Uint8Array; arg: Uint8Array }) => {
+  install_code: (
+    ctx,
+    arg: IdArg & { mode: InstallModeArg; wasm_module: Uint8Array; arg: Uint8Array },
+  ) => {
     const id = controlled(ctx, arg.canister_id);
     const mode = installMode(arg.mode);
     if (mode === 'install' && ctx.runtime.record(id).module.length > 0) {
       throw new ManagementReject(Rejects.canisterNotEmpty(arg.canister_id.toText()));
     }
-    ctx.operations.installCode(originOf(ctx), id, bundleOf(arg.wasm_module), new Uint8Array(arg.arg), mode);
+    ctx.operations.installCode(
+      originOf(ctx),
+      id,
+      bundleOf(arg.wasm_module),
+      new Uint8Array(arg.arg),
+      mode,
+    );
   },
-  uninstall_code: (ctx, arg: IdArg) => ctx.operations.uninstallCode(originOf(ctx), controlled(ctx, arg.canister_id)),
-  update_settings: (ctx, arg: IdArg & { settings: CandidSettings }) => ctx.operations.updateSettings(originOf(ctx), controlled(ctx, arg.canister_id), settingsUpdate(arg.settings)),
-  canister_status: (ctx, arg: IdArg) => canisterStatus(ctx.runtime, ctx.store, controlled(ctx, arg.canister_id, true)),
+  uninstall_code: (ctx, arg: IdArg) =>
+    ctx.operations.uninstallCode(originOf(ctx), controlled(ctx, arg.canister_id)),
+  update_settings: (ctx, arg: IdArg & { settings: CandidSettings }) =>
+    ctx.operations.updateSettings(
+      originOf(ctx),
+      controlled(ctx, arg.canister_id),
+      settingsUpdate(arg.settings),
+    ),
+  canister_status: (ctx, arg: IdArg) =>
+    canisterStatus(ctx.runtime, ctx.store, controlled(ctx, arg.canister_id, true)),
   canister_info: (ctx, arg: IdArg & { num_requested_changes: Opt<bigint> }) => {
     const id = arg.canister_id.toUint8Array();
     const record = ctx.runtime.record(id);
@@ -170,13 +256,16 @@ export const HANDLERS: { readonly [M in ManagementMethodName]: Handler<any> } = 
   },
   delete_canister: (ctx, arg: IdArg) => {
     const id = controlled(ctx, arg.canister_id);
-    if (bytesEqual(id, ctx.caller)) throw invalid(`Canister ${arg.canister_id.toText()} cannot delete itself`);
+    if (bytesEqual(id, ctx.caller))
+      throw invalid(`Canister ${arg.canister_id.toText()} cannot delete itself`);
     stopped(ctx, arg.canister_id, id, 'is deleted');
     // As on the IC, the canister's remaining cycles are discarded with it.
     ctx.operations.deleteCanister(id);
   },
-  deposit_cycles: (ctx, arg: IdArg) => ctx.runtime.depositCycles(arg.canister_id.toUint8Array(), ctx.cyclesAttached),
-  provisional_top_up_canister: (ctx, arg: IdArg & { amount: bigint }) => ctx.runtime.depositCycles(arg.canister_id.toUint8Array(), arg.amount),
+  deposit_cycles: (ctx, arg: IdArg) =>
+    ctx.runtime.depositCycles(arg.canister_id.toUint8Array(), ctx.cyclesAttached),
+  provisional_top_up_canister: (ctx, arg: IdArg & { amount: bigint }) =>
+    ctx.runtime.depositCycles(arg.canister_id.toUint8Array(), arg.amount),
   raw_rand: (ctx) => ctx.rawRand.next(),
   take_canister_snapshot: (ctx, arg: IdArg & { replace_snapshot: Opt<Uint8Array> }) => {
     const id = controlled(ctx, arg.canister_id);
@@ -188,14 +277,26 @@ export const HANDLERS: { readonly [M in ManagementMethodName]: Handler<any> } = 
     }
     const snapshotId = ctx.runtime.takeSnapshot(id);
     const info = ctx.runtime.listSnapshots(id).find((s) => s.id === snapshotId);
-    return { id: snapshotIdBytes(snapshotId), taken_at_timestamp: info?.takenAtNs ?? 0n, total_size: info?.size ?? 0n };
+    return {
+      id: snapshotIdBytes(snapshotId),
+      taken_at_timestamp: info?.takenAtNs ?? 0n,
+      total_size: info?.size ?? 0n,
+    };
   },
   load_canister_snapshot: (ctx, arg: IdArg & { snapshot_id: Uint8Array }) => {
     const id = controlled(ctx, arg.canister_id);
-    ctx.operations.loadSnapshot(originOf(ctx), id, snapshotNumber(arg.canister_id, arg.snapshot_id, ctx.runtime));
+    ctx.operations.loadSnapshot(
+      originOf(ctx),
+      id,
+      snapshotNumber(arg.canister_id, arg.snapshot_id, ctx.runtime),
+    );
   },
   list_canister_snapshots: (ctx, arg: IdArg) =>
-    ctx.runtime.listSnapshots(controlled(ctx, arg.canister_id)).map((s) => ({ id: snapshotIdBytes(s.id), taken_at_timestamp: s.takenAtNs, total_size: s.size })),
+    ctx.runtime.listSnapshots(controlled(ctx, arg.canister_id)).map((s) => ({
+      id: snapshotIdBytes(s.id),
+      taken_at_timestamp: s.takenAtNs,
+      total_size: s.size,
+    })),
   delete_canister_snapshot: (ctx, arg: IdArg & { snapshot_id: Uint8Array }) => {
     const id = controlled(ctx, arg.canister_id);
     ctx.runtime.deleteSnapshot(id, snapshotNumber(arg.canister_id, arg.snapshot_id, ctx.runtime));
@@ -205,7 +306,11 @@ export const HANDLERS: { readonly [M in ManagementMethodName]: Handler<any> } = 
     if (ctx.runtime.settings(id).logVisibility !== 'public') controlled(ctx, arg.canister_id);
     const encoder = new TextEncoder();
     return {
-      canister_log_records: ctx.runtime.logs(id).map((line) => ({ idx: BigInt(line.index), timestamp_nanos: line.timeNs, content: encoder.encode(line.message) })),
+      canister_log_records: ctx.runtime.logs(id).map((line) => ({
+        idx: BigInt(line.index),
+        timestamp_nanos: line.timeNs,
+        content: encoder.encode(line.message),
+      })),
     };
   },
 };

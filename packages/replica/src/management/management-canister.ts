@@ -6,7 +6,14 @@
 import { IDL } from '@dfinity/candid';
 import { decodeCandid } from '@tincan/candid';
 import { Rejects } from '@tincan/abi';
-import type { Outcome, Runtime, StateStore, SystemCanister, SystemQuery, SystemRequest } from '@tincan/runtime';
+import type {
+  Outcome,
+  Runtime,
+  StateStore,
+  SystemCanister,
+  SystemQuery,
+  SystemRequest,
+} from '@tincan/runtime';
 import { MANAGEMENT_METHODS, type ManagementMethodName } from './ic-idl.js';
 import { Deferred, ManagementReject, rejectOutcome } from './management-reject.js';
 import { Operations } from './operations.js';
@@ -15,7 +22,12 @@ import { HANDLERS, type MethodContext } from './handlers.js';
 import { ensureError } from '@tincan/errors';
 
 /** Methods only canisters may call; ingress messages to them are refused, as on the IC. */
-const CANISTER_ONLY = new Set<string>(['create_canister', 'raw_rand', 'canister_info', 'deposit_cycles']);
+const CANISTER_ONLY = new Set<string>([
+  'create_canister',
+  'raw_rand',
+  'canister_info',
+  'deposit_cycles',
+]);
 
 /** Methods whose reply keeps the cycles attached to the call (the new canister's balance, a deposit). */
 const ACCEPTS_CYCLES: ReadonlySet<string> = new Set(['create_canister', 'deposit_cycles']);
@@ -48,7 +60,8 @@ export class ManagementCanister implements SystemCanister {
 
   /** The managed runtime. */
   get runtime(): Runtime {
-    if (this.#runtime === undefined) throw new Error('management canister used before its runtime was attached');
+    if (this.#runtime === undefined)
+      throw new Error('management canister used before its runtime was attached');
     return this.#runtime;
   }
 
@@ -62,7 +75,12 @@ export class ManagementCanister implements SystemCanister {
       if (!request.fromCanister && CANISTER_ONLY.has(method)) {
         throw new ManagementReject(Rejects.managementCanistersOnly(method));
       }
-      const result = this.#run(method as ManagementMethodName, spec, request, request.cyclesAttached);
+      const result = this.#run(
+        method as ManagementMethodName,
+        spec,
+        request,
+        request.cyclesAttached,
+      );
       // Methods that take the attached cycles keep them all; every other reply refunds them.
       const accepted = ACCEPTS_CYCLES.has(method) ? request.cyclesAttached : 0n;
       if (result instanceof Deferred) {
@@ -83,7 +101,12 @@ export class ManagementCanister implements SystemCanister {
       if (!('query' in spec && spec.query)) {
         throw new ManagementReject(Rejects.managementNotAQuery(method));
       }
-      const result = this.#run(method as ManagementMethodName, spec, { ...request, fromCanister: false }, 0n);
+      const result = this.#run(
+        method as ManagementMethodName,
+        spec,
+        { ...request, fromCanister: false },
+        0n,
+      );
       if (result instanceof Deferred) throw new Error(`query ${method} did not answer at once`);
       return encodeReply(spec.ret, result);
     } catch (err) {
@@ -91,7 +114,12 @@ export class ManagementCanister implements SystemCanister {
     }
   }
 
-  #run(method: ManagementMethodName, spec: { arg: IDL.Type | undefined }, request: SystemQuery & { fromCanister: boolean }, cyclesAttached: bigint): unknown {
+  #run(
+    method: ManagementMethodName,
+    spec: { arg: IDL.Type | undefined },
+    request: SystemQuery & { fromCanister: boolean },
+    cyclesAttached: bigint,
+  ): unknown {
     const arg = decodeArg(method, spec.arg, request.arg);
     const ctx: MethodContext = {
       runtime: this.runtime,
@@ -125,5 +153,9 @@ function decodeArg(method: string, type: IDL.Type | undefined, bytes: Uint8Array
 }
 
 function encodeReply(type: IDL.Type | undefined, value: unknown): Outcome {
-  return { reply: new Uint8Array(IDL.encode(type === undefined ? [] : [type], type === undefined ? [] : [value])) };
+  return {
+    reply: new Uint8Array(
+      IDL.encode(type === undefined ? [] : [type], type === undefined ? [] : [value]),
+    ),
+  };
 }

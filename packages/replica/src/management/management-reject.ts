@@ -38,7 +38,9 @@ export class Deferred<T> {
 /** The outcome for anything a management method threw. */
 export function rejectOutcome(err: unknown, method: string): Outcome {
   // A runtime error keeps its own (capitalized) text, under the reject ICP gives its cause.
-  const reject = (code: RejectCode, errorCode: IcErrorCode, message: string): Outcome => ({ reject: Rejects.makeReject(code, errorCode, message) });
+  const reject = (code: RejectCode, errorCode: IcErrorCode, message: string): Outcome => ({
+    reject: Rejects.makeReject(code, errorCode, message),
+  });
   if (err instanceof ManagementReject) return { reject: err.reject };
   if (err instanceof RuntimeError) {
     const message = capitalize(err.message);

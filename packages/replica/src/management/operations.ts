@@ -4,7 +4,14 @@
  * leave the same trace in `canister_info`.
  */
 import type { CanisterDescription } from '@tincan/abi';
-import type { CanisterSettings, InitArg, InstallMode, Runtime, SettingsUpdate, StateStore } from '@tincan/runtime';
+import type {
+  CanisterSettings,
+  InitArg,
+  InstallMode,
+  Runtime,
+  SettingsUpdate,
+  StateStore,
+} from '@tincan/runtime';
 import { CanisterHistory, type ChangeOrigin } from './canister-history.js';
 
 /** Cycles a canister gets when none are asked for: 100T, like a local dfx or PocketIC canister. */
@@ -39,9 +46,20 @@ export class Operations {
   }
 
   /** Installs, reinstalls or upgrades code; records the deployment. */
-  installCode(origin: ChangeOrigin, id: Uint8Array, bundle: string, arg: InitArg, mode: InstallMode, sourceMap?: string): CanisterDescription {
+  installCode(
+    origin: ChangeOrigin,
+    id: Uint8Array,
+    bundle: string,
+    arg: InitArg,
+    mode: InstallMode,
+    sourceMap?: string,
+  ): CanisterDescription {
     const description = this.#runtime().installCode(id, bundle, arg, mode, sourceMap);
-    this.#record(id, origin, { kind: 'code_deployment', mode, moduleHash: this.#runtime().record(id).moduleHash });
+    this.#record(id, origin, {
+      kind: 'code_deployment',
+      mode,
+      moduleHash: this.#runtime().record(id).moduleHash,
+    });
     return description;
   }
 
@@ -54,7 +72,8 @@ export class Operations {
   /** Changes settings; records a controllers change when the controllers are set. */
   updateSettings(origin: ChangeOrigin, id: Uint8Array, update: SettingsUpdate): void {
     this.#runtime().updateSettings(id, update);
-    if (update.controllers !== undefined) this.#record(id, origin, { kind: 'controllers_change', controllers: update.controllers });
+    if (update.controllers !== undefined)
+      this.#record(id, origin, { kind: 'controllers_change', controllers: update.controllers });
   }
 
   /** Loads a snapshot; records it. */
@@ -63,7 +82,12 @@ export class Operations {
     const taken = runtime.listSnapshots(id).find((s) => s.id === snapshotId);
     const versionBefore = runtime.record(id).version;
     runtime.loadSnapshot(id, snapshotId);
-    this.#record(id, origin, { kind: 'load_snapshot', canisterVersion: versionBefore, snapshotId: snapshotIdBytes(snapshotId), takenAtNs: taken?.takenAtNs ?? 0n });
+    this.#record(id, origin, {
+      kind: 'load_snapshot',
+      canisterVersion: versionBefore,
+      snapshotId: snapshotIdBytes(snapshotId),
+      takenAtNs: taken?.takenAtNs ?? 0n,
+    });
   }
 
   /** Deletes a stopped canister and its history. */
@@ -72,8 +96,17 @@ export class Operations {
     this.history.delete(id);
   }
 
-  #record(id: Uint8Array, origin: ChangeOrigin, details: Parameters<CanisterHistory['record']>[1]['details']): void {
-    this.history.record(id, { timestampNs: this.#nowNs(), canisterVersion: this.#runtime().record(id).version, origin, details });
+  #record(
+    id: Uint8Array,
+    origin: ChangeOrigin,
+    details: Parameters<CanisterHistory['record']>[1]['details'],
+  ): void {
+    this.history.record(id, {
+      timestampNs: this.#nowNs(),
+      canisterVersion: this.#runtime().record(id).version,
+      origin,
+      details,
+    });
   }
 }
 

@@ -21,10 +21,13 @@ export class RawRand {
   /** The next 32 bytes of the stream. */
   next(): Uint8Array {
     const stored = this.#store.getMeta(COUNTER_KEY);
-    const counter = stored === undefined ? 0n : new DataView(stored.buffer, stored.byteOffset, 8).getBigUint64(0);
+    const counter =
+      stored === undefined ? 0n : new DataView(stored.buffer, stored.byteOffset, 8).getBigUint64(0);
     const bytes = new Uint8Array(8);
     new DataView(bytes.buffer).setBigUint64(0, counter + 1n);
     this.#store.putMeta(COUNTER_KEY, bytes);
-    return new Uint8Array(createHash('sha256').update('tincan raw_rand\0').update(this.#seed).update(bytes).digest());
+    return new Uint8Array(
+      createHash('sha256').update('tincan raw_rand\0').update(this.#seed).update(bytes).digest(),
+    );
   }
 }

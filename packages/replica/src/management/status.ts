@@ -17,7 +17,9 @@ export interface CandidSettings {
   readonly memory_allocation: Opt<bigint>;
   readonly freezing_threshold: Opt<bigint>;
   readonly reserved_cycles_limit: Opt<bigint>;
-  readonly log_visibility: Opt<{ controllers: null } | { public: null } | { allowed_viewers: Principal[] }>;
+  readonly log_visibility: Opt<
+    { controllers: null } | { public: null } | { allowed_viewers: Principal[] }
+  >;
   readonly wasm_memory_limit: Opt<bigint>;
   readonly wasm_memory_threshold: Opt<bigint>;
 }
@@ -35,8 +37,12 @@ export function canisterStatus(runtime: Runtime, store: StateStore, id: Uint8Arr
   const moduleBytes = BigInt(record.module.length);
   const stableBytes = store.stableBytes(id);
   const memorySize = heapBytes + moduleBytes + stableBytes;
-  const billed = memorySize > settings.memoryAllocationBytes ? memorySize : settings.memoryAllocationBytes;
-  const idlePerDay = ((billed * GIB_SECOND_CYCLES) / (1n << 30n) + settings.computeAllocationPercent * COMPUTE_PERCENT_SECOND_CYCLES) * SECONDS_PER_DAY;
+  const billed =
+    memorySize > settings.memoryAllocationBytes ? memorySize : settings.memoryAllocationBytes;
+  const idlePerDay =
+    ((billed * GIB_SECOND_CYCLES) / (1n << 30n) +
+      settings.computeAllocationPercent * COMPUTE_PERCENT_SECOND_CYCLES) *
+    SECONDS_PER_DAY;
   return {
     status: { [record.status]: null },
     settings: {
@@ -65,7 +71,12 @@ export function canisterStatus(runtime: Runtime, store: StateStore, id: Uint8Arr
     cycles: record.cycles,
     reserved_cycles: 0n,
     idle_cycles_burned_per_day: idlePerDay,
-    query_stats: { num_calls_total: 0n, num_instructions_total: 0n, request_payload_bytes_total: 0n, response_payload_bytes_total: 0n },
+    query_stats: {
+      num_calls_total: 0n,
+      num_instructions_total: 0n,
+      request_payload_bytes_total: 0n,
+      response_payload_bytes_total: 0n,
+    },
   };
 }
 
@@ -76,9 +87,16 @@ export function candidChange(change: Change): unknown {
   return {
     timestamp_nanos: change.timestampNs,
     canister_version: change.canisterVersion,
-    origin: origin.kind === 'user'
-      ? { from_user: { user_id: p(origin.userId) } }
-      : { from_canister: { canister_id: p(origin.canisterId), canister_version: origin.canisterVersion === undefined ? [] : [origin.canisterVersion] } },
+    origin:
+      origin.kind === 'user'
+        ? { from_user: { user_id: p(origin.userId) } }
+        : {
+            from_canister: {
+              canister_id: p(origin.canisterId),
+              canister_version:
+                origin.canisterVersion === undefined ? [] : [origin.canisterVersion],
+            },
+          },
     details: candidDetails(details, p),
   };
 }
@@ -90,9 +108,17 @@ function candidDetails(details: Change['details'], p: (bytes: Uint8Array) => Pri
     case 'code_uninstall':
       return { code_uninstall: null };
     case 'code_deployment':
-      return { code_deployment: { mode: { [details.mode]: null }, module_hash: details.moduleHash } };
+      return {
+        code_deployment: { mode: { [details.mode]: null }, module_hash: details.moduleHash },
+      };
     case 'load_snapshot':
-      return { load_snapshot: { canister_version: details.canisterVersion, snapshot_id: details.snapshotId, taken_at_timestamp: details.takenAtNs } };
+      return {
+        load_snapshot: {
+          canister_version: details.canisterVersion,
+          snapshot_id: details.snapshotId,
+          taken_at_timestamp: details.takenAtNs,
+        },
+      };
     case 'controllers_change':
       return { controllers_change: { controllers: details.controllers.map(p) } };
   }

@@ -23,13 +23,18 @@ export const MAX_BYTES = 64;
 /** `text` cut at {@link MAX_TEXT}, saying how long it was. */
 export function cut(text: string): ShownValue {
   if (text.length <= MAX_TEXT) return { text };
-  return { text: `${text.slice(0, MAX_TEXT)}… (${text.length.toLocaleString('en-US')} characters)`, truncated: true };
+  return {
+    text: `${text.slice(0, MAX_TEXT)}… (${text.length.toLocaleString('en-US')} characters)`,
+    truncated: true,
+  };
 }
 
 /** Hex of at most {@link MAX_BYTES} of `bytes`, saying how many there were. */
 export function hexPreview(bytes: Uint8Array): ShownValue {
   const hex = Buffer.from(bytes.subarray(0, MAX_BYTES)).toString('hex');
-  return bytes.length <= MAX_BYTES ? { text: `0x${hex}` } : { text: `0x${hex}… (${bytes.length.toLocaleString('en-US')} bytes)`, truncated: true };
+  return bytes.length <= MAX_BYTES
+    ? { text: `0x${hex}` }
+    : { text: `0x${hex}… (${bytes.length.toLocaleString('en-US')} bytes)`, truncated: true };
 }
 
 /** A primitive heap value (or a hole) as text; references are resolved by the caller. */
@@ -95,13 +100,16 @@ function showJson(value: unknown, depth: number): string {
       case '__negative_zero__':
         return '-0';
       case '__map__':
-        if (Array.isArray(inner)) return `Map {${inner.map((e) => (Array.isArray(e) ? `${showJson(e[0], depth + 1)} => ${showJson(e[1], depth + 1)}` : '?')).join(', ')}}`;
+        if (Array.isArray(inner))
+          return `Map {${inner.map((e) => (Array.isArray(e) ? `${showJson(e[0], depth + 1)} => ${showJson(e[1], depth + 1)}` : '?')).join(', ')}}`;
         break;
       case '__set__':
-        if (Array.isArray(inner)) return `Set {${inner.map((v) => showJson(v, depth + 1)).join(', ')}}`;
+        if (Array.isArray(inner))
+          return `Set {${inner.map((v) => showJson(v, depth + 1)).join(', ')}}`;
         break;
       default:
-        if (/^__[a-z0-9]+array__$/.test(tag) && Array.isArray(inner)) return `${tag.slice(2, -2)}(${inner.length}) [${inner.slice(0, 16).join(', ')}${inner.length > 16 ? ', …' : ''}]`;
+        if (/^__[a-z0-9]+array__$/.test(tag) && Array.isArray(inner))
+          return `${tag.slice(2, -2)}(${inner.length}) [${inner.slice(0, 16).join(', ')}${inner.length > 16 ? ', …' : ''}]`;
     }
   }
   return `{ ${keys.map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${showJson(record[k], depth + 1)}`).join(', ')} }`;

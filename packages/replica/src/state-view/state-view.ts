@@ -5,7 +5,15 @@
  * loads its realm, and it never writes. What it shows is what the last commit wrote: an
  * execution still running is not visible until it commits.
  */
-import { HeapKind, decodeMeta, decodeRow, refId, type DecodedRow, type Runtime, type StateStore } from '@tincan/runtime';
+import {
+  HeapKind,
+  decodeMeta,
+  decodeRow,
+  refId,
+  type DecodedRow,
+  type Runtime,
+  type StateStore,
+} from '@tincan/runtime';
 import { ReplicaError } from '../replica-error.js';
 import { hexPreview, showPrimitive, showStableBytes, type ShownValue } from './show-value.js';
 
@@ -55,7 +63,11 @@ export interface StableMapInfo {
 export interface StablePage {
   readonly memoryId: number;
   readonly count: bigint;
-  readonly entries: Array<{ readonly key: ShownValue; readonly value: ShownValue; readonly valueBytes: number }>;
+  readonly entries: Array<{
+    readonly key: ShownValue;
+    readonly value: ShownValue;
+    readonly valueBytes: number;
+  }>;
   /** The cursor of the next page (the last key shown, hex), or null on the last. */
   readonly next: string | null;
 }
@@ -75,7 +87,8 @@ function invalid(message: string): never {
 }
 
 function checkLimit(limit: number): void {
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) invalid(`limit must be an integer from 1 to ${MAX_PAGE}, got ${limit}`);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE)
+    invalid(`limit must be an integer from 1 to ${MAX_PAGE}, got ${limit}`);
 }
 
 /** Reads canisters' committed state from the store, never through their realms. */
@@ -94,7 +107,12 @@ export class StateView {
     const heapBytes = this.#store.heapBytes(canisterId);
     const stableBytes = this.#store.stableBytes(canisterId);
     const moduleBytes = BigInt(this.#runtime.record(canisterId).module.length);
-    return { heapBytes, stableBytes, moduleBytes, totalBytes: heapBytes + stableBytes + moduleBytes };
+    return {
+      heapBytes,
+      stableBytes,
+      moduleBytes,
+      totalBytes: heapBytes + stableBytes + moduleBytes,
+    };
   }
 
   /**
@@ -104,23 +122,54 @@ export class StateView {
   heap(canisterId: Uint8Array, objectId = 0, cursor?: string, limit = 20): HeapPage {
     this.#require(canisterId);
     checkLimit(limit);
-    if (!Number.isSafeInteger(objectId) || objectId < 0) invalid(`object must be a heap object id (a non-negative integer), got ${objectId}`);
+    if (!Number.isSafeInteger(objectId) || objectId < 0)
+      invalid(`object must be a heap object id (a non-negative integer), got ${objectId}`);
     let start = 0;
     if (cursor !== undefined) {
-      if (!/^\d{1,9}$/.test(cursor)) invalid(`cursor must be the "next" of a previous page, got ${JSON.stringify(cursor.slice(0, 40))}`);
+      if (!/^\d{1,9}$/.test(cursor))
+        invalid(
+          `cursor must be the "next" of a previous page, got ${JSON.stringify(cursor.slice(0, 40))}`,
+        );
       start = Number(cursor);
     }
     const row = this.#row(canisterId, objectId);
-    if (row === 'old-format') return { object: objectId, kind: 'object', cls: null, total: 0, entries: [], next: null, note: 'this heap is in the older single-snapshot format; it is stored as object rows from its next commit' };
+    if (row === 'old-format')
+      return {
+        object: objectId,
+        kind: 'object',
+        cls: null,
+        total: 0,
+        entries: [],
+        next: null,
+        note: 'this heap is in the older single-snapshot format; it is stored as object rows from its next commit',
+      };
     if (row === undefined) {
-      if (objectId === 0) return { object: 0, kind: 'object', cls: null, total: 0, entries: [], next: null, note: 'no committed heap (no code, or nothing committed yet: an install of a module seen before may leave constructing the instance to its first message)' };
-      invalid(`no heap object ${objectId} in this canister's heap (it may have been collected since)`);
+      if (objectId === 0)
+        return {
+          object: 0,
+          kind: 'object',
+          cls: null,
+          total: 0,
+          entries: [],
+          next: null,
+          note: 'no committed heap (no code, or nothing committed yet: an install of a module seen before may leave constructing the instance to its first message)',
+        };
+      invalid(
+        `no heap object ${objectId} in this canister's heap (it may have been collected since)`,
+      );
     }
     const all = this.#entries(canisterId, objectId, row);
     if (start > all.length) invalid(`cursor ${start} is past the end (${all.length} entries)`);
     const end = Math.min(start + limit, all.length);
     const entries = all.slice(start, end).map(([key, value]) => ({ key, value }));
-    return { object: objectId, kind: KIND_NAMES[row.kind] ?? 'object', cls: row.cls ?? null, total: all.length, entries, next: end < all.length ? String(end) : null };
+    return {
+      object: objectId,
+      kind: KIND_NAMES[row.kind] ?? 'object',
+      cls: row.cls ?? null,
+      total: all.length,
+      entries,
+      next: end < all.length ? String(end) : null,
+    };
   }
 
   /** The stable maps holding entries. */
@@ -133,10 +182,12 @@ export class StateView {
   stable(canisterId: Uint8Array, memoryId: number, cursor?: string, limit = 20): StablePage {
     this.#require(canisterId);
     checkLimit(limit);
-    if (!Number.isSafeInteger(memoryId) || memoryId < 0 || memoryId > 254) invalid(`memory id must be an integer from 0 to 254, got ${memoryId}`);
+    if (!Number.isSafeInteger(memoryId) || memoryId < 0 || memoryId > 254)
+      invalid(`memory id must be an integer from 0 to 254, got ${memoryId}`);
     let after: Uint8Array | undefined;
     if (cursor !== undefined) {
-      if (cursor.length > MAX_CURSOR_CHARS || !/^(?:[0-9a-f]{2})*$/.test(cursor)) invalid('cursor must be the "next" of a previous page (a key in lower-case hex)');
+      if (cursor.length > MAX_CURSOR_CHARS || !/^(?:[0-9a-f]{2})*$/.test(cursor))
+        invalid('cursor must be the "next" of a previous page (a key in lower-case hex)');
       after = new Uint8Array(Buffer.from(cursor, 'hex'));
     }
     // One more than the page: whether there is a next page without counting.
@@ -146,7 +197,11 @@ export class StateView {
     return {
       memoryId,
       count: this.#store.stableCount(canisterId, memoryId),
-      entries: page.map(([key, value]) => ({ key: showStableBytes(key), value: showStableBytes(value), valueBytes: value.length })),
+      entries: page.map(([key, value]) => ({
+        key: showStableBytes(key),
+        value: showStableBytes(value),
+        valueBytes: value.length,
+      })),
       next: rows.length > limit && last !== undefined ? Buffer.from(last[0]).toString('hex') : null,
     };
   }
@@ -176,7 +231,8 @@ export class StateView {
       case HeapKind.Object: {
         const fields = payload as unknown[];
         const out: Array<[ShownValue, ShownValue]> = [];
-        for (let i = 0; i + 1 < fields.length; i += 2) out.push([{ text: String(fields[i]) }, show(fields[i + 1])]);
+        for (let i = 0; i + 1 < fields.length; i += 2)
+          out.push([{ text: String(fields[i]) }, show(fields[i + 1])]);
         return out;
       }
       case HeapKind.Array:
@@ -211,7 +267,8 @@ export class StateView {
       case HeapKind.Object: {
         const fields = payload as unknown[];
         const names: string[] = [];
-        for (let i = 0; i < fields.length && names.length < SUMMARY_FIELDS; i += 2) names.push(String(fields[i]));
+        for (let i = 0; i < fields.length && names.length < SUMMARY_FIELDS; i += 2)
+          names.push(String(fields[i]));
         const more = fields.length / 2 > SUMMARY_FIELDS ? ', …' : '';
         return `${row.cls === undefined ? '' : `${row.cls} `}{ ${names.join(', ')}${more} }`;
       }
@@ -236,7 +293,12 @@ export class StateView {
     const length = typeof payload === 'number' ? payload : 0;
     const first = this.#store.readHeapObject(canisterId, id).find((r) => r.part === 1);
     const shown = hexPreview(first?.data ?? new Uint8Array());
-    return length <= (first?.data.length ?? 0) ? shown : { text: `${shown.text.replace(/… \(.*\)$/, '')}… (${length.toLocaleString('en-US')} bytes)`, truncated: true };
+    return length <= (first?.data.length ?? 0)
+      ? shown
+      : {
+          text: `${shown.text.replace(/… \(.*\)$/, '')}… (${length.toLocaleString('en-US')} bytes)`,
+          truncated: true,
+        };
   }
 }
 

@@ -46,7 +46,14 @@ async function loadMcl(): Promise<Bls> {
   // Miller loops against fixed G2 points (the generator, each subnet key) use precomputed line
   // coefficients: both loops of a verification run in one pass.
   const negGenerator = new mcl.PrecomputedG2(mcl.neg(generator));
-  const fieldOptions = { DST: BLS_DST, p: bls12_381.fields.Fp.ORDER, m: 1, k: 128, expand: 'xmd' as const, hash: sha256 };
+  const fieldOptions = {
+    DST: BLS_DST,
+    p: bls12_381.fields.Fp.ORDER,
+    m: 1,
+    k: 128,
+    expand: 'xmd' as const,
+    hash: sha256,
+  };
   const toFp = (n: bigint): InstanceType<Mcl['Fp']> => {
     const fp = new mcl.Fp();
     fp.setStr(n.toString(16), 16);
@@ -58,8 +65,16 @@ async function loadMcl(): Promise<Bls> {
   };
   // Keys are few (one per subnet) and checking a G2 point's subgroup costs more than a Miller
   // loop: each key is deserialized, checked and precomputed once.
-  const keys = new Map<string, { readonly point: InstanceType<Mcl['G2']>; readonly lines: InstanceType<Mcl['PrecomputedG2']> }>();
-  const keyOf = (publicKey: Uint8Array): { readonly point: InstanceType<Mcl['G2']>; readonly lines: InstanceType<Mcl['PrecomputedG2']> } => {
+  const keys = new Map<
+    string,
+    { readonly point: InstanceType<Mcl['G2']>; readonly lines: InstanceType<Mcl['PrecomputedG2']> }
+  >();
+  const keyOf = (
+    publicKey: Uint8Array,
+  ): {
+    readonly point: InstanceType<Mcl['G2']>;
+    readonly lines: InstanceType<Mcl['PrecomputedG2']>;
+  } => {
     const id = Buffer.from(publicKey).toString('hex');
     let key = keys.get(id);
     if (key === undefined) {
@@ -86,7 +101,9 @@ async function loadMcl(): Promise<Bls> {
         const key = keyOf(publicKey);
         if (sig.isZero() || key.point.isZero()) return false;
         // e(sig, -g2) · e(H(m), pk) = 1 exactly when e(sig, g2) = e(H(m), pk).
-        return mcl.finalExp(mcl.precomputedMillerLoop2(sig, negGenerator, hashToG1(message), key.lines)).isOne();
+        return mcl
+          .finalExp(mcl.precomputedMillerLoop2(sig, negGenerator, hashToG1(message), key.lines))
+          .isOne();
       } catch {
         return false;
       }

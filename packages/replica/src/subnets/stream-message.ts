@@ -36,12 +36,30 @@ export type StreamMessage = StreamRequest | StreamResponse;
 /** Encodes a stream message (bigints as decimal text: CBOR integers lose nothing, but stay simple to check). */
 export function encodeStreamMessage(message: StreamMessage): Uint8Array {
   if (message.kind === 'request') {
-    return encodeCbor({ ...message, cycles: message.cycles.toString(), deadlineNs: message.deadlineNs.toString() });
+    return encodeCbor({
+      ...message,
+      cycles: message.cycles.toString(),
+      deadlineNs: message.deadlineNs.toString(),
+    });
   }
-  const outcome = 'reply' in message.outcome
-    ? { reply: message.outcome.reply }
-    : { reject: { code: message.outcome.reject.code, message: message.outcome.reject.message, ...(message.outcome.reject.errorCode !== undefined && { errorCode: message.outcome.reject.errorCode }) } };
-  return encodeCbor({ kind: 'response', callId: message.callId, outcome, refund: message.refund.toString() });
+  const outcome =
+    'reply' in message.outcome
+      ? { reply: message.outcome.reply }
+      : {
+          reject: {
+            code: message.outcome.reject.code,
+            message: message.outcome.reject.message,
+            ...(message.outcome.reject.errorCode !== undefined && {
+              errorCode: message.outcome.reject.errorCode,
+            }),
+          },
+        };
+  return encodeCbor({
+    kind: 'response',
+    callId: message.callId,
+    outcome,
+    refund: message.refund.toString(),
+  });
 }
 
 /** Decodes a stream message; throws on anything malformed. */
@@ -56,25 +74,55 @@ export function decodeStreamMessage(bytes: Uint8Array): StreamMessage {
     return v;
   };
   const int = (v: unknown): number => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new Error('expected a count');
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+      throw new Error('expected a count');
     return v;
   };
   if (value.kind === 'request') {
     if (typeof value.method !== 'string') throw new Error('expected a method name');
     return {
-      kind: 'request', callId: int(value.callId), callee: bytesOf(value.callee), caller: bytesOf(value.caller), origin: bytesOf(value.origin),
-      method: value.method, arg: bytesOf(value.arg), cycles: bigint(value.cycles), deadlineNs: bigint(value.deadlineNs), depth: int(value.depth),
+      kind: 'request',
+      callId: int(value.callId),
+      callee: bytesOf(value.callee),
+      caller: bytesOf(value.caller),
+      origin: bytesOf(value.origin),
+      method: value.method,
+      arg: bytesOf(value.arg),
+      cycles: bigint(value.cycles),
+      deadlineNs: bigint(value.deadlineNs),
+      depth: int(value.depth),
     };
   }
   if (value.kind === 'response') {
     const outcome = value.outcome as Record<string, unknown> | undefined;
-    if (outcome !== undefined && 'reply' in outcome) return { kind: 'response', callId: int(value.callId), outcome: { reply: bytesOf(outcome.reply) }, refund: bigint(value.refund) };
+    if (outcome !== undefined && 'reply' in outcome)
+      return {
+        kind: 'response',
+        callId: int(value.callId),
+        outcome: { reply: bytesOf(outcome.reply) },
+        refund: bigint(value.refund),
+      };
     const reject = outcome?.reject as Record<string, unknown> | undefined;
-    if (reject === undefined || typeof reject.message !== 'string' || typeof reject.code !== 'number' || reject.code < 1 || reject.code > 6) throw new Error('expected a reply or a reject');
+    if (
+      reject === undefined ||
+      typeof reject.message !== 'string' ||
+      typeof reject.code !== 'number' ||
+      reject.code < 1 ||
+      reject.code > 6
+    )
+      throw new Error('expected a reply or a reject');
     const errorCode = typeof reject.errorCode === 'string' ? reject.errorCode : undefined;
     return {
-      kind: 'response', callId: int(value.callId), refund: bigint(value.refund),
-      outcome: { reject: { code: reject.code as 1, message: reject.message, ...(errorCode !== undefined && { errorCode: errorCode as 'IC0503' }) } },
+      kind: 'response',
+      callId: int(value.callId),
+      refund: bigint(value.refund),
+      outcome: {
+        reject: {
+          code: reject.code as 1,
+          message: reject.message,
+          ...(errorCode !== undefined && { errorCode: errorCode as 'IC0503' }),
+        },
+      },
     };
   }
   throw new Error('expected a request or a response');

@@ -8,8 +8,20 @@
  * byte anywhere, a slice signed by another key, or a key the root did not delegate is refused.
  */
 import {
-  buildTree, decodeCbor, decodeCertificate, derDecodeBlsPublicKey, encodeCbor, encodeCertificate, lookupPath, stateRootMessage, timeEntry, utf8,
-  type Certificate, type Delegation, type RootKey, type TreeEntry,
+  buildTree,
+  decodeCbor,
+  decodeCertificate,
+  derDecodeBlsPublicKey,
+  encodeCbor,
+  encodeCertificate,
+  lookupPath,
+  stateRootMessage,
+  timeEntry,
+  utf8,
+  type Certificate,
+  type Delegation,
+  type RootKey,
+  type TreeEntry,
 } from '@tincan/certification';
 import { toHex } from '@tincan/bytes';
 import { verifyDelegation, type DelegatedKey } from './delegation.js';
@@ -44,14 +56,24 @@ export interface SliceExpectation {
 }
 
 /** Certifies `messages` (indexes `begin`, `begin + 1`, …) of the stream from `signer` to `to`. */
-export function certifySlice(bls: Bls, signer: SliceSigner, to: Uint8Array, begin: number, messages: readonly Uint8Array[], timeNs: bigint): Uint8Array {
+export function certifySlice(
+  bls: Bls,
+  signer: SliceSigner,
+  to: Uint8Array,
+  begin: number,
+  messages: readonly Uint8Array[],
+  timeNs: bigint,
+): Uint8Array {
   const entries: TreeEntry[] = [
     [[utf8('streams'), to, utf8('header')], encodeCbor({ begin, end: begin + messages.length })],
     [[utf8('streams'), to, utf8('messages')], encodeCbor(messages)],
     timeEntry(timeNs),
   ];
   const tree = buildTree(entries);
-  const certificate: Certificate = { tree, signature: bls.sign(stateRootMessage(tree), signer.key.secretKey) };
+  const certificate: Certificate = {
+    tree,
+    signature: bls.sign(stateRootMessage(tree), signer.key.secretKey),
+  };
   if (signer.delegation !== undefined) certificate.delegation = signer.delegation;
   return encodeCertificate(certificate);
 }
@@ -60,7 +82,12 @@ export function certifySlice(bls: Bls, signer: SliceSigner, to: Uint8Array, begi
  * Verifies a slice; returns it, or why it is refused. `delegations` caches verified
  * delegations by their certificate bytes (a subnet's delegation changes only at a restart).
  */
-export function verifySlice(bls: Bls, bytes: Uint8Array, expected: SliceExpectation, delegations: Map<string, DelegatedKey>): VerifiedSlice | string {
+export function verifySlice(
+  bls: Bls,
+  bytes: Uint8Array,
+  expected: SliceExpectation,
+  delegations: Map<string, DelegatedKey>,
+): VerifiedSlice | string {
   let certificate;
   try {
     certificate = decodeCertificate(bytes);
@@ -73,7 +100,8 @@ export function verifySlice(bls: Bls, bytes: Uint8Array, expected: SliceExpectat
     if (!fromRoot) return 'the stream certificate of a non-root subnet carries no delegation';
     key = { derPublicKey: expected.derRootKey, ranges: expected.rootRanges };
   } else {
-    if (toHex(certificate.delegation.subnet_id) !== toHex(expected.from)) return 'the stream certificate is delegated to another subnet than its sender';
+    if (toHex(certificate.delegation.subnet_id) !== toHex(expected.from))
+      return 'the stream certificate is delegated to another subnet than its sender';
     const cacheKey = toHex(certificate.delegation.certificate);
     const cached = delegations.get(cacheKey);
     if (cached !== undefined) key = cached;
@@ -84,16 +112,35 @@ export function verifySlice(bls: Bls, bytes: Uint8Array, expected: SliceExpectat
       key = verified;
     }
   }
-  if (!bls.verify(certificate.signature, stateRootMessage(certificate.tree), derDecodeBlsPublicKey(key.derPublicKey))) {
+  if (
+    !bls.verify(
+      certificate.signature,
+      stateRootMessage(certificate.tree),
+      derDecodeBlsPublicKey(key.derPublicKey),
+    )
+  ) {
     return "the stream certificate's signature does not verify against the sending subnet's key";
   }
   const header = lookupPath(certificate.tree, ['streams', expected.to, 'header']);
   if (header.status !== 'found') return 'the stream certificate holds no stream to this subnet';
   const { begin, end } = decodeCbor(header.value) as { begin?: unknown; end?: unknown };
-  if (typeof begin !== 'number' || typeof end !== 'number' || !Number.isSafeInteger(begin) || !Number.isSafeInteger(end) || begin < 0 || end < begin) return 'the stream header is malformed';
+  if (
+    typeof begin !== 'number' ||
+    typeof end !== 'number' ||
+    !Number.isSafeInteger(begin) ||
+    !Number.isSafeInteger(end) ||
+    begin < 0 ||
+    end < begin
+  )
+    return 'the stream header is malformed';
   const found = lookupPath(certificate.tree, ['streams', expected.to, 'messages']);
   if (found.status !== 'found') return 'the stream certificate holds no messages';
   const messages = decodeCbor(found.value) as unknown;
-  if (!Array.isArray(messages) || messages.length !== end - begin || !messages.every((m) => m instanceof Uint8Array)) return "the stream's messages do not match its header";
+  if (
+    !Array.isArray(messages) ||
+    messages.length !== end - begin ||
+    !messages.every((m) => m instanceof Uint8Array)
+  )
+    return "the stream's messages do not match its header";
   return { begin, messages: messages as Uint8Array[], ranges: key.ranges };
 }

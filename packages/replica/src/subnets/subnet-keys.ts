@@ -25,14 +25,31 @@ interface KeyFile {
  * added since, and written back. `rootKey`, when given, is subnet 0's key (the HTTP layer's
  * root key). Without a state directory every key is fresh.
  */
-export function loadOrCreateSubnetKeys(stateDir: string | undefined, count: number, rootKey?: RootKey): RootKey[] {
+export function loadOrCreateSubnetKeys(
+  stateDir: string | undefined,
+  count: number,
+  rootKey?: RootKey,
+): RootKey[] {
   const file = stateDir === undefined ? undefined : path.join(stateDir, SUBNET_KEY_FILE);
   const stored = file !== undefined && existsSync(file) ? readKeys(file) : [];
   const keys: RootKey[] = [];
-  for (let i = 0; i < count; i++) keys.push((i === 0 ? rootKey : undefined) ?? stored[i] ?? generateRootKey(new Uint8Array(randomBytes(32))));
-  if (file !== undefined && (stored.length < count || (rootKey !== undefined && stored[0]?.publicKey.every((b, i) => b === rootKey.publicKey[i]) !== true))) {
+  for (let i = 0; i < count; i++)
+    keys.push(
+      (i === 0 ? rootKey : undefined) ??
+        stored[i] ??
+        generateRootKey(new Uint8Array(randomBytes(32))),
+    );
+  if (
+    file !== undefined &&
+    (stored.length < count ||
+      (rootKey !== undefined &&
+        stored[0]?.publicKey.every((b, i) => b === rootKey.publicKey[i]) !== true))
+  ) {
     const all = [...keys, ...stored.slice(count)];
-    const content: KeyFile = { version: 1, keys: all.map((k) => ({ secretKey: toHex(k.secretKey), publicKey: toHex(k.publicKey) })) };
+    const content: KeyFile = {
+      version: 1,
+      keys: all.map((k) => ({ secretKey: toHex(k.secretKey), publicKey: toHex(k.publicKey) })),
+    };
     mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
@@ -44,12 +61,20 @@ export function loadOrCreateSubnetKeys(stateDir: string | undefined, count: numb
 function readKeys(file: string): RootKey[] {
   try {
     const content = JSON.parse(readFileSync(file, 'utf8')) as Partial<KeyFile>;
-    if (content.version !== 1 || !Array.isArray(content.keys)) throw new Error('expected { version: 1, keys: [...] }');
+    if (content.version !== 1 || !Array.isArray(content.keys))
+      throw new Error('expected { version: 1, keys: [...] }');
     return content.keys.map((k) => {
       const publicKey = fromHex(k.publicKey);
-      return { secretKey: fromHex(k.secretKey), publicKey, derPublicKey: derEncodeBlsPublicKey(publicKey) };
+      return {
+        secretKey: fromHex(k.secretKey),
+        publicKey,
+        derPublicKey: derEncodeBlsPublicKey(publicKey),
+      };
     });
   } catch (err) {
-    throw new ReplicaError('ERR_INVALID_ARGUMENT', `Cannot read the subnets' keys from ${file}: ${(err as Error).message}. Move the file away to start with new keys.`);
+    throw new ReplicaError(
+      'ERR_INVALID_ARGUMENT',
+      `Cannot read the subnets' keys from ${file}: ${(err as Error).message}. Move the file away to start with new keys.`,
+    );
   }
 }

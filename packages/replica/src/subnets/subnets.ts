@@ -51,22 +51,48 @@ export class Subnets {
   /** Opens `count` subnets; on an existing state directory each comes back as committed. */
   static async create(options: SubnetsOptions): Promise<Subnets> {
     const { count, rootKey, ...replicaOptions } = options;
-    if (!Number.isInteger(count) || count < 2 || count > MAX_SUBNETS) throw new ReplicaError('ERR_INVALID_ARGUMENT', `a replica hosts 2 to ${MAX_SUBNETS} subnets, got ${count}`);
+    if (!Number.isInteger(count) || count < 2 || count > MAX_SUBNETS)
+      throw new ReplicaError(
+        'ERR_INVALID_ARGUMENT',
+        `a replica hosts 2 to ${MAX_SUBNETS} subnets, got ${count}`,
+      );
     const keys = loadOrCreateSubnetKeys(options.stateDir, count, rootKey);
     const root = keys[0] as RootKey;
-    const nowNs = (): bigint => (options.clock ?? { nowNs: () => BigInt(Date.now()) * 1_000_000n }).nowNs();
+    const nowNs = (): bigint =>
+      (options.clock ?? { nowNs: () => BigInt(Date.now()) * 1_000_000n }).nowNs();
     const described: XNetSubnet[] = keys.map((key, index) => {
       const id = Principal.selfAuthenticating(key.derPublicKey).toUint8Array();
       const ranges = [subnetRange(index)];
-      return { id, key, ranges, delegation: index === 0 ? undefined : signDelegation(root, id, key, ranges, nowNs()) };
+      return {
+        id,
+        key,
+        ranges,
+        delegation: index === 0 ? undefined : signDelegation(root, id, key, ranges, nowNs()),
+      };
     });
     const xnet = new XNet(described, nowNs, await loadBls());
     const infos: SubnetInfo[] = [];
     for (const [index, subnet] of described.entries()) {
-      const stateDir = options.stateDir === undefined ? undefined : index === 0 ? options.stateDir : path.join(options.stateDir, `subnet-${index}`);
-      const replica = await Replica.create({ ...replicaOptions, ...(stateDir !== undefined && { stateDir }), subnet: xnet.routing(index) });
+      const stateDir =
+        options.stateDir === undefined
+          ? undefined
+          : index === 0
+            ? options.stateDir
+            : path.join(options.stateDir, `subnet-${index}`);
+      const replica = await Replica.create({
+        ...replicaOptions,
+        ...(stateDir !== undefined && { stateDir }),
+        subnet: xnet.routing(index),
+      });
       xnet.attach(index, replica);
-      infos.push({ index, id: Principal.fromUint8Array(subnet.id), key: subnet.key, ranges: subnet.ranges, delegation: subnet.delegation, replica });
+      infos.push({
+        index,
+        id: Principal.fromUint8Array(subnet.id),
+        key: subnet.key,
+        ranges: subnet.ranges,
+        delegation: subnet.delegation,
+        replica,
+      });
     }
     return new Subnets(infos, xnet);
   }
@@ -84,7 +110,11 @@ export class Subnets {
   /** Subnet `index`'s replica. */
   replica(index: number): Replica {
     const subnet = this.subnets[index];
-    if (subnet === undefined) throw new ReplicaError('ERR_INVALID_ARGUMENT', `there is no subnet ${index}; this replica has ${this.subnets.length}`);
+    if (subnet === undefined)
+      throw new ReplicaError(
+        'ERR_INVALID_ARGUMENT',
+        `there is no subnet ${index}; this replica has ${this.subnets.length}`,
+      );
     return subnet.replica;
   }
 
@@ -95,9 +125,14 @@ export class Subnets {
 
   /** The replica of the subnet that hosts canister `id`. */
   replicaOf(id: Principal | Uint8Array | CanisterHandle): Replica {
-    const bytes = 'candid' in id ? id.id.toUint8Array() : id instanceof Uint8Array ? id : id.toUint8Array();
+    const bytes =
+      'candid' in id ? id.id.toUint8Array() : id instanceof Uint8Array ? id : id.toUint8Array();
     const index = this.subnetOf(bytes);
-    if (index === undefined) throw new ReplicaError('ERR_INVALID_ARGUMENT', `no subnet hosts canister ${Principal.fromUint8Array(bytes).toText()}`);
+    if (index === undefined)
+      throw new ReplicaError(
+        'ERR_INVALID_ARGUMENT',
+        `no subnet hosts canister ${Principal.fromUint8Array(bytes).toText()}`,
+      );
     return this.replica(index);
   }
 
@@ -107,7 +142,10 @@ export class Subnets {
   }
 
   /** A typed actor for a canister on whichever subnet hosts it. */
-  actor<T = any>(canister: CanisterHandle | Principal, options: { identity?: IdentityLike } = {}): ActorOf<T> {
+  actor<T = any>(
+    canister: CanisterHandle | Principal,
+    options: { identity?: IdentityLike } = {},
+  ): ActorOf<T> {
     return this.replicaOf(canister).actor<T>(canister, options);
   }
 

@@ -108,18 +108,34 @@ export class XNet {
     return this.#calls.reduce((n, calls) => n + calls.size, 0);
   }
 
-  #routeOut(from: number, request: Parameters<SubnetRouting['routeOut']>[0]): RouteResult | undefined {
+  #routeOut(
+    from: number,
+    request: Parameters<SubnetRouting['routeOut']>[0],
+  ): RouteResult | undefined {
     const callee = fromHex(request.target);
     const to = subnetOfId(callee, this.#subnets.length);
     if (to === undefined || to === from) return undefined;
     if (request.arg.length > MAX_XNET_PAYLOAD_BYTES) {
-      return { kind: 'refused', outcome: xnetReject(`Canister ${toText(request.caller)} violated contract: the request to ${toText(callee)} has ${request.arg.length} bytes, more than the ${MAX_XNET_PAYLOAD_BYTES} bytes a message between subnets may have`) };
+      return {
+        kind: 'refused',
+        outcome: xnetReject(
+          `Canister ${toText(request.caller)} violated contract: the request to ${toText(callee)} has ${request.arg.length} bytes, more than the ${MAX_XNET_PAYLOAD_BYTES} bytes a message between subnets may have`,
+        ),
+      };
     }
     const callId = this.#nextCallId++;
     this.#calls[from]?.set(callId, { to, replyTo: request.replyTo });
     this.#push(from, to, {
-      kind: 'request', callId, callee, caller: request.caller, origin: request.origin, method: request.method, arg: request.arg,
-      cycles: request.cycles, deadlineNs: request.deadlineNs, depth: request.depth,
+      kind: 'request',
+      callId,
+      callee,
+      caller: request.caller,
+      origin: request.origin,
+      method: request.method,
+      arg: request.arg,
+      cycles: request.cycles,
+      deadlineNs: request.deadlineNs,
+      depth: request.depth,
     });
     return { kind: 'sent' };
   }
@@ -169,7 +185,14 @@ export class XNet {
       const sender = this.#subnets[from] as XNetSubnet;
       const receiver = this.#subnets[to] as XNetSubnet;
       const messages = stream.messages.slice(0, MAX_SLICE_MESSAGES);
-      let slice = certifySlice(this.#bls, { subnetId: sender.id, key: sender.key, delegation: sender.delegation }, receiver.id, stream.begin, messages, this.#nowNs());
+      let slice = certifySlice(
+        this.#bls,
+        { subnetId: sender.id, key: sender.key, delegation: sender.delegation },
+        receiver.id,
+        stream.begin,
+        messages,
+        this.#nowNs(),
+      );
       if (this.intercept !== undefined) slice = this.intercept(from, to, slice);
       const before = this.#expected.get(key) ?? 0;
       const acked = this.receive(from, to, slice);
@@ -192,22 +215,43 @@ export class XNet {
     const root = this.#subnets[0] as XNetSubnet;
     const sender = this.#subnets[from] as XNetSubnet;
     const receiver = this.#subnets[to] as XNetSubnet;
-    const verified = verifySlice(this.#bls, slice, { from: sender.id, to: receiver.id, derRootKey: root.key.derPublicKey, rootSubnetId: root.id, rootRanges: root.ranges }, this.#delegations);
+    const verified = verifySlice(
+      this.#bls,
+      slice,
+      {
+        from: sender.id,
+        to: receiver.id,
+        derRootKey: root.key.derPublicKey,
+        rootSubnetId: root.id,
+        rootRanges: root.ranges,
+      },
+      this.#delegations,
+    );
     const key = from * this.#subnets.length + to;
     const expected = this.#expected.get(key) ?? 0;
     if (typeof verified === 'string') return this.#refuse(from, to, verified);
     // A gap means messages were lost: refuse, so the sender sends them again from where we are.
-    if (verified.begin > expected) return this.#refuse(from, to, `the slice starts at message ${verified.begin}, but message ${expected} is next`);
+    if (verified.begin > expected)
+      return this.#refuse(
+        from,
+        to,
+        `the slice starts at message ${verified.begin}, but message ${expected} is next`,
+      );
     const fresh: StreamMessage[] = [];
     for (let i = expected - verified.begin; i < verified.messages.length; i++) {
       let message: StreamMessage;
       try {
         message = decodeStreamMessage(verified.messages[i] as Uint8Array);
       } catch (err) {
-        return this.#refuse(from, to, `message ${verified.begin + i} is malformed: ${(err as Error).message}`);
+        return this.#refuse(
+          from,
+          to,
+          `message ${verified.begin + i} is malformed: ${(err as Error).message}`,
+        );
       }
       const problem = this.#check(message, from, to, verified.ranges);
-      if (problem !== undefined) return this.#refuse(from, to, `message ${verified.begin + i}: ${problem}`);
+      if (problem !== undefined)
+        return this.#refuse(from, to, `message ${verified.begin + i}: ${problem}`);
       fresh.push(message);
     }
     for (const message of fresh) this.#induct(message, from, to);
@@ -218,15 +262,24 @@ export class XNet {
   }
 
   /** Why a message may not be inducted, if it may not: a request must come from the sender's ranges, a response answer a call we sent there. */
-  #check(message: StreamMessage, from: number, to: number, ranges: readonly CanisterRange[]): string | undefined {
+  #check(
+    message: StreamMessage,
+    from: number,
+    to: number,
+    ranges: readonly CanisterRange[],
+  ): string | undefined {
     if (message.kind === 'request') {
-      if (!ranges.some((range) => inRange(message.caller, range))) return `its caller ${toText(message.caller)} is not in the sending subnet's ranges`;
-      if (!(this.#subnets[to] as XNetSubnet).ranges.some((range) => inRange(message.callee, range))) return `its callee ${toText(message.callee)} is not on this subnet`;
-      if (message.arg.length > MAX_XNET_PAYLOAD_BYTES) return `its argument of ${message.arg.length} bytes is over the ${MAX_XNET_PAYLOAD_BYTES}-byte limit`;
+      if (!ranges.some((range) => inRange(message.caller, range)))
+        return `its caller ${toText(message.caller)} is not in the sending subnet's ranges`;
+      if (!(this.#subnets[to] as XNetSubnet).ranges.some((range) => inRange(message.callee, range)))
+        return `its callee ${toText(message.callee)} is not on this subnet`;
+      if (message.arg.length > MAX_XNET_PAYLOAD_BYTES)
+        return `its argument of ${message.arg.length} bytes is over the ${MAX_XNET_PAYLOAD_BYTES}-byte limit`;
       return undefined;
     }
     const call = this.#calls[to]?.get(message.callId);
-    if (call === undefined || call.to !== from) return `it answers call ${message.callId}, which this subnet did not send there`;
+    if (call === undefined || call.to !== from)
+      return `it answers call ${message.callId}, which this subnet did not send there`;
     return undefined;
   }
 
@@ -235,7 +288,9 @@ export class XNet {
     if (replica === undefined) return;
     if (message.kind === 'request') {
       const { callId } = message;
-      replica.runtime.induct(message, (outcome: Outcome, refund: bigint) => this.#push(to, from, { kind: 'response', callId, outcome, refund }));
+      replica.runtime.induct(message, (outcome: Outcome, refund: bigint) =>
+        this.#push(to, from, { kind: 'response', callId, outcome, refund }),
+      );
       return;
     }
     const calls = this.#calls[to] as Map<number, PendingCall>;
@@ -251,7 +306,13 @@ export class XNet {
 }
 
 function xnetReject(message: string): Outcome {
-  return { reject: { code: RejectCode.CanisterError, errorCode: IcErrorCode.CanisterContractViolation, message } };
+  return {
+    reject: {
+      code: RejectCode.CanisterError,
+      errorCode: IcErrorCode.CanisterContractViolation,
+      message,
+    },
+  };
 }
 
 function toText(id: Uint8Array): string {

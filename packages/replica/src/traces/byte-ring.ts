@@ -14,7 +14,11 @@ export class ByteRing {
 
   /** An empty ring of `capacity` bytes. */
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity <= 0) throw new TincanError('ERR_RANGE', `ByteRing capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity <= 0)
+      throw new TincanError(
+        'ERR_RANGE',
+        `ByteRing capacity must be a positive integer, got ${capacity}`,
+      );
     this.#bytes = new Uint8Array(capacity);
   }
 

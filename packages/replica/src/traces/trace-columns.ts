@@ -9,7 +9,12 @@
 import { fromHex, toHex } from '@tincan/bytes';
 import type { ExecutionMode, ExecutionTrace, TraceCause, TracedCall } from '@tincan/runtime';
 import { ByteRing } from './byte-ring.js';
-import { principalFromHex, type TraceAnswer, type TraceRecord, type TraceRecordCause } from './trace-record.js';
+import {
+  principalFromHex,
+  type TraceAnswer,
+  type TraceRecord,
+  type TraceRecordCause,
+} from './trace-record.js';
 
 type Outcome = TraceRecord['outcome'];
 
@@ -25,7 +30,14 @@ interface Extras {
 }
 
 const CAUSES = ['ingress', 'call', 'response', 'cleanup', 'timer', 'system'] as const;
-const CAUSE_INDEX: Record<TraceCause['kind'], number> = { ingress: 0, call: 1, response: 2, cleanup: 3, timer: 4, system: 5 };
+const CAUSE_INDEX: Record<TraceCause['kind'], number> = {
+  ingress: 0,
+  call: 1,
+  response: 2,
+  cleanup: 3,
+  timer: 4,
+  system: 5,
+};
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 /** Bytes of the byte ring per kept execution (arguments and replies of a few dozen bytes are typical). */
@@ -115,7 +127,9 @@ export class TraceColumns {
   /** Empty columns for the last `capacity` executions. */
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.#bytes = new ByteRing(Math.min(MAX_RING_BYTES, Math.max(64 * 1024, capacity * BYTES_PER_EXECUTION)));
+    this.#bytes = new ByteRing(
+      Math.min(MAX_RING_BYTES, Math.max(64 * 1024, capacity * BYTES_PER_EXECUTION)),
+    );
   }
 
   /** How many executions are kept. */
@@ -192,17 +206,30 @@ export class TraceColumns {
     this.#contextId[s] = t.contextId ?? -1;
     const cause = t.cause;
     this.#causeKind[s] = CAUSE_INDEX[cause.kind];
-    this.#causeNum[s] = cause.kind === 'timer' ? cause.timerId : 'callId' in cause ? cause.callId : 0;
+    this.#causeNum[s] =
+      cause.kind === 'timer' ? cause.timerId : 'callId' in cause ? cause.callId : 0;
     this.#causeCaller[s] = cause.kind === 'call' ? this.#strings.intern(cause.caller) : '';
-    if (cause.kind === 'ingress' && cause.requestId !== undefined && parent === null) this.#requestIds.set(id, cause.requestId);
+    if (cause.kind === 'ingress' && cause.requestId !== undefined && parent === null)
+      this.#requestIds.set(id, cause.requestId);
     this.#timeNs[s] = t.timeNs;
     const c = s * 4;
-    if (fitsInt64(t.cyclesCharged) && fitsInt64(t.cyclesAccepted) && fitsInt64(t.cyclesRefunded) && fitsInt64(t.balanceDelta)) {
+    if (
+      fitsInt64(t.cyclesCharged) &&
+      fitsInt64(t.cyclesAccepted) &&
+      fitsInt64(t.cyclesRefunded) &&
+      fitsInt64(t.balanceDelta)
+    ) {
       this.#cycles[c] = t.cyclesCharged;
       this.#cycles[c + 1] = t.cyclesAccepted;
       this.#cycles[c + 2] = t.cyclesRefunded;
       this.#cycles[c + 3] = t.balanceDelta;
-    } else this.#bigCycles.set(id, [t.cyclesCharged, t.cyclesAccepted, t.cyclesRefunded, t.balanceDelta]);
+    } else
+      this.#bigCycles.set(id, [
+        t.cyclesCharged,
+        t.cyclesAccepted,
+        t.cyclesRefunded,
+        t.balanceDelta,
+      ]);
     this.#instructions[s] = t.instructions;
     this.#timersSet[s] = t.timersSet;
     this.#stableWrites[s] = t.stableWrites;
@@ -303,17 +330,43 @@ export class TraceColumns {
     const contextId = this.#contextId[s]!;
     const kind = this.#answerKind[s]!;
     let answer: TraceAnswer | null = null;
-    if (kind === 1) answer = { reply: this.#hexAt(this.#replyAt[s]!, this.#replyLength[s]!, extras?.reply) };
-    else if (kind === 2 && extras?.answerReject !== undefined) answer = { reject: extras.answerReject };
+    if (kind === 1)
+      answer = { reply: this.#hexAt(this.#replyAt[s]!, this.#replyLength[s]!, extras?.reply) };
+    else if (kind === 2 && extras?.answerReject !== undefined)
+      answer = { reject: extras.answerReject };
     return {
-      id, tree: this.treeName(this.#root[s]!), parent: parent < 0 ? null : parent, canister: principalFromHex(this.#canister[s]!), kind: this.#kind[s]!,
-      method: this.#method[s]!, caller: principalFromHex(this.#caller[s]!), origin: principalFromHex(this.#origin[s]!),
-      contextId: contextId < 0 ? null : contextId, cause: this.#causeOf(s), timeNs: this.#timeNs[s]!.toString(), wallMs: this.#wallMs[s]!,
-      outcome: this.#outcome[s]!, trap: extras?.trap ?? null, instructions: this.#instructions[s]!,
-      cyclesCharged: cycles(0), cyclesAccepted: cycles(1), cyclesRefunded: cycles(2), balanceDelta: cycles(3),
-      calls: (extras?.calls ?? []).map((call) => ({ callId: call.callId, callee: principalFromHex(toHex(call.callee)), method: call.method, cycles: call.cycles.toString(), oneway: call.oneway })),
-      timersSet: this.#timersSet[s]!, stableWrites: this.#stableWrites[s]!, heapBytes: this.#heapBytes[s]!,
-      arg: this.#hexAt(this.#argAt[s]!, this.#argLength[s]!, extras?.arg), rejected: extras?.rejected ?? null, answer,
+      id,
+      tree: this.treeName(this.#root[s]!),
+      parent: parent < 0 ? null : parent,
+      canister: principalFromHex(this.#canister[s]!),
+      kind: this.#kind[s]!,
+      method: this.#method[s]!,
+      caller: principalFromHex(this.#caller[s]!),
+      origin: principalFromHex(this.#origin[s]!),
+      contextId: contextId < 0 ? null : contextId,
+      cause: this.#causeOf(s),
+      timeNs: this.#timeNs[s]!.toString(),
+      wallMs: this.#wallMs[s]!,
+      outcome: this.#outcome[s]!,
+      trap: extras?.trap ?? null,
+      instructions: this.#instructions[s]!,
+      cyclesCharged: cycles(0),
+      cyclesAccepted: cycles(1),
+      cyclesRefunded: cycles(2),
+      balanceDelta: cycles(3),
+      calls: (extras?.calls ?? []).map((call) => ({
+        callId: call.callId,
+        callee: principalFromHex(toHex(call.callee)),
+        method: call.method,
+        cycles: call.cycles.toString(),
+        oneway: call.oneway,
+      })),
+      timersSet: this.#timersSet[s]!,
+      stableWrites: this.#stableWrites[s]!,
+      heapBytes: this.#heapBytes[s]!,
+      arg: this.#hexAt(this.#argAt[s]!, this.#argLength[s]!, extras?.arg),
+      rejected: extras?.rejected ?? null,
+      answer,
     };
   }
 
@@ -323,7 +376,9 @@ export class TraceColumns {
     switch (kind) {
       case 'ingress': {
         const requestId = this.#requestIds.get(this.#id[s]!);
-        return requestId === undefined ? { kind } : { kind, requestId: this.treeName(this.#id[s]!) };
+        return requestId === undefined
+          ? { kind }
+          : { kind, requestId: this.treeName(this.#id[s]!) };
       }
       case 'call':
         return { kind, caller: principalFromHex(this.#causeCaller[s]!), callId: n };
@@ -345,16 +400,53 @@ export class TraceColumns {
 }
 
 /** The runtime's form of a stored record (for records read back from the trace file). */
-export function traceOfRecord(r: TraceRecord, hexOf: (principalText: string) => string): ExecutionTrace {
+export function traceOfRecord(
+  r: TraceRecord,
+  hexOf: (principalText: string) => string,
+): ExecutionTrace {
   const cause = r.cause;
   return {
-    canister: hexOf(r.canister), kind: r.kind, method: r.method, caller: fromHex(hexOf(r.caller)), origin: fromHex(hexOf(r.origin)),
+    canister: hexOf(r.canister),
+    kind: r.kind,
+    method: r.method,
+    caller: fromHex(hexOf(r.caller)),
+    origin: fromHex(hexOf(r.origin)),
     contextId: r.contextId ?? undefined,
-    cause: cause.kind === 'call' ? { ...cause, caller: hexOf(cause.caller) } : cause.kind === 'ingress' ? (cause.requestId === undefined ? { kind: 'ingress' } : { kind: 'ingress', requestId: fromHex(cause.requestId) }) : cause,
-    timeNs: BigInt(r.timeNs), outcome: r.outcome, trap: r.trap ?? undefined, instructions: r.instructions,
-    cyclesCharged: BigInt(r.cyclesCharged), cyclesAccepted: BigInt(r.cyclesAccepted), cyclesRefunded: BigInt(r.cyclesRefunded), balanceDelta: BigInt(r.balanceDelta),
-    calls: r.calls.map((c) => ({ callId: c.callId, callee: fromHex(hexOf(c.callee)), method: c.method, cycles: BigInt(c.cycles), oneway: c.oneway })),
-    timersSet: r.timersSet, stableWrites: r.stableWrites, heapBytes: r.heapBytes, arg: fromHex(r.arg), rejected: r.rejected ?? undefined,
-    answer: r.answer === null ? undefined : 'reply' in r.answer ? { reply: fromHex(r.answer.reply) } : ({ reject: { code: r.answer.reject.code, message: r.answer.reject.message } } as NonNullable<ExecutionTrace['answer']>),
+    cause:
+      cause.kind === 'call'
+        ? { ...cause, caller: hexOf(cause.caller) }
+        : cause.kind === 'ingress'
+          ? cause.requestId === undefined
+            ? { kind: 'ingress' }
+            : { kind: 'ingress', requestId: fromHex(cause.requestId) }
+          : cause,
+    timeNs: BigInt(r.timeNs),
+    outcome: r.outcome,
+    trap: r.trap ?? undefined,
+    instructions: r.instructions,
+    cyclesCharged: BigInt(r.cyclesCharged),
+    cyclesAccepted: BigInt(r.cyclesAccepted),
+    cyclesRefunded: BigInt(r.cyclesRefunded),
+    balanceDelta: BigInt(r.balanceDelta),
+    calls: r.calls.map((c) => ({
+      callId: c.callId,
+      callee: fromHex(hexOf(c.callee)),
+      method: c.method,
+      cycles: BigInt(c.cycles),
+      oneway: c.oneway,
+    })),
+    timersSet: r.timersSet,
+    stableWrites: r.stableWrites,
+    heapBytes: r.heapBytes,
+    arg: fromHex(r.arg),
+    rejected: r.rejected ?? undefined,
+    answer:
+      r.answer === null
+        ? undefined
+        : 'reply' in r.answer
+          ? { reply: fromHex(r.answer.reply) }
+          : ({
+              reject: { code: r.answer.reject.code, message: r.answer.reject.message },
+            } as NonNullable<ExecutionTrace['answer']>),
   };
 }

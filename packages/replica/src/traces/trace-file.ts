@@ -30,13 +30,16 @@ export class TraceFile {
     // Traces are diagnostics: losing the last ones to a power cut is fine, an fsync per write is not.
     this.#db.pragma('synchronous = OFF');
     this.#db.exec(SCHEMA);
-    this.#insert = this.#db.prepare('INSERT OR REPLACE INTO batches (last_id, first_id, data) VALUES (?, ?, ?)');
+    this.#insert = this.#db.prepare(
+      'INSERT OR REPLACE INTO batches (last_id, first_id, data) VALUES (?, ?, ?)',
+    );
     // A batch is dropped once all of it is older than the ring; load skips the rest.
     this.#prune = this.#db.prepare('DELETE FROM batches WHERE last_id < ?');
     this.#write = this.#db.transaction((records: readonly TraceRecord[], oldestKept: number) => {
       const first = records[0];
       const last = records[records.length - 1];
-      if (first !== undefined && last !== undefined) this.#insert.run(last.id, first.id, JSON.stringify(records));
+      if (first !== undefined && last !== undefined)
+        this.#insert.run(last.id, first.id, JSON.stringify(records));
       this.#prune.run(oldestKept);
     });
   }
@@ -45,7 +48,10 @@ export class TraceFile {
   load(limit: number): TraceRecord[] {
     const batches: TraceRecord[][] = [];
     let count = 0;
-    for (const data of this.#db.prepare('SELECT data FROM batches ORDER BY last_id DESC').pluck().iterate() as IterableIterator<string>) {
+    for (const data of this.#db
+      .prepare('SELECT data FROM batches ORDER BY last_id DESC')
+      .pluck()
+      .iterate() as IterableIterator<string>) {
       const batch = JSON.parse(data) as TraceRecord[];
       batches.push(batch);
       count += batch.length;

@@ -16,7 +16,9 @@ export type TraceRecordCause =
   | { readonly kind: 'system' };
 
 /** An answer as data: the reply's Candid bytes in hex, or the reject. */
-export type TraceAnswer = { readonly reply: string } | { readonly reject: { readonly code: number; readonly message: string } };
+export type TraceAnswer =
+  | { readonly reply: string }
+  | { readonly reject: { readonly code: number; readonly message: string } };
 
 /** One execution in the trace store. */
 export interface TraceRecord {
@@ -44,7 +46,13 @@ export interface TraceRecord {
   readonly cyclesAccepted: string;
   readonly cyclesRefunded: string;
   readonly balanceDelta: string;
-  readonly calls: ReadonlyArray<{ readonly callId: number; readonly callee: string; readonly method: string; readonly cycles: string; readonly oneway: boolean }>;
+  readonly calls: ReadonlyArray<{
+    readonly callId: number;
+    readonly callee: string;
+    readonly method: string;
+    readonly cycles: string;
+    readonly oneway: boolean;
+  }>;
   readonly timersSet: number;
   readonly stableWrites: number;
   readonly heapBytes: number;

@@ -38,13 +38,16 @@ export class TraceRecorder implements TraceSink {
     let parent: number | null = null;
     const cause = trace.cause;
     if (cause.kind === 'call' || cause.kind === 'response' || cause.kind === 'cleanup') {
-      const site = this.#callSites.get(`${cause.kind === 'call' ? cause.caller : trace.canister}:${cause.callId}`);
+      const site = this.#callSites.get(
+        `${cause.kind === 'call' ? cause.caller : trace.canister}:${cause.callId}`,
+      );
       if (site !== undefined) ({ root, id: parent } = site);
     }
     // A committed execution's calls were sent; a query call graph's (discarded) ran in the graph.
     // A trapped execution's calls never left.
     if (trace.outcome !== 'trapped' && trace.calls.length > 0) {
-      for (const call of trace.calls) this.#callSites.set(`${trace.canister}:${call.callId}`, { id, root });
+      for (const call of trace.calls)
+        this.#callSites.set(`${trace.canister}:${call.callId}`, { id, root });
       if (this.#callSites.size > CALL_SITES) this.#forgetOldest();
     }
     this.#ring.push(id, root, parent, this.#wallMs(), trace);

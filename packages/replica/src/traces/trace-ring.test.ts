@@ -10,10 +10,29 @@ const user = Principal.fromUint8Array(new Uint8Array([7, 7, 7]));
 
 function trace(n: number, over: Partial<ExecutionTrace> = {}): ExecutionTrace {
   return {
-    canister: toHex(canister.toUint8Array()), kind: 'update', method: `m${n % 3}`, caller: user.toUint8Array(), origin: user.toUint8Array(),
-    contextId: n, cause: { kind: 'ingress' }, timeNs: BigInt(n) * 1_000n, outcome: 'committed', trap: undefined, instructions: n,
-    cyclesCharged: BigInt(n), cyclesAccepted: 0n, cyclesRefunded: 0n, balanceDelta: -BigInt(n), calls: [], timersSet: 0, stableWrites: 0, heapBytes: 0,
-    arg: new Uint8Array([n & 255, n >> 8]), rejected: undefined, answer: { reply: new Uint8Array([n & 255]) }, ...over,
+    canister: toHex(canister.toUint8Array()),
+    kind: 'update',
+    method: `m${n % 3}`,
+    caller: user.toUint8Array(),
+    origin: user.toUint8Array(),
+    contextId: n,
+    cause: { kind: 'ingress' },
+    timeNs: BigInt(n) * 1_000n,
+    outcome: 'committed',
+    trap: undefined,
+    instructions: n,
+    cyclesCharged: BigInt(n),
+    cyclesAccepted: 0n,
+    cyclesRefunded: 0n,
+    balanceDelta: -BigInt(n),
+    calls: [],
+    timersSet: 0,
+    stableWrites: 0,
+    heapBytes: 0,
+    arg: new Uint8Array([n & 255, n >> 8]),
+    rejected: undefined,
+    answer: { reply: new Uint8Array([n & 255]) },
+    ...over,
   };
 }
 
@@ -25,9 +44,23 @@ describe('TraceRing (columns)', () => {
     expect(ring.oldestId).toBe(2_001);
     expect(ring.get(2_000)).toBeUndefined();
     expect(ring.get(4_321)).toMatchObject({
-      id: 4_321, tree: 'e4321', parent: null, canister: canister.toText(), caller: user.toText(), method: 'm1', timeNs: '4321000', wallMs: 5_321,
-      cyclesCharged: '4321', balanceDelta: '-4321', arg: toHex(new Uint8Array([4_321 & 255, 4_321 >> 8])), answer: { reply: toHex(new Uint8Array([4_321 & 255])) },
-      trap: null, rejected: null, calls: [], contextId: 4_321, cause: { kind: 'ingress' },
+      id: 4_321,
+      tree: 'e4321',
+      parent: null,
+      canister: canister.toText(),
+      caller: user.toText(),
+      method: 'm1',
+      timeNs: '4321000',
+      wallMs: 5_321,
+      cyclesCharged: '4321',
+      balanceDelta: '-4321',
+      arg: toHex(new Uint8Array([4_321 & 255, 4_321 >> 8])),
+      answer: { reply: toHex(new Uint8Array([4_321 & 255])) },
+      trap: null,
+      rejected: null,
+      calls: [],
+      contextId: 4_321,
+      cause: { kind: 'ingress' },
     });
     expect(ring.list({ method: 'm2', limit: 2 }).map((r) => r.id)).toEqual([5_000, 4_997]);
     expect(ring.since(4_998, 10).map((r) => r.id)).toEqual([4_999, 5_000]);
@@ -37,13 +70,67 @@ describe('TraceRing (columns)', () => {
     const ring = new TraceRing(10);
     const requestId = new Uint8Array(32).fill(9);
     const huge = 2n ** 70n;
-    ring.push(1, 1, null, 0, trace(1, { cause: { kind: 'ingress', requestId }, cyclesAccepted: huge, calls: [{ callId: 4, callee: canister.toUint8Array(), method: 'deposit', cycles: huge, oneway: false }] }));
-    ring.push(2, 1, 1, 0, trace(2, { kind: 'response', cause: { kind: 'response', callId: 4 }, outcome: 'trapped', trap: 'boom', rejected: { code: 4, message: 'no' }, answer: { reject: { code: 5, message: 'trapped' } } }));
+    ring.push(
+      1,
+      1,
+      null,
+      0,
+      trace(1, {
+        cause: { kind: 'ingress', requestId },
+        cyclesAccepted: huge,
+        calls: [
+          {
+            callId: 4,
+            callee: canister.toUint8Array(),
+            method: 'deposit',
+            cycles: huge,
+            oneway: false,
+          },
+        ],
+      }),
+    );
+    ring.push(
+      2,
+      1,
+      1,
+      0,
+      trace(2, {
+        kind: 'response',
+        cause: { kind: 'response', callId: 4 },
+        outcome: 'trapped',
+        trap: 'boom',
+        rejected: { code: 4, message: 'no' },
+        answer: { reject: { code: 5, message: 'trapped' } },
+      }),
+    );
     const tree = ring.tree(toHex(requestId));
-    expect(tree.map((r) => [r.id, r.tree, r.parent])).toEqual([[1, toHex(requestId), null], [2, toHex(requestId), 1]]);
-    expect(tree[0]).toMatchObject({ cyclesAccepted: huge.toString(), cause: { kind: 'ingress', requestId: toHex(requestId) }, calls: [{ callId: 4, callee: canister.toText(), method: 'deposit', cycles: huge.toString(), oneway: false }] });
-    expect(tree[1]).toMatchObject({ outcome: 'trapped', trap: 'boom', rejected: { code: 4, message: 'no' }, answer: { reject: { code: 5, message: 'trapped' } }, cause: { kind: 'response', callId: 4 } });
-    expect(ring.trees({ outcome: 'trapped' })).toMatchObject([{ tree: toHex(requestId), executions: 2, trapped: 1, canisters: 1, root: { id: 1 } }]);
+    expect(tree.map((r) => [r.id, r.tree, r.parent])).toEqual([
+      [1, toHex(requestId), null],
+      [2, toHex(requestId), 1],
+    ]);
+    expect(tree[0]).toMatchObject({
+      cyclesAccepted: huge.toString(),
+      cause: { kind: 'ingress', requestId: toHex(requestId) },
+      calls: [
+        {
+          callId: 4,
+          callee: canister.toText(),
+          method: 'deposit',
+          cycles: huge.toString(),
+          oneway: false,
+        },
+      ],
+    });
+    expect(tree[1]).toMatchObject({
+      outcome: 'trapped',
+      trap: 'boom',
+      rejected: { code: 4, message: 'no' },
+      answer: { reject: { code: 5, message: 'trapped' } },
+      cause: { kind: 'response', callId: 4 },
+    });
+    expect(ring.trees({ outcome: 'trapped' })).toMatchObject([
+      { tree: toHex(requestId), executions: 2, trapped: 1, canisters: 1, root: { id: 1 } },
+    ]);
   });
 
   it('copies arguments and replies: the runtime may reuse its arrays, and large ones are kept aside', () => {
@@ -60,7 +147,8 @@ describe('TraceRing (columns)', () => {
   it('says an argument was overwritten rather than showing other bytes, when arguments outgrow the byte ring', () => {
     const ring = new TraceRing(200);
     // 200 × 512 bytes of byte ring; 200 arguments of 10 KB do not fit.
-    for (let id = 1; id <= 200; id++) ring.push(id, id, null, 0, trace(id, { arg: new Uint8Array(10_000).fill(id) }));
+    for (let id = 1; id <= 200; id++)
+      ring.push(id, id, null, 0, trace(id, { arg: new Uint8Array(10_000).fill(id) }));
     expect(ring.get(200)?.arg).toBe(toHex(new Uint8Array(10_000).fill(200)));
     expect(ring.get(1)?.arg).toBe('');
   });

@@ -56,7 +56,13 @@ export class TraceRing {
   }
 
   /** Adds the newest execution (ids increase), dropping the oldest when full. */
-  push(id: number, root: number, parent: number | null, wallMs: number, trace: ExecutionTrace): void {
+  push(
+    id: number,
+    root: number,
+    parent: number | null,
+    wallMs: number,
+    trace: ExecutionTrace,
+  ): void {
     this.#columns.push(id, root, parent, wallMs, trace);
   }
 
@@ -118,7 +124,11 @@ export class TraceRing {
     const canister = query.canister === undefined ? undefined : hexOfText(query.canister);
     const caller = query.caller === undefined ? undefined : hexOfText(query.caller);
     // A filter naming no principal matches nothing.
-    if ((query.canister !== undefined && canister === undefined) || (query.caller !== undefined && caller === undefined)) return;
+    if (
+      (query.canister !== undefined && canister === undefined) ||
+      (query.caller !== undefined && caller === undefined)
+    )
+      return;
     for (let i = c.size - 1; i >= 0; i--) {
       const s = c.slot(i);
       if (query.beforeId !== undefined && c.id(s) >= query.beforeId) continue;
@@ -177,24 +187,40 @@ export class TraceRing {
       matched.push(root);
       if (matched.length >= want) break;
     }
-    const stats = new Map<number, { first: number; n: number; trapped: number; canisters: Set<string> }>();
+    const stats = new Map<
+      number,
+      { first: number; n: number; trapped: number; canisters: Set<string> }
+    >();
     for (let i = 0; i < c.size; i++) {
       const s = c.slot(i);
       const root = c.root(s);
       if (!seen.has(root)) continue;
       let st = stats.get(root);
-      if (st === undefined) stats.set(root, (st = { first: s, n: 0, trapped: 0, canisters: new Set() }));
+      if (st === undefined)
+        stats.set(root, (st = { first: s, n: 0, trapped: 0, canisters: new Set() }));
       st.n++;
       if (c.outcome(s) === 'trapped') st.trapped++;
       st.canisters.add(c.canisterHex(s));
     }
     return matched.flatMap((root) => {
       const st = stats.get(root);
-      return st === undefined ? [] : [{ tree: c.treeName(root), root: c.record(st.first), executions: st.n, trapped: st.trapped, canisters: st.canisters.size }];
+      return st === undefined
+        ? []
+        : [
+            {
+              tree: c.treeName(root),
+              root: c.record(st.first),
+              executions: st.n,
+              trapped: st.trapped,
+              canisters: st.canisters.size,
+            },
+          ];
     });
   }
 }
 
 function limitOf(limit: number | undefined): number {
-  return limit === undefined || !Number.isFinite(limit) || limit <= 0 ? 100 : Math.min(Math.floor(limit), 1_000);
+  return limit === undefined || !Number.isFinite(limit) || limit <= 0
+    ? 100
+    : Math.min(Math.floor(limit), 1_000);
 }

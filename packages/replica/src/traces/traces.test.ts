@@ -17,12 +17,37 @@ function requestId(n: number): Uint8Array {
 }
 
 /** A committed update of `canister` at replica time `timeNs`, answering with the reply bytes [n]. */
-function update(canister: Principal, method: string, timeNs: bigint, n: number, over: Partial<ExecutionTrace> = {}): ExecutionTrace {
+function update(
+  canister: Principal,
+  method: string,
+  timeNs: bigint,
+  n: number,
+  over: Partial<ExecutionTrace> = {},
+): ExecutionTrace {
   return {
-    canister: toHex(canister.toUint8Array()), kind: 'update', method, caller: user.toUint8Array(), origin: user.toUint8Array(),
-    contextId: n, cause: { kind: 'ingress', requestId: requestId(n) }, timeNs, outcome: 'committed', trap: undefined, instructions: 100 + n,
-    cyclesCharged: 5n, cyclesAccepted: 0n, cyclesRefunded: 0n, balanceDelta: -5n, calls: [], timersSet: 0, stableWrites: 1, heapBytes: 64,
-    arg: new Uint8Array([n]), rejected: undefined, answer: { reply: new Uint8Array([n, n]) }, ...over,
+    canister: toHex(canister.toUint8Array()),
+    kind: 'update',
+    method,
+    caller: user.toUint8Array(),
+    origin: user.toUint8Array(),
+    contextId: n,
+    cause: { kind: 'ingress', requestId: requestId(n) },
+    timeNs,
+    outcome: 'committed',
+    trap: undefined,
+    instructions: 100 + n,
+    cyclesCharged: 5n,
+    cyclesAccepted: 0n,
+    cyclesRefunded: 0n,
+    balanceDelta: -5n,
+    calls: [],
+    timersSet: 0,
+    stableWrites: 1,
+    heapBytes: 64,
+    arg: new Uint8Array([n]),
+    rejected: undefined,
+    answer: { reply: new Uint8Array([n, n]) },
+    ...over,
   };
 }
 
@@ -46,11 +71,28 @@ describe('traces', () => {
 
   it('keeps the last N in memory and answers queries by id, canister, method, outcome and time', async () => {
     const t = traces(undefined, 3);
-    for (let n = 1; n <= 5; n++) t.sink.execution(update(n % 2 === 0 ? bob : alice, n === 4 ? 'withdraw' : 'deposit', BigInt(n) * 1000n, n, n === 5 ? { outcome: 'trapped', trap: 'boom' } : {}));
+    for (let n = 1; n <= 5; n++)
+      t.sink.execution(
+        update(
+          n % 2 === 0 ? bob : alice,
+          n === 4 ? 'withdraw' : 'deposit',
+          BigInt(n) * 1000n,
+          n,
+          n === 5 ? { outcome: 'trapped', trap: 'boom' } : {},
+        ),
+      );
     expect((await t.list()).map((r) => r.id)).toEqual([5, 4, 3]);
     expect(await t.count()).toBe(3);
     expect(await t.get(2)).toBeUndefined();
-    expect(await t.get(4)).toMatchObject({ id: 4, canister: bob.toText(), method: 'withdraw', arg: '04', answer: { reply: '0404' }, timeNs: '4000', cyclesCharged: '5' });
+    expect(await t.get(4)).toMatchObject({
+      id: 4,
+      canister: bob.toText(),
+      method: 'withdraw',
+      arg: '04',
+      answer: { reply: '0404' },
+      timeNs: '4000',
+      cyclesCharged: '5',
+    });
     expect((await t.list({ canister: alice.toText() })).map((r) => r.id)).toEqual([5, 3]);
     expect((await t.list({ method: 'withdraw' })).map((r) => r.id)).toEqual([4]);
     expect((await t.list({ outcome: 'trapped' }))[0]).toMatchObject({ id: 5, trap: 'boom' });
@@ -63,15 +105,45 @@ describe('traces', () => {
   it('links a call and its callback into one tree and summarizes it', async () => {
     const t = traces(undefined, 100);
     const aliceHex = toHex(alice.toUint8Array());
-    t.sink.execution(update(alice, 'buy', 1n, 1, { calls: [{ callId: 7, callee: bob.toUint8Array(), method: 'deposit', cycles: 0n, oneway: false }] }));
-    t.sink.execution(update(bob, 'deposit', 2n, 2, { caller: alice.toUint8Array(), cause: { kind: 'call', caller: aliceHex, callId: 7 } }));
-    t.sink.execution(update(alice, 'buy', 3n, 3, { kind: 'response', cause: { kind: 'response', callId: 7 }, outcome: 'trapped' }));
+    t.sink.execution(
+      update(alice, 'buy', 1n, 1, {
+        calls: [
+          { callId: 7, callee: bob.toUint8Array(), method: 'deposit', cycles: 0n, oneway: false },
+        ],
+      }),
+    );
+    t.sink.execution(
+      update(bob, 'deposit', 2n, 2, {
+        caller: alice.toUint8Array(),
+        cause: { kind: 'call', caller: aliceHex, callId: 7 },
+      }),
+    );
+    t.sink.execution(
+      update(alice, 'buy', 3n, 3, {
+        kind: 'response',
+        cause: { kind: 'response', callId: 7 },
+        outcome: 'trapped',
+      }),
+    );
     t.sink.execution(update(bob, 'other', 4n, 4));
     const [summary, ...rest] = await t.trees({ canister: bob.toText(), method: 'deposit' });
     expect(rest).toEqual([]);
-    expect(summary).toMatchObject({ tree: toHex(requestId(1)), executions: 3, trapped: 1, canisters: 2, root: { id: 1, method: 'buy' } });
-    expect((await t.tree(toHex(requestId(1)))).map((r) => [r.id, r.parent])).toEqual([[1, null], [2, 1], [3, 1]]);
-    expect((await t.trees()).map((s) => s.tree)).toEqual([toHex(requestId(4)), toHex(requestId(1))]);
+    expect(summary).toMatchObject({
+      tree: toHex(requestId(1)),
+      executions: 3,
+      trapped: 1,
+      canisters: 2,
+      root: { id: 1, method: 'buy' },
+    });
+    expect((await t.tree(toHex(requestId(1)))).map((r) => [r.id, r.parent])).toEqual([
+      [1, null],
+      [2, 1],
+      [3, 1],
+    ]);
+    expect((await t.trees()).map((s) => s.tree)).toEqual([
+      toHex(requestId(4)),
+      toHex(requestId(1)),
+    ]);
   });
 
   it('writes the file only when flushed or closed, and a reopened store continues with the last N', async () => {
@@ -89,7 +161,7 @@ describe('traces', () => {
     await t.close();
     const again = traces(dir, 3);
     expect((await again.list()).map((r) => r.id)).toEqual([5, 4, 3]);
-    expect((await again.list({ limit: 2, beforeId: 5 }))).toEqual(inMemory.slice(0, 2));
+    expect(await again.list({ limit: 2, beforeId: 5 })).toEqual(inMemory.slice(0, 2));
     again.sink.execution(update(alice, 'deposit', 6n, 6));
     expect((await again.list({ limit: 1 }))[0]).toMatchObject({ id: 6, canister: alice.toText() });
     await again.close();

@@ -46,14 +46,21 @@ export class Traces {
   /** Opens the trace file in `stateDir` (`traces.sqlite`) and loads its last N records; or keeps them in memory only. */
   constructor(stateDir: string | undefined, options: TraceOptions) {
     const limit = options.limit ?? DEFAULT_TRACE_LIMIT;
-    if (!Number.isInteger(limit) || limit <= 0) throw new RangeError(`traces.limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit <= 0)
+      throw new RangeError(`traces.limit must be a positive integer, got ${limit}`);
     this.#ring = new TraceRing(limit);
-    this.#file = stateDir === undefined ? undefined : new TraceFile(path.join(stateDir, 'traces.sqlite'));
+    this.#file =
+      stateDir === undefined ? undefined : new TraceFile(path.join(stateDir, 'traces.sqlite'));
     const records = this.#file?.load(limit) ?? [];
     this.#ring.load(records);
     const lastId = records[records.length - 1]?.id ?? 0;
     this.#writtenId = lastId;
-    this.#recorder = new TraceRecorder(this.#ring, lastId + 1, () => Date.now(), () => this.#schedule());
+    this.#recorder = new TraceRecorder(
+      this.#ring,
+      lastId + 1,
+      () => Date.now(),
+      () => this.#schedule(),
+    );
   }
 
   /** The sink the runtime reports to. */

@@ -14,7 +14,11 @@ export interface IngressId {
 
 /** Where the answer to a call context goes. */
 export type ReplyTarget =
-  | { readonly kind: 'ingress'; readonly onAnswer: (outcome: Outcome) => void; readonly id?: IngressId | undefined }
+  | {
+      readonly kind: 'ingress';
+      readonly onAnswer: (outcome: Outcome) => void;
+      readonly id?: IngressId | undefined;
+    }
   | { readonly kind: 'canister'; readonly canister: string; readonly callback: Callback }
   | { readonly kind: 'none' }
   /** A request inducted from another subnet's stream: the answer goes back on the reverse stream, once committed. */

@@ -29,7 +29,10 @@ export interface CallRouterDeps {
   readonly shedder: Shedder;
   readonly deadlines: Deadlines;
   /** Told of every durable ingress answer (replay protection keeps it). */
-  readonly ingressAnswered: (target: Extract<ReplyTarget, { kind: 'ingress' }>, outcome: Outcome) => void;
+  readonly ingressAnswered: (
+    target: Extract<ReplyTarget, { kind: 'ingress' }>,
+    outcome: Outcome,
+  ) => void;
   /** Told when the open calls of the canister with this hex id change outside its executions. */
   readonly touched: (canister: string) => void;
 }
@@ -45,8 +48,13 @@ export class CallRouter {
   /** Sends a call made by a committed execution of `actor` under `ctx`. */
   send(actor: CanisterActor, ctx: CallContext, call: OutgoingCall): void {
     const callback: Callback = {
-      callId: call.callId, context: call.oneway ? undefined : ctx, deadlineNs: call.deadlineNs, responded: false,
-      callee: toHex(call.callee), method: call.method, cycles: call.cycles,
+      callId: call.callId,
+      context: call.oneway ? undefined : ctx,
+      deadlineNs: call.deadlineNs,
+      responded: false,
+      callee: toHex(call.callee),
+      method: call.method,
+      cycles: call.cycles,
     };
     if (!call.oneway) ctx.outstanding++;
     actor.callbacks.set(call.callId, callback);
@@ -54,7 +62,11 @@ export class CallRouter {
     const replyTo: ReplyTarget = { kind: 'canister', canister: actor.key, callback };
     const { limits } = this.#deps;
     if (ctx.depth >= limits.maxCallDepth) {
-      this.#respond(replyTo, { reject: Rejects.callTooDeep(call.method, ctx.depth, limits.maxCallDepth) }, call.cycles);
+      this.#respond(
+        replyTo,
+        { reject: Rejects.callTooDeep(call.method, ctx.depth, limits.maxCallDepth) },
+        call.cycles,
+      );
       return;
     }
     const request: Omit<RequestMessage, 'seq'> = {
@@ -84,7 +96,9 @@ export class CallRouter {
   queue(request: Omit<RequestMessage, 'seq'>): Outcome | undefined {
     const { queues, limits } = this.#deps;
     if (!queues.hasRoom(request.source, request.target, limits.queueCapacity)) {
-      return { reject: Rejects.queueFull(principalText(fromHex(request.target)), limits.queueCapacity) };
+      return {
+        reject: Rejects.queueFull(principalText(fromHex(request.target)), limits.queueCapacity),
+      };
     }
     if (request.deadlineNs > 0n && this.#deps.shedder.drop()) {
       this.#respond(request.replyTo, { reject: Rejects.requestShed() }, 0n);
@@ -124,7 +138,11 @@ export class CallRouter {
   expireDue(nowNs: bigint): void {
     for (const { caller, callback } of this.#deps.deadlines.takeDue(nowNs)) {
       // Refunds nothing: the attached cycles may have been accepted, or may be lost.
-      this.#respond({ kind: 'canister', canister: caller, callback }, { reject: Rejects.deadlineExpired() }, 0n);
+      this.#respond(
+        { kind: 'canister', canister: caller, callback },
+        { reject: Rejects.deadlineExpired() },
+        0n,
+      );
     }
   }
 
@@ -138,6 +156,12 @@ export class CallRouter {
     target.callback.responded = true;
     target.callback.refund = refund;
     this.#deps.touched(target.canister);
-    this.#deps.enqueue({ kind: 'response', target: target.canister, callback: target.callback, outcome, refund });
+    this.#deps.enqueue({
+      kind: 'response',
+      target: target.canister,
+      callback: target.callback,
+      outcome,
+      refund,
+    });
   }
 }

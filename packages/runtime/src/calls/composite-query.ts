@@ -16,7 +16,11 @@
  *   rejected as a loop (IC0517); ICP gives such a call a fresh copy of the callee instead.
  */
 import {
-  QUERY_CALL_GRAPH_INSTRUCTIONS, QUERY_CALL_GRAPH_TOO_DEEP, Rejects, rejectMessageForCaller, type IcText,
+  QUERY_CALL_GRAPH_INSTRUCTIONS,
+  QUERY_CALL_GRAPH_TOO_DEEP,
+  Rejects,
+  rejectMessageForCaller,
+  type IcText,
 } from '@tincan/abi';
 import type { CanisterActor } from '../canisters/canister-actor.js';
 import type { CallContext } from './call-context.js';
@@ -70,7 +74,13 @@ interface Graph {
 
 /** Runs an ingress call of a composite query with its whole call graph and returns its answer. */
 export function runCompositeQuery(deps: CompositeQueryDeps, call: GraphCall): Outcome {
-  const graph: Graph = { deps, timeNs: deps.now(), origin: call.caller, waiting: new Set(), budget: deps.limits.queryCallGraphInstructions };
+  const graph: Graph = {
+    deps,
+    timeNs: deps.now(),
+    origin: call.caller,
+    waiting: new Set(),
+    budget: deps.limits.queryCallGraphInstructions,
+  };
   try {
     return evaluate(graph, call, 0);
   } catch (err) {
@@ -83,7 +93,12 @@ export function runCompositeQuery(deps: CompositeQueryDeps, call: GraphCall): Ou
 function evaluate(graph: Graph, call: GraphCall, depth: number): Outcome {
   const { deps } = graph;
   if (call.canisterId.length === 0) {
-    const answer = deps.system?.handleQuery({ caller: call.caller, origin: graph.origin, method: call.method, arg: call.arg });
+    const answer = deps.system?.handleQuery({
+      caller: call.caller,
+      origin: graph.origin,
+      method: call.method,
+      arg: call.arg,
+    });
     return answer ?? missingCanister(call.canisterId, depth > 0);
   }
   const key = toHex(call.canisterId);
@@ -122,8 +137,16 @@ class Frame {
     this.#call = call;
     this.#depth = depth;
     this.#context = {
-      id: actor.nextContextId++, replyTo: { kind: 'none' }, caller: call.caller, origin: graph.origin, method: call.method,
-      deadlineNs: 0n, depth, replied: false, outstanding: 0, cyclesAvailable: 0n,
+      id: actor.nextContextId++,
+      replyTo: { kind: 'none' },
+      caller: call.caller,
+      origin: graph.origin,
+      method: call.method,
+      deadlineNs: 0n,
+      depth,
+      replied: false,
+      outstanding: 0,
+      cyclesAvailable: 0n,
     };
   }
 
@@ -131,7 +154,12 @@ class Frame {
     const graph = this.#graph;
     graph.waiting.add(this.#actor.key);
     try {
-      let exec = this.#execute(composite ? 'compositeQuery' : 'query', this.#call.arg, 'invoke', this.#call.method);
+      let exec = this.#execute(
+        composite ? 'compositeQuery' : 'query',
+        this.#call.arg,
+        'invoke',
+        this.#call.method,
+      );
       for (;;) {
         if (exec.trap !== undefined) return graph.deps.executor.trapOutcome(this.#actor, exec);
         if (exec.answer !== undefined) return exec.answer;
@@ -141,14 +169,31 @@ class Frame {
         if (next === undefined) {
           return { reject: Rejects.didNotProduceResponse(principalText(this.#actor.record.id)) };
         }
-        if (this.#depth >= graph.deps.limits.maxQueryCallDepth) throw new GraphAbort(QUERY_CALL_GRAPH_TOO_DEEP);
+        if (this.#depth >= graph.deps.limits.maxQueryCallDepth)
+          throw new GraphAbort(QUERY_CALL_GRAPH_TOO_DEEP);
         this.#checkBudget();
         this.#running = next.callId;
-        const outcome = evaluate(graph, { canisterId: next.callee, method: next.method, arg: next.arg, caller: this.#actor.record.id, callId: next.callId }, this.#depth + 1);
+        const outcome = evaluate(
+          graph,
+          {
+            canisterId: next.callee,
+            method: next.method,
+            arg: next.arg,
+            caller: this.#actor.record.id,
+            callId: next.callId,
+          },
+          this.#depth + 1,
+        );
         this.#running = undefined;
         if (next.callee.length > 0) graph.budget -= graph.deps.limits.queryCallOverheadInstructions;
         this.#checkBudget();
-        exec = this.#execute('compositeCallback', 'reply' in outcome ? outcome.reply : new Uint8Array(), 'deliver', next.callId, outcome);
+        exec = this.#execute(
+          'compositeCallback',
+          'reply' in outcome ? outcome.reply : new Uint8Array(),
+          'deliver',
+          next.callId,
+          outcome,
+        );
       }
     } finally {
       const unanswered = this.#queue.map((c) => c.callId);
@@ -161,26 +206,49 @@ class Frame {
   /** What started this frame, for its trace: the user's query, or a call of the canister above. */
   #cause(): TraceCause {
     const { caller, callId } = this.#call;
-    return callId === undefined ? { kind: 'ingress' } : { kind: 'call', caller: toHex(caller), callId };
+    return callId === undefined
+      ? { kind: 'ingress' }
+      : { kind: 'call', caller: toHex(caller), callId };
   }
 
   #checkBudget(): void {
     if (this.#graph.budget <= 0) throw new GraphAbort(QUERY_CALL_GRAPH_INSTRUCTIONS);
   }
 
-  #execute(mode: Execution['mode'], argData: Uint8Array, op: 'invoke' | 'deliver', arg: string | number, response?: Outcome): Execution {
+  #execute(
+    mode: Execution['mode'],
+    argData: Uint8Array,
+    op: 'invoke' | 'deliver',
+    arg: string | number,
+    response?: Outcome,
+  ): Execution {
     const graph = this.#graph;
     const rejected = response !== undefined && 'reject' in response ? response.reject : undefined;
     const exec = openExecution({
-      mode, context: this.#context, method: this.#call.method, argData, caller: this.#call.caller, origin: graph.origin,
-      timeNs: graph.timeNs, replicated: false,
+      mode,
+      context: this.#context,
+      method: this.#call.method,
+      argData,
+      caller: this.#call.caller,
+      origin: graph.origin,
+      timeNs: graph.timeNs,
+      replicated: false,
       // Only the user's own query reads a data certificate, as on ICP.
       ...(this.#depth === 0 && { nonReplicated: true }),
-      ...(rejected !== undefined && { rejectCode: rejected.code, rejectMessage: rejectMessageForCaller(rejected.code, rejected.message, rejected.errorCode) }),
+      ...(rejected !== undefined && {
+        rejectCode: rejected.code,
+        rejectMessage: rejectMessageForCaller(rejected.code, rejected.message, rejected.errorCode),
+      }),
     });
     exec.instructionLimit = Math.min(graph.deps.queryInstructions, graph.budget);
     this.#executions++;
-    graph.budget -= graph.deps.executor.runInGraph(this.#actor, exec, op, arg, op === 'invoke' ? this.#cause() : undefined);
+    graph.budget -= graph.deps.executor.runInGraph(
+      this.#actor,
+      exec,
+      op,
+      arg,
+      op === 'invoke' ? this.#cause() : undefined,
+    );
     return exec;
   }
 }

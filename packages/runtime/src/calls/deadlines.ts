@@ -42,7 +42,8 @@ export class Deadlines {
 
   /** Forgets the calls of a canister (it was uninstalled or deleted). */
   forget(caller: string): void {
-    for (let i = this.#entries.length - 1; i >= 0; i--) if ((this.#entries[i] as Entry).caller === caller) this.#entries.splice(i, 1);
+    for (let i = this.#entries.length - 1; i >= 0; i--)
+      if ((this.#entries[i] as Entry).caller === caller) this.#entries.splice(i, 1);
   }
 
   get size(): number {
@@ -50,6 +51,7 @@ export class Deadlines {
   }
 
   #dropAnswered(): void {
-    while (this.#entries.length > 0 && (this.#entries[0] as Entry).callback.responded) this.#entries.shift();
+    while (this.#entries.length > 0 && (this.#entries[0] as Entry).callback.responded)
+      this.#entries.shift();
   }
 }

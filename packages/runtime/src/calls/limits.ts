@@ -49,7 +49,9 @@ export const DEFAULT_CALL_LIMITS: CallLimits = {
 
 /** Deadline of a bounded-wait call made at `nowNs`: the timeout in whole seconds, capped. */
 export function deadlineFor(nowNs: bigint, timeoutSeconds: number, limits: CallLimits): bigint {
-  const seconds = Number.isFinite(timeoutSeconds) ? Math.min(Math.max(0, Math.floor(timeoutSeconds)), limits.maxTimeoutSeconds) : limits.maxTimeoutSeconds;
+  const seconds = Number.isFinite(timeoutSeconds)
+    ? Math.min(Math.max(0, Math.floor(timeoutSeconds)), limits.maxTimeoutSeconds)
+    : limits.maxTimeoutSeconds;
   return nowNs + BigInt(seconds) * 1_000_000_000n;
 }
 

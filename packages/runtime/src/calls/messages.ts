@@ -58,4 +58,8 @@ export interface HeartbeatMessage {
 export type Message = RequestMessage | ResponseMessage | TimerMessage | HeartbeatMessage;
 
 /** A message before the runtime numbers it: what components hand to `enqueue`. */
-export type NewMessage = Omit<RequestMessage, 'seq'> | Omit<ResponseMessage, 'seq'> | Omit<TimerMessage, 'seq'> | Omit<HeartbeatMessage, 'seq'>;
+export type NewMessage =
+  | Omit<RequestMessage, 'seq'>
+  | Omit<ResponseMessage, 'seq'>
+  | Omit<TimerMessage, 'seq'>
+  | Omit<HeartbeatMessage, 'seq'>;

@@ -74,7 +74,12 @@ export function executeSystemRequest(message: RequestMessage, deps: SystemRouteD
   const respond = (outcome: Outcome, accepted = 0n): void => {
     if (answered) return;
     answered = true;
-    const kept = 'reply' in outcome && accepted > 0n ? (accepted < message.cycles ? accepted : message.cycles) : 0n;
+    const kept =
+      'reply' in outcome && accepted > 0n
+        ? accepted < message.cycles
+          ? accepted
+          : message.cycles
+        : 0n;
     // Cycles are conserved: what the management canister does not keep goes back to the caller.
     executor.deliver(message.replyTo, outcome, message.cycles - kept);
     // A late answer (a stop that completes outside a step) has no batch commit to wait for.

@@ -10,11 +10,29 @@ import { freezingThreshold, messageFee, type CycleFees } from '../cycles/cycles.
 import { deadlineFor, type CallLimits } from '../calls/limits.js';
 import type { CanisterRecord, StateStore } from '../state/state-store.js';
 import type { Execution, TimerOp } from '../execution/execution.js';
-import { icModeName, isComposite, mayAcceptCycles, mayAnswer, mayCall, maySetTimers, neverCommits } from '../execution/execution.js';
-import { Rejects, contractViolationText, instructionLimitText, instructionLimitTrap } from '@tincan/abi';
+import {
+  icModeName,
+  isComposite,
+  mayAcceptCycles,
+  mayAnswer,
+  mayCall,
+  maySetTimers,
+  neverCommits,
+} from '../execution/execution.js';
+import {
+  Rejects,
+  contractViolationText,
+  instructionLimitText,
+  instructionLimitTrap,
+} from '@tincan/abi';
 import { principalText } from './principal-text.js';
 import { bytesEqual } from '@tincan/bytes';
-import { budgetFor, heapExhausted, heapUsedBytes, type InstructionLimits } from '../execution/instruction-limits.js';
+import {
+  budgetFor,
+  heapExhausted,
+  heapUsedBytes,
+  type InstructionLimits,
+} from '../execution/instruction-limits.js';
 import type { HostBridge } from '../kernel/host-bridge.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { toHex } from './principal-ids.js';
@@ -85,13 +103,18 @@ export class CanisterActor implements CanisterState {
 
   /** The execution in progress; system API calls outside one are a runtime bug or a leak. */
   execution(): Execution {
-    if (this.current === undefined) throw new Error('the system API was used outside of a message execution');
+    if (this.current === undefined)
+      throw new Error('the system API was used outside of a message execution');
     return this.current;
   }
 
   /** Appends to the canister log, bounded so a chatty canister cannot exhaust memory. */
   appendLog(message: string, timeNs: bigint, limit: number): void {
-    this.log.push({ index: this.#logIndex++, timeNs, message: this.sourceMap?.rewrite(message) ?? message });
+    this.log.push({
+      index: this.#logIndex++,
+      timeNs,
+      message: this.sourceMap?.rewrite(message) ?? message,
+    });
     if (this.log.length > limit) this.log.splice(0, this.log.length - limit);
   }
 }
@@ -114,12 +137,19 @@ export interface BridgeDeps {
 }
 
 /** Builds the host bridge of one canister's sandbox. */
-export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<HostBridge, 'opArg' | 'kernelReady'> {
+export function createHostBridge(
+  actor: CanisterActor,
+  deps: BridgeDeps,
+): Omit<HostBridge, 'opArg' | 'kernelReady'> {
   const { store, callLimits, fees } = deps;
   const id = actor.record.id;
   /** Cycles the execution can spend without dropping below the freezing threshold. */
-  const liquid = (exec: Execution): bigint => actor.record.cycles + exec.balanceDelta - actor.freezingThreshold(fees);
-  const available = (exec: Execution): bigint => (mayAcceptCycles(exec.mode) && exec.context !== undefined ? exec.context.cyclesAvailable - exec.accepted : 0n);
+  const liquid = (exec: Execution): bigint =>
+    actor.record.cycles + exec.balanceDelta - actor.freezingThreshold(fees);
+  const available = (exec: Execution): bigint =>
+    mayAcceptCycles(exec.mode) && exec.context !== undefined
+      ? exec.context.cyclesAvailable - exec.accepted
+      : 0n;
   /** Records a contract violation (IC0504) as the execution's trap and stops the canister code. */
   const violate = (exec: Execution, violation: string): never => {
     if (exec.trap === undefined) {
@@ -135,8 +165,10 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
   };
   const answer = (verb: string): Execution => {
     const exec = live();
-    if (!mayAnswer(exec.mode) || exec.context === undefined) throw new Error(`${verb} is not allowed in ${exec.mode}`);
-    if (exec.context.replied || exec.answer !== undefined) throw new Error(`${verb}: the call was already answered`);
+    if (!mayAnswer(exec.mode) || exec.context === undefined)
+      throw new Error(`${verb} is not allowed in ${exec.mode}`);
+    if (exec.context.replied || exec.answer !== undefined)
+      throw new Error(`${verb}: the call was already answered`);
     return exec;
   };
   return {
@@ -207,7 +239,12 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
         throw new Error(exec.trap);
       }
       const id = actor.nextTimerId++;
-      exec.timerOps.push({ op: 'set', id, atNs: exec.timeNs + (delayNs > 0n ? delayNs : 0n), intervalNs: intervalNs > 0n ? intervalNs : 0n });
+      exec.timerOps.push({
+        op: 'set',
+        id,
+        atNs: exec.timeNs + (delayNs > 0n ? delayNs : 0n),
+        intervalNs: intervalNs > 0n ? intervalNs : 0n,
+      });
       return id;
     },
     timerClear: (timerId) => {
@@ -216,11 +253,13 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     callPerform: (callee, method, arg, cycles, timeoutSeconds, oneway) => {
       const exec = live();
       // ICP traps a query that calls (a contract violation), whatever the canister catches.
-      if (exec.mode === 'query') violate(exec, '"ic0_call_new" cannot be executed in ' + icModeName(exec) + ' mode');
+      if (exec.mode === 'query')
+        violate(exec, '"ic0_call_new" cannot be executed in ' + icModeName(exec) + ' mode');
       if (!mayCall(exec.mode)) throw new Error(`calls are not allowed in ${exec.mode}`);
       if (exec.tx !== undefined) {
         // A transaction runs to its end at once: nothing could answer the call inside it.
-        exec.trap ??= 'inter-canister calls cannot be made in a dispatched sub-message or reply handler: use dispatch()';
+        exec.trap ??=
+          'inter-canister calls cannot be made in a dispatched sub-message or reply handler: use dispatch()';
         throw new Error(exec.trap);
       }
       if (arg.length > callLimits.maxCallPayloadBytes) {
@@ -229,9 +268,21 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       }
       if (isComposite(exec.mode)) {
         // A composite query's calls run in its call graph: no cycles, no fees, no queues.
-        if (cycles > 0n) violate(exec, '"ic0_call_cycles_add128" cannot be executed in ' + icModeName(exec) + ' mode');
+        if (cycles > 0n)
+          violate(
+            exec,
+            '"ic0_call_cycles_add128" cannot be executed in ' + icModeName(exec) + ' mode',
+          );
         const callId = actor.nextCallId++;
-        exec.calls.push({ callId, callee: new Uint8Array(callee), method, arg: new Uint8Array(arg), oneway, deadlineNs: 0n, cycles: 0n });
+        exec.calls.push({
+          callId,
+          callee: new Uint8Array(callee),
+          method,
+          arg: new Uint8Array(arg),
+          oneway,
+          deadlineNs: 0n,
+          cycles: 0n,
+        });
         return callId;
       }
       const attached = cycles > 0n ? cycles : 0n;
@@ -250,8 +301,17 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       exec.balanceDelta -= cost;
       const callId = actor.nextCallId++;
       // A negative timeout means none was given: a guaranteed-response call.
-      const deadlineNs = timeoutSeconds < 0 ? 0n : deadlineFor(exec.timeNs, timeoutSeconds, callLimits);
-      exec.calls.push({ callId, callee: new Uint8Array(callee), method, arg: new Uint8Array(arg), oneway, deadlineNs, cycles: attached });
+      const deadlineNs =
+        timeoutSeconds < 0 ? 0n : deadlineFor(exec.timeNs, timeoutSeconds, callLimits);
+      exec.calls.push({
+        callId,
+        callee: new Uint8Array(callee),
+        method,
+        arg: new Uint8Array(arg),
+        oneway,
+        deadlineNs,
+        cycles: attached,
+      });
       return callId;
     },
     msgCyclesAvailable: () => available(live()),
@@ -269,7 +329,8 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
       const free = liquid(live());
       return free > 0n ? free : 0n;
     },
-    costCall: (method, argBytes) => fees.callBase + fees.callPerByte * BigInt(method.length + argBytes),
+    costCall: (method, argBytes) =>
+      fees.callBase + fees.callPerByte * BigInt(method.length + argBytes),
     cyclesBurn: (amount) => {
       const exec = live();
       const free = liquid(exec);
@@ -288,9 +349,11 @@ export function createHostBridge(actor: CanisterActor, deps: BridgeDeps): Omit<H
     },
     stableMapContains: (memoryId, key) => store.stableHas(id, memoryId, key),
     stableMapLen: (memoryId) => store.stableCount(id, memoryId),
-    stableMapRange: (memoryId, startIndex, length) => store.stableRange(id, memoryId, startIndex, length),
+    stableMapRange: (memoryId, startIndex, length) =>
+      store.stableRange(id, memoryId, startIndex, length),
     utf8Encode: (text) => Buffer.from(text, 'utf8'),
-    utf8Decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+    utf8Decode: (bytes) =>
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
   };
 }
 

@@ -55,6 +55,12 @@ export class Hibernation {
   }
 
   #mayUnload(actor: CanisterActor): boolean {
-    return actor.current === undefined && actor.contexts.size === 0 && actor.callbacks.size === 0 && actor.timers.size === 0 && !this.#deps.hasHeartbeat(actor);
+    return (
+      actor.current === undefined &&
+      actor.contexts.size === 0 &&
+      actor.callbacks.size === 0 &&
+      actor.timers.size === 0 &&
+      !this.#deps.hasHeartbeat(actor)
+    );
   }
 }

@@ -10,7 +10,9 @@ describe('bundle source maps', () => {
     const broken = new BundleSourceMap('{ not json');
     expect(broken.rewrite('no frames here')).toBe('no frames here');
     expect(() => broken.rewrite('at canister:aaaaa-aa/index.js:1:1')).toThrow();
-    expect(new BundleSourceMap(MAP).rewrite('at f (canister:aaaaa-aa/index.js:1:1)')).toBe('at f (src/a.ts:3:5)');
+    expect(new BundleSourceMap(MAP).rewrite('at f (canister:aaaaa-aa/index.js:1:1)')).toBe(
+      'at f (src/a.ts:3:5)',
+    );
   });
 
   it('one instance per map text, shared by every canister installed with it', () => {

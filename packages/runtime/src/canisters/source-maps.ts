@@ -39,16 +39,24 @@ export class BundleSourceMap {
   }
 
   get #parsed(): SourceMap {
-    this.#map ??= new SourceMap(JSON.parse(this.#json) as ConstructorParameters<typeof SourceMap>[0]);
+    this.#map ??= new SourceMap(
+      JSON.parse(this.#json) as ConstructorParameters<typeof SourceMap>[0],
+    );
     return this.#map;
   }
 
   /** Rewrites every `canister:<id>/index.js:line:col` in `text` to `source.ts:line:col`. */
   rewrite(text: string): string {
     return text.replace(FRAME, (whole, _file: string, line: string, col: string) => {
-      const entry = this.#parsed.findEntry(Number(line) - 1, Number(col) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+      const entry = this.#parsed.findEntry(Number(line) - 1, Number(col) - 1) as {
+        originalSource?: string;
+        originalLine?: number;
+        originalColumn?: number;
+      };
       if (entry.originalSource === undefined || entry.originalLine === undefined) return whole;
-      const source = entry.originalSource.startsWith('file://') ? new URL(entry.originalSource).pathname : entry.originalSource;
+      const source = entry.originalSource.startsWith('file://')
+        ? new URL(entry.originalSource).pathname
+        : entry.originalSource;
       return `${path.relative(process.cwd(), path.resolve(source))}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
     });
   }

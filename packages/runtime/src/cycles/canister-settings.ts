@@ -33,30 +33,48 @@ export const DEFAULT_CANISTER_SETTINGS: CanisterSettings = {
   logVisibility: 'controllers',
 };
 
-const BIGINT_KEYS = ['freezingThresholdSeconds', 'memoryAllocationBytes', 'computeAllocationPercent', 'reservedCyclesLimit', 'wasmMemoryLimitBytes'] as const;
+const BIGINT_KEYS = [
+  'freezingThresholdSeconds',
+  'memoryAllocationBytes',
+  'computeAllocationPercent',
+  'reservedCyclesLimit',
+  'wasmMemoryLimitBytes',
+] as const;
 
 /** Reads settings stored by {@link serializeSettings}; missing keys take their defaults. */
 export function parseSettings(json: string): CanisterSettings {
   const raw = JSON.parse(json === '' ? '{}' : json) as Record<string, unknown>;
   const settings: Record<string, unknown> = { ...DEFAULT_CANISTER_SETTINGS };
   for (const key of BIGINT_KEYS) if (typeof raw[key] === 'string') settings[key] = BigInt(raw[key]);
-  if (raw.logVisibility === 'public' || raw.logVisibility === 'controllers') settings.logVisibility = raw.logVisibility;
+  if (raw.logVisibility === 'public' || raw.logVisibility === 'controllers')
+    settings.logVisibility = raw.logVisibility;
   return settings as unknown as CanisterSettings;
 }
 
 /** JSON of settings, with bigints as decimal strings (JSON has no bigints). */
 export function serializeSettings(settings: CanisterSettings): string {
-  return JSON.stringify(settings, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+  return JSON.stringify(settings, (_key, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
 }
 
 /** A settings change: any subset of the settings, plus a new controller list. */
-export type SettingsUpdate = Partial<CanisterSettings> & { readonly controllers?: readonly Uint8Array[] };
+export type SettingsUpdate = Partial<CanisterSettings> & {
+  readonly controllers?: readonly Uint8Array[];
+};
 
 /** Applies `update` to the canister's record and persists it; bumps `canister_version`. */
-export function updateSettings(actor: { record: CanisterRecord }, store: StateStore, update: SettingsUpdate): void {
+export function updateSettings(
+  actor: { record: CanisterRecord },
+  store: StateStore,
+  update: SettingsUpdate,
+): void {
   const { controllers, ...rest } = update;
   if (controllers !== undefined && controllers.length > 10) {
-    throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(actor.record.id)} can have at most 10 controllers, got ${controllers.length}`);
+    throw new RuntimeError(
+      'ERR_INVALID_ARGUMENT',
+      `canister ${principalText(actor.record.id)} can have at most 10 controllers, got ${controllers.length}`,
+    );
   }
   const settings = { ...parseSettings(actor.record.settingsJson), ...rest };
   actor.record = {
@@ -69,8 +87,16 @@ export function updateSettings(actor: { record: CanisterRecord }, store: StateSt
 }
 
 /** Adds cycles to the canister's balance (`deposit_cycles`, `provisional_top_up_canister`). */
-export function depositCycles(actor: { record: CanisterRecord }, store: StateStore, amount: bigint): void {
-  if (amount < 0n) throw new RuntimeError('ERR_INVALID_ARGUMENT', `cannot deposit a negative amount of cycles (${amount})`);
+export function depositCycles(
+  actor: { record: CanisterRecord },
+  store: StateStore,
+  amount: bigint,
+): void {
+  if (amount < 0n)
+    throw new RuntimeError(
+      'ERR_INVALID_ARGUMENT',
+      `cannot deposit a negative amount of cycles (${amount})`,
+    );
   actor.record = { ...actor.record, cycles: actor.record.cycles + amount };
   store.putCanister(actor.record);
 }

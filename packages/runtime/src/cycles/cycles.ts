@@ -67,10 +67,16 @@ const GIB = 1n << 30n;
  * `freezingThresholdSeconds`. Idle burn is memory (the larger of its memory allocation and its
  * code plus heap snapshot) times the storage fee, plus compute allocation times its fee.
  */
-export function freezingThreshold(actor: CanisterState, settings: CanisterSettings, fees: CycleFees): bigint {
+export function freezingThreshold(
+  actor: CanisterState,
+  settings: CanisterSettings,
+  fees: CycleFees,
+): bigint {
   const used = BigInt(actor.record.module.length + actor.heapBytes);
   const memory = settings.memoryAllocationBytes > used ? settings.memoryAllocationBytes : used;
-  const perSecond = (memory * fees.storagePerGiBSecond) / GIB + settings.computeAllocationPercent * fees.computePercentPerSecond;
+  const perSecond =
+    (memory * fees.storagePerGiBSecond) / GIB +
+    settings.computeAllocationPercent * fees.computePercentPerSecond;
   return perSecond * settings.freezingThresholdSeconds;
 }
 

@@ -30,7 +30,13 @@ export interface CertifiedDataHolder {
 
 /** Whether `ic0.certified_data_set` is allowed in this mode (ICP: not in queries nor inspection). */
 export function mayCertify(mode: ExecutionMode): boolean {
-  return mode !== 'query' && mode !== 'inspect' && mode !== 'load' && mode !== 'compositeQuery' && mode !== 'compositeCallback';
+  return (
+    mode !== 'query' &&
+    mode !== 'inspect' &&
+    mode !== 'load' &&
+    mode !== 'compositeQuery' &&
+    mode !== 'compositeCallback'
+  );
 }
 
 /** Every canister's committed certified data, cached in its actor and kept in the store. */
@@ -89,6 +95,7 @@ export function certifiedDataCalls(
       }
       exec.certifiedData = new Uint8Array(data);
     },
-    dataCertificate: () => (live().nonReplicated === true ? registry.certificate(actor) : undefined),
+    dataCertificate: () =>
+      live().nonReplicated === true ? registry.certificate(actor) : undefined,
   };
 }

@@ -13,7 +13,18 @@ import type { SubMessage, TxPlace } from '../transactions/sub-message.js';
  * `compositeQuery` and `compositeCallback` are a composite query and its callbacks, run in a
  * query call graph (composite-query.ts): they may call queries, and never commit.
  */
-export type ExecutionMode = 'update' | 'query' | 'response' | 'cleanup' | 'timer' | 'heartbeat' | 'init' | 'load' | 'inspect' | 'compositeQuery' | 'compositeCallback';
+export type ExecutionMode =
+  | 'update'
+  | 'query'
+  | 'response'
+  | 'cleanup'
+  | 'timer'
+  | 'heartbeat'
+  | 'init'
+  | 'load'
+  | 'inspect'
+  | 'compositeQuery'
+  | 'compositeCallback';
 
 /** A call made during an execution, sent only if it commits. */
 export interface OutgoingCall {
@@ -29,7 +40,9 @@ export interface OutgoingCall {
 }
 
 /** A change to the canister's timers, applied only if the execution commits. */
-export type TimerOp = { readonly op: 'set'; readonly id: number; readonly atNs: bigint; readonly intervalNs: bigint } | { readonly op: 'clear'; readonly id: number };
+export type TimerOp =
+  | { readonly op: 'set'; readonly id: number; readonly atNs: bigint; readonly intervalNs: bigint }
+  | { readonly op: 'clear'; readonly id: number };
 
 /** The host's view of the execution in progress. */
 export interface Execution {
@@ -87,17 +100,49 @@ export interface Execution {
 }
 
 /** Fields an execution starts with. */
-export type ExecutionInit = Omit<Execution, 'trap' | 'answer' | 'calls' | 'timerOps' | 'rejectCode' | 'rejectMessage' | 'refunded' | 'balanceDelta' | 'accepted' | 'fee' | 'stableWrites'> &
+export type ExecutionInit = Omit<
+  Execution,
+  | 'trap'
+  | 'answer'
+  | 'calls'
+  | 'timerOps'
+  | 'rejectCode'
+  | 'rejectMessage'
+  | 'refunded'
+  | 'balanceDelta'
+  | 'accepted'
+  | 'fee'
+  | 'stableWrites'
+> &
   Partial<Pick<Execution, 'rejectCode' | 'rejectMessage' | 'refunded'>>;
 
 /** Opens an execution record. */
 export function openExecution(init: ExecutionInit): Execution {
-  return { rejectCode: 0, rejectMessage: '', refunded: 0n, ...init, balanceDelta: 0n, accepted: 0n, fee: 0n, trap: undefined, answer: undefined, calls: [], timerOps: [], stableWrites: 0 };
+  return {
+    rejectCode: 0,
+    rejectMessage: '',
+    refunded: 0n,
+    ...init,
+    balanceDelta: 0n,
+    accepted: 0n,
+    fee: 0n,
+    trap: undefined,
+    answer: undefined,
+    calls: [],
+    timerOps: [],
+    stableWrites: 0,
+  };
 }
 
 /** Whether canister code may make calls in this mode (ICP: updates and callbacks only). */
 export function mayCall(mode: ExecutionMode): boolean {
-  return mode === 'update' || mode === 'response' || mode === 'timer' || mode === 'heartbeat' || isComposite(mode);
+  return (
+    mode === 'update' ||
+    mode === 'response' ||
+    mode === 'timer' ||
+    mode === 'heartbeat' ||
+    isComposite(mode)
+  );
 }
 
 /** Whether this is a composite query or one of its callbacks (they may call queries). */
@@ -128,14 +173,22 @@ export function mayAnswer(mode: ExecutionMode): boolean {
 /** ICP's name of an execution mode, as contract-violation texts print it. */
 export function icModeName(exec: Pick<Execution, 'mode' | 'replicated'>): string {
   switch (exec.mode) {
-    case 'query': return exec.replicated === false ? 'non replicated query' : 'replicated query';
-    case 'compositeQuery': return 'composite query';
-    case 'compositeCallback': return 'composite reply callback';
-    case 'inspect': return 'inspect message';
-    case 'response': return 'reply callback';
+    case 'query':
+      return exec.replicated === false ? 'non replicated query' : 'replicated query';
+    case 'compositeQuery':
+      return 'composite query';
+    case 'compositeCallback':
+      return 'composite reply callback';
+    case 'inspect':
+      return 'inspect message';
+    case 'response':
+      return 'reply callback';
     case 'heartbeat':
-    case 'timer': return 'system task';
-    case 'load': return 'start';
-    default: return exec.mode;
+    case 'timer':
+      return 'system task';
+    case 'load':
+      return 'start';
+    default:
+      return exec.mode;
   }
 }

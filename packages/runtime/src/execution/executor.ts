@@ -27,7 +27,6 @@ import type { CertifiedDataRegistry } from './certified-data.js';
 import { principalText } from '../canisters/principal-text.js';
 import { traceOf, type TraceCause, type TraceOp, type TraceSink } from './trace.js';
 
-
 /** What the executor needs from the runtime around it. */
 export interface ExecutorDeps {
   readonly store: StateStore;
@@ -82,7 +81,12 @@ export class Executor {
   }
 
   /** Runs kernel op `op` as execution `exec` of `actor`, then commits or rolls back. */
-  run(actor: CanisterActor, exec: Execution, op: Exclude<Op, 'cleanup'>, arg: string | number): void {
+  run(
+    actor: CanisterActor,
+    exec: Execution,
+    op: Exclude<Op, 'cleanup'>,
+    arg: string | number,
+  ): void {
     this.#deps.touched(actor);
     this.#execute(actor, exec, op, arg);
     this.#heapBytes = 0;
@@ -92,8 +96,11 @@ export class Executor {
   /** Hands the finished execution's record to the trace sink. */
   #trace(actor: CanisterActor, exec: Execution, how: TraceOp): void {
     if (this.#deps.traceSink === undefined) return;
-    const outcome = exec.trap !== undefined ? 'trapped' : neverCommits(exec.mode) ? 'discarded' : 'committed';
-    this.#deps.traceSink?.execution(traceOf(actor.key, exec, how, outcome, this.#spent, this.#heapBytes));
+    const outcome =
+      exec.trap !== undefined ? 'trapped' : neverCommits(exec.mode) ? 'discarded' : 'committed';
+    this.#deps.traceSink?.execution(
+      traceOf(actor.key, exec, how, outcome, this.#spent, this.#heapBytes),
+    );
   }
 
   /** Runs canister code; charges the execution's fee whatever its outcome. */
@@ -112,7 +119,10 @@ export class Executor {
       actor.current = undefined;
     }
     const { fees, onExecution, traceSink } = this.#deps;
-    const spent = onExecution !== undefined || traceSink !== undefined || fees.perInstruction > 0n ? sandbox.spent() : 0;
+    const spent =
+      onExecution !== undefined || traceSink !== undefined || fees.perInstruction > 0n
+        ? sandbox.spent()
+        : 0;
     this.#spent = spent;
     // Charged with the execution's own balance change at commit, or alone if it traps.
     const fee = neverCommits(exec.mode) ? 0n : executionFee(fees, spent);
@@ -126,7 +136,8 @@ export class Executor {
       kind: exec.mode,
       instructions: spent,
       cyclesCharged: charged,
-      outcome: exec.trap !== undefined ? 'trapped' : neverCommits(exec.mode) ? 'discarded' : 'committed',
+      outcome:
+        exec.trap !== undefined ? 'trapped' : neverCommits(exec.mode) ? 'discarded' : 'committed',
       ...(exec.trap !== undefined && { trap: exec.trap }),
     });
   }
@@ -138,7 +149,14 @@ export class Executor {
       this.#rollback(actor);
       this.#trace(actor, exec, how);
       if (ctx !== undefined) {
-        this.answer(actor, ctx, exec.trap !== undefined ? this.trapOutcome(actor, exec) : (exec.answer ?? this.#noReply(actor)), false);
+        this.answer(
+          actor,
+          ctx,
+          exec.trap !== undefined
+            ? this.trapOutcome(actor, exec)
+            : (exec.answer ?? this.#noReply(actor)),
+          false,
+        );
       }
       return;
     }
@@ -148,14 +166,17 @@ export class Executor {
     // Traced before its effects go out, so a cleanup or a callee's execution comes after it.
     this.#trace(actor, exec, how);
     if (!committed) {
-      if (exec.calls.length > 0) this.#op(actor, 'forget', JSON.stringify(exec.calls.map((c) => c.callId)));
+      if (exec.calls.length > 0)
+        this.#op(actor, 'forget', JSON.stringify(exec.calls.map((c) => c.callId)));
       if (callId !== undefined && ctx !== undefined) this.#cleanup(actor, ctx, callId, exec.timeNs);
-      if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.trapOutcome(actor, exec));
+      if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0)
+        this.answer(actor, ctx, this.trapOutcome(actor, exec));
       return;
     }
     if (exec.answer !== undefined && ctx !== undefined) this.answer(actor, ctx, exec.answer);
     if (ctx !== undefined) for (const call of exec.calls) this.#deps.router.send(actor, ctx, call);
-    if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0) this.answer(actor, ctx, this.#noReply(actor));
+    if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0)
+      this.answer(actor, ctx, this.#noReply(actor));
   }
 
   /**
@@ -171,7 +192,10 @@ export class Executor {
         exec.trap = `canister state cannot be persisted: ${messageOf(err)}`;
       }
       // Null means the heap is unchanged, though stable maps may have grown.
-      const overLimit = heap === undefined ? undefined : memoryLimitTrap(actor, heap !== null ? heap.bytes : actor.heapBytes, this.#deps.store);
+      const overLimit =
+        heap === undefined
+          ? undefined
+          : memoryLimitTrap(actor, heap !== null ? heap.bytes : actor.heapBytes, this.#deps.store);
       if (overLimit !== undefined) {
         exec.trap = overLimit;
         this.#op(actor, 'unpersist');
@@ -206,7 +230,12 @@ export class Executor {
    */
   #cleanup(actor: CanisterActor, ctx: CallContext, callId: number, timeNs: bigint): void {
     const exec = openExecution({
-      mode: 'cleanup', context: ctx, method: ctx.method, argData: new Uint8Array(), caller: ctx.caller, origin: ctx.origin,
+      mode: 'cleanup',
+      context: ctx,
+      method: ctx.method,
+      argData: new Uint8Array(),
+      caller: ctx.caller,
+      origin: ctx.origin,
       timeNs,
     });
     this.#execute(actor, exec, 'cleanup', callId);
@@ -252,13 +281,20 @@ export class Executor {
     } catch (err) {
       actor.sandbox = undefined;
       actor.setDescription(undefined);
-      this.#deps.onTrap(actor, `canister reloaded from its committed state: ${op} failed: ${messageOf(err)}`);
+      this.#deps.onTrap(
+        actor,
+        `canister reloaded from its committed state: ${op} failed: ${messageOf(err)}`,
+      );
     }
   }
 
   /** The reject a trapped execution answers with: ICP's text for its failure, or for `ic0.trap`. */
   trapOutcome(actor: CanisterActor, exec: Execution): Outcome {
-    return { reject: Rejects.canisterError(exec.failure ?? trapText(principalText(actor.record.id), exec.trap ?? 'trapped')) };
+    return {
+      reject: Rejects.canisterError(
+        exec.failure ?? trapText(principalText(actor.record.id), exec.trap ?? 'trapped'),
+      ),
+    };
   }
 
   /**
@@ -268,7 +304,13 @@ export class Executor {
    * calls it made run, with `cause` when its call context cannot say (the graph's contexts
    * reply to no one); returns the units it spent.
    */
-  runInGraph(actor: CanisterActor, exec: Execution, op: 'invoke' | 'deliver', arg: string | number, cause?: TraceCause): number {
+  runInGraph(
+    actor: CanisterActor,
+    exec: Execution,
+    op: 'invoke' | 'deliver',
+    arg: string | number,
+    cause?: TraceCause,
+  ): number {
     this.#execute(actor, exec, op, arg);
     this.#heapBytes = 0;
     this.#trace(actor, exec, cause === undefined ? { op, arg } : { op, arg, cause });

@@ -10,7 +10,9 @@ import type { HostBridge } from '../kernel/host-bridge.js';
  * The system calls that exist only in an inspect execution: `msgMethodName` and
  * `acceptMessage`. Using either elsewhere, or accepting twice, traps, as on ICP.
  */
-export function inspectSystemCalls(live: () => Execution): Pick<HostBridge, 'msgMethodName' | 'acceptMessage'> {
+export function inspectSystemCalls(
+  live: () => Execution,
+): Pick<HostBridge, 'msgMethodName' | 'acceptMessage'> {
   const inInspect = (name: string): Execution => {
     const exec = live();
     if (exec.mode !== 'inspect') trapWith(exec, `${name} is only available in @inspectMessage`);
@@ -20,7 +22,8 @@ export function inspectSystemCalls(live: () => Execution): Pick<HostBridge, 'msg
     msgMethodName: () => inInspect('msgMethodName').method,
     acceptMessage: () => {
       const exec = inInspect('acceptMessage');
-      if (exec.messageAccepted === true) trapWith(exec, 'acceptMessage: the message was already accepted');
+      if (exec.messageAccepted === true)
+        trapWith(exec, 'acceptMessage: the message was already accepted');
       exec.messageAccepted = true;
     },
   };

@@ -24,7 +24,11 @@ export interface InstructionLimits {
  * units a second of V8 time, so a runaway update traps in about 2 s, a query in a quarter of
  * a second.
  */
-export const DEFAULT_INSTRUCTION_LIMITS: InstructionLimits = { update: 40e9, query: 5e9, install: 300e9 };
+export const DEFAULT_INSTRUCTION_LIMITS: InstructionLimits = {
+  update: 40e9,
+  query: 5e9,
+  install: 300e9,
+};
 
 /** The budget of an execution of `mode`. */
 export function budgetFor(mode: ExecutionMode, limits: InstructionLimits): number {
@@ -55,7 +59,9 @@ const EXECUTION_HEAP_GROWTH_BYTES = 1 << 30;
 
 /** The process heap in use now, in bytes. */
 export function heapUsedBytes(): number {
-  const { used_heap_size: used, external_memory: external } = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
+  const { used_heap_size: used, external_memory: external } = getHeapStatistics() as ReturnType<
+    typeof getHeapStatistics
+  > & { external_memory?: number };
   return used + (external ?? 0);
 }
 
@@ -66,7 +72,11 @@ export function heapUsedBytes(): number {
  */
 export function heapExhausted(startBytes: number): boolean {
   // Byte arrays live outside V8's heap (external memory) but in the same process.
-  const { used_heap_size: heap, external_memory: external, heap_size_limit: limit } = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
+  const {
+    used_heap_size: heap,
+    external_memory: external,
+    heap_size_limit: limit,
+  } = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
   const used = heap + (external ?? 0);
   return heap > limit * HEAP_PRESSURE || used - startBytes > EXECUTION_HEAP_GROWTH_BYTES;
 }

@@ -8,7 +8,11 @@ import type { CanisterState } from '../canisters/canister-state.js';
 import type { StateStore } from '../state/state-store.js';
 
 /** The trap message if committing a heap of `heapBytes` breaks the canister's memory settings. */
-export function memoryLimitTrap(actor: CanisterState, heapBytes: number, store: StateStore): string | undefined {
+export function memoryLimitTrap(
+  actor: CanisterState,
+  heapBytes: number,
+  store: StateStore,
+): string | undefined {
   const settings = actor.settings();
   if (settings.wasmMemoryLimitBytes > 0n && BigInt(heapBytes) > settings.wasmMemoryLimitBytes) {
     return `Canister exceeded its wasm_memory_limit of ${settings.wasmMemoryLimitBytes} bytes: its heap would be ${heapBytes} bytes`;

@@ -87,7 +87,11 @@ export interface TraceSink {
  * How the executor ran an execution: the op and its argument (a call id or timer id), and what
  * started it when its call context cannot tell (a query call graph's contexts reply to no one).
  */
-export type TraceOp = { readonly op: 'invoke' | 'deliver' | 'timer' | 'cleanup'; readonly arg: string | number; readonly cause?: TraceCause };
+export type TraceOp = {
+  readonly op: 'invoke' | 'deliver' | 'timer' | 'cleanup';
+  readonly arg: string | number;
+  readonly cause?: TraceCause;
+};
 
 const INGRESS: TraceCause = { kind: 'ingress' };
 
@@ -97,13 +101,24 @@ function causeOf(exec: Execution, how: TraceOp): TraceCause {
   if (how.op === 'cleanup') return { kind: 'cleanup', callId: how.arg as number };
   if (how.op === 'timer') return { kind: 'timer', timerId: how.arg as number };
   const replyTo = exec.context?.replyTo;
-  if (replyTo?.kind === 'ingress') return replyTo.id === undefined ? INGRESS : { kind: 'ingress', requestId: replyTo.id.requestId };
-  if (replyTo?.kind === 'canister') return { kind: 'call', caller: replyTo.canister, callId: replyTo.callback.callId };
+  if (replyTo?.kind === 'ingress')
+    return replyTo.id === undefined
+      ? INGRESS
+      : { kind: 'ingress', requestId: replyTo.id.requestId };
+  if (replyTo?.kind === 'canister')
+    return { kind: 'call', caller: replyTo.canister, callId: replyTo.callback.callId };
   return { kind: 'system' };
 }
 
 /** Builds the record of a finished execution: one object, fixed shape, no copies. */
-export function traceOf(canister: string, exec: Execution, how: TraceOp, outcome: ExecutionTrace['outcome'], instructions: number, heapBytes: number): ExecutionTrace {
+export function traceOf(
+  canister: string,
+  exec: Execution,
+  how: TraceOp,
+  outcome: ExecutionTrace['outcome'],
+  instructions: number,
+  heapBytes: number,
+): ExecutionTrace {
   let timersSet = 0;
   for (const op of exec.timerOps) if (op.op === 'set') timersSet++;
   return {
@@ -128,7 +143,8 @@ export function traceOf(canister: string, exec: Execution, how: TraceOp, outcome
     stableWrites: exec.stableWrites,
     heapBytes,
     arg: exec.argData,
-    rejected: exec.rejectCode !== 0 ? { code: exec.rejectCode, message: exec.rejectMessage } : undefined,
+    rejected:
+      exec.rejectCode !== 0 ? { code: exec.rejectCode, message: exec.rejectMessage } : undefined,
     answer: exec.answer,
   };
 }

@@ -53,13 +53,24 @@ export interface IngressDeps {
 /** Throws `ERR_PAYLOAD_TOO_LARGE` for an argument over the ingress limit. */
 function checkIngressSize(limits: CallLimits, call: IngressCall): void {
   const max = limits.maxIngressPayloadBytes;
-  if (call.arg.length > max) throw new RuntimeError('ERR_PAYLOAD_TOO_LARGE', `ingress argument of ${call.arg.length} bytes exceeds the limit of ${max} bytes`);
+  if (call.arg.length > max)
+    throw new RuntimeError(
+      'ERR_PAYLOAD_TOO_LARGE',
+      `ingress argument of ${call.arg.length} bytes exceeds the limit of ${max} bytes`,
+    );
 }
 
 /** Queues an ingress update call; `onAnswer` gets the outcome, at once if the router refuses it. */
-export function submitIngress(deps: IngressDeps, call: IngressCall, onAnswer: (outcome: Outcome) => void): void {
+export function submitIngress(
+  deps: IngressDeps,
+  call: IngressCall,
+  onAnswer: (outcome: Outcome) => void,
+): void {
   checkIngressSize(deps.limits, call);
-  const id = call.requestId === undefined ? undefined : { requestId: call.requestId, sender: call.caller, expiryNs: call.expiryNs ?? 0n };
+  const id =
+    call.requestId === undefined
+      ? undefined
+      : { requestId: call.requestId, sender: call.caller, expiryNs: call.expiryNs ?? 0n };
   const refused = deps.router.queue({
     kind: 'request',
     target: toHex(call.canisterId),
@@ -81,7 +92,12 @@ export function submitIngress(deps: IngressDeps, call: IngressCall, onAnswer: (o
 export function runQuery(deps: IngressDeps, call: IngressCall): Outcome {
   checkIngressSize(deps.limits, call);
   if (call.canisterId.length === 0 && deps.system !== undefined) {
-    return deps.system.handleQuery({ caller: call.caller, origin: call.caller, method: call.method, arg: call.arg });
+    return deps.system.handleQuery({
+      caller: call.caller,
+      origin: call.caller,
+      method: call.method,
+      arg: call.arg,
+    });
   }
   const actor = deps.actors.get(toHex(call.canisterId));
   if (actor !== undefined) deps.ensureLoaded(actor);
@@ -97,9 +113,24 @@ export function runQuery(deps: IngressDeps, call: IngressCall): Outcome {
   }
   let outcome: Outcome | undefined;
   deps.dispatch.executeRequest({
-    kind: 'request', seq: -1, target: toHex(call.canisterId), source: `user:${toHex(call.caller)}`,
-    caller: call.caller, origin: call.caller, method: call.method, arg: call.arg,
-    replyTo: { kind: 'ingress', onAnswer: (o) => { outcome = o; } }, deadlineNs: 0n, cycles: 0n, depth: 0, nonReplicated: true,
+    kind: 'request',
+    seq: -1,
+    target: toHex(call.canisterId),
+    source: `user:${toHex(call.caller)}`,
+    caller: call.caller,
+    origin: call.caller,
+    method: call.method,
+    arg: call.arg,
+    replyTo: {
+      kind: 'ingress',
+      onAnswer: (o) => {
+        outcome = o;
+      },
+    },
+    deadlineNs: 0n,
+    cycles: 0n,
+    depth: 0,
+    nonReplicated: true,
   });
   // A query keeps no writes, but its transaction must still end.
   deps.batch.commit();

@@ -18,7 +18,8 @@ import { toHex } from '../canisters/principal-ids.js';
 import { principalText } from '../canisters/principal-text.js';
 
 /** What inspecting an ingress message decided; a refusal carries the reject the client gets. */
-export type InspectResult = { readonly accepted: true } | { readonly accepted: false; readonly reason: Reject };
+export type InspectResult =
+  { readonly accepted: true } | { readonly accepted: false; readonly reason: Reject };
 
 /** The message to inspect: an ingress update call. */
 export interface InspectedCall {
@@ -48,20 +49,29 @@ const ACCEPTED: InspectResult = { accepted: true };
 export function inspectMessage(call: InspectedCall, deps: InspectDeps): InspectResult {
   if (call.canisterId.length === 0) return ACCEPTED;
   const actor = deps.actors.get(toHex(call.canisterId));
-  if (actor === undefined || actor.record.status !== 'running' || actor.record.module.length === 0) return ACCEPTED;
+  if (actor === undefined || actor.record.status !== 'running' || actor.record.module.length === 0)
+    return ACCEPTED;
   if (deps.ensureLoaded(actor) !== undefined || actor.sandbox === undefined) return ACCEPTED;
   const entry = inspectEntry(actor);
   if (entry === undefined) return ACCEPTED;
   const exec = openExecution({
-    mode: 'inspect', context: undefined, method: call.method, argData: call.arg,
-    caller: call.caller, origin: call.caller, timeNs: deps.now(),
+    mode: 'inspect',
+    context: undefined,
+    method: call.method,
+    argData: call.arg,
+    caller: call.caller,
+    origin: call.caller,
+    timeNs: deps.now(),
   });
   deps.executor.run(actor, exec, 'invoke', entry);
   // Like a query, the execution kept nothing, but its store transaction must still end.
   deps.batch.commit();
   const canister = principalText(actor.record.id);
   if (exec.trap !== undefined) {
-    return { accepted: false, reason: Rejects.canisterError(exec.failure ?? trapText(canister, exec.trap)) };
+    return {
+      accepted: false,
+      reason: Rejects.canisterError(exec.failure ?? trapText(canister, exec.trap)),
+    };
   }
   if (exec.messageAccepted !== true) {
     return { accepted: false, reason: Rejects.messageNotAccepted(canister) };

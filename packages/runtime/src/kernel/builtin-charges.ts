@@ -22,7 +22,11 @@ export interface ChargeTarget {
 // Captured now: canister code may replace the globals later, and the wrappers must not call it.
 const apply = Reflect.apply;
 /** `call(fn, self, ...args)`: Function.prototype.call, uncurried, immune to canister changes. */
-const call = Function.prototype.call.bind(Function.prototype.call) as (fn: Fn, self: unknown, ...args: unknown[]) => unknown;
+const call = Function.prototype.call.bind(Function.prototype.call) as (
+  fn: Fn,
+  self: unknown,
+  ...args: unknown[]
+) => unknown;
 const { ceil, log2, max } = Math;
 const toNumber = Number;
 const defineProperty = Object.defineProperty;
@@ -76,7 +80,15 @@ export function installBuiltinCharges(target: ChargeTarget): void {
         }
         // Forward exactly the arguments given: `splice(1)` and `splice(1, undefined)` differ.
         const result =
-          argc === 0 ? call(fn, this) : argc === 1 ? call(fn, this, a) : argc === 2 ? call(fn, this, a, b) : argc === 3 ? call(fn, this, a, b, c) : apply(fn, this, arguments);
+          argc === 0
+            ? call(fn, this)
+            : argc === 1
+              ? call(fn, this, a)
+              : argc === 2
+                ? call(fn, this, a, b)
+                : argc === 3
+                  ? call(fn, this, a, b, c)
+                  : apply(fn, this, arguments);
         if (charging && after !== undefined) {
           const units = after(this, a, argc, result);
           if (units >= MIN_CHARGE) target.charge(units);
@@ -85,20 +97,34 @@ export function installBuiltinCharges(target: ChargeTarget): void {
       },
     }[key] as Fn;
     defineProperty(wrapper, 'length', { value: fn.length });
-    defineProperty(owner, key, { value: wrapper, writable: true, enumerable: false, configurable: true });
+    defineProperty(owner, key, {
+      value: wrapper,
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
   };
-  const receiver = (perItem: number): Cost => (self) => len(self) * perItem;
+  const receiver =
+    (perItem: number): Cost =>
+    (self) =>
+      len(self) * perItem;
   /** `cost`, after counting the bytes the call will allocate: it traps before, not after, the allocation. */
-  const allocating = (bytes: (self: unknown, first: unknown) => number, cost: Cost): Cost => (self, first, argc) => {
-    const n = bytes(self, first);
-    if (n >= MIN_ALLOCATION_BYTES) target.allocate(n);
-    return cost(self, first, argc);
-  };
+  const allocating =
+    (bytes: (self: unknown, first: unknown) => number, cost: Cost): Cost =>
+    (self, first, argc) => {
+      const n = bytes(self, first);
+      if (n >= MIN_ALLOCATION_BYTES) target.allocate(n);
+      return cost(self, first, argc);
+    };
   const byteLength = (self: unknown): number => {
-    const n = typeof self === 'object' && self !== null ? (self as { byteLength?: unknown }).byteLength : 0;
+    const n =
+      typeof self === 'object' && self !== null ? (self as { byteLength?: unknown }).byteLength : 0;
     return typeof n === 'number' ? n : 0;
   };
-  const result = (perItem: number): Cost => (_self, _first, _argc, out) => len(out) * perItem;
+  const result =
+    (perItem: number): Cost =>
+    (_self, _first, _argc, out) =>
+      len(out) * perItem;
   const sorted: Cost = (self) => nlogn(len(self)) * COMPARE;
 
   installHotCharges(target);
@@ -107,27 +133,77 @@ export function installBuiltinCharges(target: ChargeTarget): void {
   wrap(array, 'sort', sorted);
   wrap(array, 'toSorted', sorted);
   for (const key of ['indexOf', 'lastIndexOf', 'includes']) wrap(array, key, receiver(SCAN));
-  for (const key of ['reverse', 'copyWithin', 'splice', 'unshift']) wrap(array, key, receiver(COPY));
+  for (const key of ['reverse', 'copyWithin', 'splice', 'unshift'])
+    wrap(array, key, receiver(COPY));
   // `new Array(n)` is sparse and costs nothing; filling it allocates every element.
-  wrap(array, 'fill', allocating((self) => len(self) * ELEMENT_BYTES, receiver(COPY)));
-  for (const key of ['concat', 'flat', 'toReversed', 'toSpliced', 'with']) wrap(array, key, undefined, result(COPY));
-  wrap(Array, 'from', allocating((_self, first) => len(first) * ELEMENT_BYTES, () => 0), result(COPY));
+  wrap(
+    array,
+    'fill',
+    allocating((self) => len(self) * ELEMENT_BYTES, receiver(COPY)),
+  );
+  for (const key of ['concat', 'flat', 'toReversed', 'toSpliced', 'with'])
+    wrap(array, key, undefined, result(COPY));
+  wrap(
+    Array,
+    'from',
+    allocating(
+      (_self, first) => len(first) * ELEMENT_BYTES,
+      () => 0,
+    ),
+    result(COPY),
+  );
 
   const typed = Object.getPrototypeOf(Uint8Array.prototype) as object;
   wrap(typed, 'sort', (self) => nlogn(len(self)) * COPY);
   wrap(typed, 'toSorted', (self) => nlogn(len(self)) * COPY);
-  for (const key of ['copyWithin', 'reverse', 'indexOf', 'lastIndexOf', 'includes', 'toReversed', 'with']) wrap(typed, key, receiver(1));
+  for (const key of [
+    'copyWithin',
+    'reverse',
+    'indexOf',
+    'lastIndexOf',
+    'includes',
+    'toReversed',
+    'with',
+  ])
+    wrap(typed, key, receiver(1));
   // A new typed array's memory is reserved, not touched: filling it makes it real.
   wrap(typed, 'fill', allocating(byteLength, receiver(1)));
 
   const string = String.prototype;
-  wrap(string, 'repeat', allocating((self, first) => len(self) * count(first) * CHAR_BYTES, (self, first) => len(self) * count(first)));
-  for (const key of ['padStart', 'padEnd']) wrap(string, key, allocating((_self, first) => count(first) * CHAR_BYTES, (_self, first) => count(first)));
-  for (const key of ['indexOf', 'lastIndexOf', 'includes', 'toLowerCase', 'toUpperCase', 'normalize', 'trim', 'localeCompare']) wrap(string, key, receiver(1));
-  for (const key of ['replace', 'replaceAll', 'match', 'matchAll', 'search']) wrap(string, key, receiver(SCAN), result(1));
+  wrap(
+    string,
+    'repeat',
+    allocating(
+      (self, first) => len(self) * count(first) * CHAR_BYTES,
+      (self, first) => len(self) * count(first),
+    ),
+  );
+  for (const key of ['padStart', 'padEnd'])
+    wrap(
+      string,
+      key,
+      allocating(
+        (_self, first) => count(first) * CHAR_BYTES,
+        (_self, first) => count(first),
+      ),
+    );
+  for (const key of [
+    'indexOf',
+    'lastIndexOf',
+    'includes',
+    'toLowerCase',
+    'toUpperCase',
+    'normalize',
+    'trim',
+    'localeCompare',
+  ])
+    wrap(string, key, receiver(1));
+  for (const key of ['replace', 'replaceAll', 'match', 'matchAll', 'search'])
+    wrap(string, key, receiver(SCAN), result(1));
   wrap(string, 'split', receiver(1), result(COMPARE));
   wrap(string, 'concat', undefined, result(1));
-  for (const key of ['fromCharCode', 'fromCodePoint']) wrap(String, key, (_self, _first, argc) => argc * SCAN);
+  for (const key of ['fromCharCode', 'fromCodePoint'])
+    wrap(String, key, (_self, _first, argc) => argc * SCAN);
 
   wrap(JSON, 'stringify', undefined, result(SCAN));
   wrap(JSON, 'parse', (_self, first) => len(first) * PARSE);
@@ -156,7 +232,12 @@ function chargeAtLeastMin(target: ChargeTarget, units: number): void {
 function installHotCharges(target: ChargeTarget): void {
   const define = (owner: object, fn: Fn, length: number): void => {
     defineProperty(fn, 'length', { value: length });
-    defineProperty(owner, fn.name, { value: fn, writable: true, enumerable: false, configurable: true });
+    defineProperty(owner, fn.name, {
+      value: fn,
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
   };
   const keys = Object.keys;
   define(

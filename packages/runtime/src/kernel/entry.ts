@@ -40,7 +40,8 @@ Object.defineProperty(globalThis, Symbol.for(SYSTEM_API_SYMBOL), {
   value: chargedSystemApi(
     createSystemApi({
       onRegister: (adapter) => {
-        if (state.adapter !== undefined) throw new Error('a canister is already registered in this sandbox');
+        if (state.adapter !== undefined)
+          throw new Error('a canister is already registered in this sandbox');
         state.adapter = adapter;
       },
       performanceCounter: (counterType) => meter.counter(counterType),
@@ -67,5 +68,10 @@ const claim: MeterClaim = (bundleMeter: Meter) => {
   meter.register(bundleMeter);
   return refill;
 };
-Object.defineProperty(globalThis, meterKey, { value: claim, enumerable: false, writable: false, configurable: true });
+Object.defineProperty(globalThis, meterKey, {
+  value: claim,
+  enumerable: false,
+  writable: false,
+  configurable: true,
+});
 host.kernelReady(Object.freeze(createKernelOps(state)));

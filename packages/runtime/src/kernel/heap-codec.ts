@@ -8,7 +8,12 @@ import { Encoder, addExtension } from 'cbor-x';
 const CLASS_TAG = 40_500;
 const FORMAT_VERSION = 1;
 
-const encoder = new Encoder({ structuredClone: true, useRecords: false, tagUint8Array: true, int64AsType: 'bigint' } as ConstructorParameters<typeof Encoder>[0]);
+const encoder = new Encoder({
+  structuredClone: true,
+  useRecords: false,
+  tagUint8Array: true,
+  int64AsType: 'bigint',
+} as ConstructorParameters<typeof Encoder>[0]);
 /** Classes known by name, for decoding; filled by registration and by walks of live heaps. */
 const registry = new Map<string, object>();
 const extended = new Set<object>();
@@ -45,7 +50,9 @@ export function knownClass(name: string): object | undefined {
 export function decodeHeap(bytes: Uint8Array): { prng: number[]; fields: Record<string, unknown> } {
   const decoded = encoder.decode(bytes) as [number, number[], Record<string, unknown>];
   if (!Array.isArray(decoded) || decoded[0] !== FORMAT_VERSION) {
-    throw new Error(`unsupported heap snapshot format ${String(Array.isArray(decoded) ? decoded[0] : typeof decoded)}`);
+    throw new Error(
+      `unsupported heap snapshot format ${String(Array.isArray(decoded) ? decoded[0] : typeof decoded)}`,
+    );
   }
   return { prng: decoded[1], fields: decoded[2] };
 }

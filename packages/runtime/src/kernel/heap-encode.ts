@@ -73,7 +73,10 @@ export function reachable(root: object, recordOf: (o: unknown) => Rec | undefine
 }
 
 /** The encoders of one commit's rows. */
-export function rowEncoder(ctx: EncodeContext): { encodeObject: (rec: Rec, now: Saved) => void; encodeBytes: (rec: Rec, pages: Iterable<number> | undefined) => void } {
+export function rowEncoder(ctx: EncodeContext): {
+  encodeObject: (rec: Rec, now: Saved) => void;
+  encodeBytes: (rec: Rec, pages: Iterable<number> | undefined) => void;
+} {
   const { root, rows, added, maxBytes, recordOf, trackNew, resize, totalBytes, setRootRow } = ctx;
   /** Where a value sits in its owner, for error paths only (built when an error is thrown). */
   const where = (kind: Kind, at: unknown, key: unknown): string => {
@@ -115,25 +118,29 @@ export function rowEncoder(ctx: EncodeContext): { encodeObject: (rec: Rec, now: 
       case Kind.Array: {
         const items = now.items;
         const out: unknown[] = new Array(items.length);
-        for (let i = 0; i < items.length; i++) out[i] = i in items ? encodeValue(rec, items[i], i, undefined) : hole;
+        for (let i = 0; i < items.length; i++)
+          out[i] = i in items ? encodeValue(rec, items[i], i, undefined) : hole;
         payload = out;
         break;
       }
       case Kind.Object: {
         const entries = now.entries;
-        for (let i = 1; i < entries.length; i += 2) entries[i] = encodeValue(rec, entries[i], entries[i - 1], undefined);
+        for (let i = 1; i < entries.length; i += 2)
+          entries[i] = encodeValue(rec, entries[i], entries[i - 1], undefined);
         payload = entries;
         break;
       }
       case Kind.Map: {
         const entries = now.entries;
-        for (let i = 0; i < entries.length; i++) entries[i] = encodeValue(rec, entries[i], i, entries[i & ~1]);
+        for (let i = 0; i < entries.length; i++)
+          entries[i] = encodeValue(rec, entries[i], i, entries[i & ~1]);
         payload = entries;
         break;
       }
       case Kind.Set: {
         const values = now.values;
-        for (let i = 0; i < values.length; i++) values[i] = encodeValue(rec, values[i], i, undefined);
+        for (let i = 0; i < values.length; i++)
+          values[i] = encodeValue(rec, values[i], i, undefined);
         payload = values;
         break;
       }
@@ -153,14 +160,17 @@ export function rowEncoder(ctx: EncodeContext): { encodeObject: (rec: Rec, now: 
     }
     if (pages === undefined) {
       if (totalBytes() + view.length > maxBytes) {
-        throw new HeapLimitError(`heap memory limit exceeded: the canister's heap would hold more than its limit of ${maxBytes} bytes`);
+        throw new HeapLimitError(
+          `heap memory limit exceeded: the canister's heap would hold more than its limit of ${maxBytes} bytes`,
+        );
       }
       const row = encodeRow(rec.kind, rec.cls, view.length);
       rows.push(rec.id, 0, row);
       resize(rec, row.length + view.length);
       pages = Array.from({ length: Math.ceil(view.length / PAGE_BYTES) }, (_, p) => p);
     }
-    for (const p of pages) rows.push(rec.id, p + 1, slice(view, p * PAGE_BYTES, (p + 1) * PAGE_BYTES));
+    for (const p of pages)
+      rows.push(rec.id, p + 1, slice(view, p * PAGE_BYTES, (p + 1) * PAGE_BYTES));
   };
   return { encodeObject, encodeBytes };
 }

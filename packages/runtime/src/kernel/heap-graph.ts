@@ -15,7 +15,11 @@ export class HeapLimitError extends Error {}
 
 /** Whether `value` is a stable-structure handle rather than heap data. */
 export function isHandle(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HANDLE_SYMBOL] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[HANDLE_SYMBOL] === true
+  );
 }
 
 /** The heap fields of the root: own enumerable properties that are not handles. */

@@ -24,7 +24,12 @@ export interface LoadTarget {
  * reference, tracking each. Returns the names of classes it could not find (their instances
  * load as plain objects).
  */
-export function loadRows(target: LoadTarget, root: object, meta: HeapMeta, stored: ReadonlyArray<readonly [number, number, Uint8Array]>): Set<string> {
+export function loadRows(
+  target: LoadTarget,
+  root: object,
+  meta: HeapMeta,
+  stored: ReadonlyArray<readonly [number, number, Uint8Array]>,
+): Set<string> {
   const { classOf, track, recordOf } = target;
   const unknown = new Set<string>();
   const decoded: Array<[Rec, unknown]> = [];
@@ -49,11 +54,18 @@ export function loadRows(target: LoadTarget, root: object, meta: HeapMeta, store
     else if (kind === Kind.Set) obj = new Set();
     else if (kind === Kind.Date) obj = new Date(payload as number);
     else {
-      const bytes = typeof payload === 'number' ? new ArrayBuffer(payload) : slice(payload as Uint8Array, 0, (payload as Uint8Array).length).buffer as ArrayBuffer;
-      const Ctor = kind === Kind.Bytes ? TYPED_ARRAYS[cls ?? 'Uint8Array'] ?? Uint8Array : undefined;
+      const bytes =
+        typeof payload === 'number'
+          ? new ArrayBuffer(payload)
+          : (slice(payload as Uint8Array, 0, (payload as Uint8Array).length).buffer as ArrayBuffer);
+      const Ctor =
+        kind === Kind.Bytes ? (TYPED_ARRAYS[cls ?? 'Uint8Array'] ?? Uint8Array) : undefined;
       obj = Ctor === undefined ? bytes : new Ctor(bytes);
     }
-    decoded.push([track(id, obj, kind, kind === Kind.Object ? cls : kind === Kind.Bytes ? cls : undefined), payload]);
+    decoded.push([
+      track(id, obj, kind, kind === Kind.Object ? cls : kind === Kind.Bytes ? cls : undefined),
+      payload,
+    ]);
   }
   const resolve = (v: unknown): unknown => {
     const id = refId(v);
@@ -68,7 +80,8 @@ export function loadRows(target: LoadTarget, root: object, meta: HeapMeta, store
         for (let i = 0; i < entries.length; i += 2) present.add(entries[i]);
         for (const key of fieldsOf(obj, true)) if (!present.has(key)) delete obj[key];
       }
-      for (let i = 0; i < entries.length; i += 2) putField(obj, entries[i] as string, resolve(entries[i + 1]));
+      for (let i = 0; i < entries.length; i += 2)
+        putField(obj, entries[i] as string, resolve(entries[i + 1]));
     } else if (rec.kind === Kind.Array) {
       const items = payload as unknown[];
       const arr = obj as unknown as unknown[];
@@ -76,7 +89,9 @@ export function loadRows(target: LoadTarget, root: object, meta: HeapMeta, store
       for (let i = 0; i < items.length; i++) if (!isHole(items[i])) arr[i] = resolve(items[i]);
     } else if (rec.kind === Kind.Map || rec.kind === Kind.Set) {
       const saved: Saved =
-        rec.kind === Kind.Map ? { kind: Kind.Map, entries: (payload as unknown[]).map(resolve) } : { kind: Kind.Set, values: (payload as unknown[]).map(resolve) };
+        rec.kind === Kind.Map
+          ? { kind: Kind.Map, entries: (payload as unknown[]).map(resolve) }
+          : { kind: Kind.Set, values: (payload as unknown[]).map(resolve) };
       restoreContents(obj, saved, false);
     }
   }

@@ -29,14 +29,27 @@ export type Saved =
   | { readonly kind: Kind.Date; readonly time: number };
 
 /** Kind and class of an object, or why it cannot be persisted. */
-export type Classified = { readonly kind: Kind; readonly cls: string | undefined; readonly proto: object | null } | { readonly refused: string };
+export type Classified =
+  | { readonly kind: Kind; readonly cls: string | undefined; readonly proto: object | null }
+  | { readonly refused: string };
 
 /** Captured built-ins. */
-const { getPrototypeOf, keys, getOwnPropertyDescriptor, defineProperty, isFrozen, prototype: ObjectPrototype } = Object;
+const {
+  getPrototypeOf,
+  keys,
+  getOwnPropertyDescriptor,
+  defineProperty,
+  isFrozen,
+  prototype: ObjectPrototype,
+} = Object;
 const isArray = Array.isArray;
 const isView = ArrayBuffer.isView;
 /** `call(fn, self, ...args)`, immune to canister changes of Function.prototype.call. */
-export const call = Function.prototype.call.bind(Function.prototype.call) as (fn: unknown, self: unknown, ...args: unknown[]) => unknown;
+export const call = Function.prototype.call.bind(Function.prototype.call) as (
+  fn: unknown,
+  self: unknown,
+  ...args: unknown[]
+) => unknown;
 const MapProto = Map.prototype;
 const SetProto = Set.prototype;
 const DateProto = Date.prototype;
@@ -49,7 +62,8 @@ const setClear = SetProto.clear;
 const getTime = DateProto.getTime;
 const setTime = DateProto.setTime;
 const typedArrayProto = getPrototypeOf(Uint8Array.prototype) as object;
-const toStringTag = getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)?.get as () => string | undefined;
+const toStringTag = getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)?.get as () =>
+  string | undefined;
 
 const DENIED: ReadonlyArray<[string, unknown]> = [
   ['Promise', Promise.prototype],
@@ -72,19 +86,27 @@ export function typedArrayName(value: object): string | undefined {
 /** The kind of `value`, or why it cannot be heap data. */
 export function classify(value: object): Classified {
   const proto = getPrototypeOf(value) as object | null;
-  if (proto === ObjectPrototype || proto === null) return { kind: Kind.Object, cls: undefined, proto };
+  if (proto === ObjectPrototype || proto === null)
+    return { kind: Kind.Object, cls: undefined, proto };
   if (dataClasses.has(proto)) return { kind: Kind.Object, cls: className(proto), proto };
   if (isArray(value)) return { kind: Kind.Array, cls: undefined, proto };
   if (value instanceof Map) return { kind: Kind.Map, cls: undefined, proto };
   if (value instanceof Set) return { kind: Kind.Set, cls: undefined, proto };
   if (value instanceof Date) return { kind: Kind.Date, cls: undefined, proto };
-  if (isView(value) && !(value instanceof DataView)) return { kind: Kind.Bytes, cls: typedArrayName(value), proto };
+  if (isView(value) && !(value instanceof DataView))
+    return { kind: Kind.Bytes, cls: typedArrayName(value), proto };
   if (value instanceof ArrayBuffer) return { kind: Kind.Buffer, cls: undefined, proto };
   if (isHandle(value)) {
-    return { refused: 'is a stable structure; keep stable structures in a field of the canister class or a module-level variable' };
+    return {
+      refused:
+        'is a stable structure; keep stable structures in a field of the canister class or a module-level variable',
+    };
   }
   for (const [name, denied] of DENIED) {
-    if (denied !== undefined && (ObjectPrototype.isPrototypeOf as (this: unknown, v: unknown) => boolean).call(denied, value)) {
+    if (
+      denied !== undefined &&
+      (ObjectPrototype.isPrototypeOf as (this: unknown, v: unknown) => boolean).call(denied, value)
+    ) {
       return { refused: `is a ${name}; only data can be kept in canister state` };
     }
   }
@@ -135,7 +157,8 @@ export function saveContents(obj: object, kind: Kind, isRoot: boolean): Saved {
       return { kind, time: call(getTime, obj) as number };
     default: {
       const entries: unknown[] = [];
-      for (const key of fieldsOf(obj, isRoot)) entries.push(key, (obj as Record<string, unknown>)[key]);
+      for (const key of fieldsOf(obj, isRoot))
+        entries.push(key, (obj as Record<string, unknown>)[key]);
       return { kind: Kind.Object, entries };
     }
   }
@@ -158,7 +181,8 @@ export function restoreContents(obj: object, saved: Saved, isRoot: boolean): voi
     }
     case Kind.Map:
       call(mapClear, obj);
-      for (let i = 0; i < saved.entries.length; i += 2) call(mapSet, obj, saved.entries[i], saved.entries[i + 1]);
+      for (let i = 0; i < saved.entries.length; i += 2)
+        call(mapSet, obj, saved.entries[i], saved.entries[i + 1]);
       return;
     case Kind.Set:
       call(setClear, obj);
@@ -214,7 +238,12 @@ function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /** Calls `visit(value, suffix)` for every value one level inside `obj` (`suffix` names where, for error paths). */
-export function forEachValue(obj: object, kind: Kind, isRoot: boolean, visit: (value: unknown, suffix: () => string) => void): void {
+export function forEachValue(
+  obj: object,
+  kind: Kind,
+  isRoot: boolean,
+  visit: (value: unknown, suffix: () => string) => void,
+): void {
   switch (kind) {
     case Kind.Array: {
       const arr = obj as unknown[];
@@ -225,14 +254,18 @@ export function forEachValue(obj: object, kind: Kind, isRoot: boolean, visit: (v
       call(mapForEach, obj, (v: unknown, k: unknown) => {
         visit(k, () => ' key');
         // Only primitive keys are named: `String` of an object key would run its `toString`.
-        visit(v, () => `.get(${typeof k === 'object' || typeof k === 'function' ? '…' : String(k)})`);
+        visit(
+          v,
+          () => `.get(${typeof k === 'object' || typeof k === 'function' ? '…' : String(k)})`,
+        );
       });
       return;
     case Kind.Set:
       call(setForEach, obj, (v: unknown) => visit(v, () => ' member'));
       return;
     case Kind.Object:
-      for (const key of fieldsOf(obj, isRoot)) visit((obj as Record<string, unknown>)[key], () => `.${key}`);
+      for (const key of fieldsOf(obj, isRoot))
+        visit((obj as Record<string, unknown>)[key], () => `.${key}`);
       return;
     default:
       return;
@@ -248,7 +281,8 @@ export function classesOf(root: object): Map<string, object> {
     const obj = stack.pop() as object;
     const c = classify(obj);
     if ('refused' in c) continue;
-    if (c.cls !== undefined && c.kind === Kind.Object && c.proto !== null) classes.set(c.cls, c.proto);
+    if (c.cls !== undefined && c.kind === Kind.Object && c.proto !== null)
+      classes.set(c.cls, c.proto);
     forEachValue(obj, c.kind, obj === root, (v) => {
       if (typeof v === 'object' && v !== null && !seen.has(v)) {
         seen.add(v);

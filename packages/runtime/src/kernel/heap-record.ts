@@ -47,21 +47,38 @@ const taProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 export const taSet = (taProto as { set: unknown }).set;
 const taSlice = (taProto as { slice: unknown }).slice;
 /** The `buffer` getter of typed arrays. */
-export const getBuffer = Object.getOwnPropertyDescriptor(taProto, 'buffer')?.get as () => ArrayBuffer;
+export const getBuffer = Object.getOwnPropertyDescriptor(taProto, 'buffer')
+  ?.get as () => ArrayBuffer;
 /** The `byteOffset` getter of typed arrays. */
-export const getByteOffset = Object.getOwnPropertyDescriptor(taProto, 'byteOffset')?.get as () => number;
+export const getByteOffset = Object.getOwnPropertyDescriptor(taProto, 'byteOffset')
+  ?.get as () => number;
 /** The `byteLength` getter of typed arrays. */
-export const getByteLength = Object.getOwnPropertyDescriptor(taProto, 'byteLength')?.get as () => number;
+export const getByteLength = Object.getOwnPropertyDescriptor(taProto, 'byteLength')
+  ?.get as () => number;
 /** The `byteLength` getter of ArrayBuffer. */
-export const abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')?.get as () => number;
+export const abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength')
+  ?.get as () => number;
 /** The `buffer` getter of DataView. */
-export const dvBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer')?.get as () => ArrayBuffer;
+export const dvBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer')
+  ?.get as () => ArrayBuffer;
 /** The `byteOffset` getter of DataView. */
-export const dvByteOffset = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteOffset')?.get as () => number;
+export const dvByteOffset = Object.getOwnPropertyDescriptor(DataView.prototype, 'byteOffset')
+  ?.get as () => number;
 /** Typed-array constructors by name, for loading. */
 export const TYPED_ARRAYS: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
 };
 
 /** A copy of bytes `[from, to)` of `view`. */
-export const slice = (view: Uint8Array, from: number, to: number): Uint8Array => call(taSlice, view, from, to) as Uint8Array;
+export const slice = (view: Uint8Array, from: number, to: number): Uint8Array =>
+  call(taSlice, view, from, to) as Uint8Array;

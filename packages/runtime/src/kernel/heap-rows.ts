@@ -21,7 +21,11 @@ export const HEAP_FORMAT = 2;
 const REF_TAG = 40_501;
 const HOLE_TAG = 40_502;
 
-const encoder = new Encoder({ useRecords: false, tagUint8Array: true, int64AsType: 'bigint' } as ConstructorParameters<typeof Encoder>[0]);
+const encoder = new Encoder({
+  useRecords: false,
+  tagUint8Array: true,
+  int64AsType: 'bigint',
+} as ConstructorParameters<typeof Encoder>[0]);
 const HOLE = new Tag(0, HOLE_TAG);
 
 /** A reference to object `id`, as it sits in an encoded row. */
@@ -73,7 +77,9 @@ export interface HeapMeta {
 }
 
 const taSet = (Object.getPrototypeOf(Uint8Array.prototype) as { set: unknown }).set;
-const callSet = Function.prototype.call.bind(taSet as (this: Uint8Array, source: Uint8Array, offset: number) => void) as (self: Uint8Array, source: Uint8Array, offset: number) => void;
+const callSet = Function.prototype.call.bind(
+  taSet as (this: Uint8Array, source: Uint8Array, offset: number) => void,
+) as (self: Uint8Array, source: Uint8Array, offset: number) => void;
 const UINT32_END = 2 ** 32;
 
 /** Bytes of CBOR's head for `n` (an integer in [0, 2^32)). */
@@ -143,14 +149,22 @@ export function encodeMeta(meta: HeapMeta): Uint8Array {
 export function decodeMeta(bytes: Uint8Array): HeapMeta | undefined {
   const decoded = encoder.decode(bytes) as unknown[];
   if (!Array.isArray(decoded) || decoded[0] !== HEAP_FORMAT) return undefined;
-  return { prng: decoded[1] as number[], nextId: decoded[2] as number, bytes: decoded[3] as number, root: (decoded[4] as Uint8Array | null) ?? undefined };
+  return {
+    prng: decoded[1] as number[],
+    nextId: decoded[2] as number,
+    bytes: decoded[3] as number,
+    root: (decoded[4] as Uint8Array | null) ?? undefined,
+  };
 }
 
 /**
  * Unpacks what the host hands a restore: `u32 meta length, meta, then per row u32 id, i32 part,
  * u32 length, data` (little-endian). The host packs it with `packHeap` (heap-delta.ts).
  */
-export function unpackHeap(packed: Uint8Array): { meta: Uint8Array; rows: Array<[number, number, Uint8Array]> } {
+export function unpackHeap(packed: Uint8Array): {
+  meta: Uint8Array;
+  rows: Array<[number, number, Uint8Array]>;
+} {
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   const metaLength = view.getUint32(0, true);
   const meta = packed.subarray(4, 4 + metaLength);

@@ -15,8 +15,13 @@ function storeOf(): { apply(delta: HeapDeltaOut | undefined): void; load(root: o
       if (delta === undefined) return;
       meta = delta.meta;
       for (let i = 0; i < delta.rows.length; i += 3) {
-        const [id, part, data] = [delta.rows[i] as number, delta.rows[i + 1] as number, delta.rows[i + 2] as Uint8Array | null];
-        if (data === null) for (const key of [...rows.keys()]) if (key.startsWith(`${id}:`)) rows.delete(key);
+        const [id, part, data] = [
+          delta.rows[i] as number,
+          delta.rows[i + 1] as number,
+          delta.rows[i + 2] as Uint8Array | null,
+        ];
+        if (data === null)
+          for (const key of [...rows.keys()]) if (key.startsWith(`${id}:`)) rows.delete(key);
         if (data !== null) rows.set(`${id}:${part}`, { id, part, data });
       }
     },
@@ -34,7 +39,14 @@ describe('heap tracker', () => {
   it('commits only what was marked, and loads the same graph back', () => {
     const tracker = createHeapTracker(() => undefined);
     const shared = { n: 1 };
-    const root = { a: shared, b: [shared, 2], m: new Map<unknown, unknown>([['k', shared]]), s: new Set([1n]), bytes: new Uint8Array(10_000), d: new Date(5) };
+    const root = {
+      a: shared,
+      b: [shared, 2],
+      m: new Map<unknown, unknown>([['k', shared]]),
+      s: new Set([1n]),
+      bytes: new Uint8Array(10_000),
+      d: new Date(5),
+    };
     const store = storeOf();
     store.apply(tracker.persist(root, true, PRNG));
     tracker.begin();
@@ -44,7 +56,10 @@ describe('heap tracker', () => {
     root.bytes[9_999] = 7;
     const delta = tracker.persist(root, false, PRNG);
     // The shared object's row and one page of the bytes: nothing else.
-    expect(delta?.rows.filter((_, i) => i % 3 === 0)).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(delta?.rows.filter((_, i) => i % 3 === 0)).toEqual([
+      expect.any(Number),
+      expect.any(Number),
+    ]);
     store.apply(delta);
     const loaded = store.load({}) as typeof root;
     expect(loaded.a.n).toBe(2);
@@ -80,7 +95,9 @@ describe('heap tracker', () => {
     const fresh = { inner: { f: () => 1 } };
     tracker.object(root.box);
     (root.box as Record<string, unknown>).fresh = fresh;
-    expect(() => tracker.persist(root, false, PRNG)).toThrow(/this\.box\.fresh\.inner\.f is a function/);
+    expect(() => tracker.persist(root, false, PRNG)).toThrow(
+      /this\.box\.fresh\.inner\.f is a function/,
+    );
     expect(tracker.isTracked(fresh)).toBe(false);
     tracker.rollback();
     expect(root.box).toEqual({});
@@ -132,7 +149,13 @@ describe('heap tracker', () => {
     const delta = tracker.persist(root, false, PRNG);
     store.apply(delta);
     const loaded = store.load({}) as typeof root;
-    expect([loaded.counter.n, loaded.log, loaded.bytes[0], loaded.bytes[2_048], loaded.bytes[4_096]]).toEqual([3, ['root', 'kept', 'after'], 1, 2, 3]);
+    expect([
+      loaded.counter.n,
+      loaded.log,
+      loaded.bytes[0],
+      loaded.bytes[2_048],
+      loaded.bytes[4_096],
+    ]).toEqual([3, ['root', 'kept', 'after'], 1, 2, 3]);
   });
 
   it('an outer rewind also restores what inner kept frames wrote, oldest save first', () => {
@@ -158,4 +181,3 @@ describe('heap tracker', () => {
     expect(counter.n).toBe(0);
   });
 });
-

@@ -18,7 +18,14 @@
  *
  * Unpersistable values (functions, promises, …) are refused at commit, naming the field path.
  */
-import { Kind, call, restoreContents, sameSaved, saveContents, type Saved } from './heap-objects.js';
+import {
+  Kind,
+  call,
+  restoreContents,
+  sameSaved,
+  saveContents,
+  type Saved,
+} from './heap-objects.js';
 import { reachable, rowEncoder } from './heap-encode.js';
 import { loadRows } from './heap-load.js';
 import {
@@ -59,7 +66,18 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
   let live = 0;
   /** What the last commit did, so the host can take it back (a memory limit refused it). */
   let pending:
-    | { undo: UndoEntry[]; epoch: number; added: Rec[]; sizes: Array<[Rec, number]>; nextId: number; bytes: number; removed: Rec[]; carried: unknown[]; root: Uint8Array | undefined; framed: boolean }
+    | {
+        undo: UndoEntry[];
+        epoch: number;
+        added: Rec[];
+        sizes: Array<[Rec, number]>;
+        nextId: number;
+        bytes: number;
+        removed: Rec[];
+        carried: unknown[];
+        root: Uint8Array | undefined;
+        framed: boolean;
+      }
     | undefined;
   /** Rows a restore from the earlier format produced, written with the next commit. */
   let carry: unknown[] = [];
@@ -78,7 +96,18 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       buffer = obj as ArrayBuffer;
       view = new Uint8Array(buffer, 0, call(abByteLength, obj) as number);
     }
-    const rec: Rec = { id, obj, kind, cls, epoch: 0, entry: undefined, view, buffer, offset, size: 0 };
+    const rec: Rec = {
+      id,
+      obj,
+      kind,
+      cls,
+      epoch: 0,
+      entry: undefined,
+      view,
+      buffer,
+      offset,
+      size: 0,
+    };
     tracked.set(obj, rec);
     recs.set(id, rec);
     if (buffer !== undefined) {
@@ -111,7 +140,8 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       undo.push(rec.entry);
     }
     const pages = rec.entry.pages as Map<number, Uint8Array>;
-    if (!pages.has(page)) pages.set(page, slice(rec.view as Uint8Array, page * PAGE_BYTES, (page + 1) * PAGE_BYTES));
+    if (!pages.has(page))
+      pages.set(page, slice(rec.view as Uint8Array, page * PAGE_BYTES, (page + 1) * PAGE_BYTES));
   };
 
   /** Marks bytes `[from, to)` of `buffer` written, in every tracked object over them. */
@@ -122,7 +152,8 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       const start = max(from - rec.offset, 0);
       const end = min(to - rec.offset, (rec.view as Uint8Array).length);
       if (start >= end) continue;
-      for (let p = floor(start / PAGE_BYTES); p <= floor((end - 1) / PAGE_BYTES); p++) markPage(rec, p);
+      for (let p = floor(start / PAGE_BYTES); p <= floor((end - 1) / PAGE_BYTES); p++)
+        markPage(rec, p);
     }
   };
 
@@ -175,7 +206,12 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
    * to the heap that would take it past `maxBytes` stop the commit before they are copied
    * (copying a gigabyte takes seconds, and such a heap could never be committed anyway).
    */
-  const persist = (root: object, prngChanged: boolean, prng: readonly number[], maxBytes = Infinity): HeapDeltaOut | undefined => {
+  const persist = (
+    root: object,
+    prngChanged: boolean,
+    prng: readonly number[],
+    maxBytes = Infinity,
+  ): HeapDeltaOut | undefined => {
     const rows: unknown[] = carry;
     const carried = carry.length;
     const added: Rec[] = [];
@@ -228,7 +264,8 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       }
     } catch (err) {
       for (const rec of added) untrack(rec);
-      for (let i = sizes.length - 1; i >= 0; i--) (sizes[i] as [Rec, number])[0].size = (sizes[i] as [Rec, number])[1];
+      for (let i = sizes.length - 1; i >= 0; i--)
+        (sizes[i] as [Rec, number])[0].size = (sizes[i] as [Rec, number])[1];
       nextId = startNext;
       totalBytes = startBytes;
       rootRow = startRoot;
@@ -237,13 +274,28 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     }
     churn += undo.length + added.length;
     const removed = churn > max(1024, live) ? collect(root, rows) : [];
-    pending = { undo, epoch, added, sizes, nextId: startNext, bytes: startBytes, removed, carried: rows.slice(0, carried), root: startRoot, framed };
+    pending = {
+      undo,
+      epoch,
+      added,
+      sizes,
+      nextId: startNext,
+      bytes: startBytes,
+      removed,
+      carried: rows.slice(0, carried),
+      root: startRoot,
+      framed,
+    };
     epoch++;
     undo = [];
     framed = false;
     if (rows.length === 0 && !prngChanged && rootRow === startRoot) return undefined;
     carry = [];
-    return { meta: encodeMeta({ prng, nextId, bytes: totalBytes, root: rootRow }), bytes: totalBytes, rows };
+    return {
+      meta: encodeMeta({ prng, nextId, bytes: totalBytes, root: rootRow }),
+      bytes: totalBytes,
+      rows,
+    };
   };
 
   /** Forgets objects no longer reachable from the root; adds the deletes of their rows. */
@@ -268,9 +320,11 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     for (const rec of pending.removed) {
       tracked.set(rec.obj, rec);
       recs.set(rec.id, rec);
-      if (rec.buffer !== undefined) owners.set(rec.buffer, [...(owners.get(rec.buffer) ?? []), rec]);
+      if (rec.buffer !== undefined)
+        owners.set(rec.buffer, [...(owners.get(rec.buffer) ?? []), rec]);
     }
-    for (let i = pending.sizes.length - 1; i >= 0; i--) (pending.sizes[i] as [Rec, number])[0].size = (pending.sizes[i] as [Rec, number])[1];
+    for (let i = pending.sizes.length - 1; i >= 0; i--)
+      (pending.sizes[i] as [Rec, number])[0].size = (pending.sizes[i] as [Rec, number])[1];
     nextId = pending.nextId;
     totalBytes = pending.bytes;
     undo = pending.undo;
@@ -298,7 +352,8 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     for (let i = undo.length - 1; i >= to; i--) {
       const { rec, saved, pages } = undo[i] as UndoEntry;
       if (rec.view !== undefined) {
-        for (const [p, before] of pages as Map<number, Uint8Array>) call(taSet, rec.view, before, p * PAGE_BYTES);
+        for (const [p, before] of pages as Map<number, Uint8Array>)
+          call(taSet, rec.view, before, p * PAGE_BYTES);
       } else {
         restoreContents(rec.obj, saved as Saved, rec.id === 0);
       }
@@ -350,7 +405,11 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
    * Loads stored rows into `root` (the freshly constructed instance) and the objects they
    * reference. Returns the names of classes it could not find (their instances load as plain objects).
    */
-  const load = (root: object, meta: HeapMeta, stored: ReadonlyArray<readonly [number, number, Uint8Array]>): Set<string> => {
+  const load = (
+    root: object,
+    meta: HeapMeta,
+    stored: ReadonlyArray<readonly [number, number, Uint8Array]>,
+  ): Set<string> => {
     tracked = new WeakMap();
     trackedGet = WeakMap.prototype.get.bind(tracked) as (o: unknown) => Rec | undefined;
     recs = new Map();
@@ -359,7 +418,12 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     marks = 0;
     pending = undefined;
     rootRow = meta.root;
-    const unknown = loadRows({ classOf, track, recordOf: (id) => recs.get(id) }, root, meta, stored);
+    const unknown = loadRows(
+      { classOf, track, recordOf: (id) => recs.get(id) },
+      root,
+      meta,
+      stored,
+    );
     nextId = meta.nextId;
     totalBytes = meta.bytes;
     churn = 0;

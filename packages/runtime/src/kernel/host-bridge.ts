@@ -52,9 +52,23 @@ export interface HostBridge {
    * `timeoutSeconds` is negative for a guaranteed-response call. Returns the call id; 0 when
    * the canister cannot pay, -1 when the queue to the callee is full (call_perform fails).
    */
-  callPerform(callee: Uint8Array, method: string, arg: Uint8Array, cycles: bigint, timeoutSeconds: number, oneway: boolean): number;
+  callPerform(
+    callee: Uint8Array,
+    method: string,
+    arg: Uint8Array,
+    cycles: bigint,
+    timeoutSeconds: number,
+    oneway: boolean,
+  ): number;
   /** See `SystemApi.dispatch`. */
-  dispatch(target: Uint8Array, method: string, arg: Uint8Array, replyOn: number, cycles: bigint, replyMethod: string): bigint;
+  dispatch(
+    target: Uint8Array,
+    method: string,
+    arg: Uint8Array,
+    replyOn: number,
+    cycles: bigint,
+    replyMethod: string,
+  ): bigint;
   /** See `SystemApi.dispatchRole`. */
   dispatchRole(): number;
   /** See `SystemApi.queryContract`. */
@@ -76,7 +90,11 @@ export interface HostBridge {
   stableMapRemove(memoryId: number, key: Uint8Array): Uint8Array | undefined;
   stableMapContains(memoryId: number, key: Uint8Array): boolean;
   stableMapLen(memoryId: number): bigint;
-  stableMapRange(memoryId: number, startIndex: number, length: number): Array<[Uint8Array, Uint8Array]>;
+  stableMapRange(
+    memoryId: number,
+    startIndex: number,
+    length: number,
+  ): Array<[Uint8Array, Uint8Array]>;
 
   utf8Encode(text: string): Uint8Array;
   utf8Decode(bytes: Uint8Array): string;

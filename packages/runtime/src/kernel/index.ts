@@ -8,5 +8,12 @@
  */
 export type { HostBridge, KernelOps } from './host-bridge.js';
 /** The stored heap's row format, for reading a canister's heap from the store without its realm. */
-export { decodeMeta, decodeRow, isHole, refId, type DecodedRow, type HeapMeta } from './heap-rows.js';
+export {
+  decodeMeta,
+  decodeRow,
+  isHole,
+  refId,
+  type DecodedRow,
+  type HeapMeta,
+} from './heap-rows.js';
 export { Kind as HeapKind } from './heap-objects.js';

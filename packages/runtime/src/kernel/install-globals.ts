@@ -20,7 +20,10 @@ export function guarded<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    const message = typeof err === 'object' && err !== null && 'message' in err ? String((err as { message: unknown }).message) : String(err);
+    const message =
+      typeof err === 'object' && err !== null && 'message' in err
+        ? String((err as { message: unknown }).message)
+        : String(err);
     throw new Error(message);
   }
 }
@@ -29,8 +32,12 @@ export function guarded<T>(fn: () => T): T {
 const prng: [number, number, number, number] = [0, 0, 0, 0];
 /** The PRNG state words; persisted and rolled back with the heap. */
 export const prngState = {
-  get(): [number, number, number, number] { return [prng[0], prng[1], prng[2], prng[3]]; },
-  set(words: readonly number[]): void { for (let i = 0; i < 4; i++) prng[i] = (words[i] ?? 0) >>> 0; },
+  get(): [number, number, number, number] {
+    return [prng[0], prng[1], prng[2], prng[3]];
+  },
+  set(words: readonly number[]): void {
+    for (let i = 0; i < 4; i++) prng[i] = (words[i] ?? 0) >>> 0;
+  },
 };
 prngState.set(host.randomSeed());
 Math.random = function random(): number {
@@ -41,7 +48,10 @@ Math.random = function random(): number {
   b = (c + (c << 3)) >>> 0;
   c = ((c << 21) | (c >>> 11)) >>> 0;
   c = (c + t) >>> 0;
-  prng[0] = a; prng[1] = b; prng[2] = c; prng[3] = d;
+  prng[0] = a;
+  prng[1] = b;
+  prng[2] = c;
+  prng[3] = d;
   return t / 4294967296;
 };
 
@@ -86,10 +96,17 @@ class LocalTextDecoder {
   readonly encoding = 'utf-8';
   decode(bytes?: ArrayBuffer | ArrayBufferView): string {
     if (bytes === undefined) return '';
-    const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const view =
+      bytes instanceof ArrayBuffer
+        ? new Uint8Array(bytes)
+        : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (view.length <= ASCII_LIMIT) {
       let ascii = true;
-      for (let i = 0; i < view.length; i++) if ((view[i] as number) > 0x7f) { ascii = false; break; }
+      for (let i = 0; i < view.length; i++)
+        if ((view[i] as number) > 0x7f) {
+          ascii = false;
+          break;
+        }
       if (ascii) return String.fromCharCode.apply(null, view as unknown as number[]);
     }
     return host.utf8Decode(view);
@@ -106,7 +123,9 @@ function format(args: unknown[]): string {
       if (typeof a === 'bigint') return `${a}n`;
       if (a instanceof Error) return a.stack ?? a.message;
       try {
-        return JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(a);
+        return (
+          JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(a)
+        );
       } catch {
         return String(a);
       }
@@ -126,7 +145,8 @@ g.queueMicrotask = (fn: () => void): void => {
 class InertWeakRef<T extends object> {
   readonly #target: T;
   constructor(target: T) {
-    if ((typeof target !== 'object' && typeof target !== 'function') || target === null) throw new TypeError('WeakRef: target must be an object');
+    if ((typeof target !== 'object' && typeof target !== 'function') || target === null)
+      throw new TypeError('WeakRef: target must be an object');
     this.#target = target;
   }
   deref(): T {
@@ -135,14 +155,18 @@ class InertWeakRef<T extends object> {
 }
 class InertFinalizationRegistry {
   constructor(cleanup: unknown) {
-    if (typeof cleanup !== 'function') throw new TypeError('FinalizationRegistry: cleanup must be callable');
+    if (typeof cleanup !== 'function')
+      throw new TypeError('FinalizationRegistry: cleanup must be callable');
   }
   register(): void {}
   unregister(): boolean {
     return false;
   }
 }
-for (const [name, value] of [['WeakRef', InertWeakRef], ['FinalizationRegistry', InertFinalizationRegistry]] as const) {
+for (const [name, value] of [
+  ['WeakRef', InertWeakRef],
+  ['FinalizationRegistry', InertFinalizationRegistry],
+] as const) {
   Object.defineProperty(g, name, { value, writable: true, enumerable: false, configurable: true });
 }
 // An execution never blocks: there is no other thread to wake it, only the clock.
@@ -159,5 +183,15 @@ for (const name of ['wait', 'waitAsync']) {
 // Node formats a stack trace lazily, when something first reads it, with the `prepareStackTrace`
 // of the realm's global `Error`. Canister code must not get to run there (outside its execution,
 // unmetered), so both are fixed; an assignment to `Error.prepareStackTrace` is ignored.
-Object.defineProperty(Error, 'prepareStackTrace', { get: () => undefined, set: () => undefined, enumerable: false, configurable: false });
-Object.defineProperty(g, 'Error', { value: Error, writable: false, enumerable: false, configurable: false });
+Object.defineProperty(Error, 'prepareStackTrace', {
+  get: () => undefined,
+  set: () => undefined,
+  enumerable: false,
+  configurable: false,
+});
+Object.defineProperty(g, 'Error', {
+  value: Error,
+  writable: false,
+  enumerable: false,
+  configurable: false,
+});

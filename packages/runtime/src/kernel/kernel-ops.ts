@@ -31,7 +31,10 @@ export interface KernelState {
 /** Builds the kernel operations over the registered canister adapter. */
 export function createKernelOps(state: KernelState): KernelOps {
   const adapter = (): CanisterAdapter => {
-    if (state.adapter === undefined) throw new Error('the canister module registered no canister: does it default-export a class?');
+    if (state.adapter === undefined)
+      throw new Error(
+        'the canister module registered no canister: does it default-export a class?',
+      );
     return state.adapter;
   };
   // Ops that run canister code start an execution of the meter; every other op ends it.
@@ -45,8 +48,14 @@ export function createKernelOps(state: KernelState): KernelOps {
       state.withdrawMeterClaim();
       withdrawBarrier();
       // Unmetered code could loop forever and stall the whole replica: refuse it.
-      if (!meter.registered) throw new Error('the module registered no meter: canister code must be bundled by tincan (@tincan/bundler)');
-      if (!barrierState.registered) throw new Error('the module has no write barrier: canister code must be bundled by this version of tincan (@tincan/bundler)');
+      if (!meter.registered)
+        throw new Error(
+          'the module registered no meter: canister code must be bundled by tincan (@tincan/bundler)',
+        );
+      if (!barrierState.registered)
+        throw new Error(
+          'the module has no write barrier: canister code must be bundled by this version of tincan (@tincan/bundler)',
+        );
       meter.start();
       return JSON.stringify(adapter().describe());
     },
@@ -149,7 +158,9 @@ export function createKernelOps(state: KernelState): KernelOps {
       }
       state.prng = prngState.get();
       if (unknownClasses.size > 0) {
-        host.debugPrint(`[tincan] restored instances of unknown classes as plain objects: ${[...unknownClasses].join(', ')}; export those classes from the canister module to keep their prototype`);
+        host.debugPrint(
+          `[tincan] restored instances of unknown classes as plain objects: ${[...unknownClasses].join(', ')}; export those classes from the canister module to keep their prototype`,
+        );
         unknownClasses.clear();
       }
       return bytes;

@@ -25,7 +25,8 @@ const FREE = new Set(['performanceCounter']);
 
 /** Bytes or characters in a value crossing the system API. */
 function sizeOf(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return typeof value === 'string' ? value.length : 0;
+  if (typeof value !== 'object' || value === null)
+    return typeof value === 'string' ? value.length : 0;
   if (value instanceof Uint8Array) return value.byteLength;
   if (Array.isArray(value)) {
     let n = 0;
@@ -50,7 +51,18 @@ export function chargedSystemApi(api: SystemApi, meter: KernelMeter): SystemApi 
     charged[key] = function (a?: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
       const argc = arguments.length;
       // Forward exactly the arguments given, so optional parameters stay absent.
-      const result = argc === 0 ? fn() : argc === 1 ? fn(a) : argc === 2 ? fn(a, b) : argc === 3 ? fn(a, b, c) : argc === 4 ? fn(a, b, c, d) : apply(fn, undefined, arguments);
+      const result =
+        argc === 0
+          ? fn()
+          : argc === 1
+            ? fn(a)
+            : argc === 2
+              ? fn(a, b)
+              : argc === 3
+                ? fn(a, b, c)
+                : argc === 4
+                  ? fn(a, b, c, d)
+                  : apply(fn, undefined, arguments);
       // One charge after the call, for what went in and what came out. A call that throws (a
       // trap) is not charged: its execution ends anyway.
       meter.charge(fixed + sizeOf(a) + sizeOf(b) + sizeOf(c) + sizeOf(d) + sizeOf(result));

@@ -7,7 +7,8 @@ import { uncaughtText, type CanisterAdapter, type SystemApi } from '@tincan/abi'
 import { guarded, host, local, prngState } from './install-globals.js';
 import { registerClass } from './heap-codec.js';
 
-const optLocal = (bytes: Uint8Array | undefined): Uint8Array | undefined => (bytes === undefined ? undefined : local(bytes));
+const optLocal = (bytes: Uint8Array | undefined): Uint8Array | undefined =>
+  bytes === undefined ? undefined : local(bytes);
 
 /** Where the system API reports registrations. */
 export interface SystemApiHooks {
@@ -38,7 +39,8 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     },
     registerClasses: (classes: Record<string, abstract new (...args: never[]) => unknown>) => {
       for (const [name, Class] of Object.entries(classes)) {
-        if (typeof Class === 'function' && typeof Class.prototype === 'object') registerClass(name, Class.prototype as object);
+        if (typeof Class === 'function' && typeof Class.prototype === 'object')
+          registerClass(name, Class.prototype as object);
       }
     },
     msgArgData: () => local(guarded(() => host.msgArgData())),
@@ -64,14 +66,31 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
       throw new Error(text);
     },
     debugPrint: (message: string) => guarded(() => host.debugPrint(String(message))),
-    timerSet: (delayNs: bigint, intervalNs: bigint) => guarded(() => host.timerSet(BigInt(delayNs), BigInt(intervalNs))),
+    timerSet: (delayNs: bigint, intervalNs: bigint) =>
+      guarded(() => host.timerSet(BigInt(delayNs), BigInt(intervalNs))),
     timerClear: (timerId: number) => guarded(() => host.timerClear(Number(timerId))),
     callPerform: (callee, method, arg, options) =>
       guarded(() =>
-        host.callPerform(callee, String(method), arg, BigInt(options.cycles ?? 0n), options.timeoutSeconds === undefined ? -1 : Number(options.timeoutSeconds), options.oneway === true),
+        host.callPerform(
+          callee,
+          String(method),
+          arg,
+          BigInt(options.cycles ?? 0n),
+          options.timeoutSeconds === undefined ? -1 : Number(options.timeoutSeconds),
+          options.oneway === true,
+        ),
       ),
     dispatch: (target, method, arg, replyOn, cycles, replyMethod) =>
-      guarded(() => host.dispatch(target, String(method), arg, Number(replyOn), BigInt(cycles), String(replyMethod))),
+      guarded(() =>
+        host.dispatch(
+          target,
+          String(method),
+          arg,
+          Number(replyOn),
+          BigInt(cycles),
+          String(replyMethod),
+        ),
+      ),
     dispatchRole: () => guarded(() => host.dispatchRole()),
     queryContract: (target, method, arg) => {
       const [code, bytes] = guarded(() => host.queryContract(target, String(method), arg));
@@ -83,18 +102,24 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     msgCyclesRefunded: () => guarded(() => host.msgCyclesRefunded()),
     canisterCycleBalance: () => guarded(() => host.canisterCycleBalance()),
     canisterLiquidCycleBalance: () => guarded(() => host.canisterLiquidCycleBalance()),
-    costCall: (method: string, argBytes: number) => guarded(() => host.costCall(String(method), Number(argBytes))),
+    costCall: (method: string, argBytes: number) =>
+      guarded(() => host.costCall(String(method), Number(argBytes))),
     cyclesBurn: (amount: bigint) => guarded(() => host.cyclesBurn(BigInt(amount))),
     certifiedDataSet: (data: Uint8Array) => guarded(() => host.certifiedDataSet(data)),
     dataCertificate: () => optLocal(guarded(() => host.dataCertificate())),
     stableMapGet: (memoryId, key) => optLocal(guarded(() => host.stableMapGet(memoryId, key))),
-    stableMapInsert: (memoryId, key, value) => optLocal(guarded(() => host.stableMapInsert(memoryId, key, value))),
-    stableMapRemove: (memoryId, key) => optLocal(guarded(() => host.stableMapRemove(memoryId, key))),
+    stableMapInsert: (memoryId, key, value) =>
+      optLocal(guarded(() => host.stableMapInsert(memoryId, key, value))),
+    stableMapRemove: (memoryId, key) =>
+      optLocal(guarded(() => host.stableMapRemove(memoryId, key))),
     stableMapContains: (memoryId, key) => guarded(() => host.stableMapContains(memoryId, key)),
     stableMapLen: (memoryId) => guarded(() => host.stableMapLen(memoryId)),
     stableMapRange: (memoryId, startIndex, length) =>
       // Array.from is this realm's: the host's array must not reach canister code.
-      Array.from(guarded(() => host.stableMapRange(memoryId, startIndex, length)), ([k, v]): [Uint8Array, Uint8Array] => [local(k), local(v)]),
+      Array.from(
+        guarded(() => host.stableMapRange(memoryId, startIndex, length)),
+        ([k, v]): [Uint8Array, Uint8Array] => [local(k), local(v)],
+      ),
   } satisfies SystemApi);
 }
 

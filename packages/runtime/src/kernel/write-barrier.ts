@@ -37,7 +37,11 @@ export function withdrawBarrier(): void {
 
 /** Installs the barrier: the global the bundles bind and the wrappers of mutating built-ins. */
 export function installWriteBarrier(tracker: HeapTracker): void {
-  const wrap = (owner: object, key: string | symbol, mark: (self: unknown, a: unknown, b: unknown, c: unknown) => void): void => {
+  const wrap = (
+    owner: object,
+    key: string | symbol,
+    mark: (self: unknown, a: unknown, b: unknown, c: unknown) => void,
+  ): void => {
     const original = (owner as Record<string | symbol, unknown>)[key];
     if (typeof original !== 'function') return;
     const fn = original as Fn;
@@ -49,20 +53,34 @@ export function installWriteBarrier(tracker: HeapTracker): void {
         mark(this, a, b, c);
         const argc = arguments.length;
         // Forward exactly the arguments given: `splice(1)` and `splice(1, undefined)` differ.
-        return argc === 0 ? call(fn, this) : argc === 1 ? call(fn, this, a) : argc === 2 ? call(fn, this, a, b) : argc === 3 ? call(fn, this, a, b, c) : apply(fn, this, arguments);
+        return argc === 0
+          ? call(fn, this)
+          : argc === 1
+            ? call(fn, this, a)
+            : argc === 2
+              ? call(fn, this, a, b)
+              : argc === 3
+                ? call(fn, this, a, b, c)
+                : apply(fn, this, arguments);
       },
     }[name] as Fn;
     define(owner, key, wrapper, fn.length);
   };
   const define = (owner: object, key: string | symbol, wrapper: Fn, length: number): void => {
     defineProperty(wrapper, 'length', { value: length });
-    defineProperty(owner, key, { value: wrapper, writable: true, enumerable: false, configurable: true });
+    defineProperty(owner, key, {
+      value: wrapper,
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
   };
   const self = (s: unknown): void => void tracker.object(s);
   const first = (_s: unknown, a: unknown): void => void tracker.object(a);
   for (const key of ['set', 'delete', 'clear']) wrap(Map.prototype, key, self);
   for (const key of ['add', 'delete', 'clear']) wrap(Set.prototype, key, self);
-  for (const key of ['pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']) wrap(Array.prototype, key, self);
+  for (const key of ['pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin'])
+    wrap(Array.prototype, key, self);
   // `push` and typed-array `set` run on every execution (Candid): wrappers of their own, so
   // each call site's feedback sees one built-in (closures of one literal share it).
   const push = Array.prototype.push as Fn;
@@ -79,8 +97,11 @@ export function installWriteBarrier(tracker: HeapTracker): void {
   );
   // The kernel's Date subclass inherits its setters from the built-in Date's prototype.
   let dateProto = Date.prototype as object | null;
-  while (dateProto !== null && !Object.prototype.hasOwnProperty.call(dateProto, 'setTime')) dateProto = Object.getPrototypeOf(dateProto) as object | null;
-  if (dateProto !== null) for (const key of Object.getOwnPropertyNames(dateProto)) if (key.startsWith('set')) wrap(dateProto, key, self);
+  while (dateProto !== null && !Object.prototype.hasOwnProperty.call(dateProto, 'setTime'))
+    dateProto = Object.getPrototypeOf(dateProto) as object | null;
+  if (dateProto !== null)
+    for (const key of Object.getOwnPropertyNames(dateProto))
+      if (key.startsWith('set')) wrap(dateProto, key, self);
 
   const typedArray = Object.getPrototypeOf(Uint8Array.prototype) as object;
   const lengthOf = Object.getOwnPropertyDescriptor(typedArray, 'length')?.get as () => number;
@@ -103,7 +124,10 @@ export function installWriteBarrier(tracker: HeapTracker): void {
         if (tracker.bytesTracked() && isView(this)) {
           const n = len(this);
           const at = relative(offset, n, 0);
-          const count = typeof source === 'object' && source !== null ? toNumber((source as { length?: unknown }).length) || 0 : 0;
+          const count =
+            typeof source === 'object' && source !== null
+              ? toNumber((source as { length?: unknown }).length) || 0
+              : 0;
           tracker.markElements(this, at, min(at + count, n));
         }
         return call(typedSet, this, source, offset);
@@ -123,7 +147,18 @@ export function installWriteBarrier(tracker: HeapTracker): void {
   });
   for (const key of ['sort', 'reverse']) wrap(typedArray, key, all);
 
-  const widths: Record<string, number> = { Int8: 1, Uint8: 1, Int16: 2, Uint16: 2, Int32: 4, Uint32: 4, Float32: 4, Float64: 8, BigInt64: 8, BigUint64: 8 };
+  const widths: Record<string, number> = {
+    Int8: 1,
+    Uint8: 1,
+    Int16: 2,
+    Uint16: 2,
+    Int32: 4,
+    Uint32: 4,
+    Float32: 4,
+    Float64: 8,
+    BigInt64: 8,
+    BigUint64: 8,
+  };
   for (const [type, width] of Object.entries(widths)) {
     wrap(DataView.prototype, `set${type}`, (s, at) => {
       if (s instanceof DataView) tracker.dataView(s, at, width);
@@ -149,10 +184,16 @@ export function installWriteBarrier(tracker: HeapTracker): void {
     // One claim, by the prelude the replica put in front of the module: the global goes with
     // it, so code after the prelude reaches the barrier only through its rewritten writes.
     register: (): void => {
-      if (barrierState.registered) throw new Error('a write barrier is already registered in this sandbox');
+      if (barrierState.registered)
+        throw new Error('a write barrier is already registered in this sandbox');
       barrierState.registered = true;
       withdrawBarrier();
     },
   });
-  defineProperty(globalThis, key, { value: barrier, enumerable: false, writable: false, configurable: true });
+  defineProperty(globalThis, key, {
+    value: barrier,
+    enumerable: false,
+    writable: false,
+    configurable: true,
+  });
 }

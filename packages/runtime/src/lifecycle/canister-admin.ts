@@ -9,7 +9,11 @@ import type { CertifiedDataRegistry } from '../execution/certified-data.js';
 import { Rejects, type CanisterDescription } from '@tincan/abi';
 import type { Batch } from '../state/batch.js';
 import { CanisterActor } from '../canisters/canister-actor.js';
-import { DEFAULT_CANISTER_SETTINGS, serializeSettings, type CanisterSettings } from '../cycles/canister-settings.js';
+import {
+  DEFAULT_CANISTER_SETTINGS,
+  serializeSettings,
+  type CanisterSettings,
+} from '../cycles/canister-settings.js';
 import type { Deadlines } from '../calls/deadlines.js';
 import type { Executor } from '../execution/executor.js';
 import type { InitArg, InstallMode, Installer } from './installer.js';
@@ -54,7 +58,11 @@ export interface CreateOptions {
  * The index of the next canister to create, after `lastIndex`. Throws if `id`, a specified id,
  * is taken. Allocated ids skip any id that was specified earlier: an id is never reused.
  */
-export function nextCanisterIndex(actors: ReadonlyMap<string, CanisterActor>, lastIndex: number, id: Uint8Array | undefined): number {
+export function nextCanisterIndex(
+  actors: ReadonlyMap<string, CanisterActor>,
+  lastIndex: number,
+  id: Uint8Array | undefined,
+): number {
   if (id !== undefined && actors.has(toHex(id))) {
     throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(id)} already exists`);
   }
@@ -84,26 +92,51 @@ export function createCanister(deps: AdminDeps, index: number, options: CreateOp
 }
 
 /** ICP's `install_code` in `mode`, after checking the canister's code and open contexts allow it. */
-export function installCode(deps: AdminDeps, actor: CanisterActor, bundle: string, arg: InitArg, mode: InstallMode, sourceMap: string | undefined): CanisterDescription {
+export function installCode(
+  deps: AdminDeps,
+  actor: CanisterActor,
+  bundle: string,
+  arg: InitArg,
+  mode: InstallMode,
+  sourceMap: string | undefined,
+): CanisterDescription {
   const text = principalText(actor.record.id);
   const installed = actor.record.module.length > 0;
-  if (mode === 'install' && installed) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${text} already has code installed; upgrade or reinstall it`);
-  if (mode !== 'install' && !installed) throw new RuntimeError('ERR_CANISTER_EMPTY', `canister ${text} has no code to ${mode}`);
+  if (mode === 'install' && installed)
+    throw new RuntimeError(
+      'ERR_INVALID_ARGUMENT',
+      `canister ${text} already has code installed; upgrade or reinstall it`,
+    );
+  if (mode !== 'install' && !installed)
+    throw new RuntimeError('ERR_CANISTER_EMPTY', `canister ${text} has no code to ${mode}`);
   // An upgrade runs the old code's @preUpgrade, so the old code must be loaded.
   if (mode === 'upgrade') deps.ensureLoaded(actor);
   // Callbacks of open calls are closures of the old code: they cannot survive new code.
-  if (actor.contexts.size > 0) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${text} has ${actor.contexts.size} open call context(s); wait for them before you ${mode}`);
+  if (actor.contexts.size > 0)
+    throw new RuntimeError(
+      'ERR_INVALID_ARGUMENT',
+      `canister ${text} has ${actor.contexts.size} open call context(s); wait for them before you ${mode}`,
+    );
   const description = deps.installer.install(actor, bundle, arg, mode);
   deps.traits.record(actor.record.moduleHash, description);
-  actor.sourceMap = sourceMap === undefined || sourceMap === '' ? undefined : sharedSourceMap(sourceMap);
+  actor.sourceMap =
+    sourceMap === undefined || sourceMap === '' ? undefined : sharedSourceMap(sourceMap);
   return description;
 }
 
 /** Loads a bundle into a throwaway actor and returns its methods and Candid interface. */
 export function inspectBundle(installer: Installer, bundle: string): CanisterDescription {
   const probe = new CanisterActor({
-    id: new Uint8Array([0xff]), index: 0, module: new Uint8Array(), moduleHash: new Uint8Array(), candid: '',
-    controllers: [], status: 'running', version: 0n, cycles: 0n, settingsJson: '{}',
+    id: new Uint8Array([0xff]),
+    index: 0,
+    module: new Uint8Array(),
+    moduleHash: new Uint8Array(),
+    candid: '',
+    controllers: [],
+    status: 'running',
+    version: 0n,
+    cycles: 0n,
+    settingsJson: '{}',
   });
   return installer.inspect(probe, bundle);
 }
@@ -129,7 +162,13 @@ export function uninstallCode(deps: AdminDeps, actor: CanisterActor): void {
   deps.store.begin();
   deps.store.clearHeap(actor.record.id);
   deps.store.clearStable(actor.record.id);
-  actor.record = { ...actor.record, module: new Uint8Array(), moduleHash: new Uint8Array(), candid: '', version: actor.record.version + 1n };
+  actor.record = {
+    ...actor.record,
+    module: new Uint8Array(),
+    moduleHash: new Uint8Array(),
+    candid: '',
+    version: actor.record.version + 1n,
+  };
   deps.store.putCanister(actor.record);
   actor.timers.clear();
   // Nothing is open any more: the saved open calls go in the same commit.

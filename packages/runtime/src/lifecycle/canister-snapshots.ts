@@ -13,17 +13,27 @@ export const MAX_SNAPSHOTS = 10;
 
 function requireStopped(actor: CanisterActor, what: string): void {
   if (actor.record.status !== 'stopped') {
-    throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(actor.record.id)} must be stopped to ${what} (it is ${actor.record.status})`);
+    throw new RuntimeError(
+      'ERR_INVALID_ARGUMENT',
+      `canister ${principalText(actor.record.id)} must be stopped to ${what} (it is ${actor.record.status})`,
+    );
   }
 }
 
 /** Takes a snapshot of a stopped canister; returns its id. */
 export function takeSnapshot(actor: CanisterActor, store: StateStore, nowNs: bigint): number {
   requireStopped(actor, 'take a snapshot');
-  if (actor.record.module.length === 0) throw new RuntimeError('ERR_CANISTER_EMPTY', `canister ${principalText(actor.record.id)} has no code to snapshot`);
+  if (actor.record.module.length === 0)
+    throw new RuntimeError(
+      'ERR_CANISTER_EMPTY',
+      `canister ${principalText(actor.record.id)} has no code to snapshot`,
+    );
   const existing = store.listSnapshots(actor.record.id);
   if (existing.length >= MAX_SNAPSHOTS) {
-    throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(actor.record.id)} already has ${MAX_SNAPSHOTS} snapshots; delete one first`);
+    throw new RuntimeError(
+      'ERR_INVALID_ARGUMENT',
+      `canister ${principalText(actor.record.id)} already has ${MAX_SNAPSHOTS} snapshots; delete one first`,
+    );
   }
   const id = (existing[existing.length - 1]?.id ?? 0) + 1;
   store.takeSnapshot(actor.record.id, id, nowNs);
@@ -36,7 +46,11 @@ export function loadSnapshot(actor: CanisterActor, store: StateStore, snapshotId
   store.begin();
   try {
     const module = store.loadSnapshot(actor.record.id, snapshotId);
-    if (module === undefined) throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(actor.record.id)} has no snapshot ${snapshotId}`);
+    if (module === undefined)
+      throw new RuntimeError(
+        'ERR_INVALID_ARGUMENT',
+        `canister ${principalText(actor.record.id)} has no snapshot ${snapshotId}`,
+      );
     actor.record = { ...actor.record, ...module, version: actor.record.version + 1n };
     store.putCanister(actor.record);
     store.commit();
@@ -58,6 +72,9 @@ export function listSnapshots(actor: CanisterActor, store: StateStore): Snapshot
 /** Deletes a snapshot; throws if there is none with that id. */
 export function deleteSnapshot(actor: CanisterActor, store: StateStore, snapshotId: number): void {
   if (!store.deleteSnapshot(actor.record.id, snapshotId)) {
-    throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(actor.record.id)} has no snapshot ${snapshotId}`);
+    throw new RuntimeError(
+      'ERR_INVALID_ARGUMENT',
+      `canister ${principalText(actor.record.id)} has no snapshot ${snapshotId}`,
+    );
   }
 }

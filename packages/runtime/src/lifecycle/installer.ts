@@ -5,8 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import type { CanisterDescription } from '@tincan/abi';
-import { applyTimerOps, createHostBridge, type BridgeDeps, type CanisterActor } from '../canisters/canister-actor.js';
-import { openExecution, type Execution, type ExecutionMode, type TimerOp } from '../execution/execution.js';
+import {
+  applyTimerOps,
+  createHostBridge,
+  type BridgeDeps,
+  type CanisterActor,
+} from '../canisters/canister-actor.js';
+import {
+  openExecution,
+  type Execution,
+  type ExecutionMode,
+  type TimerOp,
+} from '../execution/execution.js';
 import { Sandbox, type CompiledKernel, type WallClockLimits } from '../sandbox/sandbox.js';
 import { hostCause, messageOf } from '../sandbox/describe-thrown.js';
 import type { StateStore } from '../state/state-store.js';
@@ -82,14 +92,20 @@ export class Installer {
    *   run `@postUpgrade`; stable maps carry over, `@init` does not run.
    * When anything traps, the old code keeps running with its state as it was.
    */
-  install(actor: CanisterActor, bundle: string, arg: InitArg, mode: InstallMode): CanisterDescription {
+  install(
+    actor: CanisterActor,
+    bundle: string,
+    arg: InitArg,
+    mode: InstallMode,
+  ): CanisterDescription {
     const { store } = this.#deps;
     this.#committedTimerOps = [];
     this.#certifiedData = undefined;
     const old = { sandbox: actor.sandbox, description: actor.description };
     const module = moduleOfSource(bundle);
     const known = mode === 'upgrade' ? undefined : this.#known.get(module.hex);
-    if (known !== undefined && deferrable(known)) return this.#installDeferred(actor, module, known, mode);
+    if (known !== undefined && deferrable(known))
+      return this.#installDeferred(actor, module, known, mode);
     // The first install of a module in this installer watches what its construction reads.
     const probe = mode !== 'upgrade' && known === undefined ? new InstallProbe() : undefined;
     store.begin();
@@ -102,9 +118,21 @@ export class Installer {
       }
       if (mode === 'reinstall') store.clearStable(actor.record.id);
       const description = this.#load(actor, module, probe);
-      const entry = description.methods.find((m) => m.mode === (mode === 'upgrade' ? 'postUpgrade' : 'init'));
-      if (entry !== undefined) this.#runSystem(actor, 'init', entry.name, typeof arg === 'function' ? arg(description) : arg);
-      const heap = this.#system(actor, 'load', () => actor.sandbox?.op('persist') as HeapDelta | null);
+      const entry = description.methods.find(
+        (m) => m.mode === (mode === 'upgrade' ? 'postUpgrade' : 'init'),
+      );
+      if (entry !== undefined)
+        this.#runSystem(
+          actor,
+          'init',
+          entry.name,
+          typeof arg === 'function' ? arg(description) : arg,
+        );
+      const heap = this.#system(
+        actor,
+        'load',
+        () => actor.sandbox?.op('persist') as HeapDelta | null,
+      );
       // New code starts from a fresh instance: the old heap's rows all go.
       store.clearHeap(actor.record.id);
       if (heap !== null) writeHeapDelta(store, actor.record.id, heap);
@@ -126,7 +154,12 @@ export class Installer {
       // also deactivates the global timer on upgrade). Timers its init set do apply.
       actor.timers.clear();
       applyTimerOps(actor, this.#committedTimerOps);
-      if (probe !== undefined) this.#known.remember(module.hex, { description, heapBytes: actor.heapBytes, contextFree: !probe.touched });
+      if (probe !== undefined)
+        this.#known.remember(module.hex, {
+          description,
+          heapBytes: actor.heapBytes,
+          contextFree: !probe.touched,
+        });
       return description;
     } catch (err) {
       if (store.inTransaction) store.rollback();
@@ -135,7 +168,11 @@ export class Installer {
       // `@preUpgrade` may have changed the old heap; put it back as last committed.
       old.sandbox?.op('rollback');
       if (err instanceof RuntimeError) throw err;
-      throw new RuntimeError('ERR_INSTALL_TRAPPED', `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, hostCause(err));
+      throw new RuntimeError(
+        'ERR_INSTALL_TRAPPED',
+        `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`,
+        hostCause(err),
+      );
     } finally {
       if (probe !== undefined) probe.on = false;
     }
@@ -146,9 +183,18 @@ export class Installer {
    * `@init`: records the code and clears the heap in one commit, and leaves the realm to the
    * canister's first message, which constructs the same fresh instance (see known-modules.ts).
    */
-  #installDeferred(actor: CanisterActor, module: ModuleEntry, known: KnownModule, mode: InstallMode): CanisterDescription {
+  #installDeferred(
+    actor: CanisterActor,
+    module: ModuleEntry,
+    known: KnownModule,
+    mode: InstallMode,
+  ): CanisterDescription {
     const { store } = this.#deps;
-    const old = { sandbox: actor.sandbox, description: actor.description, heapBytes: actor.heapBytes };
+    const old = {
+      sandbox: actor.sandbox,
+      description: actor.description,
+      heapBytes: actor.heapBytes,
+    };
     store.begin();
     try {
       if (mode === 'reinstall') store.clearStable(actor.record.id);
@@ -156,7 +202,13 @@ export class Installer {
       actor.sandbox = undefined;
       actor.setDescription(known.description);
       actor.heapBytes = known.heapBytes;
-      actor.record = { ...actor.record, module: module.bytes, moduleHash: module.hash, candid: known.description.candid, version: actor.record.version + 1n };
+      actor.record = {
+        ...actor.record,
+        module: module.bytes,
+        moduleHash: module.hash,
+        candid: known.description.candid,
+        version: actor.record.version + 1n,
+      };
       store.putCanister(actor.record);
       this.#deps.certifiedData.set(actor, new Uint8Array(0));
       store.commit();
@@ -167,7 +219,11 @@ export class Installer {
       actor.sandbox = old.sandbox;
       actor.setDescription(old.description);
       actor.heapBytes = old.heapBytes;
-      throw new RuntimeError('ERR_INSTALL_TRAPPED', `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`, hostCause(err));
+      throw new RuntimeError(
+        'ERR_INSTALL_TRAPPED',
+        `${mode} of canister ${principalText(actor.record.id)} failed: ${messageOf(err)}`,
+        hostCause(err),
+      );
     }
   }
 
@@ -197,12 +253,21 @@ export class Installer {
       this.#load(actor, module);
       // No committed heap (an install left the construction to this load): the kernel takes
       // the fresh instance as the heap, written with the next commit.
-      const packed = meta === undefined ? undefined : packHeap(meta, store.readHeapRows(actor.record.id));
-      actor.heapBytes = this.#system(actor, 'load', () => actor.sandbox?.op('restore', packed) as number);
+      const packed =
+        meta === undefined ? undefined : packHeap(meta, store.readHeapRows(actor.record.id));
+      actor.heapBytes = this.#system(
+        actor,
+        'load',
+        () => actor.sandbox?.op('restore', packed) as number,
+      );
     } catch (err) {
       actor.sandbox = undefined;
       actor.setDescription(undefined);
-      throw new RuntimeError('ERR_STATE_CORRUPT', `canister ${principalText(actor.record.id)} could not be restored: ${messageOf(err)}`, hostCause(err));
+      throw new RuntimeError(
+        'ERR_STATE_CORRUPT',
+        `canister ${principalText(actor.record.id)} could not be restored: ${messageOf(err)}`,
+        hostCause(err),
+      );
     }
   }
 
@@ -235,7 +300,11 @@ export class Installer {
       try {
         script = prepare(source);
       } catch (err) {
-        throw new RuntimeError('ERR_CANISTER_LOAD', `canister module failed to load: ${messageOf(err)}`, hostCause(err));
+        throw new RuntimeError(
+          'ERR_CANISTER_LOAD',
+          `canister module failed to load: ${messageOf(err)}`,
+          hostCause(err),
+        );
       }
       // V8's code cache is keyed by the script itself: a preparation that changed (another
       // replica's, say) must not hit this one's entry, and V8 checks an entry only against
@@ -253,10 +322,19 @@ export class Installer {
   }
 
   /** Runs `fn` inside an execution of `mode`; a trap becomes an exception. */
-  #system<T>(actor: CanisterActor, mode: ExecutionMode, fn: () => T, extra: Partial<Execution> = {}): T {
+  #system<T>(
+    actor: CanisterActor,
+    mode: ExecutionMode,
+    fn: () => T,
+    extra: Partial<Execution> = {},
+  ): T {
     const exec = openExecution({
-      mode, context: undefined, method: extra.method ?? '', argData: extra.argData ?? new Uint8Array(),
-      caller: actor.record.controllers[0] ?? new Uint8Array([4]), origin: actor.record.controllers[0] ?? new Uint8Array([4]),
+      mode,
+      context: undefined,
+      method: extra.method ?? '',
+      argData: extra.argData ?? new Uint8Array(),
+      caller: actor.record.controllers[0] ?? new Uint8Array([4]),
+      origin: actor.record.controllers[0] ?? new Uint8Array([4]),
       timeNs: this.#deps.now(),
     });
     actor.current = exec;
@@ -270,7 +348,11 @@ export class Installer {
       }
       this.#committedTimerOps.push(...exec.timerOps);
       if (exec.certifiedData !== undefined) this.#certifiedData = exec.certifiedData;
-      if (exec.trap !== undefined) throw new RuntimeError('ERR_INSTALL_TRAPPED', `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : (extra.method ?? 'init')}: ${exec.trap}`);
+      if (exec.trap !== undefined)
+        throw new RuntimeError(
+          'ERR_INSTALL_TRAPPED',
+          `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : (extra.method ?? 'init')}: ${exec.trap}`,
+        );
       return result as T;
     } finally {
       actor.current = undefined;

@@ -26,7 +26,14 @@ export interface KnownModule {
  * install and at a later first load), text codecs, and traps.
  */
 const NEUTRAL = new Set<string>([
-  'randomSeed', 'instructionBudget', 'heapLimitBytes', 'heapExhausted', 'utf8Encode', 'utf8Decode', 'trap', 'instructionLimitExceeded',
+  'randomSeed',
+  'instructionBudget',
+  'heapLimitBytes',
+  'heapExhausted',
+  'utf8Encode',
+  'utf8Decode',
+  'trap',
+  'instructionLimitExceeded',
 ]);
 
 /** Watches which bridge calls a module's first install makes. */
@@ -69,7 +76,8 @@ export class KnownModules {
   remember(hex: string, known: KnownModule): void {
     this.#entries.delete(hex);
     this.#entries.set(hex, known);
-    if (this.#entries.size > KNOWN_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string);
+    if (this.#entries.size > KNOWN_ENTRIES)
+      this.#entries.delete(this.#entries.keys().next().value as string);
   }
 }
 
@@ -79,7 +87,10 @@ export class KnownModules {
  * (`@heartbeat`).
  */
 export function deferrable(known: KnownModule): boolean {
-  return known.contextFree && !known.description.methods.some((m) => m.mode === 'init' || m.mode === 'heartbeat');
+  return (
+    known.contextFree &&
+    !known.description.methods.some((m) => m.mode === 'init' || m.mode === 'heartbeat')
+  );
 }
 
 /** The type the probe wraps (for the installer's signature). */

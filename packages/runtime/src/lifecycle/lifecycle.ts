@@ -45,7 +45,8 @@ export function start(actor: CanisterActor, store: StateStore): void {
 
 /** After an execution: a stopping canister with no open call context becomes stopped. */
 export function settleStopping(actor: CanisterActor, store: StateStore): void {
-  if (actor.record.status === 'stopping' && actor.contexts.size === 0) setStatus(actor, store, 'stopped');
+  if (actor.record.status === 'stopping' && actor.contexts.size === 0)
+    setStatus(actor, store, 'stopped');
 }
 
 /** The reject for a new call to a canister that is not running, if it is not. */
@@ -60,6 +61,9 @@ export function refusal(actor: CanisterActor): Outcome | undefined {
 /** Checks that a canister may be deleted: only a stopped one can. */
 export function assertDeletable(actor: CanisterActor): void {
   if (actor.record.status !== 'stopped') {
-    throw new RuntimeError('ERR_INVALID_ARGUMENT', `canister ${principalText(actor.record.id)} must be stopped before it is deleted (it is ${actor.record.status})`);
+    throw new RuntimeError(
+      'ERR_INVALID_ARGUMENT',
+      `canister ${principalText(actor.record.id)} must be stopped before it is deleted (it is ${actor.record.status})`,
+    );
   }
 }

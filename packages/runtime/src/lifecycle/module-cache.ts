@@ -24,7 +24,12 @@ const utf8 = new TextDecoder();
 
 function entryOf(source: string, bytes: Uint8Array): ModuleEntry {
   const digest = createHash('sha256').update(bytes).digest();
-  const entry: ModuleEntry = { source, bytes, hash: new Uint8Array(digest), hex: digest.toString('hex') };
+  const entry: ModuleEntry = {
+    source,
+    bytes,
+    hash: new Uint8Array(digest),
+    hex: digest.toString('hex'),
+  };
   byBytes.set(bytes, entry);
   return entry;
 }

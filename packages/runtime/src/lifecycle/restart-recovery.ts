@@ -50,7 +50,13 @@ export interface RecoveryReport {
 }
 
 /** The report of a store that had nothing open. */
-export const NOTHING_RECOVERED: RecoveryReport = { rejectedContexts: 0, unexecutedIngress: 0, lostCalls: 0, refundedCycles: 0n, droppedTimers: [] };
+export const NOTHING_RECOVERED: RecoveryReport = {
+  rejectedContexts: 0,
+  unexecutedIngress: 0,
+  lostCalls: 0,
+  refundedCycles: 0n,
+  droppedTimers: [],
+};
 
 /** What recovery needs from the runtime. */
 export interface RecoveryDeps {
@@ -92,21 +98,44 @@ export function recoverOpenCalls(deps: RecoveryDeps): RecoveryReport {
         const to = ctx.replyTo;
         const outcome: Outcome = { reject: Rejects.didNotReplyAfterRestart(text, ctx.method) };
         if (to.kind === 'canister') held.set(`${to.caller}:${to.callId}`, BigInt(ctx.cycles));
-        if (to.kind === 'ingress' && to.requestId !== undefined && to.sender !== undefined && to.expiryNs !== undefined) {
+        if (
+          to.kind === 'ingress' &&
+          to.requestId !== undefined &&
+          to.sender !== undefined &&
+          to.expiryNs !== undefined
+        ) {
           answeredIngress.add(to.requestId);
           const requestId = fromHex(to.requestId);
           // Never overwrite an answer that made it into the store.
-          if (store.getIngress(requestId)?.outcome === undefined) store.putIngress({ requestId, sender: fromHex(to.sender), expiryNs: BigInt(to.expiryNs), outcome });
+          if (store.getIngress(requestId)?.outcome === undefined)
+            store.putIngress({
+              requestId,
+              sender: fromHex(to.sender),
+              expiryNs: BigInt(to.expiryNs),
+              outcome,
+            });
         }
-        const from = to.kind === 'ingress' ? 'an ingress message' : to.kind === 'canister' ? `canister ${principalText(fromHex(to.caller))}` : 'a timer or heartbeat';
-        if (actor !== undefined) deps.log(actor, `[restart] the call to '${ctx.method}' from ${from} was waiting when the replica stopped; it was answered with reject 5 (IC0506)`);
+        const from =
+          to.kind === 'ingress'
+            ? 'an ingress message'
+            : to.kind === 'canister'
+              ? `canister ${principalText(fromHex(to.caller))}`
+              : 'a timer or heartbeat';
+        if (actor !== undefined)
+          deps.log(
+            actor,
+            `[restart] the call to '${ctx.method}' from ${from} was waiting when the replica stopped; it was answered with reject 5 (IC0506)`,
+          );
       }
     }
     for (const [key, open] of saved) {
       const actor = actors.get(key);
       for (const call of open.calls) {
         lostCalls++;
-        const refund = call.refund !== null ? BigInt(call.refund) : (held.get(`${key}:${call.callId}`) ?? BigInt(call.cycles));
+        const refund =
+          call.refund !== null
+            ? BigInt(call.refund)
+            : (held.get(`${key}:${call.callId}`) ?? BigInt(call.cycles));
         if (actor === undefined) continue;
         if (refund > 0n) {
           (actor.record as { cycles: bigint }).cycles += refund;
@@ -114,12 +143,24 @@ export function recoverOpenCalls(deps: RecoveryDeps): RecoveryReport {
           refundedCycles += refund;
         }
         const callee = call.callee === '' ? 'aaaaa-aa' : principalText(fromHex(call.callee));
-        deps.log(actor, `[restart] the call to ${callee} '${call.method}' was in flight when the replica stopped; its callback cannot run, and ${refund} cycles were refunded`);
+        deps.log(
+          actor,
+          `[restart] the call to ${callee} '${call.method}' was in flight when the replica stopped; its callback cannot run, and ${refund} cycles were refunded`,
+        );
       }
       for (const timer of open.timers) {
-        const dropped = { canisterId: fromHex(key), timerId: timer.id, atNs: BigInt(timer.atNs), intervalNs: BigInt(timer.intervalNs) };
+        const dropped = {
+          canisterId: fromHex(key),
+          timerId: timer.id,
+          atNs: BigInt(timer.atNs),
+          intervalNs: BigInt(timer.intervalNs),
+        };
         droppedTimers.push(dropped);
-        if (actor !== undefined) deps.log(actor, `[restart] ${describeTimer(dropped)} was dropped: timers do not survive a restart; set it again`);
+        if (actor !== undefined)
+          deps.log(
+            actor,
+            `[restart] ${describeTimer(dropped)} was dropped: timers do not survive a restart; set it again`,
+          );
       }
       store.putOpenCalls(fromHex(key), undefined);
     }
@@ -143,8 +184,10 @@ export function recoverOpenCalls(deps: RecoveryDeps): RecoveryReport {
 /** "timer 3 (every 5000 ms, next due at 2026-…)" */
 export function describeTimer(timer: DroppedTimer): string {
   const ms = timer.atNs / 1_000_000n;
-  const when = ms <= 8_640_000_000_000_000n ? new Date(Number(ms)).toISOString() : `${timer.atNs} ns`;
-  const every = timer.intervalNs > 0n ? `every ${timer.intervalNs / 1_000_000n} ms, ` : 'one-shot, ';
+  const when =
+    ms <= 8_640_000_000_000_000n ? new Date(Number(ms)).toISOString() : `${timer.atNs} ns`;
+  const every =
+    timer.intervalNs > 0n ? `every ${timer.intervalNs / 1_000_000n} ms, ` : 'one-shot, ';
   return `timer ${timer.timerId} (${every}next due at ${when})`;
 }
 

@@ -18,9 +18,15 @@ describe('describeThrown', () => {
       hostile(`Object.defineProperty(new Error("x"), "message", { get: ${LOOP} })`),
       hostile(`({ get message() { for (;;) {} }, get name() { for (;;) {} } })`),
       hostile(`({ toString: ${LOOP}, valueOf: ${LOOP}, [Symbol.toPrimitive]: ${LOOP} })`),
-      hostile(`new Proxy({}, { get: ${LOOP}, getOwnPropertyDescriptor: ${LOOP}, getPrototypeOf: ${LOOP}, has: ${LOOP} })`),
-      hostile(`(() => { const e = new Error("m"); Object.defineProperty(e, "name", { get: ${LOOP} }); return e; })()`),
-      hostile(`Object.setPrototypeOf({}, new Proxy({}, { getOwnPropertyDescriptor: ${LOOP}, getPrototypeOf: ${LOOP} }))`),
+      hostile(
+        `new Proxy({}, { get: ${LOOP}, getOwnPropertyDescriptor: ${LOOP}, getPrototypeOf: ${LOOP}, has: ${LOOP} })`,
+      ),
+      hostile(
+        `(() => { const e = new Error("m"); Object.defineProperty(e, "name", { get: ${LOOP} }); return e; })()`,
+      ),
+      hostile(
+        `Object.setPrototypeOf({}, new Proxy({}, { getOwnPropertyDescriptor: ${LOOP}, getPrototypeOf: ${LOOP} }))`,
+      ),
     ];
     const described = values.map((v) => describeThrown(v));
     expect(described).toEqual([
@@ -35,9 +41,14 @@ describe('describeThrown', () => {
   });
 
   it('describes primitives and functions', () => {
-    expect([describeThrown('plain'), describeThrown(5), describeThrown(5n), describeThrown(undefined), describeThrown(Symbol('s')), describeThrown(() => 1)]).toEqual([
-      'plain', '5', '5', 'undefined', 'Symbol(s)', 'a function',
-    ]);
+    expect([
+      describeThrown('plain'),
+      describeThrown(5),
+      describeThrown(5n),
+      describeThrown(undefined),
+      describeThrown(Symbol('s')),
+      describeThrown(() => 1),
+    ]).toEqual(['plain', '5', '5', 'undefined', 'Symbol(s)', 'a function']);
   });
 });
 

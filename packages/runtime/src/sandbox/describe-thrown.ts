@@ -19,7 +19,9 @@ function dataString(value: object, key: string): string | undefined {
   if (types.isProxy(value)) return undefined;
   try {
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    return descriptor !== undefined && 'value' in descriptor && typeof descriptor.value === 'string' ? descriptor.value : undefined;
+    return descriptor !== undefined && 'value' in descriptor && typeof descriptor.value === 'string'
+      ? descriptor.value
+      : undefined;
   } catch {
     // A module namespace with a binding not yet initialized throws here.
     return undefined;
@@ -48,7 +50,8 @@ export function describeThrown(value: unknown): string {
   if (types.isProxy(value)) return 'a proxy';
   const message = dataString(value, 'message');
   const name = inheritedString(value, 'name');
-  if (message !== undefined) return clip(message === '' ? (name ?? 'Error') : `${name ?? 'Error'}: ${message}`);
+  if (message !== undefined)
+    return clip(message === '' ? (name ?? 'Error') : `${name ?? 'Error'}: ${message}`);
   return name ?? 'an object that is not an Error';
 }
 

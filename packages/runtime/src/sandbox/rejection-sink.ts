@@ -38,7 +38,9 @@ export class RejectionSink implements DomainLike {
     if (event !== 'error') return false;
     if (isHostObject(reason)) return process.emit('unhandledRejection', reason, Promise.resolve());
     try {
-      this.#log(`Uncaught (in promise) ${describeThrown(reason)}: a promise was rejected and nothing awaited it`);
+      this.#log(
+        `Uncaught (in promise) ${describeThrown(reason)}: a promise was rejected and nothing awaited it`,
+      );
     } catch {
       // The canister is gone (deleted, or its replica closed): nothing to log to.
     }

@@ -19,14 +19,48 @@ function bridge(overrides: Partial<HostBridge> = {}): Omit<HostBridge, 'opArg' |
     instructionBudget: () => 1e6,
     heapLimitBytes: () => 2 ** 29,
     heapExhausted: () => false,
-    msgArgData: () => new Uint8Array([1]), msgCaller: () => new Uint8Array([4]), msgOrigin: () => new Uint8Array([4]),
-    msgMethodName: () => 'm', acceptMessage: none, msgReply: none, msgReject: none, msgRejectCode: () => 0, msgRejectMsg: () => '', msgReplied: () => false,
-    msgDeadline: () => 0n, canisterSelf: () => new Uint8Array([1]), canisterVersion: () => 0n, isController: () => false, inReplicatedExecution: () => true, canisterLiquidCycleBalance: () => 0n, costCall: () => 0n, time: () => 1_700_000_000_123_000_000n, trap: none, instructionLimitExceeded: none, debugPrint: () => undefined,
-    callPerform: none, dispatch: none, dispatchRole: () => 0, queryContract: none, msgCyclesAvailable: () => 0n, msgCyclesAccept: () => 0n, msgCyclesRefunded: () => 0n, canisterCycleBalance: () => 0n, cyclesBurn: () => 0n,
-    certifiedDataSet: none, dataCertificate: () => new Uint8Array([9]),
-    timerSet: none, timerClear: none, stableMapGet: none, stableMapInsert: none, stableMapRemove: none, stableMapContains: none, stableMapLen: () => 0n,
+    msgArgData: () => new Uint8Array([1]),
+    msgCaller: () => new Uint8Array([4]),
+    msgOrigin: () => new Uint8Array([4]),
+    msgMethodName: () => 'm',
+    acceptMessage: none,
+    msgReply: none,
+    msgReject: none,
+    msgRejectCode: () => 0,
+    msgRejectMsg: () => '',
+    msgReplied: () => false,
+    msgDeadline: () => 0n,
+    canisterSelf: () => new Uint8Array([1]),
+    canisterVersion: () => 0n,
+    isController: () => false,
+    inReplicatedExecution: () => true,
+    canisterLiquidCycleBalance: () => 0n,
+    costCall: () => 0n,
+    time: () => 1_700_000_000_123_000_000n,
+    trap: none,
+    instructionLimitExceeded: none,
+    debugPrint: () => undefined,
+    callPerform: none,
+    dispatch: none,
+    dispatchRole: () => 0,
+    queryContract: none,
+    msgCyclesAvailable: () => 0n,
+    msgCyclesAccept: () => 0n,
+    msgCyclesRefunded: () => 0n,
+    canisterCycleBalance: () => 0n,
+    cyclesBurn: () => 0n,
+    certifiedDataSet: none,
+    dataCertificate: () => new Uint8Array([9]),
+    timerSet: none,
+    timerClear: none,
+    stableMapGet: none,
+    stableMapInsert: none,
+    stableMapRemove: none,
+    stableMapContains: none,
+    stableMapLen: () => 0n,
     stableMapRange: () => [[new Uint8Array([1]), new Uint8Array([2])]],
-    utf8Encode: (t) => Buffer.from(t), utf8Decode: (b) => Buffer.from(b).toString(),
+    utf8Encode: (t) => Buffer.from(t),
+    utf8Decode: (b) => Buffer.from(b).toString(),
     ...overrides,
   };
 }
@@ -46,7 +80,11 @@ function evalInSandbox(expr: string, overrides: Partial<HostBridge> = {}): unkno
 
 describe('sandbox isolation', () => {
   it('hides the host bridge and host globals', () => {
-    expect(evalInSandbox("[typeof __tincan_host, typeof process, typeof require, typeof fetch, typeof setTimeout].join()")).toBe('undefined,undefined,undefined,undefined,undefined');
+    expect(
+      evalInSandbox(
+        '[typeof __tincan_host, typeof process, typeof require, typeof fetch, typeof setTimeout].join()',
+      ),
+    ).toBe('undefined,undefined,undefined,undefined,undefined');
   });
   it('refuses code generation from strings, even through system API functions', () => {
     expect(evalInSandbox("sys.msgCaller.constructor('return 1')()")).toBe('threw EvalError');
@@ -55,29 +93,59 @@ describe('sandbox isolation', () => {
   it('returns only values of its own realm', () => {
     expect(evalInSandbox('sys.msgArgData() instanceof Uint8Array')).toBe(true);
     expect(evalInSandbox('sys.dataCertificate() instanceof Uint8Array')).toBe(true);
-    expect(evalInSandbox('sys.stableMapRange(0, 0, 1) instanceof Array && sys.stableMapRange(0, 0, 1)[0][0] instanceof Uint8Array')).toBe(true);
+    expect(
+      evalInSandbox(
+        'sys.stableMapRange(0, 0, 1) instanceof Array && sys.stableMapRange(0, 0, 1)[0][0] instanceof Uint8Array',
+      ),
+    ).toBe(true);
   });
   it('turns host errors into local ones', () => {
-    expect(evalInSandbox("(() => { try { sys.msgReply(new Uint8Array()); } catch (e) { return e instanceof Error && e.message; } })()")).toBe('not in this test');
+    expect(
+      evalInSandbox(
+        '(() => { try { sys.msgReply(new Uint8Array()); } catch (e) { return e instanceof Error && e.message; } })()',
+      ),
+    ).toBe('not in this test');
   });
   it('gives replica time to Date and a seeded Math.random', () => {
     expect(evalInSandbox('Date.now()')).toBe(1_700_000_000_123);
     expect(evalInSandbox('new Date().getTime()')).toBe(1_700_000_000_123);
     const a = evalInSandbox('[Math.random(), Math.random()]');
     expect(evalInSandbox('[Math.random(), Math.random()]')).toEqual(a);
-    expect(evalInSandbox('[Math.random(), Math.random()]', { randomSeed: () => [9, 9, 9, 9] })).not.toEqual(a);
+    expect(
+      evalInSandbox('[Math.random(), Math.random()]', { randomSeed: () => [9, 9, 9, 9] }),
+    ).not.toEqual(a);
   });
   it('leaves canister code the system API only: the meter claim is gone, no kernel op is reachable', () => {
     expect(evalInSandbox("typeof globalThis[Symbol.for('tincan.meter')]")).toBe('undefined');
-    expect(evalInSandbox('Object.getOwnPropertySymbols(globalThis).map(String)')).toEqual(['Symbol(tincan.system)']);
-    expect(evalInSandbox("Object.getOwnPropertyNames(globalThis).filter((n) => n.startsWith('__tincan'))")).toEqual([]);
-    expect(evalInSandbox("[typeof sys.registerMeter, typeof sys.meterRefill, typeof globalThis[Symbol.for('tincan.kernel')]].join()")).toBe('undefined,undefined,undefined');
+    expect(evalInSandbox('Object.getOwnPropertySymbols(globalThis).map(String)')).toEqual([
+      'Symbol(tincan.system)',
+    ]);
+    expect(
+      evalInSandbox(
+        "Object.getOwnPropertyNames(globalThis).filter((n) => n.startsWith('__tincan'))",
+      ),
+    ).toEqual([]);
+    expect(
+      evalInSandbox(
+        "[typeof sys.registerMeter, typeof sys.meterRefill, typeof globalThis[Symbol.for('tincan.kernel')]].join()",
+      ),
+    ).toBe('undefined,undefined,undefined');
   });
   it('makes nondeterministic built-ins inert', () => {
-    expect(evalInSandbox("(() => { const t = {}; return new WeakRef(t).deref() === t; })()")).toBe(true);
-    expect(evalInSandbox("(() => { const r = new FinalizationRegistry(() => { throw new Error('ran'); }); r.register({}, 1); return r.unregister({}); })()")).toBe(false);
-    expect(evalInSandbox('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1)')).toBe('threw TypeError');
-    expect(evalInSandbox("(Error.prepareStackTrace = () => 'mine', typeof Error.prepareStackTrace)")).toBe('undefined');
+    expect(evalInSandbox('(() => { const t = {}; return new WeakRef(t).deref() === t; })()')).toBe(
+      true,
+    );
+    expect(
+      evalInSandbox(
+        "(() => { const r = new FinalizationRegistry(() => { throw new Error('ran'); }); r.register({}, 1); return r.unregister({}); })()",
+      ),
+    ).toBe(false);
+    expect(evalInSandbox('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1)')).toBe(
+      'threw TypeError',
+    );
+    expect(
+      evalInSandbox("(Error.prepareStackTrace = () => 'mine', typeof Error.prepareStackTrace)"),
+    ).toBe('undefined');
   });
   it('logs a rejection nothing handled to the canister, not the process', async () => {
     const lines: string[] = [];
@@ -85,7 +153,10 @@ describe('sandbox isolation', () => {
     const record = (reason: unknown): void => void escaped.push(reason);
     process.on('unhandledRejection', record);
     try {
-      evalInSandbox("(Promise.reject(new RangeError('nobody awaits')), (async () => { throw 7; })(), 0)", { debugPrint: (m) => void lines.push(m) });
+      evalInSandbox(
+        "(Promise.reject(new RangeError('nobody awaits')), (async () => { throw 7; })(), 0)",
+        { debugPrint: (m) => void lines.push(m) },
+      );
       for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
     } finally {
       process.off('unhandledRejection', record);
@@ -97,7 +168,9 @@ describe('sandbox isolation', () => {
   });
   it('routes console to the canister log', () => {
     const lines: string[] = [];
-    evalInSandbox("(console.log('hello', 5n, { a: 1 }), 0)", { debugPrint: (m) => void lines.push(m) });
+    evalInSandbox("(console.log('hello', 5n, { a: 1 }), 0)", {
+      debugPrint: (m) => void lines.push(m),
+    });
     expect(lines).toEqual(['hello 5n {"a":1}']);
   });
 });

@@ -38,11 +38,18 @@ const HANDOFF_GLOBAL = '__tincan_handoff';
  * may know its name.
  */
 export function compileKernel(source: string, secret: string): CompiledKernel {
-  if (!/^[A-Za-z0-9]{16,}$/.test(secret)) throw new RuntimeError('ERR_INVALID_ARGUMENT', 'compileKernel: the secret must be at least 16 letters or digits');
+  if (!/^[A-Za-z0-9]{16,}$/.test(secret))
+    throw new RuntimeError(
+      'ERR_INVALID_ARGUMENT',
+      'compileKernel: the secret must be at least 16 letters or digits',
+    );
   const binding = `__tincan_ops_${secret}`;
   return {
     script: new vm.Script(`'use strict';${source}`, { filename: 'tincan:kernel.js' }),
-    bind: new vm.Script(`const ${binding} = globalThis.${HANDOFF_GLOBAL}; delete globalThis.${HANDOFF_GLOBAL};`, { filename: 'tincan:bind-kernel.js' }),
+    bind: new vm.Script(
+      `const ${binding} = globalThis.${HANDOFF_GLOBAL}; delete globalThis.${HANDOFF_GLOBAL};`,
+      { filename: 'tincan:bind-kernel.js' },
+    ),
     ops: new Map(),
     binding,
   };
@@ -57,7 +64,6 @@ function opScript(kernel: CompiledKernel, op: keyof KernelOps): vm.Script {
   return script;
 }
 
-
 /** V8 code caches of canister bundles, by module hash; bounded, oldest dropped first. */
 const codeCache = new Map<string, Buffer>();
 const CODE_CACHE_ENTRIES = 256;
@@ -65,7 +71,8 @@ const CODE_CACHE_ENTRIES = 256;
 function rememberCode(key: string, data: Buffer): void {
   codeCache.delete(key);
   codeCache.set(key, data);
-  if (codeCache.size > CODE_CACHE_ENTRIES) codeCache.delete(codeCache.keys().next().value as string);
+  if (codeCache.size > CODE_CACHE_ENTRIES)
+    codeCache.delete(codeCache.keys().next().value as string);
 }
 
 /**
@@ -115,16 +122,22 @@ export class Sandbox {
       ...options.bridge,
       opArg: () => this.#opArg,
       kernelReady: (ops) => {
-        if (this.#kernel !== undefined) throw new Error('the kernel is already running in this sandbox');
+        if (this.#kernel !== undefined)
+          throw new Error('the kernel is already running in this sandbox');
         this.#kernel = ops;
       },
     };
     this.#context = vm.createContext(
       { [HOST_BRIDGE_GLOBAL]: bridge },
-      { name: 'canister', microtaskMode: 'afterEvaluate', codeGeneration: { strings: false, wasm: false } },
+      {
+        name: 'canister',
+        microtaskMode: 'afterEvaluate',
+        codeGeneration: { strings: false, wasm: false },
+      },
     );
     this.#run(options.kernel.script);
-    if (this.#kernel === undefined) throw new RuntimeError('ERR_CANISTER_LOAD', 'the sandbox kernel did not start');
+    if (this.#kernel === undefined)
+      throw new RuntimeError('ERR_CANISTER_LOAD', 'the sandbox kernel did not start');
     (this.#context as Record<string, unknown>)[HANDOFF_GLOBAL] = this.#kernel;
     this.#run(options.kernel.bind);
   }
@@ -137,11 +150,22 @@ export class Sandbox {
   load(bundle: string, filename: string, cacheKey?: string): CanisterDescription {
     try {
       const cachedData = cacheKey === undefined ? undefined : codeCache.get(cacheKey);
-      const script = new vm.Script(bundle, { filename, ...(cachedData !== undefined && { cachedData }) });
+      const script = new vm.Script(bundle, {
+        filename,
+        ...(cachedData !== undefined && { cachedData }),
+      });
       this.#run(script);
-      if (cacheKey !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) rememberCode(cacheKey, script.createCachedData());
+      if (
+        cacheKey !== undefined &&
+        (cachedData === undefined || script.cachedDataRejected === true)
+      )
+        rememberCode(cacheKey, script.createCachedData());
     } catch (err) {
-      throw new RuntimeError('ERR_CANISTER_LOAD', `canister module failed to load: ${messageOf(err)}`, hostCause(err));
+      throw new RuntimeError(
+        'ERR_CANISTER_LOAD',
+        `canister module failed to load: ${messageOf(err)}`,
+        hostCause(err),
+      );
     }
     return JSON.parse(this.op('describe') as string) as CanisterDescription;
   }

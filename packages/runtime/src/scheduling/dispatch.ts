@@ -10,7 +10,13 @@ import { messageFee, type Balances, type CycleFees } from '../cycles/cycles.js';
 import { openExecution } from '../execution/execution.js';
 import type { Executor } from '../execution/executor.js';
 import * as lifecycle from '../lifecycle/lifecycle.js';
-import type { NewMessage, Outcome, RequestMessage, ResponseMessage, TimerMessage } from '../calls/messages.js';
+import type {
+  NewMessage,
+  Outcome,
+  RequestMessage,
+  ResponseMessage,
+  TimerMessage,
+} from '../calls/messages.js';
 import { fromHex } from '../canisters/principal-ids.js';
 import { principalText } from '../canisters/principal-text.js';
 import type { StateStore } from '../state/state-store.js';
@@ -56,9 +62,13 @@ export class Dispatcher {
     const now = this.#deps.now();
     // In the order they fall due; ties go by timer id, then by canister creation order. ICP
     // runs no timers on a canister that is stopping or stopped: those stay queued.
-    const due = queue.takeDue(now, (actor) => actor.record.status === 'running' && actor.sandbox !== undefined);
+    const due = queue.takeDue(
+      now,
+      (actor) => actor.record.status === 'running' && actor.sandbox !== undefined,
+    );
     for (const { owner: actor, id, timer } of due) {
-      if (timer.intervalNs > 0n) actor.timers.set(id, { atNs: now + timer.intervalNs, intervalNs: timer.intervalNs });
+      if (timer.intervalNs > 0n)
+        actor.timers.set(id, { atNs: now + timer.intervalNs, intervalNs: timer.intervalNs });
       else actor.timers.delete(id);
       this.#deps.touched(actor);
       this.#deps.enqueue({ kind: 'timer', target: actor.key, timerId: id });
@@ -68,14 +78,31 @@ export class Dispatcher {
   /** Runs a due timer as its own execution. */
   executeTimer(message: TimerMessage): void {
     const actor = this.#deps.actors.get(message.target);
-    if (actor === undefined || actor.sandbox === undefined || actor.record.status !== 'running') return;
+    if (actor === undefined || actor.sandbox === undefined || actor.record.status !== 'running')
+      return;
     // A timer execution may call; its context answers nobody, but holds its callbacks.
     const context: CallContext = {
-      id: actor.nextContextId++, replyTo: { kind: 'none' }, caller: actor.record.id, origin: actor.record.id,
-      method: '<timer>', deadlineNs: 0n, depth: 0, replied: false, outstanding: 0, cyclesAvailable: 0n,
+      id: actor.nextContextId++,
+      replyTo: { kind: 'none' },
+      caller: actor.record.id,
+      origin: actor.record.id,
+      method: '<timer>',
+      deadlineNs: 0n,
+      depth: 0,
+      replied: false,
+      outstanding: 0,
+      cyclesAvailable: 0n,
     };
     actor.contexts.set(context.id, context);
-    const exec = openExecution({ mode: 'timer', context, method: '<timer>', argData: new Uint8Array(), caller: actor.record.id, origin: actor.record.id, timeNs: this.#deps.now() });
+    const exec = openExecution({
+      mode: 'timer',
+      context,
+      method: '<timer>',
+      argData: new Uint8Array(),
+      caller: actor.record.id,
+      origin: actor.record.id,
+      timeNs: this.#deps.now(),
+    });
     this.#deps.executor.run(actor, exec, 'timer', message.timerId);
     lifecycle.settleStopping(actor, this.#deps.store);
   }
@@ -86,38 +113,67 @@ export class Dispatcher {
     const actor = this.#deps.actors.get(message.target);
     const text = (): string => principalText(fromHex(message.target));
     // A system reject returns every attached cycle to the caller.
-    const refuse = (outcome: Outcome): void => executor.deliver(message.replyTo, outcome, message.cycles);
-    if (actor === undefined) return refuse(missingCanister(fromHex(message.target), message.replyTo.kind === 'canister' || message.replyTo.kind === 'remote'));
+    const refuse = (outcome: Outcome): void =>
+      executor.deliver(message.replyTo, outcome, message.cycles);
+    if (actor === undefined)
+      return refuse(
+        missingCanister(
+          fromHex(message.target),
+          message.replyTo.kind === 'canister' || message.replyTo.kind === 'remote',
+        ),
+      );
     const refused = lifecycle.refusal(actor);
     if (refused !== undefined) return refuse(refused);
     if (actor.record.module.length === 0) return refuse({ reject: Rejects.canisterEmpty(text()) });
     const loadError = this.#deps.ensureLoaded(actor);
     if (loadError !== undefined) return refuse({ reject: Rejects.loadFailed(loadError) });
     const method = actor.methods.get(message.method);
-    if (method === undefined || (method.mode !== 'update' && method.mode !== 'query' && method.mode !== 'compositeQuery')) {
+    if (
+      method === undefined ||
+      (method.mode !== 'update' && method.mode !== 'query' && method.mode !== 'compositeQuery')
+    ) {
       return refuse({ reject: Rejects.methodNotFound(text(), 'update', message.method) });
     }
     // A composite query runs only as a user's query (composite-query.ts), never replicated.
-    if (method.mode === 'compositeQuery') return refuse({ reject: Rejects.compositeQueryReplicated() });
+    if (method.mode === 'compositeQuery')
+      return refuse({ reject: Rejects.compositeQueryReplicated() });
     const timeNs = this.#deps.now();
     // A bounded-wait request that waited past its deadline is dropped unexecuted; its caller
     // hears SYS_UNKNOWN from its own deadline.
     if (message.deadlineNs > 0n && message.deadlineNs <= timeNs) return;
     const { fees, balances } = this.#deps;
     if (actor.record.cycles < actor.freezingThreshold(fees)) {
-      return refuse({ reject: Rejects.outOfCycles(text(), actor.record.cycles, actor.freezingThreshold(fees)) });
+      return refuse({
+        reject: Rejects.outOfCycles(text(), actor.record.cycles, actor.freezingThreshold(fees)),
+      });
     }
     // ICP charges the receiving canister for inducting an ingress message.
-    if (message.replyTo.kind === 'ingress' && method.mode === 'update') balances.charge(actor, messageFee(fees.ingressBase, fees.ingressPerByte, message.method, message.arg));
+    if (message.replyTo.kind === 'ingress' && method.mode === 'update')
+      balances.charge(
+        actor,
+        messageFee(fees.ingressBase, fees.ingressPerByte, message.method, message.arg),
+      );
     const context: CallContext = {
-      id: actor.nextContextId++, replyTo: message.replyTo, caller: message.caller, origin: message.origin,
-      method: message.method, deadlineNs: message.deadlineNs, depth: message.depth, replied: false, outstanding: 0,
+      id: actor.nextContextId++,
+      replyTo: message.replyTo,
+      caller: message.caller,
+      origin: message.origin,
+      method: message.method,
+      deadlineNs: message.deadlineNs,
+      depth: message.depth,
+      replied: false,
+      outstanding: 0,
       cyclesAvailable: message.cycles,
     };
     actor.contexts.set(context.id, context);
     const exec = openExecution({
-      mode: method.mode === 'update' ? 'update' : 'query', context, method: message.method, argData: message.arg,
-      caller: message.caller, origin: message.origin, timeNs,
+      mode: method.mode === 'update' ? 'update' : 'query',
+      context,
+      method: message.method,
+      argData: message.arg,
+      caller: message.caller,
+      origin: message.origin,
+      timeNs,
       ...(message.nonReplicated === true && { nonReplicated: true }),
       // Ingress queries (seq -1) run on one replica; everything queued runs replicated.
       replicated: message.seq !== -1,
@@ -141,10 +197,22 @@ export class Dispatcher {
     context.outstanding--;
     const { outcome } = message;
     const exec = openExecution({
-      mode: 'response', context, method: context.method, caller: context.caller, origin: context.origin, timeNs: this.#deps.now(),
+      mode: 'response',
+      context,
+      method: context.method,
+      caller: context.caller,
+      origin: context.origin,
+      timeNs: this.#deps.now(),
       argData: 'reply' in outcome ? outcome.reply : new Uint8Array(),
       rejectCode: 'reject' in outcome ? outcome.reject.code : 0,
-      rejectMessage: 'reject' in outcome ? rejectMessageForCaller(outcome.reject.code, outcome.reject.message, outcome.reject.errorCode) : '',
+      rejectMessage:
+        'reject' in outcome
+          ? rejectMessageForCaller(
+              outcome.reject.code,
+              outcome.reject.message,
+              outcome.reject.errorCode,
+            )
+          : '',
       refunded: message.refund,
     });
     this.#deps.executor.run(actor, exec, 'deliver', callback.callId);

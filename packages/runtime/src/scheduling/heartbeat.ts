@@ -39,7 +39,13 @@ export function queueHeartbeats(
   for (const m of pending) if (m.kind === 'heartbeat') waiting.add(m.target);
   let queued = 0;
   for (const actor of actors) {
-    if (actor.record.status !== 'running' || actor.record.module.length === 0 || waiting.has(actor.key) || unloadable.has(actor.record)) continue;
+    if (
+      actor.record.status !== 'running' ||
+      actor.record.module.length === 0 ||
+      waiting.has(actor.key) ||
+      unloadable.has(actor.record)
+    )
+      continue;
     if (skip(actor)) continue;
     if (ensureLoaded(actor) !== undefined) {
       unloadable.add(actor.record);
@@ -63,16 +69,33 @@ export interface HeartbeatDeps {
 /** Runs a canister's heartbeat as its own execution. */
 export function executeHeartbeat(message: HeartbeatMessage, deps: HeartbeatDeps): void {
   const actor = deps.actors.get(message.target);
-  if (actor === undefined || actor.sandbox === undefined || actor.record.status !== 'running') return;
+  if (actor === undefined || actor.sandbox === undefined || actor.record.status !== 'running')
+    return;
   const method = heartbeatMethod(actor);
   if (method === undefined) return;
   // Like a timer, a heartbeat answers nobody, but its context holds the callbacks of its calls.
   const context = {
-    id: actor.nextContextId++, replyTo: { kind: 'none' as const }, caller: actor.record.id, origin: actor.record.id,
-    method, deadlineNs: 0n, depth: 0, replied: false, outstanding: 0, cyclesAvailable: 0n,
+    id: actor.nextContextId++,
+    replyTo: { kind: 'none' as const },
+    caller: actor.record.id,
+    origin: actor.record.id,
+    method,
+    deadlineNs: 0n,
+    depth: 0,
+    replied: false,
+    outstanding: 0,
+    cyclesAvailable: 0n,
   };
   actor.contexts.set(context.id, context);
-  const exec = openExecution({ mode: 'heartbeat', context, method, argData: IDL_EMPTY, caller: actor.record.id, origin: actor.record.id, timeNs: deps.now() });
+  const exec = openExecution({
+    mode: 'heartbeat',
+    context,
+    method,
+    argData: IDL_EMPTY,
+    caller: actor.record.id,
+    origin: actor.record.id,
+    timeNs: deps.now(),
+  });
   deps.executor.run(actor, exec, 'invoke', method);
   lifecycle.settleStopping(actor, deps.store);
 }

@@ -32,7 +32,10 @@ export function pickIndex(pending: readonly Message[], policy: SchedulerPolicy):
  * Runs batches of at most {@link MAX_BATCH} through `runBatch` until one runs nothing or
  * `maxSteps` ran; returns the count.
  */
-export function runUntilIdle(runBatch: (more: (executed: number) => boolean) => number, maxSteps: number): number {
+export function runUntilIdle(
+  runBatch: (more: (executed: number) => boolean) => number,
+  maxSteps: number,
+): number {
   let steps = 0;
   for (;;) {
     const ran = runBatch((n) => n < MAX_BATCH && steps + n < maxSteps);
@@ -42,7 +45,10 @@ export function runUntilIdle(runBatch: (more: (executed: number) => boolean) => 
 }
 
 /** The earlier of a timer's due time and a call deadline, either possibly absent. */
-export function earliestNs(timer: bigint | undefined, deadline: bigint | undefined): bigint | undefined {
+export function earliestNs(
+  timer: bigint | undefined,
+  deadline: bigint | undefined,
+): bigint | undefined {
   if (timer === undefined) return deadline;
   return deadline !== undefined && deadline < timer ? deadline : timer;
 }

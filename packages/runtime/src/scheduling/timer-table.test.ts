@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { TimerQueue, TimerTable } from './timer-table.js';
 
-const tables = (queue: TimerQueue<string>, n: number): Array<TimerTable<string>> => Array.from({ length: n }, (_, i) => new TimerTable(`c${i}`, i, queue));
+const tables = (queue: TimerQueue<string>, n: number): Array<TimerTable<string>> =>
+  Array.from({ length: n }, (_, i) => new TimerTable(`c${i}`, i, queue));
 
 describe('the timer queue', () => {
   it('hands out due timers in order: time, then timer id, then canister creation order', () => {
     // Catches: an order that depends on insertion (or Map) order rather than on the timers.
     const queue = new TimerQueue<string>();
-    const [a, b, c] = tables(queue, 3) as [TimerTable<string>, TimerTable<string>, TimerTable<string>];
+    const [a, b, c] = tables(queue, 3) as [
+      TimerTable<string>,
+      TimerTable<string>,
+      TimerTable<string>,
+    ];
     c.set(1, { atNs: 5n, intervalNs: 0n });
     b.set(2, { atNs: 5n, intervalNs: 0n });
     a.set(1, { atNs: 5n, intervalNs: 0n });
@@ -30,7 +35,10 @@ describe('the timer queue', () => {
     b.set(1, { atNs: 3n, intervalNs: 0n });
     expect(queue.takeDue(5n, (owner) => owner !== 'c1')).toEqual([]);
     expect(queue.nextNs((owner) => owner !== 'c1')).toBe(7n);
-    expect(queue.takeDue(8n, () => true).map((d) => `${d.owner}:${d.id}`)).toEqual(['c1:1', 'c0:2']);
+    expect(queue.takeDue(8n, () => true).map((d) => `${d.owner}:${d.id}`)).toEqual([
+      'c1:1',
+      'c0:2',
+    ]);
     expect(queue.size).toBe(2);
     a.clear();
     b.clear();
@@ -58,10 +66,26 @@ describe('the timer queue', () => {
     // Catches: stale entries piling up without bound, or a rebuild that loses or reorders timers.
     const queue = new TimerQueue<string>();
     const all = tables(queue, 10);
-    for (let round = 0; round < 500; round++) all.forEach((t, i) => t.set(1, { atNs: BigInt(10_000 + round * 10 + (9 - i)), intervalNs: 0n }));
+    for (let round = 0; round < 500; round++)
+      all.forEach((t, i) =>
+        t.set(1, { atNs: BigInt(10_000 + round * 10 + (9 - i)), intervalNs: 0n }),
+      );
     expect(queue.size).toBe(10);
     const due = queue.takeDue(20_000n, () => true);
-    expect(due.map((d) => d.owner)).toEqual(['c9', 'c8', 'c7', 'c6', 'c5', 'c4', 'c3', 'c2', 'c1', 'c0']);
-    expect(due.map((d) => d.timer.atNs)).toEqual(Array.from({ length: 10 }, (_, k) => BigInt(10_000 + 499 * 10 + k)));
+    expect(due.map((d) => d.owner)).toEqual([
+      'c9',
+      'c8',
+      'c7',
+      'c6',
+      'c5',
+      'c4',
+      'c3',
+      'c2',
+      'c1',
+      'c0',
+    ]);
+    expect(due.map((d) => d.timer.atNs)).toEqual(
+      Array.from({ length: 10 }, (_, k) => BigInt(10_000 + 499 * 10 + k)),
+    );
   });
 });

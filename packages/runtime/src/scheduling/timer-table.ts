@@ -77,7 +77,8 @@ export class TimerQueue<Owner> {
       if (top === undefined || top.atNs > nowNs) break;
       this.#pop();
       if (!this.#valid(top)) continue;
-      if (eligible(top.table.owner)) due.push({ owner: top.table.owner, id: top.id, timer: top.timer });
+      if (eligible(top.table.owner))
+        due.push({ owner: top.table.owner, id: top.id, timer: top.timer });
       else held.push(top);
     }
     for (const entry of held) this.#push(entry);
@@ -99,7 +100,12 @@ export class TimerQueue<Owner> {
     // The earliest timer's owner may not run now (stopped, say): look at them all.
     let next: bigint | undefined;
     for (const entry of this.#heap) {
-      if (this.#valid(entry) && eligible(entry.table.owner) && (next === undefined || entry.atNs < next)) next = entry.atNs;
+      if (
+        this.#valid(entry) &&
+        eligible(entry.table.owner) &&
+        (next === undefined || entry.atNs < next)
+      )
+        next = entry.atNs;
     }
     return next;
   }
@@ -110,7 +116,9 @@ export class TimerQueue<Owner> {
 
   #rebuild(): void {
     const heap: Array<Entry<Owner>> = [];
-    for (const table of this.#tables) for (const [id, timer] of table) heap.push({ atNs: timer.atNs, id, order: table.order, table, timer });
+    for (const table of this.#tables)
+      for (const [id, timer] of table)
+        heap.push({ atNs: timer.atNs, id, order: table.order, table, timer });
     this.#heap = [];
     for (const entry of heap) this.#push(entry);
   }
@@ -138,7 +146,10 @@ export class TimerQueue<Owner> {
       const left = 2 * i + 1;
       if (left >= heap.length) break;
       const right = left + 1;
-      const child = right < heap.length && before(heap[right] as Entry<Owner>, heap[left] as Entry<Owner>) ? right : left;
+      const child =
+        right < heap.length && before(heap[right] as Entry<Owner>, heap[left] as Entry<Owner>)
+          ? right
+          : left;
       if (!before(heap[child] as Entry<Owner>, last)) break;
       heap[i] = heap[child] as Entry<Owner>;
       i = child;

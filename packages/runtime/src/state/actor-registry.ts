@@ -21,7 +21,11 @@ export class ActorRegistry extends Map<string, CanisterActor> {
   #timerQueue: TimerQueue<CanisterActor> | undefined;
 
   /** Takes the store's keys; their records are read with `read` when first asked for. */
-  adopt(keys: readonly CanisterKey[], read: (id: Uint8Array) => CanisterRecord | undefined, timerQueue: TimerQueue<CanisterActor>): void {
+  adopt(
+    keys: readonly CanisterKey[],
+    read: (id: Uint8Array) => CanisterRecord | undefined,
+    timerQueue: TimerQueue<CanisterActor>,
+  ): void {
     this.#read = read;
     this.#timerQueue = timerQueue;
     for (const key of keys) this.#pending.set(toHex(key.id), key);
@@ -105,7 +109,10 @@ export class ActorRegistry extends Map<string, CanisterActor> {
     return this.entries();
   }
 
-  override forEach(fn: (value: CanisterActor, key: string, map: Map<string, CanisterActor>) => void, thisArg?: unknown): void {
+  override forEach(
+    fn: (value: CanisterActor, key: string, map: Map<string, CanisterActor>) => void,
+    thisArg?: unknown,
+  ): void {
     this.#makeAll();
     super.forEach(fn, thisArg);
   }

@@ -33,7 +33,11 @@ export class PendingHeap {
       const id = rows[i] as number;
       const part = rows[i + 1] as number;
       // Parts stay below 2^21 (a 4 GiB typed array at 2 KiB a page), ids below 2^32.
-      this.#rows.set(id * 2 ** 21 + part + 1, { id, part, data: (rows[i + 2] as Uint8Array | null) ?? undefined });
+      this.#rows.set(id * 2 ** 21 + part + 1, {
+        id,
+        part,
+        data: (rows[i + 2] as Uint8Array | null) ?? undefined,
+      });
     }
   }
 
@@ -53,7 +57,10 @@ export function writeHeapDelta(store: StateStore, canisterId: Uint8Array, delta:
  * Packs a stored heap for the kernel's `restore`: `u32 meta length, meta, then per row u32 id,
  * i32 part, u32 length, data` (little-endian); one byte array crosses into the sandbox.
  */
-export function packHeap(meta: Uint8Array, rows: ReadonlyArray<{ readonly id: number; readonly part: number; readonly data: Uint8Array }>): Uint8Array {
+export function packHeap(
+  meta: Uint8Array,
+  rows: ReadonlyArray<{ readonly id: number; readonly part: number; readonly data: Uint8Array }>,
+): Uint8Array {
   let size = 4 + meta.length;
   for (const row of rows) size += 12 + row.data.length;
   const out = new Uint8Array(size);

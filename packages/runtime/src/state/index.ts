@@ -6,4 +6,15 @@
  * actor registry reads canisters from the store on demand; and open calls (call contexts,
  * outstanding calls) are persisted with every COMMIT for restart recovery.
  */
-export type { CanisterKey, CanisterRecord, CanisterStatus, HeapRowRead, HeapRowWrite, IngressRecord, SnapshotInfo, SnapshotModule, StableMemoryInfo, StateStore } from './state-store.js';
+export type {
+  CanisterKey,
+  CanisterRecord,
+  CanisterStatus,
+  HeapRowRead,
+  HeapRowWrite,
+  IngressRecord,
+  SnapshotInfo,
+  SnapshotModule,
+  StableMemoryInfo,
+  StateStore,
+} from './state-store.js';

@@ -13,7 +13,12 @@ import type { StateStore } from './state-store.js';
 
 /** Whom an open call context answers. */
 export type SavedReplyTo =
-  | { readonly kind: 'ingress'; readonly requestId?: string; readonly sender?: string; readonly expiryNs?: string }
+  | {
+      readonly kind: 'ingress';
+      readonly requestId?: string;
+      readonly sender?: string;
+      readonly expiryNs?: string;
+    }
   | { readonly kind: 'canister'; readonly caller: string; readonly callId: number }
   | { readonly kind: 'none' };
 
@@ -105,18 +110,40 @@ export function save(actor: CanisterActor): SavedOpenCalls {
   for (const ctx of actor.contexts.values()) {
     const to = ctx.replyTo;
     let replyTo: SavedReplyTo;
-    if (to.kind === 'canister') replyTo = { kind: 'canister', caller: to.canister, callId: to.callback.callId };
+    if (to.kind === 'canister')
+      replyTo = { kind: 'canister', caller: to.canister, callId: to.callback.callId };
     else if (to.kind === 'ingress') {
-      replyTo = to.id === undefined ? { kind: 'ingress' } : { kind: 'ingress', requestId: toHex(to.id.requestId), sender: toHex(to.id.sender), expiryNs: to.id.expiryNs.toString() };
+      replyTo =
+        to.id === undefined
+          ? { kind: 'ingress' }
+          : {
+              kind: 'ingress',
+              requestId: toHex(to.id.requestId),
+              sender: toHex(to.id.sender),
+              expiryNs: to.id.expiryNs.toString(),
+            };
     } else replyTo = { kind: 'none' };
-    contexts.push({ id: ctx.id, method: ctx.method, replied: ctx.replied, replyTo, cycles: ctx.cyclesAvailable.toString() });
+    contexts.push({
+      id: ctx.id,
+      method: ctx.method,
+      replied: ctx.replied,
+      replyTo,
+      cycles: ctx.cyclesAvailable.toString(),
+    });
   }
   const calls: SavedCall[] = [];
   for (const cb of actor.callbacks.values()) {
-    calls.push({ callId: cb.callId, callee: cb.callee, method: cb.method, cycles: cb.cycles.toString(), refund: cb.responded ? (cb.refund ?? 0n).toString() : null });
+    calls.push({
+      callId: cb.callId,
+      callee: cb.callee,
+      method: cb.method,
+      cycles: cb.cycles.toString(),
+      refund: cb.responded ? (cb.refund ?? 0n).toString() : null,
+    });
   }
   const timers: SavedTimer[] = [];
-  for (const [id, timer] of actor.timers) timers.push({ id, atNs: timer.atNs.toString(), intervalNs: timer.intervalNs.toString() });
+  for (const [id, timer] of actor.timers)
+    timers.push({ id, atNs: timer.atNs.toString(), intervalNs: timer.intervalNs.toString() });
   return { contexts, calls, timers };
 }
 

@@ -143,7 +143,12 @@ export interface StateStore {
 
   stableGet(canisterId: Uint8Array, memoryId: number, key: Uint8Array): Uint8Array | undefined;
   /** Stores `value`; returns the previous value. */
-  stablePut(canisterId: Uint8Array, memoryId: number, key: Uint8Array, value: Uint8Array): Uint8Array | undefined;
+  stablePut(
+    canisterId: Uint8Array,
+    memoryId: number,
+    key: Uint8Array,
+    value: Uint8Array,
+  ): Uint8Array | undefined;
   /** Removes `key`; returns its value. */
   stableDelete(canisterId: Uint8Array, memoryId: number, key: Uint8Array): Uint8Array | undefined;
   stableHas(canisterId: Uint8Array, memoryId: number, key: Uint8Array): boolean;
@@ -152,11 +157,21 @@ export interface StateStore {
   /** Entry count, O(1). */
   stableCount(canisterId: Uint8Array, memoryId: number): bigint;
   /** Entries in bytewise key order, skipping `startIndex`, at most `length`. */
-  stableRange(canisterId: Uint8Array, memoryId: number, startIndex: number, length: number): Array<[Uint8Array, Uint8Array]>;
+  stableRange(
+    canisterId: Uint8Array,
+    memoryId: number,
+    startIndex: number,
+    length: number,
+  ): Array<[Uint8Array, Uint8Array]>;
   /** The stable memories holding entries, by memory id, for browsing. */
   stableMemories(canisterId: Uint8Array): StableMemoryInfo[];
   /** At most `limit` entries in bytewise key order after `afterKey` (from the first without one). */
-  stableAfter(canisterId: Uint8Array, memoryId: number, afterKey: Uint8Array | undefined, limit: number): Array<[Uint8Array, Uint8Array]>;
+  stableAfter(
+    canisterId: Uint8Array,
+    memoryId: number,
+    afterKey: Uint8Array | undefined,
+    limit: number,
+  ): Array<[Uint8Array, Uint8Array]>;
   /** Drops every stable map of a canister (reinstall). */
   clearStable(canisterId: Uint8Array): void;
 

@@ -26,28 +26,65 @@ export interface QueryContractDeps {
 const encoder = new TextEncoder();
 
 /** Runs `target`'s query `method` for `caller`; returns `[0, reply]` or `[rejectCode, message]`. */
-export function runQueryContract(deps: QueryContractDeps, caller: CanisterActor, target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array] {
-  const fail = (code: number, message: string): [number, Uint8Array] => [code, encoder.encode(message)];
+export function runQueryContract(
+  deps: QueryContractDeps,
+  caller: CanisterActor,
+  target: Uint8Array,
+  method: string,
+  arg: Uint8Array,
+): [number, Uint8Array] {
+  const fail = (code: number, message: string): [number, Uint8Array] => [
+    code,
+    encoder.encode(message),
+  ];
   const actor = deps.actors.get(toHex(target));
   if (actor === undefined) {
     const missing = missingCanister(target, true);
-    return fail(RejectCode.DestinationInvalid, 'reject' in missing ? missing.reject.message : 'no such canister');
+    return fail(
+      RejectCode.DestinationInvalid,
+      'reject' in missing ? missing.reject.message : 'no such canister',
+    );
   }
   const text = principalText(actor.record.id);
   // A realm runs one thing at a time: a canister in the middle of an execution cannot answer.
-  if (actor === caller || actor.current !== undefined) return fail(RejectCode.CanisterError, `queryContract: canister ${text} is executing and cannot be queried from inside its own execution`);
+  if (actor === caller || actor.current !== undefined)
+    return fail(
+      RejectCode.CanisterError,
+      `queryContract: canister ${text} is executing and cannot be queried from inside its own execution`,
+    );
   const stopped = lifecycle.refusal(actor);
-  if (stopped !== undefined && 'reject' in stopped) return fail(stopped.reject.code, stopped.reject.message);
-  if (actor.record.module.length === 0) return fail(RejectCode.CanisterError, `Canister ${text} has no code installed`);
+  if (stopped !== undefined && 'reject' in stopped)
+    return fail(stopped.reject.code, stopped.reject.message);
+  if (actor.record.module.length === 0)
+    return fail(RejectCode.CanisterError, `Canister ${text} has no code installed`);
   const loadError = deps.ensureLoaded(actor);
   if (loadError !== undefined) return fail(RejectCode.CanisterError, loadError);
-  if (actor.methods.get(method)?.mode !== 'query') return fail(RejectCode.CanisterError, methodNotFoundText(text, 'query', method).message);
+  if (actor.methods.get(method)?.mode !== 'query')
+    return fail(RejectCode.CanisterError, methodNotFoundText(text, 'query', method).message);
   const sandbox = actor.sandbox;
-  if (sandbox === undefined) return fail(RejectCode.CanisterError, `Canister ${text} is not loaded`);
+  if (sandbox === undefined)
+    return fail(RejectCode.CanisterError, `Canister ${text} is not loaded`);
   const outer = caller.current;
   const exec = openExecution({
-    mode: 'query', method, argData: arg, caller: caller.record.id, origin: outer?.origin ?? caller.record.id, timeNs: outer?.timeNs ?? 0n, replicated: true,
-    context: { id: actor.nextContextId++, replyTo: { kind: 'none' }, caller: caller.record.id, origin: outer?.origin ?? caller.record.id, method, deadlineNs: 0n, depth: 0, replied: false, outstanding: 0, cyclesAvailable: 0n },
+    mode: 'query',
+    method,
+    argData: arg,
+    caller: caller.record.id,
+    origin: outer?.origin ?? caller.record.id,
+    timeNs: outer?.timeNs ?? 0n,
+    replicated: true,
+    context: {
+      id: actor.nextContextId++,
+      replyTo: { kind: 'none' },
+      caller: caller.record.id,
+      origin: outer?.origin ?? caller.record.id,
+      method,
+      deadlineNs: 0n,
+      depth: 0,
+      replied: false,
+      outstanding: 0,
+      cyclesAvailable: 0n,
+    },
   });
   exec.instructionLimit = deps.queryInstructions;
   const mark = sandbox.op('mark') as number;
@@ -58,10 +95,17 @@ export function runQueryContract(deps: QueryContractDeps, caller: CanisterActor,
     sandbox.op('rewind', mark);
   }
   if (exec.trap !== undefined) {
-    return fail(RejectCode.CanisterError, exec.failure?.message ?? `Canister ${text} trapped: ${exec.trap}`);
+    return fail(
+      RejectCode.CanisterError,
+      exec.failure?.message ?? `Canister ${text} trapped: ${exec.trap}`,
+    );
   }
   const answer = exec.answer;
-  if (answer === undefined) return fail(RejectCode.CanisterError, `Canister ${text} did not reply (${IcErrorCode.CanisterDidNotReply})`);
+  if (answer === undefined)
+    return fail(
+      RejectCode.CanisterError,
+      `Canister ${text} did not reply (${IcErrorCode.CanisterDidNotReply})`,
+    );
   if ('reject' in answer) return fail(answer.reject.code, answer.reject.message);
   return [0, answer.reply];
 }

@@ -11,5 +11,11 @@ const HEADER = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x01, 0x6d, 0x7b, 0x03, 0
 export function encodeReplyArgs(msgId: bigint, success: boolean, data: Uint8Array): Uint8Array {
   const id = new Uint8Array(8);
   new DataView(id.buffer).setBigUint64(0, BigInt.asUintN(64, msgId), true);
-  return concatBytes(HEADER, id, new Uint8Array([success ? 1 : 0]), encodeLeb128(data.length), data);
+  return concatBytes(
+    HEADER,
+    id,
+    new Uint8Array([success ? 1 : 0]),
+    encodeLeb128(data.length),
+    data,
+  );
 }

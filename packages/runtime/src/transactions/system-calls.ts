@@ -13,7 +13,12 @@ export interface DispatchHost {
   /** The next message id of the transaction being built or run. */
   nextMsgId(): bigint;
   /** Runs `target`'s query `method` inline for the canister `callerKey` (hex id); `[0, reply]` or `[code, message]`. */
-  queryContract(callerKey: string, target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array];
+  queryContract(
+    callerKey: string,
+    target: Uint8Array,
+    method: string,
+    arg: Uint8Array,
+  ): [number, Uint8Array];
 }
 
 /** Modes that may dispatch: those that commit and may make calls. */
@@ -32,14 +37,26 @@ export function dispatchSystemCalls(
       if (host === undefined) trapWith(exec, 'dispatch: this runtime has no transactions');
       if (!MAY_DISPATCH.has(exec.mode)) trapWith(exec, `dispatch is not allowed in ${exec.mode}`);
       if (on === undefined) trapWith(exec, `dispatch: unknown replyOn ${replyOn}`);
-      if (on !== 'never' && replyMethod === '') trapWith(exec, `dispatch: replyOn '${on}' needs a @reply handler or a callback`);
+      if (on !== 'never' && replyMethod === '')
+        trapWith(exec, `dispatch: replyOn '${on}' needs a @reply handler or a callback`);
       if (cycles < 0n) trapWith(exec, 'dispatch: cycles must not be negative');
       const depth = (exec.tx?.depth ?? 0) + 1;
       if (depth > MAX_SUBMSG_DEPTH) {
-        trapWith(exec, `dispatch: sub-message depth limit exceeded: a sub-message at depth ${depth} is deeper than MAX_SUBMSG_DEPTH (${MAX_SUBMSG_DEPTH})`);
+        trapWith(
+          exec,
+          `dispatch: sub-message depth limit exceeded: a sub-message at depth ${depth} is deeper than MAX_SUBMSG_DEPTH (${MAX_SUBMSG_DEPTH})`,
+        );
       }
       const msgId = host.nextMsgId();
-      const sub: SubMessage = { msgId, target: new Uint8Array(target), method, arg: new Uint8Array(arg), replyOn: on, cycles, replyMethod: on === 'never' ? '' : replyMethod };
+      const sub: SubMessage = {
+        msgId,
+        target: new Uint8Array(target),
+        method,
+        arg: new Uint8Array(arg),
+        replyOn: on,
+        cycles,
+        replyMethod: on === 'never' ? '' : replyMethod,
+      };
       (exec.dispatches ??= []).push(sub);
       return msgId;
     },

@@ -80,7 +80,8 @@ interface Tx {
   readonly touched: Set<CanisterActor>;
 }
 
-type SubResult = { readonly ok: true; readonly data: Uint8Array } | { readonly ok: false; readonly error: string };
+type SubResult =
+  { readonly ok: true; readonly data: Uint8Array } | { readonly ok: false; readonly error: string };
 
 const encoder = new TextEncoder();
 
@@ -101,7 +102,12 @@ export class TransactionRunner implements DispatchHost {
     return this.#nextMsgId++;
   }
 
-  queryContract(callerKey: string, target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array] {
+  queryContract(
+    callerKey: string,
+    target: Uint8Array,
+    method: string,
+    arg: Uint8Array,
+  ): [number, Uint8Array] {
     const caller = this.#deps.actors.get(callerKey);
     if (caller === undefined) throw new Error(`queryContract: no canister ${callerKey}`);
     return runQueryContract(this.#deps, caller, target, method, arg);
@@ -117,7 +123,13 @@ export class TransactionRunner implements DispatchHost {
     // The root trapped: nothing it dispatched is ever run.
     if (exec.trap !== undefined) return () => undefined;
     const spent = actor.sandbox?.spent() ?? 0;
-    const tx: Tx = { root: actor, origin: exec.origin, timeNs: exec.timeNs, budget: this.#deps.updateInstructions - spent, touched: new Set([actor]) };
+    const tx: Tx = {
+      root: actor,
+      origin: exec.origin,
+      timeNs: exec.timeNs,
+      budget: this.#deps.updateInstructions - spent,
+      touched: new Set([actor]),
+    };
     const root: Frame = { marks: new Map(), effects: [], cycles: [] };
     let failure: string | undefined;
     try {
@@ -136,7 +148,11 @@ export class TransactionRunner implements DispatchHost {
           current = other;
           const delta = other.sandbox?.op('persist') as HeapDelta | null;
           deltas.push([other, delta]);
-          const overLimit = memoryLimitTrap(other, delta !== null ? delta.bytes : other.heapBytes, this.#deps.store);
+          const overLimit = memoryLimitTrap(
+            other,
+            delta !== null ? delta.bytes : other.heapBytes,
+            this.#deps.store,
+          );
           if (overLimit !== undefined) throw new Error(overLimit);
         }
       } catch (err) {
@@ -180,13 +196,28 @@ export class TransactionRunner implements DispatchHost {
    * Runs the sub-messages `exec` (of `actor`, at `depth`) dispatched, in order, each followed
    * by the reply handler it asked for. Returns why `frame` must fail, if it must.
    */
-  #runDispatches(tx: Tx, frame: Frame, actor: CanisterActor, exec: Execution, depth: number): string | undefined {
+  #runDispatches(
+    tx: Tx,
+    frame: Frame,
+    actor: CanisterActor,
+    exec: Execution,
+    depth: number,
+  ): string | undefined {
     for (const sub of exec.dispatches ?? []) {
       const result = this.#runSub(tx, frame, actor, sub, depth + 1);
-      if (!result.ok && failureReverts(sub.replyOn)) return `sub-message ${sub.msgId} (${sub.method}) failed: ${result.error}`;
+      if (!result.ok && failureReverts(sub.replyOn))
+        return `sub-message ${sub.msgId} (${sub.method}) failed: ${result.error}`;
       if (!wantsReply(sub.replyOn, result.ok)) continue;
       const data = result.ok ? result.data : encoder.encode(result.error);
-      const reply = this.#execute(tx, frame, actor, sub.replyMethod, encodeReplyArgs(sub.msgId, result.ok, data), actor.record.id, { depth, role: 2 });
+      const reply = this.#execute(
+        tx,
+        frame,
+        actor,
+        sub.replyMethod,
+        encodeReplyArgs(sub.msgId, result.ok, data),
+        actor.record.id,
+        { depth, role: 2 },
+      );
       const failed = failureOf(actor, reply);
       if (failed !== undefined) return `reply handler ${sub.replyMethod} failed: ${failed}`;
       const nested = this.#runDispatches(tx, frame, actor, reply, depth);
@@ -205,17 +236,30 @@ export class TransactionRunner implements DispatchHost {
     let kept = false;
     try {
       if (sub.cycles > 0n) {
-        if (sender.record.cycles < sub.cycles) return { ok: false, error: `${principalText(sender.record.id)} has ${sender.record.cycles} cycles, fewer than the ${sub.cycles} attached` };
+        if (sender.record.cycles < sub.cycles)
+          return {
+            ok: false,
+            error: `${principalText(sender.record.id)} has ${sender.record.cycles} cycles, fewer than the ${sub.cycles} attached`,
+          };
         this.#changeCycles(frame, sender, -sub.cycles);
         this.#changeCycles(frame, actor, sub.cycles);
       }
-      const exec = this.#execute(tx, frame, actor, sub.method, sub.arg, sender.record.id, { depth, role: 1 });
+      const exec = this.#execute(tx, frame, actor, sub.method, sub.arg, sender.record.id, {
+        depth,
+        role: 1,
+      });
       const failed = failureOf(actor, exec);
       if (failed !== undefined) return { ok: false, error: failed };
       const nested = this.#runDispatches(tx, frame, actor, exec, depth);
       if (nested !== undefined) return { ok: false, error: nested };
       kept = true;
-      return { ok: true, data: exec.answer !== undefined && 'reply' in exec.answer ? exec.answer.reply : new Uint8Array() };
+      return {
+        ok: true,
+        data:
+          exec.answer !== undefined && 'reply' in exec.answer
+            ? exec.answer.reply
+            : new Uint8Array(),
+      };
     } finally {
       if (kept) this.#merge(parent, frame);
       else this.#discard(tx, frame);
@@ -234,7 +278,8 @@ export class TransactionRunner implements DispatchHost {
     if (target.record.module.length === 0) return `Canister ${text} has no code installed`;
     const loadError = this.#deps.ensureLoaded(target);
     if (loadError !== undefined) return loadError;
-    if (target.methods.get(sub.method)?.mode !== 'update') return methodNotFoundText(text, 'update', sub.method).message;
+    if (target.methods.get(sub.method)?.mode !== 'update')
+      return methodNotFoundText(text, 'update', sub.method).message;
     return undefined;
   }
 
@@ -270,12 +315,37 @@ export class TransactionRunner implements DispatchHost {
   }
 
   /** Runs one execution of the transaction (a sub-message or a reply handler) in `frame`. */
-  #execute(tx: Tx, frame: Frame, actor: CanisterActor, method: string, argData: Uint8Array, caller: Uint8Array, place: Execution['tx'] & object): Execution {
+  #execute(
+    tx: Tx,
+    frame: Frame,
+    actor: CanisterActor,
+    method: string,
+    argData: Uint8Array,
+    caller: Uint8Array,
+    place: Execution['tx'] & object,
+  ): Execution {
     tx.touched.add(actor);
     const context: CallContext = {
-      id: actor.nextContextId++, replyTo: { kind: 'none' }, caller, origin: tx.origin, method, deadlineNs: 0n, depth: 0, replied: false, outstanding: 0, cyclesAvailable: 0n,
+      id: actor.nextContextId++,
+      replyTo: { kind: 'none' },
+      caller,
+      origin: tx.origin,
+      method,
+      deadlineNs: 0n,
+      depth: 0,
+      replied: false,
+      outstanding: 0,
+      cyclesAvailable: 0n,
     };
-    const exec = openExecution({ mode: 'update', context, method, argData, caller, origin: tx.origin, timeNs: tx.timeNs });
+    const exec = openExecution({
+      mode: 'update',
+      context,
+      method,
+      argData,
+      caller,
+      origin: tx.origin,
+      timeNs: tx.timeNs,
+    });
     exec.tx = place;
     exec.instructionLimit = Math.max(0, Math.min(this.#deps.updateInstructions, tx.budget));
     const spent = this.#deps.executor.runInGraph(actor, exec, 'invoke', method);
@@ -287,8 +357,13 @@ export class TransactionRunner implements DispatchHost {
       this.#changeCycles(frame, actor, exec.balanceDelta + exec.fee);
       frame.effects.push([actor, exec]);
     } else this.#deps.batch.dropExecution();
-    if (exec.failure?.errorCode === IcErrorCode.CanisterInstructionLimitExceeded || tx.budget <= 0) {
-      throw new TxAbort(`the transaction ran out of instructions (its budget of ${this.#deps.updateInstructions} is shared by every sub-message) in ${method} of ${principalText(actor.record.id)}`);
+    if (
+      exec.failure?.errorCode === IcErrorCode.CanisterInstructionLimitExceeded ||
+      tx.budget <= 0
+    ) {
+      throw new TxAbort(
+        `the transaction ran out of instructions (its budget of ${this.#deps.updateInstructions} is shared by every sub-message) in ${method} of ${principalText(actor.record.id)}`,
+      );
     }
     return exec;
   }
@@ -308,7 +383,11 @@ export class TransactionRunner implements DispatchHost {
   }
 
   /** A bookkeeping op on a canister's realm; a realm that fails one reloads from its committed state. */
-  #op(actor: CanisterActor, op: 'rollback' | 'unpersist' | 'unmark' | 'rewind', arg?: number): void {
+  #op(
+    actor: CanisterActor,
+    op: 'rollback' | 'unpersist' | 'unmark' | 'rewind',
+    arg?: number,
+  ): void {
     try {
       actor.sandbox?.op(op, arg);
     } catch {
@@ -320,7 +399,10 @@ export class TransactionRunner implements DispatchHost {
 
 /** Why an execution of the transaction failed (a trap, a reject, no reply), if it did. */
 function failureOf(actor: CanisterActor, exec: Execution): string | undefined {
-  if (exec.trap !== undefined) return exec.failure?.message ?? `Canister ${principalText(actor.record.id)} trapped: ${exec.trap}`;
+  if (exec.trap !== undefined)
+    return (
+      exec.failure?.message ?? `Canister ${principalText(actor.record.id)} trapped: ${exec.trap}`
+    );
   if (exec.answer === undefined) return `Canister ${principalText(actor.record.id)} did not reply`;
   if ('reject' in exec.answer) return exec.answer.reject.message;
   return undefined;

@@ -26,7 +26,11 @@ export interface InductedRequest {
  * layer took it or refused it (the caller then has its reject); false when no subnet hosts
  * the target and the dispatcher should answer as for a missing canister.
  */
-export function routeRemote(message: RequestMessage, routing: SubnetRouting, executor: Executor): boolean {
+export function routeRemote(
+  message: RequestMessage,
+  routing: SubnetRouting,
+  executor: Executor,
+): boolean {
   if (message.replyTo.kind !== 'canister') return false;
   const result = routing.routeOut(message);
   if (result === undefined) return false;
@@ -39,11 +43,24 @@ export function routeRemote(message: RequestMessage, routing: SubnetRouting, exe
  * Queues a request from another subnet's stream. Its answer goes to `onAnswer` once the
  * execution that made it has committed, or at once when the pair's queue is full.
  */
-export function inductRemote(router: CallRouter, request: InductedRequest, onAnswer: (outcome: Outcome, refund: bigint) => void): void {
+export function inductRemote(
+  router: CallRouter,
+  request: InductedRequest,
+  onAnswer: (outcome: Outcome, refund: bigint) => void,
+): void {
   const replyTo: ReplyTarget = { kind: 'remote', onAnswer };
   const refused = router.queue({
-    kind: 'request', target: toHex(request.callee), source: toHex(request.caller), caller: request.caller, origin: request.origin,
-    method: request.method, arg: request.arg, replyTo, deadlineNs: request.deadlineNs, cycles: request.cycles, depth: request.depth,
+    kind: 'request',
+    target: toHex(request.callee),
+    source: toHex(request.caller),
+    caller: request.caller,
+    origin: request.origin,
+    method: request.method,
+    arg: request.arg,
+    replyTo,
+    deadlineNs: request.deadlineNs,
+    cycles: request.cycles,
+    depth: request.depth,
   });
   if (refused !== undefined) onAnswer(refused, request.cycles);
 }
