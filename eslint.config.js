@@ -1,5 +1,11 @@
-// Lint rules that matter in an async runtime: no floating or misused promises.
+// Lint rules that matter in an async runtime: no floating or misused promises; and, for the
+// packages' own (non-test) sources, typescript-eslint's type-checked recommended rules.
 import tseslint from 'typescript-eslint';
+
+/** Non-test sources of the workspace packages: held to the type-checked recommended rules. */
+const packageSources = ['packages/*/src/**/*.ts'];
+/** Tests, benches and scripts stay on the base promise rules. */
+const notPackageSources = ['**/*.test.ts', '**/test/**', 'packages/bench/**', 'scripts/**'];
 
 export default tseslint.config(
   {
@@ -22,6 +28,31 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: packageSources,
+    ignores: notPackageSources,
+    extends: [tseslint.configs.recommendedTypeChecked],
+    rules: {
+      '@typescript-eslint/require-await': 'off',
+      // A leading underscore marks a parameter kept for its position (a callback's signature).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+    },
+  },
+  {
+    // The kernel runs beside canister code that may replace any global or prototype method: it
+    // captures built-ins unbound at load and calls them through an uncurried `call` (which
+    // `unbound-method` cannot see), and its hot wrappers take fixed parameters and forward
+    // `arguments` so a call keeps its exact argument count without allocating a rest array.
+    files: ['packages/runtime/src/kernel/**/*.ts'],
+    ignores: notPackageSources,
+    rules: {
+      '@typescript-eslint/unbound-method': 'off',
+      'prefer-rest-params': 'off',
     },
   },
 );

@@ -98,7 +98,7 @@ function createCodec(types: readonly IDL.Type[]): CandidCodec {
     decode(bytes) {
       if (allPrim && header !== undefined && startsWithBytes(bytes, header)) {
         const reader: Reader = { bytes, offset: header.length };
-        const out = prims.map((p) => readPrimitive(p as Prim, reader));
+        const out = prims.map((p) => readPrimitive(p, reader));
         if (reader.offset === bytes.length) return out;
       }
       const wire = parseHeader(bytes, DEFAULT_CANDID_LIMITS);

@@ -85,7 +85,7 @@ export function callFailure(fields: CallError): Error & CallError {
         : fields.type === 'InsufficientLiquidCycleBalance'
           ? `insufficient liquid cycles balance, available: ${fields.available}, required: ${fields.required}`
           : fields.rejectMessage;
-  return Object.assign(new CallErrorClass(message), fields) as Error & CallError;
+  return Object.assign(new CallErrorClass(message), fields);
 }
 
 /** tincan's `CallError` class (an extension; Azle's `CallError` is a type only). */

@@ -76,7 +76,7 @@ function isBare(args: unknown[]): boolean {
 
 function factory(spec: Spec): MethodDecorator {
   return ((target: unknown, context: unknown, descriptor?: PropertyDescriptor) =>
-    apply(spec, target, context, descriptor)) as MethodDecorator;
+    apply(spec, target, context, descriptor));
 }
 
 function bare(spec: Spec, args: unknown[]): void {

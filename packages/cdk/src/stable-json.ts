@@ -22,8 +22,8 @@ const TYPED: ReadonlyArray<[string, TypedArrayCtor]> = [
   ['__int16array__', Int16Array],
   ['__uint32array__', Uint32Array],
   ['__int32array__', Int32Array],
-  ['__biguint64array__', BigUint64Array as unknown as TypedArrayCtor],
-  ['__bigint64array__', BigInt64Array as unknown as TypedArrayCtor],
+  ['__biguint64array__', BigUint64Array],
+  ['__bigint64array__', BigInt64Array],
   ['__float32array__', Float32Array],
   ['__float64array__', Float64Array],
 ];

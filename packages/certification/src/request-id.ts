@@ -94,5 +94,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? '?'}`;
+  // Objects and null returned above: what is left is a primitive, or a function (named by source).
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only primitives and functions reach here
   return `${typeof value} ${String(value)}`;
 }

@@ -163,7 +163,7 @@ export async function identityFromPem(pem: string, source: string): Promise<Sign
   let key: KeyObject;
   try {
     key = createPrivateKey(pem);
-    jwk = key.export({ format: 'jwk' }) as typeof jwk;
+    jwk = key.export({ format: 'jwk' });
   } catch (err) {
     throw new CliError(
       'ERR_IDENTITY',

@@ -118,7 +118,7 @@ export function managementCanister(agent: HttpAgent): ManagementCanister {
     callTransform: effective,
     queryTransform: effective,
     blsVerify: blsVerifyFor(agent),
-  }) as unknown as ManagementCanister;
+  });
 }
 
 /** Settings with nothing set. */

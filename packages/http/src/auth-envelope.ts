@@ -190,7 +190,7 @@ function checkDelegation(
       `Invalid delegation: ${where} has expired: its expiration ${expiry} ns (${isoTime(expiry)}) is before the current time ${nowNs} ns (${isoTime(nowNs)})`,
     );
   }
-  if (targets !== undefined) restrictions.push(targets as Uint8Array[]);
+  if (targets !== undefined) restrictions.push(targets);
   return { key: senderKey(pubkey, `the pubkey of ${where}`), der: pubkey };
 }
 

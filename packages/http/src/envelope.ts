@@ -134,7 +134,7 @@ function pathsField(content: Record<string, unknown>): Uint8Array[][] {
       400,
       'Field "paths" must be an array of paths, each an array of byte strings',
     );
-  return paths as Uint8Array[][];
+  return paths;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -301,7 +301,7 @@ function parsePrincipal(text: string): Principal {
   }
 }
 
-function send(res: ServerResponse, answer: Answer, close = false): void {
+function send(res: ServerResponse, answer: Answer): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(answer.status, {
     'content-type': answer.text === true ? 'text/plain; charset=utf-8' : 'application/cbor',

@@ -6,13 +6,7 @@
  */
 import { Principal } from '@dfinity/principal';
 import { Rejects } from '@tincan/abi';
-import type {
-  CanisterSettings,
-  InstallMode,
-  Runtime,
-  SettingsUpdate,
-  StateStore,
-} from '@tincan/runtime';
+import type { InstallMode, Runtime, SettingsUpdate, StateStore } from '@tincan/runtime';
 import type { Change, ChangeOrigin } from './canister-history.js';
 import type { ManagementMethodName } from './ic-idl.js';
 import { Deferred, ManagementReject } from './management-reject.js';
@@ -115,7 +109,7 @@ function createOptions(
   return {
     controllers: controllers ?? [ctx.caller],
     cycles,
-    settings: rest as Partial<CanisterSettings>,
+    settings: rest,
     ...(id !== undefined && { id }),
   };
 }

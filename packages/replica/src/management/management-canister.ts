@@ -130,7 +130,7 @@ export class ManagementCanister implements SystemCanister {
       fromCanister: request.fromCanister,
       cyclesAttached,
     };
-    return HANDLERS[method](ctx, arg as never);
+    return HANDLERS[method](ctx, arg);
   }
 }
 

@@ -73,7 +73,7 @@ export function verifyDelegation(
   const ranges = lookupPath(inner.tree, ['subnet', delegation.subnet_id, 'canister_ranges']);
   if (key.status !== 'found' || ranges.status !== 'found')
     return "the delegation does not certify the subnet's key and ranges";
-  const decoded = decodeCbor(ranges.value) as unknown;
+  const decoded = decodeCbor(ranges.value);
   if (
     !Array.isArray(decoded) ||
     !decoded.every(

@@ -135,12 +135,12 @@ export function verifySlice(
     return 'the stream header is malformed';
   const found = lookupPath(certificate.tree, ['streams', expected.to, 'messages']);
   if (found.status !== 'found') return 'the stream certificate holds no messages';
-  const messages = decodeCbor(found.value) as unknown;
+  const messages = decodeCbor(found.value);
   if (
     !Array.isArray(messages) ||
     messages.length !== end - begin ||
     !messages.every((m) => m instanceof Uint8Array)
   )
     return "the stream's messages do not match its header";
-  return { begin, messages: messages as Uint8Array[], ranges: key.ranges };
+  return { begin, messages: messages, ranges: key.ranges };
 }

@@ -20,7 +20,12 @@ export interface ChargeTarget {
 }
 
 // Captured now: canister code may replace the globals later, and the wrappers must not call it.
-const apply = Reflect.apply;
+/** Reflect.apply, captured at load, typed to return `unknown` (built-ins return anything). */
+const apply: (
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: ArrayLike<unknown>,
+) => unknown = Reflect.apply;
 /** `call(fn, self, ...args)`: Function.prototype.call, uncurried, immune to canister changes. */
 const call = Function.prototype.call.bind(Function.prototype.call) as (
   fn: Fn,
@@ -248,7 +253,7 @@ function installHotCharges(target: ChargeTarget): void {
         if (target.charging) chargeAtLeastMin(target, out.length * COPY);
         return out;
       },
-    }.keys as Fn,
+    }.keys,
     1,
   );
 
@@ -263,7 +268,7 @@ function installHotCharges(target: ChargeTarget): void {
         if (target.charging) chargeAtLeastMin(target, len(source));
         return call(typedSet, this, source, offset);
       },
-    }.set as Fn,
+    }.set,
     1,
   );
   define(
@@ -274,7 +279,7 @@ function installHotCharges(target: ChargeTarget): void {
         if (target.charging) chargeAtLeastMin(target, len(out));
         return out;
       },
-    }.slice as Fn,
+    }.slice,
     2,
   );
   define(
@@ -287,7 +292,7 @@ function installHotCharges(target: ChargeTarget): void {
         if (charging) chargeAtLeastMin(target, len(out));
         return out;
       },
-    }.join as Fn,
+    }.join,
     1,
   );
 
@@ -302,7 +307,7 @@ function installHotCharges(target: ChargeTarget): void {
         if (target.charging) chargeAtLeastMin(target, len(out) * COPY);
         return out;
       },
-    }.slice as Fn,
+    }.slice,
     2,
   );
   define(
@@ -321,7 +326,7 @@ function installHotCharges(target: ChargeTarget): void {
         if (charging) chargeAtLeastMin(target, len(out));
         return out;
       },
-    }.join as Fn,
+    }.join,
     1,
   );
 }

@@ -86,6 +86,7 @@ export function rowEncoder(ctx: EncodeContext): {
     // Map: `at` is the key's index; only primitive keys are named (`String` of an object key
     // would run its `toString`).
     if (((at as number) & 1) === 0) return ' key';
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are excluded by the typeof guard
     return `.get(${typeof key === 'object' || typeof key === 'function' ? '…' : String(key)})`;
   };
   const refuse = (owner: Rec, at: unknown, key: unknown, why: string): never => {

@@ -72,7 +72,7 @@ const DENIED: ReadonlyArray<[string, unknown]> = [
   ['WeakRef', typeof WeakRef === 'function' ? WeakRef.prototype : undefined],
   ['Error', Error.prototype],
   ['DataView', DataView.prototype],
-  ['a generator', getPrototypeOf(function* () {})?.prototype],
+  ['a generator', (getPrototypeOf(function* () {}) as { prototype: unknown } | null)?.prototype],
 ];
 
 /** Prototypes of user classes already found to hold plain data; their checks are skipped. */
@@ -175,6 +175,7 @@ export function restoreContents(obj: object, saved: Saved, isRoot: boolean): voi
       arr.length = items.length;
       for (let i = 0; i < items.length; i++) {
         if (i in items) arr[i] = items[i];
+        // eslint-disable-next-line @typescript-eslint/no-array-delete -- restores a hole the saved array had
         else delete arr[i];
       }
       return;
@@ -256,6 +257,7 @@ export function forEachValue(
         // Only primitive keys are named: `String` of an object key would run its `toString`.
         visit(
           v,
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are excluded by the typeof guard
           () => `.get(${typeof k === 'object' || typeof k === 'function' ? '…' : String(k)})`,
         );
       });

@@ -48,7 +48,7 @@ export function isHole(value: unknown): boolean {
 
 /** Encodes one object row. */
 export function encodeRow(kind: Kind, cls: string | undefined, payload: unknown): Uint8Array {
-  return encoder.encode([kind, cls ?? null, payload]) as Uint8Array;
+  return encoder.encode([kind, cls ?? null, payload]);
 }
 
 /** A decoded object row. */
@@ -123,7 +123,7 @@ const isUint32 = (n: number): boolean => n >= 0 && n < UINT32_END && n === Math.
 export function encodeMeta(meta: HeapMeta): Uint8Array {
   const { prng, nextId, bytes, root } = meta;
   if (prng.length >= 24 || !isUint32(nextId) || !isUint32(bytes) || !prng.every(isUint32)) {
-    return encoder.encode([HEAP_FORMAT, [...prng], nextId, bytes, root ?? null]) as Uint8Array;
+    return encoder.encode([HEAP_FORMAT, [...prng], nextId, bytes, root ?? null]);
   }
   let size = 1 + headBytes(HEAP_FORMAT) + 1 + headBytes(nextId) + headBytes(bytes);
   for (const w of prng) size += headBytes(w);

@@ -22,7 +22,7 @@ export function guarded<T>(fn: () => T): T {
   } catch (err) {
     const message =
       typeof err === 'object' && err !== null && 'message' in err
-        ? String((err as { message: unknown }).message)
+        ? String(err.message)
         : String(err);
     throw new Error(message);
   }

@@ -6,7 +6,12 @@
 import type { SystemApi } from '@tincan/abi';
 import type { KernelMeter } from './kernel-meter.js';
 
-const apply = Reflect.apply;
+/** Reflect.apply, captured at load, typed to return `unknown` (built-ins return anything). */
+const apply: (
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: ArrayLike<unknown>,
+) => unknown = Reflect.apply;
 
 /** Fixed cost of any system API call. */
 const CALL_UNITS = 50;

@@ -14,7 +14,12 @@ import { call } from './heap-objects.js';
 export const WRITE_BARRIER_SYMBOL = 'tincan.barrier';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
-const apply = Reflect.apply;
+/** Reflect.apply, captured at load, typed to return `unknown` (built-ins return anything). */
+const apply: (
+  fn: (...args: never[]) => unknown,
+  self: unknown,
+  args: ArrayLike<unknown>,
+) => unknown = Reflect.apply;
 const defineProperty = Object.defineProperty;
 const { trunc, min, max } = Math;
 const toNumber = Number;
@@ -92,7 +97,7 @@ export function installWriteBarrier(tracker: HeapTracker): void {
         tracker.object(this);
         return arguments.length === 1 ? call(push, this, a) : apply(push, this, arguments);
       },
-    }.push as Fn,
+    }.push,
     push.length,
   );
   // The kernel's Date subclass inherits its setters from the built-in Date's prototype.
@@ -132,7 +137,7 @@ export function installWriteBarrier(tracker: HeapTracker): void {
         }
         return call(typedSet, this, source, offset);
       },
-    }.set as Fn,
+    }.set,
     typedSet.length,
   );
   wrap(typedArray, 'fill', (s, _v, start, end) => {
@@ -173,7 +178,7 @@ export function installWriteBarrier(tracker: HeapTracker): void {
   wrap(Object, 'assign', first);
   wrap(Object, 'defineProperty', first);
   wrap(Object, 'defineProperties', first);
-  wrap(Reflect, 'set', (_s, target, key, _v) => tracker.keyed(target, key));
+  wrap(Reflect, 'set', (_s, target, key) => tracker.keyed(target, key));
   wrap(Reflect, 'defineProperty', (_s, target, key) => tracker.keyed(target, key));
   wrap(Reflect, 'deleteProperty', (_s, target, key) => tracker.keyed(target, key));
 
