@@ -12,7 +12,7 @@ import { canisterSelf } from './ic-api.js';
 
 /** Options of {@link call}, as Azle has them. */
 export type CallOptions<
-  Args extends any[] | Uint8Array | undefined = any[] | Uint8Array | undefined,
+  Args extends unknown[] | Uint8Array | undefined = unknown[] | Uint8Array | undefined,
 > = {
   /** Candid types for encoding the arguments. */
   paramIdlTypes?: IDL.Type[];
@@ -128,7 +128,9 @@ const EMPTY_ARGS = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0, 0]);
  * `InsufficientLiquidCycleBalance` when the canister cannot pay, `CallPerformFailed` when the
  * system refuses it (one-way calls included).
  */
-export async function call<Args extends any[] | Uint8Array | undefined, Return = any>(
+// `Return` defaults to `any`, as in Azle: `const n: bigint = await call(...)` compiles unchanged.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Azle's signature
+export async function call<Args extends unknown[] | Uint8Array | undefined, Return = any>(
   canisterId: Principal | string,
   method: string,
   options?: CallOptions<Args>,
@@ -166,7 +168,9 @@ export async function call<Args extends any[] | Uint8Array | undefined, Return =
 }
 
 /** The call's argument bytes, with Azle's checks of `raw` against `args`. */
-function argBytes(options: CallOptions<any[] | Uint8Array | undefined> | undefined): Uint8Array {
+function argBytes(
+  options: CallOptions<unknown[] | Uint8Array | undefined> | undefined,
+): Uint8Array {
   const args = options?.args;
   if (options?.raw === true) {
     if (args === undefined) return EMPTY_ARGS;

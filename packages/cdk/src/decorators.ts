@@ -75,8 +75,8 @@ function isBare(args: unknown[]): boolean {
 }
 
 function factory(spec: Spec): MethodDecorator {
-  return ((target: unknown, context: unknown, descriptor?: PropertyDescriptor) =>
-    apply(spec, target, context, descriptor));
+  return (target: unknown, context: unknown, descriptor?: PropertyDescriptor) =>
+    apply(spec, target, context, descriptor);
 }
 
 function bare(spec: Spec, args: unknown[]): void {

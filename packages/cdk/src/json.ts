@@ -6,7 +6,8 @@ import { jsonReplacer, jsonReviver } from './stable-json.js';
 
 /** `JSON.stringify` with {@link jsonReplacer} unless another replacer is given. */
 export function jsonStringify(
-  value: any,
+  value: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON.stringify's own replacer type (and Azle's)
   replacer?: (this: any, key: string, value: any) => any,
   space?: string | number,
 ): string {
@@ -14,10 +15,13 @@ export function jsonStringify(
 }
 
 /** `JSON.parse` with {@link jsonReviver} unless another reviver is given; errors quote the text, as Azle's do. */
+// Azle's signature: `any` results, so `const x: T = jsonParse(text)` compiles in Azle canisters.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 export function jsonParse(
   text: string,
   reviver?: (this: any, key: string, value: any) => any,
 ): any {
+  /* eslint-enable @typescript-eslint/no-explicit-any */
   try {
     return JSON.parse(text, reviver ?? jsonReviver);
   } catch (err) {

@@ -12,7 +12,8 @@ import { CallRejectedError } from '@tincan/abi';
  * type (`T` = any) the actor is untyped.
  */
 export type ActorOf<T> = 0 extends 1 & T
-  ? any
+  ? // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the untyped actor: any method, any result
+    any
   : {
       [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] extends (
         ...args: infer A

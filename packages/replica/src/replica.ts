@@ -325,6 +325,7 @@ export class Replica {
   }
 
   /** A typed actor for a canister; calls are made as `identity` (anonymous by default). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- no class type: an untyped actor
   actor<T = any>(
     canister: CanisterHandle | Principal,
     options: { identity?: IdentityLike } = {},

@@ -27,6 +27,24 @@ const show = (value: unknown): string =>
     return typeof principal === 'string' ? principal : v;
   });
 
+// The demo canisters' methods, as the demo calls them (results are only printed).
+interface Counter {
+  add(n: bigint): unknown;
+  totalOf(who: Principal): unknown;
+  get(): unknown;
+}
+interface Agency {
+  reserve_trip(city: string, date: string): unknown;
+  pending(): unknown;
+  trips(): unknown;
+}
+interface Ledger {
+  mint(to: Principal, amount: bigint): unknown;
+  transfer_via_hook(to: Principal, amount: bigint, hook: Principal): unknown;
+  balance_of(who: Principal): unknown;
+  total_supply(): unknown;
+}
+
 async function step(label: string, run: () => Promise<unknown>): Promise<void> {
   try {
     console.log(`  ${label.padEnd(58)} → ${show(await run())}`);
@@ -58,13 +76,17 @@ try {
 
   console.log('\nCounter: heap state in a field, per-caller totals in a StableBTreeMap');
   await step('counter.add(5) as alice', () =>
-    replica.actor<any>(counter, { identity: alice }).add(5n),
+    replica.actor<Counter>(counter, { identity: alice }).add(5n),
   );
-  await step('counter.add(2) as bob', () => replica.actor<any>(counter, { identity: bob }).add(2n));
-  await step('counter.totalOf(alice)  [query]', () => replica.actor<any>(counter).totalOf(alice));
+  await step('counter.add(2) as bob', () =>
+    replica.actor<Counter>(counter, { identity: bob }).add(2n),
+  );
+  await step('counter.totalOf(alice)  [query]', () =>
+    replica.actor<Counter>(counter).totalOf(alice),
+  );
 
   console.log('\nTravel agency: every `await call(...)` is a commit point');
-  const agencyAs = (p: Principal): any => replica.actor<any>(agency, { identity: p });
+  const agencyAs = (p: Principal) => replica.actor<Agency>(agency, { identity: p });
   await step('agency.reserve_trip("Lisbon", "2026-07-01") as alice', () =>
     agencyAs(alice).reserve_trip('Lisbon', '2026-07-01'),
   );
@@ -80,9 +102,9 @@ try {
 
   console.log('\nLedger: a per-caller lock held across an await');
   await step('ledger.mint(alice, 100) as alice (the minter)', () =>
-    replica.actor<any>(ledger, { identity: alice }).mint(alice, 100n),
+    replica.actor<Ledger>(ledger, { identity: alice }).mint(alice, 100n),
   );
-  const aliceLedger = replica.actor<any>(ledger, { identity: alice });
+  const aliceLedger = replica.actor<Ledger>(ledger, { identity: alice });
   await step('two concurrent transfer_via_hook(bob, 30) as alice', () =>
     Promise.all([
       aliceLedger.transfer_via_hook(bob, 30n, notify.id),
@@ -109,9 +131,9 @@ try {
   console.log(
     `  reopened with ${replica.runtime.canisters().length} canisters in ${(performance.now() - started).toFixed(0)} ms`,
   );
-  await step('counter.get()', () => replica.actor<any>(counter).get());
-  await step('agency.trips()', () => replica.actor<any>(agency).trips());
-  await step('ledger.total_supply()', () => replica.actor<any>(ledger).total_supply());
+  await step('counter.get()', () => replica.actor<Counter>(counter).get());
+  await step('agency.trips()', () => replica.actor<Agency>(agency).trips());
+  await step('ledger.total_supply()', () => replica.actor<Ledger>(ledger).total_supply());
   console.log('\nNext: write your own canister (README.md) and test it with @tincan/testing.');
 } finally {
   await replica.close();

@@ -142,6 +142,7 @@ export class Subnets {
   }
 
   /** A typed actor for a canister on whichever subnet hosts it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- no class type: an untyped actor
   actor<T = any>(
     canister: CanisterHandle | Principal,
     options: { identity?: IdentityLike } = {},
