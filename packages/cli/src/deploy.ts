@@ -256,7 +256,9 @@ async function existingCanister(
   } catch (err) {
     // DESTINATION_INVALID: the replica does not know the canister; create a new one.
     if (rejectOf(err)?.rejectCode === 3) return undefined;
-    return withRejects(`reading the status of canister ${recorded}`, () => Promise.reject(err));
+    return withRejects(`reading the status of canister ${recorded}`, async () => {
+      throw err;
+    });
   }
 }
 

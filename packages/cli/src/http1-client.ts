@@ -75,6 +75,7 @@ function exchange(
       request.signal?.removeEventListener('abort', onAbort);
       if (response === undefined) {
         socket.destroy();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- as fetch does: an abort rejects with the signal's reason, whatever it is
         reject(error);
         return;
       }

@@ -43,7 +43,7 @@ export function resolveNetwork(
   }
   if (typeof entry.bind === 'string')
     return { name, url: checkUrl(`http://${entry.bind}`, `networks.${name}.bind`) };
-  const provider = Array.isArray(entry.providers) ? entry.providers[0] : undefined;
+  const provider: unknown = Array.isArray(entry.providers) ? entry.providers[0] : undefined;
   if (typeof provider === 'string')
     return { name, url: checkUrl(provider, `networks.${name}.providers[0]`) };
   if (name === 'local') return { name, url: DEFAULT_HOST };

@@ -76,6 +76,13 @@ export class NodeFetchResponse {
   }
 }
 
+/** Whether `headers` is the list form (`Array.isArray` alone would widen it to `any[]`). */
+function isHeaderList(
+  headers: NodeFetchInit['headers'],
+): headers is ReadonlyArray<readonly [string, string]> {
+  return Array.isArray(headers);
+}
+
 /** `fetch(url, init)` over HTTP/1.1 with keep-alive; `https:` and other schemes go to the global `fetch`. */
 export async function nodeFetch(
   input: string | URL,
@@ -84,7 +91,7 @@ export async function nodeFetch(
   const url = new URL(String(input));
   if (url.protocol !== 'http:') return fetch(url, init as RequestInit);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Array.isArray(init.headers)
+  for (const [name, value] of isHeaderList(init.headers)
     ? init.headers
     : Object.entries(init.headers ?? {}))
     headers[name] = value;

@@ -69,9 +69,7 @@ async function getApi(
     );
   }
   const error =
-    typeof body === 'object' && body !== null && 'error' in body
-      ? String((body).error)
-      : undefined;
+    typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : undefined;
   if (status === 404 && error !== undefined) return { found: false, error };
   if (status !== 200)
     throw new CliError(

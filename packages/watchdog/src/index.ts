@@ -90,9 +90,9 @@ function createGuard(): ExecutionGuard {
   }
   return {
     kind: 'vm-timeout',
-    runInContext(script, context, limitMs) {
+    runInContext(script, context, limitMs): unknown {
       try {
-        return script.runInContext(context, { timeout: limitMs });
+        return script.runInContext(context, { timeout: limitMs }) as unknown;
       } catch (err) {
         throw isTimeout(err, 'ERR_SCRIPT_EXECUTION_TIMEOUT')
           ? new ExecutionTimeoutError(limitMs)

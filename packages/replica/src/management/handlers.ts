@@ -173,6 +173,9 @@ function stopped(ctx: MethodContext, canister: Principal, id: Uint8Array, what: 
 }
 
 /** Every management method tincan serves. */
+// Each handler takes the argument its method's Candid type decodes to; the table is indexed by
+// method name, so one element type has to admit them all.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- per-method argument types
 export const HANDLERS: { readonly [M in ManagementMethodName]: Handler<any> } = {
   create_canister: (ctx, arg: { settings: Opt<CandidSettings> }) => ({
     canister_id: principal(

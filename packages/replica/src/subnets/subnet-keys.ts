@@ -14,6 +14,11 @@ import { ReplicaError } from '../replica-error.js';
 /** Name of the key file in a multi-subnet replica's state directory. */
 export const SUBNET_KEY_FILE = 'subnet-keys.json';
 
+/** Whether the file's `keys` is a list (`Array.isArray` alone would widen it to `any[]`). */
+function isKeyList(keys: KeyFile['keys'] | undefined): keys is KeyFile['keys'] {
+  return Array.isArray(keys);
+}
+
 interface KeyFile {
   readonly version: 1;
   /** Per subnet: the BLS secret key and public key (compressed G2), hex. */
@@ -61,7 +66,7 @@ export function loadOrCreateSubnetKeys(
 function readKeys(file: string): RootKey[] {
   try {
     const content = JSON.parse(readFileSync(file, 'utf8')) as Partial<KeyFile>;
-    if (content.version !== 1 || !Array.isArray(content.keys))
+    if (content.version !== 1 || !isKeyList(content.keys))
       throw new Error('expected { version: 1, keys: [...] }');
     return content.keys.map((k) => {
       const publicKey = fromHex(k.publicKey);

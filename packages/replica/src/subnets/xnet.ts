@@ -81,7 +81,7 @@ export class XNet {
     this.#subnets = subnets;
     this.#nowNs = nowNs;
     this.#bls = bls;
-    this.#calls = subnets.map(() => new Map());
+    this.#calls = subnets.map(() => new Map<number, PendingCall>());
   }
 
   /** Connects subnet `index`'s replica (created with {@link routing}). */
