@@ -170,6 +170,7 @@ class Frame {
           return { reject: Rejects.didNotProduceResponse(principalText(this.#actor.record.id)) };
         }
         if (this.#depth >= graph.deps.limits.maxQueryCallDepth)
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- a control-flow signal, caught by `instanceof` at the root, not an error
           throw new GraphAbort(QUERY_CALL_GRAPH_TOO_DEEP);
         this.#checkBudget();
         this.#running = next.callId;
@@ -212,7 +213,9 @@ class Frame {
   }
 
   #checkBudget(): void {
-    if (this.#graph.budget <= 0) throw new GraphAbort(QUERY_CALL_GRAPH_INSTRUCTIONS);
+    if (this.#graph.budget <= 0)
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a control-flow signal, caught by `instanceof` at the root, not an error
+      throw new GraphAbort(QUERY_CALL_GRAPH_INSTRUCTIONS);
   }
 
   #execute(

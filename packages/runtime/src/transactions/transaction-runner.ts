@@ -361,6 +361,7 @@ export class TransactionRunner implements DispatchHost {
       exec.failure?.errorCode === IcErrorCode.CanisterInstructionLimitExceeded ||
       tx.budget <= 0
     ) {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a control-flow signal, caught by `instanceof` at the root, not an error
       throw new TxAbort(
         `the transaction ran out of instructions (its budget of ${this.#deps.updateInstructions} is shared by every sub-message) in ${method} of ${principalText(actor.record.id)}`,
       );
