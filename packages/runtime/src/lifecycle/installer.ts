@@ -275,7 +275,7 @@ export class Installer {
     const bridge = createHostBridge(actor, this.#deps.bridgeDeps(actor));
     const sandbox = new Sandbox({
       kernel: this.#deps.kernel,
-      bridge: (probe === undefined ? bridge : probe.wrap(bridge)),
+      bridge: probe === undefined ? bridge : probe.wrap(bridge),
       wallClock: this.#deps.wallClock,
     });
     actor.sandbox = sandbox;
