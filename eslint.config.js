@@ -39,7 +39,7 @@ export default tseslint.config(
       // A leading underscore marks a parameter kept for its position (a callback's signature).
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
     },
   },
