@@ -142,5 +142,5 @@ export function verifySlice(
     !messages.every((m) => m instanceof Uint8Array)
   )
     return "the stream's messages do not match its header";
-  return { begin, messages: messages, ranges: key.ranges };
+  return { begin, messages, ranges: key.ranges };
 }
