@@ -18,7 +18,7 @@
  *   reverts the whole transaction, whatever `replyOn` says.
  * - `msgCaller()` is the dispatching canister; `msgOrigin()` the root's origin.
  */
-import { IcErrorCode, methodNotFoundText } from '@tincan/abi';
+import { IcErrorCode, Rejects } from '@tincan/abi';
 import { toHex } from '@tincan/bytes';
 import { applyTimerOps, type CanisterActor } from '../canisters/canister-actor.js';
 import type { Batch } from '../state/batch.js';
@@ -270,16 +270,18 @@ export class TransactionRunner implements DispatchHost {
   #refusal(target: CanisterActor | undefined, sub: SubMessage): string | undefined {
     if (target === undefined) {
       const missing = missingCanister(sub.target, true);
-      return 'reject' in missing ? missing.reject.message : 'no such canister';
+      return 'reject' in missing
+        ? missing.reject.message
+        : Rejects.canisterNotFound(principalText(sub.target)).message;
     }
     const stopped = lifecycle.refusal(target);
     if (stopped !== undefined && 'reject' in stopped) return stopped.reject.message;
     const text = principalText(target.record.id);
-    if (target.record.module.length === 0) return `Canister ${text} has no code installed`;
+    if (target.record.module.length === 0) return Rejects.canisterEmpty(text).message;
     const loadError = this.#deps.ensureLoaded(target);
     if (loadError !== undefined) return loadError;
     if (target.methods.get(sub.method)?.mode !== 'update')
-      return methodNotFoundText(text, 'update', sub.method).message;
+      return Rejects.methodNotFound(text, 'update', sub.method).message;
     return undefined;
   }
 
@@ -400,9 +402,7 @@ export class TransactionRunner implements DispatchHost {
 /** Why an execution of the transaction failed (a trap, a reject, no reply), if it did. */
 function failureOf(actor: CanisterActor, exec: Execution): string | undefined {
   if (exec.trap !== undefined)
-    return (
-      exec.failure?.message ?? `Canister ${principalText(actor.record.id)} trapped: ${exec.trap}`
-    );
+    return Rejects.nestedTrap(principalText(actor.record.id), exec.trap, exec.failure).message;
   if (exec.answer === undefined) return `Canister ${principalText(actor.record.id)} did not reply`;
   if ('reject' in exec.answer) return exec.answer.reject.message;
   return undefined;
