@@ -24,7 +24,7 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     settle: (value: unknown, onValue: (value: unknown) => void) => {
       const fail = (err: unknown): void => {
         try {
-          host.trap(uncaught(err));
+          host.trap('uncaught', uncaught(err));
         } catch {
           // The host only throws here when the execution already trapped.
         }
@@ -62,7 +62,7 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     time: () => guarded(() => host.time()),
     trap: (message: string): never => {
       const text = String(message);
-      guarded(() => host.trap(text));
+      guarded(() => host.trap('explicit', text));
       throw new Error(text);
     },
     debugPrint: (message: string) => guarded(() => host.debugPrint(String(message))),

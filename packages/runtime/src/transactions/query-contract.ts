@@ -11,6 +11,7 @@ import type { CanisterActor } from '../canisters/canister-actor.js';
 import { openExecution } from '../execution/execution.js';
 import type { Executor } from '../execution/executor.js';
 import * as lifecycle from '../lifecycle/lifecycle.js';
+import * as Traps from '../execution/trap.js';
 import { missingCanister } from '../calls/missing-canister.js';
 import { principalText } from '../canisters/principal-text.js';
 
@@ -86,7 +87,7 @@ export function runQueryContract(
     deps.batch.dropExecution();
     sandbox.op('rewind', mark);
   }
-  if (exec.trap !== undefined) return fail(Rejects.nestedTrap(text, exec.trap, exec.failure));
+  if (exec.trap !== undefined) return fail(Traps.nestedReject(text, exec.trap));
   const answer = exec.answer;
   if (answer === undefined) return fail(Rejects.queryContractNoReply(text));
   if ('reject' in answer) return fail(answer.reject);
