@@ -60,9 +60,10 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     inReplicatedExecution: () => guarded(() => host.inReplicatedExecution()),
     randSeed: (seed: Uint8Array) => prngState.set(seedWords(seed)),
     time: () => guarded(() => host.time()),
-    trap: (message: string): never => {
+    trap: (message: string, uncaught?: boolean): never => {
       const text = String(message);
-      guarded(() => host.trap('explicit', text));
+      const kind = uncaught === true ? 'uncaught' : 'explicit';
+      guarded(() => host.trap(kind, text));
       throw new Error(text);
     },
     debugPrint: (message: string) => guarded(() => host.debugPrint(String(message))),
