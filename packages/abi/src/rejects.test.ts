@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallRejectedError } from './call-rejected-error.js';
-import { Rejects } from './index.js';
+import { Rejects, instructionLimitText } from './index.js';
 
 const C = 'bkyz2-fmaaa-aaaaa-qaaaq-cai';
 const DOCS = 'https://docs.internetcomputer.org/references/execution-errors';
@@ -209,6 +209,63 @@ describe('reject constructors', () => {
       errorCode: 'IC0511',
       message: `Canister ${C} was started before it stopped: the stop was cancelled`,
     });
+  });
+});
+
+describe('reject constructors for subnets, synchronous queries and runtime failures', () => {
+  const D = 'aaaaa-aa';
+  it('word an oversized request between subnets as a contract violation of the caller', () => {
+    expect(Rejects.xnetPayloadTooLarge(C, D, 3_000_001, 2_097_152)).toEqual({
+      code: 5,
+      errorCode: 'IC0504',
+      message: `Canister ${C} violated contract: the request to ${D} has 3000001 bytes, more than the 2097152 bytes a message between subnets may have`,
+    });
+  });
+
+  it('give queryContract its refusals, with the reject code the calling canister reads', () => {
+    expect(Rejects.queryContractBusy(C)).toEqual({
+      code: 5,
+      errorCode: 'IC0504',
+      message: `queryContract: canister ${C} is executing and cannot be queried from inside its own execution`,
+    });
+    expect(Rejects.canisterNotLoaded(C)).toEqual({
+      code: 5,
+      errorCode: 'IC0502',
+      message: `Canister ${C} is not loaded`,
+    });
+    expect(Rejects.queryContractNoReply(C)).toEqual({
+      code: 5,
+      errorCode: 'IC0506',
+      message: `Canister ${C} did not reply (IC0506)`,
+    });
+  });
+
+  it("word a nested trap with ICP's text when there is one, else with the trap message", () => {
+    expect(Rejects.nestedTrap(C, 'boom')).toEqual({
+      code: 5,
+      errorCode: 'IC0503',
+      message: `Canister ${C} trapped: boom`,
+    });
+    const limit = instructionLimitText(C, 5);
+    expect(Rejects.nestedTrap(C, 'ignored', limit)).toEqual({
+      code: 5,
+      errorCode: 'IC0522',
+      message: limit.message,
+    });
+  });
+
+  it('put a runtime failure under the reject ICP gives its cause, keeping its text', () => {
+    expect(Rejects.runtimeFailed('not-found', 'Gone')).toEqual({
+      code: 3,
+      errorCode: 'IC0301',
+      message: 'Gone',
+    });
+    expect(Rejects.runtimeFailed('empty', 'Empty')).toMatchObject({ code: 5, errorCode: 'IC0537' });
+    expect(Rejects.runtimeFailed('trapped', 'Trapped')).toMatchObject({
+      code: 5,
+      errorCode: 'IC0503',
+    });
+    expect(Rejects.runtimeFailed('other', 'Else')).toMatchObject({ code: 5, errorCode: 'IC0504' });
   });
 });
 

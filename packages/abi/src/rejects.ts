@@ -349,3 +349,79 @@ export function replicaFailed(what: string, message: string): Reject {
     `the replica failed to execute the ${what}: ${message}`,
   );
 }
+
+/** IC0504: a request to another subnet carries more than a message between subnets may have. */
+export function xnetPayloadTooLarge(
+  caller: string,
+  callee: string,
+  bytes: number,
+  limit: number,
+): Reject {
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterContractViolation,
+    `Canister ${caller} violated contract: the request to ${callee} has ${bytes} bytes, more than the ${limit} bytes a message between subnets may have`,
+  );
+}
+
+/** IC0504: `queryContract` to a canister that is running an execution (a realm runs one at a time). */
+export function queryContractBusy(canister: string): Reject {
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterContractViolation,
+    `queryContract: canister ${canister} is executing and cannot be queried from inside its own execution`,
+  );
+}
+
+/** IC0502: `queryContract` to a canister whose code is not loaded. */
+export function canisterNotLoaded(canister: string): Reject {
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterTrapped,
+    `Canister ${canister} is not loaded`,
+  );
+}
+
+/**
+ * A trap inside a synchronous query or a transaction's execution: ICP's text for it when it
+ * has one (`text`), else `Canister … trapped: <trap>`.
+ */
+export function nestedTrap(canister: string, trap: string, text?: IcText): Reject {
+  return text !== undefined
+    ? canisterError(text)
+    : makeReject(
+        RejectCode.CanisterError,
+        IcErrorCode.CanisterCalledTrap,
+        `Canister ${canister} trapped: ${trap}`,
+      );
+}
+
+/** IC0506: a synchronous query finished without replying. */
+export function queryContractNoReply(canister: string): Reject {
+  return makeReject(
+    RejectCode.CanisterError,
+    IcErrorCode.CanisterDidNotReply,
+    `Canister ${canister} did not reply (${IcErrorCode.CanisterDidNotReply})`,
+  );
+}
+
+/** What a management call failed on inside the runtime, for `runtimeFailed`. */
+export type RuntimeFailureKind = 'not-found' | 'empty' | 'trapped' | 'other';
+
+/**
+ * A management call that failed inside the runtime, with the runtime's own text, under the
+ * reject ICP gives that cause: no such canister (IC0301), no code (IC0537), code that trapped
+ * or failed to load (IC0503), anything else (IC0504).
+ */
+export function runtimeFailed(kind: RuntimeFailureKind, message: string): Reject {
+  switch (kind) {
+    case 'not-found':
+      return makeReject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, message);
+    case 'empty':
+      return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, message);
+    case 'trapped':
+      return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterCalledTrap, message);
+    case 'other':
+      return makeReject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, message);
+  }
+}

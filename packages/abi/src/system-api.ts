@@ -174,8 +174,12 @@ export interface SystemApi {
   randSeed(seed: Uint8Array): void;
   /** Replica time in nanoseconds since the epoch; constant within one execution. */
   time(): bigint;
-  /** Aborts the current execution: its changes roll back and the caller gets CANISTER_ERROR. */
-  trap(message: string): never;
+  /**
+   * Aborts the current execution: its changes roll back and the caller gets CANISTER_ERROR.
+   * `uncaught` marks the trap of an error nothing caught (the CDK's entry points), rather
+   * than an `ic0.trap` of the canister's own; the caller's reject is the same.
+   */
+  trap(message: string, uncaught?: boolean): never;
   /** Writes a line to the canister's log. */
   debugPrint(message: string): void;
 

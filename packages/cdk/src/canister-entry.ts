@@ -121,11 +121,11 @@ function createAdapter(heapRoot: object, entries: Map<string, Entry>): CanisterA
         // Logging must never hide the trap itself.
       }
     }
-    trapMessage(uncaughtText(err));
+    trapMessage(uncaughtText(err), true);
   };
-  const trapMessage = (message: string): void => {
+  const trapMessage = (message: string, uncaught = false): void => {
     try {
-      sys.trap(message);
+      sys.trap(message, uncaught);
     } catch {
       // sys.trap throws to stop the code that called it; here nothing is left to stop.
     }

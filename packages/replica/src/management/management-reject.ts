@@ -2,7 +2,7 @@
  * Rejects of the management canister, with the IC's reject and error codes, and the mapping of
  * runtime errors onto them: a failing management call is always a reject, never a crash.
  */
-import { IcErrorCode, RejectCode, Rejects, type Reject } from '@tincan/abi';
+import { Rejects, type Reject } from '@tincan/abi';
 import { RuntimeError, type Outcome } from '@tincan/runtime';
 import { TincanError, ensureError } from '@tincan/errors';
 
@@ -37,23 +37,20 @@ export class Deferred<T> {
 
 /** The outcome for anything a management method threw. */
 export function rejectOutcome(err: unknown, method: string): Outcome {
-  // A runtime error keeps its own (capitalized) text, under the reject ICP gives its cause.
-  const reject = (code: RejectCode, errorCode: IcErrorCode, message: string): Outcome => ({
-    reject: Rejects.makeReject(code, errorCode, message),
-  });
   if (err instanceof ManagementReject) return { reject: err.reject };
   if (err instanceof RuntimeError) {
+    // A runtime error keeps its own (capitalized) text, under the reject ICP gives its cause.
     const message = capitalize(err.message);
     switch (err.code) {
       case 'ERR_CANISTER_NOT_FOUND':
-        return reject(RejectCode.DestinationInvalid, IcErrorCode.CanisterNotFound, message);
+        return { reject: Rejects.runtimeFailed('not-found', message) };
       case 'ERR_CANISTER_EMPTY':
-        return reject(RejectCode.CanisterError, IcErrorCode.CanisterEmpty, message);
+        return { reject: Rejects.runtimeFailed('empty', message) };
       case 'ERR_INSTALL_TRAPPED':
       case 'ERR_CANISTER_LOAD':
-        return reject(RejectCode.CanisterError, IcErrorCode.CanisterCalledTrap, message);
+        return { reject: Rejects.runtimeFailed('trapped', message) };
       default:
-        return reject(RejectCode.CanisterError, IcErrorCode.CanisterContractViolation, message);
+        return { reject: Rejects.runtimeFailed('other', message) };
     }
   }
   const message = ensureError(err).message;

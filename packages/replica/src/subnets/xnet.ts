@@ -9,7 +9,7 @@
  * sent again at the next flush: nothing is lost, nothing runs twice.
  */
 import { Principal } from '@dfinity/principal';
-import { IcErrorCode, RejectCode } from '@tincan/abi';
+import { Rejects } from '@tincan/abi';
 import { fromHex } from '@tincan/bytes';
 import { ensureError } from '@tincan/errors';
 import type { Delegation, RootKey } from '@tincan/certification';
@@ -118,9 +118,14 @@ export class XNet {
     if (request.arg.length > MAX_XNET_PAYLOAD_BYTES) {
       return {
         kind: 'refused',
-        outcome: xnetReject(
-          `Canister ${toText(request.caller)} violated contract: the request to ${toText(callee)} has ${request.arg.length} bytes, more than the ${MAX_XNET_PAYLOAD_BYTES} bytes a message between subnets may have`,
-        ),
+        outcome: {
+          reject: Rejects.xnetPayloadTooLarge(
+            toText(request.caller),
+            toText(callee),
+            request.arg.length,
+            MAX_XNET_PAYLOAD_BYTES,
+          ),
+        },
       };
     }
     const callId = this.#nextCallId++;
@@ -303,16 +308,6 @@ export class XNet {
     this.refused.push({ from, to, reason });
     return undefined;
   }
-}
-
-function xnetReject(message: string): Outcome {
-  return {
-    reject: {
-      code: RejectCode.CanisterError,
-      errorCode: IcErrorCode.CanisterContractViolation,
-      message,
-    },
-  };
 }
 
 function toText(id: Uint8Array): string {

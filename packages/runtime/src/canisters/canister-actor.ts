@@ -19,13 +19,7 @@ import {
   maySetTimers,
   neverCommits,
 } from '../execution/execution.js';
-import {
-  Rejects,
-  contractViolationText,
-  instructionLimitText,
-  instructionLimitTrap,
-} from '@tincan/abi';
-import { principalText } from './principal-text.js';
+import { Rejects } from '@tincan/abi';
 import { bytesEqual } from '@tincan/bytes';
 import {
   budgetFor,
@@ -38,6 +32,7 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import { toHex } from './principal-ids.js';
 import type { BundleSourceMap } from './source-maps.js';
 import { inspectSystemCalls } from '../execution/inspect-system-calls.js';
+import * as Traps from '../execution/trap.js';
 import { certifiedDataCalls, type CertifiedDataRegistry } from '../execution/certified-data.js';
 import { TimerTable, type TimerQueue } from '../scheduling/timer-table.js';
 import { dispatchSystemCalls, type DispatchHost } from '../transactions/system-calls.js';
@@ -152,15 +147,12 @@ export function createHostBridge(
       : 0n;
   /** Records a contract violation (IC0504) as the execution's trap and stops the canister code. */
   const violate = (exec: Execution, violation: string): never => {
-    if (exec.trap === undefined) {
-      exec.trap = `Canister violated contract: ${violation}`;
-      exec.failure = contractViolationText(principalText(id), violation);
-    }
-    throw new Error(exec.trap);
+    exec.trap ??= Traps.contractViolation(violation);
+    throw new Error(exec.trap.message);
   };
   const live = (): Execution => {
     const exec = actor.execution();
-    if (exec.trap !== undefined) throw new Error(`execution already trapped: ${exec.trap}`);
+    if (exec.trap !== undefined) throw new Error(`execution already trapped: ${exec.trap.message}`);
     return exec;
   };
   const answer = (verb: string): Execution => {
@@ -197,8 +189,10 @@ export function createHostBridge(
     msgReply: (reply) => {
       const exec = answer('msgReply');
       if (reply.length > callLimits.maxReplyBytes) {
-        exec.trap ??= `reply of ${reply.length} bytes exceeds the limit of ${callLimits.maxReplyBytes} bytes`;
-        throw new Error(exec.trap);
+        exec.trap ??= Traps.apiMisuse(
+          `reply of ${reply.length} bytes exceeds the limit of ${callLimits.maxReplyBytes} bytes`,
+        );
+        throw new Error(exec.trap.message);
       }
       exec.answer = { reply: new Uint8Array(reply) };
     },
@@ -220,23 +214,24 @@ export function createHostBridge(
       return exec.replicated ?? !neverCommits(exec.mode);
     },
     time: () => actor.execution().timeNs,
-    trap: (message) => {
+    trap: (kind, message) => {
       const exec = actor.execution();
-      exec.trap ??= message;
+      exec.trap ??= Traps.fromKernel(kind, message);
     },
     instructionLimitExceeded: () => {
       const exec = actor.execution();
       if (exec.trap !== undefined) return;
       const limit = exec.instructionLimit ?? budgetFor(exec.mode, deps.limits);
-      exec.failure = instructionLimitText(principalText(id), limit);
-      exec.trap = instructionLimitTrap(limit);
+      exec.trap = Traps.instructionLimit(limit);
     },
     debugPrint: (message) => deps.onLog(actor, message),
     timerSet: (delayNs, intervalNs) => {
       const exec = live();
       if (!maySetTimers(exec.mode)) {
-        exec.trap ??= `timers cannot be set in ${exec.mode === 'query' ? 'a query' : '@inspectMessage'}`;
-        throw new Error(exec.trap);
+        exec.trap ??= Traps.apiMisuse(
+          `timers cannot be set in ${exec.mode === 'query' ? 'a query' : '@inspectMessage'}`,
+        );
+        throw new Error(exec.trap.message);
       }
       const id = actor.nextTimerId++;
       exec.timerOps.push({
@@ -258,13 +253,16 @@ export function createHostBridge(
       if (!mayCall(exec.mode)) throw new Error(`calls are not allowed in ${exec.mode}`);
       if (exec.tx !== undefined) {
         // A transaction runs to its end at once: nothing could answer the call inside it.
-        exec.trap ??=
-          'inter-canister calls cannot be made in a dispatched sub-message or reply handler: use dispatch()';
-        throw new Error(exec.trap);
+        exec.trap ??= Traps.apiMisuse(
+          'inter-canister calls cannot be made in a dispatched sub-message or reply handler: use dispatch()',
+        );
+        throw new Error(exec.trap.message);
       }
       if (arg.length > callLimits.maxCallPayloadBytes) {
-        exec.trap ??= `call payload of ${arg.length} bytes exceeds the limit of ${callLimits.maxCallPayloadBytes} bytes`;
-        throw new Error(exec.trap);
+        exec.trap ??= Traps.apiMisuse(
+          `call payload of ${arg.length} bytes exceeds the limit of ${callLimits.maxCallPayloadBytes} bytes`,
+        );
+        throw new Error(exec.trap.message);
       }
       if (isComposite(exec.mode)) {
         // A composite query's calls run in its call graph: no cycles, no fees, no queues.

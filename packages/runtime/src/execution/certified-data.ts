@@ -9,6 +9,7 @@
  */
 import { icModeName, type Execution, type ExecutionMode } from './execution.js';
 import type { StateStore } from '../state/state-store.js';
+import * as Traps from './trap.js';
 
 /** ICP's limit on certified data. */
 export const MAX_CERTIFIED_DATA_BYTES = 32;
@@ -86,12 +87,16 @@ export function certifiedDataCalls(
     certifiedDataSet: (data) => {
       const exec = live();
       if (!mayCertify(exec.mode)) {
-        exec.trap ??= `"ic0_certified_data_set" cannot be executed in ${exec.mode === 'inspect' ? 'inspect message' : exec.mode === 'query' ? 'non replicated query' : icModeName(exec)} mode`;
-        throw new Error(exec.trap);
+        exec.trap ??= Traps.apiMisuse(
+          `"ic0_certified_data_set" cannot be executed in ${exec.mode === 'inspect' ? 'inspect message' : exec.mode === 'query' ? 'non replicated query' : icModeName(exec)} mode`,
+        );
+        throw new Error(exec.trap.message);
       }
       if (data.length > MAX_CERTIFIED_DATA_BYTES) {
-        exec.trap ??= `ic0_certified_data_set failed because the passed data must be no larger than ${MAX_CERTIFIED_DATA_BYTES} bytes. Found ${data.length} bytes.`;
-        throw new Error(exec.trap);
+        exec.trap ??= Traps.apiMisuse(
+          `ic0_certified_data_set failed because the passed data must be no larger than ${MAX_CERTIFIED_DATA_BYTES} bytes. Found ${data.length} bytes.`,
+        );
+        throw new Error(exec.trap.message);
       }
       exec.certifiedData = new Uint8Array(data);
     },

@@ -3,10 +3,10 @@
  * holds back until commit (the answer, the outgoing calls). Nothing leaves an execution before
  * it commits.
  */
-import type { IcText } from '@tincan/abi';
 import type { CallContext } from '../calls/call-context.js';
 import type { Outcome } from '../calls/messages.js';
 import type { SubMessage, TxPlace } from '../transactions/sub-message.js';
+import type { Trap } from './trap.js';
 
 /**
  * What kind of entry point is executing; it decides what the system API allows.
@@ -66,14 +66,8 @@ export interface Execution {
   accepted: bigint;
   /** The execution's fee, charged whether it commits or not (also part of `balanceDelta`). */
   fee: bigint;
-  /** Set by the first trap; an execution never un-traps. */
-  trap: string | undefined;
-  /**
-   * The error ICP reports for this trap when it is not a trap of the canister's own
-   * (`ic0.trap`, an uncaught error): a contract violation (IC0504), the instruction limit
-   * (IC0522). Callers get this text instead of the `ic0.trap` one.
-   */
-  failure?: IcText;
+  /** Set by the first trap (built in `trap.ts`); an execution never un-traps. */
+  trap: Trap | undefined;
   /** The instruction budget when it is not the mode's (a query in a composite query's call graph). */
   instructionLimit?: number;
   /** The answer to `context`, applied at commit. */

@@ -11,7 +11,7 @@
  * - A query's or a message inspection's changes are always discarded.
  * - Every execution but a query pays its fee (base + units spent), trapped or not.
  */
-import { Rejects, trapText } from '@tincan/abi';
+import { Rejects } from '@tincan/abi';
 import { applyTimerOps, type CanisterActor } from '../canisters/canister-actor.js';
 import type { CallContext } from '../calls/call-context.js';
 import type { CallRouter } from '../calls/call-router.js';
@@ -24,6 +24,7 @@ import type { Batch } from '../state/batch.js';
 import type { HeapDelta } from '../state/heap-delta.js';
 import { messageOf } from '../sandbox/sandbox.js';
 import type { CertifiedDataRegistry } from './certified-data.js';
+import * as Traps from './trap.js';
 import { principalText } from '../canisters/principal-text.js';
 import { traceOf, type TraceCause, type TraceOp, type TraceSink } from './trace.js';
 
@@ -114,7 +115,7 @@ export class Executor {
     } catch (err) {
       // Only errors that escaped the kernel land here: the wall-clock backstop, or a kernel
       // failure. Both are host-realm errors, so reading their message runs no canister code.
-      exec.trap ??= messageOf(err);
+      exec.trap ??= Traps.escaped(err);
     } finally {
       actor.current = undefined;
     }
@@ -138,7 +139,7 @@ export class Executor {
       cyclesCharged: charged,
       outcome:
         exec.trap !== undefined ? 'trapped' : neverCommits(exec.mode) ? 'discarded' : 'committed',
-      ...(exec.trap !== undefined && { trap: exec.trap }),
+      ...(exec.trap !== undefined && { trap: exec.trap.message }),
     });
   }
 
@@ -189,7 +190,7 @@ export class Executor {
       try {
         heap = actor.sandbox?.op('persist') as HeapDelta | null;
       } catch (err) {
-        exec.trap = `canister state cannot be persisted: ${messageOf(err)}`;
+        exec.trap = Traps.heapUnpersistable(messageOf(err));
       }
       // Null means the heap is unchanged, though stable maps may have grown.
       const overLimit =
@@ -197,16 +198,17 @@ export class Executor {
           ? undefined
           : memoryLimitTrap(actor, heap !== null ? heap.bytes : actor.heapBytes, this.#deps.store);
       if (overLimit !== undefined) {
-        exec.trap = overLimit;
+        exec.trap = Traps.memoryLimit(overLimit);
         this.#op(actor, 'unpersist');
       }
     }
     if (exec.trap !== undefined || heap === undefined) {
-      exec.trap ??= 'no heap snapshot';
+      exec.trap ??= Traps.noHeapSnapshot();
       // Of what the execution did to the balance, only its fee stays.
       this.#deps.balances.change(actor, -exec.fee);
       this.#rollback(actor);
-      this.#deps.onTrap(actor, exec.mode === 'cleanup' ? `in cleanup: ${exec.trap}` : exec.trap);
+      const { message } = exec.trap;
+      this.#deps.onTrap(actor, exec.mode === 'cleanup' ? `in cleanup: ${message}` : message);
       return false;
     }
     // Null means the heap is unchanged: the stored one still stands.
@@ -288,12 +290,14 @@ export class Executor {
     }
   }
 
-  /** The reject a trapped execution answers with: ICP's text for its failure, or for `ic0.trap`. */
+  /** The reject a trapped execution answers with, by the kind of its trap. */
   trapOutcome(actor: CanisterActor, exec: Execution): Outcome {
+    const canister = principalText(actor.record.id);
     return {
-      reject: Rejects.canisterError(
-        exec.failure ?? trapText(principalText(actor.record.id), exec.trap ?? 'trapped'),
-      ),
+      reject:
+        exec.trap !== undefined
+          ? Traps.reject(canister, exec.trap)
+          : Rejects.trapped(canister, 'trapped'),
     };
   }
 

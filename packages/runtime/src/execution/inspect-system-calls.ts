@@ -4,6 +4,7 @@
  * includes them, while inspection itself (`inspect-message.ts`) drives executions.
  */
 import type { Execution } from './execution.js';
+import * as Traps from './trap.js';
 import type { HostBridge } from '../kernel/host-bridge.js';
 
 /**
@@ -31,6 +32,6 @@ export function inspectSystemCalls(
 
 /** Records a trap on the execution and stops the canister code that caused it. */
 function trapWith(exec: Execution, message: string): never {
-  exec.trap ??= message;
+  exec.trap ??= Traps.apiMisuse(message);
   throw new Error(message);
 }

@@ -131,7 +131,7 @@ export function traceOf(
     cause: causeOf(exec, how),
     timeNs: exec.timeNs,
     outcome,
-    trap: exec.trap,
+    trap: exec.trap?.message,
     instructions,
     cyclesCharged: exec.fee,
     cyclesAccepted: exec.accepted,

@@ -9,9 +9,10 @@
  * canister. Queries, calls between canisters, calls to the management canister (which filters
  * its own ingress) and the in-process `submit` are not inspected, as on ICP.
  */
-import { Rejects, trapText, type Reject } from '@tincan/abi';
+import { Rejects, type Reject } from '@tincan/abi';
 import type { CanisterActor } from '../canisters/canister-actor.js';
 import { openExecution } from '../execution/execution.js';
+import * as Traps from '../execution/trap.js';
 import type { Executor } from '../execution/executor.js';
 import type { Batch } from '../state/batch.js';
 import { toHex } from '../canisters/principal-ids.js';
@@ -70,7 +71,7 @@ export function inspectMessage(call: InspectedCall, deps: InspectDeps): InspectR
   if (exec.trap !== undefined) {
     return {
       accepted: false,
-      reason: Rejects.canisterError(exec.failure ?? trapText(canister, exec.trap)),
+      reason: Traps.reject(canister, exec.trap),
     };
   }
   if (exec.messageAccepted !== true) {

@@ -1,5 +1,8 @@
 import type { HeapDeltaOut } from './heap-record.js';
 
+/** The traps the kernel reports: `ic0.trap`, an uncaught error, the canister's heap limit. */
+export type KernelTrapKind = 'explicit' | 'uncaught' | 'memory-limit';
+
 /**
  * The host functions the runtime hands to the in-sandbox kernel. The kernel captures them
  * before any canister code runs and removes them from the global, so canister code can only
@@ -42,7 +45,7 @@ export interface HostBridge {
   inReplicatedExecution(): boolean;
   time(): bigint;
   /** Records a trap on the current execution; the kernel then throws inside the sandbox. */
-  trap(message: string): void;
+  trap(kind: KernelTrapKind, message: string): void;
   /** Records that the current execution spent its instruction limit (ICP's IC0522 trap). */
   instructionLimitExceeded(): void;
   debugPrint(message: string): void;

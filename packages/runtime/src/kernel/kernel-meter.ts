@@ -97,7 +97,10 @@ export class KernelMeter {
   /** The meter's next slice, or 0 (with the trap recorded) when the execution must stop. */
   refill(): number {
     if (host.heapExhausted()) {
-      host.trap('heap memory limit exceeded: the replica process is nearly out of memory');
+      host.trap(
+        'memory-limit',
+        'heap memory limit exceeded: the replica process is nearly out of memory',
+      );
       return 0;
     }
     if (this.#unissued <= 0) {
@@ -122,7 +125,7 @@ export class KernelMeter {
     this.#allocated += bytes;
     if (this.#allocated <= this.#heapLimit) return;
     const message = `heap memory limit exceeded: Canister exceeded its heap memory limit of ${this.#heapLimit} bytes (this execution would allocate ${this.#allocated} bytes)`;
-    host.trap(message);
+    host.trap('memory-limit', message);
     throw new RangeError(message);
   }
 

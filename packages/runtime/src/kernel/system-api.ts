@@ -24,7 +24,7 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     settle: (value: unknown, onValue: (value: unknown) => void) => {
       const fail = (err: unknown): void => {
         try {
-          host.trap(uncaught(err));
+          host.trap('uncaught', uncaught(err));
         } catch {
           // The host only throws here when the execution already trapped.
         }
@@ -60,9 +60,10 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
     inReplicatedExecution: () => guarded(() => host.inReplicatedExecution()),
     randSeed: (seed: Uint8Array) => prngState.set(seedWords(seed)),
     time: () => guarded(() => host.time()),
-    trap: (message: string): never => {
+    trap: (message: string, uncaught?: boolean): never => {
       const text = String(message);
-      guarded(() => host.trap(text));
+      const kind = uncaught === true ? 'uncaught' : 'explicit';
+      guarded(() => host.trap(kind, text));
       throw new Error(text);
     },
     debugPrint: (message: string) => guarded(() => host.debugPrint(String(message))),

@@ -351,7 +351,7 @@ export class Installer {
       if (exec.trap !== undefined)
         throw new RuntimeError(
           'ERR_INSTALL_TRAPPED',
-          `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : (extra.method ?? 'init')}: ${exec.trap}`,
+          `canister ${principalText(actor.record.id)} trapped in ${mode === 'load' ? 'module evaluation' : (extra.method ?? 'init')}: ${exec.trap.message}`,
         );
       return result as T;
     } finally {

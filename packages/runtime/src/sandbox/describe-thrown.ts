@@ -82,3 +82,8 @@ export function isHostObject(value: unknown): boolean {
 export function hostCause(err: unknown): { cause?: unknown } {
   return isHostObject(err) ? { cause: err } : {};
 }
+
+/** The `code` of anything thrown (`ERR_…`), read as {@link describeThrown} reads it. */
+export function codeOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null ? dataString(err, 'code') : undefined;
+}

@@ -106,6 +106,27 @@ describe('sandbox isolation', () => {
       ),
     ).toBe('not in this test');
   });
+  it('reports a trap to the host with its kind: ic0.trap, or an error nothing caught', () => {
+    const seen: [string, string][] = [];
+    const trap: HostBridge['trap'] = (kind, message) => {
+      seen.push([kind, message]);
+    };
+    expect(
+      evalInSandbox("(() => { try { sys.trap('mine'); } catch { return 1; } })()", { trap }),
+    ).toBe(1);
+    expect(
+      evalInSandbox(
+        "(() => { try { sys.trap('Uncaught Error: x', true); } catch { return 2; } })()",
+        {
+          trap,
+        },
+      ),
+    ).toBe(2);
+    expect(seen).toEqual([
+      ['explicit', 'mine'],
+      ['uncaught', 'Uncaught Error: x'],
+    ]);
+  });
   it('gives replica time to Date and a seeded Math.random', () => {
     expect(evalInSandbox('Date.now()')).toBe(1_700_000_000_123);
     expect(evalInSandbox('new Date().getTime()')).toBe(1_700_000_000_123);

@@ -4,13 +4,14 @@
  * transaction: with the transaction's changes so far), and everything it wrote is discarded at
  * once: its store savepoint is rolled back and its heap rewound to a mark taken before it ran.
  */
-import { IcErrorCode, RejectCode, methodNotFoundText } from '@tincan/abi';
+import { Rejects, type Reject } from '@tincan/abi';
 import { toHex } from '@tincan/bytes';
 import type { Batch } from '../state/batch.js';
 import type { CanisterActor } from '../canisters/canister-actor.js';
 import { openExecution } from '../execution/execution.js';
 import type { Executor } from '../execution/executor.js';
 import * as lifecycle from '../lifecycle/lifecycle.js';
+import * as Traps from '../execution/trap.js';
 import { missingCanister } from '../calls/missing-canister.js';
 import { principalText } from '../canisters/principal-text.js';
 
@@ -33,37 +34,29 @@ export function runQueryContract(
   method: string,
   arg: Uint8Array,
 ): [number, Uint8Array] {
-  const fail = (code: number, message: string): [number, Uint8Array] => [
-    code,
-    encoder.encode(message),
+  const fail = (reject: Reject): [number, Uint8Array] => [
+    reject.code,
+    encoder.encode(reject.message),
   ];
   const actor = deps.actors.get(toHex(target));
   if (actor === undefined) {
     const missing = missingCanister(target, true);
     return fail(
-      RejectCode.DestinationInvalid,
-      'reject' in missing ? missing.reject.message : 'no such canister',
+      'reject' in missing ? missing.reject : Rejects.canisterNotFound(principalText(target)),
     );
   }
   const text = principalText(actor.record.id);
   // A realm runs one thing at a time: a canister in the middle of an execution cannot answer.
-  if (actor === caller || actor.current !== undefined)
-    return fail(
-      RejectCode.CanisterError,
-      `queryContract: canister ${text} is executing and cannot be queried from inside its own execution`,
-    );
+  if (actor === caller || actor.current !== undefined) return fail(Rejects.queryContractBusy(text));
   const stopped = lifecycle.refusal(actor);
-  if (stopped !== undefined && 'reject' in stopped)
-    return fail(stopped.reject.code, stopped.reject.message);
-  if (actor.record.module.length === 0)
-    return fail(RejectCode.CanisterError, `Canister ${text} has no code installed`);
+  if (stopped !== undefined && 'reject' in stopped) return fail(stopped.reject);
+  if (actor.record.module.length === 0) return fail(Rejects.canisterEmpty(text));
   const loadError = deps.ensureLoaded(actor);
-  if (loadError !== undefined) return fail(RejectCode.CanisterError, loadError);
+  if (loadError !== undefined) return fail(Rejects.loadFailed(loadError));
   if (actor.methods.get(method)?.mode !== 'query')
-    return fail(RejectCode.CanisterError, methodNotFoundText(text, 'query', method).message);
+    return fail(Rejects.methodNotFound(text, 'query', method));
   const sandbox = actor.sandbox;
-  if (sandbox === undefined)
-    return fail(RejectCode.CanisterError, `Canister ${text} is not loaded`);
+  if (sandbox === undefined) return fail(Rejects.canisterNotLoaded(text));
   const outer = caller.current;
   const exec = openExecution({
     mode: 'query',
@@ -94,18 +87,9 @@ export function runQueryContract(
     deps.batch.dropExecution();
     sandbox.op('rewind', mark);
   }
-  if (exec.trap !== undefined) {
-    return fail(
-      RejectCode.CanisterError,
-      exec.failure?.message ?? `Canister ${text} trapped: ${exec.trap}`,
-    );
-  }
+  if (exec.trap !== undefined) return fail(Traps.nestedReject(text, exec.trap));
   const answer = exec.answer;
-  if (answer === undefined)
-    return fail(
-      RejectCode.CanisterError,
-      `Canister ${text} did not reply (${IcErrorCode.CanisterDidNotReply})`,
-    );
-  if ('reject' in answer) return fail(answer.reject.code, answer.reject.message);
+  if (answer === undefined) return fail(Rejects.queryContractNoReply(text));
+  if ('reject' in answer) return fail(answer.reject);
   return [0, answer.reply];
 }

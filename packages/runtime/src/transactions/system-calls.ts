@@ -5,6 +5,7 @@
  * inline.
  */
 import type { Execution } from '../execution/execution.js';
+import * as Traps from '../execution/trap.js';
 import type { HostBridge } from '../kernel/host-bridge.js';
 import { MAX_SUBMSG_DEPTH, REPLY_ON, type SubMessage } from './sub-message.js';
 
@@ -71,6 +72,6 @@ export function dispatchSystemCalls(
 
 /** Records a trap on the execution and stops the canister code that caused it. */
 function trapWith(exec: Execution, message: string): never {
-  exec.trap ??= message;
+  exec.trap ??= Traps.apiMisuse(message);
   throw new Error(message);
 }

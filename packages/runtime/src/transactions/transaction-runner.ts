@@ -18,7 +18,7 @@
  *   reverts the whole transaction, whatever `replyOn` says.
  * - `msgCaller()` is the dispatching canister; `msgOrigin()` the root's origin.
  */
-import { IcErrorCode, methodNotFoundText } from '@tincan/abi';
+import { Rejects } from '@tincan/abi';
 import { toHex } from '@tincan/bytes';
 import { applyTimerOps, type CanisterActor } from '../canisters/canister-actor.js';
 import type { Batch } from '../state/batch.js';
@@ -30,6 +30,7 @@ import type { Executor } from '../execution/executor.js';
 import type { StateStore } from '../state/state-store.js';
 import type { HeapDelta } from '../state/heap-delta.js';
 import * as lifecycle from '../lifecycle/lifecycle.js';
+import * as Traps from '../execution/trap.js';
 import { memoryLimitTrap } from '../execution/memory-limits.js';
 import { missingCanister } from '../calls/missing-canister.js';
 import { principalText } from '../canisters/principal-text.js';
@@ -164,7 +165,7 @@ export class TransactionRunner implements DispatchHost {
     // The root's own heap and the savepoint of the whole transaction go with the root's trap.
     for (const other of others) this.#op(other, 'rollback');
     this.#undoCycles(root);
-    exec.trap ??= `transaction reverted: ${failure}`;
+    exec.trap ??= Traps.transactionReverted(failure);
     return () => undefined;
   }
 
@@ -270,16 +271,18 @@ export class TransactionRunner implements DispatchHost {
   #refusal(target: CanisterActor | undefined, sub: SubMessage): string | undefined {
     if (target === undefined) {
       const missing = missingCanister(sub.target, true);
-      return 'reject' in missing ? missing.reject.message : 'no such canister';
+      return 'reject' in missing
+        ? missing.reject.message
+        : Rejects.canisterNotFound(principalText(sub.target)).message;
     }
     const stopped = lifecycle.refusal(target);
     if (stopped !== undefined && 'reject' in stopped) return stopped.reject.message;
     const text = principalText(target.record.id);
-    if (target.record.module.length === 0) return `Canister ${text} has no code installed`;
+    if (target.record.module.length === 0) return Rejects.canisterEmpty(text).message;
     const loadError = this.#deps.ensureLoaded(target);
     if (loadError !== undefined) return loadError;
     if (target.methods.get(sub.method)?.mode !== 'update')
-      return methodNotFoundText(text, 'update', sub.method).message;
+      return Rejects.methodNotFound(text, 'update', sub.method).message;
     return undefined;
   }
 
@@ -357,10 +360,7 @@ export class TransactionRunner implements DispatchHost {
       this.#changeCycles(frame, actor, exec.balanceDelta + exec.fee);
       frame.effects.push([actor, exec]);
     } else this.#deps.batch.dropExecution();
-    if (
-      exec.failure?.errorCode === IcErrorCode.CanisterInstructionLimitExceeded ||
-      tx.budget <= 0
-    ) {
+    if (exec.trap?.kind === 'instruction-limit' || tx.budget <= 0) {
       throw new TxAbort(
         `the transaction ran out of instructions (its budget of ${this.#deps.updateInstructions} is shared by every sub-message) in ${method} of ${principalText(actor.record.id)}`,
       );
@@ -400,9 +400,7 @@ export class TransactionRunner implements DispatchHost {
 /** Why an execution of the transaction failed (a trap, a reject, no reply), if it did. */
 function failureOf(actor: CanisterActor, exec: Execution): string | undefined {
   if (exec.trap !== undefined)
-    return (
-      exec.failure?.message ?? `Canister ${principalText(actor.record.id)} trapped: ${exec.trap}`
-    );
+    return Traps.nestedReject(principalText(actor.record.id), exec.trap).message;
   if (exec.answer === undefined) return `Canister ${principalText(actor.record.id)} did not reply`;
   if ('reject' in exec.answer) return exec.answer.reject.message;
   return undefined;
