@@ -1,21 +1,18 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { IDL } from '@dfinity/candid';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 
 // Group commit: executions of one batch share a SQLite transaction, each in its own savepoint.
 const NO_ARGS = new Uint8Array(IDL.encode([], []));
 const ANON = new Uint8Array([4]);
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 describe('group commit', () => {
   it('delivers an ingress answer only once its state is committed (seen by a second connection)', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const { id } = await t.replica.deploy('test/fixtures/batch-counter.ts');
     const reader = new Database(path.join(t.stateDir, 'replica.sqlite'), { readonly: true });
     const heapRow = reader
@@ -39,7 +36,7 @@ describe('group commit', () => {
   });
 
   it('rolls back a trapping execution alone, keeping the others of its batch', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const { id } = await t.replica.deploy('test/fixtures/batch-counter.ts');
     const answers: string[] = [];
     for (const method of ['increment', 'incrementThenTrap', 'increment']) {

@@ -4,22 +4,18 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestReplica, identity, seededPolicy, type TestReplica } from '@tincan/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestReplica, identity, seededPolicy } from '@tincan/testing';
 import { fifoPolicy, type CanisterHandle } from '@tincan/replica';
 import { replyValue, stepOnce, submit } from './helpers.js';
 
-let t: TestReplica;
+const t = useTestReplica();
 let a: CanisterHandle;
 let b: CanisterHandle;
 
 beforeEach(async () => {
-  t = await createTestReplica();
   b = await t.replica.deploy('test/fixtures/semantics-callee.ts');
   a = await t.replica.deploy('test/fixtures/semantics-caller.ts');
-});
-afterEach(async () => {
-  await t.dispose();
 });
 
 const continuations = async (): Promise<bigint> =>

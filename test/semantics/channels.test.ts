@@ -8,11 +8,11 @@
  */
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   TEST_EPOCH_NS,
   ZERO_FEES,
-  createTestReplica,
+  useTestReplicas,
   type TestReplica,
   type TestReplicaOptions,
 } from '@tincan/testing';
@@ -29,17 +29,14 @@ const Options = IDL.Record({
 });
 const SECOND_NS = 1_000_000_000n;
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 /** A replica with three fixture canisters: A calls B, which may call C. */
 async function setUp(
   options: TestReplicaOptions = {},
 ): Promise<{ replica: Replica; a: CanisterHandle; b: CanisterHandle; c: CanisterHandle }> {
-  t = await createTestReplica({ fees: ZERO_FEES, ...options });
+  t = await replicas.create({ fees: ZERO_FEES, ...options });
   const { replica } = t;
   const [a, b, c] = [
     await replica.deploy(FIXTURE),
@@ -156,7 +153,7 @@ describe('bounded-wait calls at their deadline', () => {
 
   it('fire on the wall clock too: the driver wakes for the next deadline', async () => {
     // Catches: deadlines only checked when some other message happens to run.
-    t = await createTestReplica({
+    t = await replicas.create({
       fees: ZERO_FEES,
       clock: { nowNs: () => BigInt(Date.now()) * 1_000_000n },
     });

@@ -5,22 +5,19 @@
  * hooks into it: a per-caller lock taken before the `await` is released even when the code
  * after the `await` traps.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { ZERO_FEES, createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { ZERO_FEES, useTestReplicas, identity, type TestReplica } from '@tincan/testing';
 import type { CanisterHandle, Replica } from '@tincan/replica';
 import { rejectedCall as rejected } from './helpers.js';
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 describe("the ledger's per-caller lock, released by a guard", () => {
   it('is released and the debit refunded when the code after the await traps', async () => {
     // Catches: cleanup not run (the lock would stay and alice's 30 tokens stay in flight),
     // or the trapped callback's credit surviving.
-    t = await createTestReplica();
+    t = await replicas.create();
     const { replica } = t;
     const [minter, alice, bob] = [identity('minter'), identity('alice'), identity('bob')];
     const ledger = await replica.deploy('canisters/ledger/src/index.ts', { initArgs: [[minter]] });
@@ -43,7 +40,7 @@ describe("the ledger's per-caller lock, released by a guard", () => {
 
 describe('cleanup rules', () => {
   async function setUp(): Promise<{ replica: Replica; g: CanisterHandle; callee: CanisterHandle }> {
-    t = await createTestReplica({ fees: ZERO_FEES });
+    t = await replicas.create({ fees: ZERO_FEES });
     return {
       replica: t.replica,
       g: await t.replica.deploy('test/fixtures/guarded.ts'),

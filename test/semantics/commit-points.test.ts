@@ -3,8 +3,8 @@
  * committed execution, and a trap rolls back only the execution it happened in.
  */
 import { IDL } from '@dfinity/candid';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CallRejectedError, useTestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 import { rejectOf, replyValue, stepOnce, submit } from './helpers.js';
 
@@ -17,17 +17,13 @@ interface CallerState {
   log: string[];
 }
 
-let t: TestReplica;
+const t = useTestReplica();
 let a: CanisterHandle;
 let b: CanisterHandle;
 
 beforeEach(async () => {
-  t = await createTestReplica();
   b = await t.replica.deploy('test/fixtures/semantics-callee.ts');
   a = await t.replica.deploy('test/fixtures/semantics-caller.ts');
-});
-afterEach(async () => {
-  await t.dispose();
 });
 
 const callerState = (): Promise<CallerState> =>

@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import {
   CallRejectedError,
-  createTestReplica,
+  useTestReplicas,
   type TestReplica,
   type TestReplicaOptions,
 } from '@tincan/testing';
@@ -14,14 +14,11 @@ const FIXTURE = 'test/fixtures/composite-query.ts';
 const TOOLCHAIN_HELP =
   'If you are running this canister in a test environment (e.g., dfx), make sure the test environment is up to date. Otherwise, this is likely an error with the compiler/CDK toolchain being used to build the canister. Please report the error to IC devs on the forum: https://forum.dfinity.org and include which language/CDK was used to create the canister.';
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 async function deploy(count: number, options: TestReplicaOptions = {}): Promise<Principal[]> {
-  t = await createTestReplica(options);
+  t = await replicas.create(options);
   const ids: Principal[] = [];
   for (let i = 0; i < count; i++) ids.push((await t.replica.deploy(FIXTURE)).id);
   return ids;

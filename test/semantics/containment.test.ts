@@ -4,8 +4,8 @@
  * running their code, the kernel and the meter are out of reach, and allocations past the
  * canister's heap limit trap before they happen. After each, a bystander's update succeeds.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CallRejectedError, useTestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 import { MISSING_CANISTER } from './helpers.js';
 
@@ -13,7 +13,7 @@ const FIXTURE = 'test/fixtures/containment.ts';
 /** Low enough that the hostile loops below trap in well under a second of CPU. */
 const UPDATE_LIMIT = 300_000_000;
 
-let t: TestReplica;
+const t = useTestReplica({ instructionLimits: { update: UPDATE_LIMIT } });
 let hostile: CanisterHandle;
 let bystander: CanisterHandle;
 let bumps = 0n;
@@ -32,14 +32,10 @@ afterAll(() => {
 });
 
 beforeEach(async () => {
-  t = await createTestReplica({ instructionLimits: { update: UPDATE_LIMIT } });
   hostile = await t.replica.deploy(FIXTURE);
   bystander = await t.replica.deploy(FIXTURE);
   bumps = 0n;
   escaped.length = 0;
-});
-afterEach(async () => {
-  await t.dispose();
 });
 
 /** Lets Node report pending rejections (it does so after each macrotask). */

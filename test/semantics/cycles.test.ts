@@ -6,8 +6,8 @@
  */
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, ZERO_FEES, createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { CallRejectedError, ZERO_FEES, useTestReplicas, type TestReplica } from '@tincan/testing';
 import {
   ICP_13_NODE_FEES,
   type CanisterHandle,
@@ -19,14 +19,11 @@ import type { Relayed } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/channels.ts';
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 async function pair(): Promise<{ replica: Replica; a: CanisterHandle; b: CanisterHandle }> {
-  t = await createTestReplica({ fees: ZERO_FEES });
+  t = await replicas.create({ fees: ZERO_FEES });
   return {
     replica: t.replica,
     a: await t.replica.deploy(FIXTURE),
@@ -138,7 +135,7 @@ describe('balance and burning', () => {
   it('reads the balance and burns cycles, never below the freezing threshold', async () => {
     // Catches: burn ignoring the threshold, or not lowering the balance.
     // No charges, but ICP's idle burn, so the canister has a freezing threshold.
-    t = await createTestReplica({
+    t = await replicas.create({
       fees: { ...ZERO_FEES, storagePerGiBSecond: ICP_13_NODE_FEES.storagePerGiBSecond },
     });
     const { replica } = t;
@@ -158,7 +155,7 @@ describe('charges', () => {
   it("charges ICP's 13-node fees: ingress, execution base and units, calls by size", async () => {
     // Catches: fees not charged, charged twice, or not matching the documented table.
     const executions: ExecutionInfo[] = [];
-    t = await createTestReplica({ onExecution: (info) => executions.push(info) });
+    t = await replicas.create({ onExecution: (info) => executions.push(info) });
     const { replica } = t;
     const [a, b] = [await replica.deploy(FIXTURE), await replica.deploy(FIXTURE)];
     const [a0, b0] = [replica.cycleBalance(a), replica.cycleBalance(b)];
@@ -207,7 +204,7 @@ describe('charges', () => {
 describe('freezing', () => {
   it('rejects new calls to a canister below its freezing threshold with SYS_TRANSIENT (IC0207)', async () => {
     // Catches: a frozen canister still executing new calls.
-    t = await createTestReplica();
+    t = await replicas.create();
     const { replica } = t;
     const poor = await replica.deploy(FIXTURE, { cycles: 1_000n });
     const a = await replica.deploy(FIXTURE);
@@ -232,7 +229,7 @@ describe('freezing', () => {
 
   it('a zero freezing threshold keeps an empty canister running (with zero fees)', async () => {
     // Catches: a threshold that ignores the freezingThresholdSeconds setting.
-    t = await createTestReplica({ fees: ZERO_FEES });
+    t = await replicas.create({ fees: ZERO_FEES });
     const c = await t.replica.deploy(FIXTURE, {
       cycles: 0n,
       settings: { freezingThresholdSeconds: 0n },

@@ -6,22 +6,17 @@
  * message rolls back, and state survives a restart; and that a module whose construction reads
  * the time is still installed eagerly.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 import { CallRejectedError } from '@tincan/replica';
 
 const FRESH = 'test/fixtures/fresh-heap.ts';
 const STAMPED = 'test/fixtures/stamped-heap.ts';
 
-const open: TestReplica[] = [];
-afterEach(async () => {
-  for (const t of open.splice(0)) await t.dispose();
-});
+const replicas = useTestReplicas();
 
-async function replica(): Promise<TestReplica> {
-  const t = await createTestReplica({ seed: new Uint8Array(32).fill(7) });
-  open.push(t);
-  return t;
+function replica(): Promise<TestReplica> {
+  return replicas.create({ seed: new Uint8Array(32).fill(7) });
 }
 
 interface FreshState {

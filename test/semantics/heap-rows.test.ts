@@ -7,8 +7,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Encoder } from 'cbor-x';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CallRejectedError, useTestReplica } from '@tincan/testing';
 import type { ActorOf, CanisterHandle } from '@tincan/replica';
 
 interface HeapRows {
@@ -23,14 +23,10 @@ interface HeapRows {
   describe(): string;
 }
 
-let t: TestReplica;
+const t = useTestReplica();
 let h: CanisterHandle;
 beforeEach(async () => {
-  t = await createTestReplica();
   h = await t.replica.deploy('test/fixtures/heap-rows.ts');
-});
-afterEach(async () => {
-  await t.dispose();
 });
 
 const actor = (): ActorOf<HeapRows> => t.replica.actor<HeapRows>(h);

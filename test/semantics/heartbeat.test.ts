@@ -1,16 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 
 // ICP semantics: `@heartbeat` runs once per round, as an execution of its own.
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 describe('@heartbeat', () => {
   it('runs exactly once per round on every running canister that has one, never between rounds', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const a = await t.replica.deploy('test/fixtures/heartbeat.ts');
     const b = await t.replica.deploy('test/fixtures/heartbeat.ts');
     await t.replica.deploy('canisters/counter/src/index.ts'); // no heartbeat: must not break the round
@@ -26,7 +23,7 @@ describe('@heartbeat', () => {
   });
 
   it('a trapping heartbeat rolls back alone and logs the trap; later rounds run again', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const c = await t.replica.deploy('test/fixtures/heartbeat.ts');
     const actor = t.replica.actor(c);
     t.replica.tick();
@@ -45,7 +42,7 @@ describe('@heartbeat', () => {
   });
 
   it('a heartbeat can await a call; its continuation runs in the same round', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const c = await t.replica.deploy('test/fixtures/heartbeat.ts');
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     await t.replica.actor(c).callEachBeat(counter.id.toText());
@@ -56,7 +53,7 @@ describe('@heartbeat', () => {
   });
 
   it('does not run on a stopped canister, and runs again once started', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const c = await t.replica.deploy('test/fixtures/heartbeat.ts');
     await t.replica.stop(c);
     t.replica.tick();
@@ -67,7 +64,7 @@ describe('@heartbeat', () => {
   });
 
   it('runs after a restart, on a canister not loaded yet', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const c = await t.replica.deploy('test/fixtures/heartbeat.ts');
     t.replica.tick();
     const replica = await t.restart();

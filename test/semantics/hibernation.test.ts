@@ -4,13 +4,10 @@
  * replica that keeps one canister loaded answers exactly like one that keeps them all. A
  * canister with a heartbeat stays loaded.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 
-const owned: TestReplica[] = [];
-afterEach(async () => {
-  for (const t of owned.splice(0)) await t.dispose();
-});
+const replicas = useTestReplicas();
 
 const SEED = new Uint8Array(32).fill(7);
 
@@ -34,20 +31,17 @@ describe('hibernation', () => {
   it('unloads idle canisters and reloads them with the same state and Math.random stream', async () => {
     // Catches: a reload that loses committed heap changes, restarts the Math.random stream,
     // or keeps a trapped execution's writes; or a limit that never unloads anything.
-    const unlimited = await createTestReplica({ seed: SEED });
-    owned.push(unlimited);
+    const unlimited = await replicas.create({ seed: SEED });
     const expected = await session(unlimited);
     expect(unlimited.replica.runtime.loadedCanisters()).toBe(3);
-    const limited = await createTestReplica({ seed: SEED, maxLoadedCanisters: 1 });
-    owned.push(limited);
+    const limited = await replicas.create({ seed: SEED, maxLoadedCanisters: 1 });
     expect(await session(limited)).toEqual(expected);
     expect(limited.replica.runtime.loadedCanisters()).toBe(1);
   });
 
   it('keeps a canister with a heartbeat loaded', async () => {
     // Catches: unloading a canister whose heartbeat lives in its realm.
-    const t = await createTestReplica({ maxLoadedCanisters: 1 });
-    owned.push(t);
+    const t = await replicas.create({ maxLoadedCanisters: 1 });
     const beating = await t.replica.deploy('test/fixtures/heartbeat.ts');
     const quiet = await t.replica.deploy('test/fixtures/loud-counter.ts');
     expect(await t.replica.actor(quiet).get()).toBe(7n);
@@ -67,8 +61,7 @@ describe('hibernation', () => {
   it('keeps a canister with a pending timer loaded until the timer has fired', async () => {
     // Catches: unloading a canister whose timer callback lives only in its realm (the timer
     // would then fire into a fresh realm that has no callback for it).
-    const t = await createTestReplica({ maxLoadedCanisters: 1 });
-    owned.push(t);
+    const t = await replicas.create({ maxLoadedCanisters: 1 });
     const timed = await t.replica.deploy('test/fixtures/timers.ts');
     await t.replica.actor(timed).after('later', 10);
     const quiet = await t.replica.deploy('test/fixtures/loud-counter.ts');

@@ -1,25 +1,28 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { CallRejectedError, createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import {
+  CallRejectedError,
+  useTestReplicas,
+  identity,
+  type TestReplica,
+  type TestReplicaOptions,
+} from '@tincan/testing';
 import type { InspectResult } from '@tincan/replica';
 
 // ICP's canister_inspect_message: an ingress update is accepted only if @inspectMessage calls
 // acceptMessage() without trapping; the inspection runs like a query and never commits.
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 const alice = identity('alice');
 const nat = (n: bigint): Uint8Array => new Uint8Array(IDL.encode([IDL.Nat], [n]));
 const none = new Uint8Array(IDL.encode([], []));
 
 async function deployInspector(
-  options: Parameters<typeof createTestReplica>[0] = {},
+  options: TestReplicaOptions = {},
 ): Promise<{ replica: TestReplica['replica']; id: Principal }> {
-  t = await createTestReplica(options);
+  t = await replicas.create(options);
   const { id } = await t.replica.deploy('test/fixtures/inspect-message.ts');
   return { replica: t.replica, id };
 }
@@ -92,7 +95,7 @@ describe('canister_inspect_message', () => {
   });
 
   it('accepts every message to a canister without @inspectMessage, and to the management canister', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     expect(t.replica.inspectMessage(counter.id, 'add', nat(1n))).toEqual({ accepted: true });
     expect(t.replica.inspectMessage(counter.id, 'anything', none)).toEqual({ accepted: true });

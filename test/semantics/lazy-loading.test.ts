@@ -3,18 +3,15 @@
  * module has a heartbeat (recorded at install), and a canister without one loads on its first
  * message.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 describe('loading on demand', () => {
   it('a heartbeat round after a restart loads only the canisters that have a heartbeat', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const beating = await t.replica.deploy('test/fixtures/heartbeat.ts');
     const quiet = await t.replica.deploy('test/fixtures/loud-counter.ts');
     const loads = (): number =>

@@ -1,20 +1,17 @@
 import { IDL } from '@dfinity/candid';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 import type { Outcome } from '@tincan/replica';
 import { rejectedCall as rejectOf } from './helpers.js';
 
 // ICP semantics: stopping refuses new calls but runs responses; stopped once no context is open.
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 const ANON = new Uint8Array([4]);
 describe('stop, start, delete', () => {
   it('keeps a canister with an open call context stopping until the response arrives', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
     const { runtime } = t.replica;
@@ -47,7 +44,7 @@ describe('stop, start, delete', () => {
   });
 
   it('stop() resolves once the canister is stopped, and the status survives a restart', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
     const ping = t.replica.actor(caller).ping(counter.id);
@@ -60,7 +57,7 @@ describe('stop, start, delete', () => {
   });
 
   it('deletes only stopped canisters; a deleted id answers DESTINATION_INVALID', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     expect(() => t?.replica.delete(counter)).toThrow(/must be stopped/);
     await t.replica.stop(counter);
@@ -78,7 +75,7 @@ describe('stop, start, delete', () => {
 
 describe('uninstall', () => {
   it('rejects open call contexts and removes code and state', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
     let answer: Outcome | undefined;

@@ -4,11 +4,11 @@
  * arguments, 10 MiB call arguments (one subnet), 2 MiB replies, and a call depth of 256 so a
  * recursive call chain ends.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CallRejectedError,
   ZERO_FEES,
-  createTestReplica,
+  useTestReplicas,
   type TestReplica,
   type TestReplicaOptions,
 } from '@tincan/testing';
@@ -18,16 +18,13 @@ import { rejectedCall as rejected } from './helpers.js';
 const FIXTURE = 'test/fixtures/channels.ts';
 const MIB = 1024 * 1024;
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 async function pair(
   options: TestReplicaOptions = {},
 ): Promise<{ replica: Replica; a: CanisterHandle; b: CanisterHandle }> {
-  t = await createTestReplica({ fees: ZERO_FEES, ...options });
+  t = await replicas.create({ fees: ZERO_FEES, ...options });
   return {
     replica: t.replica,
     a: await t.replica.deploy(FIXTURE),

@@ -1,16 +1,13 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZERO_FEES } from '@tincan/replica';
-import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import { createTestReplica, useTestReplicas, identity, type TestReplica } from '@tincan/testing';
 import { rejectOf as outcomeReject, replyValue, stepOnce, submit } from './helpers.js';
 
 // ICP semantics: canisters call the management canister like any canister, through `call`.
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const SEED = new Uint8Array(32).fill(42);
@@ -34,7 +31,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('raw_rand continues its sequence after a restart instead of repeating it', async () => {
-    t = await createTestReplica({ seed: SEED });
+    t = await replicas.create({ seed: SEED });
     const handle = await t.replica.deploy('test/fixtures/mgmt-client.ts');
     const before = hex(await t.replica.actor(handle).rand());
     const replica = await t.restart();
@@ -42,7 +39,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('create_canister makes the calling canister the controller, and records the creation', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const handle = await t.replica.deploy('test/fixtures/mgmt-client.ts');
     const client = t.replica.actor(handle);
     const created = (await client.create()) as Principal;
@@ -64,7 +61,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('canister_info reports deployments, controller changes and uninstalls, newest last', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const client = t.replica.actor(await t.replica.deploy('test/fixtures/mgmt-client.ts'));
     const target = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['a'] });
     await t.replica.upgrade(target, 'test/fixtures/upgrade-v2.ts', { args: ['b'] });
@@ -98,7 +95,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('a call to aaaaa-aa made by an execution that trapped is never sent', async () => {
-    t = await createTestReplica({ seed: SEED });
+    t = await replicas.create({ seed: SEED });
     const handle = await t.replica.deploy('test/fixtures/mgmt-client.ts');
     const trapped = submit(t.replica, handle.id, 'randThenTrap');
     stepOnce(t.replica);
@@ -119,7 +116,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('requests to aaaaa-aa from one canister run in the order they were sent', async () => {
-    t = await createTestReplica({ seed: SEED });
+    t = await replicas.create({ seed: SEED });
     const handle = await t.replica.deploy('test/fixtures/mgmt-client.ts');
     const calls = [
       submit(t.replica, handle.id, 'create'),
@@ -135,7 +132,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('refuses non-controllers with IC0512, unknown methods with IC0536 and bad Candid with IC0408', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const client = t.replica.actor(await t.replica.deploy('test/fixtures/mgmt-client.ts'));
     const other = await t.replica.deploy('canisters/counter/src/index.ts'); // controlled by anonymous, not the client
     const idArg = new Uint8Array(
@@ -162,7 +159,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('refuses ingress to canister-only methods, as the IC does', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const outcome = await t.replica.update(
       Principal.managementCanister(),
       'raw_rand',
@@ -176,7 +173,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('stop_canister answers only once the canister is stopped', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
     const ping = submit(t.replica, caller.id, 'ping', [IDL.Principal], [counter.id]);
@@ -199,7 +196,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('a pending stop_canister is rejected with IC0511 when the canister is started first', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
     submit(t.replica, caller.id, 'ping', [IDL.Principal], [counter.id]);
@@ -220,7 +217,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('delete_canister refuses a running canister (IC0510) and discards the cycles of a stopped one', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts', { cycles: 7n });
     const arg = new Uint8Array(
       IDL.encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: counter.id }]),
@@ -240,7 +237,7 @@ describe('canisters calling aaaaa-aa', () => {
   });
 
   it('conserves cycles attached to management calls: deposits and creations keep them, others refund them all', async () => {
-    t = await createTestReplica({ fees: ZERO_FEES });
+    t = await replicas.create({ fees: ZERO_FEES });
     const client = await t.replica.deploy('test/fixtures/mgmt-client.ts', { cycles: 1_000_000n });
     const target = await t.replica.deploy('canisters/counter/src/index.ts', { cycles: 0n });
     const actor = t.replica.actor(client);

@@ -1,18 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 import { rejectedCall as rejectOf } from './helpers.js';
 
 // ICP semantics: update_settings' memory settings are enforced: wasm_memory_limit bounds the
 // heap, memory_allocation bounds code + heap + stable maps. An execution past them traps.
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 describe('memory settings', () => {
   it('traps an execution that grows the heap past wasm_memory_limit, and keeps the state from before it', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const hog = await t.replica.deploy('test/fixtures/memory-hog.ts', {
       settings: { wasmMemoryLimitBytes: 20_000n },
     });
@@ -30,7 +27,7 @@ describe('memory settings', () => {
   });
 
   it('counts stable maps against memory_allocation, and only when one is set', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const hog = await t.replica.deploy('test/fixtures/memory-hog.ts');
     const actor = t.replica.actor(hog);
     expect(await actor.growStable(1, 100_000)).toBe(1); // no allocation: anything goes

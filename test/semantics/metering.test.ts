@@ -1,21 +1,16 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExecutionInfo } from '@tincan/runtime';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { useTestReplicas, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
 import { rejectedCall as rejectOf } from './helpers.js';
 
 // Deterministic instruction metering: static block weights, size-charged built-ins, limits
 // per execution kind, and performanceCounter.
 const FIXTURE = 'test/fixtures/metering.ts';
-const replicas: TestReplica[] = [];
-afterEach(async () => {
-  for (const t of replicas.splice(0)) await t.dispose();
-});
+const replicas = useTestReplicas();
 
-async function open(options: Parameters<typeof createTestReplica>[0] = {}): Promise<TestReplica> {
-  const t = await createTestReplica(options);
-  replicas.push(t);
-  return t;
+function open(options: TestReplicaOptions = {}): Promise<TestReplica> {
+  return replicas.create(options);
 }
 
 describe('deterministic counts', () => {
@@ -51,9 +46,8 @@ describe('deterministic counts', () => {
   });
 
   it('grows linearly with loop iterations', async () => {
-    const actor = (await open()).replica.actor(
-      await (replicas[0] as TestReplica).replica.deploy(FIXTURE, { initArgs: [0] }),
-    );
+    const t = await open();
+    const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     const [a, b, c] = [
       await actor.workQuery(0),
       await actor.workQuery(1000),

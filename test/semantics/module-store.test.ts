@@ -5,14 +5,11 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 /** Runs `fn` on the replica's database, opened read-only beside it. */
 function inStore<T>(fn: (db: Database.Database) => T): T {
@@ -28,7 +25,7 @@ describe('content-addressed modules', () => {
   it('ten canisters of one module share one stored copy and all load it after a restart', async () => {
     // Catches: a module copy per canister row (database growth per install), or a restart
     // that cannot find a canister's code once its row no longer holds it.
-    t = await createTestReplica();
+    t = await replicas.create();
     const ids = [];
     for (let i = 0; i < 10; i++)
       ids.push((await t.replica.deploy('test/fixtures/loud-counter.ts')).id);

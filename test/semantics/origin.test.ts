@@ -1,14 +1,11 @@
-import { afterEach, expect, it } from 'vitest';
-import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import { expect, it } from 'vitest';
+import { useTestReplicas, identity, type TestReplica } from '@tincan/testing';
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 it('msgOrigin is the ingress sender at every depth; msgCaller is the immediate caller', async () => {
-  t = await createTestReplica();
+  t = await replicas.create();
   const [a, b, c] = [
     await t.replica.deploy('test/fixtures/origin-relay.ts'),
     await t.replica.deploy('test/fixtures/origin-relay.ts'),

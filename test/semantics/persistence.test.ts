@@ -2,18 +2,11 @@
  * Committed state is durable: heap fields and stable maps survive a replica restart, `@init` is
  * not re-run, and StableBTreeMap behaves as an ordered map inside the execution's transaction.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CallRejectedError, useTestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 
-let t: TestReplica;
-
-beforeEach(async () => {
-  t = await createTestReplica();
-});
-afterEach(async () => {
-  await t.dispose();
-});
+const t = useTestReplica();
 
 const EXPECTED = {
   initCount: 1,

@@ -3,24 +3,12 @@
  * queries run on committed state, their changes are discarded, they cannot call.
  */
 import { IDL } from '@dfinity/candid';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  CallRejectedError,
-  createTestReplica,
-  seededPolicy,
-  type TestReplica,
-} from '@tincan/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CallRejectedError, useTestReplica, seededPolicy } from '@tincan/testing';
 import { fifoPolicy, type CanisterHandle } from '@tincan/replica';
 import { replyValue, stepOnce, submit } from './helpers.js';
 
-let t: TestReplica;
-
-beforeEach(async () => {
-  t = await createTestReplica();
-});
-afterEach(async () => {
-  await t.dispose();
-});
+const t = useTestReplica();
 
 interface CallerState {
   bumps: bigint;

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ZERO_FEES, createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { ZERO_FEES, useTestReplicas, type TestReplica } from '@tincan/testing';
 import type { Outcome, Replica } from '@tincan/replica';
 import { encode, replyValue, stepOnce } from './helpers.js';
 
@@ -23,11 +23,8 @@ const Options = IDL.Record({
   trapAfter: IDL.Bool,
 });
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 interface Sent {
   readonly requestId: Uint8Array;
@@ -66,7 +63,7 @@ const logText = (replica: Replica, id: Principal): string =>
 
 describe('call contexts open at a restart', () => {
   it('rejects the waiting chain, refunds the held cycles to the caller, and records the ingress reject', async () => {
-    t = await createTestReplica({ fees: ZERO_FEES });
+    t = await replicas.create({ fees: ZERO_FEES });
     const [a, b, c] = [
       await t.replica.deploy(CHANNELS),
       await t.replica.deploy(CHANNELS),
@@ -148,7 +145,7 @@ describe('call contexts open at a restart', () => {
   });
 
   it('refunds the refund of a response that was queued but whose callback had not run', async () => {
-    t = await createTestReplica({ fees: ZERO_FEES });
+    t = await replicas.create({ fees: ZERO_FEES });
     const [a, b] = [await t.replica.deploy(CHANNELS), await t.replica.deploy(CHANNELS)];
     await t.replica.actor<any>(b).setAcceptPercent(25n);
     const [a0, b0] = [t.replica.cycleBalance(a), t.replica.cycleBalance(b)];
@@ -178,7 +175,7 @@ describe('call contexts open at a restart', () => {
   });
 
   it('answers an ingress call that was received but never executed with SYS_TRANSIENT', async () => {
-    t = await createTestReplica({ fees: ZERO_FEES });
+    t = await replicas.create({ fees: ZERO_FEES });
     const a = await t.replica.deploy(CHANNELS);
     const first = submitWithId(t.replica, a.id, 'deadline', encode([], []));
     const second = submitWithId(t.replica, a.id, 'deadline', encode([], []));
@@ -197,7 +194,7 @@ describe('call contexts open at a restart', () => {
 
 describe('timers at a restart', () => {
   it('drops them, lists each in the canister log and the recovery report, and never fires them', async () => {
-    t = await createTestReplica({ fees: ZERO_FEES });
+    t = await replicas.create({ fees: ZERO_FEES });
     const timers = await t.replica.deploy(TIMERS); // @init sets a one-shot timer (100 s)
     await t.replica.actor<any>(timers).every('tick', 60);
     const replica = await t.restart();

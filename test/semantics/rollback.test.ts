@@ -4,12 +4,12 @@
  * values that cannot be persisted make the execution trap instead of corrupting state.
  */
 import { IDL } from '@dfinity/candid';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CallRejectedError, useTestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 import { rejectOf, replyValue, stepOnce, submit } from './helpers.js';
 
-let t: TestReplica;
+const t = useTestReplica();
 let r: CanisterHandle;
 let b: CanisterHandle;
 
@@ -28,12 +28,8 @@ const INITIAL = {
 };
 
 beforeEach(async () => {
-  t = await createTestReplica();
   b = await t.replica.deploy('test/fixtures/semantics-callee.ts');
   r = await t.replica.deploy('test/fixtures/semantics-rollback.ts');
-});
-afterEach(async () => {
-  await t.dispose();
 });
 
 const snapshot = async (): Promise<unknown> =>

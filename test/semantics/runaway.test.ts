@@ -1,19 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 import { rejectedCall as rejectOf } from './helpers.js';
 
 // Runaway code: every block of canister code spends its static weight; an exhausted budget traps.
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 describe('instruction limits', () => {
   it.each(['loopForever', 'catchAndLoop', 'microtaskStorm'])(
     '%s traps at the instruction limit (IC0522) and rolls back',
     async (method) => {
-      t = await createTestReplica({ instructionLimits: { update: 2_000_000 } });
+      t = await replicas.create({ instructionLimits: { update: 2_000_000 } });
       const canister = await t.replica.deploy('test/fixtures/runaway.ts');
       const actor = t.replica.actor(canister);
       expect(await actor.increment()).toBe(1n);
@@ -29,7 +26,7 @@ describe('instruction limits', () => {
   );
 
   it('keeps other canisters serving while one runs away', async () => {
-    t = await createTestReplica({ instructionLimits: { update: 2_000_000 } });
+    t = await replicas.create({ instructionLimits: { update: 2_000_000 } });
     const bad = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
     const good = t.replica.actor(await t.replica.deploy('canisters/counter/src/index.ts'));
     const [runaway, ok] = await Promise.allSettled([bad.loopForever(), good.add(3n)]);
@@ -38,7 +35,7 @@ describe('instruction limits', () => {
   });
 
   it('counts work deterministically with performanceCounter', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const actor = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
     const small = await actor.work(10);
     const large = await actor.work(10_000);
@@ -49,7 +46,7 @@ describe('instruction limits', () => {
   });
 
   it('gives queries their own, smaller budget', async () => {
-    t = await createTestReplica({ instructionLimits: { query: 1_000 } });
+    t = await replicas.create({ instructionLimits: { query: 1_000 } });
     const actor = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
     const err = await rejectOf(actor.work(5_000));
     expect(err.rejectMessage).toContain(

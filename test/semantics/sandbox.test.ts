@@ -2,33 +2,28 @@
  * Canister code runs isolated and deterministically: no host globals, no code generation from
  * strings, module globals per canister, replica time for Date, seeded Math.random.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   CallRejectedError,
   TEST_EPOCH_NS,
-  createTestReplica,
+  useTestReplica,
+  useTestReplicas,
   type TestReplica,
 } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 
-let t: TestReplica;
+const t = useTestReplica();
 let c: CanisterHandle;
-const others: TestReplica[] = [];
+const others = useTestReplicas();
 
 beforeEach(async () => {
-  t = await createTestReplica();
   c = await t.replica.deploy('test/fixtures/semantics-sandbox.ts');
-});
-afterEach(async () => {
-  await t.dispose();
-  for (const o of others.splice(0)) await o.dispose();
 });
 
 async function replicaWithSeed(
   fill: number,
 ): Promise<[TestReplica, CanisterHandle, CanisterHandle]> {
-  const r = await createTestReplica({ seed: new Uint8Array(32).fill(fill) });
-  others.push(r);
+  const r = await others.create({ seed: new Uint8Array(32).fill(fill) });
   const c1 = await r.replica.deploy('test/fixtures/semantics-sandbox.ts');
   const c2 = await r.replica.deploy('test/fixtures/semantics-sandbox.ts');
   return [r, c1, c2];

@@ -1,18 +1,15 @@
 import { Principal } from '@dfinity/principal';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CANISTER_CYCLES } from '@tincan/replica';
-import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import { useTestReplicas, identity, type TestReplica } from '@tincan/testing';
 
 // ICP semantics: settings and cycle balances are part of a canister's persistent record.
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 describe('settings and cycles', () => {
   it('starts a deployed canister with ICP defaults and the default balance', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     const settings = t.replica.settings(counter);
     expect(settings.freezingThresholdSeconds).toBe(2_592_000n);
@@ -23,7 +20,7 @@ describe('settings and cycles', () => {
   });
 
   it('persists updated settings, controllers and deposits across a restart, bumping the version', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts', {
       cycles: 7n,
       settings: { freezingThresholdSeconds: 5n },
@@ -47,7 +44,7 @@ describe('settings and cycles', () => {
   });
 
   it('refuses a negative deposit and more than 10 controllers', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     expect(() => t?.replica.depositCycles(counter, -1n)).toThrow(/negative/);
     const many = Array.from({ length: 11 }, (_, i) => identity(`c${i}`));

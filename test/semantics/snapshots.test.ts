@@ -1,16 +1,14 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { beforeEach, expect, it } from 'vitest';
+import { useTestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 
 // Canister snapshots: stopped canisters only, at most 10, and a load restores exactly.
-let t: TestReplica;
+const t = useTestReplica();
 let c: CanisterHandle;
 beforeEach(async () => {
-  t = await createTestReplica();
   c = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
   await t.replica.actor(c).put('a', '1');
 });
-afterEach(() => t.dispose());
 
 it('round-trips heap, stable maps and code exactly', async () => {
   await t.replica.stop(c);

@@ -3,16 +3,13 @@
  * objects decoded from their stored rows and stable maps, paged with cursors; hostile
  * arguments refused; and a hibernated canister browsed without loading its realm.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Principal } from '@dfinity/principal';
 import { ReplicaError, type HeapPage, type StateView } from '@tincan/replica';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { useTestReplicas } from '@tincan/testing';
 
 const FIXTURE = 'test/fixtures/dashboard-state.ts';
-const owned: TestReplica[] = [];
-afterEach(async () => {
-  for (const t of owned.splice(0)) await t.dispose();
-});
+const replicas = useTestReplicas();
 
 /** Every entry of a heap object, following `next` page by page. */
 function allHeapPages(view: StateView, id: Uint8Array, object: number, limit: number): HeapPage[] {
@@ -28,8 +25,7 @@ function allHeapPages(view: StateView, id: Uint8Array, object: number, limit: nu
 
 describe('the state view', () => {
   it('shows the memory figure, heap fields and a stable map in pages, values decoded and long ones cut', async () => {
-    const t = await createTestReplica();
-    owned.push(t);
+    const t = await replicas.create();
     const canister = await t.replica.deploy(FIXTURE);
     expect(await t.replica.actor(canister).fill(45)).toBe(45);
     const id = canister.id.toUint8Array();
@@ -100,8 +96,7 @@ describe('the state view', () => {
   }, 60_000);
 
   it('refuses hostile arguments with clear errors', async () => {
-    const t = await createTestReplica();
-    owned.push(t);
+    const t = await replicas.create();
     const canister = await t.replica.deploy(FIXTURE);
     const id = canister.id.toUint8Array();
     const view = t.replica.state;
@@ -132,8 +127,7 @@ describe('the state view', () => {
   }, 60_000);
 
   it('browses a hibernated canister without loading its realm', async () => {
-    const t = await createTestReplica({ maxLoadedCanisters: 1 });
-    owned.push(t);
+    const t = await replicas.create({ maxLoadedCanisters: 1 });
     const sleeper = await t.replica.deploy(FIXTURE);
     await t.replica.actor(sleeper).fill(5);
     const other = await t.replica.deploy(FIXTURE);

@@ -1,16 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 
 // Timers: one execution per due timer, with the usual commit and trap rules; under a manual
 // clock they fire only when time moves.
-let t: TestReplica;
+const t = useTestReplica();
 let c: CanisterHandle;
 beforeEach(async () => {
-  t = await createTestReplica();
   c = await t.replica.deploy('test/fixtures/timers.ts');
 });
-afterEach(() => t.dispose());
 
 const log = (): Promise<string[]> => t.replica.actor(c).log();
 

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 import type { Principal } from '@dfinity/principal';
 import { answerApi } from '@tincan/dashboard';
 
@@ -18,16 +18,13 @@ interface Bank {
 }
 
 describe('execution traces', () => {
+  const replicas = useTestReplicas();
   let t: TestReplica | undefined;
-  afterEach(async () => {
-    await t?.dispose();
-    t = undefined;
-  });
 
   async function twoCanisters(
     limit?: number,
   ): Promise<{ t: TestReplica; shop: Principal; bank: Principal }> {
-    t = await createTestReplica({ traces: limit === undefined ? true : { limit } });
+    t = await replicas.create({ traces: limit === undefined ? true : { limit } });
     const bank = (await t.replica.deploy('test/fixtures/trace-bank.ts')).id;
     const shop = (await t.replica.deploy('test/fixtures/trace-shop.ts')).id;
     return { t, shop, bank };
@@ -158,7 +155,7 @@ describe('execution traces', () => {
   });
 
   it('traces a composite query and its nested query calls as one read-only tree', async () => {
-    t = await createTestReplica({ traces: true });
+    t = await replicas.create({ traces: true });
     const [a, b, c] = [
       (await t.replica.deploy(COMPOSITE)).id,
       (await t.replica.deploy(COMPOSITE)).id,
@@ -246,7 +243,7 @@ describe('execution traces', () => {
   });
 
   it('is off unless asked for', async () => {
-    t = await createTestReplica();
+    t = await replicas.create();
     expect(t.replica.traces).toBeUndefined();
   });
 });

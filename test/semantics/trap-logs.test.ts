@@ -1,14 +1,11 @@
-import { afterEach, expect, it } from 'vitest';
-import { CallRejectedError, createTestReplica, type TestReplica } from '@tincan/testing';
+import { expect, it } from 'vitest';
+import { CallRejectedError, useTestReplicas, type TestReplica } from '@tincan/testing';
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 it('logs a trap with a stack trace pointing at the canister TypeScript source', async () => {
-  t = await createTestReplica();
+  t = await replicas.create();
   const c = await t.replica.deploy('test/fixtures/thrower.ts');
   const err = await t.replica
     .actor(c)

@@ -1,18 +1,14 @@
 import { IDL } from '@dfinity/candid';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestReplicas, type TestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 
 // ICP semantics: upgrade = preUpgrade (old code) + postUpgrade (new code), atomic; stable
 // state survives, heap fields reset, init does not run. Reinstall clears everything.
-let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
+const replicas = useTestReplicas();
 
 async function v1WithNotes(): Promise<{ t: TestReplica; c: CanisterHandle }> {
-  t = await createTestReplica();
+  const t = await replicas.create();
   const c = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['first'] });
   const actor = t.replica.actor(c);
   await actor.put('a', '1');

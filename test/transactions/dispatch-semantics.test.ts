@@ -4,13 +4,13 @@
  * outside messages with a transaction. Each case shows the committed state of every canister
  * involved (heap log, stable map, counters).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import {
   CallRejectedError,
   ZERO_FEES,
-  createTestReplica,
+  useTestReplicas,
   identity,
   seededPolicy,
   type TestReplica,
@@ -23,14 +23,11 @@ import { onlyReply, submit } from '../scenarios/scenario-helpers.js';
 const FIXTURE = 'test/fixtures/tx-node.ts';
 const alice = identity('alice');
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 async function nodes(count: number, options: TestReplicaOptions = {}): Promise<Principal[]> {
-  t = await createTestReplica(options);
+  t = await replicas.create(options);
   const ids: Principal[] = [];
   for (let i = 0; i < count; i++) ids.push((await t.replica.deploy(FIXTURE)).id);
   return ids;

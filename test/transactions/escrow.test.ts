@@ -5,21 +5,18 @@
  * the escrow's confirmations and transfers in flight, every token balance and the token's
  * transfer counter.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { CallRejectedError, createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import { CallRejectedError, useTestReplicas, identity, type TestReplica } from '@tincan/testing';
 
 const TOKEN = 'canisters/dispatch/token/src/index.ts';
 const ESCROW = 'canisters/dispatch/escrow/src/index.ts';
 const buyer = identity('buyer');
 const seller = identity('seller');
 
+const replicas = useTestReplicas();
 let t: TestReplica | undefined;
-afterEach(async () => {
-  await t?.dispose();
-  t = undefined;
-});
 
 interface World {
   readonly token: Principal;
@@ -28,7 +25,7 @@ interface World {
 
 /** A token, an escrow holding 100 tokens, and one open deal of `amount` from buyer to seller. */
 async function world(amount: bigint): Promise<World & { deal: bigint }> {
-  t = await createTestReplica();
+  t = await replicas.create();
   const token = (await t.replica.deploy(TOKEN)).id;
   const escrow = (await t.replica.deploy(ESCROW, { initArgs: [[token]] })).id;
   await t.replica.actor<any>(token).mint(escrow, 100n);

@@ -7,3 +7,5 @@ export { CallRejectedError, ManualClock, Replica, ZERO_FEES, seededPolicy } from
 export { createTestSubnets } from './test-subnets.js';
 export type { TestSubnets, TestSubnetsOptions } from './test-subnets.js';
 export { Subnets } from '@tincan/replica';
+export { useTestReplica, useTestReplicas } from './replica-fixture.js';
+export type { ReplicaFixture, ReplicaFixtureOptions, ReplicaPool } from './replica-fixture.js';
