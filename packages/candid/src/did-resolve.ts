@@ -6,16 +6,9 @@
  */
 import { IDL } from '@dfinity/candid';
 import { didParseError, type SourcePosition } from './candid-error.js';
-import type {
-  DidFileAst,
-  FieldAst,
-  FuncAst,
-  MethodAst,
-  PrimitiveName,
-  TypeAst,
-  TypeDefAst,
-} from './did-ast.js';
+import type { DidFileAst, FieldAst, FuncAst, MethodAst, TypeAst, TypeDefAst } from './did-ast.js';
 import { PRIMITIVES } from './did-ast.js';
+import { PRIMITIVE_TYPES } from './primitive-types.js';
 
 /** What `parseDid` returns. */
 export interface ParsedDid {
@@ -26,27 +19,6 @@ export interface ParsedDid {
   /** Every `type` definition by name; recursive ones are `IDL.RecClass`. */
   types: Record<string, IDL.Type>;
 }
-
-const PRIM_TYPES: Record<PrimitiveName, IDL.Type> = {
-  nat: IDL.Nat,
-  nat8: IDL.Nat8,
-  nat16: IDL.Nat16,
-  nat32: IDL.Nat32,
-  nat64: IDL.Nat64,
-  int: IDL.Int,
-  int8: IDL.Int8,
-  int16: IDL.Int16,
-  int32: IDL.Int32,
-  int64: IDL.Int64,
-  float32: IDL.Float32,
-  float64: IDL.Float64,
-  bool: IDL.Bool,
-  text: IDL.Text,
-  null: IDL.Null,
-  reserved: IDL.Reserved,
-  empty: IDL.Empty,
-  principal: IDL.Principal,
-};
 
 /** Words that the parser reads as syntax, so a type with that name could never be referenced. */
 const UNDEFINABLE = new Set<string>([
@@ -132,7 +104,7 @@ class Resolver {
   private build(type: TypeAst): IDL.Type {
     switch (type.kind) {
       case 'prim':
-        return PRIM_TYPES[type.name];
+        return PRIMITIVE_TYPES[type.name];
       case 'ref':
         return this.named(type.name, type.pos);
       case 'opt':

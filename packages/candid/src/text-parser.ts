@@ -6,31 +6,12 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import type { SourcePosition } from './candid-error.js';
-import { PRIMITIVES } from './did-ast.js';
+import { PRIMITIVES, type PrimitiveName } from './did-ast.js';
 import { labelId } from './labels.js';
+import { PRIMITIVE_TYPES } from './primitive-types.js';
 import type { ArgsAst, FieldValueAst, LabelAst, ValueAst } from './text-ast.js';
 import { tokenizeValues, valueError, type ValueToken } from './text-lexer.js';
 
-const PRIM_TYPES: Record<string, IDL.Type> = {
-  nat: IDL.Nat,
-  nat8: IDL.Nat8,
-  nat16: IDL.Nat16,
-  nat32: IDL.Nat32,
-  nat64: IDL.Nat64,
-  int: IDL.Int,
-  int8: IDL.Int8,
-  int16: IDL.Int16,
-  int32: IDL.Int32,
-  int64: IDL.Int64,
-  float32: IDL.Float32,
-  float64: IDL.Float64,
-  bool: IDL.Bool,
-  text: IDL.Text,
-  null: IDL.Null,
-  reserved: IDL.Reserved,
-  empty: IDL.Empty,
-  principal: IDL.Principal,
-};
 const FUNC_ANNOTATIONS = new Set(['query', 'composite_query', 'oneway']);
 
 /**
@@ -266,7 +247,9 @@ class ValueParser {
     const tok = this.peek();
     if (tok.kind !== 'id') throw this.unexpected('a type');
     this.next();
-    const prim = PRIMITIVES.includes(tok.text as never) ? PRIM_TYPES[tok.text] : undefined;
+    const prim = PRIMITIVES.includes(tok.text as never)
+      ? PRIMITIVE_TYPES[tok.text as PrimitiveName]
+      : undefined;
     if (prim !== undefined) return prim;
     switch (tok.text) {
       case 'opt':
