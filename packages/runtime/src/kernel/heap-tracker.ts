@@ -321,8 +321,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
 
   /** Puts back the row sizes a commit changed (flat `[rec, size before, …]`), newest first. */
   const restoreSizes = (sizes: ReadonlyArray<Rec | number>): void => {
-    for (let i = sizes.length - 2; i >= 0; i -= 2)
-      (sizes[i] as Rec).size = sizes[i + 1] as number;
+    for (let i = sizes.length - 2; i >= 0; i -= 2) (sizes[i] as Rec).size = sizes[i + 1] as number;
   };
 
   /** Forgets objects no longer reachable from the root; adds the deletes of their rows. */
