@@ -153,7 +153,14 @@ export function rowEncoder(ctx: EncodeContext): {
     }
     const row = encodeRow(rec.kind, rec.cls, payload);
     if (rec.id === 0) setRootRow(row);
-    else ctx.rows.push(rec.id, 0, row);
+    else {
+      // Index writes, not `push` (the realm's `push` is the write barrier's wrapper).
+      const rows = ctx.rows;
+      const at = rows.length;
+      rows[at] = rec.id;
+      rows[at + 1] = 0;
+      rows[at + 2] = row;
+    }
     resize(rec, row.length);
   };
   const encodeBytes = (rec: Rec, pages: Iterable<number> | undefined): void => {

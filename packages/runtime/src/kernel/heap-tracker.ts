@@ -132,7 +132,10 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     recordOf: (o) => trackedGet(o),
     trackNew: (obj, kind, cls) => track(nextId++, obj, kind, cls),
     resize: (rec, size) => {
-      commitSizes.push(rec, rec.size);
+      // Index writes, not `push` (the realm's `push` is the write barrier's wrapper).
+      const at = commitSizes.length;
+      commitSizes[at] = rec;
+      commitSizes[at + 1] = rec.size;
       totalBytes += size - rec.size;
       rec.size = size;
     },
