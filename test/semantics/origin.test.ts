@@ -12,7 +12,9 @@ it('msgOrigin is the ingress sender at every depth; msgCaller is the immediate c
     await t.replica.deploy('test/fixtures/origin-relay.ts'),
     await t.replica.deploy('test/fixtures/origin-relay.ts'),
   ];
-  const seen = await t.replica.actor<OriginRelay>(a, { identity: identity('alice') }).relay([b.id, c.id]);
+  const seen = await t.replica
+    .actor<OriginRelay>(a, { identity: identity('alice') })
+    .relay([b.id, c.id]);
   // Would fail if origin were reset per hop (it would be b) or caller were the origin (alice).
   expect(seen.origin.toText()).toBe(identity('alice').toText());
   expect(seen.caller.toText()).toBe(b.id.toText());
