@@ -50,7 +50,12 @@ import type {
 } from './state/state-store.js';
 import { executeSystemRequest, MANAGEMENT_CANISTER_KEY } from './calls/system-canister.js';
 import type { DataCertificateSource } from './execution/certified-data.js';
-import { inductRemote, routeRemote, type InductedRequest } from './xnet/remote-calls.js';
+import {
+  inductRemote,
+  routeRemote,
+  type InductedRequest,
+  type InductHooks,
+} from './xnet/remote-calls.js';
 
 export type { IngressCall } from './ingress/ingress.js';
 export type { RuntimeOptions } from './runtime-options.js';
@@ -95,6 +100,7 @@ export class Runtime {
       nowNs: runtime.#now(),
       log: (actor, message) => runtime.#log(actor, message),
     });
+    options.subnet?.opened?.(store);
     return runtime;
   }
 
@@ -252,10 +258,16 @@ export class Runtime {
 
   /**
    * Queues a request that arrived on a certified stream from another subnet; `onAnswer` gets
-   * its outcome and the unaccepted cycles once the answer is committed.
+   * its outcome and the unaccepted cycles once the answer is committed (`hooks.record` at once,
+   * inside the batch's transaction). Returns false when the request was refused at once (its
+   * callee's queue is full, say): `onAnswer` was already told.
    */
-  induct(request: InductedRequest, onAnswer: (outcome: Outcome, refund: bigint) => void): void {
-    inductRemote(this.#router, request, onAnswer);
+  induct(
+    request: InductedRequest,
+    onAnswer: (outcome: Outcome, refund: bigint) => void,
+    hooks: InductHooks = {},
+  ): boolean {
+    return inductRemote(this.#router, request, onAnswer, hooks);
   }
 
   /** Delivers the response, from another subnet's stream, to a call this runtime routed out. */
@@ -331,6 +343,8 @@ export class Runtime {
     if (message === undefined) return false;
     if (message.kind === 'request') {
       this.#queues.remove(message.source, message.target);
+      // A request from another subnet's stream: its stream position is marked handled in this batch's commit.
+      if (message.replyTo.kind === 'remote') message.replyTo.onPicked?.();
       if (message.target === MANAGEMENT_CANISTER_KEY) executeSystemRequest(message, this.#parts);
       else if (
         this.#options.subnet !== undefined &&
