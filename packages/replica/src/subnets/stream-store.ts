@@ -8,8 +8,14 @@
  * ({@link StreamStore.inBatch}). Writes that may lag (dropping acknowledged messages) wait for
  * the next transaction ({@link StreamStore.later}); losing them in a crash only means a message
  * the receiver has handled is sent again, and skipped.
+ *
+ * Canister continuations do not survive a restart: the runtime's recovery answers every call
+ * context open at the restart and refunds every outstanding call. So a request from before
+ * the restart still runs (once), without the cycles its caller got back, and a response to a
+ * call from before it is dropped when it arrives.
  */
 import type { StateStore } from '@tincan/runtime';
+import { decodeStreamMessage, encodeStreamMessage } from './stream-message.js';
 
 const OUT = 'xnet/out/';
 const NEXT = 'xnet/next/';
@@ -46,6 +52,30 @@ export class StreamStore {
 
   constructor(store: StateStore) {
     this.#store = store;
+  }
+
+  /**
+   * Reads what the store holds, at open. The caller of a request from before the restart got
+   * its cycles back from the runtime's recovery (its continuation is gone): such a request
+   * goes on without them, rewritten so.
+   */
+  resume(): SavedStreams {
+    const saved = this.load();
+    const stripped: Array<[number, number, Uint8Array]> = [];
+    for (const [to, stream] of saved.out) {
+      stream.messages.forEach((bytes, i) => {
+        const message = decodeStreamMessage(bytes);
+        if (message.kind !== 'request' || message.cycles === 0n) return;
+        const again = encodeStreamMessage({ ...message, cycles: 0n });
+        stream.messages[i] = again;
+        stripped.push([to, stream.begin + i, again]);
+      });
+    }
+    if (stripped.length > 0)
+      this.now(() => {
+        for (const [to, index, bytes] of stripped) this.putMessage(to, index, bytes);
+      });
+    return saved;
   }
 
   /** Reads what the store holds. */

@@ -8,18 +8,9 @@
  * what it inducted already, and acknowledges up to where it got. A refused slice is kept and
  * sent again at the next flush: nothing is lost, nothing runs twice.
  *
- * Streams are durable (`stream-store.ts`): a message is written to its sender's store in the
- * commit of the execution that made it, and the receiver marks it handled in the commit that
- * executes it (a request) or in the transaction that inducts it (a response). The sender drops
- * a message only once the receiver has handled it, so after a restart every stream resumes
- * where it was: what was not handled is sent again, what was is not run twice. Canister
- * continuations do not survive a restart (the runtime's recovery answers every open call
- * context and refunds every outstanding call), so a request from before the restart still
- * runs, without the cycles its caller got back, and a response to a call from before it is
- * dropped.
+ * Streams are durable (`stream-store.ts`): the sender keeps a message until the receiver has
+ * handled it (executed, in a commit), so a restart resumes every stream where it was.
  */
-import { Principal } from '@dfinity/principal';
-import { Rejects } from '@tincan/abi';
 import { fromHex } from '@tincan/bytes';
 import { ensureError } from '@tincan/errors';
 import type { Delegation, RootKey } from '@tincan/certification';
@@ -29,11 +20,16 @@ import type { DelegatedKey } from './delegation.js';
 import type { Bls } from './fast-bls.js';
 import { certifySlice, verifySlice } from './stream-slice.js';
 import { decodeStreamMessage, encodeStreamMessage, type StreamMessage } from './stream-message.js';
-import { canisterIdOnSubnet, inRange, subnetOfId, type CanisterRange } from './topology.js';
+import { canisterIdOnSubnet, subnetOfId, type CanisterRange } from './topology.js';
+import {
+  MAX_XNET_PAYLOAD_BYTES,
+  inductionProblem,
+  payloadTooLarge,
+  type RefusedSlice,
+} from './stream-checks.js';
 import { StreamStore, markHandled, type Handled } from './stream-store.js';
 
-/** ICP's limit on a request or response between subnets (same-subnet requests may be 10 MiB). */
-export const MAX_XNET_PAYLOAD_BYTES = 2 * 1024 * 1024;
+export { MAX_XNET_PAYLOAD_BYTES, type RefusedSlice };
 /** Messages per certified slice at most; the rest go in the next one. */
 const MAX_SLICE_MESSAGES = 1_000;
 
@@ -58,13 +54,6 @@ interface PendingCall {
   readonly to: number;
   /** Undefined for a call from before a restart: its callback is gone, its cycles refunded. */
   readonly replyTo: ReplyTarget | undefined;
-}
-
-/** A slice the receiver refused, with the reason. */
-export interface RefusedSlice {
-  readonly from: number;
-  readonly to: number;
-  readonly reason: string;
 }
 
 /** Streams between the subnets of one replica. */
@@ -106,6 +95,8 @@ export class XNet {
   /** Connects subnet `index`'s replica (created with {@link routing}). */
   attach(index: number, replica: Replica): void {
     this.#replicas[index] = replica;
+    // Streams kept from before a restart wait until both their ends are attached.
+    if (this.pending) this.#schedule();
   }
 
   /** The runtime option of subnet `index`: its id range and its route to the others. */
@@ -121,7 +112,7 @@ export class XNet {
   #open(index: number, store: StreamStore): void {
     this.#stores[index] = store;
     const count = this.#subnets.length;
-    const saved = store.load();
+    const saved = store.resume();
     this.#nextCallId[index] = saved.nextCallId;
     for (const [callId, to] of saved.calls)
       this.#calls[index]?.set(callId, { to, replyTo: undefined });
@@ -129,23 +120,8 @@ export class XNet {
       this.#handled.set(from * count + index, handled);
       this.#expected.set(from * count + index, handled.done);
     }
-    const stripped: Array<[number, number, Uint8Array]> = [];
-    for (const [to, { begin, messages }] of saved.out) {
-      // The caller of a request from before the restart got its cycles back from the
-      // runtime's recovery: the request goes on without them.
-      const kept = messages.map((bytes, i) => {
-        const message = decodeStreamMessage(bytes);
-        if (message.kind !== 'request' || message.cycles === 0n) return bytes;
-        const again = encodeStreamMessage({ ...message, cycles: 0n });
-        stripped.push([to, begin + i, again]);
-        return again;
-      });
-      this.#out.set(index * count + to, { begin, messages: kept, sent: begin });
-    }
-    if (stripped.length > 0)
-      store.now(() => {
-        for (const [to, at, bytes] of stripped) store.putMessage(to, at, bytes);
-      });
+    for (const [to, { begin, messages }] of saved.out)
+      this.#out.set(index * count + to, { begin, messages, sent: begin });
     if (saved.out.size > 0) this.#schedule();
   }
 
@@ -168,19 +144,8 @@ export class XNet {
     const callee = fromHex(request.target);
     const to = subnetOfId(callee, this.#subnets.length);
     if (to === undefined || to === from) return undefined;
-    if (request.arg.length > MAX_XNET_PAYLOAD_BYTES) {
-      return {
-        kind: 'refused',
-        outcome: {
-          reject: Rejects.xnetPayloadTooLarge(
-            toText(request.caller),
-            toText(callee),
-            request.arg.length,
-            MAX_XNET_PAYLOAD_BYTES,
-          ),
-        },
-      };
-    }
+    const tooLarge = payloadTooLarge(request.caller, callee, request.arg.length);
+    if (tooLarge !== undefined) return tooLarge;
     const callId = this.#nextCallId[from] ?? 0;
     this.#nextCallId[from] = callId + 1;
     this.#calls[from]?.set(callId, { to, replyTo: request.replyTo });
@@ -201,11 +166,8 @@ export class XNet {
     return { kind: 'sent' };
   }
 
-  /**
-   * Appends a message to the stream from `from` to `to`, in the open batch's transaction (or,
-   * with `own`, in one of its own), and flushes soon: after the batch has committed.
-   */
-  #push(from: number, to: number, message: StreamMessage, own = false): void {
+  /** Appends a message to a stream, in the open batch's transaction; flushes after the batch. */
+  #push(from: number, to: number, message: StreamMessage): void {
     const key = from * this.#subnets.length + to;
     let stream = this.#out.get(key);
     if (stream === undefined) this.#out.set(key, (stream = { begin: 0, messages: [], sent: 0 }));
@@ -213,11 +175,7 @@ export class XNet {
     const index = stream.begin + stream.messages.length;
     stream.messages.push(bytes);
     const store = this.#stores[from];
-    if (store !== undefined) {
-      const write = (): void => store.putMessage(to, index, bytes);
-      if (own) store.now(write);
-      else store.inBatch(write);
-    }
+    store?.inBatch(() => store.putMessage(to, index, bytes));
     this.#schedule();
   }
 
@@ -255,6 +213,8 @@ export class XNet {
     for (const [key, stream] of this.#out) {
       const from = Math.floor(key / count);
       const to = key % count;
+      // A subnet still opening (its streams came back from its store) takes nothing yet.
+      if (this.#replicas[from] === undefined || this.#replicas[to] === undefined) continue;
       this.#dropHandled(key, from, to, stream);
       const end = stream.begin + stream.messages.length;
       if (stream.sent >= end) continue;
@@ -345,43 +305,24 @@ export class XNet {
           `message ${verified.begin + i} is malformed: ${(err as Error).message}`,
         );
       }
-      const problem = this.#check(message, from, to, verified.ranges);
+      const problem = inductionProblem(message, {
+        senderRanges: verified.ranges,
+        receiverRanges: receiver.ranges,
+        callSentTo: (callId) => this.#calls[to]?.get(callId)?.to,
+        from,
+      });
       if (problem !== undefined)
         return this.#refuse(from, to, `message ${verified.begin + i}: ${problem}`);
       fresh.push([verified.begin + i, message]);
     }
-    const store = this.#stores[to];
-    const induct = (): void => {
+    // Responses and refusals are marked handled in this transaction of the receiver's own.
+    this.#stores[to]?.now(() => {
       for (const [index, message] of fresh) this.#induct(message, index, from, to);
-    };
-    if (store === undefined) induct();
-    else store.now(induct);
+    });
     const next = Math.max(expected, verified.begin + verified.messages.length);
     this.#expected.set(key, next);
     if (fresh.length > 0) this.#replicas[to]?.wake();
     return next;
-  }
-
-  /** Why a message may not be inducted, if it may not: a request must come from the sender's ranges, a response answer a call we sent there. */
-  #check(
-    message: StreamMessage,
-    from: number,
-    to: number,
-    ranges: readonly CanisterRange[],
-  ): string | undefined {
-    if (message.kind === 'request') {
-      if (!ranges.some((range) => inRange(message.caller, range)))
-        return `its caller ${toText(message.caller)} is not in the sending subnet's ranges`;
-      if (!(this.#subnets[to] as XNetSubnet).ranges.some((range) => inRange(message.callee, range)))
-        return `its callee ${toText(message.callee)} is not on this subnet`;
-      if (message.arg.length > MAX_XNET_PAYLOAD_BYTES)
-        return `its argument of ${message.arg.length} bytes is over the ${MAX_XNET_PAYLOAD_BYTES}-byte limit`;
-      return undefined;
-    }
-    const call = this.#calls[to]?.get(message.callId);
-    if (call === undefined || call.to !== from)
-      return `it answers call ${message.callId}, which this subnet did not send there`;
-    return undefined;
   }
 
   /** What subnet `to` has handled of the stream with this key. */
@@ -446,8 +387,4 @@ export class XNet {
     this.refused.push({ from, to, reason });
     return undefined;
   }
-}
-
-function toText(id: Uint8Array): string {
-  return Principal.fromUint8Array(id).toText();
 }
