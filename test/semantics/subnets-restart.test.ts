@@ -87,4 +87,28 @@ describe('XNet streams across a restart', { timeout: 180_000 }, () => {
     expect(await reopened.actor(b).getLog()).toEqual([...answered, ...queued]);
     expect(await reopened.actor(b).getCount()).toBe(5n);
   });
+
+  it('answers an inducted request whose callee is uninstalled while it awaits, and keeps the answer in the stream', async () => {
+    t = await createTestSubnets({ fees: ZERO_FEES });
+    const { subnets, stateDir } = t;
+    const a = await subnets.deploy(0, PEER);
+    const b = await subnets.deploy(1, PEER);
+    const c = await subnets.deploy(0, PEER);
+    // A asks B (subnet 1) to relay to C (subnet 0); B's reply path and its call to C wait.
+    block(subnets, new Set([1]));
+    const call = subnets.actor(a).relayVia(b.id, c.id, 3n);
+    call.catch(() => undefined);
+    await subnets.runUntilIdle();
+    // Outside any batch: B's open context (from subnet 0's stream) is answered, and the
+    // answer is written to the stream before the uninstall's own transaction.
+    subnets.replica(1).uninstall(b);
+    await subnets.close();
+
+    reopened = await reopen(stateDir);
+    await reopened.runUntilIdle();
+    expect(reopened.xnet.callsInFlight).toBe(0);
+    expect(reopened.xnet.pending).toBe(false);
+    // B's relayed add reached C once (the request had left B's committed execution).
+    expect(await reopened.actor(c).getCount()).toBe(3n);
+  });
 });

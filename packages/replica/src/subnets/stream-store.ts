@@ -3,9 +3,9 @@
  * restart: the messages it sends each other subnet and their indexes, how far it has handled
  * each stream it receives, and the calls it sent out and awaits.
  *
- * Writes that must be atomic with an execution (a request routed out, an answer to an inducted
- * request, an inducted request taken to be executed) go into the batch's open transaction
- * ({@link StreamStore.inBatch}). Writes that may lag (dropping acknowledged messages) wait for
+ * Writes that must be atomic with an execution go into the batch's transaction: an inducted
+ * request taken to be executed ({@link StreamStore.inBatch}, which opens it), a request routed
+ * out and an answer to an inducted request ({@link StreamStore.write}, into the open one). Writes that may lag (dropping acknowledged messages) wait for
  * the next transaction ({@link StreamStore.later}); losing them in a crash only means a message
  * the receiver has handled is sent again, and skipped.
  *
@@ -120,7 +120,16 @@ export class StreamStore {
     write();
   }
 
-  /** Runs `write` in a transaction of its own (outside any batch). */
+  /**
+   * Runs `write` in the open transaction (a batch's: a request routed out, an answer), or in
+   * one of its own when none is open (an answer given outside a batch, by `uninstall_code`
+   * say, before its own transaction).
+   */
+  write(write: () => void): void {
+    this.now(write);
+  }
+
+  /** Runs `write` in a transaction of its own, or in the open one. */
   now(write: () => void): void {
     if (this.#closed) return;
     if (this.#store.inTransaction) {

@@ -150,7 +150,7 @@ export class XNet {
     this.#nextCallId[from] = callId + 1;
     this.#calls[from]?.set(callId, { to, replyTo: request.replyTo });
     const store = this.#stores[from];
-    store?.inBatch(() => store.putCall(callId, to, callId + 1));
+    store?.write(() => store.putCall(callId, to, callId + 1));
     this.#push(from, to, {
       kind: 'request',
       callId,
@@ -166,7 +166,7 @@ export class XNet {
     return { kind: 'sent' };
   }
 
-  /** Appends a message to a stream, in the open batch's transaction; flushes after the batch. */
+  /** Appends a message to a stream, in the open transaction (the batch's); flushes after it. */
   #push(from: number, to: number, message: StreamMessage): void {
     const key = from * this.#subnets.length + to;
     let stream = this.#out.get(key);
@@ -175,7 +175,7 @@ export class XNet {
     const index = stream.begin + stream.messages.length;
     stream.messages.push(bytes);
     const store = this.#stores[from];
-    store?.inBatch(() => store.putMessage(to, index, bytes));
+    store?.write(() => store.putMessage(to, index, bytes));
     this.#schedule();
   }
 
@@ -377,7 +377,7 @@ export class XNet {
     const call = calls.get(message.callId) as PendingCall;
     calls.delete(message.callId);
     const store = this.#stores[to];
-    store?.inBatch(() => store.deleteCall(message.callId));
+    store?.write(() => store.deleteCall(message.callId));
     // A call from before a restart has no callback left: its response is dropped.
     if (call.replyTo !== undefined)
       replica.runtime.deliverRemote(call.replyTo, message.outcome, message.refund);
