@@ -12,6 +12,7 @@ import { Principal } from '@dfinity/principal';
 import { encodeCbor, generateRootKey, type RootKey } from '@tincan/certification';
 import type { Replica, Subnets } from '@tincan/replica';
 import { drainRefused, readBody } from './body.js';
+import { creationSubnet } from './creation-route.js';
 import { HttpProblem } from './envelope.js';
 import {
   handleCall,
@@ -192,7 +193,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     const effectiveId = parsePrincipal(id);
     const body = await readBody(req, maxBody);
-    const target = contextFor(effectiveId, subnet !== null);
+    // A creation whose effective id no subnet hosts goes to its `specified_id`'s subnet.
+    const creationTo =
+      endpoint === 'call' && options.subnets?.subnetOf(effectiveId) === undefined
+        ? options.subnets && creationSubnet(body, options.subnets)
+        : undefined;
+    const target =
+      creationTo === undefined
+        ? contextFor(effectiveId, subnet !== null)
+        : ((served[creationTo] as ServedSubnet | undefined)?.ctx ?? ctx);
     if (endpoint === 'call') return handleCall(target, effectiveId, body, version !== 'v2');
     if (endpoint === 'query') return handleQuery(target, effectiveId, body);
     return handleReadState(target, body, canister !== null ? effectiveId : undefined);

@@ -88,7 +88,12 @@ export class Replica {
     const clock =
       options.clock ??
       new LiveClock(offset === undefined ? 0n : BigInt(new TextDecoder().decode(offset)));
-    const management = new ManagementCanister({ store, seed, nowNs: () => clock.nowNs() });
+    const management = new ManagementCanister({
+      store,
+      seed,
+      nowNs: () => clock.nowNs(),
+      ...(options.subnetHosting !== undefined && { hosting: options.subnetHosting }),
+    });
     const traces =
       options.traces === undefined || options.traces === false
         ? undefined
