@@ -13,16 +13,9 @@ import { Principal } from '@dfinity/principal';
 import { compareBytes } from '@tincan/bytes';
 import { CliError } from './cli-error.js';
 import { blsVerifyFor } from './connect.js';
+import { checkPlacement, type Placement } from './placement-choice.js';
 
-/** How a new canister is placed; none given: subnet 0, as a one-subnet replica does. */
-export interface Placement {
-  /** A subnet index (0, 1, …) or a subnet principal. */
-  readonly subnet?: string | undefined;
-  /** A canister (dfx.json name or principal) whose subnet the new one joins. */
-  readonly nextTo?: string | undefined;
-  /** The exact id (`provisional_create_canister_with_cycles`'s `specified_id`). */
-  readonly specifiedId?: string | undefined;
-}
+export { checkPlacement, hasPlacement, type Placement } from './placement-choice.js';
 
 /** What a creation sends: its effective canister id, and the specified id if any. */
 export interface ResolvedPlacement {
@@ -34,30 +27,6 @@ export interface ResolvedPlacement {
 
 /** How many subnet indices `--subnet <principal>` tries (the replica's limit). */
 const MAX_SUBNETS = 16;
-
-/** Whether `placement` asks for anything. */
-export function hasPlacement(placement: Placement | undefined): placement is Placement {
-  return (
-    placement !== undefined &&
-    (placement.subnet !== undefined ||
-      placement.nextTo !== undefined ||
-      placement.specifiedId !== undefined)
-  );
-}
-
-/** Checks that at most one way of placing is given; `what` names where they came from. */
-export function checkPlacement(placement: Placement, what: string): void {
-  const given = [
-    placement.subnet !== undefined && 'subnet',
-    placement.nextTo !== undefined && 'next-to',
-    placement.specifiedId !== undefined && 'specified-id',
-  ].filter((x): x is string => x !== false);
-  if (given.length > 1)
-    throw new CliError(
-      'ERR_USAGE',
-      `${what}: give one of ${given.map((g) => `--${g}`).join(', ')}, not several`,
-    );
-}
 
 /**
  * The effective canister id (and specified id) a creation with `placement` sends, after checking
