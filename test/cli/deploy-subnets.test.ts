@@ -8,7 +8,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { Actor, HttpAgent } from '@dfinity/agent';
-import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { canisterIdOnSubnet, subnetOfId } from '@tincan/replica';
 import { withReplica } from '../fixtures/with-replica.js';

@@ -146,6 +146,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
           rootKey: rootKey.derPublicKey,
           limits: options.gateway === true ? {} : (options.gateway ?? {}),
           interfaces: new Map(),
+          ...(options.subnets !== undefined && {
+            forCanister: gatewayRouter(options.subnets, served, () => gateway),
+          }),
         };
   const status = encodeCbor({
     ic_api_version: IC_API_VERSION,
@@ -258,6 +261,28 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         }),
       ]).then(() => undefined);
     },
+  };
+}
+
+/** The gateway context of the subnet hosting a canister (subnet 0's for ids no subnet hosts). */
+function gatewayRouter(
+  subnets: Subnets,
+  served: readonly ServedSubnet[],
+  root: () => GatewayContext | undefined,
+): (id: Principal) => GatewayContext {
+  const contexts = new Map<number, GatewayContext>();
+  return (id) => {
+    const base = root() as GatewayContext;
+    const index = subnets.subnetOf(id) ?? 0;
+    const subnet = served[index];
+    if (index === 0 || subnet === undefined) return base;
+    let ctx = contexts.get(index);
+    if (ctx === undefined) {
+      const { forCanister: _, ...rest } = base;
+      ctx = { ...rest, replica: subnet.ctx.replica, state: subnet.state };
+      contexts.set(index, ctx);
+    }
+    return ctx;
   };
 }
 
