@@ -15,6 +15,12 @@ import { api, el, short, time } from './dom.js';
 import { chosenAgent, forgetAgents, identityPicker } from './identity.js';
 import { replicaView } from './replica-view.js';
 import { stateSection } from './state-browser.js';
+import { subnetsSection } from './subnets-view.js';
+
+/** A tree's page, on the subnet whose traces hold it. */
+function treeHref(tree: string, subnet: number | undefined): string {
+  return `#/tree/${tree}${subnet === undefined ? '' : `?subnet=${subnet}`}`;
+}
 
 interface CanisterInfo {
   id: string;
@@ -23,6 +29,8 @@ interface CanisterInfo {
   cycles: string;
   moduleHash: string | null;
   candid: string;
+  /** On a replica of several subnets: the one hosting the canister. */
+  subnet?: number;
 }
 interface Execution {
   id: number;
@@ -53,6 +61,8 @@ interface TreeSummary {
   executions: number;
   trapped: number;
   canisters: number;
+  /** On a replica of several subnets: the one whose traces hold the tree. */
+  subnet?: number;
 }
 
 const app = document.getElementById('app') as HTMLElement;
@@ -68,18 +78,31 @@ function table(head: string[], rows: HTMLTableRowElement[], id: string): HTMLTab
 }
 
 async function canistersView(): Promise<void> {
-  const canisters = await api<CanisterInfo[]>('canisters');
+  const [canisters, subnets] = await Promise.all([
+    api<CanisterInfo[]>('canisters'),
+    subnetsSection(),
+  ]);
+  const several = canisters.some((c) => c.subnet !== undefined);
   app.replaceChildren(
+    ...subnets,
     el('h2', {}, 'Canisters'),
     canisters.length === 0
       ? el('p', {}, 'No canisters yet: deploy with tincan deploy.')
       : table(
-          ['canister', 'status', 'controllers', 'cycles', 'module hash'],
+          [
+            'canister',
+            ...(several ? ['subnet'] : []),
+            'status',
+            'controllers',
+            'cycles',
+            'module hash',
+          ],
           canisters.map((c) =>
             el(
               'tr',
               { class: 'canister', 'data-id': c.id },
               el('td', {}, el('a', { href: `#/canister/${c.id}`, class: 'mono' }, c.id)),
+              ...(several ? [el('td', { class: 'subnet' }, String(c.subnet ?? ''))] : []),
               el('td', {}, c.status),
               el('td', { class: 'mono' }, c.controllers.map(short).join(', ')),
               el('td', {}, BigInt(c.cycles).toLocaleString('en-US')),
@@ -201,7 +224,11 @@ async function canisterView(id: string): Promise<void> {
           if (tree !== undefined)
             result.append(
               '\n',
-              el('a', { href: `#/tree/${tree.tree}`, class: 'tree-link' }, 'see its call tree'),
+              el(
+                'a',
+                { href: treeHref(tree.tree, tree.subnet), class: 'tree-link' },
+                'see its call tree',
+              ),
             );
         }
       })();
@@ -216,6 +243,7 @@ async function treesView(params: URLSearchParams): Promise<void> {
   const query = new URLSearchParams();
   for (const f of FILTERS) if ((params.get(f) ?? '') !== '') query.set(f, params.get(f) ?? '');
   const trees = await api<TreeSummary[]>(`trees?${query.toString()}`);
+  const several = trees.some((t) => t.subnet !== undefined);
   const inputs = FILTERS.map((f) =>
     f === 'outcome'
       ? el(
@@ -247,21 +275,30 @@ async function treesView(params: URLSearchParams): Promise<void> {
     trees.length === 0
       ? el('p', {}, 'No executions match.')
       : table(
-          ['started', 'message', 'caller', 'executions', 'canisters', 'outcome'],
+          [
+            'started',
+            'message',
+            ...(several ? ['subnet'] : []),
+            'caller',
+            'executions',
+            'canisters',
+            'outcome',
+          ],
           trees.map((t) =>
             el(
               'tr',
-              { class: 'tree', 'data-tree': t.tree },
+              { class: 'tree', 'data-tree': t.tree, 'data-subnet': String(t.subnet ?? 0) },
               el('td', {}, time(t.root.timeNs)),
               el(
                 'td',
                 {},
                 el(
                   'a',
-                  { href: `#/tree/${t.tree}` },
+                  { href: treeHref(t.tree, t.subnet) },
                   `${t.root.kind} ${short(t.root.canister)}.${t.root.method}`,
                 ),
               ),
+              ...(several ? [el('td', { class: 'subnet' }, String(t.subnet ?? ''))] : []),
               el('td', { class: 'mono' }, short(t.root.caller)),
               el('td', {}, String(t.executions)),
               el('td', {}, String(t.canisters)),
@@ -277,8 +314,10 @@ async function treesView(params: URLSearchParams): Promise<void> {
   );
 }
 
-async function treeView(tree: string): Promise<void> {
-  const executions = await api<Execution[]>(`trees/${encodeURIComponent(tree)}`);
+async function treeView(tree: string, subnet: string | null): Promise<void> {
+  const executions = await api<Execution[]>(
+    `trees/${encodeURIComponent(tree)}${subnet === null ? '' : `?subnet=${encodeURIComponent(subnet)}`}`,
+  );
   const depth = new Map<number, number>();
   const detail = el(
     'div',
@@ -359,7 +398,7 @@ async function route(): Promise<void> {
       await canisterView(decodeURIComponent(parts[1]));
     else if (parts[0] === 'trees') await treesView(new URLSearchParams(search));
     else if (parts[0] === 'tree' && parts[1] !== undefined)
-      await treeView(decodeURIComponent(parts[1]));
+      await treeView(decodeURIComponent(parts[1]), new URLSearchParams(search).get('subnet'));
     else if (parts[0] === 'replica') await replicaView(app);
     else await canistersView();
   } catch (err) {
