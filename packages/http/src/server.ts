@@ -197,14 +197,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const effectiveId = parsePrincipal(id);
     const body = await readBody(req, maxBody);
     // A creation whose effective id no subnet hosts goes to its `specified_id`'s subnet.
+    const subnets = options.subnets;
     const creationTo =
-      endpoint === 'call' && options.subnets?.subnetOf(effectiveId) === undefined
-        ? options.subnets && creationSubnet(body, options.subnets)
+      subnets !== undefined && endpoint === 'call' && subnets.subnetOf(effectiveId) === undefined
+        ? creationSubnet(body, subnets)
         : undefined;
     const target =
       creationTo === undefined
         ? contextFor(effectiveId, subnet !== null)
-        : ((served[creationTo] as ServedSubnet | undefined)?.ctx ?? ctx);
+        : (served[creationTo]?.ctx ?? ctx);
     if (endpoint === 'call') return handleCall(target, effectiveId, body, version !== 'v2');
     if (endpoint === 'query') return handleQuery(target, effectiveId, body);
     return handleReadState(target, body, canister !== null ? effectiveId : undefined);

@@ -11,11 +11,12 @@ import { Actor } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { parseDid, printCandidValues } from '@tincan/candid';
 import { controlFor } from './candid-form.js';
-import { api, el, short, time } from './dom.js';
+import { api, el, short, table, time } from './dom.js';
 import { chosenAgent, forgetAgents, identityPicker } from './identity.js';
 import { replicaView } from './replica-view.js';
 import { stateSection } from './state-browser.js';
 import { subnetsSection } from './subnets-view.js';
+import { treeView, type Execution } from './tree-view.js';
 
 /** A tree's page, on the subnet whose traces hold it. */
 function treeHref(tree: string, subnet: number | undefined): string {
@@ -32,29 +33,6 @@ interface CanisterInfo {
   /** On a replica of several subnets: the one hosting the canister. */
   subnet?: number;
 }
-interface Execution {
-  id: number;
-  tree: string;
-  parent: number | null;
-  canister: string;
-  kind: string;
-  method: string;
-  caller: string;
-  outcome: string;
-  trap: string | null;
-  instructions: number;
-  cyclesCharged: string;
-  cyclesAccepted: string;
-  cyclesRefunded: string;
-  balanceDelta: string;
-  timeNs: string;
-  calls: Array<{ callee: string; method: string; cycles: string }>;
-  timersSet: number;
-  stableWrites: number;
-  heapBytes: number;
-  argText?: string;
-  replyText?: string | null;
-}
 interface TreeSummary {
   tree: string;
   root: Execution;
@@ -68,14 +46,6 @@ interface TreeSummary {
 const app = document.getElementById('app') as HTMLElement;
 let refresh: number | undefined;
 
-function table(head: string[], rows: HTMLTableRowElement[], id: string): HTMLTableElement {
-  return el(
-    'table',
-    { id },
-    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
-    el('tbody', {}, ...rows),
-  );
-}
 
 async function canistersView(): Promise<void> {
   const [canisters, subnets] = await Promise.all([
@@ -314,78 +284,6 @@ async function treesView(params: URLSearchParams): Promise<void> {
   );
 }
 
-async function treeView(tree: string, subnet: string | null): Promise<void> {
-  const executions = await api<Execution[]>(
-    `trees/${encodeURIComponent(tree)}${subnet === null ? '' : `?subnet=${encodeURIComponent(subnet)}`}`,
-  );
-  const depth = new Map<number, number>();
-  const detail = el(
-    'div',
-    { id: 'execution-detail', class: 'card' },
-    'Click an execution to see its argument and answer.',
-  );
-  const rows = executions.map((e) => {
-    const d = e.parent === null ? 0 : (depth.get(e.parent) ?? 0) + 1;
-    depth.set(e.id, d);
-    const what = e.outcome === 'trapped' ? `trapped: ${e.trap ?? ''} (rolled back)` : e.outcome;
-    const row = el(
-      'tr',
-      { class: `exec ${e.outcome}`, 'data-id': String(e.id), 'data-outcome': e.outcome },
-      el('td', {}, String(e.id)),
-      el(
-        'td',
-        { style: `padding-left:${0.5 + d * 1.5}rem` },
-        `${e.kind} `,
-        el('span', { class: 'mono' }, short(e.canister)),
-        `.${e.method}`,
-      ),
-      el('td', { class: e.outcome }, what),
-      el('td', {}, e.instructions.toLocaleString('en-US')),
-      el('td', {}, BigInt(e.cyclesCharged).toLocaleString('en-US')),
-      el('td', {}, e.calls.map((c) => `${short(c.callee)}.${c.method}`).join(', ')),
-      el('td', {}, String(e.stableWrites)),
-      el('td', {}, String(e.heapBytes)),
-      el('td', {}, String(e.timersSet)),
-    );
-    row.addEventListener('click', () => {
-      for (const r of app.querySelectorAll('tr.exec.selected')) r.classList.remove('selected');
-      row.classList.add('selected');
-      detail.replaceChildren(
-        el('h4', {}, `#${e.id} ${e.kind} ${e.canister}.${e.method} — ${what}`),
-        el(
-          'div',
-          {},
-          `caller ${e.caller} · time ${time(e.timeNs)} · accepted ${e.cyclesAccepted} · refunded ${e.cyclesRefunded} · balance change ${e.balanceDelta}`,
-        ),
-        el('div', {}, 'argument'),
-        el('pre', { id: 'detail-arg' }, e.argText ?? ''),
-        el('div', {}, 'answer'),
-        el('pre', { id: 'detail-reply' }, e.replyText ?? '(none from this execution)'),
-      );
-    });
-    return row;
-  });
-  app.replaceChildren(
-    el('h2', {}, 'Call tree ', el('span', { class: 'mono' }, tree)),
-    table(
-      [
-        '#',
-        'execution',
-        'outcome',
-        'instructions',
-        'fee',
-        'calls made',
-        'stable writes',
-        'heap bytes',
-        'timers set',
-      ],
-      rows,
-      'tree',
-    ),
-    detail,
-  );
-}
-
 async function route(): Promise<void> {
   if (refresh !== undefined) window.clearInterval(refresh);
   refresh = undefined;
@@ -398,7 +296,7 @@ async function route(): Promise<void> {
       await canisterView(decodeURIComponent(parts[1]));
     else if (parts[0] === 'trees') await treesView(new URLSearchParams(search));
     else if (parts[0] === 'tree' && parts[1] !== undefined)
-      await treeView(decodeURIComponent(parts[1]), new URLSearchParams(search).get('subnet'));
+      await treeView(app, decodeURIComponent(parts[1]), new URLSearchParams(search).get('subnet'));
     else if (parts[0] === 'replica') await replicaView(app);
     else await canistersView();
   } catch (err) {
