@@ -112,9 +112,15 @@ async function createOne(
   const placement = hasPlacement(options.placement) ? options.placement : canister.placement;
   let where: ResolvedPlacement | undefined;
   if (hasPlacement(placement)) {
-    const { resolvePlacement } = await import('./placement.js');
-    where = await resolvePlacement(options.agent, placement, (nameOrId) =>
-      canisterIdOf(nameOrId, ids.get(options.host, nameOrId)),
+    const [{ resolvePlacement }, { subnetRange }] = await Promise.all([
+      import('./placement.js'),
+      import('@tincan/replica'),
+    ]);
+    where = await resolvePlacement(
+      options.agent,
+      placement,
+      (nameOrId) => canisterIdOf(nameOrId, ids.get(options.host, nameOrId)),
+      (subnet) => Principal.fromUint8Array(subnetRange(subnet)[0]),
     );
   }
   const amount: [] | [bigint] = options.cycles === undefined ? [] : [options.cycles];

@@ -30,12 +30,15 @@ const MAX_SUBNETS = 16;
 
 /**
  * The effective canister id (and specified id) a creation with `placement` sends, after checking
- * that the replica has a subnet hosting it. `resolveCanister` maps a dfx.json name to its id.
+ * that the replica has a subnet hosting it. `resolveCanister` maps a dfx.json name to its id;
+ * `firstIdOf` gives the first id of subnet k's range (the replica's topology, passed in so this
+ * module loads no replica code).
  */
 export async function resolvePlacement(
   agent: HttpAgent,
   placement: Placement,
   resolveCanister: (nameOrId: string) => Principal,
+  firstIdOf: (subnet: number) => Principal,
 ): Promise<ResolvedPlacement> {
   checkPlacement(placement, 'placing a canister');
   if (placement.specifiedId !== undefined) {
@@ -61,7 +64,7 @@ export async function resolvePlacement(
   const subnet = placement.subnet ?? '0';
   if (/^\d+$/.test(subnet)) {
     const index = Number(subnet);
-    const found = index < MAX_SUBNETS ? await subnetAt(agent, index) : undefined;
+    const found = index < MAX_SUBNETS ? await subnetAt(agent, index, firstIdOf) : undefined;
     if (found === undefined)
       throw new CliError(
         'ERR_USAGE',
@@ -71,7 +74,7 @@ export async function resolvePlacement(
   }
   const wanted = principalArg(subnet, '--subnet');
   for (let index = 0; index < MAX_SUBNETS; index++) {
-    const found = await subnetAt(agent, index);
+    const found = await subnetAt(agent, index, firstIdOf);
     if (found === undefined) break;
     if (found.id.toText() === wanted.toText())
       return { effectiveCanisterId: found.first, specifiedId: undefined, subnetId: found.id };
@@ -87,9 +90,9 @@ export async function resolvePlacement(
 async function subnetAt(
   agent: HttpAgent,
   index: number,
+  firstIdOf: (subnet: number) => Principal,
 ): Promise<{ id: Principal; first: Principal } | undefined> {
-  const { subnetRange } = await import('@tincan/replica');
-  const first = Principal.fromUint8Array(subnetRange(index)[0]);
+  const first = firstIdOf(index);
   const serving = await servingSubnet(agent, first);
   if (serving === undefined || serving.root !== (index === 0)) return undefined;
   return { id: serving.id, first };
