@@ -291,6 +291,21 @@ export class SqliteStateStore implements StateStore {
     this.#s.putMeta.run(key, value);
   }
 
+  /** Removes a replica-wide metadata value. */
+  deleteMeta(key: string): void {
+    this.#assertOpen();
+    this.#s.deleteMeta.run(key);
+  }
+
+  /** Every metadata value whose key starts with `prefix`, in key order. */
+  listMeta(prefix: string): Array<readonly [string, Uint8Array]> {
+    this.#assertOpen();
+    // Keys from `prefix` up to (not including) `prefix` followed by the highest code unit.
+    return this.#s.listMeta
+      .all(prefix, `${prefix}\uffff`)
+      .map((row) => [row.key, row.value] as const);
+  }
+
   /** The canister's heap snapshot, or undefined. */
   readHeap(canisterId: Uint8Array): Uint8Array | undefined {
     this.#assertOpen();
