@@ -145,6 +145,12 @@ export interface PrepareOptions {
    * meter's overhead: the runtime refuses a module that registers no meter.
    */
   readonly instrument?: boolean;
+  /**
+   * Adds the heap write barrier (default true). Only benchmarks turn it off, to measure the
+   * barrier's overhead: without it the heap store misses writes, so such a canister's state is
+   * not kept right.
+   */
+  readonly barrier?: boolean;
 }
 
 /**
@@ -160,9 +166,12 @@ export function prepareCanisterModule(source: string, options: PrepareOptions = 
   try {
     const metered =
       options.instrument === false ? `(() => {${source}\n})();\n` : instrumentBundle(source);
-    // The barrier goes in after the meter, so it is not weighed as canister work. It is never
-    // optional: without it the heap store would miss writes.
-    prepared = addWriteBarrier(metered).code;
+    // The barrier goes in after the meter, so it is not weighed as canister work. Only
+    // benchmarks leave it out: without it the heap store would miss writes.
+    prepared =
+      options.barrier === false
+        ? metered
+        : addWriteBarrier(metered, { builtins: CANISTER_GLOBALS }).code;
   } catch (err) {
     throw new BundlerError(
       'ERR_INVALID_MODULE',
