@@ -28,7 +28,11 @@
  * be an ArrayBuffer. When it is a literal or an operator's result (a primitive), or an array or
  * object literal, nothing is checked. When it is a local name, the check is made once, at the
  * declaration (`typeof arg !== "object"`), and keyed writes test that flag; otherwise keyed
- * writes keep the barrier.
+ * writes keep the barrier. The flag costs a branch per write, which keeps V8 from optimizing a
+ * tight loop as well as a plain one, so it is left out where the name is known to be a number:
+ * in the fast copy of a counted loop bounded by it (the meter runs that copy only when the bound
+ * is a number, see instrument.ts), when the name is a `const` or a parameter that nothing in the
+ * program assigns (and, for a parameter, the function reads no `arguments`).
  */
 import { childNodes, patternNames, some, type AnyNode } from './ast.js';
 
@@ -74,7 +78,15 @@ const TYPED_ARRAYS = new Set([
   'BigInt64Array',
 ]);
 /** Constructors that always return a new object that is not a typed array. */
-const NEW_OBJECTS = new Set(['Array', 'Map', 'Set', 'WeakMap', 'WeakSet', 'ArrayBuffer', 'DataView']);
+const NEW_OBJECTS = new Set([
+  'Array',
+  'Map',
+  'Set',
+  'WeakMap',
+  'WeakSet',
+  'ArrayBuffer',
+  'DataView',
+]);
 /** Expressions whose value is never an object (so never an ArrayBuffer). */
 const PRIMITIVE_RESULTS = new Set([
   'Literal',
@@ -88,6 +100,8 @@ interface Declared {
   readonly name: string;
   /** The node whose range the binding covers. */
   readonly scope: AnyNode;
+  /** A `const` or a parameter: only an assignment could change it. */
+  readonly steady?: boolean;
 }
 
 interface Candidate {
@@ -104,31 +118,49 @@ interface Candidate {
 export function findFreshBindings(
   program: AnyNode,
   builtins: readonly string[],
+  meter?: string,
 ): Map<AnyNode, FreshBinding> {
   const out = new Map<AnyNode, FreshBinding>();
-  const rebound = reboundNames(program);
-  if (rebound === undefined) return out;
-  const constructors = new Set(builtins.filter((name) => !rebound.has(name)));
+  const names = reboundNames(program);
+  if (names === undefined) return out;
+  const constructors = new Set(builtins.filter((name) => !names.rebound.has(name)));
+  const context: Context = {
+    constructors,
+    assigned: names.assigned,
+    count: meter === undefined ? undefined : `${meter}_count`,
+  };
   const pending: AnyNode[] = [program];
-  while (pending.length > 0) analyze(pending.pop() as AnyNode, constructors, out, pending);
+  while (pending.length > 0) analyze(pending.pop() as AnyNode, context, out, pending);
   return out;
+}
+
+interface Context {
+  readonly constructors: ReadonlySet<string>;
+  /** Names assigned anywhere in the program. */
+  readonly assigned: ReadonlySet<string>;
+  /** The meter's counted-loop test, `NAME_count`. */
+  readonly count: string | undefined;
 }
 
 /** Analyzes the own code of `fn` (a function, the program, or a class field or static block). */
 function analyze(
   fn: AnyNode,
-  constructors: ReadonlySet<string>,
+  context: Context,
   out: Map<AnyNode, FreshBinding>,
   pending: AnyNode[],
 ): void {
+  const { constructors } = context;
   const declared: Declared[] = [];
   const candidates: Candidate[] = [];
   const uses: AnyNode[] = [];
+  /** Names known to be numbers where a use is (the bounds of the counted loops around it). */
+  const numbers = new Map<AnyNode, readonly string[]>();
+  const bounds: string[] = [];
   // Class fields and static blocks are left to their nested functions.
   let eligible = fn.type === 'Program' || FUNCTIONS.has(fn.type);
   const scopes: AnyNode[] = [fn];
   for (const param of (fn.params as AnyNode[] | undefined) ?? [])
-    for (const name of patternNames(param)) declared.push({ name, scope: fn });
+    for (const name of patternNames(param)) declared.push({ name, scope: fn, steady: true });
 
   const visit = (node: AnyNode): void => {
     if (node !== fn && CLOSURES.has(node.type)) {
@@ -155,14 +187,30 @@ function analyze(
         break;
       case 'CatchClause':
         if (node.param != null)
-          for (const name of patternNames(node.param as AnyNode)) declared.push({ name, scope: node });
+          for (const name of patternNames(node.param as AnyNode))
+            declared.push({ name, scope: node });
         break;
       case 'VariableDeclaration':
         declare(node);
         break;
       case 'MemberExpression':
-        if ((node.object as AnyNode).type === 'Identifier') uses.push(node.object as AnyNode);
+        if ((node.object as AnyNode).type === 'Identifier') {
+          uses.push(node.object as AnyNode);
+          if (bounds.length > 0) numbers.set(node.object as AnyNode, [...bounds]);
+        }
         break;
+      case 'IfStatement': {
+        const bound = countedBound(node, context.count);
+        if (bound !== undefined) {
+          visit(node.test as AnyNode);
+          bounds.push(bound);
+          visit(node.consequent as AnyNode);
+          bounds.pop();
+          if (node.alternate != null) visit(node.alternate as AnyNode);
+          return;
+        }
+        break;
+      }
     }
     const opens = node !== fn && BLOCKS.has(node.type);
     if (opens) scopes.push(node);
@@ -175,7 +223,8 @@ function analyze(
     const scope = decl.kind === 'var' ? fn : innermost(scopes);
     for (const d of decl.declarations as AnyNode[]) {
       const id = d.id as AnyNode;
-      for (const name of patternNames(id)) declared.push({ name, scope });
+      const steady = decl.kind === 'const';
+      for (const name of patternNames(id)) declared.push({ name, scope, steady });
       if (decl.kind !== 'const' || id.type !== 'Identifier' || d.init == null) continue;
       const fresh = classify(d.init as AnyNode, constructors);
       if (fresh === undefined) continue;
@@ -207,12 +256,35 @@ function analyze(
   const byName = new Map<string, Candidate>();
   for (const candidate of candidates)
     if (counts.get(candidate.name) === 1) byName.set(candidate.name, candidate);
+  // A name whose one binding nothing changes has at a use the value it had at the declaration.
+  const steady = (name: string): boolean => {
+    const all = declared.filter((d) => d.name === name);
+    return (
+      all.length === 1 &&
+      all[0]?.steady === true &&
+      !context.assigned.has(name) &&
+      // Sloppy-mode `arguments` aliases the parameters (an arrow inside may write it).
+      (fn.type === 'ArrowFunctionExpression' || !some(fn, (n) => isName(n, 'arguments')))
+    );
+  };
   for (const use of uses) {
     const candidate = byName.get(use.name as string);
     if (candidate === undefined) continue;
     const { scope, binding } = candidate;
-    if (scope.start <= use.start && use.end <= scope.end) out.set(use, binding);
+    if (scope.start > use.start || use.end > scope.end) continue;
+    const arg = binding.arg;
+    const known = arg !== undefined && numbers.get(use)?.includes(arg) === true && steady(arg);
+    out.set(use, known ? { declarator: binding.declarator, keyed: 'skip' } : binding);
   }
+}
+
+/** The bound (a name) of a counted loop's `if (meter_count(a, BOUND, …))`, if `node` is one. */
+function countedBound(node: AnyNode, count: string | undefined): string | undefined {
+  const test = node.test as AnyNode;
+  if (count === undefined || test.type !== 'CallExpression') return undefined;
+  if (!isName(test.callee as AnyNode, count)) return undefined;
+  const bound = (test.arguments as AnyNode[])[1];
+  return bound?.type === 'Identifier' ? (bound.name as string) : undefined;
 }
 
 function innermost(scopes: readonly AnyNode[]): AnyNode {
@@ -258,10 +330,17 @@ function classify(
  * Names that the program declares or assigns anywhere: such a name may not be the built-in.
  * Undefined when the program holds a `with` statement (then no name is certain).
  */
-function reboundNames(program: AnyNode): Set<string> | undefined {
+function reboundNames(
+  program: AnyNode,
+): { rebound: Set<string>; assigned: Set<string> } | undefined {
   const names = new Set<string>();
+  const assigned = new Set<string>();
   const add = (p: AnyNode | null | undefined): void => {
     if (p != null) for (const name of patternNames(p)) names.add(name);
+  };
+  const assign = (p: AnyNode): void => {
+    for (const name of patternNames(p)) assigned.add(name);
+    add(p);
   };
   const hasWith = some(program, (n) => {
     switch (n.type) {
@@ -284,19 +363,19 @@ function reboundNames(program: AnyNode): Set<string> | undefined {
         add(n.param as AnyNode | null);
         break;
       case 'AssignmentExpression':
-        add(n.left as AnyNode);
+        assign(n.left as AnyNode);
         break;
       case 'UpdateExpression':
-        add(n.argument as AnyNode);
+        assign(n.argument as AnyNode);
         break;
       case 'ForInStatement':
       case 'ForOfStatement':
-        if ((n.left as AnyNode).type !== 'VariableDeclaration') add(n.left as AnyNode);
+        if ((n.left as AnyNode).type !== 'VariableDeclaration') assign(n.left as AnyNode);
         break;
     }
     return false;
   });
-  return hasWith ? undefined : names;
+  return hasWith ? undefined : { rebound: names, assigned };
 }
 
 function isName(node: AnyNode, name: string): boolean {

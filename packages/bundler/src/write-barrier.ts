@@ -45,6 +45,11 @@ export interface WriteBarrierOptions {
    * `new Uint8Array(n)` there makes a new object. Without them only literals count as new.
    */
   readonly builtins?: readonly string[];
+  /**
+   * The execution meter's name in the script (instrument.ts), whose counted loops run their
+   * fast copy only when the loop's bound is a number.
+   */
+  readonly meter?: string | undefined;
 }
 
 /** What {@link addWriteBarrier} produced. */
@@ -63,7 +68,7 @@ export function addWriteBarrier(code: string, options: WriteBarrierOptions = {})
   const name = `__tincan_wb_${createHash('sha256').update(code).digest('hex').slice(0, 12)}`;
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AnyNode;
   const edits: Edit[] = [];
-  const fresh = findFreshBindings(ast, options.builtins ?? []);
+  const fresh = findFreshBindings(ast, options.builtins ?? [], options.meter);
   const barrier = new BarrierWalker(code, name, edits, fresh);
   barrier.walk(ast);
   // The flags of typed arrays that keyed writes test, declared just before each array.
@@ -220,7 +225,10 @@ class BarrierWalker {
     if (this.code[at] !== '[' || this.code[close] !== ']')
       throw new Error(`write barrier: unexpected member syntax at ${member.start}`);
     const key = this.code.slice(at + 1, close);
-    const object = this.code.slice((member.object as AnyNode).start, (member.object as AnyNode).end);
+    const object = this.code.slice(
+      (member.object as AnyNode).start,
+      (member.object as AnyNode).end,
+    );
     this.edits.push(
       { pos: at + 1, remove: 0, text: `${flag}?` },
       { pos: close, remove: 0, text: `:${this.name}_m(${object},${key})` },
