@@ -153,9 +153,9 @@ function analyze(
   const declared: Declared[] = [];
   const candidates: Candidate[] = [];
   const uses: AnyNode[] = [];
-  /** Names known to be numbers where a use is (the bounds of the counted loops around it). */
-  const numbers = new Map<AnyNode, readonly string[]>();
-  const bounds: string[] = [];
+  /** Names known to be numbers where a use is: the bounds of the counted loops around it. */
+  const numbers = new Map<AnyNode, ReadonlyArray<readonly [string, AnyNode]>>();
+  const bounds: Array<readonly [string, AnyNode]> = [];
   // Class fields and static blocks are left to their nested functions.
   let eligible = fn.type === 'Program' || FUNCTIONS.has(fn.type);
   const scopes: AnyNode[] = [fn];
@@ -203,7 +203,7 @@ function analyze(
         const bound = countedBound(node, context.count);
         if (bound !== undefined) {
           visit(node.test as AnyNode);
-          bounds.push(bound);
+          bounds.push([bound, node]);
           visit(node.consequent as AnyNode);
           bounds.pop();
           if (node.alternate != null) visit(node.alternate as AnyNode);
@@ -256,12 +256,16 @@ function analyze(
   const byName = new Map<string, Candidate>();
   for (const candidate of candidates)
     if (counts.get(candidate.name) === 1) byName.set(candidate.name, candidate);
-  // A name whose one binding nothing changes has at a use the value it had at the declaration.
-  const steady = (name: string): boolean => {
+  // A name whose one binding (around the loop's test `at`) nothing changes has there the value
+  // it had at the declaration.
+  const steady = (name: string, at: AnyNode): boolean => {
     const all = declared.filter((d) => d.name === name);
+    const only = all[0];
     return (
       all.length === 1 &&
-      all[0]?.steady === true &&
+      only?.steady === true &&
+      only.scope.start <= at.start &&
+      at.end <= only.scope.end &&
       !context.assigned.has(name) &&
       // Sloppy-mode `arguments` aliases the parameters (an arrow inside may write it).
       (fn.type === 'ArrowFunctionExpression' || !some(fn, (n) => isName(n, 'arguments')))
@@ -273,7 +277,9 @@ function analyze(
     const { scope, binding } = candidate;
     if (scope.start > use.start || use.end > scope.end) continue;
     const arg = binding.arg;
-    const known = arg !== undefined && numbers.get(use)?.includes(arg) === true && steady(arg);
+    const known =
+      arg !== undefined &&
+      numbers.get(use)?.some(([name, at]) => name === arg && steady(arg, at)) === true;
     out.set(use, known ? { declarator: binding.declarator, keyed: 'skip' } : binding);
   }
 }
