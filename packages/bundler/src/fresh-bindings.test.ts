@@ -246,4 +246,37 @@ describe('writes to objects new in the running execution', () => {
       expect(marksOf(changed, changed.out.w), extra).toEqual([0, 1, 2, 3]);
     }
   });
+
+  it('trust a loop test about a name only where the name is that binding', async () => {
+    // Hand-written meter test: its `n` is the outer one, the array is built from the inner.
+    const code = `
+      function __m_count() { return true; }
+      function outer(n) {
+        return function f(buf) {
+          let last;
+          if (__m_count(0, n, 1, 0, 1)) for (let j = 0; j < n; j++) {
+            const n = buf;
+            const c = new Uint8Array(n);
+            c[j] = 1;
+            last = c;
+          }
+          return last;
+        };
+      }
+      out.buf = new ArrayBuffer(2);
+      out.c = outer(2)(out.buf);
+    `;
+    const context = vm.createContext({ out: {} });
+    const marks: unknown[] = [];
+    const barrier = {
+      object: (o: unknown): unknown => o,
+      keyed: (o: unknown, k: unknown): void => void marks.push(k),
+      register: (): void => undefined,
+    };
+    Object.defineProperty(context, Symbol.for(WRITE_BARRIER_SYMBOL), { value: barrier });
+    const prepared = addWriteBarrier(code, { builtins: BOUND_GLOBALS, meter: '__m' });
+    vm.runInContext(bindGlobals(prepared.code, BOUND_GLOBALS), context);
+    expect(Array.from(new Uint8Array((context.out as { buf: ArrayBuffer }).buf))).toEqual([1, 1]);
+    expect(marks).toEqual([0, 1]);
+  });
 });
