@@ -18,12 +18,12 @@
  *   reverts the whole transaction, whatever `replyOn` says.
  * - `msgCaller()` is the dispatching canister; `msgOrigin()` the root's origin.
  */
-import { Rejects } from '@tincan/abi';
+import { Rejects, type Reject } from '@tincan/abi';
 import { toHex } from '@tincan/bytes';
 import { applyTimerOps, type CanisterActor } from '../canisters/canister-actor.js';
 import type { Batch } from '../state/batch.js';
 import type { CallContext } from '../calls/call-context.js';
-import type { Balances } from '../cycles/cycles.js';
+import type { Balances, CycleFees } from '../cycles/cycles.js';
 import type { CertifiedDataRegistry } from '../execution/certified-data.js';
 import { openExecution, type Execution } from '../execution/execution.js';
 import type { Executor } from '../execution/executor.js';
@@ -48,6 +48,8 @@ export interface TransactionDeps {
   readonly store: StateStore;
   readonly balances: Balances;
   readonly certifiedData: CertifiedDataRegistry;
+  /** The fees in force: they set each canister's freezing threshold. */
+  readonly fees: CycleFees;
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
   /** The open calls (and timers) of `actor` changed: saved at the batch's end. */
   readonly touched: (actor: CanisterActor) => void;
@@ -81,8 +83,9 @@ interface Tx {
   readonly touched: Set<CanisterActor>;
 }
 
+/** A sub-message's outcome; a failure is a reject (ICP's code and text), as a failed call's. */
 type SubResult =
-  { readonly ok: true; readonly data: Uint8Array } | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly data: Uint8Array } | { readonly ok: false; readonly error: Reject };
 
 const encoder = new TextEncoder();
 
@@ -134,7 +137,7 @@ export class TransactionRunner implements DispatchHost {
     const root: Frame = { marks: new Map(), effects: [], cycles: [] };
     let failure: string | undefined;
     try {
-      failure = this.#runDispatches(tx, root, actor, exec, 0);
+      failure = this.#runDispatches(tx, root, actor, exec, 0)?.message;
     } catch (err) {
       // Every frame on the way out was discarded; a host error (a realm that failed an op)
       // fails the transaction like a trap.
@@ -203,13 +206,14 @@ export class TransactionRunner implements DispatchHost {
     actor: CanisterActor,
     exec: Execution,
     depth: number,
-  ): string | undefined {
+  ): Reject | undefined {
     for (const sub of exec.dispatches ?? []) {
       const result = this.#runSub(tx, frame, actor, sub, depth + 1);
       if (!result.ok && failureReverts(sub.replyOn))
-        return `sub-message ${sub.msgId} (${sub.method}) failed: ${result.error}`;
+        return prefixed(`sub-message ${sub.msgId} (${sub.method}) failed: `, result.error);
       if (!wantsReply(sub.replyOn, result.ok)) continue;
-      const data = result.ok ? result.data : encoder.encode(result.error);
+      const data = result.ok ? result.data : encoder.encode(result.error.message);
+      // As in a reject callback, the handler reads the failure's code with `msgRejectCode()`.
       const reply = this.#execute(
         tx,
         frame,
@@ -218,9 +222,11 @@ export class TransactionRunner implements DispatchHost {
         encodeReplyArgs(sub.msgId, result.ok, data),
         actor.record.id,
         { depth, role: 2 },
+        result.ok ? undefined : result.error,
       );
       const failed = failureOf(actor, reply);
-      if (failed !== undefined) return `reply handler ${sub.replyMethod} failed: ${failed}`;
+      if (failed !== undefined)
+        return prefixed(`reply handler ${sub.replyMethod} failed: `, failed);
       const nested = this.#runDispatches(tx, frame, actor, reply, depth);
       if (nested !== undefined) return nested;
     }
@@ -230,18 +236,13 @@ export class TransactionRunner implements DispatchHost {
   /** Runs one sub-message in a frame of its own inside `parent`. */
   #runSub(tx: Tx, parent: Frame, sender: CanisterActor, sub: SubMessage, depth: number): SubResult {
     const target = this.#deps.actors.get(toHex(sub.target));
-    const refused = this.#refusal(target, sub);
+    const refused = this.#refusal(target, sub) ?? this.#cannotAttach(sender, sub);
     if (refused !== undefined) return { ok: false, error: refused };
     const actor = target as CanisterActor;
     const frame = this.#open(tx);
     let kept = false;
     try {
       if (sub.cycles > 0n) {
-        if (sender.record.cycles < sub.cycles)
-          return {
-            ok: false,
-            error: `${principalText(sender.record.id)} has ${sender.record.cycles} cycles, fewer than the ${sub.cycles} attached`,
-          };
         this.#changeCycles(frame, sender, -sub.cycles);
         this.#changeCycles(frame, actor, sub.cycles);
       }
@@ -267,23 +268,42 @@ export class TransactionRunner implements DispatchHost {
     }
   }
 
-  /** Why a sub-message cannot run on `target` at all, if it cannot. */
-  #refusal(target: CanisterActor | undefined, sub: SubMessage): string | undefined {
+  /**
+   * Why a sub-message cannot run on `target` at all, if it cannot: the reject ICP's dispatcher
+   * gives a call to it, in the same order (missing, stopped or stopping, empty, no such update
+   * method, frozen).
+   */
+  #refusal(target: CanisterActor | undefined, sub: SubMessage): Reject | undefined {
     if (target === undefined) {
       const missing = missingCanister(sub.target, true);
       return 'reject' in missing
-        ? missing.reject.message
-        : Rejects.canisterNotFound(principalText(sub.target)).message;
+        ? missing.reject
+        : Rejects.canisterNotFound(principalText(sub.target));
     }
     const stopped = lifecycle.refusal(target);
-    if (stopped !== undefined && 'reject' in stopped) return stopped.reject.message;
+    if (stopped !== undefined && 'reject' in stopped) return stopped.reject;
     const text = principalText(target.record.id);
-    if (target.record.module.length === 0) return Rejects.canisterEmpty(text).message;
+    if (target.record.module.length === 0) return Rejects.canisterEmpty(text);
     const loadError = this.#deps.ensureLoaded(target);
-    if (loadError !== undefined) return loadError;
+    if (loadError !== undefined) return Rejects.loadFailed(loadError);
     if (target.methods.get(sub.method)?.mode !== 'update')
-      return Rejects.methodNotFound(text, 'update', sub.method).message;
+      return Rejects.methodNotFound(text, 'update', sub.method);
+    const threshold = target.freezingThreshold(this.#deps.fees);
+    if (target.record.cycles < threshold)
+      return Rejects.outOfCycles(text, target.record.cycles, threshold);
     return undefined;
+  }
+
+  /**
+   * Why `sender` cannot attach the sub-message's cycles, if it cannot: as `call_perform`, it may
+   * spend only what is above its freezing threshold (its balance already holds every change
+   * of the frames still open).
+   */
+  #cannotAttach(sender: CanisterActor, sub: SubMessage): Reject | undefined {
+    if (sub.cycles === 0n) return undefined;
+    const liquid = sender.record.cycles - sender.freezingThreshold(this.#deps.fees);
+    if (sub.cycles <= liquid) return undefined;
+    return Rejects.insufficientCyclesToAttach(principalText(sender.record.id), sub.cycles, liquid);
   }
 
   /** Opens a frame: a savepoint, and a heap mark in every canister touched so far. */
@@ -326,6 +346,7 @@ export class TransactionRunner implements DispatchHost {
     argData: Uint8Array,
     caller: Uint8Array,
     place: Execution['tx'] & object,
+    rejected?: Reject,
   ): Execution {
     tx.touched.add(actor);
     const context: CallContext = {
@@ -348,6 +369,7 @@ export class TransactionRunner implements DispatchHost {
       caller,
       origin: tx.origin,
       timeNs: tx.timeNs,
+      ...(rejected !== undefined && { rejectCode: rejected.code, rejectMessage: rejected.message }),
     });
     exec.tx = place;
     exec.instructionLimit = Math.max(0, Math.min(this.#deps.updateInstructions, tx.budget));
@@ -399,10 +421,14 @@ export class TransactionRunner implements DispatchHost {
 }
 
 /** Why an execution of the transaction failed (a trap, a reject, no reply), if it did. */
-function failureOf(actor: CanisterActor, exec: Execution): string | undefined {
-  if (exec.trap !== undefined)
-    return Traps.nestedReject(principalText(actor.record.id), exec.trap).message;
-  if (exec.answer === undefined) return `Canister ${principalText(actor.record.id)} did not reply`;
-  if ('reject' in exec.answer) return exec.answer.reject.message;
+function failureOf(actor: CanisterActor, exec: Execution): Reject | undefined {
+  if (exec.trap !== undefined) return Traps.nestedReject(principalText(actor.record.id), exec.trap);
+  if (exec.answer === undefined) return Rejects.didNotReply(principalText(actor.record.id));
+  if ('reject' in exec.answer) return exec.answer.reject;
   return undefined;
+}
+
+/** A failure passed up a level: its code stays, its text says where it came from. */
+function prefixed(where: string, reject: Reject): Reject {
+  return { ...reject, message: where + reject.message };
 }
