@@ -27,6 +27,7 @@ import type { Balances, CycleFees } from '../cycles/cycles.js';
 import type { CertifiedDataRegistry } from '../execution/certified-data.js';
 import { openExecution, type Execution } from '../execution/execution.js';
 import type { Executor } from '../execution/executor.js';
+import type { TraceCause } from '../execution/trace.js';
 import type { StateStore } from '../state/state-store.js';
 import type { HeapDelta } from '../state/heap-delta.js';
 import * as lifecycle from '../lifecycle/lifecycle.js';
@@ -123,7 +124,10 @@ export class TransactionRunner implements DispatchHost {
    * store writes of the whole transaction) and returns a no-op. On success it returns what to
    * do once the executor has committed the root or refused to (a memory limit).
    */
-  run(actor: CanisterActor, exec: Execution): (committed: boolean) => void {
+  run(
+    actor: CanisterActor,
+    exec: Execution,
+  ): (committed: boolean) => ReadonlySet<Execution> | undefined {
     // The root trapped: nothing it dispatched is ever run.
     if (exec.trap !== undefined) return () => undefined;
     const spent = actor.sandbox?.spent() ?? 0;
@@ -172,7 +176,12 @@ export class TransactionRunner implements DispatchHost {
     return () => undefined;
   }
 
-  #settle(root: Frame, deltas: Array<[CanisterActor, HeapDelta | null]>, committed: boolean): void {
+  /** Applies the root's outcome to the rest of the tree; returns the executions that committed. */
+  #settle(
+    root: Frame,
+    deltas: Array<[CanisterActor, HeapDelta | null]>,
+    committed: boolean,
+  ): ReadonlySet<Execution> | undefined {
     const { balances, certifiedData, touched } = this.#deps;
     if (!committed) {
       for (const [other] of deltas) {
@@ -180,7 +189,7 @@ export class TransactionRunner implements DispatchHost {
         this.#op(other, 'rollback');
       }
       this.#undoCycles(root);
-      return;
+      return undefined;
     }
     for (const [other, delta] of deltas) {
       if (delta === null) continue;
@@ -194,6 +203,7 @@ export class TransactionRunner implements DispatchHost {
       }
       if (exec.certifiedData !== undefined) certifiedData.set(actor, exec.certifiedData);
     }
+    return new Set(root.effects.map(([, exec]) => exec));
   }
 
   /**
@@ -222,6 +232,7 @@ export class TransactionRunner implements DispatchHost {
         encodeReplyArgs(sub.msgId, result.ok, data),
         actor.record.id,
         { depth, role: 2 },
+        { kind: 'reply', msgId: Number(sub.msgId) },
         result.ok ? undefined : result.error,
       );
       const failed = failureOf(actor, reply);
@@ -246,10 +257,16 @@ export class TransactionRunner implements DispatchHost {
         this.#changeCycles(frame, sender, -sub.cycles);
         this.#changeCycles(frame, actor, sub.cycles);
       }
-      const exec = this.#execute(tx, frame, actor, sub.method, sub.arg, sender.record.id, {
-        depth,
-        role: 1,
-      });
+      const exec = this.#execute(
+        tx,
+        frame,
+        actor,
+        sub.method,
+        sub.arg,
+        sender.record.id,
+        { depth, role: 1 },
+        { kind: 'dispatch', caller: sender.key, msgId: Number(sub.msgId) },
+      );
       const failed = failureOf(actor, exec);
       if (failed !== undefined) return { ok: false, error: failed };
       const nested = this.#runDispatches(tx, frame, actor, exec, depth);
@@ -346,6 +363,7 @@ export class TransactionRunner implements DispatchHost {
     argData: Uint8Array,
     caller: Uint8Array,
     place: Execution['tx'] & object,
+    cause: TraceCause,
     rejected?: Reject,
   ): Execution {
     tx.touched.add(actor);
@@ -373,7 +391,7 @@ export class TransactionRunner implements DispatchHost {
     });
     exec.tx = place;
     exec.instructionLimit = Math.max(0, Math.min(this.#deps.updateInstructions, tx.budget));
-    const spent = this.#deps.executor.runInGraph(actor, exec, 'invoke', method);
+    const spent = this.#deps.executor.runInGraph(actor, exec, 'invoke', method, cause);
     tx.budget -= spent;
     // The fee is paid whatever becomes of the frame, as a trapped execution pays its own.
     this.#deps.balances.change(actor, -exec.fee);
