@@ -167,7 +167,14 @@ export class TransactionRunner implements DispatchHost {
         for (const [other] of deltas) this.#op(other, 'unpersist');
         failure = `the state of ${principalText(current.record.id)} cannot be committed: ${messageOf(err)}`;
       }
-      if (failure === undefined) return (committed) => this.#settle(root, deltas, committed);
+      if (failure === undefined) {
+        // The last of the root's reply handlers that set reply data replaces a reply of the root.
+        let data: Uint8Array | undefined;
+        for (const [, kept] of root.effects) data = kept.replyData ?? data;
+        if (data !== undefined && exec.answer !== undefined && 'reply' in exec.answer)
+          exec.answer = { reply: data };
+        return (committed) => this.#settle(root, deltas, committed);
+      }
     }
     // The root's own heap and the savepoint of the whole transaction go with the root's trap.
     for (const other of others) this.#op(other, 'rollback');
