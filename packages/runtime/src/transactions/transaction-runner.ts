@@ -18,7 +18,7 @@
  *   reverts the whole transaction, whatever `replyOn` says.
  * - `msgCaller()` is the dispatching canister; `msgOrigin()` the root's origin.
  */
-import { Rejects, type Reject } from '@tincan/abi';
+import type { Reject } from '@tincan/abi';
 import { toHex } from '@tincan/bytes';
 import { applyTimerOps, type CanisterActor } from '../canisters/canister-actor.js';
 import type { Batch } from '../state/batch.js';
@@ -30,13 +30,12 @@ import type { Executor } from '../execution/executor.js';
 import type { TraceCause } from '../execution/trace.js';
 import type { StateStore } from '../state/state-store.js';
 import type { HeapDelta } from '../state/heap-delta.js';
-import * as lifecycle from '../lifecycle/lifecycle.js';
 import * as Traps from '../execution/trap.js';
 import { memoryLimitTrap } from '../execution/memory-limits.js';
-import { missingCanister } from '../calls/missing-canister.js';
 import { principalText } from '../canisters/principal-text.js';
 import { messageOf } from '../sandbox/sandbox.js';
 import { encodeReplyArgs } from './reply-args.js';
+import { attachRefusal, failureOf, prefixed, subMessageRefusal } from './sub-message-failures.js';
 import { runQueryContract } from './query-contract.js';
 import { failureReverts, wantsReply, type SubMessage } from './sub-message.js';
 import type { DispatchHost } from './system-calls.js';
@@ -254,7 +253,9 @@ export class TransactionRunner implements DispatchHost {
   /** Runs one sub-message in a frame of its own inside `parent`. */
   #runSub(tx: Tx, parent: Frame, sender: CanisterActor, sub: SubMessage, depth: number): SubResult {
     const target = this.#deps.actors.get(toHex(sub.target));
-    const refused = this.#refusal(target, sub) ?? this.#cannotAttach(sender, sub);
+    const refused =
+      subMessageRefusal(target, sub, this.#deps.fees, this.#deps.ensureLoaded) ??
+      attachRefusal(sender, sub, this.#deps.fees);
     if (refused !== undefined) return { ok: false, error: refused };
     const actor = target as CanisterActor;
     const frame = this.#open(tx);
@@ -290,44 +291,6 @@ export class TransactionRunner implements DispatchHost {
       if (kept) this.#merge(parent, frame);
       else this.#discard(tx, frame);
     }
-  }
-
-  /**
-   * Why a sub-message cannot run on `target` at all, if it cannot: the reject ICP's dispatcher
-   * gives a call to it, in the same order (missing, stopped or stopping, empty, no such update
-   * method, frozen).
-   */
-  #refusal(target: CanisterActor | undefined, sub: SubMessage): Reject | undefined {
-    if (target === undefined) {
-      const missing = missingCanister(sub.target, true);
-      return 'reject' in missing
-        ? missing.reject
-        : Rejects.canisterNotFound(principalText(sub.target));
-    }
-    const stopped = lifecycle.refusal(target);
-    if (stopped !== undefined && 'reject' in stopped) return stopped.reject;
-    const text = principalText(target.record.id);
-    if (target.record.module.length === 0) return Rejects.canisterEmpty(text);
-    const loadError = this.#deps.ensureLoaded(target);
-    if (loadError !== undefined) return Rejects.loadFailed(loadError);
-    if (target.methods.get(sub.method)?.mode !== 'update')
-      return Rejects.methodNotFound(text, 'update', sub.method);
-    const threshold = target.freezingThreshold(this.#deps.fees);
-    if (target.record.cycles < threshold)
-      return Rejects.outOfCycles(text, target.record.cycles, threshold);
-    return undefined;
-  }
-
-  /**
-   * Why `sender` cannot attach the sub-message's cycles, if it cannot: as `call_perform`, it may
-   * spend only what is above its freezing threshold (its balance already holds every change
-   * of the frames still open).
-   */
-  #cannotAttach(sender: CanisterActor, sub: SubMessage): Reject | undefined {
-    if (sub.cycles === 0n) return undefined;
-    const liquid = sender.record.cycles - sender.freezingThreshold(this.#deps.fees);
-    if (sub.cycles <= liquid) return undefined;
-    return Rejects.insufficientCyclesToAttach(principalText(sender.record.id), sub.cycles, liquid);
   }
 
   /** Opens a frame: a savepoint, and a heap mark in every canister touched so far. */
@@ -443,17 +406,4 @@ export class TransactionRunner implements DispatchHost {
       actor.setDescription(undefined);
     }
   }
-}
-
-/** Why an execution of the transaction failed (a trap, a reject, no reply), if it did. */
-function failureOf(actor: CanisterActor, exec: Execution): Reject | undefined {
-  if (exec.trap !== undefined) return Traps.nestedReject(principalText(actor.record.id), exec.trap);
-  if (exec.answer === undefined) return Rejects.didNotReply(principalText(actor.record.id));
-  if ('reject' in exec.answer) return exec.answer.reject;
-  return undefined;
-}
-
-/** A failure passed up a level: its code stays, its text says where it came from. */
-function prefixed(where: string, reject: Reject): Reject {
-  return { ...reject, message: where + reject.message };
 }
