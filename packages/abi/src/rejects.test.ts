@@ -87,6 +87,11 @@ describe('reject constructors', () => {
       errorCode: 'IC0207',
       message: `Canister ${C} is out of cycles: its balance 5 is below its freezing threshold 10`,
     });
+    expect(Rejects.insufficientCyclesToAttach(C, 100n, -3n)).toEqual({
+      code: 2,
+      errorCode: 'IC0207',
+      message: `Canister ${C} is out of cycles: it cannot attach 100 cycles, it can spend 0 above its freezing threshold`,
+    });
     expect(Rejects.callTooDeep('ping', 256, 256)).toEqual({
       code: 5,
       errorCode: 'IC0525',

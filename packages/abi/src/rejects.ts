@@ -117,6 +117,22 @@ export function outOfCycles(canister: string, balance: bigint, threshold: bigint
   );
 }
 
+/**
+ * IC0207: a canister cannot attach `requested` cycles to a message: that would take its
+ * balance below its freezing threshold (`liquid` is what it can spend, balance less threshold).
+ */
+export function insufficientCyclesToAttach(
+  canister: string,
+  requested: bigint,
+  liquid: bigint,
+): Reject {
+  return makeReject(
+    RejectCode.SysTransient,
+    IcErrorCode.CanisterOutOfCycles,
+    `Canister ${canister} is out of cycles: it cannot attach ${requested} cycles, it can spend ${liquid < 0n ? 0n : liquid} above its freezing threshold`,
+  );
+}
+
 /** IC0301: no canister has this id. */
 export function canisterNotFound(canister: string): Reject {
   return makeReject(

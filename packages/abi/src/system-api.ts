@@ -217,6 +217,12 @@ export interface SystemApi {
   /** Where the current execution runs in a transaction: 0 outside one, 1 a sub-message, 2 a reply handler. */
   dispatchRole(): number;
   /**
+   * In a reply handler of one of the root's own sub-messages: replaces the root's answer with
+   * `data` (Candid of the root method's return type) once the transaction commits; the last
+   * call wins. Traps anywhere else, or when `data` is not Candid.
+   */
+  dispatchSetReplyData(data: Uint8Array): void;
+  /**
    * Runs another canister's query inline on the state it has now, read-only (its writes are
    * discarded), and returns `[0, reply]` or `[rejectCode, UTF-8 reject message]`.
    */

@@ -9,7 +9,9 @@
  * `(msgId, success, data)`: the reply's Candid bytes on success, the error text (UTF-8) on
  * failure, and decides. Sub-messages share the root's instruction budget; nesting stops at
  * {@link MAX_SUBMSG_DEPTH}. `msgCaller()` in a sub-message is the dispatching canister,
- * `msgOrigin()` the user who started the transaction.
+ * `msgOrigin()` the user who started the transaction. A reply handler of a sub-message the
+ * root dispatched may replace the root's answer with {@link setReplyData} (CosmWasm's reply
+ * `data`).
  *
  * `queryContract(target, method, args)` runs another canister's query inline, read-only, and
  * returns its result in the same execution.
@@ -106,6 +108,23 @@ export function queryContract<T = unknown>(
 export function dispatchRole(): 'none' | 'subMessage' | 'reply' {
   const role = systemApi().dispatchRole();
   return role === 1 ? 'subMessage' : role === 2 ? 'reply' : 'none';
+}
+
+/**
+ * CosmWasm's reply `data`: in a reply handler of a sub-message the root execution dispatched,
+ * replaces what the root answers its caller with once the transaction commits (the last call
+ * wins). The bytes must be Candid of the root method's return type: pass the value with that
+ * type (`setReplyData(value, IDL.Text)`), or Candid bytes. Only a reply of the root is
+ * replaced (a root that rejected keeps its reject). Traps anywhere else.
+ */
+export function setReplyData(data: Uint8Array): void;
+export function setReplyData(value: unknown, returnIdlType: IDL.Type): void;
+export function setReplyData(value: unknown, returnIdlType?: IDL.Type): void {
+  const bytes =
+    returnIdlType === undefined
+      ? (value as Uint8Array)
+      : new Uint8Array(IDL.encode([returnIdlType], [value]));
+  systemApi().dispatchSetReplyData(bytes);
 }
 
 type ReplyHandler<This> = (

@@ -35,5 +35,6 @@ export {
   dispatchRole,
   queryContract,
   reply,
+  setReplyData,
 } from './dispatch.js';
 export type { DispatchOptions, ReplyOn } from './dispatch.js';

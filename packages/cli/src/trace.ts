@@ -185,6 +185,10 @@ function whatText(
       call === undefined ? `call ${cause.callId}` : `${name(call.callee)}.${call.method}`;
     return `${name(e.canister)}.${e.method} ${cause.kind === 'response' ? 'callback' : 'cleanup'} of ${callee}`;
   }
+  if (cause.kind === 'dispatch')
+    return `${name(e.canister)}.${e.method} sub-message ${cause.msgId} from ${name(e.caller)}`;
+  if (cause.kind === 'reply')
+    return `${name(e.canister)}.${e.method} reply handler of sub-message ${cause.msgId}`;
   const from = cause.kind === 'call' ? ` from ${name(e.caller)}` : '';
   return `${name(e.canister)}.${e.method} ${e.kind}${from}`;
 }
@@ -192,7 +196,10 @@ function whatText(
 /** The outcome: a commit point, a trap and its rollback, or a read-only execution's discarded changes. */
 function outcomeText(e: TreeExecution): string {
   if (e.outcome === 'trapped') return `TRAPPED, rolled back: ${e.trap ?? 'trap'}`;
-  if (e.outcome === 'discarded') return 'read-only, nothing committed';
+  if (e.outcome === 'discarded')
+    return e.cause.kind === 'dispatch' || e.cause.kind === 'reply'
+      ? 'frame discarded, nothing committed'
+      : 'read-only, nothing committed';
   return e.calls.some((c) => !c.oneway) ? 'committed (commit point: await)' : 'committed';
 }
 

@@ -47,7 +47,9 @@ export function decodeFor(
     candid === undefined || method === undefined
       ? undefined
       : didOf(candid)?.service._fields.find(([name]) => name === method)?.[1];
-  if (field instanceof IDL.FuncClass) {
+  // A method the interface does not list (a hidden one, such as a `@reply` handler) has no
+  // field; candid's `instanceof` reads a property of it, so undefined must not reach it.
+  if (field !== undefined && field instanceof IDL.FuncClass) {
     const types = part === 'args' ? field.argTypes : field.retTypes;
     try {
       return printCandidValues(types, decodeCandid(types, bytes));

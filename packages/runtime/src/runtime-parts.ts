@@ -130,6 +130,7 @@ export function wireRuntime(
     store,
     balances,
     certifiedData,
+    fees,
     touched,
     ensureLoaded: (actor) => loadCanister(actor),
     updateInstructions: instructionLimits.update,

@@ -29,7 +29,16 @@ interface Extras {
   reply?: Uint8Array;
 }
 
-const CAUSES = ['ingress', 'call', 'response', 'cleanup', 'timer', 'system'] as const;
+const CAUSES = [
+  'ingress',
+  'call',
+  'response',
+  'cleanup',
+  'timer',
+  'system',
+  'dispatch',
+  'reply',
+] as const;
 const CAUSE_INDEX: Record<TraceCause['kind'], number> = {
   ingress: 0,
   call: 1,
@@ -37,6 +46,8 @@ const CAUSE_INDEX: Record<TraceCause['kind'], number> = {
   cleanup: 3,
   timer: 4,
   system: 5,
+  dispatch: 6,
+  reply: 7,
 };
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -207,8 +218,15 @@ export class TraceColumns {
     const cause = t.cause;
     this.#causeKind[s] = CAUSE_INDEX[cause.kind];
     this.#causeNum[s] =
-      cause.kind === 'timer' ? cause.timerId : 'callId' in cause ? cause.callId : 0;
-    this.#causeCaller[s] = cause.kind === 'call' ? this.#strings.intern(cause.caller) : '';
+      cause.kind === 'timer'
+        ? cause.timerId
+        : 'callId' in cause
+          ? cause.callId
+          : 'msgId' in cause
+            ? cause.msgId
+            : 0;
+    this.#causeCaller[s] =
+      cause.kind === 'call' || cause.kind === 'dispatch' ? this.#strings.intern(cause.caller) : '';
     if (cause.kind === 'ingress' && cause.requestId !== undefined && parent === null)
       this.#requestIds.set(id, cause.requestId);
     this.#timeNs[s] = t.timeNs;
@@ -387,6 +405,10 @@ export class TraceColumns {
         return { kind, callId: n };
       case 'timer':
         return { kind, timerId: n };
+      case 'dispatch':
+        return { kind, caller: principalFromHex(this.#causeCaller[s]!), msgId: n };
+      case 'reply':
+        return { kind, msgId: n };
       default:
         return { kind: 'system' };
     }
@@ -413,7 +435,7 @@ export function traceOfRecord(
     origin: fromHex(hexOf(r.origin)),
     contextId: r.contextId ?? undefined,
     cause:
-      cause.kind === 'call'
+      cause.kind === 'call' || cause.kind === 'dispatch'
         ? { ...cause, caller: hexOf(cause.caller) }
         : cause.kind === 'ingress'
           ? cause.requestId === undefined

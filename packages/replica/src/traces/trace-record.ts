@@ -13,6 +13,10 @@ export type TraceRecordCause =
   | { readonly kind: 'response'; readonly callId: number }
   | { readonly kind: 'cleanup'; readonly callId: number }
   | { readonly kind: 'timer'; readonly timerId: number }
+  /** A dispatched sub-message (dispatch/reply): `caller` dispatched it as message `msgId`. */
+  | { readonly kind: 'dispatch'; readonly caller: string; readonly msgId: number }
+  /** A reply handler of the sub-message `msgId` its canister dispatched. */
+  | { readonly kind: 'reply'; readonly msgId: number }
   | { readonly kind: 'system' };
 
 /** An answer as data: the reply's Candid bytes in hex, or the reject. */

@@ -3,7 +3,9 @@
  * in-memory `TraceRing` (which copies what it keeps into columns at once: nothing of the
  * runtime's record outlives the call). A call is named by (caller canister, call id); the
  * execution that made it is remembered under that name, so the callee's execution and the
- * caller's callback (or cleanup) find their parent and tree. A tree is named by its root
+ * caller's callback (or cleanup) find their parent and tree. A dispatched sub-message is named
+ * the same way by (dispatcher, message id): its execution and the dispatcher's reply handler
+ * find the execution that dispatched it. A tree is named by its root
  * execution's id (and, for an ingress message sent over HTTP, by its request id).
  */
 import type { ExecutionTrace, TraceSink } from '@tincan/runtime';
@@ -42,12 +44,25 @@ export class TraceRecorder implements TraceSink {
         `${cause.kind === 'call' ? cause.caller : trace.canister}:${cause.callId}`,
       );
       if (site !== undefined) ({ root, id: parent } = site);
+    } else if (cause.kind === 'dispatch' || cause.kind === 'reply') {
+      // A sub-message's parent is the execution that dispatched it; so is its reply handler's.
+      const dispatcher = cause.kind === 'dispatch' ? cause.caller : trace.canister;
+      const site = this.#callSites.get(`${dispatcher}:m${cause.msgId}`);
+      if (site !== undefined) ({ root, id: parent } = site);
     }
     // A committed execution's calls were sent; a query call graph's (discarded) ran in the graph.
     // A trapped execution's calls never left.
     if (trace.outcome !== 'trapped' && trace.calls.length > 0) {
       for (const call of trace.calls)
         this.#callSites.set(`${trace.canister}:${call.callId}`, { id, root });
+      if (this.#callSites.size > CALL_SITES) this.#forgetOldest();
+    }
+    // A transaction's executions reach the sink after the one that dispatched them, even when
+    // it trapped afterwards (a reverted transaction is the root's trap).
+    const dispatched = trace.dispatched;
+    if (dispatched !== undefined && dispatched.length > 0) {
+      for (const msgId of dispatched)
+        this.#callSites.set(`${trace.canister}:m${msgId}`, { id, root });
       if (this.#callSites.size > CALL_SITES) this.#forgetOldest();
     }
     this.#ring.push(id, root, parent, this.#wallMs(), trace);

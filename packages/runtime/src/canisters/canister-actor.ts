@@ -185,7 +185,7 @@ export function createHostBridge(
     msgOrigin: () => live().origin,
     ...inspectSystemCalls(live),
     ...certifiedDataCalls(actor, live, deps.certifiedData),
-    ...dispatchSystemCalls(actor, live, deps.transactions),
+    ...dispatchSystemCalls(actor, live, deps.transactions, callLimits.maxReplyBytes),
     msgReply: (reply) => {
       const exec = answer('msgReply');
       if (reply.length > callLimits.maxReplyBytes) {

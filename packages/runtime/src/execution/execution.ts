@@ -86,6 +86,8 @@ export interface Execution {
   dispatches?: SubMessage[];
   /** Where the execution runs in a transaction; unset for the root and outside transactions. */
   tx?: TxPlace;
+  /** Set by a reply handler of the root's sub-messages: the root's answer once the transaction commits. */
+  replyData?: Uint8Array;
   /**
    * False for executions on one replica only (an ingress query, message inspection); unset
    * means replicated unless the mode never commits.

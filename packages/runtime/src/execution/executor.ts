@@ -26,7 +26,13 @@ import { messageOf } from '../sandbox/sandbox.js';
 import type { CertifiedDataRegistry } from './certified-data.js';
 import * as Traps from './trap.js';
 import { principalText } from '../canisters/principal-text.js';
-import { traceOf, type TraceCause, type TraceOp, type TraceSink } from './trace.js';
+import {
+  traceOf,
+  type ExecutionTrace,
+  type TraceCause,
+  type TraceOp,
+  type TraceSink,
+} from './trace.js';
 
 /** What the executor needs from the runtime around it. */
 export interface ExecutorDeps {
@@ -62,10 +68,14 @@ type Op = 'invoke' | 'deliver' | 'timer' | 'cleanup';
 
 /**
  * Runs the transaction of an execution that dispatched sub-messages (dispatch/reply), before
- * the execution commits; returns what to do once the executor committed it or not.
+ * the execution commits; returns what to do once the executor committed it or not, which
+ * returns the transaction's executions whose writes committed.
  */
 export interface TransactionHook {
-  run(actor: CanisterActor, exec: Execution): (committed: boolean) => void;
+  run(
+    actor: CanisterActor,
+    exec: Execution,
+  ): (committed: boolean) => ReadonlySet<Execution> | undefined;
 }
 
 /** Executes messages on canisters and applies their outcomes. */
@@ -76,6 +86,11 @@ export class Executor {
   #heapBytes = 0;
   /** Dispatch/reply transactions, when the runtime runs them (set once after wiring). */
   transactions: TransactionHook | undefined;
+  /**
+   * While a transaction runs: the traces of its executions, held back so that they reach the
+   * sink after the root's (a trace's parent comes before it), with their final outcome.
+   */
+  #held: Array<[Execution, ExecutionTrace]> | undefined;
 
   constructor(deps: ExecutorDeps) {
     this.#deps = deps;
@@ -99,9 +114,25 @@ export class Executor {
     if (this.#deps.traceSink === undefined) return;
     const outcome =
       exec.trap !== undefined ? 'trapped' : neverCommits(exec.mode) ? 'discarded' : 'committed';
-    this.#deps.traceSink?.execution(
-      traceOf(actor.key, exec, how, outcome, this.#spent, this.#heapBytes),
-    );
+    const trace = traceOf(actor.key, exec, how, outcome, this.#spent, this.#heapBytes);
+    if (this.#held !== undefined && exec.tx !== undefined) this.#held.push([exec, trace]);
+    else this.#deps.traceSink.execution(trace);
+  }
+
+  /**
+   * Hands the held traces of a transaction's executions to the sink, after the root's: those
+   * whose frame was discarded (or whose transaction reverted) as discarded.
+   */
+  #release(
+    held: Array<[Execution, ExecutionTrace]>,
+    kept: ReadonlySet<Execution> | undefined,
+  ): void {
+    const sink = this.#deps.traceSink;
+    if (sink === undefined) return;
+    for (const [exec, trace] of held) {
+      const dropped = trace.outcome === 'committed' && kept?.has(exec) !== true;
+      sink.execution(dropped ? { ...trace, outcome: 'discarded' } : trace);
+    }
   }
 
   /** Runs canister code; charges the execution's fee whatever its outcome. */
@@ -161,11 +192,21 @@ export class Executor {
       }
       return;
     }
-    const settle = exec.dispatches !== undefined ? this.transactions?.run(actor, exec) : undefined;
+    let settle: ReturnType<TransactionHook['run']> | undefined;
+    const held: Array<[Execution, ExecutionTrace]> = [];
+    if (exec.dispatches !== undefined && this.transactions !== undefined) {
+      this.#held = held;
+      try {
+        settle = this.transactions.run(actor, exec);
+      } finally {
+        this.#held = undefined;
+      }
+    }
     const committed = this.#commit(actor, exec);
-    settle?.(committed);
+    const kept = settle?.(committed);
     // Traced before its effects go out, so a cleanup or a callee's execution comes after it.
     this.#trace(actor, exec, how);
+    if (held.length > 0) this.#release(held, kept);
     if (!committed) {
       if (exec.calls.length > 0)
         this.#op(actor, 'forget', JSON.stringify(exec.calls.map((c) => c.callId)));

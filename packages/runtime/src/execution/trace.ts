@@ -23,6 +23,10 @@ export type TraceCause =
   | { readonly kind: 'response'; readonly callId: number }
   | { readonly kind: 'cleanup'; readonly callId: number }
   | { readonly kind: 'timer'; readonly timerId: number }
+  /** A dispatched sub-message: `caller` (hex) dispatched it as message `msgId`. */
+  | { readonly kind: 'dispatch'; readonly caller: string; readonly msgId: number }
+  /** A reply handler, run on the canister that dispatched message `msgId`. */
+  | { readonly kind: 'reply'; readonly msgId: number }
   | { readonly kind: 'system' };
 
 /** A call an execution made; sent only when the execution committed. */
@@ -62,6 +66,8 @@ export interface ExecutionTrace {
   /** The balance change besides the fee (accepted minus attached, call fees, burns). */
   readonly balanceDelta: bigint;
   readonly calls: readonly TracedCall[];
+  /** Message ids of the sub-messages it dispatched (they link its sub-executions to it); absent: none. */
+  readonly dispatched?: readonly number[];
   readonly timersSet: number;
   /** Stable-map inserts and removals (undone when the execution did not commit). */
   readonly stableWrites: number;
@@ -94,6 +100,7 @@ export type TraceOp = {
 };
 
 const INGRESS: TraceCause = { kind: 'ingress' };
+const NONE: readonly number[] = [];
 
 function causeOf(exec: Execution, how: TraceOp): TraceCause {
   if (how.cause !== undefined) return how.cause;
@@ -139,6 +146,7 @@ export function traceOf(
     balanceDelta: exec.balanceDelta + exec.fee,
     // The execution's own list: its entries carry the callee's bytes, method, cycles and kind.
     calls: exec.calls,
+    dispatched: exec.dispatches?.map((d) => Number(d.msgId)) ?? NONE,
     timersSet,
     stableWrites: exec.stableWrites,
     heapBytes,

@@ -74,6 +74,8 @@ export interface HostBridge {
   ): bigint;
   /** See `SystemApi.dispatchRole`. */
   dispatchRole(): number;
+  /** See `SystemApi.dispatchSetReplyData`. */
+  dispatchSetReplyData(data: Uint8Array): void;
   /** See `SystemApi.queryContract`. */
   queryContract(target: Uint8Array, method: string, arg: Uint8Array): [number, Uint8Array];
   msgCyclesAvailable(): bigint;

@@ -93,6 +93,7 @@ export function createSystemApi(hooks: SystemApiHooks): SystemApi {
         ),
       ),
     dispatchRole: () => guarded(() => host.dispatchRole()),
+    dispatchSetReplyData: (data: Uint8Array) => guarded(() => host.dispatchSetReplyData(data)),
     queryContract: (target, method, arg) => {
       const [code, bytes] = guarded(() => host.queryContract(target, String(method), arg));
       // A fresh array of this realm: the host's array must not reach canister code.

@@ -43,6 +43,7 @@ function bridge(overrides: Partial<HostBridge> = {}): Omit<HostBridge, 'opArg' |
     callPerform: none,
     dispatch: none,
     dispatchRole: () => 0,
+    dispatchSetReplyData: none,
     queryContract: none,
     msgCyclesAvailable: () => 0n,
     msgCyclesAccept: () => 0n,

@@ -30,7 +30,8 @@ export function dispatchSystemCalls(
   actor: { readonly key: string },
   live: () => Execution,
   host: DispatchHost | undefined,
-): Pick<HostBridge, 'dispatch' | 'dispatchRole' | 'queryContract'> {
+  maxReplyBytes: number,
+): Pick<HostBridge, 'dispatch' | 'dispatchRole' | 'dispatchSetReplyData' | 'queryContract'> {
   return {
     dispatch: (target, method, arg, replyOn, cycles, replyMethod) => {
       const exec = live();
@@ -62,12 +63,34 @@ export function dispatchSystemCalls(
       return msgId;
     },
     dispatchRole: () => live().tx?.role ?? 0,
+    dispatchSetReplyData: (data) => {
+      const exec = live();
+      // Only the root's own reply handlers run at depth 0 (their sub-messages are at depth 1).
+      if (exec.tx?.role !== 2 || exec.tx.depth !== 0)
+        trapWith(
+          exec,
+          'setReplyData is only allowed in a reply handler of a sub-message the root execution dispatched',
+        );
+      if (!isCandid(data))
+        trapWith(exec, 'setReplyData: the data is not Candid (it must start with DIDL)');
+      if (data.length > maxReplyBytes)
+        trapWith(
+          exec,
+          `setReplyData: ${data.length} bytes exceed the reply limit of ${maxReplyBytes} bytes`,
+        );
+      exec.replyData = new Uint8Array(data);
+    },
     queryContract: (target, method, arg) => {
       const exec = live();
       if (host === undefined) trapWith(exec, 'queryContract: this runtime has no transactions');
       return host.queryContract(actor.key, target, method, arg);
     },
   };
+}
+
+/** Whether `data` starts with Candid's magic bytes, `DIDL`. */
+function isCandid(data: Uint8Array): boolean {
+  return data[0] === 0x44 && data[1] === 0x49 && data[2] === 0x44 && data[3] === 0x4c;
 }
 
 /** Records a trap on the execution and stops the canister code that caused it. */

@@ -18,24 +18,24 @@
  *   reverts the whole transaction, whatever `replyOn` says.
  * - `msgCaller()` is the dispatching canister; `msgOrigin()` the root's origin.
  */
-import { Rejects } from '@tincan/abi';
+import type { Reject } from '@tincan/abi';
 import { toHex } from '@tincan/bytes';
 import { applyTimerOps, type CanisterActor } from '../canisters/canister-actor.js';
 import type { Batch } from '../state/batch.js';
 import type { CallContext } from '../calls/call-context.js';
-import type { Balances } from '../cycles/cycles.js';
+import type { Balances, CycleFees } from '../cycles/cycles.js';
 import type { CertifiedDataRegistry } from '../execution/certified-data.js';
 import { openExecution, type Execution } from '../execution/execution.js';
 import type { Executor } from '../execution/executor.js';
+import type { TraceCause } from '../execution/trace.js';
 import type { StateStore } from '../state/state-store.js';
 import type { HeapDelta } from '../state/heap-delta.js';
-import * as lifecycle from '../lifecycle/lifecycle.js';
 import * as Traps from '../execution/trap.js';
 import { memoryLimitTrap } from '../execution/memory-limits.js';
-import { missingCanister } from '../calls/missing-canister.js';
 import { principalText } from '../canisters/principal-text.js';
 import { messageOf } from '../sandbox/sandbox.js';
 import { encodeReplyArgs } from './reply-args.js';
+import { attachRefusal, failureOf, prefixed, subMessageRefusal } from './sub-message-failures.js';
 import { runQueryContract } from './query-contract.js';
 import { failureReverts, wantsReply, type SubMessage } from './sub-message.js';
 import type { DispatchHost } from './system-calls.js';
@@ -48,6 +48,8 @@ export interface TransactionDeps {
   readonly store: StateStore;
   readonly balances: Balances;
   readonly certifiedData: CertifiedDataRegistry;
+  /** The fees in force: they set each canister's freezing threshold. */
+  readonly fees: CycleFees;
   readonly ensureLoaded: (actor: CanisterActor) => string | undefined;
   /** The open calls (and timers) of `actor` changed: saved at the batch's end. */
   readonly touched: (actor: CanisterActor) => void;
@@ -81,8 +83,9 @@ interface Tx {
   readonly touched: Set<CanisterActor>;
 }
 
+/** A sub-message's outcome; a failure is a reject (ICP's code and text), as a failed call's. */
 type SubResult =
-  { readonly ok: true; readonly data: Uint8Array } | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly data: Uint8Array } | { readonly ok: false; readonly error: Reject };
 
 const encoder = new TextEncoder();
 
@@ -120,7 +123,10 @@ export class TransactionRunner implements DispatchHost {
    * store writes of the whole transaction) and returns a no-op. On success it returns what to
    * do once the executor has committed the root or refused to (a memory limit).
    */
-  run(actor: CanisterActor, exec: Execution): (committed: boolean) => void {
+  run(
+    actor: CanisterActor,
+    exec: Execution,
+  ): (committed: boolean) => ReadonlySet<Execution> | undefined {
     // The root trapped: nothing it dispatched is ever run.
     if (exec.trap !== undefined) return () => undefined;
     const spent = actor.sandbox?.spent() ?? 0;
@@ -134,7 +140,7 @@ export class TransactionRunner implements DispatchHost {
     const root: Frame = { marks: new Map(), effects: [], cycles: [] };
     let failure: string | undefined;
     try {
-      failure = this.#runDispatches(tx, root, actor, exec, 0);
+      failure = this.#runDispatches(tx, root, actor, exec, 0)?.message;
     } catch (err) {
       // Every frame on the way out was discarded; a host error (a realm that failed an op)
       // fails the transaction like a trap.
@@ -160,7 +166,14 @@ export class TransactionRunner implements DispatchHost {
         for (const [other] of deltas) this.#op(other, 'unpersist');
         failure = `the state of ${principalText(current.record.id)} cannot be committed: ${messageOf(err)}`;
       }
-      if (failure === undefined) return (committed) => this.#settle(root, deltas, committed);
+      if (failure === undefined) {
+        // The last of the root's reply handlers that set reply data replaces a reply of the root.
+        let data: Uint8Array | undefined;
+        for (const [, kept] of root.effects) data = kept.replyData ?? data;
+        if (data !== undefined && exec.answer !== undefined && 'reply' in exec.answer)
+          exec.answer = { reply: data };
+        return (committed) => this.#settle(root, deltas, committed);
+      }
     }
     // The root's own heap and the savepoint of the whole transaction go with the root's trap.
     for (const other of others) this.#op(other, 'rollback');
@@ -169,7 +182,12 @@ export class TransactionRunner implements DispatchHost {
     return () => undefined;
   }
 
-  #settle(root: Frame, deltas: Array<[CanisterActor, HeapDelta | null]>, committed: boolean): void {
+  /** Applies the root's outcome to the rest of the tree; returns the executions that committed. */
+  #settle(
+    root: Frame,
+    deltas: Array<[CanisterActor, HeapDelta | null]>,
+    committed: boolean,
+  ): ReadonlySet<Execution> | undefined {
     const { balances, certifiedData, touched } = this.#deps;
     if (!committed) {
       for (const [other] of deltas) {
@@ -177,7 +195,7 @@ export class TransactionRunner implements DispatchHost {
         this.#op(other, 'rollback');
       }
       this.#undoCycles(root);
-      return;
+      return undefined;
     }
     for (const [other, delta] of deltas) {
       if (delta === null) continue;
@@ -191,6 +209,7 @@ export class TransactionRunner implements DispatchHost {
       }
       if (exec.certifiedData !== undefined) certifiedData.set(actor, exec.certifiedData);
     }
+    return new Set(root.effects.map(([, exec]) => exec));
   }
 
   /**
@@ -203,13 +222,14 @@ export class TransactionRunner implements DispatchHost {
     actor: CanisterActor,
     exec: Execution,
     depth: number,
-  ): string | undefined {
+  ): Reject | undefined {
     for (const sub of exec.dispatches ?? []) {
       const result = this.#runSub(tx, frame, actor, sub, depth + 1);
       if (!result.ok && failureReverts(sub.replyOn))
-        return `sub-message ${sub.msgId} (${sub.method}) failed: ${result.error}`;
+        return prefixed(`sub-message ${sub.msgId} (${sub.method}) failed: `, result.error);
       if (!wantsReply(sub.replyOn, result.ok)) continue;
-      const data = result.ok ? result.data : encoder.encode(result.error);
+      const data = result.ok ? result.data : encoder.encode(result.error.message);
+      // As in a reject callback, the handler reads the failure's code with `msgRejectCode()`.
       const reply = this.#execute(
         tx,
         frame,
@@ -218,9 +238,12 @@ export class TransactionRunner implements DispatchHost {
         encodeReplyArgs(sub.msgId, result.ok, data),
         actor.record.id,
         { depth, role: 2 },
+        { kind: 'reply', msgId: Number(sub.msgId) },
+        result.ok ? undefined : result.error,
       );
       const failed = failureOf(actor, reply);
-      if (failed !== undefined) return `reply handler ${sub.replyMethod} failed: ${failed}`;
+      if (failed !== undefined)
+        return prefixed(`reply handler ${sub.replyMethod} failed: `, failed);
       const nested = this.#runDispatches(tx, frame, actor, reply, depth);
       if (nested !== undefined) return nested;
     }
@@ -230,25 +253,28 @@ export class TransactionRunner implements DispatchHost {
   /** Runs one sub-message in a frame of its own inside `parent`. */
   #runSub(tx: Tx, parent: Frame, sender: CanisterActor, sub: SubMessage, depth: number): SubResult {
     const target = this.#deps.actors.get(toHex(sub.target));
-    const refused = this.#refusal(target, sub);
+    const refused =
+      subMessageRefusal(target, sub, this.#deps.fees, this.#deps.ensureLoaded) ??
+      attachRefusal(sender, sub, this.#deps.fees);
     if (refused !== undefined) return { ok: false, error: refused };
     const actor = target as CanisterActor;
     const frame = this.#open(tx);
     let kept = false;
     try {
       if (sub.cycles > 0n) {
-        if (sender.record.cycles < sub.cycles)
-          return {
-            ok: false,
-            error: `${principalText(sender.record.id)} has ${sender.record.cycles} cycles, fewer than the ${sub.cycles} attached`,
-          };
         this.#changeCycles(frame, sender, -sub.cycles);
         this.#changeCycles(frame, actor, sub.cycles);
       }
-      const exec = this.#execute(tx, frame, actor, sub.method, sub.arg, sender.record.id, {
-        depth,
-        role: 1,
-      });
+      const exec = this.#execute(
+        tx,
+        frame,
+        actor,
+        sub.method,
+        sub.arg,
+        sender.record.id,
+        { depth, role: 1 },
+        { kind: 'dispatch', caller: sender.key, msgId: Number(sub.msgId) },
+      );
       const failed = failureOf(actor, exec);
       if (failed !== undefined) return { ok: false, error: failed };
       const nested = this.#runDispatches(tx, frame, actor, exec, depth);
@@ -265,25 +291,6 @@ export class TransactionRunner implements DispatchHost {
       if (kept) this.#merge(parent, frame);
       else this.#discard(tx, frame);
     }
-  }
-
-  /** Why a sub-message cannot run on `target` at all, if it cannot. */
-  #refusal(target: CanisterActor | undefined, sub: SubMessage): string | undefined {
-    if (target === undefined) {
-      const missing = missingCanister(sub.target, true);
-      return 'reject' in missing
-        ? missing.reject.message
-        : Rejects.canisterNotFound(principalText(sub.target)).message;
-    }
-    const stopped = lifecycle.refusal(target);
-    if (stopped !== undefined && 'reject' in stopped) return stopped.reject.message;
-    const text = principalText(target.record.id);
-    if (target.record.module.length === 0) return Rejects.canisterEmpty(text).message;
-    const loadError = this.#deps.ensureLoaded(target);
-    if (loadError !== undefined) return loadError;
-    if (target.methods.get(sub.method)?.mode !== 'update')
-      return Rejects.methodNotFound(text, 'update', sub.method).message;
-    return undefined;
   }
 
   /** Opens a frame: a savepoint, and a heap mark in every canister touched so far. */
@@ -326,6 +333,8 @@ export class TransactionRunner implements DispatchHost {
     argData: Uint8Array,
     caller: Uint8Array,
     place: Execution['tx'] & object,
+    cause: TraceCause,
+    rejected?: Reject,
   ): Execution {
     tx.touched.add(actor);
     const context: CallContext = {
@@ -348,10 +357,11 @@ export class TransactionRunner implements DispatchHost {
       caller,
       origin: tx.origin,
       timeNs: tx.timeNs,
+      ...(rejected !== undefined && { rejectCode: rejected.code, rejectMessage: rejected.message }),
     });
     exec.tx = place;
     exec.instructionLimit = Math.max(0, Math.min(this.#deps.updateInstructions, tx.budget));
-    const spent = this.#deps.executor.runInGraph(actor, exec, 'invoke', method);
+    const spent = this.#deps.executor.runInGraph(actor, exec, 'invoke', method, cause);
     tx.budget -= spent;
     // The fee is paid whatever becomes of the frame, as a trapped execution pays its own.
     this.#deps.balances.change(actor, -exec.fee);
@@ -396,13 +406,4 @@ export class TransactionRunner implements DispatchHost {
       actor.setDescription(undefined);
     }
   }
-}
-
-/** Why an execution of the transaction failed (a trap, a reject, no reply), if it did. */
-function failureOf(actor: CanisterActor, exec: Execution): string | undefined {
-  if (exec.trap !== undefined)
-    return Traps.nestedReject(principalText(actor.record.id), exec.trap).message;
-  if (exec.answer === undefined) return `Canister ${principalText(actor.record.id)} did not reply`;
-  if ('reject' in exec.answer) return exec.answer.reject.message;
-  return undefined;
 }
