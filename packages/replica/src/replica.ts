@@ -1,36 +1,29 @@
 /**
  * The in-process replica: one runtime wired to a SQLite store in a state directory (or in
  * memory), the esbuild bundler and a clock, driven on the Node event loop. Users deploy
- * TypeScript canisters and call them through typed actors.
+ * TypeScript canisters and call them through typed actors. Opening is in `replica-open.ts`,
+ * time in `replica-time.ts`, the canister controls (its base class) in `canister-controls.ts`.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { bundleCanister, prepareCanisterModule } from '@tincan/bundler';
+import { bundleCanister } from '@tincan/bundler';
 import { parseDid } from '@tincan/candid';
 import {
   ManualClock,
-  Runtime,
-  type CanisterSettings,
   type Clock,
   type InspectResult,
-  type SnapshotInfo,
-  type StateStore,
-  type InstallMode,
   type LogLine,
   type Outcome,
+  type Runtime,
+  type StateStore,
 } from '@tincan/runtime';
-import { openSqliteStore } from '@tincan/storage-sqlite';
 import { createActor, principalOf, type ActorOf, type IdentityLike } from './actor.js';
+import { CanisterControls, idOf } from './canister-controls.js';
 import { cdkEntry } from './cdk-entry.js';
-import { loadKernel } from './kernel-cache.js';
-import { CallRejectedError } from '@tincan/abi';
-import { ReplicaError } from './replica-error.js';
-import { decodeLogs, fetchLogsArg, type CanisterLogRecord } from './management/fetch-logs.js';
 import { Driver } from './driver.js';
-import { processGuard } from '@tincan/watchdog';
+import type { ManagementCanister } from './management/management-canister.js';
+import { DEFAULT_CANISTER_CYCLES } from './management/operations.js';
+import { ReplicaError } from './replica-error.js';
+import { openReplicaParts } from './replica-open.js';
 import {
   DEFAULT_WALL_CLOCK_LIMITS,
   type CanisterHandle,
@@ -39,89 +32,35 @@ import {
   type UpgradeOptions,
   type WallClockLimitsMs,
 } from './replica-options.js';
-import { ManagementCanister } from './management/management-canister.js';
-import { DEFAULT_CANISTER_CYCLES } from './management/operations.js';
-import type { ChangeOrigin } from './management/canister-history.js';
-import { Traces } from './traces/traces.js';
-import { LiveClock } from './live-clock.js';
+import {
+  advanceClock,
+  clockInfoOf,
+  interfaceTimeOf,
+  manualClockOf,
+  type ClockInfo,
+} from './replica-time.js';
 import { StateView } from './state-view/state-view.js';
+import type { Traces } from './traces/traces.js';
 
 export type { CanisterHandle, DeployOptions, ReplicaOptions, UpgradeOptions, WallClockLimitsMs };
 export { DEFAULT_CANISTER_CYCLES, DEFAULT_WALL_CLOCK_LIMITS };
 
-/** Store meta key of the default clock's offset (ns ahead of the host's clock, decimal). */
-const CLOCK_OFFSET_KEY = 'live-clock-offset-ns';
-/** Canisters kept loaded by default; idle ones past it hibernate (see ReplicaOptions). */
-const DEFAULT_MAX_LOADED_CANISTERS = 1_000;
 /** On the wall clock, a round (and each canister's `@heartbeat`) runs about once a second, as on ICP. */
 const LIVE_ROUND_MS = 1_000;
 
 /** An in-process tincan replica. */
-export class Replica {
-  readonly runtime: Runtime;
+export class Replica extends CanisterControls {
   /** Execution traces, when the replica was created with `traces` on. */
   readonly traces: Traces | undefined;
   readonly #clock: Clock;
   readonly #driver: Driver;
   readonly #store: StateStore;
-  readonly #management: ManagementCanister;
   #state: StateView | undefined;
   #closed = false;
 
   /** Opens a replica; on an existing state directory, every canister comes back as committed. */
   static async create(options: ReplicaOptions = {}): Promise<Replica> {
-    const kernel = await loadKernel();
-    if (options.stateDir !== undefined) mkdirSync(options.stateDir, { recursive: true });
-    const from = options.fromCheckpoint !== undefined ? { from: options.fromCheckpoint } : {};
-    const store =
-      options.stateDir === undefined
-        ? openSqliteStore({ memory: true, ...from })
-        : openSqliteStore({ path: path.join(options.stateDir, 'replica.sqlite'), ...from });
-    let seed = store.getMeta('seed');
-    if (seed === undefined) {
-      seed = options.seed ?? new Uint8Array(randomBytes(32));
-      store.putMeta('seed', seed);
-    }
-    // On the wall clock by default, with an offset `advanceTime` can raise; the offset is kept
-    // in the store, so a reopened replica's time does not jump back.
-    const offset = store.getMeta(CLOCK_OFFSET_KEY);
-    const clock =
-      options.clock ??
-      new LiveClock(offset === undefined ? 0n : BigInt(new TextDecoder().decode(offset)));
-    const management = new ManagementCanister({ store, seed, nowNs: () => clock.nowNs() });
-    const traces =
-      options.traces === undefined || options.traces === false
-        ? undefined
-        : new Traces(options.stateDir, options.traces === true ? {} : options.traces);
-    const runtime = Runtime.open({
-      store,
-      systemCanister: management,
-      kernel,
-      prepareModule: options.prepareModule ?? prepareCanisterModule,
-      seed,
-      clock,
-      ...(options.scheduler !== undefined && { scheduler: options.scheduler }),
-      ...wallClockOption(options.wallClockLimits),
-      ...(options.heapLimitBytes !== undefined && { heapLimitBytes: options.heapLimitBytes }),
-      // Idle canisters past this many unload (hibernation); `Infinity` keeps them all.
-      ...(Number.isFinite(options.maxLoadedCanisters ?? DEFAULT_MAX_LOADED_CANISTERS) && {
-        maxLoadedCanisters: options.maxLoadedCanisters ?? DEFAULT_MAX_LOADED_CANISTERS,
-      }),
-      ...(options.instructionLimits !== undefined && {
-        instructionLimits: options.instructionLimits,
-      }),
-      ...(options.callLimits !== undefined && { callLimits: options.callLimits }),
-      ...(options.fees !== undefined && { fees: options.fees }),
-      ...(options.loadShedding !== undefined && { loadShedding: options.loadShedding }),
-      ...(options.subnet !== undefined && { subnet: options.subnet }),
-      ...(options.onExecution !== undefined && { onExecution: options.onExecution }),
-      ...(traces !== undefined && { traceSink: traces.sink }),
-      ...(options.onLog !== undefined && {
-        onLog: (id: Uint8Array, line: LogLine) =>
-          options.onLog?.(Principal.fromUint8Array(id), line),
-      }),
-    });
-    management.attach(runtime);
+    const { runtime, clock, store, management, traces } = await openReplicaParts(options);
     return new Replica(runtime, clock, store, management, traces);
   }
 
@@ -132,17 +71,17 @@ export class Replica {
     management: ManagementCanister,
     traces: Traces | undefined,
   ) {
-    this.runtime = runtime;
-    this.traces = traces;
-    this.#management = management;
-    this.#clock = clock;
-    this.#store = store;
     // Under a manual clock timers fire only when the test moves time; otherwise the driver
     // sets an alarm for the next one.
-    this.#driver = new Driver(
+    const driver = new Driver(
       runtime,
       clock instanceof ManualClock ? {} : { nowNs: () => clock.nowNs(), roundMs: LIVE_ROUND_MS },
     );
+    super(runtime, management, driver);
+    this.traces = traces;
+    this.#clock = clock;
+    this.#store = store;
+    this.#driver = driver;
   }
 
   /**
@@ -163,21 +102,13 @@ export class Replica {
    */
   async advanceTime(ms: number): Promise<void> {
     this.#open();
-    if (this.#clock instanceof LiveClock) {
-      this.#clock.advanceMs(ms);
-      this.#store.putMeta(
-        CLOCK_OFFSET_KEY,
-        new TextEncoder().encode(this.#clock.offsetNs.toString()),
-      );
-    } else this.#manualClock().advanceMs(ms);
+    advanceClock(this.#clock, this.#store, ms);
     await this.idle();
   }
 
   /** Which clock the replica runs on, and (on the wall clock) how far ahead of it it is. */
-  clockInfo(): { readonly kind: 'manual' | 'wall' | 'custom'; readonly offsetNs: bigint } {
-    if (this.#clock instanceof ManualClock) return { kind: 'manual', offsetNs: 0n };
-    if (this.#clock instanceof LiveClock) return { kind: 'wall', offsetNs: this.#clock.offsetNs };
-    return { kind: 'custom', offsetNs: 0n };
+  clockInfo(): ClockInfo {
+    return clockInfoOf(this.#clock);
   }
 
   /**
@@ -192,7 +123,8 @@ export class Replica {
 
   /** Sets a manual clock to `ns` (never backwards) and runs what falls due. */
   async setTime(ns: bigint): Promise<void> {
-    this.#manualClock().setNs(ns);
+    this.#open();
+    manualClockOf(this.#clock).setNs(ns);
     await this.idle();
   }
 
@@ -224,24 +156,13 @@ export class Replica {
    * canisters see the moved time.
    */
   interfaceTimeNs(): bigint {
-    const now = this.#clock.nowNs();
-    return this.#clock instanceof LiveClock ? now - this.#clock.offsetNs : now;
-  }
-
-  #manualClock(): ManualClock {
-    this.#open();
-    if (!(this.#clock instanceof ManualClock))
-      throw new ReplicaError(
-        'ERR_INVALID_ARGUMENT',
-        'time can only be moved on a replica with a ManualClock (createTestReplica uses one) or the default wall clock',
-      );
-    return this.#clock;
+    return interfaceTimeOf(this.#clock);
   }
 
   /** Bundles the canister at `entry`, creates a canister and installs it. */
   async deploy(entry: string, options: DeployOptions = {}): Promise<CanisterHandle> {
     const bundle = await this.#bundle(entry, options.env);
-    return this.#create(bundle.code, options, bundle.map);
+    return this.createAndInstall(bundle.code, options, bundle.map);
   }
 
   /** Bundles the canister at `entry` and returns its Candid interface without installing it. */
@@ -258,30 +179,6 @@ export class Replica {
     return bundleCanister({ entry, cdkEntry: cdkEntry(), ...(env !== undefined && { env }) });
   }
 
-  /** Creates a canister and installs an already bundled module. */
-  install(bundle: string, options: DeployOptions = {}): CanisterHandle {
-    return this.#create(bundle, options);
-  }
-
-  #create(bundle: string, options: DeployOptions, sourceMap?: string): CanisterHandle {
-    this.#open();
-    const controllers = (options.controllers ?? [Principal.anonymous()]).map((p) =>
-      p.toUint8Array(),
-    );
-    const created = this.#management.operations.createCanister(userOrigin(controllers), {
-      controllers,
-      cycles: options.cycles ?? DEFAULT_CANISTER_CYCLES,
-      ...(options.settings !== undefined && { settings: options.settings }),
-    });
-    return this.#installCode(
-      Principal.fromUint8Array(created),
-      bundle,
-      'install',
-      options.initArgs,
-      sourceMap,
-    );
-  }
-
   /**
    * Upgrades a canister to the code at `entry`: `@preUpgrade` on the old code, then the new
    * code with fresh heap fields and `@postUpgrade(args)`. Stable maps carry over. If anything
@@ -293,7 +190,7 @@ export class Replica {
     options: UpgradeOptions = {},
   ): Promise<CanisterHandle> {
     const bundle = await this.#bundle(entry, options.env);
-    return this.#installCode(idOf(canister), bundle.code, 'upgrade', options.args, bundle.map);
+    return this.installCode(idOf(canister), bundle.code, 'upgrade', options.args, bundle.map);
   }
 
   /** Replaces a canister's code and clears all its state, heap and stable; then runs `@init(args)`. */
@@ -303,25 +200,7 @@ export class Replica {
     options: UpgradeOptions = {},
   ): Promise<CanisterHandle> {
     const bundle = await this.#bundle(entry, options.env);
-    return this.#installCode(idOf(canister), bundle.code, 'reinstall', options.args, bundle.map);
-  }
-
-  #installCode(
-    id: Principal,
-    bundle: string,
-    mode: InstallMode,
-    args: unknown[] | undefined,
-    sourceMap?: string,
-  ): CanisterHandle {
-    const description = this.#management.operations.installCode(
-      this.#origin(id),
-      id.toUint8Array(),
-      bundle,
-      (desc) => new Uint8Array(IDL.encode(parseDid(desc.candid).initArgs ?? [], args ?? [])),
-      mode,
-      sourceMap,
-    );
-    return { id, candid: description.candid };
+    return this.installCode(idOf(canister), bundle.code, 'reinstall', options.args, bundle.map);
   }
 
   /** A typed actor for a canister; calls are made as `identity` (anonymous by default). */
@@ -405,147 +284,6 @@ export class Replica {
     });
   }
 
-  /**
-   * Stops a canister: new calls to it are rejected at once, and this resolves when the calls
-   * it is still in (its open call contexts) have finished and it is stopped.
-   */
-  async stop(canister: CanisterHandle | Principal): Promise<void> {
-    this.#open();
-    const id = idOf(canister).toUint8Array();
-    while (this.runtime.stopCanister(id) !== 'stopped') {
-      if (this.runtime.pendingCount === 0) {
-        throw new ReplicaError(
-          'ERR_INVALID_ARGUMENT',
-          `canister ${idOf(canister).toText()} stays stopping: its open calls wait on nothing that is queued`,
-        );
-      }
-      await this.#driver.idle();
-    }
-  }
-
-  /** Starts a stopped (or stopping) canister again. */
-  start(canister: CanisterHandle | Principal): void {
-    this.#open();
-    this.runtime.startCanister(idOf(canister).toUint8Array());
-    // Pending stop_canister calls are answered now (cancelled): let their callers run.
-    this.#driver.wake();
-  }
-
-  /** Deletes a stopped canister with all its state. */
-  delete(canister: CanisterHandle | Principal): void {
-    this.#open();
-    this.#management.operations.deleteCanister(idOf(canister).toUint8Array());
-  }
-
-  /** Removes a canister's code and state; its open calls are rejected. */
-  uninstall(canister: CanisterHandle | Principal): void {
-    this.#open();
-    this.#management.operations.uninstallCode(
-      this.#origin(idOf(canister)),
-      idOf(canister).toUint8Array(),
-    );
-    this.#driver.wake();
-  }
-
-  /** Takes a snapshot of a stopped canister (at most 10): its code, heap and stable maps. */
-  takeSnapshot(canister: CanisterHandle | Principal): number {
-    this.#open();
-    return this.runtime.takeSnapshot(idOf(canister).toUint8Array());
-  }
-
-  /** Puts a stopped canister back exactly as it was when the snapshot was taken. */
-  loadSnapshot(canister: CanisterHandle | Principal, snapshotId: number): void {
-    this.#open();
-    this.#management.operations.loadSnapshot(
-      this.#origin(idOf(canister)),
-      idOf(canister).toUint8Array(),
-      snapshotId,
-    );
-  }
-
-  /** A canister's snapshots, oldest first. */
-  listSnapshots(canister: CanisterHandle | Principal): SnapshotInfo[] {
-    return this.runtime.listSnapshots(idOf(canister).toUint8Array());
-  }
-
-  /** Deletes a snapshot. */
-  deleteSnapshot(canister: CanisterHandle | Principal, snapshotId: number): void {
-    this.#open();
-    this.runtime.deleteSnapshot(idOf(canister).toUint8Array(), snapshotId);
-  }
-
-  /** A canister's status: `running`, `stopping` or `stopped`. */
-  status(canister: CanisterHandle | Principal): 'running' | 'stopping' | 'stopped' {
-    return this.runtime.status(idOf(canister).toUint8Array());
-  }
-
-  /** A canister's cycle balance. */
-  cycleBalance(canister: CanisterHandle | Principal): bigint {
-    return this.runtime.cycleBalance(idOf(canister).toUint8Array());
-  }
-
-  /** Adds cycles to a canister's balance (`provisional_top_up_canister`). */
-  depositCycles(canister: CanisterHandle | Principal, amount: bigint): void {
-    this.#open();
-    this.runtime.depositCycles(idOf(canister).toUint8Array(), amount);
-  }
-
-  /** A canister's settings (freezing threshold, allocations, limits, log visibility). */
-  settings(
-    canister: CanisterHandle | Principal,
-  ): CanisterSettings & { readonly controllers: Principal[] } {
-    const id = idOf(canister).toUint8Array();
-    return {
-      ...this.runtime.settings(id),
-      controllers: this.runtime.record(id).controllers.map((c) => Principal.fromUint8Array(c)),
-    };
-  }
-
-  /** ICP's `update_settings`: changes any subset of the settings and the controllers. */
-  updateSettings(
-    canister: CanisterHandle | Principal,
-    update: Partial<CanisterSettings> & { controllers?: readonly Principal[] },
-  ): void {
-    this.#open();
-    const { controllers, ...rest } = update;
-    this.#management.operations.updateSettings(
-      this.#origin(idOf(canister)),
-      idOf(canister).toUint8Array(),
-      {
-        ...rest,
-        ...(controllers !== undefined && { controllers: controllers.map((c) => c.toUint8Array()) }),
-      },
-    );
-  }
-
-  /**
-   * ICP's `fetch_canister_logs`, as `caller` (by default the canister's first controller): the
-   * log records with index, time and text. Throws `CallRejectedError` when the caller may not read
-   * the log (only controllers may, unless its log visibility is public).
-   */
-  async fetchLogs(
-    canister: CanisterHandle | Principal,
-    options: { identity?: IdentityLike } = {},
-  ): Promise<CanisterLogRecord[]> {
-    this.#open();
-    const id = idOf(canister);
-    const caller =
-      options.identity !== undefined
-        ? principalOf(options.identity)
-        : Principal.fromUint8Array(
-            this.runtime.record(id.toUint8Array()).controllers[0] ?? new Uint8Array([4]),
-          );
-    const outcome = await this.query(
-      Principal.managementCanister(),
-      'fetch_canister_logs',
-      fetchLogsArg(id),
-      caller,
-    );
-    if ('reject' in outcome)
-      throw new CallRejectedError("call to 'fetch_canister_logs'", outcome.reject);
-    return decodeLogs(outcome.reply);
-  }
-
   /** The canister's log lines, oldest first. */
   logs(canisterId: Principal): readonly LogLine[] {
     return this.runtime.logs(canisterId.toUint8Array());
@@ -570,39 +308,11 @@ export class Replica {
     await this.traces?.close();
   }
 
-  #origin(canister: Principal): ChangeOrigin {
-    return userOrigin(this.runtime.record(canister.toUint8Array()).controllers);
+  protected override assertOpen(): void {
+    this.#open();
   }
 
   #open(): void {
     if (this.#closed) throw new ReplicaError('ERR_REPLICA_CLOSED', 'the replica is closed');
   }
-}
-
-/** In-process operations act as the canister's first controller (anonymous if it has none). */
-/** The runtime's wall-clock backstop: the process's watchdog with the replica's limits, unless turned off. */
-function wallClockOption(limits: ReplicaOptions['wallClockLimits']): {
-  wallClock?: { guard: ReturnType<typeof processGuard>; updateMs: number; queryMs: number };
-} {
-  if (limits === false) return {};
-  const { updateMs, queryMs } = { ...DEFAULT_WALL_CLOCK_LIMITS, ...limits };
-  for (const [name, ms] of [
-    ['updateMs', updateMs],
-    ['queryMs', queryMs],
-  ] as const) {
-    if (!Number.isInteger(ms) || ms <= 0)
-      throw new ReplicaError(
-        'ERR_INVALID_ARGUMENT',
-        `wallClockLimits.${name} must be a positive integer of milliseconds, got ${ms}`,
-      );
-  }
-  return { wallClock: { guard: processGuard(), updateMs, queryMs } };
-}
-
-function userOrigin(controllers: readonly Uint8Array[]): ChangeOrigin {
-  return { kind: 'user', userId: controllers[0] ?? new Uint8Array([4]) };
-}
-
-function idOf(canister: CanisterHandle | Principal): Principal {
-  return 'candid' in canister ? canister.id : canister;
 }

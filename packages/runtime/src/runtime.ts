@@ -2,77 +2,53 @@
  * The runtime: a set of canister actors, their input queues and the scheduler loop. It is
  * synchronous and single-threaded on purpose: one execution runs at a time, each to its commit
  * point, and the host decides when to step. Storage, clock and scheduling policy are passed in.
- * This file keeps the loop's state and the public API; the wiring (runtime-parts.ts),
- * administration (canister-admin.ts), ingress (ingress.ts) and the stateless parts of the loop
- * (run-loop.ts) live in modules of their own.
+ * This file keeps the public API on canisters and calls; the loop and its state
+ * (runtime-loop.ts, which `Runtime` extends), the wiring (runtime-parts.ts), administration
+ * (canister-admin.ts), ingress (ingress.ts) and the stateless parts of the loop (run-loop.ts)
+ * live in modules of their own.
  */
 import type { CanisterDescription } from '@tincan/abi';
-import type { Batch } from './state/batch.js';
-import type { CallRouter } from './calls/call-router.js';
-import { CanisterActor, type LogLine } from './canisters/canister-actor.js';
-import * as admin from './lifecycle/canister-admin.js';
+import type { CallLimits } from './calls/limits.js';
+import type { Outcome, RequestMessage } from './calls/messages.js';
+import type { CanisterActor, LogLine } from './canisters/canister-actor.js';
+import { toHex } from './canisters/principal-ids.js';
+import { principalText } from './canisters/principal-text.js';
 import * as settings from './cycles/canister-settings.js';
 import {
   parseSettings,
   type CanisterSettings,
   type SettingsUpdate,
 } from './cycles/canister-settings.js';
-import * as snapshots from './lifecycle/canister-snapshots.js';
-import type { Clock } from './scheduling/clock.js';
 import type { CycleFees } from './cycles/cycles.js';
-import type { Deadlines } from './calls/deadlines.js';
-import type { Dispatcher } from './scheduling/dispatch.js';
-import { ActorRegistry } from './state/actor-registry.js';
-import { executeHeartbeat, queueHeartbeats } from './scheduling/heartbeat.js';
+import type { DataCertificateSource } from './execution/certified-data.js';
 import { runQuery, submitIngress, type IngressCall } from './ingress/ingress.js';
 import { inspectMessage, type InspectResult } from './ingress/inspect-message.js';
+import * as admin from './lifecycle/canister-admin.js';
+import * as snapshots from './lifecycle/canister-snapshots.js';
 import type { InitArg, InstallMode } from './lifecycle/installer.js';
 import * as lifecycle from './lifecycle/lifecycle.js';
-import type { CallLimits, PairQueues } from './calls/limits.js';
-import type { Message, NewMessage, Outcome, RequestMessage } from './calls/messages.js';
-import { toHex } from './canisters/principal-ids.js';
-import { principalText } from './canisters/principal-text.js';
-import { earliestNs, pickIndex, runUntilIdle } from './scheduling/run-loop.js';
-import { RuntimeError } from './runtime-error.js';
-import type { RuntimeOptions } from './runtime-options.js';
-import { wireRuntime, type RuntimeParts } from './runtime-parts.js';
-import { fifoPolicy, type SchedulerPolicy } from './scheduling/scheduler-policy.js';
 import {
   NOTHING_RECOVERED,
   recoverOpenCalls,
   type RecoveryReport,
 } from './lifecycle/restart-recovery.js';
+import { RuntimeError } from './runtime-error.js';
+import { RuntimeLoop } from './runtime-loop.js';
+import type { RuntimeOptions } from './runtime-options.js';
 import type {
   CanisterRecord,
   CanisterStatus,
   IngressRecord,
   SnapshotInfo,
 } from './state/state-store.js';
-import { executeSystemRequest, MANAGEMENT_CANISTER_KEY } from './calls/system-canister.js';
-import type { DataCertificateSource } from './execution/certified-data.js';
-import { inductRemote, routeRemote, type InductedRequest } from './xnet/remote-calls.js';
+import { inductRemote, type InductedRequest } from './xnet/remote-calls.js';
 
 export type { IngressCall } from './ingress/ingress.js';
 export type { RuntimeOptions } from './runtime-options.js';
 
 /** The canister runtime. */
-export class Runtime {
-  readonly #clock: Clock;
-  readonly #options: RuntimeOptions;
-  readonly #actors = new ActorRegistry();
-  readonly #pending: Message[] = [];
-  /** Everything the delegate modules take; the loop's hot parts are also fields of their own. */
-  readonly #parts: RuntimeParts;
-  readonly #batch: Batch;
-  readonly #dispatch: Dispatcher;
-  readonly #router: CallRouter;
-  readonly #queues: PairQueues;
-  readonly #deadlines: Deadlines;
-  #policy: SchedulerPolicy;
-  #seq = 0;
-  #lastTimeNs = 0n;
+export class Runtime extends RuntimeLoop {
   #lastIndex = 0;
-  #inBatch = false;
   #recovery: RecoveryReport = NOTHING_RECOVERED;
 
   /**
@@ -87,13 +63,13 @@ export class Runtime {
     const store = options.store;
     const keys = store.listCanisterKeys();
     for (const key of keys) runtime.#lastIndex = Math.max(runtime.#lastIndex, key.index);
-    runtime.#actors.adopt(keys, (id) => store.getCanister(id), runtime.#parts.timerQueue);
+    runtime.actors.adopt(keys, (id) => store.getCanister(id), runtime.parts.timerQueue);
     runtime.#recovery = recoverOpenCalls({
       store: options.store,
-      actors: runtime.#actors,
+      actors: runtime.actors,
       anyStopping: keys.some((key) => key.status === 'stopping'),
-      nowNs: runtime.#now(),
-      log: (actor, message) => runtime.#log(actor, message),
+      nowNs: runtime.now(),
+      log: (actor, message) => runtime.log(actor, message),
     });
     return runtime;
   }
@@ -108,34 +84,16 @@ export class Runtime {
    * answer, or none yet. Kept until the request expires, across restarts.
    */
   ingressRecord(requestId: Uint8Array): IngressRecord | undefined {
-    return this.#parts.store.getIngress(requestId);
+    return this.parts.store.getIngress(requestId);
   }
 
   /** Every kept ingress record, oldest expiry first. */
   ingressRecords(): IngressRecord[] {
-    return this.#parts.store.listIngress();
+    return this.parts.store.listIngress();
   }
 
   private constructor(options: RuntimeOptions) {
-    this.#options = options;
-    this.#clock = options.clock;
-    this.#policy = options.scheduler ?? fifoPolicy;
-    this.#parts = wireRuntime(options, this.#actors, {
-      enqueue: (m) => this.#enqueue(m),
-      now: () => this.#now(),
-      log: (actor, message) => this.#log(actor, message),
-      inBatch: () => this.#inBatch,
-    });
-    this.#batch = this.#parts.batch;
-    this.#dispatch = this.#parts.dispatch;
-    this.#router = this.#parts.router;
-    this.#queues = this.#parts.queues;
-    this.#deadlines = this.#parts.deadlines;
-  }
-
-  /** Replaces the scheduling policy (for example a seeded one in a property test). */
-  setScheduler(policy: SchedulerPolicy): void {
-    this.#policy = policy;
+    super(options);
   }
 
   /**
@@ -148,12 +106,12 @@ export class Runtime {
     settings?: Partial<CanisterSettings>;
     id?: Uint8Array;
   }): Uint8Array {
-    this.#lastIndex = admin.nextCanisterIndex(this.#actors, this.#lastIndex, options.id);
-    const subnet = this.#options.subnet;
+    this.#lastIndex = admin.nextCanisterIndex(this.actors, this.#lastIndex, options.id);
+    const subnet = this.options.subnet;
     // On one subnet of several, ids come from that subnet's range.
     const id = options.id ?? subnet?.canisterId(this.#lastIndex);
     return admin.createCanister(
-      this.#parts,
+      this.parts,
       this.#lastIndex,
       id === undefined ? options : { ...options, id },
     );
@@ -172,18 +130,18 @@ export class Runtime {
     sourceMap?: string,
   ): CanisterDescription {
     const actor = this.#actor(canisterId);
-    const description = admin.installCode(this.#parts, actor, bundle, arg, mode, sourceMap);
-    this.#parts.hibernation.used(actor);
+    const description = admin.installCode(this.parts, actor, bundle, arg, mode, sourceMap);
+    this.parts.hibernation.used(actor);
     // New code drops the old timers and its @init may set new ones: saved right after the
     // install's own transaction (outside a batch, nothing else is waiting to commit).
-    this.#parts.openCalls.touch(actor);
-    if (!this.#inBatch) this.#batch.commit();
+    this.parts.openCalls.touch(actor);
+    if (!this.inBatch) this.parts.batch.commit();
     return description;
   }
 
   /** Loads a bundle without installing it and returns its methods and Candid interface. */
   inspectBundle(bundle: string): CanisterDescription {
-    return admin.inspectBundle(this.#parts.installer, bundle);
+    return admin.inspectBundle(this.parts.installer, bundle);
   }
 
   /**
@@ -192,7 +150,7 @@ export class Runtime {
    */
   stopCanister(canisterId: Uint8Array, onSettled?: (stopped: boolean) => void): CanisterStatus {
     const actor = this.#actor(canisterId);
-    const status = lifecycle.stop(actor, this.#parts.store);
+    const status = lifecycle.stop(actor, this.parts.store);
     if (onSettled !== undefined) {
       if (status === 'stopped') onSettled(true);
       else lifecycle.whenStopped(actor, onSettled);
@@ -202,12 +160,12 @@ export class Runtime {
 
   /** ICP's `start_canister`. */
   startCanister(canisterId: Uint8Array): void {
-    lifecycle.start(this.#actor(canisterId), this.#parts.store);
+    lifecycle.start(this.#actor(canisterId), this.parts.store);
   }
 
   /** ICP's `delete_canister`: only a stopped canister; its state is gone for good. */
   deleteCanister(canisterId: Uint8Array): void {
-    admin.deleteCanister(this.#parts, this.#actor(canisterId));
+    admin.deleteCanister(this.parts, this.#actor(canisterId));
   }
 
   /**
@@ -215,30 +173,30 @@ export class Runtime {
    * the code being removed), then removes the code, heap, stable maps and timers.
    */
   uninstallCode(canisterId: Uint8Array): void {
-    admin.uninstallCode(this.#parts, this.#actor(canisterId));
+    admin.uninstallCode(this.parts, this.#actor(canisterId));
   }
 
   /** Takes a snapshot of a stopped canister (at most 10); returns its id. */
   takeSnapshot(canisterId: Uint8Array): number {
-    return snapshots.takeSnapshot(this.#actor(canisterId), this.#parts.store, this.#now());
+    return snapshots.takeSnapshot(this.#actor(canisterId), this.parts.store, this.now());
   }
 
   /** Restores a stopped canister to a snapshot: code, heap and stable maps. */
   loadSnapshot(canisterId: Uint8Array, snapshotId: number): void {
     const actor = this.#actor(canisterId);
-    snapshots.loadSnapshot(actor, this.#parts.store, snapshotId);
-    this.#parts.openCalls.touch(actor);
-    if (!this.#inBatch) this.#batch.commit();
+    snapshots.loadSnapshot(actor, this.parts.store, snapshotId);
+    this.parts.openCalls.touch(actor);
+    if (!this.inBatch) this.parts.batch.commit();
   }
 
   /** A canister's snapshots, oldest first. */
   listSnapshots(canisterId: Uint8Array): SnapshotInfo[] {
-    return snapshots.listSnapshots(this.#actor(canisterId), this.#parts.store);
+    return snapshots.listSnapshots(this.#actor(canisterId), this.parts.store);
   }
 
   /** Deletes a snapshot. */
   deleteSnapshot(canisterId: Uint8Array, snapshotId: number): void {
-    snapshots.deleteSnapshot(this.#actor(canisterId), this.#parts.store, snapshotId);
+    snapshots.deleteSnapshot(this.#actor(canisterId), this.parts.store, snapshotId);
   }
 
   /**
@@ -247,7 +205,7 @@ export class Runtime {
    * over the ingress limit (the HTTP interface answers 413).
    */
   submit(call: IngressCall, onAnswer: (outcome: Outcome) => void): void {
-    submitIngress(this.#parts, call, onAnswer);
+    submitIngress(this.parts, call, onAnswer);
   }
 
   /**
@@ -255,27 +213,27 @@ export class Runtime {
    * its outcome and the unaccepted cycles once the answer is committed.
    */
   induct(request: InductedRequest, onAnswer: (outcome: Outcome, refund: bigint) => void): void {
-    inductRemote(this.#router, request, onAnswer);
+    inductRemote(this.parts.router, request, onAnswer);
   }
 
   /** Delivers the response, from another subnet's stream, to a call this runtime routed out. */
   deliverRemote(replyTo: RequestMessage['replyTo'], outcome: Outcome, refund: bigint): void {
-    this.#router.deliver(replyTo, outcome, refund);
+    this.parts.router.deliver(replyTo, outcome, refund);
   }
 
   /** Runs a query call now, on committed state, and returns its outcome. */
   query(call: IngressCall): Outcome {
-    return runQuery(this.#parts, call);
+    return runQuery(this.parts, call);
   }
 
   /** A canister's committed certified data (ICP's `certified_data`; empty when never set). */
   certifiedData(canisterId: Uint8Array): Uint8Array {
-    return this.#parts.certifiedData.get(this.#actor(canisterId));
+    return this.parts.certifiedData.get(this.#actor(canisterId));
   }
 
   /** Counts certified-data changes: a certifier re-signs its tree when this moved. */
   get certifiedDataVersion(): number {
-    return this.#parts.certifiedData.version;
+    return this.parts.certifiedData.version;
   }
 
   /**
@@ -284,12 +242,12 @@ export class Runtime {
    * see none.
    */
   setDataCertificateSource(source: DataCertificateSource | undefined): void {
-    this.#parts.certifiedData.source = source;
+    this.parts.certifiedData.source = source;
   }
 
   /** The source {@link setDataCertificateSource} set last. */
   get dataCertificateSource(): DataCertificateSource | undefined {
-    return this.#parts.certifiedData.source;
+    return this.parts.certifiedData.source;
   }
 
   /**
@@ -298,105 +256,14 @@ export class Runtime {
    * interface calls it before it submits an ingress update; `submit` itself does not inspect.
    */
   inspectMessage(call: IngressCall): InspectResult {
-    return inspectMessage(call, this.#parts);
-  }
-
-  /** Executes one message and commits it. Returns false when nothing was pending. */
-  step(): boolean {
-    return this.runBatch((n) => n < 1) > 0;
-  }
-
-  /**
-   * Executes messages while `more()` says so and messages are pending, as one batch: one store
-   * commit for all of them, after which their ingress answers are released. Returns the count.
-   */
-  runBatch(more: (executed: number) => boolean): number {
-    let executed = 0;
-    this.#inBatch = true;
-    try {
-      while (more(executed) && this.#stepInBatch()) executed++;
-    } finally {
-      this.#inBatch = false;
-      this.#batch.commit();
-    }
-    return executed;
-  }
-
-  #stepInBatch(): boolean {
-    this.#dispatch.queueDueTimers();
-    if (this.#deadlines.size > 0) this.#router.expireDue(this.#now());
-    if (this.#pending.length === 0) return false;
-    const index = this.#policy.fifo ? 0 : pickIndex(this.#pending, this.#policy);
-    const [message] = this.#pending.splice(index, 1);
-    if (message === undefined) return false;
-    if (message.kind === 'request') {
-      this.#queues.remove(message.source, message.target);
-      if (message.target === MANAGEMENT_CANISTER_KEY) executeSystemRequest(message, this.#parts);
-      else if (
-        this.#options.subnet !== undefined &&
-        !this.#actors.has(message.target) &&
-        routeRemote(message, this.#options.subnet, this.#parts.executor)
-      )
-        return true;
-      else this.#dispatch.executeRequest(message);
-    } else if (message.kind === 'response') this.#dispatch.executeResponse(message);
-    else if (message.kind === 'heartbeat') executeHeartbeat(message, this.#parts);
-    else this.#dispatch.executeTimer(message);
-    return true;
-  }
-
-  /**
-   * Starts a round's heartbeats: queues one `@heartbeat` execution for every running canister
-   * that has one (and none waiting from an earlier round). Returns how many were queued.
-   */
-  queueHeartbeats(): number {
-    const { traits } = this.#parts;
-    // A canister not loaded yet is loaded only when its module has a heartbeat, or is not known.
-    const skip = (actor: CanisterActor): boolean =>
-      actor.sandbox === undefined && traits.hasHeartbeat(actor.record.moduleHash) === false;
-    return queueHeartbeats(
-      this.#heartbeatCandidates(),
-      this.#pending,
-      (m) => this.#enqueue(m),
-      (actor) => this.#parts.ensureLoaded(actor),
-      skip,
-    );
-  }
-
-  /**
-   * The canisters a heartbeat round looks at: every one whose record was read, and of the
-   * others only those whose module has (or may have) a heartbeat, so a round reads no record
-   * it does not need.
-   */
-  *#heartbeatCandidates(): Generator<CanisterActor> {
-    const { traits } = this.#parts;
-    const unread: string[] = [];
-    for (const key of this.#actors.pendingKeys()) {
-      if (key.status === 'running' && traits.hasHeartbeat(key.moduleHash) !== false)
-        unread.push(toHex(key.id));
-    }
-    yield* [...this.#actors.made()];
-    for (const key of unread) {
-      const actor = this.#actors.get(key);
-      if (actor !== undefined) yield actor;
-    }
-  }
-
-  /** Runs until no message is pending or `maxSteps` ran, committing every 1,000 executions. */
-  runUntilIdle(maxSteps = Number.POSITIVE_INFINITY): number {
-    return runUntilIdle((more) => this.runBatch(more), maxSteps);
-  }
-
-  /** Number of messages waiting. */
-  get pendingCount(): number {
-    return this.#pending.length;
+    return inspectMessage(call, this.parts);
   }
 
   /** Description (methods, Candid) of an installed canister; loads its code if needed. */
   describe(canisterId: Uint8Array): CanisterDescription | undefined {
-    const actor = this.#actors.get(toHex(canisterId));
+    const actor = this.actors.get(toHex(canisterId));
     if (actor === undefined) return undefined;
-    this.#parts.ensureLoaded(actor);
+    this.parts.ensureLoaded(actor);
     return actor.description;
   }
 
@@ -407,17 +274,17 @@ export class Runtime {
 
   /** Registry records of every canister (reads every record not read yet). */
   canisters(): CanisterRecord[] {
-    return [...this.#actors.values()].map((a) => a.record);
+    return [...this.actors.values()].map((a) => a.record);
   }
 
   /** How many canisters are installed or created (reads no record). */
   get canisterCount(): number {
-    return this.#actors.count;
+    return this.actors.count;
   }
 
   /** Ids of every canister, in creation order. */
   canisterIds(): Uint8Array[] {
-    return [...this.#actors.values()]
+    return [...this.actors.values()]
       .sort((a, b) => a.record.index - b.record.index)
       .map((a) => a.record.id);
   }
@@ -425,7 +292,7 @@ export class Runtime {
   /** How many canisters have a realm loaded now (hibernation unloads idle ones). */
   loadedCanisters(): number {
     let n = 0;
-    for (const actor of this.#actors.made()) if (actor.sandbox !== undefined) n++;
+    for (const actor of this.actors.made()) if (actor.sandbox !== undefined) n++;
     return n;
   }
 
@@ -436,7 +303,7 @@ export class Runtime {
 
   /** Whether a canister with this id exists (reads no record). */
   hasCanister(canisterId: Uint8Array): boolean {
-    return this.#actors.has(toHex(canisterId));
+    return this.actors.has(toHex(canisterId));
   }
 
   /** A canister's registry record (controllers, cycles, version, module hash, …). */
@@ -451,7 +318,7 @@ export class Runtime {
 
   /** ICP's `update_settings`: changes settings and controllers; bumps `canister_version`. */
   updateSettings(canisterId: Uint8Array, update: SettingsUpdate): void {
-    settings.updateSettings(this.#actor(canisterId), this.#parts.store, update);
+    settings.updateSettings(this.#actor(canisterId), this.parts.store, update);
   }
 
   /** A canister's cycle balance. */
@@ -461,7 +328,7 @@ export class Runtime {
 
   /** Adds cycles to a canister (`deposit_cycles`, `provisional_top_up_canister`). */
   depositCycles(canisterId: Uint8Array, amount: bigint): void {
-    settings.depositCycles(this.#actor(canisterId), this.#parts.store, amount);
+    settings.depositCycles(this.#actor(canisterId), this.parts.store, amount);
   }
 
   /** Open call contexts of a canister (for tests and status). */
@@ -470,7 +337,7 @@ export class Runtime {
   }
 
   #actor(canisterId: Uint8Array): CanisterActor {
-    const actor = this.#actors.get(toHex(canisterId));
+    const actor = this.actors.get(toHex(canisterId));
     if (actor === undefined)
       throw new RuntimeError(
         'ERR_CANISTER_NOT_FOUND',
@@ -479,49 +346,13 @@ export class Runtime {
     return actor;
   }
 
-  /** Whether a step would run something now: a pending message, a due timer or a passed deadline. */
-  hasWork(): boolean {
-    if (this.#pending.length > 0) return true;
-    const next = this.nextTimerNs();
-    return next !== undefined && next <= this.#clock.nowNs();
-  }
-
-  /**
-   * When the earliest timer of any running canister is due, or the earliest bounded-wait call
-   * expires, if any: for a live driver to wake.
-   */
-  nextTimerNs(): bigint | undefined {
-    const timer = this.#dispatch.nextTimerNs();
-    return earliestNs(timer, this.#deadlines.size > 0 ? this.#router.nextDeadlineNs() : undefined);
-  }
-
   /** The call limits in force (queue capacity, payload sizes, depth, timeout cap). */
   get callLimits(): CallLimits {
-    return this.#parts.limits;
+    return this.parts.limits;
   }
 
   /** The fees in force. */
   get fees(): CycleFees {
-    return this.#parts.fees;
-  }
-
-  #enqueue(message: NewMessage): void {
-    if (message.kind === 'request') this.#queues.add(message.source, message.target);
-    // Every new message is a fresh object handed over to the runtime: numbering it in place
-    // saves copying it (an object spread per message is measurable on the round trip).
-    (message as { seq?: number }).seq = this.#seq++;
-    this.#pending.push(message as Message);
-  }
-
-  #now(): bigint {
-    const now = this.#clock.nowNs();
-    if (now > this.#lastTimeNs) this.#lastTimeNs = now;
-    return this.#lastTimeNs;
-  }
-
-  #log(actor: CanisterActor, message: string): void {
-    actor.appendLog(message, this.#lastTimeNs, this.#options.logLimit ?? 10_000);
-    const line = actor.log[actor.log.length - 1];
-    if (line !== undefined) this.#options.onLog?.(actor.record.id, line);
+    return this.parts.fees;
   }
 }
