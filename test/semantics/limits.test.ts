@@ -13,6 +13,7 @@ import {
   type TestReplicaOptions,
 } from '@tincan/testing';
 import { DEFAULT_CALL_LIMITS, type CanisterHandle, type Replica } from '@tincan/replica';
+import type Channels from '../fixtures/channels.js';
 import { rejectedCall as rejected } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/channels.ts';
@@ -53,7 +54,7 @@ describe('queue capacity', () => {
     // Catches: unbounded queues, or a full queue reported later as a reject instead of
     // call_perform failing (Azle's CallPerformFailed) in the calling execution.
     const { replica, a, b } = await pair();
-    expect(JSON.parse((await replica.actor<any>(a).flood(b.id, 501)) as string)).toEqual({
+    expect(JSON.parse(await replica.actor<Channels>(a).flood(b.id, 501)) as unknown).toEqual({
       ok: 500,
       'perform failed': 1,
     });
@@ -64,24 +65,26 @@ describe('queue capacity', () => {
     const { replica, a, b } = await pair({ callLimits: { queueCapacity: 3 } });
     const c = await replica.deploy(FIXTURE);
     const [fromA, fromC] = await Promise.all([
-      replica.actor<any>(a).flood(b.id, 5),
-      replica.actor<any>(c).flood(b.id, 3),
+      replica.actor<Channels>(a).flood(b.id, 5),
+      replica.actor<Channels>(c).flood(b.id, 3),
     ]);
-    expect(JSON.parse(fromA as string)).toEqual({ ok: 3, 'perform failed': 2 });
-    expect(JSON.parse(fromC as string)).toEqual({ ok: 3 });
+    expect(JSON.parse(fromA) as unknown).toEqual({ ok: 3, 'perform failed': 2 });
+    expect(JSON.parse(fromC) as unknown).toEqual({ ok: 3 });
   });
 
   it('fails a one-way call to a full queue at once with CallPerformFailed', async () => {
     // Catches: one-way calls dropped silently when the queue is full.
     const { replica, a, b } = await pair({ callLimits: { queueCapacity: 2 } });
-    expect(await replica.actor<any>(a).floodOneway(b.id, 3)).toBe('sent,sent,CallPerformFailed');
+    expect(await replica.actor<Channels>(a).floodOneway(b.id, 3)).toBe(
+      'sent,sent,CallPerformFailed',
+    );
   });
 
   it('answers ingress beyond the capacity with SYS_TRANSIENT (IC0201)', async () => {
     const { replica, b } = await pair({ callLimits: { queueCapacity: 2 } });
     const calls = [0, 1, 2].map(() =>
       replica
-        .actor<any>(b)
+        .actor<Channels>(b)
         .deadline()
         .then(
           () => 'ok',
@@ -101,27 +104,25 @@ describe('payload limits', () => {
       (e: unknown) => e,
     );
     expect((err as { code?: string }).code).toBe('ERR_PAYLOAD_TOO_LARGE');
-    expect(await replica.actor<any>(b).deadline()).toBe('0');
+    expect(await replica.actor<Channels>(b).deadline()).toBe('0');
   });
 
   it('traps a reply over 2 MiB (CANISTER_ERROR), and allows one just under', async () => {
     // Catches: replies of any size delivered.
     const { replica, b } = await pair();
-    const err = await rejected(replica.actor<any>(b).bigReply(2 * MIB + 1));
+    const err = await rejected(replica.actor<Channels>(b).bigReply(2 * MIB + 1));
     expect(err.rejectCode).toBe(5);
     expect(err.rejectMessage).toMatch(/reply of \d+ bytes exceeds the limit of 2097152 bytes/);
-    expect(((await replica.actor<any>(b).bigReply(2 * MIB - 100)) as string).length).toBe(
-      2 * MIB - 100,
-    );
+    expect((await replica.actor<Channels>(b).bigReply(2 * MIB - 100)).length).toBe(2 * MIB - 100);
   });
 
   it('allows a same-subnet call argument up to 10 MiB and traps the caller beyond', async () => {
     // Catches: the cross-subnet 2 MiB limit applied inside one subnet, or no limit at all.
     const { replica, a, b } = await pair();
-    expect(await replica.actor<any>(a).bigCall(b.id, 3 * MIB)).toMatch(
+    expect(await replica.actor<Channels>(a).bigCall(b.id, 3 * MIB)).toMatch(
       /^sent 3145728, the callee answered .*invalid Candid/,
     );
-    const err = await rejected(replica.actor<any>(a).bigCall(b.id, 10 * MIB + 1));
+    const err = await rejected(replica.actor<Channels>(a).bigCall(b.id, 10 * MIB + 1));
     expect(err.rejectCode).toBe(5);
     expect(err.rejectMessage).toMatch(
       /call payload of 10485761 bytes exceeds the limit of 10485760 bytes/,
@@ -132,7 +133,7 @@ describe('payload limits', () => {
     const { replica, b } = await pair({
       callLimits: { maxReplyBytes: 100, maxIngressPayloadBytes: 50 },
     });
-    expect((await rejected(replica.actor<any>(b).bigReply(101))).rejectCode).toBe(5);
+    expect((await rejected(replica.actor<Channels>(b).bigReply(101))).rejectCode).toBe(5);
     const err = await replica.update(b.id, 'deadline', new Uint8Array(51)).then(
       () => undefined,
       (e: unknown) => e,
@@ -145,12 +146,12 @@ describe('call depth', () => {
   it('ends a recursive call chain at depth 256 by default', async () => {
     // Catches: nested calls recursing forever.
     const { replica, a } = await pair();
-    expect(await replica.actor<any>(a).recurse(0)).toBe(256);
+    expect(await replica.actor<Channels>(a).recurse(0)).toBe(256);
     expect(replica.runtime.openContexts(a.id.toUint8Array())).toBe(0);
   });
 
   it('is a replica setting, and the refused call is a CANISTER_ERROR the caller can catch', async () => {
     const { replica, a } = await pair({ callLimits: { maxCallDepth: 5 } });
-    expect(await replica.actor<any>(a).recurse(0)).toBe(5);
+    expect(await replica.actor<Channels>(a).recurse(0)).toBe(5);
   });
 });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Replica } from '@tincan/replica';
+import type DashboardState from '../fixtures/dashboard-state.js';
 
 const dirs: string[] = [];
 const open: Replica[] = [];
@@ -26,11 +27,12 @@ describe('the default (wall) clock moved ahead', () => {
     const replica = await Replica.create({ stateDir });
     open.push(replica);
     const canister = await replica.deploy('test/fixtures/dashboard-state.ts');
-    await replica.actor(canister).remindIn(3_000);
+    const actor = replica.actor<DashboardState>(canister);
+    await actor.remindIn(3_000);
     await replica.advanceTime(1_000_000);
-    expect(await replica.actor(canister).reminded()).toBe(0);
+    expect(await actor.reminded()).toBe(0);
     await replica.advanceTime(2_600_000);
-    expect(await replica.actor(canister).reminded()).toBe(1);
+    expect(await actor.reminded()).toBe(1);
     expect(replica.clockInfo()).toEqual({ kind: 'wall', offsetNs: HOUR_NS });
     expect(replica.timeNs()).toBeGreaterThanOrEqual(hostNs() + HOUR_NS - 60_000_000_000n);
     // The HTTP interface's time stays the host's, for agents.

@@ -3,6 +3,7 @@ import { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 import { ZERO_FEES } from '@tincan/replica';
 import { createTestReplica, useTestReplicas, identity, type TestReplica } from '@tincan/testing';
+import type MgmtClient from '../fixtures/mgmt-client.js';
 import { rejectOf as outcomeReject, replyValue, stepOnce, submit } from './helpers.js';
 
 // ICP semantics: canisters call the management canister like any canister, through `call`.
@@ -17,7 +18,9 @@ describe('canisters calling aaaaa-aa', () => {
     const sequence = async (seed: Uint8Array): Promise<string[]> => {
       const r = await createTestReplica({ seed });
       try {
-        const client = r.replica.actor(await r.replica.deploy('test/fixtures/mgmt-client.ts'));
+        const client = r.replica.actor<MgmtClient>(
+          await r.replica.deploy('test/fixtures/mgmt-client.ts'),
+        );
         return [hex(await client.rand()), hex(await client.rand()), hex(await client.rand())];
       } finally {
         await r.dispose();
@@ -33,16 +36,16 @@ describe('canisters calling aaaaa-aa', () => {
   it('raw_rand continues its sequence after a restart instead of repeating it', async () => {
     t = await replicas.create({ seed: SEED });
     const handle = await t.replica.deploy('test/fixtures/mgmt-client.ts');
-    const before = hex(await t.replica.actor(handle).rand());
+    const before = hex(await t.replica.actor<MgmtClient>(handle).rand());
     const replica = await t.restart();
-    expect(hex(await replica.actor(handle).rand())).not.toBe(before);
+    expect(hex(await replica.actor<MgmtClient>(handle).rand())).not.toBe(before);
   });
 
   it('create_canister makes the calling canister the controller, and records the creation', async () => {
     t = await replicas.create();
     const handle = await t.replica.deploy('test/fixtures/mgmt-client.ts');
-    const client = t.replica.actor(handle);
-    const created = (await client.create()) as Principal;
+    const client = t.replica.actor<MgmtClient>(handle);
+    const created = await client.create();
     expect(t.replica.settings(created).controllers.map((p) => p.toText())).toEqual([
       handle.id.toText(),
     ]);
@@ -62,7 +65,9 @@ describe('canisters calling aaaaa-aa', () => {
 
   it('canister_info reports deployments, controller changes and uninstalls, newest last', async () => {
     t = await replicas.create();
-    const client = t.replica.actor(await t.replica.deploy('test/fixtures/mgmt-client.ts'));
+    const client = t.replica.actor<MgmtClient>(
+      await t.replica.deploy('test/fixtures/mgmt-client.ts'),
+    );
     const target = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['a'] });
     await t.replica.upgrade(target, 'test/fixtures/upgrade-v2.ts', { args: ['b'] });
     const alice = identity('alice');
@@ -106,10 +111,10 @@ describe('canisters calling aaaaa-aa', () => {
     try {
       const expected = hex(
         await fresh.replica
-          .actor(await fresh.replica.deploy('test/fixtures/mgmt-client.ts'))
+          .actor<MgmtClient>(await fresh.replica.deploy('test/fixtures/mgmt-client.ts'))
           .rand(),
       );
-      expect(hex(await t.replica.actor(handle).rand())).toBe(expected);
+      expect(hex(await t.replica.actor<MgmtClient>(handle).rand())).toBe(expected);
     } finally {
       await fresh.dispose();
     }
@@ -133,7 +138,9 @@ describe('canisters calling aaaaa-aa', () => {
 
   it('refuses non-controllers with IC0512, unknown methods with IC0536 and bad Candid with IC0408', async () => {
     t = await replicas.create();
-    const client = t.replica.actor(await t.replica.deploy('test/fixtures/mgmt-client.ts'));
+    const client = t.replica.actor<MgmtClient>(
+      await t.replica.deploy('test/fixtures/mgmt-client.ts'),
+    );
     const other = await t.replica.deploy('canisters/counter/src/index.ts'); // controlled by anonymous, not the client
     const idArg = new Uint8Array(
       IDL.encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: other.id }]),
@@ -240,7 +247,7 @@ describe('canisters calling aaaaa-aa', () => {
     t = await replicas.create({ fees: ZERO_FEES });
     const client = await t.replica.deploy('test/fixtures/mgmt-client.ts', { cycles: 1_000_000n });
     const target = await t.replica.deploy('canisters/counter/src/index.ts', { cycles: 0n });
-    const actor = t.replica.actor(client);
+    const actor = t.replica.actor<MgmtClient>(client);
     const idArg = (id: Principal): Uint8Array =>
       new Uint8Array(
         IDL.encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: id }]),

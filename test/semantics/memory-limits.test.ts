@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestReplicas, type TestReplica } from '@tincan/testing';
+import type MemoryHog from '../fixtures/memory-hog.js';
 import { rejectedCall as rejectOf } from './helpers.js';
 
 // ICP semantics: update_settings' memory settings are enforced: wasm_memory_limit bounds the
@@ -13,7 +14,7 @@ describe('memory settings', () => {
     const hog = await t.replica.deploy('test/fixtures/memory-hog.ts', {
       settings: { wasmMemoryLimitBytes: 20_000n },
     });
-    const actor = t.replica.actor(hog);
+    const actor = t.replica.actor<MemoryHog>(hog);
     expect(await actor.growHeap(1_000)).toBe(1);
     const err = await rejectOf(actor.growHeap(50_000));
     expect(err.rejectCode).toBe(5);
@@ -29,7 +30,7 @@ describe('memory settings', () => {
   it('counts stable maps against memory_allocation, and only when one is set', async () => {
     t = await replicas.create();
     const hog = await t.replica.deploy('test/fixtures/memory-hog.ts');
-    const actor = t.replica.actor(hog);
+    const actor = t.replica.actor<MemoryHog>(hog);
     expect(await actor.growStable(1, 100_000)).toBe(1); // no allocation: anything goes
     const record = t.replica.runtime.record(hog.id.toUint8Array());
     t.replica.updateSettings(hog, {

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ExecutionInfo } from '@tincan/runtime';
 import { useTestReplicas, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
+import type BenchCpu from '../../canisters/bench-cpu/src/index.js';
+import type Metering from '../fixtures/metering.js';
+import type Runaway from '../fixtures/runaway.js';
 import { rejectedCall as rejectOf } from './helpers.js';
 
 // Deterministic instruction metering: static block weights, size-charged built-ins, limits
@@ -23,7 +26,7 @@ describe('deterministic counts', () => {
     const t = await open({
       onExecution: (info: ExecutionInfo) => executions.push([info.method, info.instructions]),
     });
-    const a = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [10] }));
+    const a = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [10] }));
     const b = await t.replica.deploy(FIXTURE, { initArgs: [10] });
     const answers = [
       await a.work(10),
@@ -47,7 +50,7 @@ describe('deterministic counts', () => {
 
   it('grows linearly with loop iterations', async () => {
     const t = await open();
-    const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+    const actor = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     const [a, b, c] = [
       await actor.workQuery(0),
       await actor.workQuery(1000),
@@ -59,7 +62,7 @@ describe('deterministic counts', () => {
 
   it('charges a longer straight-line block more than a shorter one', async () => {
     const t = await open();
-    const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+    const actor = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     const [short, long] = (await actor.blocks()) as [bigint, bigint];
     expect(short).toBeGreaterThan(0n);
     expect(long).toBeGreaterThan(2n * short);
@@ -71,7 +74,7 @@ describe('deterministic counts', () => {
       instructionLimits: { update: 3_000_000 },
       onExecution: (info) => seen.push(info),
     });
-    const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+    const actor = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     const counted = await actor.work(100);
     await rejectOf(actor.work(1_000_000));
     const [ok, trapped] = seen.filter((i) => i.method === 'work');
@@ -82,7 +85,7 @@ describe('deterministic counts', () => {
 
   it('counts a call context across awaits with performanceCounter(1)', async () => {
     const t = await open();
-    const a = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+    const a = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     const b = await t.replica.deploy(FIXTURE, { initArgs: [0] });
     const [before, after, context] = (await a.acrossAwait(b.id)) as [bigint, bigint, bigint];
     // The callback's own count starts over; the context's adds the whole first execution.
@@ -96,9 +99,9 @@ describe('built-ins that do large work in one call', () => {
     '%s is charged by size',
     async (kind) => {
       const t = await open();
-      const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
-      const small = (await actor.builtin(kind, 10)) as bigint;
-      const large = (await actor.builtin(kind, 100_000)) as bigint;
+      const actor = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+      const small = await actor.builtin(kind, 10);
+      const large = await actor.builtin(kind, 100_000);
       // The call site's static weight is the same; only a size charge can tell them apart.
       expect(large - small).toBeGreaterThanOrEqual(100_000n);
     },
@@ -106,9 +109,9 @@ describe('built-ins that do large work in one call', () => {
 
   it('system API calls are charged by the bytes they move', async () => {
     const t = await open();
-    const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
-    const small = (await actor.store(10)) as bigint;
-    const large = (await actor.store(100_000)) as bigint;
+    const actor = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+    const small = await actor.store(10);
+    const large = await actor.store(100_000);
     expect(large - small).toBeGreaterThanOrEqual(100_000n);
   });
 });
@@ -116,7 +119,7 @@ describe('built-ins that do large work in one call', () => {
 describe('limits per execution kind', () => {
   it('a query traps at the query limit while the same work passes as an update', async () => {
     const t = await open({ instructionLimits: { query: 2_000_000 } });
-    const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+    const actor = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     const err = await rejectOf(actor.workQuery(100_000));
     expect([err.rejectCode, err.errorCode]).toEqual([5, 'IC0522']);
     expect(err.rejectMessage).toContain(
@@ -127,7 +130,7 @@ describe('limits per execution kind', () => {
 
   it('an update traps at the update limit while the same work passes as a query', async () => {
     const t = await open({ instructionLimits: { update: 2_000_000 } });
-    const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+    const actor = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     expect((await rejectOf(actor.work(100_000))).rejectMessage).toContain(
       'Canister exceeded the limit of 2000000 instructions for single message execution.',
     );
@@ -139,13 +142,13 @@ describe('limits per execution kind', () => {
     await expect(t.replica.deploy(FIXTURE, { initArgs: [1_000_000] })).rejects.toThrow(
       'Canister exceeded the limit of 20000000 instructions for single message execution.',
     );
-    const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+    const actor = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     expect(await actor.work(1_000_000)).toBeGreaterThan(20_000_000n);
   });
 
   it('stops endless recursion under the default limits, and the replica serves on', async () => {
     const t = await open();
-    const actor = t.replica.actor(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
+    const actor = t.replica.actor<Metering>(await t.replica.deploy(FIXTURE, { initArgs: [0] }));
     const err = await rejectOf(actor.recurseForever());
     expect(err.rejectCode).toBe(5);
     expect(await actor.workQuery(10)).toBeGreaterThan(0n);
@@ -153,7 +156,7 @@ describe('limits per execution kind', () => {
 
   it('stops an endless loop in a query under the default query limit', async () => {
     const t = await open();
-    const actor = t.replica.actor(await t.replica.deploy('test/fixtures/runaway.ts'));
+    const actor = t.replica.actor<Runaway>(await t.replica.deploy('test/fixtures/runaway.ts'));
     const err = await rejectOf(actor.work(4_000_000_000));
     expect(err.rejectMessage).toContain(
       'Canister exceeded the limit of 5000000000 instructions for single message execution.',
@@ -165,7 +168,9 @@ describe('limits per execution kind', () => {
 describe('the CPU benchmark canister', () => {
   it('computes real SHA-256 digests and prime counts under the meter', async () => {
     const t = await open();
-    const actor = t.replica.actor(await t.replica.deploy('canisters/bench-cpu/src/index.ts'));
+    const actor = t.replica.actor<BenchCpu>(
+      await t.replica.deploy('canisters/bench-cpu/src/index.ts'),
+    );
     const buffer = new Uint8Array(4096).map((_, i) => i & 0xff);
     let digest = new Uint8Array(32);
     for (let r = 0; r < 3; r++) {
@@ -175,6 +180,6 @@ describe('the CPU benchmark canister', () => {
     const [head, units] = (await actor.sha256(3)) as [bigint, bigint];
     expect(head).toBe(BigInt(new DataView(digest.buffer).getUint32(0)));
     expect(units).toBeGreaterThan(0n);
-    expect(((await actor.sieve(100)) as bigint[])[0]).toBe(25n);
+    expect((await actor.sieve(100))[0]).toBe(25n);
   });
 });

@@ -7,6 +7,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { useTestReplicas, type TestReplica } from '@tincan/testing';
+import type Counter from '../../canisters/counter/src/index.js';
+import type LoudCounter from '../fixtures/loud-counter.js';
 
 const replicas = useTestReplicas();
 let t: TestReplica | undefined;
@@ -40,10 +42,10 @@ describe('content-addressed modules', () => {
       }));
     expect(counts()).toEqual({ modules: 2, inline: 0 });
     await t.restart();
-    for (const id of ids) expect(await t.replica.actor(id).get()).toBe(7n);
+    for (const id of ids) expect(await t.replica.actor<LoudCounter>(id).get()).toBe(7n);
     // Every canister of the upgraded module moves off it: its row goes.
     for (const id of ids) await t.replica.upgrade(id, 'canisters/counter/src/index.ts');
     expect(counts()).toEqual({ modules: 1, inline: 0 });
-    expect(await t.replica.actor(other).add(1n)).toBe(1n);
+    expect(await t.replica.actor<Counter>(other).add(1n)).toBe(1n);
   });
 });
