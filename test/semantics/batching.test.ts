@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { IDL } from '@dfinity/candid';
 import { describe, expect, it } from 'vitest';
 import { useTestReplicas, type TestReplica } from '@tincan/testing';
+import type BatchCounter from '../fixtures/batch-counter.js';
 
 // Group commit: executions of one batch share a SQLite transaction, each in its own savepoint.
 const NO_ARGS = new Uint8Array(IDL.encode([], []));
@@ -50,8 +51,8 @@ describe('group commit', () => {
     // Would fail if a trap rolled back the whole batch (count 0) or none of it (count 102).
     t.replica.runtime.runBatch(() => true);
     expect(answers).toEqual(['reply', 'reject 5', 'reply']);
-    expect(await t.replica.actor(id).get()).toBe(2n);
+    expect(await t.replica.actor<BatchCounter>(id).get()).toBe(2n);
     const replica = await t.restart();
-    expect(await replica.actor(id).get()).toBe(2n);
+    expect(await replica.actor<BatchCounter>(id).get()).toBe(2n);
   });
 });

@@ -8,6 +8,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useTestReplica, identity, seededPolicy } from '@tincan/testing';
 import { fifoPolicy, type CanisterHandle } from '@tincan/replica';
 import { replyValue, stepOnce, submit } from './helpers.js';
+import type Callee from '../fixtures/semantics-callee.js';
+import type Caller from '../fixtures/semantics-caller.js';
 
 const t = useTestReplica();
 let a: CanisterHandle;
@@ -19,16 +21,16 @@ beforeEach(async () => {
 });
 
 const continuations = async (): Promise<bigint> =>
-  ((await t.replica.actor<any>(a).state()) as { continuations: bigint }).continuations;
+  (await t.replica.actor<Caller>(a).state()).continuations;
 
 describe('Promise.all over calls to different canisters', () => {
   it('resolves with both replies and runs the continuation once', async () => {
     // Catches: a join that loses one reply or resumes the continuation per reply.
     const c = await t.replica.deploy('test/fixtures/semantics-callee.ts');
-    expect(await t.replica.actor<any>(a).gather(b.id, c.id)).toBe(11n);
+    expect(await t.replica.actor<Caller>(a).gather(b.id, c.id)).toBe(11n);
     expect(await continuations()).toBe(1n);
-    expect(await t.replica.actor<any>(b).get()).toBe(1n);
-    expect(await t.replica.actor<any>(c).get()).toBe(10n);
+    expect(await t.replica.actor<Callee>(b).get()).toBe(1n);
+    expect(await t.replica.actor<Callee>(c).get()).toBe(10n);
   });
 
   it('the continuation waits for the last reply (stepped)', async () => {
@@ -59,25 +61,25 @@ describe('requests from A to B start in send order', () => {
 
   it('in FIFO order', async () => {
     // Catches: requests of one execution sent in reverse or hashed order.
-    await t.replica.actor<any>(a).fanOut(b.id, 'a', N);
-    expect(await t.replica.actor<any>(b).getLog()).toEqual(expected('a'));
+    await t.replica.actor<Caller>(a).fanOut(b.id, 'a', N);
+    expect(await t.replica.actor<Callee>(b).getLog()).toEqual(expected('a'));
   });
 
   it('under 20 seeded schedules, with two senders interleaving', async () => {
     // Catches: a scheduler that may pick any queued request of a pair, not only the oldest.
     const a2 = await t.replica.deploy('test/fixtures/semantics-caller.ts');
-    const callee = t.replica.actor<any>(b);
+    const callee = t.replica.actor<Callee>(b);
     const orders = new Set<string>();
     let offset = 0;
     for (let seed = 1; seed <= 20; seed++) {
       t.replica.runtime.setScheduler(seededPolicy(seed));
       const tag = (s: string): string => `${s}${seed}`;
       await Promise.all([
-        t.replica.actor<any>(a).fanOut(b.id, tag('a'), N),
-        t.replica.actor<any>(a2).fanOut(b.id, tag('b'), N),
+        t.replica.actor<Caller>(a).fanOut(b.id, tag('a'), N),
+        t.replica.actor<Caller>(a2).fanOut(b.id, tag('b'), N),
         callee.add(1n),
       ]);
-      const log = ((await callee.getLog()) as string[]).slice(offset);
+      const log = (await callee.getLog()).slice(offset);
       offset += log.length;
       expect(
         log.filter((l) => l.startsWith(`${tag('a')}:`)),
@@ -99,16 +101,18 @@ describe('msgCaller', () => {
   it('is the ingress identity, or anonymous 2vxsx-fae', async () => {
     // Catches: the caller lost (always anonymous) or taken from the wrong message.
     const alice = identity('alice');
-    expect(await t.replica.actor<any>(b, { identity: alice }).whoami()).toBe(alice.toText());
-    expect(await t.replica.actor<any>(b, { identity: alice }).whoamiQuery()).toBe(alice.toText());
-    expect(await t.replica.actor<any>(b).whoami()).toBe('2vxsx-fae');
-    expect(await t.replica.actor<any>(b).whoamiQuery()).toBe(Principal.anonymous().toText());
+    expect(await t.replica.actor<Callee>(b, { identity: alice }).whoami()).toBe(alice.toText());
+    expect(await t.replica.actor<Callee>(b, { identity: alice }).whoamiQuery()).toBe(
+      alice.toText(),
+    );
+    expect(await t.replica.actor<Callee>(b).whoami()).toBe('2vxsx-fae');
+    expect(await t.replica.actor<Callee>(b).whoamiQuery()).toBe(Principal.anonymous().toText());
   });
 
   it('is the calling canister for canister-to-canister calls', async () => {
     // Catches: forwarding the original user (origin) as the caller of an inter-canister call.
     const alice = identity('alice');
-    expect(await t.replica.actor<any>(a, { identity: alice }).relayWhoami(b.id)).toBe(
+    expect(await t.replica.actor<Caller>(a, { identity: alice }).relayWhoami(b.id)).toBe(
       a.id.toText(),
     );
   });
@@ -116,7 +120,7 @@ describe('msgCaller', () => {
   it('stays the original caller in the code after an await', async () => {
     // Catches: a callback execution reporting the callee (the responder) as its caller.
     const alice = identity('alice');
-    expect(await t.replica.actor<any>(a, { identity: alice }).callerAroundAwait(b.id)).toEqual([
+    expect(await t.replica.actor<Caller>(a, { identity: alice }).callerAroundAwait(b.id)).toEqual([
       alice.toText(),
       a.id.toText(),
       alice.toText(),

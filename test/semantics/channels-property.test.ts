@@ -18,6 +18,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_EPOCH_NS, ZERO_FEES, createTestReplica, seededPolicy } from '@tincan/testing';
 import type { Outcome } from '@tincan/replica';
+import { channelState, type Channels } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/channels.ts';
 const Options = IDL.Record({
@@ -44,9 +45,10 @@ beforeAll(async () => {
   ];
   ids = handles.map((h) => h.id);
   // Each canister's `slow` calls the next one.
-  for (let i = 0; i < 3; i++) await t.replica.actor<any>(handles[i]!).setNext(ids[(i + 1) % 3]);
-  await t.replica.actor<any>(handles[1]!).setAcceptPercent(35n);
-  await t.replica.actor<any>(handles[2]!).setAcceptPercent(0n);
+  for (let i = 0; i < 3; i++)
+    await t.replica.actor<Channels>(handles[i]!).setNext(ids[(i + 1) % 3]!);
+  await t.replica.actor<Channels>(handles[1]!).setAcceptPercent(35n);
+  await t.replica.actor<Channels>(handles[2]!).setAcceptPercent(0n);
   await t.replica.checkpoint(checkpoint);
   await t.dispose();
 });
@@ -211,15 +213,7 @@ describe('call channels under random schedules and faults', () => {
             const total = (xs: bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
             expect(total(balances())).toBe(total(initial) - lost);
 
-            const states = await Promise.all(
-              ids.map(
-                async (id) =>
-                  JSON.parse((await replica.actor<any>(id).state()) as string) as {
-                    received: string;
-                    records: string[];
-                  },
-              ),
-            );
+            const states = await Promise.all(ids.map((id) => channelState(replica, id)));
             // Nothing a trapped execution accepted survives, nor any trapped relay's callback
             // (a trapped caller still got its refund, counted in the balances above).
             const trappedCallbacks = tracked.filter(

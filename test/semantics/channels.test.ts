@@ -17,8 +17,8 @@ import {
   type TestReplicaOptions,
 } from '@tincan/testing';
 import type { CanisterHandle, Replica } from '@tincan/replica';
-import { replyValue, submit } from './helpers.js';
-import type { Relayed } from './helpers.js';
+import { channelState, replyValue, submit } from './helpers.js';
+import type { Channels, Relayed, RelayOptions } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/channels.ts';
 const Options = IDL.Record({
@@ -49,7 +49,7 @@ async function setUp(
 /** Options of a relay call. */
 function options(
   o: { cycles?: bigint; timeout?: number; oneway?: boolean; trapAfter?: boolean } = {},
-): unknown {
+): RelayOptions {
   return {
     cycles: o.cycles ?? 0n,
     timeout: o.timeout === undefined ? [] : [o.timeout],
@@ -65,9 +65,7 @@ async function relay(
   method: string,
   o: Parameters<typeof options>[0] = {},
 ): Promise<Relayed> {
-  return JSON.parse(
-    (await replica.actor<any>(from).relay(to, method, options(o))) as string,
-  ) as Relayed;
+  return JSON.parse(await replica.actor<Channels>(from).relay(to, method, options(o))) as Relayed;
 }
 
 /** Queues `relay` on the runtime without running it, for tests that step executions. */
@@ -87,21 +85,11 @@ function submitRelay(
   );
 }
 
-const stateOf = async (
-  replica: Replica,
-  c: CanisterHandle,
-): Promise<{ received: string; worked: string; last: string }> =>
-  JSON.parse((await replica.actor<any>(c).state()) as string) as {
-    received: string;
-    worked: string;
-    last: string;
-  };
-
 describe('deadlines the callee sees', () => {
   it('is 0 for a guaranteed-response call and for ingress', async () => {
     // Catches: a deadline invented for unbounded calls, or ingress given one.
     const { replica, a, b } = await setUp();
-    expect(await replica.actor<any>(b).deadline()).toBe('0');
+    expect(await replica.actor<Channels>(b).deadline()).toBe('0');
     expect(await relay(replica, a, b.id, 'deadline')).toMatchObject({ reply: '0' });
   });
 
@@ -122,7 +110,7 @@ describe('bounded-wait calls at their deadline', () => {
     // Catches: a deadline that never fires, a second answer when the real reply comes late,
     // or the late reply overtaking the SYS_UNKNOWN.
     const { replica, a, b, c } = await setUp();
-    await replica.actor<any>(b).setNext(c.id);
+    await replica.actor<Channels>(b).setNext(c.id);
     const answered = submitRelay(replica, a, b.id, 'slow', { timeout: 5 });
     replica.runtime.step(); // A sends the bounded call
     replica.runtime.step(); // B.slow starts and awaits C
@@ -130,7 +118,7 @@ describe('bounded-wait calls at their deadline', () => {
     replica.runtime.runUntilIdle();
     const seen = JSON.parse(replyValue(answered.outcome, IDL.Text) as string) as Relayed;
     expect(seen).toMatchObject({ code: 6, message: 'Call deadline has expired', refunded: '0' });
-    expect((await stateOf(replica, b)).worked).toBe('1'); // B did reply; its reply was dropped
+    expect((await channelState(replica, b)).worked).toBe('1'); // B did reply; its reply was dropped
     expect(replica.runtime.openContexts(a.id.toUint8Array())).toBe(0);
   });
 
@@ -146,7 +134,7 @@ describe('bounded-wait calls at their deadline', () => {
       code: 6,
       refunded: '0',
     });
-    expect((await stateOf(replica, b)).received).toBe('0');
+    expect((await channelState(replica, b)).received).toBe('0');
     expect(replica.cycleBalance(a)).toBe(balanceA - 5_000n);
     expect(replica.cycleBalance(b)).toBe(balanceA);
   });
@@ -172,7 +160,7 @@ describe('guaranteed-response calls', () => {
   it('never get SYS_UNKNOWN, however long the callee takes', async () => {
     // Catches: a timeout applied to unbounded calls.
     const { replica, a, b, c } = await setUp();
-    await replica.actor<any>(b).setNext(c.id);
+    await replica.actor<Channels>(b).setNext(c.id);
     const answered = submitRelay(replica, a, b.id, 'slow');
     replica.runtime.step();
     replica.runtime.step();
@@ -188,13 +176,13 @@ describe('one-way calls', () => {
   it('return at once, run the callee, and still refund what it did not accept', async () => {
     // Catches: one-way calls that wait for the callee, never run it, or lose the refund.
     const { replica, a, b } = await setUp();
-    await replica.actor<any>(b).setAcceptPercent(40n);
+    await replica.actor<Channels>(b).setAcceptPercent(40n);
     const [balanceA, balanceB] = [replica.cycleBalance(a), replica.cycleBalance(b)];
     expect(await relay(replica, a, b.id, 'accept', { oneway: true, cycles: 1_000n })).toMatchObject(
       { reply: null },
     );
     await replica.idle();
-    expect((await stateOf(replica, b)).received).toBe('400');
+    expect((await channelState(replica, b)).received).toBe('400');
     expect(replica.cycleBalance(a)).toBe(balanceA - 400n);
     expect(replica.cycleBalance(b)).toBe(balanceB + 400n);
   });

@@ -6,16 +6,10 @@ import { IDL } from '@dfinity/candid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, useTestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
-import { rejectOf, replyValue, stepOnce, submit } from './helpers.js';
-
-interface CallerState {
-  before: bigint;
-  after: bigint;
-  bumps: bigint;
-  continuations: bigint;
-  caught: bigint;
-  log: string[];
-}
+import { rejectOf, rejectedCall, replyValue, stepOnce, submit } from './helpers.js';
+import type Callee from '../fixtures/semantics-callee.js';
+import type Caller from '../fixtures/semantics-caller.js';
+import type Rollback from '../fixtures/semantics-rollback.js';
 
 const t = useTestReplica();
 let a: CanisterHandle;
@@ -26,15 +20,14 @@ beforeEach(async () => {
   a = await t.replica.deploy('test/fixtures/semantics-caller.ts');
 });
 
-const callerState = (): Promise<CallerState> =>
-  t.replica.actor<any>(a).state() as Promise<CallerState>;
-const calleeCount = (): Promise<bigint> => t.replica.actor<any>(b).get() as Promise<bigint>;
+const callerState = (): Promise<ReturnType<Caller['state']>> => t.replica.actor<Caller>(a).state();
+const calleeCount = (): Promise<bigint> => t.replica.actor<Callee>(b).get();
 
 describe('commit point: await of a call', () => {
   it('keeps the first half when the code after the await traps', async () => {
     // Catches: an implementation that treats the whole async method as one transaction.
     const err = await t.replica
-      .actor<any>(a)
+      .actor<Caller>(a)
       .stepThenTrap(b.id)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CallRejectedError);
@@ -96,7 +89,7 @@ describe('outgoing calls are sent only by committed executions', () => {
   it('a call made before a synchronous trap never reaches the callee', async () => {
     // Catches: sending calls eagerly at call() time instead of at commit.
     const err = await t.replica
-      .actor<any>(a)
+      .actor<Caller>(a)
       .callThenTrap(b.id)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CallRejectedError);
@@ -122,15 +115,16 @@ describe('outgoing calls are sent only by committed executions', () => {
 describe('a trap rolls back only the current execution', () => {
   it('earlier committed executions of the same method stay', async () => {
     // Catches: rolling back further than the trapping execution (e.g. to install state).
-    const r = t.replica.actor<any>(await t.replica.deploy('test/fixtures/semantics-rollback.ts'));
+    const r = t.replica.actor<Rollback>(
+      await t.replica.deploy('test/fixtures/semantics-rollback.ts'),
+    );
     expect(await r.record(2n)).toBe(2n);
     expect(await r.record(4n)).toBe(6n);
-    await expect(r.record(5n)).rejects.toMatchObject({
-      rejectCode: 5,
-      rejectMessage: expect.stringContaining('odd 5'),
-    });
+    const odd = await rejectedCall(r.record(5n));
+    expect(odd.rejectCode).toBe(5);
+    expect(odd.rejectMessage).toContain('odd 5');
     expect(await r.record(6n)).toBe(12n);
-    const snap = JSON.parse((await r.snapshot()) as string) as {
+    const snap = JSON.parse(await r.snapshot()) as {
       counter: string;
       history: string[];
     };
@@ -140,7 +134,7 @@ describe('a trap rolls back only the current execution', () => {
 
   it('the first halves of several awaiting calls stay when all their second halves trap', async () => {
     // Catches: a trap in one callback undoing other executions' commits of the same method.
-    const actor = t.replica.actor<any>(a);
+    const actor = t.replica.actor<Caller>(a);
     const results = await Promise.allSettled([
       actor.stepThenTrap(b.id),
       actor.stepThenTrap(b.id),

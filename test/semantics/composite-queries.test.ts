@@ -7,6 +7,8 @@ import {
   type TestReplica,
   type TestReplicaOptions,
 } from '@tincan/testing';
+import type { ActorOf } from '@tincan/replica';
+import type CompositeQuery from '../fixtures/composite-query.js';
 
 // ICP's composite queries: a @query({ composite: true }) method calls other canisters' queries
 // in one call graph run outside consensus, whose state changes never survive.
@@ -24,9 +26,9 @@ async function deploy(count: number, options: TestReplicaOptions = {}): Promise<
   return ids;
 }
 
-function actor(id: Principal): any {
+function actor(id: Principal): ActorOf<CompositeQuery> {
   if (t === undefined) throw new Error('no replica');
-  return t.replica.actor(id);
+  return t.replica.actor<CompositeQuery>(id);
 }
 
 async function rejectOf(promise: Promise<unknown>): Promise<CallRejectedError> {

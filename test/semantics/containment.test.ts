@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, useTestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
 import { MISSING_CANISTER } from './helpers.js';
+import type Containment from '../fixtures/containment.js';
 
 const FIXTURE = 'test/fixtures/containment.ts';
 /** Low enough that the hostile loops below trap in well under a second of CPU. */
@@ -47,7 +48,7 @@ async function settleHost(): Promise<void> {
 async function expectContained(): Promise<void> {
   await settleHost();
   bumps += 1n;
-  expect(await t.replica.actor<any>(bystander).bump()).toBe(bumps);
+  expect(await t.replica.actor<Containment>(bystander).bump()).toBe(bumps);
   expect(escaped).toEqual([]);
 }
 
@@ -67,9 +68,9 @@ async function rejectionOf(promise: Promise<unknown>): Promise<CallRejectedError
 describe('rejections and throws nobody awaits', () => {
   it('1,000 never-awaited calls to a missing canister are logged to the canister, not the process', async () => {
     // Catches: `void call(...)` rejecting into Node's unhandledRejection (tincan start exits).
-    expect(await t.replica.actor<any>(hostile).voidCalls(MISSING_CANISTER.toText(), 1000)).toBe(
-      'sent',
-    );
+    expect(
+      await t.replica.actor<Containment>(hostile).voidCalls(MISSING_CANISTER.toText(), 1000),
+    ).toBe('sent');
     await settleHost();
     const lines = (await logOf(hostile)).filter((line) => line.startsWith('Uncaught (in promise)'));
     expect(lines).toHaveLength(1000);
@@ -81,13 +82,13 @@ describe('rejections and throws nobody awaits', () => {
       ),
     ).toHaveLength(500);
     expect(lines.filter((line) => line.includes('call perform failed'))).toHaveLength(500);
-    expect(await t.replica.actor<any>(hostile).get()).toBe(1n);
+    expect(await t.replica.actor<Containment>(hostile).get()).toBe(1n);
     await expectContained();
   });
 
   it('an async throw, a rejection with a hostile reason and a throwing microtask stay in the canister', async () => {
     // Catches: realm rejections reaching the process, or the host running a reason's getters.
-    expect(await t.replica.actor<any>(hostile).unawaitedThrows()).toBe('done');
+    expect(await t.replica.actor<Containment>(hostile).unawaitedThrows()).toBe('done');
     await settleHost();
     const lines = (await logOf(hostile)).filter((line) => line.startsWith('Uncaught (in promise)'));
     expect(lines).toHaveLength(3);
@@ -102,15 +103,15 @@ describe('nondeterministic built-ins', () => {
   it('1,000 throwing finalizers never run; WeakRef holds; Atomics.wait refuses to block', async () => {
     // Catches: FinalizationRegistry callbacks running outside any execution (and throwing into
     // the host), WeakRef.deref changing between runs, Atomics.wait blocking the replica.
-    const out = (await t.replica.actor<any>(hostile).nondeterminism(1000)) as string[];
+    const out = await t.replica.actor<Containment>(hostile).nondeterminism(1000);
     expect(out.slice(0, 3)).toEqual(['function', 'function', 'true']);
     expect(out[3]).toMatch(/^wait threw: Atomics\.wait cannot be called in a canister/);
     for (let i = 0; i < 20; i++) {
-      await t.replica.actor<any>(hostile).bump();
+      await t.replica.actor<Containment>(hostile).bump();
       await settleHost();
     }
     // A finalizer would add 1,000,000 per run.
-    expect(await t.replica.actor<any>(hostile).get()).toBe(20n);
+    expect(await t.replica.actor<Containment>(hostile).get()).toBe(20n);
     await expectContained();
   });
 });
@@ -121,14 +122,14 @@ describe('thrown values whose formatting runs code', () => {
   it.each(kinds)('a thrown %s traps the execution and rolls it back', async (kind) => {
     // Catches: host or kernel code calling a thrown value's getters or conversions unmetered
     // (a freeze), or losing the trap when formatting throws ("did not reply").
-    for (const method of ['throwHostile', 'rejectHostile']) {
-      const err = await rejectionOf(t.replica.actor<any>(hostile)[method](kind));
+    for (const method of ['throwHostile', 'rejectHostile'] as const) {
+      const err = await rejectionOf(t.replica.actor<Containment>(hostile)[method](kind));
       expect(err.rejectCode).toBe(5);
       expect(err.rejectMessage).toMatch(
         /Canister called `ic0.trap` with message: 'Uncaught|Canister exceeded the limit of \d+ instructions for single message execution/,
       );
     }
-    expect(await t.replica.actor<any>(hostile).get()).toBe(0n);
+    expect(await t.replica.actor<Containment>(hostile).get()).toBe(0n);
     await expectContained();
   });
 });
@@ -136,17 +137,17 @@ describe('thrown values whose formatting runs code', () => {
 describe('the kernel and the meter are out of reach', () => {
   it('canister code sees the system API only, without meter or kernel controls', async () => {
     // Catches: kernel ops or the meter's registration and refill reachable from canister code.
-    const seen = (await t.replica.actor<any>(hostile).reach()) as string[];
+    const seen = await t.replica.actor<Containment>(hostile).reach();
     expect(seen).toEqual(['undefined', 'undefined', 'undefined', 'Symbol(tincan.system)']);
   });
 
   it('work past the update limit traps, whatever the code tries between rounds', async () => {
     // Catches: a fresh budget from `describe()`, a second meter registration or an early refill.
     // Each round spends well under the limit; all of them together well over it.
-    const err = await rejectionOf(t.replica.actor<any>(hostile).resetMeter(30, 1_000_000));
+    const err = await rejectionOf(t.replica.actor<Containment>(hostile).resetMeter(30, 1_000_000));
     expect(err.errorCode).toBe('IC0522');
     expect(err.rejectMessage).toContain('instructions for single message execution.');
-    expect(await t.replica.actor<any>(hostile).get()).toBe(0n);
+    expect(await t.replica.actor<Containment>(hostile).get()).toBe(0n);
     await expectContained();
   });
 });
@@ -166,10 +167,10 @@ describe('allocation is bounded by the heap limit', () => {
     '%s traps with "heap memory limit exceeded" and the replica serves on',
     async (kind) => {
       // Catches: a canister allocating gigabytes the meter does not see, until the process dies.
-      const err = await rejectionOf(t.replica.actor<any>(hostile).allocate(kind));
+      const err = await rejectionOf(t.replica.actor<Containment>(hostile).allocate(kind));
       expect(err.rejectCode).toBe(5);
       expect(err.rejectMessage).toContain('heap memory limit exceeded');
-      expect(await t.replica.actor<any>(hostile).get()).toBe(0n);
+      expect(await t.replica.actor<Containment>(hostile).get()).toBe(0n);
       await expectContained();
     },
   );

@@ -14,8 +14,8 @@ import {
   type ExecutionInfo,
   type Replica,
 } from '@tincan/replica';
-import { MISSING_CANISTER } from './helpers.js';
-import type { Relayed } from './helpers.js';
+import { MISSING_CANISTER, channelState } from './helpers.js';
+import type { Channels, Relayed, RelayOptions } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/channels.ts';
 
@@ -38,23 +38,19 @@ async function relay(
   method: string,
   cycles: bigint,
 ): Promise<Relayed> {
-  const options = { cycles, timeout: [], oneway: false, trapAfter: false };
-  return JSON.parse(
-    (await replica.actor<any>(from).relay(to, method, options)) as string,
-  ) as Relayed;
+  const options: RelayOptions = { cycles, timeout: [], oneway: false, trapAfter: false };
+  return JSON.parse(await replica.actor<Channels>(from).relay(to, method, options)) as Relayed;
 }
 
 const received = async (replica: Replica, c: CanisterHandle): Promise<bigint> =>
-  BigInt(
-    (JSON.parse((await replica.actor<any>(c).state()) as string) as { received: string }).received,
-  );
+  BigInt((await channelState(replica, c)).received);
 
 describe('attach, accept, refund', () => {
   it('moves what the callee accepts and refunds the rest; accepted + refunded = attached', async () => {
     // Catches: refunds lost or doubled, cycles created, accept taking more than asked.
     const { replica, a, b } = await pair();
     const [a0, b0] = [replica.cycleBalance(a), replica.cycleBalance(b)];
-    await replica.actor<any>(b).setAcceptPercent(30n);
+    await replica.actor<Channels>(b).setAcceptPercent(30n);
     const seen = await relay(replica, a, b.id, 'accept', 1_000n);
     expect(seen.reply).toBe('1000|300|0'); // available, accepted, deadline
     expect(seen.refunded).toBe('700');
@@ -98,7 +94,7 @@ describe('attach, accept, refund', () => {
     const { replica, a, b } = await pair();
     const a0 = replica.cycleBalance(a);
     const err = await replica
-      .actor<any>(a)
+      .actor<Channels>(a)
       .attachThenTrap(b.id, 1_000n)
       .then(
         () => undefined,
@@ -141,10 +137,10 @@ describe('balance and burning', () => {
     const { replica } = t;
     const a = await replica.deploy(FIXTURE);
     const a0 = replica.cycleBalance(a);
-    expect(await replica.actor<any>(a).balance()).toBe(a0);
-    expect(await replica.actor<any>(a).burn(1_000n)).toBe(`1000|${a0 - 1_000n}`);
+    expect(await replica.actor<Channels>(a).balance()).toBe(a0);
+    expect(await replica.actor<Channels>(a).burn(1_000n)).toBe(`1000|${a0 - 1_000n}`);
     expect(replica.cycleBalance(a)).toBe(a0 - 1_000n);
-    const [burned] = ((await replica.actor<any>(a).burn(a0 * 2n)) as string).split('|');
+    const [burned] = (await replica.actor<Channels>(a).burn(a0 * 2n)).split('|');
     const threshold = a0 - 1_000n - BigInt(burned ?? '0');
     expect(threshold).toBeGreaterThan(0n); // the default threshold (30 days of idle burn) stays
     expect(replica.cycleBalance(a)).toBe(threshold);
@@ -160,7 +156,7 @@ describe('charges', () => {
     const [a, b] = [await replica.deploy(FIXTURE), await replica.deploy(FIXTURE)];
     const [a0, b0] = [replica.cycleBalance(a), replica.cycleBalance(b)];
     executions.length = 0;
-    const options = { cycles: 0n, timeout: [], oneway: false, trapAfter: false };
+    const options: RelayOptions = { cycles: 0n, timeout: [], oneway: false, trapAfter: false };
     const arg = IDL.encode(
       [
         IDL.Principal,
@@ -174,7 +170,7 @@ describe('charges', () => {
       ],
       [b.id, 'deadline', options],
     );
-    await replica.actor<any>(a).relay(b.id, 'deadline', options);
+    await replica.actor<Channels>(a).relay(b.id, 'deadline', options);
     const fees = ICP_13_NODE_FEES;
     const charged = (c: CanisterHandle): bigint =>
       executions
@@ -209,7 +205,7 @@ describe('freezing', () => {
     const poor = await replica.deploy(FIXTURE, { cycles: 1_000n });
     const a = await replica.deploy(FIXTURE);
     const err = await replica
-      .actor<any>(poor)
+      .actor<Channels>(poor)
       .deadline()
       .then(
         () => undefined,
@@ -224,7 +220,7 @@ describe('freezing', () => {
     });
     expect(replica.cycleBalance(poor)).toBe(1_000n); // a refused call costs the callee nothing
     replica.depositCycles(poor, 10_000_000_000_000n);
-    expect(await replica.actor<any>(poor).deadline()).toBe('0');
+    expect(await replica.actor<Channels>(poor).deadline()).toBe('0');
   });
 
   it('a zero freezing threshold keeps an empty canister running (with zero fees)', async () => {
@@ -234,6 +230,6 @@ describe('freezing', () => {
       cycles: 0n,
       settings: { freezingThresholdSeconds: 0n },
     });
-    expect(await t.replica.actor<any>(c).deadline()).toBe('0');
+    expect(await t.replica.actor<Channels>(c).deadline()).toBe('0');
   });
 });

@@ -5,7 +5,16 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { expect } from 'vitest';
-import { CallRejectedError, type Outcome, type Replica } from '@tincan/replica';
+import {
+  CallRejectedError,
+  type CanisterHandle,
+  type Outcome,
+  type Replica,
+} from '@tincan/replica';
+import type Channels from '../fixtures/channels.js';
+
+/** The class of `test/fixtures/channels.ts`, to type its actors: `replica.actor<Channels>(id)`. */
+export type { Channels };
 
 /** An ingress call submitted straight to the runtime; `outcome` is set once it is answered. */
 export interface Submitted {
@@ -75,6 +84,26 @@ export function encode(types: IDL.Type[], args: unknown[]): Uint8Array {
 export const MISSING_CANISTER = Principal.fromUint8Array(
   new Uint8Array([0, 0, 0, 0, 0, 0x0f, 0x42, 0x40, 1, 1]),
 );
+
+/** How `test/fixtures/channels.ts`'s `relay` makes its call (its third argument). */
+export type RelayOptions = Parameters<Channels['relay']>[2];
+
+/** What `test/fixtures/channels.ts`'s `state` reports (its JSON, parsed). */
+export interface ChannelState {
+  received: string;
+  worked: string;
+  deepest: number;
+  last: string;
+  records: string[];
+}
+
+/** The state of a `test/fixtures/channels.ts` canister, read with its `state` query. */
+export async function channelState(
+  replica: Replica,
+  canister: CanisterHandle | Principal,
+): Promise<ChannelState> {
+  return JSON.parse(await replica.actor<Channels>(canister).state()) as ChannelState;
+}
 
 /** What `test/fixtures/channels.ts`'s `relay` reports about the call it made. */
 export interface Relayed {

@@ -6,6 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useTestReplicas, type TestReplica } from '@tincan/testing';
+import type Heartbeat from '../fixtures/heartbeat.js';
+import type HeapRows from '../fixtures/heap-rows.js';
+import type LoudCounter from '../fixtures/loud-counter.js';
+import type Timers from '../fixtures/timers.js';
 
 const replicas = useTestReplicas();
 
@@ -18,7 +22,7 @@ async function session(t: TestReplica): Promise<unknown[]> {
   const answers: unknown[] = [];
   for (let round = 0; round < 3; round++) {
     for (const id of ids) {
-      const a = t.replica.actor(id);
+      const a = t.replica.actor<HeapRows>(id);
       answers.push(await a.randomUpdate(), await a.scribble(false), await a.random());
       await expect(a.scribble(true)).rejects.toThrow(/scribbled then failed/);
       answers.push(await a.checksum(), await a.describe());
@@ -44,7 +48,7 @@ describe('hibernation', () => {
     const t = await replicas.create({ maxLoadedCanisters: 1 });
     const beating = await t.replica.deploy('test/fixtures/heartbeat.ts');
     const quiet = await t.replica.deploy('test/fixtures/loud-counter.ts');
-    expect(await t.replica.actor(quiet).get()).toBe(7n);
+    expect(await t.replica.actor<LoudCounter>(quiet).get()).toBe(7n);
     t.replica.tick();
     await t.replica.runUntilIdle();
     expect(t.replica.runtime.loadedCanisters()).toBe(1);
@@ -53,9 +57,9 @@ describe('hibernation', () => {
         .length;
     const before = loads();
     // The quiet canister was the one unloaded: its next message loads it again.
-    expect(await t.replica.actor(quiet).get()).toBe(7n);
+    expect(await t.replica.actor<LoudCounter>(quiet).get()).toBe(7n);
     expect(loads()).toBe(before + 1);
-    expect(await t.replica.actor(beating).counts()).toEqual([1n, 0n]);
+    expect(await t.replica.actor<Heartbeat>(beating).counts()).toEqual([1n, 0n]);
   });
 
   it('keeps a canister with a pending timer loaded until the timer has fired', async () => {
@@ -63,23 +67,23 @@ describe('hibernation', () => {
     // would then fire into a fresh realm that has no callback for it).
     const t = await replicas.create({ maxLoadedCanisters: 1 });
     const timed = await t.replica.deploy('test/fixtures/timers.ts');
-    await t.replica.actor(timed).after('later', 10);
+    await t.replica.actor<Timers>(timed).after('later', 10);
     const quiet = await t.replica.deploy('test/fixtures/loud-counter.ts');
     const loads = (): number =>
       t.replica.runtime.logs(quiet.id.toUint8Array()).filter((l) => l.message === 'module loaded')
         .length;
     // The timer canister may not go, so the quiet one is unloaded after each message.
-    for (let i = 0; i < 3; i++) expect(await t.replica.actor(quiet).get()).toBe(7n);
+    for (let i = 0; i < 3; i++) expect(await t.replica.actor<LoudCounter>(quiet).get()).toBe(7n);
     expect(loads()).toBe(4);
     expect(t.replica.runtime.loadedCanisters()).toBe(1);
     await t.replica.advanceTime(200_000);
-    expect(await t.replica.actor(timed).log()).toEqual(['later', 'from-init']);
+    expect(await t.replica.actor<Timers>(timed).log()).toEqual(['later', 'from-init']);
     // No timer left: now the timer canister is the one unloaded, and the quiet one stays.
-    expect(await t.replica.actor(quiet).get()).toBe(7n);
+    expect(await t.replica.actor<LoudCounter>(quiet).get()).toBe(7n);
     const settled = loads();
-    expect(await t.replica.actor(quiet).get()).toBe(7n);
+    expect(await t.replica.actor<LoudCounter>(quiet).get()).toBe(7n);
     expect(loads()).toBe(settled);
     expect(t.replica.runtime.loadedCanisters()).toBe(1);
-    expect(await t.replica.actor(timed).log()).toEqual(['later', 'from-init']);
+    expect(await t.replica.actor<Timers>(timed).log()).toEqual(['later', 'from-init']);
   });
 });

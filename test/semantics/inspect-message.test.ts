@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import {
-  CallRejectedError,
   useTestReplicas,
   identity,
   type TestReplica,
   type TestReplicaOptions,
 } from '@tincan/testing';
 import type { InspectResult } from '@tincan/replica';
+import type InspectMessage from '../fixtures/inspect-message.js';
+import { rejectedCall } from './helpers.js';
 
 // ICP's canister_inspect_message: an ingress update is accepted only if @inspectMessage calls
 // acceptMessage() without trapping; the inspection runs like a query and never commits.
@@ -40,8 +41,11 @@ function refusal(result: InspectResult): {
   };
 }
 
-async function stateOf(replica: TestReplica['replica'], id: Principal): Promise<unknown> {
-  return (await replica.actor(id).state()) as unknown;
+async function stateOf(
+  replica: TestReplica['replica'],
+  id: Principal,
+): Promise<ReturnType<InspectMessage['state']>> {
+  return replica.actor<InspectMessage>(id).state();
 }
 
 describe('canister_inspect_message', () => {
@@ -65,7 +69,7 @@ describe('canister_inspect_message', () => {
     for (let i = 0; i < 3; i++) replica.inspectMessage(id, 'add', nat(1n), alice);
     replica.inspectMessage(id, 'secret', none, alice);
     expect(await stateOf(replica, id)).toEqual({ count: 0n, inspections: 0n, seen: 0 });
-    await replica.actor(id, { identity: alice }).add(2n);
+    await replica.actor<InspectMessage>(id, { identity: alice }).add(2n);
     expect(await stateOf(replica, id)).toEqual({ count: 2n, inspections: 0n, seen: 0 });
   });
 
@@ -90,7 +94,7 @@ describe('canister_inspect_message', () => {
         'Canister exceeded the limit of 1000000 instructions for single message execution.',
       ),
     ]);
-    expect(await replica.actor(id, { identity: alice }).add(3n)).toBe(3n);
+    expect(await replica.actor<InspectMessage>(id, { identity: alice }).add(3n)).toBe(3n);
     expect(await stateOf(replica, id)).toEqual({ count: 3n, inspections: 0n, seen: 0 });
   });
 
@@ -106,25 +110,19 @@ describe('canister_inspect_message', () => {
 
   it('does not inspect queries or in-process update calls', async () => {
     const { replica, id } = await deployInspector();
-    expect(await replica.actor(id).peek()).toBe(0n);
+    expect(await replica.actor<InspectMessage>(id).peek()).toBe(0n);
     // Replica.update is not ingress over HTTP: it runs what inspection would refuse.
-    expect(await replica.actor(id).secret()).toBe('the secret');
-    expect(await replica.actor(id).add(1n)).toBe(1n);
+    expect(await replica.actor<InspectMessage>(id).secret()).toBe('the secret');
+    expect(await replica.actor<InspectMessage>(id).add(1n)).toBe(1n);
   });
 
   it('traps when msgMethodName or acceptMessage is used outside @inspectMessage', async () => {
     const { replica, id } = await deployInspector();
-    const actor = replica.actor(id, { identity: alice });
+    const actor = replica.actor<InspectMessage>(id, { identity: alice });
     for (const method of ['methodNameOutside', 'acceptOutside'] as const) {
-      const err = await (actor[method]() as Promise<unknown>).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(CallRejectedError);
-      expect((err as CallRejectedError).rejectCode).toBe(5);
-      expect((err as CallRejectedError).rejectMessage).toContain(
-        'only available in @inspectMessage',
-      );
+      const err = await rejectedCall(actor[method]());
+      expect(err.rejectCode).toBe(5);
+      expect(err.rejectMessage).toContain('only available in @inspectMessage');
     }
   });
 });

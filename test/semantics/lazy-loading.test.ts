@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useTestReplicas, type TestReplica } from '@tincan/testing';
+import type Heartbeat from '../fixtures/heartbeat.js';
+import type LoudCounter from '../fixtures/loud-counter.js';
 
 const replicas = useTestReplicas();
 let t: TestReplica | undefined;
@@ -21,10 +23,10 @@ describe('loading on demand', () => {
     await t.restart();
     t.replica.tick();
     await t.replica.runUntilIdle();
-    expect(await t.replica.actor(beating).counts()).toEqual([1n, 0n]);
+    expect(await t.replica.actor<Heartbeat>(beating).counts()).toEqual([1n, 0n]);
     // Not loaded by the round: its log (kept in memory) has no load since the restart.
     expect(loads()).toBe(0);
-    expect(await t.replica.actor(quiet).get()).toBe(7n);
+    expect(await t.replica.actor<LoudCounter>(quiet).get()).toBe(7n);
     expect(loads()).toBe(1);
   });
 });

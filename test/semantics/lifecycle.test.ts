@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { useTestReplicas, type TestReplica } from '@tincan/testing';
 import type { Outcome } from '@tincan/replica';
 import { rejectedCall as rejectOf } from './helpers.js';
+import type Counter from '../../canisters/counter/src/index.js';
+import type Thrower from '../fixtures/thrower.js';
+import type UpgradeV1 from '../fixtures/upgrade-v1.js';
 
 // ICP semantics: stopping refuses new calls but runs responses; stopped once no context is open.
 const replicas = useTestReplicas();
@@ -30,7 +33,7 @@ describe('stop, start, delete', () => {
     runtime.step(); // ping runs to its await: the call to the counter is out
     // Would be 'stopped' if open contexts were ignored.
     expect(runtime.stopCanister(caller.id.toUint8Array())).toBe('stopping');
-    const refused = await rejectOf(t.replica.actor(caller).version());
+    const refused = await rejectOf(t.replica.actor<UpgradeV1>(caller).version());
     expect(refused.rejectCode).toBe(5);
     expect(refused.errorCode).toBe('IC0509');
     runtime.step(); // the counter's increment
@@ -38,16 +41,16 @@ describe('stop, start, delete', () => {
     runtime.step(); // the response runs on the stopping canister and closes the context
     expect(answer !== undefined && 'reply' in answer).toBe(true);
     expect(t.replica.status(caller)).toBe('stopped');
-    expect((await rejectOf(t.replica.actor(caller).version())).errorCode).toBe('IC0508');
+    expect((await rejectOf(t.replica.actor<UpgradeV1>(caller).version())).errorCode).toBe('IC0508');
     t.replica.start(caller);
-    expect(await t.replica.actor(caller).version()).toBe('v1');
+    expect(await t.replica.actor<UpgradeV1>(caller).version()).toBe('v1');
   });
 
   it('stop() resolves once the canister is stopped, and the status survives a restart', async () => {
     t = await replicas.create();
     const counter = await t.replica.deploy('canisters/counter/src/index.ts');
     const caller = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
-    const ping = t.replica.actor(caller).ping(counter.id);
+    const ping = t.replica.actor<UpgradeV1>(caller).ping(counter.id);
     t.replica.runtime.step(); // ping starts and awaits the counter (a call not yet started would be refused)
     await t.replica.stop(caller);
     expect(await ping).toBe(1n); // the call in flight still completed
@@ -99,7 +102,7 @@ describe('uninstall', () => {
     t.replica.runtime.runUntilIdle(); // the counter's late response finds no callback and is dropped
     const after = await t.replica.update(caller.id, 'version', new Uint8Array(IDL.encode([], [])));
     expect('reject' in after && after.reject.errorCode).toBe('IC0537');
-    expect(await t.replica.actor(counter).get()).toBe(1n); // the counter itself is unaffected
+    expect(await t.replica.actor<Counter>(counter).get()).toBe(1n); // the counter itself is unaffected
   });
 });
 
@@ -110,9 +113,9 @@ describe('execution log', () => {
     const replica = await Replica.create({ onExecution: (info) => void seen.push(info) });
     try {
       const c = await replica.deploy('test/fixtures/thrower.ts');
-      await replica.actor(c).add(1n);
+      await replica.actor<Thrower>(c).add(1n);
       await replica
-        .actor(c)
+        .actor<Thrower>(c)
         .add(50n)
         .catch(() => undefined);
       expect(seen.map(({ method, kind, outcome }) => `${method} ${kind} ${outcome}`)).toEqual([
