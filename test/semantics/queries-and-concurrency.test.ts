@@ -4,16 +4,14 @@
  */
 import { IDL } from '@dfinity/candid';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CallRejectedError, useTestReplica, seededPolicy } from '@tincan/testing';
+import { useTestReplica, seededPolicy } from '@tincan/testing';
 import { fifoPolicy, type CanisterHandle } from '@tincan/replica';
-import { replyValue, stepOnce, submit } from './helpers.js';
+import type SemanticsBusy from '../fixtures/semantics-busy.js';
+import type SemanticsCallee from '../fixtures/semantics-callee.js';
+import type SemanticsCaller from '../fixtures/semantics-caller.js';
+import { rejectedCall, replyValue, stepOnce, submit } from './helpers.js';
 
 const t = useTestReplica();
-
-interface CallerState {
-  bumps: bigint;
-  log: string[];
-}
 
 describe('queries', () => {
   let a: CanisterHandle;
@@ -22,8 +20,8 @@ describe('queries', () => {
     b = await t.replica.deploy('test/fixtures/semantics-callee.ts');
     a = await t.replica.deploy('test/fixtures/semantics-caller.ts');
   });
-  const state = async (): Promise<CallerState> =>
-    (await t.replica.actor<any>(a).state()) as CallerState;
+  const state = (): Promise<ReturnType<SemanticsCaller['state']>> =>
+    t.replica.actor<SemanticsCaller>(a).state();
 
   it('see the committed first half of an update that is awaiting a call', async () => {
     // Catches: queries blocked by (or reading a snapshot from before) a pending await.
@@ -40,7 +38,7 @@ describe('queries', () => {
 
   it('run their code but discard its changes', async () => {
     // Catches: query executions that commit their heap changes.
-    const actor = t.replica.actor<any>(a);
+    const actor = t.replica.actor<SemanticsCaller>(a);
     expect(await actor.bump()).toBe(1n);
     expect(await actor.queryMutates()).toBe(101n); // the query saw its own change while running
     expect(await actor.queryMutates()).toBe(101n); // but the next one starts from committed state
@@ -59,16 +57,12 @@ describe('queries', () => {
 
   it('a query that tries to make a call is rejected with 5 and nothing is sent', async () => {
     // Catches: queries allowed to make calls (or sending them regardless of the trap).
-    const err = (await t.replica
-      .actor<any>(a)
-      .queryCalls(b.id)
-      .catch((e: unknown) => e)) as CallRejectedError;
-    expect(err).toBeInstanceOf(CallRejectedError);
+    const err = await rejectedCall(t.replica.actor<SemanticsCaller>(a).queryCalls(b.id));
     expect(err.rejectCode).toBe(5);
     expect(err.rejectMessage).toMatch(/call/i);
     expect(t.replica.runtime.pendingCount).toBe(0);
     await t.replica.idle();
-    expect(await t.replica.actor<any>(b).get()).toBe(0n);
+    expect(await t.replica.actor<SemanticsCallee>(b).get()).toBe(0n);
     expect(t.replica.runtime.openContexts(a.id.toUint8Array())).toBe(0);
   });
 });
@@ -78,15 +72,12 @@ describe('one message at a time per canister', () => {
   beforeEach(async () => {
     c = await t.replica.deploy('test/fixtures/semantics-busy.ts');
   });
-  const stats = async (): Promise<[bigint, bigint, boolean]> =>
-    (await t.replica.actor<any>(c).stats()) as [bigint, bigint, boolean];
+  const stats = (): Promise<[bigint, bigint, boolean]> => t.replica.actor<SemanticsBusy>(c).stats();
 
   it('a synchronous method never observes another execution in progress (50 concurrent calls)', async () => {
     // Catches: executions of one canister overlapping on a shared heap.
-    const actor = t.replica.actor<any>(c);
-    const results = (await Promise.all(
-      Array.from({ length: 50 }, () => actor.syncCheck()),
-    )) as bigint[];
+    const actor = t.replica.actor<SemanticsBusy>(c);
+    const results = await Promise.all(Array.from({ length: 50 }, () => actor.syncCheck()));
     expect(results.every((v) => v === 0n)).toBe(true);
     expect(await stats()).toEqual([0n, 50n, false]);
   });
@@ -94,17 +85,15 @@ describe('one message at a time per canister', () => {
   it('awaits of non-calls do not end the execution: 50 concurrent async calls never see busy', async () => {
     // Catches: an execution committed at a non-call await (busy=true leaking to the next message),
     // or continuations of microtasks running inside another message's execution.
-    const actor = t.replica.actor<any>(c);
-    const results = (await Promise.all(
-      Array.from({ length: 50 }, () => actor.asyncCheck()),
-    )) as bigint[];
+    const actor = t.replica.actor<SemanticsBusy>(c);
+    const results = await Promise.all(Array.from({ length: 50 }, () => actor.asyncCheck()));
     expect(results.every((v) => v === 0n)).toBe(true);
     expect(await stats()).toEqual([0n, 50n, false]);
   });
 
   it('the same holds under seeded schedules', async () => {
     // Catches: overlap that only shows under non-FIFO interleavings.
-    const actor = t.replica.actor<any>(c);
+    const actor = t.replica.actor<SemanticsBusy>(c);
     for (let seed = 1; seed <= 5; seed++) {
       t.replica.runtime.setScheduler(seededPolicy(seed));
       await Promise.all(

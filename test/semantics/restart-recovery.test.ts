@@ -12,7 +12,9 @@ import type { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 import { ZERO_FEES, useTestReplicas, type TestReplica } from '@tincan/testing';
 import type { Outcome, Replica } from '@tincan/replica';
-import { encode, replyValue, stepOnce } from './helpers.js';
+import type Channels from '../fixtures/channels.js';
+import type Timers from '../fixtures/timers.js';
+import { encode, replyValue, stepOnce, type Relayed } from './helpers.js';
 
 const CHANNELS = 'test/fixtures/channels.ts';
 const TIMERS = 'test/fixtures/timers.ts';
@@ -69,7 +71,7 @@ describe('call contexts open at a restart', () => {
       await t.replica.deploy(CHANNELS),
       await t.replica.deploy(CHANNELS),
     ];
-    await t.replica.actor<any>(b).setNext(c.id);
+    await t.replica.actor<Channels>(b).setNext(c.id);
     const [a0, b0] = [t.replica.cycleBalance(a), t.replica.cycleBalance(b)];
     // ingress → A.relay(B.slow, 1,000 cycles) → B.slow awaits C.deadline.
     const sent = submitWithId(
@@ -124,17 +126,17 @@ describe('call contexts open at a restart', () => {
       new RegExp(`\\[restart\\] the call to ${c.id.toText()} 'deadline' was in flight`),
     );
     // B's first half committed before the wait; nothing after it ran.
-    const state = JSON.parse((await replica.actor<any>(b).state()) as string) as { worked: string };
+    const state = JSON.parse(await replica.actor<Channels>(b).state()) as { worked: string };
     expect(state.worked).toBe('0');
 
     // The replica works normally after recovery, and a second open finds nothing left to answer.
-    const again = (await replica.actor<any>(a).relay(b.id, 'slow', {
+    const again = await replica.actor<Channels>(a).relay(b.id, 'slow', {
       cycles: 10n,
       timeout: [],
       oneway: false,
       trapAfter: false,
-    })) as string;
-    expect(JSON.parse(again)).toMatchObject({ reply: 'slow done', refunded: '10' });
+    });
+    expect(JSON.parse(again) as Relayed).toMatchObject({ reply: 'slow done', refunded: '10' });
     const reopened = await t.restart();
     expect(reopened.runtime.recovery).toMatchObject({
       rejectedContexts: 0,
@@ -147,7 +149,7 @@ describe('call contexts open at a restart', () => {
   it('refunds the refund of a response that was queued but whose callback had not run', async () => {
     t = await replicas.create({ fees: ZERO_FEES });
     const [a, b] = [await t.replica.deploy(CHANNELS), await t.replica.deploy(CHANNELS)];
-    await t.replica.actor<any>(b).setAcceptPercent(25n);
+    await t.replica.actor<Channels>(b).setAcceptPercent(25n);
     const [a0, b0] = [t.replica.cycleBalance(a), t.replica.cycleBalance(b)];
     const sent = submitWithId(
       t.replica,
@@ -196,7 +198,7 @@ describe('timers at a restart', () => {
   it('drops them, lists each in the canister log and the recovery report, and never fires them', async () => {
     t = await replicas.create({ fees: ZERO_FEES });
     const timers = await t.replica.deploy(TIMERS); // @init sets a one-shot timer (100 s)
-    await t.replica.actor<any>(timers).every('tick', 60);
+    await t.replica.actor<Timers>(timers).every('tick', 60);
     const replica = await t.restart();
     const dropped = replica.runtime.recovery.droppedTimers;
     expect(dropped.map((timer) => [timer.timerId, timer.intervalNs])).toEqual([
@@ -209,7 +211,7 @@ describe('timers at a restart', () => {
     );
     expect(log).toMatch(/\[restart\] timer 2 \(every 60000 ms, next due at .*\) was dropped/);
     await replica.advanceTime(300_000);
-    expect(await replica.actor<any>(timers).log()).toEqual([]);
+    expect(await replica.actor<Timers>(timers).log()).toEqual([]);
     // Reported once: a second restart has nothing to drop.
     expect((await t.restart()).runtime.recovery.droppedTimers).toEqual([]);
   });

@@ -7,12 +7,12 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SqliteStateStore } from '@tincan/storage-sqlite';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { useTestReplica } from '@tincan/testing';
+import type LoudCounter from '../fixtures/loud-counter.js';
 
-const owned: TestReplica[] = [];
-afterEach(async () => {
+const t = useTestReplica();
+afterEach(() => {
   vi.restoreAllMocks();
-  for (const t of owned.splice(0)) await t.dispose();
 });
 
 const COUNT = 12;
@@ -22,8 +22,6 @@ describe('restart with many canisters', () => {
     // Catches: an open that reads every record (or loads every canister), a registry that
     // forgets canisters not read yet, ids reused after a restart, or a heartbeat round that
     // reads every record to find the canisters with a heartbeat.
-    const t = await createTestReplica();
-    owned.push(t);
     const ids = [];
     for (let i = 0; i < COUNT; i++)
       ids.push((await t.replica.deploy('test/fixtures/loud-counter.ts')).id);
@@ -42,7 +40,7 @@ describe('restart with many canisters', () => {
     // One call reads one record and loads one canister, with its committed state.
     const fifth = ids[4];
     if (fifth === undefined) throw new Error('no fifth canister');
-    expect(await replica.actor(fifth).get()).toBe(7n);
+    expect(await replica.actor<LoudCounter>(fifth).get()).toBe(7n);
     expect(getCanister).toHaveBeenCalledTimes(1);
     expect(replica.runtime.loadedCanisters()).toBe(1);
 
@@ -63,7 +61,7 @@ describe('restart with many canisters', () => {
     expect(replica.runtime.canisterIds().map((id) => Buffer.from(id).toString('hex'))).toEqual(
       before,
     );
-    expect(await replica.actor(last).get()).toBe(7n);
+    expect(await replica.actor<LoudCounter>(last).get()).toBe(7n);
 
     // A canister created after the restart takes a fresh id.
     const fresh = await replica.deploy('test/fixtures/loud-counter.ts');

@@ -7,7 +7,8 @@ import { IDL } from '@dfinity/candid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CallRejectedError, useTestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
-import { rejectOf, replyValue, stepOnce, submit } from './helpers.js';
+import type SemanticsRollback from '../fixtures/semantics-rollback.js';
+import { rejectOf, rejectedCall, replyValue, stepOnce, submit } from './helpers.js';
 
 const t = useTestReplica();
 let r: CanisterHandle;
@@ -33,15 +34,15 @@ beforeEach(async () => {
 });
 
 const snapshot = async (): Promise<unknown> =>
-  JSON.parse((await t.replica.actor<any>(r).snapshot()) as string) as unknown;
+  JSON.parse(await t.replica.actor<SemanticsRollback>(r).snapshot()) as unknown;
 
 describe('rollback of a trapped execution', () => {
   it('restores array, Map, Set, nested object, Uint8Array, Date and primitive fields', async () => {
     // Catches: a rollback that misses in-place mutations of nested/collection objects or new fields.
     expect(await snapshot()).toEqual(INITIAL);
-    await expect(t.replica.actor<any>(r).mutateAllThenTrap()).rejects.toMatchObject({
+    await expect(t.replica.actor<SemanticsRollback>(r).mutateAllThenTrap()).rejects.toMatchObject({
       rejectCode: 5,
-      rejectMessage: expect.stringContaining('mutated everything'),
+      rejectMessage: expect.stringContaining('mutated everything') as unknown,
     });
     expect(await snapshot()).toEqual(INITIAL);
   });
@@ -57,7 +58,7 @@ describe('rollback of a trapped execution', () => {
     expect(rejectOf(doomed.outcome).code).toBe(5);
     expect(held.outcome).toBeUndefined();
     stepOnce(replica); // holdRefs continuation
-    expect(JSON.parse(replyValue(held.outcome, IDL.Text) as string)).toEqual({
+    expect(JSON.parse(replyValue(held.outcome, IDL.Text) as string) as unknown).toEqual({
       items: ['seed'],
       map: ['a'],
       set: ['x'],
@@ -72,7 +73,7 @@ describe('rollback of a trapped execution', () => {
 
   it('a rolled-back execution can be followed by normal commits on the same objects', async () => {
     // Catches: a rollback that leaves objects detached from the heap, so later writes are lost.
-    const actor = t.replica.actor<any>(r);
+    const actor = t.replica.actor<SemanticsRollback>(r);
     await expect(actor.mutateAllThenTrap()).rejects.toBeInstanceOf(CallRejectedError);
     expect(await actor.record(2n)).toBe(2n);
     await expect(actor.mutateAllThenTrap()).rejects.toBeInstanceOf(CallRejectedError);
@@ -84,10 +85,9 @@ describe('rollback of a trapped execution', () => {
 describe('heap values that cannot be persisted', () => {
   it('storing a function traps with the field path, and state stays as before', async () => {
     // Catches: silently dropping the function (state diverges on restart) or a vague error.
-    const actor = t.replica.actor<any>(r);
+    const actor = t.replica.actor<SemanticsRollback>(r);
     expect(await actor.record(2n)).toBe(2n);
-    const err = (await actor.storeFunction().catch((e: unknown) => e)) as CallRejectedError;
-    expect(err).toBeInstanceOf(CallRejectedError);
+    const err = await rejectedCall(actor.storeFunction());
     expect(err.rejectCode).toBe(5);
     expect(err.rejectMessage).toContain('this.handler');
     expect(err.rejectMessage).toMatch(/function/);
@@ -96,11 +96,7 @@ describe('heap values that cannot be persisted', () => {
 
   it('storing a Promise in a nested field traps naming the nested path', async () => {
     // Catches: persisting a Promise as an empty object, or reporting the wrong path.
-    const err = (await t.replica
-      .actor<any>(r)
-      .storePromise()
-      .catch((e: unknown) => e)) as CallRejectedError;
-    expect(err).toBeInstanceOf(CallRejectedError);
+    const err = await rejectedCall(t.replica.actor<SemanticsRollback>(r).storePromise());
     expect(err.rejectCode).toBe(5);
     expect(err.rejectMessage).toContain('this.holder.inner');
     expect(err.rejectMessage).toMatch(/Promise/);
@@ -110,10 +106,12 @@ describe('heap values that cannot be persisted', () => {
   it('the failed state is not persisted across a restart either', async () => {
     // Catches: a store transaction committed before the heap encoding failed.
     await t.replica
-      .actor<any>(r)
+      .actor<SemanticsRollback>(r)
       .storeFunction()
       .catch(() => undefined);
     const replica = await t.restart();
-    expect(JSON.parse((await replica.actor<any>(r).snapshot()) as string)).toEqual(INITIAL);
+    expect(JSON.parse(await replica.actor<SemanticsRollback>(r).snapshot()) as unknown).toEqual(
+      INITIAL,
+    );
   });
 });

@@ -11,6 +11,7 @@ import {
   type TestReplica,
 } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
+import type SemanticsSandbox from '../fixtures/semantics-sandbox.js';
 
 const t = useTestReplica();
 let c: CanisterHandle;
@@ -35,7 +36,7 @@ const refused = (name: string): string =>
 describe('isolation', () => {
   it("has no process, require or fetch (typeof in canister source); fetch throws Azle's refusal", async () => {
     // Catches: host globals leaking into the canister realm, or the bundler making `require` look defined.
-    expect(await t.replica.actor<any>(c).hostGlobals()).toEqual([
+    expect(await t.replica.actor<SemanticsSandbox>(c).hostGlobals()).toEqual([
       'undefined',
       'undefined',
       `throws: ${refused('fetch')}`,
@@ -44,7 +45,7 @@ describe('isolation', () => {
 
   it('the realm global has no host objects, and require cannot load a module', async () => {
     // Catches: process/require/fetch/timers/Buffer reachable through globalThis.
-    const probe = (await t.replica.actor<any>(c).realGlobals()) as string[];
+    const probe = await t.replica.actor<SemanticsSandbox>(c).realGlobals();
     // fetch, setTimeout and Buffer throw Azle's stable-mode error, as they do on Azle.
     expect(probe.slice(0, 5)).toEqual([
       'undefined',
@@ -58,7 +59,7 @@ describe('isolation', () => {
 
   it('cannot generate code from strings', async () => {
     // Catches: a sandbox created without codeGeneration.strings=false.
-    const [fnCtor, indirectEval] = (await t.replica.actor<any>(c).codeGeneration()) as string[];
+    const [fnCtor, indirectEval] = await t.replica.actor<SemanticsSandbox>(c).codeGeneration();
     expect(fnCtor).toMatch(/^blocked/);
     expect(indirectEval).toMatch(/^blocked/);
   });
@@ -66,12 +67,12 @@ describe('isolation', () => {
   it('module-level globals are per canister', async () => {
     // Catches: canisters of the same module sharing one realm or module instance.
     const c2 = await t.replica.deploy('test/fixtures/semantics-sandbox.ts');
-    const one = t.replica.actor<any>(c);
+    const one = t.replica.actor<SemanticsSandbox>(c);
     expect(await one.bumpModule()).toBe(1);
     expect(await one.bumpModule()).toBe(2);
     expect(await one.bumpModule()).toBe(3);
     expect(await one.readModule()).toBe(3);
-    expect(await t.replica.actor<any>(c2).readModule()).toBe(0);
+    expect(await t.replica.actor<SemanticsSandbox>(c2).readModule()).toBe(0);
   });
 });
 
@@ -80,7 +81,7 @@ describe('determinism', () => {
     // Catches: canister code reading the host's wall clock.
     const ms = TEST_EPOCH_NS / 1_000_000n;
     const clocks = async (): Promise<bigint[]> =>
-      Array.from((await t.replica.actor<any>(c).clocks()) as Iterable<bigint>);
+      Array.from(await t.replica.actor<SemanticsSandbox>(c).clocks());
     expect(await clocks()).toEqual([ms, ms, ms]);
     t.clock?.advanceMs(5_000);
     expect(await clocks()).toEqual([ms + 5_000n, ms + 5_000n, ms + 5_000n]);
@@ -93,30 +94,30 @@ describe('determinism', () => {
     const [r1, a1, b1] = await replicaWithSeed(7);
     const [r2, a2, b2] = await replicaWithSeed(7);
     const [r3, a3] = await replicaWithSeed(8);
-    const seqA1 = (await r1.replica.actor<any>(a1).randoms(5)) as number[];
-    const seqB1 = (await r1.replica.actor<any>(b1).randoms(5)) as number[];
+    const seqA1 = await r1.replica.actor<SemanticsSandbox>(a1).randoms(5);
+    const seqB1 = await r1.replica.actor<SemanticsSandbox>(b1).randoms(5);
     expect(seqA1).toHaveLength(5);
     expect(new Set(seqA1).size).toBe(5);
     expect(seqA1.every((x) => x >= 0 && x < 1)).toBe(true);
-    expect(await r2.replica.actor<any>(a2).randoms(5)).toEqual(seqA1);
-    expect(await r2.replica.actor<any>(b2).randoms(5)).toEqual(seqB1);
+    expect(await r2.replica.actor<SemanticsSandbox>(a2).randoms(5)).toEqual(seqA1);
+    expect(await r2.replica.actor<SemanticsSandbox>(b2).randoms(5)).toEqual(seqB1);
     expect(seqB1).not.toEqual(seqA1);
-    expect(await r3.replica.actor<any>(a3).randoms(5)).not.toEqual(seqA1);
+    expect(await r3.replica.actor<SemanticsSandbox>(a3).randoms(5)).not.toEqual(seqA1);
     // The stream continues (it is not reset per call) and continues identically.
-    const next = (await r1.replica.actor<any>(a1).randoms(3)) as number[];
+    const next = await r1.replica.actor<SemanticsSandbox>(a1).randoms(3);
     expect(next).not.toEqual(seqA1.slice(0, 3));
-    expect(await r2.replica.actor<any>(a2).randoms(3)).toEqual(next);
+    expect(await r2.replica.actor<SemanticsSandbox>(a2).randoms(3)).toEqual(next);
   });
 
   it('the Math.random stream survives a restart where it left off', async () => {
     // Catches: the PRNG state reseeded on load, replaying numbers already drawn.
     const [r1, a1] = await replicaWithSeed(9);
     const [r2, a2] = await replicaWithSeed(9);
-    await r1.replica.actor<any>(a1).randoms(4);
-    await r2.replica.actor<any>(a2).randoms(4);
+    await r1.replica.actor<SemanticsSandbox>(a1).randoms(4);
+    await r2.replica.actor<SemanticsSandbox>(a2).randoms(4);
     await r1.restart();
-    expect(await r1.replica.actor<any>(a1).randoms(4)).toEqual(
-      await r2.replica.actor<any>(a2).randoms(4),
+    expect(await r1.replica.actor<SemanticsSandbox>(a1).randoms(4)).toEqual(
+      await r2.replica.actor<SemanticsSandbox>(a2).randoms(4),
     );
   });
 
@@ -124,11 +125,11 @@ describe('determinism', () => {
     // Catches: PRNG state not rolled back with the heap, making replays diverge after a trap.
     const [r1, a1] = await replicaWithSeed(11);
     const [r2, a2] = await replicaWithSeed(11);
-    await expect(r1.replica.actor<any>(a1).randomsThenTrap(5)).rejects.toBeInstanceOf(
+    await expect(r1.replica.actor<SemanticsSandbox>(a1).randomsThenTrap(5)).rejects.toBeInstanceOf(
       CallRejectedError,
     );
-    expect(await r1.replica.actor<any>(a1).randoms(3)).toEqual(
-      await r2.replica.actor<any>(a2).randoms(3),
+    expect(await r1.replica.actor<SemanticsSandbox>(a1).randoms(3)).toEqual(
+      await r2.replica.actor<SemanticsSandbox>(a2).randoms(3),
     );
   });
 });

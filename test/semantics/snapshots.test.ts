@@ -1,20 +1,21 @@
 import { beforeEach, expect, it } from 'vitest';
 import { useTestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
+import type UpgradeV1 from '../fixtures/upgrade-v1.js';
 
 // Canister snapshots: stopped canisters only, at most 10, and a load restores exactly.
 const t = useTestReplica();
 let c: CanisterHandle;
 beforeEach(async () => {
   c = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['x'] });
-  await t.replica.actor(c).put('a', '1');
+  await t.replica.actor<UpgradeV1>(c).put('a', '1');
 });
 
 it('round-trips heap, stable maps and code exactly', async () => {
   await t.replica.stop(c);
   const snapshot = t.replica.takeSnapshot(c);
   t.replica.start(c);
-  const actor = t.replica.actor(c);
+  const actor = t.replica.actor<UpgradeV1>(c);
   await actor.put('b', '2'); // heap and stable change after the snapshot
   await t.replica.upgrade(c, 'test/fixtures/upgrade-v2.ts', { args: ['y'] }); // and the code
   expect(await actor.version()).toBe('v2');
@@ -27,7 +28,7 @@ it('round-trips heap, stable maps and code exactly', async () => {
   expect(await actor.get('a')).toEqual(['1']);
   expect(await actor.get('b')).toEqual([]);
   const replica = await t.restart();
-  expect(await replica.actor(c).heapNotes()).toEqual(['a']);
+  expect(await replica.actor<UpgradeV1>(c).heapNotes()).toEqual(['a']);
   expect(replica.listSnapshots(c).map((s) => s.id)).toEqual([snapshot]);
 });
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Principal } from '@dfinity/principal';
 import { ReplicaError, type HeapPage, type StateView } from '@tincan/replica';
 import { useTestReplicas } from '@tincan/testing';
+import type DashboardState from '../fixtures/dashboard-state.js';
 
 const FIXTURE = 'test/fixtures/dashboard-state.ts';
 const replicas = useTestReplicas();
@@ -27,7 +28,7 @@ describe('the state view', () => {
   it('shows the memory figure, heap fields and a stable map in pages, values decoded and long ones cut', async () => {
     const t = await replicas.create();
     const canister = await t.replica.deploy(FIXTURE);
-    expect(await t.replica.actor(canister).fill(45)).toBe(45);
+    expect(await t.replica.actor<DashboardState>(canister).fill(45)).toBe(45);
     const id = canister.id.toUint8Array();
     const view = t.replica.state;
 
@@ -68,7 +69,7 @@ describe('the state view', () => {
     const entries = mapPages.flatMap((p) => p.entries);
     expect(entries[44]?.key.text).toBe('"key-044"');
     expect(entries[44]?.value.text).toBe('{ owner, balance }');
-    const record = view.heap(id, entries[44]?.value.ref as number);
+    const record = view.heap(id, entries[44]?.value.ref);
     expect(record.entries.map((e) => `${e.key.text}=${e.value.text}`)).toEqual([
       'owner="key-044"',
       'balance=440n',
@@ -123,15 +124,15 @@ describe('the state view', () => {
       'no such canister',
     );
     // The replica still serves.
-    expect(await t.replica.actor(canister).fill(1)).toBe(1);
+    expect(await t.replica.actor<DashboardState>(canister).fill(1)).toBe(1);
   }, 60_000);
 
   it('browses a hibernated canister without loading its realm', async () => {
     const t = await replicas.create({ maxLoadedCanisters: 1 });
     const sleeper = await t.replica.deploy(FIXTURE);
-    await t.replica.actor(sleeper).fill(5);
+    await t.replica.actor<DashboardState>(sleeper).fill(5);
     const other = await t.replica.deploy(FIXTURE);
-    await t.replica.actor(other).fill(1);
+    await t.replica.actor<DashboardState>(other).fill(1);
     await t.replica.runUntilIdle();
     const loads = (): number =>
       t.replica.runtime.logs(sleeper.id.toUint8Array()).filter((l) => l.message === 'module loaded')

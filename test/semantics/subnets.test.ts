@@ -8,6 +8,7 @@ import {
 } from '@tincan/certification';
 import { MAX_XNET_PAYLOAD_BYTES, ZERO_FEES, subnetRange } from '@tincan/replica';
 import { createTestSubnets, type TestSubnets } from '@tincan/testing';
+import type XnetPeer from '../fixtures/xnet-peer.js';
 
 const PEER = 'test/fixtures/xnet-peer.ts';
 
@@ -44,36 +45,41 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
         Buffer.compare(Buffer.from(b.id.toUint8Array()), Buffer.from(high)) <= 0,
     ).toBe(true);
     expect(subnets.subnets[0]?.id.toText()).not.toBe(subnets.subnets[1]?.id.toText());
-    expect(await settle(subnets, subnets.actor(a).relayAdd(a2.id, 4n))).toBe(4n);
+    expect(await settle(subnets, subnets.actor<XnetPeer>(a).relayAdd(a2.id, 4n))).toBe(4n);
     expect(subnets.xnet.flush()).toBe(0);
   });
 
   it('carries a call to another subnet and its reply back, with the caller as msgCaller', async () => {
     const { subnets, a, b } = await twoSubnets();
-    expect(await settle(subnets, subnets.actor(a).relayAdd(b.id, 5n))).toBe(5n);
-    expect(await settle(subnets, subnets.actor(b).relayAdd(a.id, 7n))).toBe(7n);
-    expect(await subnets.actor(b).getCount()).toBe(5n);
-    expect(await subnets.actor(a).getCount()).toBe(7n);
-    expect(await settle(subnets, subnets.actor(a).relayWhoami(b.id))).toBe(a.id.toText());
+    expect(await settle(subnets, subnets.actor<XnetPeer>(a).relayAdd(b.id, 5n))).toBe(5n);
+    expect(await settle(subnets, subnets.actor<XnetPeer>(b).relayAdd(a.id, 7n))).toBe(7n);
+    expect(await subnets.actor<XnetPeer>(b).getCount()).toBe(5n);
+    expect(await subnets.actor<XnetPeer>(a).getCount()).toBe(7n);
+    expect(await settle(subnets, subnets.actor<XnetPeer>(a).relayWhoami(b.id))).toBe(a.id.toText());
     expect(subnets.xnet.callsInFlight).toBe(0);
   });
 
   it('keeps per-stream order: requests from one caller to one callee start in the order sent', async () => {
     const { subnets, a, b } = await twoSubnets();
     const entries = Array.from({ length: 30 }, (_, i) => `e${i}`);
-    await settle(subnets, Promise.all(entries.map((e) => subnets.actor(a).relayAppend(b.id, e))));
-    expect(await subnets.actor(b).getLog()).toEqual(entries);
+    await settle(
+      subnets,
+      Promise.all(entries.map((e) => subnets.actor<XnetPeer>(a).relayAppend(b.id, e))),
+    );
+    expect(await subnets.actor<XnetPeer>(b).getLog()).toEqual(entries);
   });
 
   it('rejects a request over 2 MiB to another subnet, while the same payload within a subnet passes', async () => {
     const { subnets, a, a2, b } = await twoSubnets();
     const size = MAX_XNET_PAYLOAD_BYTES + 1;
-    const cross = await settle(subnets, subnets.actor(a).sendBlob(b.id, size));
+    const cross = await settle(subnets, subnets.actor<XnetPeer>(a).sendBlob(b.id, size));
     expect(cross).toMatch(
       /^rejected 5: .*more than the 2097152 bytes a message between subnets may have/,
     );
-    expect(await settle(subnets, subnets.actor(a).sendBlob(a2.id, size))).toMatch(/^ok 2097\d+$/);
-    expect(await settle(subnets, subnets.actor(a).sendBlob(b.id, 1000))).toBe('ok 1000');
+    expect(await settle(subnets, subnets.actor<XnetPeer>(a).sendBlob(a2.id, size))).toMatch(
+      /^ok 2097\d+$/,
+    );
+    expect(await settle(subnets, subnets.actor<XnetPeer>(a).sendBlob(b.id, 1000))).toBe('ok 1000');
   });
 
   it('refuses a tampered stream certificate, inducts nothing, and delivers once the genuine slice arrives', async () => {
@@ -85,11 +91,11 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
       signature[10] = (signature[10] as number) ^ 1;
       return encodeCbor({ ...cert, signature });
     };
-    const call = subnets.actor(a).relayAdd(b.id, 3n);
+    const call = subnets.actor<XnetPeer>(a).relayAdd(b.id, 3n);
     await Promise.all(subnets.subnets.map((s) => s.replica.idle()));
     expect(subnets.xnet.flush()).toBe(0);
     expect(subnets.xnet.refused.at(-1)?.reason).toMatch(/signature does not verify/);
-    expect(await subnets.actor(b).getCount()).toBe(0n);
+    expect(await subnets.actor<XnetPeer>(b).getCount()).toBe(0n);
 
     // A slice whose tree was changed (the message rewritten) is refused too.
     subnets.xnet.intercept = (_from, _to, slice) => {
@@ -103,7 +109,7 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
 
     subnets.xnet.intercept = undefined;
     expect(await settle(subnets, call)).toBe(3n);
-    expect(await subnets.actor(b).getCount()).toBe(3n);
+    expect(await subnets.actor<XnetPeer>(b).getCount()).toBe(3n);
   });
 
   it('refuses a slice signed with a key the root did not delegate, and a replayed slice inducts nothing twice', async () => {
@@ -121,12 +127,12 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
         cert.delegation === undefined ? {} : { delegation: cert.delegation },
       );
     };
-    const call = subnets.actor(b).relayAdd(a.id, 2n);
+    const call = subnets.actor<XnetPeer>(b).relayAdd(a.id, 2n);
     await Promise.all(subnets.subnets.map((s) => s.replica.idle()));
     expect(subnets.xnet.flush()).toBe(0);
     expect(subnets.xnet.refused.at(-1)).toMatchObject({ from: 1, to: 0 });
     expect(subnets.xnet.refused.at(-1)?.reason).toMatch(/signature does not verify/);
-    expect(await subnets.actor(a).getCount()).toBe(0n);
+    expect(await subnets.actor<XnetPeer>(a).getCount()).toBe(0n);
 
     subnets.xnet.intercept = undefined;
     expect(await settle(subnets, call)).toBe(2n);
@@ -134,7 +140,7 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
     expect(captured).toBeDefined();
     subnets.xnet.receive(1, 0, captured as Uint8Array);
     await subnets.runUntilIdle();
-    expect(await subnets.actor(a).getCount()).toBe(2n);
+    expect(await subnets.actor<XnetPeer>(a).getCount()).toBe(2n);
   });
 
   it('conserves cycles across subnets: what the callee does not accept comes back with the reply', async () => {
@@ -146,7 +152,7 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
       subnets.replica(0).cycleBalance(a),
       subnets.replica(1).cycleBalance(b),
     ];
-    expect(await settle(subnets, subnets.actor(a).sendCycles(b.id, 1_000_000n))).toEqual([
+    expect(await settle(subnets, subnets.actor<XnetPeer>(a).sendCycles(b.id, 1_000_000n))).toEqual([
       500_000n,
       500_000n,
     ]);
@@ -156,7 +162,7 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
 
   it('keeps canisters and their ranges across a restart of the same state directory', async () => {
     const { subnets, a, b } = await twoSubnets();
-    expect(await settle(subnets, subnets.actor(a).relayAdd(b.id, 1n))).toBe(1n);
+    expect(await settle(subnets, subnets.actor<XnetPeer>(a).relayAdd(b.id, 1n))).toBe(1n);
     const ids = subnets.subnets.map((s) => s.id.toText());
     await subnets.close();
     const { Subnets, ManualClock } = await import('@tincan/replica');
@@ -167,7 +173,7 @@ describe('a replica of two subnets', { timeout: 120_000 }, () => {
     });
     try {
       expect(reopened.subnets.map((s) => s.id.toText())).toEqual(ids);
-      expect(await settle(reopened, reopened.actor(a).relayAdd(b.id, 1n))).toBe(2n);
+      expect(await settle(reopened, reopened.actor<XnetPeer>(a).relayAdd(b.id, 1n))).toBe(2n);
       expect(reopened.subnetOf(Principal.fromText(b.id.toText()))).toBe(1);
     } finally {
       await reopened.close();

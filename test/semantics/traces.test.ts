@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { useTestReplicas, type TestReplica } from '@tincan/testing';
 import type { Principal } from '@dfinity/principal';
 import { answerApi } from '@tincan/dashboard';
+import type { ActorOf } from '@tincan/replica';
+import type CompositeQuery from '../fixtures/composite-query.js';
 
 const COMPOSITE = 'test/fixtures/composite-query.ts';
 
@@ -51,7 +53,7 @@ describe('execution traces', () => {
     expect(buy!.cause.kind).toBe('ingress');
     expect(buy!.calls).toEqual([
       {
-        callId: expect.any(Number),
+        callId: expect.any(Number) as unknown,
         callee: bank.toText(),
         method: 'deposit',
         cycles: '0',
@@ -162,7 +164,8 @@ describe('execution traces', () => {
       (await t.replica.deploy(COMPOSITE)).id,
     ];
     const traces = t.replica.traces!;
-    const composite = (id: Principal): any => t!.replica.actor(id);
+    const composite = (id: Principal): ActorOf<CompositeQuery> =>
+      t!.replica.actor<CompositeQuery>(id);
     await composite(c).set(7n);
     expect(await composite(a).chain([b, c])).toBe(2n);
     const [summary] = await traces.trees({ canister: a.toText(), method: 'chain' });
@@ -191,7 +194,7 @@ describe('execution traces', () => {
       parent: bQuery!.id,
       caller: b.toText(),
       calls: [],
-      answer: { reply: expect.any(String) },
+      answer: { reply: expect.any(String) as unknown },
     });
     expect(bCallback).toMatchObject({
       parent: bQuery!.id,

@@ -1,18 +1,14 @@
 import { expect, it } from 'vitest';
-import { CallRejectedError, useTestReplicas, type TestReplica } from '@tincan/testing';
+import { useTestReplica } from '@tincan/testing';
+import type Thrower from '../fixtures/thrower.js';
+import { rejectedCall } from './helpers.js';
 
-const replicas = useTestReplicas();
-let t: TestReplica | undefined;
+const t = useTestReplica();
 
 it('logs a trap with a stack trace pointing at the canister TypeScript source', async () => {
-  t = await replicas.create();
   const c = await t.replica.deploy('test/fixtures/thrower.ts');
-  const err = await t.replica
-    .actor(c)
-    .add(11n)
-    .catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(CallRejectedError);
-  expect((err as CallRejectedError).rejectMessage).toContain('Uncaught RangeError: too big: 11');
+  const err = await rejectedCall(t.replica.actor<Thrower>(c).add(11n));
+  expect(err.rejectMessage).toContain('Uncaught RangeError: too big: 11');
   const log = t.replica
     .logs(c.id)
     .map((l) => l.message)

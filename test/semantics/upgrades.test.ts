@@ -2,6 +2,8 @@ import { IDL } from '@dfinity/candid';
 import { describe, expect, it } from 'vitest';
 import { useTestReplicas, type TestReplica } from '@tincan/testing';
 import type { CanisterHandle } from '@tincan/replica';
+import type UpgradeV1 from '../fixtures/upgrade-v1.js';
+import type UpgradeV2 from '../fixtures/upgrade-v2.js';
 
 // ICP semantics: upgrade = preUpgrade (old code) + postUpgrade (new code), atomic; stable
 // state survives, heap fields reset, init does not run. Reinstall clears everything.
@@ -10,7 +12,7 @@ const replicas = useTestReplicas();
 async function v1WithNotes(): Promise<{ t: TestReplica; c: CanisterHandle }> {
   const t = await replicas.create();
   const c = await t.replica.deploy('test/fixtures/upgrade-v1.ts', { initArgs: ['first'] });
-  const actor = t.replica.actor(c);
+  const actor = t.replica.actor<UpgradeV1>(c);
   await actor.put('a', '1');
   await actor.put('b', '2');
   return { t, c };
@@ -26,7 +28,7 @@ describe('upgrade', () => {
     const { t, c } = await v1WithNotes();
     const before = record(t, c);
     await t.replica.upgrade(c, 'test/fixtures/upgrade-v2.ts', { args: ['hello'] });
-    const actor = t.replica.actor(c);
+    const actor = t.replica.actor<UpgradeV2>(c);
     expect(await actor.version()).toBe('v2');
     expect(await actor.get('a')).toEqual(['1']);
     expect(await actor.get('notes')).toEqual(['a,b']); // written by v1's preUpgrade
@@ -39,8 +41,8 @@ describe('upgrade', () => {
       false,
     );
     const replica = await t.restart();
-    expect(await replica.actor(c).version()).toBe('v2');
-    expect(await replica.actor(c).heapNotes()).toEqual(['a', 'b']);
+    expect(await replica.actor<UpgradeV2>(c).version()).toBe('v2');
+    expect(await replica.actor<UpgradeV2>(c).heapNotes()).toEqual(['a', 'b']);
   });
 
   it('leaves the old code and state untouched when postUpgrade traps', async () => {
@@ -48,7 +50,7 @@ describe('upgrade', () => {
     await expect(
       t.replica.upgrade(c, 'test/fixtures/upgrade-v2-trap.ts', { args: ['x'] }),
     ).rejects.toThrow(/postUpgrade refuses/);
-    const actor = t.replica.actor(c);
+    const actor = t.replica.actor<UpgradeV1>(c);
     expect(await actor.version()).toBe('v1');
     expect(await actor.heapNotes()).toEqual(['a', 'b']);
     // Neither the preUpgrade write nor the postUpgrade write survived.
@@ -60,12 +62,12 @@ describe('upgrade', () => {
 
   it('leaves the old code and state untouched when preUpgrade traps', async () => {
     const { t, c } = await v1WithNotes();
-    await t.replica.actor(c).breakPreUpgrade();
+    await t.replica.actor<UpgradeV1>(c).breakPreUpgrade();
     await expect(
       t.replica.upgrade(c, 'test/fixtures/upgrade-v2.ts', { args: ['x'] }),
     ).rejects.toThrow(/preUpgrade refuses/);
-    expect(await t.replica.actor(c).version()).toBe('v1');
-    expect(await t.replica.actor(c).get('a')).toEqual(['1']);
+    expect(await t.replica.actor<UpgradeV1>(c).version()).toBe('v1');
+    expect(await t.replica.actor<UpgradeV1>(c).get('a')).toEqual(['1']);
   });
 
   it('is refused while the canister has an open call context', async () => {
@@ -86,7 +88,7 @@ describe('upgrade', () => {
     ).rejects.toThrow(/open call context/);
     t.replica.runtime.runUntilIdle();
     await t.replica.upgrade(c, 'test/fixtures/upgrade-v2.ts', { args: ['x'] });
-    expect(await t.replica.actor(c).version()).toBe('v2');
+    expect(await t.replica.actor<UpgradeV2>(c).version()).toBe('v2');
   });
 });
 
@@ -94,7 +96,7 @@ describe('reinstall', () => {
   it('clears heap and stable state and runs init again', async () => {
     const { t, c } = await v1WithNotes();
     await t.replica.reinstall(c, 'test/fixtures/upgrade-v2.ts', { args: ['second'] });
-    const actor = t.replica.actor(c);
+    const actor = t.replica.actor<UpgradeV2>(c);
     expect(await actor.version()).toBe('v2');
     expect(await actor.get('a')).toEqual([]);
     expect(await actor.get('tag')).toEqual(['second']);

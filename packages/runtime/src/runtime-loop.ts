@@ -99,6 +99,8 @@ export abstract class RuntimeLoop {
     if (message === undefined) return false;
     if (message.kind === 'request') {
       this.#queues.remove(message.source, message.target);
+      // A request from another subnet's stream: its stream position is marked handled in this batch's commit.
+      if (message.replyTo.kind === 'remote') message.replyTo.onPicked?.();
       if (message.target === MANAGEMENT_CANISTER_KEY) executeSystemRequest(message, this.parts);
       else if (
         this.options.subnet !== undefined &&

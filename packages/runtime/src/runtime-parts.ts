@@ -3,8 +3,8 @@
  * a host's options and connects them to each other. The result is one object that every
  * delegate module (admin, ingress, inspection, heartbeats, the management canister route)
  * takes as its deps: built once, so no message allocates a deps object or closure to reach
- * them. The `Runtime` keeps the state its loop changes (pending list, policy, clock high-water
- * mark) and passes it in through `RuntimeHooks`.
+ * them. The runtime's loop (`RuntimeLoop`) keeps the state it changes (pending list, policy,
+ * clock high-water mark) and passes it in through `RuntimeHooks`.
  */
 import type { AdminDeps } from './lifecycle/canister-admin.js';
 import type { CanisterActor } from './canisters/canister-actor.js';

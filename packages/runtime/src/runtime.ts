@@ -41,7 +41,7 @@ import type {
   IngressRecord,
   SnapshotInfo,
 } from './state/state-store.js';
-import { inductRemote, type InductedRequest } from './xnet/remote-calls.js';
+import { inductRemote, type InductedRequest, type InductHooks } from './xnet/remote-calls.js';
 
 export type { IngressCall } from './ingress/ingress.js';
 export type { RuntimeOptions } from './runtime-options.js';
@@ -71,6 +71,7 @@ export class Runtime extends RuntimeLoop {
       nowNs: runtime.now(),
       log: (actor, message) => runtime.log(actor, message),
     });
+    options.subnet?.opened?.(store);
     return runtime;
   }
 
@@ -210,10 +211,16 @@ export class Runtime extends RuntimeLoop {
 
   /**
    * Queues a request that arrived on a certified stream from another subnet; `onAnswer` gets
-   * its outcome and the unaccepted cycles once the answer is committed.
+   * its outcome and the unaccepted cycles once the answer is committed (`hooks.record` at once,
+   * inside the batch's transaction). Returns false when the request was refused at once (its
+   * callee's queue is full, say): `onAnswer` was already told.
    */
-  induct(request: InductedRequest, onAnswer: (outcome: Outcome, refund: bigint) => void): void {
-    inductRemote(this.parts.router, request, onAnswer);
+  induct(
+    request: InductedRequest,
+    onAnswer: (outcome: Outcome, refund: bigint) => void,
+    hooks: InductHooks = {},
+  ): boolean {
+    return inductRemote(this.parts.router, request, onAnswer, hooks);
   }
 
   /** Delivers the response, from another subnet's stream, to a call this runtime routed out. */

@@ -365,6 +365,21 @@ describe('registry and meta', () => {
     store.putMeta('next_id', bytes(2, 3));
     expect(store.getMeta('next_id')).toEqual(Buffer.from([2, 3]));
   });
+
+  it('lists meta values by key prefix in key order, and deletes them', () => {
+    store.putMeta('xnet/out/1/02', bytes(2));
+    store.putMeta('xnet/out/1/01', bytes(1));
+    store.putMeta('xnet/outside', bytes(9));
+    store.putMeta('xnet/ou', bytes(8));
+    expect(store.listMeta('xnet/out/').map(([key]) => key)).toEqual([
+      'xnet/out/1/01',
+      'xnet/out/1/02',
+    ]);
+    store.deleteMeta('xnet/out/1/01');
+    store.deleteMeta('xnet/none');
+    expect(store.listMeta('xnet/out/')).toEqual([['xnet/out/1/02', Buffer.from([2])]]);
+    expect(store.getMeta('xnet/outside')).toEqual(Buffer.from([9]));
+  });
 });
 
 describe('heap', () => {

@@ -22,6 +22,8 @@ export interface Statements {
   readonly deleteCanister: Stmt<[Id]>;
   readonly getMeta: Stmt<[string], Uint8Array>;
   readonly putMeta: Stmt<[string, Uint8Array]>;
+  readonly deleteMeta: Stmt<[string]>;
+  readonly listMeta: Stmt<[string, string], { key: string; value: Uint8Array }>;
   readonly readHeap: Stmt<[Id], Uint8Array>;
   readonly writeHeap: Stmt<[Id, Uint8Array]>;
   readonly writeHeapCycles: Stmt<[Id, Uint8Array, string]>;
@@ -84,6 +86,10 @@ export function prepareStatements(db: Database.Database): Statements {
     getMeta: db.prepare<[string], Uint8Array>('SELECT value FROM meta WHERE key = ?').pluck(),
     putMeta: db.prepare<[string, Uint8Array]>(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    deleteMeta: db.prepare<[string]>('DELETE FROM meta WHERE key = ?'),
+    listMeta: db.prepare<[string, string], { key: string; value: Uint8Array }>(
+      'SELECT key, value FROM meta WHERE key >= ? AND key < ? ORDER BY key',
     ),
 
     readHeap: db

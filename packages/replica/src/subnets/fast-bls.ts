@@ -59,10 +59,18 @@ async function loadMcl(): Promise<Bls> {
     fp.setStr(n.toString(16), 16);
     return fp;
   };
-  const hashToG1 = (message: Uint8Array): InstanceType<Mcl['G1']> => {
-    const [[u0], [u1]] = hash_to_field(message, 2, fieldOptions) as [[bigint], [bigint]];
-    return mcl.add(toFp(u0).mapToG1(), toFp(u1).mapToG1());
-  };
+  // The subnets of one replica share this process: the receiver of a slice hashes the very
+  // message its sender hashed a moment before, and deserializes the signature the sender just
+  // serialized. Both are pure functions of the bytes, so a small memo keyed by the exact bytes
+  // returns what computing them would (a tampered message or signature misses it and is
+  // computed, and checked, from its bytes as before). It spares about a third of a verification.
+  const hashed = new BytesMemo<InstanceType<Mcl['G1']>>();
+  const signatures = new BytesMemo<InstanceType<Mcl['G1']>>();
+  const hashToG1 = (message: Uint8Array): InstanceType<Mcl['G1']> =>
+    hashed.get(message, () => {
+      const [[u0], [u1]] = hash_to_field(message, 2, fieldOptions) as [[bigint], [bigint]];
+      return mcl.add(toFp(u0).mapToG1(), toFp(u1).mapToG1());
+    });
   // Keys are few (one per subnet) and checking a G2 point's subgroup costs more than a Miller
   // loop: each key is deserialized, checked and precomputed once.
   const keys = new Map<
@@ -92,12 +100,19 @@ async function loadMcl(): Promise<Bls> {
     sign(message, secretKey) {
       const key = new mcl.Fr();
       key.setBigEndianMod(secretKey);
-      return mcl.mul(hashToG1(message), key).serialize();
+      const point = mcl.mul(hashToG1(message), key);
+      const bytes = point.serialize();
+      // In the subgroup by construction: what deserializing (and order-checking) these bytes gives.
+      signatures.put(bytes, point);
+      return bytes;
     },
     verify(signature, message, publicKey) {
       try {
-        const sig = new mcl.G1();
-        sig.deserialize(signature);
+        const sig = signatures.get(signature, () => {
+          const point = new mcl.G1();
+          point.deserialize(signature);
+          return point;
+        });
         const key = keyOf(publicKey);
         if (sig.isZero() || key.point.isZero()) return false;
         // e(sig, -g2) · e(H(m), pk) = 1 exactly when e(sig, g2) = e(H(m), pk).
@@ -109,4 +124,33 @@ async function loadMcl(): Promise<Bls> {
       }
     },
   };
+}
+
+/** Most entries a {@link BytesMemo} keeps: slices in flight at once, with room to spare. */
+const MEMO_ENTRIES = 64;
+
+/** A small memo of a pure function of bytes, keyed by the exact bytes; oldest entries go first. */
+class BytesMemo<T> {
+  readonly #entries = new Map<string, T>();
+
+  get(bytes: Uint8Array, compute: () => T): T {
+    const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+    const found = this.#entries.get(key);
+    if (found !== undefined) return found;
+    const value = compute();
+    this.#set(key, value);
+    return value;
+  }
+
+  put(bytes: Uint8Array, value: T): void {
+    this.#set(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'), value);
+  }
+
+  #set(key: string, value: T): void {
+    this.#entries.set(key, value);
+    if (this.#entries.size > MEMO_ENTRIES) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done !== true) this.#entries.delete(oldest.value);
+    }
+  }
 }

@@ -7,9 +7,10 @@
  * verifies the slice against the sender's delegated key before it inducts a message, skips
  * what it inducted already, and acknowledges up to where it got. A refused slice is kept and
  * sent again at the next flush: nothing is lost, nothing runs twice.
+ *
+ * Streams are durable (`stream-store.ts`): the sender keeps a message until the receiver has
+ * handled it (executed, in a commit), so a restart resumes every stream where it was.
  */
-import { Principal } from '@dfinity/principal';
-import { Rejects } from '@tincan/abi';
 import { fromHex } from '@tincan/bytes';
 import { ensureError } from '@tincan/errors';
 import type { Delegation, RootKey } from '@tincan/certification';
@@ -19,10 +20,16 @@ import type { DelegatedKey } from './delegation.js';
 import type { Bls } from './fast-bls.js';
 import { certifySlice, verifySlice } from './stream-slice.js';
 import { decodeStreamMessage, encodeStreamMessage, type StreamMessage } from './stream-message.js';
-import { canisterIdOnSubnet, inRange, subnetOfId, type CanisterRange } from './topology.js';
+import { canisterIdOnSubnet, subnetOfId, type CanisterRange } from './topology.js';
+import {
+  MAX_XNET_PAYLOAD_BYTES,
+  inductionProblem,
+  payloadTooLarge,
+  type RefusedSlice,
+} from './stream-checks.js';
+import { StreamStore, markHandled, type Handled } from './stream-store.js';
 
-/** ICP's limit on a request or response between subnets (same-subnet requests may be 10 MiB). */
-export const MAX_XNET_PAYLOAD_BYTES = 2 * 1024 * 1024;
+export { MAX_XNET_PAYLOAD_BYTES, type RefusedSlice };
 /** Messages per certified slice at most; the rest go in the next one. */
 const MAX_SLICE_MESSAGES = 1_000;
 
@@ -36,21 +43,17 @@ export interface XNetSubnet {
 }
 
 interface OutStream {
-  /** Stream index of `messages[0]`: everything before it was acknowledged. */
+  /** Stream index of `messages[0]`: everything before it was handled by the receiver. */
   begin: number;
   readonly messages: Uint8Array[];
+  /** Index of the first message the receiver has not inducted yet: a flush sends from here. */
+  sent: number;
 }
 
 interface PendingCall {
   readonly to: number;
-  readonly replyTo: ReplyTarget;
-}
-
-/** A slice the receiver refused, with the reason. */
-export interface RefusedSlice {
-  readonly from: number;
-  readonly to: number;
-  readonly reason: string;
+  /** Undefined for a call from before a restart: its callback is gone, its cycles refunded. */
+  readonly replyTo: ReplyTarget | undefined;
 }
 
 /** Streams between the subnets of one replica. */
@@ -61,12 +64,16 @@ export class XNet {
   readonly #bls: Bls;
   /** Streams by `from * count + to`. */
   readonly #out = new Map<number, OutStream>();
-  /** The next index each receiver expects, by `from * count + to`. */
+  /** The next index each receiver inducts, by `from * count + to`. */
   readonly #expected = new Map<number, number>();
+  /** What each receiver has handled (executed, or answered), by `from * count + to`. */
+  readonly #handled = new Map<number, Handled>();
   /** Calls each subnet sent out and awaits a response to, by call id. */
   readonly #calls: Map<number, PendingCall>[];
   readonly #delegations = new Map<string, DelegatedKey>();
-  #nextCallId = 0;
+  /** Each subnet's store of its streams; absent until its runtime has opened. */
+  readonly #stores: (StreamStore | undefined)[] = [];
+  readonly #nextCallId: number[];
   #scheduled = false;
   #closed = false;
   /** Slices refused so far (newest last), for logs and tests. */
@@ -82,11 +89,14 @@ export class XNet {
     this.#nowNs = nowNs;
     this.#bls = bls;
     this.#calls = subnets.map(() => new Map<number, PendingCall>());
+    this.#nextCallId = subnets.map(() => 0);
   }
 
   /** Connects subnet `index`'s replica (created with {@link routing}). */
   attach(index: number, replica: Replica): void {
     this.#replicas[index] = replica;
+    // Streams kept from before a restart wait until both their ends are attached.
+    if (this.pending) this.#schedule();
   }
 
   /** The runtime option of subnet `index`: its id range and its route to the others. */
@@ -94,12 +104,31 @@ export class XNet {
     return {
       canisterId: (n) => canisterIdOnSubnet(index, n),
       routeOut: (request) => this.#routeOut(index, request),
+      opened: (store) => this.#open(index, new StreamStore(store)),
     };
   }
 
-  /** Whether a stream holds messages not yet acknowledged. */
+  /** Takes up subnet `index`'s streams where its store left them. */
+  #open(index: number, store: StreamStore): void {
+    this.#stores[index] = store;
+    const count = this.#subnets.length;
+    const saved = store.resume();
+    this.#nextCallId[index] = saved.nextCallId;
+    for (const [callId, to] of saved.calls)
+      this.#calls[index]?.set(callId, { to, replyTo: undefined });
+    for (const [from, handled] of saved.handled) {
+      this.#handled.set(from * count + index, handled);
+      this.#expected.set(from * count + index, handled.done);
+    }
+    for (const [to, { begin, messages }] of saved.out)
+      this.#out.set(index * count + to, { begin, messages, sent: begin });
+    if (saved.out.size > 0) this.#schedule();
+  }
+
+  /** Whether a stream holds messages its receiver has not inducted yet. */
   get pending(): boolean {
-    for (const stream of this.#out.values()) if (stream.messages.length > 0) return true;
+    for (const stream of this.#out.values())
+      if (stream.sent < stream.begin + stream.messages.length) return true;
     return false;
   }
 
@@ -115,21 +144,13 @@ export class XNet {
     const callee = fromHex(request.target);
     const to = subnetOfId(callee, this.#subnets.length);
     if (to === undefined || to === from) return undefined;
-    if (request.arg.length > MAX_XNET_PAYLOAD_BYTES) {
-      return {
-        kind: 'refused',
-        outcome: {
-          reject: Rejects.xnetPayloadTooLarge(
-            toText(request.caller),
-            toText(callee),
-            request.arg.length,
-            MAX_XNET_PAYLOAD_BYTES,
-          ),
-        },
-      };
-    }
-    const callId = this.#nextCallId++;
+    const tooLarge = payloadTooLarge(request.caller, callee, request.arg.length);
+    if (tooLarge !== undefined) return tooLarge;
+    const callId = this.#nextCallId[from] ?? 0;
+    this.#nextCallId[from] = callId + 1;
     this.#calls[from]?.set(callId, { to, replyTo: request.replyTo });
+    const store = this.#stores[from];
+    store?.write(() => store.putCall(callId, to, callId + 1));
     this.#push(from, to, {
       kind: 'request',
       callId,
@@ -145,11 +166,16 @@ export class XNet {
     return { kind: 'sent' };
   }
 
+  /** Appends a message to a stream, in the open transaction (the batch's); flushes after it. */
   #push(from: number, to: number, message: StreamMessage): void {
     const key = from * this.#subnets.length + to;
     let stream = this.#out.get(key);
-    if (stream === undefined) this.#out.set(key, (stream = { begin: 0, messages: [] }));
-    stream.messages.push(encodeStreamMessage(message));
+    if (stream === undefined) this.#out.set(key, (stream = { begin: 0, messages: [], sent: 0 }));
+    const bytes = encodeStreamMessage(message);
+    const index = stream.begin + stream.messages.length;
+    stream.messages.push(bytes);
+    const store = this.#stores[from];
+    store?.write(() => store.putMessage(to, index, bytes));
     this.#schedule();
   }
 
@@ -170,9 +196,10 @@ export class XNet {
     });
   }
 
-  /** Stops flushing: the subnets are closing (messages still in streams are dropped with them). */
+  /** Stops flushing: the subnets are closing (streams stay in their stores for the next open). */
   close(): void {
     this.#closed = true;
+    for (const store of this.#stores) store?.close();
   }
 
   /**
@@ -182,33 +209,54 @@ export class XNet {
   flush(): number {
     let inducted = 0;
     if (this.#closed) return 0;
+    const count = this.#subnets.length;
     for (const [key, stream] of this.#out) {
-      if (stream.messages.length === 0) continue;
-      const count = this.#subnets.length;
       const from = Math.floor(key / count);
       const to = key % count;
+      // A subnet still opening (its streams came back from its store) takes nothing yet.
+      if (this.#replicas[from] === undefined || this.#replicas[to] === undefined) continue;
+      this.#dropHandled(key, from, to, stream);
+      const end = stream.begin + stream.messages.length;
+      if (stream.sent >= end) continue;
       const sender = this.#subnets[from] as XNetSubnet;
       const receiver = this.#subnets[to] as XNetSubnet;
-      const messages = stream.messages.slice(0, MAX_SLICE_MESSAGES);
+      // From the first message the receiver has not inducted: what it inducted stays here
+      // only until it is handled (executed and committed), for a restart to send again.
+      const first = stream.sent - stream.begin;
+      const messages = stream.messages.slice(first, first + MAX_SLICE_MESSAGES);
       let slice = certifySlice(
         this.#bls,
         { subnetId: sender.id, key: sender.key, delegation: sender.delegation },
         receiver.id,
-        stream.begin,
+        stream.sent,
         messages,
         this.#nowNs(),
       );
       if (this.intercept !== undefined) slice = this.intercept(from, to, slice);
       const before = this.#expected.get(key) ?? 0;
-      const acked = this.receive(from, to, slice);
-      if (acked === undefined) continue;
-      inducted += acked - before;
-      // The receiver acknowledged up to `acked`: those messages leave the stream.
-      stream.messages.splice(0, acked - stream.begin);
-      stream.begin = acked;
-      if (stream.messages.length > 0) this.#schedule();
+      const next = this.receive(from, to, slice);
+      if (next === undefined) continue;
+      inducted += next - before;
+      stream.sent = Math.max(stream.sent, next);
+      this.#dropHandled(key, from, to, stream);
+      if (stream.sent < stream.begin + stream.messages.length) this.#schedule();
     }
     return inducted;
+  }
+
+  /** Drops from a stream the messages its receiver has handled (their rows go at the sender's next commit). */
+  #dropHandled(key: number, from: number, to: number, stream: OutStream): void {
+    const done = this.#handled.get(key)?.done ?? 0;
+    if (done <= stream.begin) return;
+    const drop = Math.min(done, stream.begin + stream.messages.length) - stream.begin;
+    const begin = stream.begin;
+    stream.messages.splice(0, drop);
+    stream.begin += drop;
+    stream.sent = Math.max(stream.sent, stream.begin);
+    const store = this.#stores[from];
+    store?.later(() => {
+      for (let i = begin; i < begin + drop; i++) store.deleteMessage(to, i);
+    });
   }
 
   /**
@@ -242,8 +290,11 @@ export class XNet {
         to,
         `the slice starts at message ${verified.begin}, but message ${expected} is next`,
       );
-    const fresh: StreamMessage[] = [];
+    const handled = this.#handledOf(key);
+    const fresh: Array<[number, StreamMessage]> = [];
     for (let i = expected - verified.begin; i < verified.messages.length; i++) {
+      // Handled before a restart (executed out of stream order, on another canister's queue).
+      if (handled.above.has(verified.begin + i)) continue;
       let message: StreamMessage;
       try {
         message = decodeStreamMessage(verified.messages[i] as Uint8Array);
@@ -254,62 +305,86 @@ export class XNet {
           `message ${verified.begin + i} is malformed: ${(err as Error).message}`,
         );
       }
-      const problem = this.#check(message, from, to, verified.ranges);
+      const problem = inductionProblem(message, {
+        senderRanges: verified.ranges,
+        receiverRanges: receiver.ranges,
+        callSentTo: (callId) => this.#calls[to]?.get(callId)?.to,
+        from,
+      });
       if (problem !== undefined)
         return this.#refuse(from, to, `message ${verified.begin + i}: ${problem}`);
-      fresh.push(message);
+      fresh.push([verified.begin + i, message]);
     }
-    for (const message of fresh) this.#induct(message, from, to);
+    // Responses and refusals are marked handled in this transaction of the receiver's own.
+    this.#stores[to]?.now(() => {
+      for (const [index, message] of fresh) this.#induct(message, index, from, to);
+    });
     const next = Math.max(expected, verified.begin + verified.messages.length);
     this.#expected.set(key, next);
     if (fresh.length > 0) this.#replicas[to]?.wake();
     return next;
   }
 
-  /** Why a message may not be inducted, if it may not: a request must come from the sender's ranges, a response answer a call we sent there. */
-  #check(
-    message: StreamMessage,
-    from: number,
-    to: number,
-    ranges: readonly CanisterRange[],
-  ): string | undefined {
-    if (message.kind === 'request') {
-      if (!ranges.some((range) => inRange(message.caller, range)))
-        return `its caller ${toText(message.caller)} is not in the sending subnet's ranges`;
-      if (!(this.#subnets[to] as XNetSubnet).ranges.some((range) => inRange(message.callee, range)))
-        return `its callee ${toText(message.callee)} is not on this subnet`;
-      if (message.arg.length > MAX_XNET_PAYLOAD_BYTES)
-        return `its argument of ${message.arg.length} bytes is over the ${MAX_XNET_PAYLOAD_BYTES}-byte limit`;
-      return undefined;
-    }
-    const call = this.#calls[to]?.get(message.callId);
-    if (call === undefined || call.to !== from)
-      return `it answers call ${message.callId}, which this subnet did not send there`;
-    return undefined;
+  /** What subnet `to` has handled of the stream with this key. */
+  #handledOf(key: number): Handled {
+    let handled = this.#handled.get(key);
+    if (handled === undefined) this.#handled.set(key, (handled = { done: 0, above: new Set() }));
+    return handled;
   }
 
-  #induct(message: StreamMessage, from: number, to: number): void {
+  /** Marks stream message `index` handled by its receiver, in the receiver's open transaction. */
+  #markHandled(index: number, from: number, to: number): void {
+    const handled = this.#handledOf(from * this.#subnets.length + to);
+    if (!markHandled(handled, index)) return;
+    const store = this.#stores[to];
+    store?.inBatch(() => store.putHandled(from, handled));
+  }
+
+  /** Inducts message `index` of the stream from `from` into subnet `to`; inside `to`'s transaction. */
+  #induct(message: StreamMessage, index: number, from: number, to: number): void {
     const replica = this.#replicas[to];
     if (replica === undefined) return;
     if (message.kind === 'request') {
       const { callId } = message;
-      replica.runtime.induct(message, (outcome: Outcome, refund: bigint) =>
-        this.#push(to, from, { kind: 'response', callId, outcome, refund }),
+      const answer = (outcome: Outcome, refund: bigint): void =>
+        this.#push(to, from, { kind: 'response', callId, outcome, refund });
+      let inducting = true;
+      let refusal: [Outcome, bigint] | undefined;
+      const queued = replica.runtime.induct(
+        message,
+        // Told after the commit (the answer is in the stream by then), or at once on a refusal.
+        (outcome, refund) => {
+          if (inducting) refusal = [outcome, refund];
+          else this.#schedule();
+        },
+        {
+          // The answer joins the reverse stream in the commit of the execution that made it.
+          record: answer,
+          // Executed in this batch: handled, in the same commit.
+          onPicked: () => this.#markHandled(index, from, to),
+        },
       );
+      inducting = false;
+      if (!queued) {
+        // Refused at once (its callee's queue is full): answered and handled here.
+        if (refusal !== undefined) answer(...refusal);
+        this.#markHandled(index, from, to);
+      }
       return;
     }
+    this.#markHandled(index, from, to);
     const calls = this.#calls[to] as Map<number, PendingCall>;
     const call = calls.get(message.callId) as PendingCall;
     calls.delete(message.callId);
-    replica.runtime.deliverRemote(call.replyTo, message.outcome, message.refund);
+    const store = this.#stores[to];
+    store?.write(() => store.deleteCall(message.callId));
+    // A call from before a restart has no callback left: its response is dropped.
+    if (call.replyTo !== undefined)
+      replica.runtime.deliverRemote(call.replyTo, message.outcome, message.refund);
   }
 
   #refuse(from: number, to: number, reason: string): undefined {
     this.refused.push({ from, to, reason });
     return undefined;
   }
-}
-
-function toText(id: Uint8Array): string {
-  return Principal.fromUint8Array(id).toText();
 }

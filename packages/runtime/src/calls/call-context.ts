@@ -22,7 +22,14 @@ export type ReplyTarget =
   | { readonly kind: 'canister'; readonly canister: string; readonly callback: Callback }
   | { readonly kind: 'none' }
   /** A request inducted from another subnet's stream: the answer goes back on the reverse stream, once committed. */
-  | { readonly kind: 'remote'; readonly onAnswer: (outcome: Outcome, refund: bigint) => void };
+  | {
+      readonly kind: 'remote';
+      readonly onAnswer: (outcome: Outcome, refund: bigint) => void;
+      /** Told the answer at once, inside the batch's transaction (the stream keeps it there). */
+      readonly record?: (outcome: Outcome, refund: bigint) => void;
+      /** Told, inside the batch's transaction, when the request is taken to be executed. */
+      readonly onPicked?: () => void;
+    };
 
 /**
  * An open call context: one incoming call that must be answered exactly once. It stays open

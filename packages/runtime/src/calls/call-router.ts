@@ -124,7 +124,9 @@ export class CallRouter {
       return;
     }
     if (target.kind === 'remote') {
-      // Leaves on the reverse stream only once the execution that answered is committed.
+      // Written to the reverse stream in the same commit as the execution that answered;
+      // leaves on it only once that execution is committed.
+      target.record?.(outcome, refund);
       this.#deps.hold(() => target.onAnswer(outcome, refund));
       return;
     }

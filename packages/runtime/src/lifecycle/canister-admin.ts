@@ -1,7 +1,7 @@
 /**
  * Canister administration that changes which code a canister runs or whether it exists:
  * ICP's create_canister, install_code, uninstall_code and delete_canister. The `Runtime` keeps
- * the public methods and delegates here, so its file holds the message loop and little else.
+ * the public methods and delegates here; its message loop is in runtime-loop.ts.
  * Status changes, snapshots and settings have modules of their own (lifecycle.ts,
  * canister-snapshots.ts, canister-settings.ts).
  */

@@ -125,6 +125,10 @@ export interface StateStore {
   /** Replica-wide metadata (id allocator, seeds, …). */
   getMeta(key: string): Uint8Array | undefined;
   putMeta(key: string, value: Uint8Array): void;
+  /** Removes a metadata value (a no-op when there is none). */
+  deleteMeta(key: string): void;
+  /** Every metadata value whose key starts with `prefix`, in key order. */
+  listMeta(prefix: string): Array<readonly [string, Uint8Array]>;
 
   /** The canister's heap meta row (or, from older stores, its whole heap snapshot), if any. */
   readHeap(canisterId: Uint8Array): Uint8Array | undefined;

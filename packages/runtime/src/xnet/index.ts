@@ -7,4 +7,4 @@
  * replica (`packages/replica/src/subnets/`).
  */
 export type { RouteResult, SubnetRouting } from './subnet-routing.js';
-export type { InductedRequest } from './remote-calls.js';
+export type { InductedRequest, InductHooks } from './remote-calls.js';

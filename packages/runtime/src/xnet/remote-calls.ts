@@ -39,16 +39,26 @@ export function routeRemote(
   return true;
 }
 
+/** What the XNet layer is told, inside a batch's transaction, about an inducted request. */
+export interface InductHooks {
+  /** The answer, at once (`onAnswer` gets it after the commit). */
+  readonly record?: (outcome: Outcome, refund: bigint) => void;
+  /** The request is taken to be executed. */
+  readonly onPicked?: () => void;
+}
+
 /**
  * Queues a request from another subnet's stream. Its answer goes to `onAnswer` once the
- * execution that made it has committed, or at once when the pair's queue is full.
+ * execution that made it has committed, or at once when the pair's queue is full (then this
+ * returns false).
  */
 export function inductRemote(
   router: CallRouter,
   request: InductedRequest,
   onAnswer: (outcome: Outcome, refund: bigint) => void,
-): void {
-  const replyTo: ReplyTarget = { kind: 'remote', onAnswer };
+  hooks: InductHooks = {},
+): boolean {
+  const replyTo: ReplyTarget = { kind: 'remote', onAnswer, ...hooks };
   const refused = router.queue({
     kind: 'request',
     target: toHex(request.callee),
@@ -62,5 +72,7 @@ export function inductRemote(
     cycles: request.cycles,
     depth: request.depth,
   });
-  if (refused !== undefined) onAnswer(refused, request.cycles);
+  if (refused === undefined) return true;
+  onAnswer(refused, request.cycles);
+  return false;
 }

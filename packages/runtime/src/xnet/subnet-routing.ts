@@ -4,6 +4,7 @@
  * (the replica's `subnets/`) implements it; a runtime without it is the one subnet there is.
  */
 import type { Outcome, RequestMessage } from '../calls/messages.js';
+import type { StateStore } from '../state/state-store.js';
 
 /** Where a request for a canister of another subnet went. */
 export type RouteResult =
@@ -22,4 +23,9 @@ export interface SubnetRouting {
    * id: the caller then gets the usual "no route" / not-found reject.
    */
   readonly routeOut: (request: RequestMessage) => RouteResult | undefined;
+  /**
+   * Told the runtime's store once it is open and recovered: the XNet layer keeps the subnet's
+   * streams in it, written in the same commits as the executions that made them.
+   */
+  readonly opened?: (store: StateStore) => void;
 }
