@@ -135,15 +135,15 @@ export class SqliteStateStore extends SqliteConnection implements StateStore {
 
   /** Removes a replica-wide metadata value. */
   deleteMeta(key: string): void {
-    this.#assertOpen();
-    this.#s.deleteMeta.run(key);
+    this.assertOpen();
+    this.statements.deleteMeta.run(key);
   }
 
   /** Every metadata value whose key starts with `prefix`, in key order. */
   listMeta(prefix: string): Array<readonly [string, Uint8Array]> {
-    this.#assertOpen();
+    this.assertOpen();
     // Keys from `prefix` up to (not including) `prefix` followed by the highest code unit.
-    return this.#s.listMeta
+    return this.statements.listMeta
       .all(prefix, `${prefix}\uffff`)
       .map((row) => [row.key, row.value] as const);
   }
