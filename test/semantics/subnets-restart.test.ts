@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, Subnets, ZERO_FEES } from '@tincan/replica';
 import { TEST_EPOCH_NS, createTestSubnets, type TestSubnets } from '@tincan/testing';
+import type XnetPeer from '../fixtures/xnet-peer.js';
 
 const PEER = 'test/fixtures/xnet-peer.ts';
 
@@ -39,17 +40,17 @@ describe('XNet streams across a restart', { timeout: 180_000 }, () => {
     // Responses queued: B runs a0..a2, its replies wait in the stream from subnet 1.
     block(subnets, new Set([1]));
     const answered = ['a0', 'a1', 'a2'];
-    for (const entry of answered) void subnets.actor(a).relayAppend(b.id, entry);
+    for (const entry of answered) void subnets.actor<XnetPeer>(a).relayAppend(b.id, entry);
     await subnets.runUntilIdle();
-    expect(await subnets.actor(b).getLog()).toEqual(answered);
+    expect(await subnets.actor<XnetPeer>(b).getLog()).toEqual(answered);
 
     // Requests queued: b0..b2 (and a call with cycles) wait in the stream from subnet 0.
     block(subnets, new Set([0, 1]));
     const queued = ['b0', 'b1', 'b2'];
-    for (const entry of queued) void subnets.actor(a).relayAppend(b.id, entry);
-    void subnets.actor(a).sendCycles(b.id, 1_000_000n);
+    for (const entry of queued) void subnets.actor<XnetPeer>(a).relayAppend(b.id, entry);
+    void subnets.actor<XnetPeer>(a).sendCycles(b.id, 1_000_000n);
     await subnets.runUntilIdle();
-    expect(await subnets.actor(b).getLog()).toEqual(answered);
+    expect(await subnets.actor<XnetPeer>(b).getLog()).toEqual(answered);
     expect(subnets.xnet.callsInFlight).toBe(7);
     expect(subnets.replica(0).cycleBalance(a)).toBe(balanceA - 1_000_000n);
     await subnets.close();
@@ -65,7 +66,7 @@ describe('XNet streams across a restart', { timeout: 180_000 }, () => {
     expect(reopened.xnet.callsInFlight).toBe(7);
     await reopened.runUntilIdle();
     // Every request that left a committed execution ran on B exactly once, in stream order.
-    expect(await reopened.actor(b).getLog()).toEqual([...answered, ...queued]);
+    expect(await reopened.actor<XnetPeer>(b).getLog()).toEqual([...answered, ...queued]);
     // Every call from before the restart got its one answer; no response is left waiting.
     expect(reopened.xnet.callsInFlight).toBe(0);
     expect(reopened.xnet.pending).toBe(false);
@@ -74,7 +75,7 @@ describe('XNet streams across a restart', { timeout: 180_000 }, () => {
     expect(reopened.replica(1).cycleBalance(b)).toBe(balanceB);
     // Calls across subnets work as before.
     const [add] = await Promise.all([
-      reopened.actor(a).relayAdd(b.id, 5n),
+      reopened.actor<XnetPeer>(a).relayAdd(b.id, 5n),
       reopened.runUntilIdle(),
     ]);
     expect(add).toBe(5n);
@@ -84,8 +85,8 @@ describe('XNet streams across a restart', { timeout: 180_000 }, () => {
     reopened = await reopen(stateDir);
     expect(reopened.xnet.callsInFlight).toBe(0);
     await reopened.runUntilIdle();
-    expect(await reopened.actor(b).getLog()).toEqual([...answered, ...queued]);
-    expect(await reopened.actor(b).getCount()).toBe(5n);
+    expect(await reopened.actor<XnetPeer>(b).getLog()).toEqual([...answered, ...queued]);
+    expect(await reopened.actor<XnetPeer>(b).getCount()).toBe(5n);
   });
 
   it('answers an inducted request whose callee is uninstalled while it awaits, and keeps the answer in the stream', async () => {
@@ -96,7 +97,7 @@ describe('XNet streams across a restart', { timeout: 180_000 }, () => {
     const c = await subnets.deploy(0, PEER);
     // A asks B (subnet 1) to relay to C (subnet 0); B's reply path and its call to C wait.
     block(subnets, new Set([1]));
-    const call = subnets.actor(a).relayVia(b.id, c.id, 3n);
+    const call = subnets.actor<XnetPeer>(a).relayVia(b.id, c.id, 3n);
     call.catch(() => undefined);
     await subnets.runUntilIdle();
     // Outside any batch: B's open context (from subnet 0's stream) is answered, and the
@@ -109,6 +110,6 @@ describe('XNet streams across a restart', { timeout: 180_000 }, () => {
     expect(reopened.xnet.callsInFlight).toBe(0);
     expect(reopened.xnet.pending).toBe(false);
     // B's relayed add reached C once (the request had left B's committed execution).
-    expect(await reopened.actor(c).getCount()).toBe(3n);
+    expect(await reopened.actor<XnetPeer>(c).getCount()).toBe(3n);
   });
 });

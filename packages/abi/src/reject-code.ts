@@ -19,6 +19,8 @@ export const IcErrorCode = {
   CanisterOutOfCycles: 'IC0207',
   CanisterNotFound: 'IC0301',
   CanisterSnapshotNotFound: 'IC0305',
+  /** A `specified_id` outside the canister ranges of the subnet that got the create call. */
+  CanisterNotHostedBySubnet: 'IC0405',
   CanisterRejectedMessage: 'IC0406',
   UnknownManagementMessage: 'IC0407',
   InvalidManagementPayload: 'IC0408',

@@ -147,6 +147,11 @@ describe('reject constructors', () => {
       errorCode: 'IC0512',
       message: `Only the controllers of the canister ${C} can control it.\nCanister's controllers: a b\nSender's ID: c`,
     });
+    expect(Rejects.canisterNotHostedBySubnet(C, 's')).toEqual({
+      code: 4,
+      errorCode: 'IC0405',
+      message: `Specified CanisterId ${C} is not hosted by subnet s.`,
+    });
     expect(Rejects.invalidManagementPayload('Invalid settings: x')).toEqual({
       code: 4,
       errorCode: 'IC0408',

@@ -259,6 +259,15 @@ export function managementCanistersOnly(method: string): Reject {
   );
 }
 
+/** IC0405: `provisional_create_canister_with_cycles`'s `specified_id` is in another subnet's range. */
+export function canisterNotHostedBySubnet(canister: string, subnet: string): Reject {
+  return makeReject(
+    RejectCode.CanisterReject,
+    IcErrorCode.CanisterNotHostedBySubnet,
+    `Specified CanisterId ${canister} is not hosted by subnet ${subnet}.`,
+  );
+}
+
 /** IC0408: a management method's argument is not what the method takes. */
 export function invalidManagementPayload(message: string): Reject {
   return makeReject(RejectCode.CanisterReject, IcErrorCode.InvalidManagementPayload, message);

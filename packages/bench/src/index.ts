@@ -189,7 +189,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${gatewayReport(rows).join('\n')}\n`);
     }
     if (selected('metering')) {
-      progress('bench: metering overhead, instrumented vs uninstrumented…');
+      progress('bench: metering overhead, instrumented vs uninstrumented and vs no write barrier…');
       const rows = await meteringBenchmark(
         root,
         replicas.backstopOff,

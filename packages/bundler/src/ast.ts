@@ -28,3 +28,32 @@ export function isNode(value: unknown): value is AnyNode {
     typeof (value as { type?: unknown }).type === 'string'
   );
 }
+
+/** Names bound or assigned by a pattern (an identifier, or array/object destructuring). */
+export function patternNames(p: AnyNode): string[] {
+  switch (p.type) {
+    case 'Identifier':
+      return [p.name as string];
+    case 'ArrayPattern':
+      return (p.elements as Array<AnyNode | null>).flatMap((e) =>
+        e === null ? [] : patternNames(e),
+      );
+    case 'ObjectPattern':
+      return (p.properties as AnyNode[]).flatMap((q) =>
+        patternNames((q.type === 'RestElement' ? q : q.value) as AnyNode),
+      );
+    case 'RestElement':
+      return patternNames(p.argument as AnyNode);
+    case 'AssignmentPattern':
+      return patternNames(p.left as AnyNode);
+    default:
+      return [];
+  }
+}
+
+/** Whether `test` holds for `node` or any node under it. */
+export function some(node: AnyNode, test: (n: AnyNode) => boolean): boolean {
+  if (test(node)) return true;
+  for (const child of childNodes(node)) if (some(child, test)) return true;
+  return false;
+}

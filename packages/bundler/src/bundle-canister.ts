@@ -10,7 +10,7 @@ import * as esbuild from 'esbuild';
 import { BundlerError } from './bundler-error.js';
 import { BundleCache } from './bundle-cache.js';
 import { BOUND_GLOBALS, REPLACED_GLOBALS, bindGlobals } from './bind-globals.js';
-import { instrumentBundle } from './instrument.js';
+import { instrument } from './instrument.js';
 import { addWriteBarrier } from './write-barrier.js';
 
 /** Canister bundles run after the kernel, so they bind its replacements too. */
@@ -145,6 +145,12 @@ export interface PrepareOptions {
    * meter's overhead: the runtime refuses a module that registers no meter.
    */
   readonly instrument?: boolean;
+  /**
+   * Adds the heap write barrier (default true). Only benchmarks turn it off, to measure the
+   * barrier's overhead: without it the heap store misses writes, so such a canister's state is
+   * not kept right (and the runtime refuses a module that claims no barrier).
+   */
+  readonly barrier?: boolean;
 }
 
 /**
@@ -158,11 +164,14 @@ export interface PrepareOptions {
 export function prepareCanisterModule(source: string, options: PrepareOptions = {}): string {
   let prepared: string;
   try {
-    const metered =
-      options.instrument === false ? `(() => {${source}\n})();\n` : instrumentBundle(source);
-    // The barrier goes in after the meter, so it is not weighed as canister work. It is never
-    // optional: without it the heap store would miss writes.
-    prepared = addWriteBarrier(metered).code;
+    const instrumented = options.instrument === false ? undefined : instrument(source);
+    const metered = instrumented?.code ?? `(() => {${source}\n})();\n`;
+    // The barrier goes in after the meter, so it is not weighed as canister work. Only
+    // benchmarks leave it out: without it the heap store would miss writes.
+    prepared =
+      options.barrier === false
+        ? metered
+        : addWriteBarrier(metered, { builtins: CANISTER_GLOBALS, meter: instrumented?.meter }).code;
   } catch (err) {
     throw new BundlerError(
       'ERR_INVALID_MODULE',

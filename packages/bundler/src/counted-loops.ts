@@ -21,7 +21,7 @@
  *
  * Whether the values are numbers of a usable size is checked at run time by the meter.
  */
-import { childNodes, type AnyNode } from './ast.js';
+import { childNodes, patternNames, some, type AnyNode } from './ast.js';
 
 /** A loop whose iterations are charged at once, before it starts. */
 export interface CountedLoop {
@@ -279,28 +279,6 @@ function declarationNames(decl: AnyNode): string[] {
   return (decl.declarations as AnyNode[]).flatMap((d) => patternNames(d.id as AnyNode));
 }
 
-/** Names bound or assigned by a pattern (an identifier, or array/object destructuring). */
-function patternNames(p: AnyNode): string[] {
-  switch (p.type) {
-    case 'Identifier':
-      return [p.name as string];
-    case 'ArrayPattern':
-      return (p.elements as Array<AnyNode | null>).flatMap((e) =>
-        e === null ? [] : patternNames(e),
-      );
-    case 'ObjectPattern':
-      return (p.properties as AnyNode[]).flatMap((q) =>
-        patternNames((q.type === 'RestElement' ? q : q.value) as AnyNode),
-      );
-    case 'RestElement':
-      return patternNames(p.argument as AnyNode);
-    case 'AssignmentPattern':
-      return patternNames(p.left as AnyNode);
-    default:
-      return [];
-  }
-}
-
 function isName(node: AnyNode | null | undefined, name: string): boolean {
   return node?.type === 'Identifier' && node.name === name;
 }
@@ -311,11 +289,4 @@ function isNumberLiteral(node: AnyNode): boolean {
 
 function source(node: AnyNode): string {
   return node.type === 'Literal' ? String(node.raw) : (node.name as string);
-}
-
-/** Whether `test` holds for `node` or any node under it. */
-function some(node: AnyNode, test: (n: AnyNode) => boolean): boolean {
-  if (test(node)) return true;
-  for (const child of childNodes(node)) if (some(child, test)) return true;
-  return false;
 }

@@ -64,6 +64,8 @@ export interface InstrumentedBundle {
   readonly blocks: number;
   /** Number of counted loops, charged once per loop when their values allow (counted-loops.ts). */
   readonly countedLoops: number;
+  /** The meter's name in the code (its counted loops test `NAME_count(…)`). */
+  readonly meter: string;
 }
 
 /** Options of {@link instrument}. */
@@ -95,6 +97,7 @@ export function instrument(code: string, options: InstrumentOptions = {}): Instr
     code: `(() => {${prelude(name)}${body}\n})();\n`,
     blocks: walker.blocks + 1,
     countedLoops: counted.size,
+    meter: name,
   };
 }
 

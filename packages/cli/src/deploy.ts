@@ -18,6 +18,8 @@ import { CanisterIds } from './canister-ids.js';
 import { CliError } from './cli-error.js';
 import { DeployedInterfaces } from './deployed-interfaces.js';
 import { managementCanister, type InstallMode, type ManagementCanister } from './management.js';
+import { hasPlacement, type Placement } from './placement-choice.js';
+import type { ResolvedPlacement } from './placement.js';
 import { canisterEnvName, deployOrder, projectCanisters, type ProjectCanister } from './project.js';
 
 /** How code is installed: `auto` installs into an empty canister and upgrades one with code. */
@@ -36,6 +38,8 @@ export interface DeployOptions {
   readonly mode?: DeployMode | undefined;
   /** Cycles of newly created canisters (the replica's default when absent). */
   readonly cycles?: bigint | undefined;
+  /** Where new canisters go (`--subnet`, `--next-to`, `--specified-id`); else each one's dfx.json placement. */
+  readonly placement?: Placement | undefined;
   /** Progress lines. */
   readonly log: (line: string) => void;
 }
@@ -74,22 +78,22 @@ export async function createCanisters(
   const management = managementCanister(options.agent);
   const ids = new CanisterIds(options.projectDir);
   const result = new Map<string, Principal>();
+  const missing: ProjectCanister[] = [];
   for (const canister of canisters) {
     const existing = await existingCanister(management, ids.get(options.host, canister.name));
-    let id = existing?.id;
+    if (existing === undefined) missing.push(canister);
+    else result.set(canister.name, existing.id);
+  }
+  if (options.placement?.specifiedId !== undefined && missing.length > 1)
+    throw new CliError(
+      'ERR_USAGE',
+      `--specified-id gives one canister its id, but ${missing.map((c) => c.name).join(', ')} are to be created; create them one by one`,
+    );
+  for (const canister of canisters) {
+    let id = result.get(canister.name);
     if (id === undefined) {
-      const amount: [] | [bigint] = options.cycles === undefined ? [] : [options.cycles];
-      const created = await withRejects(`creating canister ${canister.name}`, () =>
-        management.provisional_create_canister_with_cycles({
-          amount,
-          settings: [],
-          specified_id: [],
-          sender_canister_version: [],
-        }),
-      );
-      id = created.canister_id;
+      id = await createOne(canister, options, ids);
       ids.set(options.host, canister.name, id.toText());
-      options.log(`${canister.name}: created canister ${id.toText()}`);
     }
     result.set(canister.name, id);
     // As dfx does, the CLI's own environment names every canister it knows.
@@ -97,6 +101,56 @@ export async function createCanisters(
     process.env[canisterEnvName('CANISTER_CANDID_PATH', canister.name)] = canister.candid;
   }
   return result;
+}
+
+/** Creates one canister where its placement (the command's, else dfx.json's) says. */
+async function createOne(
+  canister: ProjectCanister,
+  options: DeployOptions,
+  ids: CanisterIds,
+): Promise<Principal> {
+  const placement = hasPlacement(options.placement) ? options.placement : canister.placement;
+  let where: ResolvedPlacement | undefined;
+  if (hasPlacement(placement)) {
+    const [{ resolvePlacement }, { subnetRange }] = await Promise.all([
+      import('./placement.js'),
+      import('@tincan/replica'),
+    ]);
+    where = await resolvePlacement(
+      options.agent,
+      placement,
+      (nameOrId) => canisterIdOf(nameOrId, ids.get(options.host, nameOrId)),
+      (subnet) => Principal.fromUint8Array(subnetRange(subnet)[0]),
+    );
+  }
+  const amount: [] | [bigint] = options.cycles === undefined ? [] : [options.cycles];
+  const management = managementCanister(options.agent, where?.effectiveCanisterId);
+  const created = await withRejects(`creating canister ${canister.name}`, () =>
+    management.provisional_create_canister_with_cycles({
+      amount,
+      settings: [],
+      specified_id: where?.specifiedId === undefined ? [] : [where.specifiedId],
+      sender_canister_version: [],
+    }),
+  );
+  const id = created.canister_id;
+  options.log(
+    `${canister.name}: created canister ${id.toText()}${where === undefined ? '' : ` on subnet ${where.subnetId.toText()}`}`,
+  );
+  return id;
+}
+
+/** A `--next-to` canister: a dfx.json name deployed on this network, or a principal. */
+function canisterIdOf(nameOrId: string, recorded: string | undefined): Principal {
+  if (recorded !== undefined) return Principal.fromText(recorded);
+  try {
+    return Principal.fromText(nameOrId);
+  } catch {
+    throw new CliError(
+      'ERR_UNKNOWN_CANISTER',
+      `--next-to ${nameOrId}: not a principal, and no canister '${nameOrId}' is deployed on this network`,
+    );
+  }
 }
 
 /** Deploys the project's canisters (or the one named, after its dependencies). */

@@ -101,15 +101,18 @@ export interface ManagementCanister {
   fetch_canister_logs(arg: CanisterArg): Promise<{ canister_log_records: CanisterLogRecord[] }>;
 }
 
-/** An actor for `aaaaa-aa` on `agent`. */
-export function managementCanister(agent: HttpAgent): ManagementCanister {
+/**
+ * An actor for `aaaaa-aa` on `agent`. A creation's effective canister id (which picks the subnet
+ * it goes to) is `createOn`, else `aaaaa-aa`.
+ */
+export function managementCanister(agent: HttpAgent, createOn?: Principal): ManagementCanister {
   const effective = (_method: string, args: unknown[]): { effectiveCanisterId: Principal } => {
     const first = args[0] as { canister_id?: unknown } | undefined;
     return {
       effectiveCanisterId:
         first?.canister_id instanceof Principal
           ? first.canister_id
-          : Principal.managementCanister(),
+          : (createOn ?? Principal.managementCanister()),
     };
   };
   return Actor.createActor<ManagementCanister>(managementIdlFactory, {

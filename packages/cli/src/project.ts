@@ -1,12 +1,14 @@
 /**
  * The project the CLI works on: `dfx.json` in the current directory, validated with effect
  * Schema as dfx reads it: canisters (`type`, `main`, `candid`, `init_arg`, `init_arg_file`,
- * `dependencies`, `declarations`, `custom.env`) and `networks`.
+ * `dependencies`, `declarations`, `custom.env`, `specified_id`) and `networks`, plus tincan's
+ * own per-canister section `tincan` (`subnet`, `next_to`: where the canister is created).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as Schema from 'effect/Schema';
 import { CliError } from './cli-error.js';
+import { checkPlacement, type Placement } from './placement-choice.js';
 
 const Canister = Schema.Struct({
   type: Schema.optionalKey(Schema.String),
@@ -25,6 +27,15 @@ const Canister = Schema.Struct({
   ),
   custom: Schema.optionalKey(
     Schema.Struct({ env: Schema.optionalKey(Schema.Array(Schema.String)) }),
+  ),
+  /** dfx's: the id a local network gives the canister when it creates it. */
+  specified_id: Schema.optionalKey(Schema.String),
+  /** tincan's own keys, which dfx ignores: where the canister is created. */
+  tincan: Schema.optionalKey(
+    Schema.Struct({
+      subnet: Schema.optionalKey(Schema.Union([Schema.Number, Schema.String])),
+      next_to: Schema.optionalKey(Schema.String),
+    }),
   ),
 });
 
@@ -57,6 +68,18 @@ export interface ProjectCanister {
   /** `declarations`: where `tincan generate` writes bindings. */
   readonly declarationsDir: string;
   readonly nodeCompatibility: boolean;
+  /** Where a new canister goes: dfx.json's `specified_id`, or `tincan.subnet` / `tincan.next_to`. */
+  readonly placement: Placement;
+}
+
+function placementOf(name: string, c: typeof Canister.Type): Placement {
+  const placement = {
+    specifiedId: c.specified_id,
+    subnet: c.tincan?.subnet === undefined ? undefined : String(c.tincan.subnet),
+    nextTo: c.tincan?.next_to,
+  };
+  checkPlacement(placement, `dfx.json: canister '${name}' has more than one placement`);
+  return placement;
 }
 
 /** The canisters of the project at `dir`, in dfx.json's order; a clear error for a bad dfx.json. */
@@ -119,6 +142,7 @@ export function projectCanisters(dir: string): ProjectCanister[] {
         c.declarations?.output ?? path.join('src', 'declarations', name),
       ),
       nodeCompatibility: c.declarations?.node_compatibility ?? false,
+      placement: placementOf(name, c),
     };
   });
   const names = new Set(canisters.map((c) => c.name));

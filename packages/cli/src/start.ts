@@ -107,6 +107,7 @@ export async function startReplica(options: StartOptions): Promise<RunningReplic
       requestHandler: dashboardHandler(replica, {
         stateDir: path.resolve(options.stateDir),
         identities: cliIdentitySource(options.identities),
+        ...(subnets !== undefined && { subnets }),
       }),
       ...(subnets !== undefined && { subnets }),
     });

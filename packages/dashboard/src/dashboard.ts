@@ -7,13 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Replica } from '@tincan/replica';
+import type { Replica, Subnets } from '@tincan/replica';
 import { answerApi } from './api.js';
 import type { ApiAnswer } from './api-answer.js';
 import { replicaInfo, runControl } from './controls.js';
 import { isIdentityName, type IdentitySource } from './identities.js';
 import { PageToken, refuseNonLocal } from './local-only.js';
 import { CSS, pageHtml } from './page.js';
+import { answerSubnetsApi } from './subnets-api.js';
 
 /** Handles a request if it is the dashboard's; returns false to leave it to the next handler. */
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -24,6 +25,11 @@ export interface DashboardOptions {
   readonly stateDir?: string;
   /** The identities the Candid UI may call as (the CLI's); without it, calls are anonymous. */
   readonly identities?: IdentitySource;
+  /**
+   * A replica of several subnets (`replica` is subnet 0, whose controls the page shows): the
+   * page lists every subnet's canisters and traces, and the streams between them.
+   */
+  readonly subnets?: Subnets;
 }
 
 /** Largest JSON body of a control. */
@@ -114,6 +120,8 @@ async function serveApi(
   if (sub === 'replica') return replicaInfo(replica, { stateDir: options.stateDir });
   if (sub === 'identities' || sub.startsWith('identities/'))
     return identities(options.identities, token, req, sub);
+  if (options.subnets !== undefined) return answerSubnetsApi(options.subnets, sub, params);
+  if (sub === 'subnets') return { status: 200, body: null };
   return answerApi(replica, sub, params);
 }
 

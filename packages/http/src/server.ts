@@ -12,6 +12,7 @@ import { Principal } from '@dfinity/principal';
 import { encodeCbor, generateRootKey, type RootKey } from '@tincan/certification';
 import type { Replica, Subnets } from '@tincan/replica';
 import { drainRefused, readBody } from './body.js';
+import { creationSubnet } from './creation-route.js';
 import { HttpProblem } from './envelope.js';
 import {
   handleCall,
@@ -145,6 +146,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
           rootKey: rootKey.derPublicKey,
           limits: options.gateway === true ? {} : (options.gateway ?? {}),
           interfaces: new Map(),
+          ...(options.subnets !== undefined && {
+            forCanister: gatewayRouter(options.subnets, served, () => gateway),
+          }),
         };
   const status = encodeCbor({
     ic_api_version: IC_API_VERSION,
@@ -192,7 +196,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     const effectiveId = parsePrincipal(id);
     const body = await readBody(req, maxBody);
-    const target = contextFor(effectiveId, subnet !== null);
+    // A creation whose effective id no subnet hosts goes to its `specified_id`'s subnet.
+    const subnets = options.subnets;
+    const creationTo =
+      subnets !== undefined && endpoint === 'call' && subnets.subnetOf(effectiveId) === undefined
+        ? creationSubnet(body, subnets)
+        : undefined;
+    const target =
+      creationTo === undefined
+        ? contextFor(effectiveId, subnet !== null)
+        : (served[creationTo]?.ctx ?? ctx);
     if (endpoint === 'call') return handleCall(target, effectiveId, body, version !== 'v2');
     if (endpoint === 'query') return handleQuery(target, effectiveId, body);
     return handleReadState(target, body, canister !== null ? effectiveId : undefined);
@@ -249,6 +262,28 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         }),
       ]).then(() => undefined);
     },
+  };
+}
+
+/** The gateway context of the subnet hosting a canister (subnet 0's for ids no subnet hosts). */
+function gatewayRouter(
+  subnets: Subnets,
+  served: readonly ServedSubnet[],
+  root: () => GatewayContext | undefined,
+): (id: Principal) => GatewayContext {
+  const contexts = new Map<number, GatewayContext>();
+  return (id) => {
+    const base = root() as GatewayContext;
+    const index = subnets.subnetOf(id) ?? 0;
+    const subnet = served[index];
+    if (index === 0 || subnet === undefined) return base;
+    let ctx = contexts.get(index);
+    if (ctx === undefined) {
+      const { forCanister: _, ...rest } = base;
+      ctx = { ...rest, replica: subnet.ctx.replica, state: subnet.state };
+      contexts.set(index, ctx);
+    }
+    return ctx;
   };
 }
 

@@ -40,7 +40,7 @@ export type { ProjectCanister } from './project-config.js';
 export { ManagementCanister } from './management/management-canister.js';
 export { managementIdlFactory, MANAGEMENT_METHODS } from './management/ic-idl.js';
 export type { ManagementMethodName } from './management/ic-idl.js';
-export { managementTarget } from './management/effective-id.js';
+export { managementTarget, specifiedCanisterId } from './management/effective-id.js';
 export type { ManagementTarget } from './management/effective-id.js';
 export type { Change, ChangeDetails, ChangeOrigin } from './management/canister-history.js';
 export { buildCanisterModule } from './canister-module.js';
@@ -66,6 +66,7 @@ export type {
   TreeSummary,
 } from './traces/traces.js';
 export { MAX_SUBNETS, Subnets } from './subnets/subnets.js';
+export type { SubnetHosting } from './replica-options.js';
 export type { SubnetInfo, SubnetsOptions } from './subnets/subnets.js';
 export { MAX_XNET_PAYLOAD_BYTES, XNet } from './subnets/xnet.js';
 export type { RefusedSlice, XNetSubnet } from './subnets/xnet.js';

@@ -52,7 +52,12 @@ export async function openReplicaParts(options: ReplicaOptions): Promise<Replica
   const clock =
     options.clock ??
     new LiveClock(offset === undefined ? 0n : BigInt(new TextDecoder().decode(offset)));
-  const management = new ManagementCanister({ store, seed, nowNs: () => clock.nowNs() });
+  const management = new ManagementCanister({
+    store,
+    seed,
+    nowNs: () => clock.nowNs(),
+    ...(options.subnetHosting !== undefined && { hosting: options.subnetHosting }),
+  });
   const traces =
     options.traces === undefined || options.traces === false
       ? undefined

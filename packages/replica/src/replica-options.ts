@@ -15,6 +15,12 @@ import type {
   SubnetRouting,
 } from '@tincan/runtime';
 
+/** Which canister ids a subnet of several hosts. */
+export interface SubnetHosting {
+  readonly id: Principal;
+  readonly hosts: (canisterId: Uint8Array) => boolean;
+}
+
 /** Wall-clock limits of the backstop, in milliseconds. */
 export interface WallClockLimitsMs {
   readonly updateMs: number;
@@ -86,6 +92,11 @@ export interface ReplicaOptions {
   readonly prepareModule?: PrepareModule;
   /** One subnet of several (set by `Subnets`): its canister id range and the route to the others. */
   readonly subnet?: SubnetRouting;
+  /**
+   * One subnet of several (set by `Subnets`): its principal and whether it hosts an id, so the
+   * management canister refuses a `specified_id` of another subnet's range, as ICP does.
+   */
+  readonly subnetHosting?: SubnetHosting;
 }
 
 /** Options of `Replica.deploy`. */

@@ -3,7 +3,7 @@
  * update-settings|snapshot`: dfx's management verbs.
  */
 import type { CommandInput, CommandSpec, FlagSpec } from '../command-line.js';
-import { deployOptions, installFlags } from './deploy.js';
+import { deployOptions, installFlags, placementFlags } from './deploy.js';
 import { canisterArg, replicaFlags, targetOf, type Target } from './shared.js';
 
 async function management(target: Target): Promise<import('../management.js').ManagementCanister> {
@@ -33,6 +33,7 @@ const createCommand: CommandSpec = {
       value: 'cycles',
       description: 'cycles of each new canister (default: the replica default, 100T)',
     },
+    ...(placementFlags ?? []),
     ...replicaFlags,
   ],
   run: async (input) => {

@@ -1,6 +1,7 @@
 /** `tincan deploy` and `tincan generate`. */
 import type { CommandInput, CommandSpec } from '../command-line.js';
 import type { DeployMode, DeployOptions } from '../deploy.js';
+import type { Placement } from '../placement-choice.js';
 import { agentFor, networkOf, replicaFlags } from './shared.js';
 
 /** The flags of commands that install code. */
@@ -26,6 +27,40 @@ export const installFlags: CommandSpec['flags'] = [
   },
 ];
 
+/** Where new canisters go, with dfx's flags (`tincan start --subnets N` hosts several subnets). */
+export const placementFlags: CommandSpec['flags'] = [
+  {
+    name: 'subnet',
+    type: 'string',
+    value: 'index|principal',
+    description: `create new canisters on this subnet: its index (0, 1, …) or principal; default: dfx.json's tincan.subnet, else subnet 0`,
+  },
+  {
+    name: 'next-to',
+    type: 'string',
+    value: 'canister',
+    description: 'create new canisters on the subnet of this canister (name or principal)',
+  },
+  {
+    name: 'specified-id',
+    type: 'string',
+    value: 'principal',
+    description: `create the canister with this id, on the subnet whose range holds it; overrides dfx.json's specified_id`,
+  },
+];
+
+/** The placement flags of a command, checked (one at most) before anything connects. */
+async function placementOf(input: CommandInput): Promise<Placement> {
+  const { checkPlacement } = await import('../placement-choice.js');
+  const placement = {
+    subnet: input.string('subnet'),
+    nextTo: input.string('next-to'),
+    specifiedId: input.string('specified-id'),
+  };
+  checkPlacement(placement, input.command);
+  return placement;
+}
+
 /** The deploy options a command's flags give. */
 export async function deployOptions(
   input: CommandInput,
@@ -47,6 +82,7 @@ export async function deployOptions(
     }
   }
   const network = networkOf(input);
+  const placement = await placementOf(input);
   return {
     projectDir: process.cwd(),
     host: network.url,
@@ -54,6 +90,7 @@ export async function deployOptions(
     name,
     argument,
     mode: input.string('mode') as DeployMode | undefined,
+    placement,
     log: (line) => process.stdout.write(`${line}\n`),
   };
 }
@@ -69,7 +106,7 @@ export const deployCommand: CommandSpec = {
       optional: true,
     },
   ],
-  flags: [...(installFlags ?? []), ...replicaFlags],
+  flags: [...(installFlags ?? []), ...(placementFlags ?? []), ...replicaFlags],
   run: async (input) => {
     const { deployProject, selectCanisters } = await import('../deploy.js');
     const name = input.arg('name');

@@ -54,3 +54,13 @@ export function bytes(n: string | number): string {
   if (v < 1024 * 1024) return `${(v / 1024).toFixed(1)} KiB`;
   return `${(v / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/** A table with a header row. */
+export function table(head: string[], rows: HTMLTableRowElement[], id: string): HTMLTableElement {
+  return el(
+    'table',
+    { id },
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
+    el('tbody', {}, ...rows),
+  );
+}

@@ -11,10 +11,17 @@ import { Actor } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { parseDid, printCandidValues } from '@tincan/candid';
 import { controlFor } from './candid-form.js';
-import { api, el, short, time } from './dom.js';
+import { api, el, short, table, time } from './dom.js';
 import { chosenAgent, forgetAgents, identityPicker } from './identity.js';
 import { replicaView } from './replica-view.js';
 import { stateSection } from './state-browser.js';
+import { subnetsSection } from './subnets-view.js';
+import { treeView, type Execution } from './tree-view.js';
+
+/** A tree's page, on the subnet whose traces hold it. */
+function treeHref(tree: string, subnet: number | undefined): string {
+  return `#/tree/${tree}${subnet === undefined ? '' : `?subnet=${subnet}`}`;
+}
 
 interface CanisterInfo {
   id: string;
@@ -23,29 +30,8 @@ interface CanisterInfo {
   cycles: string;
   moduleHash: string | null;
   candid: string;
-}
-interface Execution {
-  id: number;
-  tree: string;
-  parent: number | null;
-  canister: string;
-  kind: string;
-  method: string;
-  caller: string;
-  outcome: string;
-  trap: string | null;
-  instructions: number;
-  cyclesCharged: string;
-  cyclesAccepted: string;
-  cyclesRefunded: string;
-  balanceDelta: string;
-  timeNs: string;
-  calls: Array<{ callee: string; method: string; cycles: string }>;
-  timersSet: number;
-  stableWrites: number;
-  heapBytes: number;
-  argText?: string;
-  replyText?: string | null;
+  /** On a replica of several subnets: the one hosting the canister. */
+  subnet?: number;
 }
 interface TreeSummary {
   tree: string;
@@ -53,33 +39,40 @@ interface TreeSummary {
   executions: number;
   trapped: number;
   canisters: number;
+  /** On a replica of several subnets: the one whose traces hold the tree. */
+  subnet?: number;
 }
 
 const app = document.getElementById('app') as HTMLElement;
 let refresh: number | undefined;
 
-function table(head: string[], rows: HTMLTableRowElement[], id: string): HTMLTableElement {
-  return el(
-    'table',
-    { id },
-    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
-    el('tbody', {}, ...rows),
-  );
-}
 
 async function canistersView(): Promise<void> {
-  const canisters = await api<CanisterInfo[]>('canisters');
+  const [canisters, subnets] = await Promise.all([
+    api<CanisterInfo[]>('canisters'),
+    subnetsSection(),
+  ]);
+  const several = canisters.some((c) => c.subnet !== undefined);
   app.replaceChildren(
+    ...subnets,
     el('h2', {}, 'Canisters'),
     canisters.length === 0
       ? el('p', {}, 'No canisters yet: deploy with tincan deploy.')
       : table(
-          ['canister', 'status', 'controllers', 'cycles', 'module hash'],
+          [
+            'canister',
+            ...(several ? ['subnet'] : []),
+            'status',
+            'controllers',
+            'cycles',
+            'module hash',
+          ],
           canisters.map((c) =>
             el(
               'tr',
               { class: 'canister', 'data-id': c.id },
               el('td', {}, el('a', { href: `#/canister/${c.id}`, class: 'mono' }, c.id)),
+              ...(several ? [el('td', { class: 'subnet' }, String(c.subnet ?? ''))] : []),
               el('td', {}, c.status),
               el('td', { class: 'mono' }, c.controllers.map(short).join(', ')),
               el('td', {}, BigInt(c.cycles).toLocaleString('en-US')),
@@ -201,7 +194,11 @@ async function canisterView(id: string): Promise<void> {
           if (tree !== undefined)
             result.append(
               '\n',
-              el('a', { href: `#/tree/${tree.tree}`, class: 'tree-link' }, 'see its call tree'),
+              el(
+                'a',
+                { href: treeHref(tree.tree, tree.subnet), class: 'tree-link' },
+                'see its call tree',
+              ),
             );
         }
       })();
@@ -216,6 +213,7 @@ async function treesView(params: URLSearchParams): Promise<void> {
   const query = new URLSearchParams();
   for (const f of FILTERS) if ((params.get(f) ?? '') !== '') query.set(f, params.get(f) ?? '');
   const trees = await api<TreeSummary[]>(`trees?${query.toString()}`);
+  const several = trees.some((t) => t.subnet !== undefined);
   const inputs = FILTERS.map((f) =>
     f === 'outcome'
       ? el(
@@ -247,21 +245,30 @@ async function treesView(params: URLSearchParams): Promise<void> {
     trees.length === 0
       ? el('p', {}, 'No executions match.')
       : table(
-          ['started', 'message', 'caller', 'executions', 'canisters', 'outcome'],
+          [
+            'started',
+            'message',
+            ...(several ? ['subnet'] : []),
+            'caller',
+            'executions',
+            'canisters',
+            'outcome',
+          ],
           trees.map((t) =>
             el(
               'tr',
-              { class: 'tree', 'data-tree': t.tree },
+              { class: 'tree', 'data-tree': t.tree, 'data-subnet': String(t.subnet ?? 0) },
               el('td', {}, time(t.root.timeNs)),
               el(
                 'td',
                 {},
                 el(
                   'a',
-                  { href: `#/tree/${t.tree}` },
+                  { href: treeHref(t.tree, t.subnet) },
                   `${t.root.kind} ${short(t.root.canister)}.${t.root.method}`,
                 ),
               ),
+              ...(several ? [el('td', { class: 'subnet' }, String(t.subnet ?? ''))] : []),
               el('td', { class: 'mono' }, short(t.root.caller)),
               el('td', {}, String(t.executions)),
               el('td', {}, String(t.canisters)),
@@ -277,76 +284,6 @@ async function treesView(params: URLSearchParams): Promise<void> {
   );
 }
 
-async function treeView(tree: string): Promise<void> {
-  const executions = await api<Execution[]>(`trees/${encodeURIComponent(tree)}`);
-  const depth = new Map<number, number>();
-  const detail = el(
-    'div',
-    { id: 'execution-detail', class: 'card' },
-    'Click an execution to see its argument and answer.',
-  );
-  const rows = executions.map((e) => {
-    const d = e.parent === null ? 0 : (depth.get(e.parent) ?? 0) + 1;
-    depth.set(e.id, d);
-    const what = e.outcome === 'trapped' ? `trapped: ${e.trap ?? ''} (rolled back)` : e.outcome;
-    const row = el(
-      'tr',
-      { class: `exec ${e.outcome}`, 'data-id': String(e.id), 'data-outcome': e.outcome },
-      el('td', {}, String(e.id)),
-      el(
-        'td',
-        { style: `padding-left:${0.5 + d * 1.5}rem` },
-        `${e.kind} `,
-        el('span', { class: 'mono' }, short(e.canister)),
-        `.${e.method}`,
-      ),
-      el('td', { class: e.outcome }, what),
-      el('td', {}, e.instructions.toLocaleString('en-US')),
-      el('td', {}, BigInt(e.cyclesCharged).toLocaleString('en-US')),
-      el('td', {}, e.calls.map((c) => `${short(c.callee)}.${c.method}`).join(', ')),
-      el('td', {}, String(e.stableWrites)),
-      el('td', {}, String(e.heapBytes)),
-      el('td', {}, String(e.timersSet)),
-    );
-    row.addEventListener('click', () => {
-      for (const r of app.querySelectorAll('tr.exec.selected')) r.classList.remove('selected');
-      row.classList.add('selected');
-      detail.replaceChildren(
-        el('h4', {}, `#${e.id} ${e.kind} ${e.canister}.${e.method} — ${what}`),
-        el(
-          'div',
-          {},
-          `caller ${e.caller} · time ${time(e.timeNs)} · accepted ${e.cyclesAccepted} · refunded ${e.cyclesRefunded} · balance change ${e.balanceDelta}`,
-        ),
-        el('div', {}, 'argument'),
-        el('pre', { id: 'detail-arg' }, e.argText ?? ''),
-        el('div', {}, 'answer'),
-        el('pre', { id: 'detail-reply' }, e.replyText ?? '(none from this execution)'),
-      );
-    });
-    return row;
-  });
-  app.replaceChildren(
-    el('h2', {}, 'Call tree ', el('span', { class: 'mono' }, tree)),
-    table(
-      [
-        '#',
-        'execution',
-        'outcome',
-        'instructions',
-        'fee',
-        'calls made',
-        'stable writes',
-        'heap bytes',
-        'timers set',
-      ],
-      rows,
-      'tree',
-    ),
-    detail,
-  );
-}
-
 async function route(): Promise<void> {
   if (refresh !== undefined) window.clearInterval(refresh);
   refresh = undefined;
@@ -359,7 +296,7 @@ async function route(): Promise<void> {
       await canisterView(decodeURIComponent(parts[1]));
     else if (parts[0] === 'trees') await treesView(new URLSearchParams(search));
     else if (parts[0] === 'tree' && parts[1] !== undefined)
-      await treeView(decodeURIComponent(parts[1]));
+      await treeView(app, decodeURIComponent(parts[1]), new URLSearchParams(search).get('subnet'));
     else if (parts[0] === 'replica') await replicaView(app);
     else await canistersView();
   } catch (err) {

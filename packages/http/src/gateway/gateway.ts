@@ -42,6 +42,11 @@ export interface GatewayContext {
   readonly limits: GatewayLimits;
   /** Parsed interfaces by `.did` text. */
   readonly interfaces: Map<string, HttpInterface>;
+  /**
+   * On a replica of several subnets: the context of the subnet that hosts a canister (its
+   * replica and certified state); this one's otherwise.
+   */
+  readonly forCanister?: (id: Principal) => GatewayContext;
 }
 
 /** A plain HTTP request, as the gateway got it. */

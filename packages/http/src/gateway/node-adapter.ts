@@ -40,11 +40,13 @@ export function serveGatewayRequest(
   }
   if (target === undefined) return false;
   const found = target;
+  const served = ctx.forCanister?.(found.canisterId) ?? ctx;
   const maxBody =
-    ctx.limits.maxRequestBodyBytes ?? ctx.replica.runtime.callLimits.maxIngressPayloadBytes;
+    served.limits.maxRequestBodyBytes ??
+    served.replica.runtime.callLimits.maxIngressPayloadBytes;
   readBody(req, maxBody)
     .then((body) =>
-      serveGateway(ctx, found, {
+      serveGateway(served, found, {
         method: (req.method ?? 'GET').toUpperCase(),
         url: req.url ?? '/',
         headers: requestHeaders(req),

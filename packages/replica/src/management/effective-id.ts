@@ -15,6 +15,7 @@ export type ManagementTarget =
   | { readonly kind: 'undecodable' };
 
 const ID_RECORD = IDL.Record({ canister_id: IDL.Principal });
+const SPECIFIED_RECORD = IDL.Record({ specified_id: IDL.Opt(IDL.Principal) });
 
 /** The canister id a management call names in its argument. */
 export function managementTarget(method: string, arg: Uint8Array): ManagementTarget {
@@ -33,5 +34,23 @@ export function managementTarget(method: string, arg: Uint8Array): ManagementTar
     return { kind: 'canister', id: value.canister_id };
   } catch {
     return { kind: 'undecodable' };
+  }
+}
+
+/**
+ * The `specified_id` of a `provisional_create_canister_with_cycles` call, if it names one: on a
+ * replica of several subnets, a creation whose effective id no subnet hosts (`aaaaa-aa`, as
+ * agents send it) goes to the subnet of this id. Undefined for anything else or bad Candid
+ * (the management canister rejects that itself).
+ */
+export function specifiedCanisterId(method: string, arg: Uint8Array): Principal | undefined {
+  if (method !== 'provisional_create_canister_with_cycles') return undefined;
+  try {
+    const [value] = decodeCandid([SPECIFIED_RECORD], arg) as unknown as [
+      { specified_id: [] | [Principal] },
+    ];
+    return value.specified_id[0];
+  } catch {
+    return undefined;
   }
 }

@@ -16,6 +16,7 @@ import {
   snapshotIdNumber,
   type Operations,
 } from './operations.js';
+import type { SubnetHosting } from '../replica-options.js';
 import type { RawRand } from './raw-rand.js';
 import { candidChange, canisterStatus, type CandidSettings } from './status.js';
 import { bytesEqual } from '@tincan/bytes';
@@ -29,6 +30,8 @@ export interface MethodContext {
   readonly caller: Uint8Array;
   readonly fromCanister: boolean;
   readonly cyclesAttached: bigint;
+  /** On one subnet of several: which ids it hosts. */
+  readonly hosting?: SubnetHosting;
 }
 
 type Opt<T> = [] | [T];
@@ -188,19 +191,32 @@ export const HANDLERS: { readonly [M in ManagementMethodName]: Handler<any> } = 
   provisional_create_canister_with_cycles: (
     ctx,
     arg: { amount: Opt<bigint>; settings: Opt<CandidSettings>; specified_id: Opt<Principal> },
-  ) => ({
-    canister_id: principal(
-      ctx.operations.createCanister(
-        originOf(ctx),
-        createOptions(
-          ctx,
-          arg.settings,
-          arg.amount[0] ?? DEFAULT_CANISTER_CYCLES,
-          arg.specified_id[0]?.toUint8Array(),
+  ) => {
+    const [specified] = arg.specified_id;
+    // A subnet creates only ids of its own ranges (the HTTP layer routes a creation whose
+    // effective id no subnet hosts to the subnet of its `specified_id`).
+    if (
+      specified !== undefined &&
+      ctx.hosting !== undefined &&
+      !ctx.hosting.hosts(specified.toUint8Array())
+    )
+      throw new ManagementReject(
+        Rejects.canisterNotHostedBySubnet(specified.toText(), ctx.hosting.id.toText()),
+      );
+    return {
+      canister_id: principal(
+        ctx.operations.createCanister(
+          originOf(ctx),
+          createOptions(
+            ctx,
+            arg.settings,
+            arg.amount[0] ?? DEFAULT_CANISTER_CYCLES,
+            specified?.toUint8Array(),
+          ),
         ),
       ),
-    ),
-  }),
+    };
+  },
   install_code: (
     ctx,
     arg: IdArg & { mode: InstallModeArg; wasm_module: Uint8Array; arg: Uint8Array },

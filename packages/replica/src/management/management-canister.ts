@@ -19,6 +19,7 @@ import { Deferred, ManagementReject, rejectOutcome } from './management-reject.j
 import { Operations } from './operations.js';
 import { RawRand } from './raw-rand.js';
 import { HANDLERS, type MethodContext } from './handlers.js';
+import type { SubnetHosting } from '../replica-options.js';
 import { ensureError } from '@tincan/errors';
 
 /** Methods only canisters may call; ingress messages to them are refused, as on the IC. */
@@ -38,6 +39,8 @@ export interface ManagementOptions {
   /** The replica seed: `raw_rand`'s stream derives from it. */
   readonly seed: Uint8Array;
   readonly nowNs: () => bigint;
+  /** On one subnet of several: which ids it hosts (a `specified_id` must be one of them). */
+  readonly hosting?: SubnetHosting;
 }
 
 /** The management canister of one replica. */
@@ -45,12 +48,14 @@ export class ManagementCanister implements SystemCanister {
   readonly operations: Operations;
   readonly #rawRand: RawRand;
   readonly #store: StateStore;
+  readonly #hosting: SubnetHosting | undefined;
   #runtime: Runtime | undefined;
 
   constructor(options: ManagementOptions) {
     this.operations = new Operations(options.store, () => this.runtime, options.nowNs);
     this.#rawRand = new RawRand(options.store, options.seed);
     this.#store = options.store;
+    this.#hosting = options.hosting;
   }
 
   /** Connects the runtime this canister manages (it is created before the runtime opens). */
@@ -129,6 +134,7 @@ export class ManagementCanister implements SystemCanister {
       caller: request.caller,
       fromCanister: request.fromCanister,
       cyclesAttached,
+      ...(this.#hosting !== undefined && { hosting: this.#hosting }),
     };
     return HANDLERS[method](ctx, arg);
   }

@@ -16,14 +16,15 @@ import type { CanisterHandle, DeployOptions, ReplicaOptions } from '../replica-o
 import { signDelegation } from './delegation.js';
 import { loadBls } from './fast-bls.js';
 import { loadOrCreateSubnetKeys } from './subnet-keys.js';
-import { subnetOfId, subnetRange, type CanisterRange } from './topology.js';
+import { inRange, subnetOfId, subnetRange, type CanisterRange } from './topology.js';
 import { XNet, type XNetSubnet } from './xnet.js';
 
 /** Most subnets one replica hosts. */
 export const MAX_SUBNETS = 16;
 
 /** Options of {@link Subnets.create}: a replica's options, for every subnet, plus the topology. */
-export interface SubnetsOptions extends Omit<ReplicaOptions, 'subnet' | 'fromCheckpoint'> {
+export interface SubnetsOptions
+  extends Omit<ReplicaOptions, 'subnet' | 'subnetHosting' | 'fromCheckpoint'> {
   /** How many subnets (2 or more; 1 is a plain `Replica`). */
   readonly count: number;
   /** Subnet 0's key, the root key (the HTTP layer's); by default the one kept in the state directory, else a fresh one. */
@@ -83,6 +84,10 @@ export class Subnets {
         ...replicaOptions,
         ...(stateDir !== undefined && { stateDir }),
         subnet: xnet.routing(index),
+        subnetHosting: {
+          id: Principal.fromUint8Array(subnet.id),
+          hosts: (id) => subnet.ranges.some((range) => inRange(id, range)),
+        },
       });
       xnet.attach(index, replica);
       infos.push({

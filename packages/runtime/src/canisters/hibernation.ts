@@ -19,6 +19,11 @@ export interface HibernationDeps {
 export class Hibernation {
   readonly #deps: HibernationDeps;
   readonly #loaded = new Map<CanisterActor, true>();
+  /**
+   * The canister marked used last (the newest entry of the order), if still in it: a hot
+   * canister's next message then skips moving it, a delete and an insert per message.
+   */
+  #newest: CanisterActor | undefined;
   /** Canisters unloaded so far (for tests and benchmarks). */
   unloaded = 0;
 
@@ -28,9 +33,10 @@ export class Hibernation {
 
   /** Marks a loaded canister used now. */
   used(actor: CanisterActor): void {
-    if (this.#deps.maxLoaded === undefined) return;
+    if (this.#deps.maxLoaded === undefined || actor === this.#newest) return;
     this.#loaded.delete(actor);
     this.#loaded.set(actor, true);
+    this.#newest = actor;
   }
 
   /** Unloads the least recently used canisters that may go, down to the limit. Call after a commit. */
@@ -40,6 +46,8 @@ export class Hibernation {
     let excess = this.#loaded.size - max;
     for (const actor of this.#loaded.keys()) {
       if (excess <= 0) break;
+      // Whatever leaves the order below is no longer its newest entry.
+      if (actor === this.#newest) this.#newest = undefined;
       if (actor.sandbox === undefined) {
         // Unloaded meanwhile (uninstalled, reinstalled, dropped after a failed rollback).
         this.#loaded.delete(actor);

@@ -10,16 +10,19 @@ import { Kind, classify, forEachValue, refusePrimitive, type Saved } from './hea
 import { slice, type Rec } from './heap-record.js';
 import { PAGE_BYTES, encodeRow, hole, ref } from './heap-rows.js';
 
-/** What one commit's encoder reads and updates of the tracker. */
+/**
+ * What a commit's encoder reads and updates of the tracker. The tracker makes one encoder and
+ * sets the first four fields anew for each commit (no closures per commit).
+ */
 export interface EncodeContext {
   /** The canister instance (the heap's root, id 0). */
-  readonly root: object;
+  root: object;
   /** The commit's flat `[id, part, data, …]` rows, appended to. */
-  readonly rows: unknown[];
+  rows: unknown[];
   /** Records of the objects new to the heap in this commit, appended to (then encoded too). */
-  readonly added: Rec[];
+  added: Rec[];
   /** The heap limit a new large byte array may not take the heap past. */
-  readonly maxBytes: number;
+  maxBytes: number;
   readonly recordOf: (o: unknown) => Rec | undefined;
   /** Tracks an object new to the heap under the next id. */
   readonly trackNew: (obj: object, kind: Kind, cls: string | undefined) => Rec;
@@ -77,7 +80,7 @@ export function rowEncoder(ctx: EncodeContext): {
   encodeObject: (rec: Rec, now: Saved) => void;
   encodeBytes: (rec: Rec, pages: Iterable<number> | undefined) => void;
 } {
-  const { root, rows, added, maxBytes, recordOf, trackNew, resize, totalBytes, setRootRow } = ctx;
+  const { recordOf, trackNew, resize, totalBytes, setRootRow } = ctx;
   /** Where a value sits in its owner, for error paths only (built when an error is thrown). */
   const where = (kind: Kind, at: unknown, key: unknown): string => {
     if (kind === Kind.Object) return `.${at as string}`;
@@ -90,7 +93,9 @@ export function rowEncoder(ctx: EncodeContext): {
     return `.get(${typeof key === 'object' || typeof key === 'function' ? '…' : String(key)})`;
   };
   const refuse = (owner: Rec, at: unknown, key: unknown, why: string): never => {
-    throw new UnpersistableError(`${pathOf(root, owner.obj)}${where(owner.kind, at, key)} ${why}`);
+    throw new UnpersistableError(
+      `${pathOf(ctx.root, owner.obj)}${where(owner.kind, at, key)} ${why}`,
+    );
   };
   const encodeValue = (owner: Rec, v: unknown, at: unknown, key: unknown): unknown => {
     if (typeof v !== 'object' || v === null) {
@@ -103,7 +108,7 @@ export function rowEncoder(ctx: EncodeContext): {
     const c = classify(v);
     if ('refused' in c) refuse(owner, at, key, c.refused);
     const rec = trackNew(v, (c as { kind: Kind }).kind, (c as { cls: string | undefined }).cls);
-    added.push(rec);
+    ctx.added.push(rec);
     return ref(rec.id);
   };
   /**
@@ -148,10 +153,18 @@ export function rowEncoder(ctx: EncodeContext): {
     }
     const row = encodeRow(rec.kind, rec.cls, payload);
     if (rec.id === 0) setRootRow(row);
-    else rows.push(rec.id, 0, row);
+    else {
+      // Index writes, not `push` (the realm's `push` is the write barrier's wrapper).
+      const rows = ctx.rows;
+      const at = rows.length;
+      rows[at] = rec.id;
+      rows[at + 1] = 0;
+      rows[at + 2] = row;
+    }
     resize(rec, row.length);
   };
   const encodeBytes = (rec: Rec, pages: Iterable<number> | undefined): void => {
+    const { rows, maxBytes } = ctx;
     const view = rec.view as Uint8Array;
     if (view.length <= PAGE_BYTES) {
       const row = encodeRow(rec.kind, rec.cls, slice(view, 0, view.length));

@@ -114,6 +114,28 @@ function writeHead(out: Uint8Array, at: number, major: number, n: number): numbe
 
 const isUint32 = (n: number): boolean => n >= 0 && n < UINT32_END && n === Math.floor(n);
 
+/** Bytes of the buffer meta rows are cut from. */
+const META_POOL_BYTES = 16 * 1024;
+let metaPool = new ArrayBuffer(META_POOL_BYTES);
+let metaPoolAt = 0;
+
+/**
+ * Room for one meta row: a view into a shared buffer rather than a typed array of its own. V8
+ * keeps a small typed array's bytes on its heap, and the host's SQLite binding must then move
+ * them off it first, on every commit; a view of a larger buffer is off the heap already (as
+ * cbor-x's output, a view of its own buffer, was). A row stays valid when the pool moves on.
+ */
+function metaRoom(size: number): Uint8Array {
+  if (size > META_POOL_BYTES / 8) return new Uint8Array(size);
+  if (metaPoolAt + size > META_POOL_BYTES) {
+    metaPool = new ArrayBuffer(META_POOL_BYTES);
+    metaPoolAt = 0;
+  }
+  const out = new Uint8Array(metaPool, metaPoolAt, size);
+  metaPoolAt += size;
+  return out;
+}
+
 /**
  * Encodes the meta row (kept in the store's heap row). It is written on every commit that
  * changed anything, so its fixed shape is written by hand: the bytes cbor-x would write
@@ -128,7 +150,7 @@ export function encodeMeta(meta: HeapMeta): Uint8Array {
   let size = 1 + headBytes(HEAP_FORMAT) + 1 + headBytes(nextId) + headBytes(bytes);
   for (const w of prng) size += headBytes(w);
   size += root === undefined ? 1 : 2 + headBytes(root.length) + root.length;
-  const out = new Uint8Array(size);
+  const out = metaRoom(size);
   out[0] = 0x85;
   let at = writeHead(out, 1, 0, HEAP_FORMAT);
   out[at++] = 0x80 | prng.length;

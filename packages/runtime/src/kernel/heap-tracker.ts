@@ -26,7 +26,7 @@ import {
   saveContents,
   type Saved,
 } from './heap-objects.js';
-import { reachable, rowEncoder } from './heap-encode.js';
+import { reachable, rowEncoder, type EncodeContext } from './heap-encode.js';
 import { loadRows } from './heap-load.js';
 import {
   abByteLength,
@@ -44,6 +44,8 @@ import {
 import { PAGE_BYTES, encodeMeta, type HeapMeta } from './heap-rows.js';
 
 const { floor, min, max } = Math;
+/** What the shared encoder holds between commits: nothing (never appended to). */
+const IDLE: never[] = [];
 const isView = ArrayBuffer.isView;
 
 /** Creates the tracker of one sandbox's heap. */
@@ -70,7 +72,8 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
         undo: UndoEntry[];
         epoch: number;
         added: Rec[];
-        sizes: Array<[Rec, number]>;
+        /** Flat `[rec, size before, …]` of the row sizes the commit changed. */
+        sizes: Array<Rec | number>;
         nextId: number;
         bytes: number;
         removed: Rec[];
@@ -118,6 +121,31 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     return rec;
   };
 
+  /** The row sizes the running commit changed (its `sizes`). */
+  let commitSizes: Array<Rec | number> = [];
+  /** One encoder for every commit: each commit sets the context's first four fields. */
+  const encodeContext: EncodeContext = {
+    root: {},
+    rows: [],
+    added: [],
+    maxBytes: Infinity,
+    recordOf: (o) => trackedGet(o),
+    trackNew: (obj, kind, cls) => track(nextId++, obj, kind, cls),
+    resize: (rec, size) => {
+      // Index writes, not `push` (the realm's `push` is the write barrier's wrapper).
+      const at = commitSizes.length;
+      commitSizes[at] = rec;
+      commitSizes[at + 1] = rec.size;
+      totalBytes += size - rec.size;
+      rec.size = size;
+    },
+    totalBytes: () => totalBytes,
+    setRootRow: (row) => {
+      rootRow = row;
+    },
+  };
+  const { encodeObject, encodeBytes } = rowEncoder(encodeContext);
+
   const untrack = (rec: Rec): void => {
     tracked.delete(rec.obj);
     recs.delete(rec.id);
@@ -130,7 +158,12 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
 
   const first = (rec: Rec): void => {
     rec.epoch = epoch;
-    undo.push({ rec, saved: saveContents(rec.obj, rec.kind, rec.id === 0), pages: undefined });
+    // An index write, not `push`: the realm's `push` is the write barrier's wrapper.
+    undo[undo.length] = {
+      rec,
+      saved: saveContents(rec.obj, rec.kind, rec.id === 0),
+      pages: undefined,
+    };
   };
 
   const markPage = (rec: Rec, page: number): void => {
@@ -215,28 +248,15 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
     const rows: unknown[] = carry;
     const carried = carry.length;
     const added: Rec[] = [];
-    const sizes: Array<[Rec, number]> = [];
+    const sizes: Array<Rec | number> = [];
     const startNext = nextId;
     const startBytes = totalBytes;
     const startRoot = rootRow;
-    const resize = (rec: Rec, size: number): void => {
-      sizes.push([rec, rec.size]);
-      totalBytes += size - rec.size;
-      rec.size = size;
-    };
-    const { encodeObject, encodeBytes } = rowEncoder({
-      root,
-      rows,
-      added,
-      maxBytes,
-      recordOf: trackedGet,
-      trackNew: (obj, kind, cls) => track(nextId++, obj, kind, cls),
-      resize,
-      totalBytes: () => totalBytes,
-      setRootRow: (row) => {
-        rootRow = row;
-      },
-    });
+    encodeContext.root = root;
+    encodeContext.rows = rows;
+    encodeContext.added = added;
+    encodeContext.maxBytes = maxBytes;
+    commitSizes = sizes;
     try {
       if (trackedGet(root) === undefined) added.push(track(0, root, Kind.Object, undefined));
       // Inside a transaction an object can have an entry per frame: each is encoded once,
@@ -264,14 +284,18 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       }
     } catch (err) {
       for (const rec of added) untrack(rec);
-      for (let i = sizes.length - 1; i >= 0; i--)
-        (sizes[i] as [Rec, number])[0].size = (sizes[i] as [Rec, number])[1];
+      restoreSizes(sizes);
       nextId = startNext;
       totalBytes = startBytes;
       rootRow = startRoot;
       rows.length = carried;
+      encodeContext.rows = IDLE;
+      encodeContext.added = IDLE;
       throw err;
     }
+    // Nothing of this commit stays reachable through the shared encoder.
+    encodeContext.rows = IDLE;
+    encodeContext.added = IDLE;
     churn += undo.length + added.length;
     const removed = churn > max(1024, live) ? collect(root, rows) : [];
     pending = {
@@ -296,6 +320,11 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       bytes: totalBytes,
       rows,
     };
+  };
+
+  /** Puts back the row sizes a commit changed (flat `[rec, size before, …]`), newest first. */
+  const restoreSizes = (sizes: ReadonlyArray<Rec | number>): void => {
+    for (let i = sizes.length - 2; i >= 0; i -= 2) (sizes[i] as Rec).size = sizes[i + 1] as number;
   };
 
   /** Forgets objects no longer reachable from the root; adds the deletes of their rows. */
@@ -323,8 +352,7 @@ export function createHeapTracker(classOf: (name: string) => object | undefined)
       if (rec.buffer !== undefined)
         owners.set(rec.buffer, [...(owners.get(rec.buffer) ?? []), rec]);
     }
-    for (let i = pending.sizes.length - 1; i >= 0; i--)
-      (pending.sizes[i] as [Rec, number])[0].size = (pending.sizes[i] as [Rec, number])[1];
+    restoreSizes(pending.sizes);
     nextId = pending.nextId;
     totalBytes = pending.bytes;
     undo = pending.undo;

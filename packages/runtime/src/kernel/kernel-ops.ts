@@ -95,7 +95,11 @@ export function createKernelOps(state: KernelState): KernelOps {
       meter.stop();
       const prng = prngState.get();
       const previous = state.prng;
-      const changed = prng.some((w, i) => w !== previous[i]);
+      const changed =
+        prng[0] !== previous[0] ||
+        prng[1] !== previous[1] ||
+        prng[2] !== previous[2] ||
+        prng[3] !== previous[3];
       const delta = heap.persist(adapter().heapRoot(), changed, prng, meter.heapLimit);
       undoPrng = previous;
       state.prng = prng;

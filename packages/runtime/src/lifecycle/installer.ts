@@ -154,12 +154,16 @@ export class Installer {
       // also deactivates the global timer on upgrade). Timers its init set do apply.
       actor.timers.clear();
       applyTimerOps(actor, this.#committedTimerOps);
-      if (probe !== undefined)
+      if (probe !== undefined) {
         this.#known.remember(module.hex, {
           description,
           heapBytes: actor.heapBytes,
           contextFree: !probe.touched,
         });
+        // The watch is over: every later execution calls the plain bridge functions.
+        probe.on = false;
+        if (probe.unwrapped !== undefined) actor.sandbox?.replaceBridge(probe.unwrapped);
+      }
       return description;
     } catch (err) {
       if (store.inTransaction) store.rollback();

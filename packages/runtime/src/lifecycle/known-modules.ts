@@ -42,9 +42,12 @@ export class InstallProbe {
   touched = false;
   /** Off once the install is over: the canister keeps its bridge, and later calls are its own business. */
   on = true;
+  /** The bridge {@link wrap} wrapped, for the sandbox to get back once the install is over. */
+  unwrapped: ProbedBridge | undefined;
 
   /** `bridge` with every non-neutral call noted while the probe is on. */
-  wrap<B extends object>(bridge: B): B {
+  wrap<B extends ProbedBridge>(bridge: B): B {
+    this.unwrapped = bridge;
     const out: Record<string, unknown> = { ...(bridge as Record<string, unknown>) };
     for (const [key, value] of Object.entries(bridge)) {
       if (NEUTRAL.has(key) || typeof value !== 'function') continue;

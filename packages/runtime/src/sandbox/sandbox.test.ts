@@ -195,3 +195,18 @@ describe('sandbox isolation', () => {
     expect(lines).toEqual(['hello 5n {"a":1}']);
   });
 });
+
+describe('replaceBridge', () => {
+  it('makes the kernel call the new host functions from then on', () => {
+    const sandbox = new Sandbox({ kernel, bridge: bridge({ time: () => 5n }) });
+    const source = `
+      const sys = globalThis[Symbol.for('tincan.system')];
+      globalThis[Symbol.for('tincan.meter')]({ reset() {}, remaining: () => 0, charge() {} });
+      globalThis[Symbol.for('tincan.barrier')].register();
+      sys.registerCanister({ describe: () => ({ methods: [], candid: String(sys.time()) }), heapRoot: () => ({}), invoke() {}, deliver() {}, forget() {} });`;
+    expect(sandbox.load(source, 'replace.js').candid).toBe('5');
+    sandbox.replaceBridge(bridge({ time: () => 7n }));
+    const again = JSON.parse(sandbox.op('describe') as string) as { candid: string };
+    expect(again.candid).toBe('7');
+  });
+});

@@ -112,13 +112,15 @@ export class Sandbox {
   readonly #rejections: RejectionSink;
   #opArg: string | number | Uint8Array | undefined;
   #kernel: KernelOps | undefined;
+  /** The bridge object the kernel captured: it reads each host function from it per call. */
+  readonly #bridge: HostBridge;
 
   constructor(options: SandboxOptions) {
     this.#wallClock = options.wallClock;
     this.#kernelScripts = options.kernel;
     const log = options.bridge.debugPrint;
     this.#rejections = new RejectionSink((text) => log(text));
-    const bridge: HostBridge = {
+    const bridge: HostBridge = (this.#bridge = {
       ...options.bridge,
       opArg: () => this.#opArg,
       kernelReady: (ops) => {
@@ -126,7 +128,7 @@ export class Sandbox {
           throw new Error('the kernel is already running in this sandbox');
         this.#kernel = ops;
       },
-    };
+    });
     this.#context = vm.createContext(
       { [HOST_BRIDGE_GLOBAL]: bridge },
       {
@@ -140,6 +142,15 @@ export class Sandbox {
       throw new RuntimeError('ERR_CANISTER_LOAD', 'the sandbox kernel did not start');
     (this.#context as Record<string, unknown>)[HANDOFF_GLOBAL] = this.#kernel;
     this.#run(options.kernel.bind);
+  }
+
+  /**
+   * Replaces the host functions the kernel calls (a first install watches its bridge calls
+   * through wrappers, and hands the plain functions back once the install is over, so no later
+   * execution pays for the watch).
+   */
+  replaceBridge(bridge: SandboxOptions['bridge']): void {
+    Object.assign(this.#bridge, bridge);
   }
 
   /**

@@ -111,40 +111,49 @@ export class Dispatcher {
   executeRequest(message: RequestMessage): void {
     const { executor } = this.#deps;
     const actor = this.#deps.actors.get(message.target);
-    const text = (): string => principalText(fromHex(message.target));
-    // A system reject returns every attached cycle to the caller.
-    const refuse = (outcome: Outcome): void =>
-      executor.deliver(message.replyTo, outcome, message.cycles);
+    // Functions rather than closures: a request that runs (nearly every one) allocates neither.
+    const text = principalTextOf;
+    const refuse = refuseRequest;
     if (actor === undefined)
       return refuse(
+        executor,
+        message,
         missingCanister(
           fromHex(message.target),
           message.replyTo.kind === 'canister' || message.replyTo.kind === 'remote',
         ),
       );
     const refused = lifecycle.refusal(actor);
-    if (refused !== undefined) return refuse(refused);
-    if (actor.record.module.length === 0) return refuse({ reject: Rejects.canisterEmpty(text()) });
+    if (refused !== undefined) return refuse(executor, message, refused);
+    if (actor.record.module.length === 0)
+      return refuse(executor, message, { reject: Rejects.canisterEmpty(text(message)) });
     const loadError = this.#deps.ensureLoaded(actor);
-    if (loadError !== undefined) return refuse({ reject: Rejects.loadFailed(loadError) });
+    if (loadError !== undefined)
+      return refuse(executor, message, { reject: Rejects.loadFailed(loadError) });
     const method = actor.methods.get(message.method);
     if (
       method === undefined ||
       (method.mode !== 'update' && method.mode !== 'query' && method.mode !== 'compositeQuery')
     ) {
-      return refuse({ reject: Rejects.methodNotFound(text(), 'update', message.method) });
+      return refuse(executor, message, {
+        reject: Rejects.methodNotFound(text(message), 'update', message.method),
+      });
     }
     // A composite query runs only as a user's query (composite-query.ts), never replicated.
     if (method.mode === 'compositeQuery')
-      return refuse({ reject: Rejects.compositeQueryReplicated() });
+      return refuse(executor, message, { reject: Rejects.compositeQueryReplicated() });
     const timeNs = this.#deps.now();
     // A bounded-wait request that waited past its deadline is dropped unexecuted; its caller
     // hears SYS_UNKNOWN from its own deadline.
     if (message.deadlineNs > 0n && message.deadlineNs <= timeNs) return;
     const { fees, balances } = this.#deps;
     if (actor.record.cycles < actor.freezingThreshold(fees)) {
-      return refuse({
-        reject: Rejects.outOfCycles(text(), actor.record.cycles, actor.freezingThreshold(fees)),
+      return refuse(executor, message, {
+        reject: Rejects.outOfCycles(
+          text(message),
+          actor.record.cycles,
+          actor.freezingThreshold(fees),
+        ),
       });
     }
     // ICP charges the receiving canister for inducting an ingress message.
@@ -174,10 +183,10 @@ export class Dispatcher {
       caller: message.caller,
       origin: message.origin,
       timeNs,
-      ...(message.nonReplicated === true && { nonReplicated: true }),
       // Ingress queries (seq -1) run on one replica; everything queued runs replicated.
       replicated: message.seq !== -1,
     });
+    if (message.nonReplicated === true) exec.nonReplicated = true;
     executor.run(actor, exec, 'invoke', message.method);
     lifecycle.settleStopping(actor, this.#deps.store);
   }
@@ -219,4 +228,14 @@ export class Dispatcher {
     this.#deps.executor.settle(actor, context);
     lifecycle.settleStopping(actor, this.#deps.store);
   }
+}
+
+/** The principal text of a request's target, for reject texts. */
+function principalTextOf(message: RequestMessage): string {
+  return principalText(fromHex(message.target));
+}
+
+/** Refuses a request: a system reject returns every attached cycle to the caller. */
+function refuseRequest(executor: Executor, message: RequestMessage, outcome: Outcome): void {
+  executor.deliver(message.replyTo, outcome, message.cycles);
 }

@@ -18,7 +18,8 @@ export interface HeapDelta {
 /** Rows of one canister waiting for the batch's end; later writes of a row replace earlier ones. */
 export class PendingHeap {
   meta: Uint8Array;
-  readonly #rows = new Map<number, HeapRowWrite>();
+  /** Made on the first row: most commits (a counter's) carry only the meta row. */
+  #rows: Map<number, HeapRowWrite> | undefined;
 
   constructor(delta: HeapDelta) {
     this.meta = delta.meta;
@@ -29,11 +30,13 @@ export class PendingHeap {
   add(delta: HeapDelta): void {
     this.meta = delta.meta;
     const rows = delta.rows;
+    if (rows.length === 0) return;
+    const map = (this.#rows ??= new Map());
     for (let i = 0; i < rows.length; i += 3) {
       const id = rows[i] as number;
       const part = rows[i + 1] as number;
       // Parts stay below 2^21 (a 4 GiB typed array at 2 KiB a page), ids below 2^32.
-      this.#rows.set(id * 2 ** 21 + part + 1, {
+      map.set(id * 2 ** 21 + part + 1, {
         id,
         part,
         data: (rows[i + 2] as Uint8Array | null) ?? undefined,
@@ -44,7 +47,8 @@ export class PendingHeap {
   /** Writes the meta row (with the balance) and the rows. */
   flush(store: StateStore, canisterId: Uint8Array, cycles?: bigint): void {
     store.writeHeap(canisterId, this.meta, cycles);
-    if (this.#rows.size > 0) store.writeHeapRows(canisterId, this.#rows.values());
+    if (this.#rows !== undefined && this.#rows.size > 0)
+      store.writeHeapRows(canisterId, this.#rows.values());
   }
 }
 
