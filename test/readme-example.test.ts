@@ -1,13 +1,11 @@
 // The README's "Test a canister" example, verbatim in substance: if this breaks, the README lies.
-import { afterEach, expect, it } from 'vitest';
-import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import { expect, it } from 'vitest';
+import { identity, useTestReplica } from '@tincan/testing';
 import type Counter from '../canisters/counter/src/index.js';
 
-let t: TestReplica;
-afterEach(() => t.dispose());
+const t = useTestReplica();
 
 it('counts per caller and survives a restart', async () => {
-  t = await createTestReplica();
   const canister = await t.replica.deploy('canisters/counter/src/index.ts');
   const counter = t.replica.actor<Counter>(canister, { identity: identity('alice') });
 

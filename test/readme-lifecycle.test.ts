@@ -1,18 +1,18 @@
 // The README's lifecycle example, verbatim in substance: if this breaks, the README lies.
-import { afterEach, expect, it } from 'vitest';
-import { createTestReplica, type TestReplica } from '@tincan/testing';
+import { expect, it } from 'vitest';
+import { useTestReplica } from '@tincan/testing';
+import type V1 from './fixtures/upgrade-v1.js';
+import type V2 from './fixtures/upgrade-v2.js';
 
-let t: TestReplica;
-afterEach(() => t.dispose());
+const t = useTestReplica();
 
 it('deploys, upgrades, moves time, snapshots, reads logs and tops up cycles', async () => {
-  t = await createTestReplica();
   const { replica } = t;
   const c = await replica.deploy('test/fixtures/upgrade-v1.ts', {
     initArgs: ['v1'],
     cycles: 10_000_000_000_000n,
   });
-  const app = replica.actor(c);
+  const app = replica.actor<V1>(c);
 
   // Several calls in flight at once, awaited later.
   const puts = ['a', 'b', 'c'].map((k) => app.put(k, k.toUpperCase()));
@@ -26,11 +26,11 @@ it('deploys, upgrades, moves time, snapshots, reads logs and tops up cycles', as
   await replica.stop(c);
   replica.loadSnapshot(c, snapshot);
   replica.start(c);
-  expect(await replica.actor(c).get('a')).toEqual(['A']);
+  expect(await replica.actor<V1>(c).get('a')).toEqual(['A']);
 
   // Upgrade: stable maps survive, @postUpgrade gets its arguments.
   await replica.upgrade(c, 'test/fixtures/upgrade-v2.ts', { args: ['v2'] });
-  expect(await replica.actor(c).get('postUpgrade')).toEqual(['v2']);
+  expect(await replica.actor<V2>(c).get('postUpgrade')).toEqual(['v2']);
 
   // Time moves only when the test says so; tick() runs one round (and every @heartbeat).
   const before = replica.timeNs();
@@ -43,7 +43,7 @@ it('deploys, upgrades, moves time, snapshots, reads logs and tops up cycles', as
   const balance = replica.cycleBalance(c); // 10T minus what its executions were charged
   replica.depositCycles(c, 500n);
   expect(replica.cycleBalance(c)).toBe(balance + 500n);
-  await replica.actor(c).note('hello from v2');
+  await replica.actor<V2>(c).note('hello from v2');
   const logs = await replica.fetchLogs(c);
   expect(logs.at(-1)).toMatchObject({ content: 'hello from v2', timestampNanos: replica.timeNs() });
 });

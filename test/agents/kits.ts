@@ -74,7 +74,7 @@ export const dfinityKit: AgentKit = {
       shouldFetchRootKey: true,
       ...(identity !== undefined && { identity: identity as dfinityAgent.Identity }),
     });
-    return dfinityAgent.Actor.createActor(idlFactory as AnyFactory, { agent, canisterId }) as T;
+    return dfinityAgent.Actor.createActor(idlFactory as AnyFactory, { agent, canisterId });
   },
   async rawQuery(host, canisterId, methodName, arg) {
     const agent = await dfinityAgent.HttpAgent.create({ host, shouldFetchRootKey: true });
@@ -100,7 +100,7 @@ export const icpSdkKit: AgentKit = {
       shouldFetchRootKey: true,
       ...(identity !== undefined && { identity: identity as icpAgent.Identity }),
     });
-    return icpAgent.Actor.createActor(idlFactory as IcpFactory, { agent, canisterId }) as T;
+    return icpAgent.Actor.createActor(idlFactory as IcpFactory, { agent, canisterId });
   },
   async rawQuery(host, canisterId, methodName, arg) {
     const agent = await icpAgent.HttpAgent.create({ host, shouldFetchRootKey: true });

@@ -47,7 +47,7 @@ async function load(entry: string, name: string): Promise<IdlModule> {
 }
 
 function did(mod: IdlModule): string {
-  return serviceToDid(mod.idlFactory({ IDL }) as IDL.ServiceClass, mod.init({ IDL }));
+  return serviceToDid(mod.idlFactory({ IDL }), mod.init({ IDL }));
 }
 
 const files = didFiles();
@@ -83,7 +83,7 @@ describe('azle/canisters/* modules', () => {
         path.join(AZLE_DIR, 'src/exports/canisters', name, 'idl.ts'),
         `azle-${name}`,
       );
-      const service = (m: IdlModule): IDL.ServiceClass => m.idlFactory({ IDL }) as IDL.ServiceClass;
+      const service = (m: IdlModule): IDL.ServiceClass => m.idlFactory({ IDL });
       const oursService = service(ours);
       const azleService = service(azle);
       expect(oursService._fields.map(([n]) => n)).toEqual(azleService._fields.map(([n]) => n));

@@ -78,7 +78,7 @@ describe('canister call with the code cache', () => {
   it('writes no cache after help or a failed call, one after a call that worked, and later calls use it', async () => {
     expect(await runNode([bin, 'canister', 'call', '--help'], project.dir)).toMatchObject({
       code: 0,
-      stdout: expect.stringContaining('Usage: tincan canister call'),
+      stdout: expect.stringContaining('Usage: tincan canister call') as unknown,
     });
     expect(existsSync(cache)).toBe(false);
 

@@ -116,7 +116,7 @@ describe('signed envelopes built by hand', () => {
       await refusal({ ...envelope, sender_sig: flipLastBit(envelope.sender_sig) }),
     ).toMatchObject({
       status: 400,
-      text: expect.stringMatching(/^Invalid signature: the ecdsa-secp256k1/),
+      text: expect.stringMatching(/^Invalid signature: the ecdsa-secp256k1/) as unknown,
     });
     const content = {
       ...(envelope.content as Record<string, unknown>),
@@ -125,7 +125,7 @@ describe('signed envelopes built by hand', () => {
     };
     expect(await refusal({ ...envelope, content })).toMatchObject({
       status: 400,
-      text: expect.stringMatching(/^Invalid signature/),
+      text: expect.stringMatching(/^Invalid signature/) as unknown,
     });
   });
 
@@ -173,14 +173,14 @@ describe('signed envelopes built by hand', () => {
     const envelope = await signed(identity, queryContent(identity.getPrincipal()));
     expect(
       await refusal({ content: envelope.content, sender_sig: envelope.sender_sig }),
-    ).toMatchObject({ status: 400, text: expect.stringMatching(/^Missing signature/) });
+    ).toMatchObject({ status: 400, text: expect.stringMatching(/^Missing signature/) as unknown });
     const anonymous = {
       content: queryContent(Principal.anonymous()),
       sender_pubkey: envelope.sender_pubkey,
     };
     expect(await refusal(anonymous)).toMatchObject({
       status: 400,
-      text: expect.stringMatching(/^Anonymous requests must not carry/),
+      text: expect.stringMatching(/^Anonymous requests must not carry/) as unknown,
     });
   });
 });

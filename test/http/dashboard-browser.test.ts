@@ -127,7 +127,9 @@ describe('the dashboard in headless Chromium', () => {
     const rows = page.locator('#tree tr.exec');
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(4);
     expect(
-      await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-outcome'))),
+      await rows.evaluateAll((trs: { getAttribute(name: string): string | null }[]) =>
+        trs.map((tr) => tr.getAttribute('data-outcome')),
+      ),
     ).toEqual(['committed', 'committed', 'trapped', 'committed']);
     expect(await rows.nth(0).textContent()).toContain('update');
     expect(await rows.nth(1).textContent()).toContain('deposit');

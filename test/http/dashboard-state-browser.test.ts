@@ -20,6 +20,7 @@ import { dashboardHandler } from '@tincan/dashboard';
 import { startHttpServer, type HttpServer } from '@tincan/http';
 import { LiveClock, Replica, type CanisterHandle } from '@tincan/replica';
 import { createTestReplica, type TestReplica } from '@tincan/testing';
+import type DashboardState from '../fixtures/dashboard-state.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SHOTS =
@@ -55,7 +56,7 @@ interface Served {
 async function serve(): Promise<Served> {
   t = await createTestReplica({ clock: new LiveClock(), traces: true });
   const canister = await t.replica.deploy('test/fixtures/dashboard-state.ts');
-  expect(await t.replica.actor(canister).fill(45)).toBe(45);
+  expect(await t.replica.actor<DashboardState>(canister).fill(45)).toBe(45);
   const store = new IdentityStore(tempDir('tincan-home-'));
   store.create('alice');
   const secp = generateKeyPairSync('ec', { namedCurve: 'secp256k1' })
@@ -245,7 +246,7 @@ describe('the dashboard state browser, identities and controls', () => {
         .status,
     ).toBe(404);
     // The replica still serves.
-    expect(await t!.replica.actor(canister).reminded()).toBe(0);
+    expect(await t!.replica.actor<DashboardState>(canister).reminded()).toBe(0);
   }, 60_000);
 
   it('pages through a heap Map and a stable map, and calls through the Candid UI as chosen CLI identities', async () => {
@@ -353,7 +354,7 @@ describe('the dashboard state browser, identities and controls', () => {
     await expect
       .poll(() => page.locator('#control-result').textContent(), { timeout: 30_000 })
       .toContain('✓ time is now');
-    expect(await t!.replica.actor(canister).reminded()).toBe(0);
+    expect(await t!.replica.actor<DashboardState>(canister).reminded()).toBe(0);
     await page.fill('#advance-seconds', '1800');
     await page.click('#advance');
     await expect
@@ -405,9 +406,9 @@ describe('the dashboard state browser, identities and controls', () => {
     // The fork opens as a replica of its own, with the canister and its state.
     const fork = await Replica.create({ stateDir: path.join(forkDir, 'replica') });
     try {
-      expect(await fork.actor(canister.id).reminded()).toBe(1);
+      expect(await fork.actor<DashboardState>(canister.id).reminded()).toBe(1);
       expect(fork.state.stable(canister.id.toUint8Array(), 3).count).toBe(45n);
-      expect(await fork.actor(canister.id).fill(1)).toBe(45);
+      expect(await fork.actor<DashboardState>(canister.id).fill(1)).toBe(45);
     } finally {
       await fork.close();
     }
@@ -416,7 +417,7 @@ describe('the dashboard state browser, identities and controls', () => {
       fromCheckpoint: path.join(stateDir, 'checkpoints', 'after-reminder.sqlite'),
     });
     try {
-      expect(await fromCheckpoint.actor(canister.id).reminded()).toBe(1);
+      expect(await fromCheckpoint.actor<DashboardState>(canister.id).reminded()).toBe(1);
     } finally {
       await fromCheckpoint.close();
     }

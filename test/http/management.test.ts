@@ -8,6 +8,7 @@ import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { buildCanisterModule, managementIdlFactory, type CanisterModule } from '@tincan/replica';
+import type MgmtClient from '../fixtures/mgmt-client.js';
 import { startCounterOverHttp, stopCounterOverHttp, type CounterOverHttp } from './harness.js';
 
 type Opt<T> = [] | [T];
@@ -273,7 +274,7 @@ describe('management canister over HTTP', () => {
     const [a, b] = [await actor.rand(), await actor.rand()];
     expect(a).toHaveLength(32);
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
-    const info = (await h.t.replica.actor(canister_id).info(canister_id, 10n)) as {
+    const info = (await h.t.replica.actor<MgmtClient>(canister_id).info(canister_id, 10n)) as {
       recent_changes: Array<{ origin: unknown; details: Record<string, unknown> }>;
     };
     expect(info.recent_changes.map((c) => Object.keys(c.details)[0])).toEqual([

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Actor, CanisterStatus, Cbor, Certificate, HttpAgent } from '@dfinity/agent';
+import {
+  Actor,
+  CanisterStatus,
+  Cbor,
+  Certificate,
+  HttpAgent,
+  type HttpAgentReadStateRequest,
+} from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { decodeCbor, encodeCbor, utf8 } from '@tincan/certification';
@@ -49,8 +56,8 @@ describe('HTTP interface, raw requests', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xd9, 0xd9, 0xf7]);
     const status = decodeCbor(bytes) as Record<string, unknown>;
     expect(status).toMatchObject({
-      ic_api_version: expect.any(String),
-      impl_version: expect.any(String),
+      ic_api_version: expect.any(String) as unknown,
+      impl_version: expect.any(String) as unknown,
       replica_health_status: 'healthy',
     });
     expect(status.root_key).toEqual(server.rootKey);
@@ -137,9 +144,9 @@ describe('HTTP interface, raw requests', () => {
   it('serves subnet read_state with a certificate the agent verifies', async () => {
     const agent = await HttpAgent.create({ host: server.url, shouldFetchRootKey: true });
     const subnetId = Principal.selfAuthenticating(server.rootKey);
-    const request = await agent.createReadStateRequest({
+    const request = (await agent.createReadStateRequest({
       paths: [[utf8('subnet'), subnetId.toUint8Array(), utf8('public_key')]],
-    });
+    })) as HttpAgentReadStateRequest;
     const res = await post(
       `/api/v3/subnet/${subnetId.toText()}/read_state`,
       Cbor.encode(request.body),
@@ -163,7 +170,9 @@ describe('HTTP interface, raw requests', () => {
       (path: RegExp, edit: (body: Record<string, unknown>) => void): typeof fetch =>
       async (input, init) => {
         const res = await fetch(input, init);
-        if (!path.test(String(input)) || res.status !== 200) return res;
+        const url =
+          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        if (!path.test(url) || res.status !== 200) return res;
         const body = decodeCbor(new Uint8Array(await res.arrayBuffer())) as Record<string, unknown>;
         edit(body);
         return new Response(encodeCbor(body), { status: 200, headers: res.headers });

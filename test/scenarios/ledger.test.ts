@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { IDL } from '@dfinity/candid';
 import { createTestReplica, identity, seededPolicy } from '@tincan/testing';
+import type Ledger from '../../canisters/ledger/src/index.js';
 import {
   LEDGER,
   LedgerResult,
@@ -58,7 +59,7 @@ describe('ledger under concurrent transfers', () => {
       const reject = await replica.deploy('canisters/ledger-notify/src/index.ts', {
         initArgs: [[{ Reject: null }]],
       });
-      await replica.actor<any>(ledger, { identity: minter }).mint(alice, 100n);
+      await replica.actor<Ledger>(ledger, { identity: minter }).mint(alice, 100n);
       const hook = [IDL.Principal, IDL.Nat, IDL.Principal];
 
       // Both are queued before either runs: the first takes alice's lock and awaits notify.
@@ -92,8 +93,8 @@ describe('ledger under concurrent transfers', () => {
       expect(onlyReply(plain, LedgerResult, 'plain')).toEqual({ Err: 'busy' });
 
       // A rejected notification refunds the debit and releases the lock.
-      const asAlice = replica.actor<any>(ledger, { identity: alice });
-      const rejected = (await asAlice.transfer_via_hook(bob, 30n, reject.id)) as LedgerResult;
+      const asAlice = replica.actor<Ledger>(ledger, { identity: alice });
+      const rejected: LedgerResult = await asAlice.transfer_via_hook(bob, 30n, reject.id);
       expect(rejected).toHaveProperty('Err');
       expect('Err' in rejected && rejected.Err).toMatch(/^notify failed: .*told to reject/);
       expect(await asAlice.locked()).toEqual([]);

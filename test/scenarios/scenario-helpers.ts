@@ -8,6 +8,8 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { createTestReplica, identity } from '@tincan/testing';
 import type { Outcome, Replica, SchedulerPolicy } from '@tincan/replica';
+import type Ledger from '../../canisters/ledger/src/index.js';
+import type LedgerNotify from '../../canisters/ledger-notify/src/index.js';
 
 /** An update call submitted without waiting; `answers` collects every answer it gets. */
 export interface Tracked {
@@ -105,7 +107,8 @@ export async function runLedgerScenario(
       if (ops.some((op) => op.via === via))
         notifiers.set(via, (await replica.deploy(NOTIFY, { initArgs: [[mode]] })).id);
     }
-    const asMinter = replica.actor<any>(ledger, { identity: minter });
+    // The buggy ledger has the same query and mint methods as the ledger.
+    const asMinter = replica.actor<Ledger>(ledger, { identity: minter });
     for (const [i, user] of USERS.entries()) {
       expect(await asMinter.mint(identity(user), initial[i] ?? 0n)).toHaveProperty('Ok');
     }
@@ -145,29 +148,25 @@ export async function runLedgerScenario(
     });
     await replica.idle();
 
-    const actor = replica.actor<any>(ledger);
+    const actor = replica.actor<Ledger>(ledger);
     const balances: bigint[] = [];
-    for (const user of USERS) balances.push((await actor.balance_of(identity(user))) as bigint);
+    for (const user of USERS) balances.push(await actor.balance_of(identity(user)));
     const notified: bigint[] = [];
     for (const via of ['accept', 'reject', 'trap'] as const) {
       const n = notifiers.get(via);
-      notified.push(
-        n === undefined ? 0n : ((await replica.actor<any>(n).notifications()) as bigint),
-      );
+      notified.push(n === undefined ? 0n : await replica.actor<LedgerNotify>(n).notifications());
     }
     const accept = notifiers.get('accept');
     return {
       answers: tracked.map((c) => c.answers.length),
       results: tracked.map((c, i) => onlyReply<LedgerResult>(c, LedgerResult, `op ${i}`)),
       balances,
-      supply: (await actor.total_supply()) as bigint,
-      locked: ((await actor.locked()) as Principal[]).map((p) => p.toText()),
+      supply: await actor.total_supply(),
+      locked: (await actor.locked()).map((p) => p.toText()),
       openContexts: replica.runtime.openContexts(ledger.id.toUint8Array()),
       notified,
       notifiedAmount:
-        accept === undefined
-          ? 0n
-          : ((await replica.actor<any>(accept).notified_amount()) as bigint),
+        accept === undefined ? 0n : await replica.actor<LedgerNotify>(accept).notified_amount(),
     };
   } finally {
     await t.dispose();

@@ -8,6 +8,8 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { createTestReplica, identity } from '@tincan/testing';
 import type { SchedulerPolicy } from '@tincan/replica';
+import type Agency from '../../canisters/travel/agency/src/index.js';
+import type Hotel from '../../canisters/travel/hotel/src/index.js';
 import { onlyReply, submit } from './scenario-helpers.js';
 
 export const HOTEL = 'canisters/travel/hotel/src/index.ts';
@@ -22,6 +24,13 @@ export interface Trip {
   city: string;
   date: string;
   reservation: string;
+}
+/**
+ * The hotel's methods as Candid declares them: `reserve` is manual (it decodes its argument and
+ * answers by itself), so its class signature `reserve(): void` is not the one callers see.
+ */
+export interface HotelMethods extends Omit<Hotel, 'reserve'> {
+  reserve(date: string): string;
 }
 export interface Request {
   readonly user: string;
@@ -74,19 +83,20 @@ export async function checkTravel(
         expect(results[i]).toMatchObject({
           Err: expect.stringMatching(
             /^hotel failed: IC0503: Error from Canister .* Canister called `ic0.trap` with message: 'hotel cannot handle the date 'trap''/,
-          ),
+          ) as unknown,
         });
     });
 
-    const agencyActor = replica.actor<any>(agency);
-    const hotelActor = replica.actor<any>(hotel);
+    // Every version of the agency answers the ICP agency's `trips` and `pending`.
+    const agencyActor = replica.actor<Agency>(agency);
+    const hotelActor = replica.actor<HotelMethods>(hotel);
     // Every failed booking was undone: nothing stays pending, no call context stays open.
     expect(await agencyActor.pending()).toBe(0n);
     expect(replica.runtime.openContexts(agency.id.toUint8Array())).toBe(0);
     expect(replica.runtime.openContexts(hotel.id.toUint8Array())).toBe(0);
 
     // The agency's confirmed trips are exactly the Ok answers, each for its own traveler.
-    const trips = (await agencyActor.trips()) as Trip[];
+    const trips: Trip[] = await agencyActor.trips();
     const oks = results.flatMap((res, i) =>
       'Ok' in res ? [{ reservation: res.Ok, request: requests[i] as Request }] : [],
     );
@@ -105,7 +115,7 @@ export async function checkTravel(
     // Per date: the hotel's bookings equal the confirmed trips, never exceed the rooms, and
     // every valid request got a room while rooms were left (there are no cancellations here).
     for (const date of DATES) {
-      const booked = (await hotelActor.booked(date)) as bigint;
+      const booked = await hotelActor.booked(date);
       const confirmed = BigInt(trips.filter((trip) => trip.date === date).length);
       const valid = BigInt(
         requests.filter((r) => r.date === date && r.city !== '' && date !== 'trap').length,

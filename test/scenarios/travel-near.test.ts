@@ -11,9 +11,11 @@ import type { Principal } from '@dfinity/principal';
 import { createTestReplica, identity, seededPolicy } from '@tincan/testing';
 import type { Replica } from '@tincan/replica';
 import { PromiseResults } from '@tincan/cdk/extensions';
+import type Agency from '../../canisters/travel/agency/src/index.js';
+import type AgencyNear from '../../canisters/travel/agency-near/src/index.js';
 import { onlyReply, submit } from './scenario-helpers.js';
 import { AGENCY, DATES, HOTEL, checkTravel, requestArb, TripResult } from './travel-check.js';
-import type { Request, Trip } from './travel-check.js';
+import type { HotelMethods, Request } from './travel-check.js';
 
 const AGENCY_NEAR = 'canisters/travel/agency-near/src/index.ts';
 
@@ -51,9 +53,9 @@ async function runScenario(
     if (mode === 'sequential') {
       for (const r of requests)
         answers.push(
-          (await replica
-            .actor<any>(agency, { identity: identity(r.user) })
-            .reserve_trip(r.city, r.date)) as TripResult,
+          await replica
+            .actor<Agency>(agency, { identity: identity(r.user) })
+            .reserve_trip(r.city, r.date),
         );
     } else {
       const calls = requests.map((r) =>
@@ -83,21 +85,22 @@ async function stateOf(
   hotel: Principal,
   answers: TripResult[],
 ): Promise<TravelState> {
-  const agencyActor = replica.actor<any>(agency);
-  const hotelActor = replica.actor<any>(hotel);
-  const trips = ((await agencyActor.trips()) as Trip[]).map((trip) => ({
+  // Both agencies answer the same `trips` and `pending`.
+  const agencyActor = replica.actor<Agency>(agency);
+  const hotelActor = replica.actor<HotelMethods>(hotel);
+  const trips = (await agencyActor.trips()).map((trip) => ({
     ...trip,
     traveler: trip.traveler.toText(),
   }));
   const bookedByDate: Record<string, bigint> = {};
-  for (const date of DATES) bookedByDate[date] = (await hotelActor.booked(date)) as bigint;
+  for (const date of DATES) bookedByDate[date] = await hotelActor.booked(date);
   const openContexts =
     replica.runtime.openContexts(agency.toUint8Array()) +
     replica.runtime.openContexts(hotel.toUint8Array());
   return {
     answers,
     trips,
-    pending: (await agencyActor.pending()) as bigint,
+    pending: await agencyActor.pending(),
     bookedByDate,
     openContexts,
   };
@@ -145,7 +148,7 @@ describe('travel agency with NEAR promises', () => {
       const alice = identity('alice');
       const hotel = await replica.deploy(HOTEL, { initArgs: [1n] });
       const agency = await replica.deploy(AGENCY_NEAR, { initArgs: [[hotel.id]] });
-      const agencyActor = replica.actor<any>(agency, { identity: alice });
+      const agencyActor = replica.actor<AgencyNear>(agency, { identity: alice });
 
       // One execution of reserve_trip: the pending trip is committed, the hotel call is in flight.
       const first = submit(
@@ -178,16 +181,14 @@ describe('travel agency with NEAR promises', () => {
             code: 5,
             message: expect.stringMatching(
               /this callback is private: caller .* is not this canister/,
-            ),
-          }),
+            ) as unknown,
+          }) as unknown,
         },
       ]);
       const reservation = onlyReply<TripResult>(first, TripResult, 'first');
       expect(reservation).toEqual({ Ok: '2026-07-01/0' });
       expect(await agencyActor.pending()).toBe(0n);
-      expect(((await agencyActor.trips()) as Trip[]).map((trip) => trip.reservation)).toEqual([
-        '2026-07-01/0',
-      ]);
+      expect((await agencyActor.trips()).map((trip) => trip.reservation)).toEqual(['2026-07-01/0']);
 
       // The only room is taken: the hotel rejects, nothing is rolled back for the agency by the
       // system, and the callback removes the pending trip itself.
@@ -206,13 +207,15 @@ describe('travel agency with NEAR promises', () => {
         Err: 'hotel failed: no rooms left on 2026-07-01',
       });
       expect(await agencyActor.pending()).toBe(0n);
-      expect(
-        ((await agencyActor.trips()) as Trip[]).map((trip) => [trip.city, trip.reservation]),
-      ).toEqual([['Kyoto', '2026-07-01/0']]);
+      expect((await agencyActor.trips()).map((trip) => [trip.city, trip.reservation])).toEqual([
+        ['Kyoto', '2026-07-01/0'],
+      ]);
 
       // A trapping hotel is a Failed result too.
       expect(await agencyActor.reserve_trip('Lima', 'trap')).toMatchObject({
-        Err: expect.stringMatching(/^hotel failed: .*hotel cannot handle the date 'trap'/),
+        Err: expect.stringMatching(
+          /^hotel failed: .*hotel cannot handle the date 'trap'/,
+        ) as unknown,
       });
       expect(await agencyActor.pending()).toBe(0n);
       expect(replica.runtime.openContexts(agency.id.toUint8Array())).toBe(0);
@@ -228,13 +231,13 @@ describe('travel agency with NEAR promises', () => {
       const bob = identity('bob');
       const hotel = await replica.deploy(HOTEL, { initArgs: [1n] });
       const agency = await replica.deploy(AGENCY_NEAR, { initArgs: [[hotel.id]] });
-      const agencyActor = replica.actor<any>(agency, { identity: bob });
-      const hotelActor = replica.actor<any>(hotel);
+      const agencyActor = replica.actor<AgencyNear>(agency, { identity: bob });
+      const hotelActor = replica.actor<HotelMethods>(hotel);
 
       expect(
         await agencyActor.reserve_nights('Rome', ['2026-08-01', '2026-08-02', '2026-08-03']),
       ).toEqual({ Ok: ['2026-08-01/0', '2026-08-02/1', '2026-08-03/2'] });
-      const trips = (await agencyActor.trips()) as Trip[];
+      const trips = await agencyActor.trips();
       expect(trips.map((trip) => [trip.date, trip.reservation, trip.traveler.toText()])).toEqual([
         ['2026-08-01', '2026-08-01/0', bob.toText()],
         ['2026-08-02', '2026-08-02/1', bob.toText()],
@@ -255,14 +258,14 @@ describe('travel agency with NEAR promises', () => {
       ] as const)
         expect(await hotelActor.booked(date), date).toBe(booked);
       expect(await agencyActor.pending()).toBe(0n);
-      expect(((await agencyActor.trips()) as Trip[]).length).toBe(3);
+      expect((await agencyActor.trips()).length).toBe(3);
       expect(replica.runtime.openContexts(agency.id.toUint8Array())).toBe(0);
 
       // The join's callback is private too.
       const refused = await agencyActor.nights_complete([], [0n]).catch((e: unknown) => e);
       expect(refused).toMatchObject({
         rejectCode: 5,
-        rejectMessage: expect.stringMatching(/this callback is private/),
+        rejectMessage: expect.stringMatching(/this callback is private/) as unknown,
       });
 
       // The NEAR agency's interface is the ICP agency's plus the join and the callbacks.
@@ -294,8 +297,8 @@ describe('travel agency with NEAR promises', () => {
 
       const restarted = await t.restart();
       await restarted.idle();
-      expect(await restarted.actor<any>(agency).pending()).toBe(1n);
-      expect(await restarted.actor<any>(agency).trips()).toEqual([]);
+      expect(await restarted.actor<AgencyNear>(agency).pending()).toBe(1n);
+      expect(await restarted.actor<AgencyNear>(agency).trips()).toEqual([]);
       expect(restarted.runtime.openContexts(agency.id.toUint8Array())).toBe(0);
       expect(restarted.runtime.openContexts(hotel.id.toUint8Array())).toBe(0);
     } finally {

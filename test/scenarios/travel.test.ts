@@ -9,8 +9,9 @@ import fc from 'fast-check';
 import { IDL } from '@dfinity/candid';
 import { CallRejectedError, createTestReplica, identity, seededPolicy } from '@tincan/testing';
 import { onlyReply, submit } from './scenario-helpers.js';
+import type Agency from '../../canisters/travel/agency/src/index.js';
 import { AGENCY, HOTEL, checkTravel, requestArb, TripResult } from './travel-check.js';
-import type { Trip } from './travel-check.js';
+import type { HotelMethods } from './travel-check.js';
 
 describe('travel agency', () => {
   it('keeps agency and hotel consistent under concurrent bookings, for any schedule', async () => {
@@ -33,7 +34,7 @@ describe('travel agency', () => {
       const alice = identity('alice');
       const hotel = await replica.deploy(HOTEL, { initArgs: [1n] });
       const agency = await replica.deploy(AGENCY, { initArgs: [[hotel.id]] });
-      const agencyActor = replica.actor<any>(agency, { identity: alice });
+      const agencyActor = replica.actor<Agency>(agency, { identity: alice });
 
       // Step the runtime by hand: one execution of reserve_trip runs up to its `await`.
       const first = submit(
@@ -48,7 +49,7 @@ describe('travel agency', () => {
       expect(await agencyActor.pending()).toBe(1n); // committed, although the call is in flight
       await replica.idle();
       const reservation = onlyReply<TripResult>(first, TripResult, 'first');
-      expect(reservation).toMatchObject({ Ok: expect.any(String) });
+      expect(reservation).toMatchObject({ Ok: expect.any(String) as unknown });
       expect(await agencyActor.pending()).toBe(0n);
 
       // The only room is taken: the hotel rejects, the agency's catch block undoes its pending trip.
@@ -56,12 +57,12 @@ describe('travel agency', () => {
         Err: 'hotel failed: no rooms left on 2026-07-01',
       });
       expect(await agencyActor.pending()).toBe(0n);
-      expect(((await agencyActor.trips()) as Trip[]).map((trip) => trip.city)).toEqual(['Kyoto']);
+      expect((await agencyActor.trips()).map((trip) => trip.city)).toEqual(['Kyoto']);
 
       // Only the agency, which made the reservation, may cancel it at the hotel.
-      const hotelAsAlice = replica.actor<any>(hotel, { identity: alice });
+      const hotelAsAlice = replica.actor<HotelMethods>(hotel, { identity: alice });
       expect(await hotelAsAlice.cancel('Ok' in reservation ? reservation.Ok : '')).toBe(false);
-      const own = (await hotelAsAlice.reserve('2026-07-02')) as string;
+      const own = await hotelAsAlice.reserve('2026-07-02');
       expect(await hotelAsAlice.booked('2026-07-02')).toBe(1n);
       expect(await hotelAsAlice.cancel(own)).toBe(true);
       expect(await hotelAsAlice.booked('2026-07-02')).toBe(0n);
@@ -71,9 +72,9 @@ describe('travel agency', () => {
 
       // Committed heap state (maps of records holding principals) survives a restart.
       const restarted = await t.restart();
-      const [trip] = (await restarted.actor<any>(agency).trips()) as Trip[];
+      const [trip] = await restarted.actor<Agency>(agency).trips();
       expect(trip?.traveler.toText()).toBe(alice.toText());
-      expect(await restarted.actor<any>(hotel).booked('2026-07-01')).toBe(1n);
+      expect(await restarted.actor<HotelMethods>(hotel).booked('2026-07-01')).toBe(1n);
     } finally {
       await t.dispose();
     }

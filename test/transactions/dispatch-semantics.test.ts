@@ -16,7 +16,8 @@ import {
   type TestReplica,
   type TestReplicaOptions,
 } from '@tincan/testing';
-import type { ExecutionInfo } from '@tincan/replica';
+import type { ActorOf, ExecutionInfo } from '@tincan/replica';
+import type TxNode from '../fixtures/tx-node.js';
 import type { ChildSpec, NodeSpec } from '../fixtures/tx-node.js';
 import { onlyReply, submit } from '../scenarios/scenario-helpers.js';
 
@@ -33,9 +34,9 @@ async function nodes(count: number, options: TestReplicaOptions = {}): Promise<P
   return ids;
 }
 
-function actor(id: Principal): any {
+function actor(id: Principal): ActorOf<TxNode> {
   if (t === undefined) throw new Error('no replica');
-  return t.replica.actor(id, { identity: alice });
+  return t.replica.actor<TxNode>(id, { identity: alice });
 }
 
 /** The committed state of a node: heap log, stable map, counter, reply entries left pending. */

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { CallRejectedError, useTestReplicas, identity, type TestReplica } from '@tincan/testing';
+import type Escrow from '../../canisters/dispatch/escrow/src/index.js';
+import type Token from '../../canisters/dispatch/token/src/index.js';
 
 const TOKEN = 'canisters/dispatch/token/src/index.ts';
 const ESCROW = 'canisters/dispatch/escrow/src/index.ts';
@@ -28,19 +30,17 @@ async function world(amount: bigint): Promise<World & { deal: bigint }> {
   t = await replicas.create();
   const token = (await t.replica.deploy(TOKEN)).id;
   const escrow = (await t.replica.deploy(ESCROW, { initArgs: [[token]] })).id;
-  await t.replica.actor<any>(token).mint(escrow, 100n);
-  const deal = (await t.replica
-    .actor<any>(escrow, { identity: buyer })
-    .open(seller, amount)) as bigint;
+  await t.replica.actor<Token>(token).mint(escrow, 100n);
+  const deal = await t.replica.actor<Escrow>(escrow, { identity: buyer }).open(seller, amount);
   return { token, escrow, deal };
 }
 
 /** Everything both canisters hold. */
 async function stateOf(w: World, deal: bigint): Promise<unknown> {
   if (t === undefined) throw new Error('no replica');
-  const token = t.replica.actor<any>(w.token);
-  const escrow = t.replica.actor<any>(w.escrow);
-  const [found] = (await escrow.deal(deal)) as [{ status: string; amount: bigint }] | [];
+  const token = t.replica.actor<Token>(w.token);
+  const escrow = t.replica.actor<Escrow>(w.escrow);
+  const [found] = await escrow.deal(deal);
   return {
     deal: found === undefined ? undefined : { status: found.status, amount: found.amount },
     buyerCredit: await escrow.credit_of(buyer),
@@ -56,9 +56,7 @@ async function stateOf(w: World, deal: bigint): Promise<unknown> {
 
 async function settle(w: World, deal: bigint, replyOn: string): Promise<string> {
   if (t === undefined) throw new Error('no replica');
-  return (await t.replica
-    .actor<any>(w.escrow, { identity: buyer })
-    .settle(deal, replyOn)) as string;
+  return await t.replica.actor<Escrow>(w.escrow, { identity: buyer }).settle(deal, replyOn);
 }
 
 async function rejectOf(promise: Promise<unknown>): Promise<CallRejectedError> {
@@ -135,7 +133,7 @@ describe('escrow: a transfer that fails (the escrow holds 100, the deal is for 5
   it('a failed transaction can be retried once the escrow holds enough', async () => {
     const w = await world(500n);
     await rejectOf(settle(w, w.deal, 'never'));
-    await t?.replica.actor<any>(w.token).mint(w.escrow, 400n);
+    await t?.replica.actor<Token>(w.token).mint(w.escrow, 400n);
     await settle(w, w.deal, 'never');
     expect(await stateOf(w, w.deal)).toEqual({
       deal: { status: 'paid', amount: 500n },

@@ -5,11 +5,13 @@
  * replies) and the root's answer equal what a reference model of overlay frames predicts.
  * Seeded, so a failure replays.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { createTestReplica, identity, type TestReplica } from '@tincan/testing';
+import { identity, useTestReplica } from '@tincan/testing';
+import type { Replica } from '@tincan/replica';
+import type TxNode from '../fixtures/tx-node.js';
 import type { ChildSpec, NodeSpec } from '../fixtures/tx-node.js';
 import { submit } from '../scenarios/scenario-helpers.js';
 
@@ -128,26 +130,22 @@ function model(
   return { ok: true, writes };
 }
 
-async function committed(t: TestReplica, id: Principal): Promise<CanisterModel> {
-  const a = t.replica.actor<any>(id);
+async function committed(replica: Replica, id: Principal): Promise<CanisterModel> {
+  const a = replica.actor<TxNode>(id);
   const stable = new Map<string, string | undefined>();
-  for (const [k, v] of (await a.stable_entries()) as [string, string][]) stable.set(k, v);
-  return { log: (await a.entries()) as string[], stable, pending: Number(await a.pending()) };
+  for (const [k, v] of await a.stable_entries()) stable.set(k, v);
+  return { log: await a.entries(), stable, pending: Number(await a.pending()) };
 }
 
 describe('overlay frames: committed state equals the reference model', () => {
-  let t: TestReplica;
+  const t = useTestReplica({}, { scope: 'file' });
   let principals: Principal[];
   let index: Map<string, number>;
   beforeAll(async () => {
-    t = await createTestReplica();
     principals = [];
     for (let i = 0; i < CANISTERS; i++) principals.push((await t.replica.deploy(FIXTURE)).id);
     index = new Map(principals.map((p, i) => [p.toText(), i]));
   }, 120_000);
-  afterAll(async () => {
-    await t.dispose();
-  });
 
   it('random trees of depth ≤ 6 with random failures and replyOn', async () => {
     const expected: CanisterModel[] = principals.map(() => ({
@@ -202,7 +200,7 @@ describe('overlay frames: committed state equals the reference model', () => {
             );
           }
           for (let i = 0; i < CANISTERS; i++) {
-            const actual = await committed(t, principals[i] as Principal);
+            const actual = await committed(t.replica, principals[i] as Principal);
             const want = expected[i] as CanisterModel;
             expect(actual.log).toEqual(want.log);
             expect(actual.pending).toBe(want.pending);

@@ -115,9 +115,8 @@ export default class {
       request.method === 'GET' || request.method === 'HEAD'
         ? certified.responses.get(path)
         : undefined;
-    const { response, path: expr } =
-      found ??
-      (certified.responses.get('*') as { response: CertifiableResponse; path: readonly string[] });
+    // `certify` always certifies the '*' fallback.
+    const { response, path: expr } = found ?? certified.responses.get('*')!;
     const certificate = dataCertificate();
     if (certificate === undefined) return withHttpFields(response, false);
     return withHttpFields(

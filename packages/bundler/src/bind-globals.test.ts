@@ -45,9 +45,9 @@ describe('bindGlobals', () => {
       stack = (err as Error).stack ?? '';
     }
     expect(stack).toContain('bundle.js:3:');
-    expect(() => vm.runInContext(bindGlobals('notAGlobal;'), ctx)).toThrow(
-      /notAGlobal is not defined/,
-    );
+    expect(() => {
+      vm.runInContext(bindGlobals('notAGlobal;'), ctx);
+    }).toThrow(/notAGlobal is not defined/);
   });
 
   it('binds only names every sandbox realm has', () => {

@@ -27,7 +27,8 @@ describe('bundleCanister', () => {
     const bundle = await bundleCanister({ entry, cdkEntry });
     expect(bundle.code).toContain('registerCanisterModule(');
     expect(bundle.code).not.toMatch(/from\s+["']azle["']/);
-    expect(JSON.parse(bundle.map).sources.some((s: string) => s.endsWith('ok.ts'))).toBe(true);
+    const map = JSON.parse(bundle.map) as { sources: string[] };
+    expect(map.sources.some((s) => s.endsWith('ok.ts'))).toBe(true);
   });
 
   it('inlines process.env values', async () => {

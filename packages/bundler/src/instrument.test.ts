@@ -33,10 +33,11 @@ function run(
     return issue;
   };
   const context = vm.createContext({}, { codeGeneration: { strings: false, wasm: false } });
-  vm.runInContext(
+  const install = vm.runInContext(
     '(claim, charge) => { globalThis[Symbol.for("tincan.meter")] = claim; globalThis.kernelCharge = charge; }',
     context,
-  )(claim, (n: number) => meter?.charge(n));
+  ) as (claimMeter: typeof claim, charge: (n: number) => void) => void;
+  install(claim, (n) => meter?.charge(n));
   let error: string | undefined;
   try {
     vm.runInContext(instrument(code, { countedLoops: options.countedLoops ?? true }).code, context);

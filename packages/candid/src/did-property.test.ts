@@ -84,7 +84,7 @@ const { type: specArb, func: funcArb } = fc.letrec<{ type: Spec; ctor: Spec; fun
       { arbitrary: tie('func'), weight: 1 },
       {
         arbitrary: fc
-          .uniqueArray(fc.tuple(methodName, tie('func') as fc.Arbitrary<FuncSpec>), {
+          .uniqueArray(fc.tuple(methodName, tie('func')), {
             selector: ([n]) => n,
             maxLength: 2,
           })

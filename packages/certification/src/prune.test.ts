@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lookup_path as agentLookupPath, type HashTree as AgentHashTree } from '@dfinity/agent';
+import {
+  LookupPathStatus,
+  lookup_path as agentLookupPath,
+  type HashTree as AgentHashTree,
+} from '@dfinity/agent';
 import {
   compareBytes,
   createTreeHasher,
@@ -67,7 +71,7 @@ describe('prune on trees of any fork shape', () => {
           // The agent finds in the witness what it finds in the whole tree. (Its label order is
           // not lexicographic, so its absence answers are weaker than ours, checked above.)
           const whole = agentLookupPath(p, tree as unknown as AgentHashTree);
-          if (whole.status === 'Found')
+          if (whole.status === LookupPathStatus.Found)
             expect(agentLookupPath(p, witness as unknown as AgentHashTree)).toEqual(whole);
         }
       }),

@@ -3,7 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { HttpAgent } from '@dfinity/agent';
+import type { Principal } from '@dfinity/principal';
 import { startReplica, type RunningReplica } from './start.js';
+
+// The methods this test calls on canisters/connector, test/fixtures/bridge-app.ts and
+// test/fixtures/xnet-peer.ts, as they declare them.
+interface Connector {
+  setPeer(peer: Principal, rootKey: Uint8Array): boolean;
+}
+interface BridgeApp {
+  addAcross(connector: Principal, destination: Principal, n: bigint): bigint;
+  getResults(): string[];
+}
+interface XnetPeer {
+  getCount(): bigint;
+}
 
 let dir: string | undefined;
 let running: RunningReplica | undefined;
@@ -53,11 +67,11 @@ it(
     const b = (await subnets.deploy(1, connector)).id;
     const app = (await subnets.deploy(0, path.join(REPO, 'test/fixtures/bridge-app.ts'))).id;
     const target = (await subnets.deploy(1, path.join(REPO, 'test/fixtures/xnet-peer.ts'))).id;
-    await subnets.actor(a).setPeer(b, running.server.rootKey);
-    await subnets.actor(b).setPeer(a, running.server.rootKey);
-    expect(await subnets.actor(app).addAcross(a, target, 9n)).toBe(0n);
+    await subnets.actor<Connector>(a).setPeer(b, running.server.rootKey);
+    await subnets.actor<Connector>(b).setPeer(a, running.server.rootKey);
+    expect(await subnets.actor<BridgeApp>(app).addAcross(a, target, 9n)).toBe(0n);
     const results = await until('the bridged call', async () => {
-      const got = (await subnets.actor(app).getResults()) as string[];
+      const got = await subnets.actor<BridgeApp>(app).getResults();
       return got.length > 0 ? got : undefined;
     });
     expect(results).toEqual(['0: ok 9']);
@@ -70,6 +84,6 @@ it(
     expect(running.subnets?.subnets.map((s) => s.id.toText())).toEqual(ids);
     const agent = await HttpAgent.create({ host: running.url, shouldFetchRootKey: true });
     expect(agent.rootKey).toEqual(rootKey);
-    expect(await running.subnets?.actor(target).getCount()).toBe(9n);
+    expect(await running.subnets?.actor<XnetPeer>(target).getCount()).toBe(9n);
   },
 );

@@ -68,7 +68,7 @@ function bridge(overrides: Partial<HostBridge> = {}): Omit<HostBridge, 'opArg' |
 
 /** Evaluates `expr` inside a fresh sandbox, after the kernel installed the system API. */
 function evalInSandbox(expr: string, overrides: Partial<HostBridge> = {}): unknown {
-  const sandbox = new Sandbox({ kernel, bridge: bridge(overrides) as HostBridge });
+  const sandbox = new Sandbox({ kernel, bridge: bridge(overrides) });
   const source = `
     const sys = globalThis[Symbol.for('tincan.system')];
     globalThis[Symbol.for('tincan.meter')]({ reset() {}, remaining: () => 0, charge() {} });

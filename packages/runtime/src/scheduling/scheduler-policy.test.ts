@@ -17,6 +17,9 @@ describe('seededPolicy', () => {
   });
   it('gives different schedules for different seeds, within range', () => {
     expect(picks(1)).not.toEqual(picks(2));
-    for (const p of picks(3)) (expect(p).toBeGreaterThanOrEqual(0), expect(p).toBeLessThan(7));
+    for (const p of picks(3)) {
+      expect(p).toBeGreaterThanOrEqual(0);
+      expect(p).toBeLessThan(7);
+    }
   });
 });
