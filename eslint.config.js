@@ -1,11 +1,7 @@
-// Lint rules that matter in an async runtime: no floating or misused promises; and, for the
-// packages' own (non-test) sources, typescript-eslint's type-checked recommended rules.
+// Lint rules that matter in an async runtime (no floating or misused promises) and
+// typescript-eslint's type-checked recommended rules, for every TypeScript file we write:
+// package sources, tests (which type their actors), benches and scripts.
 import tseslint from 'typescript-eslint';
-
-/** Non-test sources of the workspace packages: held to the type-checked recommended rules. */
-const packageSources = ['packages/*/src/**/*.ts'];
-/** Tests, benches and scripts stay on the base promise rules. */
-const notPackageSources = ['**/*.test.ts', '**/test/**', 'packages/bench/**', 'scripts/**'];
 
 export default tseslint.config(
   {
@@ -19,7 +15,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.ts'],
-    extends: [tseslint.configs.base],
+    extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -27,14 +23,6 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
-      '@typescript-eslint/require-await': 'off',
-    },
-  },
-  {
-    files: packageSources,
-    ignores: notPackageSources,
-    extends: [tseslint.configs.recommendedTypeChecked],
-    rules: {
       '@typescript-eslint/require-await': 'off',
       // A leading underscore marks a parameter kept for its position (a callback's signature).
       '@typescript-eslint/no-unused-vars': [
@@ -55,7 +43,7 @@ export default tseslint.config(
     // `unbound-method` cannot see), and its hot wrappers take fixed parameters and forward
     // `arguments` so a call keeps its exact argument count without allocating a rest array.
     files: ['packages/runtime/src/kernel/**/*.ts'],
-    ignores: notPackageSources,
+    ignores: ['**/*.test.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       'prefer-rest-params': 'off',

@@ -16,6 +16,8 @@ import {
   type TestReplica,
 } from '@tincan/testing';
 import { ICP_13_NODE_FEES } from '@tincan/replica';
+import type { ActorOf } from '@tincan/replica';
+import type TxNode from '../fixtures/tx-node.js';
 import type { ChildSpec } from '../fixtures/tx-node.js';
 
 const FIXTURE = 'test/fixtures/tx-node.ts';
@@ -32,9 +34,9 @@ async function start(): Promise<TestReplica> {
   return t;
 }
 
-function actor(id: Principal): any {
+function actor(id: Principal): ActorOf<TxNode> {
   if (t === undefined) throw new Error('no replica');
-  return t.replica.actor(id, { identity: alice });
+  return t.replica.actor<TxNode>(id, { identity: alice });
 }
 
 async function rejectOf(promise: Promise<unknown>): Promise<CallRejectedError> {
@@ -97,7 +99,7 @@ describe('a target ICP would refuse a call to', () => {
     expect(await actor(b).entries()).toEqual([]);
     expect(replica.runtime.stopCanister(b.toUint8Array())).toBe('stopped');
     expect(await actor(a).run(rootWith(b, 'always', { node: { id: 3 } }))).toBe('done 1');
-    const texts = ((await actor(a).stable_entries()) as [string, string][]).map(([, v]) => v);
+    const texts = (await actor(a).stable_entries()).map(([, v]) => v);
     expect(texts).toContain(Rejects.methodNotFound(b.toText(), 'update', 'no_such_method').message);
     expect(texts).toContain(Rejects.canisterStopped(b.toText()).message);
     expect(await actor(a).reject_codes()).toEqual([

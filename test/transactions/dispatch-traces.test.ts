@@ -10,6 +10,8 @@ import type { Principal } from '@dfinity/principal';
 import { answerApi } from '@tincan/dashboard';
 import { identity, useTestReplicas, type TestReplica } from '@tincan/testing';
 import type { TraceRecord } from '@tincan/replica';
+import type { ActorOf } from '@tincan/replica';
+import type TxNode from '../fixtures/tx-node.js';
 import type { ChildSpec, NodeSpec } from '../fixtures/tx-node.js';
 
 const FIXTURE = 'test/fixtures/tx-node.ts';
@@ -25,9 +27,9 @@ async function nodes(count: number): Promise<Principal[]> {
   return ids;
 }
 
-function actor(id: Principal): any {
+function actor(id: Principal): ActorOf<TxNode> {
   if (t === undefined) throw new Error('no replica');
-  return t.replica.actor(id, { identity: alice });
+  return t.replica.actor<TxNode>(id, { identity: alice });
 }
 
 const child = (

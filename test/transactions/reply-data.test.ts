@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '@dfinity/principal';
 import { CallRejectedError, identity, useTestReplicas, type TestReplica } from '@tincan/testing';
+import type { ActorOf } from '@tincan/replica';
+import type TxNode from '../fixtures/tx-node.js';
 import type { ChildSpec, NodeSpec } from '../fixtures/tx-node.js';
 
 const FIXTURE = 'test/fixtures/tx-node.ts';
@@ -22,9 +24,9 @@ async function nodes(count: number): Promise<Principal[]> {
   return ids;
 }
 
-function actor(id: Principal): any {
+function actor(id: Principal): ActorOf<TxNode> {
   if (t === undefined) throw new Error('no replica');
-  return t.replica.actor(id, { identity: alice });
+  return t.replica.actor<TxNode>(id, { identity: alice });
 }
 
 const child = (
@@ -35,7 +37,7 @@ const child = (
 ): ChildSpec => ({ canister: canister.toText(), replyOn, node, ...extra });
 
 const run = (root: Principal, spec: NodeSpec): Promise<string> =>
-  actor(root).run(JSON.stringify(spec)) as Promise<string>;
+  actor(root).run(JSON.stringify(spec));
 
 describe('setReplyData: a reply handler replaces the root answer', () => {
   it("the root's reply handler sets the answer the caller gets; the last one set wins", async () => {

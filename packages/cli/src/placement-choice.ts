@@ -31,4 +31,3 @@ export function checkPlacement(placement: Placement, what: string): void {
   if (given.length > 1)
     throw new CliError('ERR_USAGE', `${what}: give one of ${given.join(', ')}, not several`);
 }
-

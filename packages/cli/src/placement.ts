@@ -144,4 +144,3 @@ async function servingSubnet(
   );
   return inside ? { id: subnetId, root: decoded.delegation === undefined } : undefined;
 }
-

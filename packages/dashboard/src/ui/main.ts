@@ -46,7 +46,6 @@ interface TreeSummary {
 const app = document.getElementById('app') as HTMLElement;
 let refresh: number | undefined;
 
-
 async function canistersView(): Promise<void> {
   const [canisters, subnets] = await Promise.all([
     api<CanisterInfo[]>('canisters'),

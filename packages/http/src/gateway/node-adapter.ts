@@ -42,8 +42,7 @@ export function serveGatewayRequest(
   const found = target;
   const served = ctx.forCanister?.(found.canisterId) ?? ctx;
   const maxBody =
-    served.limits.maxRequestBodyBytes ??
-    served.replica.runtime.callLimits.maxIngressPayloadBytes;
+    served.limits.maxRequestBodyBytes ?? served.replica.runtime.callLimits.maxIngressPayloadBytes;
   readBody(req, maxBody)
     .then((body) =>
       serveGateway(served, found, {

@@ -23,8 +23,10 @@ import { XNet, type XNetSubnet } from './xnet.js';
 export const MAX_SUBNETS = 16;
 
 /** Options of {@link Subnets.create}: a replica's options, for every subnet, plus the topology. */
-export interface SubnetsOptions
-  extends Omit<ReplicaOptions, 'subnet' | 'subnetHosting' | 'fromCheckpoint'> {
+export interface SubnetsOptions extends Omit<
+  ReplicaOptions,
+  'subnet' | 'subnetHosting' | 'fromCheckpoint'
+> {
   /** How many subnets (2 or more; 1 is a plain `Replica`). */
   readonly count: number;
   /** Subnet 0's key, the root key (the HTTP layer's); by default the one kept in the state directory, else a fresh one. */
