@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import {
-  CallRejectedError,
-  useTestReplicas,
-  type TestReplica,
-  type TestReplicaOptions,
-} from '@tincan/testing';
-import type { ActorOf } from '@tincan/replica';
 import type CompositeQuery from '../fixtures/composite-query.js';
+import { rejectOf, useFixtureReplicas } from '../transactions/helpers.js';
 
 // ICP's composite queries: a @query({ composite: true }) method calls other canisters' queries
 // in one call graph run outside consensus, whose state changes never survive.
@@ -16,30 +10,8 @@ const FIXTURE = 'test/fixtures/composite-query.ts';
 const TOOLCHAIN_HELP =
   'If you are running this canister in a test environment (e.g., dfx), make sure the test environment is up to date. Otherwise, this is likely an error with the compiler/CDK toolchain being used to build the canister. Please report the error to IC devs on the forum: https://forum.dfinity.org and include which language/CDK was used to create the canister.';
 
-const replicas = useTestReplicas();
-let t: TestReplica | undefined;
-
-async function deploy(count: number, options: TestReplicaOptions = {}): Promise<Principal[]> {
-  t = await replicas.create(options);
-  const ids: Principal[] = [];
-  for (let i = 0; i < count; i++) ids.push((await t.replica.deploy(FIXTURE)).id);
-  return ids;
-}
-
-function actor(id: Principal): ActorOf<CompositeQuery> {
-  if (t === undefined) throw new Error('no replica');
-  return t.replica.actor<CompositeQuery>(id);
-}
-
-async function rejectOf(promise: Promise<unknown>): Promise<CallRejectedError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof CallRejectedError) return err;
-    throw err;
-  }
-  throw new Error('expected a reject');
-}
+const replicas = useFixtureReplicas<CompositeQuery>(FIXTURE);
+const { actor, deploy } = replicas;
 
 describe('composite queries', () => {
   it("call other canisters' queries; the callbacks see the query's own changes; nothing survives", async () => {
@@ -102,7 +74,7 @@ describe('composite queries', () => {
     expect(await actor(a).updateCallsComposite(b)).toBe(
       '5: IC0527: Composite query cannot be called in replicated mode',
     );
-    const outcome = await t!.replica.update(
+    const outcome = await replicas.t!.replica.update(
       b,
       'sum',
       new Uint8Array(IDL.encode([IDL.Vec(IDL.Principal)], [[]])),
@@ -140,7 +112,7 @@ describe('composite queries', () => {
       'Composite query calls exceeded the instruction limit.',
     ]);
     // The limit is a replica setting.
-    await t!.dispose();
+    await replicas.t!.dispose();
     const [c, d] = (await deploy(2, { callLimits: { queryCallGraphInstructions: 200e6 } })) as [
       Principal,
       Principal,

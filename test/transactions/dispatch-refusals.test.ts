@@ -8,60 +8,29 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '@dfinity/principal';
 import { Rejects } from '@tincan/abi';
-import {
-  CallRejectedError,
-  ZERO_FEES,
-  useTestReplicas,
-  identity,
-  type TestReplica,
-} from '@tincan/testing';
+import { ZERO_FEES, type TestReplica } from '@tincan/testing';
 import { ICP_13_NODE_FEES } from '@tincan/replica';
-import type { ActorOf } from '@tincan/replica';
-import type TxNode from '../fixtures/tx-node.js';
 import type { ChildSpec } from '../fixtures/tx-node.js';
+import { TX_NODE as FIXTURE, childWith, rejectOf, useTxNodes } from './helpers.js';
 
-const FIXTURE = 'test/fixtures/tx-node.ts';
-const alice = identity('alice');
 // No charges, but ICP's storage fee, so every canister has a freezing threshold (30 days of
 // idle burn by default) and a small balance is frozen.
 const FEES = { ...ZERO_FEES, storagePerGiBSecond: ICP_13_NODE_FEES.storagePerGiBSecond };
 
-const replicas = useTestReplicas();
-let t: TestReplica | undefined;
+const replicas = useTxNodes();
+const { actor } = replicas;
 
-async function start(): Promise<TestReplica> {
-  t = await replicas.create({ fees: FEES });
-  return t;
-}
-
-function actor(id: Principal): ActorOf<TxNode> {
-  if (t === undefined) throw new Error('no replica');
-  return t.replica.actor<TxNode>(id, { identity: alice });
-}
-
-async function rejectOf(promise: Promise<unknown>): Promise<CallRejectedError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof CallRejectedError) return err;
-    throw err;
-  }
-  throw new Error('expected a reject');
-}
+const start = (): Promise<TestReplica> => replicas.start({ fees: FEES });
 
 const balance = (id: Principal): bigint =>
-  t?.replica.runtime.cycleBalance(id.toUint8Array()) ?? -1n;
+  replicas.t?.replica.runtime.cycleBalance(id.toUint8Array()) ?? -1n;
 
 /** A root node 1 with one child node 2 on `target`. */
 const rootWith = (
   target: Principal,
   replyOn: ChildSpec['replyOn'],
   extra: Partial<ChildSpec> = {},
-) =>
-  JSON.stringify({
-    id: 1,
-    children: [{ canister: target.toText(), replyOn, node: { id: 2 }, ...extra }],
-  });
+) => JSON.stringify({ id: 1, children: [childWith(target, replyOn, { id: 2 }, extra)] });
 
 describe('a target ICP would refuse a call to', () => {
   it('a frozen target: the sub-message fails with IC0207 (SYS_TRANSIENT); error hands it to the reply, never reverts', async () => {

@@ -7,37 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import {
-  CallRejectedError,
-  ZERO_FEES,
-  useTestReplicas,
-  identity,
-  seededPolicy,
-  type TestReplica,
-  type TestReplicaOptions,
-} from '@tincan/testing';
-import type { ActorOf, ExecutionInfo } from '@tincan/replica';
-import type TxNode from '../fixtures/tx-node.js';
-import type { ChildSpec, NodeSpec } from '../fixtures/tx-node.js';
+import { ZERO_FEES, seededPolicy } from '@tincan/testing';
+import type { ExecutionInfo } from '@tincan/replica';
+import type { NodeSpec } from '../fixtures/tx-node.js';
 import { onlyReply, submit } from '../scenarios/scenario-helpers.js';
+import { alice, child, rejectOf, useTxNodes } from './helpers.js';
 
-const FIXTURE = 'test/fixtures/tx-node.ts';
-const alice = identity('alice');
-
-const replicas = useTestReplicas();
-let t: TestReplica | undefined;
-
-async function nodes(count: number, options: TestReplicaOptions = {}): Promise<Principal[]> {
-  t = await replicas.create(options);
-  const ids: Principal[] = [];
-  for (let i = 0; i < count; i++) ids.push((await t.replica.deploy(FIXTURE)).id);
-  return ids;
-}
-
-function actor(id: Principal): ActorOf<TxNode> {
-  if (t === undefined) throw new Error('no replica');
-  return t.replica.actor<TxNode>(id, { identity: alice });
-}
+const replicas = useTxNodes();
+const { actor, deploy: nodes } = replicas;
 
 /** The committed state of a node: heap log, stable map, counter, reply entries left pending. */
 async function stateOf(
@@ -52,22 +29,6 @@ async function stateOf(
   };
 }
 
-async function rejectOf(promise: Promise<unknown>): Promise<CallRejectedError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof CallRejectedError) return err;
-    throw err;
-  }
-  throw new Error('expected a reject');
-}
-
-const child = (
-  canister: Principal,
-  replyOn: ChildSpec['replyOn'],
-  node: NodeSpec,
-  replyFails = false,
-): ChildSpec => ({ canister: canister.toText(), replyOn, node, replyFails });
 const EMPTY = { log: [], stable: [], count: 0n, pending: 0n };
 
 describe('failures three levels deep: A → B → C', () => {
@@ -242,7 +203,7 @@ describe('depth limit: MAX_SUBMSG_DEPTH = 256', () => {
 
 describe('cycles attached to sub-messages move inside their frames', () => {
   const balances = (ids: Principal[]): bigint[] =>
-    ids.map((id) => t?.replica.runtime.cycleBalance(id.toUint8Array()) ?? -1n);
+    ids.map((id) => replicas.t?.replica.runtime.cycleBalance(id.toUint8Array()) ?? -1n);
 
   it('a kept frame keeps the transfer; a discarded one gives it back, at every level', async () => {
     const [a, b, c] = (await nodes(3, { fees: ZERO_FEES })) as [Principal, Principal, Principal];
@@ -326,6 +287,7 @@ describe('no re-entrancy: a transaction runs to its end before anything else', (
         Principal,
         Principal,
       ];
+      const t = replicas.t;
       if (t === undefined) throw new Error('no replica');
       t.replica.runtime.setScheduler(seededPolicy(seed));
       executions.length = 0;
@@ -336,7 +298,7 @@ describe('no re-entrancy: a transaction runs to its end before anything else', (
           child(c, 'error', { id: 4 }),
         ],
       };
-      const bumps = [b, c, a, b, c].map((id) => submit(t!.replica, id, 'bump', [], [], alice));
+      const bumps = [b, c, a, b, c].map((id) => submit(t.replica, id, 'bump', [], [], alice));
       const root = submit(t.replica, a, 'run', [IDL.Text], [JSON.stringify(spec)], alice);
       await t.replica.idle();
       expect(onlyReply<string>(root, IDL.Text, 'run')).toBe('done 1');
@@ -363,7 +325,6 @@ describe('no re-entrancy: a transaction runs to its end before anything else', (
       expect((await stateOf(b)).log).toEqual(['n2', 'r3:ok']);
       expect((await stateOf(c)).log).toEqual(['n3', 'n4']);
       await t.dispose();
-      t = undefined;
     }
   });
 
@@ -373,6 +334,7 @@ describe('no re-entrancy: a transaction runs to its end before anything else', (
       Principal,
       Principal,
     ];
+    const t = replicas.t;
     if (t === undefined) throw new Error('no replica');
     executions.length = 0;
     const root = submit(

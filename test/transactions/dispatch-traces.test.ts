@@ -8,40 +8,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '@dfinity/principal';
 import { answerApi } from '@tincan/dashboard';
-import { identity, useTestReplicas, type TestReplica } from '@tincan/testing';
 import type { TraceRecord } from '@tincan/replica';
-import type { ActorOf } from '@tincan/replica';
-import type TxNode from '../fixtures/tx-node.js';
-import type { ChildSpec, NodeSpec } from '../fixtures/tx-node.js';
+import type { NodeSpec } from '../fixtures/tx-node.js';
+import { child, useTxNodes } from './helpers.js';
 
-const FIXTURE = 'test/fixtures/tx-node.ts';
-const alice = identity('alice');
-
-const replicas = useTestReplicas();
-let t: TestReplica | undefined;
-
-async function nodes(count: number): Promise<Principal[]> {
-  t = await replicas.create({ traces: true });
-  const ids: Principal[] = [];
-  for (let i = 0; i < count; i++) ids.push((await t.replica.deploy(FIXTURE)).id);
-  return ids;
-}
-
-function actor(id: Principal): ActorOf<TxNode> {
-  if (t === undefined) throw new Error('no replica');
-  return t.replica.actor<TxNode>(id, { identity: alice });
-}
-
-const child = (
-  canister: Principal,
-  replyOn: ChildSpec['replyOn'],
-  node: NodeSpec,
-  replyFails = false,
-): ChildSpec => ({ canister: canister.toText(), replyOn, node, replyFails });
+const replicas = useTxNodes();
+const { actor } = replicas;
+const nodes = (count: number): Promise<Principal[]> => replicas.deploy(count, { traces: true });
 
 /** The tree of the last `run` on `root`, in execution order. */
 async function lastTree(root: Principal): Promise<TraceRecord[]> {
-  const traces = t!.replica.traces!;
+  const traces = replicas.t!.replica.traces!;
   const [summary] = await traces.trees({ canister: root.toText(), method: 'run' });
   expect(summary).toBeDefined();
   return traces.tree(summary!.tree);
@@ -100,11 +77,18 @@ describe('dispatch/reply executions in the traces', () => {
     });
     expect(subC.trap).toMatch(/node 3 fails/);
     // One tree: its summary counts every execution and canister.
-    const [summary] = await t!.replica.traces!.trees({ canister: a.toText(), method: 'run' });
+    const [summary] = await replicas.t!.replica.traces!.trees({
+      canister: a.toText(),
+      method: 'run',
+    });
     expect([summary?.executions, summary?.canisters]).toEqual([5, 3]);
 
     // The dashboard's JSON API serves the same tree, with the links.
-    const api = await answerApi(t!.replica, `trees/${summary!.tree}`, new URLSearchParams());
+    const api = await answerApi(
+      replicas.t!.replica,
+      `trees/${summary!.tree}`,
+      new URLSearchParams(),
+    );
     expect(api.status).toBe(200);
     const served = api.body as TraceRecord[];
     expect(served.map((e) => [e.id, e.parent, e.cause.kind])).toEqual(

@@ -8,9 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { CallRejectedError, useTestReplicas, identity, type TestReplica } from '@tincan/testing';
+import { useTestReplicas, identity, type TestReplica } from '@tincan/testing';
 import type Escrow from '../../canisters/dispatch/escrow/src/index.js';
 import type Token from '../../canisters/dispatch/token/src/index.js';
+import { rejectOf } from './helpers.js';
 
 const TOKEN = 'canisters/dispatch/token/src/index.ts';
 const ESCROW = 'canisters/dispatch/escrow/src/index.ts';
@@ -57,16 +58,6 @@ async function stateOf(w: World, deal: bigint): Promise<unknown> {
 async function settle(w: World, deal: bigint, replyOn: string): Promise<string> {
   if (t === undefined) throw new Error('no replica');
   return await t.replica.actor<Escrow>(w.escrow, { identity: buyer }).settle(deal, replyOn);
-}
-
-async function rejectOf(promise: Promise<unknown>): Promise<CallRejectedError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof CallRejectedError) return err;
-    throw err;
-  }
-  throw new Error('expected a reject');
 }
 
 const PAID = {

@@ -6,35 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '@dfinity/principal';
-import { CallRejectedError, identity, useTestReplicas, type TestReplica } from '@tincan/testing';
-import type { ActorOf } from '@tincan/replica';
-import type TxNode from '../fixtures/tx-node.js';
-import type { ChildSpec, NodeSpec } from '../fixtures/tx-node.js';
+import { CallRejectedError } from '@tincan/testing';
+import type { NodeSpec } from '../fixtures/tx-node.js';
+import { childWith as child, useTxNodes } from './helpers.js';
 
-const FIXTURE = 'test/fixtures/tx-node.ts';
-const alice = identity('alice');
-
-const replicas = useTestReplicas();
-let t: TestReplica | undefined;
-
-async function nodes(count: number): Promise<Principal[]> {
-  t = await replicas.create();
-  const ids: Principal[] = [];
-  for (let i = 0; i < count; i++) ids.push((await t.replica.deploy(FIXTURE)).id);
-  return ids;
-}
-
-function actor(id: Principal): ActorOf<TxNode> {
-  if (t === undefined) throw new Error('no replica');
-  return t.replica.actor<TxNode>(id, { identity: alice });
-}
-
-const child = (
-  canister: Principal,
-  replyOn: ChildSpec['replyOn'],
-  node: NodeSpec,
-  extra: Partial<ChildSpec> = {},
-): ChildSpec => ({ canister: canister.toText(), replyOn, node, ...extra });
+const { actor, deploy: nodes } = useTxNodes();
 
 const run = (root: Principal, spec: NodeSpec): Promise<string> =>
   actor(root).run(JSON.stringify(spec));
