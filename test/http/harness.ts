@@ -1,14 +1,21 @@
 /**
  * Shared setup of the HTTP tests: a test replica on the wall clock (agents check certificate
- * and signature times against it) with the counter canister deployed, and the HTTP interface
- * on a random port of 127.0.0.1. Plus raw requests: anonymous envelopes and CBOR posts.
+ * and signature times against it) with the counter canister deployed, or a replica of two
+ * subnets, and the HTTP interface on a random port of 127.0.0.1. Plus raw requests: anonymous
+ * envelopes and CBOR posts.
  */
 import { randomBytes } from 'node:crypto';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { encodeCbor } from '@tincan/certification';
 import type { Clock } from '@tincan/replica';
-import { createTestReplica, type TestReplica, type TestReplicaOptions } from '@tincan/testing';
+import {
+  createTestReplica,
+  createTestSubnets,
+  type TestReplica,
+  type TestReplicaOptions,
+  type TestSubnets,
+} from '@tincan/testing';
 import { startHttpServer, type HttpServer, type HttpServerOptions } from '@tincan/http';
 
 /** The wall clock, as agents expect certified time to follow it. */
@@ -51,6 +58,45 @@ export async function startCounterOverHttp(
 
 /** Stops what {@link startCounterOverHttp} started; tolerates a failed start. */
 export async function stopCounterOverHttp(h: Partial<CounterOverHttp> | undefined): Promise<void> {
+  await h?.server?.close();
+  await h?.t?.dispose();
+}
+
+/** A running replica of two subnets, served over HTTP, and the canisters deployed before. */
+export interface SubnetsOverHttp {
+  readonly t: TestSubnets;
+  readonly server: HttpServer;
+  /** The ids of `canisters` of {@link startSubnetsOverHttp}, in the same order. */
+  readonly canisters: readonly Principal[];
+}
+
+/**
+ * Starts a replica of two subnets on the wall clock, deploys `canisters` (each a subnet index
+ * and an entry file) and serves every subnet over HTTP, the root key being subnet 0's.
+ */
+export async function startSubnetsOverHttp(
+  canisters: readonly (readonly [subnet: number, entry: string])[] = [],
+): Promise<SubnetsOverHttp> {
+  const t = await createTestSubnets({ clock: WALL_CLOCK });
+  try {
+    const ids: Principal[] = [];
+    for (const [subnet, entry] of canisters) ids.push((await t.subnets.deploy(subnet, entry)).id);
+    const server = await startHttpServer({
+      replica: t.subnets.root,
+      subnets: t.subnets,
+      port: 0,
+      host: '127.0.0.1',
+    });
+    return { t, server, canisters: ids };
+  } catch (err) {
+    // Nothing else holds the subnets yet: dispose them here so a failed start leaks nothing.
+    await t.dispose();
+    throw err;
+  }
+}
+
+/** Stops what {@link startSubnetsOverHttp} started; tolerates a failed start. */
+export async function stopSubnetsOverHttp(h: Partial<SubnetsOverHttp> | undefined): Promise<void> {
   await h?.server?.close();
   await h?.t?.dispose();
 }

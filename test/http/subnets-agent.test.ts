@@ -10,9 +10,9 @@ import {
   generateRootKey,
   lookupPath,
 } from '@tincan/certification';
-import { startHttpServer, type HttpServer } from '@tincan/http';
-import { createTestSubnets, type TestSubnets } from '@tincan/testing';
-import { WALL_CLOCK, envelope, postCbor } from './harness.js';
+import type { HttpServer } from '@tincan/http';
+import type { TestSubnets } from '@tincan/testing';
+import { envelope, postCbor, startSubnetsOverHttp, stopSubnetsOverHttp } from './harness.js';
 
 interface Peer {
   relayAdd(peer: Principal, n: bigint): Promise<bigint>;
@@ -44,21 +44,15 @@ async function peer(
 }
 
 beforeAll(async () => {
-  t = await createTestSubnets({ clock: WALL_CLOCK });
-  a = (await t.subnets.deploy(0, 'test/fixtures/xnet-peer.ts')).id;
-  b = (await t.subnets.deploy(1, 'test/fixtures/xnet-peer.ts')).id;
-  server = await startHttpServer({
-    replica: t.subnets.root,
-    subnets: t.subnets,
-    port: 0,
-    host: '127.0.0.1',
-  });
+  const h = await startSubnetsOverHttp([
+    [0, 'test/fixtures/xnet-peer.ts'],
+    [1, 'test/fixtures/xnet-peer.ts'],
+  ]);
+  ({ t, server } = h);
+  [a, b] = h.canisters as [Principal, Principal];
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await t?.dispose();
-});
+afterAll(() => stopSubnetsOverHttp({ t, server }));
 
 describe('the unmodified agent against a replica of two subnets', { timeout: 120_000 }, () => {
   it("serves the root key, which is subnet 0's key", async () => {

@@ -10,27 +10,24 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { canisterIdOnSubnet, managementIdlFactory, subnetRange } from '@tincan/replica';
 import { decodeCbor } from '@tincan/certification';
-import { startHttpServer, type HttpServer } from '@tincan/http';
-import { createTestSubnets, type TestSubnets } from '@tincan/testing';
-import { WALL_CLOCK, anonymousContent, envelope, postCbor } from './harness.js';
+import type { HttpServer } from '@tincan/http';
+import type { TestSubnets } from '@tincan/testing';
+import {
+  anonymousContent,
+  envelope,
+  postCbor,
+  startSubnetsOverHttp,
+  stopSubnetsOverHttp,
+} from './harness.js';
 
 let t: TestSubnets;
 let server: HttpServer;
 
 beforeAll(async () => {
-  t = await createTestSubnets({ clock: WALL_CLOCK });
-  server = await startHttpServer({
-    replica: t.subnets.root,
-    subnets: t.subnets,
-    port: 0,
-    host: '127.0.0.1',
-  });
+  ({ t, server } = await startSubnetsOverHttp());
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  await t?.dispose();
-});
+afterAll(() => stopSubnetsOverHttp({ t, server }));
 
 const CREATE_ARG = IDL.Record({
   amount: IDL.Opt(IDL.Nat),
