@@ -1,6 +1,9 @@
 /**
- * The HTTP fuzz's envelopes: a small seeded PRNG, Ed25519 keys and signed envelopes as the IC
- * HTTP interface takes them (the request id signed under the `ic-request` domain).
+ * The HTTP fuzz's envelopes: a small seeded PRNG, Ed25519 keys, the endpoints, valid request
+ * contents for the counter canister, and anonymous or signed envelopes as the IC HTTP interface
+ * takes them (the request id signed under the `ic-request` domain). The bench's fuzz
+ * (fuzz-requests.ts) mutates these, and so does the HTTP fuzz test (`test/http/fuzz.test.ts`),
+ * which imports this module as `@tincan/bench/fuzz-envelopes`.
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
@@ -81,3 +84,59 @@ export function sign(key: Key, content: Record<string, unknown>): Record<string,
 
 /** Candid bytes of one `nat`. */
 export const natArg = (n: bigint): Uint8Array => new Uint8Array(IDL.encode([IDL.Nat], [n]));
+
+/**
+ * The endpoints that take envelopes for `canisterId` on `subnet` (a subnet id as text), in this
+ * order: calls (v2, v3, v4), queries (v2, v3), read_state (the canister's v2, the subnet's v3).
+ */
+export function fuzzEndpoints(canisterId: Principal, subnet: string): string[] {
+  const id = canisterId.toText();
+  return [
+    `/api/v2/canister/${id}/call`,
+    `/api/v3/canister/${id}/call`,
+    `/api/v4/canister/${id}/call`,
+    `/api/v2/canister/${id}/query`,
+    `/api/v3/canister/${id}/query`,
+    `/api/v2/canister/${id}/read_state`,
+    `/api/v3/subnet/${subnet}/read_state`,
+  ];
+}
+
+/** The request types an envelope's content can have. */
+export type RequestType = 'call' | 'query' | 'read_state';
+
+/**
+ * The content of a valid request from `sender` (`Uint8Array.of(4)` for the anonymous one) that
+ * expires in three minutes: a call of the counter's `add(1)`, a query of its `get()` (each with
+ * a nonce from `rng`), or a read_state of `/time` and of a request status (an id from `rng`).
+ */
+export function requestContent(
+  type: RequestType,
+  canisterId: Principal,
+  sender: Uint8Array,
+  rng: Rng,
+): Record<string, unknown> {
+  const expiry = (): bigint => BigInt(Date.now() + 3 * 60_000) * 1_000_000n;
+  if (type === 'read_state') {
+    return {
+      request_type: 'read_state',
+      paths: [[utf8('time')], [utf8('request_status'), rng.bytes(32)]],
+      sender,
+      ingress_expiry: expiry(),
+    };
+  }
+  return {
+    request_type: type,
+    canister_id: canisterId.toUint8Array(),
+    method_name: type === 'call' ? 'add' : 'get',
+    arg: type === 'call' ? natArg(1n) : new Uint8Array(IDL.encode([], [])),
+    sender,
+    ingress_expiry: expiry(),
+    nonce: rng.bytes(8),
+  };
+}
+
+/** The envelope of `content`: signed by `key`, or anonymous without one. */
+export function envelopeOf(content: Record<string, unknown>, key?: Key): Record<string, unknown> {
+  return key === undefined ? { content } : sign(key, content);
+}

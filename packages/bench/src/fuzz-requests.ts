@@ -2,10 +2,17 @@
  * The HTTP fuzz's requests: request `i` of a run built by seeded mutation of a valid envelope
  * (anonymous or signed call, query and read_state) sent to one of the endpoints.
  */
-import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { concatBytes, encodeCbor, utf8 } from '@tincan/certification';
-import { makeKey, natArg, sign, type Rng } from './fuzz-envelopes.js';
+import {
+  envelopeOf,
+  fuzzEndpoints,
+  makeKey,
+  natArg,
+  requestContent,
+  sign,
+  type Rng,
+} from './fuzz-envelopes.js';
 
 /** One request to send: path, body and content type. */
 export interface FuzzRequest {
@@ -18,41 +25,7 @@ export interface FuzzRequest {
 export function generator(canisterId: Principal, subnet: string, rng: Rng): () => FuzzRequest {
   const key = makeKey(rng);
   const other = makeKey(rng);
-  const id = canisterId.toText();
-  const cid = canisterId.toUint8Array();
-  const endpoints = [
-    `/api/v2/canister/${id}/call`,
-    `/api/v3/canister/${id}/call`,
-    `/api/v4/canister/${id}/call`,
-    `/api/v2/canister/${id}/query`,
-    `/api/v3/canister/${id}/query`,
-    `/api/v2/canister/${id}/read_state`,
-    `/api/v3/subnet/${subnet}/read_state`,
-  ];
-  const expiry = (): bigint => BigInt(Date.now() + 3 * 60_000) * 1_000_000n;
-  const content = (
-    type: 'call' | 'query' | 'read_state',
-    sender: Uint8Array,
-  ): Record<string, unknown> => {
-    if (type === 'read_state') {
-      return {
-        request_type: 'read_state',
-        paths: [[utf8('time')], [utf8('request_status'), rng.bytes(32)]],
-        sender,
-        ingress_expiry: expiry(),
-      };
-    }
-    const method = type === 'call' ? 'add' : 'get';
-    return {
-      request_type: type,
-      canister_id: cid,
-      method_name: method,
-      arg: type === 'call' ? natArg(1n) : new Uint8Array(IDL.encode([], [])),
-      sender,
-      ingress_expiry: expiry(),
-      nonce: rng.bytes(8),
-    };
-  };
+  const endpoints = fuzzEndpoints(canisterId, subnet);
   const oddValues = (): unknown => {
     switch (rng.below(9)) {
       case 0:
@@ -97,7 +70,7 @@ export function generator(canisterId: Principal, subnet: string, rng: Rng): () =
   return () => {
     const type = (['call', 'call', 'query', 'read_state'] as const)[rng.below(4)] ?? 'call';
     const signed = rng.below(2) === 0;
-    const base = content(type, signed ? key.sender : Uint8Array.of(4));
+    const base = requestContent(type, canisterId, signed ? key.sender : Uint8Array.of(4), rng);
     const endpoint =
       type === 'call'
         ? endpoints[rng.below(3)]
@@ -109,7 +82,7 @@ export function generator(canisterId: Principal, subnet: string, rng: Rng): () =
         ? (endpoints[rng.below(endpoints.length)] as string)
         : (endpoint as string);
     const wrap = (c: Record<string, unknown>): Record<string, unknown> =>
-      signed ? sign(key, c) : { content: c };
+      envelopeOf(c, signed ? key : undefined);
     let body: Uint8Array;
     switch (rng.below(12)) {
       case 0: // valid

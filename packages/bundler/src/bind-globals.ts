@@ -13,6 +13,7 @@
  * `Date`, the text codecs, `console`, `queueMicrotask`, `WeakRef` and `FinalizationRegistry`) must leave those names out, or it
  * would keep the originals; canister bundles are evaluated after, and bind the replacements.
  */
+import { TYPED_ARRAY_NAMES } from './typed-array-names.js';
 
 /** ECMAScript built-ins bound by {@link bindGlobals}. */
 export const BOUND_GLOBALS: readonly string[] = [
@@ -42,17 +43,7 @@ export const BOUND_GLOBALS: readonly string[] = [
   'ReferenceError',
   'ArrayBuffer',
   'DataView',
-  'Uint8Array',
-  'Int8Array',
-  'Uint8ClampedArray',
-  'Uint16Array',
-  'Int16Array',
-  'Uint32Array',
-  'Int32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigUint64Array',
-  'BigInt64Array',
+  ...TYPED_ARRAY_NAMES,
   'parseInt',
   'parseFloat',
   'isNaN',

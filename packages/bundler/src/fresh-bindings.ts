@@ -35,6 +35,7 @@
  * program assigns (and, for a parameter, the function reads no `arguments`).
  */
 import { childNodes, patternNames, some, type AnyNode } from './ast.js';
+import { TYPED_ARRAY_NAMES } from './typed-array-names.js';
 
 /** What a keyed write to a fresh binding needs. */
 export type KeyedWrite = 'skip' | 'check' | 'barrier';
@@ -64,19 +65,7 @@ const BLOCKS = new Set([
   'SwitchStatement',
   'CatchClause',
 ]);
-const TYPED_ARRAYS = new Set([
-  'Uint8Array',
-  'Int8Array',
-  'Uint8ClampedArray',
-  'Uint16Array',
-  'Int16Array',
-  'Uint32Array',
-  'Int32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigUint64Array',
-  'BigInt64Array',
-]);
+const TYPED_ARRAYS: ReadonlySet<string> = new Set(TYPED_ARRAY_NAMES);
 /** Constructors that always return a new object that is not a typed array. */
 const NEW_OBJECTS = new Set([
   'Array',
